@@ -1,0 +1,196 @@
+//! The book root: the one directory every pass may read from, its
+//! `book.toml` settings, and repo-relative names for diagnostics.
+
+use anyhow::{Context, Result};
+use mdbook_preprocessor::config::Config;
+use serde::de::DeserializeOwned;
+use std::path::{Component, Path, PathBuf};
+
+/// The `[preprocessor.validate]` table holds the settings every pass shares.
+pub const SHARED_TABLE: &str = "validate";
+
+#[derive(Debug, Clone)]
+pub struct BookRoot {
+    pub root: PathBuf,
+    pub config: Config,
+}
+
+/// Why a path was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    Absolute,
+    LeavesRoot,
+    Missing,
+}
+
+impl BookRoot {
+    pub fn new(root: impl Into<PathBuf>, config: Config) -> Self {
+        BookRoot {
+            root: root.into(),
+            config,
+        }
+    }
+
+    /// Loads `book.toml` from a directory (used by commands that do not build).
+    pub fn load(root: &Path) -> Result<Self> {
+        let path = root.join("book.toml");
+        let config =
+            Config::from_disk(&path).with_context(|| format!("cannot load {}", path.display()))?;
+        Ok(Self::new(root, config))
+    }
+
+    /// The chapters' folder, relative to the root (`src` unless book.toml says otherwise).
+    pub fn src_dir(&self) -> String {
+        slashed(&self.config.book.src)
+    }
+
+    /// The repo-relative name of a chapter's source file (`Chapter::source_path`
+    /// is relative to `src/`).
+    pub fn chapter_path(&self, source_path: &Path) -> String {
+        let src = self.src_dir();
+        let rel = slashed(source_path);
+        if src.is_empty() || src == "." {
+            rel
+        } else {
+            format!("{src}/{rel}")
+        }
+    }
+
+    /// An existing path inside the root, given relative to it. Refuses
+    /// absolute paths, `..` that climbs out, and symlinks that lead out.
+    pub fn resolve(&self, rel: &str) -> Result<PathBuf, Refused> {
+        let rel_path = Path::new(rel);
+        if rel_path.is_absolute() || rel.starts_with('/') || rel.starts_with('\\') {
+            return Err(Refused::Absolute);
+        }
+        if !stays_inside(rel_path) {
+            return Err(Refused::LeavesRoot);
+        }
+        let joined = self.root.join(rel_path);
+        let real = joined.canonicalize().map_err(|_| Refused::Missing)?;
+        let root = self.root.canonicalize().map_err(|_| Refused::Missing)?;
+        if real.starts_with(&root) {
+            Ok(joined)
+        } else {
+            Err(Refused::LeavesRoot)
+        }
+    }
+
+    /// Reads a file inside the root (see [`BookRoot::resolve`]).
+    pub fn read(&self, rel: &str) -> Result<String> {
+        let path = self
+            .resolve(rel)
+            .map_err(|why| anyhow::anyhow!("cannot read `{rel}`: {why:?}"))?;
+        std::fs::read_to_string(&path).with_context(|| format!("cannot read `{rel}`"))
+    }
+
+    /// A pass's `[preprocessor.NAME]` table, or its defaults when absent.
+    pub fn settings<T: DeserializeOwned + Default>(&self, name: &str) -> Result<T> {
+        Ok(self
+            .config
+            .get::<T>(&format!("preprocessor.{name}"))
+            .with_context(|| format!("invalid [preprocessor.{name}] in book.toml"))?
+            .unwrap_or_default())
+    }
+
+    /// `deny-warnings` in `[preprocessor.validate]`: warnings fail the build (CI sets it).
+    pub fn deny_warnings(&self) -> bool {
+        self.config
+            .get::<bool>(&format!("preprocessor.{SHARED_TABLE}.deny-warnings"))
+            .ok()
+            .flatten()
+            .unwrap_or(false)
+    }
+}
+
+/// Whether a relative path never climbs above its starting point.
+pub fn stays_inside(path: &Path) -> bool {
+    let mut depth = 0i32;
+    for component in path.components() {
+        match component {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return false,
+        }
+    }
+    true
+}
+
+/// A path with `/` separators, as diagnostics and URLs spell it.
+pub fn slashed(path: &Path) -> String {
+    path.components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            Component::ParentDir => Some("..".to_string()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(dir: &Path) -> BookRoot {
+        BookRoot::new(dir, Config::default())
+    }
+
+    #[test]
+    fn climbing_out_is_refused_before_touching_the_disk() {
+        assert!(stays_inside(Path::new("policies/a.json")));
+        assert!(stays_inside(Path::new("src/../policies/a.json")));
+        assert!(!stays_inside(Path::new("../etc/passwd")));
+        assert!(!stays_inside(Path::new("src/../../x")));
+        let dir = tempfile::tempdir().unwrap();
+        let book = root(dir.path());
+        assert_eq!(book.resolve("/etc/passwd"), Err(Refused::Absolute));
+        assert_eq!(book.resolve("../x"), Err(Refused::LeavesRoot));
+        assert_eq!(book.resolve("nothing"), Err(Refused::Missing));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_out_of_the_root_is_refused_one_inside_is_not() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.json"), "{}").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("policies")).unwrap();
+        std::fs::write(dir.path().join("policies/ok.json"), "{}").unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.json"),
+            dir.path().join("policies/out.json"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(dir.path().join("policies"), dir.path().join("link")).unwrap();
+        let book = root(dir.path());
+        assert_eq!(book.resolve("policies/out.json"), Err(Refused::LeavesRoot));
+        assert!(book.resolve("link/ok.json").is_ok());
+        assert_eq!(book.read("policies/ok.json").unwrap(), "{}");
+    }
+
+    #[test]
+    fn chapter_paths_are_repo_relative() {
+        let book = root(Path::new("/book"));
+        assert_eq!(
+            book.chapter_path(Path::new("iam/roles.md")),
+            "src/iam/roles.md"
+        );
+    }
+
+    #[test]
+    fn settings_default_when_the_table_is_absent() {
+        let config: Config = "[preprocessor.validate]\ndeny-warnings = true\n"
+            .parse()
+            .unwrap();
+        let book = BookRoot::new("/book", config);
+        assert!(book.deny_warnings());
+        assert!(!root(Path::new("/b")).deny_warnings());
+    }
+}

@@ -1,0 +1,260 @@
+//! The `responder-docs` command line.
+
+use crate::diagnostics::{self, Diagnostics, Format};
+use crate::pipeline::{self, Options};
+use crate::policy;
+use crate::serve::{self, ServeOptions};
+use clap::{Args, Parser, Subcommand};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Build, check and preview the ResponderAPI deployment guide (or any mdBook
+/// 0.5 book), with every validator run on every build.
+///
+/// Exit status: 0 when clean, 1 when a problem was found, 2 when the book
+/// could not be read at all.
+#[derive(Debug, Parser)]
+#[command(name = "responder-docs", version, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate the book and write the HTML site (the old site stays if anything fails).
+    Build {
+        #[command(flatten)]
+        book: BookArgs,
+        /// Where to write the site [default: the book's build-dir, `book/`].
+        #[arg(short, long, value_name = "DIR")]
+        dest_dir: Option<PathBuf>,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+    /// Run every validator without writing anything.
+    Check {
+        #[command(flatten)]
+        book: BookArgs,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+    /// Build, serve on 127.0.0.1 and rebuild and reload the browser on every change.
+    Serve {
+        #[command(flatten)]
+        book: BookArgs,
+        /// The port to listen on.
+        #[arg(short, long, default_value_t = 3000)]
+        port: u16,
+        /// Open the site in the default web browser.
+        #[arg(long)]
+        open: bool,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// IAM policy tools.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+    /// The stock-mdBook side: run one preprocessor with mdBook's protocol
+    /// (book.toml registers these as `command`s).
+    #[command(hide = true)]
+    Mdbook {
+        /// The preprocessor's name in book.toml.
+        name: String,
+        #[command(subcommand)]
+        supports: Option<SupportsCommand>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SupportsCommand {
+    Supports { renderer: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// Lint IAM policy files: JSON syntax, the policy grammar and best practice.
+    Lint {
+        /// Policy files (JSON).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The kind of every file given [default: from the file name: `*trust*.json` is a trust policy].
+        #[arg(long, value_enum)]
+        kind: Option<policy::Kind>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+struct BookArgs {
+    /// The book's root folder, where book.toml is.
+    #[arg(default_value = ".", value_name = "BOOK")]
+    book: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// How to print problems: `human`, `github` (Actions annotations) or `json`.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Treat warnings as errors (also `deny-warnings = true` in `[preprocessor.validate]`).
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Also check that external http(s) links answer (cached, rate-limited).
+    #[arg(long)]
+    online: bool,
+}
+
+impl ReportArgs {
+    fn options(&self) -> Options {
+        Options {
+            deny_warnings: self.deny_warnings,
+            online: self.online,
+        }
+    }
+}
+
+/// Runs the CLI with the process's arguments.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr().lock();
+    let color = std::io::stderr().is_terminal();
+    ExitCode::from(run(cli, &mut stdout, &mut stderr, color))
+}
+
+/// Runs a parsed command line, writing reports to `out` (machine formats)
+/// or `err` (people's format and progress). Returns the exit status.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> u8 {
+    match execute(cli, out, err, color) {
+        Ok(code) => code,
+        Err(error) => {
+            let _ = writeln!(err, "error: {error:#}");
+            2
+        }
+    }
+}
+
+fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Build {
+            book,
+            dest_dir,
+            report,
+        } => {
+            writeln!(err, "Building {} …", book.book.display())?;
+            let outcome = pipeline::build(&book.book, dest_dir.as_deref(), &report.options())?;
+            let code = print(
+                &outcome.diagnostics,
+                outcome.failed,
+                report.format,
+                out,
+                err,
+                color,
+            )?;
+            match &outcome.site {
+                Some(site) => writeln!(err, "Site written to {}", site.display())?,
+                None => writeln!(err, "Nothing written: the previous site is unchanged.")?,
+            }
+            Ok(code)
+        }
+        Command::Check { book, report } => {
+            writeln!(err, "Checking {} …", book.book.display())?;
+            let outcome = pipeline::check(&book.book, &report.options())?;
+            print(
+                &outcome.diagnostics,
+                outcome.failed,
+                report.format,
+                out,
+                err,
+                color,
+            )
+        }
+        Command::Serve {
+            book,
+            port,
+            open,
+            deny_warnings,
+        } => {
+            let options = ServeOptions {
+                port,
+                open,
+                build: Options {
+                    deny_warnings,
+                    online: false,
+                },
+            };
+            serve::serve(&book.book, &options)?;
+            Ok(0)
+        }
+        Command::Policy {
+            command:
+                PolicyCommand::Lint {
+                    files,
+                    kind,
+                    format,
+                    deny_warnings,
+                },
+        } => {
+            let mut found = Diagnostics::new();
+            policy::lint_files(&files, kind, &mut found)?;
+            let failed = found.is_failure(deny_warnings);
+            print(&found.into_sorted(), failed, format, out, err, color)
+        }
+        Command::Mdbook { name, supports } => {
+            match supports {
+                Some(SupportsCommand::Supports { renderer }) => {
+                    crate::mdbook_command::supports(&name, &renderer)?
+                }
+                None => crate::mdbook_command::run(&name)?,
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn print(
+    found: &[diagnostics::Diagnostic],
+    failed: bool,
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    color: bool,
+) -> anyhow::Result<u8> {
+    match format {
+        Format::Human => write!(err, "{}", diagnostics::render(found, format, color))?,
+        _ => write!(out, "{}", diagnostics::render(found, format, color))?,
+    }
+    Ok(u8::from(failed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_book_defaults_to_the_current_folder() {
+        let cli = Cli::try_parse_from(["responder-docs", "check", "--format", "json"]).unwrap();
+        match cli.command {
+            Command::Check { book, report } => {
+                assert_eq!(book.book, PathBuf::from("."));
+                assert_eq!(report.format, Format::Json);
+            }
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! One diagnostic model for every validator: a stable code, a repo-relative
+//! `path:line:col`, the offending source line, a hint, and three renderings
+//! (human, GitHub annotations, JSON).
+
+use crate::location::Location;
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A second place a diagnostic points at (the other copy of a procedure,
+/// the template field a step disagrees with, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    #[serde(flatten)]
+    pub location: Location,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// `checker::problem`, stable across releases so CI can filter on it.
+    pub code: String,
+    #[serde(flatten)]
+    pub location: Location,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &str, location: Location, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, location, message)
+    }
+
+    pub fn warning(code: &str, location: Location, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, location, message)
+    }
+
+    fn new(severity: Severity, code: &str, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            code: code.to_string(),
+            location,
+            message: message.into(),
+            hint: None,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_related(mut self, location: Location, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            location,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// `path:line:col: severity[code]: message`, the one-line form tests assert.
+    pub fn short(&self) -> String {
+        format!(
+            "{}: {}[{}]: {}",
+            self.location.short(),
+            self.severity_word(),
+            self.code,
+            self.message
+        )
+    }
+
+    fn severity_word(&self) -> &'static str {
+        match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// Everything the validators found in one run; nothing stops at the first problem.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(other);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn errors(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.items.iter().filter(|d| d.severity == severity).count()
+    }
+
+    /// Whether the run must fail: any error, or any warning when warnings are denied.
+    pub fn is_failure(&self, deny_warnings: bool) -> bool {
+        self.errors() > 0 || (deny_warnings && self.warnings() > 0)
+    }
+
+    /// Sorted by file and position, duplicates removed, so output is stable.
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| {
+            (
+                &a.location.path,
+                a.location.line,
+                a.location.column,
+                &a.code,
+            )
+                .cmp(&(
+                    &b.location.path,
+                    b.location.line,
+                    b.location.column,
+                    &b.code,
+                ))
+        });
+        self.items.dedup();
+        self.items
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Source line, caret and hint, for people.
+    #[default]
+    Human,
+    /// `::error file=…,line=…,col=…::` workflow commands for GitHub Actions.
+    Github,
+    /// A stable JSON document (see the README).
+    Json,
+}
+
+/// Renders a whole report, with a closing summary line for the human form.
+pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool) -> String {
+    match format {
+        Format::Human => render_human(diagnostics, color),
+        Format::Github => render_github(diagnostics),
+        Format::Json => render_json(diagnostics),
+    }
+}
+
+fn render_human(diagnostics: &[Diagnostic], color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&renderer.render(&report(d)));
+        out.push_str("\n\n");
+    }
+    out.push_str(&summary(diagnostics));
+    out.push('\n');
+    out
+}
+
+/// `2 errors, 1 warning`, or `no problems`.
+pub fn summary(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diagnostics.len() - errors;
+    if diagnostics.is_empty() {
+        return "no problems found".to_string();
+    }
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+fn level(severity: Severity) -> Level<'static> {
+    match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    }
+}
+
+fn snippet<'a>(
+    location: &'a Location,
+    label: &'a str,
+    kind: AnnotationKind,
+) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
+    let span = location.span_in_line();
+    Snippet::source(location.line_text.as_str())
+        .line_start(location.line)
+        .path(location.path.as_str())
+        .annotation(kind.span(span).label(label))
+}
+
+fn report(d: &Diagnostic) -> Vec<Group<'_>> {
+    let mut title = level(d.severity)
+        .primary_title(d.message.as_str())
+        .id(d.code.as_str())
+        .element(snippet(&d.location, "", AnnotationKind::Primary));
+    for related in &d.related {
+        title = title.element(snippet(
+            &related.location,
+            related.message.as_str(),
+            AnnotationKind::Context,
+        ));
+    }
+    if let Some(hint) = &d.hint {
+        title = title.element(Level::HELP.message(hint.as_str()));
+    }
+    vec![title]
+}
+
+/// GitHub Actions workflow commands; newlines and `%` are escaped as the runner expects.
+fn render_github(diagnostics: &[Diagnostic]) -> String {
+    let escape_data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let escape_property = |s: &str| escape_data(s).replace(':', "%3A").replace(',', "%2C");
+    let mut out = String::new();
+    for d in diagnostics {
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut message = d.message.clone();
+        if let Some(hint) = &d.hint {
+            message.push_str("\nhint: ");
+            message.push_str(hint);
+        }
+        for related in &d.related {
+            let _ = write!(
+                message,
+                "\n{}: {}",
+                related.location.short(),
+                related.message
+            );
+        }
+        let _ = writeln!(
+            out,
+            "::{command} file={},line={},col={},endColumn={},title={}::{}",
+            escape_property(&d.location.path),
+            d.location.line,
+            d.location.column,
+            d.location.end_column,
+            escape_property(&d.code),
+            escape_data(&message)
+        );
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    /// Bumped only when a field changes meaning or disappears.
+    version: u32,
+    errors: usize,
+    warnings: usize,
+    diagnostics: &'a [Diagnostic],
+}
+
+fn render_json(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let report = JsonReport {
+        version: 1,
+        errors,
+        warnings: diagnostics.len() - errors,
+        diagnostics,
+    };
+    let mut text = serde_json::to_string_pretty(&report).expect("diagnostics always serialise");
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,36 @@
+//! Preprocessors and validators for the ResponderAPI deployment guide, an
+//! mdBook 0.5 book. Each pass is a plain [`pass::Pass`]; the logic lives in
+//! pure functions over text, and thin shells speak the mdBook protocol.
+
+pub mod book_root;
+pub mod cli;
+pub mod diagnostics;
+pub mod directive;
+pub mod image_uri;
+pub mod links;
+pub mod location;
+pub mod mdbook_command;
+pub mod origin;
+pub mod pass;
+pub mod pipeline;
+pub mod policy;
+pub mod procedures;
+pub mod serve;
+pub mod validate;
+
+use pass::Pass;
+
+/// Every pass, in the order they run when book.toml does not say otherwise.
+pub fn passes() -> Vec<Box<dyn Pass>> {
+    vec![
+        Box::new(procedures::Procedure),
+        Box::new(policy::IamPolicy),
+        Box::new(image_uri::ImageUri),
+        Box::new(validate::Validate),
+    ]
+}
+
+/// The pass registered under `name` in book.toml.
+pub fn pass_named(name: &str) -> Option<Box<dyn Pass>> {
+    passes().into_iter().find(|p| p.name() == name)
+}

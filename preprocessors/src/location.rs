@@ -1,0 +1,138 @@
+//! Byte offsets into a source text, turned into what a writer needs:
+//! a repo-relative path, 1-based line and column, and the line itself.
+
+use serde::Serialize;
+use std::ops::Range;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// Relative to the book root, with `/` separators.
+    pub path: String,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    /// 1-based, exclusive, in characters; on the same line as `column`.
+    pub end_column: usize,
+    /// The whole offending line, for the snippet under the message.
+    #[serde(skip)]
+    pub line_text: String,
+}
+
+impl Location {
+    /// The location of `range` (byte offsets) in `text`. A range that spans
+    /// lines is cut at the end of its first line; out-of-range offsets are
+    /// clamped, never a panic.
+    pub fn in_text(path: &str, text: &str, range: Range<usize>) -> Self {
+        let start = floor_char_boundary(text, range.start.min(text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let end = floor_char_boundary(text, range.end.clamp(start, line_end));
+        let line = text[..start].matches('\n').count() + 1;
+        let column = text[line_start..start].chars().count() + 1;
+        let end_column = column + text[start..end].chars().count().max(1);
+        Location {
+            path: path.to_string(),
+            line,
+            column,
+            end_column,
+            line_text: text[line_start..line_end]
+                .trim_end_matches('\r')
+                .to_string(),
+        }
+    }
+
+    /// A location at a 1-based line and column, for tools (such as a JSON
+    /// parser) that report positions rather than offsets.
+    pub fn at_line_col(path: &str, text: &str, line: usize, column: usize) -> Self {
+        Self::in_text(
+            path,
+            text,
+            offset_of(text, line, column)..offset_of(text, line, column + 1),
+        )
+    }
+
+    /// A whole file, when nothing more precise is known.
+    pub fn file(path: &str) -> Self {
+        Location {
+            path: path.to_string(),
+            line: 1,
+            column: 1,
+            end_column: 1,
+            line_text: String::new(),
+        }
+    }
+
+    /// `path:line:col`.
+    pub fn short(&self) -> String {
+        format!("{}:{}:{}", self.path, self.line, self.column)
+    }
+
+    /// The highlighted byte range within `line_text`.
+    pub fn span_in_line(&self) -> Range<usize> {
+        let byte_at = |col: usize| {
+            self.line_text
+                .char_indices()
+                .nth(col.saturating_sub(1))
+                .map_or(self.line_text.len(), |(i, _)| i)
+        };
+        byte_at(self.column)..byte_at(self.end_column)
+    }
+}
+
+/// The byte offset of a 1-based line and column (in characters), clamped to the text.
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for _ in 1..line.max(1) {
+        match text[offset..].find('\n') {
+            Some(i) => offset += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    text[offset..line_end]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(line_end, |(i, _)| offset + i)
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_are_one_based_and_count_characters() {
+        let text = "first\nsé [link](x.md)\n";
+        let at = text.find("[link]").unwrap();
+        let loc = Location::in_text("src/a.md", text, at..at + 14);
+        assert_eq!((loc.line, loc.column, loc.end_column), (2, 4, 16));
+        assert_eq!(loc.line_text, "sé [link](x.md)");
+        assert_eq!(&loc.line_text[loc.span_in_line()], "[link](x.md)");
+        assert_eq!(loc.short(), "src/a.md:2:4");
+    }
+
+    #[test]
+    fn ranges_are_clamped_never_a_panic() {
+        let loc = Location::in_text("a", "ab\ncd", 4..99);
+        assert_eq!((loc.line, loc.column, loc.end_column), (2, 2, 3));
+        let loc = Location::in_text("a", "", 5..5);
+        assert_eq!((loc.line, loc.column), (1, 1));
+    }
+
+    #[test]
+    fn offsets_round_trip_through_line_and_column() {
+        let text = "a\nbcé\nd";
+        let offset = offset_of(text, 2, 3);
+        assert_eq!(&text[offset..], "é\nd");
+        let loc = Location::at_line_col("p", text, 2, 3);
+        assert_eq!((loc.line, loc.column), (2, 3));
+        assert_eq!(offset_of(text, 9, 9), text.len());
+    }
+}

@@ -1,0 +1,189 @@
+//! Where a piece of preprocessed chapter text came from in the file the
+//! writer edits. Checkers run on the book as readers get it (after includes,
+//! procedures and value directives are expanded) but must report the line to
+//! fix: a line diff between the source file and the processed text maps
+//! unchanged lines exactly and expanded text to the directive that produced it.
+
+use crate::location::Location;
+use similar::{DiffOp, TextDiff};
+use std::ops::Range;
+
+pub struct Origin<'a> {
+    path: &'a str,
+    source: &'a str,
+    processed: &'a str,
+    /// Byte offset of each processed line's start, and the source line it maps to.
+    lines: Vec<LineOrigin>,
+    source_line_starts: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct LineOrigin {
+    start: usize,
+    source_line: usize,
+    /// The processed line is the source line, byte for byte.
+    exact: bool,
+}
+
+impl<'a> Origin<'a> {
+    pub fn new(path: &'a str, source: &'a str, processed: &'a str) -> Self {
+        let processed_starts = line_starts(processed);
+        let source_line_starts = line_starts(source);
+        let mut lines = Vec::with_capacity(processed_starts.len());
+        if source == processed {
+            lines.extend(
+                processed_starts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &start)| LineOrigin {
+                        start,
+                        source_line: i,
+                        exact: true,
+                    }),
+            );
+        } else {
+            let diff = TextDiff::configure()
+                .algorithm(similar::Algorithm::Myers)
+                .diff_lines(source, processed);
+            for op in diff.ops() {
+                let (old, new, exact) = match *op {
+                    DiffOp::Equal {
+                        old_index,
+                        new_index,
+                        len,
+                    } => (old_index..old_index + len, new_index..new_index + len, true),
+                    DiffOp::Insert {
+                        old_index,
+                        new_index,
+                        new_len,
+                    } => (
+                        old_index.saturating_sub(1)..old_index,
+                        new_index..new_index + new_len,
+                        false,
+                    ),
+                    DiffOp::Replace {
+                        old_index,
+                        old_len,
+                        new_index,
+                        new_len,
+                    } => (
+                        old_index..old_index + old_len,
+                        new_index..new_index + new_len,
+                        false,
+                    ),
+                    DiffOp::Delete { .. } => continue,
+                };
+                for (k, n) in new.enumerate() {
+                    let source_line = if exact { old.start + k } else { old.start };
+                    lines.push(LineOrigin {
+                        start: processed_starts[n],
+                        source_line,
+                        exact,
+                    });
+                }
+            }
+        }
+        Origin {
+            path,
+            source,
+            processed,
+            lines,
+            source_line_starts,
+        }
+    }
+
+    /// The source location of a byte range of the processed text.
+    pub fn locate(&self, range: Range<usize>) -> Location {
+        let start = range.start.min(self.processed.len());
+        let index = self
+            .lines
+            .partition_point(|l| l.start <= start)
+            .saturating_sub(1);
+        let Some(line) = self.lines.get(index) else {
+            return Location::in_text(self.path, self.source, 0..0);
+        };
+        let source_start = self
+            .source_line_starts
+            .get(line.source_line)
+            .copied()
+            .unwrap_or(self.source.len());
+        if line.exact {
+            let offset = source_start + (start - line.start);
+            let len = range.end.saturating_sub(range.start);
+            return Location::in_text(self.path, self.source, offset..offset + len);
+        }
+        // Expanded text: point at the same words if the writer typed them,
+        // otherwise at the line that produced them (the directive).
+        let source_line_end = self.source[source_start..]
+            .find('\n')
+            .map_or(self.source.len(), |i| source_start + i);
+        let source_line = &self.source[source_start..source_line_end];
+        let wanted = &self.processed[start..range.end.clamp(start, self.processed.len())];
+        if !wanted.is_empty()
+            && let Some(i) = source_line.find(wanted)
+        {
+            let at = source_start + i;
+            return Location::in_text(self.path, self.source, at..at + wanted.len());
+        }
+        let indent = source_line.len() - source_line.trim_start().len();
+        Location::in_text(
+            self.path,
+            self.source,
+            source_start + indent..source_line_end,
+        )
+    }
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .filter(|&i| i < text.len() || i == 0)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unchanged_text_maps_to_itself() {
+        let text = "# Title\n\nSee [a](a.md).\n";
+        let origin = Origin::new("src/x.md", text, text);
+        let at = text.find("[a]").unwrap();
+        assert_eq!(origin.locate(at..at + 3).short(), "src/x.md:3:5");
+    }
+
+    #[test]
+    fn lines_after_an_expansion_keep_their_source_line() {
+        let source = "intro\n{{#procedure create}}\nSee [b](b.md).\n";
+        let processed = "intro\n1. one\n2. two\n3. [three](c.md)\nSee [b](b.md).\n";
+        let origin = Origin::new("src/x.md", source, processed);
+        let b = processed.find("[b]").unwrap();
+        assert_eq!(origin.locate(b..b + 3).short(), "src/x.md:3:5");
+        let c = processed.find("[three]").unwrap();
+        let loc = origin.locate(c..c + 7);
+        assert_eq!(
+            loc.short(),
+            "src/x.md:2:1",
+            "expanded text points at the directive"
+        );
+        assert_eq!(loc.line_text, "{{#procedure create}}");
+    }
+
+    #[test]
+    fn an_inline_expansion_keeps_the_writers_words() {
+        let source = "Image: {{#image-uri arm64}} and [link](y.md#z)\n";
+        let processed = "Image: 7098.dkr/x:1.0-arm64 and [link](y.md#z)\n";
+        let origin = Origin::new("src/x.md", source, processed);
+        let at = processed.find("[link]").unwrap();
+        assert_eq!(origin.locate(at..at + 14).short(), "src/x.md:1:33");
+    }
+
+    #[test]
+    fn offsets_past_the_end_do_not_panic() {
+        let origin = Origin::new("p", "a\n", "b\nc\n");
+        assert_eq!(origin.locate(100..200).line, 1);
+        let empty = Origin::new("p", "", "");
+        assert_eq!(empty.locate(0..0).line, 1);
+    }
+}

@@ -1,0 +1,71 @@
+//! The one shape every preprocessor and checker has, and the adapter that
+//! makes it an mdBook preprocessor, in-process or as a `command`.
+
+use crate::book_root::BookRoot;
+use crate::diagnostics::{self, Diagnostics, Format};
+use anyhow::Result;
+use mdbook_preprocessor::book::Book;
+use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
+use std::cell::RefCell;
+use std::io::IsTerminal;
+use std::rc::Rc;
+
+/// A pass over the whole book. Problems in the book's content go to
+/// `diagnostics` and the pass carries on, so one run reports them all;
+/// `Err` is for the machinery failing (unreadable book.toml, I/O).
+pub trait Pass {
+    /// Its table in book.toml: `[preprocessor.NAME]`.
+    fn name(&self) -> &'static str;
+    fn run(&self, book_root: &BookRoot, book: Book, diagnostics: &mut Diagnostics) -> Result<Book>;
+}
+
+/// Where a pass's diagnostics go.
+#[derive(Clone)]
+pub enum Sink {
+    /// Collected for the caller (the `responder-docs` CLI), never fatal here.
+    Shared(Rc<RefCell<Diagnostics>>),
+    /// Printed to stderr, and fatal on failure: the stock `mdbook` protocol.
+    Stderr,
+}
+
+pub struct Adapter {
+    pass: Box<dyn Pass>,
+    sink: Sink,
+}
+
+impl Adapter {
+    pub fn new(pass: Box<dyn Pass>, sink: Sink) -> Self {
+        Adapter { pass, sink }
+    }
+}
+
+impl Preprocessor for Adapter {
+    fn name(&self) -> &str {
+        self.pass.name()
+    }
+
+    fn run(&self, ctx: &PreprocessorContext, book: Book) -> Result<Book> {
+        let book_root = BookRoot::new(ctx.root.clone(), ctx.config.clone());
+        let mut found = Diagnostics::new();
+        let book = self.pass.run(&book_root, book, &mut found)?;
+        match &self.sink {
+            Sink::Shared(shared) => shared.borrow_mut().extend(found),
+            Sink::Stderr => {
+                let failed = found.is_failure(book_root.deny_warnings());
+                if !found.is_empty() {
+                    let sorted = found.into_sorted();
+                    let color = std::io::stderr().is_terminal();
+                    eprint!("{}", diagnostics::render(&sorted, Format::Human, color));
+                    if failed {
+                        anyhow::bail!(
+                            "the {} preprocessor found {}",
+                            self.pass.name(),
+                            diagnostics::summary(&sorted)
+                        );
+                    }
+                }
+            }
+        }
+        Ok(book)
+    }
+}

@@ -1,0 +1,154 @@
+//! The in-process build: load the book with mdbook-driver, run our passes in
+//! place of the `command` entries book.toml declares for stock mdBook, gather
+//! every diagnostic, and only then write the site, beside the old one first.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::pass::{Adapter, Sink};
+use anyhow::{Context, Result};
+use mdbook_driver::MDBook;
+use mdbook_html::HtmlHandlebars;
+use mdbook_renderer::{RenderContext, Renderer};
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Warnings fail the run (also `deny-warnings` in `[preprocessor.validate]`).
+    pub deny_warnings: bool,
+    /// Check external links over the network.
+    pub online: bool,
+}
+
+#[derive(Debug)]
+pub struct Outcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub failed: bool,
+    /// Where the site was written, when it was.
+    pub site: Option<PathBuf>,
+}
+
+/// Runs every preprocessor and validator; writes nothing.
+pub fn check(root: &Path, options: &Options) -> Result<Outcome> {
+    let (book, diagnostics) = load(root, options)?;
+    book.preprocess_book(&HtmlHandlebars::new())?;
+    Ok(outcome(&book, diagnostics, None))
+}
+
+/// Runs everything and, when clean, writes the HTML site to `dest` (default:
+/// the book's build directory). On failure the previous site is untouched.
+pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outcome> {
+    let (book, diagnostics) = load(root, options)?;
+    let renderer = HtmlHandlebars::new();
+    let (processed, ctx) = book.preprocess_book(&renderer)?;
+    let result = outcome(&book, diagnostics, None);
+    if result.failed {
+        return Ok(result);
+    }
+    let dest = match dest {
+        Some(dest) => absolute(dest)?,
+        None => book.build_dir_for(renderer.name()),
+    };
+    let parent = dest
+        .parent()
+        .context("the destination has no parent folder")?;
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".responder-docs-build-")
+        .tempdir_in(parent)
+        .with_context(|| format!("cannot create a build folder in {}", parent.display()))?;
+    let mut render_ctx = RenderContext::new(
+        book.root.clone(),
+        processed,
+        book.config.clone(),
+        staging.path().to_path_buf(),
+    );
+    render_ctx
+        .chapter_titles
+        .extend(ctx.chapter_titles.borrow_mut().drain());
+    renderer.render(&render_ctx).context("rendering failed")?;
+    replace_dir(&staging.keep(), &dest)?;
+    Ok(Outcome {
+        site: Some(dest),
+        ..result
+    })
+}
+
+fn load(root: &Path, options: &Options) -> Result<(MDBook, Rc<RefCell<Diagnostics>>)> {
+    let root = absolute(root)?;
+    let mut book = MDBook::load(&root)
+        .with_context(|| format!("cannot load the book at {}", root.display()))?;
+    let shared = crate::book_root::SHARED_TABLE;
+    if options.deny_warnings {
+        book.config
+            .set(format!("preprocessor.{shared}.deny-warnings"), true)?;
+    }
+    if options.online {
+        book.config
+            .set(format!("preprocessor.{shared}.online"), true)?;
+    }
+    let diagnostics = Rc::new(RefCell::new(Diagnostics::new()));
+    for pass in crate::passes() {
+        book.with_preprocessor(Adapter::new(pass, Sink::Shared(diagnostics.clone())));
+    }
+    Ok((book, diagnostics))
+}
+
+fn outcome(book: &MDBook, diagnostics: Rc<RefCell<Diagnostics>>, site: Option<PathBuf>) -> Outcome {
+    let found = diagnostics.take();
+    let deny = crate::book_root::BookRoot::new(&book.root, book.config.clone()).deny_warnings();
+    Outcome {
+        failed: found.is_failure(deny),
+        diagnostics: found.into_sorted(),
+        site,
+    }
+}
+
+fn absolute(path: &Path) -> Result<PathBuf> {
+    std::path::absolute(path).with_context(|| format!("bad path {}", path.display()))
+}
+
+/// Moves a freshly built site over the old one. The old site is moved aside
+/// first and put back if the move fails, so a reader never loses it.
+pub fn replace_dir(fresh: &Path, dest: &Path) -> Result<()> {
+    if !dest.exists() {
+        return std::fs::rename(fresh, dest)
+            .with_context(|| format!("cannot move the site to {}", dest.display()));
+    }
+    let aside = dest.with_file_name(format!(
+        ".{}.old-{}",
+        dest.file_name()
+            .map_or("site".into(), |n| n.to_string_lossy()),
+        std::process::id()
+    ));
+    std::fs::rename(dest, &aside)
+        .with_context(|| format!("cannot move the old site {} aside", dest.display()))?;
+    if let Err(err) = std::fs::rename(fresh, dest) {
+        let _ = std::fs::rename(&aside, dest);
+        return Err(err).with_context(|| format!("cannot move the site to {}", dest.display()));
+    }
+    std::fs::remove_dir_all(&aside)
+        .with_context(|| format!("cannot remove the old site {}", aside.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replacing_a_site_keeps_only_the_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("book");
+        let fresh = dir.path().join("fresh");
+        std::fs::create_dir_all(&dest).unwrap();
+        std::fs::write(dest.join("old.html"), "old").unwrap();
+        std::fs::create_dir_all(&fresh).unwrap();
+        std::fs::write(fresh.join("new.html"), "new").unwrap();
+        replace_dir(&fresh, &dest).unwrap();
+        assert!(dest.join("new.html").exists());
+        assert!(!dest.join("old.html").exists());
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "nothing left beside the site");
+    }
+}
