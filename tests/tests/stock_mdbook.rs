@@ -1,0 +1,94 @@
+//! Stock mdBook 0.5.4 (`mdbook build`, which runs our passes as book.toml
+//! `command`s) and `responder-docs build` (in-process) give the same site.
+
+use responder_docs::pipeline::{self, Options};
+use responder_docs_tests::repo_root;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+/// Every file of a built site, by relative path.
+fn files(site: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(site)
+        .into_iter()
+        .map(|e| e.expect("readable site"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(site)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn stock_mdbook_available() -> bool {
+    let found = Command::new("mdbook")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("v0.5."));
+    if !found {
+        // CI installs mdBook 0.5.4 (see .ci/run): there, its absence is a failure.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "mdbook 0.5.x is not on PATH: run `cargo install mdbook --locked --version 0.5.4`"
+        );
+        eprintln!(
+            "SKIPPED: mdbook 0.5.x is not on PATH (cargo install mdbook --locked --version 0.5.4)"
+        );
+    }
+    found
+}
+
+#[test]
+fn stock_mdbook_builds_the_same_site() {
+    if !stock_mdbook_available() {
+        return;
+    }
+    let root = repo_root();
+    let ours = tempfile::tempdir().unwrap();
+    let ours_site = ours.path().join("site");
+    let outcome = pipeline::build(&root, Some(&ours_site), &Options::default()).unwrap();
+    assert!(
+        !outcome.failed,
+        "responder-docs build failed: {:#?}",
+        outcome.diagnostics
+    );
+
+    let stock = tempfile::tempdir().unwrap();
+    let output = Command::new("mdbook")
+        .arg("build")
+        .arg(&root)
+        .arg("--dest-dir")
+        .arg(stock.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "mdbook build failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let ours = files(&ours_site);
+    let theirs = files(stock.path());
+    let only_ours: Vec<_> = ours.keys().filter(|k| !theirs.contains_key(*k)).collect();
+    let only_theirs: Vec<_> = theirs.keys().filter(|k| !ours.contains_key(*k)).collect();
+    assert!(
+        only_ours.is_empty() && only_theirs.is_empty(),
+        "files only in ours: {only_ours:?}; only in stock mdBook's: {only_theirs:?}"
+    );
+    let chapters = ours.keys().filter(|k| k.ends_with(".html")).count();
+    assert!(
+        chapters >= 3,
+        "the site has its chapters, 404 and print pages"
+    );
+    let differing: Vec<_> = ours
+        .iter()
+        .filter(|(path, bytes)| theirs[*path] != **bytes)
+        .map(|(path, _)| path)
+        .collect();
+    assert!(differing.is_empty(), "files that differ: {differing:?}");
+}
