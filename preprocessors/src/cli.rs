@@ -15,7 +15,17 @@ use std::process::ExitCode;
 /// Exit status: 0 when clean, 1 when a problem was found, 2 when the book
 /// could not be read at all.
 #[derive(Debug, Parser)]
-#[command(name = "responder-docs", version, max_term_width = 100)]
+#[command(
+    name = "responder-docs",
+    version,
+    max_term_width = 100,
+    after_help = "Examples:
+  responder-docs serve --open              preview the book at http://127.0.0.1:3000
+  responder-docs check                     validate the book in the current folder
+  responder-docs check --format github     the same, as GitHub Actions annotations
+  responder-docs build --deny-warnings     the site for publishing, in book/
+  responder-docs policy lint policies/*.json"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
