@@ -112,3 +112,20 @@ fn copy_into(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Writes a minimal plain mdBook (no custom preprocessors) at `root`:
+/// book.toml, `src/SUMMARY.md`, and the given `src/` files.
+pub fn tiny_book(root: &Path, summary: &str, files: &[(&str, &str)]) {
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("book.toml"),
+        "[book]\ntitle = \"Tiny\"\n[build]\ncreate-missing = false\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("src/SUMMARY.md"), summary).unwrap();
+    for (name, text) in files {
+        let path = root.join("src").join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
