@@ -49,9 +49,11 @@ fn markdown() -> Vec<(String, String)> {
     files
 }
 
-/// The `(text, line)` of every fenced code block line, and of every other
-/// line, of a Markdown text.
-fn split_code(text: &str) -> (Vec<(usize, &str)>, Vec<(usize, &str)>) {
+/// Numbered lines of a Markdown text: `(1-based line, text)`.
+type Lines<'a> = Vec<(usize, &'a str)>;
+
+/// The lines inside fenced code blocks, and every other line.
+fn split_code(text: &str) -> (Lines<'_>, Lines<'_>) {
     let (mut code, mut prose) = (Vec::new(), Vec::new());
     let mut fence: Option<&str> = None;
     for (i, line) in text.lines().enumerate() {

@@ -177,7 +177,7 @@ fn prose_ranges(markdown: &str) -> (Vec<std::ops::Range<usize>>, Vec<usize>) {
 /// offsets still point into the original.
 fn blank_non_words(text: &str) -> String {
     let mut out = text.to_string();
-    let mut blank = |out: &mut String, start: usize, end: usize| {
+    let blank = |out: &mut String, start: usize, end: usize| {
         let spaces = " ".repeat(end - start);
         out.replace_range(start..end, &spaces);
     };
