@@ -331,6 +331,20 @@ fn the_stack_and_the_task_definition_agree() {
     );
 }
 
+/// The inline policy names the stack gives the two roles.
+fn policy_names() -> BTreeSet<String> {
+    let stack = json("templates/responderapi-stack.json");
+    ["ExecutionRole", "TaskRole"]
+        .iter()
+        .map(|role| {
+            stack["Resources"][role]["Properties"]["Policies"][0]["PolicyName"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
 /// What follows `flag ` on a command line, without quotes.
 fn flag_values<'a>(line: &'a str, flag: &str) -> Vec<&'a str> {
     line.match_indices(flag)
@@ -360,6 +374,7 @@ fn commands_use_the_same_names_as_the_templates() {
             BTreeSet::from([v.log_group.clone()]),
         ),
         ("--stack-name", BTreeSet::from(["responderapi".to_string()])),
+        ("--policy-name", policy_names()),
         (
             "--group-name",
             BTreeSet::from(["responderapi-sg".to_string()]),
