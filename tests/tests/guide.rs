@@ -690,3 +690,47 @@ fn verify_and_support_say_what_the_reader_needs() {
         );
     }
 }
+
+/// The number of top-level steps (`N. ` at the start of a line) in a text.
+fn top_level_steps(text: &str) -> usize {
+    text.lines()
+        .filter(|l| {
+            let digits = l.chars().take_while(char::is_ascii_digit).count();
+            digits > 0 && l[digits..].starts_with(". ")
+        })
+        .count()
+}
+
+#[test]
+fn steps_after_an_included_procedure_continue_its_numbering() {
+    let mut checked = 0;
+    for (path, text) in markdown() {
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let Some(name) = line
+                .trim()
+                .strip_prefix("{{#procedure ")
+                .and_then(|rest| rest.strip_suffix("}}"))
+            else {
+                continue;
+            };
+            let Some(next) = lines[i + 1..].iter().find(|l| !l.trim().is_empty()) else {
+                continue;
+            };
+            let digits = next.chars().take_while(char::is_ascii_digit).count();
+            if digits == 0 || !next[digits..].starts_with(". ") {
+                continue;
+            }
+            let steps = top_level_steps(&read(&format!("src/procedures/{name}.md")));
+            let number: usize = next[..digits].parse().unwrap();
+            assert_eq!(
+                number,
+                steps + 1,
+                "{path}:{}: the step after `{name}` ({steps} steps) is numbered {number}",
+                i + 1
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 2, "only {checked} continued procedures checked");
+}
