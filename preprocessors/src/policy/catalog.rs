@@ -170,16 +170,20 @@ pub fn wildcard_match(pattern: &str, text: &str) -> bool {
 }
 
 /// The most similar candidate, if it is similar enough to be a likely typo.
+/// Edit distance, with a bonus when one name contains the other (so
+/// `marketplace` suggests `aws-marketplace`, not a longer lookalike).
 pub fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
-    let wanted_lower = wanted.to_ascii_lowercase();
+    let wanted = wanted.to_ascii_lowercase();
     candidates
         .map(|c| {
-            (
-                strsim::jaro_winkler(&wanted_lower, &c.to_ascii_lowercase()),
-                c,
-            )
+            let lower = c.to_ascii_lowercase();
+            let mut score = strsim::normalized_levenshtein(&wanted, &lower);
+            if wanted.len() >= 3 && (lower.contains(&wanted) || wanted.contains(&lower)) {
+                score += 0.3;
+            }
+            (score, c)
         })
-        .filter(|(score, _)| *score >= 0.85)
+        .filter(|(score, _)| *score >= 0.6)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c.to_string())
 }
@@ -228,6 +232,12 @@ mod tests {
             catalog.lookup("logz:PutLogEvents"),
             Lookup::UnknownService {
                 suggestion: Some("logs".into())
+            }
+        );
+        assert_eq!(
+            catalog.lookup("marketplace:RegisterUsage"),
+            Lookup::UnknownService {
+                suggestion: Some("aws-marketplace".into())
             }
         );
         assert_eq!(

@@ -214,6 +214,7 @@ impl Rules<'_> {
         } else {
             "NotAction"
         };
+        let grants = allow && action_key == "Action";
         let actions = strings(
             statement.get(action_key),
             &format!("{pointer}/{action_key}"),
@@ -222,6 +223,8 @@ impl Rules<'_> {
         let mut star_with_arns: Vec<(String, String)> = Vec::new();
         for (action_pointer, action) in &actions {
             match self.catalog.lookup(action) {
+                // A wildcard grants too much; in `Deny` or `NotAction` it narrows.
+                Lookup::Everything if !grants => {}
                 Lookup::Everything => out.push(
                     Diagnostic::error(
                         "policy::wildcard-action",
@@ -265,7 +268,7 @@ impl Rules<'_> {
                 }
                 Lookup::Unlisted => {}
                 Lookup::Known(found) => {
-                    if action.ends_with(":*") {
+                    if grants && action.ends_with(":*") {
                         out.push(
                             Diagnostic::error(
                                 "policy::wildcard-action",
@@ -375,9 +378,12 @@ impl Rules<'_> {
             return;
         }
         let sid = statement.get("Sid").and_then(Value::as_str).unwrap_or("");
-        let explained = self
-            .entry
-            .is_some_and(|e| !sid.is_empty() && e.resource_star.contains_key(sid));
+        // A reason under the statement's Sid, or under "*" for the whole
+        // policy (a published policy reproduced as is, without Sids).
+        let explained = self.entry.is_some_and(|e| {
+            e.resource_star.contains_key("*")
+                || (!sid.is_empty() && e.resource_star.contains_key(sid))
+        });
         if explained {
             return;
         }

@@ -19,7 +19,8 @@ pub struct Manifest {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Entry {
     pub kind: Option<Kind>,
-    /// Statement `Sid` → the reason its `Resource: "*"` is intended.
+    /// Statement `Sid` (or `*`: every statement) → the reason its
+    /// `Resource: "*"` is intended.
     #[serde(default)]
     pub resource_star: BTreeMap<String, String>,
 }
