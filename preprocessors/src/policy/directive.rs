@@ -177,10 +177,8 @@ fn block(name: &str, content: &str, chapter: &str, (indent, inline): (String, bo
         out.push_str("\n\n");
     }
     for (i, line) in lines.iter().enumerate() {
-        if i > 0 || inline {
-            if !line.is_empty() {
-                out.push_str(&indent);
-            }
+        if (i > 0 || inline) && !line.is_empty() {
+            out.push_str(&indent);
         }
         out.push_str(line);
         if i + 1 < lines.len() {
