@@ -36,7 +36,13 @@ pub fn lint_text(path: &str, text: &str, kind: Kind, entry: Option<&Entry>) -> V
             let location = if error.line() == 0 {
                 Location::file(path)
             } else {
-                Location::at_line_col(path, text, error.line(), error.column().max(1))
+                // serde_json counts the column in bytes; Location wants characters.
+                let line_start = crate::location::offset_of(text, error.line(), 1);
+                let mut at = (line_start + error.column().saturating_sub(1)).min(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                Location::in_text(path, text, at..at + 1)
             };
             out.push(
                 Diagnostic::error("policy::json-syntax", location, syntax_message(&error))

@@ -108,3 +108,14 @@ fn a_document_that_is_not_an_object_gets_schema_errors_only() {
     assert_eq!(codes("[1, 2]", Kind::Identity, None), ["policy::schema"]);
     assert_eq!(codes("\"x\"", Kind::Trust, None), ["policy::schema"]);
 }
+
+#[test]
+fn syntax_error_columns_count_characters_not_bytes() {
+    let text = "{\"Id\": \"\u{e9}\u{e9}\" x}";
+    let found = shorts(text, Kind::Identity);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("p.json:1:13: error[policy::json-syntax]:"),
+        "{found:?}"
+    );
+}
