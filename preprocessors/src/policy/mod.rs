@@ -1,14 +1,32 @@
-//! IAM policies: the `{{#iam-policy NAME}}` directive and the policy linter.
+//! IAM policies: the `{{#iam-policy NAME}}` directive, the check of every
+//! file in `policies/`, and `responder-docs policy lint`. The logic lives in
+//! the submodules as functions over text; this file is the I/O shell.
 
-use crate::book_root::BookRoot;
-use crate::diagnostics::Diagnostics;
+pub mod catalog;
+pub mod chapter_links;
+pub mod directive;
+pub mod json_pos;
+pub mod lint;
+pub mod manifest;
+pub mod schema;
+
+use crate::book_root::{BookRoot, Refused, slashed};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::location::Location;
+use crate::origin::Origin;
 use crate::pass::Pass;
 use anyhow::Result;
-use mdbook_preprocessor::book::Book;
-use std::path::PathBuf;
+use directive::Found;
+use manifest::{MANIFEST_FILE, Manifest};
+use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+use std::path::{Path, PathBuf};
+
+/// The folder that holds every policy the guide shows, relative to the book root.
+pub const POLICIES_DIR: &str = "policies";
 
 /// The kind of a policy document, declared, never guessed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// A permission policy attached to a user, group or role.
     Identity,
@@ -20,29 +38,318 @@ pub struct IamPolicy;
 
 impl Pass for IamPolicy {
     fn name(&self) -> &'static str {
-        "iam-policy"
+        directive::NAME
     }
 
     fn run(
         &self,
-        _book_root: &BookRoot,
-        book: Book,
-        _diagnostics: &mut Diagnostics,
+        book_root: &BookRoot,
+        mut book: Book,
+        diagnostics: &mut Diagnostics,
     ) -> Result<Book> {
+        let known = known_policies(book_root);
+        let find = |name: &str| find_policy(book_root, name);
+        book.for_each_chapter_mut(|chapter| {
+            let Some(rel) = chapter.path.as_ref().map(|p| slashed(p)) else {
+                return;
+            };
+            let (expanded, problems) = directive::expand(&chapter.content, &rel, &known, &find);
+            if problems.is_empty() {
+                chapter.content = expanded;
+                return;
+            }
+            let (path, source) = chapter_source(book_root, chapter);
+            let origin = Origin::new(&path, &source, &chapter.content);
+            for problem in problems {
+                let mut d =
+                    Diagnostic::error(problem.code, origin.locate(problem.range), problem.message);
+                if let Some(hint) = problem.hint {
+                    d = d.with_hint(hint);
+                }
+                diagnostics.push(d);
+            }
+            chapter.content = expanded;
+        });
         Ok(book)
     }
 }
 
-/// Validates every file in `policies/`, used by a chapter or not.
-pub fn check(_book_root: &BookRoot, _book: &Book, _diagnostics: &mut Diagnostics) -> Result<()> {
+/// The repo-relative path and writer's text of a chapter, falling back to
+/// its current content when the file cannot be read.
+fn chapter_source(book_root: &BookRoot, chapter: &Chapter) -> (String, String) {
+    let source_path = chapter.source_path.as_ref().or(chapter.path.as_ref());
+    match source_path {
+        Some(p) => {
+            let path = book_root.chapter_path(p);
+            let source = book_root
+                .read(&path)
+                .unwrap_or_else(|_| chapter.content.clone());
+            (path, source)
+        }
+        None => (chapter.name.clone(), chapter.content.clone()),
+    }
+}
+
+/// The stems of `policies/*.json`, sorted.
+fn known_policies(book_root: &BookRoot) -> Vec<String> {
+    let mut known: Vec<String> = std::fs::read_dir(book_root.root.join(POLICIES_DIR))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".json").map(str::to_string)
+        })
+        .collect();
+    known.sort();
+    known
+}
+
+/// Reads `policies/NAME.json`, refusing anything that leads out of `policies/`.
+fn find_policy(book_root: &BookRoot, name: &str) -> Found {
+    let rel = format!("{POLICIES_DIR}/{name}.json");
+    match book_root.resolve(&rel) {
+        Ok(path) => {
+            if !inside_policies(book_root, &path) {
+                return Found::Outside;
+            }
+            match std::fs::read_to_string(&path) {
+                Ok(content) => Found::Policy(content),
+                Err(_) => Found::Missing,
+            }
+        }
+        Err(Refused::Missing) => Found::Missing,
+        Err(Refused::Absolute | Refused::LeavesRoot) => Found::Outside,
+    }
+}
+
+fn inside_policies(book_root: &BookRoot, path: &Path) -> bool {
+    match (
+        path.canonicalize(),
+        book_root.root.join(POLICIES_DIR).canonicalize(),
+    ) {
+        (Ok(real), Ok(dir)) => real.starts_with(dir),
+        _ => false,
+    }
+}
+
+/// Validates every file in `policies/`, used by a chapter or not, and the
+/// chapters' plain links to `.json` files.
+pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -> Result<()> {
+    let manifest = load_manifest(book_root, diagnostics);
+    check_policies(book_root, &manifest, diagnostics);
+    check_links(book_root, book, diagnostics);
     Ok(())
 }
 
+fn load_manifest(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Manifest {
+    let Ok(text) = book_root.read(MANIFEST_FILE) else {
+        return Manifest::default();
+    };
+    let manifest = match Manifest::parse(&text) {
+        Ok(manifest) => manifest,
+        Err(invalid) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    "policy::manifest",
+                    Location::in_text(MANIFEST_FILE, &text, invalid.range),
+                    format!("invalid policy manifest: {}", invalid.message),
+                )
+                .with_hint("each `[policies.NAME]` table takes `kind = \"identity\" | \"trust\"` and a `[policies.NAME.resource-star]` table of `Sid = \"reason\"`"),
+            );
+            return Manifest::default();
+        }
+    };
+    for stem in manifest.policies.keys() {
+        if find_policy(book_root, stem) == Found::Missing {
+            diagnostics.push(
+                Diagnostic::error(
+                    "policy::manifest",
+                    Location::in_text(MANIFEST_FILE, &text, manifest::entry_range(&text, stem)),
+                    format!(
+                        "the manifest describes `{stem}`, but there is no policies/{stem}.json"
+                    ),
+                )
+                .with_hint("remove the entry or rename it to the policy's file stem"),
+            );
+        }
+    }
+    manifest
+}
+
+/// Whether a path under `policies/` is the linter's own data, not a policy.
+fn is_data(rel_in_policies: &str) -> bool {
+    rel_in_policies == "manifest.toml"
+        || rel_in_policies.starts_with("schema/")
+        || rel_in_policies.starts_with("catalog/")
+}
+
+fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut Diagnostics) {
+    let dir = book_root.root.join(POLICIES_DIR);
+    let mut files: Vec<String> = walkdir::WalkDir::new(&dir)
+        .min_depth(1)
+        .into_iter()
+        .flatten()
+        .filter(|e| !e.file_type().is_dir())
+        .filter_map(|e| e.path().strip_prefix(&dir).ok().map(slashed))
+        .filter(|rel| !is_data(rel))
+        .collect();
+    files.sort();
+    for rel_in in files {
+        let rel = format!("{POLICIES_DIR}/{rel_in}");
+        let text = match book_root.resolve(&rel) {
+            Ok(path) if inside_policies(book_root, &path) => match std::fs::read(&path) {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(error) => {
+                    diagnostics.push(Diagnostic::error(
+                        "policy::unreadable",
+                        Location::file(&rel),
+                        format!("cannot read the policy: {error}"),
+                    ));
+                    continue;
+                }
+            },
+            _ => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "policy::refused-path",
+                        Location::file(&rel),
+                        "this file leads out of policies/ (a symlink) and is refused",
+                    )
+                    .with_hint("keep the policy itself in policies/"),
+                );
+                continue;
+            }
+        };
+        if !rel.ends_with(".json") {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "policy::not-a-policy",
+                    Location::file(&rel),
+                    "policies/ holds policy documents (`.json`) only",
+                )
+                .with_hint(
+                    "move this file elsewhere: everything in policies/ is published with the site",
+                ),
+            );
+            continue;
+        }
+        let stem = rel_in.trim_end_matches(".json");
+        let kind = manifest.kind_of(stem);
+        diagnostics.extend(lint::lint_text(&rel, &text, kind, manifest.entry(stem)));
+    }
+}
+
+fn check_links(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) {
+    let src = book_root.src_dir();
+    let known = known_policies(book_root);
+    for item in book.iter() {
+        let BookItem::Chapter(chapter) = item else {
+            continue;
+        };
+        let Some(rel) = chapter.path.as_ref().map(|p| slashed(p)) else {
+            continue;
+        };
+        let links = chapter_links::json_links(&chapter.content);
+        if links.is_empty() {
+            continue;
+        }
+        let (path, source) = chapter_source(book_root, chapter);
+        let origin = Origin::new(&path, &source, &chapter.content);
+        for link in links {
+            let target = chapter_links::resolve(&src, &rel, &link.path);
+            let status = match &target {
+                Some(target) => book_root.resolve(target).map(|_| ()),
+                None => Err(Refused::LeavesRoot),
+            };
+            let diagnostic = match status {
+                Ok(()) => continue,
+                Err(Refused::Missing) => {
+                    let stem = Path::new(&link.path)
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    let to_policies =
+                        format!("{}policies/", "../".repeat(rel.matches('/').count()));
+                    let hint = match catalog::closest(&stem, known.iter().map(String::as_str)) {
+                        Some(s) => format!(
+                            "did you mean `{to_policies}{s}.json`? Or show it with `{{{{#iam-policy {s}}}}}`"
+                        ),
+                        None if known.is_empty() => {
+                            "policies live in policies/, linked as `policies/NAME.json` from src/"
+                                .to_string()
+                        }
+                        None => format!(
+                            "policies live in policies/ ({}), linked as `{to_policies}NAME.json`",
+                            known.join(", ")
+                        ),
+                    };
+                    Diagnostic::error(
+                        "policy::missing-file",
+                        origin.locate(link.range),
+                        format!("the linked policy file `{}` does not exist", link.path),
+                    )
+                    .with_hint(hint)
+                }
+                Err(Refused::Absolute | Refused::LeavesRoot) => Diagnostic::error(
+                    "policy::refused-path",
+                    origin.locate(link.range),
+                    format!("the link `{}` leads out of the book", link.path),
+                )
+                .with_hint("link to policies/NAME.json inside the book"),
+            };
+            diagnostics.push(diagnostic);
+        }
+    }
+}
+
 /// `responder-docs policy lint`: lints files named on the command line.
+/// Paths in diagnostics are as the user gave them.
 pub fn lint_files(
-    _files: &[PathBuf],
-    _kind: Option<Kind>,
-    _diagnostics: &mut Diagnostics,
+    files: &[PathBuf],
+    kind: Option<Kind>,
+    diagnostics: &mut Diagnostics,
 ) -> Result<()> {
+    for file in files {
+        let shown = file.to_string_lossy().into_owned();
+        let text = match std::fs::read(file) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(error) => {
+                diagnostics.push(Diagnostic::error(
+                    "policy::unreadable",
+                    Location::file(&shown),
+                    format!("cannot read the policy: {error}"),
+                ));
+                continue;
+            }
+        };
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let book_manifest = book_manifest_of(file);
+        let entry = book_manifest.as_ref().and_then(|m| m.entry(&stem));
+        let kind = kind.unwrap_or_else(|| match &book_manifest {
+            Some(m) => m.kind_of(&stem),
+            None => manifest::kind_by_name(&stem),
+        });
+        diagnostics.extend(lint::lint_text(&shown, &text, kind, entry));
+    }
     Ok(())
+}
+
+/// The manifest of the book whose `policies/` holds `file`, if any (and valid).
+fn book_manifest_of(file: &Path) -> Option<Manifest> {
+    let dir = file.parent()?;
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let dir = dir.canonicalize().ok()?;
+    if dir.file_name()? != POLICIES_DIR {
+        return None;
+    }
+    let text = std::fs::read_to_string(dir.join("manifest.toml")).ok()?;
+    Manifest::parse(&text).ok()
 }

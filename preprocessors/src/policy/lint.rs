@@ -1,0 +1,483 @@
+//! Everything checked about one policy text: allowed characters, JSON
+//! syntax, repeated keys, the schema, the size quota, then the rules past
+//! the grammar (in the spirit of IAM Access Analyzer), each with a stable
+//! code and a severity.
+
+use super::Kind;
+use super::catalog::{Catalog, Lookup, wildcard_match};
+use super::json_pos::{Index, escape};
+use super::manifest::Entry;
+use super::schema;
+use crate::diagnostics::Diagnostic;
+use crate::location::Location;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// The quota on a policy's size, in characters, whitespace not counted.
+pub fn size_quota(kind: Kind) -> usize {
+    match kind {
+        // A managed policy; an inline one shares 10,240 with the role's others.
+        Kind::Identity => 6_144,
+        // A role's trust policy, at its default quota.
+        Kind::Trust => 2_048,
+    }
+}
+
+/// Lints one policy. `path` is how diagnostics name the file; `entry` is
+/// its manifest entry when it has one.
+pub fn lint_text(path: &str, text: &str, kind: Kind, entry: Option<&Entry>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let at = |range: Range<usize>| Location::in_text(path, text, range);
+    characters(text, &at, &mut out);
+    let document: Value = match serde_json::from_str(text) {
+        Ok(document) => document,
+        Err(error) => {
+            let location = if error.line() == 0 {
+                Location::file(path)
+            } else {
+                // serde_json counts the column in bytes; Location wants characters.
+                let line_start = crate::location::offset_of(text, error.line(), 1);
+                let mut at = (line_start + error.column().saturating_sub(1)).min(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                Location::in_text(path, text, at..at + 1)
+            };
+            out.push(
+                Diagnostic::error("policy::json-syntax", location, syntax_message(&error))
+                    .with_hint("a policy is one JSON object; check commas, quotes and brackets"),
+            );
+            return out;
+        }
+    };
+    let index = Index::new(text);
+    for dup in &index.duplicates {
+        out.push(
+            Diagnostic::error(
+                "policy::duplicate-key",
+                at(dup.range.clone()),
+                format!("`{}` appears twice in the same object", dup.key),
+            )
+            .with_related(at(dup.first.clone()), "first here")
+            .with_hint("IAM refuses a policy whose keys repeat; merge the two"),
+        );
+    }
+    for violation in schema::validate(&document, kind, &index) {
+        let mut d = Diagnostic::error("policy::schema", at(violation.range), violation.message);
+        if let Some(hint) = violation.hint {
+            d = d.with_hint(hint);
+        }
+        out.push(d);
+    }
+    size(text, kind, &at, &mut out);
+    let rules = Rules {
+        kind,
+        entry,
+        index: &index,
+        catalog: Catalog::builtin(),
+        at: &at,
+    };
+    rules.run(&document, &mut out);
+    out
+}
+
+fn syntax_message(error: &serde_json::Error) -> String {
+    // serde_json appends " at line L column C"; the location says that already.
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => format!("invalid JSON: {}", &text[..i]),
+        None => format!("invalid JSON: {text}"),
+    }
+}
+
+/// IAM accepts tab, LF, CR and U+0020–U+00FF only.
+fn characters(text: &str, at: &dyn Fn(Range<usize>) -> Location, out: &mut Vec<Diagnostic>) {
+    for (i, c) in text.char_indices() {
+        let allowed = matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}');
+        if !allowed {
+            out.push(
+                Diagnostic::error(
+                    "policy::character",
+                    at(i..i + c.len_utf8()),
+                    format!(
+                        "IAM does not accept the character U+{:04X} in a policy",
+                        c as u32
+                    ),
+                )
+                .with_hint(
+                    "a policy may hold tab, line feed, carriage return and U+0020 to U+00FF only",
+                ),
+            );
+        }
+    }
+}
+
+fn size(text: &str, kind: Kind, at: &dyn Fn(Range<usize>) -> Location, out: &mut Vec<Diagnostic>) {
+    let quota = size_quota(kind);
+    let mut counted = 0usize;
+    let mut over_at = None;
+    for (i, c) in text.char_indices() {
+        if !c.is_whitespace() {
+            counted += 1;
+            if counted == quota + 1 {
+                over_at = Some(i..i + c.len_utf8());
+            }
+        }
+    }
+    if let Some(range) = over_at {
+        let what = match kind {
+            Kind::Identity => "managed policy",
+            Kind::Trust => "role trust policy",
+        };
+        out.push(
+            Diagnostic::error(
+                "policy::size",
+                at(range),
+                format!(
+                    "the policy has {counted} characters (whitespace not counted), over the {what} quota of {quota}; the excess starts here"
+                ),
+            )
+            .with_hint("split it into several policies, or use wildcards and fewer statements"),
+        );
+    }
+}
+
+struct Rules<'a> {
+    kind: Kind,
+    entry: Option<&'a Entry>,
+    index: &'a Index,
+    catalog: &'a Catalog,
+    at: &'a dyn Fn(Range<usize>) -> Location,
+}
+
+/// A string or each string of an array, with its JSON pointer.
+fn strings<'v>(value: Option<&'v Value>, pointer: &str) -> Vec<(String, &'v str)> {
+    match value {
+        Some(Value::String(s)) => vec![(pointer.to_string(), s.as_str())],
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.as_str().map(|s| (format!("{pointer}/{i}"), s)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl Rules<'_> {
+    fn value_at(&self, pointer: &str) -> Location {
+        (self.at)(self.index.value_range(pointer))
+    }
+
+    fn key_at(&self, pointer: &str) -> Location {
+        (self.at)(self.index.key_range(pointer))
+    }
+
+    fn run(&self, document: &Value, out: &mut Vec<Diagnostic>) {
+        let statements: Vec<(String, &serde_json::Map<String, Value>)> =
+            match document.get("Statement") {
+                Some(Value::Object(s)) => vec![("/Statement".to_string(), s)],
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| v.as_object().map(|s| (format!("/Statement/{i}"), s)))
+                    .collect(),
+                _ => Vec::new(),
+            };
+        let mut sids: HashMap<&str, String> = HashMap::new();
+        for (pointer, statement) in &statements {
+            if let Some(Value::String(sid)) = statement.get("Sid") {
+                let here = format!("{pointer}/Sid");
+                if let Some(first) = sids.get(sid.as_str()) {
+                    if !sid.is_empty() {
+                        out.push(
+                            Diagnostic::error(
+                                "policy::duplicate-sid",
+                                self.value_at(&here),
+                                format!("the Sid \"{sid}\" is used by an earlier statement"),
+                            )
+                            .with_related(self.value_at(first), "first here")
+                            .with_hint("each statement's Sid must be unique within the policy"),
+                        );
+                    }
+                } else {
+                    sids.insert(sid, here);
+                }
+            }
+            self.statement(pointer, statement, out);
+        }
+    }
+
+    fn statement(
+        &self,
+        pointer: &str,
+        statement: &serde_json::Map<String, Value>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let allow = statement.get("Effect").and_then(Value::as_str) == Some("Allow");
+        let action_key = if statement.contains_key("Action") {
+            "Action"
+        } else {
+            "NotAction"
+        };
+        let grants = allow && action_key == "Action";
+        let actions = strings(
+            statement.get(action_key),
+            &format!("{pointer}/{action_key}"),
+        );
+        // Resolved action names (lower-cased `service:name`) this statement grants.
+        let mut star_with_arns: Vec<(String, String)> = Vec::new();
+        for (action_pointer, action) in &actions {
+            match self.catalog.lookup(action) {
+                // A wildcard grants too much; in `Deny` or `NotAction` it narrows.
+                Lookup::Everything if !grants => {}
+                Lookup::Everything => out.push(
+                    Diagnostic::error(
+                        "policy::wildcard-action",
+                        self.value_at(action_pointer),
+                        format!("`{action_key}: \"*\"` covers every action of every service"),
+                    )
+                    .with_hint("name the actions the role needs"),
+                ),
+                Lookup::UnknownService { suggestion } => {
+                    let prefix = action.split_once(':').map_or(action.as_ref(), |(p, _)| p);
+                    let mut d = Diagnostic::error(
+                        "policy::unknown-service",
+                        self.value_at(action_pointer),
+                        format!("`{prefix}` is not an AWS service prefix"),
+                    );
+                    d = match suggestion {
+                        Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                        None => d.with_hint("service prefixes are listed in the AWS Service Authorization Reference"),
+                    };
+                    out.push(d);
+                }
+                Lookup::UnknownAction { suggestion } => {
+                    let service = action.split_once(':').map_or("", |(p, _)| p);
+                    let name = self
+                        .catalog
+                        .service(service)
+                        .map_or(String::new(), |s| s.name.clone());
+                    let mut d = Diagnostic::error(
+                        "policy::unknown-action",
+                        self.value_at(action_pointer),
+                        if action.contains(['*', '?']) {
+                            format!("`{action}` matches no action of {name}")
+                        } else {
+                            format!("`{action}` is not an action of {name}")
+                        },
+                    );
+                    if let Some(s) = suggestion {
+                        d = d.with_hint(format!("did you mean `{s}`?"));
+                    }
+                    out.push(d);
+                }
+                Lookup::Unlisted => {}
+                Lookup::Known(found) => {
+                    if grants && action.ends_with(":*") {
+                        out.push(
+                            Diagnostic::error(
+                                "policy::wildcard-action",
+                                self.value_at(action_pointer),
+                                format!("`{action}` covers every action of the service"),
+                            )
+                            .with_hint("name the actions the role needs"),
+                        );
+                    }
+                    let prefix = action.split_once(':').map_or("", |(p, _)| p);
+                    for (name, arns) in found {
+                        if arns {
+                            star_with_arns
+                                .push((action_pointer.clone(), format!("{prefix}:{name}")));
+                        }
+                    }
+                }
+            }
+        }
+        self.repeated_actions(&actions, action_key, out);
+        if allow && action_key == "NotAction" {
+            out.push(
+                Diagnostic::warning(
+                    "policy::allow-not-action",
+                    self.key_at(&format!("{pointer}/NotAction")),
+                    "`Allow` with `NotAction` grants every action not listed, including those AWS adds later",
+                )
+                .with_hint("list the allowed actions in `Action` instead"),
+            );
+        }
+        if allow && statement.contains_key("NotPrincipal") {
+            out.push(
+                Diagnostic::warning(
+                    "policy::allow-not-principal",
+                    self.key_at(&format!("{pointer}/NotPrincipal")),
+                    "`Allow` with `NotPrincipal` trusts every principal not listed, anonymous ones included",
+                )
+                .with_hint("name the trusted principals in `Principal` instead"),
+            );
+        }
+        if allow && action_key == "Action" && self.kind == Kind::Identity {
+            self.resource_star(pointer, statement, &star_with_arns, out);
+        }
+        if allow && self.kind == Kind::Trust {
+            self.trust(pointer, statement, out);
+        }
+    }
+
+    /// The same action twice, or an action a wildcard beside it already covers.
+    fn repeated_actions(&self, actions: &[(String, &str)], key: &str, out: &mut Vec<Diagnostic>) {
+        let lowered: Vec<String> = actions
+            .iter()
+            .map(|(_, a)| a.to_ascii_lowercase())
+            .collect();
+        for (i, (pointer, action)) in actions.iter().enumerate() {
+            let this = &lowered[i];
+            if let Some(j) = lowered[..i].iter().position(|earlier| earlier == this) {
+                out.push(
+                    Diagnostic::warning(
+                        "policy::duplicate-action",
+                        self.value_at(pointer),
+                        format!("`{action}` is already in this `{key}`"),
+                    )
+                    .with_related(self.value_at(&actions[j].0), "first here")
+                    .with_hint("remove the repeat"),
+                );
+                continue;
+            }
+            let covering = lowered.iter().enumerate().find(|(j, other)| {
+                *j != i
+                    && *other != this
+                    && other.contains(['*', '?'])
+                    && wildcard_match(other, this)
+            });
+            if let Some((j, _)) = covering {
+                out.push(
+                    Diagnostic::warning(
+                        "policy::redundant-action",
+                        self.value_at(pointer),
+                        format!(
+                            "`{action}` is already covered by `{}` in this `{key}`",
+                            actions[j].1
+                        ),
+                    )
+                    .with_related(self.value_at(&actions[j].0), "covered by this")
+                    .with_hint("keep one of the two (preferably the named action)"),
+                );
+            }
+        }
+    }
+
+    fn resource_star(
+        &self,
+        pointer: &str,
+        statement: &serde_json::Map<String, Value>,
+        star_with_arns: &[(String, String)],
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let resource_pointer = format!("{pointer}/Resource");
+        let Some((star_pointer, _)) = strings(statement.get("Resource"), &resource_pointer)
+            .into_iter()
+            .find(|(_, r)| *r == "*")
+        else {
+            return;
+        };
+        if star_with_arns.is_empty() {
+            return;
+        }
+        let sid = statement.get("Sid").and_then(Value::as_str).unwrap_or("");
+        // A reason under the statement's Sid, or under "*" for the whole
+        // policy (a published policy reproduced as is, without Sids).
+        let explained = self.entry.is_some_and(|e| {
+            e.resource_star.contains_key("*")
+                || (!sid.is_empty() && e.resource_star.contains_key(sid))
+        });
+        if explained {
+            return;
+        }
+        let names: Vec<&str> = star_with_arns.iter().map(|(_, n)| n.as_str()).collect();
+        let shown = if names.len() > 3 {
+            format!("{} and {} more", names[..3].join(", "), names.len() - 3)
+        } else {
+            names.join(", ")
+        };
+        out.push(
+            Diagnostic::warning(
+                "policy::resource-star",
+                self.value_at(&star_pointer),
+                format!("`Resource: \"*\"` although {shown} can be limited to resource ARNs"),
+            )
+            .with_hint(if sid.is_empty() {
+                "name the resources' ARNs, or give the statement a Sid and say why \"*\" is needed under `resource-star` in policies/manifest.toml".to_string()
+            } else {
+                format!("name the resources' ARNs, or say why \"*\" is needed: `{sid} = \"…\"` under `resource-star` in this policy's entry in policies/manifest.toml")
+            }),
+        );
+    }
+
+    fn trust(
+        &self,
+        pointer: &str,
+        statement: &serde_json::Map<String, Value>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let Some(principal) = statement.get("Principal") else {
+            return;
+        };
+        let principal_pointer = format!("{pointer}/Principal");
+        let services = strings(
+            principal.get("Service"),
+            &format!("{principal_pointer}/Service"),
+        );
+        let others: Vec<&str> = match principal {
+            Value::Object(map) => map
+                .keys()
+                .filter(|k| k.as_str() != "Service")
+                .map(String::as_str)
+                .collect(),
+            _ => vec!["*"],
+        };
+        if !others.is_empty() {
+            let pointer = match principal {
+                Value::Object(_) => format!("{principal_pointer}/{}", escape(others[0])),
+                _ => principal_pointer.clone(),
+            };
+            out.push(
+                Diagnostic::warning(
+                    "policy::trust-principal",
+                    self.key_at(&pointer),
+                    format!(
+                        "this trust policy lets a non-service principal (`{}`) assume the role",
+                        others.join("`, `")
+                    ),
+                )
+                .with_hint("the guide's roles are assumed by ECS tasks only: `\"Service\": \"ecs-tasks.amazonaws.com\"`"),
+            );
+        }
+        if services.is_empty() {
+            return;
+        }
+        let has_key = |wanted: &str| {
+            statement
+                .get("Condition")
+                .and_then(Value::as_object)
+                .is_some_and(|ops| {
+                    ops.values()
+                        .filter_map(Value::as_object)
+                        .any(|keys| keys.keys().any(|k| k.eq_ignore_ascii_case(wanted)))
+                })
+        };
+        if !has_key("aws:SourceAccount") && !has_key("aws:SourceArn") && !has_key("aws:SourceOrgID")
+        {
+            out.push(
+                Diagnostic::warning(
+                    "policy::confused-deputy",
+                    self.key_at(&principal_pointer),
+                    "a service may assume this role on behalf of any account: no `aws:SourceAccount` or `aws:SourceArn` condition",
+                )
+                .with_hint("add `\"Condition\": {\"StringEquals\": {\"aws:SourceAccount\": \"ACCOUNT\"}, \"ArnLike\": {\"aws:SourceArn\": \"arn:aws:ecs:REGION:ACCOUNT:*\"}}`"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
