@@ -1,6 +1,10 @@
 //! The link checker: every link, image, anchor and include, reported at its
 //! Markdown source line.
 
+pub mod extract;
+pub mod heading_ids;
+pub mod html;
+
 use crate::book_root::BookRoot;
 use crate::diagnostics::Diagnostics;
 use anyhow::Result;
