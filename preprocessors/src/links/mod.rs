@@ -4,6 +4,7 @@
 pub mod extract;
 pub mod heading_ids;
 pub mod html;
+pub mod targets;
 
 use crate::book_root::BookRoot;
 use crate::diagnostics::Diagnostics;
