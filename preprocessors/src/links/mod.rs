@@ -1,9 +1,11 @@
 //! The link checker: every link, image, anchor and include, reported at its
 //! Markdown source line.
 
+pub mod external;
 pub mod extract;
 pub mod heading_ids;
 pub mod html;
+pub mod includes;
 pub mod targets;
 
 use crate::book_root::BookRoot;
