@@ -71,6 +71,8 @@ pub struct From<'a> {
     pub dir: &'a str,
     /// Its index among the chapters, when it is one.
     pub page: Option<usize>,
+    /// SUMMARY.md names chapters by the files the writer made (`README.md`).
+    pub summary: bool,
 }
 
 pub struct Chapter {
@@ -181,7 +183,7 @@ impl<'r> Site<'r> {
             return self.file(dest, &join(&target, "index.html"));
         }
         match extension(&target) {
-            Some("md") => self.markdown(dest, &target, fragment),
+            Some("md") => self.markdown(from, dest, &target, fragment),
             Some("html") => {
                 let md = with_extension(&target, "md");
                 if let Some(&page) = self.pages.get(&md) {
@@ -202,11 +204,16 @@ impl<'r> Site<'r> {
         }
     }
 
-    fn markdown(&self, dest: &str, target: &str, fragment: Option<&str>) -> Verdict {
+    fn markdown(&self, from: From<'_>, dest: &str, target: &str, fragment: Option<&str>) -> Verdict {
         if let Some(&page) = self.pages.get(target) {
             return self.fragment_opt(page, fragment, dest, target);
         }
         if let Some(index) = self.readmes.get(target) {
+            if from.summary
+                && let Some(&page) = self.pages.get(index)
+            {
+                return self.fragment_opt(page, fragment, dest, target);
+            }
             let written = dest.split('#').next().unwrap_or(dest);
             let file = written.rsplit('/').next().unwrap_or(written);
             return Verdict::Broken(Problem::new(

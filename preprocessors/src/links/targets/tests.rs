@@ -53,10 +53,18 @@ fn site(root: &BookRoot) -> Site<'_> {
 const TOP: From<'static> = From {
     dir: "",
     page: Some(0),
+    summary: false,
 };
 const GUIDE: From<'static> = From {
     dir: "guide",
     page: Some(2),
+    summary: false,
+};
+
+const SUMMARY: From<'static> = From {
+    dir: "",
+    page: None,
+    summary: true,
 };
 
 fn code(v: Verdict) -> &'static str {
@@ -89,6 +97,8 @@ fn chapters_fragments_and_files_resolve() {
         (GUIDE, "/intro.md"),
         (TOP, "mailto:a@b.c"),
         (TOP, "img/pic.png?v=2"),
+        (SUMMARY, "guide/README.md"),
+        (SUMMARY, "guide/README.md#guide"),
     ] {
         assert_eq!(code(site.check(from, dest)), "fine", "{dest}");
     }
@@ -112,6 +122,7 @@ fn each_broken_kind_has_its_code() {
         (TOP, "orphan.md", "links::not-in-summary"),
         (TOP, "troubleshooting.md", "links::draft-chapter"),
         (TOP, "guide/README.md", "links::readme-link"),
+        (SUMMARY, "orphan.md", "links::not-in-summary"),
         (TOP, "../notes.txt", "links::not-in-site"),
         (GUIDE, "../../../etc/passwd", "links::outside-book"),
     ] {
