@@ -23,7 +23,7 @@ pub fn syntax(url: &str) -> Result<(), String> {
         return Err("has no scheme".into());
     };
     let Some(rest) = rest.strip_prefix("//") else {
-        return Err(format!("`{scheme}:` must be followed by `//`"));
+        return Err(format!("lacks `//` after `{scheme}:`"));
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);

@@ -16,7 +16,7 @@ fn syntax_catches_what_writers_get_wrong() {
         assert_eq!(syntax(ok), Ok(()), "{ok}");
     }
     for (bad, why) in [
-        ("https:/example.com", "`https:` must be followed by `//`"),
+        ("https:/example.com", "lacks `//` after `https:`"),
         ("https://", "has no host"),
         ("https://exa mple.com", "contains a space; encode it as `%20`"),
         ("https://example..com/", "has an empty label in the host `example..com`"),
