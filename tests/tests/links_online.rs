@@ -48,7 +48,9 @@ fn online_checks_ask_loopback_only_honour_ignores_and_cache() {
     let toml = book.path().join("book.toml");
     let mut config = std::fs::read_to_string(&toml).unwrap();
     // The clean book links to example.com: never asked.
-    config.push_str("\n[preprocessor.validate]\nlink-ignore = ['^https://example\\.com/']\nlink-retries = 0\n");
+    config.push_str(
+        "\n[preprocessor.validate]\nlink-ignore = ['^https://example\\.com/']\nlink-retries = 0\n",
+    );
     std::fs::write(&toml, config).unwrap();
     let chapter = book.path().join("src/guide/roles.md");
     let mut text = std::fs::read_to_string(&chapter).unwrap();

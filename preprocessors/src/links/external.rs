@@ -183,7 +183,10 @@ fn ask_all(queue: VecDeque<String>, options: &Options) -> HashMap<String, Answer
     let mut config = ureq::Agent::config_builder()
         .timeout_global(Some(options.timeout))
         .http_status_as_error(false)
-        .user_agent(concat!("responder-docs-link-check/", env!("CARGO_PKG_VERSION")));
+        .user_agent(concat!(
+            "responder-docs-link-check/",
+            env!("CARGO_PKG_VERSION")
+        ));
     if !options.env_proxy {
         config = config.proxy(None);
     }

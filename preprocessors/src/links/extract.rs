@@ -100,11 +100,7 @@ pub fn extract(text: &str, markdown: &MarkdownOptions) -> Page {
     page
 }
 
-fn walk<'a>(
-    text: &str,
-    events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
-    page: &mut Page,
-) {
+fn walk<'a>(text: &str, events: impl Iterator<Item = (Event<'a>, Range<usize>)>, page: &mut Page) {
     let mut unique = UniqueIds::default();
     let mut pending: Option<Pending> = None;
     let mut image_depth = 0usize;

@@ -64,10 +64,16 @@ mod tests {
             id_from_content("Method-call 🐙 expressions \u{1f47c}"),
             "method-call--expressions-"
         );
-        assert_eq!(id_from_content("  Step 2: Create the role "), "step-2-create-the-role");
+        assert_eq!(
+            id_from_content("  Step 2: Create the role "),
+            "step-2-create-the-role"
+        );
         assert_eq!(id_from_content("Über"), "über");
         assert_eq!(id_from_content("中文標題 CJK title"), "中文標題-cjk-title");
-        assert_eq!(id_from_content("IAM & roles (optional)"), "iam--roles-optional");
+        assert_eq!(
+            id_from_content("IAM & roles (optional)"),
+            "iam--roles-optional"
+        );
         assert_eq!(id_from_content(""), "");
     }
 

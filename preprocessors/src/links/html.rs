@@ -100,7 +100,11 @@ mod tests {
     fn finds_ids_and_links_with_their_ranges() {
         let html = r#"<div id="setup"><a href="a.md#x" title='a > b'>x</a><img src=pic.png alt="p"></div>"#;
         let attrs = attributes(html);
-        let ids: Vec<_> = attrs.iter().filter(|a| is_anchor(a)).map(|a| &a.value).collect();
+        let ids: Vec<_> = attrs
+            .iter()
+            .filter(|a| is_anchor(a))
+            .map(|a| &a.value)
+            .collect();
         assert_eq!(ids, ["setup"]);
         let links: Vec<_> = attrs.iter().filter(|a| is_link(a)).collect();
         assert_eq!(links.len(), 2);

@@ -11,9 +11,8 @@ use std::sync::LazyLock;
 
 /// mdBook's own pattern (mdbook-driver `links.rs`): an escaped directive runs
 /// to the last `}}` of its line.
-static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\\\{\{\#.*\}\}|\{\{\s*\#([a-zA-Z0-9_]+)\s+([^}]+)\}\}").unwrap()
-});
+static DIRECTIVE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\\\{\{\#.*\}\}|\{\{\s*\#([a-zA-Z0-9_]+)\s+([^}]+)\}\}").unwrap());
 static ANCHOR_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"ANCHOR:\s*([\w_-]+)").unwrap());
 static ANCHOR_END: LazyLock<Regex> =
@@ -196,10 +195,7 @@ fn anchored(text: &str, anchor: &str) -> Option<Range<usize>> {
         offset += line.len();
         match start {
             None => {
-                if ANCHOR_START
-                    .captures(line)
-                    .is_some_and(|c| &c[1] == anchor)
-                {
+                if ANCHOR_START.captures(line).is_some_and(|c| &c[1] == anchor) {
                     start = Some(offset);
                 }
             }
@@ -295,9 +291,15 @@ mod tests {
             ("src/parts/b.md", "{{#include nothing.md}}\n"),
         ]);
         let found = check(&root, "src/ch.md", "{{#include parts/a.md:1}}\n");
-        assert_eq!(codes(&found), [("src/parts/b.md", "links::missing-include")]);
+        assert_eq!(
+            codes(&found),
+            [("src/parts/b.md", "links::missing-include")]
+        );
         let found = check(&root, "src/ch.md", "{{#include parts/a.md:x}}\n");
-        assert_eq!(codes(&found), [("src/parts/a.md", "links::missing-include")]);
+        assert_eq!(
+            codes(&found),
+            [("src/parts/a.md", "links::missing-include")]
+        );
     }
 
     #[test]
@@ -308,6 +310,9 @@ mod tests {
         assert!(matches!(selection(":5"), Selection::Lines(r) if r == (0..5)));
         assert!(matches!(selection("-1"), Selection::Anchor("-1")));
         assert_eq!(line_span("a\nb\nc\n", 1..2), 2..4);
-        assert_eq!(anchored("x\nANCHOR: a\ny\nANCHOR_END: a\n", "a"), Some(12..14));
+        assert_eq!(
+            anchored("x\nANCHOR: a\ny\nANCHOR_END: a\n", "a"),
+            Some(12..14)
+        );
     }
 }

@@ -84,7 +84,8 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
             }
         }
     }
-    let mut pages: Vec<Page> = parallel(&chapters, |_, ch| extract::extract(&ch.content, &markdown));
+    let mut pages: Vec<Page> =
+        parallel(&chapters, |_, ch| extract::extract(&ch.content, &markdown));
     let site_chapters = chapters
         .iter()
         .zip(pages.iter_mut())
@@ -108,7 +109,15 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         };
         let mut found = Vec::new();
         let mut ext = Vec::new();
-        links_of(&site, from, &pages[i], FileKey::Chapter(i), false, &mut found, &mut ext);
+        links_of(
+            &site,
+            from,
+            &pages[i],
+            FileKey::Chapter(i),
+            false,
+            &mut found,
+            &mut ext,
+        );
         if let Some(source) = &ch.source_path {
             let file = book_root.chapter_path(source);
             if let Ok(text) = book_root.read(&file) {
@@ -147,7 +156,15 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
             page: None,
             summary: is_summary,
         };
-        links_of(&site, from, &page, FileKey::Raw(file.clone()), is_summary, &mut findings, &mut externals);
+        links_of(
+            &site,
+            from,
+            &page,
+            FileKey::Raw(file.clone()),
+            is_summary,
+            &mut findings,
+            &mut externals,
+        );
         raw_texts.insert(file, text);
     }
 
@@ -229,7 +246,9 @@ fn check_externals(
                     Location::file("book.toml"),
                     format!("`link-ignore` pattern `{pattern}` is not a regular expression: {err}"),
                 )
-                .with_hint("patterns use the syntax of the `regex` crate; escape `.` and `?` with `\\`"),
+                .with_hint(
+                    "patterns use the syntax of the `regex` crate; escape `.` and `?` with `\\`",
+                ),
             ),
         }
     }
@@ -316,7 +335,10 @@ fn report(
                     .or_else(|| book_root.read(path).ok())
                     .unwrap_or_default();
                 for f in group {
-                    diagnostics.push(diagnostic(f, Location::in_text(path, &text, f.range.clone())));
+                    diagnostics.push(diagnostic(
+                        f,
+                        Location::in_text(path, &text, f.range.clone()),
+                    ));
                 }
             }
         }

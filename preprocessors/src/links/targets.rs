@@ -144,8 +144,7 @@ impl<'r> Site<'r> {
             return Verdict::External(format!("https:{dest}"));
         }
         if let Some(scheme) = scheme(dest) {
-            return if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")
-            {
+            return if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
                 Verdict::External(dest.to_string())
             } else {
                 // mailto:, tel:, data:… are not ours to check.
@@ -204,7 +203,13 @@ impl<'r> Site<'r> {
         }
     }
 
-    fn markdown(&self, from: From<'_>, dest: &str, target: &str, fragment: Option<&str>) -> Verdict {
+    fn markdown(
+        &self,
+        from: From<'_>,
+        dest: &str,
+        target: &str,
+        fragment: Option<&str>,
+    ) -> Verdict {
         if let Some(&page) = self.pages.get(target) {
             return self.fragment_opt(page, fragment, dest, target);
         }
@@ -249,7 +254,10 @@ impl<'r> Site<'r> {
                 format!(
                     "`{dest}` is not in SUMMARY.md, so mdBook does not render it and the link is dead"
                 ),
-                format!("add `{}` to src/SUMMARY.md or link to a chapter that is", target),
+                format!(
+                    "add `{}` to src/SUMMARY.md or link to a chapter that is",
+                    target
+                ),
             )),
             Err(Refused::LeavesRoot) => Verdict::Broken(outside_book(dest)),
             Err(_) => Verdict::Broken(self.missing(dest, target)),
@@ -278,14 +286,18 @@ impl<'r> Site<'r> {
         let hint = closest(target, self.pages.keys().map(String::as_str))
             .map(|best| format!("no file `{wanted}`; did you mean the chapter `{best}`?"))
             .unwrap_or_else(|| format!("no file `{wanted}`"));
-        Problem::new("links::missing-file", format!("`{dest}` does not exist"), hint)
+        Problem::new(
+            "links::missing-file",
+            format!("`{dest}` does not exist"),
+            hint,
+        )
     }
 
     /// A path that climbs above `src/`: still inside the book (but not
     /// published), or out of it altogether.
     fn outside(&self, dest: &str, joined: &str) -> Problem {
-        let in_root = !matches!(self.src.as_str(), "" | ".")
-            && normalize(&join(&self.src, joined)).is_some();
+        let in_root =
+            !matches!(self.src.as_str(), "" | ".") && normalize(&join(&self.src, joined)).is_some();
         if in_root {
             return Problem::new(
                 "links::not-in-site",
@@ -300,7 +312,13 @@ impl<'r> Site<'r> {
         outside_book(dest)
     }
 
-    fn fragment_opt(&self, page: usize, fragment: Option<&str>, dest: &str, label: &str) -> Verdict {
+    fn fragment_opt(
+        &self,
+        page: usize,
+        fragment: Option<&str>,
+        dest: &str,
+        label: &str,
+    ) -> Verdict {
         match fragment {
             Some(f) => self.fragment(page, f, dest, label),
             None => Verdict::Fine,
@@ -323,8 +341,12 @@ impl<'r> Site<'r> {
             Some(best) => format!("did you mean `#{best}`?"),
             None if ids.ordered.is_empty() => format!("{label} has no headings"),
             None => {
-                let mut list: Vec<String> =
-                    ids.ordered.iter().take(8).map(|i| format!("`#{i}`")).collect();
+                let mut list: Vec<String> = ids
+                    .ordered
+                    .iter()
+                    .take(8)
+                    .map(|i| format!("`#{i}`"))
+                    .collect();
                 if ids.ordered.len() > 8 {
                     list.push("…".into());
                 }

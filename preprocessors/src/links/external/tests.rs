@@ -1,8 +1,8 @@
 use super::*;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[test]
 fn syntax_catches_what_writers_get_wrong() {
@@ -18,8 +18,14 @@ fn syntax_catches_what_writers_get_wrong() {
     for (bad, why) in [
         ("https:/example.com", "lacks `//` after `https:`"),
         ("https://", "has no host"),
-        ("https://exa mple.com", "contains a space; encode it as `%20`"),
-        ("https://example..com/", "has an empty label in the host `example..com`"),
+        (
+            "https://exa mple.com",
+            "contains a space; encode it as `%20`",
+        ),
+        (
+            "https://example..com/",
+            "has an empty label in the host `example..com`",
+        ),
         ("https://example.com:80a/", "has an invalid port `80a`"),
         ("https://https://example.com", "repeats the scheme"),
         ("http://exa$mple.com", "has `$` in the host `exa$mple.com`"),
@@ -94,7 +100,10 @@ fn answers_are_classified_retried_and_cached() {
     let answers = reachability(&urls, &options(Some(cache.clone())));
     assert_eq!(answers[&urls[0]], Answer::Fine);
     assert_eq!(answers[&urls[1]], Answer::Fine);
-    assert_eq!(answers[&urls[2]], Answer::Broken("answered HTTP 404".into()));
+    assert_eq!(
+        answers[&urls[2]],
+        Answer::Broken("answered HTTP 404".into())
+    );
     assert_eq!(answers[&urls[3]], Answer::Fine, "retried after a 503");
     assert_eq!(answers[&urls[4]], Answer::Fine, "GET after a refused HEAD");
     let first = hits.load(Ordering::SeqCst);

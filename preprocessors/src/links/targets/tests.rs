@@ -137,7 +137,10 @@ fn hints_suggest_the_closest_id_or_list_them() {
     let Verdict::Broken(p) = site.check(GUIDE, "roles.md#trust-polcy") else {
         panic!()
     };
-    assert_eq!(p.message, "`roles.md#trust-polcy`: no heading or id `trust-polcy` on guide/roles.md");
+    assert_eq!(
+        p.message,
+        "`roles.md#trust-polcy`: no heading or id `trust-polcy` on guide/roles.md"
+    );
     assert_eq!(p.hint.as_deref(), Some("did you mean `#trust-policy`?"));
     let Verdict::Broken(p) = site.check(GUIDE, "roles.md#zzz") else {
         panic!()
@@ -157,7 +160,9 @@ fn hints_suggest_the_closest_id_or_list_them() {
 
 #[test]
 fn a_custom_404_and_redirects_are_pages_of_the_site() {
-    let f = fixture("[output.html]\ninput-404 = \"missing.md\"\n[output.html.redirect]\n\"/old/page.html\" = \"../intro.html\"\n");
+    let f = fixture(
+        "[output.html]\ninput-404 = \"missing.md\"\n[output.html.redirect]\n\"/old/page.html\" = \"../intro.html\"\n",
+    );
     let site = site(&f.root);
     assert_eq!(code(site.check(TOP, "missing.html")), "fine");
     assert_eq!(code(site.check(TOP, "old/page.html")), "fine");
