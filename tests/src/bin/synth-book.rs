@@ -270,7 +270,7 @@ fn link(
     fragments: &mut usize,
 ) -> (String, Option<&'static str>) {
     let here = &chapters[from];
-    let with_fragment = index % 4 == 0;
+    let with_fragment = index.is_multiple_of(4);
     let broken = rng.chance(BROKEN_PER_MILLE);
     if with_fragment {
         *fragments += 1;
