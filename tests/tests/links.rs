@@ -91,3 +91,21 @@ fn a_fixed_link_clears_its_error() {
     assert!(!shorts.iter().any(|s| s.starts_with("src/setup.md:7:")));
     assert_eq!(shorts.len(), 18);
 }
+
+#[test]
+fn links_of_a_first_chapter_in_a_folder_are_checked_on_its_index_copy() {
+    let (code, shorts) = check_shorts(&fixture("links/first-in-folder"));
+    assert_eq!(
+        shorts,
+        [
+            "src/guide/start.md:3:11: warning[links::index-copy]: `next.md` is broken on `index.html`, mdBook's copy of this first chapter at the top of the site (`next.md` does not exist)"
+        ]
+    );
+    assert_eq!(code, 0, "a warning fails only with --deny-warnings");
+    let denied = run(&[
+        "check",
+        fixture("links/first-in-folder").to_str().unwrap(),
+        "--deny-warnings",
+    ]);
+    assert_eq!(denied.code, 1);
+}

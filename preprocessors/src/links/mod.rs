@@ -118,6 +118,9 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
             &mut found,
             &mut ext,
         );
+        if i == 0 && !dir.is_empty() {
+            index_copy(&site, from, &pages[i], &mut found);
+        }
         if let Some(source) = &ch.source_path {
             let file = book_root.chapter_path(source);
             if let Ok(text) = book_root.read(&file) {
@@ -223,6 +226,41 @@ fn links_of(
                 )),
             },
         ));
+    }
+}
+
+/// mdBook also writes the first chapter as `index.html` at the top of the
+/// site, the page most readers land on; a relative link that works from the
+/// chapter's own folder may lead nowhere from there.
+fn index_copy(site: &Site<'_>, from: From<'_>, page: &Page, found: &mut Vec<Finding>) {
+    let top = From { dir: "", ..from };
+    for link in &page.links {
+        if site.check(from, &link.dest) != Verdict::Fine {
+            continue;
+        }
+        // A browser stops `..` at the top of the site.
+        let mut at_top = link.dest.as_str();
+        while let Some(rest) = at_top.strip_prefix("../") {
+            at_top = rest;
+        }
+        if let Verdict::Broken(problem) = site.check(top, at_top) {
+            found.push(Finding {
+                file: FileKey::Chapter(0),
+                range: link.range.clone(),
+                problem: Problem {
+                    code: "links::index-copy",
+                    message: format!(
+                        "`{}` is broken on `index.html`, mdBook's copy of this first chapter at the top of the site ({})",
+                        link.dest, problem.message
+                    ),
+                    hint: Some(
+                        "move the first chapter to the top of src/, or write the link so it works from both folders"
+                            .into(),
+                    ),
+                },
+                warning: true,
+            });
+        }
     }
 }
 
