@@ -283,7 +283,15 @@ impl<'r> Site<'r> {
 
     fn missing(&self, dest: &str, target: &str) -> Problem {
         let wanted = join(&self.src, target);
-        let hint = closest(target, self.pages.keys().map(String::as_str))
+        // Suggest from the same folder only: comparing with every chapter
+        // of a large book costs more than the rest of the check.
+        let dir = target.rsplit_once('/').map_or("", |(d, _)| d);
+        let siblings = self
+            .pages
+            .keys()
+            .map(String::as_str)
+            .filter(|p| p.rsplit_once('/').map_or("", |(d, _)| d) == dir);
+        let hint = closest(target, siblings)
             .map(|best| format!("no file `{wanted}`; did you mean the chapter `{best}`?"))
             .unwrap_or_else(|| format!("no file `{wanted}`"));
         Problem::new(
