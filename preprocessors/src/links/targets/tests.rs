@@ -179,3 +179,17 @@ fn paths_normalise_without_climbing_out() {
     assert_eq!(scheme("a b:c"), None);
     assert_eq!(scheme("./x:y"), None);
 }
+
+#[test]
+fn a_missing_page_suggests_a_chapter_of_the_same_folder() {
+    let f = fixture("");
+    let site = site(&f.root);
+    let Verdict::Broken(p) = site.check(GUIDE, "role.md") else {
+        panic!()
+    };
+    assert_eq!(p.message, "`role.md` does not exist");
+    assert_eq!(
+        p.hint.as_deref(),
+        Some("no file `src/guide/role.md`; did you mean the chapter `guide/roles.md`?")
+    );
+}
