@@ -1,12 +1,446 @@
 //! The link checker: every link, image, anchor and include, reported at its
-//! Markdown source line.
+//! Markdown source line. It runs on the book as readers get it (after every
+//! other preprocessor, so links that directives produce are checked too) and
+//! resolves each link against the site mdBook will write.
 
-use crate::book_root::BookRoot;
-use crate::diagnostics::Diagnostics;
+pub mod external;
+pub mod extract;
+pub mod heading_ids;
+pub mod html;
+pub mod includes;
+pub mod targets;
+
+use crate::book_root::{BookRoot, SHARED_TABLE, slashed};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::location::Location;
+use crate::origin::Origin;
 use anyhow::Result;
-use mdbook_preprocessor::book::Book;
+use extract::{LinkKind, Page};
+use mdbook_markdown::MarkdownOptions;
+use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::time::Duration;
+use targets::{From, Problem, Site, Verdict};
+
+/// The link checker's keys in `[preprocessor.validate]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct Settings {
+    /// Ask external URLs whether they answer (`--online` sets it).
+    pub online: bool,
+    /// Regular expressions of external URLs never asked.
+    pub link_ignore: Vec<String>,
+    pub link_cache_max_age_hours: Option<u64>,
+    pub link_timeout_seconds: Option<u64>,
+    pub link_concurrency: Option<usize>,
+    pub link_per_host: Option<usize>,
+    pub link_retries: Option<u32>,
+}
+
+/// The cache of good external answers, under the book root (git-ignored).
+pub const CACHE_FILE: &str = ".cache/responder-docs/links.json";
+
+/// Which text a finding's byte range refers to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum FileKey {
+    /// A chapter's processed content (index among the chapters).
+    Chapter(usize),
+    /// A file as it is on disk, relative to the book root.
+    Raw(String),
+}
+
+struct Finding {
+    file: FileKey,
+    range: Range<usize>,
+    problem: Problem,
+    warning: bool,
+}
+
+impl Finding {
+    fn error(file: FileKey, range: Range<usize>, problem: Problem) -> Self {
+        Finding {
+            file,
+            range,
+            problem,
+            warning: false,
+        }
+    }
+}
 
 /// Checks the book as readers get it (after every other preprocessor).
-pub fn check(_book_root: &BookRoot, _book: &Book, _diagnostics: &mut Diagnostics) -> Result<()> {
+pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -> Result<()> {
+    let settings: Settings = book_root.settings(SHARED_TABLE)?;
+    let markdown = markdown_options(book_root);
+    let mut chapters: Vec<&Chapter> = Vec::new();
+    let mut drafts = Vec::new();
+    for item in book.iter() {
+        if let BookItem::Chapter(chapter) = item {
+            if chapter.path.is_some() {
+                chapters.push(chapter);
+            } else {
+                drafts.push(chapter.name.clone());
+            }
+        }
+    }
+    let mut pages: Vec<Page> =
+        parallel(&chapters, |_, ch| extract::extract(&ch.content, &markdown));
+    let site_chapters = chapters
+        .iter()
+        .zip(pages.iter_mut())
+        .map(|(ch, page)| targets::Chapter {
+            path: ch.path.as_deref().map(slashed).unwrap_or_default(),
+            source_path: ch.source_path.as_deref().map(slashed),
+            ids: std::mem::take(&mut page.ids),
+        })
+        .collect();
+    let site = Site::new(book_root, site_chapters, drafts);
+
+    let mut findings = Vec::new();
+    let mut externals: Vec<(String, FileKey, Range<usize>)> = Vec::new();
+    let per_chapter = parallel(&chapters, |i, ch| {
+        let path = ch.path.as_deref().map(slashed).unwrap_or_default();
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        let from = From {
+            dir,
+            page: Some(i),
+            summary: false,
+        };
+        let mut found = Vec::new();
+        let mut ext = Vec::new();
+        links_of(
+            &site,
+            from,
+            &pages[i],
+            FileKey::Chapter(i),
+            false,
+            &mut found,
+            &mut ext,
+        );
+        if i == 0 && !dir.is_empty() {
+            index_copy(&site, from, &pages[i], &mut found);
+        }
+        if let Some(source) = &ch.source_path {
+            let file = book_root.chapter_path(source);
+            if let Ok(text) = book_root.read(&file) {
+                for f in includes::check(book_root, &file, &text) {
+                    found.push(Finding::error(FileKey::Raw(f.file), f.range, f.problem));
+                }
+            }
+        }
+        (found, ext)
+    });
+    for (found, ext) in per_chapter {
+        findings.extend(found);
+        externals.extend(ext);
+    }
+
+    // SUMMARY.md and the 404 page are not chapters, but readers follow their links too.
+    let mut raw_texts: HashMap<String, String> = HashMap::new();
+    let src = book_root.src_dir();
+    let summary = join(&src, "SUMMARY.md");
+    let not_found = book_root
+        .config
+        .html_config()
+        .unwrap_or_default()
+        .input_404
+        .unwrap_or_else(|| "404.md".into());
+    for (file, is_summary) in [(summary, true), (join(&src, &not_found), false)] {
+        if not_found.is_empty() && !is_summary {
+            continue;
+        }
+        let Ok(text) = book_root.read(&file) else {
+            continue;
+        };
+        let page = extract::extract(&text, &markdown);
+        let from = From {
+            dir: "",
+            page: None,
+            summary: is_summary,
+        };
+        links_of(
+            &site,
+            from,
+            &page,
+            FileKey::Raw(file.clone()),
+            is_summary,
+            &mut findings,
+            &mut externals,
+        );
+        raw_texts.insert(file, text);
+    }
+
+    check_externals(book_root, &settings, &externals, &mut findings, diagnostics);
+    report(book_root, &chapters, &raw_texts, findings, diagnostics);
     Ok(())
+}
+
+/// The verdict on every link of one page.
+fn links_of(
+    site: &Site<'_>,
+    from: From<'_>,
+    page: &Page,
+    file: FileKey,
+    is_summary: bool,
+    found: &mut Vec<Finding>,
+    externals: &mut Vec<(String, FileKey, Range<usize>)>,
+) {
+    for link in &page.links {
+        // `[Draft]()` is how SUMMARY.md declares a draft chapter.
+        if is_summary && link.dest.trim().is_empty() {
+            continue;
+        }
+        match site.check(from, &link.dest) {
+            Verdict::Fine => {}
+            Verdict::External(url) => match external::syntax(&url) {
+                Ok(()) => externals.push((url, file.clone(), link.range.clone())),
+                Err(why) => found.push(Finding::error(
+                    file.clone(),
+                    link.range.clone(),
+                    Problem {
+                        code: "links::bad-url",
+                        message: format!("`{}` is not a valid URL: it {why}", link.dest),
+                        hint: None,
+                    },
+                )),
+            },
+            Verdict::Broken(mut problem) => {
+                if link.kind == LinkKind::Image && problem.code == "links::missing-file" {
+                    problem.message = format!("image {}", problem.message);
+                }
+                found.push(Finding::error(file.clone(), link.range.clone(), problem));
+            }
+        }
+    }
+    for undefined in &page.undefined {
+        found.push(Finding::error(
+            file.clone(),
+            undefined.range.clone(),
+            Problem {
+                code: "links::undefined-reference",
+                message: format!("the reference `[{}]` has no definition", undefined.label),
+                hint: Some(format!(
+                    "add a line `[{}]: <target>` to this page, or fix the label",
+                    undefined.label
+                )),
+            },
+        ));
+    }
+}
+
+/// mdBook also writes the first chapter as `index.html` at the top of the
+/// site, the page most readers land on; a relative link that works from the
+/// chapter's own folder may lead nowhere from there.
+fn index_copy(site: &Site<'_>, from: From<'_>, page: &Page, found: &mut Vec<Finding>) {
+    let top = From { dir: "", ..from };
+    for link in &page.links {
+        if site.check(from, &link.dest) != Verdict::Fine {
+            continue;
+        }
+        // A browser stops `..` at the top of the site.
+        let mut at_top = link.dest.as_str();
+        while let Some(rest) = at_top.strip_prefix("../") {
+            at_top = rest;
+        }
+        if let Verdict::Broken(problem) = site.check(top, at_top) {
+            found.push(Finding {
+                file: FileKey::Chapter(0),
+                range: link.range.clone(),
+                problem: Problem {
+                    code: "links::index-copy",
+                    message: format!(
+                        "`{}` is broken on `index.html`, mdBook's copy of this first chapter at the top of the site ({})",
+                        link.dest, problem.message
+                    ),
+                    hint: Some(
+                        "move the first chapter to the top of src/, or write the link so it works from both folders"
+                            .into(),
+                    ),
+                },
+                warning: true,
+            });
+        }
+    }
+}
+
+fn check_externals(
+    book_root: &BookRoot,
+    settings: &Settings,
+    externals: &[(String, FileKey, Range<usize>)],
+    findings: &mut Vec<Finding>,
+    diagnostics: &mut Diagnostics,
+) {
+    if !settings.online || externals.is_empty() {
+        return;
+    }
+    let mut ignore = Vec::new();
+    for pattern in &settings.link_ignore {
+        match regex::Regex::new(pattern) {
+            Ok(re) => ignore.push(re),
+            Err(err) => diagnostics.push(
+                Diagnostic::error(
+                    "links::bad-setting",
+                    Location::file("book.toml"),
+                    format!("`link-ignore` pattern `{pattern}` is not a regular expression: {err}"),
+                )
+                .with_hint(
+                    "patterns use the syntax of the `regex` crate; escape `.` and `?` with `\\`",
+                ),
+            ),
+        }
+    }
+    let urls: Vec<String> = externals
+        .iter()
+        .map(|(url, _, _)| url.clone())
+        .filter(|url| !ignore.iter().any(|re| re.is_match(url)))
+        .collect();
+    let defaults = external::Options::default();
+    let options = external::Options {
+        concurrency: settings.link_concurrency.unwrap_or(defaults.concurrency),
+        per_host: settings.link_per_host.unwrap_or(defaults.per_host),
+        timeout: settings
+            .link_timeout_seconds
+            .map_or(defaults.timeout, Duration::from_secs),
+        retries: settings.link_retries.unwrap_or(defaults.retries),
+        max_age: settings
+            .link_cache_max_age_hours
+            .map_or(defaults.max_age, |h| Duration::from_secs(h * 3600)),
+        cache_file: Some(book_root.root.join(CACHE_FILE)),
+        env_proxy: true,
+    };
+    let answers = external::reachability(&urls, &options);
+    for (url, file, range) in externals {
+        let (why, warning) = match answers.get(url) {
+            Some(external::Answer::Broken(why)) => (why, false),
+            Some(external::Answer::Doubtful(why)) => (why, true),
+            _ => continue,
+        };
+        findings.push(Finding {
+            file: file.clone(),
+            range: range.clone(),
+            problem: Problem {
+                code: "links::unreachable",
+                message: format!("`{url}` {why}"),
+                hint: Some(
+                    "fix or remove the link, or add a pattern for it to `link-ignore` in [preprocessor.validate]"
+                        .into(),
+                ),
+            },
+            warning,
+        });
+    }
+}
+
+/// Places every finding at its source line and hands it to `diagnostics`.
+fn report(
+    book_root: &BookRoot,
+    chapters: &[&Chapter],
+    raw_texts: &HashMap<String, String>,
+    mut findings: Vec<Finding>,
+    diagnostics: &mut Diagnostics,
+) {
+    findings.sort_by(|a, b| a.file.cmp(&b.file));
+    let mut i = 0;
+    while i < findings.len() {
+        let key = findings[i].file.clone();
+        let end = findings[i..]
+            .iter()
+            .position(|f| f.file != key)
+            .map_or(findings.len(), |n| i + n);
+        let group = &findings[i..end];
+        match &key {
+            FileKey::Chapter(index) => {
+                let chapter = chapters[*index];
+                let path = chapter
+                    .source_path
+                    .as_deref()
+                    .or(chapter.path.as_deref())
+                    .map(|p| book_root.chapter_path(p))
+                    .unwrap_or_default();
+                let source = book_root
+                    .read(&path)
+                    .unwrap_or_else(|_| chapter.content.clone());
+                let origin = Origin::new(&path, &source, &chapter.content);
+                for f in group {
+                    diagnostics.push(diagnostic(f, origin.locate(f.range.clone())));
+                }
+            }
+            FileKey::Raw(path) => {
+                let text = raw_texts
+                    .get(path)
+                    .cloned()
+                    .or_else(|| book_root.read(path).ok())
+                    .unwrap_or_default();
+                for f in group {
+                    diagnostics.push(diagnostic(
+                        f,
+                        Location::in_text(path, &text, f.range.clone()),
+                    ));
+                }
+            }
+        }
+        i = end;
+    }
+}
+
+fn diagnostic(finding: &Finding, location: Location) -> Diagnostic {
+    let p = &finding.problem;
+    let d = if finding.warning {
+        Diagnostic::warning(p.code, location, p.message.clone())
+    } else {
+        Diagnostic::error(p.code, location, p.message.clone())
+    };
+    match &p.hint {
+        Some(hint) => d.with_hint(hint.clone()),
+        None => d,
+    }
+}
+
+/// The options mdBook's HTML renderer parses chapters with.
+fn markdown_options(book_root: &BookRoot) -> MarkdownOptions {
+    let html = book_root.config.html_config().unwrap_or_default();
+    let mut options = MarkdownOptions::default();
+    options.smart_punctuation = html.smart_punctuation;
+    options.definition_lists = html.definition_lists;
+    options.admonitions = html.admonitions;
+    options
+}
+
+/// `f` over `items` on a few threads, results in order.
+fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads <= 1 || items.len() < 64 {
+        return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .enumerate()
+            .map(|(c, part)| {
+                let f = &f;
+                scope.spawn(move || {
+                    part.iter()
+                        .enumerate()
+                        .map(|(j, t)| f(c * chunk + j, t))
+                        .collect::<Vec<R>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a link-check thread panicked"))
+            .collect()
+    })
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() || dir == "." {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
 }

@@ -1,0 +1,235 @@
+//! One pass of pulldown-cmark over a chapter, with mdBook's own options:
+//! every link and image (with its byte range), every id the HTML page will
+//! carry (headings and terms by mdBook's rules, `{#custom-id}`, footnotes,
+//! `id` attributes of inline HTML), and reference links with no definition.
+
+use super::heading_ids::{UniqueIds, id_from_content};
+use super::html;
+use mdbook_markdown::MarkdownOptions;
+use mdbook_markdown::pulldown_cmark::{
+    BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
+};
+use std::collections::HashMap;
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    Link,
+    Image,
+    /// `<https://…>`.
+    Autolink,
+    /// `href`/`src` of raw HTML.
+    Html,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub dest: String,
+    pub kind: LinkKind,
+    /// The whole `[text](dest)` (or the attribute value), in bytes.
+    pub range: Range<usize>,
+}
+
+/// A `[text][label]` or `[label][]` whose label has no definition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndefinedReference {
+    pub label: String,
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Page {
+    pub links: Vec<Link>,
+    /// Every id on the rendered page, in document order (may repeat).
+    pub ids: Vec<String>,
+    pub undefined: Vec<UndefinedReference>,
+}
+
+/// The pulldown-cmark options of `mdbook_markdown::new_cmark_parser`, which
+/// offers no way to pass a broken-link callback. A test below proves both
+/// parse alike.
+pub fn cmark_options(markdown: &MarkdownOptions) -> Options {
+    let mut opts = Options::empty();
+    opts.insert(Options::ENABLE_TABLES);
+    opts.insert(Options::ENABLE_FOOTNOTES);
+    opts.insert(Options::ENABLE_STRIKETHROUGH);
+    opts.insert(Options::ENABLE_TASKLISTS);
+    opts.insert(Options::ENABLE_HEADING_ATTRIBUTES);
+    if markdown.smart_punctuation {
+        opts.insert(Options::ENABLE_SMART_PUNCTUATION);
+    }
+    if markdown.definition_lists {
+        opts.insert(Options::ENABLE_DEFINITION_LIST);
+    }
+    if markdown.admonitions {
+        opts.insert(Options::ENABLE_GFM);
+    }
+    opts
+}
+
+/// A heading or term whose text is being gathered for its id.
+struct Pending {
+    text: String,
+    custom_id: Option<String>,
+}
+
+pub fn extract(text: &str, markdown: &MarkdownOptions) -> Page {
+    let mut broken: Vec<UndefinedReference> = Vec::new();
+    let mut page = Page::default();
+    {
+        let callback = |link: BrokenLink<'_>| {
+            // Shortcut `[label]` is too often plain prose (`array[0]`, `[x]`),
+            // as markdownlint's MD052 also holds; full and collapsed forms are
+            // unmistakable.
+            if matches!(link.link_type, LinkType::Reference | LinkType::Collapsed)
+                && !link.reference.starts_with('^')
+                && !broken.iter().any(|b| b.range == link.span)
+            {
+                broken.push(UndefinedReference {
+                    label: link.reference.to_string(),
+                    range: link.span,
+                });
+            }
+            None::<(CowStr<'_>, CowStr<'_>)>
+        };
+        let parser =
+            Parser::new_with_broken_link_callback(text, cmark_options(markdown), Some(callback));
+        walk(text, parser.into_offset_iter(), &mut page);
+    }
+    page.undefined = broken;
+    page
+}
+
+fn walk<'a>(text: &str, events: impl Iterator<Item = (Event<'a>, Range<usize>)>, page: &mut Page) {
+    let mut unique = UniqueIds::default();
+    let mut pending: Option<Pending> = None;
+    let mut image_depth = 0usize;
+    // name -> (number shown, references so far), as mdBook numbers footnotes.
+    let mut footnotes: HashMap<String, (usize, u32)> = HashMap::new();
+    let mut defined: Vec<String> = Vec::new();
+    let mut skip_depth: Option<usize> = None;
+    for (event, range) in events {
+        if let Some(depth) = skip_depth.as_mut() {
+            // mdBook drops a repeated footnote definition whole.
+            match event {
+                Event::Start(_) => *depth += 1,
+                Event::End(_) if *depth == 0 => skip_depth = None,
+                Event::End(_) => *depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading { id, attrs, .. }) => {
+                let attr_id = attrs
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k.as_ref() == "id")
+                    .map(|(_, v)| v.as_deref().unwrap_or("").to_string());
+                pending = Some(Pending {
+                    text: String::new(),
+                    custom_id: id.map(|i| i.to_string()).or(attr_id),
+                });
+            }
+            Event::Start(Tag::DefinitionListTitle) => {
+                pending = Some(Pending {
+                    text: String::new(),
+                    custom_id: None,
+                });
+            }
+            Event::End(TagEnd::Heading(_) | TagEnd::DefinitionListTitle) => {
+                if let Some(p) = pending.take() {
+                    let id = match p.custom_id {
+                        Some(id) => id,
+                        None => unique.unique(&id_from_content(&p.text)),
+                    };
+                    page.ids.push(id);
+                }
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => {
+                let kind = match link_type {
+                    LinkType::Email => None,
+                    LinkType::Autolink => Some(LinkKind::Autolink),
+                    _ => Some(LinkKind::Link),
+                };
+                if let Some(kind) = kind {
+                    page.links.push(Link {
+                        dest: dest_url.to_string(),
+                        kind,
+                        range,
+                    });
+                }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                image_depth += 1;
+                page.links.push(Link {
+                    dest: dest_url.to_string(),
+                    kind: LinkKind::Image,
+                    range,
+                });
+            }
+            Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                if defined.iter().any(|d| d == name.as_ref()) {
+                    skip_depth = Some(0);
+                } else {
+                    defined.push(name.to_string());
+                }
+            }
+            Event::FootnoteReference(name) => {
+                let next = footnotes.len() + 1;
+                let entry = footnotes.entry(name.to_string()).or_insert((next, 0));
+                entry.1 += 1;
+                page.ids.push(format!("fr-{name}-{}", entry.1));
+                if let Some(p) = pending.as_mut() {
+                    p.text.push_str(&entry.0.to_string());
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if image_depth == 0
+                    && let Some(p) = pending.as_mut()
+                {
+                    p.text.push_str(&t);
+                }
+            }
+            Event::SoftBreak => {
+                if let Some(p) = pending.as_mut() {
+                    p.text.push('\n');
+                }
+            }
+            Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => {
+                scan_html(text, range, page);
+            }
+            _ => {}
+        }
+    }
+    for name in defined {
+        if footnotes.contains_key(&name) {
+            page.ids.push(format!("footnote-{name}"));
+        }
+    }
+}
+
+fn scan_html(text: &str, range: Range<usize>, page: &mut Page) {
+    let Some(html) = text.get(range.clone()) else {
+        return;
+    };
+    for attr in html::attributes(html) {
+        if html::is_anchor(&attr) {
+            page.ids.push(attr.value);
+        } else if html::is_link(&attr) {
+            page.links.push(Link {
+                dest: attr.value,
+                kind: LinkKind::Html,
+                range: range.start + attr.range.start..range.start + attr.range.end,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
