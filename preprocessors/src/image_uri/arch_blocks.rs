@@ -105,7 +105,11 @@ pub fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Problem>) {
                         .map(|a| a.docker.as_str())
                         .filter(|a| !group.variants.iter().any(|v| v.arch == *a))
                         .collect();
-                    if !missing.is_empty() {
+                    let all_known = group
+                        .variants
+                        .iter()
+                        .all(|v| archs.iter().any(|a| a.docker == v.arch));
+                    if !missing.is_empty() && all_known {
                         problems.push(Problem::new(
                             "image-uri::missing-variant",
                             group.variants[0].directive.clone(),
@@ -131,9 +135,10 @@ pub fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Problem>) {
                 continue;
             }
         };
+        // An unknown name still opens or continues the group, so its
+        // `{{#endarch}}` is not reported as stray too.
         if !archs.iter().any(|a| a.docker == arch) {
-            problems.push(unknown_architecture(range, arch, archs));
-            continue;
+            problems.push(unknown_architecture(range.clone(), arch, archs));
         }
         let variant = Variant {
             arch: arch.to_string(),

@@ -165,9 +165,12 @@ fn one_arch<'r>(
             (
                 format!("`{{{{#{}}}}}` needs an architecture", d.name),
                 format!(
-                    "write `{{{{#{} {}}}}}`",
-                    d.name,
-                    arch_blocks::names(archs, "` or `")
+                    "write {}",
+                    archs
+                        .iter()
+                        .map(|a| format!("`{{{{#{} {}}}}}`", d.name, a.docker))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
                 ),
             )
         } else {

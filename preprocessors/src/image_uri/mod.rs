@@ -136,7 +136,11 @@ pub fn process_chapter(
         ok
     } else {
         if !env.release_invalid {
-            for d in crate::directive::find(content, arch_blocks::NAMES) {
+            // The first block says it; every line of every block would be noise.
+            for d in crate::directive::find(content, arch_blocks::NAMES)
+                .into_iter()
+                .take(1)
+            {
                 problems.push(Problem::new(
                     "image-uri::no-release",
                     d.range,

@@ -29,7 +29,9 @@ fn a_hand_written_uri_is_reported_in_the_source_but_not_the_directive_output() {
     let shorts: Vec<_> = found.iter().map(Diagnostic::short).collect();
     assert_eq!(
         shorts,
-        ["src/t.md:3:6: error[image-uri::hand-written-uri]: an AWS Marketplace image URI written by hand"]
+        [
+            "src/t.md:3:6: error[image-uri::hand-written-uri]: an AWS Marketplace image URI written by hand"
+        ]
     );
     assert_eq!(
         &found[0].location.line_text[found[0].location.span_in_line()],
@@ -50,14 +52,19 @@ fn problems_in_included_text_point_at_the_line_that_included_it() {
     let shorts: Vec<_> = found.iter().map(Diagnostic::short).collect();
     assert_eq!(
         shorts,
-        ["src/t.md:3:1: error[image-uri::no-release]: `{{#image-uri}}` needs the release facts, and book.toml has none"]
+        [
+            "src/t.md:3:1: error[image-uri::no-release]: `{{#image-uri}}` needs the release facts, and book.toml has none"
+        ]
     );
 }
 
 #[test]
 fn templates_are_read_only_from_templates() {
     let (dir, root) = book_with(&[
-        ("templates/task-definition.json", "{\"image\": \"${ImageUri}\"}\n"),
+        (
+            "templates/task-definition.json",
+            "{\"image\": \"${ImageUri}\"}\n",
+        ),
         ("templates/nested/stack.json", "{}\n"),
         ("book.toml", "[book]\n"),
     ]);
@@ -67,7 +74,11 @@ fn templates_are_read_only_from_templates() {
     );
     assert!(read_template(&root, "nested/stack.json").is_ok());
     for outside in ["../book.toml", "/etc/passwd", "nested/../../book.toml", ""] {
-        assert_eq!(read_template(&root, outside), Err(TemplateError::Outside), "{outside}");
+        assert_eq!(
+            read_template(&root, outside),
+            Err(TemplateError::Outside),
+            "{outside}"
+        );
     }
     assert_eq!(
         read_template(&root, "nope.json"),
@@ -78,8 +89,14 @@ fn templates_are_read_only_from_templates() {
     );
     #[cfg(unix)]
     {
-        std::os::unix::fs::symlink(dir.path().join("book.toml"), dir.path().join("templates/link.json"))
-            .unwrap();
-        assert_eq!(read_template(&root, "link.json"), Err(TemplateError::Outside));
+        std::os::unix::fs::symlink(
+            dir.path().join("book.toml"),
+            dir.path().join("templates/link.json"),
+        )
+        .unwrap();
+        assert_eq!(
+            read_template(&root, "link.json"),
+            Err(TemplateError::Outside)
+        );
     }
 }

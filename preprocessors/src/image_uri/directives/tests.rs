@@ -49,13 +49,13 @@ fn run(text: &str) -> (String, Vec<(&'static str, String)>) {
     (out, problems)
 }
 
-const URI_ARM: &str = "709825985650.dkr.ecr.us-east-1.amazonaws.com/certograph/responderapi:1.0.4-arm64";
+const URI_ARM: &str =
+    "709825985650.dkr.ecr.us-east-1.amazonaws.com/certograph/responderapi:1.0.4-arm64";
 
 #[test]
 fn inline_directives_print_the_release_facts() {
-    let (out, problems) = run(
-        "`{{#image-uri arm64}}` on {{#console-platform arm64}} / {{#cpu-architecture amd64}}",
-    );
+    let (out, problems) =
+        run("`{{#image-uri arm64}}` on {{#console-platform arm64}} / {{#cpu-architecture amd64}}");
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(out, format!("`{URI_ARM}` on Linux/ARM64 / X86_64"));
 }
@@ -121,12 +121,24 @@ See {{#regions}} here
             ("image-uri::bad-arguments", "{{#image-uri}}"),
             ("image-uri::unknown-architecture", "{{#image-uri x86_64}}"),
             ("image-uri::bad-arguments", "{{#image-uri amd64 arm64}}"),
-            ("image-uri::unknown-architecture", "{{#cpu-architecture risc}}"),
+            (
+                "image-uri::unknown-architecture",
+                "{{#cpu-architecture risc}}"
+            ),
             ("image-uri::not-alone", "{{#regions}}"),
             ("image-uri::bad-arguments", "{{#image-uris arm64}}"),
-            ("image-uri::bad-arguments", "{{#template task-definition.json}}"),
-            ("image-uri::template-outside", "{{#template ../book.toml amd64}}"),
-            ("image-uri::missing-template", "{{#template nothing.json amd64}}"),
+            (
+                "image-uri::bad-arguments",
+                "{{#template task-definition.json}}"
+            ),
+            (
+                "image-uri::template-outside",
+                "{{#template ../book.toml amd64}}"
+            ),
+            (
+                "image-uri::missing-template",
+                "{{#template nothing.json amd64}}"
+            ),
         ]
     );
 }
@@ -147,6 +159,9 @@ fn without_release_facts_each_directive_says_so_once_broken_facts_stay_quiet() {
         ..env
     };
     let (out, problems) = expand(text, &env, &mut Ids::new("c.md"));
-    assert!(problems.is_empty(), "book.toml's own diagnostics explain it");
+    assert!(
+        problems.is_empty(),
+        "book.toml's own diagnostics explain it"
+    );
     assert_eq!(out, text);
 }
