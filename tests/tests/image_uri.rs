@@ -145,9 +145,11 @@ fn the_good_fixture_and_the_real_book_pass() {
     assert!(ours.is_empty(), "{ours:#?}");
 }
 
-/// `(file, tag)` for every registry URI in the site's text files (pages,
-/// print page, search index).
-fn uris_in_site(site: &Path) -> Vec<(String, String)> {
+/// `(file name, tag)` of each registry URI in a site.
+type Uris = Vec<(String, String)>;
+
+/// Every registry URI in the site's text files (pages, print page, search index).
+fn uris_in_site(site: &Path) -> Uris {
     let mut found = Vec::new();
     for entry in walkdir::WalkDir::new(site) {
         let entry = entry.unwrap();
@@ -171,7 +173,7 @@ fn uris_in_site(site: &Path) -> Vec<(String, String)> {
 
 /// Bumps `version` in book.toml (the one place), rebuilds, and returns the
 /// URIs of the site before and after.
-fn bump(root: &Path) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn bump(root: &Path) -> (Uris, Uris) {
     let before = build(root);
     let old = uris_in_site(before.path());
     let toml_path = root.join("book.toml");
@@ -194,7 +196,7 @@ fn bump(root: &Path) -> (Vec<(String, String)>, Vec<(String, String)>) {
     (old, new)
 }
 
-fn count(uris: &[(String, String)], file: &str, tag: &str) -> usize {
+fn count(uris: &Uris, file: &str, tag: &str) -> usize {
     uris.iter().filter(|(f, t)| f == file && t == tag).count()
 }
 
