@@ -52,6 +52,7 @@ fn directive_mistakes_are_reported_at_the_chapter_line_and_column() {
             "src/chapter.md:14:1: error[image-uri::bad-arguments]: `{{#template}}` takes a template name and an architecture",
             "src/chapter.md:18:1: error[image-uri::template-outside]: `../book.toml` leads out of templates/",
             "src/chapter.md:22:1: error[image-uri::missing-template]: no template `stack.json` in templates/",
+            "src/chapter.md:25:9: error[image-uri::unknown-directive]: unknown directive `{{#image-url}}`",
         ]
     );
 }

@@ -19,6 +19,53 @@ pub const NAMES: &[&str] = &[
     "template",
 ];
 
+/// Directives that other passes and mdBook itself handle.
+const OTHERS: &[&str] = &[
+    "include",
+    "rustdoc_include",
+    "playground",
+    "title",
+    "iam-policy",
+    "procedure",
+    "value",
+];
+
+/// `{{#name …}}` directives whose name is a near miss of ours (`image-url`,
+/// `cpu-arch`): nothing would expand them, and readers would get the braces.
+pub fn misspelled(text: &str) -> Vec<Problem> {
+    let ours: Vec<&str> = NAMES.iter().chain(arch_blocks::NAMES).copied().collect();
+    let mut found = Vec::new();
+    for (start, _) in text.match_indices("{{#") {
+        if text[..start].ends_with('\\') {
+            continue;
+        }
+        let rest = &text[start + 3..];
+        let name_len = rest
+            .find(|c: char| c.is_whitespace() || c == '}')
+            .unwrap_or(rest.len());
+        let name = &rest[..name_len];
+        if name.len() < 4 || ours.contains(&name) || OTHERS.contains(&name) {
+            continue;
+        }
+        let near = ours
+            .iter()
+            .map(|o| (strsim::levenshtein(name, o), *o))
+            .filter(|(d, o)| *d <= 2 || o.starts_with(name) || name.starts_with(o))
+            .min();
+        if let Some((_, near)) = near {
+            let line_end = rest.find('\n').unwrap_or(rest.len());
+            let end = rest[..line_end].find("}}").map_or(name_len, |i| i + 2);
+            found.push(Problem::new(
+                "image-uri::unknown-directive",
+                start..start + 3 + end,
+                format!("unknown directive `{{{{#{name}}}}}`"),
+                &format!("did you mean `{{{{#{near}}}}}`?"),
+            ));
+        }
+    }
+    found
+}
+
 /// Why a template could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TemplateError {

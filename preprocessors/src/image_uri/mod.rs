@@ -151,6 +151,7 @@ pub fn process_chapter(
         }
         false
     };
+    problems.extend(directives::misspelled(content));
     let (expanded, directive_problems) = directives::expand(content, env, &mut ids);
     problems.extend(directive_problems);
     let out = if blocks_ok {

@@ -165,3 +165,33 @@ fn without_release_facts_each_directive_says_so_once_broken_facts_stay_quiet() {
     );
     assert_eq!(out, text);
 }
+
+#[test]
+fn near_misses_of_our_names_are_caught_other_directives_are_not() {
+    let text = "{{#image-url amd64}} {{#cpu-arch arm64}} {{#regionss}}\n{{#include x.md}} {{#procedure p}} \\{{#imageuri amd64}} {{#arches}}\n";
+    let found: Vec<_> = misspelled(text)
+        .into_iter()
+        .map(|p| (text[p.range].to_string(), p.hint))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "{{#image-url amd64}}".to_string(),
+                "did you mean `{{#image-uri}}`?".to_string()
+            ),
+            (
+                "{{#cpu-arch arm64}}".to_string(),
+                "did you mean `{{#cpu-architecture}}`?".to_string()
+            ),
+            (
+                "{{#regionss}}".to_string(),
+                "did you mean `{{#regions}}`?".to_string()
+            ),
+            (
+                "{{#arches}}".to_string(),
+                "did you mean `{{#arch}}`?".to_string()
+            ),
+        ]
+    );
+}
