@@ -82,11 +82,11 @@ fn uris_typed_by_hand_are_reported_in_chapters_included_files_and_templates() {
         shorts,
         [
             "src/chapter.md:3:15: error[image-uri::hand-written-uri]: an AWS Marketplace image URI written by hand",
+            "src/chapter.md:8:96: error[image-uri::hand-written-uri]: the AWS Marketplace registry written by hand",
             "src/partials/pull.md:3:17: error[image-uri::hand-written-uri]: an AWS Marketplace image URI written by hand",
             "templates/task-definition.json:10:17: error[image-uri::hand-written-uri]: an AWS Marketplace image URI written by hand",
         ]
     );
-    // The directive's own output on the same page is not a hand-written URI.
     let run = responder_docs_tests::run(&[
         "check",
         fixture("image-uri/hand-written").to_str().unwrap(),
@@ -95,7 +95,7 @@ fn uris_typed_by_hand_are_reported_in_chapters_included_files_and_templates() {
     ]);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(
-        report["diagnostics"][2]["hint"],
+        report["diagnostics"][3]["hint"],
         "use the `${ImageUri}` parameter: the guide fills it in for each architecture with {{#template NAME ARCH}}"
     );
 }
@@ -162,11 +162,13 @@ fn uris_in_site(site: &Path) -> Uris {
         };
         let file = entry.file_name().to_string_lossy().into_owned();
         for range in hand_written::find(&text, None) {
-            let tag = text[range]
-                .rsplit_once(':')
-                .map(|(_, t)| t.to_string())
-                .unwrap();
-            found.push((file.clone(), tag));
+            // A bare registry host (`docker login`) has no tag.
+            if let Some((_, tag)) = text[range]
+                .split_once('/')
+                .and_then(|(_, p)| p.rsplit_once(':'))
+            {
+                found.push((file.clone(), tag.to_string()));
+            }
         }
     }
     found

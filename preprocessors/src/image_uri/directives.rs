@@ -1,4 +1,5 @@
 //! The value directives: `{{#image-uri ARCH}}`, `{{#image-uris}}`,
+//! `{{#image-registry}}` (the registry host, for `docker login`),
 //! `{{#console-platform ARCH}}`, `{{#cpu-architecture ARCH}}`, `{{#regions}}`
 //! and `{{#template NAME ARCH}}`, expanded from the release facts. A bad
 //! directive is left as written and reported; the build then fails, so it
@@ -13,6 +14,7 @@ use std::ops::Range;
 pub const NAMES: &[&str] = &[
     "image-uri",
     "image-uris",
+    "image-registry",
     "console-platform",
     "cpu-architecture",
     "regions",
@@ -135,7 +137,7 @@ fn expand_one(
                 _ => arch.ecs.clone(),
             })
         }
-        "image-uris" | "regions" => {
+        "image-registry" | "image-uris" | "regions" => {
             if !d.args.is_empty() {
                 return Err(Some(Problem::new(
                     "image-uri::bad-arguments",
@@ -143,6 +145,9 @@ fn expand_one(
                     format!("`{{{{#{}}}}}` takes no argument", d.name),
                     &format!("write `{{{{#{}}}}}`", d.name),
                 )));
+            }
+            if d.name == "image-registry" {
+                return Ok(release.registry.clone());
             }
             let Some(indent) = line.alone_indent else {
                 return Err(Some(Problem::new(

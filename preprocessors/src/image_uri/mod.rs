@@ -116,16 +116,7 @@ pub fn process_chapter(
     let registry = env.release.map(|r| r.registry.as_str());
     let mut found: Vec<Diagnostic> = hand_written::find(source, registry)
         .into_iter()
-        .map(|range| {
-            Diagnostic::error(
-                HAND_WRITTEN,
-                Location::in_text(path, source, range),
-                "an AWS Marketplace image URI written by hand",
-            )
-            .with_hint(
-                "write {{#image-uri amd64}} or {{#image-uri arm64}} (or {{#image-uris}}) so the URI follows the version in book.toml",
-            )
-        })
+        .map(|range| hand_written_diagnostic(path, source, range, Written::InMarkdown))
         .collect();
     let mut problems = Vec::new();
     let archs = env.release.map_or(&[][..], Release::architectures);
@@ -227,7 +218,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
                 book_root,
                 &rel,
                 registry.as_deref(),
-                TEMPLATE_HINT,
+                Written::InTemplate,
                 diagnostics,
             );
         }
@@ -243,7 +234,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
                 book_root,
                 &rel,
                 registry.as_deref(),
-                CHAPTER_HINT,
+                Written::InMarkdown,
                 diagnostics,
             );
         }
@@ -251,8 +242,14 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
     Ok(())
 }
 
-const TEMPLATE_HINT: &str = "use the `${ImageUri}` parameter: the guide fills it in for each architecture with {{#template NAME ARCH}}";
-const CHAPTER_HINT: &str = "write {{#image-uri amd64}} or {{#image-uri arm64}} so the URI follows the version in book.toml";
+/// Where a hand-written URI was found: the fix differs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Written {
+    /// Markdown: a directive prints the value.
+    InMarkdown,
+    /// `templates/`: the `ImageUri` parameter stands for it.
+    InTemplate,
+}
 
 /// Book-relative names of the regular files under `dir` (symlinks are not
 /// followed: `src/templates` is a link to `templates/`, scanned once).
@@ -278,7 +275,7 @@ fn scan_file(
     book_root: &BookRoot,
     rel: &str,
     registry: Option<&str>,
-    hint: &str,
+    written: Written,
     diagnostics: &mut Diagnostics,
 ) {
     // Binary or unreadable files hold no URI a reader copies.
@@ -286,15 +283,34 @@ fn scan_file(
         return;
     };
     for range in hand_written::find(&text, registry) {
-        diagnostics.push(
-            Diagnostic::error(
-                HAND_WRITTEN,
-                Location::in_text(rel, &text, range),
-                "an AWS Marketplace image URI written by hand",
-            )
-            .with_hint(hint),
-        );
+        diagnostics.push(hand_written_diagnostic(rel, &text, range, written));
     }
+}
+
+/// A URI, or a bare registry host (for `docker login`), typed by hand.
+fn hand_written_diagnostic(
+    path: &str,
+    text: &str,
+    range: Range<usize>,
+    written: Written,
+) -> Diagnostic {
+    let bare_registry = !text[range.clone()].contains('/');
+    let location = Location::in_text(path, text, range);
+    let (message, hint) = match (written, bare_registry) {
+        (Written::InMarkdown, true) => (
+            "the AWS Marketplace registry written by hand",
+            "write {{#image-registry}} so it follows book.toml",
+        ),
+        (Written::InMarkdown, false) => (
+            "an AWS Marketplace image URI written by hand",
+            "write {{#image-uri amd64}} or {{#image-uri arm64}} (or {{#image-uris}}) so the URI follows the version in book.toml",
+        ),
+        (Written::InTemplate, _) => (
+            "an AWS Marketplace image URI written by hand",
+            "use the `${ImageUri}` parameter: the guide fills it in for each architecture with {{#template NAME ARCH}}",
+        ),
+    };
+    Diagnostic::error(HAND_WRITTEN, location, message).with_hint(hint)
 }
 
 #[cfg(test)]

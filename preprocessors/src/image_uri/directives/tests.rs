@@ -54,10 +54,16 @@ const URI_ARM: &str =
 
 #[test]
 fn inline_directives_print_the_release_facts() {
-    let (out, problems) =
-        run("`{{#image-uri arm64}}` on {{#console-platform arm64}} / {{#cpu-architecture amd64}}");
+    let (out, problems) = run(
+        "`{{#image-uri arm64}}` on {{#console-platform arm64}} / {{#cpu-architecture amd64}} from {{#image-registry}}",
+    );
     assert!(problems.is_empty(), "{problems:?}");
-    assert_eq!(out, format!("`{URI_ARM}` on Linux/ARM64 / X86_64"));
+    assert_eq!(
+        out,
+        format!(
+            "`{URI_ARM}` on Linux/ARM64 / X86_64 from 709825985650.dkr.ecr.us-east-1.amazonaws.com"
+        )
+    );
 }
 
 #[test]
