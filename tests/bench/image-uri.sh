@@ -7,14 +7,14 @@
 #   mdbook-tabs:          mdbook build, with mdbook-tabs ({{#tabs}} groups, values typed in)
 #   ours (in-process):    responder-docs build (every pass of the guide, one process)
 #
-# CHAPTERS (default 200) chapters of GROUPS (default 10) groups each.
+# CHAPTERS (default 200) chapters of BLOCKS (default 10) architecture groups each.
 # Needs hyperfine (apt-get install -y hyperfine); installs mdbook and mdbook-tabs
 # with cargo into target/bench-tools when they are missing.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 chapters=${CHAPTERS:-200}
-groups=${GROUPS:-10}
+blocks=${BLOCKS:-10}
 tools=$root/target/bench-tools
 export PATH="$tools/bin:$PATH"
 
@@ -71,7 +71,7 @@ for c in $(seq 1 "$chapters"); do
     echo "[Chapter $c](c$c.md)" | tee -a "$work/ours/src/SUMMARY.md" >> "$work/tabs/src/SUMMARY.md"
     {
         echo "# Chapter $c"
-        for g in $(seq 1 "$groups"); do
+        for g in $(seq 1 "$blocks"); do
             printf '\nStep %s of the deployment.\n\n' "$g"
             for a in amd64 arm64; do
                 echo "{{#arch $a}}"
@@ -86,7 +86,7 @@ for c in $(seq 1 "$chapters"); do
     } > "$work/ours/src/c$c.md"
     {
         echo "# Chapter $c"
-        for g in $(seq 1 "$groups"); do
+        for g in $(seq 1 "$blocks"); do
             printf '\nStep %s of the deployment.\n\n' "$g"
             echo '{{#tabs global="arch" }}'
             for a in amd64 arm64; do
