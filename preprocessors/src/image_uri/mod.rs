@@ -1,30 +1,317 @@
 //! Release facts in one place: image URIs per architecture, the Region
 //! table, and the page-wide architecture selector.
+//!
+//! The `image-uri` pass sees each chapter before its directives are expanded,
+//! so it checks what the writer typed (hand-written registry URIs, blocks
+//! naming the other architecture's values) and reports it at the source line;
+//! [`check`] covers the files that are not chapters (`templates/`, procedure
+//! files).
 
-use crate::book_root::BookRoot;
-use crate::diagnostics::Diagnostics;
+pub mod arch_blocks;
+pub mod aws_regions;
+pub mod cross_arch;
+pub mod directives;
+pub mod hand_written;
+pub mod release;
+
+use crate::book_root::{BookRoot, Refused, stays_inside};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::location::Location;
+use crate::origin::Origin;
 use crate::pass::Pass;
 use anyhow::Result;
+use arch_blocks::Ids;
+use directives::{Env, TemplateError};
 use mdbook_preprocessor::book::Book;
+use release::Release;
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::path::Path;
+
+/// A problem found by one of the pure functions, as a byte range of the text
+/// they were given; the shell turns it into a located [`Diagnostic`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub code: &'static str,
+    pub range: Range<usize>,
+    pub message: String,
+    pub hint: String,
+}
+
+impl Problem {
+    pub fn new(code: &'static str, range: Range<usize>, message: String, hint: &str) -> Self {
+        Problem {
+            code,
+            range,
+            message,
+            hint: hint.to_string(),
+        }
+    }
+
+    fn into_diagnostic(self, origin: &Origin) -> Diagnostic {
+        Diagnostic::error(self.code, origin.locate(self.range), self.message).with_hint(self.hint)
+    }
+}
+
+const HAND_WRITTEN: &str = "image-uri::hand-written-uri";
 
 pub struct ImageUri;
 
 impl Pass for ImageUri {
     fn name(&self) -> &'static str {
-        "image-uri"
+        release::TABLE
     }
 
     fn run(
         &self,
-        _book_root: &BookRoot,
-        book: Book,
-        _diagnostics: &mut Diagnostics,
+        book_root: &BookRoot,
+        mut book: Book,
+        diagnostics: &mut Diagnostics,
     ) -> Result<Book> {
+        let configured = Release::is_configured(book_root);
+        let release = if configured {
+            match Release::load(book_root) {
+                Ok(release) => Some(release),
+                Err(problems) => {
+                    diagnostics.extend(problems);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let read = |name: &str| read_template(book_root, name);
+        let env = Env {
+            release: release.as_ref(),
+            read_template: &read,
+            release_invalid: configured && release.is_none(),
+        };
+        book.for_each_chapter_mut(|chapter| {
+            let Some(source_path) = chapter.source_path.clone() else {
+                return;
+            };
+            let path = book_root.chapter_path(&source_path);
+            let source = book_root
+                .read(&path)
+                .unwrap_or_else(|_| chapter.content.clone());
+            let ids = Ids::new(&crate::book_root::slashed(&source_path));
+            let (content, found) = process_chapter(&path, &source, &chapter.content, &env, ids);
+            diagnostics.extend(found);
+            chapter.content = content;
+        });
         Ok(book)
     }
 }
 
-/// Checks on the finished book (hand-written URIs in `templates/`, …).
-pub fn check(_book_root: &BookRoot, _book: &Book, _diagnostics: &mut Diagnostics) -> Result<()> {
+/// Checks one chapter and expands it: `source` is the file the writer edits,
+/// `content` the chapter as this pass receives it (procedures included).
+pub fn process_chapter(
+    path: &str,
+    source: &str,
+    content: &str,
+    env: &Env,
+    mut ids: Ids,
+) -> (String, Vec<Diagnostic>) {
+    let origin = Origin::new(path, source, content);
+    let registry = env.release.map(|r| r.registry.as_str());
+    let mut found: Vec<Diagnostic> = hand_written::find(source, registry)
+        .into_iter()
+        .map(|range| hand_written_diagnostic(path, source, range, Written::InMarkdown))
+        .collect();
+    let mut problems = Vec::new();
+    let archs = env.release.map_or(&[][..], Release::architectures);
+    let blocks_ok = if env.release.is_some() {
+        let (_, arch_problems) = arch_blocks::parse(content, archs);
+        let ok = arch_problems.is_empty();
+        problems.extend(arch_problems);
+        ok
+    } else {
+        if !env.release_invalid {
+            // The first block says it; every line of every block would be noise.
+            for d in crate::directive::find(content, arch_blocks::NAMES)
+                .into_iter()
+                .take(1)
+            {
+                problems.push(Problem::new(
+                    "image-uri::no-release",
+                    d.range,
+                    format!("`{{{{#{}}}}}` needs the release facts, and book.toml has none", d.name),
+                    "add registry, repository, version, architectures and regions to [preprocessor.image-uri] in book.toml",
+                ));
+            }
+        }
+        false
+    };
+    problems.extend(directives::misspelled(content));
+    let (expanded, directive_problems) = directives::expand(content, env, &mut ids);
+    problems.extend(directive_problems);
+    let out = if blocks_ok {
+        arch_blocks::render(&expanded, archs, &mut ids)
+    } else {
+        expanded
+    };
+    found.extend(problems.into_iter().map(|p| p.into_diagnostic(&origin)));
+    (out, found)
+}
+
+/// Reads `templates/NAME` (or `templates/NAME.json`), never outside `templates/`.
+pub fn read_template(book_root: &BookRoot, name: &str) -> Result<String, TemplateError> {
+    let rel = Path::new(name);
+    if name.is_empty() || rel.is_absolute() || name.starts_with(['/', '\\']) || !stays_inside(rel) {
+        return Err(TemplateError::Outside);
+    }
+    let templates = book_root
+        .resolve("templates")
+        .ok()
+        .and_then(|p| p.canonicalize().ok());
+    for candidate in [
+        format!("templates/{name}"),
+        format!("templates/{name}.json"),
+    ] {
+        match book_root.resolve(&candidate) {
+            Ok(path) => {
+                let real = path.canonicalize().map_err(|_| TemplateError::Outside)?;
+                if !templates.as_ref().is_some_and(|t| real.starts_with(t)) {
+                    return Err(TemplateError::Outside);
+                }
+                if real.is_file()
+                    && let Ok(text) = std::fs::read_to_string(&real)
+                {
+                    return Ok(text);
+                }
+            }
+            Err(Refused::Missing) => {}
+            Err(_) => return Err(TemplateError::Outside),
+        }
+    }
+    Err(TemplateError::Missing(template_names(book_root)))
+}
+
+fn template_names(book_root: &BookRoot) -> Vec<String> {
+    let Ok(dir) = book_root.resolve("templates") else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = walkdir::WalkDir::new(&dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            e.path()
+                .strip_prefix(&dir)
+                .ok()
+                .map(crate::book_root::slashed)
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// Checks on the files that are not chapters: a registry URI typed into
+/// `templates/` or into a Markdown file under `src/` that the book includes
+/// (a procedure) instead of listing in SUMMARY.md.
+pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -> Result<()> {
+    let registry = Release::load(book_root).ok().map(|r| r.registry);
+    if let Ok(dir) = book_root.resolve("templates") {
+        for rel in files_under(book_root, &dir, |_| true) {
+            scan_file(
+                book_root,
+                &rel,
+                registry.as_deref(),
+                Written::InTemplate,
+                diagnostics,
+            );
+        }
+    }
+    let chapters: BTreeSet<String> = book
+        .chapters()
+        .filter_map(|c| c.source_path.as_deref().map(|p| book_root.chapter_path(p)))
+        .collect();
+    if let Ok(dir) = book_root.resolve(&book_root.src_dir()) {
+        let markdown = |rel: &str| rel.ends_with(".md") && !chapters.contains(rel);
+        for rel in files_under(book_root, &dir, markdown) {
+            scan_file(
+                book_root,
+                &rel,
+                registry.as_deref(),
+                Written::InMarkdown,
+                diagnostics,
+            );
+        }
+    }
     Ok(())
 }
+
+/// Where a hand-written URI was found: the fix differs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Written {
+    /// Markdown: a directive prints the value.
+    InMarkdown,
+    /// `templates/`: the `ImageUri` parameter stands for it.
+    InTemplate,
+}
+
+/// Book-relative names of the regular files under `dir` (symlinks are not
+/// followed: `src/templates` is a link to `templates/`, scanned once).
+fn files_under(book_root: &BookRoot, dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut files: Vec<String> = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            e.path()
+                .strip_prefix(&book_root.root)
+                .ok()
+                .map(crate::book_root::slashed)
+        })
+        .filter(|rel| keep(rel))
+        .collect();
+    files.sort();
+    files
+}
+
+fn scan_file(
+    book_root: &BookRoot,
+    rel: &str,
+    registry: Option<&str>,
+    written: Written,
+    diagnostics: &mut Diagnostics,
+) {
+    // Binary or unreadable files hold no URI a reader copies.
+    let Ok(text) = book_root.read(rel) else {
+        return;
+    };
+    for range in hand_written::find(&text, registry) {
+        diagnostics.push(hand_written_diagnostic(rel, &text, range, written));
+    }
+}
+
+/// A URI, or a bare registry host (for `docker login`), typed by hand.
+fn hand_written_diagnostic(
+    path: &str,
+    text: &str,
+    range: Range<usize>,
+    written: Written,
+) -> Diagnostic {
+    let bare_registry = !text[range.clone()].contains('/');
+    let location = Location::in_text(path, text, range);
+    let (message, hint) = match (written, bare_registry) {
+        (Written::InMarkdown, true) => (
+            "the AWS Marketplace registry written by hand",
+            "write {{#image-registry}} so it follows book.toml",
+        ),
+        (Written::InMarkdown, false) => (
+            "an AWS Marketplace image URI written by hand",
+            "write {{#image-uri amd64}} or {{#image-uri arm64}} (or {{#image-uris}}) so the URI follows the version in book.toml",
+        ),
+        (Written::InTemplate, _) => (
+            "an AWS Marketplace image URI written by hand",
+            "use the `${ImageUri}` parameter: the guide fills it in for each architecture with {{#template NAME ARCH}}",
+        ),
+    };
+    Diagnostic::error(HAND_WRITTEN, location, message).with_hint(hint)
+}
+
+#[cfg(test)]
+mod tests;

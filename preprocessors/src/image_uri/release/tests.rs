@@ -1,0 +1,145 @@
+use super::*;
+
+const GOOD: &str = r#"[book]
+title = "t"
+
+[preprocessor.image-uri]
+command = "x"
+registry = "709825985650.dkr.ecr.us-east-1.amazonaws.com"
+repository = "certograph/responderapi"
+version = "1.0.4"
+tag = "{version}-{arch}"
+regions = ["us-east-1", "eu-west-1"]
+
+[[preprocessor.image-uri.architectures]]
+docker = "amd64"
+ecs = "X86_64"
+console = "Linux/X86_64"
+
+[[preprocessor.image-uri.architectures]]
+docker = "arm64"
+ecs = "ARM64"
+console = "Linux/ARM64"
+"#;
+
+fn load(text: &str) -> Result<Release, Vec<String>> {
+    let doc: toml::Table = toml::from_str(text).unwrap();
+    let table = serde_json::to_value(&doc["preprocessor"]["image-uri"]).unwrap();
+    from_table(&table, text).map_err(|ds| ds.iter().map(Diagnostic::short).collect())
+}
+
+#[test]
+fn a_good_table_gives_one_uri_per_architecture() {
+    let release = load(GOOD).unwrap();
+    assert_eq!(
+        release.uri("arm64").unwrap(),
+        "709825985650.dkr.ecr.us-east-1.amazonaws.com/certograph/responderapi:1.0.4-arm64"
+    );
+    assert_eq!(
+        release.uri("amd64").unwrap(),
+        "709825985650.dkr.ecr.us-east-1.amazonaws.com/certograph/responderapi:1.0.4-amd64"
+    );
+    assert_eq!(release.uri("riscv64"), None);
+    let archs: Vec<_> = release
+        .architectures()
+        .iter()
+        .map(|a| a.ecs.as_str())
+        .collect();
+    assert_eq!(archs, ["X86_64", "ARM64"]);
+    assert_eq!(release.regions()[1].name, "Europe (Ireland)");
+    assert!(!release.is_multi_arch());
+}
+
+#[test]
+fn a_multi_arch_tag_is_the_same_for_every_architecture() {
+    let release = load(&GOOD.replace("{version}-{arch}", "{version}")).unwrap();
+    assert!(release.is_multi_arch());
+    assert_eq!(release.uri("amd64"), release.uri("arm64"));
+    assert!(release.uri("amd64").unwrap().ends_with(":1.0.4"));
+}
+
+#[test]
+fn versions_are_numbers_with_an_optional_label() {
+    for good in ["1.0.4", "001", "1.1.0-rc1", "2.0"] {
+        assert!(is_version(good), "{good}");
+    }
+    for bad in [
+        "", "v1.0.4", "1..4", "1.0.4-", "1.0 .4", "latest", "1.0.4/x",
+    ] {
+        assert!(!is_version(bad), "{bad}");
+    }
+}
+
+#[test]
+fn a_malformed_version_is_reported_at_its_value() {
+    let errors = load(&GOOD.replace("\"1.0.4\"", "\"v1.0.4\"")).unwrap_err();
+    assert_eq!(
+        errors,
+        ["book.toml:8:11: error[image-uri::bad-version]: malformed version `v1.0.4`"]
+    );
+}
+
+#[test]
+fn every_problem_is_reported_in_one_pass() {
+    let text = GOOD
+        .replace("us-east-1.amazonaws.com", "moon-1.amazonaws.com")
+        .replace("certograph/responderapi", "Certograph/ResponderAPI")
+        .replace("\"eu-west-1\"", "\"eu-west-9\", \"us-east-1\"")
+        .replace("ecs = \"ARM64\"", "ecs = \"X86_64\"")
+        .replace(
+            "tag = \"{version}-{arch}\"",
+            "tag = \"{release}-{arch}\"\nverison = \"1\"",
+        );
+    let errors = load(&text).unwrap_err();
+    assert_eq!(
+        errors,
+        [
+            "book.toml:10:1: error[image-uri::unknown-setting]: unknown setting `verison` in [preprocessor.image-uri]",
+            "book.toml:6:12: error[image-uri::unknown-region]: the registry's Region `moon-1` is not an AWS Region code",
+            "book.toml:7:14: error[image-uri::bad-repository]: `Certograph/ResponderAPI` is not an Amazon ECR repository name",
+            "book.toml:9:7: error[image-uri::bad-tag]: unknown placeholder `{release}` in the tag pattern",
+            "book.toml:20:7: error[image-uri::bad-architecture]: `ecs` for arm64 must be `ARM64`, not `X86_64`",
+            "book.toml:11:25: error[image-uri::unknown-region]: `eu-west-9` is not an AWS Region code",
+            "book.toml:11:38: error[image-uri::duplicate-region]: Region `us-east-1` is listed twice",
+        ]
+    );
+}
+
+#[test]
+fn missing_settings_point_at_the_table_header() {
+    let text = "[preprocessor.image-uri]\ncommand = \"x\"\nversion = \"1.0.4\"\n";
+    let errors = load(text).unwrap_err();
+    assert_eq!(
+        errors,
+        [
+            "book.toml:1:1: error[image-uri::missing-setting]: [preprocessor.image-uri] has no `registry`",
+            "book.toml:1:1: error[image-uri::missing-setting]: [preprocessor.image-uri] has no `repository`",
+            "book.toml:1:1: error[image-uri::missing-setting]: [preprocessor.image-uri] has no `architectures`",
+            "book.toml:1:1: error[image-uri::missing-setting]: [preprocessor.image-uri] has no `regions`",
+        ]
+    );
+}
+
+#[test]
+fn an_image_longer_than_ecs_accepts_is_refused() {
+    let long = format!("certograph/{}", "r".repeat(240));
+    let errors = load(&GOOD.replace("certograph/responderapi", &long)).unwrap_err();
+    assert_eq!(
+        errors,
+        [
+            "book.toml:7:14: error[image-uri::uri-too-long]: the amd64 image URI is 308 characters long; ECS accepts at most 255",
+            "book.toml:7:14: error[image-uri::uri-too-long]: the arm64 image URI is 308 characters long; ECS accepts at most 255",
+        ]
+    );
+}
+
+#[test]
+fn a_tag_pattern_without_the_version_would_hide_a_version_bump() {
+    let errors = load(&GOOD.replace("{version}-{arch}", "latest-{arch}")).unwrap_err();
+    assert_eq!(
+        errors,
+        [
+            "book.toml:9:7: error[image-uri::bad-tag]: the tag pattern `latest-{arch}` does not use `{version}`"
+        ]
+    );
+}
