@@ -149,7 +149,10 @@ pub fn expand(text: &str, path: &str, library: &Library, diagnostics: &mut Diagn
                         here(),
                         format!("bad range for procedure `{name}`: {why}"),
                     )
-                    .with_related(Location::file(&procedure.path), "the procedure"),
+                    .with_related(
+                        Location::in_text(&procedure.path, &procedure.source, 0..0),
+                        "the procedure",
+                    ),
                 );
                 written
             }

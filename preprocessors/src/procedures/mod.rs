@@ -64,6 +64,64 @@ struct Text {
     procedure: Option<String>,
 }
 
+/// Maps ranges of a processed text back to its source. `{{#value}}` keeps
+/// every line where it was, so when the line counts agree each line maps to
+/// its own line (a line diff would send a run of changed lines to the first).
+struct Locator<'a> {
+    text: &'a Text,
+    origin: Origin<'a>,
+    same_lines: bool,
+}
+
+impl<'a> Locator<'a> {
+    fn new(text: &'a Text) -> Self {
+        Locator {
+            text,
+            origin: Origin::new(&text.path, &text.source, &text.processed),
+            same_lines: text.source.lines().count() == text.processed.lines().count(),
+        }
+    }
+
+    fn locate(&self, range: std::ops::Range<usize>) -> Location {
+        if !self.same_lines {
+            return self.origin.locate(range);
+        }
+        let (source, processed) = (&self.text.source, &self.text.processed);
+        let start = range.start.min(processed.len());
+        let line = processed[..start].matches('\n').count();
+        let line_start = |text: &str| {
+            text.match_indices('\n')
+                .nth(line.wrapping_sub(1))
+                .map_or(0, |(i, _)| i + 1)
+        };
+        let line_of = |text: &'a str| {
+            let at = if line == 0 { 0 } else { line_start(text) };
+            let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            (at, &text[at..end])
+        };
+        let (p_at, p_line) = line_of(processed);
+        let (s_at, s_line) = line_of(source);
+        let len = range.end.saturating_sub(range.start);
+        let at = if p_line == s_line {
+            s_at + (start - p_at)
+        } else {
+            let wanted = &processed[start..(start + len).min(processed.len())];
+            match s_line.find(wanted).filter(|_| !wanted.is_empty()) {
+                Some(i) => s_at + i,
+                None => {
+                    let indent = s_line.len() - s_line.trim_start().len();
+                    return Location::in_text(
+                        &self.text.path,
+                        source,
+                        s_at + indent..s_at + s_line.len(),
+                    );
+                }
+            }
+        };
+        Location::in_text(&self.text.path, source, at..at + len)
+    }
+}
+
 /// An ordered list of three or more steps, wherever it is.
 struct Entry {
     text: usize,
@@ -126,7 +184,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
     let mut docs = Vec::new();
     for (t, text) in texts.iter().enumerate() {
         let doc = steps::parse(&text.processed);
-        let origin = Origin::new(&text.path, &text.source, &text.processed);
+        let origin = Locator::new(text);
         let arch = arch_slots(&text.source);
         // What a procedure expansion holds is checked in the procedure file.
         let expanded = |range: std::ops::Range<usize>| -> Option<String> {
@@ -362,7 +420,7 @@ fn report_duplicates(
             let text = &texts[e.text];
             let list = &docs[e.text].lists[e.list];
             let step = &list.steps[step.unwrap_or(0).min(list.steps.len() - 1)];
-            Origin::new(&text.path, &text.source, &text.processed).locate(step.marker.clone())
+            Locator::new(text).locate(step.marker.clone())
         };
         let list_len = |e: &Entry| docs[e.text].lists[e.list].steps.len();
         let number = |e: &Entry, step: usize| docs[e.text].lists[e.list].start + step as u64;
