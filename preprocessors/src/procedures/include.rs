@@ -206,7 +206,7 @@ pub fn select(text: &str, from: u64, to: u64) -> Result<String, String> {
         .lists
         .iter()
         .filter(|list| list.depth == 0)
-        .flat_map(|list| (list.start..).zip(&list.steps).map(|(n, step)| (n, step)))
+        .flat_map(|list| (list.start..).zip(&list.steps))
         .collect();
     let (Some(first), Some(last)) = (numbered.first(), numbered.last()) else {
         return Err("it has no numbered steps".to_string());

@@ -182,9 +182,10 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
     let texts = gather(book_root, book, &values)?;
     let mut entries: Vec<Entry> = Vec::new();
     let mut docs = Vec::new();
+    let locators: Vec<Locator> = texts.iter().map(Locator::new).collect();
     for (t, text) in texts.iter().enumerate() {
         let doc = steps::parse(&text.processed);
-        let origin = Locator::new(text);
+        let origin = &locators[t];
         let arch = arch_slots(&text.source);
         // What a procedure expansion holds is checked in the procedure file.
         let expanded = |range: std::ops::Range<usize>| -> Option<String> {
@@ -270,7 +271,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         }
         docs.push(doc);
     }
-    report_duplicates(&texts, &docs, &entries, diagnostics);
+    report_duplicates(&locators, &docs, &entries, diagnostics);
     Ok(())
 }
 
@@ -358,7 +359,7 @@ fn arch_slots(source: &str) -> Vec<Option<(usize, String)>> {
 }
 
 fn report_duplicates(
-    texts: &[Text],
+    locators: &[Locator],
     docs: &[steps::Document],
     entries: &[Entry],
     diagnostics: &mut Diagnostics,
@@ -415,16 +416,18 @@ fn report_duplicates(
                 pair.first_difference.0,
             )
         };
-        let (h, t) = (&entries[here], &entries[there]);
-        let locate = |e: &Entry, step: Option<usize>| {
-            let text = &texts[e.text];
+        let (h, t) = (here, there);
+        let locate = |e: usize, step: Option<usize>| {
+            let e = &entries[e];
             let list = &docs[e.text].lists[e.list];
             let step = &list.steps[step.unwrap_or(0).min(list.steps.len() - 1)];
-            Locator::new(text).locate(step.marker.clone())
+            locators[e.text].locate(step.marker.clone())
         };
-        let list_len = |e: &Entry| docs[e.text].lists[e.list].steps.len();
-        let number = |e: &Entry, step: usize| docs[e.text].lists[e.list].start + step as u64;
-        let hint = match &t.procedure {
+        let list_len = |e: usize| docs[entries[e].text].lists[entries[e].list].steps.len();
+        let number = |e: usize, step: usize| {
+            docs[entries[e].text].lists[entries[e].list].start + step as u64
+        };
+        let hint = match &entries[there].procedure {
             Some(name) => format!(
                 "single-source it: write `{{{{#procedure {name}}}}}` here (or a range such as `{{{{#procedure {name} 2-4}}}}`)"
             ),
@@ -464,14 +467,10 @@ fn report_duplicates(
                     ),
                 )
                 .with_related(there_at, "the other copy");
-                let side = |e: &Entry, step: Option<usize>, word: &str| match step {
+                let side = |e: usize, step: Option<usize>, word: &str| match step {
                     Some(s) => (
                         locate(e, Some(s)),
-                        format!(
-                            "step {} {word}: {}",
-                            number(e, s),
-                            normalized_of(entries, &normalized, e, s)
-                        ),
+                        format!("step {} {word}: {}", number(e, s), normalized[e][s]),
                     ),
                     None => (
                         locate(e, Some(list_len(e) - 1)),
@@ -486,12 +485,4 @@ fn report_duplicates(
             }
         }
     }
-}
-
-fn normalized_of(entries: &[Entry], normalized: &[Vec<String>], e: &Entry, step: usize) -> String {
-    let index = entries
-        .iter()
-        .position(|x| std::ptr::eq(x, e))
-        .expect("an entry of the list");
-    normalized[index][step].clone()
 }

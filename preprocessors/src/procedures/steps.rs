@@ -83,9 +83,9 @@ pub fn parse(text: &str) -> Document {
     let mut doc = Document::default();
     // One entry per open list: the index in `doc.lists` for an ordered one.
     let mut lists: Vec<Option<usize>> = Vec::new();
-    // Open ordered-list steps, innermost last: (list index, step index).
-    let mut open_steps: Vec<(usize, usize)> = Vec::new();
-    let mut item_is_step: Vec<bool> = Vec::new();
+    // Open items, innermost last: (list index, step index) for a step,
+    // `None` for a bullet.
+    let mut open_steps: Vec<Option<(usize, usize)>> = Vec::new();
     let mut section = 0;
     let mut mark_depth = 0usize;
     let mut in_code_block = false;
@@ -111,7 +111,6 @@ pub fn parse(text: &str) -> Document {
             }
             Event::Start(Tag::Item) => {
                 let step = lists.last().copied().flatten();
-                item_is_step.push(step.is_some());
                 // A bullet inside a step: its words are apart from the step's.
                 push(
                     &mut doc,
@@ -129,13 +128,13 @@ pub fn parse(text: &str) -> Document {
                         range: range.clone(),
                         segments: Vec::new(),
                     });
-                    open_steps.push((list, steps.len() - 1));
+                    open_steps.push(Some((list, steps.len() - 1)));
+                } else {
+                    open_steps.push(None);
                 }
             }
             Event::End(TagEnd::Item) => {
-                if item_is_step.pop() == Some(true) {
-                    open_steps.pop();
-                }
+                open_steps.pop();
             }
             Event::Start(Tag::Emphasis | Tag::Strong) => mark_depth += 1,
             Event::End(TagEnd::Emphasis | TagEnd::Strong) => {
@@ -198,8 +197,14 @@ pub fn parse(text: &str) -> Document {
     doc
 }
 
-fn push(doc: &mut Document, open: &[(usize, usize)], text: &str, mark: Mark, range: Range<usize>) {
-    if let Some(&(list, step)) = open.last() {
+fn push(
+    doc: &mut Document,
+    open: &[Option<(usize, usize)>],
+    text: &str,
+    mark: Mark,
+    range: Range<usize>,
+) {
+    if let Some((list, step)) = open.iter().rev().find_map(|item| *item) {
         doc.lists[list].steps[step].segments.push(Segment {
             text: text.to_string(),
             mark,

@@ -216,7 +216,7 @@ pub fn fargate_pair(cpu: u32, memory: u32) -> bool {
         16384 => (32768, 122880, 8192),
         _ => return false,
     };
-    (low..=high).contains(&memory) && (memory - low) % step == 0
+    (low..=high).contains(&memory) && (memory - low).is_multiple_of(step)
 }
 
 /// The closest of `candidates` to a misspelt `word`.
