@@ -144,8 +144,13 @@ fn check_step(step: &Step, values: &Values, found: &mut Vec<Mismatch>) {
     for (n, (label_range, rule)) in labels.iter().enumerate() {
         let rule = *rule;
         let (_, key, compare) = RULES[rule];
+        // Words inside code are commands, not console labels; "Command"
+        // is a label only when marked up as one, in a health-check step.
+        let label_mark = owner.get(label_range.start).map(|&i| step.segments[i].mark);
         if matches!(compare, Compare::Ignore)
-            || (matches!(compare, Compare::HealthCheck) && !health)
+            || matches!(label_mark, Some(Mark::Code | Mark::Block))
+            || (matches!(compare, Compare::HealthCheck)
+                && (!health || label_mark != Some(Mark::Emphasis)))
         {
             continue;
         }
@@ -236,30 +241,39 @@ fn value_after(
     if !matches!(compare, Compare::Number | Compare::Cpu | Compare::Memory) {
         return None;
     }
-    for i in first..=last {
-        let segment = &step.segments[i];
-        if segment.mark != Mark::Plain {
-            continue;
-        }
-        let skip = if i == first && Some(i) == label_segment {
-            from - owner.iter().position(|&o| o == i).unwrap_or(from)
-        } else {
-            0
-        };
-        let text = &segment.text;
-        let Some(offset) = text[skip.min(text.len())..]
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .map(|o| o + skip)
-        else {
-            continue;
-        };
-        let (words, consumed) = number_with_unit(&text[offset..]);
-        if words.chars().any(|c| c.is_ascii_digit()) {
-            let range = sub_range(&segment.range, text.len(), offset..offset + consumed);
-            return Some((words, range));
-        }
+    // A plain number only right after the label: "**Desired tasks** to 1".
+    let i = if Some(first) == label_segment {
+        first
+    } else {
+        (first..=last).find(|&i| Some(i) != label_segment)?
+    };
+    let segment = &step.segments[i];
+    if segment.mark != Mark::Plain {
+        return None;
     }
-    None
+    let skip = if Some(i) == label_segment {
+        from - owner.iter().position(|&o| o == i).unwrap_or(from)
+    } else {
+        0
+    };
+    let text = &segment.text;
+    let skip = skip.min(text.len());
+    let offset = text[skip..].find(|c: char| c.is_ascii_digit() || c == '.')? + skip;
+    let between = text[skip..offset]
+        .trim()
+        .trim_end_matches([':', '='])
+        .trim();
+    if !["", "to", "is", "of", "at", "set to", "to be"]
+        .contains(&between.to_ascii_lowercase().as_str())
+    {
+        return None;
+    }
+    let (words, consumed) = number_with_unit(&text[offset..]);
+    if !words.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let range = sub_range(&segment.range, text.len(), offset..offset + consumed);
+    Some((words, range))
 }
 
 /// `2`, `1 GB`, `.5 vCPU` at the start of a text (a unit only when it is one).
@@ -310,7 +324,10 @@ fn disagree(compare: Compare, written: &str, values: &Values, key: &str) -> Opti
         .trim_matches('"');
     let same = match compare {
         Compare::Exact => written == expected.text,
-        Compare::AnyCase => written.eq_ignore_ascii_case(&expected.text),
+        // "Protocol: All" is a security group rule, not the container's.
+        Compare::AnyCase => {
+            written.eq_ignore_ascii_case(&expected.text) || written.eq_ignore_ascii_case("all")
+        }
         Compare::Number => written.parse::<u64>().ok()? == expected.text.parse::<u64>().ok()?,
         Compare::Cpu => cpu_units(written)? == expected.text.parse::<f64>().ok()?,
         Compare::Memory => memory_mib(written)? == expected.text.parse::<f64>().ok()?,
@@ -502,6 +519,11 @@ mod tests {
     #[test]
     fn a_label_without_a_value_is_not_a_claim() {
         assert!(mismatches("1. In the **Compute configuration** section, click **Launch type**.\n2. Open the **Memory** tab.\n3. x\n").is_empty());
+        let commands = "1. Run `aws ecs register-task-definition --cpu 256` and check the health in step 3.\n\
+2. Check the health: run the command `aws ecs describe-services`.\n\
+3. Add an outbound rule: **Protocol** `All`, **Port range** `All`.\n\
+4. The **CPU** graph in step 2 shows the load.\n";
+        assert_eq!(mismatches(commands), Vec::<String>::new());
     }
 
     #[test]
