@@ -486,3 +486,44 @@ fn report_duplicates(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arch_blocks_give_each_line_its_group_and_variant() {
+        let slots = arch_slots(
+            "a\n{{#arch amd64}}\nx\n{{#arch arm64}}\ny\n{{#endarch}}\nb\n{{#arch arm64}}\nz\n",
+        );
+        let at = |line: usize| slots[line - 1].clone().map(|(g, v)| format!("{g}:{v}"));
+        assert_eq!(at(1), None);
+        assert_eq!(at(3).as_deref(), Some("1:amd64"));
+        assert_eq!(at(5).as_deref(), Some("1:arm64"));
+        assert_eq!(at(7), None);
+        assert_eq!(at(9).as_deref(), Some("2:arm64"));
+    }
+
+    #[test]
+    fn expanded_values_are_located_on_their_own_line() {
+        let text = Text {
+            path: "src/procedures/p.md".into(),
+            source: "1. a {{#value task.family}}\n2. b {{#value x}}\n3. Set `c`\n".into(),
+            processed: "1. a responderapi-task\n2. b 1\n3. Set `c`\n".into(),
+            procedure: Some("p".into()),
+        };
+        let locator = Locator::new(&text);
+        let second = text.processed.find("2.").unwrap();
+        assert_eq!(
+            locator.locate(second..second + 2).short(),
+            "src/procedures/p.md:2:1"
+        );
+        let c = text.processed.find('c').unwrap();
+        assert_eq!(locator.locate(c..c + 1).short(), "src/procedures/p.md:3:9");
+        let one = text.processed.find("1\n").unwrap();
+        assert_eq!(
+            locator.locate(one..one + 1).short(),
+            "src/procedures/p.md:2:1"
+        );
+    }
+}
