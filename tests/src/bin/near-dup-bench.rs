@@ -87,7 +87,7 @@ fn same_as_index(lists: &[Vec<String>], pairs: Vec<near_dup::Pair>) -> Vec<near_
         .into_iter()
         .filter(|p| match p.kind {
             near_dup::Kind::Identical => p.a == rep[p.b],
-            near_dup::Kind::Near => seen.insert((rep[p.a], rep[p.b])),
+            near_dup::Kind::Near => seen.insert((rep[p.a].min(rep[p.b]), rep[p.a].max(rep[p.b]))),
         })
         .collect()
 }
