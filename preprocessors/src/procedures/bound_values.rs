@@ -147,7 +147,19 @@ fn check_step(step: &Step, values: &Values, found: &mut Vec<Mismatch>) {
         // Words inside code are commands, not console labels; "Command"
         // is a label only when marked up as one, in a health-check step.
         let label_mark = owner.get(label_range.start).map(|&i| step.segments[i].mark);
+        // A marked label is the whole marked phrase: in "**OS, Architecture,
+        // Network mode**" the words "network mode" are part of a section name.
+        let whole_phrase = owner.get(label_range.start).is_none_or(|&i| {
+            let segment = &step.segments[i];
+            segment.mark != Mark::Emphasis
+                || segment
+                    .text
+                    .trim()
+                    .trim_end_matches(':')
+                    .eq_ignore_ascii_case(RULES[rule].0)
+        });
         if matches!(compare, Compare::Ignore)
+            || !whole_phrase
             || matches!(label_mark, Some(Mark::Code | Mark::Block))
             || (matches!(compare, Compare::HealthCheck)
                 && (!health || label_mark != Some(Mark::Emphasis)))
@@ -156,7 +168,7 @@ fn check_step(step: &Step, values: &Values, found: &mut Vec<Mismatch>) {
         }
         let window_end = labels.get(n + 1).map_or(flat.len(), |(r, _)| r.start);
         let window_start = n.checked_sub(1).map_or(0, |p| labels[p].0.end);
-        let Some(value) = value_after(step, &owner, label_range.end, window_end, compare)
+        let Some(value) = value_after(step, &owner, &flat, label_range.end, window_end, compare)
             .or_else(|| value_before(step, &owner, &flat, window_start, label_range.start))
         else {
             continue;
@@ -221,6 +233,7 @@ fn find_labels(flat: &str) -> Vec<(Range<usize>, usize)> {
 fn value_after(
     step: &Step,
     owner: &[usize],
+    flat: &str,
     from: usize,
     to: usize,
     compare: Compare,
@@ -235,6 +248,14 @@ fn value_after(
             continue;
         }
         if matches!(segment.mark, Mark::Code | Mark::Emphasis) && !segment.text.trim().is_empty() {
+            // Only a value that follows closely, in the same sentence
+            // ("select **Launch type** for the task. Match it to the
+            // **Infrastructure** section" names two fields, no value).
+            let starts = owner.iter().position(|&o| o == i).unwrap_or(from);
+            let between = flat.get(from..starts).unwrap_or("");
+            if between.len() > 40 || between.contains(". ") || between.contains(';') {
+                break;
+            }
             return Some((segment.text.trim().to_string(), segment.range.clone()));
         }
     }
@@ -522,7 +543,9 @@ mod tests {
         let commands = "1. Run `aws ecs register-task-definition --cpu 256` and check the health in step 3.\n\
 2. Check the health: run the command `aws ecs describe-services`.\n\
 3. Add an outbound rule: **Protocol** `All`, **Port range** `All`.\n\
-4. The **CPU** graph in step 2 shows the load.\n";
+4. The **CPU** graph in step 2 shows the load.\n\
+5. Select **Launch type** for the task. Match it to the **Infrastructure** section.\n\
+6. In the **OS, Architecture, Network mode** section select **Linux/X86_64**.\n";
         assert_eq!(mismatches(commands), Vec::<String>::new());
     }
 
