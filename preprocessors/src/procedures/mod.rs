@@ -1,11 +1,30 @@
 //! Procedures that cannot drift: single-sourced step lists, near-duplicate
 //! detection, values bound to the templates, and step numbering.
+//!
+//! The `procedure` pass runs first and expands `{{#procedure NAME [A-B]}}`
+//! and `{{#value KEY}}`; [`check`] runs on the finished book.
+
+pub mod agreement;
+pub mod bound_values;
+pub mod include;
+pub mod json_index;
+pub mod near_dup;
+pub mod numbering;
+pub mod steps;
+pub mod templates;
+pub mod values;
 
 use crate::book_root::BookRoot;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::directive;
+use crate::location::Location;
+use crate::origin::Origin;
 use crate::pass::Pass;
 use anyhow::Result;
-use mdbook_preprocessor::book::Book;
+use mdbook_preprocessor::book::{Book, BookItem};
+use std::collections::HashSet;
+use templates::{JsonFile, STACK, TASK_DEFINITION};
+use values::Values;
 
 pub struct Procedure;
 
@@ -16,15 +35,495 @@ impl Pass for Procedure {
 
     fn run(
         &self,
-        _book_root: &BookRoot,
-        book: Book,
-        _diagnostics: &mut Diagnostics,
+        book_root: &BookRoot,
+        mut book: Book,
+        diagnostics: &mut Diagnostics,
     ) -> Result<Book> {
+        let values = values::load(book_root);
+        let library = include::Library::load(book_root, &values, diagnostics)?;
+        book.for_each_chapter_mut(|chapter| {
+            let Some(source) = &chapter.source_path else {
+                return;
+            };
+            let path = book_root.chapter_path(source);
+            // Values first: they stay on their line, so the procedure
+            // directives keep their line and column for diagnostics.
+            let text = values::expand(&chapter.content, &path, &values, diagnostics);
+            chapter.content = include::expand(&text, &path, &library, diagnostics);
+        });
         Ok(book)
     }
 }
 
+/// One text the checks read: a chapter as readers get it, or a procedure file.
+struct Text {
+    path: String,
+    source: String,
+    processed: String,
+    /// `Some(name)` for `src/procedures/NAME.md`.
+    procedure: Option<String>,
+}
+
+/// Maps ranges of a processed text back to its source. `{{#value}}` keeps
+/// every line where it was, so when the line counts agree each line maps to
+/// its own line (a line diff would send a run of changed lines to the first).
+struct Locator<'a> {
+    text: &'a Text,
+    origin: Origin<'a>,
+    same_lines: bool,
+}
+
+impl<'a> Locator<'a> {
+    fn new(text: &'a Text) -> Self {
+        Locator {
+            text,
+            origin: Origin::new(&text.path, &text.source, &text.processed),
+            same_lines: text.source.lines().count() == text.processed.lines().count(),
+        }
+    }
+
+    fn locate(&self, range: std::ops::Range<usize>) -> Location {
+        if !self.same_lines {
+            return self.origin.locate(range);
+        }
+        let (source, processed) = (&self.text.source, &self.text.processed);
+        let start = range.start.min(processed.len());
+        let line = processed[..start].matches('\n').count();
+        let line_start = |text: &str| {
+            text.match_indices('\n')
+                .nth(line.wrapping_sub(1))
+                .map_or(0, |(i, _)| i + 1)
+        };
+        let line_of = |text: &'a str| {
+            let at = if line == 0 { 0 } else { line_start(text) };
+            let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            (at, &text[at..end])
+        };
+        let (p_at, p_line) = line_of(processed);
+        let (s_at, s_line) = line_of(source);
+        let len = range.end.saturating_sub(range.start);
+        let at = if p_line == s_line {
+            s_at + (start - p_at)
+        } else {
+            let wanted = &processed[start..(start + len).min(processed.len())];
+            match s_line.find(wanted).filter(|_| !wanted.is_empty()) {
+                Some(i) => s_at + i,
+                None => {
+                    let indent = s_line.len() - s_line.trim_start().len();
+                    return Location::in_text(
+                        &self.text.path,
+                        source,
+                        s_at + indent..s_at + s_line.len(),
+                    );
+                }
+            }
+        };
+        Location::in_text(&self.text.path, source, at..at + len)
+    }
+}
+
+/// An ordered list of three or more steps, wherever it is.
+struct Entry {
+    text: usize,
+    list: usize,
+    /// The procedure it came from, if it came from one.
+    procedure: Option<String>,
+    /// (group, variant) when written inside an `{{#arch}}` block.
+    arch: Option<(usize, String)>,
+}
+
 /// Checks on the finished book and the templates.
-pub fn check(_book_root: &BookRoot, _book: &Book, _diagnostics: &mut Diagnostics) -> Result<()> {
+pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -> Result<()> {
+    let task = load_reporting(book_root, TASK_DEFINITION, diagnostics);
+    let stack = load_reporting(book_root, STACK, diagnostics);
+    if let (Some(task), Some(stack)) = (&task, &stack) {
+        let mut found = agreement::task_definition(stack, task);
+        found.extend(agreement::policies(stack, |path| {
+            templates::load(book_root, path).and_then(Result::ok)
+        }));
+        for d in found {
+            let other = match templates::load(book_root, &d.other_path).and_then(Result::ok) {
+                Some(file) => file.locate(&d.other_pointer),
+                None => Location::file(&d.other_path),
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    "procedures::templates-disagree",
+                    stack.locate(&d.stack_pointer),
+                    d.message,
+                )
+                .with_related(other, "the other template")
+                .with_hint(format!(
+                    "the stack and {} must describe the same thing; change one to match the other",
+                    d.other_path
+                )),
+            );
+        }
+    }
+    let values = task.as_ref().map(|task| Values::read(task, stack.as_ref()));
+    let bound = |key: &str| values.as_ref().and_then(|v| v.get(key));
+    let template_field = |key: &str| {
+        let value = bound(key)?;
+        let file = if value.file == TASK_DEFINITION {
+            task.as_ref()
+        } else {
+            stack.as_ref()
+        };
+        Some((file?.locate(&value.pointer), value))
+    };
+    if let Some(values) = &values {
+        for (key, message) in bound_values::check_template(values) {
+            if let Some((at, _)) = template_field(key) {
+                diagnostics.push(Diagnostic::error("procedures::template-value", at, message));
+            }
+        }
+    }
+
+    let texts = gather(book_root, book, &values)?;
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut docs = Vec::new();
+    let locators: Vec<Locator> = texts.iter().map(Locator::new).collect();
+    for (t, text) in texts.iter().enumerate() {
+        let doc = steps::parse(&text.processed);
+        let origin = &locators[t];
+        let arch = arch_slots(&text.source);
+        // What a procedure expansion holds is checked in the procedure file.
+        let expanded = |range: std::ops::Range<usize>| -> Option<String> {
+            let at = origin.locate(range);
+            let found = directive::find(&at.line_text, &["procedure"]);
+            found
+                .first()
+                .and_then(|d| d.args.first())
+                .map(|n| n.to_string())
+        };
+        for (l, list) in doc.lists.iter().enumerate() {
+            let first = list.steps[0].marker.clone();
+            let from = text.procedure.clone().or_else(|| expanded(first.clone()));
+            let from_expansion = text.procedure.is_none() && from.is_some();
+            if !from_expansion {
+                for problem in numbering::check_list(list) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            problem.code,
+                            origin.locate(problem.range),
+                            problem.message,
+                        )
+                        .with_hint("number the steps 1, 2, 3… (or `1.` on every step)"),
+                    );
+                }
+            }
+            if list.steps.len() >= near_dup::MIN_STEPS {
+                let line = origin.locate(first).line;
+                entries.push(Entry {
+                    text: t,
+                    list: l,
+                    procedure: from,
+                    arch: arch.get(line.saturating_sub(1)).cloned().flatten(),
+                });
+            }
+        }
+        for problem in numbering::check_references(&doc) {
+            if text.procedure.is_none() && expanded(problem.range.clone()).is_some() {
+                continue;
+            }
+            diagnostics.push(
+                Diagnostic::error(problem.code, origin.locate(problem.range), problem.message)
+                    .with_hint("renumber the reference, or name the procedure it points to"),
+            );
+        }
+        if let Some(values) = &values {
+            for mismatch in bound_values::check(&doc, values) {
+                if text.procedure.is_none() && expanded(mismatch.range.clone()).is_some() {
+                    continue;
+                }
+                let shown_key = if mismatch.key == "task.platform" {
+                    "task.cpu-units"
+                } else {
+                    mismatch.key
+                };
+                let mut found = Diagnostic::error(
+                    "procedures::value-mismatch",
+                    origin.locate(mismatch.range),
+                    mismatch.message,
+                );
+                let field = if mismatch.key == "task.platform" {
+                    task.as_ref()
+                        .map(|t| (t.locate("/runtimePlatform"), "runtimePlatform"))
+                } else {
+                    template_field(shown_key)
+                        .map(|(at, v)| (at, v.pointer.rsplit('/').next().unwrap_or("")))
+                };
+                if let Some((at, name)) = field {
+                    found = found.with_related(at, format!("the template's `{name}`"));
+                }
+                let hint = match mismatch.key {
+                    "task.platform" => {
+                        "write `{{#console-platform amd64}}` or `{{#console-platform arm64}}`"
+                            .to_string()
+                    }
+                    key => format!(
+                        "write `{{{{#value {}}}}}` so the step shows the template's value",
+                        console_key(key)
+                    ),
+                };
+                diagnostics.push(found.with_hint(hint));
+            }
+        }
+        docs.push(doc);
+    }
+    report_duplicates(&locators, &docs, &entries, diagnostics);
     Ok(())
+}
+
+/// The console spelling of a bound key, for hints.
+fn console_key(key: &str) -> &str {
+    match key {
+        "task.cpu-units" => "task.cpu",
+        "task.memory-mib" => "task.memory",
+        "task.launch-type-api" => "task.launch-type",
+        other => other,
+    }
+}
+
+fn load_reporting(
+    book_root: &BookRoot,
+    rel: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<JsonFile> {
+    match templates::load(book_root, rel)? {
+        Ok(file) => Some(file),
+        Err(found) => {
+            diagnostics.push(*found);
+            None
+        }
+    }
+}
+
+/// Procedure files first (so a procedure is the first of its identical
+/// copies), then chapters in book order.
+fn gather(book_root: &BookRoot, book: &Book, values: &Option<Values>) -> Result<Vec<Text>> {
+    let values = values
+        .clone()
+        .ok_or_else(|| format!("there is no {TASK_DEFINITION}"));
+    // The pass already reported problems inside procedures.
+    let library = include::Library::load(book_root, &values, &mut Diagnostics::new())?;
+    let mut texts: Vec<Text> = library
+        .procedures
+        .into_iter()
+        .map(|(name, p)| Text {
+            path: p.path,
+            source: p.source,
+            processed: p.text,
+            procedure: Some(name),
+        })
+        .collect();
+    for item in book.iter() {
+        let BookItem::Chapter(chapter) = item else {
+            continue;
+        };
+        let Some(source_path) = &chapter.source_path else {
+            continue;
+        };
+        let path = book_root.chapter_path(source_path);
+        let source = book_root
+            .read(&path)
+            .unwrap_or_else(|_| chapter.content.clone());
+        texts.push(Text {
+            path,
+            source,
+            processed: chapter.content.clone(),
+            procedure: None,
+        });
+    }
+    Ok(texts)
+}
+
+/// For each source line, the `{{#arch}}` group and variant it is in.
+fn arch_slots(source: &str) -> Vec<Option<(usize, String)>> {
+    let mut slots = Vec::new();
+    let mut group = 0;
+    let mut current: Option<(usize, String)> = None;
+    for line in source.lines() {
+        let trimmed = line.trim();
+        if trimmed == "{{#endarch}}" {
+            current = None;
+        } else if let Some(d) = directive::find(trimmed, &["arch"]).first() {
+            if current.is_none() {
+                group += 1;
+            }
+            current = Some((group, d.args.join(" ")));
+        }
+        slots.push(current.clone());
+    }
+    slots
+}
+
+fn report_duplicates(
+    locators: &[Locator],
+    docs: &[steps::Document],
+    entries: &[Entry],
+    diagnostics: &mut Diagnostics,
+) {
+    let normalized: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            docs[e.text].lists[e.list]
+                .steps
+                .iter()
+                .map(steps::Step::normalized)
+                .collect()
+        })
+        .collect();
+    let hashes: Vec<Vec<u64>> = normalized
+        .iter()
+        .map(|l| l.iter().map(|s| near_dup::step_hash(s)).collect())
+        .collect();
+    let key = |e: &Entry, i: usize| match &e.procedure {
+        Some(name) => format!("procedure {name}"),
+        None => format!("list {i}"),
+    };
+    let mut reported = HashSet::new();
+    for pair in near_dup::find(&hashes) {
+        let (a, b) = (&entries[pair.a], &entries[pair.b]);
+        if a.procedure.is_some() && a.procedure == b.procedure {
+            continue;
+        }
+        if let (Some((ga, va)), Some((gb, vb))) = (&a.arch, &b.arch)
+            && a.text == b.text
+            && ga == gb
+            && va != vb
+        {
+            continue;
+        }
+        let (ka, kb) = (key(a, pair.a), key(b, pair.b));
+        if !reported.insert((ka.clone().min(kb.clone()), ka.max(kb))) {
+            continue;
+        }
+        // Report at the hand-written copy; the other is where to look.
+        let (here, there, here_diff, there_diff) = if a.procedure.is_none() && b.procedure.is_some()
+        {
+            (
+                pair.a,
+                pair.b,
+                pair.first_difference.0,
+                pair.first_difference.1,
+            )
+        } else {
+            (
+                pair.b,
+                pair.a,
+                pair.first_difference.1,
+                pair.first_difference.0,
+            )
+        };
+        let (h, t) = (here, there);
+        let locate = |e: usize, step: Option<usize>| {
+            let e = &entries[e];
+            let list = &docs[e.text].lists[e.list];
+            let step = &list.steps[step.unwrap_or(0).min(list.steps.len() - 1)];
+            locators[e.text].locate(step.marker.clone())
+        };
+        let list_len = |e: usize| docs[entries[e].text].lists[entries[e].list].steps.len();
+        let number = |e: usize, step: usize| {
+            docs[entries[e].text].lists[entries[e].list].start + step as u64
+        };
+        let hint = match &entries[there].procedure {
+            Some(name) => format!(
+                "single-source it: write `{{{{#procedure {name}}}}}` here (or a range such as `{{{{#procedure {name} 2-4}}}}`)"
+            ),
+            None => "single-source it: write the steps once in src/procedures/NAME.md and show them with `{{#procedure NAME}}` in both places".to_string(),
+        };
+        let there_at = locate(t, None);
+        match pair.kind {
+            near_dup::Kind::Identical => diagnostics.push(
+                Diagnostic::warning(
+                    "procedures::duplicate",
+                    locate(h, None),
+                    format!(
+                        "these {} steps repeat the steps at {}",
+                        list_len(h),
+                        there_at.short()
+                    ),
+                )
+                .with_related(there_at, "the same steps")
+                .with_hint(hint),
+            ),
+            near_dup::Kind::Near => {
+                let longer = list_len(h).max(list_len(t));
+                let part = match (here_diff, there_diff) {
+                    (Some(x), _) => format!("step {}", number(h, x)),
+                    (None, Some(y)) => format!("step {}", number(t, y)),
+                    (None, None) => "the end".to_string(),
+                };
+                let mut found = Diagnostic::error(
+                    "procedures::near-duplicate",
+                    locate(h, None),
+                    format!(
+                        "these steps nearly repeat the steps at {} ({} of {} the same); they part at {}",
+                        there_at.short(),
+                        pair.equal,
+                        longer,
+                        part
+                    ),
+                )
+                .with_related(there_at, "the other copy");
+                let side = |e: usize, step: Option<usize>, word: &str| match step {
+                    Some(s) => (
+                        locate(e, Some(s)),
+                        format!("step {} {word}: {}", number(e, s), normalized[e][s]),
+                    ),
+                    None => (
+                        locate(e, Some(list_len(e) - 1)),
+                        format!("no step {word} after this one"),
+                    ),
+                };
+                let (at, label) = side(h, here_diff, "here");
+                found = found.with_related(at, label);
+                let (at, label) = side(t, there_diff, "there");
+                found = found.with_related(at, label);
+                diagnostics.push(found.with_hint(hint));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arch_blocks_give_each_line_its_group_and_variant() {
+        let slots = arch_slots(
+            "a\n{{#arch amd64}}\nx\n{{#arch arm64}}\ny\n{{#endarch}}\nb\n{{#arch arm64}}\nz\n",
+        );
+        let at = |line: usize| slots[line - 1].clone().map(|(g, v)| format!("{g}:{v}"));
+        assert_eq!(at(1), None);
+        assert_eq!(at(3).as_deref(), Some("1:amd64"));
+        assert_eq!(at(5).as_deref(), Some("1:arm64"));
+        assert_eq!(at(7), None);
+        assert_eq!(at(9).as_deref(), Some("2:arm64"));
+    }
+
+    #[test]
+    fn expanded_values_are_located_on_their_own_line() {
+        let text = Text {
+            path: "src/procedures/p.md".into(),
+            source: "1. a {{#value task.family}}\n2. b {{#value x}}\n3. Set `c`\n".into(),
+            processed: "1. a responderapi-task\n2. b 1\n3. Set `c`\n".into(),
+            procedure: Some("p".into()),
+        };
+        let locator = Locator::new(&text);
+        let second = text.processed.find("2.").unwrap();
+        assert_eq!(
+            locator.locate(second..second + 2).short(),
+            "src/procedures/p.md:2:1"
+        );
+        let c = text.processed.find('c').unwrap();
+        assert_eq!(locator.locate(c..c + 1).short(), "src/procedures/p.md:3:9");
+        let one = text.processed.find("1\n").unwrap();
+        assert_eq!(
+            locator.locate(one..one + 1).short(),
+            "src/procedures/p.md:2:1"
+        );
+    }
 }

@@ -1,0 +1,556 @@
+//! Values typed by hand in console steps, checked against the templates.
+//! A step names a console field ("**CPU**", "Container port", "Desired
+//! tasks") and then the value to enter, marked up as `code`, *emphasis* or
+//! **strong** (numbers may be plain). Each field is bound to a template value;
+//! a value that disagrees fails the build. `{{#value KEY}}` renders the same
+//! values, so a step written with it always passes.
+
+use super::steps::{Document, Mark, Step};
+use super::values::{Values, fargate_pair};
+use std::ops::Range;
+
+/// A value in the text that disagrees with the template field `key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    pub range: Range<usize>,
+    pub key: &'static str,
+    pub message: String,
+}
+
+#[derive(Clone, Copy)]
+enum Compare {
+    /// Exactly the template's text.
+    Exact,
+    /// The same letters, any case (protocols, network mode).
+    AnyCase,
+    /// CPU, as vCPU (`.5 vCPU`, `0.5`) or units (`512`).
+    Cpu,
+    /// Memory, as GB (`1 GB`, `1`) or MiB (`1024`).
+    Memory,
+    /// A whole number.
+    Number,
+    /// The console label or the API name (`AWS Fargate`, `FARGATE`).
+    LaunchType,
+    /// The console's comma form or the JSON array.
+    HealthCheck,
+    /// A field that is not bound (it only stops a shorter label matching).
+    Ignore,
+}
+
+/// Console field labels, longest first so "App protocol" wins over "Protocol".
+const RULES: &[(&str, &str, Compare)] = &[
+    ("task definition family", "task.family", Compare::Exact),
+    ("family", "task.family", Compare::Exact),
+    ("task execution role", "task.execution-role", Compare::Exact),
+    ("execution role", "task.execution-role", Compare::Exact),
+    ("task role", "task.task-role", Compare::Exact),
+    ("memory soft limit", "", Compare::Ignore),
+    ("memory hard limit", "task.memory-mib", Compare::Memory),
+    ("memory", "task.memory-mib", Compare::Memory),
+    ("cpu", "task.cpu-units", Compare::Cpu),
+    ("container port", "task.container-port", Compare::Number),
+    ("host port", "task.container-port", Compare::Number),
+    ("port range", "task.container-port", Compare::Number),
+    ("app protocol", "task.app-protocol", Compare::AnyCase),
+    ("protocol", "task.protocol", Compare::AnyCase),
+    ("network mode", "task.network-mode", Compare::AnyCase),
+    ("launch type", "task.launch-type-api", Compare::LaunchType),
+    ("container name", "task.container-name", Compare::Exact),
+    ("log group", "task.log-group", Compare::Exact),
+    ("awslogs-group", "task.log-group", Compare::Exact),
+    ("service name", "service.name", Compare::Exact),
+    ("name the new service", "service.name", Compare::Exact),
+    ("name the service", "service.name", Compare::Exact),
+    ("desired tasks", "service.desired-count", Compare::Number),
+    ("desired count", "service.desired-count", Compare::Number),
+    ("cluster name", "cluster.name", Compare::Exact),
+    ("name the new cluster", "cluster.name", Compare::Exact),
+    ("name the cluster", "cluster.name", Compare::Exact),
+    ("command", "task.health-check-json", Compare::HealthCheck),
+];
+
+/// Every labelled value in the document's steps that disagrees with `values`,
+/// and every `/ecs/…` log group named anywhere that is not the template's.
+pub fn check(doc: &Document, values: &Values) -> Vec<Mismatch> {
+    let mut found = Vec::new();
+    for list in &doc.lists {
+        for step in &list.steps {
+            check_step(step, values, &mut found);
+        }
+    }
+    if let Some(group) = values.get("task.log-group") {
+        for piece in doc.prose.iter().chain(&doc.code) {
+            for (at, name) in log_groups(&piece.text) {
+                if name != group.text {
+                    found.push(Mismatch {
+                        range: sub_range(&piece.range, piece.text.len(), at..at + name.len()),
+                        key: "task.log-group",
+                        message: format!(
+                            "log group `{name}` is not the task definition's `{}`",
+                            group.text
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    found.sort_by_key(|m| (m.range.start, m.key));
+    found.dedup();
+    found
+}
+
+/// Problems inside the task definition itself: an invalid Fargate size, a
+/// log group that is not `/ecs/<family>`. As (key, message).
+pub fn check_template(values: &Values) -> Vec<(&'static str, String)> {
+    let mut found = Vec::new();
+    let number = |key| values.get(key).and_then(|v| v.text.parse::<u32>().ok());
+    if let (Some(cpu), Some(memory)) = (number("task.cpu-units"), number("task.memory-mib"))
+        && !fargate_pair(cpu, memory)
+    {
+        found.push((
+            "task.memory-mib",
+            format!("Fargate has no task size of {cpu} CPU units with {memory} MiB of memory"),
+        ));
+    }
+    if let (Some(family), Some(group)) = (values.get("task.family"), values.get("task.log-group"))
+        && group.text != format!("/ecs/{}", family.text)
+    {
+        found.push((
+            "task.log-group",
+            format!(
+                "log group `{}` is not `/ecs/{}`, the family's group",
+                group.text, family.text
+            ),
+        ));
+    }
+    found
+}
+
+fn check_step(step: &Step, values: &Values, found: &mut Vec<Mismatch>) {
+    // The step's text flattened, remembering which segment each byte is in.
+    let mut flat = String::new();
+    let mut owner = Vec::new();
+    for (i, segment) in step.segments.iter().enumerate() {
+        if segment.mark == Mark::Block {
+            flat.push(' ');
+            owner.push(i);
+            continue;
+        }
+        flat.push_str(&segment.text.to_ascii_lowercase());
+        owner.extend(std::iter::repeat_n(i, segment.text.len()));
+    }
+    let health = flat.contains("health");
+    let labels = find_labels(&flat);
+    for (n, (label_range, rule)) in labels.iter().enumerate() {
+        let rule = *rule;
+        let (_, key, compare) = RULES[rule];
+        // Words inside code are commands, not console labels; "Command"
+        // is a label only when marked up as one, in a health-check step.
+        let label_mark = owner.get(label_range.start).map(|&i| step.segments[i].mark);
+        // A marked label is the whole marked phrase: in "**OS, Architecture,
+        // Network mode**" the words "network mode" are part of a section name.
+        let whole_phrase = owner.get(label_range.start).is_none_or(|&i| {
+            let segment = &step.segments[i];
+            segment.mark != Mark::Emphasis
+                || segment
+                    .text
+                    .trim()
+                    .trim_end_matches(':')
+                    .eq_ignore_ascii_case(RULES[rule].0)
+        });
+        if matches!(compare, Compare::Ignore)
+            || !whole_phrase
+            || matches!(label_mark, Some(Mark::Code | Mark::Block))
+            || (matches!(compare, Compare::HealthCheck)
+                && (!health || label_mark != Some(Mark::Emphasis)))
+        {
+            continue;
+        }
+        let window_end = labels.get(n + 1).map_or(flat.len(), |(r, _)| r.start);
+        let window_start = n.checked_sub(1).map_or(0, |p| labels[p].0.end);
+        let Some(value) = value_after(step, &owner, &flat, label_range.end, window_end, compare)
+            .or_else(|| value_before(step, &owner, &flat, window_start, label_range.start))
+        else {
+            continue;
+        };
+        let Some(expected) = values.get(key) else {
+            continue;
+        };
+        if let Some(message) = disagree(compare, &value.0, values, key) {
+            found.push(Mismatch {
+                range: value.1,
+                key: if matches!(compare, Compare::HealthCheck) {
+                    "task.health-check"
+                } else {
+                    expected.key
+                },
+                message,
+            });
+        }
+    }
+    // OS/architecture pairs are labels in their own right.
+    for segment in &step.segments {
+        if matches!(segment.mark, Mark::Code | Mark::Emphasis)
+            && let Some(message) = platform_problem(&segment.text)
+        {
+            found.push(Mismatch {
+                range: segment.range.clone(),
+                key: "task.platform",
+                message,
+            });
+        }
+    }
+}
+
+/// Label matches in a lower-cased step, longest first, at word boundaries,
+/// not overlapping: (range, rule index), in order.
+fn find_labels(flat: &str) -> Vec<(Range<usize>, usize)> {
+    let mut taken: Vec<(Range<usize>, usize)> = Vec::new();
+    let mut order: Vec<usize> = (0..RULES.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(RULES[i].0.len()));
+    for rule in order {
+        let label = RULES[rule].0;
+        for (at, _) in flat.match_indices(label) {
+            let range = at..at + label.len();
+            let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+            let whole = boundary(flat[..at].chars().next_back())
+                && boundary(flat[range.end..].chars().next());
+            if whole
+                && !taken
+                    .iter()
+                    .any(|(r, _)| r.start < range.end && range.start < r.end)
+            {
+                taken.push((range, rule));
+            }
+        }
+    }
+    taken.sort_by_key(|(r, _)| r.start);
+    taken
+}
+
+/// The value written for a label: the first marked segment after it (before
+/// the next label), or for numbers the first number in the plain words.
+fn value_after(
+    step: &Step,
+    owner: &[usize],
+    flat: &str,
+    from: usize,
+    to: usize,
+    compare: Compare,
+) -> Option<(String, Range<usize>)> {
+    let first = *owner.get(from)?;
+    let last = owner.get(to.saturating_sub(1)).copied().unwrap_or(first);
+    // The label's own segment, when marked, is the label, not the value.
+    let label_segment = owner.get(from.saturating_sub(1)).copied();
+    for i in first..=last {
+        let segment = &step.segments[i];
+        if Some(i) == label_segment && i == first {
+            continue;
+        }
+        if matches!(segment.mark, Mark::Code | Mark::Emphasis) && !segment.text.trim().is_empty() {
+            // Only a value that follows closely, in the same sentence
+            // ("select **Launch type** for the task. Match it to the
+            // **Infrastructure** section" names two fields, no value).
+            let starts = owner.iter().position(|&o| o == i).unwrap_or(from);
+            let between = flat.get(from..starts).unwrap_or("");
+            if between.len() > 40 || between.contains(". ") || between.contains(';') {
+                break;
+            }
+            return Some((segment.text.trim().to_string(), segment.range.clone()));
+        }
+    }
+    if !matches!(compare, Compare::Number | Compare::Cpu | Compare::Memory) {
+        return None;
+    }
+    // A plain number only right after the label: "**Desired tasks** to 1".
+    let i = if Some(first) == label_segment {
+        first
+    } else {
+        (first..=last).find(|&i| Some(i) != label_segment)?
+    };
+    let segment = &step.segments[i];
+    if segment.mark != Mark::Plain {
+        return None;
+    }
+    let skip = if Some(i) == label_segment {
+        from - owner.iter().position(|&o| o == i).unwrap_or(from)
+    } else {
+        0
+    };
+    let text = &segment.text;
+    let skip = skip.min(text.len());
+    let offset = text[skip..].find(|c: char| c.is_ascii_digit() || c == '.')? + skip;
+    let between = text[skip..offset]
+        .trim()
+        .trim_end_matches([':', '='])
+        .trim();
+    if !["", "to", "is", "of", "at", "set to", "to be"]
+        .contains(&between.to_ascii_lowercase().as_str())
+    {
+        return None;
+    }
+    let (words, consumed) = number_with_unit(&text[offset..]);
+    if !words.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let range = sub_range(&segment.range, text.len(), offset..offset + consumed);
+    Some((words, range))
+}
+
+/// `2`, `1 GB`, `.5 vCPU` at the start of a text (a unit only when it is one).
+fn number_with_unit(text: &str) -> (String, usize) {
+    let digits = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let number = text[..digits].trim_end_matches('.');
+    let rest = text[digits..].trim_start();
+    let unit: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
+    let units = ["vcpu", "gb", "gib", "mb", "mib"];
+    if units.contains(&unit.to_ascii_lowercase().as_str()) {
+        let consumed = text.len() - rest.len() + unit.len();
+        (format!("{number} {unit}"), consumed)
+    } else {
+        (number.to_string(), number.len())
+    }
+}
+
+/// "type *x* into the **Field** field": the marked value just before the
+/// label, when the words between them say "into".
+fn value_before(
+    step: &Step,
+    owner: &[usize],
+    flat: &str,
+    from: usize,
+    label: usize,
+) -> Option<(String, Range<usize>)> {
+    let label_segment = *owner.get(label)?;
+    let first = *owner.get(from).unwrap_or(&0);
+    let i = (first..label_segment)
+        .rev()
+        .find(|&i| matches!(step.segments[i].mark, Mark::Code | Mark::Emphasis))?;
+    let value_end = owner.iter().rposition(|&o| o == i)? + 1;
+    if !flat[value_end..label].contains(" into ") {
+        return None;
+    }
+    let segment = &step.segments[i];
+    Some((segment.text.trim().to_string(), segment.range.clone()))
+}
+
+/// Why `written` is not the template's value for `key`, if it is not.
+fn disagree(compare: Compare, written: &str, values: &Values, key: &str) -> Option<String> {
+    let expected = values.get(key)?;
+    let written = written
+        .trim()
+        .trim_end_matches(['.', ',', ';', ':'])
+        .trim_matches('"');
+    let same = match compare {
+        Compare::Exact => written == expected.text,
+        // "Protocol: All" is a security group rule, not the container's.
+        Compare::AnyCase => {
+            written.eq_ignore_ascii_case(&expected.text) || written.eq_ignore_ascii_case("all")
+        }
+        Compare::Number => written.parse::<u64>().ok()? == expected.text.parse::<u64>().ok()?,
+        Compare::Cpu => cpu_units(written)? == expected.text.parse::<f64>().ok()?,
+        Compare::Memory => memory_mib(written)? == expected.text.parse::<f64>().ok()?,
+        Compare::LaunchType => {
+            let console = values
+                .get("task.launch-type")
+                .map(|v| v.text.to_ascii_lowercase());
+            let written = written.to_ascii_lowercase();
+            let written = written.trim_end_matches(" (serverless)");
+            written == expected.text.to_ascii_lowercase() || Some(written) == console.as_deref()
+        }
+        Compare::HealthCheck => {
+            let words: Vec<String> = match serde_json::from_str::<Vec<String>>(written) {
+                Ok(json) => json,
+                Err(_) => written.split(',').map(|w| w.trim().to_string()).collect(),
+            };
+            let expected: Vec<String> = serde_json::from_str(&expected.text).ok()?;
+            words == expected
+        }
+        Compare::Ignore => true,
+    };
+    if same {
+        return None;
+    }
+    let shown = match compare {
+        Compare::Cpu => values.get("task.cpu").map_or(expected.text.clone(), |v| {
+            format!("{} ({} CPU units)", v.text, expected.text)
+        }),
+        Compare::Memory => values
+            .get("task.memory")
+            .map_or(expected.text.clone(), |v| {
+                format!("{} ({} MiB)", v.text, expected.text)
+            }),
+        Compare::LaunchType => values
+            .get("task.launch-type")
+            .map_or(expected.text.clone(), |v| {
+                format!("{} ({})", v.text, expected.text)
+            }),
+        Compare::HealthCheck => values
+            .get("task.health-check")
+            .map_or(expected.text.clone(), |v| v.text.clone()),
+        _ => expected.text.clone(),
+    };
+    Some(format!("`{written}` disagrees with the template: {shown}"))
+}
+
+/// A number and an optional unit: the value and the unit's lower-cased word.
+fn quantity(text: &str) -> Option<(f64, String)> {
+    let text = text.trim();
+    let digits = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let number = text[..digits].parse::<f64>().ok()?;
+    Some((number, text[digits..].trim().to_ascii_lowercase()))
+}
+
+/// CPU units from `.5 vCPU`, `0.5` (vCPU) or `512` (units).
+fn cpu_units(text: &str) -> Option<f64> {
+    let (number, unit) = quantity(text)?;
+    if unit.starts_with("vcpu") || (unit.is_empty() && number < 64.0) {
+        Some(number * 1024.0)
+    } else {
+        Some(number)
+    }
+}
+
+/// MiB from `1 GB`, `1` (GB) or `1024` (MiB).
+fn memory_mib(text: &str) -> Option<f64> {
+    let (number, unit) = quantity(text)?;
+    if unit.starts_with("gb") || unit.starts_with("gib") || (unit.is_empty() && number < 64.0) {
+        Some(number * 1024.0)
+    } else {
+        Some(number)
+    }
+}
+
+/// `Linux ARM64`, `Linux/AMD64`: an OS/architecture the console does not offer.
+fn platform_problem(text: &str) -> Option<String> {
+    let lower = text.trim().to_ascii_lowercase();
+    let rest = lower.strip_prefix("linux")?;
+    let arch = rest.strip_prefix(['/', ' '])?;
+    if arch.is_empty() || arch.contains(' ') {
+        return None;
+    }
+    let valid = ["Linux/X86_64", "Linux/ARM64"];
+    if valid.contains(&text.trim()) {
+        return None;
+    }
+    Some(format!(
+        "`{}` is not an OS/architecture the console offers: {}",
+        text.trim(),
+        valid.join(" or ")
+    ))
+}
+
+/// `/ecs/NAME` log group names in a text: (byte offset, name).
+fn log_groups(text: &str) -> Vec<(usize, &str)> {
+    text.match_indices("/ecs/")
+        .filter(|(at, _)| {
+            text[..*at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric() && c != '.' && c != ':')
+        })
+        .filter_map(|(at, _)| {
+            let len = text[at + 5..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || "-_./#".contains(c)))
+                .unwrap_or(text.len() - at - 5);
+            let name = text[at..at + 5 + len].trim_end_matches(['.', '/']);
+            // `/ecs/<family>` and the like are patterns, not names.
+            let follows = text[at + 5 + len..].chars().next();
+            (name.len() > 5 && follows != Some('<')).then_some((at, name))
+        })
+        .collect()
+}
+
+/// The source range of `within` (bytes of an event's text) when the event's
+/// text is its source verbatim; otherwise the whole event.
+fn sub_range(event: &Range<usize>, text_len: usize, within: Range<usize>) -> Range<usize> {
+    if event.len() == text_len {
+        event.start + within.start..event.start + within.end
+    } else {
+        event.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::steps::parse;
+    use super::super::templates::{JsonFile, STACK, TASK_DEFINITION};
+    use super::*;
+
+    fn values() -> Values {
+        let read = |rel: &str| {
+            let text = std::fs::read_to_string(format!("{}/../{rel}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap();
+            JsonFile::parse(rel, text).unwrap()
+        };
+        Values::read(&read(TASK_DEFINITION), Some(&read(STACK)))
+    }
+
+    fn mismatches(text: &str) -> Vec<String> {
+        check(&parse(text), &values())
+            .into_iter()
+            .map(|m| format!("{} [{}] {}", &text[m.range], m.key, m.message))
+            .collect()
+    }
+
+    #[test]
+    fn correct_steps_in_every_spelling_pass() {
+        let text = "1. In **Task definition family**, type `responderapi-task`.\n\
+2. In the **Task size**, select **CPU** **.5 vCPU** and **Memory** *1 GB*.\n\
+3. Set **Container port** to *8080*, **Protocol** to *TCP*, and **App protocol** to *HTTP*.\n\
+4. Set **CPU** to *0.5*, **Memory hard limit** to *1* and **Memory soft limit** to *0.5*.\n\
+5. In **Health check**, set **Command** to `CMD, /sbin/healthcheck, --url=http://localhost:8080/healthcheck`.\n\
+6. Select **Launch type** *AWS Fargate*; **Desired tasks**: 1. Pick **Linux/ARM64**.\n\
+7. In **Task role** choose *ResponderAPIECSTaskRole*; **Task execution role**: `ResponderAPIECSTaskExecutionRole`.\n\
+8. Name the new service `responderapi-service`, logs go to `/ecs/responderapi-task`.\n";
+        assert_eq!(mismatches(text), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_drafts_wrong_values_are_each_caught() {
+        let text = "1. Type *responderapi_task* into the **Task definition family** field.\n\
+2. Open **Task definition family** and type *responderapi_task*.\n\
+3. In the **Task size**, select **CPU** **1 vCPU**. In **Memory** select **3GB**.\n\
+4. In **OS, Architecture** select **Linux ARM64**.\n\
+5. In the **Task execution role** section select *ecsTaskExecutionRole*.\n\
+6. Set **Command** to `/sbin/healthcheck --url=http://localhost:8080/healthcheck` for the health check.\n\
+7. Set **Desired tasks** to 2 and **Container port** to `80`.\n\
+8. Look in `/ecs/responderapi_task`.\n";
+        assert_eq!(
+            mismatches(text),
+            [
+                "responderapi_task [task.family] `responderapi_task` disagrees with the template: responderapi-task",
+                "responderapi_task [task.family] `responderapi_task` disagrees with the template: responderapi-task",
+                "1 vCPU [task.cpu-units] `1 vCPU` disagrees with the template: .5 vCPU (512 CPU units)",
+                "3GB [task.memory-mib] `3GB` disagrees with the template: 1 GB (1024 MiB)",
+                "Linux ARM64 [task.platform] `Linux ARM64` is not an OS/architecture the console offers: Linux/X86_64 or Linux/ARM64",
+                "ecsTaskExecutionRole [task.execution-role] `ecsTaskExecutionRole` disagrees with the template: ResponderAPIECSTaskExecutionRole",
+                "/sbin/healthcheck --url=http://localhost:8080/healthcheck [task.health-check] `/sbin/healthcheck --url=http://localhost:8080/healthcheck` disagrees with the template: CMD, /sbin/healthcheck, --url=http://localhost:8080/healthcheck",
+                "2 [service.desired-count] `2` disagrees with the template: 1",
+                "80 [task.container-port] `80` disagrees with the template: 8080",
+                "/ecs/responderapi_task [task.log-group] log group `/ecs/responderapi_task` is not the task definition's `/ecs/responderapi-task`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_label_without_a_value_is_not_a_claim() {
+        assert!(mismatches("1. In the **Compute configuration** section, click **Launch type**.\n2. Open the **Memory** tab.\n3. x\n").is_empty());
+        let commands = "1. Run `aws ecs register-task-definition --cpu 256` and check the health in step 3.\n\
+2. Check the health: run the command `aws ecs describe-services`.\n\
+3. Add an outbound rule: **Protocol** `All`, **Port range** `All`.\n\
+4. The **CPU** graph in step 2 shows the load.\n\
+5. Select **Launch type** for the task. Match it to the **Infrastructure** section.\n\
+6. In the **OS, Architecture, Network mode** section select **Linux/X86_64**.\n";
+        assert_eq!(mismatches(commands), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_template_itself_must_be_a_fargate_size_and_log_to_its_family() {
+        assert!(check_template(&values()).is_empty());
+    }
+}
