@@ -99,3 +99,49 @@ fn the_mdbook_protocol_knows_every_pass_and_refuses_others() {
         unknown.stderr
     );
 }
+
+#[test]
+fn one_broken_thing_in_the_real_book_fails_with_its_location_and_keeps_the_old_site() {
+    let book = responder_docs_tests::copy_real_book();
+    let root = book.path().to_str().unwrap().to_string();
+    let dest = book.path().join("site");
+    let good = run(&["build", &root, "--dest-dir", dest.to_str().unwrap()]);
+    assert_eq!(good.code, 0, "{}", good.stderr);
+    let before = std::fs::read_to_string(dest.join("verify.html")).unwrap();
+
+    let chapter = book.path().join("src/verify.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(
+        &chapter,
+        format!("{text}\nSee [the roles](iam-roles.md#no-such-heading).\n"),
+    )
+    .unwrap();
+    let line = text.lines().count() + 2;
+
+    let checked = run(&["check", &root]);
+    assert_eq!(checked.code, 1);
+    assert!(
+        checked
+            .stderr
+            .contains(&format!("--> src/verify.md:{line}:5")),
+        "{}",
+        checked.stderr
+    );
+    assert!(
+        checked.stderr.contains("error[links::missing-anchor]"),
+        "{}",
+        checked.stderr
+    );
+
+    let failed = run(&["build", &root, "--dest-dir", dest.to_str().unwrap()]);
+    assert_eq!(failed.code, 1);
+    assert!(
+        failed
+            .stderr
+            .contains("Nothing written: the previous site is unchanged.")
+    );
+    assert_eq!(
+        std::fs::read_to_string(dest.join("verify.html")).unwrap(),
+        before
+    );
+}
