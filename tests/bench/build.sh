@@ -20,7 +20,7 @@ mkdir -p "$plain"
 for entry in src policies templates theme; do
   [ -e "$book/$entry" ] && cp -a "$book/$entry" "$plain/"
 done
-awk '/^\[preprocessor\./ {skip=1; next} /^\[/ {skip=0} !skip' "$book/book.toml" > "$plain/book.toml"
+awk '/^\[+preprocessor\./ {skip=1; next} /^\[/ {skip=0} !skip' "$book/book.toml" > "$plain/book.toml"
 
 hyperfine --warmup 2 --min-runs 10 --export-markdown "$work/result.md" \
   --command-name "responder-docs build" "$ours build $book --dest-dir $work/ours" \
