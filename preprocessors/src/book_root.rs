@@ -103,6 +103,19 @@ impl BookRoot {
     }
 }
 
+/// A book root in a fresh temporary folder holding `files`, for unit tests.
+#[cfg(test)]
+pub fn temp_book(files: &[(&str, &str)]) -> (tempfile::TempDir, BookRoot) {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let root = BookRoot::new(dir.path(), Config::default());
+    (dir, root)
+}
+
 /// Whether a relative path never climbs above its starting point.
 pub fn stays_inside(path: &Path) -> bool {
     let mut depth = 0i32;

@@ -645,5 +645,29 @@ fn is_ecr_repository(name: &str) -> bool {
         })
 }
 
+/// A complete, valid release table for the unit tests of this area.
+#[cfg(test)]
+pub(crate) const SAMPLE: &str = r#"[book]
+title = "t"
+
+[preprocessor.image-uri]
+command = "x"
+registry = "709825985650.dkr.ecr.us-east-1.amazonaws.com"
+repository = "certograph/responderapi"
+version = "1.0.4"
+tag = "{version}-{arch}"
+regions = ["us-east-1", "eu-west-1"]
+
+[[preprocessor.image-uri.architectures]]
+docker = "amd64"
+ecs = "X86_64"
+console = "Linux/X86_64"
+
+[[preprocessor.image-uri.architectures]]
+docker = "arm64"
+ecs = "ARM64"
+console = "Linux/ARM64"
+"#;
+
 #[cfg(test)]
 mod tests;

@@ -1,16 +1,6 @@
 use super::*;
-use mdbook_preprocessor::config::Config;
 
-fn book_with(files: &[(&str, &str)]) -> (tempfile::TempDir, BookRoot) {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    let root = BookRoot::new(dir.path(), Config::default());
-    (dir, root)
-}
+use crate::book_root::temp_book as book_with;
 
 fn no_templates(_: &str) -> Result<String, TemplateError> {
     Err(TemplateError::Missing(Vec::new()))

@@ -227,18 +227,8 @@ fn line_span(text: &str, lines: Range<usize>) -> Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mdbook_preprocessor::config::Config;
 
-    fn book(files: &[(&str, &str)]) -> (tempfile::TempDir, BookRoot) {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, text) in files {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let root = BookRoot::new(dir.path(), Config::default());
-        (dir, root)
-    }
+    use crate::book_root::temp_book as book;
 
     fn codes(found: &[Finding]) -> Vec<(&str, &str)> {
         found

@@ -1,21 +1,6 @@
 use super::*;
 
-const TOML: &str = r#"[preprocessor.image-uri]
-registry = "709825985650.dkr.ecr.us-east-1.amazonaws.com"
-repository = "certograph/responderapi"
-version = "1.0.4"
-regions = ["us-east-1", "eu-west-1"]
-
-[[preprocessor.image-uri.architectures]]
-docker = "amd64"
-ecs = "X86_64"
-console = "Linux/X86_64"
-
-[[preprocessor.image-uri.architectures]]
-docker = "arm64"
-ecs = "ARM64"
-console = "Linux/ARM64"
-"#;
+use super::super::release::SAMPLE as TOML;
 
 fn release() -> Release {
     let doc: toml::Table = toml::from_str(TOML).unwrap();

@@ -1,26 +1,6 @@
 use super::*;
 
-const GOOD: &str = r#"[book]
-title = "t"
-
-[preprocessor.image-uri]
-command = "x"
-registry = "709825985650.dkr.ecr.us-east-1.amazonaws.com"
-repository = "certograph/responderapi"
-version = "1.0.4"
-tag = "{version}-{arch}"
-regions = ["us-east-1", "eu-west-1"]
-
-[[preprocessor.image-uri.architectures]]
-docker = "amd64"
-ecs = "X86_64"
-console = "Linux/X86_64"
-
-[[preprocessor.image-uri.architectures]]
-docker = "arm64"
-ecs = "ARM64"
-console = "Linux/ARM64"
-"#;
+use super::SAMPLE as GOOD;
 
 fn load(text: &str) -> Result<Release, Vec<String>> {
     let doc: toml::Table = toml::from_str(text).unwrap();
