@@ -616,11 +616,14 @@ fn troubleshooting_has_cause_confirmation_and_fix_for_each_error() {
             "Where to look",
             "exec /sbin/api-server: exec format error",
             "Error occurred during operation 'ECS Deployment Circuit Breaker was triggered'",
+            "ECS was unable to assume the role",
             "Unable to load SDK config / Unable to obtain AWS credentials",
             "Unable to register usage.",
             "Health status UNKNOWN",
             "ResourceInitializationError: failed to validate logger args: ... AccessDeniedException ... logs:CreateLogGroup",
             "CannotPullContainerError",
+            "ResourceInitializationError: unable to pull secrets or registry auth",
+            "A failed first stack",
             "OutOfMemoryError: Container killed due to memory usage",
         ]
     );
