@@ -330,3 +330,63 @@ fn the_original_drafts_drift_is_caught() {
     );
     assert_eq!(code, 1);
 }
+
+#[test]
+fn numbering_runs_across_procedure_includes() {
+    // The real book's steps continue after `{{#procedure open-ecs-console}}`
+    // (steps 1-2): a skip and then a repeat after it is caught as in a plain list.
+    let book = copy_real_book();
+    edit(
+        book.path(),
+        "src/task-definition.md",
+        "5. Under **Infrastructure",
+        "6. Under **Infrastructure",
+    );
+    let (code, shorts) = check_shorts(book.path());
+    let numbering: Vec<&String> = shorts
+        .iter()
+        .filter(|s| s.contains("[procedures::numbering]"))
+        .collect();
+    assert_eq!(
+        numbering,
+        [
+            "src/task-definition.md:41:1: error[procedures::numbering]: step number 6 follows 4: step 5 is missing",
+            "src/task-definition.md:44:1: error[procedures::numbering]: step number 6 repeats the one before",
+        ]
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn numbering_runs_across_procedure_ranges() {
+    let resize = |steps: &str| {
+        let book = copy_dir(&fixture("procedures/clean"));
+        edit(
+            book.path(),
+            "src/resize.md",
+            "To run more tasks, follow steps 5-6 again:\n\n{{#procedure create-service 5-6}}\n",
+            steps,
+        );
+        let (_, shorts) = check_shorts(book.path());
+        shorts
+    };
+    // Steps written around a range continue its numbers (5-6, from the procedure).
+    let clean = "To run more tasks:\n\n1. Open the cluster.\n2. Choose **Services**.\n3. Select the service.\n4. Choose **Update**.\n{{#procedure create-service 5-6}}\n7. Choose **Update** again.\n";
+    assert_eq!(resize(clean), Vec::<String>::new());
+    // Too few steps before the range: reported at the directive, where the gap is.
+    let before = "To run more tasks:\n\n1. Open the cluster.\n2. Choose **Services**.\n{{#procedure create-service 5-6}}\n7. Choose **Update** again.\n";
+    assert_eq!(
+        resize(before),
+        [
+            "src/resize.md:7:1: error[procedures::numbering]: step number 5 follows 2: steps 3-4 are missing"
+        ]
+    );
+    // A skip after the range: reported at the step that skips.
+    let after = clean.replace("7. Choose", "8. Choose");
+    assert_eq!(
+        resize(&after),
+        [
+            "src/resize.md:10:1: error[procedures::numbering]: step number 8 follows 6: step 7 is missing"
+        ]
+    );
+}

@@ -199,18 +199,34 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         for (l, list) in doc.lists.iter().enumerate() {
             let first = list.steps[0].marker.clone();
             let from = text.procedure.clone().or_else(|| expanded(first.clone()));
-            let from_expansion = text.procedure.is_none() && from.is_some();
-            if !from_expansion {
-                for problem in numbering::check_list(list) {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            problem.code,
-                            origin.locate(problem.range),
-                            problem.message,
-                        )
-                        .with_hint("number the steps 1, 2, 3… (or `1.` on every step)"),
-                    );
+            // Numbering runs across `{{#procedure}}` expansions: steps written
+            // around one must continue its numbers. Between two steps of one
+            // expansion, the procedure file is where it was checked.
+            for problem in numbering::check_list(list) {
+                let i = list
+                    .steps
+                    .iter()
+                    .position(|s| s.marker == problem.range)
+                    .unwrap_or(0);
+                let previous = list.steps[i.saturating_sub(1)].marker.clone();
+                let in_expansion =
+                    text.procedure.is_none() && expanded(problem.range.clone()).is_some();
+                if in_expansion
+                    && expanded(previous.clone()).is_some()
+                    && origin.locate(previous).line == origin.locate(problem.range.clone()).line
+                {
+                    continue;
                 }
+                let hint = if in_expansion {
+                    "`{{#procedure}}` keeps the procedure's own numbers (a range starts at its \
+                     first step): number the steps before it so they lead up to them"
+                } else {
+                    "number the steps 1, 2, 3… (or `1.` on every step)"
+                };
+                diagnostics.push(
+                    Diagnostic::error(problem.code, origin.locate(problem.range), problem.message)
+                        .with_hint(hint),
+                );
             }
             if list.steps.len() >= near_dup::MIN_STEPS {
                 let line = origin.locate(first).line;
