@@ -390,3 +390,22 @@ fn numbering_runs_across_procedure_ranges() {
         ]
     );
 }
+
+#[test]
+fn a_template_syntax_error_is_reported_once_at_its_comma_with_the_uses_it_blocks() {
+    let book = copy_real_book();
+    edit(
+        book.path(),
+        "templates/task-definition.json",
+        "\"cpu\": \"512\",",
+        "\"cpu\": \"512\",,",
+    );
+    let (code, shorts) = check_shorts(book.path());
+    assert_eq!(
+        shorts,
+        [
+            "templates/task-definition.json:7:15: error[procedures::template-invalid]: templates/task-definition.json is not valid JSON: a stray comma: no entry follows it; it blocks 49 `{{#value}}` uses"
+        ]
+    );
+    assert_eq!(code, 1);
+}

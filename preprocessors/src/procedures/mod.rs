@@ -134,8 +134,10 @@ struct Entry {
 
 /// Checks on the finished book and the templates.
 pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -> Result<()> {
-    let task = load_reporting(book_root, TASK_DEFINITION, diagnostics);
-    let stack = load_reporting(book_root, STACK, diagnostics);
+    // A template's syntax error is reported once the uses it blocks are counted.
+    let mut invalid = Vec::new();
+    let task = load_reporting(book_root, TASK_DEFINITION, &mut invalid);
+    let stack = load_reporting(book_root, STACK, &mut invalid);
     if let (Some(task), Some(stack)) = (&task, &stack) {
         let mut found = agreement::task_definition(stack, task);
         found.extend(agreement::policies(stack, |path| {
@@ -180,6 +182,17 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
     }
 
     let texts = gather(book_root, book, &values)?;
+    for mut found in invalid {
+        let uses = blocked_uses(&texts, &found.location.path);
+        if uses > 0 {
+            let plural = if uses == 1 { "" } else { "s" };
+            found.message = format!(
+                "{}; it blocks {uses} `{{{{#value}}}}` use{plural}",
+                found.message
+            );
+        }
+        diagnostics.push(found);
+    }
     let mut entries: Vec<Entry> = Vec::new();
     let mut docs = Vec::new();
     let locators: Vec<Locator> = texts.iter().map(Locator::new).collect();
@@ -304,15 +317,28 @@ fn console_key(key: &str) -> &str {
 fn load_reporting(
     book_root: &BookRoot,
     rel: &str,
-    diagnostics: &mut Diagnostics,
+    invalid: &mut Vec<Diagnostic>,
 ) -> Option<JsonFile> {
     match templates::load(book_root, rel)? {
         Ok(file) => Some(file),
         Err(found) => {
-            diagnostics.push(*found);
+            invalid.push(*found);
             None
         }
     }
+}
+
+/// How many `{{#value}}` directives in the chapters and procedures read
+/// from `template` (they expand to nothing while it cannot be parsed).
+fn blocked_uses(texts: &[Text], template: &str) -> usize {
+    texts
+        .iter()
+        .flat_map(|t| directive::find(&t.source, &["value"]))
+        .filter(|d| {
+            matches!(d.args.as_slice(), [key] if values::KEYS.contains(key)
+                && values::template_of(key) == template)
+        })
+        .count()
 }
 
 /// Procedure files first (so a procedure is the first of its identical

@@ -33,14 +33,19 @@ impl JsonFile {
                 text,
                 value,
             }),
-            Err(err) => Err(Box::new(
-                Diagnostic::error(
-                    "procedures::template-invalid",
-                    Location::at_line_col(path, &text, err.line(), err.column()),
-                    format!("{path} is not valid JSON: {err}"),
-                )
-                .with_hint("the procedures are checked against this file; fix its syntax first"),
-            )),
+            Err(err) => {
+                let (range, what) = syntax_error(&text, &err);
+                Err(Box::new(
+                    Diagnostic::error(
+                        "procedures::template-invalid",
+                        Location::in_text(path, &text, range),
+                        format!("{path} is not valid JSON: {what}"),
+                    )
+                    .with_hint(
+                        "the procedures are checked against this file; fix its syntax first",
+                    ),
+                ))
+            }
         }
     }
 
@@ -57,6 +62,34 @@ impl JsonFile {
             }
         }
     }
+}
+
+/// Where a JSON syntax error is (a byte range of `text`, so columns come
+/// out in characters) and what it is. serde_json places an error on the
+/// token after a stray comma (the `}` of `"a": 1, }`, or the second comma
+/// of `,,`); the comma is the cause, so that is where it is reported.
+pub fn syntax_error(text: &str, err: &serde_json::Error) -> (Range<usize>, String) {
+    // serde_json counts the column in bytes, 1-based; 0 at the start of a line.
+    let line_start = crate::location::offset_of(text, err.line(), 1);
+    let mut at = (line_start + err.column().saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = text[..at].trim_end();
+    if before.ends_with(',') && matches!(text[at..].chars().next(), Some('}' | ']' | ',')) {
+        let comma = before.len() - 1;
+        return (
+            comma..comma + 1,
+            "a stray comma: no entry follows it".into(),
+        );
+    }
+    let message = err.to_string();
+    // serde_json appends " at line L column C"; the location says it in characters.
+    let what = message
+        .rfind(" at line ")
+        .map_or(message.as_str(), |i| &message[..i]);
+    let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+    (at..end, what.to_string())
 }
 
 /// Loads a JSON file of the book: `None` when it does not exist.
@@ -244,6 +277,30 @@ mod tests {
         let err = JsonFile::parse("templates/t.json", "{\n  \"a\": ,\n}".into()).unwrap_err();
         assert_eq!(err.location.short(), "templates/t.json:2:8");
         assert_eq!(err.code, "procedures::template-invalid");
+    }
+
+    #[test]
+    fn a_stray_comma_is_reported_at_the_comma_in_characters() {
+        let at = |text: &str| {
+            let err = JsonFile::parse("t.json", text.to_string()).unwrap_err();
+            format!("{}: {}", err.location.short(), err.message)
+        };
+        let stray = "t.json is not valid JSON: a stray comma: no entry follows it";
+        assert_eq!(
+            at("{\n  \"cpu\": \"512\",,\n  \"m\": 1\n}"),
+            format!("t.json:2:15: {stray}")
+        );
+        assert_eq!(
+            at("{\n  \"cpu\": \"512\",\n}"),
+            format!("t.json:2:15: {stray}")
+        );
+        assert_eq!(at("[1, 2,\n]"), format!("t.json:1:6: {stray}"));
+        assert_eq!(at("{\"é\": \"ü\",,}"), format!("t.json:1:10: {stray}"));
+        // A comma before a bad key is not the cause.
+        assert_eq!(
+            at("{\"é\": 1, x}"),
+            "t.json:1:10: t.json is not valid JSON: key must be a string"
+        );
     }
 
     #[test]
