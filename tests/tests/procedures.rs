@@ -409,3 +409,49 @@ fn a_template_syntax_error_is_reported_once_at_its_comma_with_the_uses_it_blocks
     );
     assert_eq!(code, 1);
 }
+
+#[test]
+fn steps_on_other_forms_raise_nothing_and_a_line_can_be_allowed() {
+    let book = copy_real_book();
+    let chapter = book.path().join("src/update.md");
+    let mut text = std::fs::read_to_string(&chapter).unwrap();
+    let first_new_line = text.lines().count() + 1;
+    text.push_str(
+        "\n## Pause the service\n\n\
+         1. Open the service and choose **Update service**.\n\
+         2. Set **Desired tasks** to `0`.\n\n\
+         ## Alarm on a busy service\n\n\
+         1. In CloudWatch, create an alarm on the service.\n\
+         2. Set **CPU** above **80** percent.\n\n\
+         ## Put a load balancer in front\n\n\
+         1. For the listener, set **Protocol** to **HTTPS**.\n\
+         2. In the load balancer's security group, set **Port range** to `443`.\n\
+         3. For the health check, set **Protocol** to **HTTP**.\n\n\
+         ## Start over\n\n\
+         1. Choose **Create service**.\n\
+         2. Set **Desired tasks** to `2`.\n\
+         3. Set **Desired tasks** to `3` for a load test. <!-- allow value-mismatch -->\n",
+    );
+    std::fs::write(&chapter, text).unwrap();
+    let (_, shorts) = check_shorts(book.path());
+    let ours: Vec<&String> = shorts
+        .iter()
+        .filter(|s| s.contains("[procedures::"))
+        .collect();
+    let line = first_new_line + 20;
+    assert_eq!(
+        ours,
+        [&format!(
+            "src/update.md:{line}:30: error[procedures::value-mismatch]: `2` disagrees with the template: 1"
+        )]
+    );
+    // Without the comment, the allowed line is a finding like any other.
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(&chapter, text.replace(" <!-- allow value-mismatch -->", "")).unwrap();
+    let (_, shorts) = check_shorts(book.path());
+    let allowed = format!(
+        "src/update.md:{}:30: error[procedures::value-mismatch]: `3` disagrees with the template: 1",
+        line + 1
+    );
+    assert!(shorts.contains(&allowed), "{shorts:#?}");
+}

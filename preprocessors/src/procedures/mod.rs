@@ -55,6 +55,10 @@ impl Pass for Procedure {
     }
 }
 
+/// Written on a line of a step, it tells the value check that a value on
+/// that line is meant to differ from the template (the comment is not shown).
+pub const ALLOW_VALUE: &str = "<!-- allow value-mismatch -->";
+
 /// One text the checks read: a chapter as readers get it, or a procedure file.
 struct Text {
     path: String,
@@ -270,11 +274,12 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
                 } else {
                     mismatch.key
                 };
-                let mut found = Diagnostic::error(
-                    "procedures::value-mismatch",
-                    origin.locate(mismatch.range),
-                    mismatch.message,
-                );
+                let at = origin.locate(mismatch.range);
+                if at.line_text.contains(ALLOW_VALUE) {
+                    continue;
+                }
+                let mut found =
+                    Diagnostic::error("procedures::value-mismatch", at, mismatch.message);
                 let field = if mismatch.key == "task.platform" {
                     task.as_ref()
                         .map(|t| (t.locate("/runtimePlatform"), "runtimePlatform"))
