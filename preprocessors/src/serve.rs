@@ -303,7 +303,7 @@ impl WatchPlan {
             return false;
         };
         let first = first.as_os_str().to_string_lossy();
-        first.starts_with(".responder-docs-build-")
+        first.starts_with(crate::destination::STAGING_PREFIX)
             || first.starts_with(&format!(".{}.old-", site_name.to_string_lossy()))
     }
 }
