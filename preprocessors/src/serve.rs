@@ -339,7 +339,8 @@ mod tests {
     use super::*;
     use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, ModifyKind};
 
-    fn plan(extra: &[&str]) -> WatchPlan {
+    /// A watch plan over a temporary book with src/, policies/ and templates/.
+    fn plan(extra: &[&str]) -> (tempfile::TempDir, WatchPlan) {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().to_path_buf();
         for d in ["src", "policies", "templates"] {
@@ -348,9 +349,7 @@ mod tests {
         let mut config = mdbook_preprocessor::config::Config::default();
         config.build.extra_watch_dirs = extra.iter().map(PathBuf::from).collect();
         let plan = WatchPlan::new(&root, &root.join("book"), &config);
-        // Keep the folder's paths meaningful after the temp dir goes.
-        std::mem::forget(dir);
-        plan
+        (dir, plan)
     }
 
     fn event(kind: EventKind, path: PathBuf) -> notify::Event {
@@ -359,7 +358,7 @@ mod tests {
 
     #[test]
     fn watches_the_chapters_the_root_and_the_extra_watch_dirs_that_exist() {
-        let plan = plan(&["policies", "templates", "missing"]);
+        let (_dir, plan) = plan(&["policies", "templates", "missing"]);
         let names: Vec<_> = plan
             .watched
             .iter()
@@ -380,7 +379,7 @@ mod tests {
 
     #[test]
     fn reading_a_source_is_no_edit_writing_it_is() {
-        let plan = plan(&[]);
+        let (_dir, plan) = plan(&[]);
         let chapter = plan.root.join("src/intro.md");
         let reads = [
             AccessKind::Open(AccessMode::Any),
@@ -397,7 +396,7 @@ mod tests {
 
     #[test]
     fn editor_scratch_files_and_the_output_are_no_edit() {
-        let plan = plan(&["."]);
+        let (_dir, plan) = plan(&["."]);
         let data = || EventKind::Modify(ModifyKind::Data(DataChange::Any));
         let quiet = [
             "src/intro.md~",
@@ -420,7 +419,7 @@ mod tests {
 
     #[test]
     fn the_root_is_watched_for_book_toml_alone() {
-        let plan = plan(&[]);
+        let (_dir, plan) = plan(&[]);
         let data = || EventKind::Modify(ModifyKind::Data(DataChange::Any));
         assert!(plan.is_edit(&event(data(), plan.root.join("book.toml"))));
         assert!(!plan.is_edit(&event(data(), plan.root.join("notes.md"))));
