@@ -5,7 +5,8 @@
 //! directive is left as written and reported; the build then fails, so it
 //! never reaches a reader.
 
-use super::Problem;
+use crate::diagnostics::codes;
+use super::{Problem, problem};
 use super::arch_blocks::{self, Ids};
 use super::release::{Architecture, Release};
 use crate::directive::{self, Directive};
@@ -57,8 +58,8 @@ pub fn misspelled(text: &str) -> Vec<Problem> {
         if let Some((_, near)) = near {
             let line_end = rest.find('\n').unwrap_or(rest.len());
             let end = rest[..line_end].find("}}").map_or(name_len, |i| i + 2);
-            found.push(Problem::new(
-                "image-uri::unknown-directive",
+            found.push(problem(
+                codes::IMAGE_URI_UNKNOWN_DIRECTIVE,
                 start..start + 3 + end,
                 format!("unknown directive `{{{{#{name}}}}}`"),
                 &format!("did you mean `{{{{#{near}}}}}`?"),
@@ -116,8 +117,8 @@ fn expand_one(
         if env.release_invalid {
             return Err(None);
         }
-        return Err(Some(Problem::new(
-            "image-uri::no-release",
+        return Err(Some(problem(
+            codes::IMAGE_URI_NO_RELEASE,
             range,
             format!(
                 "`{{{{#{}}}}}` needs the release facts, and book.toml has none",
@@ -139,8 +140,8 @@ fn expand_one(
         }
         "image-registry" | "image-uris" | "regions" => {
             if !d.args.is_empty() {
-                return Err(Some(Problem::new(
-                    "image-uri::bad-arguments",
+                return Err(Some(problem(
+                    codes::IMAGE_URI_BAD_ARGUMENTS,
                     range,
                     format!("`{{{{#{}}}}}` takes no argument", d.name),
                     &format!("write `{{{{#{}}}}}`", d.name),
@@ -150,8 +151,8 @@ fn expand_one(
                 return Ok(release.registry.clone());
             }
             let Some(indent) = line.alone_indent else {
-                return Err(Some(Problem::new(
-                    "image-uri::not-alone",
+                return Err(Some(problem(
+                    codes::IMAGE_URI_NOT_ALONE,
                     range,
                     format!("`{{{{#{}}}}}` must be alone on its line", d.name),
                     "it becomes a block (a table or a tab group), which cannot sit inside a sentence",
@@ -165,8 +166,8 @@ fn expand_one(
         }
         "template" => {
             let [name, _] = d.args.as_slice() else {
-                return Err(Some(Problem::new(
-                    "image-uri::bad-arguments",
+                return Err(Some(problem(
+                    codes::IMAGE_URI_BAD_ARGUMENTS,
                     range,
                     "`{{#template}}` takes a template name and an architecture".to_string(),
                     &format!(
@@ -178,14 +179,14 @@ fn expand_one(
             let arch = one_arch(d, &d.args[1..], archs)?;
             let body = (env.read_template)(name).map_err(|why| {
                 Some(match why {
-                    TemplateError::Outside => Problem::new(
-                        "image-uri::template-outside",
+                    TemplateError::Outside => problem(
+                        codes::IMAGE_URI_TEMPLATE_OUTSIDE,
                         range.clone(),
                         format!("`{name}` leads out of templates/"),
                         "name a file inside templates/, e.g. `task-definition.json`",
                     ),
-                    TemplateError::Missing(available) => Problem::new(
-                        "image-uri::missing-template",
+                    TemplateError::Missing(available) => problem(
+                        codes::IMAGE_URI_MISSING_TEMPLATE,
                         range.clone(),
                         format!("no template `{name}` in templates/"),
                         &format!("the templates are: {}", available.join(", ")),
@@ -235,8 +236,8 @@ fn one_arch<'r>(
                 format!("`{{{{#{}}}}}` takes one architecture", d.name),
             )
         };
-        return Err(Some(Problem::new(
-            "image-uri::bad-arguments",
+        return Err(Some(problem(
+            codes::IMAGE_URI_BAD_ARGUMENTS,
             range,
             message,
             &hint,

@@ -14,6 +14,7 @@ pub mod directives;
 pub mod hand_written;
 pub mod release;
 
+use crate::diagnostics::codes;
 use crate::book_root::{BookRoot, Refused, stays_inside};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
@@ -28,32 +29,19 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::Path;
 
-/// A problem found by one of the pure functions, as a byte range of the text
-/// they were given; the shell turns it into a located [`Diagnostic`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub code: &'static str,
-    pub range: Range<usize>,
-    pub message: String,
-    pub hint: String,
+pub use crate::diagnostics::Problem;
+
+/// An error with its hint: every problem of this pass has one.
+pub(crate) fn problem(
+    code: crate::diagnostics::Code,
+    range: Range<usize>,
+    message: String,
+    hint: &str,
+) -> Problem {
+    Problem::error(code, range, message).with_hint(hint)
 }
 
-impl Problem {
-    pub fn new(code: &'static str, range: Range<usize>, message: String, hint: &str) -> Self {
-        Problem {
-            code,
-            range,
-            message,
-            hint: hint.to_string(),
-        }
-    }
-
-    fn into_diagnostic(self, origin: &Origin) -> Diagnostic {
-        Diagnostic::error(self.code, origin.locate(self.range), self.message).with_hint(self.hint)
-    }
-}
-
-const HAND_WRITTEN: &str = "image-uri::hand-written-uri";
+const HAND_WRITTEN: crate::diagnostics::Code = codes::IMAGE_URI_HAND_WRITTEN_URI;
 
 pub struct ImageUri;
 
@@ -132,8 +120,8 @@ pub fn process_chapter(
                 .into_iter()
                 .take(1)
             {
-                problems.push(Problem::new(
-                    "image-uri::no-release",
+                problems.push(problem(
+                    codes::IMAGE_URI_NO_RELEASE,
                     d.range,
                     format!("`{{{{#{}}}}}` needs the release facts, and book.toml has none", d.name),
                     "add registry, repository, version, architectures and regions to [preprocessor.image-uri] in book.toml",
@@ -150,7 +138,7 @@ pub fn process_chapter(
     } else {
         expanded
     };
-    found.extend(problems.into_iter().map(|p| p.into_diagnostic(&origin)));
+    found.extend(problems.into_iter().map(|p| p.locate(|r| origin.locate(r))));
     (out, found)
 }
 

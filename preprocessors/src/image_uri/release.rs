@@ -3,6 +3,7 @@
 //! here, so a version bump is one edit. Problems are reported at the
 //! offending key or value of book.toml.
 
+use crate::diagnostics::codes;
 use super::aws_regions;
 use crate::book_root::BookRoot;
 use crate::diagnostics::Diagnostic;
@@ -169,7 +170,7 @@ pub fn from_table(table: &Value, toml_text: &str) -> Result<Release, Vec<Diagnos
     for key in map.keys() {
         if !MDBOOK_KEYS.contains(&key.as_str()) && !RELEASE_KEYS.contains(&key.as_str()) {
             let mut d = Diagnostic::error(
-                "image-uri::unknown-setting",
+                codes::CONFIG_UNKNOWN_KEY,
                 v.key_location(key),
                 format!("unknown setting `{key}` in [preprocessor.{TABLE}]"),
             );
@@ -209,7 +210,7 @@ pub fn from_table(table: &Value, toml_text: &str) -> Result<Release, Vec<Diagnos
             if !is_docker_tag(&tag) {
                 v.problems.push(
                     Diagnostic::error(
-                        "image-uri::bad-tag",
+                        codes::IMAGE_URI_BAD_TAG,
                         v.value_location(&["tag"]),
                         format!("the tag `{tag}` for {} is not a valid image tag", arch.docker),
                     )
@@ -219,7 +220,7 @@ pub fn from_table(table: &Value, toml_text: &str) -> Result<Release, Vec<Diagnos
             if uri.len() > MAX_IMAGE_LEN {
                 v.problems.push(
                     Diagnostic::error(
-                        "image-uri::uri-too-long",
+                        codes::IMAGE_URI_URI_TOO_LONG,
                         v.value_location(&["repository"]),
                         format!(
                             "the {} image URI is {} characters long; ECS accepts at most {MAX_IMAGE_LEN}",
@@ -251,7 +252,7 @@ enum Step<'a> {
 }
 
 impl Validator<'_> {
-    fn error(&mut self, code: &str, at: Location, message: String, hint: &str) {
+    fn error(&mut self, code: crate::diagnostics::Code, at: Location, message: String, hint: &str) {
         self.problems
             .push(Diagnostic::error(code, at, message).with_hint(hint.to_string()));
     }
@@ -263,7 +264,7 @@ impl Validator<'_> {
             Some(_) => {
                 let at = self.value_location(&[key]);
                 self.error(
-                    "image-uri::bad-setting",
+                    codes::IMAGE_URI_BAD_SETTING,
                     at,
                     format!("`{key}` must be a string"),
                     "write it in double quotes",
@@ -273,7 +274,7 @@ impl Validator<'_> {
             None => {
                 let at = self.table_location();
                 self.error(
-                    "image-uri::missing-setting",
+                    codes::IMAGE_URI_MISSING_SETTING,
                     at,
                     format!("[preprocessor.{TABLE}] has no `{key}`"),
                     &format!("add `{key} = \"…\"`: the guide's image URIs are built from it"),
@@ -295,7 +296,7 @@ impl Validator<'_> {
         match region {
             None => {
                 self.error(
-                    "image-uri::bad-registry",
+                    codes::IMAGE_URI_BAD_REGISTRY,
                     at,
                     format!("`{registry}` is not an Amazon ECR registry"),
                     "an ECR registry is ACCOUNT.dkr.ecr.REGION.amazonaws.com; AWS Marketplace images are in 709825985650.dkr.ecr.us-east-1.amazonaws.com",
@@ -304,7 +305,7 @@ impl Validator<'_> {
             }
             Some(region) if aws_regions::name_of(region).is_none() => {
                 self.error(
-                    "image-uri::unknown-region",
+                    codes::IMAGE_URI_UNKNOWN_REGION,
                     at,
                     format!("the registry's Region `{region}` is not an AWS Region code"),
                     "AWS Marketplace images are in 709825985650.dkr.ecr.us-east-1.amazonaws.com",
@@ -321,7 +322,7 @@ impl Validator<'_> {
         }
         let at = self.value_location(&["repository"]);
         self.error(
-            "image-uri::bad-repository",
+            codes::IMAGE_URI_BAD_REPOSITORY,
             at,
             format!("`{repository}` is not an Amazon ECR repository name"),
             "lower-case letters and digits, separated by `.`, `_`, `-` or `/` (e.g. `seller/product`), 2 to 256 characters",
@@ -340,7 +341,7 @@ impl Validator<'_> {
             "a version is numbers separated by dots (`1.0.4`), optionally followed by `-` and a label (`1.1.0-rc1`)".to_string()
         };
         self.error(
-            "image-uri::bad-version",
+            codes::IMAGE_URI_BAD_VERSION,
             at,
             format!("malformed version `{version}`"),
             &hint,
@@ -358,7 +359,7 @@ impl Validator<'_> {
             let name = &rest[open + 1..open + close];
             if name != "version" && name != "arch" {
                 self.error(
-                    "image-uri::bad-tag",
+                    codes::IMAGE_URI_BAD_TAG,
                     at,
                     format!("unknown placeholder `{{{name}}}` in the tag pattern"),
                     "the tag pattern may use `{version}` and `{arch}`",
@@ -369,7 +370,7 @@ impl Validator<'_> {
         }
         if !pattern.contains("{version}") {
             self.error(
-                "image-uri::bad-tag",
+                codes::IMAGE_URI_BAD_TAG,
                 at,
                 format!("the tag pattern `{pattern}` does not use `{{version}}`"),
                 "use `{version}-{arch}` for one tag per architecture or `{version}` for one multi-arch tag",
@@ -383,7 +384,7 @@ impl Validator<'_> {
         let Some(list) = map.get("architectures") else {
             let at = self.table_location();
             self.error(
-                "image-uri::missing-setting",
+                codes::IMAGE_URI_MISSING_SETTING,
                 at,
                 format!("[preprocessor.{TABLE}] has no `architectures`"),
                 "add a [[preprocessor.image-uri.architectures]] table for each architecture, with `docker`, `ecs` and `console`",
@@ -393,7 +394,7 @@ impl Validator<'_> {
         let Some(list) = list.as_array().filter(|l| !l.is_empty()) else {
             let at = self.value_location(&["architectures"]);
             self.error(
-                "image-uri::bad-architecture",
+                codes::IMAGE_URI_BAD_ARCHITECTURE,
                 at,
                 "`architectures` must be a non-empty list of tables".to_string(),
                 "add a [[preprocessor.image-uri.architectures]] table for each architecture",
@@ -411,7 +412,7 @@ impl Validator<'_> {
             let Some(known) = KNOWN.iter().find(|k| k.docker == docker) else {
                 let loc = at(self, "docker");
                 self.error(
-                    "image-uri::bad-architecture",
+                    codes::IMAGE_URI_BAD_ARCHITECTURE,
                     loc,
                     format!("unknown Docker architecture `{docker}`"),
                     "the ECS architectures are `amd64` (X86_64) and `arm64` (ARM64)",
@@ -422,7 +423,7 @@ impl Validator<'_> {
             if ecs != known.ecs {
                 let loc = at(self, "ecs");
                 self.error(
-                    "image-uri::bad-architecture",
+                    codes::IMAGE_URI_BAD_ARCHITECTURE,
                     loc,
                     format!("`ecs` for {docker} must be `{}`, not `{ecs}`", known.ecs),
                     "`ecs` is the task definition's runtimePlatform.cpuArchitecture",
@@ -432,7 +433,7 @@ impl Validator<'_> {
             if console != known.console {
                 let loc = at(self, "console");
                 self.error(
-                    "image-uri::bad-architecture",
+                    codes::IMAGE_URI_BAD_ARCHITECTURE,
                     loc,
                     format!(
                         "`console` for {docker} must be `{}`, not `{console}`",
@@ -445,7 +446,7 @@ impl Validator<'_> {
             if out.iter().any(|a| a.docker == docker) {
                 let loc = at(self, "docker");
                 self.error(
-                    "image-uri::bad-architecture",
+                    codes::IMAGE_URI_BAD_ARCHITECTURE,
                     loc,
                     format!("architecture `{docker}` is listed twice"),
                     "list each architecture once",
@@ -465,7 +466,7 @@ impl Validator<'_> {
         let Some(list) = map.get("regions") else {
             let at = self.table_location();
             self.error(
-                "image-uri::missing-setting",
+                codes::IMAGE_URI_MISSING_SETTING,
                 at,
                 format!("[preprocessor.{TABLE}] has no `regions`"),
                 "add `regions = [\"us-east-1\", …]`: the Regions where the product is offered",
@@ -475,7 +476,7 @@ impl Validator<'_> {
         let Some(list) = list.as_array().filter(|l| !l.is_empty()) else {
             let at = self.value_location(&["regions"]);
             self.error(
-                "image-uri::bad-setting",
+                codes::IMAGE_URI_BAD_SETTING,
                 at,
                 "`regions` must be a non-empty list of Region codes".to_string(),
                 "e.g. `regions = [\"us-east-1\", \"eu-west-1\"]`",
@@ -493,14 +494,14 @@ impl Validator<'_> {
                         None => "Region codes look like `us-east-1`".to_string(),
                     };
                     self.error(
-                        "image-uri::unknown-region",
+                        codes::IMAGE_URI_UNKNOWN_REGION,
                         at,
                         format!("`{code}` is not an AWS Region code"),
                         &hint,
                     );
                 }
                 Some(_) if out.iter().any(|r| r.code == code) => self.error(
-                    "image-uri::duplicate-region",
+                    codes::IMAGE_URI_DUPLICATE_REGION,
                     at,
                     format!("Region `{code}` is listed twice"),
                     "list each Region once",

@@ -3,6 +3,7 @@
 //! page without the listing, so they are checked here, on the files the
 //! writer edits (the book mdBook hands over has them expanded already).
 
+use crate::diagnostics::codes;
 use super::targets::{Problem, normalize};
 use crate::book_root::{BookRoot, Refused};
 use regex::Regex;
@@ -93,7 +94,7 @@ fn scan(
                 report(
                     found,
                     Problem {
-                        code: "links::missing-include",
+                        code: codes::LINKS_MISSING_INCLUDE,
                         message: format!("`{whole_text}`: `{target}` does not exist"),
                         hint: Some(format!(
                             "the path is relative to `{}`; mdBook would only log this and publish the page without it",
@@ -109,7 +110,7 @@ fn scan(
                     report(
                         found,
                         Problem {
-                            code: "links::missing-include",
+                            code: codes::LINKS_MISSING_INCLUDE,
                             message: format!("`{whole_text}`: `{target}` cannot be read ({err})"),
                             hint: None,
                         },
@@ -134,7 +135,7 @@ fn scan(
                     report(
                         found,
                         Problem {
-                            code: "links::missing-include-anchor",
+                            code: codes::LINKS_MISSING_INCLUDE_ANCHOR,
                             message: format!(
                                 "`{whole_text}`: no `ANCHOR: {anchor}` in `{target}`, so nothing is included"
                             ),
@@ -155,7 +156,7 @@ fn scan(
 
 fn outside(directive: &str) -> Problem {
     Problem {
-        code: "links::outside-book",
+        code: codes::LINKS_OUTSIDE_BOOK,
         message: format!("`{directive}` reaches outside the book"),
         hint: Some("only files inside the book root may be included".into()),
     }
@@ -233,7 +234,7 @@ mod tests {
     fn codes(found: &[Finding]) -> Vec<(&str, &str)> {
         found
             .iter()
-            .map(|f| (f.file.as_str(), f.problem.code))
+            .map(|f| (f.file.as_str(), f.problem.code.as_str()))
             .collect()
     }
 

@@ -10,6 +10,7 @@ pub mod html;
 pub mod includes;
 pub mod targets;
 
+use crate::diagnostics::codes;
 use crate::book_root::{BookRoot, SHARED_TABLE, slashed};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
@@ -199,14 +200,14 @@ fn links_of(
                     file.clone(),
                     link.range.clone(),
                     Problem {
-                        code: "links::bad-url",
+                        code: codes::LINKS_BAD_URL,
                         message: format!("`{}` is not a valid URL: it {why}", link.dest),
                         hint: None,
                     },
                 )),
             },
             Verdict::Broken(mut problem) => {
-                if link.kind == LinkKind::Image && problem.code == "links::missing-file" {
+                if link.kind == LinkKind::Image && problem.code == codes::LINKS_MISSING_FILE {
                     problem.message = format!("image {}", problem.message);
                 }
                 found.push(Finding::error(file.clone(), link.range.clone(), problem));
@@ -218,7 +219,7 @@ fn links_of(
             file.clone(),
             undefined.range.clone(),
             Problem {
-                code: "links::undefined-reference",
+                code: codes::LINKS_UNDEFINED_REFERENCE,
                 message: format!("the reference `[{}]` has no definition", undefined.label),
                 hint: Some(format!(
                     "add a line `[{}]: <target>` to this page, or fix the label",
@@ -248,7 +249,7 @@ fn index_copy(site: &Site<'_>, from: From<'_>, page: &Page, found: &mut Vec<Find
                 file: FileKey::Chapter(0),
                 range: link.range.clone(),
                 problem: Problem {
-                    code: "links::index-copy",
+                    code: codes::LINKS_INDEX_COPY,
                     message: format!(
                         "`{}` is broken on `index.html`, mdBook's copy of this first chapter at the top of the site ({})",
                         link.dest, problem.message
@@ -280,7 +281,7 @@ fn check_externals(
             Ok(re) => ignore.push(re),
             Err(err) => diagnostics.push(
                 Diagnostic::error(
-                    "links::bad-setting",
+                    codes::LINKS_BAD_SETTING,
                     Location::file("book.toml"),
                     format!("`link-ignore` pattern `{pattern}` is not a regular expression: {err}"),
                 )
@@ -320,7 +321,7 @@ fn check_externals(
             file: file.clone(),
             range: range.clone(),
             problem: Problem {
-                code: "links::unreachable",
+                code: codes::LINKS_UNREACHABLE,
                 message: format!("`{url}` {why}"),
                 hint: Some(
                     "fix or remove the link, or add a pattern for it to `link-ignore` in [preprocessor.validate]"

@@ -2,6 +2,7 @@
 //! a file copied from `src/`, a page mdBook generates, an external URL — or
 //! nowhere, and why.
 
+use crate::diagnostics::codes;
 use super::heading_ids::id_from_content;
 use crate::book_root::{BookRoot, Refused};
 use percent_encoding::percent_decode_str;
@@ -11,13 +12,13 @@ use std::sync::Mutex;
 /// A problem with one link, before it is placed in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    pub code: &'static str,
+    pub code: crate::diagnostics::Code,
     pub message: String,
     pub hint: Option<String>,
 }
 
 impl Problem {
-    fn new(code: &'static str, message: String, hint: impl Into<Option<String>>) -> Self {
+    fn new(code: crate::diagnostics::Code, message: String, hint: impl Into<Option<String>>) -> Self {
         Problem {
             code,
             message,
@@ -134,7 +135,7 @@ impl<'r> Site<'r> {
         let dest = dest.trim();
         if dest.is_empty() {
             return Verdict::Broken(Problem::new(
-                "links::empty-link",
+                codes::LINKS_EMPTY_LINK,
                 "link with an empty destination".into(),
                 "give it a target (`page.md`, `page.md#heading`, `https://…`) or remove the brackets"
                     .to_string(),
@@ -222,7 +223,7 @@ impl<'r> Site<'r> {
             let written = dest.split('#').next().unwrap_or(dest);
             let file = written.rsplit('/').next().unwrap_or(written);
             return Verdict::Broken(Problem::new(
-                "links::readme-link",
+                codes::LINKS_README_LINK,
                 format!(
                     "`{dest}` leads to `{}`, which does not exist: mdBook publishes `{target}` as `{}`",
                     with_extension(target, "html"),
@@ -242,7 +243,7 @@ impl<'r> Site<'r> {
         let slug = id_from_content(&stem.replace('_', "-"));
         if let Some(draft) = self.drafts.iter().find(|d| id_from_content(d) == slug) {
             return Verdict::Broken(Problem::new(
-                "links::draft-chapter",
+                codes::LINKS_DRAFT_CHAPTER,
                 format!("`{dest}` is the draft chapter “{draft}”, which is not published"),
                 "give the chapter a file in src/SUMMARY.md, or remove the link until it is written"
                     .to_string(),
@@ -250,7 +251,7 @@ impl<'r> Site<'r> {
         }
         match self.exists(target) {
             Ok(()) => Verdict::Broken(Problem::new(
-                "links::not-in-summary",
+                codes::LINKS_NOT_IN_SUMMARY,
                 format!(
                     "`{dest}` is not in SUMMARY.md, so mdBook does not render it and the link is dead"
                 ),
@@ -295,7 +296,7 @@ impl<'r> Site<'r> {
             .map(|best| format!("no file `{wanted}`; did you mean the chapter `{best}`?"))
             .unwrap_or_else(|| format!("no file `{wanted}`"));
         Problem::new(
-            "links::missing-file",
+            codes::LINKS_MISSING_FILE,
             format!("`{dest}` does not exist"),
             hint,
         )
@@ -308,7 +309,7 @@ impl<'r> Site<'r> {
             !matches!(self.src.as_str(), "" | ".") && normalize(&join(&self.src, joined)).is_some();
         if in_root {
             return Problem::new(
-                "links::not-in-site",
+                codes::LINKS_NOT_IN_SITE,
                 format!(
                     "`{dest}` is outside `{}/`, so it is not published with the site",
                     self.src
@@ -362,7 +363,7 @@ impl<'r> Site<'r> {
             }
         };
         Verdict::Broken(Problem::new(
-            "links::missing-anchor",
+            codes::LINKS_MISSING_ANCHOR,
             format!("`{dest}`: no heading or id `{id}` on {label}"),
             hint,
         ))
@@ -371,7 +372,7 @@ impl<'r> Site<'r> {
 
 fn outside_book(dest: &str) -> Problem {
     Problem::new(
-        "links::outside-book",
+        codes::LINKS_OUTSIDE_BOOK,
         format!("`{dest}` leads outside the book"),
         "a link may only reach files inside the book; copy the file under src/".to_string(),
     )

@@ -3,6 +3,7 @@
 //! the grammar (in the spirit of IAM Access Analyzer), each with a stable
 //! code and a severity.
 
+use crate::diagnostics::codes;
 use super::Kind;
 use super::catalog::{Catalog, Lookup, wildcard_match};
 use super::json_pos::{Index, escape};
@@ -45,7 +46,7 @@ pub fn lint_text(path: &str, text: &str, kind: Kind, entry: Option<&Entry>) -> V
                 Location::in_text(path, text, at..at + 1)
             };
             out.push(
-                Diagnostic::error("policy::json-syntax", location, syntax_message(&error))
+                Diagnostic::error(codes::POLICY_JSON_SYNTAX, location, syntax_message(&error))
                     .with_hint("a policy is one JSON object; check commas, quotes and brackets"),
             );
             return out;
@@ -55,7 +56,7 @@ pub fn lint_text(path: &str, text: &str, kind: Kind, entry: Option<&Entry>) -> V
     for dup in &index.duplicates {
         out.push(
             Diagnostic::error(
-                "policy::duplicate-key",
+                codes::POLICY_DUPLICATE_KEY,
                 at(dup.range.clone()),
                 format!("`{}` appears twice in the same object", dup.key),
             )
@@ -64,7 +65,7 @@ pub fn lint_text(path: &str, text: &str, kind: Kind, entry: Option<&Entry>) -> V
         );
     }
     for violation in schema::validate(&document, kind, &index) {
-        let mut d = Diagnostic::error("policy::schema", at(violation.range), violation.message);
+        let mut d = Diagnostic::error(codes::POLICY_SCHEMA, at(violation.range), violation.message);
         if let Some(hint) = violation.hint {
             d = d.with_hint(hint);
         }
@@ -98,7 +99,7 @@ fn characters(text: &str, at: &dyn Fn(Range<usize>) -> Location, out: &mut Vec<D
         if !allowed {
             out.push(
                 Diagnostic::error(
-                    "policy::character",
+                    codes::POLICY_CHARACTER,
                     at(i..i + c.len_utf8()),
                     format!(
                         "IAM does not accept the character U+{:04X} in a policy",
@@ -132,7 +133,7 @@ fn size(text: &str, kind: Kind, at: &dyn Fn(Range<usize>) -> Location, out: &mut
         };
         out.push(
             Diagnostic::error(
-                "policy::size",
+                codes::POLICY_SIZE,
                 at(range),
                 format!(
                     "the policy has {counted} characters (whitespace not counted), over the {what} quota of {quota}; the excess starts here"
@@ -192,7 +193,7 @@ impl Rules<'_> {
                     if !sid.is_empty() {
                         out.push(
                             Diagnostic::error(
-                                "policy::duplicate-sid",
+                                codes::POLICY_DUPLICATE_SID,
                                 self.value_at(&here),
                                 format!("the Sid \"{sid}\" is used by an earlier statement"),
                             )
@@ -233,7 +234,7 @@ impl Rules<'_> {
                 Lookup::Everything if !grants => {}
                 Lookup::Everything => out.push(
                     Diagnostic::error(
-                        "policy::wildcard-action",
+                        codes::POLICY_WILDCARD_ACTION,
                         self.value_at(action_pointer),
                         format!("`{action_key}: \"*\"` covers every action of every service"),
                     )
@@ -242,7 +243,7 @@ impl Rules<'_> {
                 Lookup::UnknownService { suggestion } => {
                     let prefix = action.split_once(':').map_or(action.as_ref(), |(p, _)| p);
                     let mut d = Diagnostic::error(
-                        "policy::unknown-service",
+                        codes::POLICY_UNKNOWN_SERVICE,
                         self.value_at(action_pointer),
                         format!("`{prefix}` is not an AWS service prefix"),
                     );
@@ -259,7 +260,7 @@ impl Rules<'_> {
                         .service(service)
                         .map_or(String::new(), |s| s.name.clone());
                     let mut d = Diagnostic::error(
-                        "policy::unknown-action",
+                        codes::POLICY_UNKNOWN_ACTION,
                         self.value_at(action_pointer),
                         if action.contains(['*', '?']) {
                             format!("`{action}` matches no action of {name}")
@@ -277,7 +278,7 @@ impl Rules<'_> {
                     if grants && action.ends_with(":*") {
                         out.push(
                             Diagnostic::error(
-                                "policy::wildcard-action",
+                                codes::POLICY_WILDCARD_ACTION,
                                 self.value_at(action_pointer),
                                 format!("`{action}` covers every action of the service"),
                             )
@@ -298,7 +299,7 @@ impl Rules<'_> {
         if allow && action_key == "NotAction" {
             out.push(
                 Diagnostic::warning(
-                    "policy::allow-not-action",
+                    codes::POLICY_ALLOW_NOT_ACTION,
                     self.key_at(&format!("{pointer}/NotAction")),
                     "`Allow` with `NotAction` grants every action not listed, including those AWS adds later",
                 )
@@ -308,7 +309,7 @@ impl Rules<'_> {
         if allow && statement.contains_key("NotPrincipal") {
             out.push(
                 Diagnostic::warning(
-                    "policy::allow-not-principal",
+                    codes::POLICY_ALLOW_NOT_PRINCIPAL,
                     self.key_at(&format!("{pointer}/NotPrincipal")),
                     "`Allow` with `NotPrincipal` trusts every principal not listed, anonymous ones included",
                 )
@@ -334,7 +335,7 @@ impl Rules<'_> {
             if let Some(j) = lowered[..i].iter().position(|earlier| earlier == this) {
                 out.push(
                     Diagnostic::warning(
-                        "policy::duplicate-action",
+                        codes::POLICY_DUPLICATE_ACTION,
                         self.value_at(pointer),
                         format!("`{action}` is already in this `{key}`"),
                     )
@@ -352,7 +353,7 @@ impl Rules<'_> {
             if let Some((j, _)) = covering {
                 out.push(
                     Diagnostic::warning(
-                        "policy::redundant-action",
+                        codes::POLICY_REDUNDANT_ACTION,
                         self.value_at(pointer),
                         format!(
                             "`{action}` is already covered by `{}` in this `{key}`",
@@ -401,7 +402,7 @@ impl Rules<'_> {
         };
         out.push(
             Diagnostic::warning(
-                "policy::resource-star",
+                codes::POLICY_RESOURCE_STAR,
                 self.value_at(&star_pointer),
                 format!("`Resource: \"*\"` although {shown} can be limited to resource ARNs"),
             )
@@ -442,7 +443,7 @@ impl Rules<'_> {
             };
             out.push(
                 Diagnostic::warning(
-                    "policy::trust-principal",
+                    codes::POLICY_TRUST_PRINCIPAL,
                     self.key_at(&pointer),
                     format!(
                         "this trust policy lets a non-service principal (`{}`) assume the role",
@@ -469,7 +470,7 @@ impl Rules<'_> {
         {
             out.push(
                 Diagnostic::warning(
-                    "policy::confused-deputy",
+                    codes::POLICY_CONFUSED_DEPUTY,
                     self.key_at(&principal_pointer),
                     "a service may assume this role on behalf of any account: no `aws:SourceAccount` or `aws:SourceArn` condition",
                 )

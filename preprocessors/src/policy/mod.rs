@@ -10,6 +10,7 @@ pub mod lint;
 pub mod manifest;
 pub mod schema;
 
+use crate::diagnostics::codes;
 use crate::book_root::{BookRoot, Refused, slashed};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
@@ -61,12 +62,7 @@ impl Pass for IamPolicy {
             let (path, source) = chapter_source(book_root, chapter);
             let origin = Origin::new(&path, &source, &chapter.content);
             for problem in problems {
-                let mut d =
-                    Diagnostic::error(problem.code, origin.locate(problem.range), problem.message);
-                if let Some(hint) = problem.hint {
-                    d = d.with_hint(hint);
-                }
-                diagnostics.push(d);
+                diagnostics.push(problem.locate(|r| origin.locate(r)));
             }
             chapter.content = expanded;
         });
@@ -151,7 +147,7 @@ fn load_manifest(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Manifes
         Err(invalid) => {
             diagnostics.push(
                 Diagnostic::error(
-                    "policy::manifest",
+                    codes::POLICY_MANIFEST,
                     Location::in_text(MANIFEST_FILE, &text, invalid.range),
                     format!("invalid policy manifest: {}", invalid.message),
                 )
@@ -164,7 +160,7 @@ fn load_manifest(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Manifes
         if find_policy(book_root, stem) == Found::Missing {
             diagnostics.push(
                 Diagnostic::error(
-                    "policy::manifest",
+                    codes::POLICY_MANIFEST,
                     Location::in_text(MANIFEST_FILE, &text, manifest::entry_range(&text, stem)),
                     format!(
                         "the manifest describes `{stem}`, but there is no policies/{stem}.json"
@@ -202,7 +198,7 @@ fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut D
                 Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
                 Err(error) => {
                     diagnostics.push(Diagnostic::error(
-                        "policy::unreadable",
+                        codes::POLICY_UNREADABLE,
                         Location::file(&rel),
                         format!("cannot read the policy: {error}"),
                     ));
@@ -212,7 +208,7 @@ fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut D
             _ => {
                 diagnostics.push(
                     Diagnostic::error(
-                        "policy::refused-path",
+                        codes::POLICY_REFUSED_PATH,
                         Location::file(&rel),
                         "this file leads out of policies/ (a symlink) and is refused",
                     )
@@ -224,7 +220,7 @@ fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut D
         if !rel.ends_with(".json") {
             diagnostics.push(
                 Diagnostic::warning(
-                    "policy::not-a-policy",
+                    codes::POLICY_NOT_A_POLICY,
                     Location::file(&rel),
                     "policies/ holds policy documents (`.json`) only",
                 )
@@ -285,14 +281,14 @@ fn check_links(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics)
                         ),
                     };
                     Diagnostic::error(
-                        "policy::missing-file",
+                        codes::POLICY_MISSING_FILE,
                         origin.locate(link.range),
                         format!("the linked policy file `{}` does not exist", link.path),
                     )
                     .with_hint(hint)
                 }
                 Err(Refused::Absolute | Refused::LeavesRoot) => Diagnostic::error(
-                    "policy::refused-path",
+                    codes::POLICY_REFUSED_PATH,
                     origin.locate(link.range),
                     format!("the link `{}` leads out of the book", link.path),
                 )
@@ -316,7 +312,7 @@ pub fn lint_files(
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             Err(error) => {
                 diagnostics.push(Diagnostic::error(
-                    "policy::unreadable",
+                    codes::POLICY_UNREADABLE,
                     Location::file(&shown),
                     format!("cannot read the policy: {error}"),
                 ));

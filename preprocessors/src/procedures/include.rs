@@ -1,6 +1,7 @@
 //! `{{#procedure NAME}}` and `{{#procedure NAME A-B}}`: the steps of
 //! `src/procedures/NAME.md`, written once and shown wherever they are needed.
 
+use crate::diagnostics::codes;
 use super::steps;
 use super::values::{self, Values};
 use crate::book_root::BookRoot;
@@ -69,7 +70,7 @@ impl Library {
         for nested in directive::find(&source, &["procedure"]) {
             diagnostics.push(
                 Diagnostic::error(
-                    "procedures::nested-procedure",
+                    codes::PROCEDURES_NESTED_PROCEDURE,
                     Location::in_text(path, &source, nested.range.clone()),
                     "a procedure cannot include another procedure",
                 )
@@ -108,7 +109,7 @@ pub fn expand(text: &str, path: &str, library: &Library, diagnostics: &mut Diagn
         if !indent.trim().is_empty() || !text[d.range.end..line_end].trim().is_empty() {
             diagnostics.push(
                 Diagnostic::error(
-                    "procedures::inline-procedure",
+                    codes::PROCEDURES_INLINE_PROCEDURE,
                     here(),
                     "`{{#procedure}}` must be on a line of its own",
                 )
@@ -121,7 +122,7 @@ pub fn expand(text: &str, path: &str, library: &Library, diagnostics: &mut Diagn
             [name, range] => (*name, Some(*range)),
             _ => {
                 diagnostics.push(Diagnostic::error(
-                    "procedures::unknown-procedure",
+                    codes::PROCEDURES_UNKNOWN_PROCEDURE,
                     here(),
                     "write `{{#procedure NAME}}` or `{{#procedure NAME A-B}}`",
                 ));
@@ -145,7 +146,7 @@ pub fn expand(text: &str, path: &str, library: &Library, diagnostics: &mut Diagn
             Err(why) => {
                 diagnostics.push(
                     Diagnostic::error(
-                        "procedures::bad-range",
+                        codes::PROCEDURES_BAD_RANGE,
                         here(),
                         format!("bad range for procedure `{name}`: {why}"),
                     )
@@ -185,7 +186,7 @@ fn unknown(name: &str, library: &Library, at: Location) -> Diagnostic {
         .next()
         .unwrap_or(name)
         .trim_end_matches(".md");
-    let found = Diagnostic::error("procedures::unknown-procedure", at, message);
+    let found = Diagnostic::error(codes::PROCEDURES_UNKNOWN_PROCEDURE, at, message);
     match values::did_you_mean(stem, known.iter().copied()) {
         Some(near) => found.with_hint(format!("did you mean `{{{{#procedure {near}}}}}`?")),
         None => found.with_hint(format!("write the steps once in src/{FOLDER}/{stem}.md")),

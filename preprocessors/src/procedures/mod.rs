@@ -14,6 +14,7 @@ pub mod steps;
 pub mod templates;
 pub mod values;
 
+use crate::diagnostics::codes;
 use crate::book_root::BookRoot;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::directive;
@@ -148,7 +149,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
             };
             diagnostics.push(
                 Diagnostic::error(
-                    "procedures::templates-disagree",
+                    codes::PROCEDURES_TEMPLATES_DISAGREE,
                     stack.locate(&d.stack_pointer),
                     d.message,
                 )
@@ -174,7 +175,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
     if let Some(values) = &values {
         for (key, message) in bound_values::check_template(values) {
             if let Some((at, _)) = template_field(key) {
-                diagnostics.push(Diagnostic::error("procedures::template-value", at, message));
+                diagnostics.push(Diagnostic::error(codes::PROCEDURES_TEMPLATE_VALUE, at, message));
             }
         }
     }
@@ -203,12 +204,9 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
             if !from_expansion {
                 for problem in numbering::check_list(list) {
                     diagnostics.push(
-                        Diagnostic::error(
-                            problem.code,
-                            origin.locate(problem.range),
-                            problem.message,
-                        )
-                        .with_hint("number the steps 1, 2, 3… (or `1.` on every step)"),
+                        problem
+                            .with_hint("number the steps 1, 2, 3… (or `1.` on every step)")
+                            .locate(|r| origin.locate(r)),
                     );
                 }
             }
@@ -227,8 +225,9 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
                 continue;
             }
             diagnostics.push(
-                Diagnostic::error(problem.code, origin.locate(problem.range), problem.message)
-                    .with_hint("renumber the reference, or name the procedure it points to"),
+                problem
+                    .with_hint("renumber the reference, or name the procedure it points to")
+                    .locate(|r| origin.locate(r)),
             );
         }
         if let Some(values) = &values {
@@ -242,7 +241,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
                     mismatch.key
                 };
                 let mut found = Diagnostic::error(
-                    "procedures::value-mismatch",
+                    codes::PROCEDURES_VALUE_MISMATCH,
                     origin.locate(mismatch.range),
                     mismatch.message,
                 );
@@ -437,7 +436,7 @@ fn report_duplicates(
         match pair.kind {
             near_dup::Kind::Identical => diagnostics.push(
                 Diagnostic::warning(
-                    "procedures::duplicate",
+                    codes::PROCEDURES_DUPLICATE,
                     locate(h, None),
                     format!(
                         "these {} steps repeat the steps at {}",
@@ -456,7 +455,7 @@ fn report_duplicates(
                     (None, None) => "the end".to_string(),
                 };
                 let mut found = Diagnostic::error(
-                    "procedures::near-duplicate",
+                    codes::PROCEDURES_NEAR_DUPLICATE,
                     locate(h, None),
                     format!(
                         "these steps nearly repeat the steps at {} ({} of {} the same); they part at {}",

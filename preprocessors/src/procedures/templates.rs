@@ -3,6 +3,7 @@
 //! stack's own substitutions evaluated so its resources can be compared
 //! with the files a reader would use instead.
 
+use crate::diagnostics::codes;
 use super::json_index;
 use crate::book_root::BookRoot;
 use crate::diagnostics::Diagnostic;
@@ -35,7 +36,7 @@ impl JsonFile {
             }),
             Err(err) => Err(Box::new(
                 Diagnostic::error(
-                    "procedures::template-invalid",
+                    codes::PROCEDURES_TEMPLATE_INVALID,
                     Location::at_line_col(path, &text, err.line(), err.column()),
                     format!("{path} is not valid JSON: {err}"),
                 )
@@ -66,7 +67,7 @@ pub fn load(book_root: &BookRoot, rel: &str) -> Option<Result<JsonFile, Box<Diag
         Ok(text) => text,
         Err(err) => {
             return Some(Err(Box::new(Diagnostic::error(
-                "procedures::template-invalid",
+                codes::PROCEDURES_TEMPLATE_INVALID,
                 Location::file(rel),
                 format!("{err:#}"),
             ))));
@@ -243,7 +244,7 @@ mod tests {
     fn a_syntax_error_is_located() {
         let err = JsonFile::parse("templates/t.json", "{\n  \"a\": ,\n}".into()).unwrap_err();
         assert_eq!(err.location.short(), "templates/t.json:2:8");
-        assert_eq!(err.code, "procedures::template-invalid");
+        assert_eq!(err.code, codes::PROCEDURES_TEMPLATE_INVALID);
     }
 
     #[test]

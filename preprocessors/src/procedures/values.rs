@@ -1,6 +1,7 @@
 //! `{{#value KEY}}`: a value read from the templates, rendered as the
 //! console (or the API) spells it, so a step can never state another one.
 
+use crate::diagnostics::codes;
 use super::templates::{self, JsonFile, STACK, TASK_DEFINITION};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::directive;
@@ -248,7 +249,7 @@ pub fn expand(
         let [key] = d.args.as_slice() else {
             diagnostics.push(
                 Diagnostic::error(
-                    "procedures::unknown-value",
+                    codes::PROCEDURES_UNKNOWN_VALUE,
                     here(),
                     "`{{#value}}` takes one key, e.g. `{{#value task.cpu}}`",
                 )
@@ -258,7 +259,7 @@ pub fn expand(
         };
         if !KEYS.contains(key) {
             let mut found = Diagnostic::error(
-                "procedures::unknown-value",
+                codes::PROCEDURES_UNKNOWN_VALUE,
                 here(),
                 format!("unknown value `{key}`"),
             );
@@ -274,7 +275,7 @@ pub fn expand(
                 Some(value) => value.text.clone(),
                 None => {
                     diagnostics.push(Diagnostic::error(
-                        "procedures::value-unavailable",
+                        codes::PROCEDURES_VALUE_UNAVAILABLE,
                         here(),
                         format!(
                             "`{key}` cannot be read: {}",
@@ -286,7 +287,7 @@ pub fn expand(
             },
             Err(why) => {
                 diagnostics.push(Diagnostic::error(
-                    "procedures::value-unavailable",
+                    codes::PROCEDURES_VALUE_UNAVAILABLE,
                     here(),
                     format!("`{key}` cannot be read: {why}"),
                 ));

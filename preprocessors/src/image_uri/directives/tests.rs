@@ -29,7 +29,7 @@ fn run(text: &str) -> (String, Vec<(&'static str, String)>) {
     let (out, problems) = expand(text, &env, &mut Ids::new("c.md"));
     let problems = problems
         .into_iter()
-        .map(|p| (p.code, text[p.range].to_string()))
+        .map(|p| (p.code.as_str(), text[p.range].to_string()))
         .collect();
     (out, problems)
 }
@@ -162,7 +162,7 @@ fn near_misses_of_our_names_are_caught_other_directives_are_not() {
     let text = "{{#image-url amd64}} {{#cpu-arch arm64}} {{#regionss}}\n{{#include x.md}} {{#procedure p}} \\{{#imageuri amd64}} {{#arches}}\n";
     let found: Vec<_> = misspelled(text)
         .into_iter()
-        .map(|p| (text[p.range].to_string(), p.hint))
+        .map(|p| (text[p.range].to_string(), p.hint.unwrap_or_default()))
         .collect();
     assert_eq!(
         found,
