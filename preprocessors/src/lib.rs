@@ -16,6 +16,7 @@ pub mod pipeline;
 pub mod policy;
 pub mod procedures;
 pub mod serve;
+pub mod suggest;
 pub mod validate;
 
 use pass::Pass;

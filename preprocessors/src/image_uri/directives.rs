@@ -50,12 +50,7 @@ pub fn misspelled(text: &str) -> Vec<Problem> {
         if name.len() < 4 || ours.contains(&name) || OTHERS.contains(&name) {
             continue;
         }
-        let near = ours
-            .iter()
-            .map(|o| (strsim::levenshtein(name, o), *o))
-            .filter(|(d, o)| *d <= 2 || o.starts_with(name) || name.starts_with(o))
-            .min();
-        if let Some((_, near)) = near {
+        if let Some(near) = crate::suggest::closest(name, ours.iter().copied()) {
             let line_end = rest.find('\n').unwrap_or(rest.len());
             let end = rest[..line_end].find("}}").map_or(name_len, |i| i + 2);
             found.push(problem(

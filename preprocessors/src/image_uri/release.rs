@@ -174,7 +174,7 @@ pub fn from_table(table: &Value, toml_text: &str) -> Result<Release, Vec<Diagnos
                 v.key_location(key),
                 format!("unknown setting `{key}` in [preprocessor.{TABLE}]"),
             );
-            if let Some(near) = closest(key, RELEASE_KEYS) {
+            if let Some(near) = crate::suggest::closest(key, RELEASE_KEYS.iter().copied()) {
                 d = d.with_hint(format!("did you mean `{near}`?"));
             }
             v.problems.push(d);
@@ -595,15 +595,6 @@ fn key_span(text: &str, path: &[&str]) -> Option<Range<usize>> {
         .iter()
         .find(|(k, _)| k.get_ref() == last)
         .map(|(k, _)| k.span())
-}
-
-fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (strsim::levenshtein(word, c), *c))
-        .filter(|(d, _)| *d <= 3)
-        .min()
-        .map(|(_, c)| c)
 }
 
 /// `1.0.4`, `001`, `1.1.0-rc1`: dot-separated numbers, an optional `-label`.

@@ -292,7 +292,7 @@ impl<'r> Site<'r> {
             .keys()
             .map(String::as_str)
             .filter(|p| p.rsplit_once('/').map_or("", |(d, _)| d) == dir);
-        let hint = closest(target, siblings)
+        let hint = crate::suggest::closest(target, siblings)
             .map(|best| format!("no file `{wanted}`; did you mean the chapter `{best}`?"))
             .unwrap_or_else(|| format!("no file `{wanted}`"));
         Problem::new(
@@ -346,7 +346,7 @@ impl<'r> Site<'r> {
         if ids.set.contains(id.as_ref()) {
             return Verdict::Fine;
         }
-        let hint = match closest(&id, ids.ordered.iter().map(String::as_str)) {
+        let hint = match crate::suggest::closest(&id, ids.ordered.iter().map(String::as_str)) {
             Some(best) => format!("did you mean `#{best}`?"),
             None if ids.ordered.is_empty() => format!("{label} has no headings"),
             None => {
@@ -376,15 +376,6 @@ fn outside_book(dest: &str) -> Problem {
         format!("`{dest}` leads outside the book"),
         "a link may only reach files inside the book; copy the file under src/".to_string(),
     )
-}
-
-/// The candidate most like `wanted`, when one is close enough to suggest.
-fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .map(|c| (strsim::jaro_winkler(wanted, c), c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, c)| c)
 }
 
 /// `https` in `https://…` (RFC 3986 scheme, as mdBook's own test for links).

@@ -3,7 +3,6 @@
 //! file in the built site. Pure over text; the file lookup is passed in.
 
 use crate::diagnostics::codes;
-use super::catalog::closest;
 use crate::directive;
 
 pub const NAME: &str = "iam-policy";
@@ -70,7 +69,7 @@ pub fn expand(
             }
             Found::Missing => {
                 let stem = name.strip_suffix(".json").unwrap_or(name);
-                let suggestion = closest(stem, known.iter().map(String::as_str));
+                let suggestion = crate::suggest::closest(stem, known.iter().map(String::as_str));
                 let hint = match suggestion {
                     Some(s) => format!("did you mean `{s}`? {}", known_list(known)),
                     None => known_list(known),

@@ -187,7 +187,7 @@ fn unknown(name: &str, library: &Library, at: Location) -> Diagnostic {
         .unwrap_or(name)
         .trim_end_matches(".md");
     let found = Diagnostic::error(codes::PROCEDURES_UNKNOWN_PROCEDURE, at, message);
-    match values::did_you_mean(stem, known.iter().copied()) {
+    match crate::suggest::closest(stem, known.iter().copied()) {
         Some(near) => found.with_hint(format!("did you mean `{{{{#procedure {near}}}}}`?")),
         None => found.with_hint(format!("write the steps once in src/{FOLDER}/{stem}.md")),
     }

@@ -220,19 +220,6 @@ pub fn fargate_pair(cpu: u32, memory: u32) -> bool {
     (low..=high).contains(&memory) && (memory - low).is_multiple_of(step)
 }
 
-/// The closest of `candidates` to a misspelt `word`.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::normalized_damerau_levenshtein(word, c), c))
-        .filter(|(score, _)| *score >= 0.5)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
-
 /// Replaces every `{{#value KEY}}` in `text` (the file `path`). A bad key
 /// is an error at the directive and the directive is left in place (the
 /// failed build never publishes it). `values` is `Err(why)` when the
@@ -263,7 +250,7 @@ pub fn expand(
                 here(),
                 format!("unknown value `{key}`"),
             );
-            found = match did_you_mean(key, KEYS.iter().copied()) {
+            found = match crate::suggest::closest(key, KEYS.iter().copied()) {
                 Some(near) => found.with_hint(format!("did you mean `{near}`?")),
                 None => found.with_hint(format!("the keys are: {}", KEYS.join(", "))),
             };

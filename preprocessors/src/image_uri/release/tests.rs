@@ -74,7 +74,7 @@ fn every_problem_is_reported_in_one_pass() {
     assert_eq!(
         errors,
         [
-            "book.toml:10:1: error[image-uri::unknown-setting]: unknown setting `verison` in [preprocessor.image-uri]",
+            "book.toml:10:1: error[config::unknown-key]: unknown setting `verison` in [preprocessor.image-uri]",
             "book.toml:6:12: error[image-uri::unknown-region]: the registry's Region `moon-1` is not an AWS Region code",
             "book.toml:7:14: error[image-uri::bad-repository]: `Certograph/ResponderAPI` is not an Amazon ECR repository name",
             "book.toml:9:7: error[image-uri::bad-tag]: unknown placeholder `{release}` in the tag pattern",
