@@ -4,6 +4,7 @@
 
 pub mod book_root;
 pub mod cli;
+pub mod config;
 pub mod diagnostics;
 pub mod directive;
 pub mod image_uri;

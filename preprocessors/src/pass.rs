@@ -47,6 +47,7 @@ impl Preprocessor for Adapter {
     fn run(&self, ctx: &PreprocessorContext, book: Book) -> Result<Book> {
         let book_root = BookRoot::new(ctx.root.clone(), ctx.config.clone());
         let mut found = Diagnostics::new();
+        found.extend(crate::config::check(&book_root, self.pass.name()));
         let book = self.pass.run(&book_root, book, &mut found)?;
         match &self.sink {
             Sink::Shared(shared) => shared.borrow_mut().extend(found),

@@ -1,8 +1,8 @@
 //! The checker that runs last, on the book as readers get it: it changes
 //! nothing and reports what every validator finds, all in one run.
 
-use crate::diagnostics::codes;
 use crate::book_root::BookRoot;
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::pass::Pass;
 use crate::{image_uri, links, policy, procedures};

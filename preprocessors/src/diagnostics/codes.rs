@@ -161,6 +161,9 @@ mod tests {
             );
             assert!(!problem.is_empty() && !help.is_empty(), "{code}");
         }
-        assert_eq!(LINKS_MISSING_FILE.help(), "a link or image to a file that does not exist");
+        assert_eq!(
+            LINKS_MISSING_FILE.help(),
+            "a link or image to a file that does not exist"
+        );
     }
 }

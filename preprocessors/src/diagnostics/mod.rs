@@ -117,7 +117,12 @@ impl Problem {
         Self::new(Severity::Warning, code, range, message)
     }
 
-    fn new(severity: Severity, code: Code, range: Range<usize>, message: impl Into<String>) -> Self {
+    fn new(
+        severity: Severity,
+        code: Code,
+        range: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         Problem {
             severity,
             code,

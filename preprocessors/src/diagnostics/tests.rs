@@ -84,7 +84,11 @@ fn json_form_is_stable() {
 #[test]
 fn warnings_fail_only_when_denied() {
     let mut diags = Diagnostics::new();
-    diags.push(Diagnostic::warning(Code::test("x::y"), Location::file("a"), "w"));
+    diags.push(Diagnostic::warning(
+        Code::test("x::y"),
+        Location::file("a"),
+        "w",
+    ));
     assert!(!diags.is_failure(false));
     assert!(diags.is_failure(true));
 }

@@ -8,10 +8,10 @@
 //! it from the tags, so every opening and closing tag sits on its own line
 //! with a blank line between it and the writer's Markdown.
 
-use crate::diagnostics::codes;
-use super::{Problem, problem};
 use super::cross_arch;
 use super::release::Architecture;
+use super::{Problem, problem};
+use crate::diagnostics::codes;
 use crate::directive;
 use std::ops::Range;
 

@@ -5,10 +5,10 @@
 //! directive is left as written and reported; the build then fails, so it
 //! never reaches a reader.
 
-use crate::diagnostics::codes;
-use super::{Problem, problem};
 use super::arch_blocks::{self, Ids};
 use super::release::{Architecture, Release};
+use super::{Problem, problem};
+use crate::diagnostics::codes;
 use crate::directive::{self, Directive};
 use std::ops::Range;
 

@@ -14,8 +14,8 @@ pub mod directives;
 pub mod hand_written;
 pub mod release;
 
-use crate::diagnostics::codes;
 use crate::book_root::{BookRoot, Refused, stays_inside};
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
 use crate::origin::Origin;

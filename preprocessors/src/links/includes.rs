@@ -3,9 +3,9 @@
 //! page without the listing, so they are checked here, on the files the
 //! writer edits (the book mdBook hands over has them expanded already).
 
-use crate::diagnostics::codes;
 use super::targets::{Problem, normalize};
 use crate::book_root::{BookRoot, Refused};
+use crate::diagnostics::codes;
 use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;

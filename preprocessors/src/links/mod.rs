@@ -10,8 +10,9 @@ pub mod html;
 pub mod includes;
 pub mod targets;
 
-use crate::diagnostics::codes;
 use crate::book_root::{BookRoot, SHARED_TABLE, slashed};
+use crate::config::Validate;
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
 use crate::origin::Origin;
@@ -19,26 +20,10 @@ use anyhow::Result;
 use extract::{LinkKind, Page};
 use mdbook_markdown::MarkdownOptions;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
-use serde::Deserialize;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::time::Duration;
 use targets::{From, Problem, Site, Verdict};
-
-/// The link checker's keys in `[preprocessor.validate]`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "kebab-case")]
-pub struct Settings {
-    /// Ask external URLs whether they answer (`--online` sets it).
-    pub online: bool,
-    /// Regular expressions of external URLs never asked.
-    pub link_ignore: Vec<String>,
-    pub link_cache_max_age_hours: Option<u64>,
-    pub link_timeout_seconds: Option<u64>,
-    pub link_concurrency: Option<usize>,
-    pub link_per_host: Option<usize>,
-    pub link_retries: Option<u32>,
-}
 
 /// The cache of good external answers, under the book root (git-ignored).
 pub const CACHE_FILE: &str = ".cache/responder-docs/links.json";
@@ -72,7 +57,7 @@ impl Finding {
 
 /// Checks the book as readers get it (after every other preprocessor).
 pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -> Result<()> {
-    let settings: Settings = book_root.settings(SHARED_TABLE)?;
+    let settings: Validate = crate::config::read(book_root, SHARED_TABLE);
     let markdown = markdown_options(book_root);
     let mut chapters: Vec<&Chapter> = Vec::new();
     let mut drafts = Vec::new();
@@ -267,7 +252,7 @@ fn index_copy(site: &Site<'_>, from: From<'_>, page: &Page, found: &mut Vec<Find
 
 fn check_externals(
     book_root: &BookRoot,
-    settings: &Settings,
+    settings: &Validate,
     externals: &[(String, FileKey, Range<usize>)],
     findings: &mut Vec<Finding>,
     diagnostics: &mut Diagnostics,

@@ -2,9 +2,9 @@
 //! a file copied from `src/`, a page mdBook generates, an external URL — or
 //! nowhere, and why.
 
-use crate::diagnostics::codes;
 use super::heading_ids::id_from_content;
 use crate::book_root::{BookRoot, Refused};
+use crate::diagnostics::codes;
 use percent_encoding::percent_decode_str;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -18,7 +18,11 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn new(code: crate::diagnostics::Code, message: String, hint: impl Into<Option<String>>) -> Self {
+    fn new(
+        code: crate::diagnostics::Code,
+        message: String,
+        hint: impl Into<Option<String>>,
+    ) -> Self {
         Problem {
             code,
             message,

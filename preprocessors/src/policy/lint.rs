@@ -3,13 +3,13 @@
 //! the grammar (in the spirit of IAM Access Analyzer), each with a stable
 //! code and a severity.
 
-use crate::diagnostics::codes;
 use super::Kind;
 use super::catalog::{Catalog, Lookup, wildcard_match};
 use super::json_pos::{Index, escape};
 use super::manifest::Entry;
 use super::schema;
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::codes;
 use crate::location::Location;
 use serde_json::Value;
 use std::collections::HashMap;

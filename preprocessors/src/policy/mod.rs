@@ -10,8 +10,8 @@ pub mod lint;
 pub mod manifest;
 pub mod schema;
 
-use crate::diagnostics::codes;
 use crate::book_root::{BookRoot, Refused, slashed};
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
 use crate::origin::Origin;
@@ -267,7 +267,10 @@ fn check_links(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics)
                         .unwrap_or_default();
                     let to_policies =
                         format!("{}policies/", "../".repeat(rel.matches('/').count()));
-                    let hint = match crate::suggest::closest(&stem, known.iter().map(String::as_str)) {
+                    let hint = match crate::suggest::closest(
+                        &stem,
+                        known.iter().map(String::as_str),
+                    ) {
                         Some(s) => format!(
                             "did you mean `{to_policies}{s}.json`? Or show it with `{{{{#iam-policy {s}}}}}`"
                         ),

@@ -1,10 +1,10 @@
 //! `{{#procedure NAME}}` and `{{#procedure NAME A-B}}`: the steps of
 //! `src/procedures/NAME.md`, written once and shown wherever they are needed.
 
-use crate::diagnostics::codes;
 use super::steps;
 use super::values::{self, Values};
 use crate::book_root::BookRoot;
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::directive;
 use crate::location::Location;

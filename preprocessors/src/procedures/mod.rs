@@ -14,8 +14,8 @@ pub mod steps;
 pub mod templates;
 pub mod values;
 
-use crate::diagnostics::codes;
 use crate::book_root::BookRoot;
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::directive;
 use crate::location::Location;
@@ -175,7 +175,11 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
     if let Some(values) = &values {
         for (key, message) in bound_values::check_template(values) {
             if let Some((at, _)) = template_field(key) {
-                diagnostics.push(Diagnostic::error(codes::PROCEDURES_TEMPLATE_VALUE, at, message));
+                diagnostics.push(Diagnostic::error(
+                    codes::PROCEDURES_TEMPLATE_VALUE,
+                    at,
+                    message,
+                ));
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Step numbers that skip or repeat, and "step 9" when there is no step 9.
 
-use crate::diagnostics::codes;
 use super::steps::{Document, StepList};
+use crate::diagnostics::codes;
 use std::ops::Range;
 
 pub use crate::diagnostics::Problem;

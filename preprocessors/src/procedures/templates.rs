@@ -3,10 +3,10 @@
 //! stack's own substitutions evaluated so its resources can be compared
 //! with the files a reader would use instead.
 
-use crate::diagnostics::codes;
 use super::json_index;
 use crate::book_root::BookRoot;
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::codes;
 use crate::location::Location;
 use serde_json::{Map, Value};
 use std::collections::HashMap;

@@ -1,8 +1,8 @@
 //! `{{#value KEY}}`: a value read from the templates, rendered as the
 //! console (or the API) spells it, so a step can never state another one.
 
-use crate::diagnostics::codes;
 use super::templates::{self, JsonFile, STACK, TASK_DEFINITION};
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::directive;
 use crate::location::Location;

@@ -4,8 +4,8 @@ use super::super::release::SAMPLE as TOML;
 
 fn release() -> Release {
     let doc: toml::Table = toml::from_str(TOML).unwrap();
-    let table = serde_json::to_value(&doc["preprocessor"]["image-uri"]).unwrap();
-    super::super::release::from_table(&table, TOML).unwrap()
+    let table = doc["preprocessor"]["image-uri"].as_table().unwrap();
+    super::super::release::from_table(table, &crate::config::BookToml::new(TOML)).unwrap()
 }
 
 fn templates(name: &str) -> Result<String, TemplateError> {
