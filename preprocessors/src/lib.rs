@@ -8,6 +8,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod directive;
 pub mod image_uri;
+pub mod json;
 pub mod links;
 pub mod location;
 pub mod mdbook_command;

@@ -18,7 +18,7 @@ use crate::book_root::{BookRoot, Refused, stays_inside};
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
-use crate::origin::Origin;
+use crate::origin::{Origin, Source};
 use crate::pass::Pass;
 use anyhow::Result;
 use arch_blocks::Ids;
@@ -78,12 +78,10 @@ impl Pass for ImageUri {
             let Some(source_path) = chapter.source_path.clone() else {
                 return;
             };
-            let path = book_root.chapter_path(&source_path);
-            let source = book_root
-                .read(&path)
-                .unwrap_or_else(|_| chapter.content.clone());
+            let source = Source::of(book_root, chapter);
             let ids = Ids::new(&crate::book_root::slashed(&source_path));
-            let (content, found) = process_chapter(&path, &source, &chapter.content, &env, ids);
+            let (content, found) =
+                process_chapter(&source.path, &source.text, &chapter.content, &env, ids);
             diagnostics.extend(found);
             chapter.content = content;
         });

@@ -15,7 +15,7 @@ use crate::config::Validate;
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
-use crate::origin::Origin;
+use crate::origin::Source;
 use anyhow::Result;
 use extract::{LinkKind, Page};
 use mdbook_markdown::MarkdownOptions;
@@ -338,16 +338,8 @@ fn report(
         match &key {
             FileKey::Chapter(index) => {
                 let chapter = chapters[*index];
-                let path = chapter
-                    .source_path
-                    .as_deref()
-                    .or(chapter.path.as_deref())
-                    .map(|p| book_root.chapter_path(p))
-                    .unwrap_or_default();
-                let source = book_root
-                    .read(&path)
-                    .unwrap_or_else(|_| chapter.content.clone());
-                let origin = Origin::new(&path, &source, &chapter.content);
+                let source = Source::of(book_root, chapter);
+                let origin = source.origin(&chapter.content);
                 for f in group {
                     diagnostics.push(diagnostic(f, origin.locate(f.range.clone())));
                 }

@@ -5,11 +5,11 @@
 
 use super::Kind;
 use super::catalog::{Catalog, Lookup, wildcard_match};
-use super::json_pos::{Index, escape};
 use super::manifest::Entry;
 use super::schema;
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::codes;
+use crate::json::{self, Index, escape};
 use crate::location::Location;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -31,28 +31,25 @@ pub fn lint_text(path: &str, text: &str, kind: Kind, entry: Option<&Entry>) -> V
     let mut out = Vec::new();
     let at = |range: Range<usize>| Location::in_text(path, text, range);
     characters(text, &at, &mut out);
-    let document: Value = match serde_json::from_str(text) {
-        Ok(document) => document,
+    let (document, index) = match json::parse(text) {
+        Ok(parsed) => parsed,
         Err(error) => {
-            let location = if error.line() == 0 {
+            let location = if error.range.is_empty() {
                 Location::file(path)
             } else {
-                // serde_json counts the column in bytes; Location wants characters.
-                let line_start = crate::location::offset_of(text, error.line(), 1);
-                let mut at = (line_start + error.column().saturating_sub(1)).min(text.len());
-                while !text.is_char_boundary(at) {
-                    at -= 1;
-                }
-                Location::in_text(path, text, at..at + 1)
+                at(error.range)
             };
             out.push(
-                Diagnostic::error(codes::POLICY_JSON_SYNTAX, location, syntax_message(&error))
-                    .with_hint("a policy is one JSON object; check commas, quotes and brackets"),
+                Diagnostic::error(
+                    codes::POLICY_JSON_SYNTAX,
+                    location,
+                    format!("invalid JSON: {}", error.message),
+                )
+                .with_hint("a policy is one JSON object; check commas, quotes and brackets"),
             );
             return out;
         }
     };
-    let index = Index::new(text);
     for dup in &index.duplicates {
         out.push(
             Diagnostic::error(
@@ -81,15 +78,6 @@ pub fn lint_text(path: &str, text: &str, kind: Kind, entry: Option<&Entry>) -> V
     };
     rules.run(&document, &mut out);
     out
-}
-
-fn syntax_message(error: &serde_json::Error) -> String {
-    // serde_json appends " at line L column C"; the location says that already.
-    let text = error.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => format!("invalid JSON: {}", &text[..i]),
-        None => format!("invalid JSON: {text}"),
-    }
 }
 
 /// IAM accepts tab, LF, CR and U+0020–U+00FF only.

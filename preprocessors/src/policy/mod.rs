@@ -5,7 +5,6 @@
 pub mod catalog;
 pub mod chapter_links;
 pub mod directive;
-pub mod json_pos;
 pub mod lint;
 pub mod manifest;
 pub mod schema;
@@ -14,12 +13,12 @@ use crate::book_root::{BookRoot, Refused, slashed};
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
-use crate::origin::Origin;
+use crate::origin::Source;
 use crate::pass::Pass;
 use anyhow::Result;
 use directive::Found;
 use manifest::{MANIFEST_FILE, Manifest};
-use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+use mdbook_preprocessor::book::{Book, BookItem};
 use std::path::{Path, PathBuf};
 
 /// The folder that holds every policy the guide shows, relative to the book root.
@@ -59,30 +58,14 @@ impl Pass for IamPolicy {
                 chapter.content = expanded;
                 return;
             }
-            let (path, source) = chapter_source(book_root, chapter);
-            let origin = Origin::new(&path, &source, &chapter.content);
+            let source = Source::of(book_root, chapter);
+            let origin = source.origin(&chapter.content);
             for problem in problems {
                 diagnostics.push(problem.locate(|r| origin.locate(r)));
             }
             chapter.content = expanded;
         });
         Ok(book)
-    }
-}
-
-/// The repo-relative path and writer's text of a chapter, falling back to
-/// its current content when the file cannot be read.
-fn chapter_source(book_root: &BookRoot, chapter: &Chapter) -> (String, String) {
-    let source_path = chapter.source_path.as_ref().or(chapter.path.as_ref());
-    match source_path {
-        Some(p) => {
-            let path = book_root.chapter_path(p);
-            let source = book_root
-                .read(&path)
-                .unwrap_or_else(|_| chapter.content.clone());
-            (path, source)
-        }
-        None => (chapter.name.clone(), chapter.content.clone()),
     }
 }
 
@@ -250,8 +233,8 @@ fn check_links(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics)
         if links.is_empty() {
             continue;
         }
-        let (path, source) = chapter_source(book_root, chapter);
-        let origin = Origin::new(&path, &source, &chapter.content);
+        let source = Source::of(book_root, chapter);
+        let origin = source.origin(&chapter.content);
         for link in links {
             let target = chapter_links::resolve(&src, &rel, &link.path);
             let status = match &target {

@@ -137,7 +137,7 @@ fn resource_pointer(stack: Option<&JsonFile>, kind: &str, property: &str) -> Str
         .unwrap_or("?");
     format!(
         "/Resources/{}/Properties/{property}",
-        super::json_index::token(id)
+        crate::json::escape(id)
     )
 }
 
