@@ -16,6 +16,10 @@ use std::rc::Rc;
 pub trait Pass {
     /// Its table in book.toml: `[preprocessor.NAME]`.
     fn name(&self) -> &'static str;
+    /// The directives it expands, declared beside the code that expands them.
+    fn directives(&self) -> Vec<crate::directive::Spec> {
+        Vec::new()
+    }
     fn run(&self, book_root: &BookRoot, book: Book, diagnostics: &mut Diagnostics) -> Result<Book>;
 }
 

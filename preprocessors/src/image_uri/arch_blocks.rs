@@ -17,6 +17,21 @@ use std::ops::Range;
 
 pub const NAMES: &[&str] = &["arch", "endarch"];
 
+pub const SPECS: &[directive::Spec] = &[
+    directive::Spec {
+        name: "arch",
+        owner: super::release::TABLE,
+        args: "ARCH",
+        stands: directive::Stands::Alone,
+    },
+    directive::Spec {
+        name: "endarch",
+        owner: super::release::TABLE,
+        args: "",
+        stands: directive::Stands::Alone,
+    },
+];
+
 /// One tab group as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
@@ -70,7 +85,7 @@ pub fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Problem>) {
             ));
             continue;
         }
-        if found.len() > 1 || content.trim() != &content[d.range.clone()] {
+        if found.len() > 1 || directive::alone_indent(content, &d.range).is_none() {
             problems.push(problem(
                 codes::IMAGE_URI_NOT_ALONE,
                 range,

@@ -6,63 +6,56 @@
 //! never reaches a reader.
 
 use super::arch_blocks::{self, Ids};
+use super::release::TABLE;
 use super::release::{Architecture, Release};
 use super::{Problem, problem};
 use crate::diagnostics::codes;
-use crate::directive::{self, Directive};
-use std::ops::Range;
+use crate::directive::{self, Directive, Spec, Stands};
 
-pub const NAMES: &[&str] = &[
-    "image-uri",
-    "image-uris",
-    "image-registry",
-    "console-platform",
-    "cpu-architecture",
-    "regions",
-    "template",
+pub const SPECS: &[Spec] = &[
+    Spec {
+        name: "image-uri",
+        owner: TABLE,
+        args: "ARCH",
+        stands: Stands::Inline,
+    },
+    Spec {
+        name: "image-uris",
+        owner: TABLE,
+        args: "",
+        stands: Stands::Alone,
+    },
+    Spec {
+        name: "image-registry",
+        owner: TABLE,
+        args: "",
+        stands: Stands::Inline,
+    },
+    Spec {
+        name: "console-platform",
+        owner: TABLE,
+        args: "ARCH",
+        stands: Stands::Inline,
+    },
+    Spec {
+        name: "cpu-architecture",
+        owner: TABLE,
+        args: "ARCH",
+        stands: Stands::Inline,
+    },
+    Spec {
+        name: "regions",
+        owner: TABLE,
+        args: "",
+        stands: Stands::Alone,
+    },
+    Spec {
+        name: "template",
+        owner: TABLE,
+        args: "NAME ARCH",
+        stands: Stands::Anywhere,
+    },
 ];
-
-/// Directives that other passes and mdBook itself handle.
-const OTHERS: &[&str] = &[
-    "include",
-    "rustdoc_include",
-    "playground",
-    "title",
-    "iam-policy",
-    "procedure",
-    "value",
-];
-
-/// `{{#name …}}` directives whose name is a near miss of ours (`image-url`,
-/// `cpu-arch`): nothing would expand them, and readers would get the braces.
-pub fn misspelled(text: &str) -> Vec<Problem> {
-    let ours: Vec<&str> = NAMES.iter().chain(arch_blocks::NAMES).copied().collect();
-    let mut found = Vec::new();
-    for (start, _) in text.match_indices("{{#") {
-        if text[..start].ends_with('\\') {
-            continue;
-        }
-        let rest = &text[start + 3..];
-        let name_len = rest
-            .find(|c: char| c.is_whitespace() || c == '}')
-            .unwrap_or(rest.len());
-        let name = &rest[..name_len];
-        if name.len() < 4 || ours.contains(&name) || OTHERS.contains(&name) {
-            continue;
-        }
-        if let Some(near) = crate::suggest::closest(name, ours.iter().copied()) {
-            let line_end = rest.find('\n').unwrap_or(rest.len());
-            let end = rest[..line_end].find("}}").map_or(name_len, |i| i + 2);
-            found.push(problem(
-                codes::IMAGE_URI_UNKNOWN_DIRECTIVE,
-                start..start + 3 + end,
-                format!("unknown directive `{{{{#{name}}}}}`"),
-                &format!("did you mean `{{{{#{near}}}}}`?"),
-            ));
-        }
-    }
-    found
-}
 
 /// Why a template could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,10 +76,10 @@ pub struct Env<'a> {
     pub release_invalid: bool,
 }
 
-/// Expands every directive of [`NAMES`] in `text`.
+/// Expands every directive of [`SPECS`] in `text`.
 pub fn expand(text: &str, env: &Env, ids: &mut Ids) -> (String, Vec<Problem>) {
     let mut problems = Vec::new();
-    let out = directive::replace(text, NAMES, |d| {
+    let out = directive::replace(text, &directive::names(SPECS), |d| {
         let range = d.range.clone();
         match expand_one(text, d, env, ids) {
             Ok(expanded) => expanded,
@@ -123,7 +116,7 @@ fn expand_one(
         )));
     };
     let archs = release.architectures();
-    let line = line_around(text, &range);
+    let alone_indent = directive::alone_indent(text, &range);
     match d.name {
         "image-uri" | "console-platform" | "cpu-architecture" => {
             let arch = one_arch(d, &d.args, archs)?;
@@ -145,7 +138,7 @@ fn expand_one(
             if d.name == "image-registry" {
                 return Ok(release.registry.clone());
             }
-            let Some(indent) = line.alone_indent else {
+            let Some(indent) = alone_indent else {
                 return Err(Some(problem(
                     codes::IMAGE_URI_NOT_ALONE,
                     range,
@@ -195,7 +188,7 @@ fn expand_one(
                 )
                 .replace("${CpuArchitecture}", &arch.ecs);
             let filled = filled.strip_suffix('\n').unwrap_or(&filled);
-            Ok(indent_after_first(filled, line.alone_indent.unwrap_or("")))
+            Ok(indent_after_first(filled, alone_indent.unwrap_or("")))
         }
         _ => Err(None),
     }
@@ -242,24 +235,6 @@ fn one_arch<'r>(
         .iter()
         .find(|a| a.docker == *arch)
         .ok_or_else(|| Some(arch_blocks::unknown_architecture(range, arch, archs)))
-}
-
-struct Line<'t> {
-    /// The line's leading whitespace, when the directive is all the line holds.
-    alone_indent: Option<&'t str>,
-}
-
-fn line_around<'t>(text: &'t str, range: &Range<usize>) -> Line<'t> {
-    let start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[range.end..]
-        .find('\n')
-        .map_or(text.len(), |i| range.end + i);
-    let before = &text[start..range.start];
-    let after = text[range.end..end].trim_end_matches('\r');
-    let alone = before.trim().is_empty() && after.trim().is_empty();
-    Line {
-        alone_indent: alone.then_some(before),
-    }
 }
 
 /// Indents every line but the first (which takes the directive's place),

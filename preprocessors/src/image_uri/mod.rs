@@ -50,6 +50,10 @@ impl Pass for ImageUri {
         release::TABLE
     }
 
+    fn directives(&self) -> Vec<crate::directive::Spec> {
+        [directives::SPECS, arch_blocks::SPECS].concat()
+    }
+
     fn run(
         &self,
         book_root: &BookRoot,
@@ -128,7 +132,10 @@ pub fn process_chapter(
         }
         false
     };
-    problems.extend(directives::misspelled(content));
+    problems.extend(crate::directive::unknown(
+        content,
+        &crate::directive::registry(),
+    ));
     let (expanded, directive_problems) = directives::expand(content, env, &mut ids);
     problems.extend(directive_problems);
     let out = if blocks_ok {

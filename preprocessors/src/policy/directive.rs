@@ -7,6 +7,13 @@ use crate::directive;
 
 pub const NAME: &str = "iam-policy";
 
+pub const DIRECTIVE: directive::Spec = directive::Spec {
+    name: NAME,
+    owner: NAME,
+    args: "NAME",
+    stands: directive::Stands::Anywhere,
+};
+
 /// What looking a policy up by name gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Found {

@@ -41,6 +41,10 @@ impl Pass for IamPolicy {
         directive::NAME
     }
 
+    fn directives(&self) -> Vec<crate::directive::Spec> {
+        vec![directive::DIRECTIVE]
+    }
+
     fn run(
         &self,
         book_root: &BookRoot,

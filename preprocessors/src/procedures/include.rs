@@ -67,7 +67,7 @@ impl Library {
         values: &Result<Values, String>,
         diagnostics: &mut Diagnostics,
     ) {
-        for nested in directive::find(&source, &["procedure"]) {
+        for nested in directive::find(&source, &[DIRECTIVE.name]) {
             diagnostics.push(
                 Diagnostic::error(
                     codes::PROCEDURES_NESTED_PROCEDURE,
@@ -78,7 +78,7 @@ impl Library {
             );
         }
         let text = values::expand(&source, path, values, diagnostics);
-        let text = directive::replace(&text, &["procedure"], |_| String::new());
+        let text = directive::replace(&text, &[DIRECTIVE.name], |_| String::new());
         self.procedures.insert(
             name.to_string(),
             Procedure {
@@ -94,19 +94,21 @@ impl Library {
     }
 }
 
+pub const DIRECTIVE: directive::Spec = directive::Spec {
+    name: "procedure",
+    owner: "procedure",
+    args: "NAME [A-B]",
+    stands: directive::Stands::Alone,
+};
+
 /// Replaces every `{{#procedure …}}` of a chapter (`path`, `text`). A bad
 /// directive is an error at its line and column and stays as written (the
 /// failed build publishes nothing).
 pub fn expand(text: &str, path: &str, library: &Library, diagnostics: &mut Diagnostics) -> String {
-    directive::replace(text, &["procedure"], |d| {
+    directive::replace(text, &[DIRECTIVE.name], |d| {
         let written = text[d.range.clone()].to_string();
         let here = || Location::in_text(path, text, d.range.clone());
-        let line_start = text[..d.range.start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[d.range.end..]
-            .find('\n')
-            .map_or(text.len(), |i| d.range.end + i);
-        let indent = &text[line_start..d.range.start];
-        if !indent.trim().is_empty() || !text[d.range.end..line_end].trim().is_empty() {
+        let Some(indent) = directive::alone_indent(text, &d.range) else {
             diagnostics.push(
                 Diagnostic::error(
                     codes::PROCEDURES_INLINE_PROCEDURE,
@@ -116,7 +118,7 @@ pub fn expand(text: &str, path: &str, library: &Library, diagnostics: &mut Diagn
                 .with_hint("steps are a block: put the directive on its own line"),
             );
             return written;
-        }
+        };
         let (name, range) = match d.args.as_slice() {
             [name] => (*name, None),
             [name, range] => (*name, Some(*range)),

@@ -33,6 +33,10 @@ impl Pass for Procedure {
         "procedure"
     }
 
+    fn directives(&self) -> Vec<directive::Spec> {
+        vec![include::DIRECTIVE, values::DIRECTIVE]
+    }
+
     fn run(
         &self,
         book_root: &BookRoot,
@@ -142,7 +146,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         // What a procedure expansion holds is checked in the procedure file.
         let expanded = |range: std::ops::Range<usize>| -> Option<String> {
             let at = origin.locate(range);
-            let found = directive::find(&at.line_text, &["procedure"]);
+            let found = directive::find(&at.line_text, &[include::DIRECTIVE.name]);
             found
                 .first()
                 .and_then(|d| d.args.first())

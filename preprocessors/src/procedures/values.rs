@@ -220,6 +220,13 @@ pub fn fargate_pair(cpu: u32, memory: u32) -> bool {
     (low..=high).contains(&memory) && (memory - low).is_multiple_of(step)
 }
 
+pub const DIRECTIVE: directive::Spec = directive::Spec {
+    name: "value",
+    owner: "procedure",
+    args: "KEY",
+    stands: directive::Stands::Inline,
+};
+
 /// Replaces every `{{#value KEY}}` in `text` (the file `path`). A bad key
 /// is an error at the directive and the directive is left in place (the
 /// failed build never publishes it). `values` is `Err(why)` when the
@@ -230,7 +237,7 @@ pub fn expand(
     values: &Result<Values, String>,
     diagnostics: &mut Diagnostics,
 ) -> String {
-    directive::replace(text, &["value"], |d| {
+    directive::replace(text, &[DIRECTIVE.name], |d| {
         let written = text[d.range.clone()].to_string();
         let here = || Location::in_text(path, text, d.range.clone());
         let [key] = d.args.as_slice() else {

@@ -160,7 +160,7 @@ fn without_release_facts_each_directive_says_so_once_broken_facts_stay_quiet() {
 #[test]
 fn near_misses_of_our_names_are_caught_other_directives_are_not() {
     let text = "{{#image-url amd64}} {{#cpu-arch arm64}} {{#regionss}}\n{{#include x.md}} {{#procedure p}} \\{{#imageuri amd64}} {{#arches}}\n";
-    let found: Vec<_> = misspelled(text)
+    let found: Vec<_> = crate::directive::unknown(text, &crate::directive::registry())
         .into_iter()
         .map(|p| (text[p.range].to_string(), p.hint.unwrap_or_default()))
         .collect();
