@@ -3,13 +3,12 @@
 //! stack's own substitutions evaluated so its resources can be compared
 //! with the files a reader would use instead.
 
-use super::json_index;
 use crate::book_root::BookRoot;
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::codes;
+use crate::json::{self, Index};
 use crate::location::Location;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
-use std::ops::Range;
 
 pub const TASK_DEFINITION: &str = "templates/task-definition.json";
 pub const STACK: &str = "templates/responderapi-stack.json";
@@ -20,24 +19,24 @@ pub struct JsonFile {
     pub path: String,
     pub text: String,
     pub value: Value,
-    index: HashMap<String, Range<usize>>,
+    index: Index,
 }
 
 impl JsonFile {
     /// Parses `text`; a syntax error is a diagnostic at its line and column.
     pub fn parse(path: &str, text: String) -> Result<Self, Box<Diagnostic>> {
-        match serde_json::from_str(&text) {
-            Ok(value) => Ok(JsonFile {
+        match json::parse(&text) {
+            Ok((value, index)) => Ok(JsonFile {
                 path: path.to_string(),
-                index: json_index::index(&text),
+                index,
                 text,
                 value,
             }),
             Err(err) => {
-                let (range, what) = syntax_error(&text, &err);
+                let (range, what) = stray_comma(&text, err);
                 Err(Box::new(
                     Diagnostic::error(
-                        "procedures::template-invalid",
+                        codes::PROCEDURES_TEMPLATE_INVALID,
                         Location::in_text(path, &text, range),
                         format!("{path} is not valid JSON: {what}"),
                     )
@@ -51,30 +50,18 @@ impl JsonFile {
 
     /// The location of a JSON pointer, or of its nearest ancestor that exists.
     pub fn locate(&self, pointer: &str) -> Location {
-        let mut pointer = pointer;
-        loop {
-            if let Some(range) = self.index.get(pointer) {
-                return Location::in_text(&self.path, &self.text, range.clone());
-            }
-            match pointer.rfind('/') {
-                Some(i) => pointer = &pointer[..i],
-                None => return Location::file(&self.path),
-            }
+        match self.index.name_range(pointer) {
+            Some(range) => Location::in_text(&self.path, &self.text, range),
+            None => Location::file(&self.path),
         }
     }
 }
 
-/// Where a JSON syntax error is (a byte range of `text`, so columns come
-/// out in characters) and what it is. serde_json places an error on the
-/// token after a stray comma (the `}` of `"a": 1, }`, or the second comma
-/// of `,,`); the comma is the cause, so that is where it is reported.
-pub fn syntax_error(text: &str, err: &serde_json::Error) -> (Range<usize>, String) {
-    // serde_json counts the column in bytes, 1-based; 0 at the start of a line.
-    let line_start = crate::location::offset_of(text, err.line(), 1);
-    let mut at = (line_start + err.column().saturating_sub(1)).min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
+/// Where a JSON syntax error is and what it is. serde_json places an error
+/// on the token after a stray comma (the `}` of `"a": 1, }`, or the second
+/// comma of `,,`); the comma is the cause, so that is where it is reported.
+fn stray_comma(text: &str, err: json::SyntaxError) -> (std::ops::Range<usize>, String) {
+    let at = err.range.start.min(text.len());
     let before = text[..at].trim_end();
     if before.ends_with(',') && matches!(text[at..].chars().next(), Some('}' | ']' | ',')) {
         let comma = before.len() - 1;
@@ -83,13 +70,7 @@ pub fn syntax_error(text: &str, err: &serde_json::Error) -> (Range<usize>, Strin
             "a stray comma: no entry follows it".into(),
         );
     }
-    let message = err.to_string();
-    // serde_json appends " at line L column C"; the location says it in characters.
-    let what = message
-        .rfind(" at line ")
-        .map_or(message.as_str(), |i| &message[..i]);
-    let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-    (at..end, what.to_string())
+    (err.range, err.message)
 }
 
 /// Loads a JSON file of the book: `None` when it does not exist.
@@ -99,7 +80,7 @@ pub fn load(book_root: &BookRoot, rel: &str) -> Option<Result<JsonFile, Box<Diag
         Ok(text) => text,
         Err(err) => {
             return Some(Err(Box::new(Diagnostic::error(
-                "procedures::template-invalid",
+                codes::PROCEDURES_TEMPLATE_INVALID,
                 Location::file(rel),
                 format!("{err:#}"),
             ))));
@@ -276,7 +257,7 @@ mod tests {
     fn a_syntax_error_is_located() {
         let err = JsonFile::parse("templates/t.json", "{\n  \"a\": ,\n}".into()).unwrap_err();
         assert_eq!(err.location.short(), "templates/t.json:2:8");
-        assert_eq!(err.code, "procedures::template-invalid");
+        assert_eq!(err.code, codes::PROCEDURES_TEMPLATE_INVALID);
     }
 
     #[test]
