@@ -2,6 +2,7 @@
 //! nothing and reports what every validator finds, all in one run.
 
 use crate::book_root::BookRoot;
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::pass::Pass;
 use crate::{image_uri, links, policy, procedures};
@@ -13,6 +14,10 @@ pub struct Validate;
 impl Pass for Validate {
     fn name(&self) -> &'static str {
         crate::book_root::SHARED_TABLE
+    }
+
+    fn runs_before_links(&self) -> bool {
+        false
     }
 
     fn run(&self, book_root: &BookRoot, book: Book, diagnostics: &mut Diagnostics) -> Result<Book> {
@@ -31,12 +36,12 @@ impl Pass for Validate {
 fn without_overlaps(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let explained: Vec<_> = found
         .iter()
-        .filter(|d| d.code == "policy::missing-file")
+        .filter(|d| d.code == codes::POLICY_MISSING_FILE)
         .map(|d| d.location.clone())
         .collect();
     found
         .into_iter()
-        .filter(|d| !(d.code == "links::missing-file" && explained.contains(&d.location)))
+        .filter(|d| !(d.code == codes::LINKS_MISSING_FILE && explained.contains(&d.location)))
         .collect()
 }
 
@@ -50,9 +55,9 @@ mod tests {
         let at = Location::in_text("src/a.md", "[p](policies/x.json)", 0..20);
         let elsewhere = Location::in_text("src/b.md", "[p](policies/x.json)", 0..20);
         let found = vec![
-            Diagnostic::error("links::missing-file", at.clone(), "generic"),
-            Diagnostic::error("policy::missing-file", at, "specific"),
-            Diagnostic::error("links::missing-file", elsewhere, "other link"),
+            Diagnostic::error(codes::LINKS_MISSING_FILE, at.clone(), "generic"),
+            Diagnostic::error(codes::POLICY_MISSING_FILE, at, "specific"),
+            Diagnostic::error(codes::LINKS_MISSING_FILE, elsewhere, "other link"),
         ];
         let kept: Vec<_> = without_overlaps(found)
             .into_iter()

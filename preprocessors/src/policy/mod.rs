@@ -5,20 +5,20 @@
 pub mod catalog;
 pub mod chapter_links;
 pub mod directive;
-pub mod json_pos;
 pub mod lint;
 pub mod manifest;
 pub mod schema;
 
 use crate::book_root::{BookRoot, Refused, slashed};
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
-use crate::origin::Origin;
+use crate::origin::Source;
 use crate::pass::Pass;
 use anyhow::Result;
 use directive::Found;
 use manifest::{MANIFEST_FILE, Manifest};
-use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+use mdbook_preprocessor::book::{Book, BookItem};
 use std::path::{Path, PathBuf};
 
 /// The folder that holds every policy the guide shows, relative to the book root.
@@ -41,6 +41,10 @@ impl Pass for IamPolicy {
         directive::NAME
     }
 
+    fn directives(&self) -> Vec<crate::directive::Spec> {
+        vec![directive::DIRECTIVE]
+    }
+
     fn run(
         &self,
         book_root: &BookRoot,
@@ -58,35 +62,14 @@ impl Pass for IamPolicy {
                 chapter.content = expanded;
                 return;
             }
-            let (path, source) = chapter_source(book_root, chapter);
-            let origin = Origin::new(&path, &source, &chapter.content);
+            let source = Source::of(book_root, chapter);
+            let origin = source.origin(&chapter.content);
             for problem in problems {
-                let mut d =
-                    Diagnostic::error(problem.code, origin.locate(problem.range), problem.message);
-                if let Some(hint) = problem.hint {
-                    d = d.with_hint(hint);
-                }
-                diagnostics.push(d);
+                diagnostics.push(problem.locate(|r| origin.locate(r)));
             }
             chapter.content = expanded;
         });
         Ok(book)
-    }
-}
-
-/// The repo-relative path and writer's text of a chapter, falling back to
-/// its current content when the file cannot be read.
-fn chapter_source(book_root: &BookRoot, chapter: &Chapter) -> (String, String) {
-    let source_path = chapter.source_path.as_ref().or(chapter.path.as_ref());
-    match source_path {
-        Some(p) => {
-            let path = book_root.chapter_path(p);
-            let source = book_root
-                .read(&path)
-                .unwrap_or_else(|_| chapter.content.clone());
-            (path, source)
-        }
-        None => (chapter.name.clone(), chapter.content.clone()),
     }
 }
 
@@ -151,7 +134,7 @@ fn load_manifest(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Manifes
         Err(invalid) => {
             diagnostics.push(
                 Diagnostic::error(
-                    "policy::manifest",
+                    codes::POLICY_MANIFEST,
                     Location::in_text(MANIFEST_FILE, &text, invalid.range),
                     format!("invalid policy manifest: {}", invalid.message),
                 )
@@ -164,7 +147,7 @@ fn load_manifest(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Manifes
         if find_policy(book_root, stem) == Found::Missing {
             diagnostics.push(
                 Diagnostic::error(
-                    "policy::manifest",
+                    codes::POLICY_MANIFEST,
                     Location::in_text(MANIFEST_FILE, &text, manifest::entry_range(&text, stem)),
                     format!(
                         "the manifest describes `{stem}`, but there is no policies/{stem}.json"
@@ -202,7 +185,7 @@ fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut D
                 Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
                 Err(error) => {
                     diagnostics.push(Diagnostic::error(
-                        "policy::unreadable",
+                        codes::POLICY_UNREADABLE,
                         Location::file(&rel),
                         format!("cannot read the policy: {error}"),
                     ));
@@ -212,7 +195,7 @@ fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut D
             _ => {
                 diagnostics.push(
                     Diagnostic::error(
-                        "policy::refused-path",
+                        codes::POLICY_REFUSED_PATH,
                         Location::file(&rel),
                         "this file leads out of policies/ (a symlink) and is refused",
                     )
@@ -224,7 +207,7 @@ fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut D
         if !rel.ends_with(".json") {
             diagnostics.push(
                 Diagnostic::warning(
-                    "policy::not-a-policy",
+                    codes::POLICY_NOT_A_POLICY,
                     Location::file(&rel),
                     "policies/ holds policy documents (`.json`) only",
                 )
@@ -254,8 +237,8 @@ fn check_links(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics)
         if links.is_empty() {
             continue;
         }
-        let (path, source) = chapter_source(book_root, chapter);
-        let origin = Origin::new(&path, &source, &chapter.content);
+        let source = Source::of(book_root, chapter);
+        let origin = source.origin(&chapter.content);
         for link in links {
             let target = chapter_links::resolve(&src, &rel, &link.path);
             let status = match &target {
@@ -271,7 +254,10 @@ fn check_links(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics)
                         .unwrap_or_default();
                     let to_policies =
                         format!("{}policies/", "../".repeat(rel.matches('/').count()));
-                    let hint = match catalog::closest(&stem, known.iter().map(String::as_str)) {
+                    let hint = match crate::suggest::closest(
+                        &stem,
+                        known.iter().map(String::as_str),
+                    ) {
                         Some(s) => format!(
                             "did you mean `{to_policies}{s}.json`? Or show it with `{{{{#iam-policy {s}}}}}`"
                         ),
@@ -285,14 +271,14 @@ fn check_links(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics)
                         ),
                     };
                     Diagnostic::error(
-                        "policy::missing-file",
+                        codes::POLICY_MISSING_FILE,
                         origin.locate(link.range),
                         format!("the linked policy file `{}` does not exist", link.path),
                     )
                     .with_hint(hint)
                 }
                 Err(Refused::Absolute | Refused::LeavesRoot) => Diagnostic::error(
-                    "policy::refused-path",
+                    codes::POLICY_REFUSED_PATH,
                     origin.locate(link.range),
                     format!("the link `{}` leads out of the book", link.path),
                 )
@@ -316,7 +302,7 @@ pub fn lint_files(
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             Err(error) => {
                 diagnostics.push(Diagnostic::error(
-                    "policy::unreadable",
+                    codes::POLICY_UNREADABLE,
                     Location::file(&shown),
                     format!("cannot read the policy: {error}"),
                 ));

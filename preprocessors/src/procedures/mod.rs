@@ -7,7 +7,6 @@
 pub mod agreement;
 pub mod bound_values;
 pub mod include;
-pub mod json_index;
 pub mod near_dup;
 pub mod numbering;
 pub mod steps;
@@ -15,10 +14,11 @@ pub mod templates;
 pub mod values;
 
 use crate::book_root::BookRoot;
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::directive;
 use crate::location::Location;
-use crate::origin::Origin;
+use crate::origin::{Origin, Source};
 use crate::pass::Pass;
 use anyhow::Result;
 use mdbook_preprocessor::book::{Book, BookItem};
@@ -31,6 +31,10 @@ pub struct Procedure;
 impl Pass for Procedure {
     fn name(&self) -> &'static str {
         "procedure"
+    }
+
+    fn directives(&self) -> Vec<directive::Spec> {
+        vec![include::DIRECTIVE, values::DIRECTIVE]
     }
 
     fn run(
@@ -55,6 +59,10 @@ impl Pass for Procedure {
     }
 }
 
+/// Written on a line of a step, it tells the value check that a value on
+/// that line is meant to differ from the template (the comment is not shown).
+pub const ALLOW_VALUE: &str = "<!-- allow value-mismatch -->";
+
 /// One text the checks read: a chapter as readers get it, or a procedure file.
 struct Text {
     path: String,
@@ -64,61 +72,9 @@ struct Text {
     procedure: Option<String>,
 }
 
-/// Maps ranges of a processed text back to its source. `{{#value}}` keeps
-/// every line where it was, so when the line counts agree each line maps to
-/// its own line (a line diff would send a run of changed lines to the first).
-struct Locator<'a> {
-    text: &'a Text,
-    origin: Origin<'a>,
-    same_lines: bool,
-}
-
-impl<'a> Locator<'a> {
-    fn new(text: &'a Text) -> Self {
-        Locator {
-            text,
-            origin: Origin::new(&text.path, &text.source, &text.processed),
-            same_lines: text.source.lines().count() == text.processed.lines().count(),
-        }
-    }
-
-    fn locate(&self, range: std::ops::Range<usize>) -> Location {
-        if !self.same_lines {
-            return self.origin.locate(range);
-        }
-        let (source, processed) = (&self.text.source, &self.text.processed);
-        let start = range.start.min(processed.len());
-        let line = processed[..start].matches('\n').count();
-        let line_start = |text: &str| {
-            text.match_indices('\n')
-                .nth(line.wrapping_sub(1))
-                .map_or(0, |(i, _)| i + 1)
-        };
-        let line_of = |text: &'a str| {
-            let at = if line == 0 { 0 } else { line_start(text) };
-            let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-            (at, &text[at..end])
-        };
-        let (p_at, p_line) = line_of(processed);
-        let (s_at, s_line) = line_of(source);
-        let len = range.end.saturating_sub(range.start);
-        let at = if p_line == s_line {
-            s_at + (start - p_at)
-        } else {
-            let wanted = &processed[start..(start + len).min(processed.len())];
-            match s_line.find(wanted).filter(|_| !wanted.is_empty()) {
-                Some(i) => s_at + i,
-                None => {
-                    let indent = s_line.len() - s_line.trim_start().len();
-                    return Location::in_text(
-                        &self.text.path,
-                        source,
-                        s_at + indent..s_at + s_line.len(),
-                    );
-                }
-            }
-        };
-        Location::in_text(&self.text.path, source, at..at + len)
+impl Text {
+    fn origin(&self) -> Origin<'_> {
+        Origin::new(&self.path, &self.source, &self.processed)
     }
 }
 
@@ -134,10 +90,12 @@ struct Entry {
 
 /// Checks on the finished book and the templates.
 pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -> Result<()> {
-    let task = load_reporting(book_root, TASK_DEFINITION, diagnostics);
+    // A template's syntax error is reported once the uses it blocks are counted.
+    let mut invalid = Vec::new();
+    let task = load_reporting(book_root, TASK_DEFINITION, &mut invalid);
     let stacks: Vec<JsonFile> = STACKS
         .iter()
-        .filter_map(|path| load_reporting(book_root, path, diagnostics))
+        .filter_map(|path| load_reporting(book_root, path, &mut invalid))
         .collect();
     let stack = stacks.iter().find(|file| file.path == STACK).cloned();
     let pairs = task
@@ -155,7 +113,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
             };
             diagnostics.push(
                 Diagnostic::error(
-                    "procedures::templates-disagree",
+                    codes::PROCEDURES_TEMPLATES_DISAGREE,
                     stack.locate(&d.stack_pointer),
                     d.message,
                 )
@@ -181,15 +139,30 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
     if let Some(values) = &values {
         for (key, message) in bound_values::check_template(values) {
             if let Some((at, _)) = template_field(key) {
-                diagnostics.push(Diagnostic::error("procedures::template-value", at, message));
+                diagnostics.push(Diagnostic::error(
+                    codes::PROCEDURES_TEMPLATE_VALUE,
+                    at,
+                    message,
+                ));
             }
         }
     }
 
     let texts = gather(book_root, book, &values)?;
+    for mut found in invalid {
+        let uses = blocked_uses(&texts, &found.location.path);
+        if uses > 0 {
+            let plural = if uses == 1 { "" } else { "s" };
+            found.message = format!(
+                "{}; it blocks {uses} `{{{{#value}}}}` use{plural}",
+                found.message
+            );
+        }
+        diagnostics.push(found);
+    }
     let mut entries: Vec<Entry> = Vec::new();
     let mut docs = Vec::new();
-    let locators: Vec<Locator> = texts.iter().map(Locator::new).collect();
+    let locators: Vec<Origin> = texts.iter().map(Text::origin).collect();
     for (t, text) in texts.iter().enumerate() {
         let doc = steps::parse(&text.processed);
         let origin = &locators[t];
@@ -197,7 +170,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         // What a procedure expansion holds is checked in the procedure file.
         let expanded = |range: std::ops::Range<usize>| -> Option<String> {
             let at = origin.locate(range);
-            let found = directive::find(&at.line_text, &["procedure"]);
+            let found = directive::find(&at.line_text, &[include::DIRECTIVE.name]);
             found
                 .first()
                 .and_then(|d| d.args.first())
@@ -206,18 +179,31 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         for (l, list) in doc.lists.iter().enumerate() {
             let first = list.steps[0].marker.clone();
             let from = text.procedure.clone().or_else(|| expanded(first.clone()));
-            let from_expansion = text.procedure.is_none() && from.is_some();
-            if !from_expansion {
-                for problem in numbering::check_list(list) {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            problem.code,
-                            origin.locate(problem.range),
-                            problem.message,
-                        )
-                        .with_hint("number the steps 1, 2, 3… (or `1.` on every step)"),
-                    );
+            // Numbering runs across `{{#procedure}}` expansions: steps written
+            // around one must continue its numbers. Between two steps of one
+            // expansion, the procedure file is where it was checked.
+            for problem in numbering::check_list(list) {
+                let i = list
+                    .steps
+                    .iter()
+                    .position(|s| s.marker == problem.range)
+                    .unwrap_or(0);
+                let previous = list.steps[i.saturating_sub(1)].marker.clone();
+                let in_expansion =
+                    text.procedure.is_none() && expanded(problem.range.clone()).is_some();
+                if in_expansion
+                    && expanded(previous.clone()).is_some()
+                    && origin.locate(previous).line == origin.locate(problem.range.clone()).line
+                {
+                    continue;
                 }
+                let hint = if in_expansion {
+                    "`{{#procedure}}` keeps the procedure's own numbers (a range starts at its \
+                     first step): number the steps before it so they lead up to them"
+                } else {
+                    "number the steps 1, 2, 3… (or `1.` on every step)"
+                };
+                diagnostics.push(problem.with_hint(hint).locate(|r| origin.locate(r)));
             }
             if list.steps.len() >= near_dup::MIN_STEPS {
                 let line = origin.locate(first).line;
@@ -234,8 +220,9 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
                 continue;
             }
             diagnostics.push(
-                Diagnostic::error(problem.code, origin.locate(problem.range), problem.message)
-                    .with_hint("renumber the reference, or name the procedure it points to"),
+                problem
+                    .with_hint("renumber the reference, or name the procedure it points to")
+                    .locate(|r| origin.locate(r)),
             );
         }
         if let Some(values) = &values {
@@ -248,11 +235,12 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
                 } else {
                     mismatch.key
                 };
-                let mut found = Diagnostic::error(
-                    "procedures::value-mismatch",
-                    origin.locate(mismatch.range),
-                    mismatch.message,
-                );
+                let at = origin.locate(mismatch.range);
+                if at.line_text.contains(ALLOW_VALUE) {
+                    continue;
+                }
+                let mut found =
+                    Diagnostic::error(codes::PROCEDURES_VALUE_MISMATCH, at, mismatch.message);
                 let field = if mismatch.key == "task.platform" {
                     task.as_ref()
                         .map(|t| (t.locate("/runtimePlatform"), "runtimePlatform"))
@@ -295,15 +283,28 @@ fn console_key(key: &str) -> &str {
 fn load_reporting(
     book_root: &BookRoot,
     rel: &str,
-    diagnostics: &mut Diagnostics,
+    invalid: &mut Vec<Diagnostic>,
 ) -> Option<JsonFile> {
     match templates::load(book_root, rel)? {
         Ok(file) => Some(file),
         Err(found) => {
-            diagnostics.push(*found);
+            invalid.push(*found);
             None
         }
     }
+}
+
+/// How many `{{#value}}` directives in the chapters and procedures read
+/// from `template` (they expand to nothing while it cannot be parsed).
+fn blocked_uses(texts: &[Text], template: &str) -> usize {
+    texts
+        .iter()
+        .flat_map(|t| directive::find(&t.source, &["value"]))
+        .filter(|d| {
+            matches!(d.args.as_slice(), [key] if values::KEYS.contains(key)
+                && values::template_of(key) == template)
+        })
+        .count()
 }
 
 /// Procedure files first (so a procedure is the first of its identical
@@ -328,13 +329,10 @@ fn gather(book_root: &BookRoot, book: &Book, values: &Option<Values>) -> Result<
         let BookItem::Chapter(chapter) = item else {
             continue;
         };
-        let Some(source_path) = &chapter.source_path else {
+        if chapter.source_path.is_none() {
             continue;
-        };
-        let path = book_root.chapter_path(source_path);
-        let source = book_root
-            .read(&path)
-            .unwrap_or_else(|_| chapter.content.clone());
+        }
+        let Source { path, text: source } = Source::of(book_root, chapter);
         texts.push(Text {
             path,
             source,
@@ -366,7 +364,7 @@ fn arch_slots(source: &str) -> Vec<Option<(usize, String)>> {
 }
 
 fn report_duplicates(
-    locators: &[Locator],
+    locators: &[Origin],
     docs: &[steps::Document],
     entries: &[Entry],
     diagnostics: &mut Diagnostics,
@@ -444,7 +442,7 @@ fn report_duplicates(
         match pair.kind {
             near_dup::Kind::Identical => diagnostics.push(
                 Diagnostic::warning(
-                    "procedures::duplicate",
+                    codes::PROCEDURES_DUPLICATE,
                     locate(h, None),
                     format!(
                         "these {} steps repeat the steps at {}",
@@ -463,7 +461,7 @@ fn report_duplicates(
                     (None, None) => "the end".to_string(),
                 };
                 let mut found = Diagnostic::error(
-                    "procedures::near-duplicate",
+                    codes::PROCEDURES_NEAR_DUPLICATE,
                     locate(h, None),
                     format!(
                         "these steps nearly repeat the steps at {} ({} of {} the same); they part at {}",
@@ -519,7 +517,7 @@ mod tests {
             processed: "1. a responderapi-task\n2. b 1\n3. Set `c`\n".into(),
             procedure: Some("p".into()),
         };
-        let locator = Locator::new(&text);
+        let locator = text.origin();
         let second = text.processed.find("2.").unwrap();
         assert_eq!(
             locator.locate(second..second + 2).short(),

@@ -3,13 +3,12 @@
 //! stack's own substitutions evaluated so its resources can be compared
 //! with the files a reader would use instead.
 
-use super::json_index;
 use crate::book_root::BookRoot;
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::codes;
+use crate::json::{self, Index};
 use crate::location::Location;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
-use std::ops::Range;
 
 pub const TASK_DEFINITION: &str = "templates/task-definition.json";
 pub const STACK: &str = "templates/responderapi-stack.json";
@@ -25,43 +24,58 @@ pub struct JsonFile {
     pub path: String,
     pub text: String,
     pub value: Value,
-    index: HashMap<String, Range<usize>>,
+    index: Index,
 }
 
 impl JsonFile {
     /// Parses `text`; a syntax error is a diagnostic at its line and column.
     pub fn parse(path: &str, text: String) -> Result<Self, Box<Diagnostic>> {
-        match serde_json::from_str(&text) {
-            Ok(value) => Ok(JsonFile {
+        match json::parse(&text) {
+            Ok((value, index)) => Ok(JsonFile {
                 path: path.to_string(),
-                index: json_index::index(&text),
+                index,
                 text,
                 value,
             }),
-            Err(err) => Err(Box::new(
-                Diagnostic::error(
-                    "procedures::template-invalid",
-                    Location::at_line_col(path, &text, err.line(), err.column()),
-                    format!("{path} is not valid JSON: {err}"),
-                )
-                .with_hint("the procedures are checked against this file; fix its syntax first"),
-            )),
+            Err(err) => {
+                let (range, what) = stray_comma(&text, err);
+                Err(Box::new(
+                    Diagnostic::error(
+                        codes::PROCEDURES_TEMPLATE_INVALID,
+                        Location::in_text(path, &text, range),
+                        format!("{path} is not valid JSON: {what}"),
+                    )
+                    .with_hint(
+                        "the procedures are checked against this file; fix its syntax first",
+                    ),
+                ))
+            }
         }
     }
 
     /// The location of a JSON pointer, or of its nearest ancestor that exists.
     pub fn locate(&self, pointer: &str) -> Location {
-        let mut pointer = pointer;
-        loop {
-            if let Some(range) = self.index.get(pointer) {
-                return Location::in_text(&self.path, &self.text, range.clone());
-            }
-            match pointer.rfind('/') {
-                Some(i) => pointer = &pointer[..i],
-                None => return Location::file(&self.path),
-            }
+        match self.index.name_range(pointer) {
+            Some(range) => Location::in_text(&self.path, &self.text, range),
+            None => Location::file(&self.path),
         }
     }
+}
+
+/// Where a JSON syntax error is and what it is. serde_json places an error
+/// on the token after a stray comma (the `}` of `"a": 1, }`, or the second
+/// comma of `,,`); the comma is the cause, so that is where it is reported.
+fn stray_comma(text: &str, err: json::SyntaxError) -> (std::ops::Range<usize>, String) {
+    let at = err.range.start.min(text.len());
+    let before = text[..at].trim_end();
+    if before.ends_with(',') && matches!(text[at..].chars().next(), Some('}' | ']' | ',')) {
+        let comma = before.len() - 1;
+        return (
+            comma..comma + 1,
+            "a stray comma: no entry follows it".into(),
+        );
+    }
+    (err.range, err.message)
 }
 
 /// Loads a JSON file of the book: `None` when it does not exist.
@@ -71,7 +85,7 @@ pub fn load(book_root: &BookRoot, rel: &str) -> Option<Result<JsonFile, Box<Diag
         Ok(text) => text,
         Err(err) => {
             return Some(Err(Box::new(Diagnostic::error(
-                "procedures::template-invalid",
+                codes::PROCEDURES_TEMPLATE_INVALID,
                 Location::file(rel),
                 format!("{err:#}"),
             ))));
@@ -248,7 +262,31 @@ mod tests {
     fn a_syntax_error_is_located() {
         let err = JsonFile::parse("templates/t.json", "{\n  \"a\": ,\n}".into()).unwrap_err();
         assert_eq!(err.location.short(), "templates/t.json:2:8");
-        assert_eq!(err.code, "procedures::template-invalid");
+        assert_eq!(err.code, codes::PROCEDURES_TEMPLATE_INVALID);
+    }
+
+    #[test]
+    fn a_stray_comma_is_reported_at_the_comma_in_characters() {
+        let at = |text: &str| {
+            let err = JsonFile::parse("t.json", text.to_string()).unwrap_err();
+            format!("{}: {}", err.location.short(), err.message)
+        };
+        let stray = "t.json is not valid JSON: a stray comma: no entry follows it";
+        assert_eq!(
+            at("{\n  \"cpu\": \"512\",,\n  \"m\": 1\n}"),
+            format!("t.json:2:15: {stray}")
+        );
+        assert_eq!(
+            at("{\n  \"cpu\": \"512\",\n}"),
+            format!("t.json:2:15: {stray}")
+        );
+        assert_eq!(at("[1, 2,\n]"), format!("t.json:1:6: {stray}"));
+        assert_eq!(at("{\"é\": \"ü\",,}"), format!("t.json:1:10: {stray}"));
+        // A comma before a bad key is not the cause.
+        assert_eq!(
+            at("{\"é\": 1, x}"),
+            "t.json:1:10: t.json is not valid JSON: key must be a string"
+        );
     }
 
     #[test]
