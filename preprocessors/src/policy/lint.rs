@@ -24,9 +24,15 @@ pub fn size_quota(kind: Kind) -> usize {
     }
 }
 
-/// Lints one policy. `path` is how diagnostics name the file; `entry` is
-/// its manifest entry when it has one.
-pub fn lint_text(path: &str, text: &str, kind: Kind, entry: Option<&Entry>) -> Vec<Diagnostic> {
+/// Lints one policy. `path` is how diagnostics name the file; `kind` is the
+/// declared kind (`--kind`, the manifest), else the content decides;
+/// `entry` is its manifest entry when it has one.
+pub fn lint_text(
+    path: &str,
+    text: &str,
+    kind: Option<Kind>,
+    entry: Option<&Entry>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let at = |range: Range<usize>| Location::in_text(path, text, range);
     characters(text, &at, &mut out);
@@ -51,6 +57,7 @@ pub fn lint_text(path: &str, text: &str, kind: Kind, entry: Option<&Entry>) -> V
             return out;
         }
     };
+    let kind = kind.unwrap_or_else(|| super::kind::from_content(&document));
     let index = Index::new(text);
     for dup in &index.duplicates {
         out.push(
@@ -257,7 +264,7 @@ impl Rules<'_> {
                     let name = self
                         .catalog
                         .service(service)
-                        .map_or(String::new(), |s| s.name.clone());
+                        .map_or(String::new(), |s| s.name.to_string());
                     let mut d = Diagnostic::error(
                         "policy::unknown-action",
                         self.value_at(action_pointer),
@@ -272,7 +279,23 @@ impl Rules<'_> {
                     }
                     out.push(d);
                 }
-                Lookup::Unlisted => {}
+                Lookup::RetiredService(retired) => {
+                    let prefix = action.split_once(':').map_or(action.as_ref(), |(p, _)| p);
+                    out.push(
+                        Diagnostic::warning(
+                            "policy::retired-service",
+                            self.value_at(action_pointer),
+                            format!(
+                                "`{prefix}` is the prefix of {}, a retired service: its actions no longer exist",
+                                retired.name
+                            ),
+                        )
+                        .with_hint(format!(
+                            "remove the action (retired: {})",
+                            retired.evidence
+                        )),
+                    );
+                }
                 Lookup::Known(found) => {
                     if grants && action.ends_with(":*") {
                         out.push(

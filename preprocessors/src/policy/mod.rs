@@ -6,6 +6,8 @@ pub mod catalog;
 pub mod chapter_links;
 pub mod directive;
 pub mod json_pos;
+pub mod keys;
+pub mod kind;
 pub mod lint;
 pub mod manifest;
 pub mod schema;
@@ -24,7 +26,8 @@ use std::path::{Path, PathBuf};
 /// The folder that holds every policy the guide shows, relative to the book root.
 pub const POLICIES_DIR: &str = "policies";
 
-/// The kind of a policy document, declared, never guessed.
+/// The kind of a policy document: declared (`--kind`, the manifest), else
+/// read from its content (`kind::from_content`), never from its file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
@@ -181,7 +184,6 @@ fn load_manifest(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Manifes
 fn is_data(rel_in_policies: &str) -> bool {
     rel_in_policies == "manifest.toml"
         || rel_in_policies.starts_with("schema/")
-        || rel_in_policies.starts_with("catalog/")
 }
 
 fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut Diagnostics) {
@@ -329,10 +331,7 @@ pub fn lint_files(
             .unwrap_or_default();
         let book_manifest = book_manifest_of(file);
         let entry = book_manifest.as_ref().and_then(|m| m.entry(&stem));
-        let kind = kind.unwrap_or_else(|| match &book_manifest {
-            Some(m) => m.kind_of(&stem),
-            None => manifest::kind_by_name(&stem),
-        });
+        let kind = kind.or_else(|| book_manifest.as_ref().and_then(|m| m.kind_of(&stem)));
         diagnostics.extend(lint::lint_text(&shown, &text, kind, entry));
     }
     Ok(())

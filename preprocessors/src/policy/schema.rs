@@ -71,10 +71,14 @@ pub fn validate(document: &Value, kind: Kind, index: &Index) -> Vec<Violation> {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for key in unexpected {
                     let child = format!("{pointer}/{}", super::json_pos::escape(key));
+                    let hint = match super::keys::suggestion(&pointer, key) {
+                        Some(meant) => Some(format!("did you mean `{meant}`?")),
+                        None => x_message.clone(),
+                    };
                     found.push(Violation {
                         range: index.key_range(&child),
                         message: format!("`{key}` is not allowed here"),
-                        hint: x_message.clone(),
+                        hint,
                     });
                 }
             }
