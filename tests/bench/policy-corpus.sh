@@ -34,7 +34,7 @@ summary() {
   (cd "$work" && "$1" policy lint --format json docs/*.json || true) | python3 -c '
 import collections, json, sys
 r = json.load(sys.stdin)
-print(f"{r[\"errors\"]} errors, {r[\"warnings\"]} warnings")
+print(r["errors"], "errors,", r["warnings"], "warnings")
 for (severity, code), n in sorted(collections.Counter((d["severity"], d["code"]) for d in r["diagnostics"]).items()):
     print(f"  {severity:8} {code:32} {n}")'
 }
