@@ -333,7 +333,10 @@ fn unknown_actions_of_any_service_get_a_did_you_mean() {
     );
     assert_eq!(
         hints(&f),
-        ["did you mean `s3:ListBucket`?", "did you mean `kms:Decrypt`?"]
+        [
+            "did you mean `s3:ListBucket`?",
+            "did you mean `kms:Decrypt`?"
+        ]
     );
 }
 

@@ -89,7 +89,11 @@ fn operator(key: &str) -> Option<String> {
     let suggestion = format!(
         "{}{base}{}",
         qualifier.map_or(String::new(), |q| format!("{q}:")),
-        if if_exists && base != "Null" { "IfExists" } else { "" }
+        if if_exists && base != "Null" {
+            "IfExists"
+        } else {
+            ""
+        }
     );
     (suggestion != key).then_some(suggestion)
 }

@@ -77,9 +77,7 @@ mod tests {
         );
         // A principal without assume-role: a resource policy, not a trust policy.
         assert_eq!(
-            kind(
-                r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject"}}"#
-            ),
+            kind(r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject"}}"#),
             Kind::Identity
         );
         assert_eq!(kind("[]"), Kind::Identity);

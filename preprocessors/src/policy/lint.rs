@@ -352,9 +352,25 @@ impl Rules<'_> {
             .iter()
             .map(|(_, a)| a.to_ascii_lowercase())
             .collect();
+        // Wildcards by service prefix, in order, so each action is compared
+        // with its own service's patterns only (large policies list thousands).
+        let service_of = |a: &str| a.split_once(':').map_or("", |(p, _)| p).to_string();
+        let mut patterns: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut any_service: Vec<usize> = Vec::new();
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        for (j, other) in lowered.iter().enumerate() {
+            if other.contains(['*', '?']) {
+                let service = service_of(other);
+                if service.contains(['*', '?']) || !other.contains(':') {
+                    any_service.push(j);
+                } else {
+                    patterns.entry(service).or_default().push(j);
+                }
+            }
+        }
         for (i, (pointer, action)) in actions.iter().enumerate() {
             let this = &lowered[i];
-            if let Some(j) = lowered[..i].iter().position(|earlier| earlier == this) {
+            if let Some(&j) = first.get(this.as_str()) {
                 out.push(
                     Diagnostic::warning(
                         "policy::duplicate-action",
@@ -366,12 +382,17 @@ impl Rules<'_> {
                 );
                 continue;
             }
-            let covering = lowered.iter().enumerate().find(|(j, other)| {
-                *j != i
-                    && *other != this
-                    && other.contains(['*', '?'])
-                    && wildcard_match(other, this)
-            });
+            first.insert(this, i);
+            let same_service = patterns
+                .get(&service_of(this))
+                .map_or(&[][..], Vec::as_slice);
+            let covering = same_service
+                .iter()
+                .chain(&any_service)
+                .copied()
+                .filter(|&j| j != i && lowered[j] != *this && wildcard_match(&lowered[j], this))
+                .min()
+                .map(|j| (j, ()));
             if let Some((j, _)) = covering {
                 out.push(
                     Diagnostic::warning(

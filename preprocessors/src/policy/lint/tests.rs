@@ -182,3 +182,16 @@ fn syntax_error_columns_count_characters_not_bytes() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_wildcard_covers_actions_of_its_own_service_only_and_star_covers_all() {
+    let text = r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":["logs:Put*","ecr:PutImage","logs:PutLogEvents","*"],"Resource":"*"}}"#;
+    assert_eq!(
+        shorts(text, Kind::Identity),
+        [
+            "p.json:1:64: warning[policy::redundant-action]: `logs:Put*` is already covered by `*` in this `Action`",
+            "p.json:1:76: warning[policy::redundant-action]: `ecr:PutImage` is already covered by `*` in this `Action`",
+            "p.json:1:91: warning[policy::redundant-action]: `logs:PutLogEvents` is already covered by `logs:Put*` in this `Action`",
+        ]
+    );
+}
