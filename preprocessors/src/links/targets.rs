@@ -67,6 +67,8 @@ pub struct Site<'r> {
     generated: HashSet<String>,
     not_found_md: Option<String>,
     files: Mutex<HashMap<String, Result<(), Refused>>>,
+    /// The book's policies, for the policy checker's hint on a broken `.json` link.
+    policies: Vec<String>,
 }
 
 /// The page a link is written on.
@@ -131,6 +133,7 @@ impl<'r> Site<'r> {
             generated,
             not_found_md,
             files: Mutex::new(HashMap::new()),
+            policies: crate::policy::known_policies(root),
         }
     }
 
@@ -184,7 +187,7 @@ impl<'r> Site<'r> {
             if let Some(&page) = self.pages.get(&index) {
                 return self.fragment_opt(page, fragment, dest, &index);
             }
-            return self.file(dest, &join(&target, "index.html"));
+            return self.file(from, dest, &join(&target, "index.html"));
         }
         match extension(&target) {
             Some("md") => self.markdown(from, dest, &target, fragment),
@@ -196,14 +199,14 @@ impl<'r> Site<'r> {
                 if self.generated.contains(&target) {
                     return Verdict::Fine;
                 }
-                self.file(dest, &target)
+                self.file(from, dest, &target)
             }
             _ => {
                 // A folder without a slash is served as its index page.
                 if let Some(&page) = self.pages.get(&join(&target, "index.md")) {
                     return self.fragment_opt(page, fragment, dest, &target);
                 }
-                self.file(dest, &target)
+                self.file(from, dest, &target)
             }
         }
     }
@@ -265,15 +268,15 @@ impl<'r> Site<'r> {
                 ),
             )),
             Err(Refused::LeavesRoot) => Verdict::Broken(outside_book(dest)),
-            Err(_) => Verdict::Broken(self.missing(dest, target)),
+            Err(_) => Verdict::Broken(self.missing(from, dest, target)),
         }
     }
 
-    fn file(&self, dest: &str, target: &str) -> Verdict {
+    fn file(&self, from: From<'_>, dest: &str, target: &str) -> Verdict {
         match self.exists(target) {
             Ok(()) => Verdict::Fine,
             Err(Refused::LeavesRoot) => Verdict::Broken(outside_book(dest)),
-            Err(_) => Verdict::Broken(self.missing(dest, target)),
+            Err(_) => Verdict::Broken(self.missing(from, dest, target)),
         }
     }
 
@@ -286,8 +289,15 @@ impl<'r> Site<'r> {
             .clone()
     }
 
-    fn missing(&self, dest: &str, target: &str) -> Problem {
+    fn missing(&self, from: From<'_>, dest: &str, target: &str) -> Problem {
         let wanted = join(&self.src, target);
+        if let Some(hint) = crate::policy::link_hint(&self.policies, from.dir, target) {
+            return Problem::new(
+                codes::LINKS_MISSING_FILE,
+                format!("`{dest}` does not exist"),
+                hint,
+            );
+        }
         // Suggest from the same folder only: comparing with every chapter
         // of a large book costs more than the rest of the check.
         let dir = target.rsplit_once('/').map_or("", |(d, _)| d);
