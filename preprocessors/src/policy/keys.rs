@@ -1,7 +1,7 @@
 //! The names the policy grammar allows at each level (policy, statement,
 //! condition operator), for a did-you-mean when the schema refuses a key.
 
-use super::catalog::closest;
+use crate::suggest::closest;
 
 const POLICY_KEYS: [&str; 3] = ["Version", "Id", "Statement"];
 
@@ -55,11 +55,11 @@ const QUALIFIERS: [&str; 2] = ["ForAllValues", "ForAnyValue"];
 pub fn suggestion(parent: &str, key: &str) -> Option<String> {
     let last = parent.rsplit('/').next().unwrap_or_default();
     if parent.is_empty() {
-        closest(key, POLICY_KEYS.into_iter())
+        closest(key, POLICY_KEYS).map(str::to_string)
     } else if last == "Condition" {
         operator(key)
     } else if last == "Statement" || parent.starts_with("/Statement/") && is_index(last) {
-        closest(key, STATEMENT_KEYS.into_iter())
+        closest(key, STATEMENT_KEYS).map(str::to_string)
     } else {
         None
     }
@@ -77,7 +77,7 @@ fn operator(key: &str) -> Option<String> {
         None => (None, key),
     };
     let qualifier = match qualifier {
-        Some(q) => Some(closest(q, QUALIFIERS.into_iter())?),
+        Some(q) => Some(closest(q, QUALIFIERS)?),
         None => None,
     };
     let lower = rest.to_ascii_lowercase();
@@ -85,7 +85,7 @@ fn operator(key: &str) -> Option<String> {
         Some(i) if i > 0 => (&rest[..i], true),
         _ => (rest, false),
     };
-    let base = closest(base, OPERATORS.into_iter())?;
+    let base = closest(base, OPERATORS)?;
     let suggestion = format!(
         "{}{base}{}",
         qualifier.map_or(String::new(), |q| format!("{q}:")),
