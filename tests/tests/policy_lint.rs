@@ -380,6 +380,21 @@ fn the_content_makes_a_trust_policy_whatever_the_file_is_called() {
     );
 }
 
+#[test]
+fn a_service_condition_key_the_service_lacks_is_a_warning_with_a_did_you_mean() {
+    let f = format!("{RULES}/unknown-condition-key.json");
+    assert_eq!(
+        lint_rule("unknown-condition-key.json", &[]),
+        (
+            0,
+            vec![format!(
+                "{f}:10:9: warning[policy::unknown-condition-key]: `ecr:ResourceTags/owner` is not a condition key of Amazon Elastic Container Registry"
+            )]
+        )
+    );
+    assert_eq!(hints(&f), ["did you mean `ecr:ResourceTag/${TagKey}`?"]);
+}
+
 const MANAGED: &str = "tests/fixtures/policies/aws-managed";
 
 fn lint_managed(name: &str) -> (u8, Vec<String>) {

@@ -105,6 +105,7 @@ codes! {
     POLICY_SIZE = "policy::size": "a policy over the IAM size quota for its kind";
     POLICY_TRUST_PRINCIPAL = "policy::trust-principal": "a trust policy whose principal is not an AWS service";
     POLICY_UNKNOWN_ACTION = "policy::unknown-action": "an action the service does not have";
+    POLICY_UNKNOWN_CONDITION_KEY = "policy::unknown-condition-key": "a service condition key (`ecr:ResourceTag/…`) the service does not have";
     POLICY_UNKNOWN_POLICY = "policy::unknown-policy": "`{{#iam-policy NAME}}` with no `policies/NAME.json`";
     POLICY_UNKNOWN_SERVICE = "policy::unknown-service": "an action whose service prefix is unknown";
     POLICY_UNREADABLE = "policy::unreadable": "a policy file that cannot be read";

@@ -71,6 +71,29 @@ impl Service {
     pub fn actions(&self) -> impl Iterator<Item = &Action> {
         self.actions.values()
     }
+
+    /// Whether `key` (`ecr:ResourceTag/team`) is one of the service's
+    /// condition keys. Case-insensitive, as IAM's key names are; a
+    /// placeholder (`${TagKey}`, `<key>`, or whatever follows a `/`) stands
+    /// for any non-empty text.
+    pub fn has_condition_key(&self, key: &str) -> bool {
+        let key = key.to_ascii_lowercase();
+        self.condition_keys.iter().any(|(known, _)| {
+            let known = known.to_ascii_lowercase();
+            let cut = [
+                known.find('/').map(|i| i + 1),
+                known.find("${"),
+                known.find('<'),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            match cut {
+                Some(i) => key.len() > i && key.starts_with(&known[..i]),
+                None => known == key,
+            }
+        })
+    }
 }
 
 /// A service prefix AWS no longer has, with why the catalog says so.

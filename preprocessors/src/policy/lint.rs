@@ -333,6 +333,52 @@ impl Rules<'_> {
         if allow && self.kind == Kind::Trust {
             self.trust(pointer, statement, out);
         }
+        self.condition_keys(pointer, statement, out);
+    }
+
+    /// A service's condition key that the service does not have: the
+    /// condition can never match as written (global `aws:` keys are not listed).
+    fn condition_keys(
+        &self,
+        pointer: &str,
+        statement: &serde_json::Map<String, Value>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let Some(Value::Object(operators)) = statement.get("Condition") else {
+            return;
+        };
+        for (operator, keys) in operators {
+            let Value::Object(keys) = keys else {
+                continue;
+            };
+            for key in keys.keys() {
+                let Some((prefix, _)) = key.split_once(':') else {
+                    continue;
+                };
+                let Some(service) = self.catalog.service(prefix) else {
+                    continue;
+                };
+                if service.has_condition_key(key) {
+                    continue;
+                }
+                let here = format!("{pointer}/Condition/{}/{}", escape(operator), escape(key));
+                let mut d = Diagnostic::warning(
+                    codes::POLICY_UNKNOWN_CONDITION_KEY,
+                    self.key_at(&here),
+                    format!("`{key}` is not a condition key of {}", service.name),
+                );
+                d = match crate::suggest::closest(
+                    key,
+                    service.condition_keys.iter().map(|(k, _)| *k),
+                ) {
+                    Some(near) => d.with_hint(format!("did you mean `{near}`?")),
+                    None => d.with_hint(
+                        "a condition on a key the request never carries does not match; the service's keys are in the Service Authorization Reference",
+                    ),
+                };
+                out.push(d);
+            }
+        }
     }
 
     /// The same action twice, or an action a wildcard beside it already covers.

@@ -195,3 +195,22 @@ fn a_wildcard_covers_actions_of_its_own_service_only_and_star_covers_all() {
         ]
     );
 }
+
+#[test]
+fn service_condition_keys_are_checked_against_the_catalog() {
+    let known = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ecr:BatchGetImage","Resource":"arn:aws:ecr:*:*:repository/x","Condition":{"StringEquals":{"ecr:ResourceTag/team":"docs","aws:SourceAccount":"111122223333","KMS:EncryptionContext:aws:logs:arn":"x","s3:ExistingObjectTag/env":"prod"}}}}"#;
+    assert_eq!(shorts(known, Kind::Identity), Vec::<String>::new());
+    let typo = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ecr:PutAccountSetting","Resource":"*","Condition":{"StringEquals":{"ecr:AccountSettings":"x","lakeformation:GlueARN":"y"}}}}"#;
+    let found = lint_text("p.json", typo, None, None);
+    assert_eq!(
+        found.iter().map(Diagnostic::short).collect::<Vec<_>>(),
+        [
+            "p.json:1:132: warning[policy::unknown-condition-key]: `ecr:AccountSettings` is not a condition key of Amazon Elastic Container Registry",
+            "p.json:1:158: warning[policy::unknown-condition-key]: `lakeformation:GlueARN` is not a condition key of AWS Lake Formation",
+        ]
+    );
+    assert_eq!(
+        found[0].hint.as_deref(),
+        Some("did you mean `ecr:AccountSetting`?")
+    );
+}
