@@ -17,6 +17,7 @@ pub mod pass;
 pub mod pipeline;
 pub mod policy;
 pub mod procedures;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod suggest;
 pub mod validate;
