@@ -14,6 +14,7 @@ pub mod location;
 pub mod mdbook_command;
 pub mod origin;
 pub mod pass;
+pub mod paths;
 pub mod pipeline;
 pub mod policy;
 pub mod procedures;

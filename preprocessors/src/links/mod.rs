@@ -16,6 +16,7 @@ use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
 use crate::origin::Source;
+use crate::paths::join;
 use anyhow::Result;
 use extract::{LinkKind, Page};
 use mdbook_markdown::MarkdownOptions;
@@ -413,12 +414,4 @@ fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) ->
             .flat_map(|h| h.join().expect("a link-check thread panicked"))
             .collect()
     })
-}
-
-fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() || dir == "." {
-        name.to_string()
-    } else {
-        format!("{dir}/{name}")
-    }
 }

@@ -5,6 +5,8 @@
 use super::heading_ids::id_from_content;
 use crate::book_root::{BookRoot, Refused};
 use crate::diagnostics::codes;
+use crate::paths::join;
+pub use crate::paths::normalize;
 use percent_encoding::percent_decode_str;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -400,29 +402,6 @@ fn scheme(dest: &str) -> Option<&str> {
     (first.is_ascii_alphabetic()
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-')))
     .then_some(scheme)
-}
-
-/// Resolves `.` and `..`; `None` when it climbs above the start.
-pub fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() || dir == "." {
-        name.to_string()
-    } else {
-        format!("{dir}/{name}")
-    }
 }
 
 fn extension(path: &str) -> Option<&str> {
