@@ -5,6 +5,7 @@
 pub mod book_root;
 pub mod cli;
 pub mod config;
+pub mod destination;
 pub mod diagnostics;
 pub mod directive;
 pub mod image_uri;
@@ -18,6 +19,7 @@ pub mod paths;
 pub mod pipeline;
 pub mod policy;
 pub mod procedures;
+pub mod reach;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod suggest;
