@@ -127,25 +127,24 @@ fn a_policy_symlinked_from_outside_policies_is_refused() {
         &book.path().join("src/roles.md"),
         "\n{{#iam-policy escape}}\n\n{{#iam-policy config}}\n",
     );
-    let (code, found) = check_shorts(book.path());
+    let (code, mut found) = check_shorts(book.path());
     assert_eq!(code, 1);
-    // The published copy (src/policies links to policies/) is refused by the reach check.
-    let reach = format!(
-        "src/policies/escape.json:1:1: error[reach::outside-source]: `src/policies/escape.json` resolves to `{}`, outside the repository (`{}`); mdBook would copy it into the site",
-        outside
-            .path()
-            .join("secret.json")
-            .canonicalize()
-            .unwrap()
-            .display(),
-        book.path().canonicalize().unwrap().display()
-    );
+    // The same link seen through `src/policies`, by the check of what mdBook
+    // would copy into the site (its message names temporary folders).
+    let copied = found
+        .iter()
+        .position(|d| {
+            d.starts_with(
+                "src/policies/escape.json:1:1: error[reach::outside-source]: `src/policies/escape.json` resolves to ",
+            )
+        })
+        .expect("the outside link under src/ is reported");
+    found.remove(copied);
     assert_eq!(
         found,
         [
             "policies/config.json:1:1: error[policy::refused-path]: this file leads out of policies/ (a symlink) and is refused",
             "policies/escape.json:1:1: error[policy::refused-path]: this file leads out of policies/ (a symlink) and is refused",
-            &reach,
             "src/roles.md:9:1: error[policy::refused-path]: `policies/escape.json` is refused: it leads out of policies/",
             "src/roles.md:11:1: error[policy::refused-path]: `policies/config.json` is refused: it leads out of policies/",
         ]

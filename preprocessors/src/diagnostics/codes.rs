@@ -80,12 +80,6 @@ codes! {
     LINKS_UNDEFINED_REFERENCE = "links::undefined-reference": "a reference link with no definition";
     LINKS_UNREACHABLE = "links::unreachable": "(with `--online`) an external link that does not answer";
 
-    REACH_INCLUDE_OUTSIDE = "reach::include-outside": "an include that resolves outside the repository that holds the book";
-    REACH_NOT_A_FILE = "reach::not-a-file": "a source path that is not a regular file";
-    REACH_OUTSIDE_SOURCE = "reach::outside-source": "a file under `src/` that resolves outside the repository (mdBook would copy it into the site)";
-    REACH_TOO_LARGE = "reach::too-large": "a source file too large to read";
-    REACH_UNREADABLE_SOURCE = "reach::unreadable-source": "a source folder or file that cannot be read";
-
     POLICY_ALLOW_NOT_ACTION = "policy::allow-not-action": "`Allow` with `NotAction`, which grants every other action";
     POLICY_ALLOW_NOT_PRINCIPAL = "policy::allow-not-principal": "`Allow` with `NotPrincipal`, which trusts every other principal";
     POLICY_CHARACTER = "policy::character": "a character outside the range IAM accepts";
@@ -135,6 +129,12 @@ codes! {
     IMAGE_URI_UNKNOWN_DIRECTIVE = "image-uri::unknown-directive": "a `{{#…}}` that no preprocessor knows (usually a misspelling)";
     IMAGE_URI_UNKNOWN_REGION = "image-uri::unknown-region": "a Region code that AWS does not have";
     IMAGE_URI_URI_TOO_LONG = "image-uri::uri-too-long": "an image URI longer than ECS accepts";
+
+    REACH_INCLUDE_OUTSIDE = "reach::include-outside": "an include that would read a file outside the repository";
+    REACH_NOT_A_FILE = "reach::not-a-file": "a source or included path that is not a regular file (a FIFO, a device)";
+    REACH_OUTSIDE_SOURCE = "reach::outside-source": "a file or folder under `src/` that leads outside the repository";
+    REACH_TOO_LARGE = "reach::too-large": "a source or included file over the size limit";
+    REACH_UNREADABLE_SOURCE = "reach::unreadable-source": "a path under `src/` that cannot be read (a symlink loop, a dangling symlink)";
 
     PROCEDURES_BAD_RANGE = "procedures::bad-range": "a step range outside the procedure";
     PROCEDURES_DUPLICATE = "procedures::duplicate": "a list of steps that repeats another list word for word";
