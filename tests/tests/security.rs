@@ -1,8 +1,11 @@
 //! Nothing outside the repository reaches the site, and nothing of the
 //! writer's is deleted: each way in, tried on a temporary copy.
 
-use responder_docs_tests::{check_shorts, copy_real_book, run, tiny_book};
+use responder_docs_tests::{
+    check_shorts, commands_from_workspace, copy_real_book, run, stock_mdbook_available, tiny_book,
+};
 use std::path::Path;
+use std::process::Command;
 
 /// Appends `text` to a file and returns the 1-based line its first line lands on.
 fn append(file: &Path, text: &str) -> usize {
@@ -276,4 +279,36 @@ fn a_marked_site_is_replaced_and_a_killed_builds_staging_is_removed() {
         names == ["site"] || !Path::new("/proc/self").exists(),
         "{names:?}"
     );
+}
+
+#[test]
+fn stock_mdbook_never_expands_a_refused_include() {
+    if !stock_mdbook_available() {
+        return;
+    }
+    let book = copy_real_book();
+    let root = book.path();
+    commands_from_workspace(root);
+    let line = append(
+        &root.join("src/procedures/find-public-ip.md"),
+        "4. Compare:\n\n   ```text\n   {{#include /proc/self/environ}}\n   ```\n",
+    ) + 3;
+    let out = tempfile::tempdir().unwrap();
+    let output = Command::new("mdbook")
+        .arg("build")
+        .arg(root)
+        .arg("--dest-dir")
+        .arg(out.path())
+        .env("RESPONDER_DOCS_CANARY", "canary-in-the-environment")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(stderr.contains("error[reach::include-outside]"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("src/procedures/find-public-ip.md:{line}:4")),
+        "{stderr}"
+    );
+    assert!(files_containing(out.path(), "canary-in-the-environment").is_empty());
+    assert!(files_containing(root, "canary-in-the-environment").is_empty());
 }
