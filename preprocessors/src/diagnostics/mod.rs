@@ -179,10 +179,51 @@ pub enum Format {
 
 /// Renders a whole report, with a closing summary line for the human form.
 pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool) -> String {
+    let shown: Vec<Diagnostic> = diagnostics.iter().map(visible).collect();
     match format {
-        Format::Human => render_human(diagnostics, color),
-        Format::Github => render_github(diagnostics),
-        Format::Json => render_json(diagnostics),
+        Format::Human => render_human(&shown, color),
+        Format::Github => render_github(&shown),
+        Format::Json => render_json(&shown),
+    }
+}
+
+/// A diagnostic whose text can drive no terminal and no CI log: every
+/// control character (a decoded `%0A` that would start a `::error` line of
+/// its own in GitHub Actions, an ESC sequence) and every bidirectional
+/// override becomes one visible character, so columns stay right.
+fn visible(d: &Diagnostic) -> Diagnostic {
+    let mut d = d.clone();
+    let fix = |s: &mut String| {
+        if s.chars().any(hidden) {
+            *s = s.chars().map(picture).collect();
+        }
+    };
+    fix(&mut d.message);
+    fix(&mut d.location.path);
+    fix(&mut d.location.line_text);
+    if let Some(hint) = &mut d.hint {
+        fix(hint);
+    }
+    for related in &mut d.related {
+        fix(&mut related.message);
+        fix(&mut related.location.path);
+        fix(&mut related.location.line_text);
+    }
+    d
+}
+
+fn hidden(c: char) -> bool {
+    (c.is_control() && c != '\t') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// U+2400's control pictures for C0 and DEL (`␊`, `␛`, `␡`), `�` for the rest.
+fn picture(c: char) -> char {
+    match c {
+        '\t' => c,
+        '\u{0}'..='\u{1F}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
+        '\u{7F}' => '\u{2421}',
+        c if hidden(c) => '\u{FFFD}',
+        c => c,
     }
 }
 

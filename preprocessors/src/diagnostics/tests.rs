@@ -88,3 +88,26 @@ fn warnings_fail_only_when_denied() {
     assert!(!diags.is_failure(false));
     assert!(diags.is_failure(true));
 }
+
+#[test]
+fn control_characters_reach_no_output_raw() {
+    let text = "See [x](#%0A::error%20file=x::pwned) \u{1b}[31mred\n";
+    let d = Diagnostic::error(
+        "links::missing-anchor",
+        Location::in_text("src/a.md", text, 4..36),
+        "no heading `#\n::error file=x::pwned` here \u{1b}[2J",
+    )
+    .with_hint("\u{202E}reversed");
+    let all = [d];
+    let github = render(&all, Format::Github, false);
+    assert_eq!(github.lines().count(), 1, "{github}");
+    assert!(github.contains("`#␊::error file=x::pwned` here ␛[2J"), "{github}");
+    assert!(github.contains("hint: �reversed"), "{github}");
+    let human = render(&all, Format::Human, false);
+    assert!(!human.contains('\u{1b}') && !human.contains("\n::error"), "{human}");
+    assert!(human.contains("␛[31mred"), "{human}");
+    let json = render(&all, Format::Json, false);
+    assert!(!json.contains('\u{1b}') && !json.contains('\u{202E}'), "{json}");
+    // Columns still point at the link: one picture per character.
+    assert_eq!(all[0].location.column, 5);
+}
