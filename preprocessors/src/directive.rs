@@ -99,7 +99,10 @@ mod tests {
     #[test]
     fn a_directive_never_spans_lines() {
         let text = "{{#v a\n}} {{#v b}}\n{{#other {{#v c}}";
-        let found: Vec<_> = find(text, &["v"]).iter().map(|d| d.args.join(" ")).collect();
+        let found: Vec<_> = find(text, &["v"])
+            .iter()
+            .map(|d| d.args.join(" "))
+            .collect();
         assert_eq!(found, ["b", "c"]);
     }
 

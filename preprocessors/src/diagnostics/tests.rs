@@ -101,13 +101,22 @@ fn control_characters_reach_no_output_raw() {
     let all = [d];
     let github = render(&all, Format::Github, false);
     assert_eq!(github.lines().count(), 1, "{github}");
-    assert!(github.contains("`#␊::error file=x::pwned` here ␛[2J"), "{github}");
+    assert!(
+        github.contains("`#␊::error file=x::pwned` here ␛[2J"),
+        "{github}"
+    );
     assert!(github.contains("hint: �reversed"), "{github}");
     let human = render(&all, Format::Human, false);
-    assert!(!human.contains('\u{1b}') && !human.contains("\n::error"), "{human}");
+    assert!(
+        !human.contains('\u{1b}') && !human.contains("\n::error"),
+        "{human}"
+    );
     assert!(human.contains("␛[31mred"), "{human}");
     let json = render(&all, Format::Json, false);
-    assert!(!json.contains('\u{1b}') && !json.contains('\u{202E}'), "{json}");
+    assert!(
+        !json.contains('\u{1b}') && !json.contains('\u{202E}'),
+        "{json}"
+    );
     // Columns still point at the link: one picture per character.
     assert_eq!(all[0].location.column, 5);
 }
