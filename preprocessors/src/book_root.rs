@@ -81,7 +81,7 @@ impl BookRoot {
         let path = self
             .resolve(rel)
             .map_err(|why| anyhow::anyhow!("cannot read `{rel}`: {why:?}"))?;
-        std::fs::read_to_string(&path).with_context(|| format!("cannot read `{rel}`"))
+        crate::reach::read_text(&path).with_context(|| format!("cannot read `{rel}`"))
     }
 
     /// A pass's `[preprocessor.NAME]` table, or its defaults when absent.

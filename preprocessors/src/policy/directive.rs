@@ -17,6 +17,9 @@ pub enum Found {
     Missing,
     /// The file leads out of `policies/` (a symlink out).
     Outside,
+    /// The file is there but is no text (not UTF-8, a FIFO, too large): the
+    /// policy checker reports it at the file, once; the directive stays.
+    Unreadable,
 }
 
 /// A directive that could not be expanded, with its code and message.
@@ -87,6 +90,7 @@ pub fn expand(
                 ));
                 written
             }
+            Found::Unreadable => written,
             Found::Missing => {
                 let stem = name.strip_suffix(".json").unwrap_or(name);
                 let suggestion = closest(stem, known.iter().map(String::as_str));
