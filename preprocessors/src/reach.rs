@@ -197,6 +197,7 @@ impl Unreadable {
                 column: *column,
                 end_column: column + 1,
                 line_text: String::new(),
+                line_text_start: 0,
             },
             _ => Location::file(shown),
         }

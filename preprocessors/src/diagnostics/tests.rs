@@ -120,3 +120,38 @@ fn control_characters_reach_no_output_raw() {
     // Columns still point at the link: one picture per character.
     assert_eq!(all[0].location.column, 5);
 }
+
+#[test]
+fn one_code_in_one_file_is_capped_with_a_count_of_the_rest() {
+    let text = "x".repeat(300);
+    let mut found = Diagnostics::new();
+    for i in 0..PER_FILE_AND_CODE + 250 {
+        found.push(Diagnostic::error(
+            "links::missing-file",
+            Location::in_text("src/a.md", &text, i..i + 1),
+            format!("broken {i}"),
+        ));
+    }
+    found.push(Diagnostic::warning(
+        "links::other",
+        Location::in_text("src/a.md", &text, 0..1),
+        "kept",
+    ));
+    // Passing through another collection keeps the count.
+    let mut outer = Diagnostics::new();
+    outer.extend(found);
+    let sorted = outer.into_sorted();
+    assert_eq!(sorted.len(), PER_FILE_AND_CODE + 2);
+    let more: Vec<_> = sorted
+        .iter()
+        .filter(|d| d.message.starts_with("and "))
+        .map(Diagnostic::short)
+        .collect();
+    assert_eq!(
+        more,
+        [format!(
+            "src/a.md:1:{}: error[links::missing-file]: and 250 more `links::missing-file` in this file",
+            PER_FILE_AND_CODE + 1
+        )]
+    );
+}
