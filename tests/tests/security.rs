@@ -408,3 +408,45 @@ fn policies_and_procedures_that_are_not_utf8_are_reported_at_the_byte() {
         ]
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn check_finds_what_build_would_fail_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    tiny_book(root, "# Summary\n\n[A](a.md)\n", &[("a.md", "# A\n")]);
+    std::os::unix::fs::symlink("loop", root.join("src/loop")).unwrap();
+    let (code, found) = check_shorts(root);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [
+            "src/loop:1:1: error[reach::unreadable-source]: `src/loop` cannot be read (a dangling symlink?); mdBook cannot copy it into the site"
+        ]
+    );
+    std::fs::remove_file(root.join("src/loop")).unwrap();
+    std::fs::create_dir_all(root.join("src/sub")).unwrap();
+    std::os::unix::fs::symlink("..", root.join("src/sub/up")).unwrap();
+    let (code, found) = check_shorts(root);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [
+            "src/sub/up:1:1: error[reach::unreadable-source]: `src/sub/up` is a symlink loop; mdBook cannot copy it into the site"
+        ]
+    );
+
+    let other = tempfile::tempdir().unwrap();
+    let root = other.path();
+    std::fs::write(root.join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
+    std::os::unix::fs::symlink("/", root.join("src")).unwrap();
+    let (code, found) = check_shorts(root);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [format!(
+            "src:1:1: error[reach::outside-source]: `src` resolves to `/`, outside the repository (`{}`); mdBook would copy it into the site",
+            canonical(root)
+        )]
+    );
+}
