@@ -170,14 +170,7 @@ impl Diagnostics {
     /// a code past its limit in a file ends with one "and N more".
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         for ((_, code), (n, severity, location)) in std::mem::take(&mut self.more) {
-            let mut more = Diagnostic::new(
-                severity,
-                &code,
-                location,
-                format!("and {n} more `{code}` in this file"),
-            );
-            more.hint = Some(MORE_HINT.into());
-            self.items.push(more);
+            self.items.push(more(severity, &code, location, n));
         }
         self.items.sort_by(|a, b| {
             (
@@ -208,6 +201,19 @@ impl IntoIterator for Diagnostics {
     fn into_iter(self) -> Self::IntoIter {
         self.into_sorted().into_iter()
     }
+}
+
+/// The closing diagnostic for `n` more of `code` in one file (a checker
+/// that finds very many may stop building them and say how many instead).
+pub fn more(severity: Severity, code: &str, location: Location, n: usize) -> Diagnostic {
+    let mut more = Diagnostic::new(
+        severity,
+        code,
+        location,
+        format!("and {n} more `{code}` in this file"),
+    );
+    more.hint = Some(MORE_HINT.into());
+    more
 }
 
 /// `Some(N)` for a closing "and N more" diagnostic.

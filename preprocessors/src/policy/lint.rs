@@ -329,9 +329,24 @@ impl Rules<'_> {
             .iter()
             .map(|(_, a)| a.to_ascii_lowercase())
             .collect();
+        // One pass: the first index of each action, and the wildcards apart,
+        // so a minified policy repeating one action 800,000 times stays linear.
+        let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let wildcards: Vec<usize> = (0..lowered.len())
+            .filter(|&j| lowered[j].contains(['*', '?']))
+            .collect();
+        let (mut shown, mut unshown) = ((0, 0), (0, 0));
+        let cap = crate::diagnostics::PER_FILE_AND_CODE;
+        let mut unshown_at = (None, None);
         for (i, (pointer, action)) in actions.iter().enumerate() {
-            let this = &lowered[i];
-            if let Some(j) = lowered[..i].iter().position(|earlier| earlier == this) {
+            let this = lowered[i].as_str();
+            if let Some(&j) = first.get(this) {
+                if shown.0 >= cap {
+                    unshown.0 += 1;
+                    unshown_at.0.get_or_insert_with(|| self.value_at(pointer));
+                    continue;
+                }
+                shown.0 += 1;
                 out.push(
                     Diagnostic::warning(
                         "policy::duplicate-action",
@@ -343,13 +358,17 @@ impl Rules<'_> {
                 );
                 continue;
             }
-            let covering = lowered.iter().enumerate().find(|(j, other)| {
-                *j != i
-                    && *other != this
-                    && other.contains(['*', '?'])
-                    && wildcard_match(other, this)
-            });
-            if let Some((j, _)) = covering {
+            first.insert(this, i);
+            let covering = wildcards
+                .iter()
+                .find(|&&j| j != i && lowered[j] != this && wildcard_match(&lowered[j], this));
+            if let Some(&j) = covering {
+                if shown.1 >= cap {
+                    unshown.1 += 1;
+                    unshown_at.1.get_or_insert_with(|| self.value_at(pointer));
+                    continue;
+                }
+                shown.1 += 1;
                 out.push(
                     Diagnostic::warning(
                         "policy::redundant-action",
@@ -362,6 +381,19 @@ impl Rules<'_> {
                     .with_related(self.value_at(&actions[j].0), "covered by this")
                     .with_hint("keep one of the two (preferably the named action)"),
                 );
+            }
+        }
+        for (code, n, at) in [
+            ("policy::duplicate-action", unshown.0, unshown_at.0),
+            ("policy::redundant-action", unshown.1, unshown_at.1),
+        ] {
+            if let Some(at) = at {
+                out.push(crate::diagnostics::more(
+                    crate::diagnostics::Severity::Warning,
+                    code,
+                    at,
+                    n,
+                ));
             }
         }
     }
