@@ -179,7 +179,7 @@ fn unreadable(error: &anyhow::Error, book: &std::path::Path) -> diagnostics::Dia
     // TOML errors draw the line under their first line; keep the words.
     let mut lines = full.lines().map(str::trim).filter(|l| !l.is_empty());
     let first = lines.next().unwrap_or_default();
-    let message = match lines.last().filter(|l| !l.contains('|')) {
+    let message = match lines.next_back().filter(|l| !l.contains('|')) {
         Some(last) => format!("{first}: {last}"),
         None => first.to_string(),
     };
