@@ -182,7 +182,7 @@ impl Diagnostics {
     }
 
     pub fn push(&mut self, diagnostic: Diagnostic) {
-        let key = (diagnostic.location.path.clone(), diagnostic.code.clone());
+        let key = (diagnostic.location.path.clone(), diagnostic.code);
         if let Some(n) = more_count(&diagnostic) {
             let entry =
                 self.more
