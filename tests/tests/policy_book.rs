@@ -127,7 +127,7 @@ fn a_policy_symlinked_from_outside_policies_is_refused() {
         &book.path().join("src/roles.md"),
         "\n{{#iam-policy escape}}\n\n{{#iam-policy config}}\n",
     );
-    let (code, mut found) = check_shorts(book.path());
+    let (code, found) = check_shorts(book.path());
     assert_eq!(code, 1);
     // `src/policies` links to `policies/`, so the site would copy the secret too.
     let copied = format!(
