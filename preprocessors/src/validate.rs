@@ -4,7 +4,7 @@
 use crate::book_root::BookRoot;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::pass::Pass;
-use crate::{image_uri, links, policy, procedures};
+use crate::{aws, image_uri, links, policy, procedures};
 use anyhow::Result;
 use mdbook_preprocessor::book::Book;
 
@@ -21,6 +21,7 @@ impl Pass for Validate {
         policy::check(book_root, &book, &mut found)?;
         image_uri::check(book_root, &book, &mut found)?;
         procedures::check(book_root, &book, &mut found)?;
+        aws::check(book_root, &book, &mut found)?;
         diagnostics.extend(without_overlaps(found.into_sorted()));
         Ok(book)
     }

@@ -76,7 +76,7 @@ impl Pass for IamPolicy {
 
 /// The repo-relative path and writer's text of a chapter, falling back to
 /// its current content when the file cannot be read.
-fn chapter_source(book_root: &BookRoot, chapter: &Chapter) -> (String, String) {
+pub(crate) fn chapter_source(book_root: &BookRoot, chapter: &Chapter) -> (String, String) {
     let source_path = chapter.source_path.as_ref().or(chapter.path.as_ref());
     match source_path {
         Some(p) => {
