@@ -6,9 +6,12 @@
 //! vendored in `preprocessors/data/aws/`; this file is the I/O shell.
 
 pub mod blocks;
+pub mod cli;
 pub mod fargate;
+pub mod files;
 pub mod models;
 pub mod shapes;
+pub mod shell;
 
 use crate::book_root::BookRoot;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -41,21 +44,56 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
             );
         }
     }
-    for item in book.iter() {
-        let BookItem::Chapter(chapter) = item else {
-            continue;
-        };
-        if chapter.path.is_none() {
-            continue;
-        }
+    let chapters: Vec<_> = book
+        .iter()
+        .filter_map(|item| match item {
+            BookItem::Chapter(chapter) if chapter.path.is_some() => Some(chapter),
+            _ => None,
+        })
+        .collect();
+    let scripts: Vec<Vec<(blocks::Block, Vec<shell::Command>)>> = chapters
+        .iter()
+        .map(|chapter| {
+            blocks::fenced(&chapter.content)
+                .into_iter()
+                .map(|block| {
+                    let commands = match block.lang.as_str() {
+                        "console" => shell::commands(&shell::console_script(&block.text)),
+                        "bash" | "sh" | "shell" | "zsh" => shell::commands(&block.text),
+                        _ => Vec::new(),
+                    };
+                    (block, commands)
+                })
+                .collect()
+        })
+        .collect();
+    let files = files::Files::new(book_root, scripts.iter().flatten().flat_map(|(_, c)| c));
+    for (chapter, blocks) in chapters.iter().zip(&scripts) {
         let (path, source) = crate::policy::chapter_source(book_root, chapter);
         let origin = Origin::new(&path, &source, &chapter.content);
-        for block in blocks::fenced(&chapter.content) {
+        for (block, commands) in blocks {
+            for command in commands {
+                let checked = cli::check(command);
+                for f in &checked.findings {
+                    let location = origin.locate(block.chapter_range(f.range.clone()));
+                    let d = Diagnostic::error(f.code, location, f.message.clone());
+                    diagnostics.push(match &f.hint {
+                        Some(hint) => d.with_hint(hint.clone()),
+                        None => d,
+                    });
+                }
+                for file in &checked.files {
+                    let at = || origin.locate(block.chapter_range(file.word.range.clone()));
+                    files.check(file, at, diagnostics);
+                }
+            }
             if block.lang == "json" {
                 let Ok(value) = serde_json::from_str::<Value>(&block.text) else {
                     continue;
                 };
-                if is_task_definition(&value) {
+                // A task definition a directive shows (`{{#template}}`) is
+                // checked once, in its file; only one typed here is checked here.
+                if is_task_definition(&value) && typed_in(&source, &block.text) {
                     let index = Index::new(&block.text);
                     for f in task_definition(&value) {
                         let range = block.chapter_range(finding_range(&index, &f));
@@ -66,6 +104,14 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         }
     }
     Ok(())
+}
+
+/// Whether the writer typed this JSON in the chapter (rather than a
+/// directive producing it): its `containerDefinitions` line is in the source.
+fn typed_in(source: &str, json: &str) -> bool {
+    json.lines()
+        .find(|line| line.contains("\"containerDefinitions\""))
+        .is_some_and(|line| source.contains(line.trim()))
 }
 
 /// `templates/*.json`, sorted, as (repo-relative path, text).
@@ -101,7 +147,7 @@ pub fn task_definition(value: &Value) -> Vec<Finding> {
     found
 }
 
-fn finding_range(index: &Index, finding: &Finding) -> Range<usize> {
+pub(crate) fn finding_range(index: &Index, finding: &Finding) -> Range<usize> {
     if finding.on_key {
         index.key_range(&finding.pointer)
     } else {
@@ -109,7 +155,7 @@ fn finding_range(index: &Index, finding: &Finding) -> Range<usize> {
     }
 }
 
-fn to_diagnostic(finding: &Finding, location: Location) -> Diagnostic {
+pub(crate) fn to_diagnostic(finding: &Finding, location: Location) -> Diagnostic {
     let d = Diagnostic::error(finding.code, location, finding.message.clone());
     match &finding.hint {
         Some(hint) => d.with_hint(hint.clone()),

@@ -133,6 +133,21 @@ pub fn cli_renames() -> &'static CliRenames {
     })
 }
 
+#[derive(Debug, Deserialize)]
+pub struct ServiceNames {
+    pub source: String,
+    pub services: Vec<String>,
+}
+
+/// Every service botocore models, vendored or not.
+pub fn service_names() -> &'static ServiceNames {
+    static CELL: OnceLock<ServiceNames> = OnceLock::new();
+    CELL.get_or_init(|| {
+        serde_json::from_str(include_str!("../../data/aws/botocore/service-names.json"))
+            .expect("vendored service names parse")
+    })
+}
+
 /// The CloudFormation resource provider schemas, by type name.
 #[derive(Debug, Deserialize)]
 pub struct ResourceSchemas {
