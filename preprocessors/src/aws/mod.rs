@@ -6,6 +6,7 @@
 //! vendored in `preprocessors/data/aws/`; this file is the I/O shell.
 
 pub mod blocks;
+pub mod cfn;
 pub mod cli;
 pub mod fargate;
 pub mod files;
