@@ -8,6 +8,7 @@
 pub mod blocks;
 pub mod cfn;
 pub mod cli;
+pub mod evaluator;
 pub mod fargate;
 pub mod files;
 pub mod models;
