@@ -86,15 +86,8 @@ pub fn check(template: &Value) -> Vec<Finding> {
             let variant = choose(&properties, branch);
             for error in validator.iter_errors(&variant) {
                 let pointer = error.instance_path().as_str().to_string();
-                for finding in explain(
-                    &error,
-                    &pointer,
-                    &variant,
-                    &properties,
-                    schema,
-                    &parameters,
-                    &base,
-                ) {
+                for finding in explain(&error, &pointer, &variant, kind, schema, &parameters, &base)
+                {
                     if seen.insert((finding.pointer.clone(), finding.message.clone())) {
                         out.push(finding);
                     }
@@ -226,7 +219,7 @@ fn explain(
     error: &jsonschema::ValidationError<'_>,
     pointer: &str,
     variant: &Value,
-    written: &Value,
+    kind: &str,
     schema: &Value,
     parameters: &Map<String, Value>,
     base: &str,
@@ -274,7 +267,13 @@ fn explain(
             .hint("use a function that gives the property's kind of value"),
         ];
     }
-    let _ = written;
+    let owner = |p: &str| {
+        if p.is_empty() {
+            kind.to_string()
+        } else {
+            owner(p)
+        }
+    };
     match error.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
             .iter()
@@ -552,7 +551,7 @@ mod tests {
             found(&s),
             [
                 "/Resources/TaskDefinition/Properties/ContainerDefinitions/0/HealthCheck/Comand aws::cfn-unknown-property `Comand` is not a property of `HealthCheck` | did you mean `Command`?",
-                "/Resources/TaskDefinition/Properties/Cpus aws::cfn-unknown-property `Cpus` is not a property of `Properties` | did you mean `Cpu`?",
+                "/Resources/TaskDefinition/Properties/Cpus aws::cfn-unknown-property `Cpus` is not a property of `AWS::ECS::TaskDefinition` | did you mean `Cpu`?",
                 "/Resources/Service/Properties/LaunchType aws::cfn-enum `FARGATES` is not an allowed value of `LaunchType` | did you mean `FARGATE`?",
             ]
         );

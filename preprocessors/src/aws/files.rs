@@ -37,6 +37,15 @@ impl<'a> Files<'a> {
         Files { book_root, written }
     }
 
+    /// The book file a `file://NAME` stands for, directly or through the
+    /// command that wrote it.
+    pub fn book_file(&self, name: &str) -> Option<String> {
+        match self.find(name) {
+            Found::Book(rel) => Some(rel),
+            _ => None,
+        }
+    }
+
     fn find(&self, name: &str) -> Found {
         if let Some(rel) = self.in_book(name) {
             return Found::Book(rel);

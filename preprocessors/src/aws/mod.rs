@@ -12,6 +12,7 @@ pub mod evaluator;
 pub mod fargate;
 pub mod files;
 pub mod models;
+pub mod roles;
 pub mod shapes;
 pub mod shell;
 
@@ -31,21 +32,6 @@ pub const TEMPLATES_DIR: &str = "templates";
 
 /// Runs every AWS check on the book's templates and chapters.
 pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -> Result<()> {
-    for (rel, text) in template_files(book_root) {
-        let Ok(value) = serde_json::from_str::<Value>(&text) else {
-            // The procedures check reports a template's syntax errors.
-            continue;
-        };
-        let index = Index::new(&text);
-        let at = |f: &Finding| Location::in_text(&rel, &text, finding_range(&index, f));
-        if is_task_definition(&value) {
-            diagnostics.extend(
-                task_definition(&value)
-                    .iter()
-                    .map(|f| to_diagnostic(f, at(f))),
-            );
-        }
-    }
     let chapters: Vec<_> = book
         .iter()
         .filter_map(|item| match item {
@@ -70,6 +56,35 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         })
         .collect();
     let files = files::Files::new(book_root, scripts.iter().flatten().flat_map(|(_, c)| c));
+    let commands: Vec<&shell::Command> = scripts.iter().flatten().flat_map(|(_, c)| c).collect();
+    for (rel, text) in template_files(book_root) {
+        let Ok(value) = serde_json::from_str::<Value>(&text) else {
+            // The procedures check reports a template's syntax errors.
+            continue;
+        };
+        let index = Index::new(&text);
+        let at = |f: &Finding| Location::in_text(&rel, &text, finding_range(&index, f));
+        if is_task_definition(&value) {
+            diagnostics.extend(
+                task_definition(&value)
+                    .iter()
+                    .map(|f| to_diagnostic(f, at(f))),
+            );
+            roles::check_task_definition(
+                book_root,
+                &rel,
+                &text,
+                &value,
+                &commands,
+                &files,
+                diagnostics,
+            );
+        }
+        if value.get("Resources").is_some() {
+            diagnostics.extend(cfn::check(&value).iter().map(|f| to_diagnostic(f, at(f))));
+            roles::check_template(book_root, &rel, &text, &value, diagnostics);
+        }
+    }
     for (chapter, blocks) in chapters.iter().zip(&scripts) {
         let (path, source) = crate::policy::chapter_source(book_root, chapter);
         let origin = Origin::new(&path, &source, &chapter.content);
