@@ -11,6 +11,7 @@ pub mod cli;
 pub mod evaluator;
 pub mod fargate;
 pub mod files;
+pub mod inline;
 pub mod models;
 pub mod roles;
 pub mod shapes;
@@ -83,6 +84,13 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         if value.get("Resources").is_some() {
             diagnostics.extend(cfn::check(&value).iter().map(|f| to_diagnostic(f, at(f))));
             roles::check_template(book_root, &rel, &text, &value, diagnostics);
+            inline::check(
+                &rel,
+                &text,
+                &value,
+                &roles::manifest(book_root),
+                diagnostics,
+            );
         }
     }
     for (chapter, blocks) in chapters.iter().zip(&scripts) {

@@ -141,7 +141,7 @@ pub fn check_task_definition(
     }
 }
 
-fn manifest(book_root: &BookRoot) -> Manifest {
+pub(crate) fn manifest(book_root: &BookRoot) -> Manifest {
     book_root
         .read(crate::policy::manifest::MANIFEST_FILE)
         .ok()
@@ -377,7 +377,7 @@ fn cli_roles(
 
 /// A policy document with the template's account and Region references
 /// replaced by the sample account and Region (`Fn::Sub`, `Ref`).
-fn resolve(value: &Value) -> Value {
+pub(crate) fn resolve(value: &Value) -> Value {
     let fill = |s: &str| {
         s.replace("${AWS::AccountId}", SAMPLE_ACCOUNT)
             .replace("${AWS::Region}", SAMPLE_REGION)
