@@ -168,7 +168,23 @@ pub fn is_task_definition(value: &Value) -> bool {
 pub fn task_definition(value: &Value) -> Vec<Finding> {
     let ecs = models::service("ecs").expect("the ECS model is vendored");
     let mut found = shapes::check(ecs, "RegisterTaskDefinitionRequest", value);
-    found.extend(fargate::check(value));
+    // A misspelt member is one problem: the rule that misses the member
+    // under its right name does not report it again.
+    let meant: Vec<String> = found
+        .iter()
+        .filter_map(|f| {
+            f.hint
+                .as_deref()?
+                .strip_prefix("did you mean `")?
+                .strip_suffix("`?")
+                .map(str::to_string)
+        })
+        .collect();
+    found.extend(fargate::check(value).into_iter().filter(|f| {
+        !meant.iter().any(|m| {
+            f.message.contains(&format!("`\"{m}\"")) || f.message.contains(&format!("`{m}`"))
+        })
+    }));
     found
 }
 

@@ -240,7 +240,7 @@ fn report(
     for doc in &docs.trust {
         if !evaluator::trusts_ecs_tasks(&doc.policy) {
             diagnostics.push(
-                Diagnostic::error("aws::trust", doc.location(&doc.pointer), format!("the trust policy of `{name}` does not let `ecs-tasks.amazonaws.com` assume the role"))
+                Diagnostic::error("aws::trust", doc.location(&format!("{}/Statement/0/Principal", doc.pointer)), format!("the trust policy of `{name}` does not let `ecs-tasks.amazonaws.com` assume the role"))
                     .with_hint("allow `sts:AssumeRole` to the principal `{\"Service\": \"ecs-tasks.amazonaws.com\"}`, with the `aws:SourceAccount` and `aws:SourceArn` conditions"),
             );
         }
