@@ -83,6 +83,11 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         }
         if value.get("Resources").is_some() {
             diagnostics.extend(cfn::check(&value).iter().map(|f| to_diagnostic(f, at(f))));
+            diagnostics.extend(
+                stack_task_rules(&value)
+                    .iter()
+                    .map(|f| to_diagnostic(f, at(f))),
+            );
             roles::check_template(book_root, &rel, &text, &value, diagnostics);
             inline::check(
                 &rel,
@@ -188,6 +193,67 @@ pub fn task_definition(value: &Value) -> Vec<Finding> {
     found
 }
 
+/// The Fargate rules on the template's task definitions, which CloudFormation
+/// spells in PascalCase: checked in the API's spelling, reported at the
+/// template's own keys.
+pub fn stack_task_rules(template: &Value) -> Vec<Finding> {
+    let resources = template.get("Resources").and_then(Value::as_object);
+    let mut out = Vec::new();
+    for (id, resource) in resources.into_iter().flatten() {
+        if resource.get("Type").and_then(Value::as_str) != Some("AWS::ECS::TaskDefinition") {
+            continue;
+        }
+        let Some(properties) = resource.get("Properties") else {
+            continue;
+        };
+        let base = format!("/Resources/{}/Properties", shapes::escape(id));
+        for mut finding in fargate::check(&api_spelling(properties)) {
+            finding.pointer = format!("{base}{}", cfn_pointer(&finding.pointer));
+            out.push(finding);
+        }
+    }
+    out
+}
+
+/// A CloudFormation task definition's properties with the API's keys.
+fn api_spelling(value: &Value) -> Value {
+    use crate::procedures::templates::{camel_case, keys_are_data};
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let v = if keys_are_data(k) {
+                        v.clone()
+                    } else {
+                        api_spelling(v)
+                    };
+                    (camel_case(k), v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(api_spelling).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A pointer in the API's spelling, in CloudFormation's: property names
+/// (`logDriver`) capitalised, data keys (`awslogs-group`) and indexes kept.
+fn cfn_pointer(pointer: &str) -> String {
+    pointer
+        .split('/')
+        .map(|segment| {
+            let mut chars = segment.chars();
+            match chars.next() {
+                Some(first) if first.is_ascii_lowercase() && !segment.contains('-') => {
+                    first.to_ascii_uppercase().to_string() + chars.as_str()
+                }
+                _ => segment.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 pub(crate) fn finding_range(index: &Index, finding: &Finding) -> Range<usize> {
     if finding.on_key {
         index.key_range(&finding.pointer)
@@ -201,5 +267,32 @@ pub(crate) fn to_diagnostic(finding: &Finding, location: Location) -> Diagnostic
     match &finding.hint {
         Some(hint) => d.with_hint(hint.clone()),
         None => d,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stacks_task_definition_follows_the_fargate_rules_at_its_own_keys() {
+        let text = include_str!("../../../templates/responderapi-stack.json");
+        let mut stack: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(stack_task_rules(&stack), Vec::new());
+        let td = &mut stack["Resources"]["TaskDefinition"]["Properties"];
+        td["Memory"] = Value::from("512");
+        td["ContainerDefinitions"][0]["HealthCheck"]["Command"] =
+            serde_json::json!(["/sbin/healthcheck"]);
+        let found: Vec<_> = stack_task_rules(&stack)
+            .into_iter()
+            .map(|f| f.pointer)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "/Resources/TaskDefinition/Properties/Memory",
+                "/Resources/TaskDefinition/Properties/ContainerDefinitions/0/HealthCheck/Command/0",
+            ]
+        );
     }
 }
