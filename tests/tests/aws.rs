@@ -214,3 +214,79 @@ fn a_trust_policy_for_another_service_fails() {
         ]
     );
 }
+
+/// Every broken template of the cfn-lint comparison is caught, by the code
+/// that names its break (cfn-lint's findings on the same files are in the
+/// README's figures, from tests/bench/cfn.sh).
+#[test]
+fn each_broken_template_is_caught_for_its_break() {
+    let book = tempfile::tempdir().unwrap();
+    let root = book.path();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("book.toml"),
+        "[book]\ntitle = \"Broken templates\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Summary\n\n- [Intro](intro.md)\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("src/intro.md"), "# Intro\n").unwrap();
+    let dir = fixture("aws/cfn-broken");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    for name in &names {
+        std::fs::copy(dir.join(name), root.join("templates").join(name)).unwrap();
+    }
+    let (_, shorts) = check_shorts(root);
+    let codes = |name: &str| -> Vec<String> {
+        let mut codes: Vec<String> = shorts
+            .iter()
+            .filter(|s| s.starts_with(&format!("templates/{name}:")))
+            .filter_map(|s| Some(s.split_once('[')?.1.split_once(']')?.0.to_string()))
+            .filter(|c| c.starts_with("aws::") || c.starts_with("policy::"))
+            .collect();
+        codes.dedup();
+        codes
+    };
+    let expected = [
+        ("bad-getatt.json", vec!["aws::cfn-unknown-ref"]),
+        (
+            "execution-role-without-create-log-stream.json",
+            vec!["aws::missing-permission"],
+        ),
+        ("fargate-size.json", vec!["aws::fargate"]),
+        ("health-check-form.json", vec!["aws::health-check"]),
+        (
+            "inline-policy-unknown-action.json",
+            vec!["policy::unknown-action"],
+        ),
+        ("intrinsic-wrong-kind.json", vec!["aws::cfn-type"]),
+        ("missing-required.json", vec!["aws::cfn-required"]),
+        (
+            "misspelt-nested-property.json",
+            vec!["aws::cfn-unknown-property"],
+        ),
+        ("misspelt-property.json", vec!["aws::cfn-unknown-property"]),
+        ("unknown-ref.json", vec!["aws::cfn-unknown-ref"]),
+        ("unknown-type.json", vec!["aws::cfn-unknown-type"]),
+        ("wrong-enum.json", vec!["aws::cfn-enum"]),
+        ("wrong-type.json", vec!["aws::cfn-type"]),
+    ];
+    assert_eq!(names.len(), expected.len());
+    let found: Vec<_> = expected
+        .iter()
+        .map(|(name, _)| (*name, codes(name)))
+        .collect();
+    assert_eq!(
+        found,
+        expected.map(|(n, w)| (n, w.into_iter().map(String::from).collect::<Vec<_>>())),
+        "{shorts:#?}"
+    );
+}

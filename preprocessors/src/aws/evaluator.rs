@@ -202,7 +202,10 @@ pub fn needs(task: &Value, spelling: Spelling, image_uri: &str) -> Vec<(Role, Ne
             .and_then(Value::as_str)
             .filter(|s| !s.contains('$'))
             .unwrap_or(image_uri);
-        if let Some(repository) = ecr_repository_arn(image) {
+        // An image the book does not pin (a placeholder, no release facts)
+        // still needs pulling: the actions count as needed, on an unknown ARN.
+        let unknown = image.is_empty().then(String::new);
+        if let Some(repository) = ecr_repository_arn(image).or(unknown) {
             let field = format!("{at}/{}", k("image"));
             out.push((
                 Role::Execution,
@@ -302,13 +305,15 @@ pub fn ecr_repository_arn(image: &str) -> Option<String> {
     Some(format!("arn:aws:ecr:{region}:{account}:repository/{name}"))
 }
 
-/// The needs no policy of the role allows (explicitly denied or not granted).
+/// The needs no policy of the role allows (explicitly denied or not granted);
+/// a need on an unknown resource (`""`) is not judged.
 pub fn missing<'a>(
     policies: &[&Policy],
     needs: impl IntoIterator<Item = &'a Need>,
 ) -> Vec<(&'a Need, Decision)> {
     needs
         .into_iter()
+        .filter(|need| !need.resource.is_empty())
         .filter_map(
             |need| match decide(policies.iter().copied(), &need.action, &need.resource) {
                 Decision::Allowed => None,

@@ -90,6 +90,10 @@ pub fn check_template(
                 report_no_role(role, &needs, &at_field, diagnostics);
                 continue;
             };
+            // A reference to no resource is the reference check's report.
+            if !resources.contains_key(&role_id) {
+                continue;
+            }
             let docs = template_role(rel, text, resources, &role_id);
             report(
                 role,
@@ -220,6 +224,14 @@ fn report(
     let need_refs: Vec<&Need> = needs.iter().collect();
     for doc in &docs.permissions {
         for (action, at) in evaluator::unneeded(&doc.policy, &need_refs) {
+            // An action that does not exist is the policy linter's report.
+            use crate::policy::catalog::{Catalog, Lookup};
+            if matches!(
+                Catalog::builtin().lookup(action),
+                Lookup::UnknownAction { .. } | Lookup::UnknownService { .. }
+            ) {
+                continue;
+            }
             let explained = manifest
                 .policies
                 .iter()
