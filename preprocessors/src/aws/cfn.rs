@@ -518,18 +518,7 @@ mod tests {
     }
 
     fn found(template: &Value) -> Vec<String> {
-        check(template)
-            .into_iter()
-            .map(|f| {
-                format!(
-                    "{} {} {} | {}",
-                    f.pointer,
-                    f.code,
-                    f.message,
-                    f.hint.unwrap_or_default()
-                )
-            })
-            .collect()
+        check(template).into_iter().map(|f| f.line()).collect()
     }
 
     #[test]

@@ -37,6 +37,13 @@ impl Finding {
         self.on_key = true;
         self
     }
+
+    /// `pointer code message | hint`, the one-line form unit tests assert.
+    #[cfg(test)]
+    pub fn line(&self) -> String {
+        let hint = self.hint.as_deref().unwrap_or_default();
+        format!("{} {} {} | {hint}", self.pointer, self.code, self.message)
+    }
 }
 
 /// A value the reader supplies: `${Name}`, `$VAR`, `$(…)`, `<value>`, `…`.
@@ -332,15 +339,7 @@ mod tests {
         let ecs = service("ecs").unwrap();
         check(ecs, "RegisterTaskDefinitionRequest", &value)
             .into_iter()
-            .map(|f| {
-                format!(
-                    "{} {} {} | {}",
-                    f.pointer,
-                    f.code,
-                    f.message,
-                    f.hint.unwrap_or_default()
-                )
-            })
+            .map(|f| f.line())
             .collect()
     }
 
