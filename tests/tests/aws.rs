@@ -159,7 +159,7 @@ fn an_execution_role_without_create_log_stream_fails_at_the_log_group_field() {
             "aws::"
         ),
         [
-            "templates/task-definition.json:43:28: error[aws::missing-permission]: the execution role `ResponderAPIECSTaskExecutionRole` does not allow `logs:CreateLogStream` on `arn:aws:logs:us-east-1:111122223333:log-group:/ecs/responderapi-task:log-stream:ecs/responderapi/0`"
+            "templates/task-definition.json:43:28: error[aws::missing-permission]: the execution role `ResponderAPIECSTaskExecutionRole` does not allow `logs:CreateLogStream` on `arn:aws:logs:us-east-1:111122223333:log-group:/ecs/responderapi-task:log-stream:ecs/responderapi/0`, which `awslogs-group` needs"
         ]
     );
     assert_eq!(
@@ -172,7 +172,7 @@ fn an_execution_role_without_create_log_stream_fails_at_the_log_group_field() {
             "aws::"
         ),
         [
-            "templates/responderapi-stack.json:265:34: error[aws::missing-permission]: the execution role `ExecutionRole` does not allow `logs:CreateLogStream` on `arn:aws:logs:us-east-1:111122223333:log-group:/ecs/responderapi-task:log-stream:ecs/responderapi/0`"
+            "templates/responderapi-stack.json:265:34: error[aws::missing-permission]: the execution role `ExecutionRole` does not allow `logs:CreateLogStream` on `arn:aws:logs:us-east-1:111122223333:log-group:/ecs/responderapi-task:log-stream:ecs/responderapi/0`, which `awslogs-group` needs"
         ]
     );
 }

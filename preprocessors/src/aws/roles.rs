@@ -206,10 +206,11 @@ fn report(
             "aws::missing-permission",
             at_field(&need.field),
             format!(
-                "the {} `{name}` {how} `{}` on `{}`",
+                "the {} `{name}` {how} `{}` on `{}`, which `{}` needs",
                 role_word(role),
                 need.action,
-                need.resource
+                need.resource,
+                need.field.rsplit('/').next().unwrap_or_default()
             ),
         )
         .with_hint(format!(
