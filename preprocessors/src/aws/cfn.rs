@@ -135,10 +135,10 @@ fn intrinsic(value: &Value) -> Option<(&str, &Value)> {
 fn choose(value: &Value, branch: usize) -> Value {
     match value {
         Value::Object(map) => {
-            if let Some(("Fn::If", Value::Array(args))) = intrinsic(value) {
-                if let Some(chosen) = args.get(branch + 1) {
-                    return choose(chosen, branch);
-                }
+            if let Some(("Fn::If", Value::Array(args))) = intrinsic(value)
+                && let Some(chosen) = args.get(branch + 1)
+            {
+                return choose(chosen, branch);
             }
             Value::Object(
                 map.iter()
@@ -425,18 +425,17 @@ fn references(
     match value {
         Value::Object(map) => {
             match intrinsic(value) {
-                Some(("Ref", Value::String(target))) => {
+                Some(("Ref", Value::String(target)))
                     if !(resources.contains_key(target)
                         || parameters.contains_key(target)
-                        || PSEUDO_PARAMETERS.contains(&target.as_str()))
-                    {
-                        let names = resources
-                            .keys()
-                            .chain(parameters.keys())
-                            .map(String::as_str)
-                            .chain(PSEUDO_PARAMETERS.iter().copied());
-                        out.push(unknown_reference(format!("{pointer}/Ref"), target, names));
-                    }
+                        || PSEUDO_PARAMETERS.contains(&target.as_str())) =>
+                {
+                    let names = resources
+                        .keys()
+                        .chain(parameters.keys())
+                        .map(String::as_str)
+                        .chain(PSEUDO_PARAMETERS.iter().copied());
+                    out.push(unknown_reference(format!("{pointer}/Ref"), target, names));
                 }
                 Some(("Fn::GetAtt", arg)) => {
                     let target = match arg {

@@ -170,17 +170,17 @@ fn awslogs(container: &Value, at: &str, fargate: bool, out: &mut Vec<Finding>) {
             );
         }
     }
-    if let Some(value) = options.get("awslogs-create-group") {
-        if !matches!(value.as_str(), Some("true" | "false")) {
-            out.push(
-                Finding::new(
-                    format!("{base}/awslogs-create-group"),
-                    "aws::awslogs",
-                    "`awslogs-create-group` is the string \"true\" or \"false\"",
-                )
-                .hint("log options are strings: write \"true\", with quotes"),
-            );
-        }
+    if let Some(value) = options.get("awslogs-create-group")
+        && !matches!(value.as_str(), Some("true" | "false"))
+    {
+        out.push(
+            Finding::new(
+                format!("{base}/awslogs-create-group"),
+                "aws::awslogs",
+                "`awslogs-create-group` is the string \"true\" or \"false\"",
+            )
+            .hint("log options are strings: write \"true\", with quotes"),
+        );
     }
 }
 

@@ -57,10 +57,10 @@ impl<'a> Files<'a> {
             let stem = stem(output, name);
             for source in sources {
                 let candidate = source.replace('*', &stem);
-                if !candidate.contains('*') {
-                    if let Some(rel) = self.in_book(&candidate) {
-                        return Found::Book(rel);
-                    }
+                if !candidate.contains('*')
+                    && let Some(rel) = self.in_book(&candidate)
+                {
+                    return Found::Book(rel);
                 }
             }
             return Found::Written;

@@ -201,25 +201,25 @@ pub fn string_problem(shape: &Shape, s: &str) -> Option<(&'static str, String, O
     if is_placeholder(s) {
         return None;
     }
-    if let Some(values) = &shape.enumeration {
-        if !values.iter().any(|v| v == s) {
-            let hint = match suggest(s, values.iter().map(String::as_str)) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None => format!(
-                    "one of {}",
-                    values
-                        .iter()
-                        .map(|v| format!("`{v}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
-            return Some((
-                "aws::invalid-enum",
-                format!("`{s}` is not an allowed value"),
-                Some(hint),
-            ));
-        }
+    if let Some(values) = &shape.enumeration
+        && !values.iter().any(|v| v == s)
+    {
+        let hint = match suggest(s, values.iter().map(String::as_str)) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!(
+                "one of {}",
+                values
+                    .iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        return Some((
+            "aws::invalid-enum",
+            format!("`{s}` is not an allowed value"),
+            Some(hint),
+        ));
     }
     let chars = s.chars().count() as f64;
     if shape.min.is_some_and(|min| chars < min) || shape.max.is_some_and(|max| chars > max) {
@@ -235,14 +235,14 @@ pub fn string_problem(shape: &Shape, s: &str) -> Option<(&'static str, String, O
     if let Some(pattern) = &shape.pattern {
         // botocore patterns are not anchored; one the regex crate cannot
         // compile (look-around) is skipped rather than guessed at.
-        if let Ok(re) = regex::Regex::new(pattern) {
-            if !re.is_match(s) {
-                return Some((
-                    "aws::invalid-value",
-                    format!("`{s}` does not match the model's pattern `{pattern}`"),
-                    None,
-                ));
-            }
+        if let Ok(re) = regex::Regex::new(pattern)
+            && !re.is_match(s)
+        {
+            return Some((
+                "aws::invalid-value",
+                format!("`{s}` does not match the model's pattern `{pattern}`"),
+                None,
+            ));
         }
     }
     None
