@@ -5,20 +5,25 @@
 pub mod aws;
 pub mod book_root;
 pub mod cli;
+pub mod config;
 pub mod destination;
 pub mod diagnostics;
 pub mod directive;
 pub mod image_uri;
+pub mod json;
 pub mod links;
 pub mod location;
 pub mod mdbook_command;
 pub mod origin;
 pub mod pass;
+pub mod paths;
 pub mod pipeline;
 pub mod policy;
 pub mod procedures;
 pub mod reach;
+#[cfg(feature = "serve")]
 pub mod serve;
+pub mod suggest;
 pub mod validate;
 
 use pass::Pass;

@@ -8,6 +8,7 @@
 
 use super::models;
 use super::shapes::{Finding, escape, suggest};
+use crate::diagnostics::codes;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{Draft, JsonType, Validator};
 use serde_json::{Map, Value};
@@ -60,7 +61,7 @@ pub fn check(template: &Value) -> Vec<Finding> {
                 out.push(
                     Finding::new(
                         format!("{base}/Type"),
-                        "aws::cfn-unknown-type",
+                        codes::AWS_CFN_UNKNOWN_TYPE,
                         format!("`{kind}` is not a CloudFormation resource type"),
                     )
                     .hint(
@@ -257,7 +258,7 @@ fn explain(
         return vec![
             Finding::new(
                 at(pointer),
-                "aws::cfn-type",
+                codes::AWS_CFN_TYPE,
                 format!(
                     "`{name}` gives {what}, but `{}` must be {}",
                     last(pointer),
@@ -281,7 +282,7 @@ fn explain(
                 let allowed = allowed_properties(schema, error.schema_path().as_str());
                 let finding = Finding::new(
                     at(&format!("{pointer}/{}", escape(key))),
-                    "aws::cfn-unknown-property",
+                    codes::AWS_CFN_UNKNOWN_PROPERTY,
                     format!("`{key}` is not a property of `{}`", owner(pointer)),
                 )
                 .on_key();
@@ -304,7 +305,7 @@ fn explain(
             vec![
                 Finding::new(
                     at(pointer),
-                    "aws::cfn-required",
+                    codes::AWS_CFN_REQUIRED,
                     format!("`{}` needs the property `{name}`", owner(pointer)),
                 )
                 .hint("the resource provider schema requires it"),
@@ -338,7 +339,7 @@ fn explain(
             vec![
                 Finding::new(
                     at(pointer),
-                    "aws::cfn-enum",
+                    codes::AWS_CFN_ENUM,
                     format!("`{found}` is not an allowed value of `{}`", last(pointer)),
                 )
                 .hint(hint),
@@ -346,12 +347,12 @@ fn explain(
         }
         ValidationErrorKind::Type { kind } => vec![Finding::new(
             at(pointer),
-            "aws::cfn-type",
+            codes::AWS_CFN_TYPE,
             format!("`{}` must be {}", last(pointer), names(&types(kind))),
         )],
         _ => vec![Finding::new(
             at(pointer),
-            "aws::cfn-schema",
+            codes::AWS_CFN_SCHEMA,
             format!("`{}`: {error}", last(pointer)),
         )],
     }
@@ -479,7 +480,7 @@ fn unknown_reference<'a>(
 ) -> Finding {
     let finding = Finding::new(
         pointer,
-        "aws::cfn-unknown-ref",
+        codes::AWS_CFN_UNKNOWN_REF,
         format!("`{target}` is not a parameter or resource of this template"),
     );
     match suggest(target, names) {

@@ -8,13 +8,14 @@
 use super::models::{self, ServiceModel};
 use super::shapes::{is_placeholder, string_problem, suggest};
 use super::shell::{Command, Word};
+use crate::diagnostics::{Code, codes};
 use std::collections::BTreeMap;
 use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CliFinding {
     pub range: Range<usize>,
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub hint: Option<String>,
 }
@@ -87,7 +88,7 @@ pub fn check(command: &Command) -> Checked {
                 .chain(&custom.top_level);
             out.findings.push(finding(
                 service_word,
-                "aws::cli-unknown-service",
+                codes::AWS_CLI_UNKNOWN_SERVICE,
                 format!("`aws {service}` is not an AWS CLI command"),
                 suggest(service, known.map(String::as_str))
                     .map(|s| format!("did you mean `aws {s}`?")),
@@ -116,7 +117,7 @@ pub fn check(command: &Command) -> Checked {
             None => {
                 out.findings.push(finding(
                     waiter,
-                    "aws::cli-unknown-waiter",
+                    codes::AWS_CLI_UNKNOWN_WAITER,
                     format!("`aws {service} wait` has no waiter `{}`", waiter.text),
                     suggest(&waiter.text, model.waiters.keys().map(String::as_str))
                         .map(|s| format!("did you mean `{s}`?")),
@@ -136,7 +137,7 @@ pub fn check(command: &Command) -> Checked {
                     .chain(["wait"]);
                 out.findings.push(finding(
                     op_word,
-                    "aws::cli-unknown-operation",
+                    codes::AWS_CLI_UNKNOWN_OPERATION,
                     format!("`aws {service}` has no command `{op_name}`"),
                     suggest(op_name, names).map(|s| format!("did you mean `{s}`?")),
                 ));
@@ -265,7 +266,7 @@ fn options(
                 let hint = close.map(|s| format!("did you mean `{s}`?"));
                 out.findings.push(finding(
                     word,
-                    "aws::cli-unknown-option",
+                    codes::AWS_CLI_UNKNOWN_OPTION,
                     format!("`aws {service} {}` has no option `{name}`", op.cli),
                     hint.or_else(|| {
                         Some(format!("`aws {service} {} help` lists its options", op.cli))
@@ -301,8 +302,8 @@ fn options(
                             continue;
                         }
                         if let Some((code, message, hint)) = string_problem(shape, value) {
-                            let code = if code == "aws::invalid-enum" {
-                                "aws::cli-invalid-value"
+                            let code = if code == codes::AWS_INVALID_ENUM {
+                                codes::AWS_CLI_INVALID_VALUE
                             } else {
                                 code
                             };
@@ -329,7 +330,7 @@ fn options(
                 .map_or_else(|| required.clone(), |(name, _)| name.clone());
             out.findings.push(finding(
                 op_word,
-                "aws::cli-missing-option",
+                codes::AWS_CLI_MISSING_OPTION,
                 format!("`aws {service} {}` needs `{option}`", op.cli),
                 Some(format!(
                     "`{required}` is required by the {service} model's `{operation}`"
@@ -339,7 +340,7 @@ fn options(
     }
 }
 
-fn finding(word: &Word, code: &'static str, message: String, hint: Option<String>) -> CliFinding {
+fn finding(word: &Word, code: Code, message: String, hint: Option<String>) -> CliFinding {
     CliFinding {
         range: word.range.clone(),
         code,

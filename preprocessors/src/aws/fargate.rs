@@ -3,6 +3,7 @@
 //! form, and the awslogs driver's options.
 
 use super::shapes::{Finding, escape, is_placeholder, suggest};
+use crate::diagnostics::codes;
 use crate::procedures::values::fargate_pair;
 use serde_json::Value;
 
@@ -42,11 +43,11 @@ fn fargate_task(task: &Value, out: &mut Vec<Finding>) {
     match task.get("networkMode").and_then(Value::as_str) {
         Some("awsvpc") => {}
         Some(mode) => out.push(
-            Finding::new("/networkMode", "aws::fargate", format!("Fargate tasks need `networkMode` `awsvpc`, not `{mode}`"))
+            Finding::new("/networkMode", codes::AWS_FARGATE, format!("Fargate tasks need `networkMode` `awsvpc`, not `{mode}`"))
                 .hint("Fargate gives every task its own network interface; set \"networkMode\": \"awsvpc\""),
         ),
         None => out.push(
-            Finding::new("/requiresCompatibilities", "aws::fargate", "a Fargate task definition needs `\"networkMode\": \"awsvpc\"`")
+            Finding::new("/requiresCompatibilities", codes::AWS_FARGATE, "a Fargate task definition needs `\"networkMode\": \"awsvpc\"`")
                 .hint("add \"networkMode\": \"awsvpc\""),
         ),
     }
@@ -56,11 +57,11 @@ fn fargate_task(task: &Value, out: &mut Vec<Finding>) {
             match (cpu.parse::<u32>(), memory.parse::<u32>()) {
                 (Ok(c), Ok(m)) if fargate_pair(c, m) => {}
                 (Ok(_), Ok(_)) => out.push(
-                    Finding::new("/memory", "aws::fargate", format!("Fargate has no task size of {cpu} CPU units with {memory} MiB"))
+                    Finding::new("/memory", codes::AWS_FARGATE, format!("Fargate has no task size of {cpu} CPU units with {memory} MiB"))
                         .hint(pairs_hint(cpu)),
                 ),
                 _ => out.push(
-                    Finding::new("/cpu", "aws::fargate", format!("write `cpu` and `memory` as numbers of CPU units and MiB (`{cpu}`, `{memory}`)"))
+                    Finding::new("/cpu", codes::AWS_FARGATE, format!("write `cpu` and `memory` as numbers of CPU units and MiB (`{cpu}`, `{memory}`)"))
                         .hint("for example \"cpu\": \"512\", \"memory\": \"1024\""),
                 ),
             }
@@ -71,7 +72,7 @@ fn fargate_task(task: &Value, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(
                     "/requiresCompatibilities",
-                    "aws::fargate",
+                    codes::AWS_FARGATE,
                     format!("a Fargate task definition needs task-level `{missing}`"),
                 )
                 .hint("Fargate sizes the task from `cpu` and `memory`, e.g. \"512\" and \"1024\""),
@@ -117,7 +118,7 @@ fn health_check(container: &Value, at: &str, out: &mut Vec<Finding>) {
             format!("{at}/healthCheck/command/0")
         };
         out.push(
-            Finding::new(pointer, "aws::health-check", "a health-check command starts with `CMD` or `CMD-SHELL`")
+            Finding::new(pointer, codes::AWS_HEALTH_CHECK, "a health-check command starts with `CMD` or `CMD-SHELL`")
                 .hint("[\"CMD\", \"/path/to/check\", …] runs the program directly; [\"CMD-SHELL\", \"…\"] runs it through the image's shell"),
         );
     }
@@ -140,7 +141,7 @@ fn awslogs(container: &Value, at: &str, fargate: bool, out: &mut Vec<Finding>) {
         if !AWSLOGS_OPTIONS.contains(&key.as_str()) {
             let mut finding = Finding::new(
                 format!("{base}/{}", escape(key)),
-                "aws::awslogs",
+                codes::AWS_AWSLOGS,
                 format!("`{key}` is not an awslogs option"),
             )
             .on_key();
@@ -159,7 +160,7 @@ fn awslogs(container: &Value, at: &str, fargate: bool, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(
                     format!("{at}/logConfiguration/logDriver"),
-                    "aws::awslogs",
+                    codes::AWS_AWSLOGS,
                     format!("the awslogs driver needs the `{key}` option"),
                 )
                 .hint(if key == "awslogs-stream-prefix" {
@@ -176,7 +177,7 @@ fn awslogs(container: &Value, at: &str, fargate: bool, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 format!("{base}/awslogs-create-group"),
-                "aws::awslogs",
+                codes::AWS_AWSLOGS,
                 "`awslogs-create-group` is the string \"true\" or \"false\"",
             )
             .hint("log options are strings: write \"true\", with quotes"),

@@ -7,10 +7,11 @@ use super::cli::FileArg;
 use super::shell::Command;
 use super::{models, shapes};
 use crate::book_root::BookRoot;
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::json::Index;
 use crate::location::Location;
 use crate::policy::catalog::wildcard_match;
-use crate::policy::json_pos::Index;
 
 /// Where the reader's files come from.
 pub struct Files<'a> {
@@ -87,7 +88,7 @@ impl<'a> Files<'a> {
         match self.find(&file.name) {
             Found::Missing => diagnostics.push(
                 Diagnostic::error(
-                    "aws::cli-missing-file",
+                    codes::AWS_CLI_MISSING_FILE,
                     at(),
                     format!("`file://{}` is not a file of the book, and no command before writes it", file.name),
                 )

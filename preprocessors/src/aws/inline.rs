@@ -5,9 +5,9 @@
 use super::roles::resolve;
 use super::shapes::escape;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::json::Index;
 use crate::location::Location;
 use crate::policy::Kind;
-use crate::policy::json_pos::Index;
 use crate::policy::lint::lint_text;
 use crate::policy::manifest::{Entry, Manifest};
 use serde_json::Value;

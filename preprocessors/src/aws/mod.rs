@@ -19,9 +19,9 @@ pub mod shell;
 
 use crate::book_root::BookRoot;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::json::Index;
 use crate::location::Location;
-use crate::origin::Origin;
-use crate::policy::json_pos::Index;
+use crate::origin::Source;
 use anyhow::Result;
 use mdbook_preprocessor::book::{Book, BookItem};
 use serde_json::Value;
@@ -99,8 +99,8 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         }
     }
     for (chapter, blocks) in chapters.iter().zip(&scripts) {
-        let (path, source) = crate::policy::chapter_source(book_root, chapter);
-        let origin = Origin::new(&path, &source, &chapter.content);
+        let source = Source::of(book_root, chapter);
+        let origin = source.origin(&chapter.content);
         for (block, commands) in blocks {
             for command in commands {
                 let checked = cli::check(command);
@@ -123,7 +123,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
                 };
                 // A task definition a directive shows (`{{#template}}`) is
                 // checked once, in its file; only one typed here is checked here.
-                if is_task_definition(&value) && typed_in(&source, &block.text) {
+                if is_task_definition(&value) && typed_in(&source.text, &block.text) {
                     let index = Index::new(&block.text);
                     for f in task_definition(&value) {
                         let range = block.chapter_range(finding_range(&index, &f));

@@ -10,9 +10,10 @@ use super::files::Files;
 use super::shapes::escape;
 use super::shell::Command;
 use crate::book_root::BookRoot;
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::json::Index;
 use crate::location::Location;
-use crate::policy::json_pos::Index;
 use crate::policy::manifest::Manifest;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -168,7 +169,7 @@ fn report_no_role(
     };
     diagnostics.push(
         Diagnostic::error(
-            "aws::missing-role",
+            codes::AWS_MISSING_ROLE,
             at_field(&first.field),
             format!(
                 "this task needs {what} for `{}`, and names none",
@@ -203,7 +204,7 @@ fn report(
             "does not allow"
         };
         let mut d = Diagnostic::error(
-            "aws::missing-permission",
+            codes::AWS_MISSING_PERMISSION,
             at_field(&need.field),
             format!(
                 "the {} `{name}` {how} `{}` on `{}`, which `{}` needs",
@@ -241,7 +242,7 @@ fn report(
             if !explained {
                 diagnostics.push(
                     Diagnostic::warning(
-                        "aws::unneeded-permission",
+                        codes::AWS_UNNEEDED_PERMISSION,
                         doc.location(&format!("{}{at}", doc.pointer)),
                         format!("the {} `{name}` allows `{action}`, which the task definition does not need", role_word(role)),
                     )
@@ -253,7 +254,7 @@ fn report(
     for doc in &docs.trust {
         if !evaluator::trusts_ecs_tasks(&doc.policy) {
             diagnostics.push(
-                Diagnostic::error("aws::trust", doc.location(&format!("{}/Statement/0/Principal", doc.pointer)), format!("the trust policy of `{name}` does not let `ecs-tasks.amazonaws.com` assume the role"))
+                Diagnostic::error(codes::AWS_TRUST, doc.location(&format!("{}/Statement/0/Principal", doc.pointer)), format!("the trust policy of `{name}` does not let `ecs-tasks.amazonaws.com` assume the role"))
                     .with_hint("allow `sts:AssumeRole` to the principal `{\"Service\": \"ecs-tasks.amazonaws.com\"}`, with the `aws:SourceAccount` and `aws:SourceArn` conditions"),
             );
         }

@@ -4,13 +4,14 @@
 //! reader fills in, so only their type is checked.
 
 use super::models::{ServiceModel, Shape};
+use crate::diagnostics::{Code, codes};
 use serde_json::Value;
 
 /// One problem, at a JSON pointer into the checked value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub pointer: String,
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub hint: Option<String>,
     /// Underline the member's key rather than its value.
@@ -18,7 +19,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(pointer: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(pointer: impl Into<String>, code: Code, message: impl Into<String>) -> Self {
         Finding {
             pointer: pointer.into(),
             code,
@@ -71,7 +72,7 @@ fn walk(model: &ServiceModel, name: &str, value: &Value, pointer: &str, out: &mu
     let wrong_type = |expected: &str| {
         Finding::new(
             pointer,
-            "aws::wrong-type",
+            codes::AWS_WRONG_TYPE,
             format!(
                 "`{}` must be {expected}, not {}",
                 member_name(pointer),
@@ -97,7 +98,7 @@ fn walk(model: &ServiceModel, name: &str, value: &Value, pointer: &str, out: &mu
                     out.push(
                         Finding::new(
                             pointer,
-                            "aws::missing-member",
+                            codes::AWS_MISSING_MEMBER,
                             format!("`{required}` is required in `{}`", member_name(pointer)),
                         )
                         .hint(format!(
@@ -161,7 +162,7 @@ fn unknown_member(
 ) -> Finding {
     let finding = Finding::new(
         pointer,
-        "aws::unknown-member",
+        codes::AWS_UNKNOWN_MEMBER,
         format!("`{key}` is not a member of `{name}`"),
     )
     .on_key();
@@ -197,7 +198,7 @@ pub fn suggest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> O
 }
 
 /// Enum, length and pattern of a string the writer typed (not a placeholder).
-pub fn string_problem(shape: &Shape, s: &str) -> Option<(&'static str, String, Option<String>)> {
+pub fn string_problem(shape: &Shape, s: &str) -> Option<(Code, String, Option<String>)> {
     if is_placeholder(s) {
         return None;
     }
@@ -216,7 +217,7 @@ pub fn string_problem(shape: &Shape, s: &str) -> Option<(&'static str, String, O
             ),
         };
         return Some((
-            "aws::invalid-enum",
+            codes::AWS_INVALID_ENUM,
             format!("`{s}` is not an allowed value"),
             Some(hint),
         ));
@@ -224,7 +225,7 @@ pub fn string_problem(shape: &Shape, s: &str) -> Option<(&'static str, String, O
     let chars = s.chars().count() as f64;
     if shape.min.is_some_and(|min| chars < min) || shape.max.is_some_and(|max| chars > max) {
         return Some((
-            "aws::invalid-value",
+            codes::AWS_INVALID_VALUE,
             format!(
                 "`{s}` has {chars} characters; the model allows {}",
                 bounds(shape)
@@ -239,7 +240,7 @@ pub fn string_problem(shape: &Shape, s: &str) -> Option<(&'static str, String, O
             && !re.is_match(s)
         {
             return Some((
-                "aws::invalid-value",
+                codes::AWS_INVALID_VALUE,
                 format!("`{s}` does not match the model's pattern `{pattern}`"),
                 None,
             ));
@@ -273,7 +274,7 @@ fn length(shape: &Shape, len: usize, what: &str, pointer: &str, out: &mut Vec<Fi
     if shape.min.is_some_and(|min| len < min) || shape.max.is_some_and(|max| len > max) {
         out.push(Finding::new(
             pointer,
-            "aws::invalid-value",
+            codes::AWS_INVALID_VALUE,
             format!(
                 "`{}` has {len} {what}; the model allows {}",
                 member_name(pointer),
@@ -287,7 +288,7 @@ fn range(shape: &Shape, n: f64, pointer: &str, out: &mut Vec<Finding>) {
     if shape.min.is_some_and(|min| n < min) || shape.max.is_some_and(|max| n > max) {
         out.push(Finding::new(
             pointer,
-            "aws::invalid-value",
+            codes::AWS_INVALID_VALUE,
             format!(
                 "`{}` is {n}; the model allows {}",
                 member_name(pointer),
@@ -326,7 +327,7 @@ fn member_name(pointer: &str) -> String {
 }
 
 pub fn escape(segment: &str) -> String {
-    crate::policy::json_pos::escape(segment)
+    crate::json::escape(segment)
 }
 
 #[cfg(test)]

@@ -1,20 +1,18 @@
 //! The policy grammar as a JSON Schema (draft 2020-12,
-//! `policies/schema/iam-policy.schema.json`), checked with the jsonschema
+//! `preprocessors/data/iam-policy.schema.json`), checked with the jsonschema
 //! crate; each error is mapped from its JSON pointer to the file's line and
 //! column and worded for a person (the schema's `x-message`).
 
 use super::Kind;
-use super::json_pos::Index;
+use crate::json::Index;
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{Draft, Validator};
 use serde_json::Value;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-/// The schema file, relative to the book root.
-pub const SCHEMA_DIR: &str = "policies/schema";
-
-const SCHEMA_JSON: &str = include_str!("../../../policies/schema/iam-policy.schema.json");
+/// Linter data lives beside the crate, never under the published `src/`.
+const SCHEMA_JSON: &str = include_str!("../../data/iam-policy.schema.json");
 
 /// One schema violation, ready to become a diagnostic.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +68,7 @@ pub fn validate(document: &Value, kind: Kind, index: &Index) -> Vec<Violation> {
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for key in unexpected {
-                    let child = format!("{pointer}/{}", super::json_pos::escape(key));
+                    let child = format!("{pointer}/{}", crate::json::escape(key));
                     found.push(Violation {
                         range: index.key_range(&child),
                         message: format!("`{key}` is not allowed here"),
