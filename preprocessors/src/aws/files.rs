@@ -1,6 +1,7 @@
 //! The files `file://` arguments name: a file of the book (by path, or by
 //! name in `templates/` or `policies/`), or one an earlier command writes
-//! with `>` from such a file (`sed … task-definition.json > mine.json`).
+//! with `>` from such a file (`sed … task-definition.json > mine.json`), or
+//! a copy of a book file named after it (`task-definition-amd64.json`).
 //! `--cli-input-json` files are checked against the operation's input shape.
 
 use super::cli::FileArg;
@@ -66,7 +67,35 @@ impl<'a> Files<'a> {
             }
             return Found::Written;
         }
-        Found::Missing
+        // A copy the reader saves under a name built on the book file's
+        // (`task-definition-amd64.json`, `task-role-trust.mine.json`).
+        self.named_after(name).map_or(Found::Missing, Found::Book)
+    }
+
+    fn named_after(&self, name: &str) -> Option<String> {
+        let mut best: Option<String> = None;
+        for dir in ["templates", "policies"] {
+            let Ok(entries) = std::fs::read_dir(self.book_root.root.join(dir)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let file = entry.file_name().to_string_lossy().into_owned();
+                let Some(stem) = file.strip_suffix(".json") else {
+                    continue;
+                };
+                let copy = name
+                    .strip_prefix(stem)
+                    .is_some_and(|rest| rest.starts_with(['-', '.']));
+                if copy
+                    && best
+                        .as_ref()
+                        .is_none_or(|b| b.len() < dir.len() + 1 + file.len())
+                {
+                    best = Some(format!("{dir}/{file}"));
+                }
+            }
+        }
+        best
     }
 
     fn in_book(&self, name: &str) -> Option<String> {

@@ -88,7 +88,9 @@ pub fn check_template(
                 .map(|(_, n)| n)
                 .collect();
             let Some(role_id) = role_of(key) else {
-                report_no_role(role, &needs, &at_field, diagnostics);
+                if is_fargate(properties.get("RequiresCompatibilities")) {
+                    report_no_role(role, &needs, &at_field, diagnostics);
+                }
                 continue;
             };
             // A reference to no resource is the reference check's report.
@@ -135,7 +137,9 @@ pub fn check_task_definition(
             .map(|(_, n)| n)
             .collect();
         let Some(arn) = task.get(key).and_then(Value::as_str) else {
-            report_no_role(role, &needs, &at_field, diagnostics);
+            if is_fargate(task.get("requiresCompatibilities")) {
+                report_no_role(role, &needs, &at_field, diagnostics);
+            }
             continue;
         };
         let name = arn.rsplit('/').next().unwrap_or(arn);
@@ -152,6 +156,14 @@ pub(crate) fn manifest(book_root: &BookRoot) -> Manifest {
         .ok()
         .and_then(|t| Manifest::parse(&t).ok())
         .unwrap_or_default()
+}
+
+/// Only a Fargate task must name its roles: on EC2 the instance's role
+/// may do the pulling and logging.
+fn is_fargate(compatibilities: Option<&Value>) -> bool {
+    compatibilities
+        .and_then(Value::as_array)
+        .is_some_and(|c| c.iter().any(|v| v == "FARGATE"))
 }
 
 fn report_no_role(
