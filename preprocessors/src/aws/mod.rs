@@ -18,6 +18,7 @@ pub mod shapes;
 pub mod shell;
 
 use crate::book_root::BookRoot;
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::json::Index;
 use crate::location::Location;
@@ -66,9 +67,14 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         let index = Index::new(&text);
         let at = |f: &Finding| Location::in_text(&rel, &text, finding_range(&index, f));
         if is_task_definition(&value) {
+            // The procedures check already holds this file to a Fargate size.
+            let sized_elsewhere = rel == crate::procedures::templates::TASK_DEFINITION;
             diagnostics.extend(
                 task_definition(&value)
                     .iter()
+                    .filter(|f| {
+                        !(sized_elsewhere && f.code == codes::AWS_FARGATE && f.pointer == "/memory")
+                    })
                     .map(|f| to_diagnostic(f, at(f))),
             );
             roles::check_task_definition(
