@@ -4,6 +4,7 @@
 
 use super::heading_ids::id_from_content;
 use crate::book_root::{BookRoot, Refused};
+use crate::diagnostics::Code;
 use crate::diagnostics::codes;
 use crate::paths::join;
 pub use crate::paths::normalize;
@@ -11,25 +12,15 @@ use percent_encoding::percent_decode_str;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
-/// A problem with one link, before it is placed in a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub code: crate::diagnostics::Code,
-    pub message: String,
-    pub hint: Option<String>,
-}
+pub use crate::diagnostics::Problem;
 
-impl Problem {
-    fn new(
-        code: crate::diagnostics::Code,
-        message: String,
-        hint: impl Into<Option<String>>,
-    ) -> Self {
-        Problem {
-            code,
-            message,
-            hint: hint.into(),
-        }
+/// A problem with one link, before it is placed: the caller knows where
+/// the link is and sets the range.
+pub fn broken(code: Code, message: String, hint: impl Into<Option<String>>) -> Problem {
+    let problem = Problem::error(code, 0..0, message);
+    match hint.into() {
+        Some(hint) => problem.with_hint(hint),
+        None => problem,
     }
 }
 
@@ -143,7 +134,7 @@ impl<'r> Site<'r> {
     pub fn check(&self, from: From<'_>, dest: &str) -> Verdict {
         let dest = dest.trim();
         if dest.is_empty() {
-            return Verdict::Broken(Problem::new(
+            return Verdict::Broken(broken(
                 codes::LINKS_EMPTY_LINK,
                 "link with an empty destination".into(),
                 "give it a target (`page.md`, `page.md#heading`, `https://…`) or remove the brackets"
@@ -231,7 +222,7 @@ impl<'r> Site<'r> {
             }
             let written = dest.split('#').next().unwrap_or(dest);
             let file = written.rsplit('/').next().unwrap_or(written);
-            return Verdict::Broken(Problem::new(
+            return Verdict::Broken(broken(
                 codes::LINKS_README_LINK,
                 format!(
                     "`{dest}` leads to `{}`, which does not exist: mdBook publishes `{target}` as `{}`",
@@ -251,7 +242,7 @@ impl<'r> Site<'r> {
             .trim_end_matches(".md");
         let slug = id_from_content(&stem.replace('_', "-"));
         if let Some(draft) = self.drafts.iter().find(|d| id_from_content(d) == slug) {
-            return Verdict::Broken(Problem::new(
+            return Verdict::Broken(broken(
                 codes::LINKS_DRAFT_CHAPTER,
                 format!("`{dest}` is the draft chapter “{draft}”, which is not published"),
                 "give the chapter a file in src/SUMMARY.md, or remove the link until it is written"
@@ -259,7 +250,7 @@ impl<'r> Site<'r> {
             ));
         }
         match self.exists(target) {
-            Ok(()) => Verdict::Broken(Problem::new(
+            Ok(()) => Verdict::Broken(broken(
                 codes::LINKS_NOT_IN_SUMMARY,
                 format!(
                     "`{dest}` is not in SUMMARY.md, so mdBook does not render it and the link is dead"
@@ -294,7 +285,7 @@ impl<'r> Site<'r> {
     fn missing(&self, from: From<'_>, dest: &str, target: &str) -> Problem {
         let wanted = join(&self.src, target);
         if let Some(hint) = crate::policy::link_hint(&self.policies, from.dir, target) {
-            return Problem::new(
+            return broken(
                 codes::LINKS_MISSING_FILE,
                 format!("`{dest}` does not exist"),
                 hint,
@@ -311,7 +302,7 @@ impl<'r> Site<'r> {
         let hint = crate::suggest::closest(target, siblings)
             .map(|best| format!("no file `{wanted}`; did you mean the chapter `{best}`?"))
             .unwrap_or_else(|| format!("no file `{wanted}`"));
-        Problem::new(
+        broken(
             codes::LINKS_MISSING_FILE,
             format!("`{dest}` does not exist"),
             hint,
@@ -324,7 +315,7 @@ impl<'r> Site<'r> {
         let in_root =
             !matches!(self.src.as_str(), "" | ".") && normalize(&join(&self.src, joined)).is_some();
         if in_root {
-            return Problem::new(
+            return broken(
                 codes::LINKS_NOT_IN_SITE,
                 format!(
                     "`{dest}` is outside `{}/`, so it is not published with the site",
@@ -378,7 +369,7 @@ impl<'r> Site<'r> {
                 format!("ids on {label}: {}", list.join(", "))
             }
         };
-        Verdict::Broken(Problem::new(
+        Verdict::Broken(broken(
             codes::LINKS_MISSING_ANCHOR,
             format!("`{dest}`: no heading or id `{id}` on {label}"),
             hint,
@@ -387,7 +378,7 @@ impl<'r> Site<'r> {
 }
 
 fn outside_book(dest: &str) -> Problem {
-    Problem::new(
+    broken(
         codes::LINKS_OUTSIDE_BOOK,
         format!("`{dest}` leads outside the book"),
         "a link may only reach files inside the book; copy the file under src/".to_string(),
