@@ -7,7 +7,7 @@
 //! template defines.
 
 use super::models;
-use super::shapes::{Finding, escape, suggest};
+use super::shapes::{Finding, choice_hint, escape, suggest};
 use crate::diagnostics::codes;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{Draft, JsonType, Validator};
@@ -286,17 +286,10 @@ fn explain(
                     format!("`{key}` is not a property of `{}`", owner(pointer)),
                 )
                 .on_key();
-                match suggest(key, allowed.iter().map(String::as_str)) {
-                    Some(close) => finding.hint(format!("did you mean `{close}`?")),
-                    None if !allowed.is_empty() => finding.hint(format!(
-                        "allowed here: {}",
-                        allowed
-                            .iter()
-                            .map(|a| format!("`{a}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                    None => finding,
+                if allowed.is_empty() {
+                    finding
+                } else {
+                    finding.hint(choice_hint(key, &allowed, "allowed here:"))
                 }
             })
             .collect(),

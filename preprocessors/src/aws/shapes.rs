@@ -197,6 +197,18 @@ pub fn suggest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> O
         .map(|(_, c)| c.to_string())
 }
 
+/// `did you mean `X`?` for the closest of `choices`, else all of them
+/// after `lead` (`one of`, `allowed here:`).
+pub fn choice_hint(wanted: &str, choices: &[String], lead: &str) -> String {
+    match suggest(wanted, choices.iter().map(String::as_str)) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => {
+            let all: Vec<String> = choices.iter().map(|c| format!("`{c}`")).collect();
+            format!("{lead} {}", all.join(", "))
+        }
+    }
+}
+
 /// Enum, length and pattern of a string the writer typed (not a placeholder).
 pub fn string_problem(shape: &Shape, s: &str) -> Option<(Code, String, Option<String>)> {
     if is_placeholder(s) {
@@ -205,17 +217,7 @@ pub fn string_problem(shape: &Shape, s: &str) -> Option<(Code, String, Option<St
     if let Some(values) = &shape.enumeration
         && !values.iter().any(|v| v == s)
     {
-        let hint = match suggest(s, values.iter().map(String::as_str)) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => format!(
-                "one of {}",
-                values
-                    .iter()
-                    .map(|v| format!("`{v}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
+        let hint = choice_hint(s, values, "one of");
         return Some((
             codes::AWS_INVALID_ENUM,
             format!("`{s}` is not an allowed value"),
