@@ -2,6 +2,7 @@
 //! mdBook 0.5 book. Each pass is a plain [`pass::Pass`]; the logic lives in
 //! pure functions over text, and thin shells speak the mdBook protocol.
 
+pub mod aws;
 pub mod book_root;
 pub mod cli;
 pub mod config;

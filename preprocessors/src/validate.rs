@@ -4,7 +4,7 @@
 use crate::book_root::BookRoot;
 use crate::diagnostics::Diagnostics;
 use crate::pass::Pass;
-use crate::{image_uri, links, policy, procedures};
+use crate::{aws, image_uri, links, policy, procedures};
 use anyhow::Result;
 use mdbook_preprocessor::book::Book;
 
@@ -24,6 +24,7 @@ impl Pass for Validate {
         policy::check(book_root, diagnostics)?;
         image_uri::check(book_root, &book, diagnostics)?;
         procedures::check(book_root, &book, diagnostics)?;
+        aws::check(book_root, &book, diagnostics)?;
         Ok(book)
     }
 }

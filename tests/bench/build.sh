@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Wall time of `responder-docs build` (every preprocessor and validator,
-# in-process) against stock `mdbook build` of the same Markdown with no
-# custom preprocessors, side by side in one hyperfine run.
+# Wall time of `responder-docs check` (every validator, writes nothing) and
+# `responder-docs build` (every preprocessor and validator, in-process)
+# against stock `mdbook build` of the same Markdown with no custom
+# preprocessors, side by side in one hyperfine run.
 # Usage: tests/bench/build.sh [BOOK]   (default: the repository's book)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -23,6 +24,7 @@ done
 awk '/^\[+preprocessor\./ {skip=1; next} /^\[/ {skip=0} !skip' "$book/book.toml" > "$plain/book.toml"
 
 hyperfine --warmup 2 --min-runs 10 --export-markdown "$work/result.md" \
+  --command-name "responder-docs check" "$ours check $book" \
   --command-name "responder-docs build" "$ours build $book --dest-dir $work/ours" \
   --command-name "mdbook build (no preprocessors)" "mdbook build $plain --dest-dir $work/stock"
 cat "$work/result.md"
