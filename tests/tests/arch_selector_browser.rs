@@ -18,7 +18,7 @@ use responder_docs_tests::{copy_dir, fixture, repo_root};
 use serde_json::{Value, json};
 use std::time::Duration;
 
-use browser::{cdp, page_errors, severe_log};
+use browser::{Site, cdp, page_errors, severe_log};
 
 /// What each architecture group on the page shows: the shown panels, the
 /// selected tabs, and whether the tab list is visible.
@@ -50,12 +50,13 @@ fn the_readers_architecture_follows_them_across_pages_reloads_and_keys() {
         "the_readers_architecture_follows_them_across_pages_reloads_and_keys",
         dest,
         Duration::from_secs(180),
-        |client, site| drive(client, site.base),
+        drive,
     );
 }
 
-async fn drive(client: Client, base: String) -> Result<(), CmdError> {
+async fn drive(client: Client, site: Site) -> Result<(), CmdError> {
     let client = &client;
+    let base = &site.base;
     let first = format!("{base}/first.html");
     let second = format!("{base}/second.html");
 
@@ -213,6 +214,11 @@ async fn drive(client: Client, base: String) -> Result<(), CmdError> {
 
     let severe = severe_log(client).await?;
     assert!(severe.is_empty(), "the browser logged errors: {severe:#?}");
+    assert_eq!(
+        site.take_failed_requests(),
+        Vec::<String>::new(),
+        "requests the site could not answer"
+    );
     Ok(())
 }
 
