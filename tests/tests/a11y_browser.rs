@@ -45,7 +45,10 @@ fn axe_source() -> Option<String> {
     match std::fs::read_to_string(&path) {
         Ok(source) => Some(source),
         Err(_) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("{} is missing: CI must run `npm ci --prefix tests`", path.display())
+            panic!(
+                "{} is missing: CI must run `npm ci --prefix tests`",
+                path.display()
+            )
         }
         Err(_) => {
             eprintln!(
@@ -80,8 +83,17 @@ fn every_page_in_every_theme_has_no_serious_accessibility_problem() {
     let outcome = pipeline::build(&repo_root(), Some(&dest), &Options::default()).unwrap();
     assert!(!outcome.failed, "{:#?}", outcome.diagnostics);
     let pages = pages(&dest);
-    for expected in ["index.html", "print.html", "404.html", "toc.html", "service.html"] {
-        assert!(pages.iter().any(|p| p == expected), "{expected} in {pages:?}");
+    for expected in [
+        "index.html",
+        "print.html",
+        "404.html",
+        "toc.html",
+        "service.html",
+    ] {
+        assert!(
+            pages.iter().any(|p| p == expected),
+            "{expected} in {pages:?}"
+        );
     }
     browser::run(
         "every_page_in_every_theme_has_no_serious_accessibility_problem",
@@ -91,7 +103,12 @@ fn every_page_in_every_theme_has_no_serious_accessibility_problem() {
     );
 }
 
-async fn audit(client: Client, site: Site, pages: Vec<String>, axe: String) -> Result<(), CmdError> {
+async fn audit(
+    client: Client,
+    site: Site,
+    pages: Vec<String>,
+    axe: String,
+) -> Result<(), CmdError> {
     let client = &client;
     cdp(
         client,

@@ -145,7 +145,10 @@ async fn drive(client: Client, site: Site) -> Result<(), CmdError> {
     let focused = client.active_element().await?;
     assert_eq!(focused.attr("role").await?.as_deref(), Some("tabpanel"));
     assert_eq!(focused.attr("data-arch").await?.as_deref(), Some("arm64"));
-    assert!(focused.is_displayed().await?, "Tab moves into the shown panel");
+    assert!(
+        focused.is_displayed().await?,
+        "Tab moves into the shown panel"
+    );
     let tab = client
         .find(Locator::Css(r#"[role="tab"][aria-selected="true"]"#))
         .await?;
