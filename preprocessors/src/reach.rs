@@ -7,7 +7,8 @@
 //! at most [`MAX_FILE_BYTES`] (a FIFO or a device would hang the build).
 
 use crate::book_root::{BookRoot, SHARED_TABLE};
-use crate::diagnostics::{Diagnostic, Diagnostics, codes};
+use crate::diagnostics::codes;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
 use std::path::{Component, Path, PathBuf};
 

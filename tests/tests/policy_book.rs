@@ -127,22 +127,24 @@ fn a_policy_symlinked_from_outside_policies_is_refused() {
         &book.path().join("src/roles.md"),
         "\n{{#iam-policy escape}}\n\n{{#iam-policy config}}\n",
     );
-    let (code, found) = check_shorts(book.path());
+    let (code, mut found) = check_shorts(book.path());
     assert_eq!(code, 1);
-    // The book's src/policies links to policies/, so the way out is also
-    // one of mdBook's sources, which the reach check refuses.
-    let secret = fs::canonicalize(outside.path().join("secret.json")).unwrap();
-    let root = fs::canonicalize(book.path()).unwrap();
+    // The same link seen through `src/policies`, by the check of what mdBook
+    // would copy into the site (its message names temporary folders).
+    let copied = found
+        .iter()
+        .position(|d| {
+            d.starts_with(
+                "src/policies/escape.json:1:1: error[reach::outside-source]: `src/policies/escape.json` resolves to ",
+            )
+        })
+        .expect("the outside link under src/ is reported");
+    found.remove(copied);
     assert_eq!(
         found,
         [
             "policies/config.json:1:1: error[policy::refused-path]: this file leads out of policies/ (a symlink) and is refused",
             "policies/escape.json:1:1: error[policy::refused-path]: this file leads out of policies/ (a symlink) and is refused",
-            &format!(
-                "src/policies/escape.json:1:1: error[reach::outside-source]: `src/policies/escape.json` resolves to `{}`, outside the repository (`{}`); mdBook would copy it into the site",
-                secret.display(),
-                root.display()
-            ),
             "src/roles.md:9:1: error[policy::refused-path]: `policies/escape.json` is refused: it leads out of policies/",
             "src/roles.md:11:1: error[policy::refused-path]: `policies/config.json` is refused: it leads out of policies/",
         ]

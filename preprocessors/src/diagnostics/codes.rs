@@ -128,6 +128,12 @@ codes! {
     IMAGE_URI_UNKNOWN_REGION = "image-uri::unknown-region": "a Region code that AWS does not have";
     IMAGE_URI_URI_TOO_LONG = "image-uri::uri-too-long": "an image URI longer than ECS accepts";
 
+    REACH_INCLUDE_OUTSIDE = "reach::include-outside": "an include that would read a file outside the repository";
+    REACH_NOT_A_FILE = "reach::not-a-file": "a source or included path that is not a regular file (a FIFO, a device)";
+    REACH_OUTSIDE_SOURCE = "reach::outside-source": "a file or folder under `src/` that leads outside the repository";
+    REACH_TOO_LARGE = "reach::too-large": "a source or included file over the size limit";
+    REACH_UNREADABLE_SOURCE = "reach::unreadable-source": "a path under `src/` that cannot be read (a symlink loop, a dangling symlink)";
+
     PROCEDURES_BAD_RANGE = "procedures::bad-range": "a step range outside the procedure";
     PROCEDURES_DUPLICATE = "procedures::duplicate": "a list of steps that repeats another list word for word";
     PROCEDURES_INLINE_PROCEDURE = "procedures::inline-procedure": "`{{#procedure}}` inside a line of prose";
@@ -142,12 +148,6 @@ codes! {
     PROCEDURES_UNKNOWN_VALUE = "procedures::unknown-value": "`{{#value KEY}}` with an unknown key";
     PROCEDURES_VALUE_MISMATCH = "procedures::value-mismatch": "a value typed in a step that disagrees with the template";
     PROCEDURES_VALUE_UNAVAILABLE = "procedures::value-unavailable": "`{{#value KEY}}` whose template field is missing";
-
-    REACH_INCLUDE_OUTSIDE = "reach::include-outside": "an include that reads a file outside the repository";
-    REACH_NOT_A_FILE = "reach::not-a-file": "a source or included file that is not a regular file (a FIFO, a device…)";
-    REACH_OUTSIDE_SOURCE = "reach::outside-source": "a file among the book's sources that resolves outside the repository";
-    REACH_TOO_LARGE = "reach::too-large": "a source or included file over the size limit";
-    REACH_UNREADABLE_SOURCE = "reach::unreadable-source": "a source that cannot be read (a symlink loop or a dangling symlink)";
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@
 
 use super::includes::{DIRECTIVE, MAX_DEPTH, Selection, anchored, line_span, selection};
 use crate::book_root::BookRoot;
-use crate::diagnostics::{Diagnostic, Diagnostics, codes};
+use crate::diagnostics::codes;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
 use crate::origin::Origin;
 use crate::reach::{Reach, Refusal, Verdict};

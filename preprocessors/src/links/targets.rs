@@ -4,30 +4,23 @@
 
 use super::heading_ids::id_from_content;
 use crate::book_root::{BookRoot, Refused};
+use crate::diagnostics::Code;
 use crate::diagnostics::codes;
+use crate::paths::join;
+pub use crate::paths::normalize;
 use percent_encoding::percent_decode_str;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
-/// A problem with one link, before it is placed in a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub code: crate::diagnostics::Code,
-    pub message: String,
-    pub hint: Option<String>,
-}
+pub use crate::diagnostics::Problem;
 
-impl Problem {
-    fn new(
-        code: crate::diagnostics::Code,
-        message: String,
-        hint: impl Into<Option<String>>,
-    ) -> Self {
-        Problem {
-            code,
-            message,
-            hint: hint.into(),
-        }
+/// A problem with one link, before it is placed: the caller knows where
+/// the link is and sets the range.
+pub fn broken(code: Code, message: String, hint: impl Into<Option<String>>) -> Problem {
+    let problem = Problem::error(code, 0..0, message);
+    match hint.into() {
+        Some(hint) => problem.with_hint(hint),
+        None => problem,
     }
 }
 
@@ -141,7 +134,7 @@ impl<'r> Site<'r> {
     pub fn check(&self, from: From<'_>, dest: &str) -> Verdict {
         let dest = dest.trim();
         if dest.is_empty() {
-            return Verdict::Broken(Problem::new(
+            return Verdict::Broken(broken(
                 codes::LINKS_EMPTY_LINK,
                 "link with an empty destination".into(),
                 "give it a target (`page.md`, `page.md#heading`, `https://…`) or remove the brackets"
@@ -229,7 +222,7 @@ impl<'r> Site<'r> {
             }
             let written = dest.split('#').next().unwrap_or(dest);
             let file = written.rsplit('/').next().unwrap_or(written);
-            return Verdict::Broken(Problem::new(
+            return Verdict::Broken(broken(
                 codes::LINKS_README_LINK,
                 format!(
                     "`{dest}` leads to `{}`, which does not exist: mdBook publishes `{target}` as `{}`",
@@ -249,7 +242,7 @@ impl<'r> Site<'r> {
             .trim_end_matches(".md");
         let slug = id_from_content(&stem.replace('_', "-"));
         if let Some(draft) = self.drafts.iter().find(|d| id_from_content(d) == slug) {
-            return Verdict::Broken(Problem::new(
+            return Verdict::Broken(broken(
                 codes::LINKS_DRAFT_CHAPTER,
                 format!("`{dest}` is the draft chapter “{draft}”, which is not published"),
                 "give the chapter a file in src/SUMMARY.md, or remove the link until it is written"
@@ -257,7 +250,7 @@ impl<'r> Site<'r> {
             ));
         }
         match self.exists(target) {
-            Ok(()) => Verdict::Broken(Problem::new(
+            Ok(()) => Verdict::Broken(broken(
                 codes::LINKS_NOT_IN_SUMMARY,
                 format!(
                     "`{dest}` is not in SUMMARY.md, so mdBook does not render it and the link is dead"
@@ -292,7 +285,7 @@ impl<'r> Site<'r> {
     fn missing(&self, from: From<'_>, dest: &str, target: &str) -> Problem {
         let wanted = join(&self.src, target);
         if let Some(hint) = crate::policy::link_hint(&self.policies, from.dir, target) {
-            return Problem::new(
+            return broken(
                 codes::LINKS_MISSING_FILE,
                 format!("`{dest}` does not exist"),
                 hint,
@@ -309,7 +302,7 @@ impl<'r> Site<'r> {
         let hint = crate::suggest::closest(target, siblings)
             .map(|best| format!("no file `{wanted}`; did you mean the chapter `{best}`?"))
             .unwrap_or_else(|| format!("no file `{wanted}`"));
-        Problem::new(
+        broken(
             codes::LINKS_MISSING_FILE,
             format!("`{dest}` does not exist"),
             hint,
@@ -322,7 +315,7 @@ impl<'r> Site<'r> {
         let in_root =
             !matches!(self.src.as_str(), "" | ".") && normalize(&join(&self.src, joined)).is_some();
         if in_root {
-            return Problem::new(
+            return broken(
                 codes::LINKS_NOT_IN_SITE,
                 format!(
                     "`{dest}` is outside `{}/`, so it is not published with the site",
@@ -376,7 +369,7 @@ impl<'r> Site<'r> {
                 format!("ids on {label}: {}", list.join(", "))
             }
         };
-        Verdict::Broken(Problem::new(
+        Verdict::Broken(broken(
             codes::LINKS_MISSING_ANCHOR,
             format!("`{dest}`: no heading or id `{id}` on {label}"),
             hint,
@@ -385,7 +378,7 @@ impl<'r> Site<'r> {
 }
 
 fn outside_book(dest: &str) -> Problem {
-    Problem::new(
+    broken(
         codes::LINKS_OUTSIDE_BOOK,
         format!("`{dest}` leads outside the book"),
         "a link may only reach files inside the book; copy the file under src/".to_string(),
@@ -400,29 +393,6 @@ fn scheme(dest: &str) -> Option<&str> {
     (first.is_ascii_alphabetic()
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-')))
     .then_some(scheme)
-}
-
-/// Resolves `.` and `..`; `None` when it climbs above the start.
-pub fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() || dir == "." {
-        name.to_string()
-    } else {
-        format!("{dir}/{name}")
-    }
 }
 
 fn extension(path: &str) -> Option<&str> {

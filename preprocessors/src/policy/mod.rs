@@ -160,9 +160,7 @@ fn load_manifest(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Manifes
 
 /// Whether a path under `policies/` is the linter's own data, not a policy.
 fn is_data(rel_in_policies: &str) -> bool {
-    rel_in_policies == "manifest.toml"
-        || rel_in_policies.starts_with("schema/")
-        || rel_in_policies.starts_with("catalog/")
+    rel_in_policies == "manifest.toml" || rel_in_policies.starts_with("catalog/")
 }
 
 fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut Diagnostics) {
