@@ -62,9 +62,8 @@ impl Book {
     /// Runs every preprocessor in-process; any error in the book, or any
     /// marker the harness cannot use, is a failure.
     pub fn render(root: &Path, arch: &str) -> Result<Book, String> {
-        let (chapters, outcome) =
-            responder_docs::pipeline::preprocess(root, &Default::default())
-                .map_err(|e| format!("{e:#}"))?;
+        let (chapters, outcome) = responder_docs::pipeline::preprocess(root, &Default::default())
+            .map_err(|e| format!("{e:#}"))?;
         if outcome.failed {
             let found: Vec<String> = outcome
                 .diagnostics
@@ -140,7 +139,11 @@ pub fn run(book: &Book, scenario: &Scenario, tools: &Tools) -> Result<Report, St
     let moto = Moto::start(tools, &work.path().join(".moto.log"))?;
     let env = session::aws_env(tools, &moto, work.path());
     let mut shell = Session::start(work.path(), &env)?;
-    let ctx = Ctx { book, tools, env: &env };
+    let ctx = Ctx {
+        book,
+        tools,
+        env: &env,
+    };
     let mut report = Report::default();
     for path in scenario.paths {
         let blocks = path_blocks(&book.fences, path);
@@ -194,12 +197,8 @@ pub fn run(book: &Book, scenario: &Scenario, tools: &Tools) -> Result<Report, St
             }
         }
         let last = blocks.last().expect("not empty");
-        after_path(&ctx, path).map_err(|why| {
-            format!(
-                "{}: path `{path}`: after its last block, {why}",
-                last.at()
-            )
-        })?;
+        after_path(&ctx, path)
+            .map_err(|why| format!("{}: path `{path}`: after its last block, {why}", last.at()))?;
     }
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
@@ -241,7 +240,11 @@ fn chapter_is(chapter: &str, name: &str) -> bool {
 fn roles(book: &Book) -> Result<Vec<(String, &'static str, &'static str)>, String> {
     let td = book.task_definition()?;
     [
-        ("executionRoleArn", "execution-role-trust", "execution-role-policy"),
+        (
+            "executionRoleArn",
+            "execution-role-trust",
+            "execution-role-policy",
+        ),
         ("taskRoleArn", "task-role-trust", "task-role-policy"),
     ]
     .into_iter()
@@ -296,7 +299,10 @@ fn expect(ctx: &Ctx, block: &Fence, stdout: &str) -> Result<(), String> {
         }
     } else if chapter_is(chapter, "cluster.md") && has("create-cluster") {
         if !stdout.contains("\"status\": \"ACTIVE\"") {
-            return Err(format!("`\"status\": \"ACTIVE\"` should print; {}", printed()));
+            return Err(format!(
+                "`\"status\": \"ACTIVE\"` should print; {}",
+                printed()
+            ));
         }
     } else if chapter_is(chapter, "task-definition.md") && has("register-task-definition") {
         // `grep -c` first, in the same block.
@@ -327,7 +333,10 @@ fn expect(ctx: &Ctx, block: &Fence, stdout: &str) -> Result<(), String> {
 fn revision_arn(lines: &[&str], revision: u32) -> Result<(), String> {
     let want = format!("task-definition/responderapi-task:{revision}");
     match lines {
-        [arn] if arn.starts_with(&format!("arn:aws:ecs:{REGION}:{ACCOUNT}:")) && arn.ends_with(&want) => {
+        [arn]
+            if arn.starts_with(&format!("arn:aws:ecs:{REGION}:{ACCOUNT}:"))
+                && arn.ends_with(&want) =>
+        {
             Ok(())
         }
         _ => Err(format!(
@@ -349,6 +358,7 @@ fn after_chapter(ctx: &Ctx, path: &str, chapter: &str) -> Result<(), String> {
         }
         "service.md" => check_service(ctx, 1),
         "update.md" if path == "update" => check_service(ctx, 2),
+        "cloudformation.md" if path == "cloudformation" => check_stack(ctx),
         _ => Ok(()),
     }
 }
@@ -356,7 +366,10 @@ fn after_chapter(ctx: &Ctx, path: &str, chapter: &str) -> Result<(), String> {
 /// The state a path leaves.
 fn after_path(ctx: &Ctx, path: &str) -> Result<(), String> {
     match path {
-        "cloudformation" | "cleanup-cli" | "cleanup-cloudformation" => nothing_left(ctx),
+        "cleanup-cli" => nothing_left(ctx, true),
+        // moto 5 deletes a stack's IAM, logs and EC2 resources but leaves its
+        // ECS cluster, service and task definition behind.
+        "cleanup-cloudformation" => nothing_left(ctx, false),
         _ => Ok(()),
     }
 }
@@ -365,9 +378,11 @@ fn check_roles(ctx: &Ctx) -> Result<(), String> {
     for (role, trust, policy) in roles(ctx.book)? {
         let got = ctx
             .aws(&["iam", "get-role", "--role-name", &role])
-            .map_err(|_| format!("role `{role}`, which the task definition names, does not exist"))?;
+            .map_err(|_| {
+                format!("role `{role}`, which the task definition names, does not exist")
+            })?;
         same(
-            &got["Role"]["AssumeRolePolicyDocument"],
+            &document(&got["Role"]["AssumeRolePolicyDocument"]),
             &ctx.book.policy(trust)?,
             &format!("the trust policy of `{role}`"),
             &format!("policies/{trust}.json"),
@@ -389,14 +404,15 @@ fn check_roles(ctx: &Ctx) -> Result<(), String> {
             &want,
         ])?;
         let allowed = ctx.book.policy(policy)?;
+        let doc = document(&doc["PolicyDocument"]);
         same(
-            &doc["PolicyDocument"],
+            &doc,
             &allowed,
             &format!("the inline policy of `{role}`"),
             &format!("policies/{policy}.json"),
         )?;
         for (action, resource) in needs(ctx.book, policy)? {
-            if !super::policy_allows(&doc["PolicyDocument"], &action, &resource) {
+            if !super::policy_allows(&doc, &action, &resource) {
                 return Err(format!(
                     "role `{role}` may not `{action}` on `{resource}`, which the task definition needs"
                 ));
@@ -438,6 +454,18 @@ fn needs(book: &Book, policy: &str) -> Result<Vec<(String, String)>, String> {
     Ok(needs)
 }
 
+/// A policy document as the emulator returns it. For a role made by a stack,
+/// moto 5 returns the inline policy as a Python literal in a string (single
+/// quotes); the CLI path's come back as JSON.
+fn document(v: &Value) -> Value {
+    match v {
+        Value::String(text) => serde_json::from_str(text)
+            .or_else(|_| serde_json::from_str(&text.replace('\'', "\"")))
+            .unwrap_or_else(|_| v.clone()),
+        _ => v.clone(),
+    }
+}
+
 fn same(got: &Value, want: &Value, what: &str, file: &str) -> Result<(), String> {
     if got == want {
         return Ok(());
@@ -448,10 +476,17 @@ fn same(got: &Value, want: &Value, what: &str, file: &str) -> Result<(), String>
 }
 
 fn check_cluster(ctx: &Ctx) -> Result<(), String> {
-    let got = ctx.aws(&["ecs", "describe-clusters", "--clusters", "responderapi-cluster"])?;
+    let got = ctx.aws(&[
+        "ecs",
+        "describe-clusters",
+        "--clusters",
+        "responderapi-cluster",
+    ])?;
     match got["clusters"][0]["status"].as_str() {
         Some("ACTIVE") => Ok(()),
-        other => Err(format!("cluster `responderapi-cluster` is {other:?}, not ACTIVE")),
+        other => Err(format!(
+            "cluster `responderapi-cluster` is {other:?}, not ACTIVE"
+        )),
     }
 }
 
@@ -476,7 +511,9 @@ fn check_security_group(ctx: &Ctx) -> Result<(), String> {
         && ingress[0]["FromPort"] == 8080
         && ingress[0]["ToPort"] == 8080
         && ingress[0]["IpProtocol"] == "tcp"
-        && ingress[0]["IpRanges"].as_array().is_some_and(|r| r.len() == 1 && r[0]["CidrIp"] == want);
+        && ingress[0]["IpRanges"]
+            .as_array()
+            .is_some_and(|r| r.len() == 1 && r[0]["CidrIp"] == want);
     if !ok {
         return Err(format!(
             "`responderapi-sg` should allow only TCP 8080 from {want} (the stand-in client address); it allows {}",
@@ -488,7 +525,12 @@ fn check_security_group(ctx: &Ctx) -> Result<(), String> {
 
 fn check_log_group(ctx: &Ctx) -> Result<(), String> {
     let name = "/ecs/responderapi-task";
-    let got = ctx.aws(&["logs", "describe-log-groups", "--log-group-name-prefix", name])?;
+    let got = ctx.aws(&[
+        "logs",
+        "describe-log-groups",
+        "--log-group-name-prefix",
+        name,
+    ])?;
     let group = got["logGroups"]
         .as_array()
         .and_then(|g| g.iter().find(|g| g["logGroupName"] == name))
@@ -502,14 +544,31 @@ fn check_log_group(ctx: &Ctx) -> Result<(), String> {
     Ok(())
 }
 
+/// What moto 5's CloudFormation keeps of an `AWS::ECS::TaskDefinition` (it
+/// drops the roles, CPU, network mode, runtime platform and compatibilities;
+/// the procedures validator compares those in the template with
+/// `templates/task-definition.json`).
+const KEPT_BY_STACK: &[&str] = &["family", "memory", "containerDefinitions"];
+
 fn check_task_definition(ctx: &Ctx, revision: u32) -> Result<(), String> {
+    check_task_definition_fields(ctx, revision, None)
+}
+
+fn check_task_definition_fields(
+    ctx: &Ctx,
+    revision: u32,
+    fields: Option<&[&str]>,
+) -> Result<(), String> {
     let got = ctx.aws(&[
         "ecs",
         "describe-task-definition",
         "--task-definition",
         &format!("responderapi-task:{revision}"),
     ])?;
-    let want = ctx.book.task_definition()?;
+    let mut want = ctx.book.task_definition()?;
+    if let (Some(fields), Some(all)) = (fields, want.as_object_mut()) {
+        all.retain(|k, _| fields.contains(&k.as_str()));
+    }
     let registered = &got["taskDefinition"];
     if let Some(diff) = super::differs(registered, &want, "") {
         return Err(format!(
@@ -535,9 +594,12 @@ fn check_service(ctx: &Ctx, revision: u32) -> Result<(), String> {
     // A family name means its latest revision (the emulator keeps the name
     // that `update-service` was given; ECS keeps the ARN).
     let runs = match service["taskDefinition"].as_str() {
-        Some(name) if !name.starts_with("arn:") => ctx
-            .aws(&["ecs", "describe-task-definition", "--task-definition", name])?["taskDefinition"]
-            ["taskDefinitionArn"]
+        Some(name) if !name.starts_with("arn:") => ctx.aws(&[
+            "ecs",
+            "describe-task-definition",
+            "--task-definition",
+            name,
+        ])?["taskDefinition"]["taskDefinitionArn"]
             .clone(),
         _ => service["taskDefinition"].clone(),
     };
@@ -565,15 +627,81 @@ fn check_service(ctx: &Ctx, revision: u32) -> Result<(), String> {
     ))
 }
 
+/// The stack's resources are the ones the CLI path creates by hand.
+fn check_stack(ctx: &Ctx) -> Result<(), String> {
+    let got = ctx.aws(&[
+        "cloudformation",
+        "describe-stacks",
+        "--stack-name",
+        "responderapi",
+    ])?;
+    let status = &got["Stacks"][0]["StackStatus"];
+    if status != "CREATE_COMPLETE" {
+        return Err(format!(
+            "stack `responderapi` is {status}, not CREATE_COMPLETE"
+        ));
+    }
+    check_roles(ctx)?;
+    check_cluster(ctx)?;
+    check_log_group(ctx)?;
+    check_task_definition_fields(ctx, 1, Some(KEPT_BY_STACK))
+}
+
 /// Nothing the guide creates is left.
-fn nothing_left(ctx: &Ctx) -> Result<(), String> {
+fn nothing_left(ctx: &Ctx, with_ecs: bool) -> Result<(), String> {
     let mut left = Vec::new();
     for (role, ..) in roles(ctx.book)? {
         if ctx.aws(&["iam", "get-role", "--role-name", &role]).is_ok() {
             left.push(format!("role `{role}`"));
         }
     }
-    let clusters = ctx.aws(&["ecs", "describe-clusters", "--clusters", "responderapi-cluster"])?;
+    let groups = ctx.aws(&[
+        "logs",
+        "describe-log-groups",
+        "--log-group-name-prefix",
+        "/ecs/responderapi-task",
+    ])?;
+    if groups["logGroups"]
+        .as_array()
+        .is_some_and(|g| !g.is_empty())
+    {
+        left.push("log group `/ecs/responderapi-task`".into());
+    }
+    let sgs = ctx.aws(&["ec2", "describe-security-groups"])?;
+    for sg in sgs["SecurityGroups"].as_array().into_iter().flatten() {
+        let description = sg["Description"].as_str().unwrap_or_default();
+        if sg["GroupName"] == "responderapi-sg" || description.starts_with("ResponderAPI") {
+            left.push(format!(
+                "security group `{}`",
+                sg["GroupId"].as_str().unwrap_or_default()
+            ));
+        }
+    }
+    let stacks = ctx.aws(&["cloudformation", "list-stacks"])?;
+    for stack in stacks["StackSummaries"].as_array().into_iter().flatten() {
+        if stack["StackName"] == "responderapi" && stack["StackStatus"] != "DELETE_COMPLETE" {
+            let status = stack["StackStatus"].as_str().unwrap_or_default();
+            left.push(format!("stack `responderapi` ({status})"));
+        }
+    }
+    if with_ecs {
+        left.extend(ecs_left(ctx)?);
+    }
+    if left.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("the emulator still holds {}", left.join(", ")))
+    }
+}
+
+fn ecs_left(ctx: &Ctx) -> Result<Vec<String>, String> {
+    let mut left = Vec::new();
+    let clusters = ctx.aws(&[
+        "ecs",
+        "describe-clusters",
+        "--clusters",
+        "responderapi-cluster",
+    ])?;
     if clusters["clusters"][0]["status"] == "ACTIVE" {
         left.push("cluster `responderapi-cluster`".into());
         let services = ctx.aws(&[
@@ -597,33 +725,10 @@ fn nothing_left(ctx: &Ctx) -> Result<(), String> {
         "ACTIVE",
     ])?;
     for arn in tds["taskDefinitionArns"].as_array().into_iter().flatten() {
-        left.push(format!("task definition `{}`", arn.as_str().unwrap_or_default()));
+        left.push(format!(
+            "task definition `{}`",
+            arn.as_str().unwrap_or_default()
+        ));
     }
-    let groups = ctx.aws(&[
-        "logs",
-        "describe-log-groups",
-        "--log-group-name-prefix",
-        "/ecs/responderapi-task",
-    ])?;
-    if groups["logGroups"].as_array().is_some_and(|g| !g.is_empty()) {
-        left.push("log group `/ecs/responderapi-task`".into());
-    }
-    let sgs = ctx.aws(&["ec2", "describe-security-groups"])?;
-    for sg in sgs["SecurityGroups"].as_array().into_iter().flatten() {
-        let description = sg["Description"].as_str().unwrap_or_default();
-        if sg["GroupName"] == "responderapi-sg" || description.starts_with("ResponderAPI") {
-            left.push(format!("security group `{}`", sg["GroupId"].as_str().unwrap_or_default()));
-        }
-    }
-    let stacks = ctx.aws(&["cloudformation", "list-stacks"])?;
-    for stack in stacks["StackSummaries"].as_array().into_iter().flatten() {
-        if stack["StackName"] == "responderapi" && stack["StackStatus"] != "DELETE_COMPLETE" {
-            left.push(format!("stack `responderapi` ({})", stack["StackStatus"]));
-        }
-    }
-    if left.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("the emulator still holds {}", left.join(", ")))
-    }
+    Ok(left)
 }

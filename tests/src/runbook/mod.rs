@@ -83,7 +83,12 @@ impl std::fmt::Display for Problem {
 /// The fenced blocks of one rendered chapter that a reader of `arch` sees
 /// (other architectures' panels left out), with their source lines found
 /// through `source`, the file the writer edits.
-pub fn fences(chapter: &str, source: &str, rendered: &str, arch: &str) -> (Vec<Fence>, Vec<Problem>) {
+pub fn fences(
+    chapter: &str,
+    source: &str,
+    rendered: &str,
+    arch: &str,
+) -> (Vec<Fence>, Vec<Problem>) {
     let origin = Origin::new(chapter, source, rendered);
     let source_line = |offset: usize| origin.locate(offset..offset).line;
     let mut fences = Vec::new();
@@ -253,7 +258,10 @@ pub fn policy_allows(policy: &serde_json::Value, action: &str, resource: &str) -
     let list = |v: &serde_json::Value| -> Vec<String> {
         match v {
             serde_json::Value::String(s) => vec![s.clone()],
-            serde_json::Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(String::from)).collect(),
+            serde_json::Value::Array(a) => a
+                .iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect(),
             _ => Vec::new(),
         }
     };

@@ -112,7 +112,10 @@ pub fn aws_env(tools: &Tools, moto: &Moto, home: &Path) -> Vec<(String, String)>
         ("AWS_DEFAULT_REGION", REGION.into()),
         ("AWS_REGION", REGION.into()),
         ("AWS_CONFIG_FILE", format!("{home}/.aws-config")),
-        ("AWS_SHARED_CREDENTIALS_FILE", format!("{home}/.aws-credentials")),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            format!("{home}/.aws-credentials"),
+        ),
         ("AWS_PAGER", String::new()),
     ]
     .into_iter()
@@ -207,13 +210,21 @@ impl Session {
         let run_dir = self.run_dir.clone();
         let file = |kind: &str| run_dir.join(format!("{kind}-{n}"));
         let _ = std::fs::write(file("block"), code);
-        let standin = if stand_in { "__STANDIN=1" } else { "unset __STANDIN" };
+        let standin = if stand_in {
+            "__STANDIN=1"
+        } else {
+            "unset __STANDIN"
+        };
         let command = format!(
             "{standin}; source .run/block-{n} >.run/out-{n} 2>.run/err-{n}; unset __STANDIN; echo __RUN_DONE__ {n}\n"
         );
         let sent = self.send(&command);
         let done = format!("__RUN_DONE__ {n}");
-        let mut ended = if sent.is_err() { Ended::Lost } else { Ended::TimedOut };
+        let mut ended = if sent.is_err() {
+            Ended::Lost
+        } else {
+            Ended::TimedOut
+        };
         while sent.is_ok() {
             let left = timeout.saturating_sub(started.elapsed());
             match self.lines.recv_timeout(left) {

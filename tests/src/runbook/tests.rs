@@ -182,10 +182,22 @@ fn a_permission_is_there_only_when_an_allow_statement_matches_action_and_resourc
         {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
         {"Effect": "Deny", "Action": "logs:CreateLogGroup", "Resource": "*"}
     ]});
-    assert!(policy_allows(&policy, "logs:PutLogEvents", "arn:aws:logs:us-east-1:1:log-group:/ecs/t:log-stream:s"));
+    assert!(policy_allows(
+        &policy,
+        "logs:PutLogEvents",
+        "arn:aws:logs:us-east-1:1:log-group:/ecs/t:log-stream:s"
+    ));
     assert!(policy_allows(&policy, "ECR:GetAuthorizationToken", "*"));
-    assert!(!policy_allows(&policy, "logs:CreateLogGroup", "arn:aws:logs:us-east-1:1:log-group:/ecs/t"));
-    assert!(!policy_allows(&policy, "logs:PutLogEvents", "arn:aws:logs:us-east-1:2:log-group:/ecs/t:log-stream:s"));
+    assert!(!policy_allows(
+        &policy,
+        "logs:CreateLogGroup",
+        "arn:aws:logs:us-east-1:1:log-group:/ecs/t"
+    ));
+    assert!(!policy_allows(
+        &policy,
+        "logs:PutLogEvents",
+        "arn:aws:logs:us-east-1:2:log-group:/ecs/t:log-stream:s"
+    ));
     assert!(glob("a?c*", "abcdef"));
     assert!(!glob("a?c", "abcd"));
 }
