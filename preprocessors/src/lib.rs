@@ -4,6 +4,7 @@
 
 pub mod book_root;
 pub mod cli;
+pub mod destination;
 pub mod diagnostics;
 pub mod directive;
 pub mod image_uri;
@@ -15,6 +16,7 @@ pub mod pass;
 pub mod pipeline;
 pub mod policy;
 pub mod procedures;
+pub mod reach;
 pub mod serve;
 pub mod validate;
 

@@ -15,6 +15,10 @@ impl Pass for Validate {
         crate::book_root::SHARED_TABLE
     }
 
+    fn runs_before_links(&self) -> bool {
+        false
+    }
+
     fn run(&self, book_root: &BookRoot, book: Book, diagnostics: &mut Diagnostics) -> Result<Book> {
         let mut found = Diagnostics::new();
         links::check(book_root, &book, &mut found)?;
