@@ -70,7 +70,7 @@ fn the_cloudformation_path_deploys_describes_and_deletes() {
 fn the_books_run_markers_are_usable_and_cover_the_required_paths() {
     for arch in ["amd64", "arm64"] {
         let book = Book::render(&repo_root(), arch).unwrap_or_else(|e| panic!("{arch}: {e}"));
-        for scenario in ["cli", "cloudformation"] {
+        for scenario in ["cli", "cloudformation", "alb-cli", "alb-cloudformation"] {
             for path in guide::scenario(scenario).required {
                 let blocks = responder_docs_tests::runbook::path_blocks(&book.fences, path);
                 assert!(!blocks.is_empty(), "{arch}: no block for path `{path}`");
@@ -89,19 +89,14 @@ fn the_books_run_markers_are_usable_and_cover_the_required_paths() {
     }
 }
 
-/// The load balancer chapters are being written; their paths run as soon as
-/// the book marks blocks for them.
 #[test]
-fn the_load_balancer_paths_run_once_the_book_has_them() {
-    let book = Book::render(&repo_root(), "amd64").unwrap();
-    for scenario in ["alb-cli", "alb-cloudformation"] {
-        let path = guide::scenario(scenario).required[0];
-        if responder_docs_tests::runbook::path_blocks(&book.fences, path).is_empty() {
-            eprintln!("notice: no block is marked `{path}` yet; the {scenario} path is not run");
-        } else {
-            passes(scenario, "amd64");
-        }
-    }
+fn the_load_balancer_cli_path_runs_and_cleans_up() {
+    passes("alb-cli", "amd64");
+}
+
+#[test]
+fn the_load_balancer_stack_runs_and_is_deleted() {
+    passes("alb-cloudformation", "amd64");
 }
 
 /// The real book with one file edited; the edit must change something.
@@ -159,6 +154,7 @@ fn a_dropped_permission_fails_after_the_chapter_that_grants_it() {
     for file in [
         "policies/execution-role-policy.json",
         "templates/responderapi-stack.json",
+        "templates/responderapi-alb-stack.json",
     ] {
         let path = book.path().join(file);
         let text = std::fs::read_to_string(&path).unwrap();
@@ -214,13 +210,13 @@ fn a_block_that_needs_the_internet_fails_unless_it_is_marked_stand_in() {
 #[test]
 fn a_removed_cleanup_step_fails_at_the_end_of_the_cleanup() {
     let book = mutated(
-        "src/cloudformation.md",
+        "src/cleanup.md",
         "aws cloudformation delete-stack --stack-name responderapi\naws cloudformation wait",
         "aws cloudformation describe-stacks --stack-name responderapi >/dev/null\naws cloudformation wait",
     );
     // The waiter would wait for a deletion that never comes: the book's wait
     // is replaced by a check that returns, so the end-of-path state speaks.
-    let path = book.path().join("src/cloudformation.md");
+    let path = book.path().join("src/cleanup.md");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(
         &path,
@@ -233,14 +229,11 @@ fn a_removed_cleanup_step_fails_at_the_end_of_the_cleanup() {
     let Some(err) = fails_at(book.path(), "cloudformation") else {
         return;
     };
-    let at = line_of(
-        "src/cloudformation.md",
-        "<!-- run: cleanup-cloudformation -->",
-    ) + 1;
+    let at = line_of("src/cleanup.md", "<!-- run: cleanup-cloudformation -->") + 1;
     let first = err.lines().next().unwrap();
     assert!(
         first.starts_with(&format!(
-            "src/cloudformation.md:{at}: path `cleanup-cloudformation`: after its last block, the emulator still holds role `ResponderAPIECSTaskExecutionRole`, role `ResponderAPIECSTaskRole`, log group `/ecs/responderapi-task`, security group `sg-"
+            "src/cleanup.md:{at}: path `cleanup-cloudformation`: after its last block, the emulator still holds role `ResponderAPIECSTaskExecutionRole`, role `ResponderAPIECSTaskRole`, log group `/ecs/responderapi-task`, security group `sg-"
         )),
         "{err}"
     );

@@ -25,21 +25,25 @@ pub const SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "cli",
         paths: &["cli", "update", "cleanup-cli"],
-        required: &["cli", "update"],
+        required: &["cli", "update", "cleanup-cli"],
     },
     Scenario {
         name: "cloudformation",
         paths: &["cloudformation", "cleanup-cloudformation"],
-        required: &["cloudformation"],
+        required: &["cloudformation", "cleanup-cloudformation"],
     },
     Scenario {
         name: "alb-cli",
         paths: &["cli", "alb-cli", "cleanup-alb", "cleanup-cli"],
-        required: &["alb-cli"],
+        required: &["alb-cli", "cleanup-alb"],
     },
     Scenario {
         name: "alb-cloudformation",
-        paths: &["alb-cloudformation", "cleanup-alb"],
+        paths: &[
+            "cloudformation",
+            "alb-cloudformation",
+            "cleanup-cloudformation",
+        ],
         required: &["alb-cloudformation"],
     },
 ];
@@ -578,7 +582,7 @@ fn check_task_definition_fields(
     Ok(())
 }
 
-fn check_service(ctx: &Ctx, revision: u32) -> Result<(), String> {
+fn service(ctx: &Ctx) -> Result<Value, String> {
     let got = ctx.aws(&[
         "ecs",
         "describe-services",
@@ -587,7 +591,11 @@ fn check_service(ctx: &Ctx, revision: u32) -> Result<(), String> {
         "--services",
         "responderapi-service",
     ])?;
-    let service = &got["services"][0];
+    Ok(got["services"][0].clone())
+}
+
+fn check_service(ctx: &Ctx, revision: u32) -> Result<(), String> {
+    let service = &service(ctx)?;
     let sg = security_group(ctx)?;
     let td = format!("arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/responderapi-task:{revision}");
     let vpc = &service["networkConfiguration"]["awsvpcConfiguration"];
@@ -684,6 +692,30 @@ fn nothing_left(ctx: &Ctx, with_ecs: bool) -> Result<(), String> {
             left.push(format!("stack `responderapi` ({status})"));
         }
     }
+    let albs = ctx.aws(&["elbv2", "describe-load-balancers"])?;
+    for lb in albs["LoadBalancers"].as_array().into_iter().flatten() {
+        if lb["LoadBalancerName"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("responderapi"))
+        {
+            left.push(format!(
+                "load balancer `{}`",
+                lb["LoadBalancerName"].as_str().unwrap_or_default()
+            ));
+        }
+    }
+    let tgs = ctx.aws(&["elbv2", "describe-target-groups"])?;
+    for tg in tgs["TargetGroups"].as_array().into_iter().flatten() {
+        if tg["TargetGroupName"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("responderapi"))
+        {
+            left.push(format!(
+                "target group `{}`",
+                tg["TargetGroupName"].as_str().unwrap_or_default()
+            ));
+        }
+    }
     if with_ecs {
         left.extend(ecs_left(ctx)?);
     }
@@ -704,15 +736,7 @@ fn ecs_left(ctx: &Ctx) -> Result<Vec<String>, String> {
     ])?;
     if clusters["clusters"][0]["status"] == "ACTIVE" {
         left.push("cluster `responderapi-cluster`".into());
-        let services = ctx.aws(&[
-            "ecs",
-            "describe-services",
-            "--cluster",
-            "responderapi-cluster",
-            "--services",
-            "responderapi-service",
-        ])?;
-        if services["services"][0]["status"] == "ACTIVE" {
+        if service(ctx)?["status"] == "ACTIVE" {
             left.push("service `responderapi-service`".into());
         }
     }

@@ -30,9 +30,10 @@ curl() {
   [ -n "${__STANDIN-}" ] || { __standin_needed curl "$@"; return 1; }
   case "$*" in
     *https://checkip.amazonaws.com*) echo "$STANDIN_CLIENT_IP" ;;
-    *"http://PUBLIC_IP:8080/"* | *"http://$STANDIN_TASK_IP:8080/"*)
+    *"http://PUBLIC_IP:8080/"* | *"http://$STANDIN_TASK_IP:8080/"* | *http://*.elb.amazonaws.com/*)
       local url=${*: -1}
-      printf 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{"method":"GET","path":"%s"}\n' "${url#http://*:8080}" ;;
+      url=${url#http://}
+      printf 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{"method":"GET","path":"/%s"}\n' "${url#*/}" ;;
     *) echo "no stand-in for curl $*" >&2; return 1 ;;
   esac
 }
