@@ -13,29 +13,25 @@ const EXAMPLE_ACCOUNT: &str = "111122223333";
 const BLOCK_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// One reader's way through the guide: paths run one after another in the
-/// same session. `required` paths must have blocks; the others run when the
-/// book has them (chapters still being written).
+/// same session; each must have blocks.
 pub struct Scenario {
     pub name: &'static str,
     pub paths: &'static [&'static str],
-    pub required: &'static [&'static str],
 }
 
 pub const SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "cli",
         paths: &["cli", "update", "cleanup-cli"],
-        required: &["cli", "update", "cleanup-cli"],
     },
     Scenario {
         name: "cloudformation",
         paths: &["cloudformation", "cleanup-cloudformation"],
-        required: &["cloudformation", "cleanup-cloudformation"],
     },
+    // The load balancer on top of each deployment, then the clean-up of both.
     Scenario {
         name: "alb-cli",
-        paths: &["cli", "alb-cli", "cleanup-alb", "cleanup-cli"],
-        required: &["alb-cli", "cleanup-alb"],
+        paths: &["cli", "update", "alb-cli", "cleanup-alb", "cleanup-cli"],
     },
     Scenario {
         name: "alb-cloudformation",
@@ -44,7 +40,6 @@ pub const SCENARIOS: &[Scenario] = &[
             "alb-cloudformation",
             "cleanup-cloudformation",
         ],
-        required: &["alb-cloudformation"],
     },
 ];
 
@@ -127,10 +122,10 @@ impl Book {
 #[derive(Debug, Default)]
 pub struct Report {
     pub blocks: usize,
+    /// Per path: blocks run, of which stood in.
+    pub per_path: Vec<(String, usize, usize)>,
     /// `path:line` of every block run with stand-ins.
     pub stood_in: Vec<String>,
-    /// Optional paths with no blocks in the book.
-    pub absent: Vec<String>,
     pub seconds: f64,
 }
 
@@ -152,12 +147,12 @@ pub fn run(book: &Book, scenario: &Scenario, tools: &Tools) -> Result<Report, St
     for path in scenario.paths {
         let blocks = path_blocks(&book.fences, path);
         if blocks.is_empty() {
-            if scenario.required.contains(path) {
-                return Err(format!("no block of the book is marked for path `{path}`"));
-            }
-            report.absent.push(path.to_string());
-            continue;
+            return Err(format!("no block of the book is marked for path `{path}`"));
         }
+        let stood_in = blocks.iter().filter(|b| b.stand_in).count();
+        report
+            .per_path
+            .push((path.to_string(), blocks.len(), stood_in));
         for (i, block) in blocks.iter().enumerate() {
             let ran = shell.run(&block.code, block.stand_in, BLOCK_TIMEOUT);
             report.blocks += 1;
@@ -371,8 +366,9 @@ fn after_chapter(ctx: &Ctx, path: &str, chapter: &str) -> Result<(), String> {
 fn after_path(ctx: &Ctx, path: &str) -> Result<(), String> {
     match path {
         "cleanup-cli" => nothing_left(ctx, true),
-        // moto 5 deletes a stack's IAM, logs and EC2 resources but leaves its
-        // ECS cluster, service and task definition behind.
+        // moto 5 deletes a stack's IAM, logs, EC2 and load balancer
+        // resources but leaves its ECS cluster, service, task definition and
+        // target group behind.
         "cleanup-cloudformation" => nothing_left(ctx, false),
         _ => Ok(()),
     }
@@ -704,20 +700,15 @@ fn nothing_left(ctx: &Ctx, with_ecs: bool) -> Result<(), String> {
             ));
         }
     }
-    let tgs = ctx.aws(&["elbv2", "describe-target-groups"])?;
-    for tg in tgs["TargetGroups"].as_array().into_iter().flatten() {
-        if tg["TargetGroupName"]
-            .as_str()
-            .is_some_and(|n| n.starts_with("responderapi"))
-        {
-            left.push(format!(
-                "target group `{}`",
-                tg["TargetGroupName"].as_str().unwrap_or_default()
-            ));
-        }
-    }
     if with_ecs {
         left.extend(ecs_left(ctx)?);
+        let tgs = ctx.aws(&["elbv2", "describe-target-groups"])?;
+        for tg in tgs["TargetGroups"].as_array().into_iter().flatten() {
+            let name = tg["TargetGroupName"].as_str().unwrap_or_default();
+            if name.starts_with("responderapi") {
+                left.push(format!("target group `{name}`"));
+            }
+        }
     }
     if left.is_empty() {
         Ok(())
