@@ -3,7 +3,6 @@
 
 use anyhow::{Context, Result};
 use mdbook_preprocessor::config::Config;
-use serde::de::DeserializeOwned;
 use std::path::{Component, Path, PathBuf};
 
 /// The `[preprocessor.validate]` table holds the settings every pass shares.
@@ -84,22 +83,9 @@ impl BookRoot {
         std::fs::read_to_string(&path).with_context(|| format!("cannot read `{rel}`"))
     }
 
-    /// A pass's `[preprocessor.NAME]` table, or its defaults when absent.
-    pub fn settings<T: DeserializeOwned + Default>(&self, name: &str) -> Result<T> {
-        Ok(self
-            .config
-            .get::<T>(&format!("preprocessor.{name}"))
-            .with_context(|| format!("invalid [preprocessor.{name}] in book.toml"))?
-            .unwrap_or_default())
-    }
-
     /// `deny-warnings` in `[preprocessor.validate]`: warnings fail the build (CI sets it).
     pub fn deny_warnings(&self) -> bool {
-        self.config
-            .get::<bool>(&format!("preprocessor.{SHARED_TABLE}.deny-warnings"))
-            .ok()
-            .flatten()
-            .unwrap_or(false)
+        crate::config::read::<crate::config::Validate>(self, SHARED_TABLE).deny_warnings
     }
 }
 

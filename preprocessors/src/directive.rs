@@ -2,8 +2,77 @@
 //! textually, anywhere in a chapter (code blocks included, so a directive can
 //! fill in a JSON listing), with `\{{#` as the escape that mdBook's own
 //! `links` preprocessor later unescapes.
+//!
+//! Every directive is declared once, as a [`Spec`] beside the code that
+//! expands it (each pass's `directives()`), and the one scanner here finds
+//! them; [`registry`] is what the unknown-directive check compares against.
 
+use crate::diagnostics::{Problem, codes};
 use std::ops::Range;
+
+/// Where a directive may stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stands {
+    /// Inside a sentence: it becomes a few words.
+    Inline,
+    /// Alone on its line: it becomes a block.
+    Alone,
+    /// Either; a block after text on the line is indented to the list item.
+    Anywhere,
+}
+
+/// One directive, declared by the pass (or tool) that expands it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spec {
+    pub name: &'static str,
+    /// The book.toml table of the pass that expands it, or `mdbook`.
+    pub owner: &'static str,
+    /// Its arguments, as the README writes them (`ARCH`, `NAME [A-B]`).
+    pub args: &'static str,
+    pub stands: Stands,
+}
+
+/// The directives mdBook's own `links` preprocessor expands.
+pub const MDBOOK: &[Spec] = &[
+    Spec {
+        name: "include",
+        owner: "mdbook",
+        args: "FILE[:ANCHOR]",
+        stands: Stands::Anywhere,
+    },
+    Spec {
+        name: "rustdoc_include",
+        owner: "mdbook",
+        args: "FILE[:ANCHOR]",
+        stands: Stands::Anywhere,
+    },
+    Spec {
+        name: "playground",
+        owner: "mdbook",
+        args: "FILE [ATTRS]",
+        stands: Stands::Anywhere,
+    },
+    Spec {
+        name: "title",
+        owner: "mdbook",
+        args: "TITLE",
+        stands: Stands::Anywhere,
+    },
+];
+
+/// Every directive a build knows: mdBook's and each pass's.
+pub fn registry() -> Vec<Spec> {
+    let mut all = MDBOOK.to_vec();
+    for pass in crate::passes() {
+        all.extend(pass.directives());
+    }
+    all
+}
+
+/// The names of `specs`, for [`find`].
+pub fn names(specs: &[Spec]) -> Vec<&'static str> {
+    specs.iter().map(|s| s.name).collect()
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Directive<'a> {
@@ -16,6 +85,13 @@ pub struct Directive<'a> {
 
 /// Every directive in `text` whose name is one of `names`, in order.
 pub fn find<'a>(text: &'a str, names: &[&str]) -> Vec<Directive<'a>> {
+    find_where(text, |name| names.contains(&name))
+}
+
+/// Every directive whose name `wanted` accepts. A `{{#` whose name is not
+/// wanted is skipped by its three characters only, so a directive written
+/// inside it is still found.
+pub fn find_where<'a>(text: &'a str, wanted: impl Fn(&str) -> bool) -> Vec<Directive<'a>> {
     let mut found = Vec::new();
     let mut from = 0;
     while let Some(i) = text[from..].find("{{#") {
@@ -34,7 +110,7 @@ pub fn find<'a>(text: &'a str, names: &[&str]) -> Vec<Directive<'a>> {
         }
         let mut words = inner.split_whitespace();
         let Some(name) = words.next() else { continue };
-        if !names.contains(&name) {
+        if !wanted(name) {
             continue;
         }
         let end = from + len + 2;
@@ -65,9 +141,86 @@ pub fn replace<'a>(
     out
 }
 
+/// The leading whitespace of the directive's line when the directive is all
+/// the line holds, `None` when text stands beside it.
+pub fn alone_indent<'t>(text: &'t str, range: &Range<usize>) -> Option<&'t str> {
+    let start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[range.end..]
+        .find('\n')
+        .map_or(text.len(), |i| range.end + i);
+    let before = &text[start..range.start];
+    let after = &text[range.end..end];
+    (before.trim().is_empty() && after.trim().is_empty()).then_some(before)
+}
+
+/// `{{#name …}}` whose name no tool knows but is close to one that is
+/// (`image-url`, `cpu-arch`): nothing would expand it and readers would get
+/// the braces. Names under four characters are left alone (`{{#if}}`).
+pub fn unknown(text: &str, known: &[Spec]) -> Vec<Problem> {
+    let names = names(known);
+    find_where(text, |name| name.len() >= 4 && !names.contains(&name))
+        .into_iter()
+        .filter_map(|d| {
+            let near = crate::suggest::closest(d.name, names.iter().copied())?;
+            Some(
+                Problem::error(
+                    codes::IMAGE_URI_UNKNOWN_DIRECTIVE,
+                    d.range,
+                    format!("unknown directive `{{{{#{}}}}}`", d.name),
+                )
+                .with_hint(format!("did you mean `{{{{#{near}}}}}`?")),
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_directive_is_declared_once() {
+        let all = registry();
+        let mut seen = std::collections::HashSet::new();
+        for spec in &all {
+            assert!(seen.insert(spec.name), "{} declared twice", spec.name);
+        }
+        for name in [
+            "include",
+            "iam-policy",
+            "procedure",
+            "value",
+            "arch",
+            "image-uri",
+        ] {
+            assert!(seen.contains(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn alone_means_only_whitespace_beside_it() {
+        let text = "a\n  {{#x}}  \nb {{#x}}\n";
+        let first = text.find("{{#x}}").unwrap();
+        assert_eq!(alone_indent(text, &(first..first + 6)), Some("  "));
+        let second = text.rfind("{{#x}}").unwrap();
+        assert_eq!(alone_indent(text, &(second..second + 6)), None);
+    }
+
+    #[test]
+    fn near_misses_of_known_names_are_unknown_directives() {
+        let text = "{{#inclde a.md}} {{#include a.md}} {{#if x}} {{#tabs}} \\{{#valeu k}}";
+        let found: Vec<_> = unknown(text, &registry())
+            .into_iter()
+            .map(|p| (text[p.range].to_string(), p.hint.unwrap()))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                "{{#inclde a.md}}".to_string(),
+                "did you mean `{{#include}}`?".to_string()
+            )]
+        );
+    }
 
     #[test]
     fn finds_named_directives_with_arguments_and_ranges() {

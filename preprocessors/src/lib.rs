@@ -4,10 +4,12 @@
 
 pub mod book_root;
 pub mod cli;
+pub mod config;
 pub mod destination;
 pub mod diagnostics;
 pub mod directive;
 pub mod image_uri;
+pub mod json;
 pub mod links;
 pub mod location;
 pub mod mdbook_command;
@@ -18,6 +20,7 @@ pub mod policy;
 pub mod procedures;
 pub mod reach;
 pub mod serve;
+pub mod suggest;
 pub mod validate;
 
 use pass::Pass;

@@ -3,10 +3,46 @@
 //! procedures and value directives are expanded) but must report the line to
 //! fix: a line diff between the source file and the processed text maps
 //! unchanged lines exactly and expanded text to the directive that produced it.
+//! [`Source`] is how every validator gets the writer's text of a chapter.
 
+use crate::book_root::BookRoot;
 use crate::location::Location;
+use mdbook_preprocessor::book::Chapter;
 use similar::{DiffOp, TextDiff};
 use std::ops::Range;
+
+/// A chapter's file as the writer edits it, with its repo-relative path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub path: String,
+    pub text: String,
+}
+
+impl Source {
+    /// The chapter's source file; its current content when the file cannot
+    /// be read (a chapter made by a preprocessor), named after the chapter
+    /// when it has no file at all.
+    pub fn of(book_root: &BookRoot, chapter: &Chapter) -> Source {
+        match chapter.source_path.as_ref().or(chapter.path.as_ref()) {
+            Some(p) => {
+                let path = book_root.chapter_path(p);
+                let text = book_root
+                    .read(&path)
+                    .unwrap_or_else(|_| chapter.content.clone());
+                Source { path, text }
+            }
+            None => Source {
+                path: chapter.name.clone(),
+                text: chapter.content.clone(),
+            },
+        }
+    }
+
+    /// Locates ranges of `processed` (this chapter after some expansion) here.
+    pub fn origin<'a>(&'a self, processed: &'a str) -> Origin<'a> {
+        Origin::new(&self.path, &self.text, processed)
+    }
+}
 
 pub struct Origin<'a> {
     path: &'a str,
@@ -73,8 +109,15 @@ impl<'a> Origin<'a> {
                     ),
                     DiffOp::Delete { .. } => continue,
                 };
+                // A block replaced by as many lines (`{{#value}}` and other
+                // inline expansions) maps line for line; otherwise to its first.
+                let line_for_line = exact || old.len() == new.len();
                 for (k, n) in new.enumerate() {
-                    let source_line = if exact { old.start + k } else { old.start };
+                    let source_line = if line_for_line {
+                        old.start + k
+                    } else {
+                        old.start
+                    };
                     lines.push(LineOrigin {
                         start: processed_starts[n],
                         source_line,
@@ -177,6 +220,17 @@ mod tests {
         let origin = Origin::new("src/x.md", source, processed);
         let at = processed.find("[link]").unwrap();
         assert_eq!(origin.locate(at..at + 14).short(), "src/x.md:1:33");
+    }
+
+    #[test]
+    fn inline_expansions_on_consecutive_lines_map_line_for_line() {
+        let source = "a\nCPU {{#value task.cpu}}\nMemory {{#value task.memory}} [x](y.md)\nb\n";
+        let processed = "a\nCPU 0.5 vCPU\nMemory 1 GB [x](y.md)\nb\n";
+        let origin = Origin::new("src/x.md", source, processed);
+        let at = processed.find("[x]").unwrap();
+        assert_eq!(origin.locate(at..at + 3).short(), "src/x.md:3:31");
+        let at = processed.find("0.5").unwrap();
+        assert_eq!(origin.locate(at..at + 3).short(), "src/x.md:2:1");
     }
 
     #[test]

@@ -17,6 +17,10 @@ use std::rc::Rc;
 pub trait Pass {
     /// Its table in book.toml: `[preprocessor.NAME]`.
     fn name(&self) -> &'static str;
+    /// The directives it expands, declared beside the code that expands them.
+    fn directives(&self) -> Vec<crate::directive::Spec> {
+        Vec::new()
+    }
     fn run(&self, book_root: &BookRoot, book: Book, diagnostics: &mut Diagnostics) -> Result<Book>;
     /// Runs before mdBook's `links` (book.toml's `before = ["links"]`), so
     /// under stock mdBook it must leave no include that reads outside.
@@ -53,6 +57,7 @@ impl Preprocessor for Adapter {
     fn run(&self, ctx: &PreprocessorContext, book: Book) -> Result<Book> {
         let book_root = BookRoot::new(ctx.root.clone(), ctx.config.clone());
         let mut found = Diagnostics::new();
+        found.extend(crate::config::check(&book_root, self.pass.name()));
         let mut book = self.pass.run(&book_root, book, &mut found)?;
         // In-process, the pipeline checks the sources before loading and
         // guards mdBook's `links` itself; a stock `mdbook` only has us.

@@ -7,6 +7,7 @@
 //! at most [`MAX_FILE_BYTES`] (a FIFO or a device would hang the build).
 
 use crate::book_root::{BookRoot, SHARED_TABLE};
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
 use std::path::{Component, Path, PathBuf};
@@ -223,7 +224,7 @@ pub fn check_sources(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
                 };
                 diagnostics.push(
                     Diagnostic::error(
-                        "reach::unreadable-source",
+                        codes::REACH_UNREADABLE_SOURCE,
                         Location::file(&at),
                         format!("`{at}` {why}; mdBook cannot copy it into the site"),
                     )
@@ -264,9 +265,9 @@ pub fn check_sources(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
 
 fn outside_source(name: &str, reach: &Reach, refusal: &Refusal) -> Diagnostic {
     let code = match refusal {
-        Refusal::Outside(_) => "reach::outside-source",
-        Refusal::NotAFile(_) => "reach::not-a-file",
-        Refusal::TooLarge(_) => "reach::too-large",
+        Refusal::Outside(_) => codes::REACH_OUTSIDE_SOURCE,
+        Refusal::NotAFile(_) => codes::REACH_NOT_A_FILE,
+        Refusal::TooLarge(_) => codes::REACH_TOO_LARGE,
     };
     Diagnostic::error(
         code,

@@ -145,3 +145,53 @@ fn one_broken_thing_in_the_real_book_fails_with_its_location_and_keeps_the_old_s
         before
     );
 }
+
+#[test]
+fn a_misspelt_or_mistyped_setting_fails_the_check_at_its_book_toml_line() {
+    let book = responder_docs_tests::copy_real_book();
+    let toml = book.path().join("book.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("deny-warnings"))
+        .unwrap()
+        + 1;
+    for (written, expected) in [
+        (
+            "deny-warings = true",
+            format!(
+                "book.toml:{line}:1: error[config::unknown-key]: unknown key `deny-warings` in [preprocessor.validate]"
+            ),
+        ),
+        (
+            "deny-warnings = \"true\"",
+            format!(
+                "book.toml:{line}:17: error[config::wrong-type]: `deny-warnings` in [preprocessor.validate] must be true or false, not the string \"true\""
+            ),
+        ),
+    ] {
+        std::fs::write(&toml, text.replace("deny-warnings = false", written)).unwrap();
+        let run = run(&["check", book.path().to_str().unwrap(), "--format", "json"]);
+        assert_eq!(
+            (run.code, shorts(&run.stdout)),
+            (1, vec![expected]),
+            "{written}"
+        );
+    }
+    std::fs::write(
+        &toml,
+        text.replace(
+            "[preprocessor.procedure]\n",
+            "[preprocessor.procedure]\nlink-ignore = []\n",
+        ),
+    )
+    .unwrap();
+    let run = run(&["check", book.path().to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("unknown key `link-ignore` in [preprocessor.procedure]"),
+        "{}",
+        run.stderr
+    );
+}

@@ -82,10 +82,10 @@ fn unknown_names_paths_and_missing_linked_files_are_errors_at_the_chapter_line()
     assert_eq!(
         found,
         [
-            "src/guide/task-role.md:9:6: error[policy::missing-file]: the linked policy file `../policies/task-role-trst.json` does not exist",
+            "src/guide/task-role.md:9:6: error[links::missing-file]: `../policies/task-role-trst.json` does not exist",
             "src/roles.md:9:1: error[policy::unknown-policy]: no policy `task-role-polcy`: there is no policies/task-role-polcy.json",
             "src/roles.md:11:1: error[policy::refused-path]: `../book.toml` is refused: a path, not a policy name (policies are named by their file stem in policies/)",
-            "src/roles.md:13:5: error[policy::missing-file]: the linked policy file `ecsTaskExecutionRolePolicy.json` does not exist",
+            "src/roles.md:13:5: error[links::missing-file]: `ecsTaskExecutionRolePolicy.json` does not exist",
         ]
     );
     let report = run(&["check", book.path().to_str().unwrap(), "--format", "json"]);

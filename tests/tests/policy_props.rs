@@ -2,9 +2,9 @@
 //! never panic, whatever the input, and every diagnostic points inside it.
 
 use proptest::prelude::*;
+use responder_docs::json::Index;
 use responder_docs::policy::Kind;
 use responder_docs::policy::directive::{self, Found};
-use responder_docs::policy::json_pos::Index;
 use responder_docs::policy::lint::lint_text;
 
 const VALID: &str = r#"{

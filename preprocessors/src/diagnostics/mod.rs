@@ -2,10 +2,15 @@
 //! `path:line:col`, the offending source line, a hint, and three renderings
 //! (human, GitHub annotations, JSON).
 
+pub mod codes;
+
+pub use codes::Code;
+
 use crate::location::Location;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 use std::fmt::Write as _;
+use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -26,8 +31,8 @@ pub struct Related {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// `checker::problem`, stable across releases so CI can filter on it.
-    pub code: String,
+    /// `pass::problem`, stable across releases so CI can filter on it.
+    pub code: Code,
     #[serde(flatten)]
     pub location: Location,
     pub message: String,
@@ -38,18 +43,18 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &str, location: Location, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, location: Location, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, location, message)
     }
 
-    pub fn warning(code: &str, location: Location, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, location: Location, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, location, message)
     }
 
-    fn new(severity: Severity, code: &str, location: Location, message: impl Into<String>) -> Self {
+    fn new(severity: Severity, code: Code, location: Location, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
-            code: code.to_string(),
+            code,
             location,
             message: message.into(),
             hint: None,
@@ -85,6 +90,70 @@ impl Diagnostic {
         match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A problem found by a pure function over one text, at a byte range of
+/// that text. The shell that knows where the text came from turns it into a
+/// [`Diagnostic`] with [`Problem::locate`]; every validator reports this way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub severity: Severity,
+    pub code: Code,
+    pub range: Range<usize>,
+    pub message: String,
+    pub hint: Option<String>,
+    /// Other places involved, already located.
+    pub related: Vec<Related>,
+}
+
+impl Problem {
+    pub fn error(code: Code, range: Range<usize>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, range, message)
+    }
+
+    pub fn warning(code: Code, range: Range<usize>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, range, message)
+    }
+
+    fn new(
+        severity: Severity,
+        code: Code,
+        range: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Problem {
+            severity,
+            code,
+            range,
+            message: message.into(),
+            hint: None,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// The same problem at `range` instead (for findings made on a slice).
+    pub fn at(mut self, range: Range<usize>) -> Self {
+        self.range = range;
+        self
+    }
+
+    /// A diagnostic at the place `locate` gives for the problem's range
+    /// (`Origin::locate`, or `Location::in_text` for a file as written).
+    pub fn locate(self, locate: impl FnOnce(Range<usize>) -> Location) -> Diagnostic {
+        Diagnostic {
+            severity: self.severity,
+            code: self.code,
+            location: locate(self.range),
+            message: self.message,
+            hint: self.hint,
+            related: self.related,
         }
     }
 }
@@ -291,7 +360,7 @@ fn render_github(diagnostics: &[Diagnostic]) -> String {
             d.location.line,
             d.location.column,
             d.location.end_column,
-            escape_property(&d.code),
+            escape_property(d.code.as_str()),
             escape_data(&message)
         );
     }

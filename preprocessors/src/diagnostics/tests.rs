@@ -5,13 +5,13 @@ fn sample() -> Vec<Diagnostic> {
     let at = text.find("[setup]").unwrap();
     let mut diags = Diagnostics::new();
     diags.push(Diagnostic::warning(
-        "links::style",
+        Code::test("links::style"),
         Location::in_text("src/b.md", "x", 0..1),
         "a warning",
     ));
     diags.push(
         Diagnostic::error(
-            "links::missing-anchor",
+            codes::LINKS_MISSING_ANCHOR,
             Location::in_text("src/a.md", text, at..at + 26),
             "no heading `#nowhere` in `setup.md`",
         )
@@ -84,7 +84,11 @@ fn json_form_is_stable() {
 #[test]
 fn warnings_fail_only_when_denied() {
     let mut diags = Diagnostics::new();
-    diags.push(Diagnostic::warning("x::y", Location::file("a"), "w"));
+    diags.push(Diagnostic::warning(
+        Code::test("x::y"),
+        Location::file("a"),
+        "w",
+    ));
     assert!(!diags.is_failure(false));
     assert!(diags.is_failure(true));
 }

@@ -8,13 +8,29 @@
 //! it from the tags, so every opening and closing tag sits on its own line
 //! with a blank line between it and the writer's Markdown.
 
-use super::Problem;
 use super::cross_arch;
 use super::release::Architecture;
+use super::{Problem, problem};
+use crate::diagnostics::codes;
 use crate::directive;
 use std::ops::Range;
 
 pub const NAMES: &[&str] = &["arch", "endarch"];
+
+pub const SPECS: &[directive::Spec] = &[
+    directive::Spec {
+        name: "arch",
+        owner: super::release::TABLE,
+        args: "ARCH",
+        stands: directive::Stands::Alone,
+    },
+    directive::Spec {
+        name: "endarch",
+        owner: super::release::TABLE,
+        args: "",
+        stands: directive::Stands::Alone,
+    },
+];
 
 /// One tab group as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,17 +77,17 @@ pub fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Problem>) {
         let Some(d) = found.first() else { continue };
         let range = start + d.range.start..start + d.range.end;
         if fence.is_some() {
-            problems.push(Problem::new(
-                "image-uri::arch-in-code",
+            problems.push(problem(
+                codes::IMAGE_URI_ARCH_IN_CODE,
                 range,
                 format!("`{{{{#{}}}}}` inside a code block", d.name),
                 "close the code block first: put one complete code block in each architecture's variant",
             ));
             continue;
         }
-        if found.len() > 1 || content.trim() != &content[d.range.clone()] {
-            problems.push(Problem::new(
-                "image-uri::not-alone",
+        if found.len() > 1 || directive::alone_indent(content, &d.range).is_none() {
+            problems.push(problem(
+                codes::IMAGE_URI_NOT_ALONE,
                 range,
                 format!("`{{{{#{}}}}}` must be alone on its line", d.name),
                 "put each {{#arch X}} and {{#endarch}} on a line of its own",
@@ -81,16 +97,16 @@ pub fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Problem>) {
         let line_end = start + content.len();
         if d.name == "endarch" {
             if !d.args.is_empty() {
-                problems.push(Problem::new(
-                    "image-uri::bad-arguments",
+                problems.push(problem(
+                    codes::IMAGE_URI_BAD_ARGUMENTS,
                     range.clone(),
                     "`{{#endarch}}` takes no argument".to_string(),
                     "write `{{#endarch}}`",
                 ));
             }
             match open.take() {
-                None => problems.push(Problem::new(
-                    "image-uri::stray-endarch",
+                None => problems.push(problem(
+                    codes::IMAGE_URI_STRAY_ENDARCH,
                     range,
                     "`{{#endarch}}` without an `{{#arch X}}` before it".to_string(),
                     "start the group with `{{#arch amd64}}`, or remove this line",
@@ -110,8 +126,8 @@ pub fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Problem>) {
                         .iter()
                         .all(|v| archs.iter().any(|a| a.docker == v.arch));
                     if !missing.is_empty() && all_known {
-                        problems.push(Problem::new(
-                            "image-uri::missing-variant",
+                        problems.push(problem(
+                            codes::IMAGE_URI_MISSING_VARIANT,
                             group.variants[0].directive.clone(),
                             format!("this architecture group has no {} variant", missing.join(" or ")),
                             "every reader sees the variant of the architecture they chose: give each architecture its own",
@@ -126,8 +142,8 @@ pub fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Problem>) {
         let arch = match d.args.as_slice() {
             [arch] => *arch,
             _ => {
-                problems.push(Problem::new(
-                    "image-uri::bad-arguments",
+                problems.push(problem(
+                    codes::IMAGE_URI_BAD_ARGUMENTS,
                     range,
                     "`{{#arch}}` takes exactly one architecture".to_string(),
                     &format!("write `{{{{#arch {}}}}}`", names(archs, " or ")),
@@ -155,8 +171,8 @@ pub fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Problem>) {
             }
             Some(group) => {
                 if group.variants.iter().any(|v| v.arch == arch) {
-                    problems.push(Problem::new(
-                        "image-uri::duplicate-variant",
+                    problems.push(problem(
+                        codes::IMAGE_URI_DUPLICATE_VARIANT,
                         range,
                         format!("a second {arch} variant in one group"),
                         "close the group with `{{#endarch}}` before starting another",
@@ -171,8 +187,8 @@ pub fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Problem>) {
         }
     }
     if let Some(group) = open {
-        problems.push(Problem::new(
-            "image-uri::unclosed-arch",
+        problems.push(problem(
+            codes::IMAGE_URI_UNCLOSED_ARCH,
             group.variants[0].directive.clone(),
             "this architecture group is never closed".to_string(),
             "end it with `{{#endarch}}` on a line of its own",
@@ -187,8 +203,8 @@ pub fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Problem>) {
             for mention in cross_arch::find(body, own, archs) {
                 let range = variant.body.start + mention.range.start
                     ..variant.body.start + mention.range.end;
-                problems.push(Problem::new(
-                    "image-uri::other-architecture",
+                problems.push(problem(
+                    codes::IMAGE_URI_OTHER_ARCHITECTURE,
                     range.clone(),
                     format!(
                         "the {} variant names `{}`, a value of {}",
@@ -232,8 +248,8 @@ pub fn unknown_architecture(range: Range<usize>, arch: &str, archs: &[Architectu
         ),
         None => format!("the architectures are {}", names(archs, " and ")),
     };
-    Problem::new(
-        "image-uri::unknown-architecture",
+    problem(
+        codes::IMAGE_URI_UNKNOWN_ARCHITECTURE,
         range,
         format!("unknown architecture `{arch}`"),
         &hint,

@@ -52,12 +52,7 @@ pub fn name_of(code: &str) -> Option<&'static str> {
 
 /// The real code closest to a mistyped one, for the hint.
 pub fn closest(code: &str) -> Option<&'static str> {
-    REGIONS
-        .iter()
-        .map(|(c, _)| (strsim::levenshtein(code, c), *c))
-        .filter(|(d, _)| *d <= 3)
-        .min()
-        .map(|(_, c)| c)
+    crate::suggest::closest(code, REGIONS.iter().map(|(c, _)| *c))
 }
 
 #[cfg(test)]

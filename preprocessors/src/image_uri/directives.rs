@@ -5,68 +5,57 @@
 //! directive is left as written and reported; the build then fails, so it
 //! never reaches a reader.
 
-use super::Problem;
 use super::arch_blocks::{self, Ids};
+use super::release::TABLE;
 use super::release::{Architecture, Release};
-use crate::directive::{self, Directive};
-use std::ops::Range;
+use super::{Problem, problem};
+use crate::diagnostics::codes;
+use crate::directive::{self, Directive, Spec, Stands};
 
-pub const NAMES: &[&str] = &[
-    "image-uri",
-    "image-uris",
-    "image-registry",
-    "console-platform",
-    "cpu-architecture",
-    "regions",
-    "template",
+pub const SPECS: &[Spec] = &[
+    Spec {
+        name: "image-uri",
+        owner: TABLE,
+        args: "ARCH",
+        stands: Stands::Inline,
+    },
+    Spec {
+        name: "image-uris",
+        owner: TABLE,
+        args: "",
+        stands: Stands::Alone,
+    },
+    Spec {
+        name: "image-registry",
+        owner: TABLE,
+        args: "",
+        stands: Stands::Inline,
+    },
+    Spec {
+        name: "console-platform",
+        owner: TABLE,
+        args: "ARCH",
+        stands: Stands::Inline,
+    },
+    Spec {
+        name: "cpu-architecture",
+        owner: TABLE,
+        args: "ARCH",
+        stands: Stands::Inline,
+    },
+    Spec {
+        name: "regions",
+        owner: TABLE,
+        args: "",
+        stands: Stands::Alone,
+    },
+    Spec {
+        name: "template",
+        owner: TABLE,
+        args: "NAME ARCH",
+        stands: Stands::Anywhere,
+    },
 ];
-
-/// Directives that other passes and mdBook itself handle.
-const OTHERS: &[&str] = &[
-    "include",
-    "rustdoc_include",
-    "playground",
-    "title",
-    "iam-policy",
-    "procedure",
-    "value",
-];
-
-/// `{{#name …}}` directives whose name is a near miss of ours (`image-url`,
-/// `cpu-arch`): nothing would expand them, and readers would get the braces.
-pub fn misspelled(text: &str) -> Vec<Problem> {
-    let ours: Vec<&str> = NAMES.iter().chain(arch_blocks::NAMES).copied().collect();
-    let mut found = Vec::new();
-    for (start, _) in text.match_indices("{{#") {
-        if text[..start].ends_with('\\') {
-            continue;
-        }
-        let rest = &text[start + 3..];
-        let name_len = rest
-            .find(|c: char| c.is_whitespace() || c == '}')
-            .unwrap_or(rest.len());
-        let name = &rest[..name_len];
-        if name.len() < 4 || ours.contains(&name) || OTHERS.contains(&name) {
-            continue;
-        }
-        let near = ours
-            .iter()
-            .map(|o| (strsim::levenshtein(name, o), *o))
-            .filter(|(d, o)| *d <= 2 || o.starts_with(name) || name.starts_with(o))
-            .min();
-        if let Some((_, near)) = near {
-            let line_end = rest.find('\n').unwrap_or(rest.len());
-            let end = rest[..line_end].find("}}").map_or(name_len, |i| i + 2);
-            found.push(Problem::new(
-                "image-uri::unknown-directive",
-                start..start + 3 + end,
-                format!("unknown directive `{{{{#{name}}}}}`"),
-                &format!("did you mean `{{{{#{near}}}}}`?"),
-            ));
-        }
-    }
-    found
-}
 
 /// Why a template could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,10 +76,10 @@ pub struct Env<'a> {
     pub release_invalid: bool,
 }
 
-/// Expands every directive of [`NAMES`] in `text`.
+/// Expands every directive of [`SPECS`] in `text`.
 pub fn expand(text: &str, env: &Env, ids: &mut Ids) -> (String, Vec<Problem>) {
     let mut problems = Vec::new();
-    let out = directive::replace(text, NAMES, |d| {
+    let out = directive::replace(text, &directive::names(SPECS), |d| {
         let range = d.range.clone();
         match expand_one(text, d, env, ids) {
             Ok(expanded) => expanded,
@@ -116,8 +105,8 @@ fn expand_one(
         if env.release_invalid {
             return Err(None);
         }
-        return Err(Some(Problem::new(
-            "image-uri::no-release",
+        return Err(Some(problem(
+            codes::IMAGE_URI_NO_RELEASE,
             range,
             format!(
                 "`{{{{#{}}}}}` needs the release facts, and book.toml has none",
@@ -127,7 +116,7 @@ fn expand_one(
         )));
     };
     let archs = release.architectures();
-    let line = line_around(text, &range);
+    let alone_indent = directive::alone_indent(text, &range);
     match d.name {
         "image-uri" | "console-platform" | "cpu-architecture" => {
             let arch = one_arch(d, &d.args, archs)?;
@@ -139,8 +128,8 @@ fn expand_one(
         }
         "image-registry" | "image-uris" | "regions" => {
             if !d.args.is_empty() {
-                return Err(Some(Problem::new(
-                    "image-uri::bad-arguments",
+                return Err(Some(problem(
+                    codes::IMAGE_URI_BAD_ARGUMENTS,
                     range,
                     format!("`{{{{#{}}}}}` takes no argument", d.name),
                     &format!("write `{{{{#{}}}}}`", d.name),
@@ -149,9 +138,9 @@ fn expand_one(
             if d.name == "image-registry" {
                 return Ok(release.registry.clone());
             }
-            let Some(indent) = line.alone_indent else {
-                return Err(Some(Problem::new(
-                    "image-uri::not-alone",
+            let Some(indent) = alone_indent else {
+                return Err(Some(problem(
+                    codes::IMAGE_URI_NOT_ALONE,
                     range,
                     format!("`{{{{#{}}}}}` must be alone on its line", d.name),
                     "it becomes a block (a table or a tab group), which cannot sit inside a sentence",
@@ -165,8 +154,8 @@ fn expand_one(
         }
         "template" => {
             let [name, _] = d.args.as_slice() else {
-                return Err(Some(Problem::new(
-                    "image-uri::bad-arguments",
+                return Err(Some(problem(
+                    codes::IMAGE_URI_BAD_ARGUMENTS,
                     range,
                     "`{{#template}}` takes a template name and an architecture".to_string(),
                     &format!(
@@ -178,14 +167,14 @@ fn expand_one(
             let arch = one_arch(d, &d.args[1..], archs)?;
             let body = (env.read_template)(name).map_err(|why| {
                 Some(match why {
-                    TemplateError::Outside => Problem::new(
-                        "image-uri::template-outside",
+                    TemplateError::Outside => problem(
+                        codes::IMAGE_URI_TEMPLATE_OUTSIDE,
                         range.clone(),
                         format!("`{name}` leads out of templates/"),
                         "name a file inside templates/, e.g. `task-definition.json`",
                     ),
-                    TemplateError::Missing(available) => Problem::new(
-                        "image-uri::missing-template",
+                    TemplateError::Missing(available) => problem(
+                        codes::IMAGE_URI_MISSING_TEMPLATE,
                         range.clone(),
                         format!("no template `{name}` in templates/"),
                         &format!("the templates are: {}", available.join(", ")),
@@ -199,7 +188,7 @@ fn expand_one(
                 )
                 .replace("${CpuArchitecture}", &arch.ecs);
             let filled = filled.strip_suffix('\n').unwrap_or(&filled);
-            Ok(indent_after_first(filled, line.alone_indent.unwrap_or("")))
+            Ok(indent_after_first(filled, alone_indent.unwrap_or("")))
         }
         _ => Err(None),
     }
@@ -235,8 +224,8 @@ fn one_arch<'r>(
                 format!("`{{{{#{}}}}}` takes one architecture", d.name),
             )
         };
-        return Err(Some(Problem::new(
-            "image-uri::bad-arguments",
+        return Err(Some(problem(
+            codes::IMAGE_URI_BAD_ARGUMENTS,
             range,
             message,
             &hint,
@@ -246,24 +235,6 @@ fn one_arch<'r>(
         .iter()
         .find(|a| a.docker == *arch)
         .ok_or_else(|| Some(arch_blocks::unknown_architecture(range, arch, archs)))
-}
-
-struct Line<'t> {
-    /// The line's leading whitespace, when the directive is all the line holds.
-    alone_indent: Option<&'t str>,
-}
-
-fn line_around<'t>(text: &'t str, range: &Range<usize>) -> Line<'t> {
-    let start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[range.end..]
-        .find('\n')
-        .map_or(text.len(), |i| range.end + i);
-    let before = &text[start..range.start];
-    let after = text[range.end..end].trim_end_matches('\r');
-    let alone = before.trim().is_empty() && after.trim().is_empty();
-    Line {
-        alone_indent: alone.then_some(before),
-    }
 }
 
 /// Indents every line but the first (which takes the directive's place),

@@ -15,9 +15,10 @@ pub mod hand_written;
 pub mod release;
 
 use crate::book_root::{BookRoot, Refused, stays_inside};
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
-use crate::origin::Origin;
+use crate::origin::{Origin, Source};
 use crate::pass::Pass;
 use anyhow::Result;
 use arch_blocks::Ids;
@@ -28,38 +29,29 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::Path;
 
-/// A problem found by one of the pure functions, as a byte range of the text
-/// they were given; the shell turns it into a located [`Diagnostic`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub code: &'static str,
-    pub range: Range<usize>,
-    pub message: String,
-    pub hint: String,
+pub use crate::diagnostics::Problem;
+
+/// An error with its hint: every problem of this pass has one.
+pub(crate) fn problem(
+    code: crate::diagnostics::Code,
+    range: Range<usize>,
+    message: String,
+    hint: &str,
+) -> Problem {
+    Problem::error(code, range, message).with_hint(hint)
 }
 
-impl Problem {
-    pub fn new(code: &'static str, range: Range<usize>, message: String, hint: &str) -> Self {
-        Problem {
-            code,
-            range,
-            message,
-            hint: hint.to_string(),
-        }
-    }
-
-    fn into_diagnostic(self, origin: &Origin) -> Diagnostic {
-        Diagnostic::error(self.code, origin.locate(self.range), self.message).with_hint(self.hint)
-    }
-}
-
-const HAND_WRITTEN: &str = "image-uri::hand-written-uri";
+const HAND_WRITTEN: crate::diagnostics::Code = codes::IMAGE_URI_HAND_WRITTEN_URI;
 
 pub struct ImageUri;
 
 impl Pass for ImageUri {
     fn name(&self) -> &'static str {
         release::TABLE
+    }
+
+    fn directives(&self) -> Vec<crate::directive::Spec> {
+        [directives::SPECS, arch_blocks::SPECS].concat()
     }
 
     fn run(
@@ -90,12 +82,10 @@ impl Pass for ImageUri {
             let Some(source_path) = chapter.source_path.clone() else {
                 return;
             };
-            let path = book_root.chapter_path(&source_path);
-            let source = book_root
-                .read(&path)
-                .unwrap_or_else(|_| chapter.content.clone());
+            let source = Source::of(book_root, chapter);
             let ids = Ids::new(&crate::book_root::slashed(&source_path));
-            let (content, found) = process_chapter(&path, &source, &chapter.content, &env, ids);
+            let (content, found) =
+                process_chapter(&source.path, &source.text, &chapter.content, &env, ids);
             diagnostics.extend(found);
             chapter.content = content;
         });
@@ -132,8 +122,8 @@ pub fn process_chapter(
                 .into_iter()
                 .take(1)
             {
-                problems.push(Problem::new(
-                    "image-uri::no-release",
+                problems.push(problem(
+                    codes::IMAGE_URI_NO_RELEASE,
                     d.range,
                     format!("`{{{{#{}}}}}` needs the release facts, and book.toml has none", d.name),
                     "add registry, repository, version, architectures and regions to [preprocessor.image-uri] in book.toml",
@@ -142,7 +132,10 @@ pub fn process_chapter(
         }
         false
     };
-    problems.extend(directives::misspelled(content));
+    problems.extend(crate::directive::unknown(
+        content,
+        &crate::directive::registry(),
+    ));
     let (expanded, directive_problems) = directives::expand(content, env, &mut ids);
     problems.extend(directive_problems);
     let out = if blocks_ok {
@@ -150,7 +143,7 @@ pub fn process_chapter(
     } else {
         expanded
     };
-    found.extend(problems.into_iter().map(|p| p.into_diagnostic(&origin)));
+    found.extend(problems.into_iter().map(|p| p.locate(|r| origin.locate(r))));
     (out, found)
 }
 

@@ -5,14 +5,13 @@
 
 use super::aws_regions;
 use crate::book_root::BookRoot;
+use crate::config::{self, BookToml, Step};
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::codes;
 use crate::location::Location;
-use serde_json::Value;
-use std::ops::Range;
 
-/// The table the facts live in, and the file it is read from.
+/// The table the facts live in.
 pub const TABLE: &str = "image-uri";
-const BOOK_TOML: &str = "book.toml";
 
 /// What an architecture is called by Docker, by ECS, and by the ECS console.
 /// Only these pairings exist; book.toml picks which of them the product ships.
@@ -42,17 +41,6 @@ struct KnownArch {
 pub const MAX_IMAGE_LEN: usize = 255;
 /// Docker refuses a longer tag.
 const MAX_TAG_LEN: usize = 128;
-
-/// Keys of the table that belong to mdBook, not to the release.
-const MDBOOK_KEYS: &[&str] = &["command", "before", "after", "renderers", "optional"];
-const RELEASE_KEYS: &[&str] = &[
-    "registry",
-    "repository",
-    "version",
-    "tag",
-    "architectures",
-    "regions",
-];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Architecture {
@@ -96,28 +84,16 @@ impl Release {
     /// Reads and validates the facts. `Err` holds every problem found, each
     /// located in book.toml.
     pub fn load(book_root: &BookRoot) -> Result<Release, Vec<Diagnostic>> {
-        let table = book_root
-            .config
-            .get::<Value>(&format!("preprocessor.{TABLE}"))
-            .ok()
-            .flatten()
-            .unwrap_or(Value::Null);
-        let text = book_root.read(BOOK_TOML).unwrap_or_default();
-        from_table(&table, &text)
+        let table = config::raw(book_root, TABLE).unwrap_or_default();
+        let text = book_root.read(config::BOOK_TOML).unwrap_or_default();
+        from_table(&table, &BookToml::new(&text))
     }
 
     /// Whether book.toml holds any release fact at all. A book without them
     /// (a test book about something else) only fails when it uses a directive.
     pub fn is_configured(book_root: &BookRoot) -> bool {
-        let table = book_root
-            .config
-            .get::<Value>(&format!("preprocessor.{TABLE}"))
-            .ok()
-            .flatten();
-        table
-            .as_ref()
-            .and_then(Value::as_object)
-            .is_some_and(|t| RELEASE_KEYS.iter().any(|k| t.contains_key(*k)))
+        config::raw(book_root, TABLE)
+            .is_some_and(|t| config::IMAGE_URI.iter().any(|f| t.contains_key(f.key)))
     }
 
     pub fn architectures(&self) -> &[Architecture] {
@@ -157,38 +133,26 @@ impl Release {
     }
 }
 
-/// Validates the table (as JSON) against the text of book.toml (for positions).
-pub fn from_table(table: &Value, toml_text: &str) -> Result<Release, Vec<Diagnostic>> {
+/// Checks what the facts mean; `table` is the raw table (unknown keys and
+/// wrong types are the config check's), `book` gives the positions.
+pub fn from_table(table: &toml::Table, book: &BookToml) -> Result<Release, Vec<Diagnostic>> {
+    let facts: config::ImageUri = config::typed(table, config::IMAGE_URI);
     let mut v = Validator {
-        text: toml_text,
+        book,
+        table,
         problems: Vec::new(),
     };
-    let empty = serde_json::Map::new();
-    let map = table.as_object().unwrap_or(&empty);
-
-    for key in map.keys() {
-        if !MDBOOK_KEYS.contains(&key.as_str()) && !RELEASE_KEYS.contains(&key.as_str()) {
-            let mut d = Diagnostic::error(
-                "image-uri::unknown-setting",
-                v.key_location(key),
-                format!("unknown setting `{key}` in [preprocessor.{TABLE}]"),
-            );
-            if let Some(near) = closest(key, RELEASE_KEYS) {
-                d = d.with_hint(format!("did you mean `{near}`?"));
-            }
-            v.problems.push(d);
-        }
-    }
-
-    let registry = v.string(map, "registry").map(|r| v.registry(r));
-    let repository = v.string(map, "repository").map(|r| v.repository(r));
-    let version = v.string(map, "version").map(|r| v.version(r));
-    let tag_pattern = match map.get("tag") {
-        None => Some(Some("{version}-{arch}".to_string())),
-        Some(_) => v.string(map, "tag").map(|t| v.tag_pattern(t)),
+    let registry = v.string("registry", facts.registry).map(|r| v.registry(r));
+    let repository = v
+        .string("repository", facts.repository)
+        .map(|r| v.repository(r));
+    let version = v.string("version", facts.version).map(|r| v.version(r));
+    let tag_pattern = match facts.tag {
+        None if !table.contains_key("tag") => Some(Some("{version}-{arch}".to_string())),
+        tag => v.string("tag", tag).map(|t| v.tag_pattern(t)),
     };
-    let architectures = v.architectures(map);
-    let regions = v.regions(map);
+    let architectures = v.architectures(facts.architectures);
+    let regions = v.regions(facts.regions);
 
     if let (Some(Some(registry)), Some(Some(repository)), Some(Some(version)), Some(Some(tag))) =
         (&registry, &repository, &version, &tag_pattern)
@@ -209,7 +173,7 @@ pub fn from_table(table: &Value, toml_text: &str) -> Result<Release, Vec<Diagnos
             if !is_docker_tag(&tag) {
                 v.problems.push(
                     Diagnostic::error(
-                        "image-uri::bad-tag",
+                        codes::IMAGE_URI_BAD_TAG,
                         v.value_location(&["tag"]),
                         format!("the tag `{tag}` for {} is not a valid image tag", arch.docker),
                     )
@@ -219,7 +183,7 @@ pub fn from_table(table: &Value, toml_text: &str) -> Result<Release, Vec<Diagnos
             if uri.len() > MAX_IMAGE_LEN {
                 v.problems.push(
                     Diagnostic::error(
-                        "image-uri::uri-too-long",
+                        codes::IMAGE_URI_URI_TOO_LONG,
                         v.value_location(&["repository"]),
                         format!(
                             "the {} image URI is {} characters long; ECS accepts at most {MAX_IMAGE_LEN}",
@@ -238,42 +202,28 @@ pub fn from_table(table: &Value, toml_text: &str) -> Result<Release, Vec<Diagnos
     Err(v.problems)
 }
 
-struct Validator<'t> {
-    text: &'t str,
+struct Validator<'b, 't> {
+    book: &'b BookToml<'t>,
+    table: &'b toml::Table,
     problems: Vec<Diagnostic>,
 }
 
-/// A step into the TOML document: a key or an array index.
-#[derive(Clone, Copy)]
-enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-impl Validator<'_> {
-    fn error(&mut self, code: &str, at: Location, message: String, hint: &str) {
+impl Validator<'_, '_> {
+    fn error(&mut self, code: crate::diagnostics::Code, at: Location, message: String, hint: &str) {
         self.problems
             .push(Diagnostic::error(code, at, message).with_hint(hint.to_string()));
     }
 
-    /// A required string setting; reports a missing or non-string value.
-    fn string(&mut self, map: &serde_json::Map<String, Value>, key: &str) -> Option<String> {
-        match map.get(key) {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(_) => {
-                let at = self.value_location(&[key]);
-                self.error(
-                    "image-uri::bad-setting",
-                    at,
-                    format!("`{key}` must be a string"),
-                    "write it in double quotes",
-                );
-                None
-            }
+    /// A required string setting; reports a missing one (a value of the
+    /// wrong type is the config check's).
+    fn string(&mut self, key: &str, value: Option<String>) -> Option<String> {
+        match value {
+            Some(s) => Some(s),
+            None if self.table.contains_key(key) => None,
             None => {
                 let at = self.table_location();
                 self.error(
-                    "image-uri::missing-setting",
+                    codes::IMAGE_URI_MISSING_SETTING,
                     at,
                     format!("[preprocessor.{TABLE}] has no `{key}`"),
                     &format!("add `{key} = \"…\"`: the guide's image URIs are built from it"),
@@ -295,7 +245,7 @@ impl Validator<'_> {
         match region {
             None => {
                 self.error(
-                    "image-uri::bad-registry",
+                    codes::IMAGE_URI_BAD_REGISTRY,
                     at,
                     format!("`{registry}` is not an Amazon ECR registry"),
                     "an ECR registry is ACCOUNT.dkr.ecr.REGION.amazonaws.com; AWS Marketplace images are in 709825985650.dkr.ecr.us-east-1.amazonaws.com",
@@ -304,7 +254,7 @@ impl Validator<'_> {
             }
             Some(region) if aws_regions::name_of(region).is_none() => {
                 self.error(
-                    "image-uri::unknown-region",
+                    codes::IMAGE_URI_UNKNOWN_REGION,
                     at,
                     format!("the registry's Region `{region}` is not an AWS Region code"),
                     "AWS Marketplace images are in 709825985650.dkr.ecr.us-east-1.amazonaws.com",
@@ -321,7 +271,7 @@ impl Validator<'_> {
         }
         let at = self.value_location(&["repository"]);
         self.error(
-            "image-uri::bad-repository",
+            codes::IMAGE_URI_BAD_REPOSITORY,
             at,
             format!("`{repository}` is not an Amazon ECR repository name"),
             "lower-case letters and digits, separated by `.`, `_`, `-` or `/` (e.g. `seller/product`), 2 to 256 characters",
@@ -340,7 +290,7 @@ impl Validator<'_> {
             "a version is numbers separated by dots (`1.0.4`), optionally followed by `-` and a label (`1.1.0-rc1`)".to_string()
         };
         self.error(
-            "image-uri::bad-version",
+            codes::IMAGE_URI_BAD_VERSION,
             at,
             format!("malformed version `{version}`"),
             &hint,
@@ -358,7 +308,7 @@ impl Validator<'_> {
             let name = &rest[open + 1..open + close];
             if name != "version" && name != "arch" {
                 self.error(
-                    "image-uri::bad-tag",
+                    codes::IMAGE_URI_BAD_TAG,
                     at,
                     format!("unknown placeholder `{{{name}}}` in the tag pattern"),
                     "the tag pattern may use `{version}` and `{arch}`",
@@ -369,7 +319,7 @@ impl Validator<'_> {
         }
         if !pattern.contains("{version}") {
             self.error(
-                "image-uri::bad-tag",
+                codes::IMAGE_URI_BAD_TAG,
                 at,
                 format!("the tag pattern `{pattern}` does not use `{{version}}`"),
                 "use `{version}-{arch}` for one tag per architecture or `{version}` for one multi-arch tag",
@@ -379,21 +329,27 @@ impl Validator<'_> {
         Some(pattern)
     }
 
-    fn architectures(&mut self, map: &serde_json::Map<String, Value>) -> Option<Vec<Architecture>> {
-        let Some(list) = map.get("architectures") else {
+    fn architectures(
+        &mut self,
+        list: Option<Vec<config::ArchitectureEntry>>,
+    ) -> Option<Vec<Architecture>> {
+        if list.is_none() && self.table.contains_key("architectures") {
+            return None;
+        }
+        let Some(list) = list else {
             let at = self.table_location();
             self.error(
-                "image-uri::missing-setting",
+                codes::IMAGE_URI_MISSING_SETTING,
                 at,
                 format!("[preprocessor.{TABLE}] has no `architectures`"),
                 "add a [[preprocessor.image-uri.architectures]] table for each architecture, with `docker`, `ecs` and `console`",
             );
             return None;
         };
-        let Some(list) = list.as_array().filter(|l| !l.is_empty()) else {
+        if list.is_empty() {
             let at = self.value_location(&["architectures"]);
             self.error(
-                "image-uri::bad-architecture",
+                codes::IMAGE_URI_BAD_ARCHITECTURE,
                 at,
                 "`architectures` must be a non-empty list of tables".to_string(),
                 "add a [[preprocessor.image-uri.architectures]] table for each architecture",
@@ -403,15 +359,22 @@ impl Validator<'_> {
         let mut out: Vec<Architecture> = Vec::new();
         let mut ok = true;
         for (i, entry) in list.iter().enumerate() {
-            let field = |name: &str| entry.get(name).and_then(Value::as_str).unwrap_or("");
-            let (docker, ecs, console) = (field("docker"), field("ecs"), field("console"));
+            let (docker, ecs, console) = (
+                entry.docker.as_str(),
+                entry.ecs.as_str(),
+                entry.console.as_str(),
+            );
             let at = |v: &Self, key: &str| {
-                v.value_location_at(&[Step::Key("architectures"), Step::Index(i), Step::Key(key)])
+                v.value_location_at(&[
+                    Step::Key("architectures".into()),
+                    Step::Index(i),
+                    Step::Key(key.into()),
+                ])
             };
             let Some(known) = KNOWN.iter().find(|k| k.docker == docker) else {
                 let loc = at(self, "docker");
                 self.error(
-                    "image-uri::bad-architecture",
+                    codes::IMAGE_URI_BAD_ARCHITECTURE,
                     loc,
                     format!("unknown Docker architecture `{docker}`"),
                     "the ECS architectures are `amd64` (X86_64) and `arm64` (ARM64)",
@@ -422,7 +385,7 @@ impl Validator<'_> {
             if ecs != known.ecs {
                 let loc = at(self, "ecs");
                 self.error(
-                    "image-uri::bad-architecture",
+                    codes::IMAGE_URI_BAD_ARCHITECTURE,
                     loc,
                     format!("`ecs` for {docker} must be `{}`, not `{ecs}`", known.ecs),
                     "`ecs` is the task definition's runtimePlatform.cpuArchitecture",
@@ -432,7 +395,7 @@ impl Validator<'_> {
             if console != known.console {
                 let loc = at(self, "console");
                 self.error(
-                    "image-uri::bad-architecture",
+                    codes::IMAGE_URI_BAD_ARCHITECTURE,
                     loc,
                     format!(
                         "`console` for {docker} must be `{}`, not `{console}`",
@@ -445,7 +408,7 @@ impl Validator<'_> {
             if out.iter().any(|a| a.docker == docker) {
                 let loc = at(self, "docker");
                 self.error(
-                    "image-uri::bad-architecture",
+                    codes::IMAGE_URI_BAD_ARCHITECTURE,
                     loc,
                     format!("architecture `{docker}` is listed twice"),
                     "list each architecture once",
@@ -461,21 +424,24 @@ impl Validator<'_> {
         ok.then_some(out)
     }
 
-    fn regions(&mut self, map: &serde_json::Map<String, Value>) -> Option<Vec<Region>> {
-        let Some(list) = map.get("regions") else {
+    fn regions(&mut self, list: Option<Vec<String>>) -> Option<Vec<Region>> {
+        if list.is_none() && self.table.contains_key("regions") {
+            return None;
+        }
+        let Some(list) = list else {
             let at = self.table_location();
             self.error(
-                "image-uri::missing-setting",
+                codes::IMAGE_URI_MISSING_SETTING,
                 at,
                 format!("[preprocessor.{TABLE}] has no `regions`"),
                 "add `regions = [\"us-east-1\", …]`: the Regions where the product is offered",
             );
             return None;
         };
-        let Some(list) = list.as_array().filter(|l| !l.is_empty()) else {
+        if list.is_empty() {
             let at = self.value_location(&["regions"]);
             self.error(
-                "image-uri::bad-setting",
+                codes::IMAGE_URI_BAD_SETTING,
                 at,
                 "`regions` must be a non-empty list of Region codes".to_string(),
                 "e.g. `regions = [\"us-east-1\", \"eu-west-1\"]`",
@@ -484,8 +450,8 @@ impl Validator<'_> {
         };
         let mut out: Vec<Region> = Vec::new();
         for (i, code) in list.iter().enumerate() {
-            let at = self.value_location_at(&[Step::Key("regions"), Step::Index(i)]);
-            let code = code.as_str().unwrap_or_default();
+            let at = self.value_location_at(&[Step::Key("regions".into()), Step::Index(i)]);
+            let code = code.as_str();
             match aws_regions::name_of(code) {
                 None => {
                     let hint = match aws_regions::closest(code) {
@@ -493,14 +459,14 @@ impl Validator<'_> {
                         None => "Region codes look like `us-east-1`".to_string(),
                     };
                     self.error(
-                        "image-uri::unknown-region",
+                        codes::IMAGE_URI_UNKNOWN_REGION,
                         at,
                         format!("`{code}` is not an AWS Region code"),
                         &hint,
                     );
                 }
                 Some(_) if out.iter().any(|r| r.code == code) => self.error(
-                    "image-uri::duplicate-region",
+                    codes::IMAGE_URI_DUPLICATE_REGION,
                     at,
                     format!("Region `{code}` is listed twice"),
                     "list each Region once",
@@ -515,94 +481,20 @@ impl Validator<'_> {
     }
 
     fn value_location(&self, keys: &[&str]) -> Location {
-        let steps: Vec<Step> = keys.iter().map(|k| Step::Key(k)).collect();
+        let steps: Vec<Step> = keys.iter().map(|k| Step::Key(k.to_string())).collect();
         self.value_location_at(&steps)
     }
 
     fn value_location_at(&self, steps: &[Step]) -> Location {
-        let mut path = vec![Step::Key("preprocessor"), Step::Key(TABLE)];
-        path.extend_from_slice(steps);
-        match value_span(self.text, &path) {
-            Some(span) => Location::in_text(BOOK_TOML, self.text, span),
-            None => self.table_location(),
-        }
-    }
-
-    fn key_location(&self, key: &str) -> Location {
-        key_span(self.text, &["preprocessor", TABLE, key])
-            .map(|span| Location::in_text(BOOK_TOML, self.text, span))
+        self.book
+            .value_location(TABLE, steps)
             .unwrap_or_else(|| self.table_location())
     }
 
     /// The `[preprocessor.image-uri]` header, or the file when it is absent.
     fn table_location(&self) -> Location {
-        let header = format!("[preprocessor.{TABLE}]");
-        let mut offset = 0;
-        for line in self.text.split_inclusive('\n') {
-            if line.trim() == header {
-                let start = offset + (line.len() - line.trim_start().len());
-                return Location::in_text(BOOK_TOML, self.text, start..start + header.len());
-            }
-            offset += line.len();
-        }
-        Location::file(BOOK_TOML)
+        self.book.table_location(TABLE)
     }
-}
-
-/// The byte range of a value in a TOML document, found by key path.
-fn value_span(text: &str, path: &[Step]) -> Option<Range<usize>> {
-    use toml::de::{DeTable, DeValue};
-    let doc = DeTable::parse(text).ok()?;
-    let (first, rest) = path.split_first()?;
-    let Step::Key(first) = first else { return None };
-    let mut current = doc
-        .get_ref()
-        .iter()
-        .find(|(k, _)| k.get_ref() == first)
-        .map(|(_, v)| v)?;
-    for step in rest {
-        current = match (step, current.get_ref()) {
-            (Step::Key(key), DeValue::Table(table)) => table
-                .iter()
-                .find(|(k, _)| k.get_ref() == key)
-                .map(|(_, v)| v)?,
-            (Step::Index(i), DeValue::Array(items)) => items.get(*i)?,
-            _ => return None,
-        };
-    }
-    Some(current.span())
-}
-
-/// The byte range of a key (not its value) in a TOML document.
-fn key_span(text: &str, path: &[&str]) -> Option<Range<usize>> {
-    use toml::de::{DeTable, DeValue};
-    let doc = DeTable::parse(text).ok()?;
-    let (last, parents) = path.split_last()?;
-    let mut table = doc.get_ref();
-    let mut holder;
-    for key in parents {
-        let value = table.iter().find(|(k, _)| k.get_ref() == key)?.1;
-        match value.get_ref() {
-            DeValue::Table(t) => {
-                holder = t;
-                table = holder;
-            }
-            _ => return None,
-        }
-    }
-    table
-        .iter()
-        .find(|(k, _)| k.get_ref() == last)
-        .map(|(k, _)| k.span())
-}
-
-fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (strsim::levenshtein(word, c), *c))
-        .filter(|(d, _)| *d <= 3)
-        .min()
-        .map(|(_, c)| c)
 }
 
 /// `1.0.4`, `001`, `1.1.0-rc1`: dot-separated numbers, an optional `-label`.

@@ -9,6 +9,7 @@
 
 use super::includes::{DIRECTIVE, MAX_DEPTH, Selection, anchored, line_span, selection};
 use crate::book_root::BookRoot;
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
 use crate::origin::Origin;
@@ -278,9 +279,9 @@ fn expansion_folders(book_root: &BookRoot) -> [String; 2] {
 
 fn report(reach: &Reach, r: &Refused, chapter_at: Location) -> Diagnostic {
     let code = match r.refusal {
-        Refusal::Outside(_) => "reach::include-outside",
-        Refusal::NotAFile(_) => "reach::not-a-file",
-        Refusal::TooLarge(_) => "reach::too-large",
+        Refusal::Outside(_) => codes::REACH_INCLUDE_OUTSIDE,
+        Refusal::NotAFile(_) => codes::REACH_NOT_A_FILE,
+        Refusal::TooLarge(_) => codes::REACH_TOO_LARGE,
     };
     let at = match &r.file {
         Some((file, text)) => Location::in_text(&reach.name(file), text, r.range.clone()),

@@ -5,6 +5,7 @@
 
 use super::targets::{Problem, normalize};
 use crate::book_root::BookRoot;
+use crate::diagnostics::codes;
 use crate::reach::{Reach, Verdict};
 use regex::Regex;
 use std::ops::Range;
@@ -92,7 +93,7 @@ fn scan(
                 report(
                     found,
                     Problem {
-                        code: "links::missing-include",
+                        code: codes::LINKS_MISSING_INCLUDE,
                         message: format!("`{whole_text}`: `{target}` does not exist"),
                         hint: Some(format!(
                             "the path is relative to `{}`; mdBook would only log this and publish the page without it",
@@ -108,7 +109,7 @@ fn scan(
                     report(
                         found,
                         Problem {
-                            code: "links::missing-include",
+                            code: codes::LINKS_MISSING_INCLUDE,
                             message: format!("`{whole_text}`: `{target}` cannot be read ({err})"),
                             hint: None,
                         },
@@ -133,7 +134,7 @@ fn scan(
                     report(
                         found,
                         Problem {
-                            code: "links::missing-include-anchor",
+                            code: codes::LINKS_MISSING_INCLUDE_ANCHOR,
                             message: format!(
                                 "`{whole_text}`: no `ANCHOR: {anchor}` in `{target}`, so nothing is included"
                             ),
@@ -224,7 +225,7 @@ mod tests {
     fn codes(found: &[Finding]) -> Vec<(&str, &str)> {
         found
             .iter()
-            .map(|f| (f.file.as_str(), f.problem.code))
+            .map(|f| (f.file.as_str(), f.problem.code.as_str()))
             .collect()
     }
 

@@ -12,33 +12,19 @@ pub mod includes;
 pub mod targets;
 
 use crate::book_root::{BookRoot, SHARED_TABLE, slashed};
+use crate::config::Validate;
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
-use crate::origin::Origin;
+use crate::origin::Source;
 use anyhow::Result;
 use extract::{LinkKind, Page};
 use mdbook_markdown::MarkdownOptions;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
-use serde::Deserialize;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::time::Duration;
 use targets::{From, Problem, Site, Verdict};
-
-/// The link checker's keys in `[preprocessor.validate]`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "kebab-case")]
-pub struct Settings {
-    /// Ask external URLs whether they answer (`--online` sets it).
-    pub online: bool,
-    /// Regular expressions of external URLs never asked.
-    pub link_ignore: Vec<String>,
-    pub link_cache_max_age_hours: Option<u64>,
-    pub link_timeout_seconds: Option<u64>,
-    pub link_concurrency: Option<usize>,
-    pub link_per_host: Option<usize>,
-    pub link_retries: Option<u32>,
-}
 
 /// The cache of good external answers, under the book root (git-ignored).
 pub const CACHE_FILE: &str = ".cache/responder-docs/links.json";
@@ -72,7 +58,7 @@ impl Finding {
 
 /// Checks the book as readers get it (after every other preprocessor).
 pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -> Result<()> {
-    let settings: Settings = book_root.settings(SHARED_TABLE)?;
+    let settings: Validate = crate::config::read(book_root, SHARED_TABLE);
     let markdown = markdown_options(book_root);
     let mut chapters: Vec<&Chapter> = Vec::new();
     let mut drafts = Vec::new();
@@ -200,14 +186,14 @@ fn links_of(
                     file.clone(),
                     link.range.clone(),
                     Problem {
-                        code: "links::bad-url",
+                        code: codes::LINKS_BAD_URL,
                         message: format!("`{}` is not a valid URL: it {why}", link.dest),
                         hint: None,
                     },
                 )),
             },
             Verdict::Broken(mut problem) => {
-                if link.kind == LinkKind::Image && problem.code == "links::missing-file" {
+                if link.kind == LinkKind::Image && problem.code == codes::LINKS_MISSING_FILE {
                     problem.message = format!("image {}", problem.message);
                 }
                 found.push(Finding::error(file.clone(), link.range.clone(), problem));
@@ -219,7 +205,7 @@ fn links_of(
             file.clone(),
             undefined.range.clone(),
             Problem {
-                code: "links::undefined-reference",
+                code: codes::LINKS_UNDEFINED_REFERENCE,
                 message: format!("the reference `[{}]` has no definition", undefined.label),
                 hint: Some(format!(
                     "add a line `[{}]: <target>` to this page, or fix the label",
@@ -249,7 +235,7 @@ fn index_copy(site: &Site<'_>, from: From<'_>, page: &Page, found: &mut Vec<Find
                 file: FileKey::Chapter(0),
                 range: link.range.clone(),
                 problem: Problem {
-                    code: "links::index-copy",
+                    code: codes::LINKS_INDEX_COPY,
                     message: format!(
                         "`{}` is broken on `index.html`, mdBook's copy of this first chapter at the top of the site ({})",
                         link.dest, problem.message
@@ -267,7 +253,7 @@ fn index_copy(site: &Site<'_>, from: From<'_>, page: &Page, found: &mut Vec<Find
 
 fn check_externals(
     book_root: &BookRoot,
-    settings: &Settings,
+    settings: &Validate,
     externals: &[(String, FileKey, Range<usize>)],
     findings: &mut Vec<Finding>,
     diagnostics: &mut Diagnostics,
@@ -281,7 +267,7 @@ fn check_externals(
             Ok(re) => ignore.push(re),
             Err(err) => diagnostics.push(
                 Diagnostic::error(
-                    "links::bad-setting",
+                    codes::LINKS_BAD_SETTING,
                     Location::file("book.toml"),
                     format!("`link-ignore` pattern `{pattern}` is not a regular expression: {err}"),
                 )
@@ -321,7 +307,7 @@ fn check_externals(
             file: file.clone(),
             range: range.clone(),
             problem: Problem {
-                code: "links::unreachable",
+                code: codes::LINKS_UNREACHABLE,
                 message: format!("`{url}` {why}"),
                 hint: Some(
                     "fix or remove the link, or add a pattern for it to `link-ignore` in [preprocessor.validate]"
@@ -353,16 +339,8 @@ fn report(
         match &key {
             FileKey::Chapter(index) => {
                 let chapter = chapters[*index];
-                let path = chapter
-                    .source_path
-                    .as_deref()
-                    .or(chapter.path.as_deref())
-                    .map(|p| book_root.chapter_path(p))
-                    .unwrap_or_default();
-                let source = book_root
-                    .read(&path)
-                    .unwrap_or_else(|_| chapter.content.clone());
-                let origin = Origin::new(&path, &source, &chapter.content);
+                let source = Source::of(book_root, chapter);
+                let origin = source.origin(&chapter.content);
                 for f in group {
                     diagnostics.push(diagnostic(f, origin.locate(f.range.clone())));
                 }

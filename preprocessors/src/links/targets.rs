@@ -4,6 +4,7 @@
 
 use super::heading_ids::id_from_content;
 use crate::book_root::{BookRoot, Refused};
+use crate::diagnostics::codes;
 use percent_encoding::percent_decode_str;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -11,13 +12,17 @@ use std::sync::Mutex;
 /// A problem with one link, before it is placed in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    pub code: &'static str,
+    pub code: crate::diagnostics::Code,
     pub message: String,
     pub hint: Option<String>,
 }
 
 impl Problem {
-    fn new(code: &'static str, message: String, hint: impl Into<Option<String>>) -> Self {
+    fn new(
+        code: crate::diagnostics::Code,
+        message: String,
+        hint: impl Into<Option<String>>,
+    ) -> Self {
         Problem {
             code,
             message,
@@ -62,6 +67,8 @@ pub struct Site<'r> {
     generated: HashSet<String>,
     not_found_md: Option<String>,
     files: Mutex<HashMap<String, Result<(), Refused>>>,
+    /// The book's policies, for the policy checker's hint on a broken `.json` link.
+    policies: Vec<String>,
 }
 
 /// The page a link is written on.
@@ -126,6 +133,7 @@ impl<'r> Site<'r> {
             generated,
             not_found_md,
             files: Mutex::new(HashMap::new()),
+            policies: crate::policy::known_policies(root),
         }
     }
 
@@ -134,7 +142,7 @@ impl<'r> Site<'r> {
         let dest = dest.trim();
         if dest.is_empty() {
             return Verdict::Broken(Problem::new(
-                "links::empty-link",
+                codes::LINKS_EMPTY_LINK,
                 "link with an empty destination".into(),
                 "give it a target (`page.md`, `page.md#heading`, `https://…`) or remove the brackets"
                     .to_string(),
@@ -179,7 +187,7 @@ impl<'r> Site<'r> {
             if let Some(&page) = self.pages.get(&index) {
                 return self.fragment_opt(page, fragment, dest, &index);
             }
-            return self.file(dest, &join(&target, "index.html"));
+            return self.file(from, dest, &join(&target, "index.html"));
         }
         match extension(&target) {
             Some("md") => self.markdown(from, dest, &target, fragment),
@@ -191,14 +199,14 @@ impl<'r> Site<'r> {
                 if self.generated.contains(&target) {
                     return Verdict::Fine;
                 }
-                self.file(dest, &target)
+                self.file(from, dest, &target)
             }
             _ => {
                 // A folder without a slash is served as its index page.
                 if let Some(&page) = self.pages.get(&join(&target, "index.md")) {
                     return self.fragment_opt(page, fragment, dest, &target);
                 }
-                self.file(dest, &target)
+                self.file(from, dest, &target)
             }
         }
     }
@@ -222,7 +230,7 @@ impl<'r> Site<'r> {
             let written = dest.split('#').next().unwrap_or(dest);
             let file = written.rsplit('/').next().unwrap_or(written);
             return Verdict::Broken(Problem::new(
-                "links::readme-link",
+                codes::LINKS_README_LINK,
                 format!(
                     "`{dest}` leads to `{}`, which does not exist: mdBook publishes `{target}` as `{}`",
                     with_extension(target, "html"),
@@ -242,7 +250,7 @@ impl<'r> Site<'r> {
         let slug = id_from_content(&stem.replace('_', "-"));
         if let Some(draft) = self.drafts.iter().find(|d| id_from_content(d) == slug) {
             return Verdict::Broken(Problem::new(
-                "links::draft-chapter",
+                codes::LINKS_DRAFT_CHAPTER,
                 format!("`{dest}` is the draft chapter “{draft}”, which is not published"),
                 "give the chapter a file in src/SUMMARY.md, or remove the link until it is written"
                     .to_string(),
@@ -250,7 +258,7 @@ impl<'r> Site<'r> {
         }
         match self.exists(target) {
             Ok(()) => Verdict::Broken(Problem::new(
-                "links::not-in-summary",
+                codes::LINKS_NOT_IN_SUMMARY,
                 format!(
                     "`{dest}` is not in SUMMARY.md, so mdBook does not render it and the link is dead"
                 ),
@@ -260,15 +268,15 @@ impl<'r> Site<'r> {
                 ),
             )),
             Err(Refused::LeavesRoot) => Verdict::Broken(outside_book(dest)),
-            Err(_) => Verdict::Broken(self.missing(dest, target)),
+            Err(_) => Verdict::Broken(self.missing(from, dest, target)),
         }
     }
 
-    fn file(&self, dest: &str, target: &str) -> Verdict {
+    fn file(&self, from: From<'_>, dest: &str, target: &str) -> Verdict {
         match self.exists(target) {
             Ok(()) => Verdict::Fine,
             Err(Refused::LeavesRoot) => Verdict::Broken(outside_book(dest)),
-            Err(_) => Verdict::Broken(self.missing(dest, target)),
+            Err(_) => Verdict::Broken(self.missing(from, dest, target)),
         }
     }
 
@@ -281,8 +289,15 @@ impl<'r> Site<'r> {
             .clone()
     }
 
-    fn missing(&self, dest: &str, target: &str) -> Problem {
+    fn missing(&self, from: From<'_>, dest: &str, target: &str) -> Problem {
         let wanted = join(&self.src, target);
+        if let Some(hint) = crate::policy::link_hint(&self.policies, from.dir, target) {
+            return Problem::new(
+                codes::LINKS_MISSING_FILE,
+                format!("`{dest}` does not exist"),
+                hint,
+            );
+        }
         // Suggest from the same folder only: comparing with every chapter
         // of a large book costs more than the rest of the check.
         let dir = target.rsplit_once('/').map_or("", |(d, _)| d);
@@ -291,11 +306,11 @@ impl<'r> Site<'r> {
             .keys()
             .map(String::as_str)
             .filter(|p| p.rsplit_once('/').map_or("", |(d, _)| d) == dir);
-        let hint = closest(target, siblings)
+        let hint = crate::suggest::closest(target, siblings)
             .map(|best| format!("no file `{wanted}`; did you mean the chapter `{best}`?"))
             .unwrap_or_else(|| format!("no file `{wanted}`"));
         Problem::new(
-            "links::missing-file",
+            codes::LINKS_MISSING_FILE,
             format!("`{dest}` does not exist"),
             hint,
         )
@@ -308,7 +323,7 @@ impl<'r> Site<'r> {
             !matches!(self.src.as_str(), "" | ".") && normalize(&join(&self.src, joined)).is_some();
         if in_root {
             return Problem::new(
-                "links::not-in-site",
+                codes::LINKS_NOT_IN_SITE,
                 format!(
                     "`{dest}` is outside `{}/`, so it is not published with the site",
                     self.src
@@ -345,7 +360,7 @@ impl<'r> Site<'r> {
         if ids.set.contains(id.as_ref()) {
             return Verdict::Fine;
         }
-        let hint = match closest(&id, ids.ordered.iter().map(String::as_str)) {
+        let hint = match crate::suggest::closest(&id, ids.ordered.iter().map(String::as_str)) {
             Some(best) => format!("did you mean `#{best}`?"),
             None if ids.ordered.is_empty() => format!("{label} has no headings"),
             None => {
@@ -362,7 +377,7 @@ impl<'r> Site<'r> {
             }
         };
         Verdict::Broken(Problem::new(
-            "links::missing-anchor",
+            codes::LINKS_MISSING_ANCHOR,
             format!("`{dest}`: no heading or id `{id}` on {label}"),
             hint,
         ))
@@ -371,19 +386,10 @@ impl<'r> Site<'r> {
 
 fn outside_book(dest: &str) -> Problem {
     Problem::new(
-        "links::outside-book",
+        codes::LINKS_OUTSIDE_BOOK,
         format!("`{dest}` leads outside the book"),
         "a link may only reach files inside the book; copy the file under src/".to_string(),
     )
-}
-
-/// The candidate most like `wanted`, when one is close enough to suggest.
-fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .map(|c| (strsim::jaro_winkler(wanted, c), c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, c)| c)
 }
 
 /// `https` in `https://…` (RFC 3986 scheme, as mdBook's own test for links).

@@ -169,23 +169,8 @@ pub fn wildcard_match(pattern: &str, text: &str) -> bool {
     p[pi..].iter().all(|&c| c == '*')
 }
 
-/// The most similar candidate, if it is similar enough to be a likely typo.
-/// Edit distance, with a bonus when one name contains the other (so
-/// `marketplace` suggests `aws-marketplace`, not a longer lookalike).
-pub fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
-    let wanted = wanted.to_ascii_lowercase();
-    candidates
-        .map(|c| {
-            let lower = c.to_ascii_lowercase();
-            let mut score = strsim::normalized_levenshtein(&wanted, &lower);
-            if wanted.len() >= 3 && (lower.contains(&wanted) || wanted.contains(&lower)) {
-                score += 0.3;
-            }
-            (score, c)
-        })
-        .filter(|(score, _)| *score >= 0.6)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, c)| c.to_string())
+fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    crate::suggest::closest(wanted, candidates).map(str::to_string)
 }
 
 #[cfg(test)]

@@ -2,11 +2,17 @@
 //! JSON block, byte for byte the file, with a download link to the same
 //! file in the built site. Pure over text; the file lookup is passed in.
 
-use super::catalog::closest;
+use crate::diagnostics::codes;
 use crate::directive;
-use std::ops::Range;
 
 pub const NAME: &str = "iam-policy";
+
+pub const DIRECTIVE: directive::Spec = directive::Spec {
+    name: NAME,
+    owner: NAME,
+    args: "NAME",
+    stands: directive::Stands::Anywhere,
+};
 
 /// What looking a policy up by name gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,14 +25,7 @@ pub enum Found {
     Outside,
 }
 
-/// A directive that could not be expanded, with its code and message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub range: Range<usize>,
-    pub code: &'static str,
-    pub message: String,
-    pub hint: Option<String>,
-}
+pub use crate::diagnostics::Problem;
 
 /// Expands every `{{#iam-policy NAME}}` of a chapter. `chapter` is the
 /// chapter's path relative to `src/` (for the download link), `known` the
@@ -41,34 +40,25 @@ pub fn expand(
     let mut problems = Vec::new();
     let expanded = directive::replace(text, &[NAME], |d| {
         let written = text[d.range.clone()].to_string();
-        let problem = |code, message: String, hint: Option<String>| Problem {
-            range: d.range.clone(),
-            code,
-            message,
-            hint,
+        let problem = |code, message: String, hint: String| {
+            Problem::error(code, d.range.clone(), message).with_hint(hint)
         };
         let [name] = d.args.as_slice() else {
             problems.push(problem(
-                "policy::directive-arguments",
+                codes::POLICY_DIRECTIVE_ARGUMENTS,
                 format!(
                     "`{{{{#iam-policy}}}}` takes one policy name, found {}",
                     d.args.len()
                 ),
-                Some(format!(
-                    "write `{{{{#iam-policy NAME}}}}`; {}",
-                    known_list(known)
-                )),
+                format!("write `{{{{#iam-policy NAME}}}}`; {}", known_list(known)),
             ));
             return written;
         };
         if let Some(why) = refused(name) {
             problems.push(problem(
-                "policy::refused-path",
+                codes::POLICY_REFUSED_PATH,
                 format!("`{name}` is refused: {why}"),
-                Some(format!(
-                    "name a policy by its file stem; {}",
-                    known_list(known)
-                )),
+                format!("name a policy by its file stem; {}", known_list(known)),
             ));
             return written;
         }
@@ -78,26 +68,23 @@ pub fn expand(
             }
             Found::Outside => {
                 problems.push(problem(
-                    "policy::refused-path",
+                    codes::POLICY_REFUSED_PATH,
                     format!("`policies/{name}.json` is refused: it leads out of policies/"),
-                    Some(
-                        "keep the policy itself in policies/, not a link to a file elsewhere"
-                            .into(),
-                    ),
+                    "keep the policy itself in policies/, not a link to a file elsewhere".into(),
                 ));
                 written
             }
             Found::Missing => {
                 let stem = name.strip_suffix(".json").unwrap_or(name);
-                let suggestion = closest(stem, known.iter().map(String::as_str));
+                let suggestion = crate::suggest::closest(stem, known.iter().map(String::as_str));
                 let hint = match suggestion {
                     Some(s) => format!("did you mean `{s}`? {}", known_list(known)),
                     None => known_list(known),
                 };
                 problems.push(problem(
-                    "policy::unknown-policy",
+                    codes::POLICY_UNKNOWN_POLICY,
                     format!("no policy `{name}`: there is no policies/{name}.json"),
-                    Some(hint),
+                    hint,
                 ));
                 written
             }
@@ -268,7 +255,7 @@ mod tests {
         let p = &problems[0];
         assert_eq!(
             (p.code, p.range.clone()),
-            ("policy::unknown-policy", 2..text.len())
+            (codes::POLICY_UNKNOWN_POLICY, 2..text.len())
         );
         assert_eq!(
             p.message,
@@ -292,7 +279,7 @@ mod tests {
                 &find,
             );
             assert_eq!(problems.len(), 1, "{name}");
-            assert_eq!(problems[0].code, "policy::refused-path", "{name}");
+            assert_eq!(problems[0].code, codes::POLICY_REFUSED_PATH, "{name}");
         }
     }
 
@@ -305,6 +292,6 @@ mod tests {
             &find,
         );
         let codes: Vec<_> = problems.iter().map(|p| p.code).collect();
-        assert_eq!(codes, ["policy::directive-arguments"; 2]);
+        assert_eq!(codes, [codes::POLICY_DIRECTIVE_ARGUMENTS; 2]);
     }
 }

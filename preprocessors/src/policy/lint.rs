@@ -5,10 +5,11 @@
 
 use super::Kind;
 use super::catalog::{Catalog, Lookup, wildcard_match};
-use super::json_pos::{Index, escape};
 use super::manifest::Entry;
 use super::schema;
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::codes;
+use crate::json::{self, Index, escape};
 use crate::location::Location;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -30,32 +31,29 @@ pub fn lint_text(path: &str, text: &str, kind: Kind, entry: Option<&Entry>) -> V
     let mut out = Vec::new();
     let at = |range: Range<usize>| Location::in_text(path, text, range);
     characters(text, &at, &mut out);
-    let document: Value = match serde_json::from_str(text) {
-        Ok(document) => document,
+    let (document, index) = match json::parse(text) {
+        Ok(parsed) => parsed,
         Err(error) => {
-            let location = if error.line() == 0 {
+            let location = if error.range.is_empty() {
                 Location::file(path)
             } else {
-                // serde_json counts the column in bytes; Location wants characters.
-                let line_start = crate::location::offset_of(text, error.line(), 1);
-                let mut at = (line_start + error.column().saturating_sub(1)).min(text.len());
-                while !text.is_char_boundary(at) {
-                    at -= 1;
-                }
-                Location::in_text(path, text, at..at + 1)
+                at(error.range)
             };
             out.push(
-                Diagnostic::error("policy::json-syntax", location, syntax_message(&error))
-                    .with_hint("a policy is one JSON object; check commas, quotes and brackets"),
+                Diagnostic::error(
+                    codes::POLICY_JSON_SYNTAX,
+                    location,
+                    format!("invalid JSON: {}", error.message),
+                )
+                .with_hint("a policy is one JSON object; check commas, quotes and brackets"),
             );
             return out;
         }
     };
-    let index = Index::new(text);
     for dup in &index.duplicates {
         out.push(
             Diagnostic::error(
-                "policy::duplicate-key",
+                codes::POLICY_DUPLICATE_KEY,
                 at(dup.range.clone()),
                 format!("`{}` appears twice in the same object", dup.key),
             )
@@ -64,7 +62,7 @@ pub fn lint_text(path: &str, text: &str, kind: Kind, entry: Option<&Entry>) -> V
         );
     }
     for violation in schema::validate(&document, kind, &index) {
-        let mut d = Diagnostic::error("policy::schema", at(violation.range), violation.message);
+        let mut d = Diagnostic::error(codes::POLICY_SCHEMA, at(violation.range), violation.message);
         if let Some(hint) = violation.hint {
             d = d.with_hint(hint);
         }
@@ -82,15 +80,6 @@ pub fn lint_text(path: &str, text: &str, kind: Kind, entry: Option<&Entry>) -> V
     out
 }
 
-fn syntax_message(error: &serde_json::Error) -> String {
-    // serde_json appends " at line L column C"; the location says that already.
-    let text = error.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => format!("invalid JSON: {}", &text[..i]),
-        None => format!("invalid JSON: {text}"),
-    }
-}
-
 /// IAM accepts tab, LF, CR and U+0020–U+00FF only.
 fn characters(text: &str, at: &dyn Fn(Range<usize>) -> Location, out: &mut Vec<Diagnostic>) {
     for (i, c) in text.char_indices() {
@@ -98,7 +87,7 @@ fn characters(text: &str, at: &dyn Fn(Range<usize>) -> Location, out: &mut Vec<D
         if !allowed {
             out.push(
                 Diagnostic::error(
-                    "policy::character",
+                    codes::POLICY_CHARACTER,
                     at(i..i + c.len_utf8()),
                     format!(
                         "IAM does not accept the character U+{:04X} in a policy",
@@ -132,7 +121,7 @@ fn size(text: &str, kind: Kind, at: &dyn Fn(Range<usize>) -> Location, out: &mut
         };
         out.push(
             Diagnostic::error(
-                "policy::size",
+                codes::POLICY_SIZE,
                 at(range),
                 format!(
                     "the policy has {counted} characters (whitespace not counted), over the {what} quota of {quota}; the excess starts here"
@@ -192,7 +181,7 @@ impl Rules<'_> {
                     if !sid.is_empty() {
                         out.push(
                             Diagnostic::error(
-                                "policy::duplicate-sid",
+                                codes::POLICY_DUPLICATE_SID,
                                 self.value_at(&here),
                                 format!("the Sid \"{sid}\" is used by an earlier statement"),
                             )
@@ -233,7 +222,7 @@ impl Rules<'_> {
                 Lookup::Everything if !grants => {}
                 Lookup::Everything => out.push(
                     Diagnostic::error(
-                        "policy::wildcard-action",
+                        codes::POLICY_WILDCARD_ACTION,
                         self.value_at(action_pointer),
                         format!("`{action_key}: \"*\"` covers every action of every service"),
                     )
@@ -242,7 +231,7 @@ impl Rules<'_> {
                 Lookup::UnknownService { suggestion } => {
                     let prefix = action.split_once(':').map_or(action.as_ref(), |(p, _)| p);
                     let mut d = Diagnostic::error(
-                        "policy::unknown-service",
+                        codes::POLICY_UNKNOWN_SERVICE,
                         self.value_at(action_pointer),
                         format!("`{prefix}` is not an AWS service prefix"),
                     );
@@ -259,7 +248,7 @@ impl Rules<'_> {
                         .service(service)
                         .map_or(String::new(), |s| s.name.clone());
                     let mut d = Diagnostic::error(
-                        "policy::unknown-action",
+                        codes::POLICY_UNKNOWN_ACTION,
                         self.value_at(action_pointer),
                         if action.contains(['*', '?']) {
                             format!("`{action}` matches no action of {name}")
@@ -277,7 +266,7 @@ impl Rules<'_> {
                     if grants && action.ends_with(":*") {
                         out.push(
                             Diagnostic::error(
-                                "policy::wildcard-action",
+                                codes::POLICY_WILDCARD_ACTION,
                                 self.value_at(action_pointer),
                                 format!("`{action}` covers every action of the service"),
                             )
@@ -298,7 +287,7 @@ impl Rules<'_> {
         if allow && action_key == "NotAction" {
             out.push(
                 Diagnostic::warning(
-                    "policy::allow-not-action",
+                    codes::POLICY_ALLOW_NOT_ACTION,
                     self.key_at(&format!("{pointer}/NotAction")),
                     "`Allow` with `NotAction` grants every action not listed, including those AWS adds later",
                 )
@@ -308,7 +297,7 @@ impl Rules<'_> {
         if allow && statement.contains_key("NotPrincipal") {
             out.push(
                 Diagnostic::warning(
-                    "policy::allow-not-principal",
+                    codes::POLICY_ALLOW_NOT_PRINCIPAL,
                     self.key_at(&format!("{pointer}/NotPrincipal")),
                     "`Allow` with `NotPrincipal` trusts every principal not listed, anonymous ones included",
                 )
@@ -334,7 +323,7 @@ impl Rules<'_> {
             if let Some(j) = lowered[..i].iter().position(|earlier| earlier == this) {
                 out.push(
                     Diagnostic::warning(
-                        "policy::duplicate-action",
+                        codes::POLICY_DUPLICATE_ACTION,
                         self.value_at(pointer),
                         format!("`{action}` is already in this `{key}`"),
                     )
@@ -352,7 +341,7 @@ impl Rules<'_> {
             if let Some((j, _)) = covering {
                 out.push(
                     Diagnostic::warning(
-                        "policy::redundant-action",
+                        codes::POLICY_REDUNDANT_ACTION,
                         self.value_at(pointer),
                         format!(
                             "`{action}` is already covered by `{}` in this `{key}`",
@@ -401,7 +390,7 @@ impl Rules<'_> {
         };
         out.push(
             Diagnostic::warning(
-                "policy::resource-star",
+                codes::POLICY_RESOURCE_STAR,
                 self.value_at(&star_pointer),
                 format!("`Resource: \"*\"` although {shown} can be limited to resource ARNs"),
             )
@@ -442,7 +431,7 @@ impl Rules<'_> {
             };
             out.push(
                 Diagnostic::warning(
-                    "policy::trust-principal",
+                    codes::POLICY_TRUST_PRINCIPAL,
                     self.key_at(&pointer),
                     format!(
                         "this trust policy lets a non-service principal (`{}`) assume the role",
@@ -469,7 +458,7 @@ impl Rules<'_> {
         {
             out.push(
                 Diagnostic::warning(
-                    "policy::confused-deputy",
+                    codes::POLICY_CONFUSED_DEPUTY,
                     self.key_at(&principal_pointer),
                     "a service may assume this role on behalf of any account: no `aws:SourceAccount` or `aws:SourceArn` condition",
                 )

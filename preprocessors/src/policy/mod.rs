@@ -3,22 +3,21 @@
 //! the submodules as functions over text; this file is the I/O shell.
 
 pub mod catalog;
-pub mod chapter_links;
 pub mod directive;
-pub mod json_pos;
 pub mod lint;
 pub mod manifest;
 pub mod schema;
 
 use crate::book_root::{BookRoot, Refused, slashed};
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
-use crate::origin::Origin;
+use crate::origin::Source;
 use crate::pass::Pass;
 use anyhow::Result;
 use directive::Found;
 use manifest::{MANIFEST_FILE, Manifest};
-use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+use mdbook_preprocessor::book::Book;
 use std::path::{Path, PathBuf};
 
 /// The folder that holds every policy the guide shows, relative to the book root.
@@ -41,6 +40,10 @@ impl Pass for IamPolicy {
         directive::NAME
     }
 
+    fn directives(&self) -> Vec<crate::directive::Spec> {
+        vec![directive::DIRECTIVE]
+    }
+
     fn run(
         &self,
         book_root: &BookRoot,
@@ -58,15 +61,10 @@ impl Pass for IamPolicy {
                 chapter.content = expanded;
                 return;
             }
-            let (path, source) = chapter_source(book_root, chapter);
-            let origin = Origin::new(&path, &source, &chapter.content);
+            let source = Source::of(book_root, chapter);
+            let origin = source.origin(&chapter.content);
             for problem in problems {
-                let mut d =
-                    Diagnostic::error(problem.code, origin.locate(problem.range), problem.message);
-                if let Some(hint) = problem.hint {
-                    d = d.with_hint(hint);
-                }
-                diagnostics.push(d);
+                diagnostics.push(problem.locate(|r| origin.locate(r)));
             }
             chapter.content = expanded;
         });
@@ -74,24 +72,8 @@ impl Pass for IamPolicy {
     }
 }
 
-/// The repo-relative path and writer's text of a chapter, falling back to
-/// its current content when the file cannot be read.
-fn chapter_source(book_root: &BookRoot, chapter: &Chapter) -> (String, String) {
-    let source_path = chapter.source_path.as_ref().or(chapter.path.as_ref());
-    match source_path {
-        Some(p) => {
-            let path = book_root.chapter_path(p);
-            let source = book_root
-                .read(&path)
-                .unwrap_or_else(|_| chapter.content.clone());
-            (path, source)
-        }
-        None => (chapter.name.clone(), chapter.content.clone()),
-    }
-}
-
 /// The stems of `policies/*.json`, sorted.
-fn known_policies(book_root: &BookRoot) -> Vec<String> {
+pub fn known_policies(book_root: &BookRoot) -> Vec<String> {
     let mut known: Vec<String> = std::fs::read_dir(book_root.root.join(POLICIES_DIR))
         .into_iter()
         .flatten()
@@ -133,12 +115,11 @@ fn inside_policies(book_root: &BookRoot, path: &Path) -> bool {
     }
 }
 
-/// Validates every file in `policies/`, used by a chapter or not, and the
-/// chapters' plain links to `.json` files.
-pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -> Result<()> {
+/// Validates every file in `policies/`, used by a chapter or not (links to
+/// them are the link checker's, with [`link_hint`]).
+pub fn check(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Result<()> {
     let manifest = load_manifest(book_root, diagnostics);
     check_policies(book_root, &manifest, diagnostics);
-    check_links(book_root, book, diagnostics);
     Ok(())
 }
 
@@ -151,7 +132,7 @@ fn load_manifest(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Manifes
         Err(invalid) => {
             diagnostics.push(
                 Diagnostic::error(
-                    "policy::manifest",
+                    codes::POLICY_MANIFEST,
                     Location::in_text(MANIFEST_FILE, &text, invalid.range),
                     format!("invalid policy manifest: {}", invalid.message),
                 )
@@ -164,7 +145,7 @@ fn load_manifest(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Manifes
         if find_policy(book_root, stem) == Found::Missing {
             diagnostics.push(
                 Diagnostic::error(
-                    "policy::manifest",
+                    codes::POLICY_MANIFEST,
                     Location::in_text(MANIFEST_FILE, &text, manifest::entry_range(&text, stem)),
                     format!(
                         "the manifest describes `{stem}`, but there is no policies/{stem}.json"
@@ -202,7 +183,7 @@ fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut D
                 Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
                 Err(error) => {
                     diagnostics.push(Diagnostic::error(
-                        "policy::unreadable",
+                        codes::POLICY_UNREADABLE,
                         Location::file(&rel),
                         format!("cannot read the policy: {error}"),
                     ));
@@ -212,7 +193,7 @@ fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut D
             _ => {
                 diagnostics.push(
                     Diagnostic::error(
-                        "policy::refused-path",
+                        codes::POLICY_REFUSED_PATH,
                         Location::file(&rel),
                         "this file leads out of policies/ (a symlink) and is refused",
                     )
@@ -224,7 +205,7 @@ fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut D
         if !rel.ends_with(".json") {
             diagnostics.push(
                 Diagnostic::warning(
-                    "policy::not-a-policy",
+                    codes::POLICY_NOT_A_POLICY,
                     Location::file(&rel),
                     "policies/ holds policy documents (`.json`) only",
                 )
@@ -240,67 +221,38 @@ fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut D
     }
 }
 
-fn check_links(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) {
-    let src = book_root.src_dir();
-    let known = known_policies(book_root);
-    for item in book.iter() {
-        let BookItem::Chapter(chapter) = item else {
-            continue;
-        };
-        let Some(rel) = chapter.path.as_ref().map(|p| slashed(p)) else {
-            continue;
-        };
-        let links = chapter_links::json_links(&chapter.content);
-        if links.is_empty() {
-            continue;
-        }
-        let (path, source) = chapter_source(book_root, chapter);
-        let origin = Origin::new(&path, &source, &chapter.content);
-        for link in links {
-            let target = chapter_links::resolve(&src, &rel, &link.path);
-            let status = match &target {
-                Some(target) => book_root.resolve(target).map(|_| ()),
-                None => Err(Refused::LeavesRoot),
-            };
-            let diagnostic = match status {
-                Ok(()) => continue,
-                Err(Refused::Missing) => {
-                    let stem = Path::new(&link.path)
-                        .file_stem()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    let to_policies =
-                        format!("{}policies/", "../".repeat(rel.matches('/').count()));
-                    let hint = match catalog::closest(&stem, known.iter().map(String::as_str)) {
-                        Some(s) => format!(
-                            "did you mean `{to_policies}{s}.json`? Or show it with `{{{{#iam-policy {s}}}}}`"
-                        ),
-                        None if known.is_empty() => {
-                            "policies live in policies/, linked as `policies/NAME.json` from src/"
-                                .to_string()
-                        }
-                        None => format!(
-                            "policies live in policies/ ({}), linked as `{to_policies}NAME.json`",
-                            known.join(", ")
-                        ),
-                    };
-                    Diagnostic::error(
-                        "policy::missing-file",
-                        origin.locate(link.range),
-                        format!("the linked policy file `{}` does not exist", link.path),
-                    )
-                    .with_hint(hint)
-                }
-                Err(Refused::Absolute | Refused::LeavesRoot) => Diagnostic::error(
-                    "policy::refused-path",
-                    origin.locate(link.range),
-                    format!("the link `{}` leads out of the book", link.path),
-                )
-                .with_hint("link to policies/NAME.json inside the book"),
-            };
-            diagnostics.push(diagnostic);
-        }
+/// The policy checker's part in a broken link's report (the link checker
+/// reports it): for a `.json` link into `policies/` or named like a known
+/// policy, where the policy is and how to show it. `page_dir` is the
+/// linking page's folder under `src/`, `target` the link resolved from `src/`.
+pub fn link_hint(known: &[String], page_dir: &str, target: &str) -> Option<String> {
+    let file = target.rsplit('/').next().unwrap_or(target);
+    let stem = file
+        .strip_suffix(".json")
+        .or_else(|| file.strip_suffix(".JSON"))?;
+    let near = crate::suggest::closest(stem, known.iter().map(String::as_str));
+    let into_policies = target.starts_with(&format!("{POLICIES_DIR}/"));
+    if near.is_none() && !into_policies {
+        return None;
     }
+    let depth = if page_dir.is_empty() {
+        0
+    } else {
+        page_dir.matches('/').count() + 1
+    };
+    let to_policies = format!("{}{POLICIES_DIR}/", "../".repeat(depth));
+    Some(match near {
+        Some(s) => format!(
+            "did you mean `{to_policies}{s}.json`? Or show it with `{{{{#iam-policy {s}}}}}`"
+        ),
+        None if known.is_empty() => {
+            "policies live in policies/, linked as `policies/NAME.json` from src/".to_string()
+        }
+        None => format!(
+            "policies live in policies/ ({}), linked as `{to_policies}NAME.json`",
+            known.join(", ")
+        ),
+    })
 }
 
 /// `responder-docs policy lint`: lints files named on the command line.
@@ -316,7 +268,7 @@ pub fn lint_files(
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             Err(error) => {
                 diagnostics.push(Diagnostic::error(
-                    "policy::unreadable",
+                    codes::POLICY_UNREADABLE,
                     Location::file(&shown),
                     format!("cannot read the policy: {error}"),
                 ));
@@ -352,4 +304,34 @@ fn book_manifest_of(file: &Path) -> Option<Manifest> {
     }
     let text = std::fs::read_to_string(dir.join("manifest.toml")).ok()?;
     Manifest::parse(&text).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broken_json_link_gets_the_policy_hint_only_when_it_is_about_a_policy() {
+        let known = [
+            "task-role-policy".to_string(),
+            "task-role-trust".to_string(),
+        ];
+        assert_eq!(
+            link_hint(&known, "guide", "guide/task-role-trst.json").as_deref(),
+            Some(
+                "did you mean `../policies/task-role-trust.json`? Or show it with `{{#iam-policy task-role-trust}}`"
+            )
+        );
+        assert_eq!(
+            link_hint(&known, "", "policies/none.json").as_deref(),
+            Some(
+                "policies live in policies/ (task-role-policy, task-role-trust), linked as `policies/NAME.json`"
+            )
+        );
+        assert_eq!(
+            link_hint(&known, "", "templates/task-definition.json"),
+            None
+        );
+        assert_eq!(link_hint(&known, "", "policies/a.md"), None);
+    }
 }

@@ -4,7 +4,7 @@
 //! column and worded for a person (the schema's `x-message`).
 
 use super::Kind;
-use super::json_pos::Index;
+use crate::json::Index;
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{Draft, Validator};
 use serde_json::Value;
@@ -70,7 +70,7 @@ pub fn validate(document: &Value, kind: Kind, index: &Index) -> Vec<Violation> {
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for key in unexpected {
-                    let child = format!("{pointer}/{}", super::json_pos::escape(key));
+                    let child = format!("{pointer}/{}", crate::json::escape(key));
                     found.push(Violation {
                         range: index.key_range(&child),
                         message: format!("`{key}` is not allowed here"),

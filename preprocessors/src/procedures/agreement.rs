@@ -3,8 +3,8 @@
 //! evaluated and its PascalCase properties re-cased, and each role's policy
 //! documents are the files in `policies/` (with the example account id).
 
-use super::json_index::token;
 use super::templates::{self, JsonFile, camel_case, keys_are_data};
+use crate::json::escape as token;
 use serde_json::Value;
 
 /// The account id the files in `policies/` use where the stack says `${AWS::AccountId}`.

@@ -4,6 +4,7 @@
 use super::steps;
 use super::values::{self, Values};
 use crate::book_root::BookRoot;
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::directive;
 use crate::location::Location;
@@ -66,10 +67,10 @@ impl Library {
         values: &Result<Values, String>,
         diagnostics: &mut Diagnostics,
     ) {
-        for nested in directive::find(&source, &["procedure"]) {
+        for nested in directive::find(&source, &[DIRECTIVE.name]) {
             diagnostics.push(
                 Diagnostic::error(
-                    "procedures::nested-procedure",
+                    codes::PROCEDURES_NESTED_PROCEDURE,
                     Location::in_text(path, &source, nested.range.clone()),
                     "a procedure cannot include another procedure",
                 )
@@ -77,7 +78,7 @@ impl Library {
             );
         }
         let text = values::expand(&source, path, values, diagnostics);
-        let text = directive::replace(&text, &["procedure"], |_| String::new());
+        let text = directive::replace(&text, &[DIRECTIVE.name], |_| String::new());
         self.procedures.insert(
             name.to_string(),
             Procedure {
@@ -93,35 +94,37 @@ impl Library {
     }
 }
 
+pub const DIRECTIVE: directive::Spec = directive::Spec {
+    name: "procedure",
+    owner: "procedure",
+    args: "NAME [A-B]",
+    stands: directive::Stands::Alone,
+};
+
 /// Replaces every `{{#procedure …}}` of a chapter (`path`, `text`). A bad
 /// directive is an error at its line and column and stays as written (the
 /// failed build publishes nothing).
 pub fn expand(text: &str, path: &str, library: &Library, diagnostics: &mut Diagnostics) -> String {
-    directive::replace(text, &["procedure"], |d| {
+    directive::replace(text, &[DIRECTIVE.name], |d| {
         let written = text[d.range.clone()].to_string();
         let here = || Location::in_text(path, text, d.range.clone());
-        let line_start = text[..d.range.start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[d.range.end..]
-            .find('\n')
-            .map_or(text.len(), |i| d.range.end + i);
-        let indent = &text[line_start..d.range.start];
-        if !indent.trim().is_empty() || !text[d.range.end..line_end].trim().is_empty() {
+        let Some(indent) = directive::alone_indent(text, &d.range) else {
             diagnostics.push(
                 Diagnostic::error(
-                    "procedures::inline-procedure",
+                    codes::PROCEDURES_INLINE_PROCEDURE,
                     here(),
                     "`{{#procedure}}` must be on a line of its own",
                 )
                 .with_hint("steps are a block: put the directive on its own line"),
             );
             return written;
-        }
+        };
         let (name, range) = match d.args.as_slice() {
             [name] => (*name, None),
             [name, range] => (*name, Some(*range)),
             _ => {
                 diagnostics.push(Diagnostic::error(
-                    "procedures::unknown-procedure",
+                    codes::PROCEDURES_UNKNOWN_PROCEDURE,
                     here(),
                     "write `{{#procedure NAME}}` or `{{#procedure NAME A-B}}`",
                 ));
@@ -145,7 +148,7 @@ pub fn expand(text: &str, path: &str, library: &Library, diagnostics: &mut Diagn
             Err(why) => {
                 diagnostics.push(
                     Diagnostic::error(
-                        "procedures::bad-range",
+                        codes::PROCEDURES_BAD_RANGE,
                         here(),
                         format!("bad range for procedure `{name}`: {why}"),
                     )
@@ -185,8 +188,8 @@ fn unknown(name: &str, library: &Library, at: Location) -> Diagnostic {
         .next()
         .unwrap_or(name)
         .trim_end_matches(".md");
-    let found = Diagnostic::error("procedures::unknown-procedure", at, message);
-    match values::did_you_mean(stem, known.iter().copied()) {
+    let found = Diagnostic::error(codes::PROCEDURES_UNKNOWN_PROCEDURE, at, message);
+    match crate::suggest::closest(stem, known.iter().copied()) {
         Some(near) => found.with_hint(format!("did you mean `{{{{#procedure {near}}}}}`?")),
         None => found.with_hint(format!("write the steps once in src/{FOLDER}/{stem}.md")),
     }

@@ -7,7 +7,6 @@
 pub mod agreement;
 pub mod bound_values;
 pub mod include;
-pub mod json_index;
 pub mod near_dup;
 pub mod numbering;
 pub mod steps;
@@ -15,10 +14,11 @@ pub mod templates;
 pub mod values;
 
 use crate::book_root::BookRoot;
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::directive;
 use crate::location::Location;
-use crate::origin::Origin;
+use crate::origin::{Origin, Source};
 use crate::pass::Pass;
 use anyhow::Result;
 use mdbook_preprocessor::book::{Book, BookItem};
@@ -31,6 +31,10 @@ pub struct Procedure;
 impl Pass for Procedure {
     fn name(&self) -> &'static str {
         "procedure"
+    }
+
+    fn directives(&self) -> Vec<directive::Spec> {
+        vec![include::DIRECTIVE, values::DIRECTIVE]
     }
 
     fn run(
@@ -64,61 +68,9 @@ struct Text {
     procedure: Option<String>,
 }
 
-/// Maps ranges of a processed text back to its source. `{{#value}}` keeps
-/// every line where it was, so when the line counts agree each line maps to
-/// its own line (a line diff would send a run of changed lines to the first).
-struct Locator<'a> {
-    text: &'a Text,
-    origin: Origin<'a>,
-    same_lines: bool,
-}
-
-impl<'a> Locator<'a> {
-    fn new(text: &'a Text) -> Self {
-        Locator {
-            text,
-            origin: Origin::new(&text.path, &text.source, &text.processed),
-            same_lines: text.source.lines().count() == text.processed.lines().count(),
-        }
-    }
-
-    fn locate(&self, range: std::ops::Range<usize>) -> Location {
-        if !self.same_lines {
-            return self.origin.locate(range);
-        }
-        let (source, processed) = (&self.text.source, &self.text.processed);
-        let start = range.start.min(processed.len());
-        let line = processed[..start].matches('\n').count();
-        let line_start = |text: &str| {
-            text.match_indices('\n')
-                .nth(line.wrapping_sub(1))
-                .map_or(0, |(i, _)| i + 1)
-        };
-        let line_of = |text: &'a str| {
-            let at = if line == 0 { 0 } else { line_start(text) };
-            let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-            (at, &text[at..end])
-        };
-        let (p_at, p_line) = line_of(processed);
-        let (s_at, s_line) = line_of(source);
-        let len = range.end.saturating_sub(range.start);
-        let at = if p_line == s_line {
-            s_at + (start - p_at)
-        } else {
-            let wanted = &processed[start..(start + len).min(processed.len())];
-            match s_line.find(wanted).filter(|_| !wanted.is_empty()) {
-                Some(i) => s_at + i,
-                None => {
-                    let indent = s_line.len() - s_line.trim_start().len();
-                    return Location::in_text(
-                        &self.text.path,
-                        source,
-                        s_at + indent..s_at + s_line.len(),
-                    );
-                }
-            }
-        };
-        Location::in_text(&self.text.path, source, at..at + len)
+impl Text {
+    fn origin(&self) -> Origin<'_> {
+        Origin::new(&self.path, &self.source, &self.processed)
     }
 }
 
@@ -155,7 +107,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
             };
             diagnostics.push(
                 Diagnostic::error(
-                    "procedures::templates-disagree",
+                    codes::PROCEDURES_TEMPLATES_DISAGREE,
                     stack.locate(&d.stack_pointer),
                     d.message,
                 )
@@ -181,7 +133,11 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
     if let Some(values) = &values {
         for (key, message) in bound_values::check_template(values) {
             if let Some((at, _)) = template_field(key) {
-                diagnostics.push(Diagnostic::error("procedures::template-value", at, message));
+                diagnostics.push(Diagnostic::error(
+                    codes::PROCEDURES_TEMPLATE_VALUE,
+                    at,
+                    message,
+                ));
             }
         }
     }
@@ -189,7 +145,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
     let texts = gather(book_root, book, &values)?;
     let mut entries: Vec<Entry> = Vec::new();
     let mut docs = Vec::new();
-    let locators: Vec<Locator> = texts.iter().map(Locator::new).collect();
+    let locators: Vec<Origin> = texts.iter().map(Text::origin).collect();
     for (t, text) in texts.iter().enumerate() {
         let doc = steps::parse(&text.processed);
         let origin = &locators[t];
@@ -197,7 +153,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         // What a procedure expansion holds is checked in the procedure file.
         let expanded = |range: std::ops::Range<usize>| -> Option<String> {
             let at = origin.locate(range);
-            let found = directive::find(&at.line_text, &["procedure"]);
+            let found = directive::find(&at.line_text, &[include::DIRECTIVE.name]);
             found
                 .first()
                 .and_then(|d| d.args.first())
@@ -210,12 +166,9 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
             if !from_expansion {
                 for problem in numbering::check_list(list) {
                     diagnostics.push(
-                        Diagnostic::error(
-                            problem.code,
-                            origin.locate(problem.range),
-                            problem.message,
-                        )
-                        .with_hint("number the steps 1, 2, 3… (or `1.` on every step)"),
+                        problem
+                            .with_hint("number the steps 1, 2, 3… (or `1.` on every step)")
+                            .locate(|r| origin.locate(r)),
                     );
                 }
             }
@@ -234,8 +187,9 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
                 continue;
             }
             diagnostics.push(
-                Diagnostic::error(problem.code, origin.locate(problem.range), problem.message)
-                    .with_hint("renumber the reference, or name the procedure it points to"),
+                problem
+                    .with_hint("renumber the reference, or name the procedure it points to")
+                    .locate(|r| origin.locate(r)),
             );
         }
         if let Some(values) = &values {
@@ -249,7 +203,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
                     mismatch.key
                 };
                 let mut found = Diagnostic::error(
-                    "procedures::value-mismatch",
+                    codes::PROCEDURES_VALUE_MISMATCH,
                     origin.locate(mismatch.range),
                     mismatch.message,
                 );
@@ -328,13 +282,10 @@ fn gather(book_root: &BookRoot, book: &Book, values: &Option<Values>) -> Result<
         let BookItem::Chapter(chapter) = item else {
             continue;
         };
-        let Some(source_path) = &chapter.source_path else {
+        if chapter.source_path.is_none() {
             continue;
-        };
-        let path = book_root.chapter_path(source_path);
-        let source = book_root
-            .read(&path)
-            .unwrap_or_else(|_| chapter.content.clone());
+        }
+        let Source { path, text: source } = Source::of(book_root, chapter);
         texts.push(Text {
             path,
             source,
@@ -366,7 +317,7 @@ fn arch_slots(source: &str) -> Vec<Option<(usize, String)>> {
 }
 
 fn report_duplicates(
-    locators: &[Locator],
+    locators: &[Origin],
     docs: &[steps::Document],
     entries: &[Entry],
     diagnostics: &mut Diagnostics,
@@ -444,7 +395,7 @@ fn report_duplicates(
         match pair.kind {
             near_dup::Kind::Identical => diagnostics.push(
                 Diagnostic::warning(
-                    "procedures::duplicate",
+                    codes::PROCEDURES_DUPLICATE,
                     locate(h, None),
                     format!(
                         "these {} steps repeat the steps at {}",
@@ -463,7 +414,7 @@ fn report_duplicates(
                     (None, None) => "the end".to_string(),
                 };
                 let mut found = Diagnostic::error(
-                    "procedures::near-duplicate",
+                    codes::PROCEDURES_NEAR_DUPLICATE,
                     locate(h, None),
                     format!(
                         "these steps nearly repeat the steps at {} ({} of {} the same); they part at {}",
@@ -519,7 +470,7 @@ mod tests {
             processed: "1. a responderapi-task\n2. b 1\n3. Set `c`\n".into(),
             procedure: Some("p".into()),
         };
-        let locator = Locator::new(&text);
+        let locator = text.origin();
         let second = text.processed.find("2.").unwrap();
         assert_eq!(
             locator.locate(second..second + 2).short(),

@@ -1,15 +1,10 @@
 //! Step numbers that skip or repeat, and "step 9" when there is no step 9.
 
 use super::steps::{Document, StepList};
+use crate::diagnostics::codes;
 use std::ops::Range;
 
-/// A numbering problem at a byte range of the text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub range: Range<usize>,
-    pub code: &'static str,
-    pub message: String,
-}
+pub use crate::diagnostics::Problem;
 
 /// Numbers must count up by one, or all be the same (`1.` on every step,
 /// which Markdown renders as 1, 2, 3…).
@@ -40,11 +35,11 @@ pub fn check_list(list: &StepList) -> Vec<Problem> {
             format!("step number {number} follows {before}")
         };
         if number != before + 1 {
-            problems.push(Problem {
-                range: list.steps[i + 1].marker.clone(),
-                code: "procedures::numbering",
+            problems.push(Problem::error(
+                codes::PROCEDURES_NUMBERING,
+                list.steps[i + 1].marker.clone(),
                 message,
-            });
+            ));
         }
     }
     problems
@@ -81,18 +76,19 @@ pub fn check_references(doc: &Document) -> Vec<Problem> {
                     // Text events of a source line map 1:1 unless escapes were decoded.
                     let start = prose.range.start + range.start;
                     let exact = prose.range.len() == prose.text.len();
-                    problems.push(Problem {
-                        range: if exact {
-                            start..start + range.len()
-                        } else {
-                            prose.range.clone()
-                        },
-                        code: "procedures::missing-step",
-                        message: format!(
+                    let at = if exact {
+                        start..start + range.len()
+                    } else {
+                        prose.range.clone()
+                    };
+                    problems.push(Problem::error(
+                        codes::PROCEDURES_MISSING_STEP,
+                        at,
+                        format!(
                             "\"{words}\" refers to step {n}, but the steps here are {}-{last}",
                             list.start
                         ),
-                    });
+                    ));
                 }
             }
         }

@@ -3,13 +3,12 @@
 //! stack's own substitutions evaluated so its resources can be compared
 //! with the files a reader would use instead.
 
-use super::json_index;
 use crate::book_root::BookRoot;
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::codes;
+use crate::json::{self, Index};
 use crate::location::Location;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
-use std::ops::Range;
 
 pub const TASK_DEFINITION: &str = "templates/task-definition.json";
 pub const STACK: &str = "templates/responderapi-stack.json";
@@ -25,24 +24,24 @@ pub struct JsonFile {
     pub path: String,
     pub text: String,
     pub value: Value,
-    index: HashMap<String, Range<usize>>,
+    index: Index,
 }
 
 impl JsonFile {
     /// Parses `text`; a syntax error is a diagnostic at its line and column.
     pub fn parse(path: &str, text: String) -> Result<Self, Box<Diagnostic>> {
-        match serde_json::from_str(&text) {
-            Ok(value) => Ok(JsonFile {
+        match json::parse(&text) {
+            Ok((value, index)) => Ok(JsonFile {
                 path: path.to_string(),
-                index: json_index::index(&text),
+                index,
                 text,
                 value,
             }),
             Err(err) => Err(Box::new(
                 Diagnostic::error(
-                    "procedures::template-invalid",
-                    Location::at_line_col(path, &text, err.line(), err.column()),
-                    format!("{path} is not valid JSON: {err}"),
+                    codes::PROCEDURES_TEMPLATE_INVALID,
+                    Location::in_text(path, &text, err.range),
+                    format!("{path} is not valid JSON: {}", err.message),
                 )
                 .with_hint("the procedures are checked against this file; fix its syntax first"),
             )),
@@ -51,15 +50,9 @@ impl JsonFile {
 
     /// The location of a JSON pointer, or of its nearest ancestor that exists.
     pub fn locate(&self, pointer: &str) -> Location {
-        let mut pointer = pointer;
-        loop {
-            if let Some(range) = self.index.get(pointer) {
-                return Location::in_text(&self.path, &self.text, range.clone());
-            }
-            match pointer.rfind('/') {
-                Some(i) => pointer = &pointer[..i],
-                None => return Location::file(&self.path),
-            }
+        match self.index.name_range(pointer) {
+            Some(range) => Location::in_text(&self.path, &self.text, range),
+            None => Location::file(&self.path),
         }
     }
 }
@@ -71,7 +64,7 @@ pub fn load(book_root: &BookRoot, rel: &str) -> Option<Result<JsonFile, Box<Diag
         Ok(text) => text,
         Err(err) => {
             return Some(Err(Box::new(Diagnostic::error(
-                "procedures::template-invalid",
+                codes::PROCEDURES_TEMPLATE_INVALID,
                 Location::file(rel),
                 format!("{err:#}"),
             ))));
@@ -248,7 +241,7 @@ mod tests {
     fn a_syntax_error_is_located() {
         let err = JsonFile::parse("templates/t.json", "{\n  \"a\": ,\n}".into()).unwrap_err();
         assert_eq!(err.location.short(), "templates/t.json:2:8");
-        assert_eq!(err.code, "procedures::template-invalid");
+        assert_eq!(err.code, codes::PROCEDURES_TEMPLATE_INVALID);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! console (or the API) spells it, so a step can never state another one.
 
 use super::templates::{self, JsonFile, STACK, TASK_DEFINITION};
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::directive;
 use crate::location::Location;
@@ -136,7 +137,7 @@ fn resource_pointer(stack: Option<&JsonFile>, kind: &str, property: &str) -> Str
         .unwrap_or("?");
     format!(
         "/Resources/{}/Properties/{property}",
-        super::json_index::token(id)
+        crate::json::escape(id)
     )
 }
 
@@ -219,18 +220,12 @@ pub fn fargate_pair(cpu: u32, memory: u32) -> bool {
     (low..=high).contains(&memory) && (memory - low).is_multiple_of(step)
 }
 
-/// The closest of `candidates` to a misspelt `word`.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::normalized_damerau_levenshtein(word, c), c))
-        .filter(|(score, _)| *score >= 0.5)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
+pub const DIRECTIVE: directive::Spec = directive::Spec {
+    name: "value",
+    owner: "procedure",
+    args: "KEY",
+    stands: directive::Stands::Inline,
+};
 
 /// Replaces every `{{#value KEY}}` in `text` (the file `path`). A bad key
 /// is an error at the directive and the directive is left in place (the
@@ -242,13 +237,13 @@ pub fn expand(
     values: &Result<Values, String>,
     diagnostics: &mut Diagnostics,
 ) -> String {
-    directive::replace(text, &["value"], |d| {
+    directive::replace(text, &[DIRECTIVE.name], |d| {
         let written = text[d.range.clone()].to_string();
         let here = || Location::in_text(path, text, d.range.clone());
         let [key] = d.args.as_slice() else {
             diagnostics.push(
                 Diagnostic::error(
-                    "procedures::unknown-value",
+                    codes::PROCEDURES_UNKNOWN_VALUE,
                     here(),
                     "`{{#value}}` takes one key, e.g. `{{#value task.cpu}}`",
                 )
@@ -258,11 +253,11 @@ pub fn expand(
         };
         if !KEYS.contains(key) {
             let mut found = Diagnostic::error(
-                "procedures::unknown-value",
+                codes::PROCEDURES_UNKNOWN_VALUE,
                 here(),
                 format!("unknown value `{key}`"),
             );
-            found = match did_you_mean(key, KEYS.iter().copied()) {
+            found = match crate::suggest::closest(key, KEYS.iter().copied()) {
                 Some(near) => found.with_hint(format!("did you mean `{near}`?")),
                 None => found.with_hint(format!("the keys are: {}", KEYS.join(", "))),
             };
@@ -274,7 +269,7 @@ pub fn expand(
                 Some(value) => value.text.clone(),
                 None => {
                     diagnostics.push(Diagnostic::error(
-                        "procedures::value-unavailable",
+                        codes::PROCEDURES_VALUE_UNAVAILABLE,
                         here(),
                         format!(
                             "`{key}` cannot be read: {}",
@@ -286,7 +281,7 @@ pub fn expand(
             },
             Err(why) => {
                 diagnostics.push(Diagnostic::error(
-                    "procedures::value-unavailable",
+                    codes::PROCEDURES_VALUE_UNAVAILABLE,
                     here(),
                     format!("`{key}` cannot be read: {why}"),
                 ));

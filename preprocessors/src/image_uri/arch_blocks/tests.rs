@@ -20,7 +20,7 @@ fn problems(text: &str) -> Vec<(&'static str, &str)> {
     let (_, found) = parse(text, &archs());
     found
         .into_iter()
-        .map(|p| (p.code, &text[p.range]))
+        .map(|p| (p.code.as_str(), &text[p.range]))
         .collect()
 }
 
@@ -78,7 +78,7 @@ never closed
     );
     let (_, found) = parse(text, &archs());
     assert_eq!(
-        found[1].hint,
+        found[1].hint.as_deref().unwrap_or_default(),
         "write `amd64`: directives take the Docker name and print the ECS or console name where needed"
     );
     assert_eq!(
@@ -106,7 +106,7 @@ fn a_variant_naming_the_other_architecture_is_reported_with_the_value() {
     let (_, found) = parse(text, &archs());
     let got: Vec<_> = found
         .iter()
-        .map(|p| (p.code, &text[p.range.clone()], p.message.as_str()))
+        .map(|p| (p.code.as_str(), &text[p.range.clone()], p.message.as_str()))
         .collect();
     assert_eq!(
         got,

@@ -4,8 +4,8 @@ use super::super::release::SAMPLE as TOML;
 
 fn release() -> Release {
     let doc: toml::Table = toml::from_str(TOML).unwrap();
-    let table = serde_json::to_value(&doc["preprocessor"]["image-uri"]).unwrap();
-    super::super::release::from_table(&table, TOML).unwrap()
+    let table = doc["preprocessor"]["image-uri"].as_table().unwrap();
+    super::super::release::from_table(table, &crate::config::BookToml::new(TOML)).unwrap()
 }
 
 fn templates(name: &str) -> Result<String, TemplateError> {
@@ -29,7 +29,7 @@ fn run(text: &str) -> (String, Vec<(&'static str, String)>) {
     let (out, problems) = expand(text, &env, &mut Ids::new("c.md"));
     let problems = problems
         .into_iter()
-        .map(|p| (p.code, text[p.range].to_string()))
+        .map(|p| (p.code.as_str(), text[p.range].to_string()))
         .collect();
     (out, problems)
 }
@@ -160,9 +160,9 @@ fn without_release_facts_each_directive_says_so_once_broken_facts_stay_quiet() {
 #[test]
 fn near_misses_of_our_names_are_caught_other_directives_are_not() {
     let text = "{{#image-url amd64}} {{#cpu-arch arm64}} {{#regionss}}\n{{#include x.md}} {{#procedure p}} \\{{#imageuri amd64}} {{#arches}}\n";
-    let found: Vec<_> = misspelled(text)
+    let found: Vec<_> = crate::directive::unknown(text, &crate::directive::registry())
         .into_iter()
-        .map(|p| (text[p.range].to_string(), p.hint))
+        .map(|p| (text[p.range].to_string(), p.hint.unwrap_or_default()))
         .collect();
     assert_eq!(
         found,

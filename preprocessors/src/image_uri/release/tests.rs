@@ -4,8 +4,15 @@ use super::SAMPLE as GOOD;
 
 fn load(text: &str) -> Result<Release, Vec<String>> {
     let doc: toml::Table = toml::from_str(text).unwrap();
-    let table = serde_json::to_value(&doc["preprocessor"]["image-uri"]).unwrap();
-    from_table(&table, text).map_err(|ds| ds.iter().map(Diagnostic::short).collect())
+    let table = doc["preprocessor"]["image-uri"].as_table().unwrap();
+    let book = BookToml::new(text);
+    // What a build reports for the table: its keys and types, then the facts.
+    let keys = config::check_table(&book, TABLE, table, &|_| false);
+    match from_table(table, &book) {
+        Ok(release) if keys.is_empty() => Ok(release),
+        Ok(_) => Err(keys.iter().map(Diagnostic::short).collect()),
+        Err(facts) => Err(keys.iter().chain(&facts).map(Diagnostic::short).collect()),
+    }
 }
 
 #[test]
@@ -74,7 +81,7 @@ fn every_problem_is_reported_in_one_pass() {
     assert_eq!(
         errors,
         [
-            "book.toml:10:1: error[image-uri::unknown-setting]: unknown setting `verison` in [preprocessor.image-uri]",
+            "book.toml:10:1: error[config::unknown-key]: unknown key `verison` in [preprocessor.image-uri]",
             "book.toml:6:12: error[image-uri::unknown-region]: the registry's Region `moon-1` is not an AWS Region code",
             "book.toml:7:14: error[image-uri::bad-repository]: `Certograph/ResponderAPI` is not an Amazon ECR repository name",
             "book.toml:9:7: error[image-uri::bad-tag]: unknown placeholder `{release}` in the tag pattern",

@@ -71,7 +71,7 @@ fn code(v: Verdict) -> &'static str {
     match v {
         Verdict::Fine => "fine",
         Verdict::External(_) => "external",
-        Verdict::Broken(p) => p.code,
+        Verdict::Broken(p) => p.code.as_str(),
     }
 }
 

@@ -49,7 +49,7 @@ fn whitespace_does_not_count_toward_the_quota() {
 fn codes(text: &str, kind: Kind, entry: Option<&Entry>) -> Vec<String> {
     lint_text("p.json", text, kind, entry)
         .into_iter()
-        .map(|d| d.code)
+        .map(|d| d.code.to_string())
         .collect()
 }
 

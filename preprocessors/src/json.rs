@@ -1,9 +1,47 @@
-//! Where each value of a JSON text sits, by JSON pointer: serde_json keeps
-//! no spans, and schema errors and lints name values by pointer. The same
-//! walk finds repeated keys, which serde_json silently merges.
+//! The one JSON reader for policies, templates and data: serde_json for the
+//! value, and one walk of the text for where each value sits, by JSON
+//! pointer (serde_json keeps no spans; schema errors, lints and template
+//! checks name values by pointer). The same walk finds repeated keys, which
+//! serde_json silently merges. Nesting is limited, so no input exhausts the stack.
 
+use serde_json::Value;
 use std::collections::HashMap;
 use std::ops::Range;
+
+/// A syntax error, at a byte range of the text (a character wide).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub range: Range<usize>,
+    /// serde_json's message without its " at line L column C".
+    pub message: String,
+}
+
+/// Parses `text` and indexes it. serde_json's columns count bytes; the
+/// error's range is on a character boundary, so locations count characters.
+pub fn parse(text: &str) -> Result<(Value, Index), SyntaxError> {
+    match serde_json::from_str(text) {
+        Ok(value) => Ok((value, Index::new(text))),
+        Err(error) => {
+            let range = if error.line() == 0 {
+                0..0
+            } else {
+                let line_start = crate::location::offset_of(text, error.line(), 1);
+                let mut at = (line_start + error.column().saturating_sub(1)).min(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                let width = text[at..].chars().next().map_or(0, char::len_utf8);
+                at..at + width
+            };
+            let full = error.to_string();
+            let message = match full.rfind(" at line ") {
+                Some(i) => full[..i].to_string(),
+                None => full,
+            };
+            Err(SyntaxError { range, message })
+        }
+    }
+}
 
 /// One value of the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +62,7 @@ pub struct DuplicateKey {
     pub first: Range<usize>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Index {
     nodes: HashMap<String, Node>,
     pub duplicates: Vec<DuplicateKey>,
@@ -71,6 +109,18 @@ impl Index {
         match self.nodes.get(pointer) {
             Some(Node { key: Some(key), .. }) => key.clone(),
             _ => self.value_range(pointer),
+        }
+    }
+
+    /// Where a diagnostic about `pointer` belongs: the member's key (an
+    /// element's value), else the same for the nearest ancestor indexed.
+    pub fn name_range(&self, pointer: &str) -> Option<Range<usize>> {
+        let mut p = pointer;
+        loop {
+            if let Some(node) = self.nodes.get(p) {
+                return Some(node.key.clone().unwrap_or_else(|| node.value.clone()));
+            }
+            p = &p[..p.rfind('/')?];
         }
     }
 }
@@ -299,6 +349,27 @@ mod tests {
         assert_eq!(at(text, &dup.range), r#""E\u0066fect""#);
         assert_eq!(at(text, &dup.first), r#""Effect""#);
         assert_eq!(at(text, &index.get("/Effect").unwrap().value), "\"Allow\"");
+    }
+
+    #[test]
+    fn syntax_errors_are_a_character_wide_at_a_character_boundary() {
+        let text = "{\n  \"é\": ,\n}";
+        let error = parse(text).unwrap_err();
+        assert_eq!(&text[error.range.clone()], ",");
+        let loc = crate::location::Location::in_text("t.json", text, error.range);
+        assert_eq!((loc.line, loc.column), (2, 8), "characters, not bytes");
+        assert_eq!(error.message, "expected value");
+        let (value, index) = parse(DOC).unwrap();
+        assert_eq!(value["Version"], "2012-10-17");
+        assert_eq!(
+            at(DOC, &index.name_range("/Statement/0/Nothing/3").unwrap()),
+            at(DOC, &index.get("/Statement/0").unwrap().value)
+        );
+        assert_eq!(
+            at(DOC, &index.name_range("/Version").unwrap()),
+            "\"Version\""
+        );
+        assert_eq!(Index::new("").name_range("/x"), None);
     }
 
     #[test]

@@ -1,0 +1,380 @@
+//! book.toml, one typed struct per `[preprocessor.NAME]` table of ours.
+//! Each table is declared once (its keys and their kinds); a key nobody
+//! reads or a value of the wrong type is an error at its book.toml line,
+//! never silently ignored, and the typed struct is read from what passed.
+
+mod spans;
+
+pub use spans::{BookToml, Step};
+
+use crate::book_root::BookRoot;
+use crate::diagnostics::{Diagnostic, codes};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use toml::Value;
+
+/// The file the tables live in, relative to the book root.
+pub const BOOK_TOML: &str = "book.toml";
+
+/// What a key's value must be.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// `true`/`false`; `1`/`0` too, which is how an environment variable says it.
+    Bool,
+    Str,
+    /// A whole number, zero or more.
+    Count,
+    StrList,
+    /// An array of tables (`[[preprocessor.NAME.KEY]]`) with these keys.
+    Tables(&'static [Field]),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub key: &'static str,
+    pub kind: Kind,
+}
+
+const fn field(key: &'static str, kind: Kind) -> Field {
+    Field { key, kind }
+}
+
+/// Keys mdBook itself reads in every `[preprocessor.NAME]` table.
+const MDBOOK: &[Field] = &[
+    field("command", Kind::Str),
+    field("before", Kind::StrList),
+    field("after", Kind::StrList),
+    field("renderers", Kind::StrList),
+    field("optional", Kind::Bool),
+];
+
+/// `[preprocessor.validate]`: the settings every validator shares.
+pub const VALIDATE: &[Field] = &[
+    field("deny-warnings", Kind::Bool),
+    field("online", Kind::Bool),
+    field("link-ignore", Kind::StrList),
+    field("link-cache-max-age-hours", Kind::Count),
+    field("link-timeout-seconds", Kind::Count),
+    field("link-concurrency", Kind::Count),
+    field("link-per-host", Kind::Count),
+    field("link-retries", Kind::Count),
+];
+
+/// `[preprocessor.image-uri]`: the release facts.
+pub const IMAGE_URI: &[Field] = &[
+    field("registry", Kind::Str),
+    field("repository", Kind::Str),
+    field("version", Kind::Str),
+    field("tag", Kind::Str),
+    field("regions", Kind::StrList),
+    field("architectures", Kind::Tables(ARCHITECTURE)),
+];
+
+const ARCHITECTURE: &[Field] = &[
+    field("docker", Kind::Str),
+    field("ecs", Kind::Str),
+    field("console", Kind::Str),
+];
+
+/// Every table of ours and its keys (besides mdBook's own).
+pub const TABLES: &[(&str, &[Field])] = &[
+    ("procedure", &[]),
+    ("iam-policy", &[]),
+    ("image-uri", IMAGE_URI),
+    ("validate", VALIDATE),
+];
+
+/// `[preprocessor.validate]`, typed.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct Validate {
+    /// Warnings fail the run (CI sets it).
+    pub deny_warnings: bool,
+    /// Ask external URLs whether they answer (`--online` sets it).
+    pub online: bool,
+    /// Regular expressions of external URLs never asked.
+    pub link_ignore: Vec<String>,
+    pub link_cache_max_age_hours: Option<u64>,
+    pub link_timeout_seconds: Option<u64>,
+    pub link_concurrency: Option<usize>,
+    pub link_per_host: Option<usize>,
+    pub link_retries: Option<u32>,
+}
+
+/// `[preprocessor.image-uri]`, typed; `release` checks what the values mean.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct ImageUri {
+    pub registry: Option<String>,
+    pub repository: Option<String>,
+    pub version: Option<String>,
+    pub tag: Option<String>,
+    pub regions: Option<Vec<String>>,
+    pub architectures: Option<Vec<ArchitectureEntry>>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct ArchitectureEntry {
+    pub docker: String,
+    pub ecs: String,
+    pub console: String,
+}
+
+/// The raw `[preprocessor.NAME]` table as mdBook sees it (book.toml with
+/// `MDBOOK_PREPROCESSOR__…` variables applied), if the book has one.
+pub fn raw(book_root: &BookRoot, table: &str) -> Option<toml::Table> {
+    book_root
+        .config
+        .get::<Value>(&format!("preprocessor.{table}"))
+        .ok()
+        .flatten()
+        .and_then(|v| match v {
+            Value::Table(t) => Some(t),
+            _ => None,
+        })
+}
+
+/// The typed settings of a table: what [`check`] accepts, defaults elsewhere.
+pub fn read<T: DeserializeOwned + Default>(book_root: &BookRoot, table: &str) -> T {
+    let fields = fields_of(table);
+    raw(book_root, table).map_or_else(T::default, |t| typed(&t, fields))
+}
+
+/// `table` with unknown keys and ill-typed values left out (they are
+/// reported by [`check`]) and `1`/`0` read as booleans, deserialised.
+pub fn typed<T: DeserializeOwned + Default>(table: &toml::Table, fields: &[Field]) -> T {
+    Value::Table(clean(table, fields, true))
+        .try_into()
+        .unwrap_or_default()
+}
+
+fn fields_of(table: &str) -> &'static [Field] {
+    TABLES
+        .iter()
+        .find(|(name, _)| *name == table)
+        .map_or(&[], |(_, fields)| fields)
+}
+
+fn clean(table: &toml::Table, fields: &[Field], top: bool) -> toml::Table {
+    let mut out = toml::Table::new();
+    for (key, value) in table {
+        let Some(field) = lookup(fields, key, top) else {
+            continue;
+        };
+        if let Some(value) = accepted(value, field.kind) {
+            out.insert(key.clone(), value);
+        }
+    }
+    out
+}
+
+fn lookup<'f>(fields: &'f [Field], key: &str, top: bool) -> Option<&'f Field> {
+    fields
+        .iter()
+        .chain(if top { MDBOOK } else { &[] })
+        .find(|f| f.key == key)
+}
+
+/// The value as the kind reads it, or `None` when it has the wrong type.
+fn accepted(value: &Value, kind: Kind) -> Option<Value> {
+    match (kind, value) {
+        (Kind::Bool, Value::Boolean(_)) => Some(value.clone()),
+        (Kind::Bool, Value::Integer(n @ (0 | 1))) => Some(Value::Boolean(*n == 1)),
+        (Kind::Str, Value::String(_)) => Some(value.clone()),
+        (Kind::Count, Value::Integer(n)) if *n >= 0 => Some(value.clone()),
+        (Kind::StrList, Value::Array(items)) if items.iter().all(Value::is_str) => {
+            Some(value.clone())
+        }
+        (Kind::Tables(fields), Value::Array(items)) if items.iter().all(Value::is_table) => {
+            Some(Value::Array(
+                items
+                    .iter()
+                    .filter_map(Value::as_table)
+                    .map(|t| Value::Table(clean(t, fields, false)))
+                    .collect(),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// Every unknown key and ill-typed value in `[preprocessor.NAME]`, located in book.toml.
+pub fn check(book_root: &BookRoot, table: &str) -> Vec<Diagnostic> {
+    let Some(raw) = raw(book_root, table) else {
+        return Vec::new();
+    };
+    let text = book_root.read(BOOK_TOML).unwrap_or_default();
+    let from_env = |key: &str| std::env::var_os(env_name(table, key)).is_some();
+    check_table(&BookToml::new(&text), table, &raw, &from_env)
+}
+
+/// The environment variable mdBook reads for a key of `[preprocessor.TABLE]`.
+pub fn env_name(table: &str, key: &str) -> String {
+    format!("MDBOOK_PREPROCESSOR__{table}__{key}")
+        .to_ascii_uppercase()
+        .replace('-', "_")
+}
+
+/// [`check`] over text: `from_env` says whether a top-level key is set by
+/// an environment variable (then the message names it).
+pub fn check_table(
+    book: &BookToml,
+    table: &str,
+    raw: &toml::Table,
+    from_env: &dyn Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    walk(
+        book,
+        table,
+        raw,
+        fields_of(table),
+        &mut Vec::new(),
+        from_env,
+        &mut found,
+    );
+    found
+}
+
+fn walk(
+    book: &BookToml,
+    table: &str,
+    map: &toml::Table,
+    fields: &[Field],
+    path: &mut Vec<Step>,
+    from_env: &dyn Fn(&str) -> bool,
+    found: &mut Vec<Diagnostic>,
+) {
+    let top = path.is_empty();
+    let shown = |path: &[Step], key: &str| {
+        let mut name = String::new();
+        for step in path {
+            match step {
+                Step::Key(k) => name.push_str(k),
+                Step::Index(i) => name.push_str(&format!("[{i}].")),
+            }
+        }
+        format!("{name}{key}")
+    };
+    for (key, value) in map {
+        path.push(Step::Key(key.clone()));
+        let Some(field) = lookup(fields, key, top) else {
+            let known: Vec<&str> = fields.iter().map(|f| f.key).collect();
+            let hint = crate::suggest::hint(key, known.iter().copied()).unwrap_or_else(|| {
+                if known.is_empty() {
+                    "this table takes only mdBook's own keys (command, before, after, renderers, optional)".to_string()
+                } else {
+                    format!("the keys here are {}", known.join(", "))
+                }
+            });
+            found.push(
+                Diagnostic::error(
+                    codes::CONFIG_UNKNOWN_KEY,
+                    book.key_location(table, path),
+                    format!(
+                        "unknown key `{}` in [preprocessor.{table}]",
+                        shown(&path[..path.len() - 1], key)
+                    ),
+                )
+                .with_hint(hint),
+            );
+            path.pop();
+            continue;
+        };
+        match (field.kind, value) {
+            (Kind::Tables(sub), Value::Array(items)) if items.iter().all(Value::is_table) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(Step::Index(i));
+                    if let Some(item) = item.as_table() {
+                        walk(book, table, item, sub, path, from_env, found);
+                    }
+                    path.pop();
+                }
+            }
+            (Kind::StrList, Value::Array(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    if !item.is_str() {
+                        path.push(Step::Index(i));
+                        found.push(wrong_type(
+                            book,
+                            table,
+                            path,
+                            &format!("{} [{i}]", shown(&path[..path.len() - 2], key)),
+                            "a string",
+                            item,
+                            None,
+                        ));
+                        path.pop();
+                    }
+                }
+            }
+            (kind, value) if accepted(value, kind).is_none() => {
+                let env = (top && from_env(key)).then(|| env_name(table, key));
+                found.push(wrong_type(
+                    book,
+                    table,
+                    path,
+                    &shown(&path[..path.len() - 1], key),
+                    expected(kind),
+                    value,
+                    env,
+                ));
+            }
+            _ => {}
+        }
+        path.pop();
+    }
+}
+
+fn expected(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Bool => "true or false",
+        Kind::Str => "a string",
+        Kind::Count => "a whole number",
+        Kind::StrList => "a list of strings",
+        Kind::Tables(_) => "a list of tables",
+    }
+}
+
+fn wrong_type(
+    book: &BookToml,
+    table: &str,
+    path: &[Step],
+    name: &str,
+    expected: &str,
+    value: &Value,
+    env: Option<String>,
+) -> Diagnostic {
+    let got = match value {
+        Value::String(_) => format!("the string {value}"),
+        Value::Integer(_) | Value::Float(_) => format!("the number {value}"),
+        Value::Boolean(_) => format!("`{value}`"),
+        Value::Array(_) => "a list".to_string(),
+        Value::Table(_) => "a table".to_string(),
+        Value::Datetime(_) => "a date".to_string(),
+    };
+    let mut message = format!("`{name}` in [preprocessor.{table}] must be {expected}, not {got}");
+    let hint = match (&env, value) {
+        (Some(var), _) => {
+            message.push_str(&format!(" (set by the environment variable `{var}`)"));
+            format!("set `{var}` to {expected}")
+        }
+        (None, Value::String(s)) if expected != "a string" => {
+            format!("write the value without quotes: `{name} = {s}`")
+        }
+        _ => format!("write {expected}"),
+    };
+    let location = match env {
+        Some(_) => book
+            .value_location(table, path)
+            .unwrap_or_else(|| book.table_location(table)),
+        None => book
+            .value_location(table, path)
+            .unwrap_or_else(|| book.key_location(table, path)),
+    };
+    Diagnostic::error(codes::CONFIG_WRONG_TYPE, location, message).with_hint(hint)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,89 @@
+//! Where a key or value of book.toml is written, parsed once per report.
+
+use crate::location::Location;
+use std::ops::Range;
+use toml::de::{DeTable, DeValue};
+
+use super::BOOK_TOML;
+
+/// A step below `[preprocessor.NAME]`: a key, or an index into an array.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// book.toml as written, with the spans of its keys and values.
+pub struct BookToml<'t> {
+    text: &'t str,
+    doc: Option<toml::Spanned<DeTable<'t>>>,
+}
+
+impl<'t> BookToml<'t> {
+    pub fn new(text: &'t str) -> Self {
+        BookToml {
+            text,
+            doc: DeTable::parse(text).ok(),
+        }
+    }
+
+    /// The value at `path` under `[preprocessor.TABLE]`, if book.toml writes it.
+    pub fn value_location(&self, table: &str, path: &[Step]) -> Option<Location> {
+        let value = self.find(table, path)?;
+        Some(self.at(value.span()))
+    }
+
+    /// The key at the end of `path`, else its table's header, else the file.
+    pub fn key_location(&self, table: &str, path: &[Step]) -> Location {
+        let found = path.split_last().and_then(|(last, parents)| {
+            let Step::Key(last) = last else { return None };
+            let parent = self.find(table, parents)?;
+            let DeValue::Table(map) = parent.get_ref() else {
+                return None;
+            };
+            map.iter()
+                .find(|(k, _)| k.get_ref() == last)
+                .map(|(k, _)| k.span())
+        });
+        found.map_or_else(|| self.table_location(table), |span| self.at(span))
+    }
+
+    /// The `[preprocessor.TABLE]` header, or the file when it is not written.
+    pub fn table_location(&self, table: &str) -> Location {
+        let header = format!("[preprocessor.{table}]");
+        let mut offset = 0;
+        for line in self.text.split_inclusive('\n') {
+            if line.trim() == header {
+                let start = offset + (line.len() - line.trim_start().len());
+                return self.at(start..start + header.len());
+            }
+            offset += line.len();
+        }
+        Location::file(BOOK_TOML)
+    }
+
+    fn at(&self, span: Range<usize>) -> Location {
+        Location::in_text(BOOK_TOML, self.text, span)
+    }
+
+    /// The value at `path` below `[preprocessor.TABLE]`.
+    fn find(&self, table: &str, path: &[Step]) -> Option<&toml::Spanned<DeValue<'t>>> {
+        let doc = self.doc.as_ref()?.get_ref();
+        let mut current = doc
+            .iter()
+            .find(|(k, _)| k.get_ref() == "preprocessor")
+            .map(|(_, v)| v)?;
+        let head = Step::Key(table.to_string());
+        for step in std::iter::once(&head).chain(path) {
+            current = match (step, current.get_ref()) {
+                (Step::Key(key), DeValue::Table(map)) => map
+                    .iter()
+                    .find(|(k, _)| k.get_ref() == key)
+                    .map(|(_, v)| v)?,
+                (Step::Index(i), DeValue::Array(items)) => items.get(*i)?,
+                _ => return None,
+            };
+        }
+        Some(current)
+    }
+}

@@ -1,0 +1,174 @@
+//! Every problem code, in one table with the help text the README lists.
+//! A code is `pass::problem` and never changes meaning once published: CI
+//! filters on it. Adding a check means adding its row here.
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// A stable problem code; the only values are the constants below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Code(&'static str);
+
+impl Code {
+    pub const fn as_str(self) -> &'static str {
+        self.0
+    }
+
+    /// One sentence saying what the code means.
+    pub fn help(self) -> &'static str {
+        ALL.iter()
+            .find(|(code, _)| *code == self)
+            .map_or("", |(_, help)| help)
+    }
+
+    /// A code outside the table, for the diagnostics module's own tests.
+    #[cfg(test)]
+    pub(crate) const fn test(name: &'static str) -> Code {
+        Code(name)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0)
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+macro_rules! codes {
+    ($($konst:ident = $name:literal: $help:literal;)*) => {
+        $(pub const $konst: Code = Code($name);)*
+        /// Every code with its help text, in the README's order.
+        pub const ALL: &[(Code, &str)] = &[$(($konst, $help)),*];
+    };
+}
+
+codes! {
+    CONFIG_UNKNOWN_KEY = "config::unknown-key": "a key in one of the book's `[preprocessor.*]` tables that the preprocessor does not read (usually a misspelling)";
+    CONFIG_WRONG_TYPE = "config::wrong-type": "a `[preprocessor.*]` setting (in book.toml or an `MDBOOK_PREPROCESSOR__…` variable) whose value has the wrong type";
+
+    LINKS_BAD_SETTING = "links::bad-setting": "a `link-ignore` pattern that is not a valid regular expression";
+    LINKS_BAD_URL = "links::bad-url": "an `http(s)` URL that does not parse";
+    LINKS_DRAFT_CHAPTER = "links::draft-chapter": "a link to a draft chapter, which has no page";
+    LINKS_EMPTY_LINK = "links::empty-link": "a link with no destination";
+    LINKS_INDEX_COPY = "links::index-copy": "a link on the first chapter that breaks on its `index.html` copy";
+    LINKS_MISSING_ANCHOR = "links::missing-anchor": "a `#fragment` that names no heading or `id` on its page";
+    LINKS_MISSING_FILE = "links::missing-file": "a link or image to a file that does not exist";
+    LINKS_MISSING_INCLUDE = "links::missing-include": "an `{{#include}}` or `{{#rustdoc_include}}` of a missing file";
+    LINKS_MISSING_INCLUDE_ANCHOR = "links::missing-include-anchor": "an include of an anchor or line range the file does not have";
+    LINKS_NOT_IN_SITE = "links::not-in-site": "a link to a file outside `src/`, which is not published with the site";
+    LINKS_NOT_IN_SUMMARY = "links::not-in-summary": "a link to a Markdown file that `SUMMARY.md` does not list";
+    LINKS_OUTSIDE_BOOK = "links::outside-book": "a link or include that leaves the book";
+    LINKS_README_LINK = "links::readme-link": "a link to `README.md`, which mdBook renames to `index.html`";
+    LINKS_UNDEFINED_REFERENCE = "links::undefined-reference": "a reference link with no definition";
+    LINKS_UNREACHABLE = "links::unreachable": "(with `--online`) an external link that does not answer";
+
+    POLICY_ALLOW_NOT_ACTION = "policy::allow-not-action": "`Allow` with `NotAction`, which grants every other action";
+    POLICY_ALLOW_NOT_PRINCIPAL = "policy::allow-not-principal": "`Allow` with `NotPrincipal`, which trusts every other principal";
+    POLICY_CHARACTER = "policy::character": "a character outside the range IAM accepts";
+    POLICY_CONFUSED_DEPUTY = "policy::confused-deputy": "a service trust policy without an `aws:SourceAccount` or `aws:SourceArn` condition";
+    POLICY_DIRECTIVE_ARGUMENTS = "policy::directive-arguments": "`{{#iam-policy}}` without exactly one policy name";
+    POLICY_DUPLICATE_ACTION = "policy::duplicate-action": "an action listed twice in one statement";
+    POLICY_DUPLICATE_KEY = "policy::duplicate-key": "a JSON key repeated in one object";
+    POLICY_DUPLICATE_SID = "policy::duplicate-sid": "two statements with the same `Sid`";
+    POLICY_JSON_SYNTAX = "policy::json-syntax": "a policy file that is not valid JSON";
+    POLICY_MANIFEST = "policy::manifest": "a problem in `policies/manifest.toml`";
+    POLICY_NOT_A_POLICY = "policy::not-a-policy": "a file in `policies/` that is not a policy document (`.json`)";
+    POLICY_REDUNDANT_ACTION = "policy::redundant-action": "an action already granted by a wildcard in the same statement";
+    POLICY_REFUSED_PATH = "policy::refused-path": "a policy name or file that leads out of `policies/`";
+    POLICY_RESOURCE_STAR = "policy::resource-star": "`Resource: \"*\"` on an action that takes resource ARNs, without a reason in the manifest";
+    POLICY_SCHEMA = "policy::schema": "a policy that breaks the IAM policy grammar";
+    POLICY_SIZE = "policy::size": "a policy over the IAM size quota for its kind";
+    POLICY_TRUST_PRINCIPAL = "policy::trust-principal": "a trust policy whose principal is not an AWS service";
+    POLICY_UNKNOWN_ACTION = "policy::unknown-action": "an action the service does not have";
+    POLICY_UNKNOWN_POLICY = "policy::unknown-policy": "`{{#iam-policy NAME}}` with no `policies/NAME.json`";
+    POLICY_UNKNOWN_SERVICE = "policy::unknown-service": "an action whose service prefix is unknown";
+    POLICY_UNREADABLE = "policy::unreadable": "a policy file that cannot be read";
+    POLICY_WILDCARD_ACTION = "policy::wildcard-action": "`*` or `service:*` as an action";
+
+    IMAGE_URI_ARCH_IN_CODE = "image-uri::arch-in-code": "an `{{#arch}}` group inside a code block";
+    IMAGE_URI_BAD_ARCHITECTURE = "image-uri::bad-architecture": "an architecture in the release facts that ECS does not have, or named inconsistently";
+    IMAGE_URI_BAD_ARGUMENTS = "image-uri::bad-arguments": "a directive with missing or extra arguments";
+    IMAGE_URI_BAD_REGISTRY = "image-uri::bad-registry": "a `registry` that is not an Amazon ECR registry";
+    IMAGE_URI_BAD_REPOSITORY = "image-uri::bad-repository": "a `repository` that is not an ECR repository name";
+    IMAGE_URI_BAD_SETTING = "image-uri::bad-setting": "a release fact with a value of the wrong shape";
+    IMAGE_URI_BAD_TAG = "image-uri::bad-tag": "a tag pattern that gives an invalid image tag";
+    IMAGE_URI_BAD_VERSION = "image-uri::bad-version": "a malformed `version`";
+    IMAGE_URI_DUPLICATE_REGION = "image-uri::duplicate-region": "a Region listed twice";
+    IMAGE_URI_DUPLICATE_VARIANT = "image-uri::duplicate-variant": "an `{{#arch}}` group with the same architecture twice";
+    IMAGE_URI_HAND_WRITTEN_URI = "image-uri::hand-written-uri": "a Marketplace image URI typed by hand instead of a directive";
+    IMAGE_URI_MISSING_SETTING = "image-uri::missing-setting": "a release fact that is missing";
+    IMAGE_URI_MISSING_TEMPLATE = "image-uri::missing-template": "`{{#template NAME}}` with no `templates/NAME`";
+    IMAGE_URI_MISSING_VARIANT = "image-uri::missing-variant": "an `{{#arch}}` group without every shipped architecture";
+    IMAGE_URI_NO_RELEASE = "image-uri::no-release": "a directive that needs the release facts in a book without them";
+    IMAGE_URI_NOT_ALONE = "image-uri::not-alone": "a block directive that does not stand alone on its line";
+    IMAGE_URI_OTHER_ARCHITECTURE = "image-uri::other-architecture": "an architecture block that names the other architecture's values";
+    IMAGE_URI_STRAY_ENDARCH = "image-uri::stray-endarch": "`{{#endarch}}` without an open group";
+    IMAGE_URI_TEMPLATE_OUTSIDE = "image-uri::template-outside": "a template name that leads out of `templates/`";
+    IMAGE_URI_UNCLOSED_ARCH = "image-uri::unclosed-arch": "an `{{#arch}}` group without `{{#endarch}}`";
+    IMAGE_URI_UNKNOWN_ARCHITECTURE = "image-uri::unknown-architecture": "a directive argument that is not a shipped architecture";
+    IMAGE_URI_UNKNOWN_DIRECTIVE = "image-uri::unknown-directive": "a `{{#…}}` that no preprocessor knows (usually a misspelling)";
+    IMAGE_URI_UNKNOWN_REGION = "image-uri::unknown-region": "a Region code that AWS does not have";
+    IMAGE_URI_URI_TOO_LONG = "image-uri::uri-too-long": "an image URI longer than ECS accepts";
+
+    PROCEDURES_BAD_RANGE = "procedures::bad-range": "a step range outside the procedure";
+    PROCEDURES_DUPLICATE = "procedures::duplicate": "a list of steps that repeats another list word for word";
+    PROCEDURES_INLINE_PROCEDURE = "procedures::inline-procedure": "`{{#procedure}}` inside a line of prose";
+    PROCEDURES_MISSING_STEP = "procedures::missing-step": "a \"step N\" reference to a step that does not exist";
+    PROCEDURES_NEAR_DUPLICATE = "procedures::near-duplicate": "a step list that nearly repeats another";
+    PROCEDURES_NESTED_PROCEDURE = "procedures::nested-procedure": "a procedure that includes a procedure";
+    PROCEDURES_NUMBERING = "procedures::numbering": "step numbers that skip or repeat";
+    PROCEDURES_TEMPLATE_INVALID = "procedures::template-invalid": "a template that is not valid JSON";
+    PROCEDURES_TEMPLATE_VALUE = "procedures::template-value": "a template field a step relies on that is missing or invalid";
+    PROCEDURES_TEMPLATES_DISAGREE = "procedures::templates-disagree": "the CloudFormation template and the task definition disagree";
+    PROCEDURES_UNKNOWN_PROCEDURE = "procedures::unknown-procedure": "`{{#procedure NAME}}` with no `src/procedures/NAME.md`";
+    PROCEDURES_UNKNOWN_VALUE = "procedures::unknown-value": "`{{#value KEY}}` with an unknown key";
+    PROCEDURES_VALUE_MISMATCH = "procedures::value-mismatch": "a value typed in a step that disagrees with the template";
+    PROCEDURES_VALUE_UNAVAILABLE = "procedures::value-unavailable": "`{{#value KEY}}` whose template field is missing";
+
+    REACH_INCLUDE_OUTSIDE = "reach::include-outside": "an include that reads a file outside the repository that holds the book";
+    REACH_NOT_A_FILE = "reach::not-a-file": "a source or include that is not a regular file";
+    REACH_OUTSIDE_SOURCE = "reach::outside-source": "a file under `src/` that leads outside the repository (a symlink)";
+    REACH_TOO_LARGE = "reach::too-large": "a source or include too large to read";
+    REACH_UNREADABLE_SOURCE = "reach::unreadable-source": "a file under `src/` that cannot be read";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_named_by_pass_and_explained() {
+        let mut seen = std::collections::HashSet::new();
+        for (code, help) in ALL {
+            assert!(seen.insert(code.as_str()), "{code} twice");
+            let (pass, problem) = code.as_str().split_once("::").unwrap();
+            assert!(
+                ["config", "links", "policy", "image-uri", "procedures"].contains(&pass),
+                "{code}"
+            );
+            assert!(!problem.is_empty() && !help.is_empty(), "{code}");
+        }
+        assert_eq!(
+            LINKS_MISSING_FILE.help(),
+            "a link or image to a file that does not exist"
+        );
+    }
+}

@@ -1,0 +1,61 @@
+//! "Did you mean …?": the one way every check picks a suggestion for a
+//! misspelt name (a key, a directive, a policy, an action, an anchor, a file).
+
+/// The candidate most like `wanted`, if it is close enough to be a likely
+/// typo. Case-insensitive edit distance relative to length, with a bonus when
+/// one name contains the other (so `marketplace` suggests
+/// `aws-marketplace`, not a shorter lookalike), more when it is a prefix
+/// (`cpu-arch` suggests `cpu-architecture` before `arch`). Ties go to the first in
+/// alphabetical order, so the hint is stable.
+pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted = wanted.to_lowercase();
+    candidates
+        .into_iter()
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            let lower = c.to_lowercase();
+            let mut score = strsim::normalized_levenshtein(&wanted, &lower);
+            if wanted.chars().count() >= 3 && (lower.contains(&wanted) || wanted.contains(&lower)) {
+                score += 0.3;
+                if lower.starts_with(&wanted) || wanted.starts_with(&lower) {
+                    score += 0.1;
+                }
+            }
+            (score, c)
+        })
+        .filter(|(score, _)| *score >= 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+/// `did you mean `X`?` for the closest candidate, if any.
+pub fn hint<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    closest(wanted, candidates).map(|near| format!("did you mean `{near}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_find_their_word_and_strangers_find_nothing() {
+        let keys = ["deny-warnings", "link-ignore", "online"];
+        assert_eq!(closest("deny-warings", keys), Some("deny-warnings"));
+        assert_eq!(closest("link-ignor", keys), Some("link-ignore"));
+        assert_eq!(closest("Online", keys), Some("online"));
+        assert_eq!(closest("colour", keys), None);
+        assert_eq!(closest("x", [""]), None);
+        assert_eq!(
+            closest("cpu-arch", ["arch", "cpu-architecture"]),
+            Some("cpu-architecture")
+        );
+        assert_eq!(
+            closest("marketplace", ["aws-marketplace", "mediapackage"]),
+            Some("aws-marketplace")
+        );
+        assert_eq!(
+            hint("us-east1", ["us-east-1", "us-west-1"]).as_deref(),
+            Some("did you mean `us-east-1`?")
+        );
+    }
+}
