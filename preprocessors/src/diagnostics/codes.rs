@@ -161,7 +161,15 @@ mod tests {
             assert!(seen.insert(code.as_str()), "{code} twice");
             let (pass, problem) = code.as_str().split_once("::").unwrap();
             assert!(
-                ["config", "links", "policy", "image-uri", "procedures"].contains(&pass),
+                [
+                    "config",
+                    "links",
+                    "policy",
+                    "image-uri",
+                    "procedures",
+                    "reach"
+                ]
+                .contains(&pass),
                 "{code}"
             );
             assert!(!problem.is_empty() && !help.is_empty(), "{code}");
