@@ -23,6 +23,7 @@ use std::process::ExitCode;
   responder-docs serve --open              preview the book at http://127.0.0.1:3000
   responder-docs check                     validate the book in the current folder
   responder-docs check --format github     the same, as GitHub Actions annotations
+  responder-docs check --format sarif      the same, as SARIF 2.1.0 for code scanning
   responder-docs build --deny-warnings     the site for publishing, in book/
   responder-docs policy lint policies/*.json"
 )]
@@ -112,7 +113,7 @@ struct BookArgs {
 
 #[derive(Debug, Args)]
 struct ReportArgs {
-    /// How to print problems: `human`, `github` (Actions annotations) or `json`.
+    /// How to print problems: `human`, `github` (Actions annotations), `json` or `sarif` (SARIF 2.1.0).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// Treat warnings as errors (also `deny-warnings = true` in `[preprocessor.validate]`).

@@ -1,8 +1,9 @@
 //! One diagnostic model for every validator: a stable code, a repo-relative
 //! `path:line:col`, the offending source line, a hint, and three renderings
-//! (human, GitHub annotations, JSON).
+//! (human, GitHub annotations, JSON, SARIF).
 
 pub mod codes;
+pub mod sarif;
 
 pub use codes::Code;
 
@@ -244,6 +245,8 @@ pub enum Format {
     Github,
     /// A stable JSON document (see the README).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
 }
 
 /// Renders a whole report, with a closing summary line for the human form.
@@ -252,6 +255,7 @@ pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool) -> String
         Format::Human => render_human(diagnostics, color),
         Format::Github => render_github(diagnostics),
         Format::Json => render_json(diagnostics),
+        Format::Sarif => sarif::render(diagnostics),
     }
 }
 
