@@ -143,7 +143,7 @@ pub fn process_chapter(
     } else {
         expanded
     };
-    found.extend(problems.into_iter().map(|p| p.locate(|r| origin.locate(r))));
+    found.extend(problems.into_iter().map(|p| origin.diagnostic(p)));
     (out, found)
 }
 
