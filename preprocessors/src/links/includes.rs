@@ -99,6 +99,7 @@ fn scan(
                             "the path is relative to `{}`; mdBook would only log this and publish the page without it",
                             if dir.is_empty() { "the book root" } else { dir }
                         )),
+                        fix: None,
                     },
                 );
                 continue;
@@ -112,6 +113,7 @@ fn scan(
                             code: codes::LINKS_MISSING_INCLUDE,
                             message: format!("`{whole_text}`: `{target}` cannot be read ({err})"),
                             hint: None,
+                            fix: None,
                         },
                     );
                     continue;
@@ -139,6 +141,7 @@ fn scan(
                                 "`{whole_text}`: no `ANCHOR: {anchor}` in `{target}`, so nothing is included"
                             ),
                             hint: Some(hint),
+                            fix: None,
                         },
                     );
                     continue;

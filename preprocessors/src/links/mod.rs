@@ -14,7 +14,7 @@ pub mod targets;
 use crate::book_root::{BookRoot, SHARED_TABLE, slashed};
 use crate::config::Validate;
 use crate::diagnostics::codes;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Edit};
 use crate::location::Location;
 use crate::origin::Source;
 use anyhow::Result;
@@ -189,6 +189,7 @@ fn links_of(
                         code: codes::LINKS_BAD_URL,
                         message: format!("`{}` is not a valid URL: it {why}", link.dest),
                         hint: None,
+                        fix: None,
                     },
                 )),
             },
@@ -211,6 +212,7 @@ fn links_of(
                     "add a line `[{}]: <target>` to this page, or fix the label",
                     undefined.label
                 )),
+                fix: None,
             },
         ));
     }
@@ -244,6 +246,7 @@ fn index_copy(site: &Site<'_>, from: From<'_>, page: &Page, found: &mut Vec<Find
                         "move the first chapter to the top of src/, or write the link so it works from both folders"
                             .into(),
                     ),
+                    fix: None,
                 },
                 warning: true,
             });
@@ -313,6 +316,7 @@ fn check_externals(
                     "fix or remove the link, or add a pattern for it to `link-ignore` in [preprocessor.validate]"
                         .into(),
                 ),
+                fix: None,
             },
             warning,
         });
@@ -342,7 +346,15 @@ fn report(
                 let source = Source::of(book_root, chapter);
                 let origin = source.origin(&chapter.content);
                 for f in group {
-                    diagnostics.push(diagnostic(f, origin.locate(f.range.clone())));
+                    let fix = fragment_fix(f, &chapter.content)
+                        .and_then(|(range, new)| {
+                            let range = origin.source_range(range)?;
+                            Edit::in_text(&source.path, &source.text, range, new)
+                        });
+                    diagnostics.push(
+                        diagnostic(f, origin.locate(f.range.clone()))
+                            .with_fixes(fix.into_iter().collect()),
+                    );
                 }
             }
             FileKey::Raw(path) => {
@@ -352,15 +364,36 @@ fn report(
                     .or_else(|| book_root.read(path).ok())
                     .unwrap_or_default();
                 for f in group {
-                    diagnostics.push(diagnostic(
-                        f,
-                        Location::in_text(path, &text, f.range.clone()),
-                    ));
+                    let fix = fragment_fix(f, &text)
+                        .and_then(|(range, new)| Edit::in_text(path, &text, range, new));
+                    diagnostics.push(
+                        diagnostic(f, Location::in_text(path, &text, f.range.clone()))
+                            .with_fixes(fix.into_iter().collect()),
+                    );
                 }
             }
         }
         i = end;
     }
+}
+
+/// Where in `text` the finding's one right fragment goes: the `#old` its
+/// link writes exactly once.
+fn fragment_fix(finding: &Finding, text: &str) -> Option<(Range<usize>, String)> {
+    let fix = finding.problem.fix.as_ref()?;
+    let link = text.get(finding.range.clone())?;
+    let written = format!("#{}", fix.old);
+    let mut found = link.match_indices(&written).filter(|(i, _)| {
+        // The whole fragment: what follows is not more of an id.
+        let after = link[i + written.len()..].chars().next();
+        !after.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    });
+    let (at, _) = found.next()?;
+    if found.next().is_some() {
+        return None;
+    }
+    let start = finding.range.start + at + 1;
+    Some((start..start + fix.old.len(), fix.new.clone()))
 }
 
 fn diagnostic(finding: &Finding, location: Location) -> Diagnostic {

@@ -15,6 +15,15 @@ pub struct Problem {
     pub code: crate::diagnostics::Code,
     pub message: String,
     pub hint: Option<String>,
+    /// The fragment's one right id (`#fragment` is replaced by it).
+    pub fix: Option<FragmentFix>,
+}
+
+/// A `#fragment` written `old` that can only mean `new`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FragmentFix {
+    pub old: String,
+    pub new: String,
 }
 
 impl Problem {
@@ -27,6 +36,7 @@ impl Problem {
             code,
             message,
             hint: hint.into(),
+            fix: None,
         }
     }
 }
@@ -366,11 +376,21 @@ impl<'r> Site<'r> {
                 format!("ids on {label}: {}", list.join(", "))
             }
         };
-        Verdict::Broken(Problem::new(
+        let mut problem = Problem::new(
             codes::LINKS_MISSING_ANCHOR,
             format!("`{dest}`: no heading or id `{id}` on {label}"),
             hint,
-        ))
+        );
+        // Written as the id itself (not percent-encoded), with one likely id.
+        if id == fragment
+            && let Some(only) = crate::suggest::only(&id, ids.ordered.iter().map(String::as_str))
+        {
+            problem.fix = Some(FragmentFix {
+                old: fragment.to_string(),
+                new: only.to_string(),
+            });
+        }
+        Verdict::Broken(problem)
     }
 }
 
