@@ -201,14 +201,19 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> a
         Command::Fix { book, dry_run } => {
             let outcome = crate::fix::run(&book.book, dry_run, out)?;
             let verb = if dry_run { "would fix" } else { "fixed" };
-            let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+            let plural =
+                |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
             writeln!(
                 err,
                 "{verb} {} in {}; {} need a person{}",
                 plural(outcome.fixed, "problem"),
                 plural(outcome.files, "file"),
                 outcome.left.len(),
-                if outcome.left.is_empty() { "" } else { " (run `responder-docs check`)" }
+                if outcome.left.is_empty() {
+                    ""
+                } else {
+                    " (run `responder-docs check`)"
+                }
             )?;
             Ok(u8::from(outcome.failed))
         }

@@ -64,8 +64,7 @@ pub fn apply(text: &str, edits: &[&Edit]) -> Result<String, String> {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for edit in sorted {
-        if text.get(edit.range.clone()) != Some(edit.original.as_str()) || edit.range.start < last
-        {
+        if text.get(edit.range.clone()) != Some(edit.original.as_str()) || edit.range.start < last {
             let at = Location::in_text(&edit.path, text, edit.range.clone());
             return Err(format!(
                 "{}: the file changed since it was checked; nothing fixed in it",
@@ -130,8 +129,7 @@ pub fn run(root: &Path, dry_run: bool, out: &mut dyn Write) -> Result<Outcome> {
         let file = book_root
             .resolve(path)
             .map_err(|why| anyhow::anyhow!("{path}: {why:?}"))?;
-        let text =
-            std::fs::read_to_string(&file).with_context(|| format!("cannot read {path}"))?;
+        let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {path}"))?;
         let edits: Vec<&Edit> = planned.iter().flat_map(|p| p.edits.clone()).collect();
         let new = apply(&text, &edits).map_err(anyhow::Error::msg)?;
         if dry_run {
@@ -176,12 +174,8 @@ mod tests {
     }
 
     fn problem(edits: Vec<Edit>) -> Diagnostic {
-        Diagnostic::error(
-            codes::PROCEDURES_NUMBERING,
-            Location::file("src/a.md"),
-            "m",
-        )
-        .with_fixes(edits)
+        Diagnostic::error(codes::PROCEDURES_NUMBERING, Location::file("src/a.md"), "m")
+            .with_fixes(edits)
     }
 
     #[test]

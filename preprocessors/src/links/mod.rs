@@ -346,11 +346,10 @@ fn report(
                 let source = Source::of(book_root, chapter);
                 let origin = source.origin(&chapter.content);
                 for f in group {
-                    let fix = fragment_fix(f, &chapter.content)
-                        .and_then(|(range, new)| {
-                            let range = origin.source_range(range)?;
-                            Edit::in_text(&source.path, &source.text, range, new)
-                        });
+                    let fix = fragment_fix(f, &chapter.content).and_then(|(range, new)| {
+                        let range = origin.source_range(range)?;
+                        Edit::in_text(&source.path, &source.text, range, new)
+                    });
                     diagnostics.push(
                         diagnostic(f, origin.locate(f.range.clone()))
                             .with_fixes(fix.into_iter().collect()),
