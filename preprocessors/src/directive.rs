@@ -235,7 +235,7 @@ mod tests {
             .into_iter()
             .map(|p| {
                 let fix = p
-                    .fixes
+                    .fixes()
                     .first()
                     .map(|f| (&text[f.range.clone()], f.replacement.clone()));
                 (text[p.range].to_string(), fix)

@@ -154,8 +154,11 @@ pub struct Problem {
     pub hint: Option<String>,
     /// Other places involved, already located.
     pub related: Vec<Related>,
-    /// Replacements that fix it, in the same text as `range`.
-    pub fixes: Vec<Fix>,
+    /// Replacements that fix it, in the same text as `range`. Behind one
+    /// thin pointer: most problems have none, and problems are returned by
+    /// value in `Result`s, which must stay small.
+    #[allow(clippy::box_collection)]
+    fixes: Option<Box<Vec<Fix>>>,
 }
 
 impl Problem {
@@ -180,7 +183,7 @@ impl Problem {
             message: message.into(),
             hint: None,
             related: Vec::new(),
-            fixes: Vec::new(),
+            fixes: None,
         }
     }
 
@@ -191,11 +194,21 @@ impl Problem {
 
     /// A replacement of `range` that fixes the problem (there may be several).
     pub fn with_fix(mut self, range: Range<usize>, replacement: impl Into<String>) -> Self {
-        self.fixes.push(Fix {
+        self.fixes.get_or_insert_default().push(Fix {
             range,
             replacement: replacement.into(),
         });
         self
+    }
+
+    /// The replacements that fix it (none for most problems).
+    pub fn fixes(&self) -> &[Fix] {
+        self.fixes.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// Replaces its fixes (none: the problem is left to the writer).
+    pub fn set_fixes(&mut self, fixes: Vec<Fix>) {
+        self.fixes = (!fixes.is_empty()).then(|| Box::new(fixes));
     }
 
     /// The same problem at `range` instead (for findings made on a slice).
@@ -218,7 +231,7 @@ impl Problem {
         locate: impl FnOnce(Range<usize>) -> Location,
         edit: impl Fn(&Fix) -> Option<Edit>,
     ) -> Diagnostic {
-        let fixes = self.fixes.iter().map(edit).collect::<Option<Vec<_>>>();
+        let fixes = self.fixes().iter().map(edit).collect::<Option<Vec<_>>>();
         Diagnostic {
             severity: self.severity,
             code: self.code,

@@ -201,7 +201,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
                 // Renumbering is for the steps the writer typed, and only
                 // when no words elsewhere point at a step by its number.
                 if in_expansion || mentions_steps {
-                    problem.fixes.clear();
+                    problem.set_fixes(Vec::new());
                 }
                 let hint = if in_expansion {
                     "`{{#procedure}}` keeps the procedure's own numbers (a range starts at its \

@@ -40,7 +40,7 @@ pub fn check_list(list: &StepList) -> Vec<Problem> {
                 list.steps[i + 1].marker.clone(),
                 message,
             );
-            problem.fixes = renumbered(list);
+            problem.set_fixes(renumbered(list));
             problems.push(problem);
         }
     }
@@ -228,7 +228,7 @@ mod tests {
             .iter()
             .flat_map(check_list)
             .map(|p| {
-                p.fixes
+                p.fixes()
                     .iter()
                     .map(|f| format!("{}->{}", &text[f.range.clone()], f.replacement))
                     .collect()
