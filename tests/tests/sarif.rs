@@ -67,7 +67,12 @@ fn places(sarif: &Value, json: &Value) -> (Vec<String>, Vec<String>) {
 #[test]
 fn broken_books_report_valid_sarif_at_the_same_places_as_json() {
     let validator = schema();
-    for book in ["links/broken", "procedures/drift", "procedures/clean"] {
+    for book in [
+        "links/broken",
+        "procedures/drift",
+        "fix/book",
+        "procedures/clean",
+    ] {
         let (sarif, json) = reports(book);
         let errors: Vec<String> = validator
             .iter_errors(&sarif)
@@ -100,4 +105,52 @@ fn related_locations_carry_their_place_and_message() {
     assert_eq!(at["artifactLocation"]["uri"], expected["path"]);
     assert_eq!(at["region"]["startLine"], expected["line"]);
     assert_eq!(at["region"]["startColumn"], expected["column"]);
+}
+
+#[test]
+fn problems_with_one_right_answer_carry_the_fix_as_byte_replacements() {
+    let (sarif, _) = reports("fix/book");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let fixed: Vec<&str> = results
+        .iter()
+        .filter(|r| r.get("fixes").is_some())
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fixed,
+        [
+            "config::unknown-key",
+            "config::unknown-key",
+            "image-uri::hand-written-uri",
+            "image-uri::hand-written-uri",
+            "procedures::numbering",
+            "image-uri::unknown-directive",
+            "image-uri::unknown-directive",
+            "links::missing-anchor",
+            "links::missing-anchor",
+        ]
+    );
+    // The renumbering is one fix of two replacements, each at its digits.
+    let numbering = results
+        .iter()
+        .find(|r| r["ruleId"] == "procedures::numbering")
+        .unwrap();
+    let changes = &numbering["fixes"][0]["artifactChanges"];
+    let text = std::fs::read_to_string(fixture("fix/book/src/deploy.md")).unwrap();
+    let replaced: Vec<(String, &str)> = changes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            assert_eq!(c["artifactLocation"]["uri"], "src/deploy.md");
+            let region = &c["replacements"][0]["deletedRegion"];
+            let start = region["byteOffset"].as_u64().unwrap() as usize;
+            let len = region["byteLength"].as_u64().unwrap() as usize;
+            let new = c["replacements"][0]["insertedContent"]["text"]
+                .as_str()
+                .unwrap();
+            (text[start..start + len].to_string(), new)
+        })
+        .collect();
+    assert_eq!(replaced, [("4".to_string(), "3"), ("5".to_string(), "4")]);
 }

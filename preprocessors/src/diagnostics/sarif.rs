@@ -1,6 +1,7 @@
 //! The SARIF 2.1.0 rendering, for GitHub code scanning and other SARIF
 //! viewers: one run whose rules are the code table (with its help text) and
-//! whose results sit at their region, with their related locations.
+//! whose results sit at their region, with their related locations and,
+//! for problems with one right answer, the fix.
 //!
 //! Our columns count characters; SARIF's default `columnKind` counts UTF-16
 //! code units, so the run declares `unicodeCodePoints` instead of converting.
@@ -89,6 +90,9 @@ fn result(d: &Diagnostic) -> Value {
     if let Some(index) = codes::ALL.iter().position(|(code, _)| *code == d.code) {
         result["ruleIndex"] = json!(index);
     }
+    if !d.fixes.is_empty() {
+        result["fixes"] = json!([fix(d)]);
+    }
     if !d.related.is_empty() {
         result["relatedLocations"] = d
             .related
@@ -104,6 +108,31 @@ fn result(d: &Diagnostic) -> Value {
             .collect();
     }
     result
+}
+
+/// The edits `responder-docs fix` would make, as one SARIF fix (byte
+/// regions: an edit's range is in bytes of the file as written).
+fn fix(d: &Diagnostic) -> Value {
+    let changes: Vec<Value> = d
+        .fixes
+        .iter()
+        .map(|edit| {
+            json!({
+                "artifactLocation": { "uri": uri(&edit.path), "uriBaseId": SRCROOT },
+                "replacements": [{
+                    "deletedRegion": {
+                        "byteOffset": edit.range.start,
+                        "byteLength": edit.range.len(),
+                    },
+                    "insertedContent": { "text": edit.replacement },
+                }],
+            })
+        })
+        .collect();
+    json!({
+        "description": { "text": "the one right answer (`responder-docs fix`)" },
+        "artifactChanges": changes,
+    })
 }
 
 fn physical(location: &Location) -> Value {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::diagnostics::{Code, Diagnostics};
+use crate::diagnostics::{Code, Diagnostics, Edit};
 use serde_json::Value;
 
 fn schema() -> jsonschema::Validator {
@@ -32,6 +32,16 @@ fn sample() -> Vec<Diagnostic> {
         .with_related(
             Location::in_text("src/setup.md", other, 0..7),
             "the page's headings",
+        )
+        .with_fixes(
+            Edit::in_text(
+                "src/my chapter.md",
+                text,
+                at + 17..at + 24,
+                "setup".to_string(),
+            )
+            .into_iter()
+            .collect(),
         ),
     );
     diags.push(Diagnostic::warning(
@@ -128,6 +138,20 @@ fn results_sit_at_their_region_in_code_points() {
             "message": { "text": "the page's headings" },
         }])
     );
+    let edit_at = "intro\n😀 é [setup](setup.md#".len();
+    assert_eq!(
+        result["fixes"],
+        json!([{
+            "description": { "text": "the one right answer (`responder-docs fix`)" },
+            "artifactChanges": [{
+                "artifactLocation": { "uri": "src/my%20chapter.md", "uriBaseId": "%SRCROOT%" },
+                "replacements": [{
+                    "deletedRegion": { "byteOffset": edit_at, "byteLength": 7 },
+                    "insertedContent": { "text": "setup" },
+                }],
+            }],
+        }])
+    );
     // A whole-file location is its first line, with no column span.
     let whole = &run["results"][1];
     assert_eq!(whole["level"], "warning");
@@ -136,6 +160,7 @@ fn results_sit_at_their_region_in_code_points() {
         json!({ "startLine": 1 })
     );
     assert!(whole.get("relatedLocations").is_none());
+    assert!(whole.get("fixes").is_none());
 }
 
 #[test]
