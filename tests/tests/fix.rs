@@ -32,9 +32,9 @@ fn the_dry_run_prints_the_diff_and_changes_nothing() {
     assert_eq!(dry.stdout, read(&fixture("fix"), "dry-run.diff"));
     assert_eq!(
         dry.stderr,
-        "would fix 9 problems in 3 files; 2 need a person (run `responder-docs check`)\n"
+        "would fix 9 problems in 3 files; 4 need a person (run `responder-docs check`)\n"
     );
-    assert_eq!(dry.code, 1, "two problems are left");
+    assert_eq!(dry.code, 1, "four problems are left");
     for file in FILES {
         assert_eq!(
             read(book.path(), file),
@@ -66,7 +66,8 @@ fn fix_changes_exactly_the_spans_with_one_right_answer() {
     assert_eq!(fixed.code, 1);
     assert_fixed(book.path());
 
-    // Only the problems with no single answer are left, where they were.
+    // Only the problems with no single answer are left, where they were:
+    // an old URI, an id two ids are as close to, and a list that words refer to.
     let (code, shorts) = check_shorts(book.path());
     assert_eq!(code, 1);
     assert_eq!(
@@ -74,6 +75,9 @@ fn fix_changes_exactly_the_spans_with_one_right_answer() {
         [
             "src/deploy.md:8:16: error[image-uri::hand-written-uri]: an AWS Marketplace image URI written by hand",
             "src/start.md:8:18: error[links::missing-anchor]: `deploy.md#region-c`: no heading or id `region-c` on deploy.md",
+            // Renumbering would change what "step 3" points at.
+            "src/start.md:13:1: error[procedures::numbering]: step number 3 follows 1: step 2 is missing",
+            "src/start.md:15:22: error[procedures::missing-step]: \"step 3\" refers to step 3, but the steps here are 1-2",
         ]
     );
 
@@ -82,7 +86,7 @@ fn fix_changes_exactly_the_spans_with_one_right_answer() {
     assert_eq!(again.stdout, "");
     assert_eq!(
         again.stderr,
-        "fixed 0 problems in 0 files; 2 need a person (run `responder-docs check`)\n"
+        "fixed 0 problems in 0 files; 4 need a person (run `responder-docs check`)\n"
     );
     assert_fixed(book.path());
 }
