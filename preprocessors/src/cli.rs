@@ -3,6 +3,7 @@
 use crate::diagnostics::{self, Diagnostics, Format};
 use crate::pipeline::{self, Options};
 use crate::policy;
+#[cfg(feature = "serve")]
 use crate::serve::{self, ServeOptions};
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
@@ -61,6 +62,7 @@ enum Command {
         dry_run: bool,
     },
     /// Build, serve on 127.0.0.1 and rebuild and reload the browser on every change.
+    #[cfg(feature = "serve")]
     Serve {
         #[command(flatten)]
         book: BookArgs,
@@ -217,6 +219,7 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> a
             )?;
             Ok(u8::from(outcome.failed))
         }
+        #[cfg(feature = "serve")]
         Command::Serve {
             book,
             port,

@@ -2,8 +2,7 @@
 //! nothing and reports what every validator finds, all in one run.
 
 use crate::book_root::BookRoot;
-use crate::diagnostics::codes;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::Diagnostics;
 use crate::pass::Pass;
 use crate::{image_uri, links, policy, procedures};
 use anyhow::Result;
@@ -21,48 +20,10 @@ impl Pass for Validate {
     }
 
     fn run(&self, book_root: &BookRoot, book: Book, diagnostics: &mut Diagnostics) -> Result<Book> {
-        let mut found = Diagnostics::new();
-        links::check(book_root, &book, &mut found)?;
-        policy::check(book_root, &book, &mut found)?;
-        image_uri::check(book_root, &book, &mut found)?;
-        procedures::check(book_root, &book, &mut found)?;
-        diagnostics.extend(without_overlaps(found.into_sorted()));
+        links::check(book_root, &book, diagnostics)?;
+        policy::check(book_root, diagnostics)?;
+        image_uri::check(book_root, &book, diagnostics)?;
+        procedures::check(book_root, &book, diagnostics)?;
         Ok(book)
-    }
-}
-
-/// One broken link, one report: where the policy checker explains a missing
-/// policy file, the link checker's generic report of the same link is dropped.
-fn without_overlaps(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let explained: Vec<_> = found
-        .iter()
-        .filter(|d| d.code == codes::POLICY_MISSING_FILE)
-        .map(|d| d.location.clone())
-        .collect();
-    found
-        .into_iter()
-        .filter(|d| !(d.code == codes::LINKS_MISSING_FILE && explained.contains(&d.location)))
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::location::Location;
-
-    #[test]
-    fn a_missing_policy_link_is_reported_once_with_the_specific_hint() {
-        let at = Location::in_text("src/a.md", "[p](policies/x.json)", 0..20);
-        let elsewhere = Location::in_text("src/b.md", "[p](policies/x.json)", 0..20);
-        let found = vec![
-            Diagnostic::error(codes::LINKS_MISSING_FILE, at.clone(), "generic"),
-            Diagnostic::error(codes::POLICY_MISSING_FILE, at, "specific"),
-            Diagnostic::error(codes::LINKS_MISSING_FILE, elsewhere, "other link"),
-        ];
-        let kept: Vec<_> = without_overlaps(found)
-            .into_iter()
-            .map(|d| d.message)
-            .collect();
-        assert_eq!(kept, ["specific", "other link"]);
     }
 }

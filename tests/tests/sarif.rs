@@ -7,7 +7,7 @@ use serde_json::Value;
 
 fn schema() -> jsonschema::Validator {
     let path =
-        responder_docs_tests::repo_root().join("preprocessors/schemas/sarif-schema-2.1.0.json");
+        responder_docs_tests::repo_root().join("preprocessors/data/sarif/sarif-schema-2.1.0.json");
     let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     jsonschema::validator_for(&schema).unwrap()
 }

@@ -14,9 +14,10 @@ pub mod targets;
 use crate::book_root::{BookRoot, SHARED_TABLE, slashed};
 use crate::config::Validate;
 use crate::diagnostics::codes;
-use crate::diagnostics::{Diagnostic, Diagnostics, Edit};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
 use crate::origin::Source;
+use crate::paths::join;
 use anyhow::Result;
 use extract::{LinkKind, Page};
 use mdbook_markdown::MarkdownOptions;
@@ -24,7 +25,7 @@ use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::time::Duration;
-use targets::{From, Problem, Site, Verdict};
+use targets::{From, Problem, Site, Verdict, broken};
 
 /// The cache of good external answers, under the book root (git-ignored).
 pub const CACHE_FILE: &str = ".cache/responder-docs/links.json";
@@ -38,20 +39,81 @@ enum FileKey {
     Raw(String),
 }
 
+/// A problem at a byte range of one text of the book.
 struct Finding {
     file: FileKey,
-    range: Range<usize>,
     problem: Problem,
-    warning: bool,
+    /// The link's destination, when the problem's fix is placed in it
+    /// (see [`Finding::link`]).
+    dest: Option<String>,
 }
 
 impl Finding {
     fn error(file: FileKey, range: Range<usize>, problem: Problem) -> Self {
         Finding {
             file,
-            range,
+            problem: problem.at(range),
+            dest: None,
+        }
+    }
+
+    /// A problem with a link whose fix (if any) is at a range of `dest`.
+    fn link(file: FileKey, link: &extract::Link, problem: Problem) -> Self {
+        Finding {
+            dest: Some(link.dest.clone()),
+            ..Self::error(file, link.range.clone(), problem)
+        }
+    }
+
+    fn warning(file: FileKey, range: Range<usize>, problem: Problem) -> Self {
+        let mut problem = problem.at(range);
+        problem.severity = crate::diagnostics::Severity::Warning;
+        Finding {
+            file,
             problem,
-            warning: false,
+            dest: None,
+        }
+    }
+
+    /// The problem with its fixes moved from `dest` to where the link is
+    /// written in `text`: the one place the link writes that part of
+    /// `dest` (preceded by `#`, and not followed by more of an id).
+    /// Fixes that cannot be placed so are dropped.
+    fn placed(&self, text: &str) -> Problem {
+        let mut problem = self.problem.clone();
+        let fixes = self.dest.as_deref().and_then(|dest| {
+            let link = text.get(problem.range.clone())?;
+            problem
+                .fixes()
+                .iter()
+                .map(|fix| {
+                    let old = dest.get(fix.range.clone())?;
+                    let written = format!("#{old}");
+                    let mut found = link.match_indices(&written).filter(|(i, _)| {
+                        let after = link[i + written.len()..].chars().next();
+                        !after.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_')
+                    });
+                    let (at, _) = found.next()?;
+                    if found.next().is_some() {
+                        return None;
+                    }
+                    let start = problem.range.start + at + 1;
+                    Some(crate::diagnostics::Fix {
+                        range: start..start + old.len(),
+                        replacement: fix.replacement.clone(),
+                    })
+                })
+                .collect::<Option<Vec<_>>>()
+        });
+        problem.set_fixes(fixes.unwrap_or_default());
+        problem
+    }
+
+    fn with_severity(file: FileKey, range: Range<usize>, problem: Problem, warning: bool) -> Self {
+        if warning {
+            Self::warning(file, range, problem)
+        } else {
+            Self::error(file, range, problem)
         }
     }
 }
@@ -185,19 +247,18 @@ fn links_of(
                 Err(why) => found.push(Finding::error(
                     file.clone(),
                     link.range.clone(),
-                    Problem {
-                        code: codes::LINKS_BAD_URL,
-                        message: format!("`{}` is not a valid URL: it {why}", link.dest),
-                        hint: None,
-                        fix: None,
-                    },
+                    broken(
+                        codes::LINKS_BAD_URL,
+                        format!("`{}` is not a valid URL: it {why}", link.dest),
+                        None,
+                    ),
                 )),
             },
             Verdict::Broken(mut problem) => {
                 if link.kind == LinkKind::Image && problem.code == codes::LINKS_MISSING_FILE {
                     problem.message = format!("image {}", problem.message);
                 }
-                found.push(Finding::error(file.clone(), link.range.clone(), problem));
+                found.push(Finding::link(file.clone(), link, problem));
             }
         }
     }
@@ -205,15 +266,14 @@ fn links_of(
         found.push(Finding::error(
             file.clone(),
             undefined.range.clone(),
-            Problem {
-                code: codes::LINKS_UNDEFINED_REFERENCE,
-                message: format!("the reference `[{}]` has no definition", undefined.label),
-                hint: Some(format!(
+            broken(
+                codes::LINKS_UNDEFINED_REFERENCE,
+                format!("the reference `[{}]` has no definition", undefined.label),
+                Some(format!(
                     "add a line `[{}]: <target>` to this page, or fix the label",
                     undefined.label
                 )),
-                fix: None,
-            },
+            ),
         ));
     }
 }
@@ -233,23 +293,21 @@ fn index_copy(site: &Site<'_>, from: From<'_>, page: &Page, found: &mut Vec<Find
             at_top = rest;
         }
         if let Verdict::Broken(problem) = site.check(top, at_top) {
-            found.push(Finding {
-                file: FileKey::Chapter(0),
-                range: link.range.clone(),
-                problem: Problem {
-                    code: codes::LINKS_INDEX_COPY,
-                    message: format!(
+            found.push(Finding::warning(
+                FileKey::Chapter(0),
+                link.range.clone(),
+                broken(
+                    codes::LINKS_INDEX_COPY,
+                    format!(
                         "`{}` is broken on `index.html`, mdBook's copy of this first chapter at the top of the site ({})",
                         link.dest, problem.message
                     ),
-                    hint: Some(
+                    Some(
                         "move the first chapter to the top of src/, or write the link so it works from both folders"
                             .into(),
                     ),
-                    fix: None,
-                },
-                warning: true,
-            });
+                ),
+            ));
         }
     }
 }
@@ -306,20 +364,19 @@ fn check_externals(
             Some(external::Answer::Doubtful(why)) => (why, true),
             _ => continue,
         };
-        findings.push(Finding {
-            file: file.clone(),
-            range: range.clone(),
-            problem: Problem {
-                code: codes::LINKS_UNREACHABLE,
-                message: format!("`{url}` {why}"),
-                hint: Some(
+        findings.push(Finding::with_severity(
+            file.clone(),
+            range.clone(),
+            broken(
+                codes::LINKS_UNREACHABLE,
+                format!("`{url}` {why}"),
+                Some(
                     "fix or remove the link, or add a pattern for it to `link-ignore` in [preprocessor.validate]"
                         .into(),
                 ),
-                fix: None,
-            },
+            ),
             warning,
-        });
+        ));
     }
 }
 
@@ -346,14 +403,7 @@ fn report(
                 let source = Source::of(book_root, chapter);
                 let origin = source.origin(&chapter.content);
                 for f in group {
-                    let fix = fragment_fix(f, &chapter.content).and_then(|(range, new)| {
-                        let range = origin.source_range(range)?;
-                        Edit::in_text(&source.path, &source.text, range, new)
-                    });
-                    diagnostics.push(
-                        diagnostic(f, origin.locate(f.range.clone()))
-                            .with_fixes(fix.into_iter().collect()),
-                    );
+                    diagnostics.push(origin.diagnostic(f.placed(&chapter.content)));
                 }
             }
             FileKey::Raw(path) => {
@@ -363,48 +413,11 @@ fn report(
                     .or_else(|| book_root.read(path).ok())
                     .unwrap_or_default();
                 for f in group {
-                    let fix = fragment_fix(f, &text)
-                        .and_then(|(range, new)| Edit::in_text(path, &text, range, new));
-                    diagnostics.push(
-                        diagnostic(f, Location::in_text(path, &text, f.range.clone()))
-                            .with_fixes(fix.into_iter().collect()),
-                    );
+                    diagnostics.push(f.placed(&text).locate_in_text(path, &text));
                 }
             }
         }
         i = end;
-    }
-}
-
-/// Where in `text` the finding's one right fragment goes: the `#old` its
-/// link writes exactly once.
-fn fragment_fix(finding: &Finding, text: &str) -> Option<(Range<usize>, String)> {
-    let fix = finding.problem.fix.as_ref()?;
-    let link = text.get(finding.range.clone())?;
-    let written = format!("#{}", fix.old);
-    let mut found = link.match_indices(&written).filter(|(i, _)| {
-        // The whole fragment: what follows is not more of an id.
-        let after = link[i + written.len()..].chars().next();
-        !after.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_')
-    });
-    let (at, _) = found.next()?;
-    if found.next().is_some() {
-        return None;
-    }
-    let start = finding.range.start + at + 1;
-    Some((start..start + fix.old.len(), fix.new.clone()))
-}
-
-fn diagnostic(finding: &Finding, location: Location) -> Diagnostic {
-    let p = &finding.problem;
-    let d = if finding.warning {
-        Diagnostic::warning(p.code, location, p.message.clone())
-    } else {
-        Diagnostic::error(p.code, location, p.message.clone())
-    };
-    match &p.hint {
-        Some(hint) => d.with_hint(hint.clone()),
-        None => d,
     }
 }
 
@@ -446,12 +459,4 @@ fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) ->
             .flat_map(|h| h.join().expect("a link-check thread panicked"))
             .collect()
     })
-}
-
-fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() || dir == "." {
-        name.to_string()
-    } else {
-        format!("{dir}/{name}")
-    }
 }

@@ -4,40 +4,23 @@
 
 use super::heading_ids::id_from_content;
 use crate::book_root::{BookRoot, Refused};
+use crate::diagnostics::Code;
 use crate::diagnostics::codes;
+use crate::paths::join;
+pub use crate::paths::normalize;
 use percent_encoding::percent_decode_str;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
-/// A problem with one link, before it is placed in a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub code: crate::diagnostics::Code,
-    pub message: String,
-    pub hint: Option<String>,
-    /// The fragment's one right id (`#fragment` is replaced by it).
-    pub fix: Option<FragmentFix>,
-}
+pub use crate::diagnostics::Problem;
 
-/// A `#fragment` written `old` that can only mean `new`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FragmentFix {
-    pub old: String,
-    pub new: String,
-}
-
-impl Problem {
-    fn new(
-        code: crate::diagnostics::Code,
-        message: String,
-        hint: impl Into<Option<String>>,
-    ) -> Self {
-        Problem {
-            code,
-            message,
-            hint: hint.into(),
-            fix: None,
-        }
+/// A problem with one link, before it is placed: the caller knows where
+/// the link is and sets the range.
+pub fn broken(code: Code, message: String, hint: impl Into<Option<String>>) -> Problem {
+    let problem = Problem::error(code, 0..0, message);
+    match hint.into() {
+        Some(hint) => problem.with_hint(hint),
+        None => problem,
     }
 }
 
@@ -77,6 +60,8 @@ pub struct Site<'r> {
     generated: HashSet<String>,
     not_found_md: Option<String>,
     files: Mutex<HashMap<String, Result<(), Refused>>>,
+    /// The book's policies, for the policy checker's hint on a broken `.json` link.
+    policies: Vec<String>,
 }
 
 /// The page a link is written on.
@@ -141,6 +126,7 @@ impl<'r> Site<'r> {
             generated,
             not_found_md,
             files: Mutex::new(HashMap::new()),
+            policies: crate::policy::known_policies(root),
         }
     }
 
@@ -148,7 +134,7 @@ impl<'r> Site<'r> {
     pub fn check(&self, from: From<'_>, dest: &str) -> Verdict {
         let dest = dest.trim();
         if dest.is_empty() {
-            return Verdict::Broken(Problem::new(
+            return Verdict::Broken(broken(
                 codes::LINKS_EMPTY_LINK,
                 "link with an empty destination".into(),
                 "give it a target (`page.md`, `page.md#heading`, `https://…`) or remove the brackets"
@@ -194,7 +180,7 @@ impl<'r> Site<'r> {
             if let Some(&page) = self.pages.get(&index) {
                 return self.fragment_opt(page, fragment, dest, &index);
             }
-            return self.file(dest, &join(&target, "index.html"));
+            return self.file(from, dest, &join(&target, "index.html"));
         }
         match extension(&target) {
             Some("md") => self.markdown(from, dest, &target, fragment),
@@ -206,14 +192,14 @@ impl<'r> Site<'r> {
                 if self.generated.contains(&target) {
                     return Verdict::Fine;
                 }
-                self.file(dest, &target)
+                self.file(from, dest, &target)
             }
             _ => {
                 // A folder without a slash is served as its index page.
                 if let Some(&page) = self.pages.get(&join(&target, "index.md")) {
                     return self.fragment_opt(page, fragment, dest, &target);
                 }
-                self.file(dest, &target)
+                self.file(from, dest, &target)
             }
         }
     }
@@ -236,7 +222,7 @@ impl<'r> Site<'r> {
             }
             let written = dest.split('#').next().unwrap_or(dest);
             let file = written.rsplit('/').next().unwrap_or(written);
-            return Verdict::Broken(Problem::new(
+            return Verdict::Broken(broken(
                 codes::LINKS_README_LINK,
                 format!(
                     "`{dest}` leads to `{}`, which does not exist: mdBook publishes `{target}` as `{}`",
@@ -256,7 +242,7 @@ impl<'r> Site<'r> {
             .trim_end_matches(".md");
         let slug = id_from_content(&stem.replace('_', "-"));
         if let Some(draft) = self.drafts.iter().find(|d| id_from_content(d) == slug) {
-            return Verdict::Broken(Problem::new(
+            return Verdict::Broken(broken(
                 codes::LINKS_DRAFT_CHAPTER,
                 format!("`{dest}` is the draft chapter “{draft}”, which is not published"),
                 "give the chapter a file in src/SUMMARY.md, or remove the link until it is written"
@@ -264,7 +250,7 @@ impl<'r> Site<'r> {
             ));
         }
         match self.exists(target) {
-            Ok(()) => Verdict::Broken(Problem::new(
+            Ok(()) => Verdict::Broken(broken(
                 codes::LINKS_NOT_IN_SUMMARY,
                 format!(
                     "`{dest}` is not in SUMMARY.md, so mdBook does not render it and the link is dead"
@@ -275,15 +261,15 @@ impl<'r> Site<'r> {
                 ),
             )),
             Err(Refused::LeavesRoot) => Verdict::Broken(outside_book(dest)),
-            Err(_) => Verdict::Broken(self.missing(dest, target)),
+            Err(_) => Verdict::Broken(self.missing(from, dest, target)),
         }
     }
 
-    fn file(&self, dest: &str, target: &str) -> Verdict {
+    fn file(&self, from: From<'_>, dest: &str, target: &str) -> Verdict {
         match self.exists(target) {
             Ok(()) => Verdict::Fine,
             Err(Refused::LeavesRoot) => Verdict::Broken(outside_book(dest)),
-            Err(_) => Verdict::Broken(self.missing(dest, target)),
+            Err(_) => Verdict::Broken(self.missing(from, dest, target)),
         }
     }
 
@@ -296,8 +282,15 @@ impl<'r> Site<'r> {
             .clone()
     }
 
-    fn missing(&self, dest: &str, target: &str) -> Problem {
+    fn missing(&self, from: From<'_>, dest: &str, target: &str) -> Problem {
         let wanted = join(&self.src, target);
+        if let Some(hint) = crate::policy::link_hint(&self.policies, from.dir, target) {
+            return broken(
+                codes::LINKS_MISSING_FILE,
+                format!("`{dest}` does not exist"),
+                hint,
+            );
+        }
         // Suggest from the same folder only: comparing with every chapter
         // of a large book costs more than the rest of the check.
         let dir = target.rsplit_once('/').map_or("", |(d, _)| d);
@@ -309,7 +302,7 @@ impl<'r> Site<'r> {
         let hint = crate::suggest::closest(target, siblings)
             .map(|best| format!("no file `{wanted}`; did you mean the chapter `{best}`?"))
             .unwrap_or_else(|| format!("no file `{wanted}`"));
-        Problem::new(
+        broken(
             codes::LINKS_MISSING_FILE,
             format!("`{dest}` does not exist"),
             hint,
@@ -322,7 +315,7 @@ impl<'r> Site<'r> {
         let in_root =
             !matches!(self.src.as_str(), "" | ".") && normalize(&join(&self.src, joined)).is_some();
         if in_root {
-            return Problem::new(
+            return broken(
                 codes::LINKS_NOT_IN_SITE,
                 format!(
                     "`{dest}` is outside `{}/`, so it is not published with the site",
@@ -376,26 +369,26 @@ impl<'r> Site<'r> {
                 format!("ids on {label}: {}", list.join(", "))
             }
         };
-        let mut problem = Problem::new(
+        let problem = broken(
             codes::LINKS_MISSING_ANCHOR,
             format!("`{dest}`: no heading or id `{id}` on {label}"),
             hint,
         );
-        // Written as the id itself (not percent-encoded), with one likely id.
-        if id == fragment
-            && let Some(only) = crate::suggest::only(&id, ids.ordered.iter().map(String::as_str))
-        {
-            problem.fix = Some(FragmentFix {
-                old: fragment.to_string(),
-                new: only.to_string(),
-            });
-        }
-        Verdict::Broken(problem)
+        // Written as the id itself (not percent-encoded), with one likely id:
+        // the fix's range is the fragment's place in `dest`, which the
+        // caller moves to where the link is written.
+        let only = crate::suggest::only(&id, ids.ordered.iter().map(String::as_str));
+        Verdict::Broken(match only {
+            Some(only) if id == fragment && dest.ends_with(&format!("#{fragment}")) => {
+                problem.with_fix(dest.len() - fragment.len()..dest.len(), only)
+            }
+            _ => problem,
+        })
     }
 }
 
 fn outside_book(dest: &str) -> Problem {
-    Problem::new(
+    broken(
         codes::LINKS_OUTSIDE_BOOK,
         format!("`{dest}` leads outside the book"),
         "a link may only reach files inside the book; copy the file under src/".to_string(),
@@ -410,29 +403,6 @@ fn scheme(dest: &str) -> Option<&str> {
     (first.is_ascii_alphabetic()
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-')))
     .then_some(scheme)
-}
-
-/// Resolves `.` and `..`; `None` when it climbs above the start.
-pub fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() || dir == "." {
-        name.to_string()
-    } else {
-        format!("{dir}/{name}")
-    }
 }
 
 fn extension(path: &str) -> Option<&str> {

@@ -3,7 +3,7 @@ use crate::diagnostics::{Code, Diagnostics, Edit};
 use serde_json::Value;
 
 fn schema() -> jsonschema::Validator {
-    let text = include_str!("../../../schemas/sarif-schema-2.1.0.json");
+    let text = include_str!("../../../data/sarif/sarif-schema-2.1.0.json");
     let schema: Value = serde_json::from_str(text).unwrap();
     jsonschema::validator_for(&schema).expect("the vendored SARIF schema compiles")
 }
