@@ -140,7 +140,7 @@ pub fn run(root: &Path, dry_run: bool, out: &mut dyn Write) -> Result<Outcome> {
                     writeln!(out, "{line}")?;
                 }
             }
-            std::fs::write(&file, &new).with_context(|| format!("cannot write {path}"))?;
+            replace_file(&file, &new).with_context(|| format!("cannot write {path}"))?;
         }
         outcome.files += 1;
         outcome.fixed += planned.len();
@@ -157,6 +157,21 @@ pub fn run(root: &Path, dry_run: bool, out: &mut dyn Write) -> Result<Outcome> {
         .iter()
         .any(|d| d.severity == crate::diagnostics::Severity::Error || deny);
     Ok(outcome)
+}
+
+/// Writes `text` beside `file` and moves it into place, keeping the file's
+/// permissions: an interrupted run leaves the old file or the new one, whole.
+/// A symbolic link stays a link: the file it names is the one replaced.
+fn replace_file(file: &Path, text: &str) -> std::io::Result<()> {
+    let file = &std::fs::canonicalize(file)?;
+    let dir = file.parent().unwrap_or(Path::new("."));
+    let mut fresh = tempfile::NamedTempFile::new_in(dir)?;
+    fresh.write_all(text.as_bytes())?;
+    fresh
+        .as_file()
+        .set_permissions(std::fs::metadata(file)?.permissions())?;
+    fresh.persist(file).map_err(|e| e.error)?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -211,6 +226,26 @@ mod tests {
             apply("1. a\n2. b\n9. c\n", &refs),
             Err("src/a.md:3:1: the file changed since it was checked; nothing fixed in it".into())
         );
+    }
+
+    #[test]
+    fn a_replaced_file_keeps_its_permissions_and_nothing_is_left_beside_it() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.md");
+        std::fs::write(&file, "old\n").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+        replace_file(&file, "new\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "new\n");
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+        let link = dir.path().join("link.md");
+        std::os::unix::fs::symlink("a.md", &link).unwrap();
+        replace_file(&link, "newer\n").unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "newer\n");
     }
 
     #[test]
