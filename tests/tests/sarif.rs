@@ -154,3 +154,19 @@ fn problems_with_one_right_answer_carry_the_fix_as_byte_replacements() {
         .collect();
     assert_eq!(replaced, [("4".to_string(), "3"), ("5".to_string(), "4")]);
 }
+
+#[test]
+fn a_book_that_cannot_be_read_still_gets_a_valid_sarif_log() {
+    let empty = tempfile::tempdir().unwrap();
+    let run = run(&["check", empty.path().to_str().unwrap(), "--format", "sarif"]);
+    assert_eq!(run.code, 2);
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    let errors: Vec<String> = schema()
+        .iter_errors(&sarif)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert_eq!(errors, Vec::<String>::new());
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["level"], "error");
+}
