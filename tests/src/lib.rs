@@ -153,20 +153,19 @@ pub fn stock_mdbook_available() -> bool {
     found
 }
 
-/// Points the `cargo run` commands of a copied book's book.toml at this
-/// workspace, so stock `mdbook` can run our passes on a book outside it.
+/// Points the `command` entries of a copied book's book.toml at this
+/// workspace's launcher, so stock `mdbook` runs our passes (this
+/// workspace's build of them) on a book outside it.
 pub fn commands_from_workspace(book: &Path) {
     let toml = book.join("book.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
-    let manifest = repo_root().join("Cargo.toml");
+    let launcher = repo_root().join("preprocessors/mdbook-command");
+    assert!(text.contains("command = \"preprocessors/mdbook-command "));
     std::fs::write(
         &toml,
         text.replace(
-            "cargo run --quiet --locked --bin",
-            &format!(
-                "cargo run --quiet --locked --manifest-path {} --bin",
-                manifest.display()
-            ),
+            "command = \"preprocessors/mdbook-command ",
+            &format!("command = \"{} ", launcher.display()),
         ),
     )
     .unwrap();
