@@ -9,8 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Chapters in the order a reader works through them.
-const CHAPTERS: [&str; 11] = [
+const CHAPTERS: [&str; 14] = [
     "introduction.md",
+    "deployer-permissions.md",
     "iam-roles.md",
     "cluster.md",
     "security-group.md",
@@ -19,6 +20,8 @@ const CHAPTERS: [&str; 11] = [
     "cloudformation.md",
     "verify.md",
     "update.md",
+    "load-balancer.md",
+    "cleanup.md",
     "troubleshooting.md",
     "support.md",
 ];
@@ -331,6 +334,103 @@ fn the_stack_and_the_task_definition_agree() {
     );
 }
 
+/// A name the load balancer stack gives one of its resources.
+fn alb_name(resource: &str, property: &str) -> String {
+    json("templates/responderapi-alb-stack.json")["Resources"][resource]["Properties"][property]
+        .as_str()
+        .unwrap_or_else(|| panic!("{resource}.{property}"))
+        .to_string()
+}
+
+#[test]
+fn the_load_balancer_stack_is_the_stack_plus_the_load_balancer() {
+    let v = values();
+    let stack = json("templates/responderapi-stack.json");
+    let alb = json("templates/responderapi-alb-stack.json");
+    // What the load balancer changes in the first stack's resources.
+    let changed: &[(&str, &[&str])] = &[
+        (
+            "SecurityGroup",
+            &[
+                "/Properties/SecurityGroupIngress",
+                "/Properties/GroupDescription",
+            ],
+        ),
+        (
+            "Service",
+            &[
+                "/Properties/LoadBalancers",
+                "/Properties/HealthCheckGracePeriodSeconds",
+                "/DependsOn",
+            ],
+        ),
+    ];
+    let without = |mut resource: Value, id: &str| {
+        for (_, pointers) in changed.iter().filter(|(c, _)| *c == id) {
+            for pointer in *pointers {
+                let (parent, key) = pointer.rsplit_once('/').unwrap();
+                if let Some(map) = resource.pointer_mut(parent).and_then(Value::as_object_mut) {
+                    map.remove(key);
+                }
+            }
+        }
+        resource
+    };
+    for (id, resource) in stack["Resources"].as_object().unwrap() {
+        assert_eq!(
+            without(alb["Resources"][id].clone(), id),
+            without(resource.clone(), id),
+            "{id} differs between the two stacks"
+        );
+    }
+    for (name, parameter) in stack["Parameters"].as_object().unwrap() {
+        assert_eq!(alb["Parameters"][name]["Type"], parameter["Type"], "{name}");
+        assert_eq!(
+            alb["Parameters"][name]["Default"], parameter["Default"],
+            "{name}"
+        );
+    }
+    let resources = &alb["Resources"];
+    let mapping = &resources["Service"]["Properties"]["LoadBalancers"][0];
+    assert_eq!(mapping["ContainerName"], v.container.as_str());
+    assert_eq!(mapping["ContainerPort"], v.port);
+    assert!(resources["Service"]["Properties"]["HealthCheckGracePeriodSeconds"].is_u64());
+    let target_group = &resources["TargetGroup"]["Properties"];
+    assert_eq!(target_group["TargetType"], "ip");
+    assert_eq!(target_group["Port"], v.port);
+    let ingress = resources["SecurityGroup"]["Properties"]["SecurityGroupIngress"]
+        .as_array()
+        .unwrap();
+    assert!(
+        ingress.iter().all(|rule| rule.get("CidrIp").is_none()
+            && rule["SourceSecurityGroupId"]["Fn::GetAtt"][0] == "LoadBalancerSecurityGroup"),
+        "the task must admit the load balancer only"
+    );
+    let chapter = read("src/load-balancer.md");
+    for (resource, property) in [
+        ("LoadBalancer", "Name"),
+        ("TargetGroup", "Name"),
+        ("LoadBalancerSecurityGroup", "GroupName"),
+    ] {
+        let name = alb_name(resource, property);
+        assert!(
+            chapter.contains(&format!("`{name}`")),
+            "load-balancer.md never names {name}"
+        );
+    }
+    for name in alb["Parameters"].as_object().unwrap().keys() {
+        if stack["Parameters"].get(name).is_none() {
+            assert!(
+                chapter.contains(&format!("| `{name}` |")),
+                "load-balancer.md does not explain {name}"
+            );
+        }
+    }
+    assert!(chapter.contains(
+        "[Download `responderapi-alb-stack.json`](templates/responderapi-alb-stack.json)"
+    ));
+}
+
 /// The inline policy names the stack gives the two roles.
 fn policy_names() -> BTreeSet<String> {
     let stack = json("templates/responderapi-stack.json");
@@ -363,7 +463,11 @@ fn commands_use_the_same_names_as_the_templates() {
         ("--service", BTreeSet::from([v.service.clone()])),
         ("--service-name", BTreeSet::from([v.service.clone()])),
         ("--services", BTreeSet::from([v.service.clone()])),
-        ("--task-definition", BTreeSet::from([v.family.clone()])),
+        // `$arn`: the cleanup deregisters each revision by its ARN.
+        (
+            "--task-definition",
+            BTreeSet::from([v.family.clone(), "$arn".to_string()]),
+        ),
         (
             "--role-name",
             BTreeSet::from([v.execution_role.clone(), v.task_role.clone()]),
@@ -377,7 +481,10 @@ fn commands_use_the_same_names_as_the_templates() {
         ("--policy-name", policy_names()),
         (
             "--group-name",
-            BTreeSet::from(["responderapi-sg".to_string()]),
+            BTreeSet::from([
+                "responderapi-sg".to_string(),
+                alb_name("LoadBalancerSecurityGroup", "GroupName"),
+            ]),
         ),
     ]);
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
@@ -616,11 +723,14 @@ fn troubleshooting_has_cause_confirmation_and_fix_for_each_error() {
             "Where to look",
             "exec /sbin/api-server: exec format error",
             "Error occurred during operation 'ECS Deployment Circuit Breaker was triggered'",
+            "ECS was unable to assume the role",
             "Unable to load SDK config / Unable to obtain AWS credentials",
             "Unable to register usage.",
             "Health status UNKNOWN",
             "ResourceInitializationError: failed to validate logger args: ... AccessDeniedException ... logs:CreateLogGroup",
             "CannotPullContainerError",
+            "ResourceInitializationError: unable to pull secrets or registry auth",
+            "A failed first stack",
             "OutOfMemoryError: Container killed due to memory usage",
         ]
     );
@@ -655,7 +765,7 @@ fn admonitions_are_mdbook_native() {
 fn verify_and_support_say_what_the_reader_needs() {
     let verify = read("src/verify.md");
     assert!(verify.contains("ready to serve requests"));
-    assert!(verify.contains(r#"curl -i "http://PUBLIC_IP:8080/hello?status_code=200""#));
+    assert!(verify.contains(r#"curl -i "http://$PUBLIC_IP:8080/hello?status_code=200""#));
     for parameter in [
         "delay",
         "random_delay",

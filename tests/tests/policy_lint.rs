@@ -328,7 +328,7 @@ fn json_files(dir: &std::path::Path) -> Vec<String> {
 #[test]
 fn the_shipped_policies_lint_clean() {
     let files = json_files(&repo_root().join("policies"));
-    assert_eq!(files.len(), 4, "{files:?}");
+    assert_eq!(files.len(), 5, "{files:?}");
     let mut args = vec!["policy", "lint", "--deny-warnings", "--format", "json"];
     args.extend(files.iter().map(String::as_str));
     let run = run(&args);

@@ -313,6 +313,32 @@ fn the_real_book_has_no_drift() {
 }
 
 #[test]
+fn the_load_balancer_stack_is_checked_like_the_first() {
+    let book = copy_real_book();
+    edit(
+        book.path(),
+        "templates/responderapi-alb-stack.json",
+        "\"Cpu\": \"512\"",
+        "\"Cpu\": \"256\"",
+    );
+    edit(
+        book.path(),
+        "templates/responderapi-alb-stack.json",
+        "\"Action\": \"aws-marketplace:RegisterUsage\"",
+        "\"Action\": \"aws-marketplace:MeterUsage\"",
+    );
+    let (code, shorts) = check_shorts(book.path());
+    assert_eq!(
+        shorts,
+        [
+            "templates/responderapi-alb-stack.json:184:19: error[procedures::templates-disagree]: the stack has \"aws-marketplace:MeterUsage\" where policies/task-role-policy.json has \"aws-marketplace:RegisterUsage\"",
+            "templates/responderapi-alb-stack.json:269:9: error[procedures::templates-disagree]: the stack has \"256\" where templates/task-definition.json has \"512\"",
+        ]
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
 fn the_original_drafts_drift_is_caught() {
     let (code, shorts) = check_shorts(&fixture("procedures/draft"));
     assert_eq!(

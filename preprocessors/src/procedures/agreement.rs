@@ -238,13 +238,16 @@ mod tests {
 
     #[test]
     fn the_real_templates_agree() {
-        let stack = real(templates::STACK);
-        assert_eq!(
-            task_definition(&stack, &real(templates::TASK_DEFINITION)),
-            []
-        );
-        let found = policies(&stack, |path| Some(real(path)));
-        assert_eq!(found, []);
+        for &path in templates::STACKS {
+            let stack = real(path);
+            assert_eq!(
+                task_definition(&stack, &real(templates::TASK_DEFINITION)),
+                [],
+                "{path}"
+            );
+            let found = policies(&stack, |path| Some(real(path)));
+            assert_eq!(found, [], "{path}");
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::pass::Pass;
 use anyhow::Result;
 use mdbook_preprocessor::book::{Book, BookItem};
 use std::collections::HashSet;
-use templates::{JsonFile, STACK, TASK_DEFINITION};
+use templates::{JsonFile, STACK, STACKS, TASK_DEFINITION};
 use values::Values;
 
 pub struct Procedure;
@@ -87,8 +87,15 @@ struct Entry {
 /// Checks on the finished book and the templates.
 pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -> Result<()> {
     let task = load_reporting(book_root, TASK_DEFINITION, diagnostics);
-    let stack = load_reporting(book_root, STACK, diagnostics);
-    if let (Some(task), Some(stack)) = (&task, &stack) {
+    let stacks: Vec<JsonFile> = STACKS
+        .iter()
+        .filter_map(|path| load_reporting(book_root, path, diagnostics))
+        .collect();
+    let stack = stacks.iter().find(|file| file.path == STACK).cloned();
+    let pairs = task
+        .iter()
+        .flat_map(|task| stacks.iter().map(move |stack| (task, stack)));
+    for (task, stack) in pairs {
         let mut found = agreement::task_definition(stack, task);
         found.extend(agreement::policies(stack, |path| {
             templates::load(book_root, path).and_then(Result::ok)

@@ -12,6 +12,11 @@ use serde_json::{Map, Value};
 
 pub const TASK_DEFINITION: &str = "templates/task-definition.json";
 pub const STACK: &str = "templates/responderapi-stack.json";
+/// The load balancer variant of the stack: the values are read from
+/// [`STACK`], but its task definition and role policies are checked too.
+pub const ALB_STACK: &str = "templates/responderapi-alb-stack.json";
+/// Every stack whose task definition and policies must agree with the files.
+pub const STACKS: &[&str] = &[STACK, ALB_STACK];
 
 /// A JSON file of the book, its parsed value and where each value sits.
 #[derive(Debug, Clone)]
