@@ -3,7 +3,9 @@
 
 use anyhow::{Context, Result};
 use mdbook_preprocessor::config::Config;
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The `[preprocessor.validate]` table holds the settings every pass shares.
 pub const SHARED_TABLE: &str = "validate";
@@ -12,6 +14,18 @@ pub const SHARED_TABLE: &str = "validate";
 pub struct BookRoot {
     pub root: PathBuf,
     pub config: Config,
+    /// What [`BookRoot::resolve`] found, shared by the clones of one run.
+    resolved: Arc<ResolveCache>,
+}
+
+/// Each path asks the file system once per run: a large book links the same
+/// files thousands of times, and every answer costs a `realpath`.
+#[derive(Debug, Default)]
+struct ResolveCache {
+    /// The root as the operating system resolves it (`None`: it is gone).
+    real_root: OnceLock<Option<PathBuf>>,
+    /// Keyed by the joined path, before the operating system resolves it.
+    paths: Mutex<HashMap<PathBuf, Result<PathBuf, Refused>>>,
 }
 
 /// Why a path was refused.
@@ -27,6 +41,7 @@ impl BookRoot {
         BookRoot {
             root: root.into(),
             config,
+            resolved: Arc::default(),
         }
     }
 
@@ -66,10 +81,33 @@ impl BookRoot {
             return Err(Refused::LeavesRoot);
         }
         let joined = self.root.join(rel_path);
+        let cached = self.paths().get(&joined).cloned();
+        if let Some(answer) = cached {
+            return answer;
+        }
+        // Not under the lock: other threads keep resolving meanwhile.
+        let answer = self.resolve_on_disk(&joined);
+        self.paths().insert(joined, answer.clone());
+        answer
+    }
+
+    fn paths(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Result<PathBuf, Refused>>> {
+        self.resolved
+            .paths
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn resolve_on_disk(&self, joined: &Path) -> Result<PathBuf, Refused> {
         let real = joined.canonicalize().map_err(|_| Refused::Missing)?;
-        let root = self.root.canonicalize().map_err(|_| Refused::Missing)?;
-        if real.starts_with(&root) {
-            Ok(joined)
+        let root = self
+            .resolved
+            .real_root
+            .get_or_init(|| self.root.canonicalize().ok())
+            .as_ref()
+            .ok_or(Refused::Missing)?;
+        if real.starts_with(root) {
+            Ok(joined.to_path_buf())
         } else {
             Err(Refused::LeavesRoot)
         }

@@ -3,6 +3,7 @@
 //! pure functions over text, and thin shells speak the mdBook protocol.
 
 pub mod book_root;
+pub mod chapters;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
@@ -11,8 +12,10 @@ pub mod image_uri;
 pub mod json;
 pub mod links;
 pub mod location;
+pub mod markdown;
 pub mod mdbook_command;
 pub mod origin;
+pub mod parallel;
 pub mod pass;
 pub mod pipeline;
 pub mod policy;

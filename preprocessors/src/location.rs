@@ -4,7 +4,7 @@
 use serde::Serialize;
 use std::ops::Range;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Location {
     /// Relative to the book root, with `/` separators.
     pub path: String,

@@ -9,6 +9,7 @@ use crate::book_root::BookRoot;
 use crate::location::Location;
 use mdbook_preprocessor::book::Chapter;
 use similar::{DiffOp, TextDiff};
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// A chapter's file as the writer edits it, with its repo-relative path.
@@ -23,18 +24,29 @@ impl Source {
     /// be read (a chapter made by a preprocessor), named after the chapter
     /// when it has no file at all.
     pub fn of(book_root: &BookRoot, chapter: &Chapter) -> Source {
+        Source::load(book_root, chapter).0
+    }
+
+    /// [`Source::of`], and whether the text was read from the chapter's file.
+    pub fn load(book_root: &BookRoot, chapter: &Chapter) -> (Source, bool) {
         match chapter.source_path.as_ref().or(chapter.path.as_ref()) {
             Some(p) => {
                 let path = book_root.chapter_path(p);
-                let text = book_root
-                    .read(&path)
-                    .unwrap_or_else(|_| chapter.content.clone());
-                Source { path, text }
+                match book_root.read(&path) {
+                    Ok(text) => (Source { path, text }, true),
+                    Err(_) => {
+                        let text = chapter.content.clone();
+                        (Source { path, text }, false)
+                    }
+                }
             }
-            None => Source {
-                path: chapter.name.clone(),
-                text: chapter.content.clone(),
-            },
+            None => {
+                let source = Source {
+                    path: chapter.name.clone(),
+                    text: chapter.content.clone(),
+                };
+                (source, false)
+            }
         }
     }
 
@@ -48,6 +60,13 @@ pub struct Origin<'a> {
     path: &'a str,
     source: &'a str,
     processed: &'a str,
+    map: Cow<'a, LineMap>,
+}
+
+/// Which source line each processed line comes from: the costly part of an
+/// [`Origin`], computed once per chapter and shared by every validator.
+#[derive(Debug, Clone)]
+pub struct LineMap {
     /// Byte offset of each processed line's start, and the source line it maps to.
     lines: Vec<LineOrigin>,
     source_line_starts: Vec<usize>,
@@ -61,8 +80,8 @@ struct LineOrigin {
     exact: bool,
 }
 
-impl<'a> Origin<'a> {
-    pub fn new(path: &'a str, source: &'a str, processed: &'a str) -> Self {
+impl LineMap {
+    pub fn new(source: &str, processed: &str) -> Self {
         let processed_starts = line_starts(processed);
         let source_line_starts = line_starts(source);
         let mut lines = Vec::with_capacity(processed_starts.len());
@@ -126,12 +145,31 @@ impl<'a> Origin<'a> {
                 }
             }
         }
+        LineMap {
+            lines,
+            source_line_starts,
+        }
+    }
+}
+
+impl<'a> Origin<'a> {
+    pub fn new(path: &'a str, source: &'a str, processed: &'a str) -> Self {
+        let map = Cow::Owned(LineMap::new(source, processed));
         Origin {
             path,
             source,
             processed,
-            lines,
-            source_line_starts,
+            map,
+        }
+    }
+
+    /// An origin over a line map computed before for the same two texts.
+    pub fn with_map(path: &'a str, source: &'a str, processed: &'a str, map: &'a LineMap) -> Self {
+        Origin {
+            path,
+            source,
+            processed,
+            map: Cow::Borrowed(map),
         }
     }
 
@@ -139,13 +177,15 @@ impl<'a> Origin<'a> {
     pub fn locate(&self, range: Range<usize>) -> Location {
         let start = range.start.min(self.processed.len());
         let index = self
+            .map
             .lines
             .partition_point(|l| l.start <= start)
             .saturating_sub(1);
-        let Some(line) = self.lines.get(index) else {
+        let Some(line) = self.map.lines.get(index) else {
             return Location::in_text(self.path, self.source, 0..0);
         };
         let source_start = self
+            .map
             .source_line_starts
             .get(line.source_line)
             .copied()

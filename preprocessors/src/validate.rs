@@ -2,12 +2,14 @@
 //! nothing and reports what every validator finds, all in one run.
 
 use crate::book_root::BookRoot;
+use crate::chapters::BookModel;
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::pass::Pass;
 use crate::{image_uri, links, policy, procedures};
 use anyhow::Result;
 use mdbook_preprocessor::book::Book;
+use std::collections::HashSet;
 
 pub struct Validate;
 
@@ -17,20 +19,42 @@ impl Pass for Validate {
     }
 
     fn run(&self, book_root: &BookRoot, book: Book, diagnostics: &mut Diagnostics) -> Result<Book> {
-        let mut found = Diagnostics::new();
-        links::check(book_root, &book, &mut found)?;
-        policy::check(book_root, &book, &mut found)?;
-        image_uri::check(book_root, &book, &mut found)?;
-        procedures::check(book_root, &book, &mut found)?;
+        let found = check(book_root, &book)?;
         diagnostics.extend(without_overlaps(found.into_sorted()));
         Ok(book)
     }
 }
 
+/// Every validator over one model of the book: each chapter read, parsed
+/// and mapped to its source once. The validators run side by side (and
+/// spread their chapters over the cores); their findings are gathered in a
+/// fixed order, so the output never depends on the threads.
+fn check(book_root: &BookRoot, book: &Book) -> Result<Diagnostics> {
+    let model = BookModel::build(book_root, book);
+    let model = &model;
+    let validators: [Validator; 4] = [
+        |root, _, model, found| links::check(root, model, found),
+        |root, _, model, found| policy::check(root, model, found),
+        |root, book, _, found| image_uri::check(root, book, found),
+        |root, _, model, found| procedures::check(root, model, found),
+    ];
+    let results = crate::parallel::map_few(&validators, |_, validator| {
+        let mut found = Diagnostics::new();
+        validator(book_root, book, model, &mut found).map(|()| found)
+    });
+    let mut all = Diagnostics::new();
+    for found in results {
+        all.extend(found?);
+    }
+    Ok(all)
+}
+
+type Validator = fn(&BookRoot, &Book, &BookModel<'_>, &mut Diagnostics) -> Result<()>;
+
 /// One broken link, one report: where the policy checker explains a missing
 /// policy file, the link checker's generic report of the same link is dropped.
 fn without_overlaps(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let explained: Vec<_> = found
+    let explained: HashSet<_> = found
         .iter()
         .filter(|d| d.code == codes::POLICY_MISSING_FILE)
         .map(|d| d.location.clone())

@@ -3,7 +3,6 @@
 //! found here, resolved and reported by the shell in `mod.rs`.
 
 use mdbook_markdown::pulldown_cmark::{Event, Tag};
-use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 use std::ops::Range;
 
 /// A link to a local `.json` file.
@@ -15,10 +14,10 @@ pub struct JsonLink {
     pub path: String,
 }
 
-/// Every link in `text` whose local target ends in `.json`.
-pub fn json_links(text: &str) -> Vec<JsonLink> {
+/// Every link among a chapter's events whose local target ends in `.json`.
+pub fn json_links(events: &[(Event<'_>, Range<usize>)]) -> Vec<JsonLink> {
     let mut found = Vec::new();
-    for (event, range) in new_cmark_parser(text, &MarkdownOptions::default()).into_offset_iter() {
+    for (event, range) in events {
         let Event::Start(Tag::Link { dest_url, .. }) = event else {
             continue;
         };
@@ -29,7 +28,7 @@ pub fn json_links(text: &str) -> Vec<JsonLink> {
         let path = url.split(['#', '?']).next().unwrap_or_default();
         if path.to_ascii_lowercase().ends_with(".json") {
             found.push(JsonLink {
-                range,
+                range: range.clone(),
                 path: percent_decode(path),
             });
         }
@@ -84,6 +83,11 @@ pub fn resolve(src_dir: &str, chapter: &str, target: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mdbook_markdown::MarkdownOptions;
+
+    fn json_links(text: &str) -> Vec<JsonLink> {
+        super::json_links(&crate::markdown::parse(text, &MarkdownOptions::default()).events)
+    }
 
     #[test]
     fn json_links_are_found_with_their_range() {

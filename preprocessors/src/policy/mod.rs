@@ -10,6 +10,7 @@ pub mod manifest;
 pub mod schema;
 
 use crate::book_root::{BookRoot, Refused, slashed};
+use crate::chapters::BookModel;
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
@@ -18,7 +19,7 @@ use crate::pass::Pass;
 use anyhow::Result;
 use directive::Found;
 use manifest::{MANIFEST_FILE, Manifest};
-use mdbook_preprocessor::book::{Book, BookItem};
+use mdbook_preprocessor::book::Book;
 use std::path::{Path, PathBuf};
 
 /// The folder that holds every policy the guide shows, relative to the book root.
@@ -118,10 +119,14 @@ fn inside_policies(book_root: &BookRoot, path: &Path) -> bool {
 
 /// Validates every file in `policies/`, used by a chapter or not, and the
 /// chapters' plain links to `.json` files.
-pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -> Result<()> {
+pub fn check(
+    book_root: &BookRoot,
+    model: &BookModel<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Result<()> {
     let manifest = load_manifest(book_root, diagnostics);
     check_policies(book_root, &manifest, diagnostics);
-    check_links(book_root, book, diagnostics);
+    check_links(book_root, model, diagnostics);
     Ok(())
 }
 
@@ -223,24 +228,18 @@ fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut D
     }
 }
 
-fn check_links(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) {
+fn check_links(book_root: &BookRoot, model: &BookModel<'_>, diagnostics: &mut Diagnostics) {
     let src = book_root.src_dir();
     let known = known_policies(book_root);
-    for item in book.iter() {
-        let BookItem::Chapter(chapter) = item else {
-            continue;
-        };
-        let Some(rel) = chapter.path.as_ref().map(|p| slashed(p)) else {
-            continue;
-        };
-        let links = chapter_links::json_links(&chapter.content);
+    for chapter in &model.chapters {
+        let rel = &chapter.path;
+        let links = chapter_links::json_links(&chapter.parsed.events);
         if links.is_empty() {
             continue;
         }
-        let source = Source::of(book_root, chapter);
-        let origin = source.origin(&chapter.content);
+        let origin = chapter.origin();
         for link in links {
-            let target = chapter_links::resolve(&src, &rel, &link.path);
+            let target = chapter_links::resolve(&src, rel, &link.path);
             let status = match &target {
                 Some(target) => book_root.resolve(target).map(|_| ()),
                 None => Err(Refused::LeavesRoot),

@@ -1,8 +1,9 @@
 //! Ordered lists ("steps") in a Markdown text, parsed exactly as mdBook
 //! parses them, with each step's words and where they came from.
 
+use crate::markdown;
+use mdbook_markdown::MarkdownOptions;
 use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
-use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 use std::ops::Range;
 
 /// How a piece of a step's text was written.
@@ -78,8 +79,17 @@ pub struct Document {
     pub code: Vec<Prose>,
 }
 
-/// The ordered lists of `text`, in order of their start.
+/// The ordered lists of `text`, in order of their start (a text that is
+/// not a chapter: chapters come with their events parsed once).
 pub fn parse(text: &str) -> Document {
+    from_events(
+        text,
+        &markdown::parse(text, &MarkdownOptions::default()).events,
+    )
+}
+
+/// The ordered lists of `text`, read from its events.
+pub fn from_events(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Document {
     let mut doc = Document::default();
     // One entry per open list: the index in `doc.lists` for an ordered one.
     let mut lists: Vec<Option<usize>> = Vec::new();
@@ -89,8 +99,8 @@ pub fn parse(text: &str) -> Document {
     let mut section = 0;
     let mut mark_depth = 0usize;
     let mut in_code_block = false;
-    let parser = new_cmark_parser(text, &MarkdownOptions::default());
-    for (event, range) in parser.into_offset_iter() {
+    for (event, range) in events {
+        let range = range.clone();
         match event {
             Event::Start(Tag::Heading { .. }) => section += 1,
             Event::Start(Tag::List(first)) => {
@@ -177,7 +187,7 @@ pub fn parse(text: &str) -> Document {
             }
             Event::Code(words) => {
                 // The words without their backticks, when they are verbatim.
-                let range = match text[range.clone()].find(&*words) {
+                let range = match text[range.clone()].find(&**words) {
                     Some(at) => range.start + at..range.start + at + words.len(),
                     None => range,
                 };
