@@ -213,6 +213,25 @@ mod tests {
     }
 
     #[test]
+    fn each_path_is_resolved_once_per_run() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "a").unwrap();
+        let book = root(dir.path());
+        let clone = book.clone();
+        assert!(book.resolve("a.md").is_ok());
+        assert_eq!(book.resolve("b.md"), Err(Refused::Missing));
+        std::fs::remove_file(dir.path().join("a.md")).unwrap();
+        std::fs::write(dir.path().join("b.md"), "b").unwrap();
+        // The answers of this run stand, for every clone of it…
+        assert!(clone.resolve("a.md").is_ok());
+        assert_eq!(clone.resolve("b.md"), Err(Refused::Missing));
+        // …and the next run asks the file system again.
+        let next = root(dir.path());
+        assert_eq!(next.resolve("a.md"), Err(Refused::Missing));
+        assert!(next.resolve("b.md").is_ok());
+    }
+
+    #[test]
     fn chapter_paths_are_repo_relative() {
         let book = root(Path::new("/book"));
         assert_eq!(

@@ -1,9 +1,11 @@
 //! Work spread over the machine's cores, results always in input order, so a
 //! parallel run prints exactly what a serial one does.
 //!
-//! `RESPONDER_DOCS_THREADS=N` sets the number of threads (`1` runs serially,
-//! which the tests compare against); by default every core, at most 8.
+//! `RESPONDER_DOCS_THREADS=N` sets the number of threads (`1` runs serially);
+//! by default every core, at most 8. [`with_threads`] sets it for one call,
+//! which is how the tests compare a parallel run with a serial one.
 
+use std::cell::Cell;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -17,8 +19,24 @@ const MIN_ITEMS: usize = 16;
 /// different sizes, large enough that taking work is no cost.
 const BATCH: usize = 8;
 
+thread_local! {
+    /// Set by [`with_threads`], and carried into the threads [`map`] starts.
+    static OVERRIDE: Cell<Option<usize>> = const { Cell::new(None) };
+}
+
+/// Runs `f` with [`map`] and [`map_few`] limited to `threads` threads.
+pub fn with_threads<R>(threads: usize, f: impl FnOnce() -> R) -> R {
+    let before = OVERRIDE.replace(Some(threads.max(1)));
+    let result = f();
+    OVERRIDE.set(before);
+    result
+}
+
 /// How many threads [`map`] uses.
 pub fn threads() -> usize {
+    if let Some(n) = OVERRIDE.get() {
+        return n;
+    }
     std::env::var(THREADS_VAR)
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
@@ -34,7 +52,8 @@ pub fn threads() -> usize {
 /// order of `items`. Threads take batches as they finish, so one long
 /// chapter does not leave a core idle.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
-    let threads = threads().min(items.len().div_ceil(BATCH));
+    let allowed = threads();
+    let threads = allowed.min(items.len().div_ceil(BATCH));
     if threads <= 1 || items.len() < MIN_ITEMS {
         return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
     }
@@ -43,6 +62,7 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> 
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
+                OVERRIDE.set(Some(allowed));
                 let mut mine = Vec::new();
                 loop {
                     let start = next.fetch_add(BATCH, Ordering::Relaxed);
@@ -69,7 +89,8 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> 
 /// `f` for each of a few large jobs, each on a thread of its own (when more
 /// than one thread is allowed); results in the order of `jobs`.
 pub fn map_few<T: Sync, R: Send>(jobs: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
-    if threads() <= 1 || jobs.len() <= 1 {
+    let allowed = threads();
+    if allowed <= 1 || jobs.len() <= 1 {
         return jobs.iter().enumerate().map(|(i, t)| f(i, t)).collect();
     }
     std::thread::scope(|scope| {
@@ -77,7 +98,12 @@ pub fn map_few<T: Sync, R: Send>(jobs: &[T], f: impl Fn(usize, &T) -> R + Sync) 
         let handles: Vec<_> = jobs
             .iter()
             .enumerate()
-            .map(|(i, job)| scope.spawn(move || f(i, job)))
+            .map(|(i, job)| {
+                scope.spawn(move || {
+                    OVERRIDE.set(Some(allowed));
+                    f(i, job)
+                })
+            })
             .collect();
         handles
             .into_iter()
@@ -113,6 +139,17 @@ mod tests {
             map_few(&["a", "bb", "ccc"], |i, s| (i, s.len())),
             [(0, 1), (1, 2), (2, 3)]
         );
+    }
+
+    #[test]
+    fn the_limit_reaches_the_threads_it_starts() {
+        let items: Vec<usize> = (0..64).collect();
+        let seen = with_threads(3, || map(&items, |_, _| threads()));
+        assert!(seen.iter().all(|&n| n == 3), "{seen:?}");
+        let serial = with_threads(1, || map(&items, |_, _| std::thread::current().id()));
+        assert!(serial.iter().all(|id| *id == std::thread::current().id()));
+        let nested = with_threads(2, || map_few(&[(), ()], |_, _| threads()));
+        assert_eq!(nested, [2, 2]);
     }
 
     #[test]
