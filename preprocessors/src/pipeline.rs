@@ -2,6 +2,7 @@
 //! place of the `command` entries book.toml declares for stock mdBook, gather
 //! every diagnostic, and only then write the site, beside the old one first.
 
+use crate::book_root::BookRoot;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::pass::{Adapter, Sink};
 use anyhow::{Context, Result};
@@ -11,6 +12,7 @@ use mdbook_renderer::{RenderContext, Renderer};
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::time::Instant;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -30,20 +32,38 @@ pub struct Outcome {
 
 /// Runs every preprocessor and validator; writes nothing.
 pub fn check(root: &Path, options: &Options) -> Result<Outcome> {
+    let mut phases = Phases::new();
     let (book, diagnostics) = load(root, options)?;
-    book.preprocess_book(&HtmlHandlebars::new())?;
+    phases.done("load");
+    let (processed, _) = book.preprocess_book(&HtmlHandlebars::new())?;
+    phases.done("preprocessors");
+    diagnostics
+        .borrow_mut()
+        .extend(crate::validate::validate(&book_root(&book), &processed)?);
+    phases.done("validators");
     Ok(outcome(&book, diagnostics, None))
 }
 
 /// Runs everything and, when clean, writes the HTML site to `dest` (default:
 /// the book's build directory). On failure the previous site is untouched.
+///
+/// The renderer works on one core; the validators read the same finished
+/// book on the others meanwhile, into a staging folder that is thrown away
+/// if they find a problem. So a clean build costs what rendering costs.
 pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outcome> {
+    let mut phases = Phases::new();
     let (book, diagnostics) = load(root, options)?;
+    phases.done("load");
     let renderer = HtmlHandlebars::new();
     let (processed, ctx) = book.preprocess_book(&renderer)?;
-    let result = outcome(&book, diagnostics, None);
-    if result.failed {
-        return Ok(result);
+    phases.done("preprocessors");
+    let book_root = book_root(&book);
+    if diagnostics.borrow().is_failure(book_root.deny_warnings()) {
+        // Nothing will be written: report every problem, render nothing.
+        diagnostics
+            .borrow_mut()
+            .extend(crate::validate::validate(&book_root, &processed)?);
+        return Ok(outcome(&book, diagnostics, None));
     }
     let dest = match dest {
         Some(dest) => absolute(dest)?,
@@ -67,12 +87,33 @@ pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outc
     render_ctx
         .chapter_titles
         .extend(ctx.chapter_titles.borrow_mut().drain());
-    renderer.render(&render_ctx).context("rendering failed")?;
+    let processed = &render_ctx.book;
+    let (found, rendered) = std::thread::scope(|scope| {
+        let validators = scope.spawn(|| crate::validate::validate(&book_root, processed));
+        let rendered = renderer.render(&render_ctx);
+        let found = validators
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (found, rendered)
+    });
+    phases.done("validators and renderer, side by side");
+    diagnostics.borrow_mut().extend(found?);
+    let result = outcome(&book, diagnostics, None);
+    if result.failed {
+        // Dropping `staging` removes the half-published site.
+        return Ok(result);
+    }
+    rendered.context("rendering failed")?;
     replace_dir(&staging.keep(), &dest)?;
+    phases.done("swap");
     Ok(Outcome {
         site: Some(dest),
         ..result
     })
+}
+
+fn book_root(book: &MDBook) -> BookRoot {
+    BookRoot::new(&book.root, book.config.clone())
 }
 
 fn load(root: &Path, options: &Options) -> Result<(MDBook, Rc<RefCell<Diagnostics>>)> {
@@ -90,18 +131,48 @@ fn load(root: &Path, options: &Options) -> Result<(MDBook, Rc<RefCell<Diagnostic
     }
     let diagnostics = Rc::new(RefCell::new(Diagnostics::new()));
     for pass in crate::passes() {
-        book.with_preprocessor(Adapter::new(pass, Sink::Shared(diagnostics.clone())));
+        if pass.name() == shared {
+            // The validators run once the preprocessors are done (see
+            // `build`); in their place stands a pass that changes nothing,
+            // so book.toml's `command` for stock mdBook is not run instead.
+            book.with_preprocessor(crate::validate::Later);
+        } else {
+            book.with_preprocessor(Adapter::new(pass, Sink::Shared(diagnostics.clone())));
+        }
     }
     Ok((book, diagnostics))
 }
 
 fn outcome(book: &MDBook, diagnostics: Rc<RefCell<Diagnostics>>, site: Option<PathBuf>) -> Outcome {
     let found = diagnostics.take();
-    let deny = crate::book_root::BookRoot::new(&book.root, book.config.clone()).deny_warnings();
+    let deny = book_root(book).deny_warnings();
     Outcome {
         failed: found.is_failure(deny),
         diagnostics: found.into_sorted(),
         site,
+    }
+}
+
+/// With `RESPONDER_DOCS_TIMINGS` set, the time each phase took, on stderr:
+/// where a build's time goes, against stock `mdbook build`.
+struct Phases {
+    on: bool,
+    last: Instant,
+}
+
+impl Phases {
+    fn new() -> Self {
+        Phases {
+            on: std::env::var_os("RESPONDER_DOCS_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    fn done(&mut self, phase: &str) {
+        if self.on {
+            eprintln!("{phase}: {:.3} s", self.last.elapsed().as_secs_f64());
+        }
+        self.last = Instant::now();
     }
 }
 

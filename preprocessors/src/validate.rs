@@ -1,7 +1,7 @@
 //! The checker that runs last, on the book as readers get it: it changes
 //! nothing and reports what every validator finds, all in one run.
 
-use crate::book_root::BookRoot;
+use crate::book_root::{BookRoot, SHARED_TABLE};
 use crate::chapters::BookModel;
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -9,18 +9,42 @@ use crate::pass::Pass;
 use crate::{image_uri, links, policy, procedures};
 use anyhow::Result;
 use mdbook_preprocessor::book::Book;
+use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use std::collections::HashSet;
 
 pub struct Validate;
 
 impl Pass for Validate {
     fn name(&self) -> &'static str {
-        crate::book_root::SHARED_TABLE
+        SHARED_TABLE
     }
 
     fn run(&self, book_root: &BookRoot, book: Book, diagnostics: &mut Diagnostics) -> Result<Book> {
         let found = check(book_root, &book)?;
         diagnostics.extend(without_overlaps(found.into_sorted()));
+        Ok(book)
+    }
+}
+
+/// What the `validate` pass reports on a finished book, its book.toml table
+/// checked too: for the in-process build, which runs it beside the renderer.
+pub fn validate(book_root: &BookRoot, book: &Book) -> Result<Diagnostics> {
+    let mut found = Diagnostics::new();
+    found.extend(crate::config::check(book_root, SHARED_TABLE));
+    found.extend(without_overlaps(check(book_root, book)?.into_sorted()));
+    Ok(found)
+}
+
+/// Holds the `validate` pass's place among the preprocessors of the
+/// in-process build, which validates after them; it changes nothing.
+pub struct Later;
+
+impl Preprocessor for Later {
+    fn name(&self) -> &str {
+        SHARED_TABLE
+    }
+
+    fn run(&self, _: &PreprocessorContext, book: Book) -> Result<Book> {
         Ok(book)
     }
 }
