@@ -3,6 +3,7 @@
 
 use crate::book_root::BookRoot;
 use crate::diagnostics::{self, Diagnostics, Format};
+use crate::links::include_guard;
 use anyhow::Result;
 use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
@@ -21,6 +22,11 @@ pub trait Pass {
         Vec::new()
     }
     fn run(&self, book_root: &BookRoot, book: Book, diagnostics: &mut Diagnostics) -> Result<Book>;
+    /// Runs before mdBook's `links` (book.toml's `before = ["links"]`), so
+    /// under stock mdBook it must leave no include that reads outside.
+    fn runs_before_links(&self) -> bool {
+        true
+    }
 }
 
 /// Where a pass's diagnostics go.
@@ -52,7 +58,18 @@ impl Preprocessor for Adapter {
         let book_root = BookRoot::new(ctx.root.clone(), ctx.config.clone());
         let mut found = Diagnostics::new();
         found.extend(crate::config::check(&book_root, self.pass.name()));
-        let book = self.pass.run(&book_root, book, &mut found)?;
+        let mut book = self.pass.run(&book_root, book, &mut found)?;
+        // In-process, the pipeline checks the sources before loading and
+        // guards mdBook's `links` itself; a stock `mdbook` only has us.
+        if matches!(self.sink, Sink::Stderr) && self.pass.runs_before_links() {
+            crate::reach::check_sources(
+                &book_root,
+                &crate::reach::Reach::new(&book_root),
+                &mut found,
+            );
+            include_guard::empty_outside_chapters(&book_root, &mut book);
+            include_guard::guard(&book_root, &mut book, &mut found);
+        }
         match &self.sink {
             Sink::Shared(shared) => shared.borrow_mut().extend(found),
             Sink::Stderr => {

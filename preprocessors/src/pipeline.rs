@@ -3,11 +3,17 @@
 //! every diagnostic, and only then write the site, beside the old one first.
 
 use crate::book_root::BookRoot;
+use crate::destination;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::links::include_guard;
 use crate::pass::{Adapter, Sink};
+use crate::reach::Reach;
 use anyhow::{Context, Result};
 use mdbook_driver::MDBook;
+use mdbook_driver::book::Book;
+use mdbook_driver::builtin_preprocessors::LinkPreprocessor;
 use mdbook_html::HtmlHandlebars;
+use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use mdbook_renderer::{RenderContext, Renderer};
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -33,7 +39,10 @@ pub struct Outcome {
 /// Runs every preprocessor and validator; writes nothing.
 pub fn check(root: &Path, options: &Options) -> Result<Outcome> {
     let mut phases = Phases::new();
-    let (book, diagnostics) = load(root, options)?;
+    let (book, diagnostics) = match load(root, options)? {
+        Loaded::Book(book, diagnostics) => (book, diagnostics),
+        Loaded::Refused(outcome) => return Ok(outcome),
+    };
     phases.done("load");
     let (processed, _) = book.preprocess_book(&HtmlHandlebars::new())?;
     phases.done("preprocessors");
@@ -52,7 +61,10 @@ pub fn check(root: &Path, options: &Options) -> Result<Outcome> {
 /// if they find a problem. So a clean build costs what rendering costs.
 pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outcome> {
     let mut phases = Phases::new();
-    let (book, diagnostics) = load(root, options)?;
+    let (book, diagnostics) = match load(root, options)? {
+        Loaded::Book(book, diagnostics) => (book, diagnostics),
+        Loaded::Refused(outcome) => return Ok(outcome),
+    };
     phases.done("load");
     let renderer = HtmlHandlebars::new();
     let (processed, ctx) = book.preprocess_book(&renderer)?;
@@ -69,13 +81,28 @@ pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outc
         Some(dest) => absolute(dest)?,
         None => book.build_dir_for(renderer.name()),
     };
+    let sources = book.root.join(&book.config.book.src);
+    let repository = crate::reach::repository_root(&book.root);
+    destination::check(
+        &dest,
+        &destination::Protected {
+            book: &book.root,
+            sources: &sources,
+            repository: &repository,
+        },
+    )?;
     let parent = dest
         .parent()
         .context("the destination has no parent folder")?;
     std::fs::create_dir_all(parent)
         .with_context(|| format!("cannot create {}", parent.display()))?;
+    destination::remove_leftovers(parent);
     let staging = tempfile::Builder::new()
-        .prefix(".responder-docs-build-")
+        .prefix(&format!(
+            "{}{}-",
+            destination::STAGING_PREFIX,
+            std::process::id()
+        ))
         .tempdir_in(parent)
         .with_context(|| format!("cannot create a build folder in {}", parent.display()))?;
     let mut render_ctx = RenderContext::new(
@@ -104,6 +131,7 @@ pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outc
         return Ok(result);
     }
     rendered.context("rendering failed")?;
+    destination::mark(staging.path())?;
     replace_dir(&staging.keep(), &dest)?;
     phases.done("swap");
     Ok(Outcome {
@@ -116,9 +144,41 @@ fn book_root(book: &MDBook) -> BookRoot {
     BookRoot::new(&book.root, book.config.clone())
 }
 
-fn load(root: &Path, options: &Options) -> Result<(MDBook, Rc<RefCell<Diagnostics>>)> {
+enum Loaded {
+    Book(Box<MDBook>, Rc<RefCell<Diagnostics>>),
+    /// The sources reach outside the repository (or hold a FIFO, a loop…):
+    /// mdBook's loader is not even started on them.
+    Refused(Outcome),
+}
+
+fn load(root: &Path, options: &Options) -> Result<Loaded> {
     let root = absolute(root)?;
-    let mut book = MDBook::load(&root)
+    let toml = root.join("book.toml");
+    if !toml.is_file() {
+        anyhow::bail!(
+            "no book.toml in {}: give the book's root folder (where book.toml is)",
+            root.display()
+        );
+    }
+    let mut config = mdbook_driver::config::Config::from_disk(&toml)
+        .with_context(|| format!("cannot load {}", toml.display()))?;
+    config.update_from_env()?;
+    let book_root = crate::book_root::BookRoot::new(&root, config.clone());
+    let mut sources = Diagnostics::new();
+    crate::reach::check_sources(&book_root, &Reach::new(&book_root), &mut sources);
+    // mdBook's loader reads `SUMMARY.md` and every chapter: one of them
+    // leading outside (or a FIFO) must stop it; other files only fail the build.
+    let blocks_loading = sources
+        .iter()
+        .any(|d| d.location.path.ends_with(".md") || d.location.path == book_root.src_dir());
+    if blocks_loading {
+        return Ok(Loaded::Refused(Outcome {
+            failed: true,
+            diagnostics: sources.into_sorted(),
+            site: None,
+        }));
+    }
+    let mut book = MDBook::load_with_config(&root, config)
         .with_context(|| format!("cannot load the book at {}", root.display()))?;
     let shared = crate::book_root::SHARED_TABLE;
     if options.deny_warnings {
@@ -129,7 +189,7 @@ fn load(root: &Path, options: &Options) -> Result<(MDBook, Rc<RefCell<Diagnostic
         book.config
             .set(format!("preprocessor.{shared}.online"), true)?;
     }
-    let diagnostics = Rc::new(RefCell::new(Diagnostics::new()));
+    let diagnostics = Rc::new(RefCell::new(sources));
     for pass in crate::passes() {
         if pass.name() == shared {
             // The validators run once the preprocessors are done (see
@@ -140,7 +200,40 @@ fn load(root: &Path, options: &Options) -> Result<(MDBook, Rc<RefCell<Diagnostic
             book.with_preprocessor(Adapter::new(pass, Sink::Shared(diagnostics.clone())));
         }
     }
-    Ok((book, diagnostics))
+    // mdBook's `links` keeps its place in the order, but the guard runs
+    // first, on exactly the text it is about to expand.
+    let has_links = book.config.build.use_default_preprocessors
+        || book
+            .config
+            .get::<toml::Value>("preprocessor.links")
+            .ok()
+            .flatten()
+            .is_some();
+    if has_links {
+        book.with_preprocessor(GuardedLinks {
+            diagnostics: diagnostics.clone(),
+        });
+    }
+    Ok(Loaded::Book(Box::new(book), diagnostics))
+}
+
+/// mdBook's `links` preprocessor behind the include guard.
+struct GuardedLinks {
+    diagnostics: Rc<RefCell<Diagnostics>>,
+}
+
+impl Preprocessor for GuardedLinks {
+    fn name(&self) -> &str {
+        LinkPreprocessor::NAME
+    }
+
+    fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
+        let book_root = crate::book_root::BookRoot::new(ctx.root.clone(), ctx.config.clone());
+        let mut found = Diagnostics::new();
+        include_guard::guard(&book_root, &mut book, &mut found);
+        self.diagnostics.borrow_mut().extend(found);
+        LinkPreprocessor::new().run(ctx, book)
+    }
 }
 
 fn outcome(book: &MDBook, diagnostics: Rc<RefCell<Diagnostics>>, site: Option<PathBuf>) -> Outcome {

@@ -1,16 +1,24 @@
-//! `responder-docs serve`: build, serve on loopback, rebuild on change and
-//! reload the browser. A failed rebuild keeps the last good site online.
+//! `responder-docs serve`: take the port, build, serve on loopback, rebuild
+//! when a writer saves and reload the browser. A failed rebuild keeps the last
+//! good site online.
+//!
+//! The watcher reports what happened to a file, not only that something did:
+//! a build opens and reads every source, so only creations, removals, renames
+//! and writes count as edits, never opens or reads (counting them rebuilt the
+//! book for ever). Editor scratch files and our own output never count.
 
 use crate::diagnostics::{self, Format};
 use crate::pipeline::{self, Options};
 use anyhow::{Context, Result};
-use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use notify_debouncer_mini::notify::{self, EventKind, RecursiveMode, Watcher};
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 use tower_livereload::{LiveReloadLayer, Reloader};
 
 pub struct ServeOptions {
@@ -19,137 +27,418 @@ pub struct ServeOptions {
     pub build: Options,
 }
 
-pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
-    let root = std::path::absolute(root)?;
-    let site = root.join(
-        crate::book_root::BookRoot::load(&root)?
-            .config
-            .build
-            .build_dir,
-    );
-    let site_ready = rebuild(&root, &site, &options.build);
-    if !site_ready && !site.join("index.html").exists() {
-        anyhow::bail!("the first build failed and there is no earlier site to serve");
-    }
+/// What `serve` does, in order; each is printed, and passed to the observer
+/// of [`serve_observed`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServeEvent {
+    Listening(SocketAddr),
+    /// A build finished and the new site is in place.
+    Built,
+    BuildFailed,
+    /// The browsers were told to reload.
+    Reloaded,
+    /// Edits from now on are seen.
+    Watching,
+}
 
+/// How long the sources must stay quiet after an edit before the rebuild
+/// starts, so that one save (an editor may write, rename and delete several
+/// files) gives one rebuild.
+const QUIET: Duration = Duration::from_millis(250);
+/// A file written without pause still gets a rebuild this often.
+const MAX_WAIT: Duration = Duration::from_secs(2);
+
+pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
+    serve_observed(root, options, |_| {})
+}
+
+/// [`serve`], telling `observe` each step as it happens.
+pub fn serve_observed(
+    root: &Path,
+    options: &ServeOptions,
+    observe: impl Fn(&ServeEvent),
+) -> Result<()> {
+    let root = std::path::absolute(root)?;
+    let book = crate::book_root::BookRoot::load(&root)?;
+    let site = root.join(&book.config.build.build_dir);
+
+    // Take the port before anything is built, so a second `serve` on the same
+    // port fails without touching the site the first one is serving.
     let addr = SocketAddr::from(([127, 0, 0, 1], options.port));
-    let livereload = LiveReloadLayer::new();
-    let reloader = livereload.reloader();
-    let app = axum::Router::new()
-        .fallback_service(
-            ServeDir::new(&site)
-                .append_index_html_on_directories(true)
-                .not_found_service(ServeFile::new(site.join("404.html"))),
-        )
-        .layer(livereload);
     let runtime = tokio::runtime::Runtime::new()?;
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind(addr))
         .with_context(|| format!("cannot listen on {addr} (is another server using it?)"))?;
+    let addr = listener.local_addr()?;
+
+    let livereload = LiveReloadLayer::new();
+    let reloader = livereload.reloader();
+    let fallback_site = site.clone();
+    let app = axum::Router::new()
+        .fallback_service(
+            ServeDir::new(&site)
+                .append_index_html_on_directories(true)
+                .fallback(axum::routing::any(move || {
+                    let site = fallback_site.clone();
+                    async move { not_found(&site) }
+                })),
+        )
+        .layer(livereload);
     runtime.spawn(async move {
         if let Err(err) = axum::serve(listener, app).await {
             eprintln!("error: the web server stopped: {err}");
         }
     });
+
+    let mut session = Session {
+        root: &root,
+        site: &site,
+        options: &options.build,
+        reloader: &reloader,
+        observe: &observe,
+        built_once: false,
+    };
+    session.rebuild();
     let url = format!("http://{addr}/");
     eprintln!("Serving the book at {url} (Ctrl-C to stop)");
+    observe(&ServeEvent::Listening(addr));
     if options.open
         && let Err(err) = open::that(&url)
     {
         eprintln!("warning: cannot open a browser: {err}");
     }
-    watch(&root, &site, &options.build, &reloader)
+    session.watch(&book.config)
 }
 
-/// Builds into `site`, printing what went wrong; true when the site was updated.
-fn rebuild(root: &Path, site: &Path, options: &Options) -> bool {
-    let started = Instant::now();
-    eprintln!("Building {} …", root.display());
-    match pipeline::build(root, Some(site), options) {
-        Ok(outcome) => {
-            let color = std::io::stderr().is_terminal();
-            if !outcome.diagnostics.is_empty() {
-                eprint!(
-                    "{}",
-                    diagnostics::render(&outcome.diagnostics, Format::Human, color)
-                );
+/// The answer for a path the site does not have: its 404 page, or, before
+/// the first good build, a page saying so (it reloads when the build works).
+fn not_found(site: &Path) -> axum::response::Response {
+    let html = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];
+    if let Ok(page) = std::fs::read(site.join("404.html")) {
+        return (StatusCode::NOT_FOUND, html, page).into_response();
+    }
+    if !site.join("index.html").exists() {
+        let page = "<!DOCTYPE html><html><head><title>Not built yet</title></head><body>\
+                    <p>The book has not built yet: the problems are listed in the terminal \
+                    running <code>responder-docs serve</code>. This page reloads when a build \
+                    succeeds.</p></body></html>";
+        return (StatusCode::SERVICE_UNAVAILABLE, html, page).into_response();
+    }
+    (StatusCode::NOT_FOUND, html, "<p>Not found.</p>").into_response()
+}
+
+struct Session<'a, F: Fn(&ServeEvent)> {
+    root: &'a Path,
+    site: &'a Path,
+    options: &'a Options,
+    reloader: &'a Reloader,
+    observe: &'a F,
+    /// A build of this session succeeded, so the site served is current up to it.
+    built_once: bool,
+}
+
+impl<F: Fn(&ServeEvent)> Session<'_, F> {
+    /// Builds into the site and reloads the browsers when it worked.
+    fn rebuild(&mut self) {
+        let started = Instant::now();
+        eprintln!("Building {} …", self.root.display());
+        let failed = match pipeline::build(self.root, Some(self.site), self.options) {
+            Ok(outcome) => {
+                if !outcome.diagnostics.is_empty() {
+                    let color = std::io::stderr().is_terminal();
+                    eprint!(
+                        "{}",
+                        diagnostics::render(&outcome.diagnostics, Format::Human, color)
+                    );
+                }
+                outcome.failed
             }
-            if outcome.failed {
-                eprintln!("Build failed; still serving the last good site.");
-                false
-            } else {
-                eprintln!("Built in {:.2?}", started.elapsed());
+            Err(err) => {
+                eprintln!("error: {err:#}");
                 true
             }
+        };
+        if failed {
+            let has_site = self.site.join("index.html").exists();
+            eprintln!(
+                "{}",
+                failure_message(self.built_once, has_site, &self.site.display().to_string())
+            );
+            (self.observe)(&ServeEvent::BuildFailed);
+            return;
         }
-        Err(err) => {
-            eprintln!("error: {err:#}\nBuild failed; still serving the last good site.");
-            false
+        eprintln!("Built in {:.2?}", started.elapsed());
+        self.built_once = true;
+        (self.observe)(&ServeEvent::Built);
+        self.reloader.reload();
+        (self.observe)(&ServeEvent::Reloaded);
+    }
+
+    fn watch(&mut self, config: &mdbook_preprocessor::config::Config) -> Result<()> {
+        let plan = WatchPlan::new(self.root, self.site, config);
+        let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
+        let mut watcher = notify::recommended_watcher(tx)?;
+        for (path, mode) in &plan.watched {
+            watcher
+                .watch(path, *mode)
+                .with_context(|| format!("cannot watch {}", path.display()))?;
         }
-    }
-}
-
-/// The sources a writer edits: chapters, policies, templates, theme, book.toml.
-fn watched_paths(root: &Path) -> Vec<PathBuf> {
-    let src = crate::book_root::BookRoot::load(root)
-        .map(|b| b.config.book.src.clone())
-        .unwrap_or_else(|_| PathBuf::from("src"));
-    [
-        src.as_path(),
-        Path::new("policies"),
-        Path::new("templates"),
-        Path::new("theme"),
-        Path::new("book.toml"),
-    ]
-    .iter()
-    .map(|p| root.join(p))
-    .filter(|p| p.exists())
-    .collect()
-}
-
-fn watch(root: &Path, site: &Path, options: &Options, reloader: &Reloader) -> Result<()> {
-    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(Duration::from_millis(300), tx)?;
-    for path in watched_paths(root) {
-        debouncer
-            .watcher()
-            .watch(&path, RecursiveMode::Recursive)
-            .with_context(|| format!("cannot watch {}", path.display()))?;
-    }
-    for events in rx {
-        match events {
-            Ok(events) if events.iter().any(|e| !is_editor_noise(&e.path)) => {
-                if rebuild(root, site, options) {
-                    reloader.reload();
+        (self.observe)(&ServeEvent::Watching);
+        loop {
+            // Wait for an edit, then for the sources to go quiet.
+            match rx.recv() {
+                Ok(Ok(event)) if plan.is_edit(&event) => {}
+                Ok(Ok(_)) => continue,
+                Ok(Err(err)) => {
+                    eprintln!("warning: file watching: {err}");
+                    continue;
+                }
+                Err(mpsc::RecvError) => return Ok(()),
+            }
+            let first = Instant::now();
+            let mut last = first;
+            loop {
+                let deadline = (last + QUIET).min(first + MAX_WAIT);
+                let wait = deadline.saturating_duration_since(Instant::now());
+                match rx.recv_timeout(wait) {
+                    Ok(Ok(event)) if plan.is_edit(&event) => last = Instant::now(),
+                    Ok(_) => {}
+                    Err(mpsc::RecvTimeoutError::Timeout) => break,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
                 }
             }
-            Ok(_) => {}
-            Err(err) => eprintln!("warning: file watching: {err}"),
+            // What the build itself does to the files (it reads them) is no
+            // edit, so events that arrive meanwhile only count if they are.
+            self.rebuild();
         }
     }
-    Ok(())
 }
 
-/// Swap and backup files editors write beside the real one.
+/// What a failed build means for the reader of the browser.
+fn failure_message(built_once: bool, has_site: bool, site: &str) -> String {
+    match (built_once, has_site) {
+        (true, _) => "Build failed; still serving the last good site.".into(),
+        (false, true) => format!(
+            "Build failed; serving the site an earlier run left in {site} until a build succeeds."
+        ),
+        (false, false) => "Build failed; there is no site to serve yet. Fix the problems above \
+                           and save: the browser loads the book when a build succeeds."
+            .into(),
+    }
+}
+
+/// The paths `serve` watches (as mdBook does: the chapters, the theme,
+/// `book.toml` and `[build] extra-watch-dirs`) and the ones it ignores.
+#[derive(Debug, PartialEq)]
+struct WatchPlan {
+    watched: Vec<(PathBuf, RecursiveMode)>,
+    /// `book.toml`, watched through its folder: editors that save by renaming
+    /// a new file over the old one would end a watch on the file itself.
+    book_toml: PathBuf,
+    root: PathBuf,
+    /// The site and the build's staging folders beside it.
+    output: PathBuf,
+}
+
+impl WatchPlan {
+    fn new(root: &Path, site: &Path, config: &mdbook_preprocessor::config::Config) -> Self {
+        let theme = config
+            .html_config()
+            .map(|html| html.theme_dir(root))
+            .unwrap_or_else(|| root.join("theme"));
+        let mut watched = vec![(root.to_path_buf(), RecursiveMode::NonRecursive)];
+        let dirs = std::iter::once(root.join(&config.book.src))
+            .chain(std::iter::once(theme))
+            .chain(config.build.extra_watch_dirs.iter().map(|d| root.join(d)));
+        for dir in dirs {
+            if !dir.exists() {
+                continue;
+            }
+            // `.` among the extra dirs turns the root's watch recursive.
+            match watched.iter_mut().find(|(w, _)| *w == dir) {
+                Some((_, mode)) => *mode = RecursiveMode::Recursive,
+                None => watched.push((dir, RecursiveMode::Recursive)),
+            }
+        }
+        WatchPlan {
+            watched,
+            book_toml: root.join("book.toml"),
+            root: root.to_path_buf(),
+            output: site.to_path_buf(),
+        }
+    }
+
+    /// True when the event is a writer's edit of a source.
+    fn is_edit(&self, event: &notify::Event) -> bool {
+        is_edit_kind(&event.kind) && event.paths.iter().any(|p| self.is_source(p))
+    }
+
+    fn is_source(&self, path: &Path) -> bool {
+        if is_editor_noise(path) || self.is_output(path) {
+            return false;
+        }
+        // The root is watched for book.toml alone, unless a recursive watch
+        // (an extra-watch-dir of `.`) asked for everything in it.
+        let in_root_only = path.parent() == Some(self.root.as_path())
+            && !self
+                .watched
+                .iter()
+                .any(|(w, m)| *m == RecursiveMode::Recursive && path.starts_with(w));
+        !in_root_only || path == self.book_toml
+    }
+
+    /// The site, and the staging and set-aside folders a build writes beside it.
+    fn is_output(&self, path: &Path) -> bool {
+        if path.starts_with(&self.output) {
+            return true;
+        }
+        let (Some(parent), Some(site_name)) = (self.output.parent(), self.output.file_name())
+        else {
+            return false;
+        };
+        let Ok(rest) = path.strip_prefix(parent) else {
+            return false;
+        };
+        let Some(first) = rest.components().next() else {
+            return false;
+        };
+        let first = first.as_os_str().to_string_lossy();
+        first.starts_with(crate::destination::STAGING_PREFIX)
+            || first.starts_with(&format!(".{}.old-", site_name.to_string_lossy()))
+    }
+}
+
+/// Creations, removals, renames and writes are edits; opening, reading and
+/// closing a file are not.
+fn is_edit_kind(kind: &EventKind) -> bool {
+    !matches!(kind, EventKind::Access(_))
+}
+
+/// Swap, backup, lock and probe files editors write beside the real one:
+/// vim's `.x.swp` (`.swo`, …) and `x~` and the `4913` it writes to test a
+/// folder, Emacs's `.#x` locks and `#x#` autosaves.
 fn is_editor_noise(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
+    let vim_swap = name.len() > 4
+        && name.starts_with('.')
+        && name
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| ext.len() == 3 && ext.starts_with("sw"));
     name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
+        || vim_swap
         || name.starts_with(".#")
+        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
+        || (!name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, ModifyKind};
+
+    /// A watch plan over a temporary book with src/, policies/ and templates/.
+    fn plan(extra: &[&str]) -> (tempfile::TempDir, WatchPlan) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        for d in ["src", "policies", "templates"] {
+            std::fs::create_dir(root.join(d)).unwrap();
+        }
+        let mut config = mdbook_preprocessor::config::Config::default();
+        config.build.extra_watch_dirs = extra.iter().map(PathBuf::from).collect();
+        let plan = WatchPlan::new(&root, &root.join("book"), &config);
+        (dir, plan)
+    }
+
+    fn event(kind: EventKind, path: PathBuf) -> notify::Event {
+        notify::Event::new(kind).add_path(path)
+    }
 
     #[test]
-    fn editor_backups_do_not_trigger_a_rebuild() {
-        assert!(is_editor_noise(Path::new("src/intro.md~")));
-        assert!(is_editor_noise(Path::new("src/.intro.md.swp")));
-        assert!(!is_editor_noise(Path::new("src/intro.md")));
+    fn watches_the_chapters_the_root_and_the_extra_watch_dirs_that_exist() {
+        let (_dir, plan) = plan(&["policies", "templates", "missing"]);
+        let names: Vec<_> = plan
+            .watched
+            .iter()
+            .map(|(p, m)| {
+                let rel = p.strip_prefix(&plan.root).unwrap().display().to_string();
+                (rel, *m == RecursiveMode::Recursive)
+            })
+            .collect();
+        let expected = [
+            ("", false),
+            ("src", true),
+            ("policies", true),
+            ("templates", true),
+        ];
+        let expected: Vec<_> = expected.iter().map(|(p, r)| (p.to_string(), *r)).collect();
+        assert_eq!(names, expected);
+    }
+
+    #[test]
+    fn reading_a_source_is_no_edit_writing_it_is() {
+        let (_dir, plan) = plan(&[]);
+        let chapter = plan.root.join("src/intro.md");
+        let reads = [
+            AccessKind::Open(AccessMode::Any),
+            AccessKind::Close(AccessMode::Read),
+            AccessKind::Read,
+        ];
+        for read in reads {
+            assert!(!plan.is_edit(&event(EventKind::Access(read), chapter.clone())));
+        }
+        let data = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        assert!(plan.is_edit(&event(data, chapter.clone())));
+        assert!(plan.is_edit(&event(EventKind::Create(CreateKind::File), chapter)));
+    }
+
+    #[test]
+    fn editor_scratch_files_and_the_output_are_no_edit() {
+        let (_dir, plan) = plan(&["."]);
+        let data = || EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        let quiet = [
+            "src/intro.md~",
+            "src/.intro.md.swp",
+            "src/.intro.md.swo",
+            "src/4913",
+            "src/.#intro.md",
+            "src/#intro.md#",
+            "book/index.html",
+            ".responder-docs-build-x1y2/index.html",
+            ".book.old-4242/print.html",
+        ];
+        for rel in quiet {
+            assert!(!plan.is_edit(&event(data(), plan.root.join(rel))), "{rel}");
+        }
+        for rel in ["src/intro.md", "book.toml", "notes.md"] {
+            assert!(plan.is_edit(&event(data(), plan.root.join(rel))), "{rel}");
+        }
+    }
+
+    #[test]
+    fn the_root_is_watched_for_book_toml_alone() {
+        let (_dir, plan) = plan(&[]);
+        let data = || EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        assert!(plan.is_edit(&event(data(), plan.root.join("book.toml"))));
+        assert!(!plan.is_edit(&event(data(), plan.root.join("notes.md"))));
+    }
+
+    #[test]
+    fn a_failed_first_build_does_not_promise_a_last_good_site() {
+        assert_eq!(
+            failure_message(false, false, "book"),
+            "Build failed; there is no site to serve yet. Fix the problems above and save: \
+             the browser loads the book when a build succeeds."
+        );
+        assert_eq!(
+            failure_message(false, true, "book"),
+            "Build failed; serving the site an earlier run left in book until a build succeeds."
+        );
+        assert_eq!(
+            failure_message(true, true, "book"),
+            "Build failed; still serving the last good site."
+        );
     }
 }

@@ -19,6 +19,10 @@ impl Pass for Validate {
         SHARED_TABLE
     }
 
+    fn runs_before_links(&self) -> bool {
+        false
+    }
+
     fn run(&self, book_root: &BookRoot, book: Book, diagnostics: &mut Diagnostics) -> Result<Book> {
         let found = check(book_root, &book)?;
         diagnostics.extend(without_overlaps(found.into_sorted()));

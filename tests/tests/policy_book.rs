@@ -132,10 +132,16 @@ fn a_policy_symlinked_from_outside_policies_is_refused() {
     assert_eq!(
         found,
         [
-            "policies/config.json:1:1: error[policy::refused-path]: this file leads out of policies/ (a symlink) and is refused",
-            "policies/escape.json:1:1: error[policy::refused-path]: this file leads out of policies/ (a symlink) and is refused",
-            "src/roles.md:9:1: error[policy::refused-path]: `policies/escape.json` is refused: it leads out of policies/",
-            "src/roles.md:11:1: error[policy::refused-path]: `policies/config.json` is refused: it leads out of policies/",
+            "policies/config.json:1:1: error[policy::refused-path]: this file leads out of policies/ (a symlink) and is refused".to_string(),
+            "policies/escape.json:1:1: error[policy::refused-path]: this file leads out of policies/ (a symlink) and is refused".to_string(),
+            // src/policies links to policies/, so the site would copy it too.
+            format!(
+                "src/policies/escape.json:1:1: error[reach::outside-source]: `src/policies/escape.json` resolves to `{}`, outside the repository (`{}`); mdBook would copy it into the site",
+                outside.path().canonicalize().unwrap().join("secret.json").display(),
+                book.path().canonicalize().unwrap().display()
+            ),
+            "src/roles.md:9:1: error[policy::refused-path]: `policies/escape.json` is refused: it leads out of policies/".to_string(),
+            "src/roles.md:11:1: error[policy::refused-path]: `policies/config.json` is refused: it leads out of policies/".to_string(),
         ]
     );
 }

@@ -356,3 +356,128 @@ fn the_original_drafts_drift_is_caught() {
     );
     assert_eq!(code, 1);
 }
+
+#[test]
+fn numbering_runs_across_procedure_includes() {
+    // The real book's steps continue after `{{#procedure open-ecs-console}}`
+    // (steps 1-2): a skip and then a repeat after it is caught as in a plain list.
+    let book = copy_real_book();
+    edit(
+        book.path(),
+        "src/task-definition.md",
+        "5. Under **Infrastructure",
+        "6. Under **Infrastructure",
+    );
+    let (code, shorts) = check_shorts(book.path());
+    let numbering: Vec<&String> = shorts
+        .iter()
+        .filter(|s| s.contains("[procedures::numbering]"))
+        .collect();
+    assert_eq!(
+        numbering,
+        [
+            "src/task-definition.md:41:1: error[procedures::numbering]: step number 6 follows 4: step 5 is missing",
+            "src/task-definition.md:44:1: error[procedures::numbering]: step number 6 repeats the one before",
+        ]
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn numbering_runs_across_procedure_ranges() {
+    let resize = |steps: &str| {
+        let book = copy_dir(&fixture("procedures/clean"));
+        edit(
+            book.path(),
+            "src/resize.md",
+            "To run more tasks, follow steps 5-6 again:\n\n{{#procedure create-service 5-6}}\n",
+            steps,
+        );
+        let (_, shorts) = check_shorts(book.path());
+        shorts
+    };
+    // Steps written around a range continue its numbers (5-6, from the procedure).
+    let clean = "To run more tasks:\n\n1. Open the cluster.\n2. Choose **Services**.\n3. Select the service.\n4. Choose **Update**.\n{{#procedure create-service 5-6}}\n7. Choose **Update** again.\n";
+    assert_eq!(resize(clean), Vec::<String>::new());
+    // Too few steps before the range: reported at the directive, where the gap is.
+    let before = "To run more tasks:\n\n1. Open the cluster.\n2. Choose **Services**.\n{{#procedure create-service 5-6}}\n7. Choose **Update** again.\n";
+    assert_eq!(
+        resize(before),
+        [
+            "src/resize.md:7:1: error[procedures::numbering]: step number 5 follows 2: steps 3-4 are missing"
+        ]
+    );
+    // A skip after the range: reported at the step that skips.
+    let after = clean.replace("7. Choose", "8. Choose");
+    assert_eq!(
+        resize(&after),
+        [
+            "src/resize.md:10:1: error[procedures::numbering]: step number 8 follows 6: step 7 is missing"
+        ]
+    );
+}
+
+#[test]
+fn a_template_syntax_error_is_reported_once_at_its_comma_with_the_uses_it_blocks() {
+    let book = copy_real_book();
+    edit(
+        book.path(),
+        "templates/task-definition.json",
+        "\"cpu\": \"512\",",
+        "\"cpu\": \"512\",,",
+    );
+    let (code, shorts) = check_shorts(book.path());
+    assert_eq!(
+        shorts,
+        [
+            "templates/task-definition.json:7:15: error[procedures::template-invalid]: templates/task-definition.json is not valid JSON: a stray comma: no entry follows it; it blocks 76 `{{#value}}` uses"
+        ]
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn steps_on_other_forms_raise_nothing_and_a_line_can_be_allowed() {
+    let book = copy_real_book();
+    let chapter = book.path().join("src/update.md");
+    let mut text = std::fs::read_to_string(&chapter).unwrap();
+    let first_new_line = text.lines().count() + 1;
+    text.push_str(
+        "\n## Pause the service\n\n\
+         1. Open the service and choose **Update service**.\n\
+         2. Set **Desired tasks** to `0`.\n\n\
+         ## Alarm on a busy service\n\n\
+         1. In CloudWatch, create an alarm on the service.\n\
+         2. Set **CPU** above **80** percent.\n\n\
+         ## Put a load balancer in front\n\n\
+         1. For the listener, set **Protocol** to **HTTPS**.\n\
+         2. In the load balancer's security group, set **Port range** to `443`.\n\
+         3. For the health check, set **Protocol** to **HTTP**.\n\n\
+         ## Start over\n\n\
+         1. Choose **Create service**.\n\
+         2. Set **Desired tasks** to `2`.\n\
+         3. Set **Desired tasks** to `3` for a load test. <!-- allow value-mismatch -->\n",
+    );
+    std::fs::write(&chapter, text).unwrap();
+    let (_, shorts) = check_shorts(book.path());
+    let ours: Vec<&String> = shorts
+        .iter()
+        .filter(|s| s.contains("[procedures::"))
+        .collect();
+    let line = first_new_line + 20;
+    assert_eq!(
+        ours,
+        [&format!(
+            "src/update.md:{line}:30: error[procedures::value-mismatch]: `2` disagrees with the template: 1"
+        )]
+    );
+    // Without the comment, the allowed line is a finding like any other.
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(&chapter, text.replace(" <!-- allow value-mismatch -->", "")).unwrap();
+    let (_, shorts) = check_shorts(book.path());
+    let allowed = format!(
+        "src/update.md:{}:30: error[procedures::value-mismatch]: `3` disagrees with the template: 1",
+        line + 1
+    );
+    assert!(shorts.contains(&allowed), "{shorts:#?}");
+}

@@ -1,18 +1,25 @@
-//! `responder-docs serve`: serves the site on loopback, rebuilds on change,
-//! injects live reload, and keeps the last good site when a rebuild fails.
+//! `responder-docs serve`: takes its port first, serves the site on loopback,
+//! rebuilds once per save (never on its own reads, editor scratch files or its
+//! output), injects live reload, and keeps the last good site when a rebuild
+//! fails.
 
 use responder_docs::pipeline::Options;
-use responder_docs::serve::{self, ServeOptions};
+use responder_docs::serve::{self, ServeEvent, ServeOptions};
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 fn write_book(root: &Path, chapter: &str) {
     std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::create_dir_all(root.join("policies")).unwrap();
+    std::fs::write(root.join("policies/notes.txt"), "policies\n").unwrap();
     std::fs::write(
         root.join("book.toml"),
-        "[book]\ntitle = \"Served\"\n[build]\ncreate-missing = false\n",
+        "[book]\ntitle = \"Served\"\n[build]\ncreate-missing = false\n\
+         extra-watch-dirs = [\"policies\"]\n",
     )
     .unwrap();
     std::fs::write(
@@ -60,21 +67,180 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A running `serve` and everything it reported so far.
+struct Served {
+    port: u16,
+    events: Arc<Mutex<Vec<ServeEvent>>>,
+    result: mpsc::Receiver<String>,
+}
+
+impl Served {
+    fn start(root: &Path) -> Served {
+        let port = free_port();
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let (done, result) = mpsc::channel();
+        let seen = events.clone();
+        let root = root.to_path_buf();
+        std::thread::spawn(move || {
+            let options = ServeOptions {
+                port,
+                open: false,
+                build: Options::default(),
+            };
+            let outcome = serve::serve_observed(&root, &options, |event| {
+                seen.lock().unwrap().push(event.clone());
+            });
+            let _ = done.send(format!("{outcome:?}"));
+        });
+        let served = Served {
+            port,
+            events,
+            result,
+        };
+        served.wait_until("the watcher", |e| e.contains(&ServeEvent::Watching));
+        served
+    }
+
+    fn count(&self, what: &ServeEvent) -> usize {
+        self.events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|e| *e == what)
+            .count()
+    }
+
+    /// Waits, for at most a minute, until the events so far satisfy `done`.
+    fn wait_until(&self, what: &str, done: impl Fn(&[ServeEvent]) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !done(&self.events.lock().unwrap()) {
+            if let Ok(result) = self.result.try_recv() {
+                panic!("serve ended while waiting for {what}: {result}");
+            }
+            assert!(Instant::now() < deadline, "gave up waiting for {what}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn builds(&self) -> usize {
+        self.count(&ServeEvent::Built)
+    }
+}
+
+/// Listens to the live-reload stream the way the injected script does and
+/// counts the reload messages; the stream ends after each one, so it
+/// reconnects like the browser's reloaded page.
+fn count_reload_messages(port: u16) -> Arc<AtomicUsize> {
+    let count = Arc::new(AtomicUsize::new(0));
+    let counter = count.clone();
+    let (connected, is_connected) = mpsc::channel();
+    std::thread::spawn(move || {
+        loop {
+            let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+                return;
+            };
+            write!(
+                stream,
+                "GET /_tower-livereload/event-stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            )
+            .unwrap();
+            let mut seen = String::new();
+            let mut buf = [0u8; 1024];
+            loop {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => seen.push_str(&String::from_utf8_lossy(&buf[..n])),
+                }
+                if seen.contains("event: init") {
+                    let _ = connected.send(());
+                }
+                if seen.contains("event: reload") {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    break;
+                }
+            }
+        }
+    });
+    is_connected
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the live-reload stream answers");
+    count
+}
+
+/// Lets a few seconds pass so a rebuild loop, if there is one, shows.
+fn idle() {
+    std::thread::sleep(Duration::from_secs(3));
+}
+
+#[test]
+fn an_idle_server_never_rebuilds_and_one_save_rebuilds_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    write_book(&root, "# Chapter\n\nFirst version.\n");
+    let served = Served::start(&root);
+    let reloads = count_reload_messages(served.port);
+    assert_eq!(served.builds(), 1, "the first build");
+
+    idle();
+    assert_eq!(
+        (served.builds(), reloads.load(Ordering::SeqCst)),
+        (1, 0),
+        "an idle server rebuilt or reloaded the browser (its own reads fired the watcher)"
+    );
+
+    // Editor scratch files and the site itself are not edits.
+    for scratch in [
+        "src/.chapter.md.swp",
+        "src/chapter.md~",
+        "src/4913",
+        "src/.#chapter.md",
+        "book/scratch.html",
+    ] {
+        std::fs::write(root.join(scratch), "scratch\n").unwrap();
+    }
+    idle();
+    assert_eq!(
+        (served.builds(), reloads.load(Ordering::SeqCst)),
+        (1, 0),
+        "editor scratch files or the output folder triggered a rebuild"
+    );
+
+    std::fs::write(
+        root.join("src/chapter.md"),
+        "# Chapter\n\nSecond version.\n",
+    )
+    .unwrap();
+    served.wait_until("the rebuild", |e| {
+        e.iter().filter(|e| **e == ServeEvent::Built).count() == 2
+    });
+    idle();
+    assert_eq!(
+        (
+            served.builds(),
+            served.count(&ServeEvent::Reloaded),
+            reloads.load(Ordering::SeqCst)
+        ),
+        (2, 2, 1),
+        "one save gives one rebuild and one reload message"
+    );
+    wait_for(served.port, "/chapter.html", "the new page", |b| {
+        b.contains("Second version.")
+    });
+
+    // The folders `[build] extra-watch-dirs` names are watched too.
+    std::fs::write(root.join("policies/notes.txt"), "policies, edited\n").unwrap();
+    served.wait_until("the rebuild after a policy edit", |e| {
+        e.iter().filter(|e| **e == ServeEvent::Built).count() == 3
+    });
+}
+
 #[test]
 fn serves_rebuilds_and_survives_a_broken_edit() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_path_buf();
     write_book(&root, "# Chapter\n\nFirst version.\n");
-    let port = free_port();
-    let serve_root = root.clone();
-    std::thread::spawn(move || {
-        let options = ServeOptions {
-            port,
-            open: false,
-            build: Options::default(),
-        };
-        serve::serve(&serve_root, &options)
-    });
+    let served = Served::start(&root);
+    let port = served.port;
 
     let page = wait_for(port, "/chapter.html", "the first build", |b| {
         b.contains("First version.")
@@ -106,7 +272,9 @@ fn serves_rebuilds_and_survives_a_broken_edit() {
         "# Chapter\n\nBroken version.\n",
     )
     .unwrap();
-    std::thread::sleep(Duration::from_secs(2));
+    served.wait_until("the failed rebuild", |e| {
+        e.contains(&ServeEvent::BuildFailed)
+    });
     let (status, body) = get(port, "/chapter.html").unwrap();
     assert_eq!(status, 200, "the last good site is still served");
     assert!(
@@ -121,5 +289,60 @@ fn serves_rebuilds_and_survives_a_broken_edit() {
     .unwrap();
     wait_for(port, "/chapter.html", "the repaired build", |b| {
         b.contains("Broken version.")
+    });
+}
+
+#[test]
+fn a_taken_port_leaves_the_site_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let root: PathBuf = dir.path().to_path_buf();
+    write_book(&root, "# Chapter\n\nNew version.\n");
+    std::fs::create_dir_all(root.join("book")).unwrap();
+    std::fs::write(root.join("book/index.html"), "the site being served\n").unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let options = ServeOptions {
+        port: taken.local_addr().unwrap().port(),
+        open: false,
+        build: Options::default(),
+    };
+    let err = serve::serve(&root, &options).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("is another server using it?"),
+        "{err:#}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("book/index.html")).unwrap(),
+        "the site being served\n",
+        "the other server's site was replaced"
+    );
+}
+
+#[test]
+fn a_failed_first_build_says_so_and_serves_the_book_once_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    write_book(&root, "# Chapter\n\nFixed.\n");
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Summary\n\n[Chapter](chapter.md)\n[Gone](gone.md)\n",
+    )
+    .unwrap();
+    let served = Served::start(&root);
+    assert_eq!(served.count(&ServeEvent::BuildFailed), 1);
+    let (status, body) = get(served.port, "/chapter.html").unwrap();
+    assert_eq!(status, 503);
+    assert!(body.contains("The book has not built yet"), "{body}");
+    assert!(
+        body.contains("tower-livereload"),
+        "and it reloads when fixed"
+    );
+
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Summary\n\n[Chapter](chapter.md)\n",
+    )
+    .unwrap();
+    wait_for(served.port, "/chapter.html", "the fixed build", |b| {
+        b.contains("Fixed.")
     });
 }

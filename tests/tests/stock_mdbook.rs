@@ -13,6 +13,8 @@ fn files(site: &Path) -> BTreeMap<String, Vec<u8>> {
         .into_iter()
         .map(|e| e.expect("readable site"))
         .filter(|e| e.file_type().is_file())
+        // Our build marks its site as its own; stock mdBook does not.
+        .filter(|e| e.file_name() != responder_docs::destination::MARKER)
         .map(|e| {
             let rel = e
                 .path()

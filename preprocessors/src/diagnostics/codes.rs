@@ -129,6 +129,12 @@ codes! {
     IMAGE_URI_UNKNOWN_REGION = "image-uri::unknown-region": "a Region code that AWS does not have";
     IMAGE_URI_URI_TOO_LONG = "image-uri::uri-too-long": "an image URI longer than ECS accepts";
 
+    REACH_INCLUDE_OUTSIDE = "reach::include-outside": "an include (or a file a directive expands) that reads outside the repository";
+    REACH_NOT_A_FILE = "reach::not-a-file": "a source or include that is not a regular file (a FIFO, a device, …)";
+    REACH_OUTSIDE_SOURCE = "reach::outside-source": "a file under `src/` that resolves outside the repository, which mdBook would copy into the site";
+    REACH_TOO_LARGE = "reach::too-large": "a source or include over the size limit";
+    REACH_UNREADABLE_SOURCE = "reach::unreadable-source": "a file under `src/` that cannot be read (a symlink loop or a dangling link)";
+
     PROCEDURES_BAD_RANGE = "procedures::bad-range": "a step range outside the procedure";
     PROCEDURES_DUPLICATE = "procedures::duplicate": "a list of steps that repeats another list word for word";
     PROCEDURES_INLINE_PROCEDURE = "procedures::inline-procedure": "`{{#procedure}}` inside a line of prose";
@@ -156,7 +162,15 @@ mod tests {
             assert!(seen.insert(code.as_str()), "{code} twice");
             let (pass, problem) = code.as_str().split_once("::").unwrap();
             assert!(
-                ["config", "links", "policy", "image-uri", "procedures"].contains(&pass),
+                [
+                    "config",
+                    "links",
+                    "policy",
+                    "image-uri",
+                    "reach",
+                    "procedures"
+                ]
+                .contains(&pass),
                 "{code}"
             );
             assert!(!problem.is_empty() && !help.is_empty(), "{code}");

@@ -4,15 +4,16 @@
 //! writer edits (the book mdBook hands over has them expanded already).
 
 use super::targets::{Problem, normalize};
-use crate::book_root::{BookRoot, Refused};
+use crate::book_root::BookRoot;
 use crate::diagnostics::codes;
+use crate::reach::{Reach, Verdict};
 use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 /// mdBook's own pattern (mdbook-driver `links.rs`): an escaped directive runs
 /// to the last `}}` of its line.
-static DIRECTIVE: LazyLock<Regex> =
+pub(crate) static DIRECTIVE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\\\{\{\#.*\}\}|\{\{\s*\#([a-zA-Z0-9_]+)\s+([^}]+)\}\}").unwrap());
 static ANCHOR_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"ANCHOR:\s*([\w_-]+)").unwrap());
@@ -20,7 +21,7 @@ static ANCHOR_END: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"ANCHOR_END:\s*([\w_-]+)").unwrap());
 
 /// mdBook stops expanding includes this deep.
-const MAX_DEPTH: usize = 10;
+pub(crate) const MAX_DEPTH: usize = 10;
 
 /// A problem in a file of the book (`file` relative to the root), at `range` of its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +35,8 @@ pub struct Finding {
 /// parts of the files it includes.
 pub fn check(root: &BookRoot, file: &str, text: &str) -> Vec<Finding> {
     let mut found = Vec::new();
-    scan(root, file, text, 0..text.len(), 0, &mut found);
+    let reach = Reach::new(root);
+    scan(root, &reach, file, text, 0..text.len(), 0, &mut found);
     found
 }
 
@@ -42,6 +44,7 @@ pub fn check(root: &BookRoot, file: &str, text: &str) -> Vec<Finding> {
 /// included file that is actually included).
 fn scan(
     root: &BookRoot,
+    reach: &Reach,
     file: &str,
     text: &str,
     within: Range<usize>,
@@ -81,16 +84,12 @@ fn scan(
         } else {
             format!("{dir}/{path}")
         };
-        let Some(target) = normalize(&joined) else {
-            report(found, outside(whole_text));
-            continue;
-        };
-        let included = match root.resolve(&target) {
-            Err(Refused::LeavesRoot | Refused::Absolute) => {
-                report(found, outside(whole_text));
-                continue;
-            }
-            Err(Refused::Missing) => {
+        let target = normalize(&joined).unwrap_or(joined);
+        // Resolved as mdBook will open it: the include guard has already
+        // refused (and reported) what lands outside the repository.
+        let included = match reach.judge(&root.root.join(dir).join(path)) {
+            Verdict::Refused(_) => continue,
+            Verdict::Missing => {
                 report(
                     found,
                     Problem {
@@ -104,7 +103,7 @@ fn scan(
                 );
                 continue;
             }
-            Ok(path) => match std::fs::read_to_string(path) {
+            Verdict::Readable(path) => match std::fs::read_to_string(path) {
                 Ok(text) => text,
                 Err(err) => {
                     report(
@@ -149,27 +148,19 @@ fn scan(
             None => 0..included.len(),
         };
         if depth + 1 < MAX_DEPTH {
-            scan(root, &target, &included, selected, depth + 1, found);
+            scan(root, reach, &target, &included, selected, depth + 1, found);
         }
     }
 }
 
-fn outside(directive: &str) -> Problem {
-    Problem {
-        code: codes::LINKS_OUTSIDE_BOOK,
-        message: format!("`{directive}` reaches outside the book"),
-        hint: Some("only files inside the book root may be included".into()),
-    }
-}
-
-enum Selection<'a> {
+pub(crate) enum Selection<'a> {
     Anchor(&'a str),
     /// Zero-based, end exclusive, as mdBook parses `:start:end`.
     Lines(Range<usize>),
 }
 
 /// mdBook's reading of what follows the path's colon.
-fn selection(spec: &str) -> Selection<'_> {
+pub(crate) fn selection(spec: &str) -> Selection<'_> {
     let mut parts = spec.splitn(3, ':');
     let first = parts.next().unwrap_or("");
     let start = match first.parse::<usize>() {
@@ -188,7 +179,7 @@ fn selection(spec: &str) -> Selection<'_> {
 }
 
 /// The byte span between `ANCHOR: name` and its `ANCHOR_END`, if it exists.
-fn anchored(text: &str, anchor: &str) -> Option<Range<usize>> {
+pub(crate) fn anchored(text: &str, anchor: &str) -> Option<Range<usize>> {
     let mut offset = 0;
     let mut start = None;
     for line in text.split_inclusive('\n') {
@@ -210,7 +201,7 @@ fn anchored(text: &str, anchor: &str) -> Option<Range<usize>> {
     start.map(|s| s..text.len())
 }
 
-fn line_span(text: &str, lines: Range<usize>) -> Range<usize> {
+pub(crate) fn line_span(text: &str, lines: Range<usize>) -> Range<usize> {
     let mut offset = 0;
     let (mut start, mut end) = (text.len(), text.len());
     for (i, line) in text.split_inclusive('\n').enumerate() {
@@ -251,8 +242,12 @@ mod tests {
             [
                 ("src/ch.md", "links::missing-include-anchor"),
                 ("src/ch.md", "links::missing-include"),
-                ("src/ch.md", "links::outside-book"),
+                ("src/ch.md", "links::missing-include"),
             ]
+        );
+        assert_eq!(
+            found[2].problem.message,
+            "`{{#playground ../../outside.rs editable}}`: `src/../../outside.rs` does not exist"
         );
         assert_eq!(
             &text[found[0].range.clone()],

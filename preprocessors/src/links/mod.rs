@@ -7,6 +7,7 @@ pub mod external;
 pub mod extract;
 pub mod heading_ids;
 pub mod html;
+pub mod include_guard;
 pub mod includes;
 pub mod targets;
 

@@ -37,45 +37,257 @@ enum Compare {
     Ignore,
 }
 
+/// When a label binds the value after it to the template.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Bind {
+    /// The label is ours on any page ("Container port", "Task role").
+    Always,
+    /// Other forms have a field of that name too ("CPU" of an alarm,
+    /// "Protocol" of a listener): bound only in a step about our resources.
+    Ours,
+    /// "Desired tasks": the template's count when the service is created;
+    /// a step changing a running service (pausing it) may set any count.
+    Creating,
+}
+
 /// Console field labels, longest first so "App protocol" wins over "Protocol".
-const RULES: &[(&str, &str, Compare)] = &[
-    ("task definition family", "task.family", Compare::Exact),
-    ("family", "task.family", Compare::Exact),
-    ("task execution role", "task.execution-role", Compare::Exact),
-    ("execution role", "task.execution-role", Compare::Exact),
-    ("task role", "task.task-role", Compare::Exact),
-    ("memory soft limit", "", Compare::Ignore),
-    ("memory hard limit", "task.memory-mib", Compare::Memory),
-    ("memory", "task.memory-mib", Compare::Memory),
-    ("cpu", "task.cpu-units", Compare::Cpu),
-    ("container port", "task.container-port", Compare::Number),
-    ("host port", "task.container-port", Compare::Number),
-    ("port range", "task.container-port", Compare::Number),
-    ("app protocol", "task.app-protocol", Compare::AnyCase),
-    ("protocol", "task.protocol", Compare::AnyCase),
-    ("network mode", "task.network-mode", Compare::AnyCase),
-    ("launch type", "task.launch-type-api", Compare::LaunchType),
-    ("container name", "task.container-name", Compare::Exact),
-    ("log group", "task.log-group", Compare::Exact),
-    ("awslogs-group", "task.log-group", Compare::Exact),
-    ("service name", "service.name", Compare::Exact),
-    ("name the new service", "service.name", Compare::Exact),
-    ("name the service", "service.name", Compare::Exact),
-    ("desired tasks", "service.desired-count", Compare::Number),
-    ("desired count", "service.desired-count", Compare::Number),
-    ("cluster name", "cluster.name", Compare::Exact),
-    ("name the new cluster", "cluster.name", Compare::Exact),
-    ("name the cluster", "cluster.name", Compare::Exact),
-    ("command", "task.health-check-json", Compare::HealthCheck),
+const RULES: &[(&str, &str, Compare, Bind)] = &[
+    (
+        "task definition family",
+        "task.family",
+        Compare::Exact,
+        Bind::Always,
+    ),
+    ("family", "task.family", Compare::Exact, Bind::Ours),
+    (
+        "task execution role",
+        "task.execution-role",
+        Compare::Exact,
+        Bind::Always,
+    ),
+    (
+        "execution role",
+        "task.execution-role",
+        Compare::Exact,
+        Bind::Always,
+    ),
+    ("task role", "task.task-role", Compare::Exact, Bind::Always),
+    ("memory soft limit", "", Compare::Ignore, Bind::Always),
+    (
+        "memory hard limit",
+        "task.memory-mib",
+        Compare::Memory,
+        Bind::Always,
+    ),
+    ("memory", "task.memory-mib", Compare::Memory, Bind::Ours),
+    ("cpu", "task.cpu-units", Compare::Cpu, Bind::Ours),
+    (
+        "container port",
+        "task.container-port",
+        Compare::Number,
+        Bind::Always,
+    ),
+    (
+        "host port",
+        "task.container-port",
+        Compare::Number,
+        Bind::Always,
+    ),
+    (
+        "port range",
+        "task.container-port",
+        Compare::Number,
+        Bind::Ours,
+    ),
+    (
+        "app protocol",
+        "task.app-protocol",
+        Compare::AnyCase,
+        Bind::Always,
+    ),
+    ("protocol", "task.protocol", Compare::AnyCase, Bind::Ours),
+    (
+        "network mode",
+        "task.network-mode",
+        Compare::AnyCase,
+        Bind::Ours,
+    ),
+    (
+        "launch type",
+        "task.launch-type-api",
+        Compare::LaunchType,
+        Bind::Ours,
+    ),
+    (
+        "container name",
+        "task.container-name",
+        Compare::Exact,
+        Bind::Always,
+    ),
+    ("log group", "task.log-group", Compare::Exact, Bind::Always),
+    (
+        "awslogs-group",
+        "task.log-group",
+        Compare::Exact,
+        Bind::Always,
+    ),
+    ("service name", "service.name", Compare::Exact, Bind::Always),
+    (
+        "name the new service",
+        "service.name",
+        Compare::Exact,
+        Bind::Always,
+    ),
+    (
+        "name the service",
+        "service.name",
+        Compare::Exact,
+        Bind::Always,
+    ),
+    (
+        "desired tasks",
+        "service.desired-count",
+        Compare::Number,
+        Bind::Creating,
+    ),
+    (
+        "desired count",
+        "service.desired-count",
+        Compare::Number,
+        Bind::Creating,
+    ),
+    ("cluster name", "cluster.name", Compare::Exact, Bind::Always),
+    (
+        "name the new cluster",
+        "cluster.name",
+        Compare::Exact,
+        Bind::Always,
+    ),
+    (
+        "name the cluster",
+        "cluster.name",
+        Compare::Exact,
+        Bind::Always,
+    ),
+    (
+        "command",
+        "task.health-check-json",
+        Compare::HealthCheck,
+        Bind::Ours,
+    ),
 ];
+
+/// What a step is about, as the nearest words that say tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum About {
+    /// The task definition, the service or the cluster being created.
+    Ours,
+    /// A running service being changed (paused, scaled, updated).
+    Changing,
+    /// Another resource: a load balancer, an alarm, a scaling policy.
+    Other,
+    Unknown,
+}
+
+/// Words that put a step on another resource's form. A security group is
+/// not among them: the task's own group opens the container port.
+const OTHER: &[&str] = &[
+    "load balancer",
+    "load balancing",
+    "listener",
+    "target group",
+    "alarm",
+    "threshold",
+    "percent",
+    "%",
+    "utilization",
+    "utilisation",
+    "metric",
+    "auto scaling",
+    "scaling policy",
+];
+const CHANGING: &[&str] = &[
+    "update service",
+    "update the service",
+    "pause",
+    "stop the service",
+    "scale",
+    "resize",
+];
+const OURS: &[&str] = &[
+    "task definition",
+    "task size",
+    "container",
+    "port mapping",
+    "create service",
+    "create the service",
+    "service name",
+    "cluster",
+    "fargate",
+    "launch type",
+    "health check",
+    "healthcheck",
+    "infrastructure requirements",
+    "compute configuration",
+];
+
+fn about(lower: &str) -> About {
+    let says = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    if says(OTHER) {
+        About::Other
+    } else if says(CHANGING) {
+        About::Changing
+    } else if says(OURS) {
+        About::Ours
+    } else {
+        About::Unknown
+    }
+}
+
+/// The step's own words decide; else the earlier steps of its list, the
+/// nearest first; else the words of its section before the list (with its
+/// heading); else the headings above. When nothing says, nothing is bound.
+fn decide(own: &str, context: &[String]) -> About {
+    std::iter::once(own)
+        .chain(context.iter().map(String::as_str))
+        .map(about)
+        .find(|a| *a != About::Unknown)
+        .unwrap_or(About::Unknown)
+}
+
+fn binds(bind: Bind, about: About) -> bool {
+    match bind {
+        Bind::Always => true,
+        Bind::Ours => matches!(about, About::Ours | About::Changing),
+        Bind::Creating => about == About::Ours,
+    }
+}
 
 /// Every labelled value in the document's steps that disagrees with `values`,
 /// and every `/ecs/…` log group named anywhere that is not the template's.
 pub fn check(doc: &Document, values: &Values) -> Vec<Mismatch> {
     let mut found = Vec::new();
     for list in &doc.lists {
-        for step in &list.steps {
-            check_step(step, values, &mut found);
+        let earlier: Vec<String> = list
+            .steps
+            .iter()
+            .map(|s| s.normalized().to_lowercase())
+            .collect();
+        let lead_in: String = doc
+            .prose
+            .iter()
+            .filter(|p| p.section == list.section && p.range.end <= list.range.start)
+            .map(|p| p.text.to_lowercase())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let headings = doc.headings[..list.section.min(doc.headings.len())]
+            .iter()
+            .rev()
+            .map(|h| h.to_lowercase());
+        let above: Vec<String> = std::iter::once(lead_in).chain(headings).collect();
+        for (i, step) in list.steps.iter().enumerate() {
+            let context: Vec<String> = earlier[..i].iter().rev().chain(&above).cloned().collect();
+            check_step(step, values, &context, &mut found);
         }
     }
     if let Some(group) = values.get("task.log-group") {
@@ -126,7 +338,7 @@ pub fn check_template(values: &Values) -> Vec<(&'static str, String)> {
     found
 }
 
-fn check_step(step: &Step, values: &Values, found: &mut Vec<Mismatch>) {
+fn check_step(step: &Step, values: &Values, context: &[String], found: &mut Vec<Mismatch>) {
     // The step's text flattened, remembering which segment each byte is in.
     let mut flat = String::new();
     let mut owner = Vec::new();
@@ -141,9 +353,15 @@ fn check_step(step: &Step, values: &Values, found: &mut Vec<Mismatch>) {
     }
     let health = flat.contains("health");
     let labels = find_labels(&flat);
+    let about = decide(&flat, context);
     for (n, (label_range, rule)) in labels.iter().enumerate() {
         let rule = *rule;
-        let (_, key, compare) = RULES[rule];
+        let (_, key, compare, bind) = RULES[rule];
+        // The container's health check has no protocol: a protocol in a
+        // health-check step is a load balancer's.
+        if !binds(bind, about) || (key == "task.protocol" && health) {
+            continue;
+        }
         // Words inside code are commands, not console labels; "Command"
         // is a label only when marked up as one, in a health-check step.
         let label_mark = owner.get(label_range.start).map(|&i| step.segments[i].mark);
@@ -547,6 +765,53 @@ mod tests {
 5. Select **Launch type** for the task. Match it to the **Infrastructure** section.\n\
 6. In the **OS, Architecture, Network mode** section select **Linux/X86_64**.\n";
         assert_eq!(mismatches(commands), Vec::<String>::new());
+    }
+
+    #[test]
+    fn fields_of_other_forms_with_the_same_names_are_not_bound() {
+        let plausible = [
+            // An alarm's threshold.
+            "1. Set **CPU** above **80** percent.\n",
+            "## Alarm when the service is busy\n\n1. Open **Alarms**.\n2. Set **CPU** to **80**.\n",
+            // A load balancer's listener and its security group.
+            "## The load balancer\n\n1. Set **Protocol** to **HTTPS**.\n2. Set **Port range** to `443`.\n",
+            "1. For the listener, set **Protocol** to **HTTPS** and **Port range** `443`.\n",
+            // The target group's health check.
+            "1. For the health check, set **Protocol** to **HTTP**.\n",
+            // Pausing the service.
+            "## Pause the service\n\n1. Open the service and choose **Update service**.\n2. Set **Desired tasks** to `0`.\n",
+            "To pause the service:\n\n1. Open the service.\n2. Set **Desired tasks** to `0`.\n",
+            // Nothing says what the step is about: no finding.
+            "1. Set **CPU** to **1 vCPU**.\n",
+        ];
+        for text in plausible {
+            assert_eq!(mismatches(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_same_fields_on_our_forms_are_still_checked() {
+        let cases = [
+            (
+                "## Task size\n\n1. Set **CPU** to **1 vCPU**.\n",
+                "1 vCPU [task.cpu-units] `1 vCPU` disagrees with the template: .5 vCPU (512 CPU units)",
+            ),
+            (
+                "1. In **Port mappings**, set **Protocol** to **UDP**.\n",
+                "UDP [task.protocol] `UDP` disagrees with the template: TCP",
+            ),
+            (
+                "1. In the security group of the container, set **Port range** to `443`.\n",
+                "443 [task.container-port] `443` disagrees with the template: 8080",
+            ),
+            (
+                "## Create the service\n\n1. Choose **Create service**.\n2. Set **Desired tasks** to `0`.\n",
+                "0 [service.desired-count] `0` disagrees with the template: 1",
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(mismatches(text), [expected], "{text}");
+        }
     }
 
     #[test]

@@ -60,6 +60,10 @@ impl Pass for Procedure {
     }
 }
 
+/// Written on a line of a step, it tells the value check that a value on
+/// that line is meant to differ from the template (the comment is not shown).
+pub const ALLOW_VALUE: &str = "<!-- allow value-mismatch -->";
+
 /// One text the checks read: a chapter as readers get it, or a procedure file.
 struct Text<'t> {
     path: &'t str,
@@ -104,10 +108,12 @@ pub fn check(
     model: &BookModel<'_>,
     diagnostics: &mut Diagnostics,
 ) -> Result<()> {
-    let task = load_reporting(book_root, TASK_DEFINITION, diagnostics);
+    // A template's syntax error is reported once the uses it blocks are counted.
+    let mut invalid = Vec::new();
+    let task = load_reporting(book_root, TASK_DEFINITION, &mut invalid);
     let stacks: Vec<JsonFile> = STACKS
         .iter()
-        .filter_map(|path| load_reporting(book_root, path, diagnostics))
+        .filter_map(|path| load_reporting(book_root, path, &mut invalid))
         .collect();
     let stack = stacks.iter().find(|file| file.path == STACK).cloned();
     let pairs = task
@@ -162,6 +168,17 @@ pub fn check(
 
     let library = procedure_library(book_root, &values)?;
     let texts = gather(&library, model);
+    for mut found in invalid {
+        let uses = blocked_uses(&texts, &found.location.path);
+        if uses > 0 {
+            let plural = if uses == 1 { "" } else { "s" };
+            found.message = format!(
+                "{}; it blocks {uses} `{{{{#value}}}}` use{plural}",
+                found.message
+            );
+        }
+        diagnostics.push(found);
+    }
     let locators: Vec<Origin> = texts.iter().map(Text::origin).collect();
     // Each text on its own, on every core; results merged in text order.
     let per_text = crate::parallel::map(&texts, |t, text| {
@@ -182,15 +199,31 @@ pub fn check(
         for (l, list) in doc.lists.iter().enumerate() {
             let first = list.steps[0].marker.clone();
             let from = text.procedure.clone().or_else(|| expanded(first.clone()));
-            let from_expansion = text.procedure.is_none() && from.is_some();
-            if !from_expansion {
-                for problem in numbering::check_list(list) {
-                    diagnostics.push(
-                        problem
-                            .with_hint("number the steps 1, 2, 3… (or `1.` on every step)")
-                            .locate(|r| origin.locate(r)),
-                    );
+            // Numbering runs across `{{#procedure}}` expansions: steps written
+            // around one must continue its numbers. Between two steps of one
+            // expansion, the procedure file is where it was checked.
+            for problem in numbering::check_list(list) {
+                let i = list
+                    .steps
+                    .iter()
+                    .position(|s| s.marker == problem.range)
+                    .unwrap_or(0);
+                let previous = list.steps[i.saturating_sub(1)].marker.clone();
+                let in_expansion =
+                    text.procedure.is_none() && expanded(problem.range.clone()).is_some();
+                if in_expansion
+                    && expanded(previous.clone()).is_some()
+                    && origin.locate(previous).line == origin.locate(problem.range.clone()).line
+                {
+                    continue;
                 }
+                let hint = if in_expansion {
+                    "`{{#procedure}}` keeps the procedure's own numbers (a range starts at its \
+                     first step): number the steps before it so they lead up to them"
+                } else {
+                    "number the steps 1, 2, 3… (or `1.` on every step)"
+                };
+                diagnostics.push(problem.with_hint(hint).locate(|r| origin.locate(r)));
             }
             if list.steps.len() >= near_dup::MIN_STEPS {
                 let line = origin.locate(first).line;
@@ -222,11 +255,12 @@ pub fn check(
                 } else {
                     mismatch.key
                 };
-                let mut found = Diagnostic::error(
-                    codes::PROCEDURES_VALUE_MISMATCH,
-                    origin.locate(mismatch.range),
-                    mismatch.message,
-                );
+                let at = origin.locate(mismatch.range);
+                if at.line_text.contains(ALLOW_VALUE) {
+                    continue;
+                }
+                let mut found =
+                    Diagnostic::error(codes::PROCEDURES_VALUE_MISMATCH, at, mismatch.message);
                 let field = if mismatch.key == "task.platform" {
                     task.as_ref()
                         .map(|t| (t.locate("/runtimePlatform"), "runtimePlatform"))
@@ -276,15 +310,28 @@ fn console_key(key: &str) -> &str {
 fn load_reporting(
     book_root: &BookRoot,
     rel: &str,
-    diagnostics: &mut Diagnostics,
+    invalid: &mut Vec<Diagnostic>,
 ) -> Option<JsonFile> {
     match templates::load(book_root, rel)? {
         Ok(file) => Some(file),
         Err(found) => {
-            diagnostics.push(*found);
+            invalid.push(*found);
             None
         }
     }
+}
+
+/// How many `{{#value}}` directives in the chapters and procedures read
+/// from `template` (they expand to nothing while it cannot be parsed).
+fn blocked_uses(texts: &[Text], template: &str) -> usize {
+    texts
+        .iter()
+        .flat_map(|t| directive::find(t.source, &["value"]))
+        .filter(|d| {
+            matches!(d.args.as_slice(), [key] if values::KEYS.contains(key)
+                && values::template_of(key) == template)
+        })
+        .count()
 }
 
 /// The procedure files, for their step lists.

@@ -77,6 +77,8 @@ pub struct Document {
     pub prose: Vec<Prose>,
     /// Inline code and code blocks, everywhere.
     pub code: Vec<Prose>,
+    /// Each heading's words, in order (a list's `section` counts them).
+    pub headings: Vec<String>,
 }
 
 /// The ordered lists of `text`, in order of their start (a text that is
@@ -99,10 +101,16 @@ pub fn from_events(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Document
     let mut section = 0;
     let mut mark_depth = 0usize;
     let mut in_code_block = false;
+    let mut in_heading = false;
     for (event, range) in events {
         let range = range.clone();
         match event {
-            Event::Start(Tag::Heading { .. }) => section += 1,
+            Event::Start(Tag::Heading { .. }) => {
+                section += 1;
+                in_heading = true;
+                doc.headings.push(String::new());
+            }
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
             Event::Start(Tag::List(first)) => {
                 let entry = first.map(|start| {
                     doc.lists.push(StepList {
@@ -166,6 +174,9 @@ pub fn from_events(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Document
                 );
             }
             Event::Text(words) => {
+                if in_heading && let Some(heading) = doc.headings.last_mut() {
+                    heading.push_str(words);
+                }
                 let mark = if in_code_block {
                     Mark::Block
                 } else if mark_depth > 0 {
@@ -186,6 +197,9 @@ pub fn from_events(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Document
                 push(&mut doc, &open_steps, &words, mark, range);
             }
             Event::Code(words) => {
+                if in_heading && let Some(heading) = doc.headings.last_mut() {
+                    heading.push_str(words);
+                }
                 // The words without their backticks, when they are verbatim.
                 let range = match text[range.clone()].find(&**words) {
                     Some(at) => range.start + at..range.start + at + words.len(),
@@ -248,6 +262,7 @@ mod tests {
         assert_eq!(doc.lists.len(), 1);
         let list = &doc.lists[0];
         assert_eq!((list.start, list.depth, list.section), (1, 0, 1));
+        assert_eq!(doc.headings, ["T"]);
         let numbers: Vec<_> = list.steps.iter().map(|s| s.number).collect();
         assert_eq!(numbers, [Some(1), Some(2), Some(4)]);
         assert_eq!(

@@ -37,14 +37,19 @@ impl JsonFile {
                 text,
                 value,
             }),
-            Err(err) => Err(Box::new(
-                Diagnostic::error(
-                    codes::PROCEDURES_TEMPLATE_INVALID,
-                    Location::in_text(path, &text, err.range),
-                    format!("{path} is not valid JSON: {}", err.message),
-                )
-                .with_hint("the procedures are checked against this file; fix its syntax first"),
-            )),
+            Err(err) => {
+                let (range, what) = stray_comma(&text, err);
+                Err(Box::new(
+                    Diagnostic::error(
+                        codes::PROCEDURES_TEMPLATE_INVALID,
+                        Location::in_text(path, &text, range),
+                        format!("{path} is not valid JSON: {what}"),
+                    )
+                    .with_hint(
+                        "the procedures are checked against this file; fix its syntax first",
+                    ),
+                ))
+            }
         }
     }
 
@@ -55,6 +60,22 @@ impl JsonFile {
             None => Location::file(&self.path),
         }
     }
+}
+
+/// Where a JSON syntax error is and what it is. serde_json places an error
+/// on the token after a stray comma (the `}` of `"a": 1, }`, or the second
+/// comma of `,,`); the comma is the cause, so that is where it is reported.
+fn stray_comma(text: &str, err: json::SyntaxError) -> (std::ops::Range<usize>, String) {
+    let at = err.range.start.min(text.len());
+    let before = text[..at].trim_end();
+    if before.ends_with(',') && matches!(text[at..].chars().next(), Some('}' | ']' | ',')) {
+        let comma = before.len() - 1;
+        return (
+            comma..comma + 1,
+            "a stray comma: no entry follows it".into(),
+        );
+    }
+    (err.range, err.message)
 }
 
 /// Loads a JSON file of the book: `None` when it does not exist.
@@ -242,6 +263,30 @@ mod tests {
         let err = JsonFile::parse("templates/t.json", "{\n  \"a\": ,\n}".into()).unwrap_err();
         assert_eq!(err.location.short(), "templates/t.json:2:8");
         assert_eq!(err.code, codes::PROCEDURES_TEMPLATE_INVALID);
+    }
+
+    #[test]
+    fn a_stray_comma_is_reported_at_the_comma_in_characters() {
+        let at = |text: &str| {
+            let err = JsonFile::parse("t.json", text.to_string()).unwrap_err();
+            format!("{}: {}", err.location.short(), err.message)
+        };
+        let stray = "t.json is not valid JSON: a stray comma: no entry follows it";
+        assert_eq!(
+            at("{\n  \"cpu\": \"512\",,\n  \"m\": 1\n}"),
+            format!("t.json:2:15: {stray}")
+        );
+        assert_eq!(
+            at("{\n  \"cpu\": \"512\",\n}"),
+            format!("t.json:2:15: {stray}")
+        );
+        assert_eq!(at("[1, 2,\n]"), format!("t.json:1:6: {stray}"));
+        assert_eq!(at("{\"é\": \"ü\",,}"), format!("t.json:1:10: {stray}"));
+        // A comma before a bad key is not the cause.
+        assert_eq!(
+            at("{\"é\": 1, x}"),
+            "t.json:1:10: t.json is not valid JSON: key must be a string"
+        );
     }
 
     #[test]

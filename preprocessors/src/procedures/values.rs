@@ -47,12 +47,29 @@ pub struct BoundValue {
 pub struct Values {
     found: Vec<BoundValue>,
     missing: Vec<(&'static str, String)>,
+    /// Keys whose template has a syntax error: that error is reported once,
+    /// at its place, with how many uses it blocks; the uses say nothing.
+    blocked: Vec<&'static str>,
+}
+
+/// The template a key is read from.
+pub fn template_of(key: &str) -> &'static str {
+    if key.starts_with("service.") || key.starts_with("cluster.") {
+        STACK
+    } else {
+        TASK_DEFINITION
+    }
 }
 
 impl Values {
     /// Reads every key from the task definition and (for the service and
     /// cluster) the stack.
     pub fn read(task: &JsonFile, stack: Option<&JsonFile>) -> Self {
+        Self::read_from(Some(task), stack)
+    }
+
+    /// [`Values::read`] when either template may be unreadable.
+    fn read_from(task: Option<&JsonFile>, stack: Option<&JsonFile>) -> Self {
         let mut values = Values::default();
         let container = "/containerDefinitions/0";
         let port = format!("{container}/portMappings/0");
@@ -60,22 +77,22 @@ impl Values {
         let health = format!("{container}/healthCheck/command");
         for &key in KEYS {
             let (file, pointer): (Option<&JsonFile>, String) = match key {
-                "task.family" => (Some(task), "/family".into()),
-                "task.cpu" | "task.cpu-units" => (Some(task), "/cpu".into()),
-                "task.memory" | "task.memory-mib" => (Some(task), "/memory".into()),
+                "task.family" => (task, "/family".into()),
+                "task.cpu" | "task.cpu-units" => (task, "/cpu".into()),
+                "task.memory" | "task.memory-mib" => (task, "/memory".into()),
                 "task.launch-type" | "task.launch-type-api" => {
-                    (Some(task), "/requiresCompatibilities/0".into())
+                    (task, "/requiresCompatibilities/0".into())
                 }
-                "task.network-mode" => (Some(task), "/networkMode".into()),
-                "task.container-name" => (Some(task), format!("{container}/name")),
-                "task.container-port" => (Some(task), format!("{port}/containerPort")),
-                "task.protocol" => (Some(task), format!("{port}/protocol")),
-                "task.app-protocol" => (Some(task), format!("{port}/appProtocol")),
-                "task.health-check" | "task.health-check-json" => (Some(task), health.clone()),
-                "task.log-group" => (Some(task), format!("{logs}/awslogs-group")),
-                "task.log-stream-prefix" => (Some(task), format!("{logs}/awslogs-stream-prefix")),
-                "task.execution-role" => (Some(task), "/executionRoleArn".into()),
-                "task.task-role" => (Some(task), "/taskRoleArn".into()),
+                "task.network-mode" => (task, "/networkMode".into()),
+                "task.container-name" => (task, format!("{container}/name")),
+                "task.container-port" => (task, format!("{port}/containerPort")),
+                "task.protocol" => (task, format!("{port}/protocol")),
+                "task.app-protocol" => (task, format!("{port}/appProtocol")),
+                "task.health-check" | "task.health-check-json" => (task, health.clone()),
+                "task.log-group" => (task, format!("{logs}/awslogs-group")),
+                "task.log-stream-prefix" => (task, format!("{logs}/awslogs-stream-prefix")),
+                "task.execution-role" => (task, "/executionRoleArn".into()),
+                "task.task-role" => (task, "/taskRoleArn".into()),
                 "service.name" => (
                     stack,
                     resource_pointer(stack, "AWS::ECS::Service", "ServiceName"),
@@ -91,7 +108,9 @@ impl Values {
                 _ => unreachable!("every key is listed above"),
             };
             let Some(file) = file else {
-                values.missing.push((key, format!("there is no {STACK}")));
+                values
+                    .missing
+                    .push((key, format!("there is no {}", template_of(key))));
                 continue;
             };
             let raw = file
@@ -116,6 +135,11 @@ impl Values {
 
     pub fn get(&self, key: &str) -> Option<&BoundValue> {
         self.found.iter().find(|v| v.key == key)
+    }
+
+    /// True when the key's template has a syntax error (reported there).
+    pub fn is_blocked(&self, key: &str) -> bool {
+        self.blocked.contains(&key)
     }
 
     /// Why a known key has no value.
@@ -267,6 +291,8 @@ pub fn expand(
         match values {
             Ok(values) => match values.get(key) {
                 Some(value) => value.text.clone(),
+                // The template's syntax error is the one report of this cause.
+                None if values.is_blocked(key) => written,
                 None => {
                     diagnostics.push(Diagnostic::error(
                         codes::PROCEDURES_VALUE_UNAVAILABLE,
@@ -293,13 +319,23 @@ pub fn expand(
 
 /// The values of a book, or why they cannot be read.
 pub fn load(book_root: &crate::book_root::BookRoot) -> Result<Values, String> {
-    let task = match templates::load(book_root, TASK_DEFINITION) {
-        None => return Err(format!("there is no {TASK_DEFINITION}")),
-        Some(Err(_)) => return Err(format!("{TASK_DEFINITION} is not valid JSON")),
-        Some(Ok(task)) => task,
+    let task = templates::load(book_root, TASK_DEFINITION)
+        .ok_or_else(|| format!("there is no {TASK_DEFINITION}"))?;
+    let stack = templates::load(book_root, STACK);
+    let mut values = Values::read_from(
+        task.as_ref().ok(),
+        stack.as_ref().and_then(|s| s.as_ref().ok()),
+    );
+    let invalid = |file: &str| match file {
+        TASK_DEFINITION => task.is_err(),
+        _ => matches!(stack, Some(Err(_))),
     };
-    let stack = templates::load(book_root, STACK).and_then(Result::ok);
-    Ok(Values::read(&task, stack.as_ref()))
+    values.blocked = KEYS
+        .iter()
+        .copied()
+        .filter(|k| invalid(template_of(k)))
+        .collect();
+    Ok(values)
 }
 
 #[cfg(test)]
