@@ -190,10 +190,20 @@ impl<'a> Origin<'a> {
             .get(line.source_line)
             .copied()
             .unwrap_or(self.source.len());
+        // The line is known: no counting of the lines before it.
+        let on_line = |range| {
+            Location::on_line(
+                self.path,
+                self.source,
+                line.source_line + 1,
+                source_start,
+                range,
+            )
+        };
         if line.exact {
             let offset = source_start + (start - line.start);
             let len = range.end.saturating_sub(range.start);
-            return Location::in_text(self.path, self.source, offset..offset + len);
+            return on_line(offset..offset + len);
         }
         // Expanded text: point at the same words if the writer typed them,
         // otherwise at the line that produced them (the directive).
@@ -206,14 +216,10 @@ impl<'a> Origin<'a> {
             && let Some(i) = source_line.find(wanted)
         {
             let at = source_start + i;
-            return Location::in_text(self.path, self.source, at..at + wanted.len());
+            return on_line(at..at + wanted.len());
         }
         let indent = source_line.len() - source_line.trim_start().len();
-        Location::in_text(
-            self.path,
-            self.source,
-            source_start + indent..source_line_end,
-        )
+        on_line(source_start + indent..source_line_end)
     }
 }
 
