@@ -158,7 +158,7 @@ fn walk<'e, 'a: 'e>(
                 if image_depth == 0
                     && let Some(p) = pending.as_mut()
                 {
-                    p.text.push_str(&t);
+                    p.text.push_str(t);
                 }
             }
             Event::SoftBreak => {

@@ -194,7 +194,7 @@ pub fn from_events(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Document
                 } else {
                     doc.prose.push(piece);
                 }
-                push(&mut doc, &open_steps, &words, mark, range);
+                push(&mut doc, &open_steps, words, mark, range);
             }
             Event::Code(words) => {
                 if in_heading && let Some(heading) = doc.headings.last_mut() {
@@ -210,7 +210,7 @@ pub fn from_events(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Document
                     range: range.clone(),
                     section,
                 });
-                push(&mut doc, &open_steps, &words, Mark::Code, range);
+                push(&mut doc, &open_steps, words, Mark::Code, range);
             }
             Event::SoftBreak | Event::HardBreak => {
                 push(&mut doc, &open_steps, " ", Mark::Plain, range);
