@@ -4,7 +4,7 @@
 # fragments, files and broken links) and prints the time per chapter, which
 # must not grow with the book. One hyperfine run per size.
 #
-#   bash tests/bench/scaling.sh [WORK_DIR]      (RUNS=N, default 5)
+#   bash tests/bench/scaling.sh [WORK_DIR]      (RUNS=N, default 5; OURS=BINARY)
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -16,7 +16,7 @@ command -v hyperfine >/dev/null || { echo "hyperfine is missing (apt-get install
 
 cd "$repo"
 cargo build --locked --release -p responder-docs -p responder-docs-tests --bin responder-docs --bin synth-book
-ours="$repo/target/release/responder-docs"
+ours="${OURS:-$repo/target/release/responder-docs}"
 
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 for n in "${sizes[@]}"; do
