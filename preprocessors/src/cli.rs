@@ -3,6 +3,7 @@
 use crate::diagnostics::{self, Diagnostics, Format};
 use crate::pipeline::{self, Options};
 use crate::policy;
+#[cfg(feature = "serve")]
 use crate::serve::{self, ServeOptions};
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
@@ -51,6 +52,7 @@ enum Command {
         report: ReportArgs,
     },
     /// Build, serve on 127.0.0.1 and rebuild and reload the browser on every change.
+    #[cfg(feature = "serve")]
     Serve {
         #[command(flatten)]
         book: BookArgs,
@@ -188,6 +190,7 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> a
                 color,
             )
         }
+        #[cfg(feature = "serve")]
         Command::Serve {
             book,
             port,

@@ -18,10 +18,12 @@ pub mod mdbook_command;
 pub mod origin;
 pub mod parallel;
 pub mod pass;
+pub mod paths;
 pub mod pipeline;
 pub mod policy;
 pub mod procedures;
 pub mod reach;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod suggest;
 pub mod validate;

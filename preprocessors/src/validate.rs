@@ -3,14 +3,12 @@
 
 use crate::book_root::{BookRoot, SHARED_TABLE};
 use crate::chapters::BookModel;
-use crate::diagnostics::codes;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::Diagnostics;
 use crate::pass::Pass;
 use crate::{image_uri, links, policy, procedures};
 use anyhow::Result;
 use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
-use std::collections::HashSet;
 
 pub struct Validate;
 
@@ -24,8 +22,7 @@ impl Pass for Validate {
     }
 
     fn run(&self, book_root: &BookRoot, book: Book, diagnostics: &mut Diagnostics) -> Result<Book> {
-        let found = check(book_root, &book)?;
-        diagnostics.extend(without_overlaps(found.into_sorted()));
+        diagnostics.extend(check(book_root, &book)?);
         Ok(book)
     }
 }
@@ -35,7 +32,7 @@ impl Pass for Validate {
 pub fn validate(book_root: &BookRoot, book: &Book) -> Result<Diagnostics> {
     let mut found = Diagnostics::new();
     found.extend(crate::config::check(book_root, SHARED_TABLE));
-    found.extend(without_overlaps(check(book_root, book)?.into_sorted()));
+    found.extend(check(book_root, book)?);
     Ok(found)
 }
 
@@ -62,7 +59,7 @@ fn check(book_root: &BookRoot, book: &Book) -> Result<Diagnostics> {
     let model = &model;
     let validators: [Validator; 4] = [
         |root, _, model, found| links::check(root, model, found),
-        |root, _, model, found| policy::check(root, model, found),
+        |root, _, _, found| policy::check(root, found),
         |root, book, _, found| image_uri::check(root, book, found),
         |root, _, model, found| procedures::check(root, model, found),
     ];
@@ -78,39 +75,3 @@ fn check(book_root: &BookRoot, book: &Book) -> Result<Diagnostics> {
 }
 
 type Validator = fn(&BookRoot, &Book, &BookModel<'_>, &mut Diagnostics) -> Result<()>;
-
-/// One broken link, one report: where the policy checker explains a missing
-/// policy file, the link checker's generic report of the same link is dropped.
-fn without_overlaps(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let explained: HashSet<_> = found
-        .iter()
-        .filter(|d| d.code == codes::POLICY_MISSING_FILE)
-        .map(|d| d.location.clone())
-        .collect();
-    found
-        .into_iter()
-        .filter(|d| !(d.code == codes::LINKS_MISSING_FILE && explained.contains(&d.location)))
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::location::Location;
-
-    #[test]
-    fn a_missing_policy_link_is_reported_once_with_the_specific_hint() {
-        let at = Location::in_text("src/a.md", "[p](policies/x.json)", 0..20);
-        let elsewhere = Location::in_text("src/b.md", "[p](policies/x.json)", 0..20);
-        let found = vec![
-            Diagnostic::error(codes::LINKS_MISSING_FILE, at.clone(), "generic"),
-            Diagnostic::error(codes::POLICY_MISSING_FILE, at, "specific"),
-            Diagnostic::error(codes::LINKS_MISSING_FILE, elsewhere, "other link"),
-        ];
-        let kept: Vec<_> = without_overlaps(found)
-            .into_iter()
-            .map(|d| d.message)
-            .collect();
-        assert_eq!(kept, ["specific", "other link"]);
-    }
-}

@@ -3,6 +3,7 @@
 # `responder-docs policy lint` and with parliament (PyPI, installed in a
 # throw-away virtual environment) on the same files, in one hyperfine run.
 # Goal: ours under 0.2 s in total. Usage: tests/bench/policy.sh [N]
+# BASELINE=/path/to/an/older/responder-docs adds that build to the same run.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -25,7 +26,8 @@ ours="$PWD/target/release/responder-docs"
 hyperfine --warmup 2 --min-runs 10 -i \
   --export-markdown "$work/results.md" \
   -n "responder-docs policy lint ($n files)" "$ours policy lint --format json $work/policies/*.json > /dev/null" \
-  -n "parliament ($n files)" "$venv/bin/parliament --directory $work/policies --include_policy_extension .json --json > /dev/null"
+  -n "parliament ($n files)" "$venv/bin/parliament --directory $work/policies --include_policy_extension .json --json > /dev/null" \
+  ${BASELINE:+-n "baseline policy lint ($n files)" "$BASELINE policy lint --format json $work/policies/*.json > /dev/null"}
 
 echo
 cat "$work/results.md"

@@ -48,4 +48,11 @@ fn the_real_guide_builds_with_search_print_404_and_edit_links() {
     assert!(not_found.contains("Page not found"));
     // Procedures are included into chapters, never published on their own.
     assert!(!site.join("procedures/create-service.html").exists());
+    // The linter's schema is data of the crate, not of the site.
+    let schemas: Vec<_> = walkdir::WalkDir::new(&site)
+        .into_iter()
+        .map(|e| e.unwrap().path().to_path_buf())
+        .filter(|p| p.to_string_lossy().ends_with(".schema.json"))
+        .collect();
+    assert!(schemas.is_empty(), "{schemas:?}");
 }

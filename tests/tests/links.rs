@@ -19,7 +19,7 @@ fn every_broken_link_is_reported_at_its_source_line() {
         "src/setup.md:10:4: error[links::readme-link]: `guide/README.md` leads to `guide/README.html`, which does not exist: mdBook publishes `guide/README.md` as `guide/index.html`",
         "src/setup.md:11:4: error[links::missing-file]: image `images/diagram.png` does not exist",
         // The policy checker explains this one; the generic report is dropped.
-        "src/setup.md:12:4: error[policy::missing-file]: the linked policy file `policies/none.json` does not exist",
+        "src/setup.md:12:4: error[links::missing-file]: `policies/none.json` does not exist",
         "src/setup.md:13:4: error[links::not-in-site]: `../book.toml` is outside `src/`, so it is not published with the site",
         "src/setup.md:14:5: error[links::outside-book]: `../../../etc/hosts` leads outside the book",
         "src/setup.md:15:5: error[links::outside-book]: `secret.txt` leads outside the book",
@@ -117,4 +117,28 @@ fn links_of_a_first_chapter_in_a_folder_are_checked_on_its_index_copy() {
         "--deny-warnings",
     ]);
     assert_eq!(denied.code, 1);
+}
+
+#[test]
+fn a_broken_link_to_a_template_is_reported_once_by_the_link_checker() {
+    let book = responder_docs_tests::copy_real_book();
+    let chapter = book.path().join("src/task-definition.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(
+        &chapter,
+        format!("{text}\n[The template](templates/task-defintion.json)\n"),
+    )
+    .unwrap();
+    let line = text.lines().count() + 2;
+    let run = run(&["check", book.path().to_str().unwrap(), "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found = report["diagnostics"].as_array().unwrap();
+    assert_eq!(
+        responder_docs_tests::shorts(&run.stdout),
+        [format!(
+            "src/task-definition.md:{line}:1: error[links::missing-file]: `templates/task-defintion.json` does not exist"
+        )]
+    );
+    let hint = found[0]["hint"].as_str().unwrap();
+    assert!(!hint.contains("polic"), "{hint}");
 }

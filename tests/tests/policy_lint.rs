@@ -314,6 +314,166 @@ fn the_kind_given_on_the_command_line_wins_over_the_file_name() {
     );
 }
 
+#[test]
+fn unknown_actions_of_any_service_get_a_did_you_mean() {
+    let f = format!("{RULES}/unknown-action-any-service.json");
+    assert_eq!(
+        lint_rule("unknown-action-any-service.json", &[]),
+        (
+            1,
+            vec![
+                format!(
+                    "{f}:5:16: error[policy::unknown-action]: `s3:ListBuckets` is not an action of Amazon S3"
+                ),
+                format!(
+                    "{f}:5:54: error[policy::unknown-action]: `kms:Decrpyt` is not an action of AWS Key Management Service"
+                ),
+            ]
+        )
+    );
+    assert_eq!(
+        hints(&f),
+        [
+            "did you mean `s3:ListBucket`?",
+            "did you mean `kms:Decrypt`?"
+        ]
+    );
+}
+
+#[test]
+fn a_misspelt_condition_operator_gets_a_did_you_mean() {
+    let f = format!("{RULES}/condition-operator.json");
+    assert_eq!(
+        lint_rule("condition-operator.json", &[]),
+        (
+            1,
+            vec![format!(
+                "{f}:8:7: error[policy::schema]: `StringEqualz` is not allowed here"
+            )]
+        )
+    );
+    assert_eq!(hints(&f), ["did you mean `StringEquals`?"]);
+}
+
+#[test]
+fn the_content_makes_a_trust_policy_whatever_the_file_is_called() {
+    // Principal + sts:AssumeRole: checked as a trust policy, so the missing
+    // confused-deputy condition is what is reported (not a schema error).
+    let f = format!("{RULES}/ecs-task-role-assumption.json");
+    assert_eq!(
+        lint_rule("ecs-task-role-assumption.json", &[]),
+        (
+            0,
+            vec![format!(
+                "{f}:6:7: warning[policy::confused-deputy]: a service may assume this role on behalf of any account: no `aws:SourceAccount` or `aws:SourceArn` condition"
+            )]
+        )
+    );
+    // `--kind` still wins.
+    let (code, found) = lint_rule("ecs-task-role-assumption.json", &["--kind", "identity"]);
+    assert_eq!(code, 1);
+    assert!(
+        found.contains(&format!(
+            "{f}:6:7: error[policy::schema]: an identity policy names no `Principal`: the principal is whoever the policy is attached to"
+        )),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_service_condition_key_the_service_lacks_is_a_warning_with_a_did_you_mean() {
+    let f = format!("{RULES}/unknown-condition-key.json");
+    assert_eq!(
+        lint_rule("unknown-condition-key.json", &[]),
+        (
+            0,
+            vec![format!(
+                "{f}:10:9: warning[policy::unknown-condition-key]: `ecr:ResourceTags/owner` is not a condition key of Amazon Elastic Container Registry"
+            )]
+        )
+    );
+    assert_eq!(hints(&f), ["did you mean `ecr:ResourceTag/${TagKey}`?"]);
+}
+
+const MANAGED: &str = "tests/fixtures/policies/aws-managed";
+
+fn lint_managed(name: &str) -> (u8, Vec<String>) {
+    let run = in_repo(&[
+        "policy",
+        "lint",
+        "--format",
+        "json",
+        &format!("{MANAGED}/{name}.json"),
+    ]);
+    (run.code, shorts(&run.stdout))
+}
+
+#[test]
+fn an_identity_policy_named_trust_is_linted_as_identity() {
+    assert_eq!(
+        lint_managed("AWSOrganizationsServiceTrustPolicy"),
+        (
+            0,
+            vec![format!(
+                "{MANAGED}/AWSOrganizationsServiceTrustPolicy.json:18:25: warning[policy::resource-star]: `Resource: \"*\"` although iam:CreateServiceLinkedRole can be limited to resource ARNs"
+            )]
+        )
+    );
+}
+
+#[test]
+fn retired_service_prefixes_are_warnings_that_say_so() {
+    let f = format!("{MANAGED}/AWSIoT1ClickReadOnlyAccess.json");
+    let warning = "warning[policy::retired-service]: `iot1click` is the prefix of AWS IoT 1-Click, a retired service: its actions no longer exist";
+    assert_eq!(
+        lint_managed("AWSIoT1ClickReadOnlyAccess"),
+        (
+            0,
+            vec![
+                format!("{f}:6:17: {warning}"),
+                format!("{f}:7:17: {warning}"),
+                format!("{f}:8:17: {warning}"),
+            ]
+        )
+    );
+    assert_eq!(
+        lint_managed("AmazonZocaloReadOnlyAccess"),
+        (
+            0,
+            vec![format!(
+                "{MANAGED}/AmazonZocaloReadOnlyAccess.json:6:17: warning[policy::retired-service]: `zocalo` is the prefix of Amazon WorkDocs (original prefix), a retired service: its actions no longer exist"
+            )]
+        )
+    );
+    // An unknown prefix stays an error.
+    assert_eq!(lint_rule("unknown-service.json", &[]).0, 1);
+}
+
+#[test]
+fn an_arn_with_an_empty_resource_part_passes() {
+    assert_eq!(
+        lint_managed("AmazonDevOpsGuruOrganizationsAccess"),
+        (
+            0,
+            vec![format!(
+                "{MANAGED}/AmazonDevOpsGuruOrganizationsAccess.json:38:25: warning[policy::resource-star]: `Resource: \"*\"` although organizations:DeregisterDelegatedAdministrator, organizations:RegisterDelegatedAdministrator can be limited to resource ARNs"
+            )]
+        )
+    );
+}
+
+/// The hints of every diagnostic of one file, in order.
+fn hints(path: &str) -> Vec<String> {
+    let run = in_repo(&["policy", "lint", "--format", "json", path]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["hint"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
 fn json_files(dir: &std::path::Path) -> Vec<String> {
     let mut files: Vec<String> = std::fs::read_dir(dir)
         .unwrap()

@@ -61,7 +61,7 @@ fn policy_like() -> impl Strategy<Value = serde_json::Value> {
 
 fn assert_inside(text: &str, kind: Kind) {
     let lines = text.split('\n').count();
-    for d in lint_text("p.json", text, kind, None) {
+    for d in lint_text("p.json", text, Some(kind), None) {
         assert!(
             d.location.line >= 1 && d.location.line <= lines,
             "{d:?} in {text:?}"

@@ -344,13 +344,13 @@ fn the_original_drafts_drift_is_caught() {
     assert_eq!(
         shorts,
         [
-            "src/draft.md:28:1: error[policy::missing-file]: the linked policy file `ecsTaskExecutionRolePolicy.json` does not exist",
-            "src/draft.md:34:1: error[policy::missing-file]: the linked policy file `ResponderAPIECSTaskRolePolicy.json` does not exist",
+            "src/draft.md:28:1: error[links::missing-file]: `ecsTaskExecutionRolePolicy.json` does not exist",
+            "src/draft.md:34:1: error[links::missing-file]: `ResponderAPIECSTaskRolePolicy.json` does not exist",
             "src/draft.md:47:72: error[procedures::value-mismatch]: `responderapi_task` disagrees with the template: responderapi-task",
             "src/draft.md:49:82: error[procedures::value-mismatch]: `Linux ARM64` is not an OS/architecture the console offers: Linux/X86_64 or Linux/ARM64",
             "src/draft.md:60:52: error[procedures::value-mismatch]: `ecsTaskExecutionRole` disagrees with the template: ResponderAPIECSTaskExecutionRole",
             "src/draft.md:65:56: error[procedures::value-mismatch]: `/sbin/healthcheck --url=http://localhost:8080/healthcheck` disagrees with the template: CMD, /sbin/healthcheck, --url=http://localhost:8080/healthcheck",
-            "src/draft.md:144:111: error[policy::missing-file]: the linked policy file `ResponderAPIECSTaskRolePolicy.json` does not exist",
+            "src/draft.md:144:111: error[links::missing-file]: `ResponderAPIECSTaskRolePolicy.json` does not exist",
             "src/draft.md:209:1: error[procedures::near-duplicate]: these steps nearly repeat the steps at src/draft.md:105:1 (11 of 12 the same); they part at step 9",
         ]
     );

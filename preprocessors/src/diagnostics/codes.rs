@@ -95,10 +95,12 @@ codes! {
     POLICY_REDUNDANT_ACTION = "policy::redundant-action": "an action already granted by a wildcard in the same statement";
     POLICY_REFUSED_PATH = "policy::refused-path": "a policy name or file that leads out of `policies/`";
     POLICY_RESOURCE_STAR = "policy::resource-star": "`Resource: \"*\"` on an action that takes resource ARNs, without a reason in the manifest";
+    POLICY_RETIRED_SERVICE = "policy::retired-service": "an action of a service AWS has retired (`deepracer`, `iot1click`, `zocalo`, …)";
     POLICY_SCHEMA = "policy::schema": "a policy that breaks the IAM policy grammar";
     POLICY_SIZE = "policy::size": "a policy over the IAM size quota for its kind";
     POLICY_TRUST_PRINCIPAL = "policy::trust-principal": "a trust policy whose principal is not an AWS service";
     POLICY_UNKNOWN_ACTION = "policy::unknown-action": "an action the service does not have";
+    POLICY_UNKNOWN_CONDITION_KEY = "policy::unknown-condition-key": "a service condition key (`ecr:ResourceTag/…`) the service does not have";
     POLICY_UNKNOWN_POLICY = "policy::unknown-policy": "`{{#iam-policy NAME}}` with no `policies/NAME.json`";
     POLICY_UNKNOWN_SERVICE = "policy::unknown-service": "an action whose service prefix is unknown";
     POLICY_UNREADABLE = "policy::unreadable": "a policy file that cannot be read";

@@ -3,7 +3,7 @@
 //! page without the listing, so they are checked here, on the files the
 //! writer edits (the book mdBook hands over has them expanded already).
 
-use super::targets::{Problem, normalize};
+use super::targets::{Problem, broken, normalize};
 use crate::book_root::BookRoot;
 use crate::diagnostics::codes;
 use crate::reach::{Reach, Verdict};
@@ -92,14 +92,14 @@ fn scan(
             Verdict::Missing => {
                 report(
                     found,
-                    Problem {
-                        code: codes::LINKS_MISSING_INCLUDE,
-                        message: format!("`{whole_text}`: `{target}` does not exist"),
-                        hint: Some(format!(
+                    broken(
+                        codes::LINKS_MISSING_INCLUDE,
+                        format!("`{whole_text}`: `{target}` does not exist"),
+                        Some(format!(
                             "the path is relative to `{}`; mdBook would only log this and publish the page without it",
                             if dir.is_empty() { "the book root" } else { dir }
                         )),
-                    },
+                    ),
                 );
                 continue;
             }
@@ -108,11 +108,11 @@ fn scan(
                 Err(err) => {
                     report(
                         found,
-                        Problem {
-                            code: codes::LINKS_MISSING_INCLUDE,
-                            message: format!("`{whole_text}`: `{target}` cannot be read ({err})"),
-                            hint: None,
-                        },
+                        broken(
+                            codes::LINKS_MISSING_INCLUDE,
+                            format!("`{whole_text}`: `{target}` cannot be read ({err})"),
+                            None,
+                        ),
                     );
                     continue;
                 }
@@ -133,13 +133,13 @@ fn scan(
                     };
                     report(
                         found,
-                        Problem {
-                            code: codes::LINKS_MISSING_INCLUDE_ANCHOR,
-                            message: format!(
+                        broken(
+                            codes::LINKS_MISSING_INCLUDE_ANCHOR,
+                            format!(
                                 "`{whole_text}`: no `ANCHOR: {anchor}` in `{target}`, so nothing is included"
                             ),
-                            hint: Some(hint),
-                        },
+                            Some(hint),
+                        ),
                     );
                     continue;
                 }

@@ -17,12 +17,13 @@ use crate::config::Validate;
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
+use crate::paths::join;
 use anyhow::Result;
 use extract::{LinkKind, Page};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::time::Duration;
-use targets::{From, Problem, Site, Verdict};
+use targets::{From, Problem, Site, Verdict, broken};
 
 /// The cache of good external answers, under the book root (git-ignored).
 pub const CACHE_FILE: &str = ".cache/responder-docs/links.json";
@@ -36,20 +37,31 @@ enum FileKey {
     Raw(String),
 }
 
+/// A problem at a byte range of one text of the book.
 struct Finding {
     file: FileKey,
-    range: Range<usize>,
     problem: Problem,
-    warning: bool,
 }
 
 impl Finding {
     fn error(file: FileKey, range: Range<usize>, problem: Problem) -> Self {
         Finding {
             file,
-            range,
-            problem,
-            warning: false,
+            problem: problem.at(range),
+        }
+    }
+
+    fn warning(file: FileKey, range: Range<usize>, problem: Problem) -> Self {
+        let mut problem = problem.at(range);
+        problem.severity = crate::diagnostics::Severity::Warning;
+        Finding { file, problem }
+    }
+
+    fn with_severity(file: FileKey, range: Range<usize>, problem: Problem, warning: bool) -> Self {
+        if warning {
+            Self::warning(file, range, problem)
+        } else {
+            Self::error(file, range, problem)
         }
     }
 }
@@ -173,11 +185,11 @@ fn links_of(
                 Err(why) => found.push(Finding::error(
                     file.clone(),
                     link.range.clone(),
-                    Problem {
-                        code: codes::LINKS_BAD_URL,
-                        message: format!("`{}` is not a valid URL: it {why}", link.dest),
-                        hint: None,
-                    },
+                    broken(
+                        codes::LINKS_BAD_URL,
+                        format!("`{}` is not a valid URL: it {why}", link.dest),
+                        None,
+                    ),
                 )),
             },
             Verdict::Broken(mut problem) => {
@@ -192,14 +204,14 @@ fn links_of(
         found.push(Finding::error(
             file.clone(),
             undefined.range.clone(),
-            Problem {
-                code: codes::LINKS_UNDEFINED_REFERENCE,
-                message: format!("the reference `[{}]` has no definition", undefined.label),
-                hint: Some(format!(
+            broken(
+                codes::LINKS_UNDEFINED_REFERENCE,
+                format!("the reference `[{}]` has no definition", undefined.label),
+                Some(format!(
                     "add a line `[{}]: <target>` to this page, or fix the label",
                     undefined.label
                 )),
-            },
+            ),
         ));
     }
 }
@@ -219,22 +231,21 @@ fn index_copy(site: &Site<'_>, from: From<'_>, page: &Page, found: &mut Vec<Find
             at_top = rest;
         }
         if let Verdict::Broken(problem) = site.check(top, at_top) {
-            found.push(Finding {
-                file: FileKey::Chapter(0),
-                range: link.range.clone(),
-                problem: Problem {
-                    code: codes::LINKS_INDEX_COPY,
-                    message: format!(
+            found.push(Finding::warning(
+                FileKey::Chapter(0),
+                link.range.clone(),
+                broken(
+                    codes::LINKS_INDEX_COPY,
+                    format!(
                         "`{}` is broken on `index.html`, mdBook's copy of this first chapter at the top of the site ({})",
                         link.dest, problem.message
                     ),
-                    hint: Some(
+                    Some(
                         "move the first chapter to the top of src/, or write the link so it works from both folders"
                             .into(),
                     ),
-                },
-                warning: true,
-            });
+                ),
+            ));
         }
     }
 }
@@ -291,19 +302,19 @@ fn check_externals(
             Some(external::Answer::Doubtful(why)) => (why, true),
             _ => continue,
         };
-        findings.push(Finding {
-            file: file.clone(),
-            range: range.clone(),
-            problem: Problem {
-                code: codes::LINKS_UNREACHABLE,
-                message: format!("`{url}` {why}"),
-                hint: Some(
+        findings.push(Finding::with_severity(
+            file.clone(),
+            range.clone(),
+            broken(
+                codes::LINKS_UNREACHABLE,
+                format!("`{url}` {why}"),
+                Some(
                     "fix or remove the link, or add a pattern for it to `link-ignore` in [preprocessor.validate]"
                         .into(),
                 ),
-            },
+            ),
             warning,
-        });
+        ));
     }
 }
 
@@ -328,7 +339,7 @@ fn report(
             FileKey::Chapter(index) => {
                 let origin = chapters[*index].origin();
                 for f in group {
-                    diagnostics.push(diagnostic(f, origin.locate(f.range.clone())));
+                    diagnostics.push(f.problem.clone().locate(|r| origin.locate(r)));
                 }
             }
             FileKey::Raw(path) => {
@@ -338,34 +349,14 @@ fn report(
                     .or_else(|| book_root.read(path).ok())
                     .unwrap_or_default();
                 for f in group {
-                    diagnostics.push(diagnostic(
-                        f,
-                        Location::in_text(path, &text, f.range.clone()),
-                    ));
+                    diagnostics.push(
+                        f.problem
+                            .clone()
+                            .locate(|r| Location::in_text(path, &text, r)),
+                    );
                 }
             }
         }
         i = end;
-    }
-}
-
-fn diagnostic(finding: &Finding, location: Location) -> Diagnostic {
-    let p = &finding.problem;
-    let d = if finding.warning {
-        Diagnostic::warning(p.code, location, p.message.clone())
-    } else {
-        Diagnostic::error(p.code, location, p.message.clone())
-    };
-    match &p.hint {
-        Some(hint) => d.with_hint(hint.clone()),
-        None => d,
-    }
-}
-
-fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() || dir == "." {
-        name.to_string()
-    } else {
-        format!("{dir}/{name}")
     }
 }

@@ -4,29 +4,22 @@
 
 use super::heading_ids::id_from_content;
 use crate::book_root::{BookRoot, Refused};
+use crate::diagnostics::Code;
 use crate::diagnostics::codes;
+use crate::paths::join;
+pub use crate::paths::normalize;
 use percent_encoding::percent_decode_str;
 use std::collections::{HashMap, HashSet};
 
-/// A problem with one link, before it is placed in a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub code: crate::diagnostics::Code,
-    pub message: String,
-    pub hint: Option<String>,
-}
+pub use crate::diagnostics::Problem;
 
-impl Problem {
-    fn new(
-        code: crate::diagnostics::Code,
-        message: String,
-        hint: impl Into<Option<String>>,
-    ) -> Self {
-        Problem {
-            code,
-            message,
-            hint: hint.into(),
-        }
+/// A problem with one link, before it is placed: the caller knows where
+/// the link is and sets the range.
+pub fn broken(code: Code, message: String, hint: impl Into<Option<String>>) -> Problem {
+    let problem = Problem::error(code, 0..0, message);
+    match hint.into() {
+        Some(hint) => problem.with_hint(hint),
+        None => problem,
     }
 }
 
@@ -68,6 +61,8 @@ pub struct Site<'r> {
     /// Pages mdBook writes besides the chapters (`print.html`, `404.html`, redirects…).
     generated: HashSet<String>,
     not_found_md: Option<String>,
+    /// The book's policies, for the policy checker's hint on a broken `.json` link.
+    policies: Vec<String>,
 }
 
 /// The page a link is written on.
@@ -147,6 +142,7 @@ impl<'r> Site<'r> {
             folders,
             generated,
             not_found_md,
+            policies: crate::policy::known_policies(root),
         }
     }
 
@@ -154,7 +150,7 @@ impl<'r> Site<'r> {
     pub fn check(&self, from: From<'_>, dest: &str) -> Verdict {
         let dest = dest.trim();
         if dest.is_empty() {
-            return Verdict::Broken(Problem::new(
+            return Verdict::Broken(broken(
                 codes::LINKS_EMPTY_LINK,
                 "link with an empty destination".into(),
                 "give it a target (`page.md`, `page.md#heading`, `https://…`) or remove the brackets"
@@ -200,7 +196,7 @@ impl<'r> Site<'r> {
             if let Some(&page) = self.pages.get(&index) {
                 return self.fragment_opt(page, fragment, dest, &index);
             }
-            return self.file(dest, &join(&target, "index.html"));
+            return self.file(from, dest, &join(&target, "index.html"));
         }
         match extension(&target) {
             Some("md") => self.markdown(from, dest, &target, fragment),
@@ -212,14 +208,14 @@ impl<'r> Site<'r> {
                 if self.generated.contains(&target) {
                     return Verdict::Fine;
                 }
-                self.file(dest, &target)
+                self.file(from, dest, &target)
             }
             _ => {
                 // A folder without a slash is served as its index page.
                 if let Some(&page) = self.pages.get(&join(&target, "index.md")) {
                     return self.fragment_opt(page, fragment, dest, &target);
                 }
-                self.file(dest, &target)
+                self.file(from, dest, &target)
             }
         }
     }
@@ -242,7 +238,7 @@ impl<'r> Site<'r> {
             }
             let written = dest.split('#').next().unwrap_or(dest);
             let file = written.rsplit('/').next().unwrap_or(written);
-            return Verdict::Broken(Problem::new(
+            return Verdict::Broken(broken(
                 codes::LINKS_README_LINK,
                 format!(
                     "`{dest}` leads to `{}`, which does not exist: mdBook publishes `{target}` as `{}`",
@@ -262,7 +258,7 @@ impl<'r> Site<'r> {
             .trim_end_matches(".md");
         let slug = id_from_content(&stem.replace('_', "-"));
         if let Some(draft) = self.drafts.get(&slug) {
-            return Verdict::Broken(Problem::new(
+            return Verdict::Broken(broken(
                 codes::LINKS_DRAFT_CHAPTER,
                 format!("`{dest}` is the draft chapter “{draft}”, which is not published"),
                 "give the chapter a file in src/SUMMARY.md, or remove the link until it is written"
@@ -270,7 +266,7 @@ impl<'r> Site<'r> {
             ));
         }
         match self.exists(target) {
-            Ok(()) => Verdict::Broken(Problem::new(
+            Ok(()) => Verdict::Broken(broken(
                 codes::LINKS_NOT_IN_SUMMARY,
                 format!(
                     "`{dest}` is not in SUMMARY.md, so mdBook does not render it and the link is dead"
@@ -281,15 +277,15 @@ impl<'r> Site<'r> {
                 ),
             )),
             Err(Refused::LeavesRoot) => Verdict::Broken(outside_book(dest)),
-            Err(_) => Verdict::Broken(self.missing(dest, target)),
+            Err(_) => Verdict::Broken(self.missing(from, dest, target)),
         }
     }
 
-    fn file(&self, dest: &str, target: &str) -> Verdict {
+    fn file(&self, from: From<'_>, dest: &str, target: &str) -> Verdict {
         match self.exists(target) {
             Ok(()) => Verdict::Fine,
             Err(Refused::LeavesRoot) => Verdict::Broken(outside_book(dest)),
-            Err(_) => Verdict::Broken(self.missing(dest, target)),
+            Err(_) => Verdict::Broken(self.missing(from, dest, target)),
         }
     }
 
@@ -298,8 +294,15 @@ impl<'r> Site<'r> {
         self.root.resolve(&join(&self.src, target)).map(|_| ())
     }
 
-    fn missing(&self, dest: &str, target: &str) -> Problem {
+    fn missing(&self, from: From<'_>, dest: &str, target: &str) -> Problem {
         let wanted = join(&self.src, target);
+        if let Some(hint) = crate::policy::link_hint(&self.policies, from.dir, target) {
+            return broken(
+                codes::LINKS_MISSING_FILE,
+                format!("`{dest}` does not exist"),
+                hint,
+            );
+        }
         // Suggest from the same folder only: comparing with every chapter
         // of a large book costs more than the rest of the check.
         let dir = target.rsplit_once('/').map_or("", |(d, _)| d);
@@ -312,7 +315,7 @@ impl<'r> Site<'r> {
         let hint = crate::suggest::closest(target, siblings)
             .map(|best| format!("no file `{wanted}`; did you mean the chapter `{best}`?"))
             .unwrap_or_else(|| format!("no file `{wanted}`"));
-        Problem::new(
+        broken(
             codes::LINKS_MISSING_FILE,
             format!("`{dest}` does not exist"),
             hint,
@@ -325,7 +328,7 @@ impl<'r> Site<'r> {
         let in_root =
             !matches!(self.src.as_str(), "" | ".") && normalize(&join(&self.src, joined)).is_some();
         if in_root {
-            return Problem::new(
+            return broken(
                 codes::LINKS_NOT_IN_SITE,
                 format!(
                     "`{dest}` is outside `{}/`, so it is not published with the site",
@@ -379,7 +382,7 @@ impl<'r> Site<'r> {
                 format!("ids on {label}: {}", list.join(", "))
             }
         };
-        Verdict::Broken(Problem::new(
+        Verdict::Broken(broken(
             codes::LINKS_MISSING_ANCHOR,
             format!("`{dest}`: no heading or id `{id}` on {label}"),
             hint,
@@ -388,7 +391,7 @@ impl<'r> Site<'r> {
 }
 
 fn outside_book(dest: &str) -> Problem {
-    Problem::new(
+    broken(
         codes::LINKS_OUTSIDE_BOOK,
         format!("`{dest}` leads outside the book"),
         "a link may only reach files inside the book; copy the file under src/".to_string(),
@@ -403,29 +406,6 @@ fn scheme(dest: &str) -> Option<&str> {
     (first.is_ascii_alphabetic()
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-')))
     .then_some(scheme)
-}
-
-/// Resolves `.` and `..`; `None` when it climbs above the start.
-pub fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() || dir == "." {
-        name.to_string()
-    } else {
-        format!("{dir}/{name}")
-    }
 }
 
 fn extension(path: &str) -> Option<&str> {

@@ -25,9 +25,15 @@ pub fn size_quota(kind: Kind) -> usize {
     }
 }
 
-/// Lints one policy. `path` is how diagnostics name the file; `entry` is
-/// its manifest entry when it has one.
-pub fn lint_text(path: &str, text: &str, kind: Kind, entry: Option<&Entry>) -> Vec<Diagnostic> {
+/// Lints one policy. `path` is how diagnostics name the file; `kind` is the
+/// declared kind (`--kind`, the manifest), else the content decides;
+/// `entry` is its manifest entry when it has one.
+pub fn lint_text(
+    path: &str,
+    text: &str,
+    kind: Option<Kind>,
+    entry: Option<&Entry>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let at = |range: Range<usize>| Location::in_text(path, text, range);
     characters(text, &at, &mut out);
@@ -50,6 +56,7 @@ pub fn lint_text(path: &str, text: &str, kind: Kind, entry: Option<&Entry>) -> V
             return out;
         }
     };
+    let kind = kind.unwrap_or_else(|| super::kind::from_content(&document));
     for dup in &index.duplicates {
         out.push(
             Diagnostic::error(
@@ -246,7 +253,7 @@ impl Rules<'_> {
                     let name = self
                         .catalog
                         .service(service)
-                        .map_or(String::new(), |s| s.name.clone());
+                        .map_or(String::new(), |s| s.name.to_string());
                     let mut d = Diagnostic::error(
                         codes::POLICY_UNKNOWN_ACTION,
                         self.value_at(action_pointer),
@@ -261,7 +268,23 @@ impl Rules<'_> {
                     }
                     out.push(d);
                 }
-                Lookup::Unlisted => {}
+                Lookup::RetiredService(retired) => {
+                    let prefix = action.split_once(':').map_or(action.as_ref(), |(p, _)| p);
+                    out.push(
+                        Diagnostic::warning(
+                            codes::POLICY_RETIRED_SERVICE,
+                            self.value_at(action_pointer),
+                            format!(
+                                "`{prefix}` is the prefix of {}, a retired service: its actions no longer exist",
+                                retired.name
+                            ),
+                        )
+                        .with_hint(format!(
+                            "remove the action (retired: {})",
+                            retired.evidence
+                        )),
+                    );
+                }
                 Lookup::Known(found) => {
                     if grants && action.ends_with(":*") {
                         out.push(
@@ -310,6 +333,52 @@ impl Rules<'_> {
         if allow && self.kind == Kind::Trust {
             self.trust(pointer, statement, out);
         }
+        self.condition_keys(pointer, statement, out);
+    }
+
+    /// A service's condition key that the service does not have: the
+    /// condition can never match as written (global `aws:` keys are not listed).
+    fn condition_keys(
+        &self,
+        pointer: &str,
+        statement: &serde_json::Map<String, Value>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let Some(Value::Object(operators)) = statement.get("Condition") else {
+            return;
+        };
+        for (operator, keys) in operators {
+            let Value::Object(keys) = keys else {
+                continue;
+            };
+            for key in keys.keys() {
+                let Some((prefix, _)) = key.split_once(':') else {
+                    continue;
+                };
+                let Some(service) = self.catalog.service(prefix) else {
+                    continue;
+                };
+                if service.has_condition_key(key) {
+                    continue;
+                }
+                let here = format!("{pointer}/Condition/{}/{}", escape(operator), escape(key));
+                let mut d = Diagnostic::warning(
+                    codes::POLICY_UNKNOWN_CONDITION_KEY,
+                    self.key_at(&here),
+                    format!("`{key}` is not a condition key of {}", service.name),
+                );
+                d = match crate::suggest::closest(
+                    key,
+                    service.condition_keys.iter().map(|(k, _)| *k),
+                ) {
+                    Some(near) => d.with_hint(format!("did you mean `{near}`?")),
+                    None => d.with_hint(
+                        "a condition on a key the request never carries does not match; the service's keys are in the Service Authorization Reference",
+                    ),
+                };
+                out.push(d);
+            }
+        }
     }
 
     /// The same action twice, or an action a wildcard beside it already covers.
@@ -318,9 +387,25 @@ impl Rules<'_> {
             .iter()
             .map(|(_, a)| a.to_ascii_lowercase())
             .collect();
+        // Wildcards by service prefix, in order, so each action is compared
+        // with its own service's patterns only (large policies list thousands).
+        let service_of = |a: &str| a.split_once(':').map_or("", |(p, _)| p).to_string();
+        let mut patterns: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut any_service: Vec<usize> = Vec::new();
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        for (j, other) in lowered.iter().enumerate() {
+            if other.contains(['*', '?']) {
+                let service = service_of(other);
+                if service.contains(['*', '?']) || !other.contains(':') {
+                    any_service.push(j);
+                } else {
+                    patterns.entry(service).or_default().push(j);
+                }
+            }
+        }
         for (i, (pointer, action)) in actions.iter().enumerate() {
             let this = &lowered[i];
-            if let Some(j) = lowered[..i].iter().position(|earlier| earlier == this) {
+            if let Some(&j) = first.get(this.as_str()) {
                 out.push(
                     Diagnostic::warning(
                         codes::POLICY_DUPLICATE_ACTION,
@@ -332,12 +417,17 @@ impl Rules<'_> {
                 );
                 continue;
             }
-            let covering = lowered.iter().enumerate().find(|(j, other)| {
-                *j != i
-                    && *other != this
-                    && other.contains(['*', '?'])
-                    && wildcard_match(other, this)
-            });
+            first.insert(this, i);
+            let same_service = patterns
+                .get(&service_of(this))
+                .map_or(&[][..], Vec::as_slice);
+            let covering = same_service
+                .iter()
+                .chain(&any_service)
+                .copied()
+                .filter(|&j| j != i && lowered[j] != *this && wildcard_match(&lowered[j], this))
+                .min()
+                .map(|j| (j, ()));
             if let Some((j, _)) = covering {
                 out.push(
                     Diagnostic::warning(

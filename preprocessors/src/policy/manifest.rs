@@ -45,20 +45,9 @@ impl Manifest {
         self.policies.get(stem)
     }
 
-    /// A policy's kind: as declared here, else by the file-name convention.
-    pub fn kind_of(&self, stem: &str) -> Kind {
-        self.entry(stem)
-            .and_then(|e| e.kind)
-            .unwrap_or_else(|| kind_by_name(stem))
-    }
-}
-
-/// The file-name convention: a name containing `trust` is a trust policy.
-pub fn kind_by_name(file_name: &str) -> Kind {
-    if file_name.to_ascii_lowercase().contains("trust") {
-        Kind::Trust
-    } else {
-        Kind::Identity
+    /// A policy's kind as declared here, if it is (else the content decides).
+    pub fn kind_of(&self, stem: &str) -> Option<Kind> {
+        self.entry(stem).and_then(|e| e.kind)
     }
 }
 
@@ -81,14 +70,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn kinds_come_from_the_manifest_then_the_file_name() {
+    fn kinds_come_from_the_manifest_and_never_from_the_file_name() {
         let manifest = Manifest::parse(
             "[policies.odd-name]\nkind = \"trust\"\n[policies.a]\n[policies.a.resource-star]\nS1 = \"why\"\n",
         )
         .unwrap();
-        assert_eq!(manifest.kind_of("odd-name"), Kind::Trust);
-        assert_eq!(manifest.kind_of("a"), Kind::Identity);
-        assert_eq!(manifest.kind_of("task-role-trust"), Kind::Trust);
+        assert_eq!(manifest.kind_of("odd-name"), Some(Kind::Trust));
+        assert_eq!(manifest.kind_of("a"), None);
+        assert_eq!(manifest.kind_of("task-role-trust"), None);
         assert_eq!(manifest.entry("a").unwrap().resource_star["S1"], "why");
     }
 

@@ -3,14 +3,14 @@
 //! the submodules as functions over text; this file is the I/O shell.
 
 pub mod catalog;
-pub mod chapter_links;
 pub mod directive;
+pub mod keys;
+pub mod kind;
 pub mod lint;
 pub mod manifest;
 pub mod schema;
 
 use crate::book_root::{BookRoot, Refused, slashed};
-use crate::chapters::BookModel;
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
@@ -25,7 +25,8 @@ use std::path::{Path, PathBuf};
 /// The folder that holds every policy the guide shows, relative to the book root.
 pub const POLICIES_DIR: &str = "policies";
 
-/// The kind of a policy document, declared, never guessed.
+/// The kind of a policy document: declared (`--kind`, the manifest), else
+/// read from its content (`kind::from_content`), never from its file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
@@ -75,7 +76,7 @@ impl Pass for IamPolicy {
 }
 
 /// The stems of `policies/*.json`, sorted.
-fn known_policies(book_root: &BookRoot) -> Vec<String> {
+pub fn known_policies(book_root: &BookRoot) -> Vec<String> {
     let mut known: Vec<String> = std::fs::read_dir(book_root.root.join(POLICIES_DIR))
         .into_iter()
         .flatten()
@@ -117,16 +118,11 @@ fn inside_policies(book_root: &BookRoot, path: &Path) -> bool {
     }
 }
 
-/// Validates every file in `policies/`, used by a chapter or not, and the
-/// chapters' plain links to `.json` files.
-pub fn check(
-    book_root: &BookRoot,
-    model: &BookModel<'_>,
-    diagnostics: &mut Diagnostics,
-) -> Result<()> {
+/// Validates every file in `policies/`, used by a chapter or not (links to
+/// them are the link checker's, with [`link_hint`]).
+pub fn check(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Result<()> {
     let manifest = load_manifest(book_root, diagnostics);
     check_policies(book_root, &manifest, diagnostics);
-    check_links(book_root, model, diagnostics);
     Ok(())
 }
 
@@ -168,8 +164,6 @@ fn load_manifest(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Manifes
 /// Whether a path under `policies/` is the linter's own data, not a policy.
 fn is_data(rel_in_policies: &str) -> bool {
     rel_in_policies == "manifest.toml"
-        || rel_in_policies.starts_with("schema/")
-        || rel_in_policies.starts_with("catalog/")
 }
 
 fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut Diagnostics) {
@@ -228,64 +222,38 @@ fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut D
     }
 }
 
-fn check_links(book_root: &BookRoot, model: &BookModel<'_>, diagnostics: &mut Diagnostics) {
-    let src = book_root.src_dir();
-    let known = known_policies(book_root);
-    for chapter in &model.chapters {
-        let rel = &chapter.path;
-        let links = chapter_links::json_links(&chapter.parsed.events);
-        if links.is_empty() {
-            continue;
-        }
-        let origin = chapter.origin();
-        for link in links {
-            let target = chapter_links::resolve(&src, rel, &link.path);
-            let status = match &target {
-                Some(target) => book_root.resolve(target).map(|_| ()),
-                None => Err(Refused::LeavesRoot),
-            };
-            let diagnostic = match status {
-                Ok(()) => continue,
-                Err(Refused::Missing) => {
-                    let stem = Path::new(&link.path)
-                        .file_stem()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    let to_policies =
-                        format!("{}policies/", "../".repeat(rel.matches('/').count()));
-                    let hint = match crate::suggest::closest(
-                        &stem,
-                        known.iter().map(String::as_str),
-                    ) {
-                        Some(s) => format!(
-                            "did you mean `{to_policies}{s}.json`? Or show it with `{{{{#iam-policy {s}}}}}`"
-                        ),
-                        None if known.is_empty() => {
-                            "policies live in policies/, linked as `policies/NAME.json` from src/"
-                                .to_string()
-                        }
-                        None => format!(
-                            "policies live in policies/ ({}), linked as `{to_policies}NAME.json`",
-                            known.join(", ")
-                        ),
-                    };
-                    Diagnostic::error(
-                        codes::POLICY_MISSING_FILE,
-                        origin.locate(link.range),
-                        format!("the linked policy file `{}` does not exist", link.path),
-                    )
-                    .with_hint(hint)
-                }
-                Err(Refused::Absolute | Refused::LeavesRoot) => Diagnostic::error(
-                    codes::POLICY_REFUSED_PATH,
-                    origin.locate(link.range),
-                    format!("the link `{}` leads out of the book", link.path),
-                )
-                .with_hint("link to policies/NAME.json inside the book"),
-            };
-            diagnostics.push(diagnostic);
-        }
+/// The policy checker's part in a broken link's report (the link checker
+/// reports it): for a `.json` link into `policies/` or named like a known
+/// policy, where the policy is and how to show it. `page_dir` is the
+/// linking page's folder under `src/`, `target` the link resolved from `src/`.
+pub fn link_hint(known: &[String], page_dir: &str, target: &str) -> Option<String> {
+    let file = target.rsplit('/').next().unwrap_or(target);
+    let stem = file
+        .strip_suffix(".json")
+        .or_else(|| file.strip_suffix(".JSON"))?;
+    let near = crate::suggest::closest(stem, known.iter().map(String::as_str));
+    let into_policies = target.starts_with(&format!("{POLICIES_DIR}/"));
+    if near.is_none() && !into_policies {
+        return None;
     }
+    let depth = if page_dir.is_empty() {
+        0
+    } else {
+        page_dir.matches('/').count() + 1
+    };
+    let to_policies = format!("{}{POLICIES_DIR}/", "../".repeat(depth));
+    Some(match near {
+        Some(s) => format!(
+            "did you mean `{to_policies}{s}.json`? Or show it with `{{{{#iam-policy {s}}}}}`"
+        ),
+        None if known.is_empty() => {
+            "policies live in policies/, linked as `policies/NAME.json` from src/".to_string()
+        }
+        None => format!(
+            "policies live in policies/ ({}), linked as `{to_policies}NAME.json`",
+            known.join(", ")
+        ),
+    })
 }
 
 /// `responder-docs policy lint`: lints files named on the command line.
@@ -314,10 +282,7 @@ pub fn lint_files(
             .unwrap_or_default();
         let book_manifest = book_manifest_of(file);
         let entry = book_manifest.as_ref().and_then(|m| m.entry(&stem));
-        let kind = kind.unwrap_or_else(|| match &book_manifest {
-            Some(m) => m.kind_of(&stem),
-            None => manifest::kind_by_name(&stem),
-        });
+        let kind = kind.or_else(|| book_manifest.as_ref().and_then(|m| m.kind_of(&stem)));
         diagnostics.extend(lint::lint_text(&shown, &text, kind, entry));
     }
     Ok(())
@@ -337,4 +302,34 @@ fn book_manifest_of(file: &Path) -> Option<Manifest> {
     }
     let text = std::fs::read_to_string(dir.join("manifest.toml")).ok()?;
     Manifest::parse(&text).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broken_json_link_gets_the_policy_hint_only_when_it_is_about_a_policy() {
+        let known = [
+            "task-role-policy".to_string(),
+            "task-role-trust".to_string(),
+        ];
+        assert_eq!(
+            link_hint(&known, "guide", "guide/task-role-trst.json").as_deref(),
+            Some(
+                "did you mean `../policies/task-role-trust.json`? Or show it with `{{#iam-policy task-role-trust}}`"
+            )
+        );
+        assert_eq!(
+            link_hint(&known, "", "policies/none.json").as_deref(),
+            Some(
+                "policies live in policies/ (task-role-policy, task-role-trust), linked as `policies/NAME.json`"
+            )
+        );
+        assert_eq!(
+            link_hint(&known, "", "templates/task-definition.json"),
+            None
+        );
+        assert_eq!(link_hint(&known, "", "policies/a.md"), None);
+    }
 }

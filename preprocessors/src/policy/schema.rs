@@ -1,5 +1,5 @@
 //! The policy grammar as a JSON Schema (draft 2020-12,
-//! `policies/schema/iam-policy.schema.json`), checked with the jsonschema
+//! `preprocessors/data/iam-policy.schema.json`), checked with the jsonschema
 //! crate; each error is mapped from its JSON pointer to the file's line and
 //! column and worded for a person (the schema's `x-message`).
 
@@ -11,10 +11,8 @@ use serde_json::Value;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-/// The schema file, relative to the book root.
-pub const SCHEMA_DIR: &str = "policies/schema";
-
-const SCHEMA_JSON: &str = include_str!("../../../policies/schema/iam-policy.schema.json");
+/// Linter data lives beside the crate, never under the published `src/`.
+const SCHEMA_JSON: &str = include_str!("../../data/iam-policy.schema.json");
 
 /// One schema violation, ready to become a diagnostic.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,10 +69,14 @@ pub fn validate(document: &Value, kind: Kind, index: &Index) -> Vec<Violation> {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for key in unexpected {
                     let child = format!("{pointer}/{}", crate::json::escape(key));
+                    let hint = match super::keys::suggestion(&pointer, key) {
+                        Some(meant) => Some(format!("did you mean `{meant}`?")),
+                        None => x_message.clone(),
+                    };
                     found.push(Violation {
                         range: index.key_range(&child),
                         message: format!("`{key}` is not allowed here"),
-                        hint: x_message.clone(),
+                        hint,
                     });
                 }
             }

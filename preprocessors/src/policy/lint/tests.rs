@@ -1,7 +1,7 @@
 use super::*;
 
 fn shorts(text: &str, kind: Kind) -> Vec<String> {
-    lint_text("p.json", text, kind, None)
+    lint_text("p.json", text, Some(kind), None)
         .iter()
         .map(Diagnostic::short)
         .collect()
@@ -47,7 +47,7 @@ fn whitespace_does_not_count_toward_the_quota() {
 }
 
 fn codes(text: &str, kind: Kind, entry: Option<&Entry>) -> Vec<String> {
-    lint_text("p.json", text, kind, entry)
+    lint_text("p.json", text, Some(kind), entry)
         .into_iter()
         .map(|d| d.code.to_string())
         .collect()
@@ -90,9 +90,72 @@ fn the_manifest_explains_resource_star_by_sid_or_for_the_whole_policy() {
 }
 
 #[test]
-fn actions_of_services_outside_the_catalog_are_accepted_by_prefix() {
+fn actions_of_every_service_are_checked() {
     let text = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["s3:GetObject","kms:Decrypt"],"Resource":"arn:aws:s3:::bucket/*"}}"#;
     assert_eq!(codes(text, Kind::Identity, None), Vec::<String>::new());
+    let typo = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["s3:GetObjects","kms:Decrypt"],"Resource":"arn:aws:s3:::bucket/*"}}"#;
+    assert_eq!(
+        shorts(typo, Kind::Identity),
+        [
+            "p.json:1:65: error[policy::unknown-action]: `s3:GetObjects` is not an action of Amazon S3"
+        ]
+    );
+}
+
+#[test]
+fn retired_services_are_a_warning_that_says_so() {
+    let text = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["deepracer:*","zocalo:Describe*"],"Resource":"*"}}"#;
+    assert_eq!(
+        shorts(text, Kind::Identity),
+        [
+            "p.json:1:65: warning[policy::retired-service]: `deepracer` is the prefix of AWS DeepRacer, a retired service: its actions no longer exist",
+            "p.json:1:79: warning[policy::retired-service]: `zocalo` is the prefix of Amazon WorkDocs (original prefix), a retired service: its actions no longer exist",
+        ]
+    );
+}
+
+#[test]
+fn without_a_declared_kind_the_content_decides() {
+    let trust = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}}"#;
+    assert_eq!(
+        lint_text("any-name.json", trust, None, None),
+        Vec::<Diagnostic>::new()
+    );
+    let identity = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"organizations:DescribeOrganization","Resource":"*"}}"#;
+    assert_eq!(
+        lint_text("ServiceTrustPolicy.json", identity, None, None),
+        Vec::<Diagnostic>::new()
+    );
+    // A declared kind wins over the content.
+    assert_eq!(
+        codes(identity, Kind::Trust, None),
+        ["policy::schema", "policy::schema"]
+    );
+}
+
+#[test]
+fn an_arn_with_an_empty_resource_part_is_accepted() {
+    let text = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"organizations:DescribeOrganization","Resource":"arn:aws:organizations::*:"}}"#;
+    assert_eq!(codes(text, Kind::Identity, None), Vec::<String>::new());
+    let no_resource_part = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"organizations:DescribeOrganization","Resource":"arn:aws:organizations::*"}}"#;
+    assert_eq!(
+        codes(no_resource_part, Kind::Identity, None),
+        ["policy::schema"]
+    );
+}
+
+#[test]
+fn a_misspelt_condition_operator_gets_a_did_you_mean() {
+    let text = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ecr:BatchGetImage","Resource":"arn:aws:ecr:*:*:repository/x","Condition":{"StringEqualz":{"aws:PrincipalAccount":"111122223333"}}}}"#;
+    let found = lint_text("p.json", text, None, None);
+    assert_eq!(
+        found.iter().map(Diagnostic::short).collect::<Vec<_>>(),
+        ["p.json:1:139: error[policy::schema]: `StringEqualz` is not allowed here"]
+    );
+    assert_eq!(
+        found[0].hint.as_deref(),
+        Some("did you mean `StringEquals`?")
+    );
 }
 
 #[test]
@@ -117,5 +180,37 @@ fn syntax_error_columns_count_characters_not_bytes() {
     assert!(
         found[0].starts_with("p.json:1:13: error[policy::json-syntax]:"),
         "{found:?}"
+    );
+}
+
+#[test]
+fn a_wildcard_covers_actions_of_its_own_service_only_and_star_covers_all() {
+    let text = r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":["logs:Put*","ecr:PutImage","logs:PutLogEvents","*"],"Resource":"*"}}"#;
+    assert_eq!(
+        shorts(text, Kind::Identity),
+        [
+            "p.json:1:64: warning[policy::redundant-action]: `logs:Put*` is already covered by `*` in this `Action`",
+            "p.json:1:76: warning[policy::redundant-action]: `ecr:PutImage` is already covered by `*` in this `Action`",
+            "p.json:1:91: warning[policy::redundant-action]: `logs:PutLogEvents` is already covered by `logs:Put*` in this `Action`",
+        ]
+    );
+}
+
+#[test]
+fn service_condition_keys_are_checked_against_the_catalog() {
+    let known = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ecr:BatchGetImage","Resource":"arn:aws:ecr:*:*:repository/x","Condition":{"StringEquals":{"ecr:ResourceTag/team":"docs","aws:SourceAccount":"111122223333","KMS:EncryptionContext:aws:logs:arn":"x","s3:ExistingObjectTag/env":"prod"}}}}"#;
+    assert_eq!(shorts(known, Kind::Identity), Vec::<String>::new());
+    let typo = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ecr:PutAccountSetting","Resource":"*","Condition":{"StringEquals":{"ecr:AccountSettings":"x","lakeformation:GlueARN":"y"}}}}"#;
+    let found = lint_text("p.json", typo, None, None);
+    assert_eq!(
+        found.iter().map(Diagnostic::short).collect::<Vec<_>>(),
+        [
+            "p.json:1:132: warning[policy::unknown-condition-key]: `ecr:AccountSettings` is not a condition key of Amazon Elastic Container Registry",
+            "p.json:1:158: warning[policy::unknown-condition-key]: `lakeformation:GlueARN` is not a condition key of AWS Lake Formation",
+        ]
+    );
+    assert_eq!(
+        found[0].hint.as_deref(),
+        Some("did you mean `ecr:AccountSetting`?")
     );
 }

@@ -1,0 +1,41 @@
+//! Paths as links and book.toml write them: `/`-separated, relative, with
+//! `.` and `..` resolved in the text. (What the operating system makes of a
+//! path, symlinks included, is `BookRoot::resolve`.)
+
+/// Resolves `.` and `..`; `None` when it climbs above the start.
+pub fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// `dir/name`, or `name` at the top (`""` or `.`).
+pub fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() || dir == "." {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_and_resolves_in_the_text() {
+        assert_eq!(join("", "a.md"), "a.md");
+        assert_eq!(join(".", "a.md"), "a.md");
+        assert_eq!(join("src", "a.md"), "src/a.md");
+        assert_eq!(normalize("a/./b/../c.md").as_deref(), Some("a/c.md"));
+        assert_eq!(normalize("a/../../x"), None);
+    }
+}
