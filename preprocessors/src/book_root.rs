@@ -118,7 +118,7 @@ impl BookRoot {
         let path = self
             .resolve(rel)
             .map_err(|why| anyhow::anyhow!("cannot read `{rel}`: {why:?}"))?;
-        std::fs::read_to_string(&path).with_context(|| format!("cannot read `{rel}`"))
+        crate::reach::read_text(&path).with_context(|| format!("cannot read `{rel}`"))
     }
 
     /// `deny-warnings` in `[preprocessor.validate]`: warnings fail the build (CI sets it).

@@ -146,13 +146,65 @@ pub fn main() -> ExitCode {
 /// Runs a parsed command line, writing reports to `out` (machine formats)
 /// or `err` (people's format and progress). Returns the exit status.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> u8 {
+    let asked = requested_format(&cli);
     match execute(cli, out, err, color) {
         Ok(code) => code,
         Err(error) => {
             let _ = writeln!(err, "error: {error:#}");
+            // A machine reading stdout gets a document even when nothing ran.
+            if let Some((format, book)) = asked.filter(|(f, _)| *f != Format::Human) {
+                let found = [unreadable(&error, &book)];
+                let _ = write!(out, "{}", diagnostics::render(&found, format, false));
+            }
             2
         }
     }
+}
+
+/// The report format a command asked for, and its book folder.
+fn requested_format(cli: &Cli) -> Option<(Format, PathBuf)> {
+    match &cli.command {
+        Command::Build { book, report, .. } | Command::Check { book, report } => {
+            Some((report.format, book.book.clone()))
+        }
+        Command::Policy {
+            command: PolicyCommand::Lint { format, .. },
+        } => Some((*format, PathBuf::from("."))),
+        _ => None,
+    }
+}
+
+/// The one diagnostic of a run that could not read the book, placed at
+/// `book.toml`'s line and column when the error names them.
+fn unreadable(error: &anyhow::Error, book: &std::path::Path) -> diagnostics::Diagnostic {
+    let full = format!("{error:#}");
+    // TOML errors draw the line under their first line; keep the words.
+    let mut lines = full.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or_default();
+    let message = match lines.next_back().filter(|l| !l.contains('|')) {
+        Some(last) => format!("{first}: {last}"),
+        None => first.to_string(),
+    };
+    let at = regex::Regex::new(r"line (\d+), column (\d+)")
+        .ok()
+        .and_then(|re| {
+            let c = re.captures(&message)?;
+            Some((c[1].parse().ok()?, c[2].parse().ok()?))
+        })
+        .filter(|_| message.contains("book.toml"));
+    let location = match at {
+        Some((line, column)) => {
+            let text = std::fs::read_to_string(book.join("book.toml")).unwrap_or_default();
+            crate::location::Location::at_line_col("book.toml", &text, line, column)
+        }
+        None => crate::location::Location::file(if book.join("book.toml").is_file() {
+            "book.toml"
+        } else {
+            "."
+        }),
+    };
+    diagnostics::Diagnostic::error(diagnostics::codes::BOOK_UNREADABLE, location, message)
+        .with_hint("the book could not be read, so nothing else was checked")
 }
 
 fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> anyhow::Result<u8> {

@@ -83,7 +83,9 @@ pub struct Directive<'a> {
     pub range: Range<usize>,
 }
 
-/// Every directive in `text` whose name is one of `names`, in order.
+/// Every directive in `text` whose name is one of `names`, in order. One
+/// pass: each `}}` is looked for on its own line only, and a line whose rest
+/// has no `}}` is skipped whole, so no input costs more than linear time.
 pub fn find<'a>(text: &'a str, names: &[&str]) -> Vec<Directive<'a>> {
     find_where(text, |name| names.contains(&name))
 }
@@ -97,17 +99,16 @@ pub fn find_where<'a>(text: &'a str, wanted: impl Fn(&str) -> bool) -> Vec<Direc
     while let Some(i) = text[from..].find("{{#") {
         let start = from + i;
         from = start + 3;
+        let line_end = text[from..].find('\n').map_or(text.len(), |n| from + n);
+        // A directive sits on one line; anything else is prose with braces.
+        let Some(len) = text[from..line_end].find("}}") else {
+            from = line_end;
+            continue;
+        };
         if text[..start].ends_with('\\') {
             continue;
         }
-        let Some(len) = text[from..].find("}}") else {
-            break;
-        };
         let inner = &text[from..from + len];
-        // A directive sits on one line; anything else is prose with braces.
-        if inner.contains('\n') {
-            continue;
-        }
         let mut words = inner.split_whitespace();
         let Some(name) = words.next() else { continue };
         if !wanted(name) {
@@ -246,6 +247,16 @@ mod tests {
     fn replace_keeps_everything_else() {
         let out = replace("x {{#v a}} y {{#v b c}}", &["v"], |d| d.args.join("+"));
         assert_eq!(out, "x a y b+c");
+    }
+
+    #[test]
+    fn a_directive_never_spans_lines() {
+        let text = "{{#v a\n}} {{#v b}}\n{{#other {{#v c}}";
+        let found: Vec<_> = find(text, &["v"])
+            .iter()
+            .map(|d| d.args.join(" "))
+            .collect();
+        assert_eq!(found, ["b", "c"]);
     }
 
     #[test]

@@ -14,10 +14,18 @@ pub struct Location {
     pub column: usize,
     /// 1-based, exclusive, in characters; on the same line as `column`.
     pub end_column: usize,
-    /// The whole offending line, for the snippet under the message.
+    /// The offending line, for the snippet under the message: the whole
+    /// line, or on a very long line a window around the span.
     #[serde(skip)]
     pub line_text: String,
+    /// Characters of the line left out before `line_text` (0 unless windowed).
+    #[serde(skip)]
+    pub line_text_start: usize,
 }
+
+/// Characters kept on each side of a span on a long line: what one
+/// diagnostic carries stays small however long the line is.
+const WINDOW: usize = 160;
 
 impl Location {
     /// The location of `range` (byte offsets) in `text`. A range that spans
@@ -53,14 +61,21 @@ impl Location {
         let end = floor_char_boundary(text, range.end.clamp(start, line_end));
         let column = text[line_start..start].chars().count() + 1;
         let end_column = column + text[start..end].chars().count().max(1);
+        let whole = text[line_start..line_end].trim_end_matches('\r');
+        let (line_text_start, line_text) = if whole.len() <= 4 * WINDOW {
+            (0, whole.to_string())
+        } else {
+            let first = (column - 1).saturating_sub(WINDOW);
+            let kept = (end_column - 1 + WINDOW) - first;
+            (first, whole.chars().skip(first).take(kept).collect())
+        };
         Location {
             path: path.to_string(),
             line,
             column,
             end_column,
-            line_text: text[line_start..line_end]
-                .trim_end_matches('\r')
-                .to_string(),
+            line_text,
+            line_text_start,
         }
     }
 
@@ -82,6 +97,7 @@ impl Location {
             column: 1,
             end_column: 1,
             line_text: String::new(),
+            line_text_start: 0,
         }
     }
 
@@ -90,12 +106,26 @@ impl Location {
         format!("{}:{}:{}", self.path, self.line, self.column)
     }
 
+    /// `line_text` at its true columns: the part left out of a windowed
+    /// line becomes spaces, so a renderer counts columns right.
+    pub fn full_line_text(&self) -> std::borrow::Cow<'_, str> {
+        if self.line_text_start == 0 {
+            std::borrow::Cow::Borrowed(&self.line_text)
+        } else {
+            std::borrow::Cow::Owned(format!(
+                "{}{}",
+                " ".repeat(self.line_text_start),
+                self.line_text
+            ))
+        }
+    }
+
     /// The highlighted byte range within `line_text`.
     pub fn span_in_line(&self) -> Range<usize> {
         let byte_at = |col: usize| {
             self.line_text
                 .char_indices()
-                .nth(col.saturating_sub(1))
+                .nth(col.saturating_sub(1 + self.line_text_start))
                 .map_or(self.line_text.len(), |(i, _)| i)
         };
         byte_at(self.column)..byte_at(self.end_column)
@@ -158,6 +188,21 @@ mod tests {
         assert_eq!(loc.line_text, "sé [link](x.md)");
         assert_eq!(&loc.line_text[loc.span_in_line()], "[link](x.md)");
         assert_eq!(loc.short(), "src/a.md:2:4");
+    }
+
+    #[test]
+    fn a_long_line_is_carried_as_a_window_around_the_span() {
+        let text = format!("{}[x](y.md){}\n", "a".repeat(100_000), "b".repeat(100_000));
+        let loc = Location::in_text("src/a.md", &text, 100_000..100_009);
+        assert_eq!(
+            (loc.line, loc.column, loc.end_column),
+            (1, 100_001, 100_010)
+        );
+        assert!(loc.line_text.len() < 400, "{}", loc.line_text.len());
+        assert_eq!(loc.line_text_start, 100_000 - WINDOW);
+        assert_eq!(&loc.line_text[loc.span_in_line()], "[x](y.md)");
+        let full: String = loc.full_line_text().chars().skip(100_000).take(9).collect();
+        assert_eq!(full, "[x](y.md)", "the span sits at its true column");
     }
 
     #[test]

@@ -165,7 +165,9 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
     config.update_from_env()?;
     let book_root = crate::book_root::BookRoot::new(&root, config.clone());
     let mut sources = Diagnostics::new();
-    crate::reach::check_sources(&book_root, &Reach::new(&book_root), &mut sources);
+    let reach = Reach::new(&book_root);
+    crate::reach::check_sources(&book_root, &reach, &mut sources);
+    crate::reach::check_summary(&book_root, &reach, &mut sources);
     // mdBook's loader reads `SUMMARY.md` and every chapter: one of them
     // leading outside (or a FIFO) must stop it; other files only fail the build.
     let blocks_loading = sources

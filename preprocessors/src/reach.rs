@@ -125,6 +125,85 @@ impl Reach {
     }
 }
 
+/// Why a file's text could not be read.
+#[derive(Debug)]
+pub enum Unreadable {
+    /// A folder, FIFO, socket or device: never opened, so never a hang.
+    NotAFile(&'static str),
+    TooLarge(u64),
+    /// The first invalid byte, at this 1-based line and column (in characters).
+    NotUtf8 {
+        line: usize,
+        column: usize,
+    },
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unreadable::NotAFile(kind) => write!(f, "it is a {kind}, not a regular file"),
+            Unreadable::TooLarge(len) => write!(
+                f,
+                "it is {len} bytes, over the {MAX_FILE_BYTES}-byte limit on any file the build reads"
+            ),
+            Unreadable::NotUtf8 { line, column } => write!(
+                f,
+                "it is not UTF-8: the first invalid byte is on line {line}, column {column}"
+            ),
+            Unreadable::Io(err) => write!(f, "{err}"),
+        }
+    }
+}
+
+impl std::error::Error for Unreadable {}
+
+/// Reads a file's text: only a regular file (checked before it is opened),
+/// at most [`MAX_FILE_BYTES`], and UTF-8.
+pub fn read_text(path: &Path) -> Result<String, Unreadable> {
+    let meta = std::fs::metadata(path).map_err(Unreadable::Io)?;
+    if !meta.is_file() {
+        return Err(Unreadable::NotAFile(kind_of(&meta)));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Unreadable::TooLarge(meta.len()));
+    }
+    let mut bytes = Vec::new();
+    use std::io::Read;
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(Unreadable::Io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Unreadable::TooLarge(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|err| {
+        let good = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+        let good = std::str::from_utf8(good).unwrap_or_default();
+        let line_start = good.rfind('\n').map_or(0, |i| i + 1);
+        Unreadable::NotUtf8 {
+            line: good.matches('\n').count() + 1,
+            column: good[line_start..].chars().count() + 1,
+        }
+    })
+}
+
+impl Unreadable {
+    /// The location the reason points at in the file named `shown`.
+    pub fn location(&self, shown: &str) -> Location {
+        match self {
+            Unreadable::NotUtf8 { line, column } => Location {
+                path: shown.to_string(),
+                line: *line,
+                column: *column,
+                end_column: column + 1,
+                line_text: String::new(),
+                line_text_start: 0,
+            },
+            _ => Location::file(shown),
+        }
+    }
+}
+
 /// Reads a regular file inside the allowed folder, never more than the limit.
 pub fn read_regular(reach: &Reach, path: &Path) -> Result<Vec<u8>, Verdict> {
     match reach.judge(path) {
@@ -262,6 +341,60 @@ pub fn check_sources(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
     }
 }
 
+/// Every chapter `SUMMARY.md` lists, judged before mdBook's loader reads it:
+/// an absolute path makes that loader panic, and a path that leads outside
+/// (`../../etc/passwd`, a link) would be published as a chapter.
+pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diagnostics) {
+    let src = book_root.root.join(&book_root.config.book.src);
+    let name = reach.name(&src.join("SUMMARY.md"));
+    let Ok(bytes) = read_regular(reach, &src.join("SUMMARY.md")) else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let page = crate::links::extract::extract(&text, &Default::default());
+    for link in &page.links {
+        let dest = link.dest.split('#').next().unwrap_or_default();
+        if dest.is_empty() || dest.contains("://") || dest.starts_with("mailto:") {
+            continue;
+        }
+        let at = Location::in_text(&name, &text, link.range.clone());
+        let path = Path::new(dest);
+        if path.is_absolute() {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::REACH_SUMMARY_ABSOLUTE,
+                    at,
+                    format!(
+                        "`{dest}` is an absolute path; chapters are files under the book's sources"
+                    ),
+                )
+                .with_hint("write the chapter's path relative to the folder of SUMMARY.md"),
+            );
+            continue;
+        }
+        // A path that stays under the sources textually but leads out through
+        // a symlink is reported once, at the link, by `check_sources`.
+        if crate::book_root::stays_inside(path) {
+            continue;
+        }
+        if let Verdict::Refused(refusal) = reach.judge(&src.join(path)) {
+            let code = match refusal {
+                Refusal::Outside(_) => codes::REACH_OUTSIDE_SOURCE,
+                Refusal::NotAFile(_) => codes::REACH_NOT_A_FILE,
+                Refusal::TooLarge(_) => codes::REACH_TOO_LARGE,
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    code,
+                    at,
+                    format!("the chapter `{dest}` {}", reach.explain(&refusal)),
+                )
+                .with_hint("chapters must be regular files inside the repository"),
+            );
+        }
+    }
+}
+
 fn outside_source(name: &str, reach: &Reach, refusal: &Refusal) -> Diagnostic {
     let code = match refusal {
         Refusal::Outside(_) => codes::REACH_OUTSIDE_SOURCE,
@@ -288,6 +421,26 @@ fn outside_source(name: &str, reach: &Reach, refusal: &Refusal) -> Diagnostic {
 mod tests {
     use super::*;
     use crate::book_root::temp_book;
+
+    #[test]
+    fn only_regular_utf8_files_within_the_limit_are_read() {
+        let (dir, _) = temp_book(&[("ok.md", "fine\n")]);
+        std::fs::write(dir.path().join("bad.md"), b"line one\nab\xff\n").unwrap();
+        assert_eq!(read_text(&dir.path().join("ok.md")).unwrap(), "fine\n");
+        let err = read_text(&dir.path().join("bad.md")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "it is not UTF-8: the first invalid byte is on line 2, column 3"
+        );
+        assert_eq!(err.location("bad.md").short(), "bad.md:2:3");
+        let err = read_text(dir.path()).unwrap_err();
+        assert_eq!(err.to_string(), "it is a folder, not a regular file");
+        #[cfg(unix)]
+        if Path::new("/dev/zero").exists() {
+            let err = read_text(Path::new("/dev/zero")).unwrap_err();
+            assert_eq!(err.to_string(), "it is a device, not a regular file");
+        }
+    }
 
     #[test]
     fn relative_names_climb_with_dot_dot() {

@@ -4,6 +4,7 @@
 use clap::Parser;
 use responder_docs::cli::{self, Cli};
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The repository root (where book.toml is).
 pub fn repo_root() -> PathBuf {
@@ -128,4 +129,43 @@ pub fn tiny_book(root: &Path, summary: &str, files: &[(&str, &str)]) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
     }
+}
+
+/// Whether stock mdBook 0.5 is on `PATH`; its absence fails under `CI=true`
+/// (where `.ci/run` installs it) and is a printed skip elsewhere.
+pub fn stock_mdbook_available() -> bool {
+    let found = Command::new("mdbook")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("v0.5."));
+    if !found {
+        // CI installs mdBook 0.5.4 (see .ci/run): there, its absence is a failure.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "mdbook 0.5.x is not on PATH: run `cargo install mdbook --locked --version 0.5.4`"
+        );
+        eprintln!(
+            "SKIPPED: mdbook 0.5.x is not on PATH (cargo install mdbook --locked --version 0.5.4)"
+        );
+    }
+    found
+}
+
+/// Points the `cargo run` commands of a copied book's book.toml at this
+/// workspace, so stock `mdbook` can run our passes on a book outside it.
+pub fn commands_from_workspace(book: &Path) {
+    let toml = book.join("book.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let manifest = repo_root().join("Cargo.toml");
+    std::fs::write(
+        &toml,
+        text.replace(
+            "cargo run --quiet --locked --bin",
+            &format!(
+                "cargo run --quiet --locked --manifest-path {} --bin",
+                manifest.display()
+            ),
+        ),
+    )
+    .unwrap();
 }

@@ -195,3 +195,43 @@ fn a_misspelt_or_mistyped_setting_fails_the_check_at_its_book_toml_line() {
         run.stderr
     );
 }
+
+#[test]
+fn a_folder_without_book_toml_exits_2_with_one_document_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    let book = dir.path().to_str().unwrap();
+    let human = run(&["check", book]);
+    assert_eq!(human.code, 2);
+    assert!(
+        human
+            .stderr
+            .contains(&format!("error: no book.toml in {book}")),
+        "{}",
+        human.stderr
+    );
+    let json = run(&["check", book, "--format", "json"]);
+    assert_eq!(json.code, 2);
+    assert_eq!(
+        shorts(&json.stdout),
+        [format!(
+            ".:1:1: error[book::unreadable]: no book.toml in {book}: give the book's root folder (where book.toml is)"
+        )]
+    );
+    std::fs::write(dir.path().join("book.toml"), "[book\ntitle = 1\n").unwrap();
+    let github = run(&["build", book, "--format", "github"]);
+    assert_eq!(github.code, 2);
+    assert_eq!(github.stdout.lines().count(), 1, "{}", github.stdout);
+    assert!(
+        github.stdout.starts_with(
+            "::error file=book.toml,line=1,col=6,endColumn=7,title=book%3A%3Aunreadable::cannot load"
+        ),
+        "{}",
+        github.stdout
+    );
+    assert!(
+        github.stdout.contains("unclosed table, expected `]`"),
+        "{}",
+        github.stdout
+    );
+}

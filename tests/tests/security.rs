@@ -1,8 +1,11 @@
 //! Nothing outside the repository reaches the site, and nothing of the
 //! writer's is deleted: each way in, tried on a temporary copy.
 
-use responder_docs_tests::{check_shorts, copy_real_book, run, tiny_book};
+use responder_docs_tests::{
+    check_shorts, commands_from_workspace, copy_real_book, run, stock_mdbook_available, tiny_book,
+};
 use std::path::Path;
+use std::process::Command;
 
 /// Appends `text` to a file and returns the 1-based line its first line lands on.
 fn append(file: &Path, text: &str) -> usize {
@@ -275,5 +278,175 @@ fn a_marked_site_is_replaced_and_a_killed_builds_staging_is_removed() {
     assert!(
         names == ["site"] || !Path::new("/proc/self").exists(),
         "{names:?}"
+    );
+}
+
+#[test]
+fn stock_mdbook_never_expands_a_refused_include() {
+    if !stock_mdbook_available() {
+        return;
+    }
+    let book = copy_real_book();
+    let root = book.path();
+    commands_from_workspace(root);
+    let line = append(
+        &root.join("src/procedures/find-public-ip.md"),
+        "4. Compare:\n\n   ```text\n   {{#include /proc/self/environ}}\n   ```\n",
+    ) + 3;
+    let out = tempfile::tempdir().unwrap();
+    let output = Command::new("mdbook")
+        .arg("build")
+        .arg(root)
+        .arg("--dest-dir")
+        .arg(out.path())
+        .env("RESPONDER_DOCS_CANARY", "canary-in-the-environment")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(stderr.contains("error[reach::include-outside]"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("src/procedures/find-public-ip.md:{line}:4")),
+        "{stderr}"
+    );
+    assert!(files_containing(out.path(), "canary-in-the-environment").is_empty());
+    assert!(files_containing(root, "canary-in-the-environment").is_empty());
+}
+
+#[test]
+fn summary_entries_outside_the_sources_are_refused_before_mdbook_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    tiny_book(
+        root,
+        "# Summary\n\n[A](a.md)\n- [x](/etc/passwd)\n- [y](../../../../../../../../etc/hostname)\n",
+        &[("a.md", "# A\n")],
+    );
+    let (code, found) = check_shorts(root);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [
+            "src/SUMMARY.md:4:3: error[reach::summary-absolute]: `/etc/passwd` is an absolute path; chapters are files under the book's sources".to_string(),
+            format!(
+                "src/SUMMARY.md:5:3: error[reach::outside-source]: the chapter `../../../../../../../../etc/hostname` resolves to `{}`, outside the repository (`{}`)",
+                canonical(Path::new("/etc/hostname")),
+                canonical(root)
+            ),
+        ]
+    );
+}
+
+/// A FIFO at `path`, or `None` (with a notice) where `mkfifo` is missing.
+fn fifo(path: &Path) -> Option<()> {
+    let made = Command::new("mkfifo").arg(path).status();
+    if made.is_ok_and(|s| s.success()) {
+        Some(())
+    } else {
+        eprintln!("SKIPPED: mkfifo is not available");
+        None
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_are_never_opened() {
+    let book = copy_real_book();
+    let root = book.path();
+    if fifo(&root.join("policies/pipe.json")).is_none() {
+        return;
+    }
+    let (code, found) = check_shorts(root);
+    assert_eq!(code, 1);
+    // Two consequences: the policy cannot be checked, and `src/policies`
+    // (a link to `policies/`) would copy the FIFO into the site.
+    assert_eq!(
+        found,
+        [
+            "policies/pipe.json:1:1: error[policy::unreadable]: cannot read the policy: it is a FIFO, not a regular file",
+            "src/policies/pipe.json:1:1: error[reach::not-a-file]: `src/policies/pipe.json` is a FIFO, not a regular file; mdBook would copy it into the site"
+        ]
+    );
+    let linted = run(&["policy", "lint", "/dev/zero", "--format", "json"]);
+    assert_eq!(linted.code, 1);
+    assert_eq!(
+        responder_docs_tests::shorts(&linted.stdout),
+        [
+            "/dev/zero:1:1: error[policy::unreadable]: cannot read the policy: it is a device, not a regular file"
+        ]
+    );
+    std::fs::remove_file(root.join("policies/pipe.json")).unwrap();
+    fifo(&root.join("src/pipe.md")).unwrap();
+    let (code, found) = check_shorts(root);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [
+            "src/pipe.md:1:1: error[reach::not-a-file]: `src/pipe.md` is a FIFO, not a regular file; mdBook would copy it into the site"
+        ]
+    );
+}
+
+#[test]
+fn policies_and_procedures_that_are_not_utf8_are_reported_at_the_byte() {
+    let book = copy_real_book();
+    let root = book.path();
+    let policy = root.join("policies/task-role-policy.json");
+    let mut bytes = std::fs::read(&policy).unwrap();
+    let line = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
+    bytes.extend_from_slice(b"  \xff\n");
+    std::fs::write(&policy, bytes).unwrap();
+    let procedure = root.join("src/procedures/find-public-ip.md");
+    std::fs::write(&procedure, b"1. Open the console \xe9.\n").unwrap();
+    let (code, found) = check_shorts(root);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [
+            format!("policies/task-role-policy.json:{line}:3: error[policy::unreadable]: cannot read the policy: it is not UTF-8: the first invalid byte is on line {line}, column 3"),
+            "src/procedures/find-public-ip.md:1:21: error[procedures::unreadable]: cannot read the procedure: it is not UTF-8: the first invalid byte is on line 1, column 21".to_string(),
+        ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn check_finds_what_build_would_fail_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    tiny_book(root, "# Summary\n\n[A](a.md)\n", &[("a.md", "# A\n")]);
+    std::os::unix::fs::symlink("loop", root.join("src/loop")).unwrap();
+    let (code, found) = check_shorts(root);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [
+            "src/loop:1:1: error[reach::unreadable-source]: `src/loop` cannot be read (a dangling symlink?); mdBook cannot copy it into the site"
+        ]
+    );
+    std::fs::remove_file(root.join("src/loop")).unwrap();
+    std::fs::create_dir_all(root.join("src/sub")).unwrap();
+    std::os::unix::fs::symlink("..", root.join("src/sub/up")).unwrap();
+    let (code, found) = check_shorts(root);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [
+            "src/sub/up:1:1: error[reach::unreadable-source]: `src/sub/up` is a symlink loop; mdBook cannot copy it into the site"
+        ]
+    );
+
+    let other = tempfile::tempdir().unwrap();
+    let root = other.path();
+    std::fs::write(root.join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
+    std::os::unix::fs::symlink("/", root.join("src")).unwrap();
+    let (code, found) = check_shorts(root);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [format!(
+            "src:1:1: error[reach::outside-source]: `src` resolves to `/`, outside the repository (`{}`); mdBook would copy it into the site",
+            canonical(root)
+        )]
     );
 }

@@ -2,7 +2,7 @@
 //! `command`s) and `responder-docs build` (in-process) give the same site.
 
 use responder_docs::pipeline::{self, Options};
-use responder_docs_tests::repo_root;
+use responder_docs_tests::{repo_root, stock_mdbook_available};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -25,24 +25,6 @@ fn files(site: &Path) -> BTreeMap<String, Vec<u8>> {
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect()
-}
-
-fn stock_mdbook_available() -> bool {
-    let found = Command::new("mdbook")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("v0.5."));
-    if !found {
-        // CI installs mdBook 0.5.4 (see .ci/run): there, its absence is a failure.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "mdbook 0.5.x is not on PATH: run `cargo install mdbook --locked --version 0.5.4`"
-        );
-        eprintln!(
-            "SKIPPED: mdbook 0.5.x is not on PATH (cargo install mdbook --locked --version 0.5.4)"
-        );
-    }
-    found
 }
 
 #[test]

@@ -61,10 +61,12 @@ macro_rules! codes {
 }
 
 codes! {
+    BOOK_UNREADABLE = "book::unreadable": "a book that cannot be loaded at all (no `book.toml`, invalid TOML, a `SUMMARY.md` entry for a missing file, …): exit status 2";
     CONFIG_UNKNOWN_KEY = "config::unknown-key": "a key in one of the book's `[preprocessor.*]` tables that the preprocessor does not read (usually a misspelling)";
     CONFIG_WRONG_TYPE = "config::wrong-type": "a `[preprocessor.*]` setting (in book.toml or an `MDBOOK_PREPROCESSOR__…` variable) whose value has the wrong type";
 
     LINKS_BAD_SETTING = "links::bad-setting": "a `link-ignore` pattern that is not a valid regular expression";
+    LINKS_BAD_SITE_URL = "links::bad-site-url": "a `git-repository-url` or `edit-url-template` that is not an http(s) address";
     LINKS_BAD_URL = "links::bad-url": "an `http(s)` URL that does not parse";
     LINKS_DRAFT_CHAPTER = "links::draft-chapter": "a link to a draft chapter, which has no page";
     LINKS_EMPTY_LINK = "links::empty-link": "a link with no destination";
@@ -134,6 +136,7 @@ codes! {
     REACH_INCLUDE_OUTSIDE = "reach::include-outside": "an include (or a file a directive expands) that reads outside the repository";
     REACH_NOT_A_FILE = "reach::not-a-file": "a source or include that is not a regular file (a FIFO, a device, …)";
     REACH_OUTSIDE_SOURCE = "reach::outside-source": "a file under `src/` that resolves outside the repository, which mdBook would copy into the site";
+    REACH_SUMMARY_ABSOLUTE = "reach::summary-absolute": "a `SUMMARY.md` entry with an absolute path, which mdBook's loader cannot read";
     REACH_TOO_LARGE = "reach::too-large": "a source or include over the size limit";
     REACH_UNREADABLE_SOURCE = "reach::unreadable-source": "a file under `src/` that cannot be read (a symlink loop or a dangling link)";
 
@@ -149,6 +152,7 @@ codes! {
     PROCEDURES_TEMPLATES_DISAGREE = "procedures::templates-disagree": "the CloudFormation template and the task definition disagree";
     PROCEDURES_UNKNOWN_PROCEDURE = "procedures::unknown-procedure": "`{{#procedure NAME}}` with no `src/procedures/NAME.md`";
     PROCEDURES_UNKNOWN_VALUE = "procedures::unknown-value": "`{{#value KEY}}` with an unknown key";
+    PROCEDURES_UNREADABLE = "procedures::unreadable": "a procedure file that cannot be read (not UTF-8, not a regular file, over the size limit)";
     PROCEDURES_VALUE_MISMATCH = "procedures::value-mismatch": "a value typed in a step that disagrees with the template";
     PROCEDURES_VALUE_UNAVAILABLE = "procedures::value-unavailable": "`{{#value KEY}}` whose template field is missing";
 }
@@ -165,6 +169,7 @@ mod tests {
             let (pass, problem) = code.as_str().split_once("::").unwrap();
             assert!(
                 [
+                    "book",
                     "config",
                     "links",
                     "policy",

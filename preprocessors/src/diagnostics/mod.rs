@@ -158,10 +158,22 @@ impl Problem {
     }
 }
 
+/// How many diagnostics of one code one file reports; the rest are counted
+/// in one closing diagnostic, so a file with 10,000 broken links on one long
+/// line costs bounded memory and output.
+pub const PER_FILE_AND_CODE: usize = 100;
+
+/// The hint that marks the closing "and N more" diagnostic of a code.
+const MORE_HINT: &str = "the rest of the same kind are not shown; fix these and run again";
+
 /// Everything the validators found in one run; nothing stops at the first problem.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// Per (path, code): how many are kept.
+    kept: std::collections::HashMap<(String, Code), usize>,
+    /// Per (path, code): how many more were dropped, and where the last kept one is.
+    more: std::collections::BTreeMap<(String, Code), (usize, Severity, Location)>,
 }
 
 impl Diagnostics {
@@ -170,11 +182,32 @@ impl Diagnostics {
     }
 
     pub fn push(&mut self, diagnostic: Diagnostic) {
+        let key = (diagnostic.location.path.clone(), diagnostic.code);
+        if let Some(n) = more_count(&diagnostic) {
+            let entry =
+                self.more
+                    .entry(key)
+                    .or_insert((0, diagnostic.severity, diagnostic.location));
+            entry.0 += n;
+            return;
+        }
+        let kept = self.kept.entry(key.clone()).or_default();
+        if *kept >= PER_FILE_AND_CODE {
+            let entry =
+                self.more
+                    .entry(key)
+                    .or_insert((0, diagnostic.severity, diagnostic.location));
+            entry.0 += 1;
+            return;
+        }
+        *kept += 1;
         self.items.push(diagnostic);
     }
 
     pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
-        self.items.extend(other);
+        for diagnostic in other {
+            self.push(diagnostic);
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -202,8 +235,12 @@ impl Diagnostics {
         self.errors() > 0 || (deny_warnings && self.warnings() > 0)
     }
 
-    /// Sorted by file and position, duplicates removed, so output is stable.
+    /// Sorted by file and position, duplicates removed, so output is stable;
+    /// a code past its limit in a file ends with one "and N more".
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        for ((_, code), (n, severity, location)) in std::mem::take(&mut self.more) {
+            self.items.push(more(severity, code, location, n));
+        }
         self.items.sort_by(|a, b| {
             (
                 &a.location.path,
@@ -231,8 +268,34 @@ impl IntoIterator for Diagnostics {
     type Item = Diagnostic;
     type IntoIter = std::vec::IntoIter<Diagnostic>;
     fn into_iter(self) -> Self::IntoIter {
-        self.items.into_iter()
+        self.into_sorted().into_iter()
     }
+}
+
+/// The closing diagnostic for `n` more of `code` in one file (a checker
+/// that finds very many may stop building them and say how many instead).
+pub fn more(severity: Severity, code: Code, location: Location, n: usize) -> Diagnostic {
+    let mut more = Diagnostic::new(
+        severity,
+        code,
+        location,
+        format!("and {n} more `{code}` in this file"),
+    );
+    more.hint = Some(MORE_HINT.into());
+    more
+}
+
+/// `Some(N)` for a closing "and N more" diagnostic.
+fn more_count(d: &Diagnostic) -> Option<usize> {
+    if d.hint.as_deref() != Some(MORE_HINT) {
+        return None;
+    }
+    d.message
+        .strip_prefix("and ")?
+        .split(' ')
+        .next()?
+        .parse()
+        .ok()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -248,10 +311,60 @@ pub enum Format {
 
 /// Renders a whole report, with a closing summary line for the human form.
 pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool) -> String {
+    let shown: Vec<Diagnostic> = diagnostics.iter().map(visible).collect();
     match format {
-        Format::Human => render_human(diagnostics, color),
-        Format::Github => render_github(diagnostics),
-        Format::Json => render_json(diagnostics),
+        Format::Human => render_human(&shown, color),
+        Format::Github => render_github(&shown),
+        Format::Json => render_json(&shown),
+    }
+}
+
+/// A diagnostic whose text can drive no terminal and no CI log: every
+/// control character (a decoded `%0A` that would start a `::error` line of
+/// its own in GitHub Actions, an ESC sequence) and every bidirectional
+/// override becomes one visible character, so columns stay right.
+fn visible(d: &Diagnostic) -> Diagnostic {
+    let mut d = d.clone();
+    // The snippet renderer counts columns from the line's start.
+    for location in
+        std::iter::once(&mut d.location).chain(d.related.iter_mut().map(|r| &mut r.location))
+    {
+        if location.line_text_start > 0 {
+            location.line_text = location.full_line_text().into_owned();
+            location.line_text_start = 0;
+        }
+    }
+    let fix = |s: &mut String| {
+        if s.chars().any(hidden) {
+            *s = s.chars().map(picture).collect();
+        }
+    };
+    fix(&mut d.message);
+    fix(&mut d.location.path);
+    fix(&mut d.location.line_text);
+    if let Some(hint) = &mut d.hint {
+        fix(hint);
+    }
+    for related in &mut d.related {
+        fix(&mut related.message);
+        fix(&mut related.location.path);
+        fix(&mut related.location.line_text);
+    }
+    d
+}
+
+fn hidden(c: char) -> bool {
+    (c.is_control() && c != '\t') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// U+2400's control pictures for C0 and DEL (`␊`, `␛`, `␡`), `�` for the rest.
+fn picture(c: char) -> char {
+    match c {
+        '\t' => c,
+        '\u{0}'..='\u{1F}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
+        '\u{7F}' => '\u{2421}',
+        c if hidden(c) => '\u{FFFD}',
+        c => c,
     }
 }
 

@@ -92,3 +92,70 @@ fn warnings_fail_only_when_denied() {
     assert!(!diags.is_failure(false));
     assert!(diags.is_failure(true));
 }
+
+#[test]
+fn control_characters_reach_no_output_raw() {
+    let text = "See [x](#%0A::error%20file=x::pwned) \u{1b}[31mred\n";
+    let d = Diagnostic::error(
+        Code::test("links::missing-anchor"),
+        Location::in_text("src/a.md", text, 4..36),
+        "no heading `#\n::error file=x::pwned` here \u{1b}[2J",
+    )
+    .with_hint("\u{202E}reversed");
+    let all = [d];
+    let github = render(&all, Format::Github, false);
+    assert_eq!(github.lines().count(), 1, "{github}");
+    assert!(
+        github.contains("`#␊::error file=x::pwned` here ␛[2J"),
+        "{github}"
+    );
+    assert!(github.contains("hint: �reversed"), "{github}");
+    let human = render(&all, Format::Human, false);
+    assert!(
+        !human.contains('\u{1b}') && !human.contains("\n::error"),
+        "{human}"
+    );
+    assert!(human.contains("␛[31mred"), "{human}");
+    let json = render(&all, Format::Json, false);
+    assert!(
+        !json.contains('\u{1b}') && !json.contains('\u{202E}'),
+        "{json}"
+    );
+    // Columns still point at the link: one picture per character.
+    assert_eq!(all[0].location.column, 5);
+}
+
+#[test]
+fn one_code_in_one_file_is_capped_with_a_count_of_the_rest() {
+    let text = "x".repeat(300);
+    let mut found = Diagnostics::new();
+    for i in 0..PER_FILE_AND_CODE + 250 {
+        found.push(Diagnostic::error(
+            Code::test("links::missing-file"),
+            Location::in_text("src/a.md", &text, i..i + 1),
+            format!("broken {i}"),
+        ));
+    }
+    found.push(Diagnostic::warning(
+        Code::test("links::other"),
+        Location::in_text("src/a.md", &text, 0..1),
+        "kept",
+    ));
+    // Passing through another collection keeps the count.
+    let mut outer = Diagnostics::new();
+    outer.extend(found);
+    let sorted = outer.into_sorted();
+    assert_eq!(sorted.len(), PER_FILE_AND_CODE + 2);
+    let more: Vec<_> = sorted
+        .iter()
+        .filter(|d| d.message.starts_with("and "))
+        .map(Diagnostic::short)
+        .collect();
+    assert_eq!(
+        more,
+        [format!(
+            "src/a.md:1:{}: error[links::missing-file]: and 250 more `links::missing-file` in this file",
+            PER_FILE_AND_CODE + 1
+        )]
+    );
+}

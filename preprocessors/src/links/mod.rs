@@ -9,6 +9,7 @@ pub mod heading_ids;
 pub mod html;
 pub mod include_guard;
 pub mod includes;
+pub mod site_urls;
 pub mod targets;
 
 use crate::book_root::{BookRoot, SHARED_TABLE, slashed};
@@ -158,6 +159,7 @@ pub fn check(
         raw_texts.insert(file, text);
     }
 
+    site_urls::check(book_root, diagnostics);
     check_externals(book_root, &settings, &externals, &mut findings, diagnostics);
     report(book_root, chapters, &raw_texts, findings, diagnostics);
     Ok(())

@@ -23,6 +23,9 @@ pub enum Found {
     Missing,
     /// The file leads out of `policies/` (a symlink out).
     Outside,
+    /// The file is there but is no text (not UTF-8, a FIFO, too large): the
+    /// policy checker reports it at the file, once; the directive stays.
+    Unreadable,
 }
 
 pub use crate::diagnostics::Problem;
@@ -74,6 +77,7 @@ pub fn expand(
                 ));
                 written
             }
+            Found::Unreadable => written,
             Found::Missing => {
                 let stem = name.strip_suffix(".json").unwrap_or(name);
                 let suggestion = crate::suggest::closest(stem, known.iter().map(String::as_str));

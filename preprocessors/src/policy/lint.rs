@@ -388,7 +388,9 @@ impl Rules<'_> {
             .map(|(_, a)| a.to_ascii_lowercase())
             .collect();
         // Wildcards by service prefix, in order, so each action is compared
-        // with its own service's patterns only (large policies list thousands).
+        // with its own service's patterns only (large policies list thousands);
+        // one pass, so a minified policy repeating one action 800,000 times
+        // stays linear, and at most PER_FILE_AND_CODE reports of each kind.
         let service_of = |a: &str| a.split_once(':').map_or("", |(p, _)| p).to_string();
         let mut patterns: HashMap<String, Vec<usize>> = HashMap::new();
         let mut any_service: Vec<usize> = Vec::new();
@@ -403,9 +405,18 @@ impl Rules<'_> {
                 }
             }
         }
+        let (mut shown, mut unshown) = ((0, 0), (0, 0));
+        let cap = crate::diagnostics::PER_FILE_AND_CODE;
+        let mut unshown_at = (None, None);
         for (i, (pointer, action)) in actions.iter().enumerate() {
-            let this = &lowered[i];
-            if let Some(&j) = first.get(this.as_str()) {
+            let this = lowered[i].as_str();
+            if let Some(&j) = first.get(this) {
+                if shown.0 >= cap {
+                    unshown.0 += 1;
+                    unshown_at.0.get_or_insert_with(|| self.value_at(pointer));
+                    continue;
+                }
+                shown.0 += 1;
                 out.push(
                     Diagnostic::warning(
                         codes::POLICY_DUPLICATE_ACTION,
@@ -425,10 +436,15 @@ impl Rules<'_> {
                 .iter()
                 .chain(&any_service)
                 .copied()
-                .filter(|&j| j != i && lowered[j] != *this && wildcard_match(&lowered[j], this))
-                .min()
-                .map(|j| (j, ()));
-            if let Some((j, _)) = covering {
+                .filter(|&j| j != i && lowered[j] != this && wildcard_match(&lowered[j], this))
+                .min();
+            if let Some(j) = covering {
+                if shown.1 >= cap {
+                    unshown.1 += 1;
+                    unshown_at.1.get_or_insert_with(|| self.value_at(pointer));
+                    continue;
+                }
+                shown.1 += 1;
                 out.push(
                     Diagnostic::warning(
                         codes::POLICY_REDUNDANT_ACTION,
@@ -441,6 +457,19 @@ impl Rules<'_> {
                     .with_related(self.value_at(&actions[j].0), "covered by this")
                     .with_hint("keep one of the two (preferably the named action)"),
                 );
+            }
+        }
+        for (code, n, at) in [
+            (codes::POLICY_DUPLICATE_ACTION, unshown.0, unshown_at.0),
+            (codes::POLICY_REDUNDANT_ACTION, unshown.1, unshown_at.1),
+        ] {
+            if let Some(at) = at {
+                out.push(crate::diagnostics::more(
+                    crate::diagnostics::Severity::Warning,
+                    code,
+                    at,
+                    n,
+                ));
             }
         }
     }

@@ -98,9 +98,9 @@ fn find_policy(book_root: &BookRoot, name: &str) -> Found {
             if !inside_policies(book_root, &path) {
                 return Found::Outside;
             }
-            match std::fs::read_to_string(&path) {
+            match crate::reach::read_text(&path) {
                 Ok(content) => Found::Policy(content),
-                Err(_) => Found::Missing,
+                Err(_) => Found::Unreadable,
             }
         }
         Err(Refused::Missing) => Found::Missing,
@@ -180,12 +180,12 @@ fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut D
     for rel_in in files {
         let rel = format!("{POLICIES_DIR}/{rel_in}");
         let text = match book_root.resolve(&rel) {
-            Ok(path) if inside_policies(book_root, &path) => match std::fs::read(&path) {
-                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Ok(path) if inside_policies(book_root, &path) => match crate::reach::read_text(&path) {
+                Ok(text) => text,
                 Err(error) => {
                     diagnostics.push(Diagnostic::error(
                         codes::POLICY_UNREADABLE,
-                        Location::file(&rel),
+                        error.location(&rel),
                         format!("cannot read the policy: {error}"),
                     ));
                     continue;
@@ -265,12 +265,12 @@ pub fn lint_files(
 ) -> Result<()> {
     for file in files {
         let shown = file.to_string_lossy().into_owned();
-        let text = match std::fs::read(file) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        let text = match crate::reach::read_text(file) {
+            Ok(text) => text,
             Err(error) => {
                 diagnostics.push(Diagnostic::error(
                     codes::POLICY_UNREADABLE,
-                    Location::file(&shown),
+                    error.location(&shown),
                     format!("cannot read the policy: {error}"),
                 ));
                 continue;

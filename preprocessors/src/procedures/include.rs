@@ -26,6 +26,8 @@ pub struct Procedure {
 #[derive(Debug, Clone, Default)]
 pub struct Library {
     pub procedures: BTreeMap<String, Procedure>,
+    /// Procedures whose file could not be read (reported at the file).
+    pub unreadable: std::collections::BTreeSet<String>,
 }
 
 impl Library {
@@ -49,9 +51,21 @@ impl Library {
         names.sort();
         for name in names {
             let path = format!("{folder}/{name}.md");
-            // `read` refuses a symlink out of the root; skip what it refuses.
-            let Ok(source) = book_root.read(&path) else {
-                continue;
+            let source = match book_root.resolve(&path) {
+                Ok(real) => match crate::reach::read_text(&real) {
+                    Ok(source) => source,
+                    Err(error) => {
+                        diagnostics.push(Diagnostic::error(
+                            codes::PROCEDURES_UNREADABLE,
+                            error.location(&path),
+                            format!("cannot read the procedure: {error}"),
+                        ));
+                        library.unreadable.insert(name);
+                        continue;
+                    }
+                },
+                // A symlink out of the root: the sources check reports it.
+                Err(_) => continue,
             };
             library.add(&name, &path, source, values, diagnostics);
         }
@@ -132,7 +146,9 @@ pub fn expand(text: &str, path: &str, library: &Library, diagnostics: &mut Diagn
             }
         };
         let Some(procedure) = library.procedures.get(name) else {
-            diagnostics.push(unknown(name, library, here()));
+            if !library.unreadable.contains(name) {
+                diagnostics.push(unknown(name, library, here()));
+            }
             return written;
         };
         let selected = match range {

@@ -121,9 +121,17 @@ pub fn check(
         .flat_map(|task| stacks.iter().map(move |stack| (task, stack)));
     for (task, stack) in pairs {
         let mut found = agreement::task_definition(stack, task);
-        found.extend(agreement::policies(stack, |path| {
-            templates::load(book_root, path).and_then(Result::ok)
-        }));
+        found.extend(
+            agreement::policies(stack, |path| {
+                templates::load(book_root, path).and_then(Result::ok)
+            })
+            .into_iter()
+            // A policy file that is there but unreadable (not UTF-8, a FIFO)
+            // is reported at the file by the policy checker, once.
+            .filter(|d| {
+                !(d.other_pointer.is_empty() && book_root.root.join(&d.other_path).exists())
+            }),
+        );
         for d in found {
             let other = match templates::load(book_root, &d.other_path).and_then(Result::ok) {
                 Some(file) => file.locate(&d.other_pointer),
