@@ -26,6 +26,9 @@ struct ResolveCache {
     real_root: OnceLock<Option<PathBuf>>,
     /// Keyed by the joined path, before the operating system resolves it.
     paths: Mutex<HashMap<PathBuf, Result<PathBuf, Refused>>>,
+    /// Folders as the operating system resolves them: the files of one
+    /// folder share the `realpath` of it.
+    dirs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
 }
 
 /// Why a path was refused.
@@ -99,7 +102,7 @@ impl BookRoot {
     }
 
     fn resolve_on_disk(&self, joined: &Path) -> Result<PathBuf, Refused> {
-        let real = joined.canonicalize().map_err(|_| Refused::Missing)?;
+        let real = self.real_path(joined).ok_or(Refused::Missing)?;
         let root = self
             .resolved
             .real_root
@@ -111,6 +114,38 @@ impl BookRoot {
         } else {
             Err(Refused::LeavesRoot)
         }
+    }
+
+    /// `path` as the operating system resolves it (every symlink followed),
+    /// `None` when it does not exist: its folder comes from the cache, and
+    /// only a last component that is itself a symlink is resolved again.
+    fn real_path(&self, path: &Path) -> Option<PathBuf> {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return path.canonicalize().ok();
+        };
+        let cached = self.dirs().get(dir).cloned();
+        let real_dir = match cached {
+            Some(real_dir) => real_dir,
+            None => {
+                let real_dir = dir.canonicalize().ok();
+                self.dirs().insert(dir.to_path_buf(), real_dir.clone());
+                real_dir
+            }
+        }?;
+        let candidate = real_dir.join(name);
+        let meta = std::fs::symlink_metadata(&candidate).ok()?;
+        if meta.file_type().is_symlink() {
+            candidate.canonicalize().ok()
+        } else {
+            Some(candidate)
+        }
+    }
+
+    fn dirs(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Option<PathBuf>>> {
+        self.resolved
+            .dirs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Reads a file inside the root (see [`BookRoot::resolve`]).
@@ -210,6 +245,14 @@ mod tests {
         assert_eq!(book.resolve("policies/out.json"), Err(Refused::LeavesRoot));
         assert!(book.resolve("link/ok.json").is_ok());
         assert_eq!(book.read("policies/ok.json").unwrap(), "{}");
+        // A folder that leads out, and `..` after a symlinked folder, resolved
+        // as the operating system resolves them.
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("away")).unwrap();
+        assert_eq!(book.resolve("away/secret.json"), Err(Refused::LeavesRoot));
+        assert_eq!(book.resolve("away/none.json"), Err(Refused::Missing));
+        assert!(book.resolve("link/../policies/ok.json").is_ok());
+        assert!(book.resolve("policies/..").is_ok());
+        assert_eq!(book.resolve("policies/ok.json/x"), Err(Refused::Missing));
     }
 
     #[test]
