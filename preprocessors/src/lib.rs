@@ -2,6 +2,7 @@
 //! mdBook 0.5 book. Each pass is a plain [`pass::Pass`]; the logic lives in
 //! pure functions over text, and thin shells speak the mdBook protocol.
 
+pub mod aws;
 pub mod book_root;
 pub mod chapters;
 pub mod cli;
@@ -9,6 +10,7 @@ pub mod config;
 pub mod destination;
 pub mod diagnostics;
 pub mod directive;
+pub mod fix;
 pub mod image_uri;
 pub mod json;
 pub mod links;

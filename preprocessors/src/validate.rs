@@ -5,7 +5,7 @@ use crate::book_root::{BookRoot, SHARED_TABLE};
 use crate::chapters::BookModel;
 use crate::diagnostics::Diagnostics;
 use crate::pass::Pass;
-use crate::{image_uri, links, policy, procedures};
+use crate::{aws, image_uri, links, policy, procedures};
 use anyhow::Result;
 use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
@@ -57,11 +57,12 @@ impl Preprocessor for Later {
 fn check(book_root: &BookRoot, book: &Book) -> Result<Diagnostics> {
     let model = BookModel::build(book_root, book);
     let model = &model;
-    let validators: [Validator; 4] = [
+    let validators: [Validator; 5] = [
         |root, _, model, found| links::check(root, model, found),
         |root, _, _, found| policy::check(root, found),
         |root, book, _, found| image_uri::check(root, book, found),
         |root, _, model, found| procedures::check(root, model, found),
+        |root, book, _, found| aws::check(root, book, found),
     ];
     let results = crate::parallel::map_few(&validators, |_, validator| {
         let mut found = Diagnostics::new();

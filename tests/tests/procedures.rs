@@ -253,6 +253,7 @@ fn a_task_size_fargate_does_not_offer_fails_in_the_template_and_in_the_steps() {
         shorts,
         [
             "src/task-definition.md:8:66: error[procedures::value-mismatch]: `1 GB` disagrees with the template: .5 GB (512 MiB)",
+            "templates/responderapi-stack.json:216:19: error[aws::fargate]: Fargate has no task size of 512 CPU units with 512 MiB",
             "templates/task-definition.json:8:3: error[procedures::template-value]: Fargate has no task size of 512 CPU units with 512 MiB of memory",
         ]
     );
@@ -332,7 +333,10 @@ fn the_load_balancer_stack_is_checked_like_the_first() {
         shorts,
         [
             "templates/responderapi-alb-stack.json:184:19: error[procedures::templates-disagree]: the stack has \"aws-marketplace:MeterUsage\" where policies/task-role-policy.json has \"aws-marketplace:RegisterUsage\"",
+            // The AWS permission check sees the same edit from the task's side.
+            "templates/responderapi-alb-stack.json:184:29: warning[aws::unneeded-permission]: the task role `TaskRole` allows `aws-marketplace:MeterUsage`, which the task definition does not need",
             "templates/responderapi-alb-stack.json:269:9: error[procedures::templates-disagree]: the stack has \"256\" where templates/task-definition.json has \"512\"",
+            "templates/responderapi-alb-stack.json:283:24: error[aws::missing-permission]: the task role `TaskRole` does not allow `aws-marketplace:RegisterUsage` on `*`, which `TaskRoleArn` needs",
         ]
     );
     assert_eq!(code, 1);

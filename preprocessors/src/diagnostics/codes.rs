@@ -140,6 +140,33 @@ codes! {
     REACH_TOO_LARGE = "reach::too-large": "a source or include over the size limit";
     REACH_UNREADABLE_SOURCE = "reach::unreadable-source": "a file under `src/` that cannot be read (a symlink loop or a dangling link)";
 
+    AWS_AWSLOGS = "aws::awslogs": "the awslogs log driver without an option it needs, or with one it does not know";
+    AWS_CFN_ENUM = "aws::cfn-enum": "a template property value that its resource schema does not allow";
+    AWS_CFN_REQUIRED = "aws::cfn-required": "a template resource without a property its schema requires";
+    AWS_CFN_SCHEMA = "aws::cfn-schema": "a template property that breaks another rule of its resource schema";
+    AWS_CFN_TYPE = "aws::cfn-type": "a template property, or the intrinsic function giving it, of the wrong kind of value";
+    AWS_CFN_UNKNOWN_PROPERTY = "aws::cfn-unknown-property": "a template property its resource schema does not have (usually a misspelling)";
+    AWS_CFN_UNKNOWN_REF = "aws::cfn-unknown-ref": "a `Ref` or `Fn::GetAtt` to no parameter or resource of the template";
+    AWS_CFN_UNKNOWN_TYPE = "aws::cfn-unknown-type": "a resource type CloudFormation does not have";
+    AWS_CLI_INVALID_VALUE = "aws::cli-invalid-value": "an AWS CLI option value the service model does not allow";
+    AWS_CLI_MISSING_FILE = "aws::cli-missing-file": "a `file://` argument naming no file of the book and none an earlier command writes";
+    AWS_CLI_MISSING_OPTION = "aws::cli-missing-option": "an AWS CLI command without an option its operation requires";
+    AWS_CLI_UNKNOWN_OPERATION = "aws::cli-unknown-operation": "an AWS CLI command the service does not have";
+    AWS_CLI_UNKNOWN_OPTION = "aws::cli-unknown-option": "an AWS CLI option the operation does not take";
+    AWS_CLI_UNKNOWN_SERVICE = "aws::cli-unknown-service": "an `aws` command for a service that does not exist";
+    AWS_CLI_UNKNOWN_WAITER = "aws::cli-unknown-waiter": "`aws … wait NAME` with a waiter the service does not have";
+    AWS_FARGATE = "aws::fargate": "a task definition Fargate cannot run (CPU/memory pair, network mode)";
+    AWS_HEALTH_CHECK = "aws::health-check": "a health-check command that does not start with `CMD` or `CMD-SHELL`";
+    AWS_INVALID_ENUM = "aws::invalid-enum": "a task-definition value the ECS model does not allow";
+    AWS_INVALID_VALUE = "aws::invalid-value": "a task-definition value outside the length, range or pattern the ECS model states";
+    AWS_MISSING_MEMBER = "aws::missing-member": "a task definition without a member the ECS model requires";
+    AWS_MISSING_PERMISSION = "aws::missing-permission": "a role that does not allow what the task definition needs";
+    AWS_MISSING_ROLE = "aws::missing-role": "a task definition that needs a role and names none";
+    AWS_TRUST = "aws::trust": "a role that ECS tasks cannot assume";
+    AWS_UNKNOWN_MEMBER = "aws::unknown-member": "a task-definition member the ECS model does not have (usually a misspelling)";
+    AWS_UNNEEDED_PERMISSION = "aws::unneeded-permission": "a role that allows an action the task definition does not need";
+    AWS_WRONG_TYPE = "aws::wrong-type": "a task-definition value of the wrong JSON type";
+
     PROCEDURES_BAD_RANGE = "procedures::bad-range": "a step range outside the procedure";
     PROCEDURES_DUPLICATE = "procedures::duplicate": "a list of steps that repeats another list word for word";
     PROCEDURES_INLINE_PROCEDURE = "procedures::inline-procedure": "`{{#procedure}}` inside a line of prose";
@@ -174,8 +201,9 @@ mod tests {
                     "links",
                     "policy",
                     "image-uri",
+                    "procedures",
                     "reach",
-                    "procedures"
+                    "aws"
                 ]
                 .contains(&pass),
                 "{code}"

@@ -23,6 +23,10 @@ pub struct Entry {
     /// `Resource: "*"` is intended.
     #[serde(default)]
     pub resource_star: BTreeMap<String, String>,
+    /// Action → why the role grants it though the task definition needs it
+    /// not (checked by the AWS permission check).
+    #[serde(default)]
+    pub extra_actions: BTreeMap<String, String>,
 }
 
 /// A manifest that does not parse: the message and the byte range at fault.

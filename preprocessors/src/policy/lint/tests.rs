@@ -74,6 +74,7 @@ fn the_manifest_explains_resource_star_by_sid_or_for_the_whole_policy() {
     let by_sid = Entry {
         kind: None,
         resource_star: [("Pull".to_string(), "why".to_string())].into(),
+        ..Entry::default()
     };
     assert_eq!(
         codes(text, Kind::Identity, Some(&by_sid)),
@@ -82,6 +83,7 @@ fn the_manifest_explains_resource_star_by_sid_or_for_the_whole_policy() {
     let whole = Entry {
         kind: None,
         resource_star: [("*".to_string(), "why".to_string())].into(),
+        ..Entry::default()
     };
     assert_eq!(
         codes(text, Kind::Identity, Some(&whole)),

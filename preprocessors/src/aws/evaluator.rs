@@ -1,0 +1,482 @@
+//! An offline evaluator of the IAM policy language, and what the deployment
+//! needs from it. Allow/Deny, Action/NotAction and Resource/NotResource with
+//! `*` and `?` wildcards (actions case-insensitive), an explicit deny wins.
+//! Conditions are assumed satisfiable: the evaluator answers "can this role
+//! ever do this", which is what a missing permission breaks.
+//!
+//! The needs come from what the task definition configures: the execution
+//! role pulls the image (ECR actions on the repository's ARN, and
+//! `ecr:GetAuthorizationToken` on `*`) and writes the awslogs group
+//! (`logs:CreateLogStream`, `logs:PutLogEvents`, and `logs:CreateLogGroup`
+//! exactly when `awslogs-create-group` is `true`); the task role calls
+//! `aws-marketplace:RegisterUsage`.
+
+use crate::policy::catalog::wildcard_match;
+use serde_json::Value;
+
+/// The account and Region that stand in for placeholders (`${AWS::AccountId}`,
+/// `$ACCOUNT_ID`) when a policy is evaluated: the guide's example account.
+pub const SAMPLE_ACCOUNT: &str = "111122223333";
+pub const SAMPLE_REGION: &str = "us-east-1";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub allow: bool,
+    /// Actions, or the excluded actions of `NotAction`, with the pointer of each.
+    pub actions: Vec<(String, String)>,
+    pub not_action: bool,
+    pub resources: Vec<String>,
+    pub not_resource: bool,
+    pub sid: Option<String>,
+    pub principals: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Policy {
+    pub statements: Vec<Statement>,
+}
+
+/// Reads a policy document; parts that are not strings (an unresolved
+/// intrinsic function) are left out, so they grant nothing.
+pub fn parse(document: &Value) -> Policy {
+    let statements = match document.get("Statement") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (format!("/Statement/{i}"), s))
+            .collect(),
+        Some(s @ Value::Object(_)) => vec![("/Statement".to_string(), s)],
+        _ => Vec::new(),
+    };
+    let strings = |value: Option<&Value>, at: &str| -> Vec<(String, String)> {
+        match value {
+            Some(Value::String(s)) => vec![(s.clone(), at.to_string())],
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.as_str().map(|s| (s.to_string(), format!("{at}/{i}"))))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    Policy {
+        statements: statements
+            .into_iter()
+            .map(|(at, s)| {
+                let not_action = s.get("NotAction").is_some();
+                let not_resource = s.get("NotResource").is_some();
+                let (action_key, resource_key) = (
+                    if not_action { "NotAction" } else { "Action" },
+                    if not_resource {
+                        "NotResource"
+                    } else {
+                        "Resource"
+                    },
+                );
+                let principals = match s.get("Principal") {
+                    Some(Value::String(p)) => vec![p.clone()],
+                    Some(Value::Object(map)) => map
+                        .values()
+                        .flat_map(|v| strings(Some(v), ""))
+                        .map(|(p, _)| p)
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                Statement {
+                    allow: s.get("Effect").and_then(Value::as_str) == Some("Allow"),
+                    actions: strings(s.get(action_key), &format!("{at}/{action_key}")),
+                    not_action,
+                    resources: strings(s.get(resource_key), "")
+                        .into_iter()
+                        .map(|(r, _)| r)
+                        .collect(),
+                    not_resource,
+                    sid: s.get("Sid").and_then(Value::as_str).map(str::to_string),
+                    principals,
+                }
+            })
+            .collect(),
+    }
+}
+
+impl Statement {
+    fn matches_action(&self, action: &str) -> bool {
+        let lower = action.to_ascii_lowercase();
+        let hit = self
+            .actions
+            .iter()
+            .any(|(a, _)| wildcard_match(&a.to_ascii_lowercase(), &lower));
+        hit != self.not_action
+    }
+
+    fn matches_resource(&self, resource: &str) -> bool {
+        let hit = self.resources.iter().any(|r| wildcard_match(r, resource));
+        hit != self.not_resource
+    }
+
+    fn applies(&self, action: &str, resource: &str) -> bool {
+        self.matches_action(action) && self.matches_resource(resource)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allowed,
+    ExplicitDeny,
+    ImplicitDeny,
+}
+
+/// What the policies together decide for one request.
+pub fn decide<'a>(
+    policies: impl IntoIterator<Item = &'a Policy>,
+    action: &str,
+    resource: &str,
+) -> Decision {
+    let mut allowed = false;
+    for statement in policies.into_iter().flat_map(|p| &p.statements) {
+        if statement.applies(action, resource) {
+            if !statement.allow {
+                return Decision::ExplicitDeny;
+            }
+            allowed = true;
+        }
+    }
+    if allowed {
+        Decision::Allowed
+    } else {
+        Decision::ImplicitDeny
+    }
+}
+
+/// One permission the task needs, and the task-definition field that needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Need {
+    pub action: String,
+    pub resource: String,
+    /// JSON pointer into the task definition.
+    pub field: String,
+}
+
+/// The role a need falls on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Execution,
+    Task,
+}
+
+/// The keys of a task definition as the JSON API (`containerDefinitions`)
+/// or CloudFormation (`ContainerDefinitions`) writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spelling {
+    Api,
+    CloudFormation,
+}
+
+impl Spelling {
+    fn key(self, api: &str) -> String {
+        match self {
+            Spelling::Api => api.to_string(),
+            Spelling::CloudFormation => {
+                let mut chars = api.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                    .unwrap_or_default()
+            }
+        }
+    }
+}
+
+/// The permissions each role needs for `task`. `image_uri` is used for a
+/// container whose image is a placeholder (the guide's release image).
+pub fn needs(task: &Value, spelling: Spelling, image_uri: &str) -> Vec<(Role, Need)> {
+    let k = |api: &str| spelling.key(api);
+    let mut out = Vec::new();
+    let containers = task
+        .get(k("containerDefinitions"))
+        .and_then(Value::as_array);
+    for (i, container) in containers.into_iter().flatten().enumerate() {
+        let at = format!("/{}/{i}", k("containerDefinitions"));
+        let image = container
+            .get(k("image"))
+            .and_then(Value::as_str)
+            .filter(|s| !s.contains('$'))
+            .unwrap_or(image_uri);
+        // An image the book does not pin (a placeholder, no release facts)
+        // still needs pulling: the actions count as needed, on an unknown ARN.
+        let unknown = image.is_empty().then(String::new);
+        if let Some(repository) = ecr_repository_arn(image).or(unknown) {
+            let field = format!("{at}/{}", k("image"));
+            out.push((
+                Role::Execution,
+                Need {
+                    action: "ecr:GetAuthorizationToken".into(),
+                    resource: "*".into(),
+                    field: field.clone(),
+                },
+            ));
+            for action in [
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:GetDownloadUrlForLayer",
+                "ecr:BatchGetImage",
+            ] {
+                out.push((
+                    Role::Execution,
+                    Need {
+                        action: action.into(),
+                        resource: repository.clone(),
+                        field: field.clone(),
+                    },
+                ));
+            }
+        }
+        let log = container.get(k("logConfiguration"));
+        if log
+            .and_then(|l| l.get(k("logDriver")))
+            .and_then(Value::as_str)
+            == Some("awslogs")
+        {
+            let options_at = format!("{at}/{}/{}", k("logConfiguration"), k("options"));
+            let options = log.and_then(|l| l.get(k("options")));
+            let option = |name: &str| options.and_then(|o| o.get(name)).and_then(Value::as_str);
+            let Some(group) = option("awslogs-group") else {
+                continue;
+            };
+            let region = option("awslogs-region")
+                .filter(|r| !r.contains('$'))
+                .unwrap_or(SAMPLE_REGION);
+            let group_arn = format!("arn:aws:logs:{region}:{SAMPLE_ACCOUNT}:log-group:{group}");
+            let stream_arn = format!(
+                "{group_arn}:log-stream:{}/{}/0",
+                option("awslogs-stream-prefix").unwrap_or("ecs"),
+                container
+                    .get(k("name"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("container")
+            );
+            let field = format!("{options_at}/awslogs-group");
+            for action in ["logs:CreateLogStream", "logs:PutLogEvents"] {
+                out.push((
+                    Role::Execution,
+                    Need {
+                        action: action.into(),
+                        resource: stream_arn.clone(),
+                        field: field.clone(),
+                    },
+                ));
+            }
+            if option("awslogs-create-group") == Some("true") {
+                out.push((
+                    Role::Execution,
+                    Need {
+                        action: "logs:CreateLogGroup".into(),
+                        resource: group_arn,
+                        field: format!("{options_at}/awslogs-create-group"),
+                    },
+                ));
+            }
+        }
+    }
+    out.push((
+        Role::Task,
+        Need {
+            action: "aws-marketplace:RegisterUsage".into(),
+            resource: "*".into(),
+            field: format!("/{}", k("taskRoleArn")),
+        },
+    ));
+    out
+}
+
+/// `arn:aws:ecr:REGION:ACCOUNT:repository/NAME` of an ECR image URI.
+pub fn ecr_repository_arn(image: &str) -> Option<String> {
+    let (host, rest) = image.split_once('/')?;
+    let mut parts = host.split('.');
+    let account = parts.next()?;
+    let (dkr, ecr, region) = (parts.next()?, parts.next()?, parts.next()?);
+    if dkr != "dkr"
+        || ecr != "ecr"
+        || account.len() != 12
+        || !account.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let name = rest.split(['@', ':']).next()?;
+    Some(format!("arn:aws:ecr:{region}:{account}:repository/{name}"))
+}
+
+/// The needs no policy of the role allows (explicitly denied or not granted);
+/// a need on an unknown resource (`""`) is not judged.
+pub fn missing<'a>(
+    policies: &[&Policy],
+    needs: impl IntoIterator<Item = &'a Need>,
+) -> Vec<(&'a Need, Decision)> {
+    needs
+        .into_iter()
+        .filter(|need| !need.resource.is_empty())
+        .filter_map(
+            |need| match decide(policies.iter().copied(), &need.action, &need.resource) {
+                Decision::Allowed => None,
+                other => Some((need, other)),
+            },
+        )
+        .collect()
+}
+
+/// Allowed actions that no need of the role requires, with their pointers.
+pub fn unneeded<'a>(policy: &'a Policy, needs: &[&Need]) -> Vec<(&'a str, &'a str)> {
+    policy
+        .statements
+        .iter()
+        .filter(|s| s.allow && !s.not_action)
+        .flat_map(|s| &s.actions)
+        .filter(|(action, _)| {
+            let lower = action.to_ascii_lowercase();
+            !needs
+                .iter()
+                .any(|n| wildcard_match(&lower, &n.action.to_ascii_lowercase()))
+        })
+        .map(|(action, at)| (action.as_str(), at.as_str()))
+        .collect()
+}
+
+/// Whether a trust policy lets ECS tasks assume the role.
+pub fn trusts_ecs_tasks(policy: &Policy) -> bool {
+    let allowed = policy.statements.iter().any(|s| {
+        s.allow
+            && s.matches_action("sts:AssumeRole")
+            && s.principals.iter().any(|p| p == "ecs-tasks.amazonaws.com")
+    });
+    let denied = policy.statements.iter().any(|s| {
+        !s.allow
+            && s.matches_action("sts:AssumeRole")
+            && s.principals
+                .iter()
+                .any(|p| p == "ecs-tasks.amazonaws.com" || p == "*")
+    });
+    allowed && !denied
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const IMAGE: &str =
+        "709825985650.dkr.ecr.us-east-1.amazonaws.com/certograph/responderapi:1.0.4-amd64";
+
+    fn policy(text: &str) -> Policy {
+        parse(&serde_json::from_str(text).unwrap())
+    }
+
+    fn task() -> Value {
+        serde_json::from_str(include_str!("../../../templates/task-definition.json")).unwrap()
+    }
+
+    #[test]
+    fn the_guides_roles_grant_what_the_task_needs_and_nothing_more() {
+        let exec = policy(include_str!("../../../policies/execution-role-policy.json"));
+        let task_role = policy(include_str!("../../../policies/task-role-policy.json"));
+        let all = needs(&task(), Spelling::Api, IMAGE);
+        let of = |role| {
+            all.iter()
+                .filter(|(r, _)| *r == role)
+                .map(|(_, n)| n)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(of(Role::Execution).len(), 7);
+        assert!(missing(&[&exec], of(Role::Execution)).is_empty());
+        assert!(missing(&[&task_role], of(Role::Task)).is_empty());
+        assert!(unneeded(&exec, &of(Role::Execution)).is_empty());
+        assert!(unneeded(&task_role, &of(Role::Task)).is_empty());
+        assert!(trusts_ecs_tasks(&policy(include_str!(
+            "../../../policies/task-role-trust.json"
+        ))));
+    }
+
+    #[test]
+    fn a_role_without_create_log_stream_misses_it_on_the_log_group() {
+        let exec = policy(
+            &include_str!("../../../policies/execution-role-policy.json")
+                .replace("\"logs:CreateLogStream\",", ""),
+        );
+        let all = needs(&task(), Spelling::Api, IMAGE);
+        let exec_needs = all
+            .iter()
+            .filter(|(r, _)| *r == Role::Execution)
+            .map(|(_, n)| n);
+        let found: Vec<_> = missing(&[&exec], exec_needs)
+            .into_iter()
+            .map(|(n, d)| (n.action.as_str(), n.resource.as_str(), n.field.as_str(), d))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                "logs:CreateLogStream",
+                "arn:aws:logs:us-east-1:111122223333:log-group:/ecs/responderapi-task:log-stream:ecs/responderapi/0",
+                "/containerDefinitions/0/logConfiguration/options/awslogs-group",
+                Decision::ImplicitDeny
+            )]
+        );
+    }
+
+    #[test]
+    fn create_log_group_is_needed_exactly_when_the_task_creates_the_group() {
+        let mut t = task();
+        t["containerDefinitions"][0]["logConfiguration"]["options"]["awslogs-create-group"] =
+            json!("false");
+        let all = needs(&t, Spelling::Api, IMAGE);
+        assert!(!all.iter().any(|(_, n)| n.action == "logs:CreateLogGroup"));
+        let exec = policy(include_str!("../../../policies/execution-role-policy.json"));
+        let exec_needs: Vec<_> = all
+            .iter()
+            .filter(|(r, _)| *r == Role::Execution)
+            .map(|(_, n)| n)
+            .collect();
+        assert_eq!(
+            unneeded(&exec, &exec_needs),
+            [("logs:CreateLogGroup", "/Statement/2/Action/0")]
+        );
+    }
+
+    #[test]
+    fn explicit_deny_wins_and_not_action_inverts() {
+        let p = policy(
+            r#"{"Statement": [
+            {"Effect": "Allow", "Action": "ecr:*", "Resource": "*"},
+            {"Effect": "Deny", "NotAction": "ecr:Get*", "Resource": "arn:aws:ecr:*:*:repository/private/*"}]}"#,
+        );
+        assert_eq!(
+            decide(
+                [&p],
+                "ecr:BatchGetImage",
+                "arn:aws:ecr:us-east-1:1:repository/private/x"
+            ),
+            Decision::ExplicitDeny
+        );
+        assert_eq!(
+            decide(
+                [&p],
+                "ECR:GetDownloadUrlForLayer",
+                "arn:aws:ecr:us-east-1:1:repository/private/x"
+            ),
+            Decision::Allowed
+        );
+        assert_eq!(
+            decide([&p], "logs:PutLogEvents", "*"),
+            Decision::ImplicitDeny
+        );
+    }
+
+    #[test]
+    fn trust_needs_the_ecs_tasks_principal() {
+        assert!(!trusts_ecs_tasks(&policy(
+            r#"{"Statement": {"Effect": "Allow", "Principal": {"Service": "ecs.amazonaws.com"}, "Action": "sts:AssumeRole"}}"#
+        )));
+        assert_eq!(
+            ecr_repository_arn(IMAGE).unwrap(),
+            "arn:aws:ecr:us-east-1:709825985650:repository/certograph/responderapi"
+        );
+        assert_eq!(ecr_repository_arn("nginx:latest"), None);
+    }
+}

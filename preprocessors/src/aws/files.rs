@@ -1,0 +1,176 @@
+//! The files `file://` arguments name: a file of the book (by path, or by
+//! name in `templates/` or `policies/`), or one an earlier command writes
+//! with `>` from such a file (`sed … task-definition.json > mine.json`), or
+//! a copy of a book file named after it (`task-definition-amd64.json`).
+//! `--cli-input-json` files are checked against the operation's input shape.
+
+use super::cli::FileArg;
+use super::shell::Command;
+use super::{models, shapes};
+use crate::book_root::BookRoot;
+use crate::diagnostics::codes;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::json::Index;
+use crate::location::Location;
+use crate::policy::catalog::wildcard_match;
+
+/// Where the reader's files come from.
+pub struct Files<'a> {
+    book_root: &'a BookRoot,
+    /// (output pattern, the command's other words as patterns), `$name` → `*`.
+    written: Vec<(String, Vec<String>)>,
+}
+
+enum Found {
+    Book(String),
+    Written,
+    Missing,
+}
+
+impl<'a> Files<'a> {
+    pub fn new<'c>(book_root: &'a BookRoot, commands: impl Iterator<Item = &'c Command>) -> Self {
+        let written = commands
+            .filter_map(|c| {
+                let output = c.output.as_ref()?;
+                let sources = c.words.iter().map(|w| pattern(&w.text)).collect();
+                Some((pattern(&output.text), sources))
+            })
+            .collect();
+        Files { book_root, written }
+    }
+
+    /// The book file a `file://NAME` stands for, directly or through the
+    /// command that wrote it.
+    pub fn book_file(&self, name: &str) -> Option<String> {
+        match self.find(name) {
+            Found::Book(rel) => Some(rel),
+            _ => None,
+        }
+    }
+
+    fn find(&self, name: &str) -> Found {
+        if let Some(rel) = self.in_book(name) {
+            return Found::Book(rel);
+        }
+        for (output, sources) in &self.written {
+            if !wildcard_match(output, name) {
+                continue;
+            }
+            let stem = stem(output, name);
+            for source in sources {
+                let candidate = source.replace('*', &stem);
+                if !candidate.contains('*')
+                    && let Some(rel) = self.in_book(&candidate)
+                {
+                    return Found::Book(rel);
+                }
+            }
+            return Found::Written;
+        }
+        // A copy the reader saves under a name built on the book file's
+        // (`task-definition-amd64.json`, `task-role-trust.mine.json`).
+        self.named_after(name).map_or(Found::Missing, Found::Book)
+    }
+
+    fn named_after(&self, name: &str) -> Option<String> {
+        let mut best: Option<String> = None;
+        for dir in ["templates", "policies"] {
+            let Ok(entries) = std::fs::read_dir(self.book_root.root.join(dir)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let file = entry.file_name().to_string_lossy().into_owned();
+                let Some(stem) = file.strip_suffix(".json") else {
+                    continue;
+                };
+                let copy = name
+                    .strip_prefix(stem)
+                    .is_some_and(|rest| rest.starts_with(['-', '.']));
+                if copy
+                    && best
+                        .as_ref()
+                        .is_none_or(|b| b.len() < dir.len() + 1 + file.len())
+                {
+                    best = Some(format!("{dir}/{file}"));
+                }
+            }
+        }
+        best
+    }
+
+    fn in_book(&self, name: &str) -> Option<String> {
+        [
+            name.to_string(),
+            format!("templates/{name}"),
+            format!("policies/{name}"),
+        ]
+        .into_iter()
+        .find(|rel| self.book_root.resolve(rel).is_ok_and(|p| p.is_file()))
+    }
+
+    /// Reports a `file://` name no file stands behind, and checks a
+    /// `--cli-input-json` file against its input shape, at the file's lines.
+    pub fn check(&self, file: &FileArg, at: impl Fn() -> Location, diagnostics: &mut Diagnostics) {
+        if shapes::is_placeholder(&file.name) {
+            return;
+        }
+        match self.find(&file.name) {
+            Found::Missing => diagnostics.push(
+                Diagnostic::error(
+                    codes::AWS_CLI_MISSING_FILE,
+                    at(),
+                    format!("`file://{}` is not a file of the book, and no command before writes it", file.name),
+                )
+                .with_hint("name a file in templates/ or policies/, or the file an earlier `> NAME` writes"),
+            ),
+            Found::Written => {}
+            Found::Book(rel) => {
+                let Some((service, shape)) = &file.input else {
+                    return;
+                };
+                let (Some(model), Ok(text)) = (models::service(service), self.book_root.read(&rel)) else {
+                    return;
+                };
+                let Ok(value) = serde_json::from_str(&text) else {
+                    return;
+                };
+                let index = Index::new(&text);
+                for f in shapes::check(model, shape, &value) {
+                    let location = Location::in_text(&rel, &text, super::finding_range(&index, &f));
+                    diagnostics.push(super::to_diagnostic(&f, location));
+                }
+            }
+        }
+    }
+}
+
+/// A shell word as a file-name pattern: each `$name` or `${name}` is `*`.
+fn pattern(word: &str) -> String {
+    let re = regex::Regex::new(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$\(…\)").expect("valid");
+    re.replace_all(word, "*").into_owned()
+}
+
+/// What the one `*` of `pattern` matched in `name` (empty without one).
+fn stem(pattern: &str, name: &str) -> String {
+    match pattern.split_once('*') {
+        Some((prefix, suffix))
+            if !suffix.contains('*') && name.len() >= prefix.len() + suffix.len() =>
+        {
+            name[prefix.len()..name.len() - suffix.len()].to_string()
+        }
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_and_stems() {
+        assert_eq!(pattern("\"$name.mine.json\""), "\"*.mine.json\"");
+        assert_eq!(pattern("${name}.json"), "*.json");
+        assert_eq!(stem("*.mine.json", "task-role.mine.json"), "task-role");
+        assert_eq!(stem("out.json", "out.json"), "");
+    }
+}

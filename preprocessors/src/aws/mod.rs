@@ -1,0 +1,304 @@
+//! Checks against AWS's own machine-readable models, offline: task
+//! definitions against the ECS `RegisterTaskDefinition` input shape and the
+//! Fargate rules, CloudFormation templates against the resource provider
+//! schemas, AWS CLI commands in the book against the service models, and the
+//! roles' policies against what the task definition needs. The data is
+//! vendored in `preprocessors/data/aws/`; this file is the I/O shell.
+
+pub mod blocks;
+pub mod cfn;
+pub mod cli;
+pub mod evaluator;
+pub mod fargate;
+pub mod files;
+pub mod inline;
+pub mod models;
+pub mod roles;
+pub mod shapes;
+pub mod shell;
+
+use crate::book_root::BookRoot;
+use crate::diagnostics::codes;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::json::Index;
+use crate::location::Location;
+use crate::origin::Source;
+use anyhow::Result;
+use mdbook_preprocessor::book::{Book, BookItem};
+use serde_json::Value;
+use shapes::Finding;
+use std::ops::Range;
+
+/// The folder of the task definition and templates, relative to the book root.
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// Runs every AWS check on the book's templates and chapters.
+pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -> Result<()> {
+    let chapters: Vec<_> = book
+        .iter()
+        .filter_map(|item| match item {
+            BookItem::Chapter(chapter) if chapter.path.is_some() => Some(chapter),
+            _ => None,
+        })
+        .collect();
+    let scripts: Vec<Vec<(blocks::Block, Vec<shell::Command>)>> = chapters
+        .iter()
+        .map(|chapter| {
+            blocks::fenced(&chapter.content)
+                .into_iter()
+                .map(|block| {
+                    let commands = match block.lang.as_str() {
+                        "console" => shell::commands(&shell::console_script(&block.text)),
+                        "bash" | "sh" | "shell" | "zsh" => shell::commands(&block.text),
+                        _ => Vec::new(),
+                    };
+                    (block, commands)
+                })
+                .collect()
+        })
+        .collect();
+    let files = files::Files::new(book_root, scripts.iter().flatten().flat_map(|(_, c)| c));
+    let commands: Vec<&shell::Command> = scripts.iter().flatten().flat_map(|(_, c)| c).collect();
+    for (rel, text) in template_files(book_root) {
+        let Ok(value) = serde_json::from_str::<Value>(&text) else {
+            // The procedures check reports a template's syntax errors.
+            continue;
+        };
+        let index = Index::new(&text);
+        let at = |f: &Finding| Location::in_text(&rel, &text, finding_range(&index, f));
+        if is_task_definition(&value) {
+            // The procedures check already holds this file to a Fargate size.
+            let sized_elsewhere = rel == crate::procedures::templates::TASK_DEFINITION;
+            diagnostics.extend(
+                task_definition(&value)
+                    .iter()
+                    .filter(|f| {
+                        !(sized_elsewhere && f.code == codes::AWS_FARGATE && f.pointer == "/memory")
+                    })
+                    .map(|f| to_diagnostic(f, at(f))),
+            );
+            roles::check_task_definition(
+                book_root,
+                &rel,
+                &text,
+                &value,
+                &commands,
+                &files,
+                diagnostics,
+            );
+        }
+        if value.get("Resources").is_some() {
+            diagnostics.extend(cfn::check(&value).iter().map(|f| to_diagnostic(f, at(f))));
+            diagnostics.extend(
+                stack_task_rules(&value)
+                    .iter()
+                    .map(|f| to_diagnostic(f, at(f))),
+            );
+            roles::check_template(book_root, &rel, &text, &value, diagnostics);
+            inline::check(
+                &rel,
+                &text,
+                &value,
+                &roles::manifest(book_root),
+                diagnostics,
+            );
+        }
+    }
+    for (chapter, blocks) in chapters.iter().zip(&scripts) {
+        let source = Source::of(book_root, chapter);
+        let origin = source.origin(&chapter.content);
+        for (block, commands) in blocks {
+            for command in commands {
+                let checked = cli::check(command);
+                for f in &checked.findings {
+                    let location = origin.locate(block.chapter_range(f.range.clone()));
+                    let d = Diagnostic::error(f.code, location, f.message.clone());
+                    diagnostics.push(match &f.hint {
+                        Some(hint) => d.with_hint(hint.clone()),
+                        None => d,
+                    });
+                }
+                for file in &checked.files {
+                    let at = || origin.locate(block.chapter_range(file.word.range.clone()));
+                    files.check(file, at, diagnostics);
+                }
+            }
+            if block.lang == "json" {
+                let Ok(value) = serde_json::from_str::<Value>(&block.text) else {
+                    continue;
+                };
+                // A task definition a directive shows (`{{#template}}`) is
+                // checked once, in its file; only one typed here is checked here.
+                if is_task_definition(&value) && typed_in(&source.text, &block.text) {
+                    let index = Index::new(&block.text);
+                    for f in task_definition(&value) {
+                        let range = block.chapter_range(finding_range(&index, &f));
+                        diagnostics.push(to_diagnostic(&f, origin.locate(range)));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether the writer typed this JSON in the chapter (rather than a
+/// directive producing it): its `containerDefinitions` line is in the source.
+fn typed_in(source: &str, json: &str) -> bool {
+    json.lines()
+        .find(|line| line.contains("\"containerDefinitions\""))
+        .is_some_and(|line| source.contains(line.trim()))
+}
+
+/// `templates/*.json`, sorted, as (repo-relative path, text).
+fn template_files(book_root: &BookRoot) -> Vec<(String, String)> {
+    let mut names: Vec<String> = std::fs::read_dir(book_root.root.join(TEMPLATES_DIR))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".json"))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let rel = format!("{TEMPLATES_DIR}/{name}");
+            book_root.resolve(&rel).ok()?;
+            Some((rel.clone(), book_root.read(&rel).ok()?))
+        })
+        .collect()
+}
+
+/// A RegisterTaskDefinition document: it has container definitions.
+pub fn is_task_definition(value: &Value) -> bool {
+    value.get("containerDefinitions").is_some()
+}
+
+/// Check 1: the model's input shape, then the rules it cannot express.
+pub fn task_definition(value: &Value) -> Vec<Finding> {
+    let ecs = models::service("ecs").expect("the ECS model is vendored");
+    let mut found = shapes::check(ecs, "RegisterTaskDefinitionRequest", value);
+    // A misspelt member is one problem: the rule that misses the member
+    // under its right name does not report it again.
+    let meant: Vec<String> = found
+        .iter()
+        .filter_map(|f| {
+            f.hint
+                .as_deref()?
+                .strip_prefix("did you mean `")?
+                .strip_suffix("`?")
+                .map(str::to_string)
+        })
+        .collect();
+    found.extend(fargate::check(value).into_iter().filter(|f| {
+        !meant.iter().any(|m| {
+            f.message.contains(&format!("`\"{m}\"")) || f.message.contains(&format!("`{m}`"))
+        })
+    }));
+    found
+}
+
+/// The Fargate rules on the template's task definitions, which CloudFormation
+/// spells in PascalCase: checked in the API's spelling, reported at the
+/// template's own keys.
+pub fn stack_task_rules(template: &Value) -> Vec<Finding> {
+    let resources = template.get("Resources").and_then(Value::as_object);
+    let mut out = Vec::new();
+    for (id, resource) in resources.into_iter().flatten() {
+        if resource.get("Type").and_then(Value::as_str) != Some("AWS::ECS::TaskDefinition") {
+            continue;
+        }
+        let Some(properties) = resource.get("Properties") else {
+            continue;
+        };
+        let base = format!("/Resources/{}/Properties", shapes::escape(id));
+        for mut finding in fargate::check(&api_spelling(properties)) {
+            finding.pointer = format!("{base}{}", cfn_pointer(&finding.pointer));
+            out.push(finding);
+        }
+    }
+    out
+}
+
+/// A CloudFormation task definition's properties with the API's keys.
+fn api_spelling(value: &Value) -> Value {
+    use crate::procedures::templates::{camel_case, keys_are_data};
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let v = if keys_are_data(k) {
+                        v.clone()
+                    } else {
+                        api_spelling(v)
+                    };
+                    (camel_case(k), v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(api_spelling).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A pointer in the API's spelling, in CloudFormation's: property names
+/// (`logDriver`) capitalised, data keys (`awslogs-group`) and indexes kept.
+fn cfn_pointer(pointer: &str) -> String {
+    pointer
+        .split('/')
+        .map(|segment| {
+            let mut chars = segment.chars();
+            match chars.next() {
+                Some(first) if first.is_ascii_lowercase() && !segment.contains('-') => {
+                    first.to_ascii_uppercase().to_string() + chars.as_str()
+                }
+                _ => segment.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+pub(crate) fn finding_range(index: &Index, finding: &Finding) -> Range<usize> {
+    if finding.on_key {
+        index.key_range(&finding.pointer)
+    } else {
+        index.value_range(&finding.pointer)
+    }
+}
+
+pub(crate) fn to_diagnostic(finding: &Finding, location: Location) -> Diagnostic {
+    let d = Diagnostic::error(finding.code, location, finding.message.clone());
+    match &finding.hint {
+        Some(hint) => d.with_hint(hint.clone()),
+        None => d,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stacks_task_definition_follows_the_fargate_rules_at_its_own_keys() {
+        let text = include_str!("../../../templates/responderapi-stack.json");
+        let mut stack: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(stack_task_rules(&stack), Vec::new());
+        let td = &mut stack["Resources"]["TaskDefinition"]["Properties"];
+        td["Memory"] = Value::from("512");
+        td["ContainerDefinitions"][0]["HealthCheck"]["Command"] =
+            serde_json::json!(["/sbin/healthcheck"]);
+        let found: Vec<_> = stack_task_rules(&stack)
+            .into_iter()
+            .map(|f| f.pointer)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "/Resources/TaskDefinition/Properties/Memory",
+                "/Resources/TaskDefinition/Properties/ContainerDefinitions/0/HealthCheck/Command/0",
+            ]
+        );
+    }
+}

@@ -1,0 +1,435 @@
+//! The I/O shell of the permission check: finds each role the task
+//! definitions name and the policies that role gets (from the template's
+//! `AWS::IAM::Role` resources, and from the book's `aws iam create-role` /
+//! `put-role-policy` commands for the files in `policies/`), and reports
+//! what [`evaluator`] finds at the task-definition field and policy line.
+
+use super::cli::aws_words;
+use super::evaluator::{self, Need, Policy, Role, SAMPLE_ACCOUNT, SAMPLE_REGION, Spelling};
+use super::files::Files;
+use super::shapes::escape;
+use super::shell::Command;
+use crate::book_root::BookRoot;
+use crate::diagnostics::codes;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::json::Index;
+use crate::location::Location;
+use crate::policy::manifest::Manifest;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// A policy document and where it is written.
+struct Document {
+    policy: Policy,
+    path: String,
+    text: String,
+    /// Pointer of the document in its file (`""` for a policy file).
+    pointer: String,
+    /// The manifest entry's stem, for a file in `policies/`.
+    stem: Option<String>,
+}
+
+/// A role: its trust policy and permission policies.
+#[derive(Default)]
+struct RoleDocs {
+    trust: Vec<Document>,
+    permissions: Vec<Document>,
+    /// A document the role is given could not be read or parsed: its own
+    /// checker reports that, and judging the rest would only add a second
+    /// report of the same cause.
+    unreadable: bool,
+}
+
+/// The image the guide's task definitions stand for (`${ImageUri}`).
+fn release_image(book_root: &BookRoot) -> String {
+    crate::image_uri::release::Release::load(book_root)
+        .ok()
+        .and_then(|r| r.architectures().first().and_then(|a| r.uri(&a.docker)))
+        .unwrap_or_default()
+}
+
+/// Check 4 on one template (CloudFormation) file.
+pub fn check_template(
+    book_root: &BookRoot,
+    rel: &str,
+    text: &str,
+    template: &Value,
+    diagnostics: &mut Diagnostics,
+) {
+    let Some(resources) = template.get("Resources").and_then(Value::as_object) else {
+        return;
+    };
+    let index = Index::new(text);
+    let image = release_image(book_root);
+    let manifest = manifest(book_root);
+    for (id, resource) in resources {
+        if resource.get("Type").and_then(Value::as_str) != Some("AWS::ECS::TaskDefinition") {
+            continue;
+        }
+        let Some(properties) = resource.get("Properties") else {
+            continue;
+        };
+        let base = format!("/Resources/{}/Properties", escape(id));
+        let role_of = |key: &str| {
+            let target = properties.get(key)?;
+            let name = match target.get("Fn::GetAtt") {
+                Some(Value::Array(items)) => items.first()?.as_str()?,
+                Some(Value::String(s)) => s.split('.').next()?,
+                _ => target.get("Ref")?.as_str()?,
+            };
+            Some(name.to_string())
+        };
+        let at_field = |field: &str| {
+            Location::in_text(rel, text, index.value_range(&format!("{base}{field}")))
+        };
+        for (role, key) in [
+            (Role::Execution, "ExecutionRoleArn"),
+            (Role::Task, "TaskRoleArn"),
+        ] {
+            let needs: Vec<Need> = evaluator::needs(properties, Spelling::CloudFormation, &image)
+                .into_iter()
+                .filter(|(r, _)| *r == role)
+                .map(|(_, n)| n)
+                .collect();
+            let Some(role_id) = role_of(key) else {
+                if is_fargate(properties.get("RequiresCompatibilities")) {
+                    report_no_role(role, &needs, &at_field, diagnostics);
+                }
+                continue;
+            };
+            // A reference to no resource is the reference check's report.
+            if !resources.contains_key(&role_id) {
+                continue;
+            }
+            let docs = template_role(rel, text, resources, &role_id);
+            report(
+                role,
+                &role_id,
+                &docs,
+                &needs,
+                &at_field,
+                &manifest,
+                diagnostics,
+            );
+        }
+    }
+}
+
+/// Check 4 on `templates/task-definition.json`, with the roles the book's
+/// CLI commands create.
+pub fn check_task_definition(
+    book_root: &BookRoot,
+    rel: &str,
+    text: &str,
+    task: &Value,
+    commands: &[&Command],
+    files: &Files,
+    diagnostics: &mut Diagnostics,
+) {
+    let index = Index::new(text);
+    let image = release_image(book_root);
+    let manifest = manifest(book_root);
+    let cli_roles = cli_roles(book_root, commands, files);
+    let at_field = |field: &str| Location::in_text(rel, text, index.value_range(field));
+    for (role, key) in [
+        (Role::Execution, "executionRoleArn"),
+        (Role::Task, "taskRoleArn"),
+    ] {
+        let needs: Vec<Need> = evaluator::needs(task, Spelling::Api, &image)
+            .into_iter()
+            .filter(|(r, _)| *r == role)
+            .map(|(_, n)| n)
+            .collect();
+        let Some(arn) = task.get(key).and_then(Value::as_str) else {
+            if is_fargate(task.get("requiresCompatibilities")) {
+                report_no_role(role, &needs, &at_field, diagnostics);
+            }
+            continue;
+        };
+        let name = arn.rsplit('/').next().unwrap_or(arn);
+        // A role the book does not create with the CLI is not judged here.
+        if let Some(docs) = cli_roles.get(name) {
+            report(role, name, docs, &needs, &at_field, &manifest, diagnostics);
+        }
+    }
+}
+
+pub(crate) fn manifest(book_root: &BookRoot) -> Manifest {
+    book_root
+        .read(crate::policy::manifest::MANIFEST_FILE)
+        .ok()
+        .and_then(|t| Manifest::parse(&t).ok())
+        .unwrap_or_default()
+}
+
+/// Only a Fargate task must name its roles: on EC2 the instance's role
+/// may do the pulling and logging.
+fn is_fargate(compatibilities: Option<&Value>) -> bool {
+    compatibilities
+        .and_then(Value::as_array)
+        .is_some_and(|c| c.iter().any(|v| v == "FARGATE"))
+}
+
+fn report_no_role(
+    role: Role,
+    needs: &[Need],
+    at_field: &impl Fn(&str) -> Location,
+    diagnostics: &mut Diagnostics,
+) {
+    let Some(first) = needs.first() else {
+        return;
+    };
+    let (what, key) = match role {
+        Role::Execution => ("an execution role", "executionRoleArn"),
+        Role::Task => ("a task role", "taskRoleArn"),
+    };
+    diagnostics.push(
+        Diagnostic::error(
+            codes::AWS_MISSING_ROLE,
+            at_field(&first.field),
+            format!(
+                "this task needs {what} for `{}`, and names none",
+                first.action
+            ),
+        )
+        .with_hint(format!("set `{key}` to a role that allows it")),
+    );
+}
+
+fn role_word(role: Role) -> &'static str {
+    match role {
+        Role::Execution => "execution role",
+        Role::Task => "task role",
+    }
+}
+
+fn report(
+    role: Role,
+    name: &str,
+    docs: &RoleDocs,
+    needs: &[Need],
+    at_field: &impl Fn(&str) -> Location,
+    manifest: &Manifest,
+    diagnostics: &mut Diagnostics,
+) {
+    if docs.unreadable {
+        return;
+    }
+    let policies: Vec<&Policy> = docs.permissions.iter().map(|d| &d.policy).collect();
+    for (need, decision) in evaluator::missing(&policies, needs) {
+        let how = if decision == evaluator::Decision::ExplicitDeny {
+            "denies"
+        } else {
+            "does not allow"
+        };
+        let mut d = Diagnostic::error(
+            codes::AWS_MISSING_PERMISSION,
+            at_field(&need.field),
+            format!(
+                "the {} `{name}` {how} `{}` on `{}`, which `{}` needs",
+                role_word(role),
+                need.action,
+                need.resource,
+                need.field.rsplit('/').next().unwrap_or_default()
+            ),
+        )
+        .with_hint(format!(
+            "the task needs it for this field; grant `{}` in the role's policy",
+            need.action
+        ));
+        for doc in &docs.permissions {
+            d = d.with_related(doc.location(&doc.pointer), "the role's policy");
+        }
+        diagnostics.push(d);
+    }
+    let need_refs: Vec<&Need> = needs.iter().collect();
+    for doc in &docs.permissions {
+        for (action, at) in evaluator::unneeded(&doc.policy, &need_refs) {
+            // An action that does not exist is the policy linter's report.
+            use crate::policy::catalog::{Catalog, Lookup};
+            if matches!(
+                Catalog::builtin().lookup(action),
+                Lookup::UnknownAction { .. } | Lookup::UnknownService { .. }
+            ) {
+                continue;
+            }
+            let explained = manifest
+                .policies
+                .iter()
+                .filter(|(stem, _)| doc.stem.as_ref().is_none_or(|s| s == *stem))
+                .any(|(_, e)| e.extra_actions.contains_key(action));
+            if !explained {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        codes::AWS_UNNEEDED_PERMISSION,
+                        doc.location(&format!("{}{at}", doc.pointer)),
+                        format!("the {} `{name}` allows `{action}`, which the task definition does not need", role_word(role)),
+                    )
+                    .with_hint("remove it, or say why in policies/manifest.toml under `[policies.NAME.extra-actions]`"),
+                );
+            }
+        }
+    }
+    for doc in &docs.trust {
+        if !evaluator::trusts_ecs_tasks(&doc.policy) {
+            diagnostics.push(
+                Diagnostic::error(codes::AWS_TRUST, doc.location(&format!("{}/Statement/0/Principal", doc.pointer)), format!("the trust policy of `{name}` does not let `ecs-tasks.amazonaws.com` assume the role"))
+                    .with_hint("allow `sts:AssumeRole` to the principal `{\"Service\": \"ecs-tasks.amazonaws.com\"}`, with the `aws:SourceAccount` and `aws:SourceArn` conditions"),
+            );
+        }
+    }
+}
+
+impl Document {
+    fn location(&self, pointer: &str) -> Location {
+        Location::in_text(
+            &self.path,
+            &self.text,
+            Index::new(&self.text).value_range(pointer),
+        )
+    }
+}
+
+fn template_role(rel: &str, text: &str, resources: &Map<String, Value>, role_id: &str) -> RoleDocs {
+    let mut docs = RoleDocs::default();
+    let doc = |value: &Value, pointer: String| Document {
+        policy: evaluator::parse(&resolve(value)),
+        path: rel.to_string(),
+        text: text.to_string(),
+        pointer,
+        stem: None,
+    };
+    let base = format!("/Resources/{}/Properties", escape(role_id));
+    let Some(role) = resources.get(role_id).and_then(|r| r.get("Properties")) else {
+        return docs;
+    };
+    if let Some(trust) = role.get("AssumeRolePolicyDocument") {
+        docs.trust
+            .push(doc(trust, format!("{base}/AssumeRolePolicyDocument")));
+    }
+    for (i, p) in role
+        .get("Policies")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if let Some(document) = p.get("PolicyDocument") {
+            docs.permissions
+                .push(doc(document, format!("{base}/Policies/{i}/PolicyDocument")));
+        }
+    }
+    // Separate policy resources attached to the role with `Roles: [{Ref}]`.
+    for (id, resource) in resources {
+        let kind = resource.get("Type").and_then(Value::as_str);
+        if !matches!(
+            kind,
+            Some("AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" | "AWS::IAM::RolePolicy")
+        ) {
+            continue;
+        }
+        let properties = resource.get("Properties");
+        let roles = properties.and_then(|p| p.get("Roles").or_else(|| p.get("RoleName")));
+        let names_role = |v: &Value| v.get("Ref").and_then(Value::as_str) == Some(role_id);
+        let attached = match roles {
+            Some(Value::Array(items)) => items.iter().any(names_role),
+            Some(v) => names_role(v),
+            None => false,
+        };
+        if let (true, Some(document)) = (attached, properties.and_then(|p| p.get("PolicyDocument")))
+        {
+            docs.permissions.push(doc(
+                document,
+                format!("/Resources/{}/Properties/PolicyDocument", escape(id)),
+            ));
+        }
+    }
+    docs
+}
+
+/// The roles the book's commands create, by name.
+fn cli_roles(
+    book_root: &BookRoot,
+    commands: &[&Command],
+    files: &Files,
+) -> BTreeMap<String, RoleDocs> {
+    let mut roles: BTreeMap<String, RoleDocs> = BTreeMap::new();
+    for command in commands {
+        let Some(words) = aws_words(command) else {
+            continue;
+        };
+        let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        let (trust, option) = match texts.get(1..3) {
+            Some(["iam", "create-role"]) => (true, "--assume-role-policy-document"),
+            Some(["iam", "put-role-policy"]) => (false, "--policy-document"),
+            _ => continue,
+        };
+        let value_of = |name: &str| {
+            texts
+                .iter()
+                .position(|t| *t == name)
+                .and_then(|i| texts.get(i + 1))
+                .copied()
+        };
+        let (Some(role), Some(file)) = (value_of("--role-name"), value_of(option)) else {
+            continue;
+        };
+        let Some(rel) = file
+            .strip_prefix("file://")
+            .and_then(|f| files.book_file(f))
+        else {
+            continue;
+        };
+        let parsed = book_root
+            .read(&rel)
+            .ok()
+            .and_then(|text| Some((serde_json::from_str::<Value>(&text).ok()?, text)));
+        let Some((value, text)) = parsed else {
+            roles.entry(role.to_string()).or_default().unreadable = true;
+            continue;
+        };
+        let stem = rel
+            .rsplit('/')
+            .next()
+            .and_then(|n| n.strip_suffix(".json"))
+            .map(str::to_string);
+        let doc = Document {
+            policy: evaluator::parse(&value),
+            path: rel,
+            text,
+            pointer: String::new(),
+            stem,
+        };
+        let entry = roles.entry(role.to_string()).or_default();
+        if trust {
+            entry.trust.push(doc)
+        } else {
+            entry.permissions.push(doc)
+        }
+    }
+    roles
+}
+
+/// A policy document with the template's account and Region references
+/// replaced by the sample account and Region (`Fn::Sub`, `Ref`).
+pub(crate) fn resolve(value: &Value) -> Value {
+    let fill = |s: &str| {
+        s.replace("${AWS::AccountId}", SAMPLE_ACCOUNT)
+            .replace("${AWS::Region}", SAMPLE_REGION)
+            .replace("${AWS::Partition}", "aws")
+    };
+    match value {
+        Value::Object(map) if map.len() == 1 => match map.iter().next() {
+            Some((k, Value::String(s))) if k == "Fn::Sub" => Value::String(fill(s)),
+            Some((k, Value::String(s))) if k == "Ref" && s.starts_with("AWS::") => {
+                Value::String(fill(&format!("${{{s}}}")))
+            }
+            _ => Value::Object(map.iter().map(|(k, v)| (k.clone(), resolve(v))).collect()),
+        },
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), resolve(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(resolve).collect()),
+        other => other.clone(),
+    }
+}

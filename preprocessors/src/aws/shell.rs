@@ -1,0 +1,364 @@
+//! Just enough of the shell to find the AWS CLI commands in a code block:
+//! words with their byte ranges (quotes removed, `\` continuations joined),
+//! commands split on newlines, `;`, `&&`, `||` and `|`, the commands inside
+//! `$(…)` and backticks, comments, redirections and here-documents.
+
+use std::ops::Range;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// The word as the shell passes it on; a substitution is kept as `$(…)`.
+    pub text: String,
+    /// Where the word is in the script, quotes included.
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Command {
+    pub words: Vec<Word>,
+    /// The file after `>` or `>>`, if any.
+    pub output: Option<Word>,
+}
+
+/// The commands of a `console` block: lines after a `$ ` prompt and their
+/// continuations; everything else is output and becomes blank (offsets kept).
+pub fn console_script(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut continued = false;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        if continued || body.starts_with("$ ") {
+            let keep = if continued {
+                body.to_string()
+            } else {
+                format!("  {}", &body[2..])
+            };
+            out.push_str(&keep);
+            continued = body.ends_with('\\');
+        } else {
+            out.extend(
+                body.chars()
+                    .map(|c| if c.len_utf8() == 1 { ' ' } else { c }),
+            );
+            continued = false;
+        }
+        out.push_str(&line[body.len()..]);
+    }
+    out
+}
+
+/// Every command of `script`, those inside substitutions included.
+pub fn commands(script: &str) -> Vec<Command> {
+    let mut out = Vec::new();
+    Lexer { s: script, base: 0 }.run(&mut out);
+    out
+}
+
+struct Lexer<'a> {
+    s: &'a str,
+    base: usize,
+}
+
+impl Lexer<'_> {
+    fn run(&self, out: &mut Vec<Command>) {
+        let s = self.s;
+        let b = s.as_bytes();
+        let mut i = 0;
+        let mut cmd = Command::default();
+        let mut word: Option<(String, usize)> = None;
+        // The next word is the file of a `>` (Some(true)) or of a `2>` or `<` (Some(false)).
+        let mut to_output: Option<bool> = None;
+        let mut heredoc: Option<String> = None;
+        macro_rules! end_word {
+            () => {
+                if let Some((text, start)) = word.take() {
+                    let w = Word {
+                        text,
+                        range: self.base + start..self.base + i,
+                    };
+                    match to_output.take() {
+                        Some(true) => cmd.output = Some(w),
+                        Some(false) => {}
+                        None => cmd.words.push(w),
+                    }
+                }
+            };
+        }
+        macro_rules! end_command {
+            () => {
+                end_word!();
+                let done = std::mem::take(&mut cmd);
+                if !done.words.is_empty() {
+                    out.push(done);
+                }
+                to_output = None;
+            };
+        }
+        while i < b.len() {
+            let c = b[i];
+            match c {
+                b'\\' if b.get(i + 1) == Some(&b'\n') => {
+                    end_word!();
+                    i += 2;
+                }
+                b'\\' => {
+                    let start = word.as_ref().map_or(i, |w| w.1);
+                    let next = s[i + 1..].chars().next();
+                    let mut text = word.take().map(|w| w.0).unwrap_or_default();
+                    text.extend(next);
+                    word = Some((text, start));
+                    i += 1 + next.map_or(0, char::len_utf8);
+                }
+                b' ' | b'\t' | b'\r' => {
+                    end_word!();
+                    i += 1;
+                }
+                b'\n' => {
+                    end_command!();
+                    i += 1;
+                    if let Some(delimiter) = heredoc.take() {
+                        i = skip_heredoc(s, i, &delimiter);
+                    }
+                }
+                b';' | b'&' | b'|' | b'(' | b')' if word.is_none() || c != b'(' => {
+                    end_command!();
+                    i += 1;
+                }
+                b'#' if word.is_none() => {
+                    i = s[i..].find('\n').map_or(b.len(), |n| i + n);
+                }
+                // `<value>` is a placeholder the reader replaces, not a redirection.
+                b'<' if is_placeholder_at(s, i) => {
+                    let start = word.as_ref().map_or(i, |w| w.1);
+                    let end = i + s[i..].find('>').unwrap_or(0) + 1;
+                    let mut text = word.take().map(|w| w.0).unwrap_or_default();
+                    text.push_str(&s[i..end]);
+                    word = Some((text, start));
+                    i = end;
+                }
+                b'>' | b'<' => {
+                    // `2>` names a descriptor, not an argument.
+                    let descriptor = word
+                        .as_ref()
+                        .is_some_and(|w| w.0.chars().all(|c| c.is_ascii_digit()));
+                    if descriptor {
+                        word = None;
+                    }
+                    end_word!();
+                    if s[i..].starts_with("<<") {
+                        let rest = s[i..].trim_start_matches(['<', '-']);
+                        let delimiter: String = rest
+                            .trim_start()
+                            .chars()
+                            .take_while(|c| !c.is_whitespace())
+                            .filter(|c| !matches!(c, '\'' | '"'))
+                            .collect();
+                        heredoc = Some(delimiter);
+                        i = s[i..].find('\n').map_or(b.len(), |n| i + n);
+                        continue;
+                    }
+                    to_output = Some(c == b'>' && !descriptor);
+                    i += 1;
+                    while i < b.len() && (b[i] == b'>' || b[i] == b'&') {
+                        i += 1;
+                    }
+                }
+                b'\'' => {
+                    let start = word.as_ref().map_or(i, |w| w.1);
+                    let end = s[i + 1..].find('\'').map_or(b.len(), |n| i + 1 + n);
+                    let mut text = word.take().map(|w| w.0).unwrap_or_default();
+                    text.push_str(&s[i + 1..end]);
+                    word = Some((text, start));
+                    i = (end + 1).min(b.len());
+                }
+                b'"' => {
+                    let start = word.as_ref().map_or(i, |w| w.1);
+                    let mut text = word.take().map(|w| w.0).unwrap_or_default();
+                    i += 1;
+                    while i < b.len() && b[i] != b'"' {
+                        if b[i] == b'\\' && i + 1 < b.len() {
+                            let next = s[i + 1..].chars().next().unwrap_or(' ');
+                            text.push(next);
+                            i += 1 + next.len_utf8();
+                        } else if s[i..].starts_with("$(") || b[i] == b'`' {
+                            i = self.substitution(i, &mut text, out);
+                        } else {
+                            let ch = s[i..].chars().next().unwrap_or(' ');
+                            text.push(ch);
+                            i += ch.len_utf8();
+                        }
+                    }
+                    i = (i + 1).min(b.len());
+                    word = Some((text, start));
+                }
+                _ if s[i..].starts_with("$(") || c == b'`' => {
+                    let start = word.as_ref().map_or(i, |w| w.1);
+                    let mut text = word.take().map(|w| w.0).unwrap_or_default();
+                    i = self.substitution(i, &mut text, out);
+                    word = Some((text, start));
+                }
+                _ => {
+                    let start = word.as_ref().map_or(i, |w| w.1);
+                    let ch = s[i..].chars().next().unwrap_or(' ');
+                    let mut text = word.take().map(|w| w.0).unwrap_or_default();
+                    text.push(ch);
+                    word = Some((text, start));
+                    i += ch.len_utf8();
+                }
+            }
+        }
+        end_word!();
+        if !cmd.words.is_empty() {
+            out.push(cmd);
+        }
+    }
+
+    /// Lexes the `$(…)` or backtick substitution at `i` into `out`, appends
+    /// `$(…)` to `text`, and returns the offset after it.
+    fn substitution(&self, i: usize, text: &mut String, out: &mut Vec<Command>) -> usize {
+        let s = self.s;
+        let (inner_start, end) = if s[i..].starts_with('`') {
+            let end = s[i + 1..].find('`').map_or(s.len(), |n| i + 1 + n);
+            (i + 1, end)
+        } else {
+            (i + 2, matching_paren(s, i + 2))
+        };
+        Lexer {
+            s: &s[inner_start..end],
+            base: self.base + inner_start,
+        }
+        .run(out);
+        text.push_str("$(…)");
+        (end + 1).min(s.len())
+    }
+}
+
+/// Whether `<` at `i` opens a `<placeholder>` closed on the same word.
+fn is_placeholder_at(s: &str, i: usize) -> bool {
+    let rest = &s[i + 1..];
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == '<')
+        .unwrap_or(rest.len());
+    rest[..end].find('>').is_some_and(|close| close > 0)
+}
+
+/// The offset of the `)` closing a `$(` whose body starts at `from`.
+fn matching_paren(s: &str, from: usize) -> usize {
+    let b = s.as_bytes();
+    let (mut depth, mut i, mut quote) = (1, from, None);
+    while i < b.len() {
+        match (quote, b[i]) {
+            (None, b'\'' | b'"') => quote = Some(b[i]),
+            (Some(q), c) if c == q => quote = None,
+            (None, b'(') => depth += 1,
+            (None, b')') => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+fn skip_heredoc(s: &str, mut i: usize, delimiter: &str) -> usize {
+    while i < s.len() {
+        let end = s[i..].find('\n').map_or(s.len(), |n| i + n);
+        let line = s[i..end].trim();
+        i = (end + 1).min(s.len());
+        if line == delimiter {
+            break;
+        }
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(script: &str) -> Vec<Vec<String>> {
+        commands(script)
+            .into_iter()
+            .map(|c| c.words.into_iter().map(|w| w.text).collect())
+            .collect()
+    }
+
+    #[test]
+    fn continuations_quotes_and_substitutions() {
+        let script = "VPC=$(aws ec2 describe-vpcs --filters Name=is-default,Values=true \\\n  --query 'Vpcs[0].VpcId' --output text)\naws ecs list-tasks --cluster \"$C\" | head -1 # first\n";
+        assert_eq!(
+            words(script),
+            [
+                vec![
+                    "aws",
+                    "ec2",
+                    "describe-vpcs",
+                    "--filters",
+                    "Name=is-default,Values=true",
+                    "--query",
+                    "Vpcs[0].VpcId",
+                    "--output",
+                    "text"
+                ],
+                vec!["VPC=$(…)"],
+                vec!["aws", "ecs", "list-tasks", "--cluster", "$C"],
+                vec!["head", "-1"],
+            ]
+        );
+        let cmds = commands(script);
+        let query = &cmds[0].words[6];
+        assert_eq!(&script[query.range.clone()], "'Vpcs[0].VpcId'");
+    }
+
+    #[test]
+    fn redirections_and_heredocs() {
+        let cmds = commands(
+            "sed s/a/b/ t.json > out.json 2>/dev/null && cat <<EOF\naws nothing here\nEOF\necho done\n",
+        );
+        assert_eq!(cmds[0].output.as_ref().unwrap().text, "out.json");
+        assert_eq!(
+            cmds[0]
+                .words
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>(),
+            ["sed", "s/a/b/", "t.json"]
+        );
+        assert_eq!(
+            words("cat <<EOF\naws x\nEOF\necho done\n"),
+            [vec!["cat"], vec!["echo", "done"]]
+        );
+        assert_eq!(
+            words("aws ecs list-tasks --cluster <cluster-name>"),
+            [vec![
+                "aws",
+                "ecs",
+                "list-tasks",
+                "--cluster",
+                "<cluster-name>"
+            ]]
+        );
+    }
+
+    #[test]
+    fn console_blocks_keep_only_prompted_lines() {
+        let text =
+            "$ aws sts get-caller-identity \\\n    --output text\n111122223333 arn:aws:iam::x\n";
+        let script = console_script(text);
+        assert_eq!(script.len(), text.len());
+        assert_eq!(
+            words(&script),
+            [vec![
+                "aws",
+                "sts",
+                "get-caller-identity",
+                "--output",
+                "text"
+            ]]
+        );
+    }
+}
