@@ -3,7 +3,9 @@
 
 use anyhow::{Context, Result};
 use mdbook_preprocessor::config::Config;
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The `[preprocessor.validate]` table holds the settings every pass shares.
 pub const SHARED_TABLE: &str = "validate";
@@ -12,6 +14,21 @@ pub const SHARED_TABLE: &str = "validate";
 pub struct BookRoot {
     pub root: PathBuf,
     pub config: Config,
+    /// What [`BookRoot::resolve`] found, shared by the clones of one run.
+    resolved: Arc<ResolveCache>,
+}
+
+/// Each path asks the file system once per run: a large book links the same
+/// files thousands of times, and every answer costs a `realpath`.
+#[derive(Debug, Default)]
+struct ResolveCache {
+    /// The root as the operating system resolves it (`None`: it is gone).
+    real_root: OnceLock<Option<PathBuf>>,
+    /// Keyed by the joined path, before the operating system resolves it.
+    paths: Mutex<HashMap<PathBuf, Result<PathBuf, Refused>>>,
+    /// Folders as the operating system resolves them: the files of one
+    /// folder share the `realpath` of it.
+    dirs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
 }
 
 /// Why a path was refused.
@@ -27,6 +44,7 @@ impl BookRoot {
         BookRoot {
             root: root.into(),
             config,
+            resolved: Arc::default(),
         }
     }
 
@@ -66,13 +84,68 @@ impl BookRoot {
             return Err(Refused::LeavesRoot);
         }
         let joined = self.root.join(rel_path);
-        let real = joined.canonicalize().map_err(|_| Refused::Missing)?;
-        let root = self.root.canonicalize().map_err(|_| Refused::Missing)?;
-        if real.starts_with(&root) {
-            Ok(joined)
+        let cached = self.paths().get(&joined).cloned();
+        if let Some(answer) = cached {
+            return answer;
+        }
+        // Not under the lock: other threads keep resolving meanwhile.
+        let answer = self.resolve_on_disk(&joined);
+        self.paths().insert(joined, answer.clone());
+        answer
+    }
+
+    fn paths(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Result<PathBuf, Refused>>> {
+        self.resolved
+            .paths
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn resolve_on_disk(&self, joined: &Path) -> Result<PathBuf, Refused> {
+        let real = self.real_path(joined).ok_or(Refused::Missing)?;
+        let root = self
+            .resolved
+            .real_root
+            .get_or_init(|| self.root.canonicalize().ok())
+            .as_ref()
+            .ok_or(Refused::Missing)?;
+        if real.starts_with(root) {
+            Ok(joined.to_path_buf())
         } else {
             Err(Refused::LeavesRoot)
         }
+    }
+
+    /// `path` as the operating system resolves it (every symlink followed),
+    /// `None` when it does not exist: its folder comes from the cache, and
+    /// only a last component that is itself a symlink is resolved again.
+    fn real_path(&self, path: &Path) -> Option<PathBuf> {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return path.canonicalize().ok();
+        };
+        let cached = self.dirs().get(dir).cloned();
+        let real_dir = match cached {
+            Some(real_dir) => real_dir,
+            None => {
+                let real_dir = dir.canonicalize().ok();
+                self.dirs().insert(dir.to_path_buf(), real_dir.clone());
+                real_dir
+            }
+        }?;
+        let candidate = real_dir.join(name);
+        let meta = std::fs::symlink_metadata(&candidate).ok()?;
+        if meta.file_type().is_symlink() {
+            candidate.canonicalize().ok()
+        } else {
+            Some(candidate)
+        }
+    }
+
+    fn dirs(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Option<PathBuf>>> {
+        self.resolved
+            .dirs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Reads a file inside the root (see [`BookRoot::resolve`]).
@@ -172,6 +245,33 @@ mod tests {
         assert_eq!(book.resolve("policies/out.json"), Err(Refused::LeavesRoot));
         assert!(book.resolve("link/ok.json").is_ok());
         assert_eq!(book.read("policies/ok.json").unwrap(), "{}");
+        // A folder that leads out, and `..` after a symlinked folder, resolved
+        // as the operating system resolves them.
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("away")).unwrap();
+        assert_eq!(book.resolve("away/secret.json"), Err(Refused::LeavesRoot));
+        assert_eq!(book.resolve("away/none.json"), Err(Refused::Missing));
+        assert!(book.resolve("link/../policies/ok.json").is_ok());
+        assert!(book.resolve("policies/..").is_ok());
+        assert_eq!(book.resolve("policies/ok.json/x"), Err(Refused::Missing));
+    }
+
+    #[test]
+    fn each_path_is_resolved_once_per_run() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "a").unwrap();
+        let book = root(dir.path());
+        let clone = book.clone();
+        assert!(book.resolve("a.md").is_ok());
+        assert_eq!(book.resolve("b.md"), Err(Refused::Missing));
+        std::fs::remove_file(dir.path().join("a.md")).unwrap();
+        std::fs::write(dir.path().join("b.md"), "b").unwrap();
+        // The answers of this run stand, for every clone of it…
+        assert!(clone.resolve("a.md").is_ok());
+        assert_eq!(clone.resolve("b.md"), Err(Refused::Missing));
+        // …and the next run asks the file system again.
+        let next = root(dir.path());
+        assert_eq!(next.resolve("a.md"), Err(Refused::Missing));
+        assert!(next.resolve("b.md").is_ok());
     }
 
     #[test]

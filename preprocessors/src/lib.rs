@@ -4,6 +4,7 @@
 
 pub mod aws;
 pub mod book_root;
+pub mod chapters;
 pub mod cli;
 pub mod config;
 pub mod destination;
@@ -14,8 +15,10 @@ pub mod image_uri;
 pub mod json;
 pub mod links;
 pub mod location;
+pub mod markdown;
 pub mod mdbook_command;
 pub mod origin;
+pub mod parallel;
 pub mod pass;
 pub mod paths;
 pub mod pipeline;

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use std::ops::Range;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Location {
     /// Relative to the book root, with `/` separators.
     pub path: String,
@@ -34,9 +34,31 @@ impl Location {
     pub fn in_text(path: &str, text: &str, range: Range<usize>) -> Self {
         let start = floor_char_boundary(text, range.start.min(text.len()));
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[..line_start].matches('\n').count() + 1;
+        Self::on_line(path, text, line, line_start, range)
+    }
+
+    /// [`Location::in_text`] when the caller already knows the line `range`
+    /// starts on (1-based `line`, beginning at byte `line_start`): no count
+    /// of the lines before it, so locating many ranges in a long text stays
+    /// linear. A range not on that line is located the slow way.
+    pub fn on_line(
+        path: &str,
+        text: &str,
+        line: usize,
+        line_start: usize,
+        range: Range<usize>,
+    ) -> Self {
+        let start = floor_char_boundary(text, range.start.min(text.len()));
+        let on_it = text.is_char_boundary(line_start.min(text.len()))
+            && line_start <= start
+            && (line_start == 0 || text.as_bytes()[line_start - 1] == b'\n')
+            && !text[line_start..start].contains('\n');
+        if !on_it {
+            return Self::in_text(path, text, range);
+        }
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let end = floor_char_boundary(text, range.end.clamp(start, line_end));
-        let line = text[..start].matches('\n').count() + 1;
         let column = text[line_start..start].chars().count() + 1;
         let end_column = column + text[start..end].chars().count().max(1);
         let whole = text[line_start..line_end].trim_end_matches('\r');
@@ -136,6 +158,26 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_known_line_gives_what_counting_gives() {
+        let text = "a\nsé [x](y.md) z\n\nlast";
+        for (line, line_start, range) in [
+            (2, 2, 6..15),
+            (2, 2, 2..3),
+            (4, 19, 19..23),
+            (3, 18, 18..18),
+        ] {
+            assert_eq!(
+                Location::on_line("p", text, line, line_start, range.clone()),
+                Location::in_text("p", text, range)
+            );
+        }
+        // A wrong line is not trusted.
+        let wrong = Location::on_line("p", text, 1, 0, 6..15);
+        assert_eq!(wrong, Location::in_text("p", text, 6..15));
+        assert_eq!(wrong.line, 2);
+    }
 
     #[test]
     fn line_and_column_are_one_based_and_count_characters() {

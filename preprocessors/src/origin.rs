@@ -10,6 +10,7 @@ use crate::diagnostics::{Diagnostic, Edit, Problem};
 use crate::location::Location;
 use mdbook_preprocessor::book::Chapter;
 use similar::{DiffOp, TextDiff};
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// A chapter's file as the writer edits it, with its repo-relative path.
@@ -24,18 +25,29 @@ impl Source {
     /// be read (a chapter made by a preprocessor), named after the chapter
     /// when it has no file at all.
     pub fn of(book_root: &BookRoot, chapter: &Chapter) -> Source {
+        Source::load(book_root, chapter).0
+    }
+
+    /// [`Source::of`], and whether the text was read from the chapter's file.
+    pub fn load(book_root: &BookRoot, chapter: &Chapter) -> (Source, bool) {
         match chapter.source_path.as_ref().or(chapter.path.as_ref()) {
             Some(p) => {
                 let path = book_root.chapter_path(p);
-                let text = book_root
-                    .read(&path)
-                    .unwrap_or_else(|_| chapter.content.clone());
-                Source { path, text }
+                match book_root.read(&path) {
+                    Ok(text) => (Source { path, text }, true),
+                    Err(_) => {
+                        let text = chapter.content.clone();
+                        (Source { path, text }, false)
+                    }
+                }
             }
-            None => Source {
-                path: chapter.name.clone(),
-                text: chapter.content.clone(),
-            },
+            None => {
+                let source = Source {
+                    path: chapter.name.clone(),
+                    text: chapter.content.clone(),
+                };
+                (source, false)
+            }
         }
     }
 
@@ -49,6 +61,13 @@ pub struct Origin<'a> {
     path: &'a str,
     source: &'a str,
     processed: &'a str,
+    map: Cow<'a, LineMap>,
+}
+
+/// Which source line each processed line comes from: the costly part of an
+/// [`Origin`], computed once per chapter and shared by every validator.
+#[derive(Debug, Clone)]
+pub struct LineMap {
     /// Byte offset of each processed line's start, and the source line it maps to.
     lines: Vec<LineOrigin>,
     source_line_starts: Vec<usize>,
@@ -62,8 +81,8 @@ struct LineOrigin {
     exact: bool,
 }
 
-impl<'a> Origin<'a> {
-    pub fn new(path: &'a str, source: &'a str, processed: &'a str) -> Self {
+impl LineMap {
+    pub fn new(source: &str, processed: &str) -> Self {
         let processed_starts = line_starts(processed);
         let source_line_starts = line_starts(source);
         let mut lines = Vec::with_capacity(processed_starts.len());
@@ -127,12 +146,31 @@ impl<'a> Origin<'a> {
                 }
             }
         }
+        LineMap {
+            lines,
+            source_line_starts,
+        }
+    }
+}
+
+impl<'a> Origin<'a> {
+    pub fn new(path: &'a str, source: &'a str, processed: &'a str) -> Self {
+        let map = Cow::Owned(LineMap::new(source, processed));
         Origin {
             path,
             source,
             processed,
-            lines,
-            source_line_starts,
+            map,
+        }
+    }
+
+    /// An origin over a line map computed before for the same two texts.
+    pub fn with_map(path: &'a str, source: &'a str, processed: &'a str, map: &'a LineMap) -> Self {
+        Origin {
+            path,
+            source,
+            processed,
+            map: Cow::Borrowed(map),
         }
     }
 
@@ -141,18 +179,20 @@ impl<'a> Origin<'a> {
     /// placed on expanded text: the words there are not the writer's).
     pub fn source_range(&self, range: Range<usize>) -> Option<Range<usize>> {
         let index = self
+            .map
             .lines
             .partition_point(|l| l.start <= range.start)
             .checked_sub(1)?;
-        let line = self.lines.get(index)?;
+        let line = self.map.lines.get(index)?;
         let line_end = self
+            .map
             .lines
             .get(index + 1)
             .map_or(self.processed.len(), |next| next.start);
         if !line.exact || range.end > line_end || range.start > range.end {
             return None;
         }
-        let start = self.source_line_starts.get(line.source_line)? + (range.start - line.start);
+        let start = self.map.source_line_starts.get(line.source_line)? + (range.start - line.start);
         let source = start..start + range.len();
         (self.source.get(source.clone()) == self.processed.get(range)).then_some(source)
     }
@@ -173,21 +213,33 @@ impl<'a> Origin<'a> {
     pub fn locate(&self, range: Range<usize>) -> Location {
         let start = range.start.min(self.processed.len());
         let index = self
+            .map
             .lines
             .partition_point(|l| l.start <= start)
             .saturating_sub(1);
-        let Some(line) = self.lines.get(index) else {
+        let Some(line) = self.map.lines.get(index) else {
             return Location::in_text(self.path, self.source, 0..0);
         };
         let source_start = self
+            .map
             .source_line_starts
             .get(line.source_line)
             .copied()
             .unwrap_or(self.source.len());
+        // The line is known: no counting of the lines before it.
+        let on_line = |range| {
+            Location::on_line(
+                self.path,
+                self.source,
+                line.source_line + 1,
+                source_start,
+                range,
+            )
+        };
         if line.exact {
             let offset = source_start + (start - line.start);
             let len = range.end.saturating_sub(range.start);
-            return Location::in_text(self.path, self.source, offset..offset + len);
+            return on_line(offset..offset + len);
         }
         // Expanded text: point at the same words if the writer typed them,
         // otherwise at the line that produced them (the directive).
@@ -200,14 +252,10 @@ impl<'a> Origin<'a> {
             && let Some(i) = source_line.find(wanted)
         {
             let at = source_start + i;
-            return Location::in_text(self.path, self.source, at..at + wanted.len());
+            return on_line(at..at + wanted.len());
         }
         let indent = source_line.len() - source_line.trim_start().len();
-        Location::in_text(
-            self.path,
-            self.source,
-            source_start + indent..source_line_end,
-        )
+        on_line(source_start + indent..source_line_end)
     }
 }
 

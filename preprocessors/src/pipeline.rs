@@ -2,6 +2,7 @@
 //! place of the `command` entries book.toml declares for stock mdBook, gather
 //! every diagnostic, and only then write the site, beside the old one first.
 
+use crate::book_root::BookRoot;
 use crate::destination;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::include_guard;
@@ -18,6 +19,7 @@ use mdbook_renderer::{RenderContext, Renderer};
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::time::Instant;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -54,12 +56,19 @@ pub struct RenderedChapter {
 /// work on the rendered Markdown, such as the test that runs the guide's
 /// shell blocks. Writes nothing.
 pub fn preprocess(root: &Path, options: &Options) -> Result<(Vec<RenderedChapter>, Outcome)> {
+    let mut phases = Phases::new();
     let (book, diagnostics) = match load(root, options)? {
         Loaded::Book(book, diagnostics) => (book, diagnostics),
         Loaded::Refused(outcome) => return Ok((Vec::new(), outcome)),
     };
+    phases.done("load");
     let (processed, _) = book.preprocess_book(&HtmlHandlebars::new())?;
-    let book_root = crate::book_root::BookRoot::new(&book.root, book.config.clone());
+    phases.done("preprocessors");
+    let book_root = book_root(&book);
+    diagnostics
+        .borrow_mut()
+        .extend(crate::validate::validate(&book_root, &processed)?);
+    phases.done("validators");
     let chapters = processed
         .iter()
         .filter_map(|item| match item {
@@ -75,16 +84,27 @@ pub fn preprocess(root: &Path, options: &Options) -> Result<(Vec<RenderedChapter
 
 /// Runs everything and, when clean, writes the HTML site to `dest` (default:
 /// the book's build directory). On failure the previous site is untouched.
+///
+/// The renderer works on one core; the validators read the same finished
+/// book on the others meanwhile, into a staging folder that is thrown away
+/// if they find a problem. So a clean build costs what rendering costs.
 pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outcome> {
+    let mut phases = Phases::new();
     let (book, diagnostics) = match load(root, options)? {
         Loaded::Book(book, diagnostics) => (book, diagnostics),
         Loaded::Refused(outcome) => return Ok(outcome),
     };
+    phases.done("load");
     let renderer = HtmlHandlebars::new();
     let (processed, ctx) = book.preprocess_book(&renderer)?;
-    let result = outcome(&book, diagnostics, None);
-    if result.failed {
-        return Ok(result);
+    phases.done("preprocessors");
+    let book_root = book_root(&book);
+    if diagnostics.borrow().is_failure(book_root.deny_warnings()) {
+        // Nothing will be written: report every problem, render nothing.
+        diagnostics
+            .borrow_mut()
+            .extend(crate::validate::validate(&book_root, &processed)?);
+        return Ok(outcome(&book, diagnostics, None));
     }
     let dest = match dest {
         Some(dest) => absolute(dest)?,
@@ -123,13 +143,34 @@ pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outc
     render_ctx
         .chapter_titles
         .extend(ctx.chapter_titles.borrow_mut().drain());
-    renderer.render(&render_ctx).context("rendering failed")?;
+    let processed = &render_ctx.book;
+    let (found, rendered) = std::thread::scope(|scope| {
+        let validators = scope.spawn(|| crate::validate::validate(&book_root, processed));
+        let rendered = renderer.render(&render_ctx);
+        let found = validators
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (found, rendered)
+    });
+    phases.done("validators and renderer, side by side");
+    diagnostics.borrow_mut().extend(found?);
+    let result = outcome(&book, diagnostics, None);
+    if result.failed {
+        // Dropping `staging` removes the half-published site.
+        return Ok(result);
+    }
+    rendered.context("rendering failed")?;
     destination::mark(staging.path())?;
     replace_dir(&staging.keep(), &dest)?;
+    phases.done("swap");
     Ok(Outcome {
         site: Some(dest),
         ..result
     })
+}
+
+fn book_root(book: &MDBook) -> BookRoot {
+    BookRoot::new(&book.root, book.config.clone())
 }
 
 enum Loaded {
@@ -181,7 +222,14 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
     }
     let diagnostics = Rc::new(RefCell::new(sources));
     for pass in crate::passes() {
-        book.with_preprocessor(Adapter::new(pass, Sink::Shared(diagnostics.clone())));
+        if pass.name() == shared {
+            // The validators run once the preprocessors are done (see
+            // `build`); in their place stands a pass that changes nothing,
+            // so book.toml's `command` for stock mdBook is not run instead.
+            book.with_preprocessor(crate::validate::Later);
+        } else {
+            book.with_preprocessor(Adapter::new(pass, Sink::Shared(diagnostics.clone())));
+        }
     }
     // mdBook's `links` keeps its place in the order, but the guard runs
     // first, on exactly the text it is about to expand.
@@ -221,11 +269,34 @@ impl Preprocessor for GuardedLinks {
 
 fn outcome(book: &MDBook, diagnostics: Rc<RefCell<Diagnostics>>, site: Option<PathBuf>) -> Outcome {
     let found = diagnostics.take();
-    let deny = crate::book_root::BookRoot::new(&book.root, book.config.clone()).deny_warnings();
+    let deny = book_root(book).deny_warnings();
     Outcome {
         failed: found.is_failure(deny),
         diagnostics: found.into_sorted(),
         site,
+    }
+}
+
+/// With `RESPONDER_DOCS_TIMINGS` set, the time each phase took, on stderr:
+/// where a build's time goes, against stock `mdbook build`.
+struct Phases {
+    on: bool,
+    last: Instant,
+}
+
+impl Phases {
+    fn new() -> Self {
+        Phases {
+            on: std::env::var_os("RESPONDER_DOCS_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    fn done(&mut self, phase: &str) {
+        if self.on {
+            eprintln!("{phase}: {:.3} s", self.last.elapsed().as_secs_f64());
+        }
+        self.last = Instant::now();
     }
 }
 

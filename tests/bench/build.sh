@@ -6,6 +6,7 @@
 # `mdbook build` of the same Markdown with no custom preprocessors (the
 # reference), side by side in one hyperfine run.
 # Usage: tests/bench/build.sh [BOOK]   (default: the repository's book)
+#        RUNS=N and WARMUP=N set hyperfine's runs (default 10) and warm-ups (2).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 book="$(cd "${1:-$repo}" && pwd)"
@@ -25,7 +26,7 @@ for entry in src policies templates theme; do
 done
 awk '/^\[+preprocessor\./ {skip=1; next} /^\[/ {skip=0} !skip' "$book/book.toml" > "$plain/book.toml"
 
-hyperfine --warmup 2 --min-runs 10 --export-markdown "$work/result.md" \
+hyperfine --warmup "${WARMUP:-2}" --min-runs "${RUNS:-10}" --export-markdown "$work/result.md" \
   --command-name "responder-docs check" "$ours check $book" \
   --command-name "responder-docs build" "$ours build $book --dest-dir $work/ours" \
   --command-name "mdbook build (our passes as commands)" "mdbook build $book --dest-dir $work/commands" \

@@ -5,10 +5,9 @@
 
 use super::heading_ids::{UniqueIds, id_from_content};
 use super::html;
+use crate::markdown::Parsed;
 use mdbook_markdown::MarkdownOptions;
-use mdbook_markdown::pulldown_cmark::{
-    BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
-};
+use mdbook_markdown::pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -30,12 +29,7 @@ pub struct Link {
     pub range: Range<usize>,
 }
 
-/// A `[text][label]` or `[label][]` whose label has no definition.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UndefinedReference {
-    pub label: String,
-    pub range: Range<usize>,
-}
+pub use crate::markdown::UndefinedReference;
 
 #[derive(Debug, Default, Clone)]
 pub struct Page {
@@ -45,27 +39,7 @@ pub struct Page {
     pub undefined: Vec<UndefinedReference>,
 }
 
-/// The pulldown-cmark options of `mdbook_markdown::new_cmark_parser`, which
-/// offers no way to pass a broken-link callback. A test below proves both
-/// parse alike.
-pub fn cmark_options(markdown: &MarkdownOptions) -> Options {
-    let mut opts = Options::empty();
-    opts.insert(Options::ENABLE_TABLES);
-    opts.insert(Options::ENABLE_FOOTNOTES);
-    opts.insert(Options::ENABLE_STRIKETHROUGH);
-    opts.insert(Options::ENABLE_TASKLISTS);
-    opts.insert(Options::ENABLE_HEADING_ATTRIBUTES);
-    if markdown.smart_punctuation {
-        opts.insert(Options::ENABLE_SMART_PUNCTUATION);
-    }
-    if markdown.definition_lists {
-        opts.insert(Options::ENABLE_DEFINITION_LIST);
-    }
-    if markdown.admonitions {
-        opts.insert(Options::ENABLE_GFM);
-    }
-    opts
-}
+pub use crate::markdown::cmark_options;
 
 /// A heading or term whose text is being gathered for its id.
 struct Pending {
@@ -73,34 +47,24 @@ struct Pending {
     custom_id: Option<String>,
 }
 
+/// Parses `text` and reads its page (SUMMARY.md, the 404 page, tests).
 pub fn extract(text: &str, markdown: &MarkdownOptions) -> Page {
-    let mut broken: Vec<UndefinedReference> = Vec::new();
+    page(text, &crate::markdown::parse(text, markdown))
+}
+
+/// The links, ids and undefined references of a text parsed once.
+pub fn page(text: &str, parsed: &Parsed<'_>) -> Page {
     let mut page = Page::default();
-    {
-        let callback = |link: BrokenLink<'_>| {
-            // Shortcut `[label]` is too often plain prose (`array[0]`, `[x]`),
-            // as markdownlint's MD052 also holds; full and collapsed forms are
-            // unmistakable.
-            if matches!(link.link_type, LinkType::Reference | LinkType::Collapsed)
-                && !link.reference.starts_with('^')
-                && !broken.iter().any(|b| b.range == link.span)
-            {
-                broken.push(UndefinedReference {
-                    label: link.reference.to_string(),
-                    range: link.span,
-                });
-            }
-            None::<(CowStr<'_>, CowStr<'_>)>
-        };
-        let parser =
-            Parser::new_with_broken_link_callback(text, cmark_options(markdown), Some(callback));
-        walk(text, parser.into_offset_iter(), &mut page);
-    }
-    page.undefined = broken;
+    walk(text, parsed.events.iter(), &mut page);
+    page.undefined = parsed.undefined.clone();
     page
 }
 
-fn walk<'a>(text: &str, events: impl Iterator<Item = (Event<'a>, Range<usize>)>, page: &mut Page) {
+fn walk<'e, 'a: 'e>(
+    text: &str,
+    events: impl Iterator<Item = &'e (Event<'a>, Range<usize>)>,
+    page: &mut Page,
+) {
     let mut unique = UniqueIds::default();
     let mut pending: Option<Pending> = None;
     let mut image_depth = 0usize;
@@ -109,6 +73,7 @@ fn walk<'a>(text: &str, events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
     let mut defined: Vec<String> = Vec::new();
     let mut skip_depth: Option<usize> = None;
     for (event, range) in events {
+        let range = range.clone();
         if let Some(depth) = skip_depth.as_mut() {
             // mdBook drops a repeated footnote definition whole.
             match event {
@@ -128,7 +93,7 @@ fn walk<'a>(text: &str, events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
                     .map(|(_, v)| v.as_deref().unwrap_or("").to_string());
                 pending = Some(Pending {
                     text: String::new(),
-                    custom_id: id.map(|i| i.to_string()).or(attr_id),
+                    custom_id: id.as_ref().map(|i| i.to_string()).or(attr_id),
                 });
             }
             Event::Start(Tag::DefinitionListTitle) => {
@@ -193,7 +158,7 @@ fn walk<'a>(text: &str, events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
                 if image_depth == 0
                     && let Some(p) = pending.as_mut()
                 {
-                    p.text.push_str(&t);
+                    p.text.push_str(t);
                 }
             }
             Event::SoftBreak => {

@@ -13,16 +13,14 @@ pub mod site_urls;
 pub mod targets;
 
 use crate::book_root::{BookRoot, SHARED_TABLE, slashed};
+use crate::chapters::{BookModel, ChapterModel};
 use crate::config::Validate;
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
-use crate::origin::Source;
 use crate::paths::join;
 use anyhow::Result;
 use extract::{LinkKind, Page};
-use mdbook_markdown::MarkdownOptions;
-use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::time::Duration;
@@ -120,38 +118,31 @@ impl Finding {
 }
 
 /// Checks the book as readers get it (after every other preprocessor).
-pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -> Result<()> {
+pub fn check(
+    book_root: &BookRoot,
+    model: &BookModel<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Result<()> {
     let settings: Validate = crate::config::read(book_root, SHARED_TABLE);
-    let markdown = markdown_options(book_root);
-    let mut chapters: Vec<&Chapter> = Vec::new();
-    let mut drafts = Vec::new();
-    for item in book.iter() {
-        if let BookItem::Chapter(chapter) = item {
-            if chapter.path.is_some() {
-                chapters.push(chapter);
-            } else {
-                drafts.push(chapter.name.clone());
-            }
-        }
-    }
+    let markdown = &model.markdown;
+    let chapters = &model.chapters;
     let mut pages: Vec<Page> =
-        parallel(&chapters, |_, ch| extract::extract(&ch.content, &markdown));
+        crate::parallel::map(chapters, |_, ch| extract::page(ch.content(), &ch.parsed));
     let site_chapters = chapters
         .iter()
         .zip(pages.iter_mut())
         .map(|(ch, page)| targets::Chapter {
-            path: ch.path.as_deref().map(slashed).unwrap_or_default(),
-            source_path: ch.source_path.as_deref().map(slashed),
+            path: ch.path.clone(),
+            source_path: ch.chapter.source_path.as_deref().map(slashed),
             ids: std::mem::take(&mut page.ids),
         })
         .collect();
-    let site = Site::new(book_root, site_chapters, drafts);
+    let site = Site::new(book_root, site_chapters, model.drafts.clone());
 
     let mut findings = Vec::new();
     let mut externals: Vec<(String, FileKey, Range<usize>)> = Vec::new();
-    let per_chapter = parallel(&chapters, |i, ch| {
-        let path = ch.path.as_deref().map(slashed).unwrap_or_default();
-        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let per_chapter = crate::parallel::map(chapters, |i, ch| {
+        let dir = ch.path.rsplit_once('/').map_or("", |(d, _)| d);
         let from = From {
             dir,
             page: Some(i),
@@ -171,12 +162,9 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         if i == 0 && !dir.is_empty() {
             index_copy(&site, from, &pages[i], &mut found);
         }
-        if let Some(source) = &ch.source_path {
-            let file = book_root.chapter_path(source);
-            if let Ok(text) = book_root.read(&file) {
-                for f in includes::check(book_root, &file, &text) {
-                    found.push(Finding::error(FileKey::Raw(f.file), f.range, f.problem));
-                }
+        if ch.chapter.source_path.is_some() && ch.source_on_disk {
+            for f in includes::check(book_root, &ch.source.path, &ch.source.text) {
+                found.push(Finding::error(FileKey::Raw(f.file), f.range, f.problem));
             }
         }
         (found, ext)
@@ -203,7 +191,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         let Ok(text) = book_root.read(&file) else {
             continue;
         };
-        let page = extract::extract(&text, &markdown);
+        let page = extract::extract(&text, markdown);
         let from = From {
             dir: "",
             page: None,
@@ -223,7 +211,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
 
     site_urls::check(book_root, diagnostics);
     check_externals(book_root, &settings, &externals, &mut findings, diagnostics);
-    report(book_root, &chapters, &raw_texts, findings, diagnostics);
+    report(book_root, chapters, &raw_texts, findings, diagnostics);
     Ok(())
 }
 
@@ -385,7 +373,7 @@ fn check_externals(
 /// Places every finding at its source line and hands it to `diagnostics`.
 fn report(
     book_root: &BookRoot,
-    chapters: &[&Chapter],
+    chapters: &[ChapterModel<'_>],
     raw_texts: &HashMap<String, String>,
     mut findings: Vec<Finding>,
     diagnostics: &mut Diagnostics,
@@ -401,11 +389,10 @@ fn report(
         let group = &findings[i..end];
         match &key {
             FileKey::Chapter(index) => {
-                let chapter = chapters[*index];
-                let source = Source::of(book_root, chapter);
-                let origin = source.origin(&chapter.content);
+                let chapter = &chapters[*index];
+                let origin = chapter.origin();
                 for f in group {
-                    diagnostics.push(origin.diagnostic(f.placed(&chapter.content)));
+                    diagnostics.push(origin.diagnostic(f.placed(chapter.content())));
                 }
             }
             FileKey::Raw(path) => {
@@ -421,44 +408,4 @@ fn report(
         }
         i = end;
     }
-}
-
-/// The options mdBook's HTML renderer parses chapters with.
-fn markdown_options(book_root: &BookRoot) -> MarkdownOptions {
-    let html = book_root.config.html_config().unwrap_or_default();
-    let mut options = MarkdownOptions::default();
-    options.smart_punctuation = html.smart_punctuation;
-    options.definition_lists = html.definition_lists;
-    options.admonitions = html.admonitions;
-    options
-}
-
-/// `f` over `items` on a few threads, results in order.
-fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    if threads <= 1 || items.len() < 64 {
-        return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .enumerate()
-            .map(|(c, part)| {
-                let f = &f;
-                scope.spawn(move || {
-                    part.iter()
-                        .enumerate()
-                        .map(|(j, t)| f(c * chunk + j, t))
-                        .collect::<Vec<R>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a link-check thread panicked"))
-            .collect()
-    })
 }

@@ -10,7 +10,6 @@ use crate::paths::join;
 pub use crate::paths::normalize;
 use percent_encoding::percent_decode_str;
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
 
 pub use crate::diagnostics::Problem;
 
@@ -55,11 +54,13 @@ pub struct Site<'r> {
     ids: Vec<PageIds>,
     /// `dir/README.md` → `dir/index.md`: the file the writer knows, renamed by mdBook.
     readmes: HashMap<String, String>,
-    drafts: Vec<String>,
+    /// A draft chapter's name under the slug a link to its future file would have.
+    drafts: HashMap<String, String>,
+    /// The pages of each folder, sorted, for "did you mean" (never the whole book).
+    folders: HashMap<String, Vec<String>>,
     /// Pages mdBook writes besides the chapters (`print.html`, `404.html`, redirects…).
     generated: HashSet<String>,
     not_found_md: Option<String>,
-    files: Mutex<HashMap<String, Result<(), Refused>>>,
     /// The book's policies, for the policy checker's hint on a broken `.json` link.
     policies: Vec<String>,
 }
@@ -116,16 +117,31 @@ impl<'r> Site<'r> {
         for from in html.redirect.keys() {
             generated.insert(from.trim_start_matches('/').to_string());
         }
+        let mut folders: HashMap<String, Vec<String>> = HashMap::new();
+        for page in pages.keys() {
+            let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
+            folders
+                .entry(dir.to_string())
+                .or_default()
+                .push(page.clone());
+        }
+        for siblings in folders.values_mut() {
+            siblings.sort_unstable();
+        }
+        let mut by_slug = HashMap::new();
+        for draft in drafts {
+            by_slug.entry(id_from_content(&draft)).or_insert(draft);
+        }
         Site {
             root,
             src: root.src_dir(),
             pages,
             ids,
             readmes,
-            drafts,
+            drafts: by_slug,
+            folders,
             generated,
             not_found_md,
-            files: Mutex::new(HashMap::new()),
             policies: crate::policy::known_policies(root),
         }
     }
@@ -241,7 +257,7 @@ impl<'r> Site<'r> {
             .unwrap_or(target)
             .trim_end_matches(".md");
         let slug = id_from_content(&stem.replace('_', "-"));
-        if let Some(draft) = self.drafts.iter().find(|d| id_from_content(d) == slug) {
+        if let Some(draft) = self.drafts.get(&slug) {
             return Verdict::Broken(broken(
                 codes::LINKS_DRAFT_CHAPTER,
                 format!("`{dest}` is the draft chapter “{draft}”, which is not published"),
@@ -273,13 +289,9 @@ impl<'r> Site<'r> {
         }
     }
 
+    /// Whether a file is there (the book root remembers each answer).
     fn exists(&self, target: &str) -> Result<(), Refused> {
-        let rel = join(&self.src, target);
-        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        files
-            .entry(rel.clone())
-            .or_insert_with(|| self.root.resolve(&rel).map(|_| ()))
-            .clone()
+        self.root.resolve(&join(&self.src, target)).map(|_| ())
     }
 
     fn missing(&self, from: From<'_>, dest: &str, target: &str) -> Problem {
@@ -295,10 +307,11 @@ impl<'r> Site<'r> {
         // of a large book costs more than the rest of the check.
         let dir = target.rsplit_once('/').map_or("", |(d, _)| d);
         let siblings = self
-            .pages
-            .keys()
-            .map(String::as_str)
-            .filter(|p| p.rsplit_once('/').map_or("", |(d, _)| d) == dir);
+            .folders
+            .get(dir)
+            .into_iter()
+            .flatten()
+            .map(String::as_str);
         let hint = crate::suggest::closest(target, siblings)
             .map(|best| format!("no file `{wanted}`; did you mean the chapter `{best}`?"))
             .unwrap_or_else(|| format!("no file `{wanted}`"));

@@ -14,14 +14,15 @@ pub mod templates;
 pub mod values;
 
 use crate::book_root::BookRoot;
+use crate::chapters::{BookModel, ChapterModel};
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::directive;
 use crate::location::Location;
-use crate::origin::{Origin, Source};
+use crate::origin::Origin;
 use crate::pass::Pass;
 use anyhow::Result;
-use mdbook_preprocessor::book::{Book, BookItem};
+use mdbook_preprocessor::book::Book;
 use std::collections::HashSet;
 use templates::{JsonFile, STACK, STACKS, TASK_DEFINITION};
 use values::Values;
@@ -64,17 +65,30 @@ impl Pass for Procedure {
 pub const ALLOW_VALUE: &str = "<!-- allow value-mismatch -->";
 
 /// One text the checks read: a chapter as readers get it, or a procedure file.
-struct Text {
-    path: String,
-    source: String,
-    processed: String,
+struct Text<'t> {
+    path: &'t str,
+    source: &'t str,
+    processed: &'t str,
     /// `Some(name)` for `src/procedures/NAME.md`.
     procedure: Option<String>,
+    /// The chapter's shared model (events, line map), when it is a chapter.
+    chapter: Option<&'t ChapterModel<'t>>,
 }
 
-impl Text {
+impl Text<'_> {
     fn origin(&self) -> Origin<'_> {
-        Origin::new(&self.path, &self.source, &self.processed)
+        match self.chapter {
+            Some(chapter) => chapter.origin(),
+            None => Origin::new(self.path, self.source, self.processed),
+        }
+    }
+
+    /// Its step lists, from the chapter's events when it has them.
+    fn steps(&self) -> steps::Document {
+        match self.chapter {
+            Some(chapter) => steps::from_events(self.processed, &chapter.parsed.events),
+            None => steps::parse(self.processed),
+        }
     }
 }
 
@@ -89,7 +103,11 @@ struct Entry {
 }
 
 /// Checks on the finished book and the templates.
-pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -> Result<()> {
+pub fn check(
+    book_root: &BookRoot,
+    model: &BookModel<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Result<()> {
     // A template's syntax error is reported once the uses it blocks are counted.
     let mut invalid = Vec::new();
     let task = load_reporting(book_root, TASK_DEFINITION, &mut invalid);
@@ -156,7 +174,8 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         }
     }
 
-    let texts = gather(book_root, book, &values)?;
+    let library = procedure_library(book_root, &values)?;
+    let texts = gather(&library, model);
     for mut found in invalid {
         let uses = blocked_uses(&texts, &found.location.path);
         if uses > 0 {
@@ -168,13 +187,14 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         }
         diagnostics.push(found);
     }
-    let mut entries: Vec<Entry> = Vec::new();
-    let mut docs = Vec::new();
     let locators: Vec<Origin> = texts.iter().map(Text::origin).collect();
-    for (t, text) in texts.iter().enumerate() {
-        let doc = steps::parse(&text.processed);
+    // Each text on its own, on every core; results merged in text order.
+    let per_text = crate::parallel::map(&texts, |t, text| {
+        let mut diagnostics = Diagnostics::new();
+        let mut entries: Vec<Entry> = Vec::new();
+        let doc = text.steps();
         let origin = &locators[t];
-        let arch = arch_slots(&text.source);
+        let arch = arch_slots(text.source);
         // What a procedure expansion holds is checked in the procedure file.
         let expanded = |range: std::ops::Range<usize>| -> Option<String> {
             let at = origin.locate(range);
@@ -278,7 +298,14 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
                 diagnostics.push(found.with_hint(hint));
             }
         }
+        (doc, diagnostics, entries)
+    });
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut docs = Vec::new();
+    for (doc, found, listed) in per_text {
         docs.push(doc);
+        diagnostics.extend(found);
+        entries.extend(listed);
     }
     report_duplicates(&locators, &docs, &entries, diagnostics);
     Ok(())
@@ -313,7 +340,7 @@ fn load_reporting(
 fn blocked_uses(texts: &[Text], template: &str) -> usize {
     texts
         .iter()
-        .flat_map(|t| directive::find(&t.source, &["value"]))
+        .flat_map(|t| directive::find(t.source, &["value"]))
         .filter(|d| {
             matches!(d.args.as_slice(), [key] if values::KEYS.contains(key)
                 && values::template_of(key) == template)
@@ -321,40 +348,37 @@ fn blocked_uses(texts: &[Text], template: &str) -> usize {
         .count()
 }
 
-/// Procedure files first (so a procedure is the first of its identical
-/// copies), then chapters in book order.
-fn gather(book_root: &BookRoot, book: &Book, values: &Option<Values>) -> Result<Vec<Text>> {
+/// The procedure files, for their step lists.
+fn procedure_library(book_root: &BookRoot, values: &Option<Values>) -> Result<include::Library> {
     let values = values
         .clone()
         .ok_or_else(|| format!("there is no {TASK_DEFINITION}"));
     // The pass already reported problems inside procedures.
-    let library = include::Library::load(book_root, &values, &mut Diagnostics::new())?;
-    let mut texts: Vec<Text> = library
-        .procedures
-        .into_iter()
-        .map(|(name, p)| Text {
-            path: p.path,
-            source: p.source,
-            processed: p.text,
-            procedure: Some(name),
-        })
-        .collect();
-    for item in book.iter() {
-        let BookItem::Chapter(chapter) = item else {
-            continue;
-        };
-        if chapter.source_path.is_none() {
-            continue;
-        }
-        let Source { path, text: source } = Source::of(book_root, chapter);
-        texts.push(Text {
-            path,
-            source,
-            processed: chapter.content.clone(),
+    include::Library::load(book_root, &values, &mut Diagnostics::new())
+}
+
+/// Procedure files first (so a procedure is the first of its identical
+/// copies), then chapters in book order.
+fn gather<'t>(library: &'t include::Library, model: &'t BookModel<'t>) -> Vec<Text<'t>> {
+    let procedures = library.procedures.iter().map(|(name, p)| Text {
+        path: &p.path,
+        source: &p.source,
+        processed: &p.text,
+        procedure: Some(name.clone()),
+        chapter: None,
+    });
+    let chapters = model
+        .chapters
+        .iter()
+        .filter(|c| c.chapter.source_path.is_some())
+        .map(|c| Text {
+            path: &c.source.path,
+            source: &c.source.text,
+            processed: c.content(),
             procedure: None,
+            chapter: Some(c),
         });
-    }
-    Ok(texts)
+    procedures.chain(chapters).collect()
 }
 
 /// For each source line, the `{{#arch}}` group and variant it is in.
@@ -526,10 +550,11 @@ mod tests {
     #[test]
     fn expanded_values_are_located_on_their_own_line() {
         let text = Text {
-            path: "src/procedures/p.md".into(),
-            source: "1. a {{#value task.family}}\n2. b {{#value x}}\n3. Set `c`\n".into(),
-            processed: "1. a responderapi-task\n2. b 1\n3. Set `c`\n".into(),
+            path: "src/procedures/p.md",
+            source: "1. a {{#value task.family}}\n2. b {{#value x}}\n3. Set `c`\n",
+            processed: "1. a responderapi-task\n2. b 1\n3. Set `c`\n",
             procedure: Some("p".into()),
+            chapter: None,
         };
         let locator = text.origin();
         let second = text.processed.find("2.").unwrap();

@@ -1,8 +1,9 @@
 //! Ordered lists ("steps") in a Markdown text, parsed exactly as mdBook
 //! parses them, with each step's words and where they came from.
 
+use crate::markdown;
+use mdbook_markdown::MarkdownOptions;
 use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
-use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 use std::ops::Range;
 
 /// How a piece of a step's text was written.
@@ -80,8 +81,17 @@ pub struct Document {
     pub headings: Vec<String>,
 }
 
-/// The ordered lists of `text`, in order of their start.
+/// The ordered lists of `text`, in order of their start (a text that is
+/// not a chapter: chapters come with their events parsed once).
 pub fn parse(text: &str) -> Document {
+    from_events(
+        text,
+        &markdown::parse(text, &MarkdownOptions::default()).events,
+    )
+}
+
+/// The ordered lists of `text`, read from its events.
+pub fn from_events(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Document {
     let mut doc = Document::default();
     // One entry per open list: the index in `doc.lists` for an ordered one.
     let mut lists: Vec<Option<usize>> = Vec::new();
@@ -92,8 +102,8 @@ pub fn parse(text: &str) -> Document {
     let mut mark_depth = 0usize;
     let mut in_code_block = false;
     let mut in_heading = false;
-    let parser = new_cmark_parser(text, &MarkdownOptions::default());
-    for (event, range) in parser.into_offset_iter() {
+    for (event, range) in events {
+        let range = range.clone();
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 section += 1;
@@ -165,7 +175,7 @@ pub fn parse(text: &str) -> Document {
             }
             Event::Text(words) => {
                 if in_heading && let Some(heading) = doc.headings.last_mut() {
-                    heading.push_str(&words);
+                    heading.push_str(words);
                 }
                 let mark = if in_code_block {
                     Mark::Block
@@ -184,14 +194,14 @@ pub fn parse(text: &str) -> Document {
                 } else {
                     doc.prose.push(piece);
                 }
-                push(&mut doc, &open_steps, &words, mark, range);
+                push(&mut doc, &open_steps, words, mark, range);
             }
             Event::Code(words) => {
                 if in_heading && let Some(heading) = doc.headings.last_mut() {
-                    heading.push_str(&words);
+                    heading.push_str(words);
                 }
                 // The words without their backticks, when they are verbatim.
-                let range = match text[range.clone()].find(&*words) {
+                let range = match text[range.clone()].find(&**words) {
                     Some(at) => range.start + at..range.start + at + words.len(),
                     None => range,
                 };
@@ -200,7 +210,7 @@ pub fn parse(text: &str) -> Document {
                     range: range.clone(),
                     section,
                 });
-                push(&mut doc, &open_steps, &words, Mark::Code, range);
+                push(&mut doc, &open_steps, words, Mark::Code, range);
             }
             Event::SoftBreak | Event::HardBreak => {
                 push(&mut doc, &open_steps, " ", Mark::Plain, range);

@@ -3,7 +3,7 @@
 //! number broken on purpose), and ordered step lists of which some are exact
 //! duplicates and some differ in one step.
 //!
-//! `synth-book OUT_DIR [--chapters 2000] [--links 80000] [--seed N]`
+//! `synth-book OUT_DIR [--chapters 2000] [--links 80000] [--seed N] [--clean]`
 //! prints what it wrote and leaves `synth-manifest.json` (the broken links
 //! and the step lists) beside `book.toml`.
 
@@ -22,6 +22,10 @@ struct Args {
     links: usize,
     #[arg(long, default_value_t = 6)]
     seed: u64,
+    /// Break nothing on purpose (no broken links, no near-duplicate steps),
+    /// so `responder-docs build` writes the site: for build benchmarks.
+    #[arg(long)]
+    clean: bool,
 }
 
 /// splitmix64: small, fast and the same everywhere.
@@ -179,7 +183,7 @@ fn main() -> std::io::Result<()> {
     }
     std::fs::write(out.join("src/SUMMARY.md"), summary)?;
 
-    let procedures = procedure_plan(&mut rng, args.chapters);
+    let procedures = procedure_plan(&mut rng, args.chapters, args.clean);
     let mut broken = Vec::new();
     let mut fragments = 0usize;
     let mut listed = Vec::new();
@@ -214,7 +218,7 @@ fn main() -> std::io::Result<()> {
             let here = per_section.min(count - made);
             for k in 0..here {
                 let index = made + k;
-                let (dest, broke) = link(&mut rng, &chapters, i, index, &mut fragments);
+                let (dest, broke) = link(&mut rng, &chapters, i, index, &mut fragments, args.clean);
                 let label = format!("{} {}", rng.pick(WORDS), rng.pick(WORDS));
                 let image = dest.contains("/assets/") && !dest.ends_with(".json");
                 let bang = if image { "!" } else { "" };
@@ -268,10 +272,11 @@ fn link(
     from: usize,
     index: usize,
     fragments: &mut usize,
+    clean: bool,
 ) -> (String, Option<&'static str>) {
     let here = &chapters[from];
     let with_fragment = index.is_multiple_of(4);
-    let broken = rng.chance(BROKEN_PER_MILLE);
+    let broken = rng.chance(BROKEN_PER_MILLE) && !clean;
     if with_fragment {
         *fragments += 1;
         let same_page = rng.chance(300);
@@ -345,7 +350,7 @@ struct Procedure {
 
 /// About one chapter in ten gets a step list: originals, exact copies of an
 /// earlier one, and copies with one step changed.
-fn procedure_plan(rng: &mut Rng, chapters: usize) -> Vec<Procedure> {
+fn procedure_plan(rng: &mut Rng, chapters: usize, clean: bool) -> Vec<Procedure> {
     let mut plan: Vec<Procedure> = Vec::new();
     let mut originals: Vec<(usize, Vec<String>)> = Vec::new();
     for chapter in (0..chapters).filter(|c| c % 10 == 3) {
@@ -362,7 +367,7 @@ fn procedure_plan(rng: &mut Rng, chapters: usize) -> Vec<Procedure> {
             });
         } else {
             let (group, steps) = originals[rng.below(originals.len())].clone();
-            if roll < 85 {
+            if roll < 85 || clean {
                 plan.push(Procedure {
                     chapter,
                     group,

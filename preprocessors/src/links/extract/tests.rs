@@ -1,4 +1,5 @@
 use super::*;
+use mdbook_markdown::pulldown_cmark::Parser;
 
 fn page(text: &str) -> Page {
     extract(text, &MarkdownOptions::default())

@@ -1,0 +1,118 @@
+//! The book as every validator reads it, built once per check: each chapter
+//! with its writer's source (read once), its events (parsed once, with the
+//! options mdBook renders it with) and its line map back to the source
+//! (computed once). Chapters are read and parsed on every core.
+
+use crate::book_root::{BookRoot, slashed};
+use crate::markdown::{self, Parsed};
+use crate::origin::{LineMap, Origin, Source};
+use mdbook_markdown::MarkdownOptions;
+use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+
+/// One chapter that becomes a page (it has a path; drafts do not).
+pub struct ChapterModel<'b> {
+    pub chapter: &'b Chapter,
+    /// The page's path relative to `src/`, with `/` separators.
+    pub path: String,
+    /// The writer's text, located in the repository.
+    pub source: Source,
+    /// The source was read from the chapter's own file, not copied from its content.
+    pub source_on_disk: bool,
+    /// The processed content (what readers get), parsed once.
+    pub parsed: Parsed<'b>,
+    line_map: LineMap,
+}
+
+impl ChapterModel<'_> {
+    /// Where ranges of the processed content come from in the source.
+    pub fn origin(&self) -> Origin<'_> {
+        Origin::with_map(
+            &self.source.path,
+            &self.source.text,
+            &self.chapter.content,
+            &self.line_map,
+        )
+    }
+
+    /// The processed content readers get.
+    pub fn content(&self) -> &str {
+        &self.chapter.content
+    }
+}
+
+pub struct BookModel<'b> {
+    /// Every chapter with a path, in book order.
+    pub chapters: Vec<ChapterModel<'b>>,
+    /// The names of draft chapters (no file yet).
+    pub drafts: Vec<String>,
+    /// The options the chapters were parsed with.
+    pub markdown: MarkdownOptions,
+}
+
+impl<'b> BookModel<'b> {
+    pub fn build(book_root: &BookRoot, book: &'b Book) -> Self {
+        let markdown = markdown::book_options(book_root);
+        let mut pages: Vec<&Chapter> = Vec::new();
+        let mut drafts = Vec::new();
+        for item in book.iter() {
+            if let BookItem::Chapter(chapter) = item {
+                if chapter.path.is_some() {
+                    pages.push(chapter);
+                } else {
+                    drafts.push(chapter.name.clone());
+                }
+            }
+        }
+        let chapters = crate::parallel::map(&pages, |_, &chapter| {
+            let (source, source_on_disk) = Source::load(book_root, chapter);
+            let line_map = LineMap::new(&source.text, &chapter.content);
+            ChapterModel {
+                chapter,
+                path: chapter.path.as_deref().map(slashed).unwrap_or_default(),
+                source,
+                source_on_disk,
+                parsed: markdown::parse(&chapter.content, &markdown),
+                line_map,
+            }
+        });
+        BookModel {
+            chapters,
+            drafts,
+            markdown,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn chapters_are_read_parsed_and_mapped_once_drafts_listed() {
+        let (_dir, root) = crate::book_root::temp_book(&[(
+            "src/a.md",
+            "# A\n\n{{#value task.cpu}} and [b](b.md)\n",
+        )]);
+        let mut book = Book::new();
+        let mut a = Chapter::new(
+            "A",
+            "# A\n\n0.5 vCPU and [b](b.md)\n".into(),
+            "a.md",
+            Vec::new(),
+        );
+        a.source_path = Some(PathBuf::from("a.md"));
+        book.push_item(BookItem::Chapter(a));
+        book.push_item(BookItem::Chapter(Chapter::new_draft("Later", Vec::new())));
+        let model = BookModel::build(&root, &book);
+        assert_eq!(model.drafts, ["Later"]);
+        let [a] = &model.chapters[..] else {
+            panic!("one page")
+        };
+        assert_eq!((a.path.as_str(), a.source_on_disk), ("a.md", true));
+        assert_eq!(a.source.path, "src/a.md");
+        let at = a.content().find("[b]").unwrap();
+        assert_eq!(a.origin().locate(at..at + 3).short(), "src/a.md:3:25");
+        assert!(!a.parsed.events.is_empty());
+    }
+}
