@@ -97,6 +97,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         .collect();
     let site = Site::new(book_root, site_chapters, drafts);
 
+    let ignore = ignore_patterns(&settings, diagnostics);
     let mut findings = Vec::new();
     let mut externals: Vec<(String, FileKey, Range<usize>)> = Vec::new();
     let per_chapter = parallel(&chapters, |i, ch| {
@@ -111,6 +112,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         let mut ext = Vec::new();
         links_of(
             &site,
+            &ignore,
             from,
             &pages[i],
             FileKey::Chapter(i),
@@ -161,6 +163,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         };
         links_of(
             &site,
+            &ignore,
             from,
             &page,
             FileKey::Raw(file.clone()),
@@ -172,7 +175,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
     }
 
     site_urls::check(book_root, diagnostics);
-    check_externals(book_root, &settings, &externals, &mut findings, diagnostics);
+    check_externals(book_root, &settings, &ignore, &externals, &mut findings);
     report(book_root, &chapters, &raw_texts, findings, diagnostics);
     Ok(())
 }
@@ -180,6 +183,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
 /// The verdict on every link of one page.
 fn links_of(
     site: &Site<'_>,
+    ignore: &[regex::Regex],
     from: From<'_>,
     page: &Page,
     file: FileKey,
@@ -190,6 +194,11 @@ fn links_of(
     for link in &page.links {
         // `[Draft]()` is how SUMMARY.md declares a draft chapter.
         if is_summary && link.dest.trim().is_empty() {
+            continue;
+        }
+        // External links are matched when they are fetched (`--online`).
+        let external = link.dest.contains("://") || link.dest.starts_with("//");
+        if !external && ignore.iter().any(|re| re.is_match(&link.dest)) {
             continue;
         }
         match site.check(from, &link.dest) {
@@ -210,7 +219,15 @@ fn links_of(
                 if link.kind == LinkKind::Image && problem.code == codes::LINKS_MISSING_FILE {
                     problem.message = format!("image {}", problem.message);
                 }
-                found.push(Finding::error(file.clone(), link.range.clone(), problem));
+                // `[later]()` is a placeholder that leads back to its own page:
+                // unfinished, not broken (no link checker on the HTML flags it).
+                let placeholder = problem.code == codes::LINKS_EMPTY_LINK;
+                found.push(Finding::with_severity(
+                    file.clone(),
+                    link.range.clone(),
+                    problem,
+                    placeholder,
+                ));
             }
         }
     }
@@ -264,16 +281,9 @@ fn index_copy(site: &Site<'_>, from: From<'_>, page: &Page, found: &mut Vec<Find
     }
 }
 
-fn check_externals(
-    book_root: &BookRoot,
-    settings: &Validate,
-    externals: &[(String, FileKey, Range<usize>)],
-    findings: &mut Vec<Finding>,
-    diagnostics: &mut Diagnostics,
-) {
-    if !settings.online || externals.is_empty() {
-        return;
-    }
+/// The `link-ignore` patterns: links they match, local or external, are not
+/// checked (sibling books published next to this one, hosts that refuse robots).
+fn ignore_patterns(settings: &Validate, diagnostics: &mut Diagnostics) -> Vec<regex::Regex> {
     let mut ignore = Vec::new();
     for pattern in &settings.link_ignore {
         match regex::Regex::new(pattern) {
@@ -289,6 +299,19 @@ fn check_externals(
                 ),
             ),
         }
+    }
+    ignore
+}
+
+fn check_externals(
+    book_root: &BookRoot,
+    settings: &Validate,
+    ignore: &[regex::Regex],
+    externals: &[(String, FileKey, Range<usize>)],
+    findings: &mut Vec<Finding>,
+) {
+    if !settings.online || externals.is_empty() {
+        return;
     }
     let urls: Vec<String> = externals
         .iter()
