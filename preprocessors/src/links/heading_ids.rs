@@ -3,7 +3,7 @@
 //! rules mirror `id_from_content` and `unique_id` of the mdbook-html crate
 //! (crate-private there, hence restated here).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The id mdBook derives from a heading's text: trimmed, lower-cased;
 /// letters, digits, `_` and `-` kept, whitespace turned into `-`, everything
@@ -31,6 +31,10 @@ pub fn id_from_content(content: &str) -> String {
 #[derive(Debug, Default)]
 pub struct UniqueIds {
     used: HashSet<String>,
+    /// The next suffix to try for each repeated id: the set only grows, so
+    /// every lower suffix is taken already, and 10,000 repeats of one heading
+    /// cost linear time instead of quadratic.
+    next: HashMap<String, u32>,
 }
 
 impl UniqueIds {
@@ -39,13 +43,13 @@ impl UniqueIds {
         if self.used.insert(id.to_string()) {
             return id.to_string();
         }
-        let mut counter: u32 = 1;
+        let counter = self.next.entry(id.to_string()).or_insert(1);
         loop {
             let candidate = format!("{id}-{counter}");
+            *counter += 1;
             if self.used.insert(candidate.clone()) {
                 return candidate;
             }
-            counter += 1;
         }
     }
 }
@@ -86,5 +90,12 @@ mod tests {
         assert_eq!(ids.unique("setup"), "setup-2");
         assert_eq!(ids.unique(""), "");
         assert_eq!(ids.unique(""), "-1");
+        // A suffix taken by a heading whose own text ends in one is skipped.
+        let mut ids = UniqueIds::default();
+        assert_eq!(ids.unique("a"), "a");
+        assert_eq!(ids.unique("a-2"), "a-2");
+        assert_eq!(ids.unique("a"), "a-1");
+        assert_eq!(ids.unique("a"), "a-3");
+        assert_eq!(ids.unique("a"), "a-4");
     }
 }
