@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Time and peak memory of `responder-docs` on the worst inputs we know how to
+# build, at growing sizes, with stock `mdbook build` of the same book beside
+# it where mdBook reads the input too. Each row is one run under
+# /usr/bin/time (seconds, peak resident KB); the shape to look for is time and
+# memory that grow in step with N, never with its square.
+#   tests/bench/hostile.sh [N…]        (default: 2500 5000 10000 20000)
+#   BASELINE=/path/to/an/older/responder-docs adds that build's rows;
+#   OURS=/path/to/responder-docs measures that build instead of a fresh one.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+sizes=("${@:-2500 5000 10000 20000}")
+read -r -a sizes <<<"${sizes[*]}"
+work="$(mktemp -d /tmp/hostile-bench.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
+
+ours="${OURS:-}"
+if [ -z "$ours" ]; then
+  cargo build --quiet --locked --release -p responder-docs
+  ours="$PWD/target/release/responder-docs"
+fi
+tools=("ours=$ours")
+[ -n "${BASELINE:-}" ] && tools+=("baseline=$BASELINE")
+
+# A one-chapter book whose chapter is `$2`, written by the Python snippet `$3`.
+book() {
+  local dir="$work/$1"
+  mkdir -p "$dir/src"
+  printf '[book]\ntitle = "hostile"\n' >"$dir/book.toml"
+  printf '# Summary\n\n- [Chapter](chapter.md)\n' >"$dir/src/SUMMARY.md"
+  python3 -c "$2" >"$dir/src/chapter.md"
+  echo "$dir"
+}
+
+measure() { # label tool-name command…
+  local label=$1 name=$2; shift 2
+  /usr/bin/time -o "$work/time" -f '%e %M' "$@" >/dev/null 2>&1 || true
+  read -r seconds kb < <(tail -1 "$work/time")
+  printf '%-36s %-9s %8s s %10s KB\n' "$label" "$name" "$seconds" "$kb"
+}
+
+printf '%-36s %-9s %10s %13s\n' "input" "tool" "time" "peak memory"
+for n in "${sizes[@]}"; do
+  directives=$(book "directives-$n" "print('# A\n' + '{{#x\n' * $n + '}}')")
+  links=$(book "links-$n" "print('# A\n\n' + ' '.join('[l$n](missing-%d.md)' % i for i in range($n)))")
+  headings=$(book "headings-$n" "print('# A\n\n' + '## Setup\n\ntext\n\n' * $n)")
+  mkdir -p "$work/policy-$n"
+  python3 -c "
+import json
+print(json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': ['s3:GetObject'] * $n, 'Resource': '*'}]}, separators=(',', ':')))
+" >"$work/policy-$n/repeat.json"
+  for tool in "${tools[@]}"; do
+    name=${tool%%=*} bin=${tool#*=}
+    measure "$n lines of {{#x, then }}" "$name" "$bin" check "$directives"
+    measure "$n broken links on one line" "$name" "$bin" check "$links" --format json
+    measure "$n repeats of one heading" "$name" "$bin" check "$headings"
+    measure "policy repeating one action $n×" "$name" "$bin" policy lint --format json "$work/policy-$n/repeat.json"
+  done
+  if command -v mdbook >/dev/null; then
+    measure "$n lines of {{#x, then }}" "mdbook" mdbook build "$directives" --dest-dir "$work/out"
+    measure "$n broken links on one line" "mdbook" mdbook build "$links" --dest-dir "$work/out"
+    measure "$n repeats of one heading" "mdbook" mdbook build "$headings" --dest-dir "$work/out"
+  fi
+done
