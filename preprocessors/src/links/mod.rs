@@ -161,8 +161,10 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         let mut found = Vec::new();
         let mut ext = Vec::new();
         links_of(
-            &site,
-            &ignore,
+            Rules {
+                site: &site,
+                ignore: &ignore,
+            },
             from,
             &pages[i],
             FileKey::Chapter(i),
@@ -212,8 +214,10 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
             summary: is_summary,
         };
         links_of(
-            &site,
-            &ignore,
+            Rules {
+                site: &site,
+                ignore: &ignore,
+            },
             from,
             &page,
             FileKey::Raw(file.clone()),
@@ -231,9 +235,16 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
 }
 
 /// The verdict on every link of one page.
+/// What a local link is checked against: the site mdBook will write, less
+/// the `link-ignore` patterns.
+#[derive(Clone, Copy)]
+struct Rules<'a> {
+    site: &'a Site<'a>,
+    ignore: &'a [regex::Regex],
+}
+
 fn links_of(
-    site: &Site<'_>,
-    ignore: &[regex::Regex],
+    Rules { site, ignore }: Rules<'_>,
     from: From<'_>,
     page: &Page,
     file: FileKey,
