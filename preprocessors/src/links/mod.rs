@@ -139,6 +139,7 @@ pub fn check(
         .collect();
     let site = Site::new(book_root, site_chapters, model.drafts.clone());
 
+    let ignore = ignore_patterns(&settings, diagnostics);
     let mut findings = Vec::new();
     let mut externals: Vec<(String, FileKey, Range<usize>)> = Vec::new();
     let per_chapter = crate::parallel::map(chapters, |i, ch| {
@@ -151,7 +152,10 @@ pub fn check(
         let mut found = Vec::new();
         let mut ext = Vec::new();
         links_of(
-            &site,
+            Rules {
+                site: &site,
+                ignore: &ignore,
+            },
             from,
             &pages[i],
             FileKey::Chapter(i),
@@ -198,7 +202,10 @@ pub fn check(
             summary: is_summary,
         };
         links_of(
-            &site,
+            Rules {
+                site: &site,
+                ignore: &ignore,
+            },
             from,
             &page,
             FileKey::Raw(file.clone()),
@@ -210,14 +217,22 @@ pub fn check(
     }
 
     site_urls::check(book_root, diagnostics);
-    check_externals(book_root, &settings, &externals, &mut findings, diagnostics);
+    check_externals(book_root, &settings, &ignore, &externals, &mut findings);
     report(book_root, chapters, &raw_texts, findings, diagnostics);
     Ok(())
 }
 
 /// The verdict on every link of one page.
+/// What a local link is checked against: the site mdBook will write, less
+/// the `link-ignore` patterns.
+#[derive(Clone, Copy)]
+struct Rules<'a> {
+    site: &'a Site<'a>,
+    ignore: &'a [regex::Regex],
+}
+
 fn links_of(
-    site: &Site<'_>,
+    Rules { site, ignore }: Rules<'_>,
     from: From<'_>,
     page: &Page,
     file: FileKey,
@@ -228,6 +243,11 @@ fn links_of(
     for link in &page.links {
         // `[Draft]()` is how SUMMARY.md declares a draft chapter.
         if is_summary && link.dest.trim().is_empty() {
+            continue;
+        }
+        // External links are matched when they are fetched (`--online`).
+        let external = link.dest.contains("://") || link.dest.starts_with("//");
+        if !external && ignore.iter().any(|re| re.is_match(&link.dest)) {
             continue;
         }
         match site.check(from, &link.dest) {
@@ -248,7 +268,13 @@ fn links_of(
                 if link.kind == LinkKind::Image && problem.code == codes::LINKS_MISSING_FILE {
                     problem.message = format!("image {}", problem.message);
                 }
-                found.push(Finding::link(file.clone(), link, problem));
+                let mut finding = Finding::link(file.clone(), link, problem);
+                // `[later]()` is a placeholder that leads back to its own page:
+                // unfinished, not broken (no link checker on the HTML flags it).
+                if finding.problem.code == codes::LINKS_EMPTY_LINK {
+                    finding.problem.severity = crate::diagnostics::Severity::Warning;
+                }
+                found.push(finding);
             }
         }
     }
@@ -302,16 +328,9 @@ fn index_copy(site: &Site<'_>, from: From<'_>, page: &Page, found: &mut Vec<Find
     }
 }
 
-fn check_externals(
-    book_root: &BookRoot,
-    settings: &Validate,
-    externals: &[(String, FileKey, Range<usize>)],
-    findings: &mut Vec<Finding>,
-    diagnostics: &mut Diagnostics,
-) {
-    if !settings.online || externals.is_empty() {
-        return;
-    }
+/// The `link-ignore` patterns: links they match, local or external, are not
+/// checked (sibling books published next to this one, hosts that refuse robots).
+fn ignore_patterns(settings: &Validate, diagnostics: &mut Diagnostics) -> Vec<regex::Regex> {
     let mut ignore = Vec::new();
     for pattern in &settings.link_ignore {
         match regex::Regex::new(pattern) {
@@ -327,6 +346,19 @@ fn check_externals(
                 ),
             ),
         }
+    }
+    ignore
+}
+
+fn check_externals(
+    book_root: &BookRoot,
+    settings: &Validate,
+    ignore: &[regex::Regex],
+    externals: &[(String, FileKey, Range<usize>)],
+    findings: &mut Vec<Finding>,
+) {
+    if !settings.online || externals.is_empty() {
+        return;
     }
     let urls: Vec<String> = externals
         .iter()
