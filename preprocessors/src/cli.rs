@@ -24,7 +24,9 @@ use std::process::ExitCode;
   responder-docs serve --open              preview the book at http://127.0.0.1:3000
   responder-docs check                     validate the book in the current folder
   responder-docs check --format github     the same, as GitHub Actions annotations
+  responder-docs check --format sarif      the same, as SARIF 2.1.0 for code scanning
   responder-docs build --deny-warnings     the site for publishing, in book/
+  responder-docs fix --dry-run             the fixes with one right answer, as a diff
   responder-docs policy lint policies/*.json"
 )]
 pub struct Cli {
@@ -50,6 +52,14 @@ enum Command {
         book: BookArgs,
         #[command(flatten)]
         report: ReportArgs,
+    },
+    /// Fix in the sources the problems with exactly one right answer, and print each change.
+    Fix {
+        #[command(flatten)]
+        book: BookArgs,
+        /// Change nothing: print the changes as a unified diff.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Build, serve on 127.0.0.1 and rebuild and reload the browser on every change.
     #[cfg(feature = "serve")]
@@ -114,7 +124,7 @@ struct BookArgs {
 
 #[derive(Debug, Args)]
 struct ReportArgs {
-    /// How to print problems: `human`, `github` (Actions annotations) or `json`.
+    /// How to print problems: `human`, `github` (Actions annotations), `json` or `sarif` (SARIF 2.1.0).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// Treat warnings as errors (also `deny-warnings = true` in `[preprocessor.validate]`).
@@ -241,6 +251,25 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> a
                 err,
                 color,
             )
+        }
+        Command::Fix { book, dry_run } => {
+            let outcome = crate::fix::run(&book.book, dry_run, out)?;
+            let verb = if dry_run { "would fix" } else { "fixed" };
+            let plural =
+                |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+            writeln!(
+                err,
+                "{verb} {} in {}; {} need a person{}",
+                plural(outcome.fixed, "problem"),
+                plural(outcome.files, "file"),
+                outcome.left.len(),
+                if outcome.left.is_empty() {
+                    ""
+                } else {
+                    " (run `responder-docs check`)"
+                }
+            )?;
+            Ok(u8::from(outcome.failed))
         }
         #[cfg(feature = "serve")]
         Command::Serve {

@@ -163,14 +163,20 @@ pub fn unknown(text: &str, known: &[Spec]) -> Vec<Problem> {
         .into_iter()
         .filter_map(|d| {
             let near = crate::suggest::closest(d.name, names.iter().copied())?;
-            Some(
-                Problem::error(
-                    codes::IMAGE_URI_UNKNOWN_DIRECTIVE,
-                    d.range,
-                    format!("unknown directive `{{{{#{}}}}}`", d.name),
-                )
-                .with_hint(format!("did you mean `{{{{#{near}}}}}`?")),
+            let problem = Problem::error(
+                codes::IMAGE_URI_UNKNOWN_DIRECTIVE,
+                d.range.clone(),
+                format!("unknown directive `{{{{#{}}}}}`", d.name),
             )
+            .with_hint(format!("did you mean `{{{{#{near}}}}}`?"));
+            // Only the name changes, and only when no other name is as likely.
+            Some(match crate::suggest::only(d.name, names.iter().copied()) {
+                Some(only) => {
+                    let at = d.name.as_ptr() as usize - text.as_ptr() as usize;
+                    problem.with_fix(at..at + d.name.len(), only)
+                }
+                None => problem,
+            })
         })
         .collect()
 }
@@ -220,6 +226,32 @@ mod tests {
                 "{{#inclde a.md}}".to_string(),
                 "did you mean `{{#include}}`?".to_string()
             )]
+        );
+    }
+
+    #[test]
+    fn a_near_miss_with_one_candidate_is_fixed_by_its_name_alone() {
+        let text = "Run {{#image-ur  arm64}} and {{#cpu-arch amd64}}.";
+        let fixes: Vec<_> = unknown(text, &registry())
+            .into_iter()
+            .map(|p| {
+                let fix = p
+                    .fixes()
+                    .first()
+                    .map(|f| (&text[f.range.clone()], f.replacement.clone()));
+                (text[p.range].to_string(), fix)
+            })
+            .collect();
+        assert_eq!(
+            fixes,
+            [
+                (
+                    "{{#image-ur  arm64}}".to_string(),
+                    Some(("image-ur", "image-uri".to_string()))
+                ),
+                // `cpu-architecture` and `arch` are both likely: no fix.
+                ("{{#cpu-arch amd64}}".to_string(), None),
+            ]
         );
     }
 

@@ -9,6 +9,7 @@ pub mod config;
 pub mod destination;
 pub mod diagnostics;
 pub mod directive;
+pub mod fix;
 pub mod image_uri;
 pub mod json;
 pub mod links;

@@ -6,6 +6,7 @@
 //! [`Source`] is how every validator gets the writer's text of a chapter.
 
 use crate::book_root::BookRoot;
+use crate::diagnostics::{Diagnostic, Edit, Problem};
 use crate::location::Location;
 use mdbook_preprocessor::book::Chapter;
 use similar::{DiffOp, TextDiff};
@@ -135,6 +136,39 @@ impl<'a> Origin<'a> {
         }
     }
 
+    /// The byte range of the source file that `range` of the processed text
+    /// is, when it lies on a line copied byte for byte (a fix is never
+    /// placed on expanded text: the words there are not the writer's).
+    pub fn source_range(&self, range: Range<usize>) -> Option<Range<usize>> {
+        let index = self
+            .lines
+            .partition_point(|l| l.start <= range.start)
+            .checked_sub(1)?;
+        let line = self.lines.get(index)?;
+        let line_end = self
+            .lines
+            .get(index + 1)
+            .map_or(self.processed.len(), |next| next.start);
+        if !line.exact || range.end > line_end || range.start > range.end {
+            return None;
+        }
+        let start = self.source_line_starts.get(line.source_line)? + (range.start - line.start);
+        let source = start..start + range.len();
+        (self.source.get(source.clone()) == self.processed.get(range)).then_some(source)
+    }
+
+    /// `problem` (found in the processed text) at its source place, with its
+    /// fixes when they fall on the writer's own lines.
+    pub fn diagnostic(&self, problem: Problem) -> Diagnostic {
+        problem.locate_fixed(
+            |r| self.locate(r),
+            |fix| {
+                let range = self.source_range(fix.range.clone())?;
+                Edit::in_text(self.path, self.source, range, fix.replacement.clone())
+            },
+        )
+    }
+
     /// The source location of a byte range of the processed text.
     pub fn locate(&self, range: Range<usize>) -> Location {
         let start = range.start.min(self.processed.len());
@@ -231,6 +265,26 @@ mod tests {
         assert_eq!(origin.locate(at..at + 3).short(), "src/x.md:3:31");
         let at = processed.find("0.5").unwrap();
         assert_eq!(origin.locate(at..at + 3).short(), "src/x.md:2:1");
+    }
+
+    #[test]
+    fn fixes_map_only_onto_lines_copied_byte_for_byte() {
+        let source = "intro\n{{#procedure create}}\nSee [b](b.md#x).\n";
+        let processed = "intro\n1. one\n2. two\nSee [b](b.md#x).\n";
+        let origin = Origin::new("src/x.md", source, processed);
+        let x = processed.find("#x").unwrap() + 1;
+        let in_source = source.find("#x").unwrap() + 1;
+        assert_eq!(
+            origin.source_range(x..x + 1),
+            Some(in_source..in_source + 1)
+        );
+        let two = processed.find("2.").unwrap();
+        assert_eq!(origin.source_range(two..two + 1), None, "expanded text");
+        assert_eq!(
+            origin.source_range(x..processed.len() + 4),
+            None,
+            "past the line"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ use mdbook_driver::MDBook;
 use mdbook_driver::book::Book;
 use mdbook_driver::builtin_preprocessors::LinkPreprocessor;
 use mdbook_html::HtmlHandlebars;
+use mdbook_preprocessor::book::BookItem;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use mdbook_renderer::{RenderContext, Renderer};
 use std::cell::RefCell;
@@ -36,12 +37,40 @@ pub struct Outcome {
 
 /// Runs every preprocessor and validator; writes nothing.
 pub fn check(root: &Path, options: &Options) -> Result<Outcome> {
+    preprocess(root, options).map(|(_, outcome)| outcome)
+}
+
+/// One chapter as readers get it.
+#[derive(Debug, Clone)]
+pub struct RenderedChapter {
+    /// The chapter's file, relative to the book root (`src/service.md`).
+    pub path: String,
+    /// Its Markdown after every preprocessor.
+    pub content: String,
+}
+
+/// Runs every preprocessor and validator and returns the chapters as readers
+/// get them (every directive expanded), in `SUMMARY.md` order, for tools that
+/// work on the rendered Markdown, such as the test that runs the guide's
+/// shell blocks. Writes nothing.
+pub fn preprocess(root: &Path, options: &Options) -> Result<(Vec<RenderedChapter>, Outcome)> {
     let (book, diagnostics) = match load(root, options)? {
         Loaded::Book(book, diagnostics) => (book, diagnostics),
-        Loaded::Refused(outcome) => return Ok(outcome),
+        Loaded::Refused(outcome) => return Ok((Vec::new(), outcome)),
     };
-    book.preprocess_book(&HtmlHandlebars::new())?;
-    Ok(outcome(&book, diagnostics, None))
+    let (processed, _) = book.preprocess_book(&HtmlHandlebars::new())?;
+    let book_root = crate::book_root::BookRoot::new(&book.root, book.config.clone());
+    let chapters = processed
+        .iter()
+        .filter_map(|item| match item {
+            BookItem::Chapter(ch) => Some(RenderedChapter {
+                path: book_root.chapter_path(ch.source_path.as_deref()?),
+                content: ch.content.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
+    Ok((chapters, outcome(&book, diagnostics, None)))
 }
 
 /// Runs everything and, when clean, writes the HTML site to `dest` (default:

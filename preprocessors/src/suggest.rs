@@ -8,11 +8,36 @@
 /// (`cpu-arch` suggests `cpu-architecture` before `arch`). Ties go to the first in
 /// alphabetical order, so the hint is stable.
 pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    likely(wanted, candidates)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+/// The one right answer, when there is one: the suggestion [`closest`]
+/// gives, at most two edits away, with no other candidate as few edits
+/// away. Only this may be applied by `responder-docs fix`.
+pub fn only<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    let best = closest(wanted, candidates.iter().copied())?;
+    let lower = wanted.to_lowercase();
+    let edits = |c: &str| strsim::levenshtein(&lower, &c.to_lowercase());
+    let distance = edits(best);
+    let rival = candidates
+        .iter()
+        .any(|c| *c != best && !c.is_empty() && edits(c) <= distance);
+    (distance <= 2 && !rival).then_some(best)
+}
+
+/// Every candidate close enough to `wanted`, with its score.
+fn likely<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> impl Iterator<Item = (f64, &'a str)> {
     let wanted = wanted.to_lowercase();
     candidates
         .into_iter()
         .filter(|c| !c.is_empty())
-        .map(|c| {
+        .map(move |c| {
             let lower = c.to_lowercase();
             let mut score = strsim::normalized_levenshtein(&wanted, &lower);
             if wanted.chars().count() >= 3 && (lower.contains(&wanted) || wanted.contains(&lower)) {
@@ -24,8 +49,6 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
             (score, c)
         })
         .filter(|(score, _)| *score >= 0.6)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, c)| c)
 }
 
 /// `did you mean `X`?` for the closest candidate, if any.
@@ -57,5 +80,33 @@ mod tests {
             hint("us-east1", ["us-east-1", "us-west-1"]).as_deref(),
             Some("did you mean `us-east-1`?")
         );
+    }
+
+    #[test]
+    fn only_one_likely_candidate_is_a_fix() {
+        assert_eq!(
+            only("deny-warings", ["deny-warnings", "online"]),
+            Some("deny-warnings")
+        );
+        assert_eq!(
+            only("image-ur", ["image-uri", "image-uris"]),
+            Some("image-uri")
+        );
+        assert_eq!(
+            only("us-east", ["us-east-1", "us-east-2"]),
+            None,
+            "two as close"
+        );
+        assert_eq!(
+            only("a-b", ["a-b-x", "a-b-x"]),
+            Some("a-b-x"),
+            "repeats are one"
+        );
+        assert_eq!(
+            only("cpu-arch", ["arch", "cpu-architecture"]),
+            None,
+            "too far"
+        );
+        assert_eq!(only("colour", ["online"]), None);
     }
 }

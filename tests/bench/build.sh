@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Wall time of `responder-docs check` (every validator, writes nothing) and
-# `responder-docs build` (every preprocessor and validator, in-process)
-# against stock `mdbook build` of the same Markdown with no custom
-# preprocessors, side by side in one hyperfine run.
+# Wall time of `responder-docs check` (every validator, writes nothing),
+# `responder-docs build` (every preprocessor and validator,
+# in-process), stock `mdbook build` of the book as writers run it (our passes
+# as book.toml `command`s, through preprocessors/mdbook-command), and stock
+# `mdbook build` of the same Markdown with no custom preprocessors (the
+# reference), side by side in one hyperfine run.
 # Usage: tests/bench/build.sh [BOOK]   (default: the repository's book)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -26,5 +28,6 @@ awk '/^\[+preprocessor\./ {skip=1; next} /^\[/ {skip=0} !skip' "$book/book.toml"
 hyperfine --warmup 2 --min-runs 10 --export-markdown "$work/result.md" \
   --command-name "responder-docs check" "$ours check $book" \
   --command-name "responder-docs build" "$ours build $book --dest-dir $work/ours" \
+  --command-name "mdbook build (our passes as commands)" "mdbook build $book --dest-dir $work/commands" \
   --command-name "mdbook build (no preprocessors)" "mdbook build $plain --dest-dir $work/stock"
 cat "$work/result.md"

@@ -1,6 +1,8 @@
 //! Helpers for the end-to-end tests: fixture books copied to a temporary
 //! folder, and the CLI run in-process with its output captured.
 
+pub mod runbook;
+
 use clap::Parser;
 use responder_docs::cli::{self, Cli};
 use std::path::{Path, PathBuf};

@@ -268,6 +268,10 @@ fn walk(
                     format!("the keys here are {}", known.join(", "))
                 }
             });
+            // Renamed in place when one known key is meant and not already set.
+            let fix = crate::suggest::only(key, known.iter().copied())
+                .filter(|name| !map.contains_key(*name))
+                .and_then(|name| book.rename_key(table, path, name));
             found.push(
                 Diagnostic::error(
                     codes::CONFIG_UNKNOWN_KEY,
@@ -277,7 +281,8 @@ fn walk(
                         shown(&path[..path.len() - 1], key)
                     ),
                 )
-                .with_hint(hint),
+                .with_hint(hint)
+                .with_fixes(fix.into_iter().collect()),
             );
             path.pop();
             continue;

@@ -1,5 +1,6 @@
 //! Where a key or value of book.toml is written, parsed once per report.
 
+use crate::diagnostics::Edit;
 use crate::location::Location;
 use std::ops::Range;
 use toml::de::{DeTable, DeValue};
@@ -35,17 +36,34 @@ impl<'t> BookToml<'t> {
 
     /// The key at the end of `path`, else its table's header, else the file.
     pub fn key_location(&self, table: &str, path: &[Step]) -> Location {
-        let found = path.split_last().and_then(|(last, parents)| {
-            let Step::Key(last) = last else { return None };
-            let parent = self.find(table, parents)?;
-            let DeValue::Table(map) = parent.get_ref() else {
-                return None;
-            };
-            map.iter()
-                .find(|(k, _)| k.get_ref() == last)
-                .map(|(k, _)| k.span())
-        });
-        found.map_or_else(|| self.table_location(table), |span| self.at(span))
+        self.key_span(table, path)
+            .map_or_else(|| self.table_location(table), |span| self.at(span))
+    }
+
+    /// The bytes of the key at the end of `path` (quotes included), if written.
+    fn key_span(&self, table: &str, path: &[Step]) -> Option<Range<usize>> {
+        let (Step::Key(last), parents) = path.split_last()? else {
+            return None;
+        };
+        let parent = self.find(table, parents)?;
+        let DeValue::Table(map) = parent.get_ref() else {
+            return None;
+        };
+        map.iter()
+            .find(|(k, _)| k.get_ref() == last)
+            .map(|(k, _)| k.span())
+    }
+
+    /// The edit renaming the key at the end of `path` to `name`, when the
+    /// key is written bare in book.toml (not quoted, not from the environment).
+    pub fn rename_key(&self, table: &str, path: &[Step], name: &str) -> Option<Edit> {
+        let span = self.key_span(table, path)?;
+        let Some(Step::Key(key)) = path.last() else {
+            return None;
+        };
+        (self.text.get(span.clone())? == key)
+            .then(|| Edit::in_text(BOOK_TOML, self.text, span, name.to_string()))
+            .flatten()
     }
 
     /// The `[preprocessor.TABLE]` header, or the file when it is not written.

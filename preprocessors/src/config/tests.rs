@@ -129,3 +129,42 @@ fn values_from_the_environment_reach_the_typed_settings_or_are_reported() {
         ]
     );
 }
+
+/// The renames `check_table` proposes: (what is written, what it becomes).
+fn renames(text: &str, table: &str) -> Vec<(String, String)> {
+    let doc: toml::Table = toml::from_str(text).unwrap();
+    let raw = doc["preprocessor"][table].as_table().unwrap();
+    check_table(&BookToml::new(text), table, raw, &|_| false)
+        .iter()
+        .flat_map(|d| d.fixes.clone())
+        .map(|e| {
+            assert_eq!(e.path, "book.toml");
+            assert_eq!(text[e.range.clone()], e.original);
+            (e.original, e.replacement)
+        })
+        .collect()
+}
+
+#[test]
+fn a_misspelt_key_with_one_right_name_is_renamed_in_place() {
+    let text = "[preprocessor.validate]\ndeny-warings = true\nlink-ignor = [\"a\"]\n\"link-timout-seconds\" = 3\nverbose = true\n";
+    assert_eq!(
+        renames(text, "validate"),
+        [
+            ("deny-warings".to_string(), "deny-warnings".to_string()),
+            ("link-ignor".to_string(), "link-ignore".to_string()),
+        ],
+        "a quoted key and a key with no likely name are left to the writer"
+    );
+    let nested = "[[preprocessor.image-uri.architectures]]\ndockr = \"arm64\"\n";
+    assert_eq!(
+        renames(nested, "image-uri"),
+        [("dockr".to_string(), "docker".to_string())]
+    );
+}
+
+#[test]
+fn a_rename_onto_a_key_already_set_is_not_proposed() {
+    let text = "[preprocessor.validate]\ndeny-warnings = true\ndeny-warings = false\n";
+    assert_eq!(renames(text, "validate"), []);
+}

@@ -1,8 +1,9 @@
 //! One diagnostic model for every validator: a stable code, a repo-relative
 //! `path:line:col`, the offending source line, a hint, and three renderings
-//! (human, GitHub annotations, JSON).
+//! (human, GitHub annotations, JSON, SARIF).
 
 pub mod codes;
+pub mod sarif;
 
 pub use codes::Code;
 
@@ -28,6 +29,43 @@ pub struct Related {
     pub message: String,
 }
 
+/// A replacement with one right answer, in the text a [`Problem`] was found
+/// in; the validator that found the problem sets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub range: Range<usize>,
+    pub replacement: String,
+}
+
+/// A [`Fix`] placed in the file the writer edits: `original` is what the
+/// bytes at `range` must still be for `responder-docs fix` to apply it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// Relative to the book root, as in [`Location::path`].
+    pub path: String,
+    pub range: Range<usize>,
+    pub original: String,
+    pub replacement: String,
+}
+
+impl Edit {
+    /// The edit of `range` in `text` (the file at `path` as written).
+    pub fn in_text(
+        path: &str,
+        text: &str,
+        range: Range<usize>,
+        replacement: String,
+    ) -> Option<Edit> {
+        let original = text.get(range.clone())?.to_string();
+        Some(Edit {
+            path: path.to_string(),
+            range,
+            original,
+            replacement,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
@@ -40,6 +78,9 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
+    /// Edits that fix the problem, all or none (`responder-docs fix`).
+    #[serde(skip)]
+    pub fixes: Vec<Edit>,
 }
 
 impl Diagnostic {
@@ -59,11 +100,18 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             related: Vec::new(),
+            fixes: Vec::new(),
         }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// The edits that fix it (see [`Edit`]); none when `fixes` is empty.
+    pub fn with_fixes(mut self, fixes: Vec<Edit>) -> Self {
+        self.fixes = fixes;
         self
     }
 
@@ -106,6 +154,11 @@ pub struct Problem {
     pub hint: Option<String>,
     /// Other places involved, already located.
     pub related: Vec<Related>,
+    /// Replacements that fix it, in the same text as `range`. Behind one
+    /// thin pointer: most problems have none, and problems are returned by
+    /// value in `Result`s, which must stay small.
+    #[allow(clippy::box_collection)]
+    fixes: Option<Box<Vec<Fix>>>,
 }
 
 impl Problem {
@@ -130,12 +183,32 @@ impl Problem {
             message: message.into(),
             hint: None,
             related: Vec::new(),
+            fixes: None,
         }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// A replacement of `range` that fixes the problem (there may be several).
+    pub fn with_fix(mut self, range: Range<usize>, replacement: impl Into<String>) -> Self {
+        self.fixes.get_or_insert_default().push(Fix {
+            range,
+            replacement: replacement.into(),
+        });
+        self
+    }
+
+    /// The replacements that fix it (none for most problems).
+    pub fn fixes(&self) -> &[Fix] {
+        self.fixes.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// Replaces its fixes (none: the problem is left to the writer).
+    pub fn set_fixes(&mut self, fixes: Vec<Fix>) {
+        self.fixes = (!fixes.is_empty()).then(|| Box::new(fixes));
     }
 
     /// The same problem at `range` instead (for findings made on a slice).
@@ -146,7 +219,19 @@ impl Problem {
 
     /// A diagnostic at the place `locate` gives for the problem's range
     /// (`Origin::locate`, or `Location::in_text` for a file as written).
+    /// Its fixes are dropped: only [`Problem::locate_fixed`] can place them.
     pub fn locate(self, locate: impl FnOnce(Range<usize>) -> Location) -> Diagnostic {
+        self.locate_fixed(locate, |_| None)
+    }
+
+    /// As [`Problem::locate`], with `edit` placing each fix in the file the
+    /// writer edits; when one cannot be placed, none is kept.
+    pub fn locate_fixed(
+        self,
+        locate: impl FnOnce(Range<usize>) -> Location,
+        edit: impl Fn(&Fix) -> Option<Edit>,
+    ) -> Diagnostic {
+        let fixes = self.fixes().iter().map(edit).collect::<Option<Vec<_>>>();
         Diagnostic {
             severity: self.severity,
             code: self.code,
@@ -154,7 +239,16 @@ impl Problem {
             message: self.message,
             hint: self.hint,
             related: self.related,
+            fixes: fixes.unwrap_or_default(),
         }
+    }
+
+    /// A diagnostic in a file as written (`text` is its content).
+    pub fn locate_in_text(self, path: &str, text: &str) -> Diagnostic {
+        self.locate_fixed(
+            |r| Location::in_text(path, text, r),
+            |fix| Edit::in_text(path, text, fix.range.clone(), fix.replacement.clone()),
+        )
     }
 }
 
@@ -307,6 +401,8 @@ pub enum Format {
     Github,
     /// A stable JSON document (see the README).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
 }
 
 /// Renders a whole report, with a closing summary line for the human form.
@@ -316,6 +412,7 @@ pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool) -> String
         Format::Human => render_human(&shown, color),
         Format::Github => render_github(&shown),
         Format::Json => render_json(&shown),
+        Format::Sarif => sarif::render(&shown),
     }
 }
 

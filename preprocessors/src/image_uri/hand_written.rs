@@ -2,6 +2,7 @@
 //! facts (the directives in chapters, the `ImageUri` parameter in
 //! templates), or a version bump leaves stale copies behind.
 
+use super::release::Release;
 use std::ops::Range;
 
 /// The AWS account that holds every AWS Marketplace container image.
@@ -29,6 +30,19 @@ pub fn find(text: &str, registry: Option<&str>) -> Vec<Range<usize>> {
     }
     found.sort_by_key(|r| r.start);
     found
+}
+
+/// The directive that prints exactly `typed` (an image URI of one
+/// architecture, or the bare registry), if one does.
+pub fn directive_for(typed: &str, release: &Release) -> Option<String> {
+    if typed == release.registry {
+        return Some("{{#image-registry}}".to_string());
+    }
+    release
+        .architectures()
+        .iter()
+        .find(|arch| release.uri(&arch.docker).as_deref() == Some(typed))
+        .map(|arch| format!("{{{{#image-uri {}}}}}", arch.docker))
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ pub mod release;
 
 use crate::book_root::{BookRoot, Refused, stays_inside};
 use crate::diagnostics::codes;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Edit};
 use crate::location::Location;
 use crate::origin::{Origin, Source};
 use crate::pass::Pass;
@@ -106,7 +106,7 @@ pub fn process_chapter(
     let registry = env.release.map(|r| r.registry.as_str());
     let mut found: Vec<Diagnostic> = hand_written::find(source, registry)
         .into_iter()
-        .map(|range| hand_written_diagnostic(path, source, range, Written::InMarkdown))
+        .map(|range| hand_written_diagnostic(path, source, range, Written::InMarkdown, env.release))
         .collect();
     let mut problems = Vec::new();
     let archs = env.release.map_or(&[][..], Release::architectures);
@@ -143,7 +143,7 @@ pub fn process_chapter(
     } else {
         expanded
     };
-    found.extend(problems.into_iter().map(|p| p.locate(|r| origin.locate(r))));
+    found.extend(problems.into_iter().map(|p| origin.diagnostic(p)));
     (out, found)
 }
 
@@ -204,13 +204,13 @@ fn template_names(book_root: &BookRoot) -> Vec<String> {
 /// `templates/` or into a Markdown file under `src/` that the book includes
 /// (a procedure) instead of listing in SUMMARY.md.
 pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -> Result<()> {
-    let registry = Release::load(book_root).ok().map(|r| r.registry);
+    let release = Release::load(book_root).ok();
     if let Ok(dir) = book_root.resolve("templates") {
         for rel in files_under(book_root, &dir, |_| true) {
             scan_file(
                 book_root,
                 &rel,
-                registry.as_deref(),
+                release.as_ref(),
                 Written::InTemplate,
                 diagnostics,
             );
@@ -226,7 +226,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
             scan_file(
                 book_root,
                 &rel,
-                registry.as_deref(),
+                release.as_ref(),
                 Written::InMarkdown,
                 diagnostics,
             );
@@ -267,7 +267,7 @@ fn files_under(book_root: &BookRoot, dir: &Path, keep: impl Fn(&str) -> bool) ->
 fn scan_file(
     book_root: &BookRoot,
     rel: &str,
-    registry: Option<&str>,
+    release: Option<&Release>,
     written: Written,
     diagnostics: &mut Diagnostics,
 ) {
@@ -275,8 +275,8 @@ fn scan_file(
     let Ok(text) = book_root.read(rel) else {
         return;
     };
-    for range in hand_written::find(&text, registry) {
-        diagnostics.push(hand_written_diagnostic(rel, &text, range, written));
+    for range in hand_written::find(&text, release.map(|r| r.registry.as_str())) {
+        diagnostics.push(hand_written_diagnostic(rel, &text, range, written, release));
     }
 }
 
@@ -286,8 +286,18 @@ fn hand_written_diagnostic(
     text: &str,
     range: Range<usize>,
     written: Written,
+    release: Option<&Release>,
 ) -> Diagnostic {
-    let bare_registry = !text[range.clone()].contains('/');
+    let typed = &text[range.clone()];
+    let bare_registry = !typed.contains('/');
+    // In Markdown, text that is exactly what a directive prints becomes that directive.
+    let directive = release
+        .filter(|_| written == Written::InMarkdown)
+        .and_then(|release| hand_written::directive_for(typed, release));
+    let fixes = directive
+        .and_then(|d| Edit::in_text(path, text, range.clone(), d))
+        .into_iter()
+        .collect();
     let location = Location::in_text(path, text, range);
     let (message, hint) = match (written, bare_registry) {
         (Written::InMarkdown, true) => (
@@ -303,7 +313,9 @@ fn hand_written_diagnostic(
             "use the `${ImageUri}` parameter: the guide fills it in for each architecture with {{#template NAME ARCH}}",
         ),
     };
-    Diagnostic::error(HAND_WRITTEN, location, message).with_hint(hint)
+    Diagnostic::error(HAND_WRITTEN, location, message)
+        .with_hint(hint)
+        .with_fixes(fixes)
 }
 
 #[cfg(test)]

@@ -44,6 +44,9 @@ enum FileKey {
 struct Finding {
     file: FileKey,
     problem: Problem,
+    /// The link's destination, when the problem's fix is placed in it
+    /// (see [`Finding::link`]).
+    dest: Option<String>,
 }
 
 impl Finding {
@@ -51,13 +54,60 @@ impl Finding {
         Finding {
             file,
             problem: problem.at(range),
+            dest: None,
+        }
+    }
+
+    /// A problem with a link whose fix (if any) is at a range of `dest`.
+    fn link(file: FileKey, link: &extract::Link, problem: Problem) -> Self {
+        Finding {
+            dest: Some(link.dest.clone()),
+            ..Self::error(file, link.range.clone(), problem)
         }
     }
 
     fn warning(file: FileKey, range: Range<usize>, problem: Problem) -> Self {
         let mut problem = problem.at(range);
         problem.severity = crate::diagnostics::Severity::Warning;
-        Finding { file, problem }
+        Finding {
+            file,
+            problem,
+            dest: None,
+        }
+    }
+
+    /// The problem with its fixes moved from `dest` to where the link is
+    /// written in `text`: the one place the link writes that part of
+    /// `dest` (preceded by `#`, and not followed by more of an id).
+    /// Fixes that cannot be placed so are dropped.
+    fn placed(&self, text: &str) -> Problem {
+        let mut problem = self.problem.clone();
+        let fixes = self.dest.as_deref().and_then(|dest| {
+            let link = text.get(problem.range.clone())?;
+            problem
+                .fixes()
+                .iter()
+                .map(|fix| {
+                    let old = dest.get(fix.range.clone())?;
+                    let written = format!("#{old}");
+                    let mut found = link.match_indices(&written).filter(|(i, _)| {
+                        let after = link[i + written.len()..].chars().next();
+                        !after.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_')
+                    });
+                    let (at, _) = found.next()?;
+                    if found.next().is_some() {
+                        return None;
+                    }
+                    let start = problem.range.start + at + 1;
+                    Some(crate::diagnostics::Fix {
+                        range: start..start + old.len(),
+                        replacement: fix.replacement.clone(),
+                    })
+                })
+                .collect::<Option<Vec<_>>>()
+        });
+        problem.set_fixes(fixes.unwrap_or_default());
+        problem
     }
 
     fn with_severity(file: FileKey, range: Range<usize>, problem: Problem, warning: bool) -> Self {
@@ -210,7 +260,7 @@ fn links_of(
                 if link.kind == LinkKind::Image && problem.code == codes::LINKS_MISSING_FILE {
                     problem.message = format!("image {}", problem.message);
                 }
-                found.push(Finding::error(file.clone(), link.range.clone(), problem));
+                found.push(Finding::link(file.clone(), link, problem));
             }
         }
     }
@@ -355,7 +405,7 @@ fn report(
                 let source = Source::of(book_root, chapter);
                 let origin = source.origin(&chapter.content);
                 for f in group {
-                    diagnostics.push(f.problem.clone().locate(|r| origin.locate(r)));
+                    diagnostics.push(origin.diagnostic(f.placed(&chapter.content)));
                 }
             }
             FileKey::Raw(path) => {
@@ -365,11 +415,7 @@ fn report(
                     .or_else(|| book_root.read(path).ok())
                     .unwrap_or_default();
                 for f in group {
-                    diagnostics.push(
-                        f.problem
-                            .clone()
-                            .locate(|r| Location::in_text(path, &text, r)),
-                    );
+                    diagnostics.push(f.placed(&text).locate_in_text(path, &text));
                 }
             }
         }

@@ -369,11 +369,21 @@ impl<'r> Site<'r> {
                 format!("ids on {label}: {}", list.join(", "))
             }
         };
-        Verdict::Broken(broken(
+        let problem = broken(
             codes::LINKS_MISSING_ANCHOR,
             format!("`{dest}`: no heading or id `{id}` on {label}"),
             hint,
-        ))
+        );
+        // Written as the id itself (not percent-encoded), with one likely id:
+        // the fix's range is the fragment's place in `dest`, which the
+        // caller moves to where the link is written.
+        let only = crate::suggest::only(&id, ids.ordered.iter().map(String::as_str));
+        Verdict::Broken(match only {
+            Some(only) if id == fragment && dest.ends_with(&format!("#{fragment}")) => {
+                problem.with_fix(dest.len() - fragment.len()..dest.len(), only)
+            }
+            _ => problem,
+        })
     }
 }
 

@@ -184,13 +184,14 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
                 .and_then(|d| d.args.first())
                 .map(|n| n.to_string())
         };
+        let mentions_steps = numbering::mentions_steps(&doc);
         for (l, list) in doc.lists.iter().enumerate() {
             let first = list.steps[0].marker.clone();
             let from = text.procedure.clone().or_else(|| expanded(first.clone()));
             // Numbering runs across `{{#procedure}}` expansions: steps written
             // around one must continue its numbers. Between two steps of one
             // expansion, the procedure file is where it was checked.
-            for problem in numbering::check_list(list) {
+            for mut problem in numbering::check_list(list) {
                 let i = list
                     .steps
                     .iter()
@@ -205,13 +206,18 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
                 {
                     continue;
                 }
+                // Renumbering is for the steps the writer typed, and only
+                // when no words elsewhere point at a step by its number.
+                if in_expansion || mentions_steps {
+                    problem.set_fixes(Vec::new());
+                }
                 let hint = if in_expansion {
                     "`{{#procedure}}` keeps the procedure's own numbers (a range starts at its \
                      first step): number the steps before it so they lead up to them"
                 } else {
                     "number the steps 1, 2, 3… (or `1.` on every step)"
                 };
-                diagnostics.push(problem.with_hint(hint).locate(|r| origin.locate(r)));
+                diagnostics.push(origin.diagnostic(problem.with_hint(hint)));
             }
             if list.steps.len() >= near_dup::MIN_STEPS {
                 let line = origin.locate(first).line;

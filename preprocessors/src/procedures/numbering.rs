@@ -1,7 +1,7 @@
 //! Step numbers that skip or repeat, and "step 9" when there is no step 9.
 
 use super::steps::{Document, StepList};
-use crate::diagnostics::codes;
+use crate::diagnostics::{Fix, codes};
 use std::ops::Range;
 
 pub use crate::diagnostics::Problem;
@@ -35,14 +35,51 @@ pub fn check_list(list: &StepList) -> Vec<Problem> {
             format!("step number {number} follows {before}")
         };
         if number != before + 1 {
-            problems.push(Problem::error(
+            let mut problem = Problem::error(
                 codes::PROCEDURES_NUMBERING,
                 list.steps[i + 1].marker.clone(),
                 message,
-            ));
+            );
+            problem.set_fixes(renumbered(list));
+            problems.push(problem);
         }
     }
     problems
+}
+
+/// The edits that number the list on from its first step (only the digits
+/// of the markers that differ), or none when a marker cannot be read or a
+/// new number would be wider or narrower: the items' indentation, which
+/// Markdown measures from the marker, must stay as it is.
+fn renumbered(list: &StepList) -> Vec<Fix> {
+    let Some(Some(start)) = list.steps.first().map(|s| s.number) else {
+        return Vec::new();
+    };
+    let mut fixes = Vec::new();
+    for (step, wanted) in list.steps.iter().zip(start..) {
+        let Some(number) = step.number else {
+            return Vec::new();
+        };
+        if number == wanted {
+            continue;
+        }
+        let (old, new) = (number.to_string(), wanted.to_string());
+        let digits = step.marker.start..step.marker.end - 1;
+        if old.len() != new.len() || digits.len() != old.len() {
+            return Vec::new();
+        }
+        fixes.push(Fix {
+            range: digits,
+            replacement: new,
+        });
+    }
+    fixes
+}
+
+/// Whether any words of the document refer to a step by number (then
+/// renumbering could change what they point at, and is left to the writer).
+pub fn mentions_steps(doc: &Document) -> bool {
+    doc.prose.iter().any(|p| !references(&p.text).is_empty())
 }
 
 /// "step 9", "steps 3-5", "steps 3 to 5", "steps 3 and 4" that name a step
@@ -183,6 +220,33 @@ mod tests {
         );
         assert!(list_problems("1. a\n1. b\n1. c\n").is_empty());
         assert!(list_problems("3. a\n4. b\n5) new list\n").is_empty());
+    }
+
+    fn renumbering(text: &str) -> Vec<Vec<String>> {
+        let doc = parse(text);
+        doc.lists
+            .iter()
+            .flat_map(check_list)
+            .map(|p| {
+                p.fixes()
+                    .iter()
+                    .map(|f| format!("{}->{}", &text[f.range.clone()], f.replacement))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_misnumbered_list_is_renumbered_from_its_first_step() {
+        let every = vec!["4->3".to_string(), "5->4".to_string()];
+        assert_eq!(renumbering("1. a\n2. b\n4. c\n5. d\n"), [every]);
+        let twice = vec!["2->3".to_string()];
+        assert_eq!(renumbering("1) a\n2) b\n2) c\n"), [twice]);
+        // `9.` becoming `10.` would move the items' indentation: no fix.
+        let wide = "1. a\n2. b\n3. c\n4. d\n5. e\n6. f\n7. g\n8. h\n10. i\n11. j\n";
+        assert_eq!(renumbering(wide), [Vec::<String>::new()]);
+        assert!(mentions_steps(&parse("1. a\n3. b\n\nRepeat step 3.\n")));
+        assert!(!mentions_steps(&parse("1. a\n3. b\n\nThe steps above.\n")));
     }
 
     #[test]

@@ -130,3 +130,24 @@ fn a_tag_pattern_without_the_version_would_hide_a_version_bump() {
         ]
     );
 }
+
+#[test]
+fn text_equal_to_a_directives_output_names_that_directive() {
+    use crate::image_uri::hand_written::directive_for;
+    let release = load(GOOD).unwrap();
+    let arm = release.uri("arm64").unwrap();
+    assert_eq!(
+        directive_for(&arm, &release).as_deref(),
+        Some("{{#image-uri arm64}}")
+    );
+    assert_eq!(
+        directive_for(&release.registry, &release).as_deref(),
+        Some("{{#image-registry}}")
+    );
+    // An older version, or a URI cut short, is no directive's output.
+    assert_eq!(
+        directive_for(&arm.replace("1.0.4", "1.0.3"), &release),
+        None
+    );
+    assert_eq!(directive_for(&arm[..arm.len() - 1], &release), None);
+}

@@ -1,0 +1,326 @@
+//! The guide as something to run: the shell blocks of one deployment path,
+//! taken from the book as rendered for one architecture, in chapter order.
+//!
+//! A block joins a path through an HTML comment on the line just before its
+//! fence, which readers never see:
+//!
+//! ```text
+//! <!-- run: cli -->
+//! <!-- run: cli cloudformation stand-in -->
+//! ```
+//!
+//! One or more path names, then `stand-in` for a block that needs what the
+//! emulator cannot give (a running task, a public IP, the internet); the
+//! session then answers those commands with the documented stand-ins of
+//! `prelude.sh`. This module is pure: text in, blocks or problems out.
+
+pub mod guide;
+pub mod session;
+
+use responder_docs::origin::Origin;
+
+/// Every path a block can belong to.
+pub const PATHS: &[&str] = &[
+    "cli",
+    "cloudformation",
+    "update",
+    "alb-cli",
+    "alb-cloudformation",
+    "cleanup-cli",
+    "cleanup-cloudformation",
+    "cleanup-alb",
+];
+
+const MARKER_OPEN: &str = "<!-- run:";
+
+/// A fenced code block of a rendered chapter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fence {
+    /// The chapter's file, relative to the book root.
+    pub chapter: String,
+    /// The source line (1-based) of the opening fence.
+    pub line: usize,
+    /// The info string (`bash`, `json`, …).
+    pub info: String,
+    /// The code, without the fences.
+    pub code: String,
+    /// The source line of each line of `code`.
+    pub lines: Vec<usize>,
+    /// The paths it belongs to, from its marker (empty: not run).
+    pub paths: Vec<String>,
+    pub stand_in: bool,
+}
+
+impl Fence {
+    /// `src/service.md:72`, the block's opening fence.
+    pub fn at(&self) -> String {
+        format!("{}:{}", self.chapter, self.line)
+    }
+
+    /// The source line of the block's `n`th line (1-based), or its fence.
+    pub fn source_line(&self, n: usize) -> usize {
+        n.checked_sub(1)
+            .and_then(|i| self.lines.get(i))
+            .copied()
+            .unwrap_or(self.line)
+    }
+}
+
+/// A marker the harness cannot use, at its source line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub chapter: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.chapter, self.line, self.message)
+    }
+}
+
+/// The fenced blocks of one rendered chapter that a reader of `arch` sees
+/// (other architectures' panels left out), with their source lines found
+/// through `source`, the file the writer edits.
+pub fn fences(
+    chapter: &str,
+    source: &str,
+    rendered: &str,
+    arch: &str,
+) -> (Vec<Fence>, Vec<Problem>) {
+    let origin = Origin::new(chapter, source, rendered);
+    let source_line = |offset: usize| origin.locate(offset..offset).line;
+    let mut fences = Vec::new();
+    let mut problems = Vec::new();
+    let mut panel: Option<String> = None;
+    // (fence char, length, opening offset, info, marker)
+    let mut open: Option<(char, usize, usize, String, Option<Marker>)> = None;
+    let mut body: Vec<(usize, &str)> = Vec::new();
+    let mut marker: Option<(usize, Marker)> = None;
+    let mut offset = 0;
+    for raw in rendered.split_inclusive('\n') {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let trimmed = line.trim_start();
+        if let Some((c, n, at, info, m)) = &open {
+            if fence_marker(trimmed).is_some_and(|(c2, n2)| c2 == *c && n2 >= *n)
+                && trimmed.trim_end().chars().all(|x| x == *c)
+            {
+                let hidden = panel.as_deref().is_some_and(|p| p != arch);
+                if !hidden {
+                    let (paths, stand_in) = m
+                        .clone()
+                        .map_or((Vec::new(), false), |m| (m.paths, m.stand_in));
+                    fences.push(Fence {
+                        chapter: chapter.to_string(),
+                        line: source_line(*at),
+                        info: info.clone(),
+                        code: body.iter().map(|(_, l)| format!("{l}\n")).collect(),
+                        lines: body.iter().map(|(o, _)| source_line(*o)).collect(),
+                        paths,
+                        stand_in,
+                    });
+                }
+                open = None;
+                body.clear();
+            } else {
+                body.push((start, line));
+            }
+            continue;
+        }
+        let pending = marker.take();
+        if let Some(arch_attr) = trimmed.strip_prefix(r#"<div class="arch-panel""#) {
+            panel = attribute(arch_attr, "data-arch");
+            continue;
+        }
+        if panel.is_some() && trimmed == "</div>" {
+            panel = None;
+            continue;
+        }
+        let hidden = panel.as_deref().is_some_and(|p| p != arch);
+        if let Some((c, n)) = fence_marker(trimmed) {
+            let info = trimmed.trim_start_matches(c).trim().to_string();
+            let m = pending.map(|(at, m)| {
+                if !hidden && !is_shell(&info) {
+                    problems.push(Problem {
+                        chapter: chapter.to_string(),
+                        line: source_line(at),
+                        message: format!(
+                            "a run marker before a `{info}` block: only shell blocks run"
+                        ),
+                    });
+                }
+                m
+            });
+            open = Some((c, n, start, info, m));
+            continue;
+        }
+        if let Some((at, _)) = pending
+            && !hidden
+        {
+            problems.push(Problem {
+                chapter: chapter.to_string(),
+                line: source_line(at),
+                message: "a run marker must sit on the line just before a code fence".into(),
+            });
+        }
+        if trimmed.starts_with(MARKER_OPEN) && !hidden {
+            match parse_marker(trimmed) {
+                Ok(m) => marker = Some((start, m)),
+                Err(message) => problems.push(Problem {
+                    chapter: chapter.to_string(),
+                    line: source_line(start),
+                    message,
+                }),
+            }
+        }
+    }
+    if let Some((at, _)) = marker {
+        problems.push(Problem {
+            chapter: chapter.to_string(),
+            line: source_line(at),
+            message: "a run marker must sit on the line just before a code fence".into(),
+        });
+    }
+    (fences, problems)
+}
+
+/// What a marker says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marker {
+    pub paths: Vec<String>,
+    pub stand_in: bool,
+}
+
+/// `<!-- run: cli cloudformation stand-in -->`.
+pub fn parse_marker(line: &str) -> Result<Marker, String> {
+    let inner = line
+        .trim()
+        .strip_prefix(MARKER_OPEN)
+        .and_then(|rest| rest.strip_suffix("-->"))
+        .ok_or_else(|| "a run marker is one line: `<!-- run: PATH… [stand-in] -->`".to_string())?;
+    let mut words: Vec<&str> = inner.split_whitespace().collect();
+    let stand_in = words.last() == Some(&"stand-in");
+    if stand_in {
+        words.pop();
+    }
+    if words.is_empty() {
+        return Err("a run marker names at least one path".into());
+    }
+    for w in &words {
+        if !PATHS.contains(w) {
+            return Err(format!(
+                "unknown path `{w}` in a run marker (known: {})",
+                PATHS.join(", ")
+            ));
+        }
+    }
+    Ok(Marker {
+        paths: words.into_iter().map(String::from).collect(),
+        stand_in,
+    })
+}
+
+/// The blocks of `path`, in book order.
+pub fn path_blocks<'a>(fences: &'a [Fence], path: &str) -> Vec<&'a Fence> {
+    fences
+        .iter()
+        .filter(|f| f.paths.iter().any(|p| p == path))
+        .collect()
+}
+
+/// Where `got` departs from `want`, which it must contain: every key of an
+/// object (the emulator adds its own, such as `revision`), every item of an
+/// array, every value.
+pub fn differs(got: &serde_json::Value, want: &serde_json::Value, at: &str) -> Option<String> {
+    use serde_json::Value;
+    match (got, want) {
+        (Value::Object(g), Value::Object(w)) => w.iter().find_map(|(k, wv)| match g.get(k) {
+            Some(gv) => differs(gv, wv, &format!("{at}.{k}")),
+            None => Some(format!("`{at}.{k}` is missing (want {wv})")),
+        }),
+        (Value::Array(g), Value::Array(w)) if g.len() == w.len() => g
+            .iter()
+            .zip(w)
+            .enumerate()
+            .find_map(|(i, (gv, wv))| differs(gv, wv, &format!("{at}[{i}]"))),
+        _ if got == want => None,
+        _ => Some(format!("`{at}` is {got}, want {want}")),
+    }
+}
+
+/// Whether an Allow statement of an identity policy grants `action` on
+/// `resource` (wildcards `*` and `?`; conditions and Deny are not weighed:
+/// the question is whether a permission is there at all).
+pub fn policy_allows(policy: &serde_json::Value, action: &str, resource: &str) -> bool {
+    let list = |v: &serde_json::Value| -> Vec<String> {
+        match v {
+            serde_json::Value::String(s) => vec![s.clone()],
+            serde_json::Value::Array(a) => a
+                .iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let statements = match &policy["Statement"] {
+        serde_json::Value::Array(a) => a.clone(),
+        one => vec![one.clone()],
+    };
+    statements.iter().any(|st| {
+        st["Effect"] == "Allow"
+            && list(&st["Action"])
+                .iter()
+                .any(|a| glob(&a.to_ascii_lowercase(), &action.to_ascii_lowercase()))
+            && list(&st["Resource"]).iter().any(|r| glob(r, resource))
+    })
+}
+
+/// IAM's wildcard match: `*` any run of characters, `?` one.
+fn glob(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+fn is_shell(info: &str) -> bool {
+    matches!(
+        info.split([' ', ',', '{']).next().unwrap_or(""),
+        "bash" | "sh" | "shell" | "console"
+    )
+}
+
+fn fence_marker(trimmed: &str) -> Option<(char, usize)> {
+    let c = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let n = trimmed.chars().take_while(|x| *x == c).count();
+    (n >= 3).then_some((c, n))
+}
+
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let key = format!("{name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let end = tag[start..].find('"')? + start;
+    Some(tag[start..end].to_string())
+}
+
+#[cfg(test)]
+mod tests;

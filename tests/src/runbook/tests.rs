@@ -1,0 +1,203 @@
+use super::*;
+use serde_json::json;
+
+const SOURCE: &str = "\
+# Chapter
+
+<!-- run: cli -->
+```bash
+aws ecs create-cluster \\
+  --cluster-name c
+```
+
+<!-- run: cli cloudformation stand-in -->
+```sh
+curl https://checkip.amazonaws.com
+```
+
+```bash
+echo not run
+```
+";
+
+#[test]
+fn marked_blocks_keep_their_paths_and_source_lines() {
+    let (fences, problems) = fences("src/c.md", SOURCE, SOURCE, "amd64");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(fences.len(), 3);
+    assert_eq!(fences[0].at(), "src/c.md:4");
+    assert_eq!(fences[0].paths, ["cli"]);
+    assert!(!fences[0].stand_in);
+    assert_eq!(fences[0].lines, [5, 6]);
+    assert_eq!(fences[0].source_line(2), 6);
+    assert_eq!(fences[1].paths, ["cli", "cloudformation"]);
+    assert!(fences[1].stand_in);
+    assert!(fences[2].paths.is_empty());
+    let cli: Vec<String> = path_blocks(&fences, "cli").iter().map(|f| f.at()).collect();
+    assert_eq!(cli, ["src/c.md:4", "src/c.md:10"]);
+    assert_eq!(path_blocks(&fences, "cloudformation").len(), 1);
+    assert!(path_blocks(&fences, "update").is_empty());
+}
+
+/// The rendered form of an `{{#arch}}` group, and the source it came from.
+const ARCH_SOURCE: &str = "\
+Intro
+{{#arch amd64}}
+<!-- run: cli -->
+```bash
+echo {{#image-uri amd64}}
+```
+{{#arch arm64}}
+<!-- run: cli -->
+```bash
+echo {{#image-uri arm64}}
+```
+{{#endarch}}
+";
+
+const ARCH_RENDERED: &str = "\
+Intro
+<div class=\"arch-group\" data-arch-group>
+<div class=\"arch-tabs\" role=\"tablist\" hidden>
+</div>
+<div class=\"arch-panel\" role=\"tabpanel\" id=\"a-1-amd64\" data-arch=\"amd64\" tabindex=\"0\">
+<p class=\"arch-label\">For amd64:</p>
+
+<!-- run: cli -->
+```bash
+echo registry/r:1.0-amd64
+```
+
+</div>
+<div class=\"arch-panel\" role=\"tabpanel\" id=\"a-1-arm64\" data-arch=\"arm64\" tabindex=\"0\">
+<p class=\"arch-label\">For arm64:</p>
+
+<!-- run: cli -->
+```bash
+echo registry/r:1.0-arm64
+```
+
+</div>
+</div>
+";
+
+#[test]
+fn only_the_chosen_architectures_panel_runs_and_lines_map_to_the_source() {
+    for (arch, line) in [("amd64", 4), ("arm64", 9)] {
+        let (fences, problems) = fences("src/a.md", ARCH_SOURCE, ARCH_RENDERED, arch);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(fences.len(), 1, "{arch}");
+        assert_eq!(fences[0].code, format!("echo registry/r:1.0-{arch}\n"));
+        assert_eq!(fences[0].at(), format!("src/a.md:{line}"));
+        assert_eq!(fences[0].lines, [line + 1]);
+    }
+}
+
+#[test]
+fn markers_that_cannot_be_used_are_reported_at_their_line() {
+    let text = "\
+<!-- run: cli -->
+
+```bash
+echo a blank line between
+```
+<!-- run: clii -->
+```bash
+echo x
+```
+<!-- run: cli -->
+```json
+{}
+```
+<!-- run: stand-in -->
+```bash
+echo y
+```
+<!-- run: cli
+```bash
+echo z
+```
+<!-- run: cli -->
+";
+    let (_, problems) = fences("src/m.md", text, text, "amd64");
+    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "src/m.md:1: a run marker must sit on the line just before a code fence",
+            "src/m.md:6: unknown path `clii` in a run marker (known: cli, cloudformation, update, alb-cli, alb-cloudformation, cleanup-cli, cleanup-cloudformation, cleanup-alb)",
+            "src/m.md:10: a run marker before a `json` block: only shell blocks run",
+            "src/m.md:14: a run marker names at least one path",
+            "src/m.md:18: a run marker is one line: `<!-- run: PATH… [stand-in] -->`",
+            "src/m.md:22: a run marker must sit on the line just before a code fence",
+        ]
+    );
+}
+
+#[test]
+fn a_marker_inside_a_code_block_is_code() {
+    let text = "```markdown\n<!-- run: nonsense -->\n```\n";
+    let (fences, problems) = fences("src/x.md", text, text, "amd64");
+    assert!(problems.is_empty());
+    assert_eq!(fences.len(), 1);
+    assert!(fences[0].paths.is_empty());
+}
+
+#[test]
+fn a_command_over_several_lines_is_reported_at_its_first() {
+    let code = "echo a\naws iam create-role \\\n  --role-name R \\\n  --x y\necho b\n";
+    assert_eq!(session::command_start(code, 4), 2);
+    assert_eq!(session::command_start(code, 5), 5);
+    assert_eq!(session::command_start(code, 1), 1);
+    assert_eq!(session::command_start("", 3), 1);
+}
+
+#[test]
+fn registered_json_may_add_keys_but_not_change_or_drop_them() {
+    let want = json!({"family": "f", "cpu": "512", "c": [{"name": "n", "ports": [8080]}]});
+    let got = json!({"family": "f", "cpu": "512", "revision": 1, "c": [{"name": "n", "ports": [8080], "x": 1}]});
+    assert_eq!(differs(&got, &want, ""), None);
+    let changed = json!({"family": "f", "cpu": "256", "c": [{"name": "n", "ports": [8080]}]});
+    assert_eq!(
+        differs(&changed, &want, "").unwrap(),
+        "`.cpu` is \"256\", want \"512\""
+    );
+    let dropped = json!({"family": "f", "cpu": "512", "c": [{"ports": [8080]}]});
+    assert_eq!(
+        differs(&dropped, &want, "").unwrap(),
+        "`.c[0].name` is missing (want \"n\")"
+    );
+    let longer = json!({"family": "f", "cpu": "512", "c": [{"name": "n", "ports": [8080, 80]}]});
+    assert_eq!(
+        differs(&longer, &want, "").unwrap(),
+        "`.c[0].ports` is [8080,80], want [8080]"
+    );
+}
+
+#[test]
+fn a_permission_is_there_only_when_an_allow_statement_matches_action_and_resource() {
+    let policy = json!({"Statement": [
+        {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+         "Resource": ["arn:aws:logs:*:1:log-group:/ecs/t:*"]},
+        {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+        {"Effect": "Deny", "Action": "logs:CreateLogGroup", "Resource": "*"}
+    ]});
+    assert!(policy_allows(
+        &policy,
+        "logs:PutLogEvents",
+        "arn:aws:logs:us-east-1:1:log-group:/ecs/t:log-stream:s"
+    ));
+    assert!(policy_allows(&policy, "ECR:GetAuthorizationToken", "*"));
+    assert!(!policy_allows(
+        &policy,
+        "logs:CreateLogGroup",
+        "arn:aws:logs:us-east-1:1:log-group:/ecs/t"
+    ));
+    assert!(!policy_allows(
+        &policy,
+        "logs:PutLogEvents",
+        "arn:aws:logs:us-east-1:2:log-group:/ecs/t:log-stream:s"
+    ));
+    assert!(glob("a?c*", "abcdef"));
+    assert!(!glob("a?c", "abcd"));
+}

@@ -1,0 +1,358 @@
+//! What the browser tests share: Debian's headless Chromium driven through
+//! chromedriver, a static server for a built site on 127.0.0.1 that records
+//! every request it cannot answer, Chrome DevTools commands, and the page
+//! error collector.
+//!
+//! Needs `apt-get install -y chromium chromium-driver`. Without them a test
+//! fails when CI=true and otherwise says it was skipped.
+
+use fantoccini::error::CmdError;
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{Value, json};
+use std::future::Future;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const CHROMIUM: &[&str] = &["chromium", "chromium-browser"];
+const CHROMEDRIVER: &[&str] = &["chromedriver"];
+
+/// Installs an error collector in every page before any of the page's own
+/// scripts run, so an exception during load is caught too.
+const COLLECTOR: &str = r#"
+window.__pageErrors = [];
+window.addEventListener('error', function (e) {
+  window.__pageErrors.push(e.message || ('failed to load ' + (e.target && (e.target.src || e.target.href))));
+}, true);
+window.addEventListener('unhandledrejection', function (e) {
+  window.__pageErrors.push('unhandled rejection: ' + e.reason);
+});
+var consoleError = console.error;
+console.error = function () {
+  window.__pageErrors.push(Array.prototype.join.call(arguments, ' '));
+  return consoleError.apply(console, arguments);
+};
+"#;
+
+/// The built site as the browser sees it.
+#[derive(Clone)]
+pub struct Site {
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    pub base: String,
+    failed: Arc<Mutex<Vec<String>>>,
+}
+
+impl Site {
+    /// The paths the server answered with 404 since the last call.
+    pub fn take_failed_requests(&self) -> Vec<String> {
+        std::mem::take(&mut *self.failed.lock().unwrap())
+    }
+}
+
+/// Serves `site` and opens Chromium on it, runs `checks`, and closes the
+/// browser whatever happens. Returns false (after printing why) when
+/// Chromium is not installed outside CI.
+pub fn run<F, Fut>(test: &str, site: PathBuf, limit: Duration, checks: F) -> bool
+where
+    F: FnOnce(Client, Site) -> Fut,
+    Fut: Future<Output = Result<(), CmdError>> + Send + 'static,
+{
+    let (Some(chromium), Some(chromedriver)) = (on_path(CHROMIUM), on_path(CHROMEDRIVER)) else {
+        let why = "Chromium and chromedriver are not installed (apt-get install -y chromium chromium-driver)";
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("{why}: CI must run the browser tests");
+        }
+        eprintln!("SKIPPED {test}: {why}");
+        return false;
+    };
+    let server = Server::start(site);
+    let driver = Driver::start(&chromedriver);
+    let profile = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = connect(&driver, &chromium, profile.path()).await;
+        cdp(
+            &client,
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": COLLECTOR }),
+        )
+        .await
+        .expect("the error collector is installed");
+        // Run the checks as a task so a failed assertion still lets the
+        // browser be closed here; a hung browser fails instead of blocking CI.
+        let task = tokio::spawn(checks(client.clone(), server.site.clone()));
+        let abort = task.abort_handle();
+        let result = tokio::time::timeout(limit, task).await;
+        abort.abort();
+        let _ = client.close().await;
+        match result {
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(err))) => panic!("WebDriver command failed: {err}"),
+            Ok(Err(join)) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+            Ok(Err(join)) => panic!("the browser checks stopped: {join}"),
+            Err(_) => panic!("the browser did not finish within {limit:?}"),
+        }
+    });
+    true
+}
+
+/// The errors the page's scripts raised or logged, and resources that failed
+/// to load, since it was opened. `None`: the collector did not run.
+pub async fn page_errors(client: &Client) -> Result<Option<Vec<String>>, CmdError> {
+    let errors = client
+        .execute(
+            "return window.__pageErrors === undefined ? null : window.__pageErrors;",
+            Vec::new(),
+        )
+        .await?;
+    Ok(serde_json::from_value(errors).ok())
+}
+
+/// The SEVERE entries of the browser's console log since the last call
+/// (chromedriver's log endpoint): failed loads and uncaught errors show here
+/// even if no page script saw them.
+pub async fn severe_log(client: &Client) -> Result<Vec<String>, CmdError> {
+    let log = client.issue_cmd(BrowserLog).await?;
+    Ok(log
+        .as_array()
+        .map(|entries| {
+            entries
+                .iter()
+                .filter(|e| e["level"] == "SEVERE")
+                .map(|e| e["message"].to_string())
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// A Chrome DevTools command, through chromedriver's `goog/cdp/execute`.
+pub async fn cdp(client: &Client, cmd: &str, params: Value) -> Result<Value, CmdError> {
+    client
+        .issue_cmd(Cdp(json!({ "cmd": cmd, "params": params })))
+        .await
+}
+
+fn on_path(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
+        .find(|p| p.is_file())
+}
+
+async fn connect(driver: &Driver, chromium: &Path, profile: &Path) -> Client {
+    let args = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        // print.html prints itself on load; headless Chromium has no dialog.
+        "--disable-print-preview",
+        "--window-size=1200,900",
+        &format!("--user-data-dir={}", profile.display()),
+    ];
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("chrome"));
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({ "binary": chromium, "args": args }),
+    );
+    caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let mut last = None;
+    // chromedriver needs a moment to listen; a bounded number of tries.
+    for _ in 0..50 {
+        match ClientBuilder::new(connector.clone())
+            .capabilities(caps.clone())
+            .connect(&driver.url)
+            .await
+        {
+            Ok(client) => return client,
+            Err(err) => last = Some(err),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("cannot start a Chromium session: {last:?}");
+}
+
+#[derive(Debug)]
+struct Cdp(Value);
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.0.to_string()))
+    }
+}
+
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({ "type": "browser" }).to_string()),
+        )
+    }
+}
+
+/// chromedriver on a free local port; killed when the test ends.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Driver {
+    fn start(program: &Path) -> Self {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(program)
+            .arg(format!("--port={port}"))
+            .arg("--allowed-ips=127.0.0.1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
+        Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}/"),
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A static file server for the built site on 127.0.0.1, stopped on drop.
+struct Server {
+    site: Site,
+    stop: Arc<AtomicBool>,
+    addr: std::net::SocketAddr,
+}
+
+impl Server {
+    fn start(root: PathBuf) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopping = stop.clone();
+        let failed = Arc::new(Mutex::new(Vec::new()));
+        let failures = failed.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stopping.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let root = root.clone();
+                let failures = failures.clone();
+                std::thread::spawn(move || {
+                    if let Some(missing) = serve(stream, &root) {
+                        failures.lock().unwrap().push(missing);
+                    }
+                });
+            }
+        });
+        Server {
+            site: Site {
+                base: format!("http://{addr}"),
+                failed,
+            },
+            stop,
+            addr,
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let _ = TcpStream::connect(self.addr);
+    }
+}
+
+/// Answers one request; returns the path when it was not found.
+fn serve(mut stream: TcpStream, root: &Path) -> Option<String> {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request = String::new();
+    if reader.read_line(&mut request).is_err() || request.is_empty() {
+        return None;
+    }
+    // Drain the headers.
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+        line.clear();
+    }
+    let target = request.split_whitespace().nth(1).unwrap_or("/");
+    let path = target
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/")
+        .trim_start_matches('/');
+    let path = if path.is_empty() { "index.html" } else { path };
+    let file = root.join(path);
+    let safe = responder_docs::book_root::stays_inside(Path::new(path));
+    let (status, body, missing) = match std::fs::read(&file) {
+        Ok(body) if safe => ("200 OK", body, None),
+        _ => (
+            "404 Not Found",
+            b"not found".to_vec(),
+            Some(target.to_string()),
+        ),
+    };
+    let kind = match file.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("css") => "text/css",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("json") => "application/json",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&body);
+    missing
+}

@@ -1,0 +1,137 @@
+//! `responder-docs fix` on a fixture book with one problem of each kind that
+//! has one right answer, beside problems that have none: the exact bytes it
+//! writes, the lines it prints, the dry run's diff, and `check` afterwards.
+
+use responder_docs_tests::{check_shorts, copy_dir, fixture, run};
+use std::path::Path;
+
+const FILES: [&str; 4] = [
+    "book.toml",
+    "src/SUMMARY.md",
+    "src/start.md",
+    "src/deploy.md",
+];
+
+fn read(root: &Path, file: &str) -> String {
+    std::fs::read_to_string(root.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+fn fix(root: &Path, dry_run: bool) -> responder_docs_tests::Run {
+    let root = root.to_str().unwrap();
+    if dry_run {
+        run(&["fix", root, "--dry-run"])
+    } else {
+        run(&["fix", root])
+    }
+}
+
+#[test]
+fn the_dry_run_prints_the_diff_and_changes_nothing() {
+    let book = copy_dir(&fixture("fix/book"));
+    let dry = fix(book.path(), true);
+    assert_eq!(dry.stdout, read(&fixture("fix"), "dry-run.diff"));
+    assert_eq!(
+        dry.stderr,
+        "would fix 9 problems in 3 files; 4 need a person (run `responder-docs check`)\n"
+    );
+    assert_eq!(dry.code, 1, "four problems are left");
+    for file in FILES {
+        assert_eq!(
+            read(book.path(), file),
+            read(&fixture("fix/book"), file),
+            "{file}"
+        );
+    }
+}
+
+/// Every file of the book is the expected one (the fixed version where
+/// there is one, else the original byte for byte).
+fn assert_fixed(root: &Path) {
+    let expected = fixture("fix/expected");
+    for file in FILES {
+        let want = if expected.join(file).exists() {
+            read(&expected, file)
+        } else {
+            read(&fixture("fix/book"), file)
+        };
+        assert_eq!(read(root, file), want, "{file}");
+    }
+}
+
+#[test]
+fn fix_changes_exactly_the_spans_with_one_right_answer() {
+    let book = copy_dir(&fixture("fix/book"));
+    let fixed = fix(book.path(), false);
+    assert_eq!(fixed.stdout, read(&fixture("fix"), "fixed.txt"));
+    assert_eq!(fixed.code, 1);
+    assert_fixed(book.path());
+
+    // Only the problems with no single answer are left, where they were:
+    // an old URI, an id two ids are as close to, and a list that words refer to.
+    let (code, shorts) = check_shorts(book.path());
+    assert_eq!(code, 1);
+    assert_eq!(
+        shorts,
+        [
+            "src/deploy.md:8:16: error[image-uri::hand-written-uri]: an AWS Marketplace image URI written by hand",
+            "src/start.md:8:18: error[links::missing-anchor]: `deploy.md#region-c`: no heading or id `region-c` on deploy.md",
+            // Renumbering would change what "step 3" points at.
+            "src/start.md:13:1: error[procedures::numbering]: step number 3 follows 1: step 2 is missing",
+            "src/start.md:15:22: error[procedures::missing-step]: \"step 3\" refers to step 3, but the steps here are 1-2",
+        ]
+    );
+
+    // A second run has nothing left to do.
+    let again = fix(book.path(), false);
+    assert_eq!(again.stdout, "");
+    assert_eq!(
+        again.stderr,
+        "fixed 0 problems in 0 files; 4 need a person (run `responder-docs check`)\n"
+    );
+    assert_fixed(book.path());
+}
+
+#[test]
+fn the_expected_files_differ_from_the_book_only_on_the_fixed_lines() {
+    // The fixture's own promise, so a wrong expectation cannot hide a stray change.
+    let diff = read(&fixture("fix"), "dry-run.diff");
+    let changed: Vec<&str> = diff
+        .lines()
+        .filter(|l| l.starts_with('-') && !l.starts_with("---"))
+        .collect();
+    let fixed = read(&fixture("fix"), "fixed.txt");
+    assert_eq!(
+        fixed.lines().count(),
+        10,
+        "one printed line per changed span"
+    );
+    // Every removed line is a line a printed change names, and no other.
+    let mut lines: Vec<&str> = fixed
+        .lines()
+        .map(|l| {
+            let mut parts = l.splitn(3, ':');
+            let (file, line) = (parts.next().unwrap(), parts.next().unwrap());
+            &l[..file.len() + 1 + line.len()]
+        })
+        .collect();
+    lines.dedup();
+    assert_eq!(changed.len(), lines.len(), "{diff}");
+    assert_eq!(lines.len(), 9);
+}
+
+#[test]
+fn a_clean_book_is_left_alone() {
+    let book = copy_dir(&fixture("links/clean"));
+    let before: Vec<String> = ["book.toml", "src/SUMMARY.md"]
+        .iter()
+        .map(|f| read(book.path(), f))
+        .collect();
+    let run = fix(book.path(), false);
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""));
+    assert_eq!(run.stderr, "fixed 0 problems in 0 files; 0 need a person\n");
+    let after: Vec<String> = ["book.toml", "src/SUMMARY.md"]
+        .iter()
+        .map(|f| read(book.path(), f))
+        .collect();
+    assert_eq!(before, after);
+}
