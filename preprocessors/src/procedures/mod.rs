@@ -286,12 +286,7 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
 
 /// The console spelling of a bound key, for hints.
 fn console_key(key: &str) -> &str {
-    match key {
-        "task.cpu-units" => "task.cpu",
-        "task.memory-mib" => "task.memory",
-        "task.launch-type-api" => "task.launch-type",
-        other => other,
-    }
+    values::key(key).and_then(|k| k.console).unwrap_or(key)
 }
 
 fn load_reporting(
