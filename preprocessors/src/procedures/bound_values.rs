@@ -271,7 +271,7 @@ fn check_step(step: &Step, values: &Values, context: &[String], found: &mut Vec<
     // OS/architecture pairs are labels in their own right.
     for segment in &step.segments {
         if matches!(segment.mark, Mark::Code | Mark::Emphasis)
-            && let Some(message) = platform_problem(&segment.text)
+            && let Some(message) = platform_problem(&segment.text, values.platforms())
         {
             found.push(Mismatch {
                 range: segment.range.clone(),
@@ -504,22 +504,23 @@ fn memory_mib(text: &str) -> Option<f64> {
     }
 }
 
-/// `Linux ARM64`, `Linux/AMD64`: an OS/architecture the console does not offer.
-fn platform_problem(text: &str) -> Option<String> {
+/// `Linux ARM64`, `Linux/AMD64`: an OS/architecture the console does not
+/// offer for the product (`platforms`, from the release facts; none known,
+/// nothing to check against).
+fn platform_problem(text: &str, platforms: &[String]) -> Option<String> {
     let lower = text.trim().to_ascii_lowercase();
     let rest = lower.strip_prefix("linux")?;
     let arch = rest.strip_prefix(['/', ' '])?;
-    if arch.is_empty() || arch.contains(' ') {
+    if platforms.is_empty() || arch.is_empty() || arch.contains(' ') {
         return None;
     }
-    let valid = ["Linux/X86_64", "Linux/ARM64"];
-    if valid.contains(&text.trim()) {
+    if platforms.iter().any(|p| p == text.trim()) {
         return None;
     }
     Some(format!(
         "`{}` is not an OS/architecture the console offers: {}",
         text.trim(),
-        valid.join(" or ")
+        platforms.join(" or ")
     ))
 }
 
@@ -567,6 +568,7 @@ mod tests {
             JsonFile::parse(rel, text).unwrap()
         };
         Values::read(&read(TASK_DEFINITION), Some(&read(STACK)))
+            .with_platforms(vec!["Linux/X86_64".into(), "Linux/ARM64".into()])
     }
 
     fn mismatches(text: &str) -> Vec<String> {
@@ -574,6 +576,30 @@ mod tests {
             .into_iter()
             .map(|m| format!("{} [{}] {}", &text[m.range], m.key, m.message))
             .collect()
+    }
+
+    #[test]
+    fn the_console_platforms_are_the_shipped_architectures_labels() {
+        let text = "1. Pick **Linux/ARM64**, not **Linux/X86_64**.\n";
+        let platform = |platforms: Vec<String>| -> Vec<String> {
+            check(&parse(text), &values().with_platforms(platforms))
+                .into_iter()
+                .map(|m| format!("{} [{}] {}", &text[m.range], m.key, m.message))
+                .collect()
+        };
+        // Only amd64 shipped: the console's ARM64 label is not the product's.
+        assert_eq!(
+            platform(vec!["Linux/X86_64".into()]),
+            [
+                "Linux/ARM64 [task.platform] `Linux/ARM64` is not an OS/architecture the console offers: Linux/X86_64"
+            ]
+        );
+        assert_eq!(
+            platform(vec!["Linux/X86_64".into(), "Linux/ARM64".into()]),
+            Vec::<String>::new()
+        );
+        // No release facts: nothing to check against, no false alarm.
+        assert_eq!(platform(Vec::new()), Vec::<String>::new());
     }
 
     #[test]

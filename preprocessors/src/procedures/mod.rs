@@ -133,7 +133,11 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
             );
         }
     }
-    let values = task.as_ref().map(|task| Values::read(task, stack.as_ref()));
+    let shipped = shipped_architectures(book_root);
+    let values = task.as_ref().map(|task| {
+        Values::read(task, stack.as_ref())
+            .with_platforms(shipped.iter().map(|a| a.console.clone()).collect())
+    });
     let bound = |key: &str| values.as_ref().and_then(|v| v.get(key));
     let template_field = |key: &str| {
         let value = bound(key)?;
@@ -266,10 +270,14 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
                     found = found.with_related(at, format!("the template's `{name}`"));
                 }
                 let hint = match mismatch.key {
-                    "task.platform" => {
-                        "write `{{#console-platform amd64}}` or `{{#console-platform arm64}}`"
-                            .to_string()
-                    }
+                    "task.platform" => format!(
+                        "write {}",
+                        shipped
+                            .iter()
+                            .map(|a| format!("`{{{{#console-platform {}}}}}`", a.docker))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    ),
                     key => format!(
                         "write `{{{{#value {}}}}}` so the step shows the template's value",
                         console_key(key)
@@ -282,6 +290,14 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
     }
     report_duplicates(&locators, &docs, &entries, diagnostics);
     Ok(())
+}
+
+/// The architectures the release facts ship (none when they are missing or
+/// invalid: the image-uri pass reports that, where it is).
+fn shipped_architectures(book_root: &BookRoot) -> Vec<crate::image_uri::release::Architecture> {
+    crate::image_uri::release::Release::load(book_root)
+        .map(|release| release.architectures().to_vec())
+        .unwrap_or_default()
 }
 
 /// The console spelling of a bound key, for hints.

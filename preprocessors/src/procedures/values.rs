@@ -164,6 +164,9 @@ pub struct Values {
     /// Keys whose template has a syntax error: that error is reported once,
     /// at its place, with how many uses it blocks; the uses say nothing.
     blocked: Vec<&'static str>,
+    /// The shipped architectures' console labels (`Linux/ARM64`) from the
+    /// release facts, the only OS/architecture a console step may name.
+    platforms: Vec<String>,
 }
 
 /// The template a key is read from.
@@ -214,6 +217,16 @@ impl Values {
             }
         }
         values
+    }
+
+    /// The same values, with the console labels of the shipped architectures.
+    pub fn with_platforms(mut self, platforms: Vec<String>) -> Self {
+        self.platforms = platforms;
+        self
+    }
+
+    pub fn platforms(&self) -> &[String] {
+        &self.platforms
     }
 
     pub fn get(&self, key: &str) -> Option<&BoundValue> {
@@ -425,6 +438,39 @@ mod tests {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../");
         let text = std::fs::read_to_string(format!("{path}{rel}")).unwrap();
         JsonFile::parse(rel, text).unwrap()
+    }
+
+    #[test]
+    fn every_row_is_whole_and_every_label_binds_one_key() {
+        let mut labels = std::collections::HashSet::new();
+        for row in TABLE {
+            assert_eq!(
+                key(row.name).map(|k| k.name),
+                Some(row.name),
+                "{} twice",
+                row.name
+            );
+            if let Some(console) = row.console {
+                assert!(
+                    key(console).is_some(),
+                    "{} hints at unknown {console}",
+                    row.name
+                );
+            }
+            for label in row.labels {
+                assert_eq!(
+                    label.text,
+                    label.text.to_lowercase(),
+                    "labels are lower case"
+                );
+                assert!(
+                    labels.insert(label.text),
+                    "label `{}` binds two keys",
+                    label.text
+                );
+            }
+        }
+        assert_eq!(KEYS.len(), TABLE.len());
     }
 
     #[test]
