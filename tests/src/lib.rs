@@ -166,6 +166,9 @@ pub fn commands_from_workspace(book: &Path) {
     let toml = book.join("book.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
     let manifest = repo_root().join("Cargo.toml");
+    // book.toml runs `preprocessors/mdbook-command`, relative to the book:
+    // a copied book runs the repository's script instead.
+    let script = repo_root().join("preprocessors/mdbook-command");
     std::fs::write(
         &toml,
         text.replace(
@@ -174,6 +177,10 @@ pub fn commands_from_workspace(book: &Path) {
                 "cargo run --quiet --locked --manifest-path {} --bin",
                 manifest.display()
             ),
+        )
+        .replace(
+            "command = \"preprocessors/mdbook-command ",
+            &format!("command = \"{} ", script.display()),
         ),
     )
     .unwrap();
