@@ -84,7 +84,14 @@ pub fn copy_dir(from: &Path) -> tempfile::TempDir {
 pub fn copy_real_book() -> tempfile::TempDir {
     let root = repo_root();
     let dir = tempfile::tempdir().expect("temp dir");
-    for entry in ["book.toml", "src", "policies", "templates", "theme"] {
+    for entry in [
+        "book.toml",
+        "policies.toml",
+        "src",
+        "policies",
+        "templates",
+        "theme",
+    ] {
         let from = root.join(entry);
         if from.is_dir() {
             std::fs::create_dir_all(dir.path().join(entry)).unwrap();

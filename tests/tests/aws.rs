@@ -190,7 +190,7 @@ fn an_action_no_need_requires_warns_unless_the_manifest_says_why() {
         ]
     );
     let why = (
-        "policies/manifest.toml",
+        "policies.toml",
         "[policies.task-role-trust]",
         "[policies.task-role-policy.extra-actions]\n\"aws-marketplace:MeterUsage\" = \"usage-priced dimensions\"\n\n[policies.task-role-trust]",
     );

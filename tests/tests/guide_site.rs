@@ -48,11 +48,30 @@ fn the_real_guide_builds_with_search_print_404_and_edit_links() {
     assert!(not_found.contains("Page not found"));
     // Procedures are included into chapters, never published on their own.
     assert!(!site.join("procedures/create-service.html").exists());
-    // The linter's schema is data of the crate, not of the site.
-    let schemas: Vec<_> = walkdir::WalkDir::new(&site)
+    // The linter's data (its schema, catalog and the policies' manifest) is
+    // not part of the site: nothing of it anywhere, and `policies/` in the
+    // site holds exactly the policy documents of the repository's `policies/`.
+    let data: Vec<_> = walkdir::WalkDir::new(&site)
         .into_iter()
         .map(|e| e.unwrap().path().to_path_buf())
-        .filter(|p| p.to_string_lossy().ends_with(".schema.json"))
+        .filter(|p| {
+            let name = p.to_string_lossy();
+            name.ends_with(".schema.json") || name.ends_with(".toml")
+        })
         .collect();
-    assert!(schemas.is_empty(), "{schemas:?}");
+    assert!(data.is_empty(), "{data:?}");
+    let names = |dir: &std::path::Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let policies = names(&root.join("policies"));
+    assert!(
+        policies.len() >= 5 && policies.iter().all(|name| name.ends_with(".json")),
+        "{policies:?}"
+    );
+    assert_eq!(names(&site.join("policies")), policies);
 }

@@ -162,7 +162,7 @@ fn every_file_in_policies_is_checked_even_when_no_chapter_uses_it() {
     .unwrap();
     fs::write(book.path().join("policies/notes.txt"), "scratch").unwrap();
     append(
-        &book.path().join("policies/manifest.toml"),
+        &book.path().join("policies.toml"),
         "\n[policies.gone]\nkind = \"identity\"\n",
     );
     let (code, found) = check_shorts(book.path());
@@ -170,7 +170,7 @@ fn every_file_in_policies_is_checked_even_when_no_chapter_uses_it() {
     assert_eq!(
         found,
         [
-            "policies/manifest.toml:7:1: error[policy::manifest]: the manifest describes `gone`, but there is no policies/gone.json",
+            "policies.toml:7:1: error[policy::manifest]: the manifest describes `gone`, but there is no policies/gone.json",
             "policies/notes.txt:1:1: warning[policy::not-a-policy]: policies/ holds policy documents (`.json`) only",
             "policies/unused-trust.json:3:36: warning[policy::confused-deputy]: a service may assume this role on behalf of any account: no `aws:SourceAccount` or `aws:SourceArn` condition",
         ]
@@ -181,7 +181,7 @@ fn every_file_in_policies_is_checked_even_when_no_chapter_uses_it() {
 fn a_broken_manifest_is_reported_where_it_breaks() {
     let book = copy_dir(&fixture("policies/book"));
     fs::write(
-        book.path().join("policies/manifest.toml"),
+        book.path().join("policies.toml"),
         "[policies.task-role-policy]\nkind = \"identiy\"\n",
     )
     .unwrap();
@@ -189,7 +189,7 @@ fn a_broken_manifest_is_reported_where_it_breaks() {
     assert_eq!(code, 1);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
-        found[0].starts_with("policies/manifest.toml:2:8: error[policy::manifest]: invalid policy manifest: unknown variant `identiy`"),
+        found[0].starts_with("policies.toml:2:8: error[policy::manifest]: invalid policy manifest: unknown variant `identiy`"),
         "{found:?}"
     );
 }

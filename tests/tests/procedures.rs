@@ -171,6 +171,36 @@ fn a_wrong_value_names_the_template_field() {
         cpu["hint"],
         "write `{{#value task.cpu}}` so the step shows the template's value"
     );
+    // The platform hint names the architectures the release facts ship.
+    let platform = diagnostic_with_code(&report, "procedures::value-mismatch", 2);
+    assert_eq!(
+        platform["hint"],
+        "write `{{#console-platform amd64}}` or `{{#console-platform arm64}}`"
+    );
+}
+
+#[test]
+fn the_console_platforms_come_from_the_release_facts() {
+    let book = copy_dir(&fixture("procedures/drift"));
+    // Ship amd64 only: the second architecture table goes.
+    let toml = std::fs::read_to_string(book.path().join("book.toml")).unwrap();
+    let cut = toml
+        .rfind("[[preprocessor.image-uri.architectures]]")
+        .unwrap();
+    let rest = &toml[cut..];
+    let end = rest.find("\n\n").map_or(toml.len(), |e| cut + e);
+    std::fs::write(
+        book.path().join("book.toml"),
+        format!("{}{}", &toml[..cut], &toml[end..]),
+    )
+    .unwrap();
+    let report = report(book.path());
+    let platform = diagnostic_with_code(&report, "procedures::value-mismatch", 2);
+    assert_eq!(
+        platform["message"],
+        "`Linux ARM64` is not an OS/architecture the console offers: Linux/X86_64"
+    );
+    assert_eq!(platform["hint"], "write `{{#console-platform amd64}}`");
 }
 
 #[test]

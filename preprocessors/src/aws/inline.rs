@@ -106,7 +106,7 @@ mod tests {
     }
 
     fn lint(text: &str) -> Vec<String> {
-        let manifest = Manifest::parse(include_str!("../../../policies/manifest.toml")).unwrap();
+        let manifest = Manifest::parse(include_str!("../../../policies.toml")).unwrap();
         let mut found = Diagnostics::new();
         check(
             "t.json",

@@ -265,7 +265,7 @@ fn report(
                         doc.location(&format!("{}{at}", doc.pointer)),
                         format!("the {} `{name}` allows `{action}`, which the task definition does not need", role_word(role)),
                     )
-                    .with_hint("remove it, or say why in policies/manifest.toml under `[policies.NAME.extra-actions]`"),
+                    .with_hint("remove it, or say why in policies.toml under `[policies.NAME.extra-actions]`"),
                 );
             }
         }

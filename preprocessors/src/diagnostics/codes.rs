@@ -91,7 +91,7 @@ codes! {
     POLICY_DUPLICATE_KEY = "policy::duplicate-key": "a JSON key repeated in one object";
     POLICY_DUPLICATE_SID = "policy::duplicate-sid": "two statements with the same `Sid`";
     POLICY_JSON_SYNTAX = "policy::json-syntax": "a policy file that is not valid JSON";
-    POLICY_MANIFEST = "policy::manifest": "a problem in `policies/manifest.toml`";
+    POLICY_MANIFEST = "policy::manifest": "a problem in `policies.toml`";
     POLICY_MISSING_FILE = "policy::missing-file": "(superseded by `links::missing-file`) a chapter link to a policy file that does not exist";
     POLICY_NOT_A_POLICY = "policy::not-a-policy": "a file in `policies/` that is not a policy document (`.json`)";
     POLICY_REDUNDANT_ACTION = "policy::redundant-action": "an action already granted by a wildcard in the same statement";

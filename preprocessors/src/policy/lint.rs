@@ -514,9 +514,9 @@ impl Rules<'_> {
                 format!("`Resource: \"*\"` although {shown} can be limited to resource ARNs"),
             )
             .with_hint(if sid.is_empty() {
-                "name the resources' ARNs, or give the statement a Sid and say why \"*\" is needed under `resource-star` in policies/manifest.toml".to_string()
+                "name the resources' ARNs, or give the statement a Sid and say why \"*\" is needed under `resource-star` in policies.toml".to_string()
             } else {
-                format!("name the resources' ARNs, or say why \"*\" is needed: `{sid} = \"…\"` under `resource-star` in this policy's entry in policies/manifest.toml")
+                format!("name the resources' ARNs, or say why \"*\" is needed: `{sid} = \"…\"` under `resource-star` in this policy's entry in policies.toml")
             }),
         );
     }

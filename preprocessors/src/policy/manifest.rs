@@ -1,4 +1,4 @@
-//! `policies/manifest.toml`: the declared kind of each policy and, per
+//! `policies.toml`, beside `policies/` so that the site never publishes it: the declared kind of each policy and, per
 //! statement, why `Resource: "*"` is needed where an action could name ARNs.
 
 use super::Kind;
@@ -6,7 +6,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// The manifest, relative to the book root.
-pub const MANIFEST_FILE: &str = "policies/manifest.toml";
+pub const MANIFEST_FILE: &str = "policies.toml";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -161,11 +161,6 @@ fn load_manifest(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Manifes
     manifest
 }
 
-/// Whether a path under `policies/` is the linter's own data, not a policy.
-fn is_data(rel_in_policies: &str) -> bool {
-    rel_in_policies == "manifest.toml"
-}
-
 fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut Diagnostics) {
     let dir = book_root.root.join(POLICIES_DIR);
     let mut files: Vec<String> = walkdir::WalkDir::new(&dir)
@@ -174,7 +169,6 @@ fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut D
         .flatten()
         .filter(|e| !e.file_type().is_dir())
         .filter_map(|e| e.path().strip_prefix(&dir).ok().map(slashed))
-        .filter(|rel| !is_data(rel))
         .collect();
     files.sort();
     for rel_in in files {
@@ -300,7 +294,8 @@ fn book_manifest_of(file: &Path) -> Option<Manifest> {
     if dir.file_name()? != POLICIES_DIR {
         return None;
     }
-    let text = std::fs::read_to_string(dir.join("manifest.toml")).ok()?;
+    // The manifest stands beside `policies/`, not in it, so it is not published.
+    let text = std::fs::read_to_string(dir.parent()?.join(MANIFEST_FILE)).ok()?;
     Manifest::parse(&text).ok()
 }
 

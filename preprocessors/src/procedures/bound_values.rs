@@ -6,8 +6,9 @@
 //! values, so a step written with it always passes.
 
 use super::steps::{Document, Mark, Step};
-use super::values::{Values, fargate_pair};
+use super::values::{Bind, Compare, TABLE, Values, fargate_pair};
 use std::ops::Range;
+use std::sync::LazyLock;
 
 /// A value in the text that disagrees with the template field `key`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,165 +18,24 @@ pub struct Mismatch {
     pub message: String,
 }
 
-#[derive(Clone, Copy)]
-enum Compare {
-    /// Exactly the template's text.
-    Exact,
-    /// The same letters, any case (protocols, network mode).
-    AnyCase,
-    /// CPU, as vCPU (`.5 vCPU`, `0.5`) or units (`512`).
-    Cpu,
-    /// Memory, as GB (`1 GB`, `1`) or MiB (`1024`).
-    Memory,
-    /// A whole number.
-    Number,
-    /// The console label or the API name (`AWS Fargate`, `FARGATE`).
-    LaunchType,
-    /// The console's comma form or the JSON array.
-    HealthCheck,
-    /// A field that is not bound (it only stops a shorter label matching).
-    Ignore,
-}
+/// Console labels that bind to no key: they only stop a shorter label
+/// matching inside them ("Memory soft limit" is not "Memory").
+const UNBOUND: &[&str] = &["memory soft limit"];
 
-/// When a label binds the value after it to the template.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Bind {
-    /// The label is ours on any page ("Container port", "Task role").
-    Always,
-    /// Other forms have a field of that name too ("CPU" of an alarm,
-    /// "Protocol" of a listener): bound only in a step about our resources.
-    Ours,
-    /// "Desired tasks": the template's count when the service is created;
-    /// a step changing a running service (pausing it) may set any count.
-    Creating,
-}
+/// One console label: the key it binds to and how, from the key table; or
+/// `None` for an unbound label.
+type Rule = (&'static str, &'static str, Option<Compare>, Bind);
 
-/// Console field labels, longest first so "App protocol" wins over "Protocol".
-const RULES: &[(&str, &str, Compare, Bind)] = &[
-    (
-        "task definition family",
-        "task.family",
-        Compare::Exact,
-        Bind::Always,
-    ),
-    ("family", "task.family", Compare::Exact, Bind::Ours),
-    (
-        "task execution role",
-        "task.execution-role",
-        Compare::Exact,
-        Bind::Always,
-    ),
-    (
-        "execution role",
-        "task.execution-role",
-        Compare::Exact,
-        Bind::Always,
-    ),
-    ("task role", "task.task-role", Compare::Exact, Bind::Always),
-    ("memory soft limit", "", Compare::Ignore, Bind::Always),
-    (
-        "memory hard limit",
-        "task.memory-mib",
-        Compare::Memory,
-        Bind::Always,
-    ),
-    ("memory", "task.memory-mib", Compare::Memory, Bind::Ours),
-    ("cpu", "task.cpu-units", Compare::Cpu, Bind::Ours),
-    (
-        "container port",
-        "task.container-port",
-        Compare::Number,
-        Bind::Always,
-    ),
-    (
-        "host port",
-        "task.container-port",
-        Compare::Number,
-        Bind::Always,
-    ),
-    (
-        "port range",
-        "task.container-port",
-        Compare::Number,
-        Bind::Ours,
-    ),
-    (
-        "app protocol",
-        "task.app-protocol",
-        Compare::AnyCase,
-        Bind::Always,
-    ),
-    ("protocol", "task.protocol", Compare::AnyCase, Bind::Ours),
-    (
-        "network mode",
-        "task.network-mode",
-        Compare::AnyCase,
-        Bind::Ours,
-    ),
-    (
-        "launch type",
-        "task.launch-type-api",
-        Compare::LaunchType,
-        Bind::Ours,
-    ),
-    (
-        "container name",
-        "task.container-name",
-        Compare::Exact,
-        Bind::Always,
-    ),
-    ("log group", "task.log-group", Compare::Exact, Bind::Always),
-    (
-        "awslogs-group",
-        "task.log-group",
-        Compare::Exact,
-        Bind::Always,
-    ),
-    ("service name", "service.name", Compare::Exact, Bind::Always),
-    (
-        "name the new service",
-        "service.name",
-        Compare::Exact,
-        Bind::Always,
-    ),
-    (
-        "name the service",
-        "service.name",
-        Compare::Exact,
-        Bind::Always,
-    ),
-    (
-        "desired tasks",
-        "service.desired-count",
-        Compare::Number,
-        Bind::Creating,
-    ),
-    (
-        "desired count",
-        "service.desired-count",
-        Compare::Number,
-        Bind::Creating,
-    ),
-    ("cluster name", "cluster.name", Compare::Exact, Bind::Always),
-    (
-        "name the new cluster",
-        "cluster.name",
-        Compare::Exact,
-        Bind::Always,
-    ),
-    (
-        "name the cluster",
-        "cluster.name",
-        Compare::Exact,
-        Bind::Always,
-    ),
-    (
-        "command",
-        "task.health-check-json",
-        Compare::HealthCheck,
-        Bind::Ours,
-    ),
-];
+/// Every label of the key table, and the unbound ones.
+static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
+    let bound = TABLE.iter().flat_map(|key| {
+        key.labels
+            .iter()
+            .map(|l| (l.text, key.name, Some(l.compare), l.bind))
+    });
+    let unbound = UNBOUND.iter().map(|&l| (l, "", None, Bind::Always));
+    bound.chain(unbound).collect()
+});
 
 /// What a step is about, as the nearest words that say tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -376,8 +236,10 @@ fn check_step(step: &Step, values: &Values, context: &[String], found: &mut Vec<
                     .trim_end_matches(':')
                     .eq_ignore_ascii_case(RULES[rule].0)
         });
-        if matches!(compare, Compare::Ignore)
-            || !whole_phrase
+        let Some(compare) = compare else {
+            continue;
+        };
+        if !whole_phrase
             || matches!(label_mark, Some(Mark::Code | Mark::Block))
             || (matches!(compare, Compare::HealthCheck)
                 && (!health || label_mark != Some(Mark::Emphasis)))
@@ -409,7 +271,7 @@ fn check_step(step: &Step, values: &Values, context: &[String], found: &mut Vec<
     // OS/architecture pairs are labels in their own right.
     for segment in &step.segments {
         if matches!(segment.mark, Mark::Code | Mark::Emphasis)
-            && let Some(message) = platform_problem(&segment.text)
+            && let Some(message) = platform_problem(&segment.text, values.platforms())
         {
             found.push(Mismatch {
                 range: segment.range.clone(),
@@ -586,7 +448,6 @@ fn disagree(compare: Compare, written: &str, values: &Values, key: &str) -> Opti
             let expected: Vec<String> = serde_json::from_str(&expected.text).ok()?;
             words == expected
         }
-        Compare::Ignore => true,
     };
     if same {
         return None;
@@ -643,22 +504,23 @@ fn memory_mib(text: &str) -> Option<f64> {
     }
 }
 
-/// `Linux ARM64`, `Linux/AMD64`: an OS/architecture the console does not offer.
-fn platform_problem(text: &str) -> Option<String> {
+/// `Linux ARM64`, `Linux/AMD64`: an OS/architecture the console does not
+/// offer for the product (`platforms`, from the release facts; none known,
+/// nothing to check against).
+fn platform_problem(text: &str, platforms: &[String]) -> Option<String> {
     let lower = text.trim().to_ascii_lowercase();
     let rest = lower.strip_prefix("linux")?;
     let arch = rest.strip_prefix(['/', ' '])?;
-    if arch.is_empty() || arch.contains(' ') {
+    if platforms.is_empty() || arch.is_empty() || arch.contains(' ') {
         return None;
     }
-    let valid = ["Linux/X86_64", "Linux/ARM64"];
-    if valid.contains(&text.trim()) {
+    if platforms.iter().any(|p| p == text.trim()) {
         return None;
     }
     Some(format!(
         "`{}` is not an OS/architecture the console offers: {}",
         text.trim(),
-        valid.join(" or ")
+        platforms.join(" or ")
     ))
 }
 
@@ -706,6 +568,7 @@ mod tests {
             JsonFile::parse(rel, text).unwrap()
         };
         Values::read(&read(TASK_DEFINITION), Some(&read(STACK)))
+            .with_platforms(vec!["Linux/X86_64".into(), "Linux/ARM64".into()])
     }
 
     fn mismatches(text: &str) -> Vec<String> {
@@ -713,6 +576,30 @@ mod tests {
             .into_iter()
             .map(|m| format!("{} [{}] {}", &text[m.range], m.key, m.message))
             .collect()
+    }
+
+    #[test]
+    fn the_console_platforms_are_the_shipped_architectures_labels() {
+        let text = "1. Pick **Linux/ARM64**, not **Linux/X86_64**.\n";
+        let platform = |platforms: Vec<String>| -> Vec<String> {
+            check(&parse(text), &values().with_platforms(platforms))
+                .into_iter()
+                .map(|m| format!("{} [{}] {}", &text[m.range], m.key, m.message))
+                .collect()
+        };
+        // Only amd64 shipped: the console's ARM64 label is not the product's.
+        assert_eq!(
+            platform(vec!["Linux/X86_64".into()]),
+            [
+                "Linux/ARM64 [task.platform] `Linux/ARM64` is not an OS/architecture the console offers: Linux/X86_64"
+            ]
+        );
+        assert_eq!(
+            platform(vec!["Linux/X86_64".into(), "Linux/ARM64".into()]),
+            Vec::<String>::new()
+        );
+        // No release facts: nothing to check against, no false alarm.
+        assert_eq!(platform(Vec::new()), Vec::<String>::new());
     }
 
     #[test]

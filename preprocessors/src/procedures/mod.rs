@@ -151,7 +151,11 @@ pub fn check(
             );
         }
     }
-    let values = task.as_ref().map(|task| Values::read(task, stack.as_ref()));
+    let shipped = shipped_architectures(book_root);
+    let values = task.as_ref().map(|task| {
+        Values::read(task, stack.as_ref())
+            .with_platforms(shipped.iter().map(|a| a.console.clone()).collect())
+    });
     let bound = |key: &str| values.as_ref().and_then(|v| v.get(key));
     let template_field = |key: &str| {
         let value = bound(key)?;
@@ -286,10 +290,14 @@ pub fn check(
                     found = found.with_related(at, format!("the template's `{name}`"));
                 }
                 let hint = match mismatch.key {
-                    "task.platform" => {
-                        "write `{{#console-platform amd64}}` or `{{#console-platform arm64}}`"
-                            .to_string()
-                    }
+                    "task.platform" => format!(
+                        "write {}",
+                        shipped
+                            .iter()
+                            .map(|a| format!("`{{{{#console-platform {}}}}}`", a.docker))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    ),
                     key => format!(
                         "write `{{{{#value {}}}}}` so the step shows the template's value",
                         console_key(key)
@@ -311,14 +319,17 @@ pub fn check(
     Ok(())
 }
 
+/// The architectures the release facts ship (none when they are missing or
+/// invalid: the image-uri pass reports that, where it is).
+fn shipped_architectures(book_root: &BookRoot) -> Vec<crate::image_uri::release::Architecture> {
+    crate::image_uri::release::Release::load(book_root)
+        .map(|release| release.architectures().to_vec())
+        .unwrap_or_default()
+}
+
 /// The console spelling of a bound key, for hints.
 fn console_key(key: &str) -> &str {
-    match key {
-        "task.cpu-units" => "task.cpu",
-        "task.memory-mib" => "task.memory",
-        "task.launch-type-api" => "task.launch-type",
-        other => other,
-    }
+    values::key(key).and_then(|k| k.console).unwrap_or(key)
 }
 
 fn load_reporting(

@@ -8,30 +8,144 @@ use crate::directive;
 use crate::location::Location;
 use serde_json::Value;
 
-/// Every key, in the order the guide's contract lists them.
-pub const KEYS: &[&str] = &[
-    "task.family",
-    "task.cpu",
-    "task.cpu-units",
-    "task.memory",
-    "task.memory-mib",
-    "task.launch-type",
-    "task.launch-type-api",
-    "task.network-mode",
-    "task.container-name",
-    "task.container-port",
-    "task.protocol",
-    "task.app-protocol",
-    "task.health-check",
-    "task.health-check-json",
-    "task.log-group",
-    "task.log-stream-prefix",
-    "task.execution-role",
-    "task.task-role",
-    "service.name",
-    "service.desired-count",
-    "cluster.name",
-];
+/// Where a key's value sits in the templates.
+#[derive(Clone, Copy)]
+enum Field {
+    /// A JSON pointer into the task definition.
+    Task(&'static str),
+    /// A property of the stack's first resource of a type.
+    Stack(&'static str, &'static str),
+}
+
+/// How a console label's typed value is compared with the template's.
+#[derive(Clone, Copy)]
+pub(super) enum Compare {
+    /// Exactly the template's text.
+    Exact,
+    /// The same letters, any case (protocols, network mode).
+    AnyCase,
+    /// CPU, as vCPU (`.5 vCPU`, `0.5`) or units (`512`).
+    Cpu,
+    /// Memory, as GB (`1 GB`, `1`) or MiB (`1024`).
+    Memory,
+    /// A whole number.
+    Number,
+    /// The console label or the API name (`AWS Fargate`, `FARGATE`).
+    LaunchType,
+    /// The console's comma form or the JSON array.
+    HealthCheck,
+}
+
+/// When a label binds the value after it to the template.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Bind {
+    /// The label is ours on any page ("Container port", "Task role").
+    Always,
+    /// Other forms have a field of that name too ("CPU" of an alarm,
+    /// "Protocol" of a listener): bound only in a step about our resources.
+    Ours,
+    /// "Desired tasks": the template's count when the service is created;
+    /// a step changing a running service (pausing it) may set any count.
+    Creating,
+}
+
+/// A console field label (lower case) whose typed value is this key's.
+pub(super) struct Label {
+    pub text: &'static str,
+    pub compare: Compare,
+    pub bind: Bind,
+}
+
+const fn label(text: &'static str, compare: Compare, bind: Bind) -> Label {
+    Label {
+        text,
+        compare,
+        bind,
+    }
+}
+
+/// One `{{#value}}` key: where it is read, how it renders, the key a hint
+/// names for it, and the console labels that bind a typed value to it.
+pub(super) struct Key {
+    pub name: &'static str,
+    field: Field,
+    render: fn(&Value) -> Option<String>,
+    /// The console spelling of the same field, which hints suggest.
+    pub console: Option<&'static str>,
+    pub labels: &'static [Label],
+}
+
+const SERVICE: &str = "AWS::ECS::Service";
+const CLUSTER: &str = "AWS::ECS::Cluster";
+
+macro_rules! keys {
+    ($($name:literal: $field:expr, $render:expr, $console:expr, [$($label:expr),*];)*) => {
+        /// Every key, in the order the guide's contract lists them: adding a
+        /// key is adding its row.
+        pub(super) const TABLE: &[Key] = &[$(Key {
+            name: $name,
+            field: $field,
+            render: $render,
+            console: $console,
+            labels: &[$($label),*],
+        }),*];
+        /// Every key's name, in the table's order.
+        pub const KEYS: &[&str] = &[$($name),*];
+    };
+}
+
+use Bind::{Always, Creating, Ours};
+use Compare::*;
+use Field::{Stack, Task};
+
+keys! {
+    "task.family": Task("/family"), scalar, None,
+        [label("task definition family", Exact, Always), label("family", Exact, Ours)];
+    "task.cpu": Task("/cpu"), |raw| console_cpu(scalar(raw)?.parse().ok()?), None, [];
+    "task.cpu-units": Task("/cpu"), scalar, Some("task.cpu"), [label("cpu", Cpu, Ours)];
+    "task.memory": Task("/memory"), |raw| Some(console_memory(scalar(raw)?.parse().ok()?)), None, [];
+    "task.memory-mib": Task("/memory"), scalar, Some("task.memory"),
+        [label("memory hard limit", Memory, Always), label("memory", Memory, Ours)];
+    "task.launch-type": Task("/requiresCompatibilities/0"),
+        |raw| Some(console_launch_type(&scalar(raw)?)), None, [];
+    "task.launch-type-api": Task("/requiresCompatibilities/0"), scalar, Some("task.launch-type"),
+        [label("launch type", LaunchType, Ours)];
+    "task.network-mode": Task("/networkMode"), scalar, None, [label("network mode", AnyCase, Ours)];
+    "task.container-name": Task("/containerDefinitions/0/name"), scalar, None,
+        [label("container name", Exact, Always)];
+    "task.container-port": Task("/containerDefinitions/0/portMappings/0/containerPort"), scalar, None,
+        [label("container port", Number, Always), label("host port", Number, Always),
+         label("port range", Number, Ours)];
+    "task.protocol": Task("/containerDefinitions/0/portMappings/0/protocol"), upper, None,
+        [label("protocol", AnyCase, Ours)];
+    "task.app-protocol": Task("/containerDefinitions/0/portMappings/0/appProtocol"), upper, None,
+        [label("app protocol", AnyCase, Always)];
+    "task.health-check": Task("/containerDefinitions/0/healthCheck/command"),
+        |raw| Some(command_words(raw)?.join(", ")), None, [];
+    "task.health-check-json": Task("/containerDefinitions/0/healthCheck/command"), json_words, None,
+        [label("command", HealthCheck, Ours)];
+    "task.log-group": Task("/containerDefinitions/0/logConfiguration/options/awslogs-group"),
+        scalar, None, [label("log group", Exact, Always), label("awslogs-group", Exact, Always)];
+    "task.log-stream-prefix":
+        Task("/containerDefinitions/0/logConfiguration/options/awslogs-stream-prefix"),
+        scalar, None, [];
+    "task.execution-role": Task("/executionRoleArn"), role_name, None,
+        [label("task execution role", Exact, Always), label("execution role", Exact, Always)];
+    "task.task-role": Task("/taskRoleArn"), role_name, None, [label("task role", Exact, Always)];
+    "service.name": Stack(SERVICE, "ServiceName"), scalar, None,
+        [label("service name", Exact, Always), label("name the new service", Exact, Always),
+         label("name the service", Exact, Always)];
+    "service.desired-count": Stack(SERVICE, "DesiredCount"), scalar, None,
+        [label("desired tasks", Number, Creating), label("desired count", Number, Creating)];
+    "cluster.name": Stack(CLUSTER, "ClusterName"), scalar, None,
+        [label("cluster name", Exact, Always), label("name the new cluster", Exact, Always),
+         label("name the cluster", Exact, Always)];
+}
+
+/// A key's row.
+pub(super) fn key(name: &str) -> Option<&'static Key> {
+    TABLE.iter().find(|k| k.name == name)
+}
 
 /// One value and the template field it is read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,14 +164,16 @@ pub struct Values {
     /// Keys whose template has a syntax error: that error is reported once,
     /// at its place, with how many uses it blocks; the uses say nothing.
     blocked: Vec<&'static str>,
+    /// The shipped architectures' console labels (`Linux/ARM64`) from the
+    /// release facts, the only OS/architecture a console step may name.
+    platforms: Vec<String>,
 }
 
 /// The template a key is read from.
 pub fn template_of(key: &str) -> &'static str {
-    if key.starts_with("service.") || key.starts_with("cluster.") {
-        STACK
-    } else {
-        TASK_DEFINITION
+    match self::key(key).map(|k| k.field) {
+        Some(Field::Stack(..)) => STACK,
+        _ => TASK_DEFINITION,
     }
 }
 
@@ -71,41 +187,11 @@ impl Values {
     /// [`Values::read`] when either template may be unreadable.
     fn read_from(task: Option<&JsonFile>, stack: Option<&JsonFile>) -> Self {
         let mut values = Values::default();
-        let container = "/containerDefinitions/0";
-        let port = format!("{container}/portMappings/0");
-        let logs = format!("{container}/logConfiguration/options");
-        let health = format!("{container}/healthCheck/command");
-        for &key in KEYS {
-            let (file, pointer): (Option<&JsonFile>, String) = match key {
-                "task.family" => (task, "/family".into()),
-                "task.cpu" | "task.cpu-units" => (task, "/cpu".into()),
-                "task.memory" | "task.memory-mib" => (task, "/memory".into()),
-                "task.launch-type" | "task.launch-type-api" => {
-                    (task, "/requiresCompatibilities/0".into())
-                }
-                "task.network-mode" => (task, "/networkMode".into()),
-                "task.container-name" => (task, format!("{container}/name")),
-                "task.container-port" => (task, format!("{port}/containerPort")),
-                "task.protocol" => (task, format!("{port}/protocol")),
-                "task.app-protocol" => (task, format!("{port}/appProtocol")),
-                "task.health-check" | "task.health-check-json" => (task, health.clone()),
-                "task.log-group" => (task, format!("{logs}/awslogs-group")),
-                "task.log-stream-prefix" => (task, format!("{logs}/awslogs-stream-prefix")),
-                "task.execution-role" => (task, "/executionRoleArn".into()),
-                "task.task-role" => (task, "/taskRoleArn".into()),
-                "service.name" => (
-                    stack,
-                    resource_pointer(stack, "AWS::ECS::Service", "ServiceName"),
-                ),
-                "service.desired-count" => (
-                    stack,
-                    resource_pointer(stack, "AWS::ECS::Service", "DesiredCount"),
-                ),
-                "cluster.name" => (
-                    stack,
-                    resource_pointer(stack, "AWS::ECS::Cluster", "ClusterName"),
-                ),
-                _ => unreachable!("every key is listed above"),
+        for row in TABLE {
+            let key = row.name;
+            let (file, pointer): (Option<&JsonFile>, String) = match row.field {
+                Field::Task(pointer) => (task, pointer.to_string()),
+                Field::Stack(kind, property) => (stack, resource_pointer(stack, kind, property)),
             };
             let Some(file) = file else {
                 values
@@ -117,7 +203,7 @@ impl Values {
                 .value
                 .pointer(&pointer)
                 .map(|v| templates::evaluate(&file.value, v));
-            match raw.as_ref().and_then(|raw| render(key, raw)) {
+            match raw.as_ref().and_then(|raw| (row.render)(raw)) {
                 Some(text) => values.found.push(BoundValue {
                     key,
                     text,
@@ -131,6 +217,16 @@ impl Values {
             }
         }
         values
+    }
+
+    /// The same values, with the console labels of the shipped architectures.
+    pub fn with_platforms(mut self, platforms: Vec<String>) -> Self {
+        self.platforms = platforms;
+        self
+    }
+
+    pub fn platforms(&self) -> &[String] {
+        &self.platforms
     }
 
     pub fn get(&self, key: &str) -> Option<&BoundValue> {
@@ -174,27 +270,23 @@ fn scalar(value: &Value) -> Option<String> {
     }
 }
 
-/// The text a key renders as, from its raw template value.
-fn render(key: &str, raw: &Value) -> Option<String> {
-    match key {
-        "task.cpu" => console_cpu(scalar(raw)?.parse().ok()?),
-        "task.memory" => Some(console_memory(scalar(raw)?.parse().ok()?)),
-        "task.launch-type" => Some(console_launch_type(&scalar(raw)?)),
-        "task.protocol" | "task.app-protocol" => Some(scalar(raw)?.to_uppercase()),
-        "task.health-check" => Some(command_words(raw)?.join(", ")),
-        "task.health-check-json" => {
-            let words: Vec<String> = command_words(raw)?
-                .iter()
-                .map(|w| Value::String(w.clone()).to_string())
-                .collect();
-            Some(format!("[{}]", words.join(", ")))
-        }
-        "task.execution-role" | "task.task-role" => {
-            let arn = scalar(raw)?;
-            Some(arn.rsplit('/').next()?.to_string())
-        }
-        _ => scalar(raw),
-    }
+/// Protocols as the console writes them.
+fn upper(raw: &Value) -> Option<String> {
+    Some(scalar(raw)?.to_uppercase())
+}
+
+/// A command as a JSON array, as the console's health-check field takes it.
+fn json_words(raw: &Value) -> Option<String> {
+    let words: Vec<String> = command_words(raw)?
+        .iter()
+        .map(|w| Value::String(w.clone()).to_string())
+        .collect();
+    Some(format!("[{}]", words.join(", ")))
+}
+
+/// A role ARN's name, as the console's role list shows it.
+fn role_name(raw: &Value) -> Option<String> {
+    Some(scalar(raw)?.rsplit('/').next()?.to_string())
 }
 
 fn command_words(raw: &Value) -> Option<Vec<String>> {
@@ -346,6 +438,39 @@ mod tests {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../");
         let text = std::fs::read_to_string(format!("{path}{rel}")).unwrap();
         JsonFile::parse(rel, text).unwrap()
+    }
+
+    #[test]
+    fn every_row_is_whole_and_every_label_binds_one_key() {
+        let mut labels = std::collections::HashSet::new();
+        for row in TABLE {
+            assert_eq!(
+                key(row.name).map(|k| k.name),
+                Some(row.name),
+                "{} twice",
+                row.name
+            );
+            if let Some(console) = row.console {
+                assert!(
+                    key(console).is_some(),
+                    "{} hints at unknown {console}",
+                    row.name
+                );
+            }
+            for label in row.labels {
+                assert_eq!(
+                    label.text,
+                    label.text.to_lowercase(),
+                    "labels are lower case"
+                );
+                assert!(
+                    labels.insert(label.text),
+                    "label `{}` binds two keys",
+                    label.text
+                );
+            }
+        }
+        assert_eq!(KEYS.len(), TABLE.len());
     }
 
     #[test]
