@@ -509,7 +509,10 @@ fn report_duplicates(
                     (None, Some(y)) => format!("step {}", number(t, y)),
                     (None, None) => "the end".to_string(),
                 };
-                let mut found = Diagnostic::error(
+                // A warning, like an exact copy: two lists that differ in a
+                // step are often meant to (other books than ours have them);
+                // CI that denies warnings still stops the drift.
+                let mut found = Diagnostic::warning(
                     codes::PROCEDURES_NEAR_DUPLICATE,
                     locate(h, None),
                     format!(
