@@ -69,7 +69,7 @@ codes! {
     LINKS_BAD_SITE_URL = "links::bad-site-url": "a `git-repository-url` or `edit-url-template` that is not an http(s) address";
     LINKS_BAD_URL = "links::bad-url": "an `http(s)` URL that does not parse";
     LINKS_DRAFT_CHAPTER = "links::draft-chapter": "a link to a draft chapter, which has no page";
-    LINKS_EMPTY_LINK = "links::empty-link": "a link with no destination";
+    LINKS_EMPTY_LINK = "links::empty-link": "a link with no destination, such as a `[later]()` placeholder (a warning: it leads back to its own page)";
     LINKS_INDEX_COPY = "links::index-copy": "a link on the first chapter that breaks on its `index.html` copy";
     LINKS_MISSING_ANCHOR = "links::missing-anchor": "a `#fragment` that names no heading or `id` on its page";
     LINKS_MISSING_FILE = "links::missing-file": "a link or image to a file that does not exist";
