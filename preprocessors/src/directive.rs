@@ -96,13 +96,35 @@ pub fn find<'a>(text: &'a str, names: &[&str]) -> Vec<Directive<'a>> {
 pub fn find_where<'a>(text: &'a str, wanted: impl Fn(&str) -> bool) -> Vec<Directive<'a>> {
     let mut found = Vec::new();
     let mut from = 0;
+    // The end of the line holding `from`, and the first `}}` at or after
+    // `from` on it (`Some(None)`: none to the line's end). Each is searched
+    // for again only once `from` has passed it, so a long line is one pass.
+    let mut line_end: Option<usize> = None;
+    let mut close: Option<Option<usize>> = None;
     while let Some(i) = text[from..].find("{{#") {
         let start = from + i;
         from = start + 3;
-        let line_end = text[from..].find('\n').map_or(text.len(), |n| from + n);
+        let end = match line_end {
+            Some(end) if from <= end => end,
+            _ => {
+                let end = text[from..].find('\n').map_or(text.len(), |n| from + n);
+                line_end = Some(end);
+                close = None;
+                end
+            }
+        };
+        let found_close = match close {
+            Some(Some(c)) if c >= from => Some(c),
+            Some(None) => None,
+            _ => {
+                let c = text[from..end].find("}}").map(|n| from + n);
+                close = Some(c);
+                c
+            }
+        };
         // A directive sits on one line; anything else is prose with braces.
-        let Some(len) = text[from..line_end].find("}}") else {
-            from = line_end;
+        let Some(len) = found_close.map(|c| c - from) else {
+            from = end;
             continue;
         };
         if text[..start].ends_with('\\') {
@@ -145,13 +167,14 @@ pub fn replace<'a>(
 /// The leading whitespace of the directive's line when the directive is all
 /// the line holds, `None` when text stands beside it.
 pub fn alone_indent<'t>(text: &'t str, range: &Range<usize>) -> Option<&'t str> {
-    let start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[range.end..]
-        .find('\n')
-        .map_or(text.len(), |i| range.end + i);
-    let before = &text[start..range.start];
-    let after = &text[range.end..end];
-    (before.trim().is_empty() && after.trim().is_empty()).then_some(before)
+    // Walk out from the directive over blanks only: text beside it ends the
+    // walk at once, so many directives on one long line stay linear.
+    let blank = |c: char| c.is_whitespace() && c != '\n';
+    let indent_start = text[..range.start].trim_end_matches(blank).len();
+    let after = text[range.end..].trim_start_matches(blank);
+    let alone = (indent_start == 0 || text[..indent_start].ends_with('\n'))
+        && (after.is_empty() || after.starts_with('\n'));
+    alone.then(|| &text[indent_start..range.start])
 }
 
 /// `{{#name …}}` whose name no tool knows but is close to one that is

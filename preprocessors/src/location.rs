@@ -27,56 +27,179 @@ pub struct Location {
 /// diagnostic carries stays small however long the line is.
 const WINDOW: usize = 160;
 
-impl Location {
-    /// The location of `range` (byte offsets) in `text`. A range that spans
-    /// lines is cut at the end of its first line; out-of-range offsets are
-    /// clamped, never a panic.
-    pub fn in_text(path: &str, text: &str, range: Range<usize>) -> Self {
-        let start = floor_char_boundary(text, range.start.min(text.len()));
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line = text[..line_start].matches('\n').count() + 1;
-        Self::on_line(path, text, line, line_start, range)
+/// Bytes between two character-count checkpoints of a [`LineIndex`]: the
+/// most any column costs to count, however long its line.
+const STEP: usize = 256;
+
+/// Where each line of a text starts, and how many characters come before
+/// every [`STEP`]-th byte: built in one pass, it locates any range with a
+/// binary search and a walk of at most `STEP` bytes, so N diagnostics on one
+/// long line cost N, not N times the line's length.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    /// Byte offset of each line's start (a text ending in `\n` has an empty
+    /// last line, where an offset at the very end lands).
+    line_starts: Vec<usize>,
+    /// Characters starting before byte `k * STEP`, for every block `k` and
+    /// one past the end; empty for ASCII text, where bytes are characters.
+    chars_before_block: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let chars_before_block = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut before = 0;
+            let mut blocks = Vec::with_capacity(text.len() / STEP + 2);
+            for block in text.as_bytes().chunks(STEP) {
+                blocks.push(before);
+                before += char_starts(block);
+            }
+            blocks.push(before);
+            blocks
+        };
+        LineIndex {
+            line_starts,
+            chars_before_block,
+        }
     }
 
-    /// [`Location::in_text`] when the caller already knows the line `range`
-    /// starts on (1-based `line`, beginning at byte `line_start`): no count
-    /// of the lines before it, so locating many ranges in a long text stays
-    /// linear. A range not on that line is located the slow way.
-    pub fn on_line(
-        path: &str,
-        text: &str,
-        line: usize,
-        line_start: usize,
-        range: Range<usize>,
-    ) -> Self {
-        let start = floor_char_boundary(text, range.start.min(text.len()));
-        let on_it = text.is_char_boundary(line_start.min(text.len()))
-            && line_start <= start
-            && (line_start == 0 || text.as_bytes()[line_start - 1] == b'\n')
-            && !text[line_start..start].contains('\n');
-        if !on_it {
-            return Self::in_text(path, text, range);
+    /// The 0-based line holding byte `offset`, and the byte its line starts at.
+    pub fn line_of(&self, offset: usize) -> (usize, usize) {
+        let line = self
+            .line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        (line, self.line_starts.get(line).copied().unwrap_or(0))
+    }
+
+    /// The byte 0-based `line` starts at.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line).copied()
+    }
+
+    /// Characters in `text` before byte `offset` (a character boundary).
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        if self.chars_before_block.is_empty() {
+            return offset;
         }
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let block = offset / STEP;
+        self.chars_before_block[block] + char_starts(&text.as_bytes()[block * STEP..offset])
+    }
+
+    /// The byte where character number `chars` (counted from the start of
+    /// `text`) begins, or `limit` when that lies at or beyond `limit`.
+    fn byte_of_char(&self, text: &str, chars: usize, limit: usize) -> usize {
+        if self.chars_before_block.is_empty() {
+            return chars.min(limit);
+        }
+        let block = self
+            .chars_before_block
+            .partition_point(|&c| c <= chars)
+            .saturating_sub(1);
+        let mut seen = self.chars_before_block[block];
+        for (i, &b) in text.as_bytes()[(block * STEP).min(limit)..limit]
+            .iter()
+            .enumerate()
+        {
+            if is_char_start(b) {
+                if seen == chars {
+                    return block * STEP + i;
+                }
+                seen += 1;
+            }
+        }
+        limit
+    }
+
+    /// The location of `range` (byte offsets) in `text`, the text this index
+    /// was built from; as [`Location::in_text`].
+    pub fn locate(&self, path: &str, text: &str, range: Range<usize>) -> Location {
+        let start = floor_char_boundary(text, range.start.min(text.len()));
+        let (line, line_start) = self.line_of(start);
+        let line_end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(text.len(), |next| next - 1);
         let end = floor_char_boundary(text, range.end.clamp(start, line_end));
-        let column = text[line_start..start].chars().count() + 1;
-        let end_column = column + text[start..end].chars().count().max(1);
+        let line_chars = self.chars_before(text, line_start);
+        let start_chars = self.chars_before(text, start);
+        let column = start_chars - line_chars + 1;
+        let end_column = column + (self.chars_before(text, end) - start_chars).max(1);
         let whole = text[line_start..line_end].trim_end_matches('\r');
+        let whole_end = line_start + whole.len();
         let (line_text_start, line_text) = if whole.len() <= 4 * WINDOW {
             (0, whole.to_string())
         } else {
             let first = (column - 1).saturating_sub(WINDOW);
-            let kept = (end_column - 1 + WINDOW) - first;
-            (first, whole.chars().skip(first).take(kept).collect())
+            let last = end_column - 1 + WINDOW;
+            let from = self.byte_of_char(text, line_chars + first, whole_end);
+            let to = self.byte_of_char(text, line_chars + last, whole_end);
+            (first, text[from..to].to_string())
         };
         Location {
             path: path.to_string(),
-            line,
+            line: line + 1,
             column,
             end_column,
             line_text,
             line_text_start,
         }
+    }
+}
+
+/// A file as written with its [`LineIndex`], built on the first
+/// diagnostic: what to hold when one file may get many.
+pub struct TextMap<'a> {
+    path: &'a str,
+    text: &'a str,
+    index: std::cell::OnceCell<LineIndex>,
+}
+
+impl<'a> TextMap<'a> {
+    pub fn new(path: &'a str, text: &'a str) -> Self {
+        TextMap {
+            path,
+            text,
+            index: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub fn path(&self) -> &'a str {
+        self.path
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    pub fn locate(&self, range: Range<usize>) -> Location {
+        self.index
+            .get_or_init(|| LineIndex::new(self.text))
+            .locate(self.path, self.text, range)
+    }
+}
+
+fn is_char_start(byte: u8) -> bool {
+    // Every byte but a UTF-8 continuation byte (0b10xx_xxxx) starts a character.
+    (byte as i8) >= -0x40
+}
+
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| is_char_start(b)).count()
+}
+
+impl Location {
+    /// The location of `range` (byte offsets) in `text`. A range that spans
+    /// lines is cut at the end of its first line; out-of-range offsets are
+    /// clamped, never a panic. Indexes the whole text: to locate many ranges
+    /// in one text, build a [`TextMap`] once instead.
+    pub fn in_text(path: &str, text: &str, range: Range<usize>) -> Self {
+        LineIndex::new(text).locate(path, text, range)
     }
 
     /// A location at a 1-based line and column, for tools (such as a JSON
@@ -159,24 +282,60 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// Locating by counting from the start of the text, as simply as it can
+    /// be written: what the index must agree with.
+    fn counted(text: &str, range: Range<usize>) -> (usize, usize, usize, usize, String) {
+        let start = range.start.min(text.len());
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let end = range.end.clamp(start, line_end);
+        let column = text[line_start..start].chars().count() + 1;
+        let end_column = column + text[start..end].chars().count().max(1);
+        let whole = text[line_start..line_end].trim_end_matches('\r');
+        let (first, kept) = if whole.len() <= 4 * WINDOW {
+            (0, usize::MAX)
+        } else {
+            let first = (column - 1).saturating_sub(WINDOW);
+            (first, end_column - 1 + WINDOW - first)
+        };
+        let line = text[..line_start].matches('\n').count() + 1;
+        let shown = whole.chars().skip(first).take(kept).collect();
+        (line, column, end_column, first, shown)
+    }
+
     #[test]
-    fn a_known_line_gives_what_counting_gives() {
-        let text = "a\nsé [x](y.md) z\n\nlast";
-        for (line, line_start, range) in [
-            (2, 2, 6..15),
-            (2, 2, 2..3),
-            (4, 19, 19..23),
-            (3, 18, 18..18),
-        ] {
-            assert_eq!(
-                Location::on_line("p", text, line, line_start, range.clone()),
-                Location::in_text("p", text, range)
-            );
+    fn the_index_agrees_with_counting_at_every_offset() {
+        let long_mixed: String = (0..900)
+            .map(|i| ["a", "é", "€", "𝄞", " "][i % 5])
+            .collect::<String>();
+        let texts = [
+            String::new(),
+            "a\nsé [x](y.md) z\n\nlast".to_string(),
+            "ends in a newline\n".to_string(),
+            "crlf\r\nline\r\n".to_string(),
+            format!("{long_mixed}\n{long_mixed}é\nshort"),
+            format!("{}\n{}", "x".repeat(1_000), "y".repeat(700)),
+        ];
+        for text in &texts {
+            let map = TextMap::new("p", text);
+            let boundaries: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for (k, &start) in boundaries.iter().enumerate() {
+                for &len in &[0, 1, 9, 400] {
+                    let end = boundaries[(k + len).min(boundaries.len() - 1)];
+                    let loc = map.locate(start..end);
+                    let got = (
+                        loc.line,
+                        loc.column,
+                        loc.end_column,
+                        loc.line_text_start,
+                        loc.line_text,
+                    );
+                    assert_eq!(got, counted(text, start..end), "{start}..{end}");
+                }
+            }
         }
-        // A wrong line is not trusted.
-        let wrong = Location::on_line("p", text, 1, 0, 6..15);
-        assert_eq!(wrong, Location::in_text("p", text, 6..15));
-        assert_eq!(wrong.line, 2);
     }
 
     #[test]

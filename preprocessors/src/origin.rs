@@ -7,7 +7,7 @@
 
 use crate::book_root::BookRoot;
 use crate::diagnostics::{Diagnostic, Edit, Problem};
-use crate::location::Location;
+use crate::location::{LineIndex, Location};
 use mdbook_preprocessor::book::Chapter;
 use similar::{DiffOp, TextDiff};
 use std::borrow::Cow;
@@ -70,7 +70,8 @@ pub struct Origin<'a> {
 pub struct LineMap {
     /// Byte offset of each processed line's start, and the source line it maps to.
     lines: Vec<LineOrigin>,
-    source_line_starts: Vec<usize>,
+    /// Lines and character counts of the source, to locate in it.
+    source: LineIndex,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -84,7 +85,6 @@ struct LineOrigin {
 impl LineMap {
     pub fn new(source: &str, processed: &str) -> Self {
         let processed_starts = line_starts(processed);
-        let source_line_starts = line_starts(source);
         let mut lines = Vec::with_capacity(processed_starts.len());
         if source == processed {
             lines.extend(
@@ -148,7 +148,7 @@ impl LineMap {
         }
         LineMap {
             lines,
-            source_line_starts,
+            source: LineIndex::new(source),
         }
     }
 }
@@ -192,7 +192,7 @@ impl<'a> Origin<'a> {
         if !line.exact || range.end > line_end || range.start > range.end {
             return None;
         }
-        let start = self.map.source_line_starts.get(line.source_line)? + (range.start - line.start);
+        let start = self.map.source.line_start(line.source_line)? + (range.start - line.start);
         let source = start..start + range.len();
         (self.source.get(source.clone()) == self.processed.get(range)).then_some(source)
     }
@@ -217,25 +217,15 @@ impl<'a> Origin<'a> {
             .lines
             .partition_point(|l| l.start <= start)
             .saturating_sub(1);
+        let on_line = |range| self.map.source.locate(self.path, self.source, range);
         let Some(line) = self.map.lines.get(index) else {
-            return Location::in_text(self.path, self.source, 0..0);
+            return on_line(0..0);
         };
         let source_start = self
             .map
-            .source_line_starts
-            .get(line.source_line)
-            .copied()
+            .source
+            .line_start(line.source_line)
             .unwrap_or(self.source.len());
-        // The line is known: no counting of the lines before it.
-        let on_line = |range| {
-            Location::on_line(
-                self.path,
-                self.source,
-                line.source_line + 1,
-                source_start,
-                range,
-            )
-        };
         if line.exact {
             let offset = source_start + (start - line.start);
             let len = range.end.saturating_sub(range.start);
@@ -243,9 +233,11 @@ impl<'a> Origin<'a> {
         }
         // Expanded text: point at the same words if the writer typed them,
         // otherwise at the line that produced them (the directive).
-        let source_line_end = self.source[source_start..]
-            .find('\n')
-            .map_or(self.source.len(), |i| source_start + i);
+        let source_line_end = self
+            .map
+            .source
+            .line_start(line.source_line + 1)
+            .map_or(self.source.len(), |next| next - 1);
         let source_line = &self.source[source_start..source_line_end];
         let wanted = &self.processed[start..range.end.clamp(start, self.processed.len())];
         if !wanted.is_empty()

@@ -45,6 +45,8 @@ for n in "${sizes[@]}"; do
   directives=$(book "directives-$n" "print('# A\n' + '{{#x\n' * $n + '}}')")
   links=$(book "links-$n" "print('# A\n\n' + ' '.join('[l$n](missing-%d.md)' % i for i in range($n)))")
   headings=$(book "headings-$n" "print('# A\n\n' + '## Setup\n\ntext\n\n' * $n)")
+  open_line=$(book "open-line-$n" "print('# A\n\n' + '{{#x ' * $n + '}}')")
+  values=$(book "values-$n" "print('# A\n\n' + ' '.join('{{#value nope%d}}' % i for i in range($n)))")
   mkdir -p "$work/policy-$n"
   python3 -c "
 import json
@@ -55,6 +57,8 @@ print(json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Ac
     measure "$n lines of {{#x, then }}" "$name" "$bin" check "$directives"
     measure "$n broken links on one line" "$name" "$bin" check "$links" --format json
     measure "$n repeats of one heading" "$name" "$bin" check "$headings"
+    measure "$n {{#x on one line, then }}" "$name" "$bin" check "$open_line"
+    measure "$n unknown {{#value}} on one line" "$name" "$bin" check "$values" --format json
     measure "policy repeating one action $n×" "$name" "$bin" policy lint --format json "$work/policy-$n/repeat.json"
   done
   if command -v mdbook >/dev/null; then

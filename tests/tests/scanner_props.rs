@@ -1,6 +1,7 @@
 //! Property tests for the scanners every input passes through: the directive
 //! scanner, the include guard's directive reader, the JSON span reader and
-//! the Markdown link extractor (SUMMARY.md included). Each case runs in its
+//! the Markdown link extractor (SUMMARY.md included), and locating
+//! problems on a line. Each case runs in its
 //! own forked process that the harness kills after `CASE_MS` (proptest's
 //! `timeout`), and each case checks its own peak memory against `CASE_KB`,
 //! so a quadratic or runaway input fails the run instead of hanging it.
@@ -10,6 +11,7 @@ use responder_docs::directive;
 use responder_docs::json::Index;
 use responder_docs::links::extract::extract;
 use responder_docs::links::include_guard::includes;
+use responder_docs::location::TextMap;
 
 /// The wall-clock budget of one case, enforced by the harness.
 const CASE_MS: u32 = 10_000;
@@ -155,12 +157,32 @@ fn known_worst_cases_finish_within_their_budget() {
         .collect::<Vec<_>>()
         .join(" ");
     let nested = "[".repeat(100_000);
-    proptest!(config(), |(case in 0..3usize)| {
+    // One line: 100,000 `{{#x ` and one `}}`; 50,000 directives side by side.
+    let open_line = "{{#x ".repeat(100_000) + "}}";
+    let side_by_side = "{{#procedure p}} ".repeat(50_000);
+    // 100,000 problems on one 2 MB line, with characters of every width.
+    let long_line = "é€𝄞 [x](n.md) ".repeat(100_000);
+    proptest!(config(), |(case in 0..6usize)| {
         match case {
             0 => prop_assert!(directive::find(&lines, &["x"]).is_empty()),
             1 => prop_assert_eq!(extract(&links, &Default::default()).links.len(), 10_000),
-            _ => {
+            2 => {
                 let _ = Index::new(&nested);
+            }
+            3 => prop_assert!(directive::find(&open_line, &["x"]).len() == 1),
+            4 => {
+                let found = directive::find(&side_by_side, &["procedure"]);
+                prop_assert_eq!(found.len(), 50_000);
+                prop_assert!(found.iter().all(|d| directive::alone_indent(&side_by_side, &d.range).is_none()));
+            }
+            _ => {
+                let map = TextMap::new("src/a.md", &long_line);
+                let step = long_line.len() / 100_000;
+                for (k, at) in (0..long_line.len()).step_by(step).enumerate() {
+                    let location = map.locate(at + 10..at + 19);
+                    prop_assert_eq!((location.line, location.column), (1, 14 * k + 5));
+                    prop_assert!(location.line_text.len() < 2_000);
+                }
             }
         }
         within_memory()?;

@@ -11,7 +11,7 @@ use crate::book_root::BookRoot;
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::json::Index;
-use crate::location::Location;
+use crate::location::{Location, TextMap};
 use crate::policy::catalog::wildcard_match;
 
 /// Where the reader's files come from.
@@ -135,8 +135,9 @@ impl<'a> Files<'a> {
                     return;
                 };
                 let index = Index::new(&text);
+                let map = TextMap::new(&rel, &text);
                 for f in shapes::check(model, shape, &value) {
-                    let location = Location::in_text(&rel, &text, super::finding_range(&index, &f));
+                    let location = map.locate(super::finding_range(&index, &f));
                     diagnostics.push(super::to_diagnostic(&f, location));
                 }
             }

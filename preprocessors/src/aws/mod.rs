@@ -21,7 +21,7 @@ use crate::book_root::BookRoot;
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::json::Index;
-use crate::location::Location;
+use crate::location::{Location, TextMap};
 use crate::origin::Source;
 use anyhow::Result;
 use mdbook_preprocessor::book::{Book, BookItem};
@@ -65,7 +65,8 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
             continue;
         };
         let index = Index::new(&text);
-        let at = |f: &Finding| Location::in_text(&rel, &text, finding_range(&index, f));
+        let map = TextMap::new(&rel, &text);
+        let at = |f: &Finding| map.locate(finding_range(&index, f));
         if is_task_definition(&value) {
             // The procedures check already holds this file to a Fargate size.
             let sized_elsewhere = rel == crate::procedures::templates::TASK_DEFINITION;

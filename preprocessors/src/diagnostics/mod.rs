@@ -7,7 +7,7 @@ pub mod sarif;
 
 pub use codes::Code;
 
-use crate::location::Location;
+use crate::location::{Location, TextMap};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -243,11 +243,18 @@ impl Problem {
         }
     }
 
-    /// A diagnostic in a file as written (`text` is its content).
-    pub fn locate_in_text(self, path: &str, text: &str) -> Diagnostic {
+    /// A diagnostic in a file as written.
+    pub fn locate_in_text(self, map: &TextMap<'_>) -> Diagnostic {
         self.locate_fixed(
-            |r| Location::in_text(path, text, r),
-            |fix| Edit::in_text(path, text, fix.range.clone(), fix.replacement.clone()),
+            |r| map.locate(r),
+            |fix| {
+                Edit::in_text(
+                    map.path(),
+                    map.text(),
+                    fix.range.clone(),
+                    fix.replacement.clone(),
+                )
+            },
         )
     }
 }

@@ -17,7 +17,7 @@ pub mod release;
 use crate::book_root::{BookRoot, Refused, stays_inside};
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics, Edit};
-use crate::location::Location;
+use crate::location::TextMap;
 use crate::origin::{Origin, Source};
 use crate::pass::Pass;
 use anyhow::Result;
@@ -104,9 +104,10 @@ pub fn process_chapter(
 ) -> (String, Vec<Diagnostic>) {
     let origin = Origin::new(path, source, content);
     let registry = env.release.map(|r| r.registry.as_str());
+    let map = TextMap::new(path, source);
     let mut found: Vec<Diagnostic> = hand_written::find(source, registry)
         .into_iter()
-        .map(|range| hand_written_diagnostic(path, source, range, Written::InMarkdown, env.release))
+        .map(|range| hand_written_diagnostic(&map, range, Written::InMarkdown, env.release))
         .collect();
     let mut problems = Vec::new();
     let archs = env.release.map_or(&[][..], Release::architectures);
@@ -275,19 +276,20 @@ fn scan_file(
     let Ok(text) = book_root.read(rel) else {
         return;
     };
+    let map = TextMap::new(rel, &text);
     for range in hand_written::find(&text, release.map(|r| r.registry.as_str())) {
-        diagnostics.push(hand_written_diagnostic(rel, &text, range, written, release));
+        diagnostics.push(hand_written_diagnostic(&map, range, written, release));
     }
 }
 
 /// A URI, or a bare registry host (for `docker login`), typed by hand.
 fn hand_written_diagnostic(
-    path: &str,
-    text: &str,
+    map: &TextMap<'_>,
     range: Range<usize>,
     written: Written,
     release: Option<&Release>,
 ) -> Diagnostic {
+    let (path, text) = (map.path(), map.text());
     let typed = &text[range.clone()];
     let bare_registry = !typed.contains('/');
     // In Markdown, text that is exactly what a directive prints becomes that directive.
@@ -298,7 +300,7 @@ fn hand_written_diagnostic(
         .and_then(|d| Edit::in_text(path, text, range.clone(), d))
         .into_iter()
         .collect();
-    let location = Location::in_text(path, text, range);
+    let location = map.locate(range);
     let (message, hint) = match (written, bare_registry) {
         (Written::InMarkdown, true) => (
             "the AWS Marketplace registry written by hand",

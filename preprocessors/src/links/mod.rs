@@ -17,7 +17,7 @@ use crate::chapters::{BookModel, ChapterModel};
 use crate::config::Validate;
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::location::Location;
+use crate::location::{Location, TextMap};
 use crate::paths::join;
 use anyhow::Result;
 use extract::{LinkKind, Page};
@@ -433,8 +433,9 @@ fn report(
                     .cloned()
                     .or_else(|| book_root.read(path).ok())
                     .unwrap_or_default();
+                let map = TextMap::new(path, &text);
                 for f in group {
-                    diagnostics.push(f.placed(&text).locate_in_text(path, &text));
+                    diagnostics.push(f.placed(&text).locate_in_text(&map));
                 }
             }
         }

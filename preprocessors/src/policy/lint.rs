@@ -10,7 +10,7 @@ use super::schema;
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::codes;
 use crate::json::{self, Index, escape};
-use crate::location::Location;
+use crate::location::{Location, TextMap};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -35,7 +35,8 @@ pub fn lint_text(
     entry: Option<&Entry>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let at = |range: Range<usize>| Location::in_text(path, text, range);
+    let map = TextMap::new(path, text);
+    let at = |range: Range<usize>| map.locate(range);
     characters(text, &at, &mut out);
     let (document, index) = match json::parse(text) {
         Ok(parsed) => parsed,

@@ -7,7 +7,7 @@ use crate::book_root::BookRoot;
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::directive;
-use crate::location::Location;
+use crate::location::{Location, TextMap};
 use std::collections::BTreeMap;
 
 /// The folder of procedures, under the book's `src/`.
@@ -119,9 +119,10 @@ pub const DIRECTIVE: directive::Spec = directive::Spec {
 /// directive is an error at its line and column and stays as written (the
 /// failed build publishes nothing).
 pub fn expand(text: &str, path: &str, library: &Library, diagnostics: &mut Diagnostics) -> String {
+    let map = TextMap::new(path, text);
     directive::replace(text, &[DIRECTIVE.name], |d| {
         let written = text[d.range.clone()].to_string();
-        let here = || Location::in_text(path, text, d.range.clone());
+        let here = || map.locate(d.range.clone());
         let Some(indent) = directive::alone_indent(text, &d.range) else {
             diagnostics.push(
                 Diagnostic::error(

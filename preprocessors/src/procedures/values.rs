@@ -5,7 +5,7 @@ use super::templates::{self, JsonFile, STACK, TASK_DEFINITION};
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::directive;
-use crate::location::Location;
+use crate::location::TextMap;
 use serde_json::Value;
 
 /// Where a key's value sits in the templates.
@@ -353,9 +353,10 @@ pub fn expand(
     values: &Result<Values, String>,
     diagnostics: &mut Diagnostics,
 ) -> String {
+    let map = TextMap::new(path, text);
     directive::replace(text, &[DIRECTIVE.name], |d| {
         let written = text[d.range.clone()].to_string();
-        let here = || Location::in_text(path, text, d.range.clone());
+        let here = || map.locate(d.range.clone());
         let [key] = d.args.as_slice() else {
             diagnostics.push(
                 Diagnostic::error(
