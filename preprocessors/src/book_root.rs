@@ -16,7 +16,13 @@ pub struct BookRoot {
     pub config: Config,
     /// What [`BookRoot::resolve`] found, shared by the clones of one run.
     resolved: Arc<ResolveCache>,
+    /// The chapter files as mdBook's loader read them, by repo-relative
+    /// path: in-process, the passes need not read them a second time.
+    loaded: Option<Arc<LoadedSources>>,
 }
+
+/// Chapter texts by repo-relative path (`src/setup.md`).
+pub type LoadedSources = HashMap<String, String>;
 
 /// Each path asks the file system once per run: a large book links the same
 /// files thousands of times, and every answer costs a `realpath`.
@@ -29,6 +35,8 @@ struct ResolveCache {
     /// Folders as the operating system resolves them: the files of one
     /// folder share the `realpath` of it.
     dirs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// Where reads may go, found once (it walks up to the repository root).
+    reach: OnceLock<crate::reach::Reach>,
 }
 
 /// Why a path was refused.
@@ -45,7 +53,32 @@ impl BookRoot {
             root: root.into(),
             config,
             resolved: Arc::default(),
+            loaded: None,
         }
+    }
+
+    /// This root, knowing the chapter files mdBook's loader read.
+    pub fn with_loaded(mut self, loaded: Arc<LoadedSources>) -> Self {
+        self.loaded = Some(loaded);
+        self
+    }
+
+    /// The chapter sources of an unprocessed book, for [`BookRoot::with_loaded`].
+    pub fn loaded_sources(&self, book: &mdbook_preprocessor::book::Book) -> LoadedSources {
+        book.iter()
+            .filter_map(|item| match item {
+                mdbook_preprocessor::book::BookItem::Chapter(chapter) => {
+                    let path = chapter.source_path.as_ref()?;
+                    Some((self.chapter_path(path), chapter.content.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A chapter file's text as the loader read it, when it did.
+    pub fn loaded(&self, rel: &str) -> Option<&str> {
+        self.loaded.as_ref()?.get(rel).map(String::as_str)
     }
 
     /// Loads `book.toml` from a directory (used by commands that do not build).
@@ -54,6 +87,13 @@ impl BookRoot {
         let config =
             Config::from_disk(&path).with_context(|| format!("cannot load {}", path.display()))?;
         Ok(Self::new(root, config))
+    }
+
+    /// The folder every read must stay inside, worked out once per run.
+    pub fn reach(&self) -> &crate::reach::Reach {
+        self.resolved
+            .reach
+            .get_or_init(|| crate::reach::Reach::new(self))
     }
 
     /// The chapters' folder, relative to the root (`src` unless book.toml says otherwise).

@@ -1,13 +1,17 @@
 //! The book as every validator reads it, built once per check: each chapter
-//! with its writer's source (read once), its events (parsed once, with the
-//! options mdBook renders it with) and its line map back to the source
-//! (computed once). Chapters are read and parsed on every core.
+//! with its writer's source (read once), what the validators read of it
+//! (parsed once, with the options mdBook renders it with) and its line map back to the source
+//! (computed once, when first needed). Chapters are read and parsed on every core.
 
+use crate::aws::blocks::{self, Block};
 use crate::book_root::{BookRoot, slashed};
-use crate::markdown::{self, Parsed};
+use crate::links::extract::{self, Page};
+use crate::markdown;
 use crate::origin::{LineMap, Origin, Source};
+use crate::procedures::steps;
 use mdbook_markdown::MarkdownOptions;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+use std::sync::OnceLock;
 
 /// One chapter that becomes a page (it has a path; drafts do not).
 pub struct ChapterModel<'b> {
@@ -18,9 +22,14 @@ pub struct ChapterModel<'b> {
     pub source: Source,
     /// The source was read from the chapter's own file, not copied from its content.
     pub source_on_disk: bool,
-    /// The processed content (what readers get), parsed once.
-    pub parsed: Parsed<'b>,
-    line_map: LineMap,
+    /// What the validators read of the processed content (what readers
+    /// get), taken from one parse whose events are then dropped: a large
+    /// book never holds every chapter's events at once.
+    pub page: Page,
+    pub steps: steps::Document,
+    pub blocks: Vec<Block>,
+    /// Computed when a validator first locates something in the chapter.
+    line_map: OnceLock<LineMap>,
 }
 
 impl ChapterModel<'_> {
@@ -30,7 +39,8 @@ impl ChapterModel<'_> {
             &self.source.path,
             &self.source.text,
             &self.chapter.content,
-            &self.line_map,
+            self.line_map
+                .get_or_init(|| LineMap::new(&self.source.text, &self.chapter.content)),
         )
     }
 
@@ -65,14 +75,16 @@ impl<'b> BookModel<'b> {
         }
         let chapters = crate::parallel::map(&pages, |_, &chapter| {
             let (source, source_on_disk) = Source::load(book_root, chapter);
-            let line_map = LineMap::new(&source.text, &chapter.content);
+            let parsed = markdown::parse(&chapter.content, &markdown);
             ChapterModel {
                 chapter,
                 path: chapter.path.as_deref().map(slashed).unwrap_or_default(),
                 source,
                 source_on_disk,
-                parsed: markdown::parse(&chapter.content, &markdown),
-                line_map,
+                page: extract::page(&chapter.content, &parsed),
+                steps: steps::from_events(&chapter.content, &parsed.events),
+                blocks: blocks::fenced_in(&parsed.events),
+                line_map: OnceLock::new(),
             }
         });
         BookModel {
@@ -113,6 +125,7 @@ mod tests {
         assert_eq!(a.source.path, "src/a.md");
         let at = a.content().find("[b]").unwrap();
         assert_eq!(a.origin().locate(at..at + 3).short(), "src/a.md:3:25");
-        assert!(!a.parsed.events.is_empty());
+        assert_eq!(a.page.links.len(), 1);
+        assert!(a.steps.lists.is_empty() && a.blocks.is_empty());
     }
 }

@@ -147,8 +147,10 @@ impl ReportArgs {
 /// Runs the CLI with the process's arguments.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut stdout = std::io::stdout().lock();
-    let mut stderr = std::io::stderr().lock();
+    // Not locked for the whole run: a worker thread that writes to stderr
+    // (a panic's message, a library's warning) would wait on it for ever.
+    let mut stdout = std::io::stdout();
+    let mut stderr = std::io::stderr();
     let color = std::io::stderr().is_terminal();
     ExitCode::from(run(cli, &mut stdout, &mut stderr, color))
 }

@@ -90,6 +90,10 @@ pub fn find<'a>(text: &'a str, names: &[&str]) -> Vec<Directive<'a>> {
     find_where(text, |name| names.contains(&name))
 }
 
+/// `{{#`, searched for with SIMD: every pass scans every chapter for it.
+static OPEN: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("{{#"));
+
 /// Every directive whose name `wanted` accepts. A `{{#` whose name is not
 /// wanted is skipped by its three characters only, so a directive written
 /// inside it is still found.
@@ -101,7 +105,7 @@ pub fn find_where<'a>(text: &'a str, wanted: impl Fn(&str) -> bool) -> Vec<Direc
     // for again only once `from` has passed it, so a long line is one pass.
     let mut line_end: Option<usize> = None;
     let mut close: Option<Option<usize>> = None;
-    while let Some(i) = text[from..].find("{{#") {
+    while let Some(i) = OPEN.find(&text.as_bytes()[from..]) {
         let start = from + i;
         from = start + 3;
         let end = match line_end {

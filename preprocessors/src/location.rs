@@ -196,10 +196,12 @@ fn char_starts(bytes: &[u8]) -> usize {
 impl Location {
     /// The location of `range` (byte offsets) in `text`. A range that spans
     /// lines is cut at the end of its first line; out-of-range offsets are
-    /// clamped, never a panic. Indexes the whole text: to locate many ranges
-    /// in one text, build a [`TextMap`] once instead.
+    /// clamped, never a panic. Reads the text up to the end of the range's
+    /// line: to locate many ranges in one text, hold a [`TextMap`] instead.
     pub fn in_text(path: &str, text: &str, range: Range<usize>) -> Self {
-        LineIndex::new(text).locate(path, text, range)
+        let start = floor_char_boundary(text, range.start.min(text.len()));
+        let head = &text[..text[start..].find('\n').map_or(text.len(), |i| start + i)];
+        LineIndex::new(head).locate(path, head, range)
     }
 
     /// A location at a 1-based line and column, for tools (such as a JSON
@@ -325,6 +327,7 @@ mod tests {
                 for &len in &[0, 1, 9, 400] {
                     let end = boundaries[(k + len).min(boundaries.len() - 1)];
                     let loc = map.locate(start..end);
+                    assert_eq!(loc, Location::in_text("p", text, start..end));
                     let got = (
                         loc.line,
                         loc.column,

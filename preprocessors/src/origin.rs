@@ -10,8 +10,8 @@ use crate::diagnostics::{Diagnostic, Edit, Problem};
 use crate::location::{LineIndex, Location};
 use mdbook_preprocessor::book::Chapter;
 use similar::{DiffOp, TextDiff};
-use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// A chapter's file as the writer edits it, with its repo-relative path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +33,10 @@ impl Source {
         match chapter.source_path.as_ref().or(chapter.path.as_ref()) {
             Some(p) => {
                 let path = book_root.chapter_path(p);
+                if let Some(text) = book_root.loaded(&path) {
+                    let text = text.to_string();
+                    return (Source { path, text }, true);
+                }
                 match book_root.read(&path) {
                     Ok(text) => (Source { path, text }, true),
                     Err(_) => {
@@ -61,7 +65,13 @@ pub struct Origin<'a> {
     path: &'a str,
     source: &'a str,
     processed: &'a str,
-    map: Cow<'a, LineMap>,
+    /// Computed on the first location asked for: most chapters have none.
+    map: MapRef<'a>,
+}
+
+enum MapRef<'a> {
+    Borrowed(&'a LineMap),
+    Lazy(OnceLock<LineMap>),
 }
 
 /// Which source line each processed line comes from: the costly part of an
@@ -155,12 +165,11 @@ impl LineMap {
 
 impl<'a> Origin<'a> {
     pub fn new(path: &'a str, source: &'a str, processed: &'a str) -> Self {
-        let map = Cow::Owned(LineMap::new(source, processed));
         Origin {
             path,
             source,
             processed,
-            map,
+            map: MapRef::Lazy(OnceLock::new()),
         }
     }
 
@@ -170,7 +179,14 @@ impl<'a> Origin<'a> {
             path,
             source,
             processed,
-            map: Cow::Borrowed(map),
+            map: MapRef::Borrowed(map),
+        }
+    }
+
+    fn map(&self) -> &LineMap {
+        match &self.map {
+            MapRef::Borrowed(map) => map,
+            MapRef::Lazy(cell) => cell.get_or_init(|| LineMap::new(self.source, self.processed)),
         }
     }
 
@@ -179,20 +195,20 @@ impl<'a> Origin<'a> {
     /// placed on expanded text: the words there are not the writer's).
     pub fn source_range(&self, range: Range<usize>) -> Option<Range<usize>> {
         let index = self
-            .map
+            .map()
             .lines
             .partition_point(|l| l.start <= range.start)
             .checked_sub(1)?;
-        let line = self.map.lines.get(index)?;
+        let line = self.map().lines.get(index)?;
         let line_end = self
-            .map
+            .map()
             .lines
             .get(index + 1)
             .map_or(self.processed.len(), |next| next.start);
         if !line.exact || range.end > line_end || range.start > range.end {
             return None;
         }
-        let start = self.map.source.line_start(line.source_line)? + (range.start - line.start);
+        let start = self.map().source.line_start(line.source_line)? + (range.start - line.start);
         let source = start..start + range.len();
         (self.source.get(source.clone()) == self.processed.get(range)).then_some(source)
     }
@@ -213,16 +229,16 @@ impl<'a> Origin<'a> {
     pub fn locate(&self, range: Range<usize>) -> Location {
         let start = range.start.min(self.processed.len());
         let index = self
-            .map
+            .map()
             .lines
             .partition_point(|l| l.start <= start)
             .saturating_sub(1);
-        let on_line = |range| self.map.source.locate(self.path, self.source, range);
-        let Some(line) = self.map.lines.get(index) else {
+        let on_line = |range| self.map().source.locate(self.path, self.source, range);
+        let Some(line) = self.map().lines.get(index) else {
             return on_line(0..0);
         };
         let source_start = self
-            .map
+            .map()
             .source
             .line_start(line.source_line)
             .unwrap_or(self.source.len());
@@ -234,7 +250,7 @@ impl<'a> Origin<'a> {
         // Expanded text: point at the same words if the writer typed them,
         // otherwise at the line that produced them (the directive).
         let source_line_end = self
-            .map
+            .map()
             .source
             .line_start(line.source_line + 1)
             .map_or(self.source.len(), |next| next - 1);

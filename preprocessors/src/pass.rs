@@ -1,7 +1,7 @@
 //! The one shape every preprocessor and checker has, and the adapter that
 //! makes it an mdBook preprocessor, in-process or as a `command`.
 
-use crate::book_root::BookRoot;
+use crate::book_root::{BookRoot, LoadedSources};
 use crate::diagnostics::{self, Diagnostics, Format};
 use crate::links::include_guard;
 use anyhow::Result;
@@ -10,6 +10,7 @@ use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use std::cell::RefCell;
 use std::io::IsTerminal;
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// A pass over the whole book. Problems in the book's content go to
 /// `diagnostics` and the pass carries on, so one run reports them all;
@@ -41,11 +42,23 @@ pub enum Sink {
 pub struct Adapter {
     pass: Box<dyn Pass>,
     sink: Sink,
+    loaded: Option<Arc<LoadedSources>>,
 }
 
 impl Adapter {
     pub fn new(pass: Box<dyn Pass>, sink: Sink) -> Self {
-        Adapter { pass, sink }
+        Adapter {
+            pass,
+            sink,
+            loaded: None,
+        }
+    }
+
+    /// In-process, the chapter files the loader read: the pass reads them from
+    /// there instead of from disk.
+    pub fn with_loaded(mut self, loaded: Arc<LoadedSources>) -> Self {
+        self.loaded = Some(loaded);
+        self
     }
 }
 
@@ -55,7 +68,10 @@ impl Preprocessor for Adapter {
     }
 
     fn run(&self, ctx: &PreprocessorContext, book: Book) -> Result<Book> {
-        let book_root = BookRoot::new(ctx.root.clone(), ctx.config.clone());
+        let mut book_root = BookRoot::new(ctx.root.clone(), ctx.config.clone());
+        if let Some(loaded) = &self.loaded {
+            book_root = book_root.with_loaded(loaded.clone());
+        }
         let mut found = Diagnostics::new();
         found.extend(crate::config::check(&book_root, self.pass.name()));
         let mut book = self.pass.run(&book_root, book, &mut found)?;

@@ -2,7 +2,7 @@
 //! place of the `command` entries book.toml declares for stock mdBook, gather
 //! every diagnostic, and only then write the site, beside the old one first.
 
-use crate::book_root::BookRoot;
+use crate::book_root::{BookRoot, LoadedSources};
 use crate::destination;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::include_guard;
@@ -19,6 +19,7 @@ use mdbook_renderer::{RenderContext, Renderer};
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(Debug, Clone, Default)]
@@ -57,14 +58,14 @@ pub struct RenderedChapter {
 /// shell blocks. Writes nothing.
 pub fn preprocess(root: &Path, options: &Options) -> Result<(Vec<RenderedChapter>, Outcome)> {
     let mut phases = Phases::new();
-    let (book, diagnostics) = match load(root, options)? {
-        Loaded::Book(book, diagnostics) => (book, diagnostics),
+    let (book, diagnostics, loaded) = match load(root, options)? {
+        Loaded::Book(book, diagnostics, loaded) => (book, diagnostics, loaded),
         Loaded::Refused(outcome) => return Ok((Vec::new(), outcome)),
     };
     phases.done("load");
     let (processed, _) = book.preprocess_book(&HtmlHandlebars::new())?;
     phases.done("preprocessors");
-    let book_root = book_root(&book);
+    let book_root = book_root(&book).with_loaded(loaded);
     diagnostics
         .borrow_mut()
         .extend(crate::validate::validate(&book_root, &processed)?);
@@ -90,15 +91,15 @@ pub fn preprocess(root: &Path, options: &Options) -> Result<(Vec<RenderedChapter
 /// if they find a problem. So a clean build costs what rendering costs.
 pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outcome> {
     let mut phases = Phases::new();
-    let (book, diagnostics) = match load(root, options)? {
-        Loaded::Book(book, diagnostics) => (book, diagnostics),
+    let (book, diagnostics, loaded) = match load(root, options)? {
+        Loaded::Book(book, diagnostics, loaded) => (book, diagnostics, loaded),
         Loaded::Refused(outcome) => return Ok(outcome),
     };
     phases.done("load");
     let renderer = HtmlHandlebars::new();
     let (processed, ctx) = book.preprocess_book(&renderer)?;
     phases.done("preprocessors");
-    let book_root = book_root(&book);
+    let book_root = book_root(&book).with_loaded(loaded);
     if diagnostics.borrow().is_failure(book_root.deny_warnings()) {
         // Nothing will be written: report every problem, render nothing.
         diagnostics
@@ -174,7 +175,8 @@ fn book_root(book: &MDBook) -> BookRoot {
 }
 
 enum Loaded {
-    Book(Box<MDBook>, Rc<RefCell<Diagnostics>>),
+    /// The book, where its passes' diagnostics go, and its chapter files as loaded.
+    Book(Box<MDBook>, Rc<RefCell<Diagnostics>>, Arc<LoadedSources>),
     /// The sources reach outside the repository (or hold a FIFO, a loop…):
     /// mdBook's loader is not even started on them.
     Refused(Outcome),
@@ -221,6 +223,7 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
             .set(format!("preprocessor.{shared}.online"), true)?;
     }
     let diagnostics = Rc::new(RefCell::new(sources));
+    let loaded = Arc::new(book_root.loaded_sources(&book.book));
     for pass in crate::passes() {
         if pass.name() == shared {
             // The validators run once the preprocessors are done (see
@@ -228,7 +231,9 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
             // so book.toml's `command` for stock mdBook is not run instead.
             book.with_preprocessor(crate::validate::Later);
         } else {
-            book.with_preprocessor(Adapter::new(pass, Sink::Shared(diagnostics.clone())));
+            book.with_preprocessor(
+                Adapter::new(pass, Sink::Shared(diagnostics.clone())).with_loaded(loaded.clone()),
+            );
         }
     }
     // mdBook's `links` keeps its place in the order, but the guard runs
@@ -245,7 +250,7 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
             diagnostics: diagnostics.clone(),
         });
     }
-    Ok(Loaded::Book(Box::new(book), diagnostics))
+    Ok(Loaded::Book(Box::new(book), diagnostics, loaded))
 }
 
 /// mdBook's `links` preprocessor behind the include guard.

@@ -8,7 +8,7 @@
 
 use crate::book_root::{BookRoot, SHARED_TABLE};
 use crate::diagnostics::{Diagnostic, Diagnostics, codes};
-use crate::location::Location;
+use crate::location::{Location, TextMap};
 use std::path::{Component, Path, PathBuf};
 
 /// The largest file the build reads: far above any chapter, listing or
@@ -314,18 +314,25 @@ pub fn check_sources(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
             }
         };
         let name = reach.name(entry.path());
-        let real = match entry.path().canonicalize() {
-            Ok(real) => real,
-            Err(_) => continue,
-        };
-        if !reach.contains(&real) {
-            diagnostics.push(outside_source(&name, reach, &Refusal::Outside(real)));
-            if entry.file_type().is_dir() {
-                walk.skip_current_dir();
+        // Only a link can lead elsewhere: anything else lies in its folder,
+        // and the walk never enters a folder that lies outside.
+        if entry.path_is_symlink() {
+            let real = match entry.path().canonicalize() {
+                Ok(real) => real,
+                Err(_) => continue,
+            };
+            if !reach.contains(&real) {
+                diagnostics.push(outside_source(&name, reach, &Refusal::Outside(real)));
+                if entry.file_type().is_dir() {
+                    walk.skip_current_dir();
+                }
+                continue;
             }
+        }
+        if entry.file_type().is_dir() {
             continue;
         }
-        let Ok(meta) = std::fs::metadata(&real) else {
+        let Ok(meta) = entry.metadata() else {
             continue;
         };
         if meta.is_dir() {
@@ -354,12 +361,13 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
     };
     let text = String::from_utf8_lossy(&bytes);
     let page = crate::links::extract::extract(&text, &Default::default());
+    let map = TextMap::new(&name, &text);
     for link in &page.links {
         let dest = link.dest.split('#').next().unwrap_or_default();
         if dest.is_empty() || dest.contains("://") || dest.starts_with("mailto:") {
             continue;
         }
-        let at = Location::in_text(&name, &text, link.range.clone());
+        let at = map.locate(link.range.clone());
         let path = Path::new(dest);
         if path.is_absolute() {
             diagnostics.push(

@@ -34,21 +34,31 @@ fn likely<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> impl Iterator<Item = (f64, &'a str)> {
     let wanted = wanted.to_lowercase();
+    let wanted_chars = wanted.chars().count();
     candidates
         .into_iter()
         .filter(|c| !c.is_empty())
-        .map(move |c| {
+        .filter_map(move |c| {
             let lower = c.to_lowercase();
+            let contained =
+                wanted_chars >= 3 && (lower.contains(&wanted) || wanted.contains(&lower));
+            // The length difference alone bounds the edit distance: skip
+            // the costly distance when it cannot reach the threshold.
+            let chars = lower.chars().count();
+            let longest = chars.max(wanted_chars) as f64;
+            let best = 1.0 - chars.abs_diff(wanted_chars) as f64 / longest;
+            if !contained && best < 0.6 {
+                return None;
+            }
             let mut score = strsim::normalized_levenshtein(&wanted, &lower);
-            if wanted.chars().count() >= 3 && (lower.contains(&wanted) || wanted.contains(&lower)) {
+            if contained {
                 score += 0.3;
                 if lower.starts_with(&wanted) || wanted.starts_with(&lower) {
                     score += 0.1;
                 }
             }
-            (score, c)
+            (score >= 0.6).then_some((score, c))
         })
-        .filter(|(score, _)| *score >= 0.6)
 }
 
 /// `did you mean `X`?` for the closest candidate, if any.

@@ -62,7 +62,7 @@ fn check(book_root: &BookRoot, book: &Book) -> Result<Diagnostics> {
         |root, _, _, found| policy::check(root, found),
         |root, book, _, found| image_uri::check(root, book, found),
         |root, _, model, found| procedures::check(root, model, found),
-        |root, book, _, found| aws::check(root, book, found),
+        |root, _, model, found| aws::check(root, model, found),
     ];
     let results = crate::parallel::map_few(&validators, |_, validator| {
         let mut found = Diagnostics::new();

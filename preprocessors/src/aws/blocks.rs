@@ -31,9 +31,15 @@ impl Block {
 
 /// Every fenced code block of `markdown`.
 pub fn fenced(markdown: &str) -> Vec<Block> {
+    let events: Vec<_> = Parser::new(markdown).into_offset_iter().collect();
+    fenced_in(&events)
+}
+
+/// Every fenced code block in a chapter's events (parsed once, shared).
+pub fn fenced_in(events: &[(Event<'_>, Range<usize>)]) -> Vec<Block> {
     let mut out = Vec::new();
     let mut current: Option<Block> = None;
-    for (event, range) in Parser::new(markdown).into_offset_iter() {
+    for (event, range) in events {
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
                 current = Some(Block {
@@ -49,7 +55,7 @@ pub fn fenced(markdown: &str) -> Vec<Block> {
             Event::Text(text) => {
                 if let Some(block) = current.as_mut() {
                     block.pieces.push((block.text.len(), range.start));
-                    block.text.push_str(&text);
+                    block.text.push_str(text);
                 }
             }
             Event::End(TagEnd::CodeBlock) => out.extend(current.take()),

@@ -18,13 +18,12 @@ pub mod shapes;
 pub mod shell;
 
 use crate::book_root::BookRoot;
+use crate::chapters::BookModel;
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::json::Index;
 use crate::location::{Location, TextMap};
-use crate::origin::Source;
 use anyhow::Result;
-use mdbook_preprocessor::book::{Book, BookItem};
 use serde_json::Value;
 use shapes::Finding;
 use std::ops::Range;
@@ -33,19 +32,19 @@ use std::ops::Range;
 pub const TEMPLATES_DIR: &str = "templates";
 
 /// Runs every AWS check on the book's templates and chapters.
-pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -> Result<()> {
-    let chapters: Vec<_> = book
-        .iter()
-        .filter_map(|item| match item {
-            BookItem::Chapter(chapter) if chapter.path.is_some() => Some(chapter),
-            _ => None,
-        })
-        .collect();
+pub fn check(
+    book_root: &BookRoot,
+    model: &BookModel<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Result<()> {
+    let chapters = &model.chapters;
     let scripts: Vec<Vec<(blocks::Block, Vec<shell::Command>)>> = chapters
         .iter()
         .map(|chapter| {
-            blocks::fenced(&chapter.content)
-                .into_iter()
+            chapter
+                .blocks
+                .iter()
+                .cloned()
                 .map(|block| {
                     let commands = match block.lang.as_str() {
                         "console" => shell::commands(&shell::console_script(&block.text)),
@@ -106,8 +105,8 @@ pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -
         }
     }
     for (chapter, blocks) in chapters.iter().zip(&scripts) {
-        let source = Source::of(book_root, chapter);
-        let origin = source.origin(&chapter.content);
+        let source = &chapter.source;
+        let origin = chapter.origin();
         for (block, commands) in blocks {
             for command in commands {
                 let checked = cli::check(command);

@@ -35,8 +35,8 @@ pub struct Finding {
 /// parts of the files it includes.
 pub fn check(root: &BookRoot, file: &str, text: &str) -> Vec<Finding> {
     let mut found = Vec::new();
-    let reach = Reach::new(root);
-    scan(root, &reach, file, text, 0..text.len(), 0, &mut found);
+    let reach = root.reach();
+    scan(root, reach, file, text, 0..text.len(), 0, &mut found);
     found
 }
 

@@ -126,15 +126,12 @@ pub fn check(
     let settings: Validate = crate::config::read(book_root, SHARED_TABLE);
     let markdown = &model.markdown;
     let chapters = &model.chapters;
-    let mut pages: Vec<Page> =
-        crate::parallel::map(chapters, |_, ch| extract::page(ch.content(), &ch.parsed));
     let site_chapters = chapters
         .iter()
-        .zip(pages.iter_mut())
-        .map(|(ch, page)| targets::Chapter {
+        .map(|ch| targets::Chapter {
             path: ch.path.clone(),
             source_path: ch.chapter.source_path.as_deref().map(slashed),
-            ids: std::mem::take(&mut page.ids),
+            ids: ch.page.ids.clone(),
         })
         .collect();
     let site = Site::new(book_root, site_chapters, model.drafts.clone());
@@ -157,14 +154,14 @@ pub fn check(
                 ignore: &ignore,
             },
             from,
-            &pages[i],
+            &ch.page,
             FileKey::Chapter(i),
             false,
             &mut found,
             &mut ext,
         );
         if i == 0 && !dir.is_empty() {
-            index_copy(&site, from, &pages[i], &mut found);
+            index_copy(&site, from, &ch.page, &mut found);
         }
         if ch.chapter.source_path.is_some() && ch.source_on_disk {
             for f in includes::check(book_root, &ch.source.path, &ch.source.text) {

@@ -23,6 +23,7 @@ use crate::origin::Origin;
 use crate::pass::Pass;
 use anyhow::Result;
 use mdbook_preprocessor::book::Book;
+use std::borrow::Cow;
 use std::collections::HashSet;
 use templates::{JsonFile, STACK, STACKS, TASK_DEFINITION};
 use values::Values;
@@ -75,7 +76,7 @@ struct Text<'t> {
     chapter: Option<&'t ChapterModel<'t>>,
 }
 
-impl Text<'_> {
+impl<'t> Text<'t> {
     fn origin(&self) -> Origin<'_> {
         match self.chapter {
             Some(chapter) => chapter.origin(),
@@ -83,11 +84,11 @@ impl Text<'_> {
         }
     }
 
-    /// Its step lists, from the chapter's events when it has them.
-    fn steps(&self) -> steps::Document {
+    /// Its step lists, from the chapter's model when it has one.
+    fn steps(&self) -> Cow<'t, steps::Document> {
         match self.chapter {
-            Some(chapter) => steps::from_events(self.processed, &chapter.parsed.events),
-            None => steps::parse(self.processed),
+            Some(chapter) => Cow::Borrowed(&chapter.steps),
+            None => Cow::Owned(steps::parse(self.processed)),
         }
     }
 }
@@ -414,7 +415,7 @@ fn arch_slots(source: &str) -> Vec<Option<(usize, String)>> {
 
 fn report_duplicates(
     locators: &[Origin],
-    docs: &[steps::Document],
+    docs: &[Cow<'_, steps::Document>],
     entries: &[Entry],
     diagnostics: &mut Diagnostics,
 ) {
