@@ -4,6 +4,10 @@
 
 /// Resolves `.` and `..`; `None` when it climbs above the start.
 pub fn normalize(path: &str) -> Option<String> {
+    // Most links are already plain: no copy of their parts to make.
+    if !path.split('/').any(|part| matches!(part, "" | "." | "..")) {
+        return Some(path.to_string());
+    }
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {
@@ -22,7 +26,7 @@ pub fn join(dir: &str, name: &str) -> String {
     if dir.is_empty() || dir == "." {
         name.to_string()
     } else {
-        format!("{dir}/{name}")
+        [dir, "/", name].concat()
     }
 }
 

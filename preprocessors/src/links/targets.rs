@@ -185,7 +185,7 @@ impl<'r> Site<'r> {
         } else if from.dir.is_empty() {
             path.to_string()
         } else {
-            format!("{}/{}", from.dir, path)
+            [from.dir, "/", &path].concat()
         };
         let is_dir = joined.ends_with('/');
         let Some(target) = normalize(&joined) else {

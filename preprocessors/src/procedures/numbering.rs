@@ -135,6 +135,16 @@ pub fn check_references(doc: &Document) -> Vec<Problem> {
 
 /// The step numbers a text refers to, with the range of each reference.
 fn references(text: &str) -> Vec<(Vec<u64>, Range<usize>)> {
+    // Most prose never says "step": find that out without copying it.
+    let bytes = text.as_bytes();
+    let says_step = memchr::memchr2_iter(b's', b'S', bytes).any(|i| {
+        bytes[i..]
+            .get(..4)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"step"))
+    });
+    if !says_step {
+        return Vec::new();
+    }
     let lower = text.to_ascii_lowercase();
     let mut found = Vec::new();
     let mut from = 0;

@@ -185,7 +185,7 @@ pub fn from_events(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Document
                     Mark::Plain
                 };
                 let piece = Prose {
-                    text: words.to_string(),
+                    text: words.as_ref().to_owned(),
                     range: range.clone(),
                     section,
                 };
@@ -206,7 +206,7 @@ pub fn from_events(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Document
                     None => range,
                 };
                 doc.code.push(Prose {
-                    text: words.to_string(),
+                    text: words.as_ref().to_owned(),
                     range: range.clone(),
                     section,
                 });
