@@ -256,8 +256,17 @@ impl<'a> Origin<'a> {
             .map_or(self.source.len(), |next| next - 1);
         let source_line = &self.source[source_start..source_line_end];
         let wanted = &self.processed[start..range.end.clamp(start, self.processed.len())];
+        // Words after the last expansion sit this much further along in the source.
+        let processed_line_end = self
+            .map()
+            .lines
+            .get(index + 1)
+            .map_or(self.processed.len(), |next| next.start);
+        let processed_line = &self.processed[line.start..processed_line_end.max(line.start)];
+        let processed_line = processed_line.strip_suffix('\n').unwrap_or(processed_line);
+        let shift = source_line.len() as isize - processed_line.len() as isize;
         if !wanted.is_empty()
-            && let Some(i) = source_line.find(wanted)
+            && let Some(i) = near(source_line, wanted, start - line.start, shift)
         {
             let at = source_start + i;
             return on_line(at..at + wanted.len());
@@ -265,6 +274,38 @@ impl<'a> Origin<'a> {
         let indent = source_line.len() - source_line.trim_start().len();
         on_line(source_start + indent..source_line_end)
     }
+}
+
+/// How far from its place in the processed line the writer's words are
+/// looked for first: what the expansions before them added or took away.
+const NEAR: usize = 1024;
+
+/// Where `wanted` is in the source `line`, given that it is at byte `at` of
+/// the processed line, which is `shift` bytes shorter: at `at + shift` (after
+/// the last expansion) or at `at` (before the first), else the occurrence
+/// nearest `at` within [`NEAR`] bytes, else the first on the line. Each
+/// costs what the window does, so N problems on one long line cost N.
+fn near(line: &str, wanted: &str, at: usize, shift: isize) -> Option<usize> {
+    let fits = |i: usize| line.get(i..).is_some_and(|rest| rest.starts_with(wanted));
+    if let Some(i) = at.checked_add_signed(shift).filter(|&i| fits(i)) {
+        return Some(i);
+    }
+    if fits(at) {
+        return Some(at);
+    }
+    let mut lo = at.saturating_sub(NEAR).min(line.len());
+    while !line.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    let mut hi = (at + NEAR + wanted.len()).min(line.len());
+    while !line.is_char_boundary(hi) {
+        hi += 1;
+    }
+    line[lo..hi]
+        .match_indices(wanted)
+        .map(|(i, _)| lo + i)
+        .min_by_key(|&i| i.abs_diff(at))
+        .or_else(|| line.find(wanted))
 }
 
 fn line_starts(text: &str) -> Vec<usize> {
@@ -310,6 +351,18 @@ mod tests {
         let origin = Origin::new("src/x.md", source, processed);
         let at = processed.find("[link]").unwrap();
         assert_eq!(origin.locate(at..at + 14).short(), "src/x.md:1:33");
+    }
+
+    #[test]
+    fn the_same_words_twice_beside_an_expansion_keep_their_own_places() {
+        let source = "CPU {{#value task.cpu}}: [x](y.md) and [x](y.md)\n";
+        let processed = "CPU 0.5 vCPU: [x](y.md) and [x](y.md)\n";
+        let origin = Origin::new("src/x.md", source, processed);
+        let columns: Vec<usize> = processed
+            .match_indices("[x](y.md)")
+            .map(|(at, _)| origin.locate(at..at + 9).column)
+            .collect();
+        assert_eq!(columns, [26, 40]);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use responder_docs::json::Index;
 use responder_docs::links::extract::extract;
 use responder_docs::links::include_guard::includes;
 use responder_docs::location::TextMap;
+use responder_docs::origin::Origin;
 
 /// The wall-clock budget of one case, enforced by the harness.
 const CASE_MS: u32 = 10_000;
@@ -162,7 +163,11 @@ fn known_worst_cases_finish_within_their_budget() {
     let side_by_side = "{{#procedure p}} ".repeat(50_000);
     // 100,000 problems on one 2 MB line, with characters of every width.
     let long_line = "é€𝄞 [x](n.md) ".repeat(100_000);
-    proptest!(config(), |(case in 0..6usize)| {
+    // 50,000 links on one line after an inline expansion, located in the source.
+    let links_line = "[x](y.md) ".repeat(50_000);
+    let expanded_source = format!("CPU {{{{#value task.cpu}}}} {links_line}\n");
+    let expanded = format!("CPU 0.5 vCPU {links_line}\n");
+    proptest!(config(), |(case in 0..7usize)| {
         match case {
             0 => prop_assert!(directive::find(&lines, &["x"]).is_empty()),
             1 => prop_assert_eq!(extract(&links, &Default::default()).links.len(), 10_000),
@@ -174,6 +179,15 @@ fn known_worst_cases_finish_within_their_budget() {
                 let found = directive::find(&side_by_side, &["procedure"]);
                 prop_assert_eq!(found.len(), 50_000);
                 prop_assert!(found.iter().all(|d| directive::alone_indent(&side_by_side, &d.range).is_none()));
+            }
+            5 => {
+                let origin = Origin::new("src/a.md", &expanded_source, &expanded);
+                let first = "CPU 0.5 vCPU ".len();
+                for k in (0..50_000).step_by(7) {
+                    let at = first + 10 * k;
+                    let location = origin.locate(at..at + 9);
+                    prop_assert_eq!((location.line, location.column), (1, 25 + 10 * k));
+                }
             }
             _ => {
                 let map = TextMap::new("src/a.md", &long_line);
