@@ -92,7 +92,7 @@ fn a_bad_ignore_pattern_is_reported_not_fatal() {
     let toml = book.path().join("book.toml");
     let mut config = std::fs::read_to_string(&toml).unwrap();
     config.push_str("\n[preprocessor.validate]\nlink-ignore = ['(unclosed', '.']\n");
-    std::fs::write(&toml, config).unwrap();
+    std::fs::write(&toml, &config).unwrap();
     let out = run(&[
         "check",
         book.path().to_str().unwrap(),
@@ -104,7 +104,10 @@ fn a_bad_ignore_pattern_is_reported_not_fatal() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
         found[0].starts_with(
-            "book.toml:1:1: error[links::bad-setting]: `link-ignore` pattern `(unclosed` is not a regular expression"
+            &format!(
+                "book.toml:{}:16: error[links::bad-setting]: `link-ignore` pattern `(unclosed` is not a regular expression",
+                config.lines().count()
+            )
         ),
         "{found:?}"
     );

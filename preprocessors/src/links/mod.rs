@@ -14,10 +14,10 @@ pub mod targets;
 
 use crate::book_root::{BookRoot, SHARED_TABLE, slashed};
 use crate::chapters::{BookModel, ChapterModel};
-use crate::config::Validate;
+use crate::config::{BookToml, Step, Validate};
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::location::{Location, TextMap};
+use crate::location::TextMap;
 use crate::paths::join;
 use anyhow::Result;
 use extract::{LinkKind, Page};
@@ -136,7 +136,7 @@ pub fn check(
         .collect();
     let site = Site::new(book_root, site_chapters, model.drafts.clone());
 
-    let ignore = ignore_patterns(&settings, diagnostics);
+    let ignore = ignore_patterns(book_root, &settings, diagnostics);
     let mut findings = Vec::new();
     let mut externals: Vec<(String, FileKey, Range<usize>)> = Vec::new();
     let per_chapter = crate::parallel::map(chapters, |i, ch| {
@@ -327,15 +327,29 @@ fn index_copy(site: &Site<'_>, from: From<'_>, page: &Page, found: &mut Vec<Find
 
 /// The `link-ignore` patterns: links they match, local or external, are not
 /// checked (sibling books published next to this one, hosts that refuse robots).
-fn ignore_patterns(settings: &Validate, diagnostics: &mut Diagnostics) -> Vec<regex::Regex> {
+fn ignore_patterns(
+    book_root: &BookRoot,
+    settings: &Validate,
+    diagnostics: &mut Diagnostics,
+) -> Vec<regex::Regex> {
     let mut ignore = Vec::new();
-    for pattern in &settings.link_ignore {
+    let text = book_root.read(crate::config::BOOK_TOML).unwrap_or_default();
+    let book = BookToml::new(&text);
+    for (i, pattern) in settings.link_ignore.iter().enumerate() {
         match regex::Regex::new(pattern) {
             Ok(re) => ignore.push(re),
             Err(err) => diagnostics.push(
                 Diagnostic::error(
                     codes::LINKS_BAD_SETTING,
-                    Location::file("book.toml"),
+                    // At the pattern as written; at the key or table when
+                    // the environment set it.
+                    book.value_location(
+                        SHARED_TABLE,
+                        &[Step::Key("link-ignore".into()), Step::Index(i)],
+                    )
+                    .unwrap_or_else(|| {
+                        book.key_location(SHARED_TABLE, &[Step::Key("link-ignore".into())])
+                    }),
                     format!("`link-ignore` pattern `{pattern}` is not a regular expression: {err}"),
                 )
                 .with_hint(

@@ -16,6 +16,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
 use crate::origin::Source;
 use crate::pass::Pass;
+use crate::reach::Unreadable;
 use anyhow::Result;
 use directive::Found;
 use manifest::{MANIFEST_FILE, Manifest};
@@ -161,6 +162,19 @@ fn load_manifest(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Manifes
     manifest
 }
 
+/// Whether a symlink under `src/` leads to the policies folder (as
+/// `src/policies -> ../policies` does): then its files are sources too.
+fn linked_into_sources(book_root: &BookRoot, policies: &std::path::Path) -> bool {
+    let Ok(policies) = policies.canonicalize() else {
+        return false;
+    };
+    walkdir::WalkDir::new(book_root.root.join(&book_root.config.book.src))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path_is_symlink())
+        .any(|e| e.path().canonicalize().is_ok_and(|real| real == policies))
+}
+
 fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut Diagnostics) {
     let dir = book_root.root.join(POLICIES_DIR);
     let mut files: Vec<String> = walkdir::WalkDir::new(&dir)
@@ -171,11 +185,16 @@ fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut D
         .filter_map(|e| e.path().strip_prefix(&dir).ok().map(slashed))
         .collect();
     files.sort();
+    let copied = linked_into_sources(book_root, &dir);
     for rel_in in files {
         let rel = format!("{POLICIES_DIR}/{rel_in}");
         let text = match book_root.resolve(&rel) {
             Ok(path) if inside_policies(book_root, &path) => match crate::reach::read_text(&path) {
                 Ok(text) => text,
+                Err(Unreadable::NotAFile(_) | Unreadable::TooLarge(_)) if copied => {
+                    // The sources check reports it, where mdBook would copy it from.
+                    continue;
+                }
                 Err(error) => {
                     diagnostics.push(Diagnostic::error(
                         codes::POLICY_UNREADABLE,
