@@ -1,7 +1,8 @@
 //! The book as every validator reads it, built once per check: each chapter
 //! with its writer's source (read once), what the validators read of it
-//! (parsed once, with the options mdBook renders it with) and its line map back to the source
-//! (computed once, when first needed). Chapters are read and parsed on every core.
+//! (parsed once, with the options mdBook renders it with) and its line map
+//! back to the source (computed once, when first needed). Chapters are read
+//! and parsed on every core.
 
 use crate::aws::blocks::{self, Block};
 use crate::book_root::{BookRoot, slashed};

@@ -78,11 +78,7 @@ impl Preprocessor for Adapter {
         // In-process, the pipeline checks the sources before loading and
         // guards mdBook's `links` itself; a stock `mdbook` only has us.
         if matches!(self.sink, Sink::Stderr) && self.pass.runs_before_links() {
-            crate::reach::check_sources(
-                &book_root,
-                &crate::reach::Reach::new(&book_root),
-                &mut found,
-            );
+            crate::reach::check_sources(&book_root, book_root.reach(), &mut found);
             include_guard::empty_outside_chapters(&book_root, &mut book);
             include_guard::guard(&book_root, &mut book, &mut found);
         }

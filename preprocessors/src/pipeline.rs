@@ -7,7 +7,6 @@ use crate::destination;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::include_guard;
 use crate::pass::{Adapter, Sink};
-use crate::reach::Reach;
 use anyhow::{Context, Result};
 use mdbook_driver::MDBook;
 use mdbook_driver::book::Book;
@@ -196,9 +195,9 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
     config.update_from_env()?;
     let book_root = crate::book_root::BookRoot::new(&root, config.clone());
     let mut sources = Diagnostics::new();
-    let reach = Reach::new(&book_root);
-    crate::reach::check_sources(&book_root, &reach, &mut sources);
-    crate::reach::check_summary(&book_root, &reach, &mut sources);
+    let reach = book_root.reach();
+    crate::reach::check_sources(&book_root, reach, &mut sources);
+    crate::reach::check_summary(&book_root, reach, &mut sources);
     // mdBook's loader reads `SUMMARY.md` and every chapter: one of them
     // leading outside (or a FIFO) must stop it; other files only fail the build.
     let blocks_loading = sources

@@ -38,13 +38,12 @@ pub fn check(
     diagnostics: &mut Diagnostics,
 ) -> Result<()> {
     let chapters = &model.chapters;
-    let scripts: Vec<Vec<(blocks::Block, Vec<shell::Command>)>> = chapters
+    let scripts: Vec<Vec<(&blocks::Block, Vec<shell::Command>)>> = chapters
         .iter()
         .map(|chapter| {
             chapter
                 .blocks
                 .iter()
-                .cloned()
                 .map(|block| {
                     let commands = match block.lang.as_str() {
                         "console" => shell::commands(&shell::console_script(&block.text)),

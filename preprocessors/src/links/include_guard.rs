@@ -181,10 +181,10 @@ impl Resolver<'_> {
 /// Escapes every include in the book that would read outside the allowed
 /// folder, and reports each at the line the writer typed.
 pub fn guard(book_root: &BookRoot, book: &mut Book, diagnostics: &mut Diagnostics) {
-    let reach = Reach::new(book_root);
+    let reach = book_root.reach();
     let src = book_root.root.join(&book_root.config.book.src);
     let mut resolver = Resolver {
-        reach: &reach,
+        reach,
         memo: HashMap::new(),
     };
     let mut reported = HashSet::new();
@@ -205,7 +205,7 @@ pub fn guard(book_root: &BookRoot, book: &mut Book, diagnostics: &mut Diagnostic
         let origin = Origin::new(&file, &source, &chapter.content);
         for (range, directive, r) in &refused {
             let here = locate_expanded(book_root, &origin, range.clone(), directive);
-            let diagnostic = report(&reach, r, here);
+            let diagnostic = report(reach, r, here);
             if reported.insert(diagnostic.short()) {
                 diagnostics.push(diagnostic);
             }
@@ -219,7 +219,7 @@ pub fn guard(book_root: &BookRoot, book: &mut Book, diagnostics: &mut Diagnostic
 /// symlink to `/etc/passwd`) is emptied, so nothing of it reaches the site;
 /// [`crate::reach::check_sources`] reports the link.
 pub fn empty_outside_chapters(book_root: &BookRoot, book: &mut Book) {
-    let reach = Reach::new(book_root);
+    let reach = book_root.reach();
     let src = book_root.root.join(&book_root.config.book.src);
     book.for_each_mut(|item| {
         if let BookItem::Chapter(chapter) = item

@@ -17,7 +17,7 @@ use crate::chapters::{BookModel, ChapterModel};
 use crate::config::{BookToml, Step, Validate};
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::location::TextMap;
+use crate::location::{Location, TextMap};
 use crate::paths::join;
 use anyhow::Result;
 use extract::{LinkKind, Page};
@@ -327,29 +327,29 @@ fn index_copy(site: &Site<'_>, from: From<'_>, page: &Page, found: &mut Vec<Find
 
 /// The `link-ignore` patterns: links they match, local or external, are not
 /// checked (sibling books published next to this one, hosts that refuse robots).
+/// The `i`th `link-ignore` pattern as written in book.toml; the key or its
+/// table when the environment set it.
+fn pattern_location(book_root: &BookRoot, i: usize) -> Location {
+    let text = book_root.read(crate::config::BOOK_TOML).unwrap_or_default();
+    let book = BookToml::new(&text);
+    let key = Step::Key("link-ignore".into());
+    book.value_location(SHARED_TABLE, &[key.clone(), Step::Index(i)])
+        .unwrap_or_else(|| book.key_location(SHARED_TABLE, &[key]))
+}
+
 fn ignore_patterns(
     book_root: &BookRoot,
     settings: &Validate,
     diagnostics: &mut Diagnostics,
 ) -> Vec<regex::Regex> {
     let mut ignore = Vec::new();
-    let text = book_root.read(crate::config::BOOK_TOML).unwrap_or_default();
-    let book = BookToml::new(&text);
     for (i, pattern) in settings.link_ignore.iter().enumerate() {
         match regex::Regex::new(pattern) {
             Ok(re) => ignore.push(re),
             Err(err) => diagnostics.push(
                 Diagnostic::error(
                     codes::LINKS_BAD_SETTING,
-                    // At the pattern as written; at the key or table when
-                    // the environment set it.
-                    book.value_location(
-                        SHARED_TABLE,
-                        &[Step::Key("link-ignore".into()), Step::Index(i)],
-                    )
-                    .unwrap_or_else(|| {
-                        book.key_location(SHARED_TABLE, &[Step::Key("link-ignore".into())])
-                    }),
+                    pattern_location(book_root, i),
                     format!("`link-ignore` pattern `{pattern}` is not a regular expression: {err}"),
                 )
                 .with_hint(
