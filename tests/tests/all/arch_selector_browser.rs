@@ -8,8 +8,6 @@
 //!
 //! Needs `apt-get install -y chromium chromium-driver` (see `browser`).
 
-mod browser;
-
 use fantoccini::error::CmdError;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
@@ -18,7 +16,7 @@ use responder_docs_tests::{copy_dir, fixture, repo_root};
 use serde_json::{Value, json};
 use std::time::Duration;
 
-use browser::{Site, cdp, page_errors, severe_log};
+use crate::browser::{Site, cdp, page_errors, severe_log};
 
 /// What each architecture group on the page shows: the shown panels, the
 /// selected tabs, and whether the tab list is visible.
@@ -46,7 +44,7 @@ fn the_readers_architecture_follows_them_across_pages_reloads_and_keys() {
     let dest = site.path().join("site");
     let outcome = pipeline::build(book.path(), Some(&dest), &Options::default()).unwrap();
     assert!(!outcome.failed, "{:#?}", outcome.diagnostics);
-    browser::run(
+    crate::browser::run(
         "the_readers_architecture_follows_them_across_pages_reloads_and_keys",
         dest,
         Duration::from_secs(180),

@@ -8,8 +8,6 @@
 //! with `npm ci --prefix tests` (`.ci/run` does both). Without them the test
 //! fails when CI=true and otherwise says it was skipped.
 
-mod browser;
-
 use fantoccini::Client;
 use fantoccini::error::CmdError;
 use responder_docs::pipeline::{self, Options};
@@ -19,7 +17,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
-use browser::{Site, cdp, page_errors, severe_log};
+use crate::browser::{Site, cdp, page_errors, severe_log};
 
 /// mdBook's themes, by the class its script puts on `<html>`.
 const THEMES: [&str; 5] = ["light", "rust", "coal", "navy", "ayu"];
@@ -95,7 +93,7 @@ fn every_page_in_every_theme_has_no_serious_accessibility_problem() {
             "{expected} in {pages:?}"
         );
     }
-    browser::run(
+    crate::browser::run(
         "every_page_in_every_theme_has_no_serious_accessibility_problem",
         dest,
         Duration::from_secs(900),
