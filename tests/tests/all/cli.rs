@@ -4,15 +4,9 @@
 use responder_docs_tests::{run, shorts};
 use std::path::Path;
 
+/// A plain book with one chapter, `a.md`.
 fn tiny_book(root: &Path, summary: &str) {
-    std::fs::create_dir_all(root.join("src")).unwrap();
-    std::fs::write(
-        root.join("book.toml"),
-        "[book]\ntitle = \"Tiny\"\n[build]\ncreate-missing = false\n",
-    )
-    .unwrap();
-    std::fs::write(root.join("src/SUMMARY.md"), summary).unwrap();
-    std::fs::write(root.join("src/a.md"), "# A\n\nText.\n").unwrap();
+    responder_docs_tests::tiny_book(root, summary, &[("a.md", "# A\n\nText.\n")]);
 }
 
 #[test]
