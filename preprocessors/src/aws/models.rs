@@ -83,7 +83,8 @@ services!(
     "ecr",
     "cloudformation",
     "sts",
-    "meteringmarketplace"
+    "meteringmarketplace",
+    "elbv2"
 );
 
 /// The model of a vendored service, parsed once.
