@@ -84,6 +84,7 @@ codes! {
 
     POLICY_ALLOW_NOT_ACTION = "policy::allow-not-action": "`Allow` with `NotAction`, which grants every other action";
     POLICY_ALLOW_NOT_PRINCIPAL = "policy::allow-not-principal": "`Allow` with `NotPrincipal`, which trusts every other principal";
+    POLICY_ATTACHMENT = "policy::attachment": "prose that offers a policy an inline attachment (a user's, a group's, …) whose size quota it exceeds";
     POLICY_CHARACTER = "policy::character": "a character outside the range IAM accepts";
     POLICY_CONFUSED_DEPUTY = "policy::confused-deputy": "a service trust policy without an `aws:SourceAccount` or `aws:SourceArn` condition";
     POLICY_DIRECTIVE_ARGUMENTS = "policy::directive-arguments": "`{{#iam-policy}}` without exactly one policy name";

@@ -9,9 +9,11 @@ pub mod keys;
 pub mod kind;
 pub mod lint;
 pub mod manifest;
+pub mod offers;
 pub mod schema;
 
 use crate::book_root::{BookRoot, Refused, slashed};
+use crate::chapters::BookModel;
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
@@ -124,10 +126,16 @@ fn inside_policies(book_root: &BookRoot, path: &Path) -> bool {
 }
 
 /// Validates every file in `policies/`, used by a chapter or not (links to
-/// them are the link checker's, with [`link_hint`]).
-pub fn check(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Result<()> {
+/// them are the link checker's, with [`link_hint`]), and the chapters' prose
+/// about how to attach them.
+pub fn check(
+    book_root: &BookRoot,
+    model: &BookModel<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Result<()> {
     let manifest = load_manifest(book_root, diagnostics);
-    check_policies(book_root, &manifest, diagnostics);
+    let sizes = check_policies(book_root, &manifest, diagnostics);
+    offers::check(model, &sizes, diagnostics);
     Ok(())
 }
 
