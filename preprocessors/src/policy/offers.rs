@@ -199,25 +199,8 @@ fn blocks(text: &str, events: &[(Event<'_>, Range<usize>)]) -> (Vec<Block>, Vec<
                 flush(&mut current, &mut out);
                 lists.pop();
             }
-            Event::Start(
-                Tag::Paragraph
-                | Tag::Item
-                | Tag::TableCell
-                | Tag::BlockQuote(_)
-                | Tag::FootnoteDefinition(_)
-                | Tag::DefinitionListTitle
-                | Tag::DefinitionListDefinition,
-            )
-            | Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Item
-                | TagEnd::TableCell
-                | TagEnd::Heading(_)
-                | TagEnd::BlockQuote(_)
-                | TagEnd::FootnoteDefinition
-                | TagEnd::DefinitionListTitle
-                | TagEnd::DefinitionListDefinition,
-            ) => flush(&mut current, &mut out),
+            Event::Start(tag) if !inline(&tag.to_end()) => flush(&mut current, &mut out),
+            Event::End(end) if !inline(end) => flush(&mut current, &mut out),
             Event::Start(Tag::Link { dest_url, .. }) => {
                 links.push((dest_url.to_string(), section));
             }
@@ -248,6 +231,20 @@ fn blocks(text: &str, events: &[(Event<'_>, Range<usize>)]) -> (Vec<Block>, Vec<
     }
     flush(&mut current, &mut out);
     (out, links)
+}
+
+/// A tag inside a line of prose: it does not end the sentence it is in.
+fn inline(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
 }
 
 #[derive(Debug, Clone)]

@@ -22,6 +22,16 @@ fn append(path: &Path, text: &str) {
     fs::write(path, content).unwrap();
 }
 
+/// `check` after the deployer policy's `attach` in policies.toml becomes `[LIST]`.
+fn deployer_attached(book: &Path, list: &str) -> (u8, Vec<String>) {
+    edit(
+        &book.join("policies.toml"),
+        "attach = [\"customer-managed\", \"permission-set-inline\"]",
+        &format!("attach = [{list}]"),
+    );
+    check_shorts(book)
+}
+
 /// The hints of `check --format json`, in report order.
 fn hints(book: &Path) -> Vec<String> {
     let report = run(&["check", book.to_str().unwrap(), "--format", "json"]);
@@ -69,12 +79,7 @@ fn offers_of_an_inline_attachment_the_policy_does_not_fit_are_errors_at_their_wo
 #[test]
 fn a_policy_over_a_declared_attachments_quota_is_an_error_where_the_excess_starts() {
     let book = quota_book();
-    edit(
-        &book.path().join("policies.toml"),
-        "attach = [\"customer-managed\", \"permission-set-inline\"]",
-        "attach = [\"customer-managed\", \"group-inline\"]",
-    );
-    let (code, found) = check_shorts(book.path());
+    let (code, found) = deployer_attached(book.path(), "\"customer-managed\", \"group-inline\"");
     assert_eq!(code, 1);
     assert_eq!(
         found,
@@ -208,12 +213,7 @@ fn the_real_book_offering_the_deployer_policy_inline_to_a_user_fails_at_that_sen
 #[test]
 fn the_real_deployer_policy_declared_a_users_inline_policy_is_over_its_quota() {
     let book = copy_real_book();
-    edit(
-        &book.path().join("policies.toml"),
-        "attach = [\"customer-managed\", \"permission-set-inline\"]",
-        "attach = [\"user-inline\"]",
-    );
-    let (code, found) = check_shorts(book.path());
+    let (code, found) = deployer_attached(book.path(), "\"user-inline\"");
     assert_eq!(code, 1);
     assert_eq!(
         found,

@@ -53,6 +53,17 @@ fn user(line: usize, column: usize, words: &str) -> String {
     )
 }
 
+/// The words a problem about `prose` stands at.
+fn marker(prose: &str) -> &'static str {
+    if prose.contains("inline policy") {
+        "inline policy"
+    } else if prose.contains("embed") {
+        "embed"
+    } else {
+        "inline"
+    }
+}
+
 #[test]
 fn the_sentence_the_guide_used_to_have_is_found_at_its_words() {
     let old = "An administrator of the account adds the policy, with your account ID in it,\nto your IAM user, group or role as an inline policy, or creates a customer\nmanaged policy from it and attaches that. In IAM Identity Center, the same\nJSON goes into a permission set as an inline policy.";
@@ -92,14 +103,7 @@ fn offers_in_the_forms_writers_use_are_found() {
         ),
     ];
     for (prose, column) in cases {
-        let words = if prose.contains("inline policy") {
-            "inline policy"
-        } else if prose.contains("embed") {
-            "embed"
-        } else {
-            "inline"
-        };
-        assert_eq!(found(prose), [user(LINE, column, words)], "{prose}");
+        assert_eq!(found(prose), [user(LINE, column, marker(prose))], "{prose}");
     }
     assert_eq!(
         found("Give your group the policy as an inline policy."),
@@ -125,14 +129,9 @@ fn offers_in_the_forms_writers_use_are_found() {
             19,
         ),
     ] {
-        let words = if prose.contains("inline policy") {
-            "inline policy"
-        } else {
-            "inline"
-        };
         assert_eq!(
             found(prose),
-            [user_and_group(LINE, column, words)],
+            [user_and_group(LINE, column, marker(prose))],
             "{prose}"
         );
     }
@@ -156,6 +155,13 @@ fn commands_and_steps_name_the_user_the_inline_policy_is_for() {
         ),
         [user(LINE + 1, 42, "inline policy")]
     );
+}
+
+/// Asserts that none of `cases` raises anything after the deployer policy.
+fn silent(cases: &[&str]) {
+    for prose in cases {
+        assert_eq!(found(prose), Vec::<String>::new(), "{prose}");
+    }
 }
 
 #[test]
@@ -184,9 +190,7 @@ fn sentences_that_warn_against_inline_use_raise_nothing() {
         "Remove any inline policy from your user before you attach the managed one.",
         "Make sure your user has no inline policy that denies these actions.",
     ];
-    for prose in cases {
-        assert_eq!(found(prose), Vec::<String>::new(), "{prose}");
-    }
+    silent(&cases);
 }
 
 #[test]
@@ -211,9 +215,7 @@ fn role_inline_policies_that_fit_and_managed_policies_raise_nothing() {
         "Inline policies are deleted with the user they belong to; use a managed policy.",
         "Whether you add the managed policy to a user, group or role, the inline policy of a permission set works too.",
     ];
-    for prose in cases {
-        assert_eq!(found(prose), Vec::<String>::new(), "{prose}");
-    }
+    silent(&cases);
 }
 
 #[test]
