@@ -40,7 +40,7 @@ pub struct Offer {
     pub range: Range<usize>,
     /// Whose inline policy it becomes, each once.
     pub targets: Vec<Attachment>,
-    /// Policies the sentence names (by file stem), lower-cased.
+    /// Policies the sentence names (by file stem).
     pub names: Vec<String>,
     /// The heading section it is in (0 before the first heading).
     pub section: usize,
@@ -70,7 +70,6 @@ pub fn read(
             .filter_map(|(dest, section)| Some((policy_of_link(page_dir, dest, known)?, *section)))
             .collect(),
     };
-    let known_lower: Vec<String> = known.iter().map(|k| k.to_lowercase()).collect();
     let sentences: Vec<Sentence> = blocks
         .iter()
         .enumerate()
@@ -79,7 +78,7 @@ pub fn read(
     for i in 0..sentences.len() {
         prose
             .offers
-            .extend(sentence_offers(&sentences, &blocks, i, &known_lower));
+            .extend(sentence_offers(&sentences, &blocks, i, known));
     }
     prose
 }
@@ -473,16 +472,6 @@ fn refuses(tokens: &[Token]) -> bool {
     })
 }
 
-/// "rather than …" or "instead of …" before `at`: what follows is turned down.
-fn turned_down_before(tokens: &[Token], at: usize) -> bool {
-    tokens[..at].windows(2).any(|w| {
-        matches!(
-            (w[0].word.as_str(), w[1].word.as_str()),
-            ("rather", "than") | ("instead", "of")
-        )
-    })
-}
-
 /// A next sentence that turns the one before down: "Don't: …", "It is too
 /// large for that", "But IAM refuses it".
 fn turns_down_the_last(tokens: &[Token]) -> bool {
@@ -565,17 +554,30 @@ fn identity_center(tokens: &[Token]) -> bool {
     })
 }
 
-/// The targets of a clause, each nearer an inline marker than a managed one.
-fn clause_targets(tokens: &[Token], clause: Range<usize>) -> Vec<Attachment> {
-    let inline: Vec<usize> = clause
-        .clone()
-        .filter(|&i| inline_marker(tokens, i))
-        .collect();
-    let managed: Vec<usize> = clause
-        .clone()
-        .filter(|&i| managed_marker(&tokens[i]))
-        .collect();
-    let nearest = |marks: &[usize], i: usize| marks.iter().map(|&m| m.abs_diff(i)).min();
+/// The targets of a clause, each nearer an inline marker than a managed
+/// one. `inline` and `managed` are the sentence's markers, in order.
+fn clause_targets(
+    tokens: &[Token],
+    clause: Range<usize>,
+    inline: &[usize],
+    managed: &[usize],
+) -> Vec<Attachment> {
+    let within = |marks: &[usize]| {
+        let from = marks.partition_point(|&m| m < clause.start);
+        let to = marks.partition_point(|&m| m < clause.end);
+        marks[from..to].to_vec()
+    };
+    let (inline, managed) = (within(inline), within(managed));
+    // Markers are sorted: the nearest is beside where `i` would go.
+    let nearest = |marks: &[usize], i: usize| {
+        let at = marks.partition_point(|&m| m < i);
+        [at.checked_sub(1), Some(at)]
+            .into_iter()
+            .flatten()
+            .filter_map(|k| marks.get(k))
+            .map(|&m| m.abs_diff(i))
+            .min()
+    };
     let mut out = Vec::new();
     for i in clause {
         let Some(t) = target(tokens, i) else {
@@ -595,7 +597,8 @@ fn clause_targets(tokens: &[Token], clause: Range<usize>) -> Vec<Attachment> {
     out
 }
 
-/// The offers of sentence `i`.
+/// The offers of sentence `i`. Everything about the whole sentence is
+/// worked out once, so a long sentence costs its length, not its square.
 fn sentence_offers(
     sentences: &[Sentence],
     blocks: &[Block],
@@ -619,59 +622,72 @@ fn sentence_offers(
     let names: Vec<String> = known
         .iter()
         .filter(|k| {
+            let k = k.to_lowercase();
             tokens
                 .iter()
-                .any(|t| t.word == **k || t.word.strip_suffix(".json") == Some(k.as_str()))
+                .any(|t| t.word == k || t.word.strip_suffix(".json") == Some(k.as_str()))
         })
         .cloned()
         .collect();
+    let managed: Vec<usize> = (0..tokens.len())
+        .filter(|&j| managed_marker(&tokens[j]))
+        .collect();
+    let has = |marks: &[usize], c: &Range<usize>| {
+        marks
+            .get(marks.partition_point(|&m| m < c.start))
+            .is_some_and(|&m| m < c.end)
+    };
+    // "rather than …", "instead of …": what follows is turned down.
+    let turned_down_from = tokens
+        .windows(2)
+        .position(|w| {
+            matches!(
+                (w[0].word.as_str(), w[1].word.as_str()),
+                ("rather", "than") | ("instead", "of")
+            )
+        })
+        .unwrap_or(usize::MAX);
     let clauses = clauses(tokens);
+    // A verb that attaches in a clause about no managed policy serves every
+    // clause ("Open your user, then choose Create inline policy").
+    let unmanaged_attaches = clauses
+        .iter()
+        .any(|c| !has(&managed, c) && attaches(tokens, c.clone()));
+    // Targets of clauses with no marker at all, lent to a clause without its own.
+    let lent: Vec<Attachment> = clauses
+        .iter()
+        .filter(|c| !has(&markers, c) && !has(&managed, c))
+        .flat_map(|c| clause_targets(tokens, c.clone(), &markers, &managed))
+        .collect();
+    let in_identity_center = identity_center(tokens);
+    let mut earlier: Option<Vec<Attachment>> = None;
     let mut out = Vec::new();
     for clause in &clauses {
-        let Some(&marker) = markers.iter().find(|&&m| clause.contains(&m)) else {
+        let first = markers.partition_point(|&m| m < clause.start);
+        let Some(&marker) = markers.get(first).filter(|&&m| m < clause.end) else {
             continue;
         };
-        if turned_down_before(tokens, marker) {
+        if marker > turned_down_from || !(unmanaged_attaches || attaches(tokens, clause.clone())) {
             continue;
         }
-        // The verb that attaches is the marker clause's, or one about no
-        // managed policy ("Open your user, then choose Create inline policy").
-        let unmanaged = |c: &Range<usize>| !(c.start..c.end).any(|j| managed_marker(&tokens[j]));
-        if !clauses
-            .iter()
-            .filter(|c| *c == clause || unmanaged(c))
-            .any(|c| attaches(tokens, c.clone()))
-        {
-            continue;
-        }
-        let mut targets = clause_targets(tokens, clause.clone());
+        let mut targets = clause_targets(tokens, clause.clone(), &markers, &managed);
         if targets.is_empty() {
-            // "Open your IAM user, then choose Create inline policy."
-            targets = clauses
-                .iter()
-                .filter(|c| {
-                    !(c.start..c.end)
-                        .any(|j| inline_marker(tokens, j) || managed_marker(&tokens[j]))
-                })
-                .flat_map(|c| clause_targets(tokens, c.clone()))
-                .collect();
+            targets = lent.clone();
         }
         if targets.is_empty() {
-            targets = earlier_targets(sentences, blocks, i);
-        }
-        if identity_center(tokens) {
-            targets = targets
-                .into_iter()
-                .map(|t| match t {
-                    Attachment::UserInline | Attachment::GroupInline => {
-                        Attachment::PermissionSetInline
-                    }
-                    other => other,
-                })
-                .collect();
+            targets = earlier
+                .get_or_insert_with(|| earlier_targets(sentences, blocks, i))
+                .clone();
         }
         let mut unique: Vec<Attachment> = Vec::new();
         for t in targets {
+            let t = match t {
+                // In IAM Identity Center, users and groups get permission sets.
+                Attachment::UserInline | Attachment::GroupInline if in_identity_center => {
+                    Attachment::PermissionSetInline
+                }
+                other => other,
+            };
             if !unique.contains(&t) {
                 unique.push(t);
             }
@@ -694,13 +710,18 @@ fn sentence_offers(
     out
 }
 
+/// How many sentences back a target is looked for.
+const LOOK_BACK: usize = 4;
+
 /// The targets of the nearest earlier sentence of the same block or list
 /// that names one and offers no managed policy ("Open your IAM user." before
 /// "Choose Create inline policy.").
 fn earlier_targets(sentences: &[Sentence], blocks: &[Block], i: usize) -> Vec<Attachment> {
     let here = sentences[i].block;
     let list = blocks[here].list;
-    for s in sentences[..i].iter().rev() {
+    // A step's target is in the sentences just before it; looking further
+    // back would cost a long list of such steps its length squared.
+    for s in sentences[..i].iter().rev().take(LOOK_BACK) {
         if s.block != here && (list.is_none() || blocks[s.block].list != list) {
             break;
         }
@@ -790,37 +811,26 @@ pub fn check(model: &BookModel<'_>, sizes: &BTreeMap<String, Size>, diagnostics:
 /// The policies an offer is about: those its sentence names, else those its
 /// section shows or links, else those the chapter does.
 fn about(offer: &Offer, prose: &Prose) -> Vec<String> {
-    let shown: Vec<String> = prose.shown.iter().map(|(s, _)| s.clone()).collect();
-    let named: Vec<String> = shown
-        .iter()
-        .filter(|s| offer.names.contains(&s.to_lowercase()))
-        .cloned()
-        .chain(
-            offer
-                .names
-                .iter()
-                .filter(|n| !shown.iter().any(|s| s.to_lowercase() == **n))
-                .cloned(),
-        )
-        .collect();
-    let mut out: Vec<String> = if !named.is_empty() {
-        named
-    } else {
-        let in_section: Vec<String> = prose
+    let in_section = |section: Option<usize>| {
+        let mut out: Vec<String> = prose
             .shown
             .iter()
-            .filter(|(_, section)| *section == offer.section)
-            .map(|(s, _)| s.clone())
+            .filter(|(_, s)| section.is_none_or(|wanted| *s == wanted))
+            .map(|(stem, _)| stem.clone())
             .collect();
-        if in_section.is_empty() {
-            shown
-        } else {
-            in_section
-        }
+        out.sort();
+        out.dedup();
+        out
     };
-    out.sort();
-    out.dedup();
-    out
+    if !offer.names.is_empty() {
+        return offer.names.clone();
+    }
+    let here = in_section(Some(offer.section));
+    if here.is_empty() {
+        in_section(None)
+    } else {
+        here
+    }
 }
 
 /// "`deployer-policy` has 5,342 characters; a user's inline policies may
