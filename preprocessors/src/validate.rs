@@ -59,7 +59,7 @@ fn check(book_root: &BookRoot, book: &Book) -> Result<Diagnostics> {
     let model = &model;
     let validators: [Validator; 5] = [
         |root, _, model, found| links::check(root, model, found),
-        |root, _, _, found| policy::check(root, found),
+        |root, _, model, found| policy::check(root, model, found),
         |root, book, _, found| image_uri::check(root, book, found),
         |root, _, model, found| procedures::check(root, model, found),
         |root, _, model, found| aws::check(root, model, found),

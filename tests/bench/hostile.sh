@@ -47,6 +47,15 @@ for n in "${sizes[@]}"; do
   headings=$(book "headings-$n" "print('# A\n\n' + '## Setup\n\ntext\n\n' * $n)")
   open_line=$(book "open-line-$n" "print('# A\n\n' + '{{#x ' * $n + '}}')")
   values=$(book "values-$n" "print('# A\n\n' + ' '.join('{{#value nope%d}}' % i for i in range($n)))")
+  # Offers of an inline policy beside a policy no user may hold inline:
+  # N clauses in one sentence, then N steps that name no target.
+  offers=$(book "offers-$n" "print('# A\n\n[p](policies/big.json)\n\nAdd it ' + 'as an inline policy of a user; ' * $n + '.\n\n' + '1. Choose Create inline policy.\n' * $n)")
+  mkdir -p "$offers/policies"
+  python3 -c "
+import json
+print(json.dumps({'Version': '2012-10-17', 'Id': 'a' * 3000, 'Statement': [{'Effect': 'Allow', 'Action': 'aws-marketplace:RegisterUsage', 'Resource': '*'}]}))
+" >"$offers/policies/big.json"
+  ln -s ../policies "$offers/src/policies"
   mkdir -p "$work/policy-$n"
   python3 -c "
 import json
@@ -60,6 +69,7 @@ print(json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Ac
     measure "$n {{#x on one line, then }}" "$name" "$bin" check "$open_line"
     measure "$n unknown {{#value}} on one line" "$name" "$bin" check "$values" --format json
     measure "policy repeating one action $n×" "$name" "$bin" policy lint --format json "$work/policy-$n/repeat.json"
+    measure "$n inline offers, $n bare steps" "$name" "$bin" check "$offers" --format json
   done
   if command -v mdbook >/dev/null; then
     measure "$n lines of {{#x, then }}" "mdbook" mdbook build "$directives" --dest-dir "$work/out"

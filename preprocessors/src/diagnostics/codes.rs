@@ -84,6 +84,7 @@ codes! {
 
     POLICY_ALLOW_NOT_ACTION = "policy::allow-not-action": "`Allow` with `NotAction`, which grants every other action";
     POLICY_ALLOW_NOT_PRINCIPAL = "policy::allow-not-principal": "`Allow` with `NotPrincipal`, which trusts every other principal";
+    POLICY_ATTACHMENT = "policy::attachment": "prose that offers a policy an inline attachment (a user's, a group's, …) whose size quota it exceeds";
     POLICY_CHARACTER = "policy::character": "a character outside the range IAM accepts";
     POLICY_CONFUSED_DEPUTY = "policy::confused-deputy": "a service trust policy without an `aws:SourceAccount` or `aws:SourceArn` condition";
     POLICY_DIRECTIVE_ARGUMENTS = "policy::directive-arguments": "`{{#iam-policy}}` without exactly one policy name";
@@ -99,7 +100,7 @@ codes! {
     POLICY_RESOURCE_STAR = "policy::resource-star": "`Resource: \"*\"` on an action that takes resource ARNs, without a reason in the manifest";
     POLICY_RETIRED_SERVICE = "policy::retired-service": "an action of a service AWS has retired (`deepracer`, `iot1click`, `zocalo`, …)";
     POLICY_SCHEMA = "policy::schema": "a policy that breaks the IAM policy grammar";
-    POLICY_SIZE = "policy::size": "a policy over the IAM size quota for its kind";
+    POLICY_SIZE = "policy::size": "a policy over the IAM size quota of an attachment `policies.toml` declares for it (by default, a managed or a trust policy's)";
     POLICY_TRUST_PRINCIPAL = "policy::trust-principal": "a trust policy whose principal is not an AWS service";
     POLICY_UNKNOWN_ACTION = "policy::unknown-action": "an action the service does not have";
     POLICY_UNKNOWN_CONDITION_KEY = "policy::unknown-condition-key": "a service condition key (`ecr:ResourceTag/…`) the service does not have";

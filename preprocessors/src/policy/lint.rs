@@ -4,6 +4,7 @@
 //! code and a severity.
 
 use super::Kind;
+use super::attach::{self, Attachment, Size};
 use super::catalog::{Catalog, Lookup, wildcard_match};
 use super::manifest::Entry;
 use super::schema;
@@ -15,14 +16,14 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::ops::Range;
 
-/// The quota on a policy's size, in characters, whitespace not counted.
-pub fn size_quota(kind: Kind) -> usize {
-    match kind {
-        // A managed policy; an inline one shares 10,240 with the role's others.
-        Kind::Identity => 6_144,
-        // A role's trust policy, at its default quota.
-        Kind::Trust => 2_048,
-    }
+/// An inline policy of the same role as the one linted: the inline
+/// policies of a role share one quota.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleMate {
+    /// The policy's file stem.
+    pub name: String,
+    /// Its characters, whitespace not counted.
+    pub characters: usize,
 }
 
 /// Lints one policy. `path` is how diagnostics name the file; `kind` is the
@@ -33,6 +34,18 @@ pub fn lint_text(
     text: &str,
     kind: Option<Kind>,
     entry: Option<&Entry>,
+) -> Vec<Diagnostic> {
+    lint_with_role_mates(path, text, kind, entry, &[])
+}
+
+/// [`lint_text`] for a policy that the manifest puts inline in a role,
+/// with the role's other inline policies (`role_mates`), which share its quota.
+pub fn lint_with_role_mates(
+    path: &str,
+    text: &str,
+    kind: Option<Kind>,
+    entry: Option<&Entry>,
+    role_mates: &[RoleMate],
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let map = TextMap::new(path, text);
@@ -76,7 +89,12 @@ pub fn lint_text(
         }
         out.push(d);
     }
-    size(text, kind, &at, &mut out);
+    let quotas = Quotas {
+        kind,
+        entry,
+        role_mates,
+    };
+    quotas.check(text, &at, &mut out);
     let rules = Rules {
         kind,
         entry,
@@ -110,34 +128,159 @@ fn characters(text: &str, at: &dyn Fn(Range<usize>) -> Location, out: &mut Vec<D
     }
 }
 
-fn size(text: &str, kind: Kind, at: &dyn Fn(Range<usize>) -> Location, out: &mut Vec<Diagnostic>) {
-    let quota = size_quota(kind);
-    let mut counted = 0usize;
-    let mut over_at = None;
-    for (i, c) in text.char_indices() {
-        if !c.is_whitespace() {
-            counted += 1;
-            if counted == quota + 1 {
-                over_at = Some(i..i + c.len_utf8());
-            }
+/// The size quotas of a policy: those of each attachment the manifest
+/// declares for it, else its kind's default.
+struct Quotas<'a> {
+    kind: Kind,
+    entry: Option<&'a Entry>,
+    role_mates: &'a [RoleMate],
+}
+
+/// Where a policy first goes over one attachment's quota.
+struct Excess {
+    attachment: Attachment,
+    /// The first byte over it.
+    at: Range<usize>,
+    /// Over the byte quota (whitespace counted), not the character one.
+    bytes: bool,
+}
+
+impl Quotas<'_> {
+    fn declared(&self) -> Vec<Attachment> {
+        let declared: Vec<Attachment> = self
+            .entry
+            .map(Entry::attachments)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|a| a.kind() == self.kind)
+            .collect();
+        declared
+    }
+
+    fn shared_by_role(&self, attachment: Attachment) -> usize {
+        if attachment == Attachment::RoleInline {
+            self.role_mates.iter().map(|m| m.characters).sum()
+        } else {
+            0
         }
     }
-    if let Some(range) = over_at {
-        let what = match kind {
-            Kind::Identity => "managed policy",
-            Kind::Trust => "role trust policy",
+
+    /// The error at the first character over the quota that the text
+    /// exceeds first (the smallest, with what the role's others take).
+    fn check(&self, text: &str, at: &dyn Fn(Range<usize>) -> Location, out: &mut Vec<Diagnostic>) {
+        let declared = self.declared();
+        let named = !declared.is_empty();
+        let attachments = if named {
+            declared
+        } else {
+            vec![Attachment::default_for(self.kind)]
+        };
+        let size = Size::of(text);
+        let mut first: Option<Excess> = None;
+        for attachment in attachments {
+            let allowance = attachment
+                .limit()
+                .saturating_sub(self.shared_by_role(attachment));
+            let mut excesses = Vec::new();
+            if size.characters > allowance {
+                excesses.push((nth_counted(text, allowance), false));
+            }
+            if let Some(limit) = attachment.byte_limit()
+                && size.bytes > limit
+            {
+                let mut start = limit;
+                while !text.is_char_boundary(start) {
+                    start -= 1;
+                }
+                let len = text[start..].chars().next().map_or(0, char::len_utf8);
+                excesses.push((start..start + len, true));
+            }
+            for (range, bytes) in excesses {
+                if first.as_ref().is_none_or(|f| range.start < f.at.start) {
+                    first = Some(Excess {
+                        attachment,
+                        at: range,
+                        bytes,
+                    });
+                }
+            }
+        }
+        let Some(excess) = first else {
+            return;
+        };
+        let attachment = excess.attachment;
+        let declared = if named {
+            format!(" (`{}` in policies.toml)", attachment.name())
+        } else {
+            String::new()
+        };
+        let others = self.shared_by_role(attachment);
+        let message = if excess.bytes {
+            format!(
+                "the policy has {} bytes (whitespace counted), over the permission set inline policy quota of {} bytes{declared}; the excess starts here",
+                size.bytes,
+                attachment.byte_limit().unwrap_or_default()
+            )
+        } else if others > 0 {
+            let names: Vec<String> = self
+                .role_mates
+                .iter()
+                .map(|m| format!("`{}`", m.name))
+                .collect();
+            let role = self.entry.and_then(Entry::inline_role).unwrap_or("");
+            format!(
+                "the policy has {} characters (whitespace not counted) and the other inline policies of role `{role}` {others} ({}), over the {}{declared}; the excess starts here",
+                size.characters,
+                names.join(", "),
+                attachment.quota_words()
+            )
+        } else {
+            format!(
+                "the policy has {} characters (whitespace not counted), over the {}{declared}; the excess starts here",
+                size.characters,
+                attachment.quota_words()
+            )
         };
         out.push(
-            Diagnostic::error(
-                codes::POLICY_SIZE,
-                at(range),
-                format!(
-                    "the policy has {counted} characters (whitespace not counted), over the {what} quota of {quota}; the excess starts here"
-                ),
-            )
-            .with_hint("split it into several policies, or use wildcards and fewer statements"),
+            Diagnostic::error(codes::POLICY_SIZE, at(excess.at), message)
+                .with_hint(self.hint(size, attachment, others)),
         );
     }
+
+    /// Names the attachments the policy fits, if any.
+    fn hint(&self, size: Size, over: Attachment, others: usize) -> String {
+        let fits: Vec<String> = attach::ALL
+            .iter()
+            .filter(|a| a.kind() == self.kind && size.fits(**a))
+            .map(|a| format!("`{}` ({})", a.name(), a.limit()))
+            .collect();
+        let split = "split it into several policies, or use wildcards and fewer statements";
+        if others > 0 && size.fits(over) {
+            return format!(
+                "the inline policies of one role share {}: make this one or another a customer managed policy (`customer-managed` in policies.toml), or {split}",
+                over.limit()
+            );
+        }
+        match fits.as_slice() {
+            [] => split.to_string(),
+            [one] => format!(
+                "it fits {one}: attach it that way and say so with `attach` in policies.toml, or {split}"
+            ),
+            [rest @ .., last] => format!(
+                "it fits {} or {last}: attach it one of those ways and say so with `attach` in policies.toml, or {split}",
+                rest.join(", ")
+            ),
+        }
+    }
+}
+
+/// The byte range of the character after the first `n` that are not
+/// whitespace (there is one: the caller knows the text has more).
+fn nth_counted(text: &str, n: usize) -> Range<usize> {
+    text.char_indices()
+        .filter(|(_, c)| !c.is_whitespace())
+        .nth(n)
+        .map_or(text.len()..text.len(), |(i, c)| i..i + c.len_utf8())
 }
 
 struct Rules<'a> {

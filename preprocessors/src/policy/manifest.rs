@@ -1,9 +1,11 @@
-//! `policies.toml`, beside `policies/` so that the site never publishes it: the declared kind of each policy and, per
-//! statement, why `Resource: "*"` is needed where an action could name ARNs.
+//! `policies.toml`, beside `policies/` so that the site never publishes it: the declared kind of each policy, how it is
+//! attached and, per statement, why `Resource: "*"` is needed where an action could name ARNs.
 
 use super::Kind;
+use super::attach::Attachment;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use toml::Spanned;
 
 /// The manifest, relative to the book root.
 pub const MANIFEST_FILE: &str = "policies.toml";
@@ -27,6 +29,45 @@ pub struct Entry {
     /// not (checked by the AWS permission check).
     #[serde(default)]
     pub extra_actions: BTreeMap<String, String>,
+    /// How the policy is (or may be) attached; absent: as its kind is
+    /// by default (identity: customer managed; trust: a role's trust policy).
+    #[serde(default)]
+    pub attach: Option<Spanned<Vec<Spanned<Attachment>>>>,
+    /// With `role-inline`: the role that holds it. The inline policies of
+    /// one role share a quota; without a role, the policy counts alone.
+    #[serde(default)]
+    pub role: Option<Spanned<String>>,
+}
+
+impl Entry {
+    /// The declared attachments, each once, in the order written.
+    pub fn attachments(&self) -> Vec<Attachment> {
+        let mut out: Vec<Attachment> = Vec::new();
+        for a in self.attach.iter().flat_map(|list| list.get_ref()) {
+            if !out.contains(a.get_ref()) {
+                out.push(*a.get_ref());
+            }
+        }
+        out
+    }
+
+    /// The declared kind, else the one every declared attachment implies.
+    pub fn declared_kind(&self) -> Option<Kind> {
+        if self.kind.is_some() {
+            return self.kind;
+        }
+        let kinds: Vec<Kind> = self.attachments().iter().map(|a| a.kind()).collect();
+        let first = *kinds.first()?;
+        kinds.iter().all(|&k| k == first).then_some(first)
+    }
+
+    /// The role that holds it inline, when it is declared `role-inline` in one.
+    pub fn inline_role(&self) -> Option<&str> {
+        let role = self.role.as_ref()?.get_ref();
+        self.attachments()
+            .contains(&Attachment::RoleInline)
+            .then_some(role.as_str())
+    }
 }
 
 /// A manifest that does not parse: the message and the byte range at fault.
@@ -51,7 +92,80 @@ impl Manifest {
 
     /// A policy's kind as declared here, if it is (else the content decides).
     pub fn kind_of(&self, stem: &str) -> Option<Kind> {
-        self.entry(stem).and_then(|e| e.kind)
+        self.entry(stem).and_then(Entry::declared_kind)
+    }
+
+    /// What parses but cannot be meant: an empty or repeated attachment,
+    /// trust beside identity attachments or against the declared kind, a
+    /// `role` without `role-inline`. Ranges are in the manifest's text.
+    pub fn problems(&self) -> Vec<Invalid> {
+        let mut out = Vec::new();
+        for (stem, entry) in &self.policies {
+            let problem = |message: String, range| Invalid { message, range };
+            if let Some(list) = &entry.attach {
+                if list.get_ref().is_empty() {
+                    out.push(problem(
+                        format!("`attach` of `{stem}` lists no attachment"),
+                        list.span(),
+                    ));
+                }
+                let first = list.get_ref().first().map(|a| *a.get_ref());
+                let mut seen: Vec<Attachment> = Vec::new();
+                for item in list.get_ref() {
+                    let a = *item.get_ref();
+                    if seen.contains(&a) {
+                        out.push(problem(
+                            format!("`{}` is listed twice in `attach` of `{stem}`", a.name()),
+                            item.span(),
+                        ));
+                        continue;
+                    }
+                    seen.push(a);
+                    let message = match (entry.kind, first) {
+                        (Some(kind), _) if kind != a.kind() => format!(
+                            "`{}` is for {}, but `{stem}` is declared `kind = \"{}\"`",
+                            a.name(),
+                            kind_words(a.kind()),
+                            kind_name(kind)
+                        ),
+                        (None, Some(first)) if first.kind() != a.kind() => format!(
+                            "`{}` is for {}, `{}` before it for {}: one policy cannot be both",
+                            a.name(),
+                            kind_words(a.kind()),
+                            first.name(),
+                            kind_words(first.kind())
+                        ),
+                        _ => continue,
+                    };
+                    out.push(problem(message, item.span()));
+                }
+            }
+            if let Some(role) = &entry.role
+                && !entry.attachments().contains(&Attachment::RoleInline)
+            {
+                out.push(problem(
+                    format!(
+                        "`role` names the role that holds `{stem}` inline, but its `attach` has no `role-inline`"
+                    ),
+                    role.span(),
+                ));
+            }
+        }
+        out
+    }
+}
+
+fn kind_words(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Identity => "an identity policy",
+        Kind::Trust => "a trust policy",
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Identity => "identity",
+        Kind::Trust => "trust",
     }
 }
 
@@ -103,5 +217,72 @@ mod tests {
             &text[entry_range(text, "task-role-policy")],
             "[policies.task-role-policy]"
         );
+    }
+
+    #[test]
+    fn attachments_are_read_and_imply_the_kind() {
+        let manifest = Manifest::parse(
+            "[policies.deployer]\nattach = [\"customer-managed\", \"permission-set-inline\"]\n[policies.exec]\nattach = [\"role-inline\"]\nrole = \"ExecRole\"\n[policies.trust]\nattach = [\"trust\"]\n",
+        )
+        .unwrap();
+        let deployer = manifest.entry("deployer").unwrap();
+        assert_eq!(
+            deployer.attachments(),
+            [Attachment::CustomerManaged, Attachment::PermissionSetInline]
+        );
+        assert_eq!(manifest.kind_of("deployer"), Some(Kind::Identity));
+        assert_eq!(manifest.kind_of("trust"), Some(Kind::Trust));
+        assert_eq!(
+            manifest.entry("exec").unwrap().inline_role(),
+            Some("ExecRole")
+        );
+        assert_eq!(deployer.inline_role(), None);
+        assert!(manifest.problems().is_empty());
+    }
+
+    #[test]
+    fn an_unknown_attachment_is_refused_at_its_value() {
+        let text = "[policies.a]\nattach = [\"customer-managed\", \"user-inlin\"]\n";
+        let invalid = Manifest::parse(text).unwrap_err();
+        assert!(
+            invalid.message.starts_with("unknown variant `user-inlin`, expected one of `customer-managed`, `role-inline`, `user-inline`"),
+            "{invalid:?}"
+        );
+        assert_eq!(&text[invalid.range], "\"user-inlin\"");
+    }
+
+    #[test]
+    fn attachments_that_cannot_be_meant_are_reported_where_they_are_written() {
+        let text = "[policies.a]\nattach = []\n[policies.b]\nattach = [\"user-inline\", \"user-inline\"]\n[policies.c]\nkind = \"identity\"\nattach = [\"trust\"]\n[policies.d]\nattach = [\"role-inline\", \"trust\"]\n[policies.e]\nattach = [\"customer-managed\"]\nrole = \"R\"\n";
+        let manifest = Manifest::parse(text).unwrap();
+        let found: Vec<(String, &str)> = manifest
+            .problems()
+            .into_iter()
+            .map(|p| (p.message, &text[p.range]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("`attach` of `a` lists no attachment".to_string(), "[]"),
+                (
+                    "`user-inline` is listed twice in `attach` of `b`".to_string(),
+                    "\"user-inline\""
+                ),
+                (
+                    "`trust` is for a trust policy, but `c` is declared `kind = \"identity\"`"
+                        .to_string(),
+                    "\"trust\""
+                ),
+                (
+                    "`trust` is for a trust policy, `role-inline` before it for an identity policy: one policy cannot be both".to_string(),
+                    "\"trust\""
+                ),
+                (
+                    "`role` names the role that holds `e` inline, but its `attach` has no `role-inline`".to_string(),
+                    "\"R\""
+                ),
+            ]
+        );
+        assert_eq!(manifest.kind_of("d"), None, "mixed: the content decides");
     }
 }

@@ -2,15 +2,18 @@
 //! file in `policies/`, and `responder-docs policy lint`. The logic lives in
 //! the submodules as functions over text; this file is the I/O shell.
 
+pub mod attach;
 pub mod catalog;
 pub mod directive;
 pub mod keys;
 pub mod kind;
 pub mod lint;
 pub mod manifest;
+pub mod offers;
 pub mod schema;
 
 use crate::book_root::{BookRoot, Refused, slashed};
+use crate::chapters::BookModel;
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
@@ -18,9 +21,12 @@ use crate::origin::Source;
 use crate::pass::Pass;
 use crate::reach::Unreadable;
 use anyhow::Result;
+use attach::Size;
 use directive::Found;
+use lint::RoleMate;
 use manifest::{MANIFEST_FILE, Manifest};
 use mdbook_preprocessor::book::Book;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The folder that holds every policy the guide shows, relative to the book root.
@@ -120,12 +126,22 @@ fn inside_policies(book_root: &BookRoot, path: &Path) -> bool {
 }
 
 /// Validates every file in `policies/`, used by a chapter or not (links to
-/// them are the link checker's, with [`link_hint`]).
-pub fn check(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Result<()> {
+/// them are the link checker's, with [`link_hint`]), and the chapters' prose
+/// about how to attach them.
+pub fn check(
+    book_root: &BookRoot,
+    model: &BookModel<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Result<()> {
     let manifest = load_manifest(book_root, diagnostics);
-    check_policies(book_root, &manifest, diagnostics);
+    let sizes = check_policies(book_root, &manifest, diagnostics);
+    offers::check(model, &sizes, diagnostics);
     Ok(())
 }
+
+const MANIFEST_HINT: &str = "each `[policies.NAME]` table takes `kind = \"identity\" | \"trust\"`, `attach = [\"customer-managed\", …]`, `role = \"ROLE\"`, and the tables `[policies.NAME.resource-star]` (`Sid = \"reason\"`) and `[policies.NAME.extra-actions]` (`\"service:Action\" = \"reason\"`)";
+
+const ATTACH_HINT: &str = "`attach` lists, each once, how the policy is attached: `customer-managed`, `role-inline` (with `role = \"ROLE\"` when the role holds other inline policies), `user-inline`, `group-inline`, `permission-set-inline`, or `trust` alone";
 
 fn load_manifest(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Manifest {
     let Ok(text) = book_root.read(MANIFEST_FILE) else {
@@ -140,11 +156,21 @@ fn load_manifest(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Manifes
                     Location::in_text(MANIFEST_FILE, &text, invalid.range),
                     format!("invalid policy manifest: {}", invalid.message),
                 )
-                .with_hint("each `[policies.NAME]` table takes `kind = \"identity\" | \"trust\"` and a `[policies.NAME.resource-star]` table of `Sid = \"reason\"`"),
+                .with_hint(MANIFEST_HINT),
             );
             return Manifest::default();
         }
     };
+    for invalid in manifest.problems() {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::POLICY_MANIFEST,
+                Location::in_text(MANIFEST_FILE, &text, invalid.range),
+                invalid.message,
+            )
+            .with_hint(ATTACH_HINT),
+        );
+    }
     for stem in manifest.policies.keys() {
         if find_policy(book_root, stem) == Found::Missing {
             diagnostics.push(
@@ -175,7 +201,12 @@ fn linked_into_sources(book_root: &BookRoot, policies: &std::path::Path) -> bool
         .any(|e| e.path().canonicalize().is_ok_and(|real| real == policies))
 }
 
-fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut Diagnostics) {
+/// Lints every file in `policies/`; answers the size of each policy read.
+fn check_policies(
+    book_root: &BookRoot,
+    manifest: &Manifest,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<String, Size> {
     let dir = book_root.root.join(POLICIES_DIR);
     let mut files: Vec<String> = walkdir::WalkDir::new(&dir)
         .min_depth(1)
@@ -186,6 +217,7 @@ fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut D
         .collect();
     files.sort();
     let copied = linked_into_sources(book_root, &dir);
+    let mut policies: Vec<(String, String, String)> = Vec::new();
     for rel_in in files {
         let rel = format!("{POLICIES_DIR}/{rel_in}");
         let text = match book_root.resolve(&rel) {
@@ -229,10 +261,47 @@ fn check_policies(book_root: &BookRoot, manifest: &Manifest, diagnostics: &mut D
             );
             continue;
         }
-        let stem = rel_in.trim_end_matches(".json");
-        let kind = manifest.kind_of(stem);
-        diagnostics.extend(lint::lint_text(&rel, &text, kind, manifest.entry(stem)));
+        let stem = rel_in.trim_end_matches(".json").to_string();
+        policies.push((rel, stem, text));
     }
+    let sizes: BTreeMap<String, Size> = policies
+        .iter()
+        .map(|(_, stem, text)| (stem.clone(), Size::of(text)))
+        .collect();
+    for (rel, stem, text) in &policies {
+        let mates = role_mates(manifest, stem, |s| sizes.get(s).map(|z| z.characters));
+        diagnostics.extend(lint::lint_with_role_mates(
+            rel,
+            text,
+            manifest.kind_of(stem),
+            manifest.entry(stem),
+            &mates,
+        ));
+    }
+    sizes
+}
+
+/// The other policies the manifest puts inline in the same role as `stem`,
+/// with their sizes (`characters` answers for a stem; none: no such file).
+fn role_mates(
+    manifest: &Manifest,
+    stem: &str,
+    characters: impl Fn(&str) -> Option<usize>,
+) -> Vec<RoleMate> {
+    let Some(role) = manifest.entry(stem).and_then(manifest::Entry::inline_role) else {
+        return Vec::new();
+    };
+    manifest
+        .policies
+        .iter()
+        .filter(|(other, entry)| other.as_str() != stem && entry.inline_role() == Some(role))
+        .filter_map(|(other, _)| {
+            Some(RoleMate {
+                name: other.clone(),
+                characters: characters(other)?,
+            })
+        })
+        .collect()
 }
 
 /// The policy checker's part in a broken link's report (the link checker
@@ -296,7 +365,18 @@ pub fn lint_files(
         let book_manifest = book_manifest_of(file);
         let entry = book_manifest.as_ref().and_then(|m| m.entry(&stem));
         let kind = kind.or_else(|| book_manifest.as_ref().and_then(|m| m.kind_of(&stem)));
-        diagnostics.extend(lint::lint_text(&shown, &text, kind, entry));
+        // The role's other inline policies are the files beside this one.
+        let mates = book_manifest.as_ref().map_or_else(Vec::new, |m| {
+            role_mates(m, &stem, |other| {
+                let beside = file.with_file_name(format!("{other}.json"));
+                crate::reach::read_text(&beside)
+                    .ok()
+                    .map(|t| Size::of(&t).characters)
+            })
+        });
+        diagnostics.extend(lint::lint_with_role_mates(
+            &shown, &text, kind, entry, &mates,
+        ));
     }
     Ok(())
 }

@@ -21,6 +21,7 @@ mod parallel;
 mod policy_book;
 mod policy_lint;
 mod policy_props;
+mod policy_quota;
 mod procedures;
 mod public_books;
 mod readme;

@@ -216,3 +216,115 @@ fn service_condition_keys_are_checked_against_the_catalog() {
         Some("did you mean `ecr:AccountSetting`?")
     );
 }
+
+/// An identity policy of exactly `n` characters, none of them whitespace.
+fn identity_of(n: usize) -> String {
+    let frame = |filler: &str| {
+        format!(
+            "{{\"Version\":\"2012-10-17\",\"Id\":\"{filler}\",\"Statement\":{{\"Effect\":\"Allow\",\"Action\":\"aws-marketplace:RegisterUsage\",\"Resource\":\"*\"}}}}"
+        )
+    };
+    let text = frame(&"a".repeat(n - frame("").len()));
+    assert_eq!(text.len(), n);
+    text
+}
+
+fn entry(toml: &str) -> Entry {
+    let manifest = crate::policy::manifest::Manifest::parse(&format!("[policies.p]\n{toml}\n"))
+        .expect("a valid manifest");
+    manifest.entry("p").cloned().expect("an entry")
+}
+
+/// Short forms and hints of the size check on `text` with `entry`.
+fn sized(text: &str, entry: &Entry, mates: &[RoleMate]) -> Vec<(String, String)> {
+    lint_with_role_mates("p.json", text, Some(Kind::Identity), Some(entry), mates)
+        .into_iter()
+        .map(|d| (d.short(), d.hint.unwrap_or_default()))
+        .collect()
+}
+
+#[test]
+fn the_smallest_declared_attachment_sets_the_quota_and_the_hint_names_what_fits() {
+    let text = identity_of(5_342);
+    let both = entry(r#"attach = ["customer-managed", "user-inline"]"#);
+    assert_eq!(
+        sized(&text, &both, &[]),
+        [(
+            "p.json:1:2049: error[policy::size]: the policy has 5342 characters (whitespace not counted), over the quota of a user's inline policies, 2048 together (`user-inline` in policies.toml); the excess starts here".to_string(),
+            "it fits `customer-managed` (6144), `role-inline` (10240) or `permission-set-inline` (10240): attach it one of those ways and say so with `attach` in policies.toml, or split it into several policies, or use wildcards and fewer statements".to_string()
+        )]
+    );
+    let group = entry(r#"attach = ["group-inline", "permission-set-inline"]"#);
+    assert_eq!(
+        sized(&text, &group, &[])[0].0,
+        "p.json:1:5121: error[policy::size]: the policy has 5342 characters (whitespace not counted), over the quota of a group's inline policies, 5120 together (`group-inline` in policies.toml); the excess starts here"
+    );
+    let fits = entry(r#"attach = ["customer-managed", "permission-set-inline", "role-inline"]"#);
+    assert_eq!(sized(&text, &fits, &[]), []);
+    // Without `attach`, an identity policy is a managed policy, as before.
+    assert_eq!(
+        sized(&identity_of(6_200), &Entry::default(), &[])[0].0,
+        "p.json:1:6145: error[policy::size]: the policy has 6200 characters (whitespace not counted), over the managed policy quota of 6144; the excess starts here"
+    );
+}
+
+#[test]
+fn the_inline_policies_of_one_role_are_counted_together() {
+    let text = identity_of(4_000);
+    let inline = entry("attach = [\"role-inline\"]\nrole = \"R\"");
+    let mates = [
+        RoleMate {
+            name: "a".into(),
+            characters: 5_000,
+        },
+        RoleMate {
+            name: "b".into(),
+            characters: 2_000,
+        },
+    ];
+    assert_eq!(
+        sized(&text, &inline, &mates),
+        [(
+            "p.json:1:3241: error[policy::size]: the policy has 4000 characters (whitespace not counted) and the other inline policies of role `R` 7000 (`a`, `b`), over the quota of a role's inline policies, 10240 together (`role-inline` in policies.toml); the excess starts here".to_string(),
+            "the inline policies of one role share 10240: make this one or another a customer managed policy (`customer-managed` in policies.toml), or split it into several policies, or use wildcards and fewer statements".to_string()
+        )]
+    );
+    assert_eq!(sized(&text, &inline, &mates[1..]), []);
+}
+
+#[test]
+fn a_permission_sets_inline_policy_counts_whitespace_in_bytes() {
+    let compact = identity_of(200);
+    let spaced = compact.replacen(',', &format!(",{}", " ".repeat(33_000)), 1);
+    let set = entry(r#"attach = ["permission-set-inline"]"#);
+    let found = sized(&spaced, &set, &[]);
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0].0.ends_with(
+            "error[policy::size]: the policy has 33200 bytes (whitespace counted), over the permission set inline policy quota of 32768 bytes (`permission-set-inline` in policies.toml); the excess starts here"
+        ),
+        "{found:?}"
+    );
+    assert!(found[0].0.starts_with("p.json:1:32769:"), "{found:?}");
+    assert_eq!(sized(&compact, &set, &[]), []);
+}
+
+#[test]
+fn attachments_of_the_other_kind_are_left_to_the_kind_given() {
+    // `policy lint --kind trust` on a file the manifest attaches as a managed policy.
+    let filler = "a".repeat(2_100);
+    let text = format!(
+        "{{\"Version\":\"2012-10-17\",\"Id\":\"{filler}\",\"Statement\":{{\"Effect\":\"Allow\",\"Principal\":{{\"Service\":\"ecs-tasks.amazonaws.com\"}},\"Action\":\"sts:AssumeRole\",\"Condition\":{{\"StringEquals\":{{\"aws:SourceAccount\":\"111122223333\"}}}}}}}}"
+    );
+    let managed = entry(r#"attach = ["customer-managed"]"#);
+    let found: Vec<String> = lint_text("p.json", &text, Some(Kind::Trust), Some(&managed))
+        .iter()
+        .map(Diagnostic::short)
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "p.json:1:2049: error[policy::size]: the policy has 2305 characters (whitespace not counted), over the role trust policy quota of 2048; the excess starts here"
+        ]
+    );
+}

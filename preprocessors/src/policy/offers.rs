@@ -1,0 +1,891 @@
+//! Prose that offers a policy an attachment it does not fit: "add it to
+//! your IAM user as an inline policy" in a chapter that shows a policy of
+//! 5,342 characters, when a user's inline policies may have 2,048.
+//!
+//! A sentence offers an inline attachment when it has the word "inline"
+//! (or `put-user-policy`, `put-group-policy`, `put-role-policy`, "embed"),
+//! names whose policy it becomes (a user, a group, a role, a permission
+//! set) and a verb that attaches (add, attach, paste, put, give, …). It
+//! does not when it turns the offer down ("rather than", "not", "never",
+//! "refuses", "too large", a quota, …) or the next sentence does ("Don't:
+//! IAM refuses it"). The policy it is about is the one the sentence names,
+//! else the one its section shows or links, else every one the chapter
+//! does. Plain-text heuristics: the README says what they miss, and
+//! `<!-- allow policy-attachment -->` at the end of a line silences it.
+
+use super::attach::{Attachment, Size, grouped};
+use crate::chapters::BookModel;
+use crate::diagnostics::{Diagnostics, Problem, codes};
+use crate::paths;
+use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// Ends a line whose offer the writer means despite the check.
+pub const ALLOW: &str = "<!-- allow policy-attachment -->";
+
+/// The attachments prose can offer: inline ones (a managed policy's and a
+/// trust policy's quotas are the policy checker's alone).
+const INLINE: [Attachment; 4] = [
+    Attachment::UserInline,
+    Attachment::GroupInline,
+    Attachment::RoleInline,
+    Attachment::PermissionSetInline,
+];
+
+/// One offer of an inline attachment in a chapter's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offer {
+    /// The words that say "inline" (`inline policy`), in the chapter's text.
+    pub range: Range<usize>,
+    /// Whose inline policy it becomes, each once.
+    pub targets: Vec<Attachment>,
+    /// Policies the sentence names (by file stem).
+    pub names: Vec<String>,
+    /// The heading section it is in (0 before the first heading).
+    pub section: usize,
+}
+
+/// What the check reads of one chapter.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Prose {
+    pub offers: Vec<Offer>,
+    /// Each policy the chapter shows or links, with the section it is in.
+    pub shown: Vec<(String, usize)>,
+}
+
+/// Reads the offers in a chapter's parsed text, and the policies (of
+/// `known`) that it links; `page_dir` is the page's folder under `src/`.
+pub fn read(
+    text: &str,
+    events: &[(Event<'_>, Range<usize>)],
+    page_dir: &str,
+    known: &[String],
+) -> Prose {
+    let (blocks, links) = blocks(text, events);
+    let mut prose = Prose {
+        offers: Vec::new(),
+        shown: links
+            .iter()
+            .filter_map(|(dest, section)| Some((policy_of_link(page_dir, dest, known)?, *section)))
+            .collect(),
+    };
+    let sentences: Vec<Sentence> = blocks
+        .iter()
+        .enumerate()
+        .flat_map(|(b, block)| sentences(b, block))
+        .collect();
+    for i in 0..sentences.len() {
+        prose
+            .offers
+            .extend(sentence_offers(&sentences, &blocks, i, known));
+    }
+    prose
+}
+
+/// The policy a link leads to, when it is `policies/NAME.json` of a known NAME.
+pub fn policy_of_link(page_dir: &str, dest: &str, known: &[String]) -> Option<String> {
+    let path = dest.split(['#', '?']).next()?;
+    if path.contains("://") || path.starts_with('/') {
+        return None;
+    }
+    let target = paths::normalize(&paths::join(page_dir, path))?;
+    let stem = target
+        .strip_prefix(super::POLICIES_DIR)?
+        .strip_prefix('/')?
+        .strip_suffix(".json")?;
+    known.iter().find(|k| k.as_str() == stem).cloned()
+}
+
+/// A stretch of prose: a paragraph, a list item's text, a table cell, a
+/// heading. Its text is what readers read; pieces map it to the chapter.
+#[derive(Debug, Default)]
+struct Block {
+    text: String,
+    pieces: Vec<Piece>,
+    section: usize,
+    /// The list it is an item of, if any (an earlier item names the target
+    /// a later step's "Create inline policy" is for).
+    list: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct Piece {
+    /// Where it starts in the block's text, and its length there.
+    at: usize,
+    len: usize,
+    /// Where it starts in the chapter's text; byte for byte when `exact`.
+    source: usize,
+    exact: bool,
+    code: bool,
+}
+
+impl Block {
+    fn push(&mut self, text: &str, source: usize, exact: bool, code: bool) {
+        self.pieces.push(Piece {
+            at: self.text.len(),
+            len: text.len(),
+            source,
+            exact,
+            code,
+        });
+        self.text.push_str(text);
+    }
+
+    fn piece(&self, at: usize) -> Option<&Piece> {
+        let i = self.pieces.partition_point(|p| p.at <= at).checked_sub(1)?;
+        self.pieces.get(i)
+    }
+
+    /// The chapter range of `range` of the block's text: exact when one
+    /// piece copies it byte for byte, else where its piece starts.
+    fn source(&self, range: Range<usize>) -> Range<usize> {
+        match self.piece(range.start) {
+            Some(p) if p.exact && range.end <= p.at + p.len => {
+                let start = p.source + (range.start - p.at);
+                start..start + range.len()
+            }
+            Some(p) if p.exact => {
+                let start = p.source + (range.start - p.at);
+                start..p.source + p.len
+            }
+            Some(p) => p.source..p.source,
+            None => 0..0,
+        }
+    }
+
+    fn in_code(&self, at: usize) -> bool {
+        self.piece(at).is_some_and(|p| p.code)
+    }
+}
+
+/// The prose blocks of a chapter (code, HTML and front matter left out),
+/// and its links with the section each is in.
+fn blocks(text: &str, events: &[(Event<'_>, Range<usize>)]) -> (Vec<Block>, Vec<(String, usize)>) {
+    let mut out: Vec<Block> = Vec::new();
+    let mut links = Vec::new();
+    let mut current: Option<Block> = None;
+    let mut section = 0;
+    let mut lists: Vec<usize> = Vec::new();
+    let mut next_list = 0;
+    let mut skipped = 0usize;
+    let flush = |current: &mut Option<Block>, out: &mut Vec<Block>| {
+        if let Some(block) = current.take()
+            && !block.text.trim().is_empty()
+        {
+            out.push(block);
+        }
+    };
+    for (event, range) in events {
+        match event {
+            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_)) => {
+                flush(&mut current, &mut out);
+                skipped += 1;
+            }
+            Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_)) => {
+                skipped = skipped.saturating_sub(1);
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                flush(&mut current, &mut out);
+                section += 1;
+            }
+            Event::Start(Tag::List(_)) => {
+                flush(&mut current, &mut out);
+                lists.push(next_list);
+                next_list += 1;
+            }
+            Event::End(TagEnd::List(_)) => {
+                flush(&mut current, &mut out);
+                lists.pop();
+            }
+            Event::Start(tag) if !inline(&tag.to_end()) => flush(&mut current, &mut out),
+            Event::End(end) if !inline(end) => flush(&mut current, &mut out),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                links.push((dest_url.to_string(), section));
+            }
+            Event::Text(t) | Event::Code(t) if skipped == 0 => {
+                let code = matches!(event, Event::Code(_));
+                let written = text.get(range.clone()).unwrap_or("");
+                // A code span's text sits inside its backticks.
+                let (source, exact) = match written.find(t.as_ref()) {
+                    Some(i) if code || i == 0 => (range.start + i, true),
+                    _ => (range.start, false),
+                };
+                let exact = exact && (code || written.len() == t.len());
+                current
+                    .get_or_insert_with(|| Block {
+                        section,
+                        list: lists.last().copied(),
+                        ..Block::default()
+                    })
+                    .push(t, source, exact, code);
+            }
+            Event::SoftBreak | Event::HardBreak if skipped == 0 => {
+                if let Some(block) = current.as_mut() {
+                    block.push(" ", range.start, false, false);
+                }
+            }
+            _ => {}
+        }
+    }
+    flush(&mut current, &mut out);
+    (out, links)
+}
+
+/// A tag inside a line of prose: it does not end the sentence it is in.
+fn inline(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    /// Lower-cased, `’` read as `'`.
+    word: String,
+    range: Range<usize>,
+    /// Punctuation (one character), not a word.
+    punct: bool,
+    code: bool,
+}
+
+/// Words (letters and digits, joined by `'`, `-`, `.`, `/`, `:` or `_`
+/// between two of them) and the punctuation that splits sentences and clauses.
+fn tokens(block: &Block) -> Vec<Token> {
+    let text = &block.text;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let word_char = |c: char| c.is_alphanumeric() || c == '_';
+    while i < chars.len() {
+        let (at, c) = chars[i];
+        if word_char(c) {
+            let mut j = i + 1;
+            while j < chars.len() {
+                let (_, d) = chars[j];
+                let joins = matches!(d, '\'' | '’' | '-' | '.' | '/' | ':')
+                    && chars.get(j + 1).is_some_and(|&(_, e)| word_char(e));
+                if word_char(d) || joins {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            let end = chars.get(j).map_or(text.len(), |&(k, _)| k);
+            out.push(Token {
+                word: text[at..end].to_lowercase().replace('’', "'"),
+                range: at..end,
+                punct: false,
+                code: block.in_code(at),
+            });
+            i = j;
+        } else {
+            if matches!(c, ',' | ';' | ':' | '.' | '!' | '?' | '(' | ')' | '—' | '–')
+                && !block.in_code(at)
+            {
+                out.push(Token {
+                    word: c.to_string(),
+                    range: at..at + c.len_utf8(),
+                    punct: true,
+                    code: false,
+                });
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+#[derive(Debug)]
+struct Sentence {
+    block: usize,
+    tokens: Vec<Token>,
+}
+
+fn sentences(b: usize, block: &Block) -> Vec<Sentence> {
+    let tokens = tokens(block);
+    let mut out = Vec::new();
+    let mut current: Vec<Token> = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        current.push(token.clone());
+        // A full stop ends a sentence unless a lower-case word follows ("e.g. the").
+        let ends = token.punct
+            && matches!(token.word.as_str(), "." | "!" | "?")
+            && tokens.get(i + 1).is_none_or(|next| {
+                next.punct
+                    || next.code
+                    || !block.text[next.range.clone()]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_lowercase)
+            });
+        if ends {
+            out.push(Sentence {
+                block: b,
+                tokens: std::mem::take(&mut current),
+            });
+        }
+    }
+    if !current.is_empty() {
+        out.push(Sentence {
+            block: b,
+            tokens: current,
+        });
+    }
+    out
+}
+
+/// Whether `word` is one of the space-separated `words`.
+fn among(word: &str, words: &str) -> bool {
+    words.split_ascii_whitespace().any(|w| w == word)
+}
+
+/// Splits a sentence into clauses (token index ranges): at `;`, `:`,
+/// dashes and brackets, and at a comma that starts a new clause (", or
+/// creates …", ", but …"), not one that lists ("user, group, or role").
+fn clauses(tokens: &[Token]) -> Vec<Range<usize>> {
+    let word = |i: usize| tokens.get(i).map_or("", |t| t.word.as_str());
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, token) in tokens.iter().enumerate() {
+        let new_clause = |after: &Token| {
+            after.punct
+                || verb_form(&after.word).is_some()
+                || among(&after.word, "it you they we if when in then")
+        };
+        let splits = token.punct
+            && match token.word.as_str() {
+                ";" | ":" | "(" | ")" | "—" | "–" => true,
+                "," if among(
+                    word(i + 1),
+                    "but while whereas although though because since so which then",
+                ) =>
+                {
+                    true
+                }
+                "," if among(word(i + 1), "and or") => tokens.get(i + 2).is_some_and(new_clause),
+                _ => false,
+            };
+        if splits {
+            if start < i {
+                out.push(start..i);
+            }
+            start = i + 1;
+        }
+    }
+    if start < tokens.len() {
+        out.push(start..tokens.len());
+    }
+    out
+}
+
+/// What a verb that attaches looks like: its base or third-person form
+/// (an offer: "add", "adds"), a participle (only after "be", "is", …) or a
+/// gerund (only after "by", "consider", …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Finite,
+    Participle,
+    Gerund,
+}
+
+/// The verbs that attach a policy: finite forms | participles | gerunds.
+const VERBS: &[&str] = &[
+    "add adds | added | adding",
+    "attach attaches | attached | attaching",
+    "put puts | put | putting",
+    "paste pastes | pasted | pasting",
+    "embed embeds | embedded | embedding",
+    "give gives | given gave | giving",
+    "create creates | created | creating",
+    "use uses | used | using",
+    "insert inserts | inserted | inserting",
+    "assign assigns | assigned | assigning",
+    "apply applies | applied | applying",
+    "go goes | gone | going",
+    "place places | placed | placing",
+    "copy copies | copied | copying",
+    "make makes | made | making",
+    "store stores | stored | storing",
+    "become becomes | | becoming",
+];
+
+fn verb_form(word: &str) -> Option<Form> {
+    VERBS.iter().find_map(|forms| {
+        let mut parts = forms.split('|');
+        let mut next = |form| parts.next().filter(|p| among(word, p)).map(|_| form);
+        next(Form::Finite)
+            .or_else(|| next(Form::Participle))
+            .or_else(|| next(Form::Gerund))
+    })
+}
+
+/// Whether the tokens in `range` have a verb that attaches, in a form that offers.
+fn attaches(tokens: &[Token], range: Range<usize>) -> bool {
+    let after = |i: usize, words: &str| {
+        (1..=2).any(|back| {
+            i.checked_sub(back)
+                .and_then(|j| tokens.get(j))
+                .is_some_and(|t| among(&t.word, words))
+        })
+    };
+    range.into_iter().any(|i| {
+        let t = &tokens[i];
+        match verb_form(&t.word) {
+            _ if t.punct || t.code => false,
+            Some(Form::Finite) => true,
+            Some(Form::Participle) => after(i, "be is are was were been being get gets got"),
+            Some(Form::Gerund) => after(
+                i,
+                "by consider considering try recommend recommends suggest suggests prefer prefers",
+            ),
+            // "It can be an inline policy of your user."
+            None => t.word == "be" && after(i, "can may could might should will would must"),
+        }
+    })
+}
+
+/// The sentence turns an offer down or states a limit: then it offers nothing.
+fn refuses(tokens: &[Token]) -> bool {
+    const WORDS: &str = "not never no nor neither cannot unlike avoid avoids avoiding except \
+        refuse refuses refused reject rejects rejected quota quotas limit limits limited \
+        characters fit fits fail fails failed tempted tempting larger longer bigger \
+        remove removes removed removing delete deletes deleted deleting detach detaches \
+        detached detaching";
+    let word = |i: usize| tokens.get(i).map_or("", |t| t.word.as_str());
+    tokens.iter().enumerate().any(|(i, t)| {
+        let w = t.word.as_str();
+        !t.code
+            && (among(w, WORDS)
+                || w.ends_with("n't")
+                || w.contains("exceed")
+                || (w == "too" && among(word(i + 1), "large long big many much"))
+                || (w == "at" && word(i + 1) == "most")
+                || (w == "over" && i > 0 && among(word(i - 1), "is are be goes")))
+    })
+}
+
+/// A next sentence that turns the one before down: "Don't: …", "It is too
+/// large for that", "But IAM refuses it".
+fn turns_down_the_last(tokens: &[Token]) -> bool {
+    tokens.first().is_some_and(|t| {
+        among(
+            &t.word,
+            "don't do never but however that this it iam avoid unfortunately",
+        )
+    }) && refuses(tokens)
+}
+
+/// Words before "user" or "group" that make it IAM's ("your user", "a
+/// group", "IAM user"), unlike "security group" or "log group".
+const IAM_LIKE_BEFORE: &str = "your a an the this that these those each every any one same own \
+    its their my our iam or and to of in into on for with as new existing another other single \
+    separate dedicated deployer deployers admin admins administrator administrators developer \
+    developers operator operators team user";
+
+/// Whose inline policy a word names, if anyone's.
+fn target(tokens: &[Token], i: usize) -> Option<Attachment> {
+    let word = tokens[i].word.as_str();
+    let next = tokens.get(i + 1).map_or("", |t| t.word.as_str());
+    let iam_like = || {
+        i.checked_sub(1)
+            .map(|j| &tokens[j])
+            .is_none_or(|p| p.punct || p.code || among(&p.word, IAM_LIKE_BEFORE))
+    };
+    match word {
+        "put-user-policy" => Some(Attachment::UserInline),
+        "put-group-policy" => Some(Attachment::GroupInline),
+        "put-role-policy" => Some(Attachment::RoleInline),
+        "user" | "users" | "user's"
+            if !among(
+                next,
+                "group groups group's guide name names interface data pool pools id ids agent",
+            ) && iam_like() =>
+        {
+            Some(Attachment::UserInline)
+        }
+        "group" | "groups" | "group's" if iam_like() => Some(Attachment::GroupInline),
+        "role" | "roles" | "role's" if !among(next, "name names arn arns") => {
+            Some(Attachment::RoleInline)
+        }
+        "permission" | "permissions" if among(next, "set sets set's") => {
+            Some(Attachment::PermissionSetInline)
+        }
+        "permission-set" | "permission-sets" => Some(Attachment::PermissionSetInline),
+        _ => None,
+    }
+}
+
+fn inline_marker(tokens: &[Token], i: usize) -> bool {
+    let t = &tokens[i];
+    let next = tokens.get(i + 1).map_or("", |t| t.word.as_str());
+    let w = t.word.as_str();
+    !t.punct
+        && ((w.starts_with("inline")
+            && !among(next, "code html image link math element comment style"))
+            || w.starts_with("embed")
+            || among(w, "put-user-policy put-group-policy put-role-policy"))
+}
+
+fn managed_marker(token: &Token) -> bool {
+    let w = token.word.as_str();
+    w.contains("managed")
+        || among(
+            w,
+            "attach-user-policy attach-group-policy attach-role-policy create-policy",
+        )
+}
+
+/// In IAM Identity Center, users and groups get permission sets, whose
+/// inline policy is what the sentence offers.
+fn identity_center(tokens: &[Token]) -> bool {
+    (0..tokens.len()).any(|i| {
+        target(tokens, i) == Some(Attachment::PermissionSetInline)
+            || (tokens[i].word == "identity"
+                && tokens.get(i + 1).is_some_and(|t| t.word == "center"))
+            || tokens[i].word == "sso"
+    })
+}
+
+/// The targets of a clause, each nearer an inline marker than a managed
+/// one. `inline` and `managed` are the sentence's markers, in order.
+fn clause_targets(
+    tokens: &[Token],
+    clause: Range<usize>,
+    inline: &[usize],
+    managed: &[usize],
+) -> Vec<Attachment> {
+    let within = |marks: &[usize]| {
+        let from = marks.partition_point(|&m| m < clause.start);
+        let to = marks.partition_point(|&m| m < clause.end);
+        marks[from..to].to_vec()
+    };
+    let (inline, managed) = (within(inline), within(managed));
+    // Markers are sorted: the nearest is beside where `i` would go.
+    let nearest = |marks: &[usize], i: usize| {
+        let at = marks.partition_point(|&m| m < i);
+        [at.checked_sub(1), Some(at)]
+            .into_iter()
+            .flatten()
+            .filter_map(|k| marks.get(k))
+            .map(|&m| m.abs_diff(i))
+            .min()
+    };
+    let mut out = Vec::new();
+    for i in clause {
+        let Some(t) = target(tokens, i) else {
+            continue;
+        };
+        let inline_wins = match (nearest(&inline, i), nearest(&managed, i)) {
+            (Some(a), Some(b)) => a < b,
+            (Some(_), None) => true,
+            // A clause without markers lends its targets to one with a marker.
+            (None, None) => true,
+            (None, Some(_)) => false,
+        };
+        if inline_wins && !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// The offers of sentence `i`. Everything about the whole sentence is
+/// worked out once, so a long sentence costs its length, not its square.
+fn sentence_offers(
+    sentences: &[Sentence],
+    blocks: &[Block],
+    i: usize,
+    known: &[String],
+) -> Vec<Offer> {
+    let tokens = &sentences[i].tokens;
+    let block = &blocks[sentences[i].block];
+    let markers: Vec<usize> = (0..tokens.len())
+        .filter(|&m| inline_marker(tokens, m))
+        .collect();
+    if markers.is_empty() || refuses(tokens) {
+        return Vec::new();
+    }
+    let next = sentences
+        .get(i + 1)
+        .filter(|s| s.block == sentences[i].block);
+    if next.is_some_and(|s| turns_down_the_last(&s.tokens)) {
+        return Vec::new();
+    }
+    let names: Vec<String> = known
+        .iter()
+        .filter(|k| {
+            let k = k.to_lowercase();
+            tokens
+                .iter()
+                .any(|t| t.word == k || t.word.strip_suffix(".json") == Some(k.as_str()))
+        })
+        .cloned()
+        .collect();
+    let managed: Vec<usize> = (0..tokens.len())
+        .filter(|&j| managed_marker(&tokens[j]))
+        .collect();
+    let has = |marks: &[usize], c: &Range<usize>| {
+        marks
+            .get(marks.partition_point(|&m| m < c.start))
+            .is_some_and(|&m| m < c.end)
+    };
+    // "rather than …", "instead of …": what follows is turned down.
+    let turned_down_from = tokens
+        .windows(2)
+        .position(|w| {
+            matches!(
+                (w[0].word.as_str(), w[1].word.as_str()),
+                ("rather", "than") | ("instead", "of")
+            )
+        })
+        .unwrap_or(usize::MAX);
+    let clauses = clauses(tokens);
+    // A verb that attaches in a clause about no managed policy serves every
+    // clause ("Open your user, then choose Create inline policy").
+    let unmanaged_attaches = clauses
+        .iter()
+        .any(|c| !has(&managed, c) && attaches(tokens, c.clone()));
+    // Targets of clauses with no marker at all, lent to a clause without its own.
+    let lent: Vec<Attachment> = clauses
+        .iter()
+        .filter(|c| !has(&markers, c) && !has(&managed, c))
+        .flat_map(|c| clause_targets(tokens, c.clone(), &markers, &managed))
+        .collect();
+    let in_identity_center = identity_center(tokens);
+    let mut earlier: Option<Vec<Attachment>> = None;
+    let mut out = Vec::new();
+    for clause in &clauses {
+        let first = markers.partition_point(|&m| m < clause.start);
+        let Some(&marker) = markers.get(first).filter(|&&m| m < clause.end) else {
+            continue;
+        };
+        if marker > turned_down_from || !(unmanaged_attaches || attaches(tokens, clause.clone())) {
+            continue;
+        }
+        let mut targets = clause_targets(tokens, clause.clone(), &markers, &managed);
+        if targets.is_empty() {
+            targets = lent.clone();
+        }
+        if targets.is_empty() {
+            targets = earlier
+                .get_or_insert_with(|| earlier_targets(sentences, blocks, i))
+                .clone();
+        }
+        let mut unique: Vec<Attachment> = Vec::new();
+        for t in targets {
+            let t = match t {
+                // In IAM Identity Center, users and groups get permission sets.
+                Attachment::UserInline | Attachment::GroupInline if in_identity_center => {
+                    Attachment::PermissionSetInline
+                }
+                other => other,
+            };
+            if !unique.contains(&t) {
+                unique.push(t);
+            }
+        }
+        if unique.is_empty() {
+            continue;
+        }
+        let first = &tokens[marker];
+        let last = tokens
+            .get(marker + 1)
+            .filter(|t| matches!(t.word.as_str(), "policy" | "policies"))
+            .unwrap_or(first);
+        out.push(Offer {
+            range: block.source(first.range.start..last.range.end),
+            targets: unique,
+            names: names.clone(),
+            section: block.section,
+        });
+    }
+    out
+}
+
+/// How many sentences back a target is looked for.
+const LOOK_BACK: usize = 4;
+
+/// The targets of the nearest earlier sentence of the same block or list
+/// that names one and offers no managed policy ("Open your IAM user." before
+/// "Choose Create inline policy.").
+fn earlier_targets(sentences: &[Sentence], blocks: &[Block], i: usize) -> Vec<Attachment> {
+    let here = sentences[i].block;
+    let list = blocks[here].list;
+    // A step's target is in the sentences just before it; looking further
+    // back would cost a long list of such steps its length squared.
+    for s in sentences[..i].iter().rev().take(LOOK_BACK) {
+        if s.block != here && (list.is_none() || blocks[s.block].list != list) {
+            break;
+        }
+        let tokens = &s.tokens;
+        if tokens.iter().any(managed_marker) {
+            break;
+        }
+        let found: Vec<Attachment> = (0..tokens.len())
+            .filter_map(|j| target(tokens, j))
+            .collect();
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    Vec::new()
+}
+
+/// Every offer in a chapter's text of an inline attachment that a policy
+/// it is about does not fit. `sizes` holds each policy in `policies/`.
+pub fn problems(
+    text: &str,
+    events: &[(Event<'_>, Range<usize>)],
+    page_dir: &str,
+    sizes: &BTreeMap<String, Size>,
+) -> Vec<Problem> {
+    let known: Vec<String> = sizes.keys().cloned().collect();
+    let prose = read(text, events, page_dir, &known);
+    let mut out = Vec::new();
+    for offer in &prose.offers {
+        for stem in about(offer, &prose) {
+            let Some(&size) = sizes.get(&stem) else {
+                continue;
+            };
+            let refused: Vec<Attachment> = offer
+                .targets
+                .iter()
+                .copied()
+                .filter(|a| !size.fits(*a))
+                .collect();
+            if !refused.is_empty() {
+                out.push(
+                    Problem::error(
+                        codes::POLICY_ATTACHMENT,
+                        offer.range.clone(),
+                        message(&stem, size, &refused),
+                    )
+                    .with_hint(hint(size)),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The shell: [`problems`] of each chapter that shows or links a policy
+/// some inline attachment refuses (no other can be offered wrongly),
+/// located in the writer's source.
+pub fn check(model: &BookModel<'_>, sizes: &BTreeMap<String, Size>, diagnostics: &mut Diagnostics) {
+    let known: Vec<String> = sizes.keys().cloned().collect();
+    let large: Vec<&String> = sizes
+        .iter()
+        .filter(|(_, size)| INLINE.iter().any(|a| !size.fits(*a)))
+        .map(|(stem, _)| stem)
+        .collect();
+    if large.is_empty() {
+        return;
+    }
+    for chapter in &model.chapters {
+        let page_dir = chapter.path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let links_large = chapter.page.links.iter().any(|link| {
+            policy_of_link(page_dir, &link.dest, &known).is_some_and(|s| large.contains(&&s))
+        });
+        if !links_large {
+            continue;
+        }
+        let parsed = crate::markdown::parse(chapter.content(), &model.markdown);
+        let origin = chapter.origin();
+        for problem in problems(chapter.content(), &parsed.events, page_dir, sizes) {
+            let diagnostic = problem.locate(|r| origin.locate(r));
+            if !diagnostic.location.line_text.contains(ALLOW) {
+                diagnostics.push(diagnostic);
+            }
+        }
+    }
+}
+
+/// The policies an offer is about: those its sentence names, else those its
+/// section shows or links, else those the chapter does.
+fn about(offer: &Offer, prose: &Prose) -> Vec<String> {
+    let in_section = |section: Option<usize>| {
+        let mut out: Vec<String> = prose
+            .shown
+            .iter()
+            .filter(|(_, s)| section.is_none_or(|wanted| *s == wanted))
+            .map(|(stem, _)| stem.clone())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    };
+    if !offer.names.is_empty() {
+        return offer.names.clone();
+    }
+    let here = in_section(Some(offer.section));
+    if here.is_empty() {
+        in_section(None)
+    } else {
+        here
+    }
+}
+
+/// "`deployer-policy` has 5,342 characters; a user's inline policies may
+/// have 2,048 together, a group's 5,120".
+pub fn message(stem: &str, size: Size, refused: &[Attachment]) -> String {
+    let mut parts = Vec::new();
+    let mut bytes = false;
+    for a in refused {
+        let first = parts.is_empty();
+        parts.push(match a.byte_limit() {
+            Some(limit) if size.characters <= a.limit() => {
+                bytes = true;
+                format!(
+                    "{} inline policy may have {} bytes, whitespace included",
+                    a.owner(),
+                    grouped(limit)
+                )
+            }
+            _ => {
+                let limit = grouped(a.limit());
+                match (first, a.shared()) {
+                    (true, true) => {
+                        format!("{} inline policies may have {limit} together", a.owner())
+                    }
+                    (true, false) => format!("{} inline policy may have {limit}", a.owner()),
+                    _ => format!("{} {limit}", a.owner()),
+                }
+            }
+        });
+    }
+    let bytes = if bytes {
+        format!(" ({} bytes)", grouped(size.bytes))
+    } else {
+        String::new()
+    };
+    format!(
+        "`{stem}` has {} characters{bytes}; {}",
+        grouped(size.characters),
+        parts.join(", ")
+    )
+}
+
+fn hint(size: Size) -> String {
+    let escape = format!("if the sentence offers no such thing, end its line with `{ALLOW}`");
+    if size.fits(Attachment::CustomerManaged) {
+        format!(
+            "IAM counts a policy's characters without whitespace and refuses it there: offer a customer managed policy (up to {}) instead; {escape}",
+            grouped(Attachment::CustomerManaged.limit())
+        )
+    } else {
+        format!(
+            "IAM counts a policy's characters without whitespace and refuses it there: split the policy, or offer only what it fits; {escape}"
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,303 @@
+use super::*;
+use crate::location::Location;
+use mdbook_markdown::MarkdownOptions;
+
+/// The guide's deployer policy's size, a role's small policy, and one too
+/// large for any inline attachment but a permission set's.
+fn sizes() -> BTreeMap<String, Size> {
+    [
+        ("deployer-policy", 5_342, 7_195),
+        ("task-role-policy", 146, 201),
+        ("wide-policy", 10_000, 40_000),
+    ]
+    .into_iter()
+    .map(|(stem, characters, bytes)| (stem.to_string(), Size { characters, bytes }))
+    .collect()
+}
+
+/// `line:col: message (the words at fault)` of each problem in a chapter
+/// at the top of `src/`.
+fn found_in(markdown: &str) -> Vec<String> {
+    let parsed = crate::markdown::parse(markdown, &MarkdownOptions::default());
+    problems(markdown, &parsed.events, "", &sizes())
+        .into_iter()
+        .map(|p| {
+            let at = Location::in_text("c.md", markdown, p.range.clone());
+            format!(
+                "{}:{}: {} ({})",
+                at.line, at.column, p.message, &markdown[p.range]
+            )
+        })
+        .collect()
+}
+
+const SHOWN: &str = "# Your own permissions\n\n## The deployer policy\n\n**deployer-policy.json**\n\n```json\n{\"Version\": \"2012-10-17\"}\n```\n\n[Download deployer-policy.json](policies/deployer-policy.json)\n\n## Give yourself the policy\n\n";
+
+/// What a chapter that shows the deployer policy, then says `prose`, gets.
+fn found(prose: &str) -> Vec<String> {
+    found_in(&format!("{SHOWN}{prose}\n"))
+}
+
+/// The first line of `prose` in the chapter [`found`] builds.
+const LINE: usize = 15;
+
+fn user_and_group(line: usize, column: usize, words: &str) -> String {
+    format!(
+        "{line}:{column}: `deployer-policy` has 5,342 characters; a user's inline policies may have 2,048 together, a group's 5,120 ({words})"
+    )
+}
+
+fn user(line: usize, column: usize, words: &str) -> String {
+    format!(
+        "{line}:{column}: `deployer-policy` has 5,342 characters; a user's inline policies may have 2,048 together ({words})"
+    )
+}
+
+/// The words a problem about `prose` stands at.
+fn marker(prose: &str) -> &'static str {
+    if prose.contains("inline policy") {
+        "inline policy"
+    } else if prose.contains("embed") {
+        "embed"
+    } else {
+        "inline"
+    }
+}
+
+#[test]
+fn the_sentence_the_guide_used_to_have_is_found_at_its_words() {
+    let old = "An administrator of the account adds the policy, with your account ID in it,\nto your IAM user, group or role as an inline policy, or creates a customer\nmanaged policy from it and attaches that. In IAM Identity Center, the same\nJSON goes into a permission set as an inline policy.";
+    assert_eq!(
+        found(old),
+        [user_and_group(LINE + 1, 39, "inline policy")],
+        "a role's inline policies and a permission set's fit it"
+    );
+}
+
+#[test]
+fn offers_in_the_forms_writers_use_are_found() {
+    let cases = [
+        ("Add it as an inline policy of your user.", 14),
+        (
+            "Attach the policy to your IAM user as an inline policy.",
+            42,
+        ),
+        ("Paste the JSON into an inline policy on your IAM user.", 24),
+        ("You can embed the policy in your IAM user.", 9),
+        (
+            "In the IAM console, open your user, choose Add permissions, then Create inline policy, and paste the policy.",
+            73,
+        ),
+        ("It can be an inline policy of your user.", 14),
+        (
+            "We recommend adding it to your user as an inline policy.",
+            43,
+        ),
+        (
+            "Either attach it as a customer managed policy, or add it inline to your user.",
+            58,
+        ),
+        (
+            "If your team prefers, give your user the policy inline.",
+            49,
+        ),
+    ];
+    for (prose, column) in cases {
+        assert_eq!(found(prose), [user(LINE, column, marker(prose))], "{prose}");
+    }
+    assert_eq!(
+        found("Give your group the policy as an inline policy."),
+        [
+            "15:34: `deployer-policy` has 5,342 characters; a group's inline policies may have 5,120 together (inline policy)"
+        ]
+    );
+    for (prose, column) in [
+        (
+            "Paste the JSON into an inline policy on your IAM user or group.",
+            24,
+        ),
+        (
+            "Ask an administrator to add it as an inline policy to your user or group.",
+            38,
+        ),
+        (
+            "Add it as an inline policy to your IAM user, group, or role.",
+            14,
+        ),
+        (
+            "Attach the policy inline to the user or group you deploy as.",
+            19,
+        ),
+    ] {
+        assert_eq!(
+            found(prose),
+            [user_and_group(LINE, column, marker(prose))],
+            "{prose}"
+        );
+    }
+}
+
+#[test]
+fn commands_and_steps_name_the_user_the_inline_policy_is_for() {
+    assert_eq!(
+        found("Run `aws iam put-user-policy` with the file to add it to your user."),
+        [user(LINE, 14, "put-user-policy")]
+    );
+    assert_eq!(
+        found(
+            "Open your IAM user in the IAM console. On the **Permissions** tab, choose\n**Add permissions**, then **Create inline policy**."
+        ),
+        [user(LINE + 1, 36, "inline policy")]
+    );
+    assert_eq!(
+        found(
+            "1. Open your IAM user.\n2. Choose **Add permissions** > **Create inline policy**.\n3. Paste the policy."
+        ),
+        [user(LINE + 1, 42, "inline policy")]
+    );
+}
+
+/// Asserts that none of `cases` raises anything after the deployer policy.
+fn silent(cases: &[&str]) {
+    for prose in cases {
+        assert_eq!(found(prose), Vec::<String>::new(), "{prose}");
+    }
+}
+
+#[test]
+fn sentences_that_warn_against_inline_use_raise_nothing() {
+    let cases = [
+        // The guide's own words.
+        "Use a customer managed policy rather than pasting the JSON into a user or\ngroup as an inline policy: IAM counts the characters of a policy, spaces left\nout, and this one is over 5,000. A managed policy may have 6,144; the inline\npolicies of a user may have 2,048 together, and those of a group 5,120, so\nIAM refuses this policy as either.",
+        "Don't add the policy to your user as an inline policy: it is too large.",
+        "Do not paste it into your user or group as an inline policy.",
+        "IAM refuses this policy as an inline policy of a user or group.",
+        "The policy is too large to be an inline policy of a user or group.",
+        "Instead of an inline policy on your user, create a customer managed policy.",
+        "An inline policy of a user can't hold it.",
+        "Avoid adding inline policies to users and groups.",
+        "Never attach it inline to a user.",
+        "It does not fit in a user's inline policies.",
+        "A user's inline policies are limited to 2,048 characters, which this policy exceeds.",
+        "You might be tempted to add it to your user as an inline policy.",
+        "You could add it to your user as an inline policy. It is too large for that, though.",
+        "Add it to your user as an inline policy? Don't: IAM refuses a policy this long.",
+        "An inline policy of a user is harder to audit than a managed one.",
+        "Put it in a managed policy, not in your user's inline policies.",
+        "IAM counts every inline policy of a user toward 2,048 characters, so the policy goes into a managed policy.",
+        "Because a user's inline policies share 2,048 characters, attach this policy as a managed policy.",
+        "The policy is too long for a user's inline policies, so create a managed policy and attach it to your user.",
+        "Remove any inline policy from your user before you attach the managed one.",
+        "Make sure your user has no inline policy that denies these actions.",
+    ];
+    silent(&cases);
+}
+
+#[test]
+fn role_inline_policies_that_fit_and_managed_policies_raise_nothing() {
+    let cases = [
+        "Open the new role. On the **Permissions** tab, choose **Add permissions**,\nthen **Create inline policy**.",
+        "Attach the managed policy to your user, or add it to your role as an inline policy.",
+        "Add it to your role as an inline policy, or attach it to your user or group as a customer managed policy.",
+        "An administrator creates a customer managed policy from it and attaches it to your IAM user, to a group you belong to, or to the role you work in.",
+        "In IAM Identity Center, the same JSON goes into a permission set as an inline policy.",
+        "In IAM Identity Center, give your user a permission set with the policy as its inline policy.",
+        "| `ManageTheGuideRoles` | Creating, reading and deleting the two roles, putting, reading and deleting their inline policies and trust policies |\n| --- | --- |",
+        "The execution role's inline policy lets the agent create the log group.",
+        "## Inline policy for your user",
+        "```sh\naws iam put-user-policy --user-name me --policy-name p --policy-document file://deployer-policy.json\n```",
+        "Paste the inline code into your notes.",
+        "Create a customer managed policy from it and attach it to your user, or put it into your role as an inline policy.",
+        "A customer managed policy can be attached to many users; an inline policy belongs to one.",
+        "The console lists a user's inline policies under Permissions policies.",
+        "Users and groups can have inline policies, but this one needs a managed policy.",
+        "The `ManageTheGuideRoles` statement lets you put inline policies on the two roles.",
+        "Inline policies are deleted with the user they belong to; use a managed policy.",
+        "Whether you add the managed policy to a user, group or role, the inline policy of a permission set works too.",
+    ];
+    silent(&cases);
+}
+
+#[test]
+fn an_offer_is_about_the_policy_named_else_the_section_else_the_chapter() {
+    // Named: the small policy fits a user's inline policies.
+    assert_eq!(
+        found("Add `task-role-policy.json` to your user as an inline policy."),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        found("Add task-role-policy to your user as an inline policy."),
+        Vec::<String>::new()
+    );
+    // Named though not shown: still that policy.
+    assert_eq!(
+        found_in("# Roles\n\nAdd `deployer-policy.json` to your user as an inline policy.\n"),
+        [user(3, 47, "inline policy")]
+    );
+    let two = "# Policies\n\n## Task role\n\n[Download](policies/task-role-policy.json)\n\nAdd it to your user as an inline policy.\n\n## Deployer\n\n[Download](policies/deployer-policy.json)\n\n## Attaching\n\nAdd it to your user as an inline policy.\n";
+    assert_eq!(
+        found_in(two),
+        [user(15, 27, "inline policy")],
+        "the first offer is in the task role's section; the second in one that shows none"
+    );
+    // A chapter that shows no policy and names none offers nothing.
+    assert_eq!(
+        found_in("# Users\n\nAdd it to your user as an inline policy.\n"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_policy_too_large_for_a_permission_set_is_found_there_too() {
+    let chapter = "# Wide\n\n[Download](policies/wide-policy.json)\n\nIn IAM Identity Center, the same JSON goes into a permission set as an inline policy.\n";
+    assert_eq!(
+        found_in(chapter),
+        [
+            "5:72: `wide-policy` has 10,000 characters (40,000 bytes); a permission set's inline policy may have 32,768 bytes, whitespace included (inline policy)"
+        ]
+    );
+}
+
+#[test]
+fn links_to_policies_resolve_from_the_page() {
+    let known = ["deployer-policy".to_string()];
+    let of = |dir, dest| policy_of_link(dir, dest, &known);
+    assert_eq!(
+        of("", "policies/deployer-policy.json").as_deref(),
+        Some("deployer-policy")
+    );
+    assert_eq!(
+        of("guide", "../policies/deployer-policy.json#x").as_deref(),
+        Some("deployer-policy")
+    );
+    assert_eq!(of("guide", "policies/deployer-policy.json"), None);
+    assert_eq!(of("", "policies/other.json"), None);
+    assert_eq!(
+        of("", "https://example.com/policies/deployer-policy.json"),
+        None
+    );
+}
+
+#[test]
+fn messages_name_each_refused_attachment_once() {
+    let size = Size {
+        characters: 5_342,
+        bytes: 7_195,
+    };
+    assert_eq!(
+        message("deployer-policy", size, &[Attachment::UserInline]),
+        "`deployer-policy` has 5,342 characters; a user's inline policies may have 2,048 together"
+    );
+    let huge = Size {
+        characters: 12_000,
+        bytes: 14_000,
+    };
+    assert_eq!(
+        message(
+            "p",
+            huge,
+            &[Attachment::RoleInline, Attachment::PermissionSetInline]
+        ),
+        "`p` has 12,000 characters; a role's inline policies may have 10,240 together, a permission set's 10,240"
+    );
+}

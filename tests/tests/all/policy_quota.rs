@@ -1,0 +1,267 @@
+//! Size quotas per attachment (`attach` in policies.toml) and chapters that
+//! offer a policy an inline attachment it does not fit, end to end through
+//! `check` and `policy lint`, on a fixture book and on copies of the real one.
+
+use responder_docs_tests::{check_shorts, copy_dir, copy_real_book, fixture, run, shorts};
+use std::fs;
+use std::path::Path;
+
+fn quota_book() -> tempfile::TempDir {
+    copy_dir(&fixture("policies/quota"))
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn append(path: &Path, text: &str) {
+    let mut content = fs::read_to_string(path).unwrap();
+    content.push_str(text);
+    fs::write(path, content).unwrap();
+}
+
+/// `check` after the deployer policy's `attach` in policies.toml becomes `[LIST]`.
+fn deployer_attached(book: &Path, list: &str) -> (u8, Vec<String>) {
+    edit(
+        &book.join("policies.toml"),
+        "attach = [\"customer-managed\", \"permission-set-inline\"]",
+        &format!("attach = [{list}]"),
+    );
+    check_shorts(book)
+}
+
+/// The hints of `check --format json`, in report order.
+fn hints(book: &Path) -> Vec<String> {
+    let report = run(&["check", book.to_str().unwrap(), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&report.stdout).unwrap();
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["hint"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn declared_attachments_that_fit_and_prose_that_warns_raise_nothing() {
+    let book = quota_book();
+    assert_eq!(check_shorts(book.path()), (0, Vec::<String>::new()));
+}
+
+#[test]
+fn offers_of_an_inline_attachment_the_policy_does_not_fit_are_errors_at_their_words() {
+    let book = quota_book();
+    append(
+        &book.path().join("src/permissions.md"),
+        "\nAn administrator can also add the policy to your IAM user as an inline policy.\n\n\
+         Or give it to a group you belong to:\n\n\
+         1. Open the group in the IAM console.\n\
+         2. Choose **Add permissions**, then **Create inline policy**.\n\n\
+         To test it, add it to your user as an inline policy. <!-- allow policy-attachment -->\n",
+    );
+    let (code, found) = check_shorts(book.path());
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [
+            "src/permissions.md:30:65: error[policy::attachment]: `deployer-policy` has 5,342 characters; a user's inline policies may have 2,048 together",
+            "src/permissions.md:35:46: error[policy::attachment]: `deployer-policy` has 5,342 characters; a group's inline policies may have 5,120 together",
+        ]
+    );
+    assert_eq!(
+        hints(book.path())[0],
+        "IAM counts a policy's characters without whitespace and refuses it there: offer a customer managed policy (up to 6,144) instead; if the sentence offers no such thing, end its line with `<!-- allow policy-attachment -->`"
+    );
+}
+
+#[test]
+fn a_policy_over_a_declared_attachments_quota_is_an_error_where_the_excess_starts() {
+    let book = quota_book();
+    let (code, found) = deployer_attached(book.path(), "\"customer-managed\", \"group-inline\"");
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [
+            "policies/deployer-policy.json:219:28: error[policy::size]: the policy has 5342 characters (whitespace not counted), over the quota of a group's inline policies, 5120 together (`group-inline` in policies.toml); the excess starts here"
+        ]
+    );
+    assert_eq!(
+        hints(book.path())[0],
+        "it fits `customer-managed` (6144), `role-inline` (10240) or `permission-set-inline` (10240): attach it one of those ways and say so with `attach` in policies.toml, or split it into several policies, or use wildcards and fewer statements"
+    );
+}
+
+#[test]
+fn the_inline_policies_of_one_role_are_counted_together() {
+    let book = quota_book();
+    // A second policy as large as the deployer's, inline in the same role.
+    fs::copy(
+        book.path().join("policies/deployer-policy.json"),
+        book.path().join("policies/operator-policy.json"),
+    )
+    .unwrap();
+    edit(
+        &book.path().join("policies.toml"),
+        "attach = [\"customer-managed\", \"permission-set-inline\"]",
+        "attach = [\"role-inline\"]\nrole = \"Deployer\"",
+    );
+    append(
+        &book.path().join("policies.toml"),
+        "\n[policies.operator-policy]\nattach = [\"role-inline\"]\nrole = \"Deployer\"\n\n[policies.operator-policy.resource-star]\n\"*\" = \"a copy of the deployer policy\"\n",
+    );
+    let (code, found) = check_shorts(book.path());
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [
+            "policies/deployer-policy.json:212:53: error[policy::size]: the policy has 5342 characters (whitespace not counted) and the other inline policies of role `Deployer` 5342 (`operator-policy`), over the quota of a role's inline policies, 10240 together (`role-inline` in policies.toml); the excess starts here",
+            "policies/operator-policy.json:212:53: error[policy::size]: the policy has 5342 characters (whitespace not counted) and the other inline policies of role `Deployer` 5342 (`deployer-policy`), over the quota of a role's inline policies, 10240 together (`role-inline` in policies.toml); the excess starts here",
+        ]
+    );
+    // `policy lint` reads the role's other policies beside the file.
+    let lint = run(&[
+        "policy",
+        "lint",
+        "--format",
+        "json",
+        book.path()
+            .join("policies/operator-policy.json")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert_eq!(lint.code, 1);
+    let prefix = format!("{}/", book.path().display());
+    let linted: Vec<String> = shorts(&lint.stdout)
+        .iter()
+        .map(|s| s.replace(&prefix, ""))
+        .collect();
+    assert_eq!(linted, [found[1].clone()]);
+}
+
+#[test]
+fn attachments_that_cannot_be_meant_are_manifest_errors_at_their_place() {
+    let book = quota_book();
+    edit(
+        &book.path().join("policies.toml"),
+        "attach = [\"trust\"]",
+        "attach = [\"trust\", \"user-inline\"]",
+    );
+    edit(
+        &book.path().join("policies.toml"),
+        "[policies.task-role-policy]\nattach = [\"role-inline\"]",
+        "[policies.task-role-policy]\nattach = [\"customer-managed\"]",
+    );
+    let (code, found) = check_shorts(book.path());
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [
+            "policies.toml:13:8: error[policy::manifest]: `role` names the role that holds `task-role-policy` inline, but its `attach` has no `role-inline`",
+            "policies.toml:16:20: error[policy::manifest]: `user-inline` is for an identity policy, `trust` before it for a trust policy: one policy cannot be both",
+        ]
+    );
+    let book = quota_book();
+    edit(
+        &book.path().join("policies.toml"),
+        "\"permission-set-inline\"",
+        "\"permission-set-inlin\"",
+    );
+    let (code, found) = check_shorts(book.path());
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [
+            "policies.toml:5:31: error[policy::manifest]: invalid policy manifest: unknown variant `permission-set-inlin`, expected one of `customer-managed`, `role-inline`, `user-inline`, `group-inline`, `permission-set-inline`, `trust`",
+            // A manifest that does not parse explains no `Resource: "*"`.
+            "policies/deployer-policy.json:82:19: warning[policy::resource-star]: `Resource: \"*\"` although ecs:ListTasks can be limited to resource ARNs",
+            "policies/deployer-policy.json:220:19: warning[policy::resource-star]: `Resource: \"*\"` although cloudformation:GetTemplateSummary can be limited to resource ARNs",
+        ]
+    );
+}
+
+/// The sentence the guide's chapter had before it recommended a managed
+/// policy, put back where it was.
+const OLD_OFFER: &str = "An administrator of the account adds the policy, with your account ID in it,\nto your IAM user, group or role as an inline policy, or creates a customer\nmanaged policy from it and attaches that. In IAM Identity Center, the same\nJSON goes into a permission set as an inline policy.";
+
+#[test]
+fn the_real_book_offering_the_deployer_policy_inline_to_a_user_fails_at_that_sentence() {
+    let book = copy_real_book();
+    let chapter = book.path().join("src/deployer-permissions.md");
+    let text = fs::read_to_string(&chapter).unwrap();
+    let start = text
+        .find("An administrator of the account creates")
+        .expect("the chapter recommends a managed policy");
+    let end = start + text[start..].find("\n\n").unwrap();
+    fs::write(
+        &chapter,
+        format!("{}{OLD_OFFER}{}", &text[..start], &text[end..]),
+    )
+    .unwrap();
+    let line = text[..start].matches('\n').count() + 2;
+    let (code, found) = check_shorts(book.path());
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [format!(
+            "src/deployer-permissions.md:{line}:39: error[policy::attachment]: `deployer-policy` has 5,342 characters; a user's inline policies may have 2,048 together, a group's 5,120"
+        )]
+    );
+}
+
+#[test]
+fn the_real_deployer_policy_declared_a_users_inline_policy_is_over_its_quota() {
+    let book = copy_real_book();
+    let (code, found) = deployer_attached(book.path(), "\"user-inline\"");
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [
+            "policies/deployer-policy.json:94:34: error[policy::size]: the policy has 5342 characters (whitespace not counted), over the quota of a user's inline policies, 2048 together (`user-inline` in policies.toml); the excess starts here"
+        ]
+    );
+}
+
+#[test]
+fn no_chapter_of_the_real_book_offers_the_deployer_policy_an_attachment_it_does_not_fit() {
+    // Every chapter made to link the deployer policy: its prose about
+    // roles, inline policies and cleanup must raise nothing.
+    let book = copy_real_book();
+    let src = book.path().join("src");
+    let mut chapters = 0;
+    for entry in fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".md") && name != "SUMMARY.md" {
+            let text = fs::read_to_string(&path).unwrap();
+            fs::write(
+                &path,
+                format!("{text}\n[deployer-policy.json](policies/deployer-policy.json)\n"),
+            )
+            .unwrap();
+            chapters += 1;
+        }
+    }
+    assert!(chapters > 10, "{chapters} chapters");
+    // One offer, so the run shows that the check looked at these chapters.
+    append(
+        &src.join("cleanup.md"),
+        "\nAdd the deployer policy to your IAM user as an inline policy.\n",
+    );
+    let lines = fs::read_to_string(src.join("cleanup.md"))
+        .unwrap()
+        .lines()
+        .count();
+    let (_, found) = check_shorts(book.path());
+    let ours: Vec<&String> = found
+        .iter()
+        .filter(|d| d.contains("[policy::attachment]"))
+        .collect();
+    assert_eq!(
+        ours,
+        [&format!(
+            "src/cleanup.md:{lines}:48: error[policy::attachment]: `deployer-policy` has 5,342 characters; a user's inline policies may have 2,048 together"
+        )]
+    );
+}
