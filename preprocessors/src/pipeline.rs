@@ -198,6 +198,8 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
     let reach = book_root.reach();
     crate::reach::check_sources(&book_root, reach, &mut sources);
     crate::reach::check_summary(&book_root, reach, &mut sources);
+    // What the renderer will read and write, judged before anything renders.
+    sources.extend(crate::config::output::check(&book_root));
     // mdBook's loader reads `SUMMARY.md` and every chapter: one of them
     // leading outside (or a FIFO) must stop it; other files only fail the build.
     let blocks_loading = sources

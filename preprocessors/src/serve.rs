@@ -60,6 +60,15 @@ pub fn serve_observed(
 ) -> Result<()> {
     let root = std::path::absolute(root)?;
     let book = crate::book_root::BookRoot::load(&root)?;
+    // The site is served from `build-dir` for the whole session: one that
+    // leads outside the repository is neither written nor served.
+    if let Some(refused) = crate::config::output::build_dir(&book) {
+        anyhow::bail!(
+            "{}\n  = help: {}",
+            refused.short(),
+            refused.hint.as_deref().unwrap_or_default()
+        );
+    }
     let site = root.join(&book.config.build.build_dir);
 
     // Take the port before anything is built, so a second `serve` on the same
@@ -107,7 +116,14 @@ pub fn serve_observed(
     {
         eprintln!("warning: cannot open a browser: {err}");
     }
-    session.watch(&book.config)
+    // The build reports an `extra-watch-dirs` entry outside the repository;
+    // it is not watched meanwhile.
+    let mut config = book.config.clone();
+    config
+        .build
+        .extra_watch_dirs
+        .retain(|dir| book.reach().judge_place(&root.join(dir)).is_ok());
+    session.watch(&config)
 }
 
 /// The answer for a path the site does not have: its 404 page, or, before
