@@ -308,8 +308,7 @@ impl WatchPlan {
         if path.starts_with(&self.output) {
             return true;
         }
-        let (Some(parent), Some(site_name)) = (self.output.parent(), self.output.file_name())
-        else {
+        let Some(parent) = self.output.parent() else {
             return false;
         };
         let Ok(rest) = path.strip_prefix(parent) else {
@@ -318,9 +317,7 @@ impl WatchPlan {
         let Some(first) = rest.components().next() else {
             return false;
         };
-        let first = first.as_os_str().to_string_lossy();
-        first.starts_with(crate::destination::STAGING_PREFIX)
-            || first.starts_with(&format!(".{}.old-", site_name.to_string_lossy()))
+        crate::destination::is_build_folder(&first.as_os_str().to_string_lossy())
     }
 }
 
@@ -422,8 +419,8 @@ mod tests {
             "src/.#intro.md",
             "src/#intro.md#",
             "book/index.html",
-            ".responder-docs-build-x1y2/index.html",
-            ".book.old-4242/print.html",
+            ".responder-docs-build-4242-x1y2/site/index.html",
+            ".responder-docs-old-4242-book/print.html",
         ];
         for rel in quiet {
             assert!(!plan.is_edit(&event(data(), plan.root.join(rel))), "{rel}");
