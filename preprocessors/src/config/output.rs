@@ -48,9 +48,7 @@ pub fn check(book_root: &BookRoot) -> Vec<Diagnostic> {
     }
     found.extend(build_dir(book_root));
     for (i, dir) in book_root.config.build.extra_watch_dirs.iter().enumerate() {
-        let setting = Setting::new(&toml, &["extra-watch-dirs"])
-            .under("build")
-            .item(i);
+        let setting = at(&["extra-watch-dirs"]).under("build").item(i);
         if let Err(refusal) = reach.judge_place(&book_root.root.join(dir)) {
             found.push(
                 Diagnostic::error(
@@ -102,7 +100,10 @@ fn input_404(
     input: &str,
     setting: &Setting,
 ) -> Option<Diagnostic> {
-    let src = book_root.src_dir();
+    let src = match book_root.src_dir() {
+        src if src.is_empty() => "the book's root".to_string(),
+        src => format!("`{src}/`"),
+    };
     let hint = "name a Markdown file under the book's sources, such as `404.md`";
     if leaves(input) {
         return Some(
@@ -110,7 +111,7 @@ fn input_404(
                 codes::REACH_WRITES_OUTSIDE,
                 setting.value(),
                 format!(
-                    "`input-404` is `{input}`, which is not under `{src}/`: mdBook would write the 404 page to `{}`, outside the site",
+                    "`input-404` is `{input}`, which is not under {src}: mdBook would write the 404 page to `{}`, outside the site",
                     page_404(input)
                 ),
             )
