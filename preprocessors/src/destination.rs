@@ -1,31 +1,87 @@
-//! Where a site may be written. A build replaces its destination wholesale,
-//! so the destination must be a folder the build owns: never the book, its
-//! sources or the repository (nor a folder holding them), never a file, and
-//! never a non-empty folder unless a previous build marked it as a site.
+//! Where a site may be written, and what a build may remove. A build
+//! replaces its destination wholesale, so the destination must be a folder
+//! the build owns: never the book, its sources or the repository (nor a
+//! folder holding them), never a file, and never a non-empty folder unless a
+//! previous build marked it as a site or stock mdBook wrote it. A build
+//! removes only folders it made itself: named by its patterns and marked.
 
-use anyhow::{Result, bail};
-use std::path::{Path, PathBuf};
+use crate::book_root::BookRoot;
+use anyhow::{Context, Result, bail};
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-/// Written into every site, so the next build knows the folder is its own.
+/// Written into every site, staging folder and old site moved aside, so the
+/// next build knows the folder is its own.
 pub const MARKER: &str = ".responder-docs-site";
 
-/// The prefix of the folder a build renders into, beside the destination.
+/// What [`MARKER`] says; a file of that name saying anything else is not ours.
+const MARKER_TEXT: &str = "Written by responder-docs build; the next build replaces this folder.\n";
+
+/// The prefix of the folder a build renders in, beside the destination:
+/// `.responder-docs-build-PID-RANDOM/`, the site in its `site/`.
 pub const STAGING_PREFIX: &str = ".responder-docs-build-";
 
-/// The folders a destination must neither be, contain nor (for `sources`) lie in.
+/// The prefix of an old site moved aside while the new one takes its place:
+/// `.responder-docs-old-PID-NAME/`. Older versions named it `.NAME.old-PID`,
+/// a pattern a writer's own folder can match (`.emacs.d.old-1700000000`), so
+/// folders named that way are never removed any more.
+pub const ASIDE_PREFIX: &str = ".responder-docs-old-";
+
+/// The site's folder inside a staging folder: mdBook renders there, and
+/// the staging folder keeps its marker while mdBook empties the site.
+const STAGED_SITE: &str = "site";
+
+/// mdBook's `.nojekyll` in every site it writes, word for word.
+const NOJEKYLL: &[u8] =
+    b"This file makes sure that Github Pages doesn't process mdBook's output.\n";
+
+/// The files and folders stock mdBook 0.5.4 writes at the top of a site
+/// besides its pages (`*.html`) and the book's own files (`FontAwesome/` and
+/// `searchindex.json` are 0.4's).
+const MDBOOK_ENTRIES: &[&str] = &[
+    ".nojekyll",
+    "CNAME",
+    "book.js",
+    "toc.js",
+    "highlight.js",
+    "highlight.css",
+    "tomorrow-night.css",
+    "ayu-highlight.css",
+    "clipboard.min.js",
+    "favicon.png",
+    "favicon.svg",
+    "searchindex.js",
+    "searchindex.json",
+    "searcher.js",
+    "mark.min.js",
+    "elasticlunr.min.js",
+    "editor.js",
+    "ace.js",
+    "mode-rust.js",
+    "theme-dawn.js",
+    "theme-tomorrow_night.js",
+    "css",
+    "fonts",
+    "FontAwesome",
+];
+
+/// The folders a destination must neither be, contain nor (for `sources`)
+/// lie in, and what the book itself puts in its site.
 pub struct Protected<'a> {
     pub book: &'a Path,
     pub sources: &'a Path,
     pub repository: &'a Path,
+    /// See [`book_entries`].
+    pub book_entries: &'a BTreeSet<String>,
 }
 
 /// Refuses a destination that would destroy the writer's files.
 pub fn check(dest: &Path, protected: &Protected<'_>) -> Result<()> {
-    let real = resolve(dest);
-    let book = resolve(protected.book);
-    let sources = resolve(protected.sources);
-    let repository = resolve(protected.repository);
+    let real = crate::reach::resolve_place(dest);
+    let book = crate::reach::resolve_place(protected.book);
+    let sources = crate::reach::resolve_place(protected.sources);
+    let repository = crate::reach::resolve_place(protected.repository);
     let shown = dest.display();
     if let Ok(meta) = std::fs::metadata(dest)
         && !meta.is_dir()
@@ -50,26 +106,86 @@ pub fn check(dest: &Path, protected: &Protected<'_>) -> Result<()> {
             sources.display()
         );
     }
-    if real.is_dir() && !real.join(MARKER).is_file() && !is_empty(&real) {
+    if real.is_dir()
+        && !is_ours(&real)
+        && !is_empty(&real)
+        && let Err(why) = stock_site(&real, protected.book_entries)
+    {
         bail!(
-            "the destination {shown} is a folder that a previous build did not write (no {MARKER} in it); \
-             remove it yourself or choose another folder"
+            "the destination {shown} is a folder that a previous build did not write (no {MARKER} in it) \
+             nor a site of stock mdBook ({why}); remove it yourself or choose another folder"
         );
     }
     Ok(())
 }
 
-/// Marks a freshly rendered site as the build's own.
-pub fn mark(site: &Path) -> Result<()> {
-    std::fs::write(
-        site.join(MARKER),
-        "Written by responder-docs build; the next build replaces this folder.\n",
-    )?;
-    Ok(())
+/// Marks a folder as the build's own.
+pub fn mark(dir: &Path) -> Result<()> {
+    std::fs::write(dir.join(MARKER), MARKER_TEXT)
+        .with_context(|| format!("cannot mark {} as a site", dir.display()))
 }
 
-/// Staging folders (and old sites moved aside) that a killed build left in
-/// `parent`: those of a process that no longer runs, or a day old.
+/// Whether a build marked `dir`: its marker is a regular file saying
+/// exactly [`MARKER_TEXT`].
+pub fn is_ours(dir: &Path) -> bool {
+    let marker = dir.join(MARKER);
+    std::fs::symlink_metadata(&marker)
+        .is_ok_and(|m| m.is_file() && m.len() == MARKER_TEXT.len() as u64)
+        && std::fs::read(&marker).is_ok_and(|text| text == MARKER_TEXT.as_bytes())
+}
+
+/// A fresh staging folder in `parent`, marked from the start, so that if
+/// the build is killed the next one knows the folder is its own.
+pub fn stage(parent: &Path) -> Result<Staging> {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("{STAGING_PREFIX}{}-", std::process::id()))
+        .tempdir_in(parent)
+        .with_context(|| format!("cannot create a build folder in {}", parent.display()))?;
+    mark(dir.path())?;
+    Ok(Staging { dir })
+}
+
+/// A staging folder; dropping it removes it and whatever is still inside.
+pub struct Staging {
+    dir: tempfile::TempDir,
+}
+
+impl Staging {
+    /// Where the site is rendered (not made yet: mdBook makes it).
+    pub fn site(&self) -> PathBuf {
+        self.dir.path().join(STAGED_SITE)
+    }
+}
+
+/// Moves a freshly built site over the old one. The old site is marked and
+/// moved aside first and put back if the move fails, so a reader never
+/// loses it; then it is removed.
+pub fn replace(fresh: &Path, dest: &Path) -> Result<()> {
+    if !dest.exists() {
+        return std::fs::rename(fresh, dest)
+            .with_context(|| format!("cannot move the site to {}", dest.display()));
+    }
+    // `check` accepted it as a site: ours, or one stock mdBook wrote.
+    mark(dest)?;
+    let aside = dest.with_file_name(format!(
+        "{ASIDE_PREFIX}{}-{}",
+        std::process::id(),
+        dest.file_name()
+            .map_or("site".into(), |n| n.to_string_lossy())
+    ));
+    std::fs::rename(dest, &aside)
+        .with_context(|| format!("cannot move the old site {} aside", dest.display()))?;
+    if let Err(err) = std::fs::rename(fresh, dest) {
+        let _ = std::fs::rename(&aside, dest);
+        return Err(err).with_context(|| format!("cannot move the site to {}", dest.display()));
+    }
+    std::fs::remove_dir_all(&aside)
+        .with_context(|| format!("cannot remove the old site {}", aside.display()))
+}
+
+/// Staging folders and old sites moved aside that a killed build left in
+/// `parent`: named as a build names them, marked by it, and of a process
+/// that no longer runs (or a day old, in case its id was reused).
 pub fn remove_leftovers(parent: &Path) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
@@ -79,28 +195,40 @@ pub fn remove_leftovers(parent: &Path) {
         let Some(pid) = leftover_pid(&name) else {
             continue;
         };
+        // Not through a link: a link is never ours.
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) || !is_ours(&entry.path()) {
+            continue;
+        }
         let old = entry
             .metadata()
             .and_then(|m| m.modified())
             .ok()
             .and_then(|t| SystemTime::now().duration_since(t).ok())
             .is_some_and(|age| age > Duration::from_secs(24 * 3600));
-        let gone = pid.is_some_and(|pid| pid != std::process::id() && !running(pid));
-        if (gone || old) && entry.file_type().is_ok_and(|t| t.is_dir()) {
+        let gone = pid != std::process::id() && !running(pid);
+        if gone || old {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 }
 
-/// `Some(pid)` for the names a build gives its temporary folders
-/// (`.responder-docs-build-PID-…`, `.NAME.old-PID`); `Some(None)` for a
-/// staging folder named before they carried the process id.
-fn leftover_pid(name: &str) -> Option<Option<u32>> {
-    if let Some(rest) = name.strip_prefix(STAGING_PREFIX) {
-        return Some(rest.split('-').next().and_then(|p| p.parse().ok()));
+/// The process id in the name of a build's staging folder
+/// (`.responder-docs-build-PID-RANDOM`) or old site (`.responder-docs-old-PID-NAME`).
+fn leftover_pid(name: &str) -> Option<u32> {
+    let rest = name
+        .strip_prefix(STAGING_PREFIX)
+        .or_else(|| name.strip_prefix(ASIDE_PREFIX))?;
+    let (pid, tail) = rest.split_once('-')?;
+    if tail.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
-    let (_, pid) = name.strip_prefix('.')?.rsplit_once(".old-")?;
-    pid.parse().ok().map(Some)
+    pid.parse().ok()
+}
+
+/// Whether `name`, beside a site, is named as a build's staging folder or
+/// old site moved aside.
+pub fn is_build_folder(name: &str) -> bool {
+    leftover_pid(name).is_some()
 }
 
 /// Whether process `pid` runs; true when the system cannot tell.
@@ -113,111 +241,117 @@ fn is_empty(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|mut e| e.next().is_none())
 }
 
-/// The canonical form of `path`, or of its nearest existing ancestor with
-/// the rest appended (the destination may not exist yet).
-fn resolve(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut rest = Vec::new();
-    let mut at = absolute.as_path();
-    loop {
-        if let Ok(real) = at.canonicalize() {
-            return rest.iter().rev().fold(real, |acc, part| acc.join(part));
-        }
-        match (at.parent(), at.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                at = parent;
-            }
-            _ => return absolute,
+/// What the book puts at the top of its site besides mdBook's own files and
+/// its pages: each entry of `src/` but Markdown files (copied as they are;
+/// the folders of its chapters among them), and the first folder of each
+/// `additional-css` and `additional-js` entry, redirect and the 404 page.
+pub fn book_entries(book_root: &BookRoot) -> BTreeSet<String> {
+    let src = book_root.root.join(&book_root.config.book.src);
+    let mut names: BTreeSet<String> = std::fs::read_dir(src)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.ends_with(".md"))
+        .collect();
+    let html = book_root.config.html_config().unwrap_or_default();
+    let written = html
+        .additional_css
+        .iter()
+        .chain(&html.additional_js)
+        .map(|p| p.to_string_lossy().into_owned())
+        .chain(
+            html.redirect
+                .keys()
+                .map(|k| k.trim_start_matches('/').into()),
+        )
+        .chain(html.input_404.map(|i| i.replace(".md", ".html")));
+    for path in written {
+        if let Some(Component::Normal(first)) = Path::new(&path)
+            .components()
+            .find(|c| !matches!(c, Component::CurDir))
+        {
+            names.insert(first.to_string_lossy().into_owned());
         }
     }
+    names
+}
+
+/// Whether `dir` is a site stock mdBook wrote (the I/O of [`stock_listing`]).
+fn stock_site(dir: &Path, book_entries: &BTreeSet<String>) -> Result<(), String> {
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| e.to_string())?.flatten() {
+        let kind = match entry.file_type() {
+            Ok(t) if t.is_file() => Entry::File,
+            Ok(t) if t.is_dir() => Entry::Folder,
+            _ => Entry::Other,
+        };
+        entries.push((entry.file_name().to_string_lossy().into_owned(), kind));
+    }
+    entries.sort();
+    let nojekyll = std::fs::symlink_metadata(dir.join(".nojekyll"))
+        .ok()
+        .filter(|m| m.is_file() && m.len() == NOJEKYLL.len() as u64)
+        .and_then(|_| std::fs::read(dir.join(".nojekyll")).ok());
+    stock_listing(&entries, nojekyll.as_deref(), book_entries)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Entry {
+    File,
+    Folder,
+    /// A symlink or a special file, which mdBook never writes.
+    Other,
+}
+
+/// A folder's top-level `entries` are a site stock mdBook wrote when it
+/// holds `index.html` and mdBook's own `.nojekyll`, and every other entry is
+/// a page (`*.html`), a file or folder mdBook writes (as `hash-files` names
+/// it too), or one the book puts there ([`book_entries`]). `Err` says which
+/// entry is not.
+fn stock_listing(
+    entries: &[(String, Entry)],
+    nojekyll: Option<&[u8]>,
+    book_entries: &BTreeSet<String>,
+) -> Result<(), String> {
+    if nojekyll != Some(NOJEKYLL) {
+        return Err("it has no `.nojekyll` as mdBook writes it".into());
+    }
+    if !entries.contains(&("index.html".to_string(), Entry::File)) {
+        return Err("it has no `index.html`".into());
+    }
+    for (name, kind) in entries {
+        let expected = match kind {
+            Entry::File if name.ends_with(".html") => true,
+            Entry::File | Entry::Folder => {
+                is_mdbook_entry(name) || book_entries.contains(name.as_str())
+            }
+            Entry::Other => false,
+        };
+        if !expected {
+            return Err(format!(
+                "`{name}` is not something mdBook writes for this book"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// One of [`MDBOOK_ENTRIES`], or one as `hash-files` names it: 8 hex digits
+/// after the part before the first dot (`book-1a2b3c4d.js`).
+fn is_mdbook_entry(name: &str) -> bool {
+    if MDBOOK_ENTRIES.contains(&name) {
+        return true;
+    }
+    let Some((stem, suffix)) = name.split_once('.') else {
+        return false;
+    };
+    stem.rsplit_once('-').is_some_and(|(base, hash)| {
+        hash.len() == 8
+            && hash.bytes().all(|b| b.is_ascii_hexdigit())
+            && MDBOOK_ENTRIES.contains(&format!("{base}.{suffix}").as_str())
+    })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn layout() -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let book = dir.path().join("repo/book");
-        std::fs::create_dir_all(book.join("src")).unwrap();
-        std::fs::create_dir_all(dir.path().join("repo/.git")).unwrap();
-        std::fs::write(book.join("book.toml"), "").unwrap();
-        (dir, book)
-    }
-
-    fn verdict(book: &Path, dest: &Path) -> String {
-        let repository = book.parent().unwrap();
-        let protected = Protected {
-            book,
-            sources: &book.join("src"),
-            repository,
-        };
-        match check(dest, &protected) {
-            Ok(()) => "ok".into(),
-            Err(err) => err.to_string(),
-        }
-    }
-
-    #[test]
-    fn the_writers_folders_are_refused() {
-        let (_dir, book) = layout();
-        for dest in [
-            book.clone(),
-            book.join("."),
-            book.join("src"),
-            book.join("src/site"),
-            book.parent().unwrap().to_path_buf(),
-            book.parent().unwrap().parent().unwrap().to_path_buf(),
-        ] {
-            let said = verdict(&book, &dest);
-            assert!(
-                said.contains("would delete it") || said.contains("inside the book's sources"),
-                "{}: {said}",
-                dest.display()
-            );
-        }
-    }
-
-    #[test]
-    fn a_file_and_a_foreign_folder_are_refused_an_empty_or_marked_one_is_not() {
-        let (_dir, book) = layout();
-        std::fs::write(book.join("notes.txt"), "mine").unwrap();
-        assert_eq!(
-            verdict(&book, &book.join("notes.txt")),
-            format!(
-                "the destination {} is a file, not a folder; choose a folder for the site",
-                book.join("notes.txt").display()
-            )
-        );
-        std::fs::create_dir_all(book.join("drafts")).unwrap();
-        std::fs::write(book.join("drafts/a.md"), "mine").unwrap();
-        assert!(verdict(&book, &book.join("drafts")).contains("a previous build did not write"));
-        std::fs::create_dir_all(book.join("empty")).unwrap();
-        assert_eq!(verdict(&book, &book.join("empty")), "ok");
-        assert_eq!(verdict(&book, &book.join("book")), "ok", "not there yet");
-        mark(&book.join("drafts")).unwrap();
-        assert_eq!(verdict(&book, &book.join("drafts")), "ok");
-    }
-
-    #[test]
-    fn leftovers_of_dead_builds_are_removed_live_ones_kept() {
-        let dir = tempfile::tempdir().unwrap();
-        let dead = dir
-            .path()
-            .join(format!("{STAGING_PREFIX}{}-abc", u32::MAX - 1));
-        let live = dir
-            .path()
-            .join(format!("{STAGING_PREFIX}{}-abc", std::process::id()));
-        let aside = dir.path().join(format!(".book.old-{}", u32::MAX - 1));
-        let site = dir.path().join("book");
-        for d in [&dead, &live, &aside, &site] {
-            std::fs::create_dir_all(d).unwrap();
-        }
-        remove_leftovers(dir.path());
-        if Path::new("/proc/self").exists() {
-            assert!(!dead.exists() && !aside.exists());
-        }
-        assert!(live.exists() && site.exists());
-    }
-}
+mod tests;

@@ -118,6 +118,7 @@ pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outc
             book: &book.root,
             sources: &sources,
             repository: &repository,
+            book_entries: &destination::book_entries(&book_root),
         },
     )?;
     let parent = dest
@@ -126,19 +127,13 @@ pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outc
     std::fs::create_dir_all(parent)
         .with_context(|| format!("cannot create {}", parent.display()))?;
     destination::remove_leftovers(parent);
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(
-            "{}{}-",
-            destination::STAGING_PREFIX,
-            std::process::id()
-        ))
-        .tempdir_in(parent)
-        .with_context(|| format!("cannot create a build folder in {}", parent.display()))?;
+    let staging = destination::stage(parent)?;
+    let site = staging.site();
     let mut render_ctx = RenderContext::new(
         book.root.clone(),
         processed,
         book.config.clone(),
-        staging.path().to_path_buf(),
+        site.clone(),
     );
     render_ctx
         .chapter_titles
@@ -160,8 +155,9 @@ pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outc
         return Ok(result);
     }
     rendered.context("rendering failed")?;
-    destination::mark(staging.path())?;
-    replace_dir(&staging.keep(), &dest)?;
+    destination::mark(&site)?;
+    // Dropping `staging` afterwards removes the folder the site was moved out of.
+    destination::replace(&site, &dest)?;
     phases.done("swap");
     Ok(Outcome {
         site: Some(dest),
@@ -198,6 +194,8 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
     let reach = book_root.reach();
     crate::reach::check_sources(&book_root, reach, &mut sources);
     crate::reach::check_summary(&book_root, reach, &mut sources);
+    // What the renderer will read and write, judged before anything renders.
+    sources.extend(crate::config::output::check(&book_root));
     // mdBook's loader reads `SUMMARY.md` and every chapter: one of them
     // leading outside (or a FIFO) must stop it; other files only fail the build.
     let blocks_loading = sources
@@ -306,48 +304,4 @@ impl Phases {
 
 fn absolute(path: &Path) -> Result<PathBuf> {
     std::path::absolute(path).with_context(|| format!("bad path {}", path.display()))
-}
-
-/// Moves a freshly built site over the old one. The old site is moved aside
-/// first and put back if the move fails, so a reader never loses it.
-pub fn replace_dir(fresh: &Path, dest: &Path) -> Result<()> {
-    if !dest.exists() {
-        return std::fs::rename(fresh, dest)
-            .with_context(|| format!("cannot move the site to {}", dest.display()));
-    }
-    let aside = dest.with_file_name(format!(
-        ".{}.old-{}",
-        dest.file_name()
-            .map_or("site".into(), |n| n.to_string_lossy()),
-        std::process::id()
-    ));
-    std::fs::rename(dest, &aside)
-        .with_context(|| format!("cannot move the old site {} aside", dest.display()))?;
-    if let Err(err) = std::fs::rename(fresh, dest) {
-        let _ = std::fs::rename(&aside, dest);
-        return Err(err).with_context(|| format!("cannot move the site to {}", dest.display()));
-    }
-    std::fs::remove_dir_all(&aside)
-        .with_context(|| format!("cannot remove the old site {}", aside.display()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn replacing_a_site_keeps_only_the_new_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let dest = dir.path().join("book");
-        let fresh = dir.path().join("fresh");
-        std::fs::create_dir_all(&dest).unwrap();
-        std::fs::write(dest.join("old.html"), "old").unwrap();
-        std::fs::create_dir_all(&fresh).unwrap();
-        std::fs::write(fresh.join("new.html"), "new").unwrap();
-        replace_dir(&fresh, &dest).unwrap();
-        assert!(dest.join("new.html").exists());
-        assert!(!dest.join("old.html").exists());
-        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(left.len(), 1, "nothing left beside the site");
-    }
 }

@@ -7,7 +7,8 @@
 //! at most [`MAX_FILE_BYTES`] (a FIFO or a device would hang the build).
 
 use crate::book_root::{BookRoot, SHARED_TABLE};
-use crate::diagnostics::{Diagnostic, Diagnostics, codes};
+use crate::diagnostics::codes::{self, Code};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::{Location, TextMap};
 use std::path::{Component, Path, PathBuf};
 
@@ -49,11 +50,8 @@ pub enum Refusal {
 impl Reach {
     pub fn new(book_root: &BookRoot) -> Self {
         let book = canonical_or_absolute(&book_root.root);
-        let configured = book_root
-            .config
-            .get::<String>(&format!("preprocessor.{SHARED_TABLE}.include-root"))
-            .ok()
-            .flatten();
+        let configured =
+            crate::config::read::<crate::config::Validate>(book_root, SHARED_TABLE).include_root;
         match configured {
             Some(rel) => Reach {
                 allowed: canonical_or_absolute(&book.join(&rel)),
@@ -98,6 +96,17 @@ impl Reach {
         Verdict::Readable(real)
     }
 
+    /// Where a folder or file that may not exist yet lands (see
+    /// [`resolve_place`]): its resolved path, or why it is refused.
+    pub fn judge_place(&self, path: &Path) -> Result<PathBuf, Refusal> {
+        let real = resolve_place(path);
+        if self.contains(&real) {
+            Ok(real)
+        } else {
+            Err(Refusal::Outside(real))
+        }
+    }
+
     /// Whether a canonical path lies inside the allowed folder.
     pub fn contains(&self, real: &Path) -> bool {
         real.starts_with(&self.allowed)
@@ -121,6 +130,17 @@ impl Reach {
             Refusal::TooLarge(len) => format!(
                 "is {len} bytes, over the {MAX_FILE_BYTES}-byte limit on any file the build reads"
             ),
+        }
+    }
+}
+
+impl Refusal {
+    /// The code of this refusal, `outside` when the path leads out.
+    pub fn code(&self, outside: Code) -> Code {
+        match self {
+            Refusal::Outside(_) => outside,
+            Refusal::NotAFile(_) => codes::REACH_NOT_A_FILE,
+            Refusal::TooLarge(_) => codes::REACH_TOO_LARGE,
         }
     }
 }
@@ -223,6 +243,38 @@ pub fn repository_root(book: &Path) -> PathBuf {
         .to_path_buf()
 }
 
+/// Where the operating system puts `path`, which need not exist yet: the
+/// canonical form of its nearest existing ancestor, then the rest as
+/// `create_dir_all` makes it (each `..` after a folder it creates climbs back
+/// out of that folder).
+pub fn resolve_place(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut rest = Vec::new();
+    let mut at = absolute.as_path();
+    let mut real = loop {
+        if let Ok(real) = at.canonicalize() {
+            break real;
+        }
+        match (at.parent(), at.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last);
+                at = parent;
+            }
+            _ => return absolute,
+        }
+    };
+    for part in rest.into_iter().rev() {
+        match part {
+            Component::Normal(name) => real.push(name),
+            Component::ParentDir => {
+                real.pop();
+            }
+            _ => {}
+        }
+    }
+    real
+}
+
 fn canonical_or_absolute(path: &Path) -> PathBuf {
     path.canonicalize()
         .or_else(|_| std::path::absolute(path))
@@ -278,25 +330,58 @@ pub fn check_sources(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
     } else {
         src_rel
     };
-    match src.canonicalize() {
+    check_tree(&Tree::SOURCES, &src, &src_name, reach, diagnostics);
+}
+
+/// What mdBook does with the files of a folder it reads, for what a
+/// problem there means.
+pub struct Tree {
+    /// What becomes of a file: `copy it into the site`.
+    pub fate: &'static str,
+    /// Whether a dangling link or a loop stops mdBook (it copies every entry
+    /// of `src/`, but reads only the theme files it knows, if they exist).
+    pub unreadable_matters: bool,
+}
+
+impl Tree {
+    pub const SOURCES: Tree = Tree {
+        fate: "copy it into the site",
+        unreadable_matters: true,
+    };
+    pub const THEME: Tree = Tree {
+        fate: "publish it in every page",
+        unreadable_matters: false,
+    };
+}
+
+/// Every file and folder under `dir` (named `name` in diagnostics), judged
+/// as [`check_sources`] judges `src/`.
+pub fn check_tree(
+    tree: &Tree,
+    dir: &Path,
+    name: &str,
+    reach: &Reach,
+    diagnostics: &mut Diagnostics,
+) {
+    match dir.canonicalize() {
         Err(_) => return,
         Ok(real) if !reach.contains(&real) => {
-            diagnostics.push(outside_source(&src_name, reach, &Refusal::Outside(real)));
+            diagnostics.push(outside_source(tree, name, reach, &Refusal::Outside(real)));
             return;
         }
         Ok(_) => {}
     }
-    let mut walk = walkdir::WalkDir::new(&src)
+    let mut walk = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter();
     while let Some(entry) = walk.next() {
         let entry = match entry {
             Ok(entry) => entry,
-            Err(err) => {
+            Err(err) if tree.unreadable_matters => {
                 let at = err
                     .path()
-                    .map_or_else(|| src_name.clone(), |p| reach.name(p));
+                    .map_or_else(|| name.to_string(), |p| reach.name(p));
                 let why = if err.loop_ancestor().is_some() {
                     "is a symlink loop".to_string()
                 } else {
@@ -312,6 +397,7 @@ pub fn check_sources(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
                 );
                 continue;
             }
+            Err(_) => continue,
         };
         let name = reach.name(entry.path());
         // Only a link can lead elsewhere: anything else lies in its folder,
@@ -322,7 +408,7 @@ pub fn check_sources(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
                 Err(_) => continue,
             };
             if !reach.contains(&real) {
-                diagnostics.push(outside_source(&name, reach, &Refusal::Outside(real)));
+                diagnostics.push(outside_source(tree, &name, reach, &Refusal::Outside(real)));
                 if entry.file_type().is_dir() {
                     walk.skip_current_dir();
                 }
@@ -340,12 +426,18 @@ pub fn check_sources(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
         }
         if !meta.is_file() {
             diagnostics.push(outside_source(
+                tree,
                 &name,
                 reach,
                 &Refusal::NotAFile(kind_of(&meta)),
             ));
         } else if meta.len() > MAX_FILE_BYTES {
-            diagnostics.push(outside_source(&name, reach, &Refusal::TooLarge(meta.len())));
+            diagnostics.push(outside_source(
+                tree,
+                &name,
+                reach,
+                &Refusal::TooLarge(meta.len()),
+            ));
         }
     }
 }
@@ -388,14 +480,9 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
             continue;
         }
         if let Verdict::Refused(refusal) = reach.judge(&src.join(path)) {
-            let code = match refusal {
-                Refusal::Outside(_) => codes::REACH_OUTSIDE_SOURCE,
-                Refusal::NotAFile(_) => codes::REACH_NOT_A_FILE,
-                Refusal::TooLarge(_) => codes::REACH_TOO_LARGE,
-            };
             diagnostics.push(
                 Diagnostic::error(
-                    code,
+                    refusal.code(codes::REACH_OUTSIDE_SOURCE),
                     at,
                     format!("the chapter `{dest}` {}", reach.explain(&refusal)),
                 )
@@ -405,18 +492,14 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
     }
 }
 
-fn outside_source(name: &str, reach: &Reach, refusal: &Refusal) -> Diagnostic {
-    let code = match refusal {
-        Refusal::Outside(_) => codes::REACH_OUTSIDE_SOURCE,
-        Refusal::NotAFile(_) => codes::REACH_NOT_A_FILE,
-        Refusal::TooLarge(_) => codes::REACH_TOO_LARGE,
-    };
+fn outside_source(tree: &Tree, name: &str, reach: &Reach, refusal: &Refusal) -> Diagnostic {
     Diagnostic::error(
-        code,
+        refusal.code(codes::REACH_OUTSIDE_SOURCE),
         Location::file(name),
         format!(
-            "`{name}` {}; mdBook would copy it into the site",
-            reach.explain(refusal)
+            "`{name}` {}; mdBook would {}",
+            reach.explain(refusal),
+            tree.fate
         ),
     )
     .with_hint(match refusal {
@@ -449,6 +532,28 @@ mod tests {
         if Path::new("/dev/zero").exists() {
             let err = read_text(Path::new("/dev/zero")).unwrap_err();
             assert_eq!(err.to_string(), "it is a device, not a regular file");
+        }
+    }
+
+    #[test]
+    fn a_place_not_made_yet_lands_where_create_dir_all_puts_it() {
+        let (dir, _) = temp_book(&[("book/book.toml", "")]);
+        let real = dir.path().canonicalize().unwrap();
+        let at = |rel: &str| resolve_place(&dir.path().join(rel));
+        assert_eq!(at("book/site"), real.join("book/site"));
+        assert_eq!(at("book/new/deeper"), real.join("book/new/deeper"));
+        assert_eq!(at("book/missing/../../x"), real.join("x"));
+        assert_eq!(at("book/.."), real);
+        #[cfg(unix)]
+        {
+            let outside = tempfile::tempdir().unwrap();
+            std::os::unix::fs::symlink(outside.path(), dir.path().join("book/out")).unwrap();
+            let outside_real = outside.path().canonicalize().unwrap();
+            assert_eq!(at("book/out/site"), outside_real.join("site"));
+            assert_eq!(
+                at("book/out/../x"),
+                outside_real.parent().unwrap().join("x")
+            );
         }
     }
 

@@ -60,6 +60,15 @@ pub fn serve_observed(
 ) -> Result<()> {
     let root = std::path::absolute(root)?;
     let book = crate::book_root::BookRoot::load(&root)?;
+    // The site is served from `build-dir` for the whole session: one that
+    // leads outside the repository is neither written nor served.
+    if let Some(refused) = crate::config::output::build_dir(&book) {
+        anyhow::bail!(
+            "{}\n  = help: {}",
+            refused.short(),
+            refused.hint.as_deref().unwrap_or_default()
+        );
+    }
     let site = root.join(&book.config.build.build_dir);
 
     // Take the port before anything is built, so a second `serve` on the same
@@ -107,7 +116,14 @@ pub fn serve_observed(
     {
         eprintln!("warning: cannot open a browser: {err}");
     }
-    session.watch(&book.config)
+    // The build reports an `extra-watch-dirs` entry outside the repository;
+    // it is not watched meanwhile.
+    let mut config = book.config.clone();
+    config
+        .build
+        .extra_watch_dirs
+        .retain(|dir| book.reach().judge_place(&root.join(dir)).is_ok());
+    session.watch(&config)
 }
 
 /// The answer for a path the site does not have: its 404 page, or, before
@@ -292,8 +308,7 @@ impl WatchPlan {
         if path.starts_with(&self.output) {
             return true;
         }
-        let (Some(parent), Some(site_name)) = (self.output.parent(), self.output.file_name())
-        else {
+        let Some(parent) = self.output.parent() else {
             return false;
         };
         let Ok(rest) = path.strip_prefix(parent) else {
@@ -302,9 +317,7 @@ impl WatchPlan {
         let Some(first) = rest.components().next() else {
             return false;
         };
-        let first = first.as_os_str().to_string_lossy();
-        first.starts_with(crate::destination::STAGING_PREFIX)
-            || first.starts_with(&format!(".{}.old-", site_name.to_string_lossy()))
+        crate::destination::is_build_folder(&first.as_os_str().to_string_lossy())
     }
 }
 
@@ -406,8 +419,8 @@ mod tests {
             "src/.#intro.md",
             "src/#intro.md#",
             "book/index.html",
-            ".responder-docs-build-x1y2/index.html",
-            ".book.old-4242/print.html",
+            ".responder-docs-build-4242-x1y2/site/index.html",
+            ".responder-docs-old-4242-book/print.html",
         ];
         for rel in quiet {
             assert!(!plan.is_edit(&event(data(), plan.root.join(rel))), "{rel}");

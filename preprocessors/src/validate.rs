@@ -21,7 +21,10 @@ impl Pass for Validate {
         false
     }
 
+    /// Under stock mdBook, the last pass before the renderer: the renderer's
+    /// paths are judged here too, and a refusal stops mdBook before it writes.
     fn run(&self, book_root: &BookRoot, book: Book, diagnostics: &mut Diagnostics) -> Result<Book> {
+        diagnostics.extend(crate::config::output::check(book_root));
         diagnostics.extend(check(book_root, &book)?);
         Ok(book)
     }

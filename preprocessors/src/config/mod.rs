@@ -3,6 +3,7 @@
 //! reads or a value of the wrong type is an error at its book.toml line,
 //! never silently ignored, and the typed struct is read from what passed.
 
+pub mod output;
 mod spans;
 
 pub use spans::{BookToml, Step};
@@ -58,6 +59,7 @@ pub const VALIDATE: &[Field] = &[
     field("link-concurrency", Kind::Count),
     field("link-per-host", Kind::Count),
     field("link-retries", Kind::Count),
+    field("include-root", Kind::Str),
 ];
 
 /// `[preprocessor.image-uri]`: the release facts.
@@ -99,6 +101,9 @@ pub struct Validate {
     pub link_concurrency: Option<usize>,
     pub link_per_host: Option<usize>,
     pub link_retries: Option<u32>,
+    /// The folder every read must stay inside, relative to the book root,
+    /// instead of the repository (see `reach.rs`).
+    pub include_root: Option<String>,
 }
 
 /// `[preprocessor.image-uri]`, typed; `release` checks what the values mean.

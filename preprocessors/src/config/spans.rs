@@ -30,8 +30,19 @@ impl<'t> BookToml<'t> {
 
     /// The value at `path` under `[preprocessor.TABLE]`, if book.toml writes it.
     pub fn value_location(&self, table: &str, path: &[Step]) -> Option<Location> {
-        let value = self.find(table, path)?;
+        self.value_location_at(&preprocessor(table, path))
+    }
+
+    /// The value at `path` from the top of book.toml (`output`, `html`,
+    /// `input-404`), if book.toml writes it.
+    pub fn value_location_at(&self, path: &[Step]) -> Option<Location> {
+        let value = self.find_at(path)?;
         Some(self.at(value.span()))
+    }
+
+    /// The key at the end of `path` from the top of book.toml, if written.
+    pub fn key_location_at(&self, path: &[Step]) -> Option<Location> {
+        self.key_span_at(path).map(|span| self.at(span))
     }
 
     /// The key at the end of `path`, else its table's header, else the file.
@@ -42,10 +53,14 @@ impl<'t> BookToml<'t> {
 
     /// The bytes of the key at the end of `path` (quotes included), if written.
     fn key_span(&self, table: &str, path: &[Step]) -> Option<Range<usize>> {
+        self.key_span_at(&preprocessor(table, path))
+    }
+
+    fn key_span_at(&self, path: &[Step]) -> Option<Range<usize>> {
         let (Step::Key(last), parents) = path.split_last()? else {
             return None;
         };
-        let parent = self.find(table, parents)?;
+        let parent = self.find_at(parents)?;
         let DeValue::Table(map) = parent.get_ref() else {
             return None;
         };
@@ -68,7 +83,12 @@ impl<'t> BookToml<'t> {
 
     /// The `[preprocessor.TABLE]` header, or the file when it is not written.
     pub fn table_location(&self, table: &str) -> Location {
-        let header = format!("[preprocessor.{table}]");
+        self.header_location(&format!("preprocessor.{table}"))
+    }
+
+    /// The `[NAME]` header (`output.html`), or the file when it is not written.
+    pub fn header_location(&self, name: &str) -> Location {
+        let header = format!("[{name}]");
         let mut offset = 0;
         for line in self.text.split_inclusive('\n') {
             if line.trim() == header {
@@ -84,15 +104,17 @@ impl<'t> BookToml<'t> {
         Location::in_text(BOOK_TOML, self.text, span)
     }
 
-    /// The value at `path` below `[preprocessor.TABLE]`.
-    fn find(&self, table: &str, path: &[Step]) -> Option<&toml::Spanned<DeValue<'t>>> {
+    /// The value at `path` from the top of book.toml.
+    fn find_at(&self, path: &[Step]) -> Option<&toml::Spanned<DeValue<'t>>> {
         let doc = self.doc.as_ref()?.get_ref();
+        let (Step::Key(first), rest) = path.split_first()? else {
+            return None;
+        };
         let mut current = doc
             .iter()
-            .find(|(k, _)| k.get_ref() == "preprocessor")
+            .find(|(k, _)| k.get_ref() == first)
             .map(|(_, v)| v)?;
-        let head = Step::Key(table.to_string());
-        for step in std::iter::once(&head).chain(path) {
+        for step in rest {
             current = match (step, current.get_ref()) {
                 (Step::Key(key), DeValue::Table(map)) => map
                     .iter()
@@ -104,4 +126,12 @@ impl<'t> BookToml<'t> {
         }
         Some(current)
     }
+}
+
+/// `path` below `[preprocessor.TABLE]`, from the top of book.toml.
+fn preprocessor(table: &str, path: &[Step]) -> Vec<Step> {
+    [Step::Key("preprocessor".into()), Step::Key(table.into())]
+        .into_iter()
+        .chain(path.iter().cloned())
+        .collect()
 }

@@ -65,6 +65,7 @@ codes! {
     CONFIG_UNKNOWN_KEY = "config::unknown-key": "a key in one of the book's `[preprocessor.*]` tables that the preprocessor does not read (usually a misspelling)";
     CONFIG_WRONG_TYPE = "config::wrong-type": "a `[preprocessor.*]` setting (in book.toml or an `MDBOOK_PREPROCESSOR__…` variable) whose value has the wrong type";
 
+    LINKS_BAD_REDIRECT = "links::bad-redirect": "an `[output.html.redirect]` target that is neither a relative address nor an http(s) one";
     LINKS_BAD_SETTING = "links::bad-setting": "a `link-ignore` pattern that is not a valid regular expression";
     LINKS_BAD_SITE_URL = "links::bad-site-url": "a `git-repository-url` or `edit-url-template` that is not an http(s) address";
     LINKS_BAD_URL = "links::bad-url": "an `http(s)` URL that does not parse";
@@ -136,10 +137,12 @@ codes! {
 
     REACH_INCLUDE_OUTSIDE = "reach::include-outside": "an include (or a file a directive expands) that reads outside the repository";
     REACH_NOT_A_FILE = "reach::not-a-file": "a source or include that is not a regular file (a FIFO, a device, …)";
-    REACH_OUTSIDE_SOURCE = "reach::outside-source": "a file under `src/` that resolves outside the repository, which mdBook would copy into the site";
+    REACH_OUTSIDE_SOURCE = "reach::outside-source": "a file under `src/` or the theme folder that resolves outside the repository, which mdBook would publish in the site";
+    REACH_SETTING_OUTSIDE = "reach::setting-outside": "a path in book.toml's `[output.html]` or `[build]` (`input-404`, `additional-css`, `additional-js`, `theme`, `build-dir`, `extra-watch-dirs`) that resolves outside the repository";
     REACH_SUMMARY_ABSOLUTE = "reach::summary-absolute": "a `SUMMARY.md` entry with an absolute path, which mdBook's loader cannot read";
     REACH_TOO_LARGE = "reach::too-large": "a source or include over the size limit";
     REACH_UNREADABLE_SOURCE = "reach::unreadable-source": "a file under `src/` that cannot be read (a symlink loop or a dangling link)";
+    REACH_WRITES_OUTSIDE = "reach::writes-outside": "an `[output.html]` path that mdBook would write outside the site: an `input-404` outside `src/`, an `additional-css` or `additional-js` entry that is absolute or climbs out, a redirect whose page lands outside";
 
     AWS_AWSLOGS = "aws::awslogs": "the awslogs log driver without an option it needs, or with one it does not know";
     AWS_CFN_ENUM = "aws::cfn-enum": "a template property value that its resource schema does not allow";

@@ -34,22 +34,25 @@ pub fn check(book_root: &BookRoot, diagnostics: &mut Diagnostics) {
 
 /// Why a value may not become a link on every page, if it may not.
 pub fn refused(value: &str) -> Option<String> {
-    let scheme = value
-        .split_once(':')
-        .map(|(s, _)| s.trim().to_ascii_lowercase());
-    match scheme.as_deref() {
+    match scheme(value).as_deref() {
         Some("https" | "http") if value.contains("://") => None,
-        Some(s)
-            if !s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
-        {
-            Some(format!(
-                "the `{s}:` scheme is refused; only http and https are"
-            ))
-        }
+        Some(s) => Some(format!(
+            "the `{s}:` scheme is refused; only http and https are"
+        )),
         _ => Some("it is not an absolute http(s) URL".into()),
     }
+}
+
+/// The scheme a browser reads in `value` (`javascript` in ` JavaScript:x`),
+/// lower-cased; `None` for an address without one (a relative path).
+pub fn scheme(value: &str) -> Option<String> {
+    let (scheme, _) = value.split_once(':')?;
+    let scheme = scheme.trim().to_ascii_lowercase();
+    (!scheme.is_empty()
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+    .then_some(scheme)
 }
 
 /// The line of `key = …` in book.toml, or the file.

@@ -260,6 +260,7 @@ fn a_marked_site_is_replaced_and_a_killed_builds_staging_is_removed() {
         .path()
         .join(format!(".responder-docs-build-{}-x1", u32::MAX - 7));
     std::fs::create_dir_all(leftover.join("big")).unwrap();
+    responder_docs::destination::mark(&leftover).unwrap();
     assert_eq!(build(&root, &dest).code, 0);
     assert!(dest.join(".responder-docs-site").is_file());
     let second = build(&root, &dest);
@@ -456,4 +457,448 @@ fn check_finds_what_build_would_fail_on() {
             canonical(root)
         )]
     );
+}
+
+/// Every file, folder and link under `dir`, by relative path, with the
+/// bytes of each file and the target of each link: what a refused build
+/// must leave exactly as it was.
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            let what = if e.path_is_symlink() {
+                format!("-> {}", std::fs::read_link(e.path()).unwrap().display())
+            } else if e.file_type().is_dir() {
+                "folder".into()
+            } else {
+                String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).into_owned()
+            };
+            (rel, what)
+        })
+        .collect()
+}
+
+/// `build` with a JSON report: its exit status and one-line problems.
+fn build_shorts(book: &Path) -> (u8, Vec<String>) {
+    let built = run(&["build", book.to_str().unwrap(), "--format", "json"]);
+    (built.code, responder_docs_tests::shorts(&built.stdout))
+}
+
+/// A tiny book at `outer/book` (no `.git`: the book is the repository),
+/// with `output` appended to its book.toml; the line it starts on.
+fn book_with(outer: &Path, output: &str) -> (std::path::PathBuf, usize) {
+    let root = outer.join("book");
+    tiny_book(&root, "# Summary\n\n[A](a.md)\n", &[("a.md", "# A\n")]);
+    let line = append(&root.join("book.toml"), output);
+    (root, line)
+}
+
+/// Refused by `check` and `build` alike, with nothing written anywhere.
+fn refused_everywhere(outer: &Path, root: &Path, expected: &[String]) {
+    let before = snapshot(outer);
+    assert_eq!(check_shorts(root), (1, expected.to_vec()));
+    assert_eq!(build_shorts(root), (1, expected.to_vec()));
+    assert_eq!(snapshot(outer), before, "nothing written, nothing changed");
+}
+
+#[test]
+fn an_input_404_outside_the_sources_never_overwrites_book_toml() {
+    let outer = tempfile::tempdir().unwrap();
+    let (root, line) = book_with(
+        outer.path(),
+        "[output.html]\ninput-404 = \"../book.toml\"\n",
+    );
+    refused_everywhere(
+        outer.path(),
+        &root,
+        &[format!(
+            "book.toml:{}:13: error[reach::writes-outside]: `input-404` is `../book.toml`, which is not under `src/`: mdBook would write the 404 page to `../book.toml`, outside the site",
+            line + 1
+        )],
+    );
+    assert!(
+        std::fs::read_to_string(root.join("book.toml"))
+            .unwrap()
+            .starts_with("[book]")
+    );
+}
+
+#[test]
+fn an_absolute_input_404_outside_the_repository_is_neither_read_nor_copied() {
+    let outer = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let secret = elsewhere.path().join("secret.md");
+    std::fs::write(&secret, "# canary-404\n").unwrap();
+    let (root, line) = book_with(
+        outer.path(),
+        &format!("[output.html]\ninput-404 = \"{}\"\n", secret.display()),
+    );
+    let before = snapshot(elsewhere.path());
+    refused_everywhere(
+        outer.path(),
+        &root,
+        &[format!(
+            "book.toml:{}:13: error[reach::writes-outside]: `input-404` is `{}`, which is not under `src/`: mdBook would write the 404 page to `{}`, outside the site",
+            line + 1,
+            secret.display(),
+            elsewhere.path().join("secret.html").display()
+        )],
+    );
+    assert_eq!(snapshot(elsewhere.path()), before);
+    assert!(files_containing(outer.path(), "canary-404").is_empty());
+}
+
+#[test]
+fn a_writers_folder_named_like_an_old_site_survives_every_build() {
+    let outer = tempfile::tempdir().unwrap();
+    let (root, _) = book_with(outer.path(), "");
+    // Beside the default destination `book/`: named as older versions named
+    // an old site moved aside, of processes that do not run.
+    let emacs = root.join(".emacs.d.old-1700000000");
+    let notes = root.join(".notes.old-4294967290");
+    let site_like = root.join(".book.old-4294967290");
+    for folder in [&emacs, &notes, &site_like] {
+        std::fs::create_dir_all(folder.join("lisp")).unwrap();
+        std::fs::write(folder.join("lisp/init.el"), "(setq mine t)\n").unwrap();
+    }
+    let before = snapshot(&root);
+    for _ in 0..2 {
+        let built = run(&["build", root.to_str().unwrap()]);
+        assert_eq!(built.code, 0, "{}", built.stderr);
+    }
+    let after = snapshot(&root);
+    for (path, what) in &before {
+        assert_eq!(after.get(path), Some(what), "{path}");
+    }
+    let beside: Vec<_> = after
+        .keys()
+        .filter(|p| !p.contains('/') && p.starts_with(".responder-docs"))
+        .collect();
+    assert!(beside.is_empty(), "no build folder left: {beside:?}");
+}
+
+#[test]
+fn a_redirect_never_writes_outside_the_site() {
+    let outer = tempfile::tempdir().unwrap();
+    let (root, line) = book_with(
+        outer.path(),
+        "[output.html.redirect]\n\"/../../x.html\" = \"a.html\"\n\"/../../../y.html\" = \"a.html\"\n",
+    );
+    refused_everywhere(
+        outer.path(),
+        &root,
+        &[
+            format!(
+                "book.toml:{}:1: error[reach::writes-outside]: the redirect `/../../x.html` climbs out of the site: mdBook would write its page to `../../x.html` from the site's folder",
+                line + 1
+            ),
+            format!(
+                "book.toml:{}:1: error[reach::writes-outside]: the redirect `/../../../y.html` climbs out of the site: mdBook would write its page to `../../../y.html` from the site's folder",
+                line + 2
+            ),
+        ],
+    );
+    assert!(!root.join("x.html").exists() && !outer.path().join("y.html").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn theme_files_and_additional_css_from_outside_are_never_published() {
+    let outer = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(
+        elsewhere.path().join("head.hbs"),
+        "<meta name=\"canary-head\">\n",
+    )
+    .unwrap();
+    std::fs::write(outer.path().join("secret.css"), "/* canary-css */\n").unwrap();
+    let (root, line) = book_with(
+        outer.path(),
+        "[output.html]\nadditional-css = [\"../secret.css\"]\n",
+    );
+    std::fs::create_dir_all(root.join("theme")).unwrap();
+    std::os::unix::fs::symlink(
+        elsewhere.path().join("head.hbs"),
+        root.join("theme/head.hbs"),
+    )
+    .unwrap();
+    refused_everywhere(
+        outer.path(),
+        &root,
+        &[
+            format!(
+                "book.toml:{}:19: error[reach::writes-outside]: the `additional-css` entry `../secret.css` is a path that climbs out: mdBook copies each entry to the same path under the site, so this one would be written outside it",
+                line + 1
+            ),
+            format!(
+                "theme/head.hbs:1:1: error[reach::outside-source]: `theme/head.hbs` resolves to `{}`, outside the repository (`{}`); mdBook would publish it in every page",
+                canonical(&elsewhere.path().join("head.hbs")),
+                canonical(&root)
+            ),
+        ],
+    );
+    assert!(
+        !root.join("secret.css").exists(),
+        "nothing beside book.toml"
+    );
+    assert!(files_containing(&root, "canary").is_empty());
+}
+
+#[test]
+fn an_additional_css_entry_read_from_outside_is_refused_and_an_absolute_one_never_copied_onto_itself()
+ {
+    let outer = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let own = outer.path().join("book/theme/own.css");
+    std::fs::create_dir_all(own.parent().unwrap()).unwrap();
+    std::fs::write(&own, "p { color: black }\n").unwrap();
+    std::fs::write(elsewhere.path().join("secret.css"), "/* canary-css */\n").unwrap();
+    let (root, line) = book_with(
+        outer.path(),
+        &format!("[output.html]\nadditional-css = [\"{}\"]\n", own.display()),
+    );
+    let column = "additional-css = [\"".chars().count();
+    refused_everywhere(
+        outer.path(),
+        &root,
+        &[format!(
+            "book.toml:{}:{column}: error[reach::writes-outside]: the `additional-css` entry `{}` is an absolute path: mdBook copies each entry to the same path under the site, so this one would be written outside it",
+            line + 1,
+            own.display()
+        )],
+    );
+    #[cfg(unix)]
+    {
+        std::fs::write(
+            root.join("book.toml"),
+            "[book]\ntitle = \"Tiny\"\n[output.html]\nadditional-css = [\"theme/linked.css\"]\n",
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(
+            elsewhere.path().join("secret.css"),
+            root.join("theme/linked.css"),
+        )
+        .unwrap();
+        let (code, found) = check_shorts(&root);
+        assert_eq!(code, 1);
+        assert!(found.contains(&format!(
+            "book.toml:4:19: error[reach::setting-outside]: the `additional-css` entry `theme/linked.css` resolves to `{}`, outside the repository (`{}`); mdBook would publish it",
+            canonical(&elsewhere.path().join("secret.css")),
+            canonical(&root)
+        )), "{found:?}");
+    }
+}
+
+#[test]
+fn what_public_books_write_in_output_html_builds() {
+    let outer = tempfile::tempdir().unwrap();
+    let root = outer.path().join("book");
+    tiny_book(
+        &root,
+        "# Summary\n\n[A](a.md)\n- [New](new/page.md)\n",
+        &[
+            ("a.md", "# A\n"),
+            ("new/page.md", "# New\n"),
+            ("404.md", "# Lost\n\ncanary-lost\n"),
+        ],
+    );
+    std::fs::create_dir_all(root.join("theme/fonts")).unwrap();
+    std::fs::write(root.join("theme/custom.css"), "/* canary-custom */\n").unwrap();
+    std::fs::write(root.join("theme/fonts/fonts.css"), "\n").unwrap();
+    std::fs::write(root.join("theme/head.hbs"), "<meta name=\"canary-head\">\n").unwrap();
+    std::fs::create_dir_all(root.join("shared")).unwrap();
+    std::fs::write(root.join("shared/extra.js"), "// canary-linked\n").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("../shared/extra.js", root.join("theme/extra.js")).unwrap();
+    #[cfg(not(unix))]
+    std::fs::copy(root.join("shared/extra.js"), root.join("theme/extra.js")).unwrap();
+    append(
+        &root.join("book.toml"),
+        "[output.html]\ninput-404 = \"404.md\"\ntheme = \"theme\"\n\
+         additional-css = [\"theme/custom.css\"]\nadditional-js = [\"theme/extra.js\"]\n\
+         [output.html.redirect]\n\"/old/page.html\" = \"../new/page.html\"\n\
+         \"intro.html\" = \"a.html\"\n\"/old/page.html#part\" = \"../new/page.html#new\"\n\
+         \"/gone.html\" = \"https://example.com/gone\"\n",
+    );
+    assert_eq!(check_shorts(&root), (0, Vec::new()));
+    let dest = outer.path().join("site");
+    let built = build(&root, &dest);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    let page = |rel: &str| {
+        std::fs::read_to_string(dest.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    };
+    assert!(page("old/page.html").contains("URL=../new/page.html"));
+    assert!(page("intro.html").contains("URL=a.html"));
+    assert!(page("gone.html").contains("URL=https://example.com/gone"));
+    assert!(page("404.html").contains("canary-lost"));
+    assert!(page("a.html").contains("canary-head"));
+    // Under `theme/`, named with their hash (`hash-files`).
+    for canary in ["canary-custom", "canary-linked"] {
+        let found = files_containing(&dest, canary);
+        assert!(
+            found.len() == 1 && found[0].contains("/theme/"),
+            "{canary}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn a_site_stock_mdbook_wrote_is_replaced_a_folder_with_more_is_not() {
+    let outer = tempfile::tempdir().unwrap();
+    let (root, _) = book_with(outer.path(), "");
+    std::fs::create_dir_all(root.join("src/images")).unwrap();
+    std::fs::write(root.join("src/images/logo.svg"), "<svg/>\n").unwrap();
+    // What `mdbook build` does: mdBook's own library, no preprocessor of ours.
+    mdbook_driver::MDBook::load(&root).unwrap().build().unwrap();
+    let site = root.join("book");
+    assert!(site.join(".nojekyll").is_file() && site.join("images/logo.svg").is_file());
+    std::fs::write(site.join("notes.txt"), "mine").unwrap();
+    let built = run(&["build", root.to_str().unwrap()]);
+    assert_eq!(built.code, 2, "{}", built.stderr);
+    assert_eq!(
+        built.stderr.lines().last().unwrap(),
+        format!(
+            "error: the destination {} is a folder that a previous build did not write (no .responder-docs-site in it) \
+             nor a site of stock mdBook (`notes.txt` is not something mdBook writes for this book); remove it yourself or choose another folder",
+            site.display()
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join("notes.txt")).unwrap(),
+        "mine"
+    );
+
+    std::fs::remove_file(site.join("notes.txt")).unwrap();
+    let built = run(&["build", root.to_str().unwrap()]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    assert!(site.join(".responder-docs-site").is_file());
+    assert!(site.join("images/logo.svg").is_file());
+    let beside: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(beside.is_empty(), "{beside:?}");
+}
+
+#[test]
+fn include_root_is_a_setting_and_moves_the_boundary() {
+    let outer = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(outer.path().join("shared")).unwrap();
+    std::fs::write(outer.path().join("shared/part.md"), "canary-shared\n").unwrap();
+    let root = outer.path().join("book");
+    tiny_book(
+        &root,
+        "# Summary\n\n[A](a.md)\n",
+        &[("a.md", "# A\n\n{{#include ../../shared/part.md}}\n")],
+    );
+    let (code, found) = check_shorts(&root);
+    assert_eq!(code, 1);
+    assert!(found[0].contains("reach::include-outside"), "{found:?}");
+    append(
+        &root.join("book.toml"),
+        "[preprocessor.validate]\ninclude-root = \"..\"\n",
+    );
+    assert_eq!(check_shorts(&root), (0, Vec::new()));
+    let dest = outer.path().join("site");
+    assert_eq!(build(&root, &dest).code, 0);
+    assert!(
+        files_containing(&dest, "canary-shared")
+            .iter()
+            .any(|f| f.ends_with("/a.html"))
+    );
+}
+
+#[test]
+fn the_stock_protocol_refuses_before_mdbook_renders() {
+    use responder_docs::pass::{Adapter, Sink};
+    let outer = tempfile::tempdir().unwrap();
+    let (root, _) = book_with(
+        outer.path(),
+        "[output.html]\ninput-404 = \"../book.toml\"\n",
+    );
+    let before = snapshot(outer.path());
+    // What `mdbook build` runs: mdBook's library, with our `validate` pass
+    // as its book.toml `command` would run it.
+    let mut book = mdbook_driver::MDBook::load(&root).unwrap();
+    book.with_preprocessor(Adapter::new(
+        Box::new(responder_docs::validate::Validate),
+        Sink::Stderr,
+    ));
+    let err = book.build().unwrap_err();
+    assert!(
+        format!("{err:#}").contains("the validate preprocessor found 1 error"),
+        "{err:#}"
+    );
+    assert_eq!(snapshot(outer.path()), before);
+}
+
+#[test]
+fn stock_mdbook_refuses_what_the_validate_pass_refuses() {
+    if !stock_mdbook_available() {
+        return;
+    }
+    let book = copy_real_book();
+    let root = book.path();
+    commands_from_workspace(root);
+    let toml = root.join("book.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l == "input-404 = \"404.md\"")
+        .unwrap()
+        + 1;
+    std::fs::write(
+        &toml,
+        text.replace("input-404 = \"404.md\"", "input-404 = \"../book.toml\""),
+    )
+    .unwrap();
+    let before = snapshot(root);
+    let output = Command::new("mdbook")
+        .arg("build")
+        .arg(root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(stderr.contains("error[reach::writes-outside]"), "{stderr}");
+    assert!(stderr.contains(&format!("book.toml:{line}:13")), "{stderr}");
+    assert_eq!(snapshot(root), before);
+}
+
+#[test]
+fn serve_refuses_a_build_dir_outside_the_repository_before_writing_or_serving() {
+    use responder_docs::serve::{ServeOptions, serve};
+    let outer = tempfile::tempdir().unwrap();
+    let root = outer.path().join("book");
+    tiny_book(&root, "# Summary\n\n[A](a.md)\n", &[("a.md", "# A\n")]);
+    let toml = root.join("book.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace("[build]\n", "[build]\nbuild-dir = \"../site\"\n"),
+    )
+    .unwrap();
+    let expected = format!(
+        "book.toml:4:13: error[reach::setting-outside]: `build-dir` is `../site`, which resolves to `{}/site`, outside the repository (`{}`); the build would write the site there",
+        canonical(outer.path()),
+        canonical(&root)
+    );
+    assert_eq!(check_shorts(&root), (1, vec![expected.clone()]));
+    let options = ServeOptions {
+        port: 0,
+        open: false,
+        build: Default::default(),
+    };
+    let err = serve(&root, &options).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        format!(
+            "{expected}\n  = help: keep the site inside the repository (the default is `book`), or name another folder with `--dest-dir`"
+        )
+    );
+    assert!(!outer.path().join("site").exists());
 }
