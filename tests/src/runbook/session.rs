@@ -250,10 +250,15 @@ impl Session {
             let mut parts = fail.splitn(3, '\n');
             let status = parts.next().and_then(|s| s.parse().ok()).unwrap_or(-1);
             let line = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
-            let command = parts.next().unwrap_or("").trim_end().to_string();
+            let line = command_start(code, line);
+            let command = match parts.next().unwrap_or("").trim_end() {
+                // A stand-in wrapper failed: the reader's command is the block's.
+                "" => command_text(code, line),
+                bash => bash.to_string(),
+            };
             ended = Ended::Failed {
                 status,
-                line: command_start(code, line),
+                line,
                 command,
             };
         }
@@ -283,6 +288,23 @@ pub fn command_start(code: &str, line: usize) -> usize {
         at -= 1;
     }
     at
+}
+
+/// The command that starts at line `start` of `code`, its `\` lines joined
+/// as bash shows a command.
+pub fn command_text(code: &str, start: usize) -> String {
+    let mut parts = Vec::new();
+    for line in code.lines().skip(start.saturating_sub(1)) {
+        let line = line.trim();
+        match line.strip_suffix('\\') {
+            Some(continued) => parts.push(continued.trim_end()),
+            None => {
+                parts.push(line);
+                break;
+            }
+        }
+    }
+    parts.join(" ")
 }
 
 /// Runs `aws ARGS… --output json` with the session's environment and parses

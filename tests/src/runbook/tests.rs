@@ -150,6 +150,12 @@ fn a_command_over_several_lines_is_reported_at_its_first() {
     assert_eq!(session::command_start(code, 5), 5);
     assert_eq!(session::command_start(code, 1), 1);
     assert_eq!(session::command_start("", 3), 1);
+    assert_eq!(
+        session::command_text(code, 2),
+        "aws iam create-role --role-name R --x y"
+    );
+    assert_eq!(session::command_text(code, 5), "echo b");
+    assert_eq!(session::command_text(code, 9), "");
 }
 
 #[test]
