@@ -146,12 +146,15 @@ pub fn run(book: &Book, scenario: &Scenario, tools: &Tools) -> Result<Report, St
     let work = tempfile::tempdir().map_err(|e| e.to_string())?;
     downloads(&book.root, work.path())?;
     let moto = Moto::start(tools, &work.path().join(".moto.log"))?;
-    let env = session::aws_env(tools, &moto, work.path());
-    let mut shell = Session::start(work.path(), &env)?;
+    let root = session::aws_env(tools, &moto, work.path());
+    // The reader holds the deployer policy alone, as the guide has it.
+    let policy = super::widen_resources(&book.policy("deployer-policy")?);
+    let ids = session::identities(tools, &root, &policy)?;
+    let mut shell = Session::start(work.path(), &ids.reader)?;
     let ctx = Ctx {
         book,
         tools,
-        env: &env,
+        env: &ids.inspector,
     };
     let mut report = Report::default();
     for path in scenario.paths {

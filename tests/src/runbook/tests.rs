@@ -159,6 +159,32 @@ fn a_command_over_several_lines_is_reported_at_its_first() {
 }
 
 #[test]
+fn widened_policies_keep_their_actions_and_conditions() {
+    let policy = json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "A", "Effect": "Allow", "Action": ["ecs:CreateService"],
+         "Resource": ["arn:aws:ecs:*:1:service/c/s"]},
+        {"Sid": "B", "Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::1:role/R",
+         "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}},
+        {"Sid": "C", "Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::b"}
+    ]});
+    assert_eq!(
+        widen_resources(&policy),
+        json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "A", "Effect": "Allow", "Action": ["ecs:CreateService"], "Resource": "*"},
+            {"Sid": "B", "Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+             "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}},
+            {"Sid": "C", "Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::b"}
+        ]})
+    );
+    let one = json!({"Statement": {"Effect": "Allow", "Action": "a:B", "Resource": "x"}});
+    assert_eq!(
+        widen_resources(&one),
+        json!({"Statement": {"Effect": "Allow", "Action": "a:B", "Resource": "*"}})
+    );
+    assert_eq!(widen_resources(&json!([1])), json!([1]));
+}
+
+#[test]
 fn registered_json_may_add_keys_but_not_change_or_drop_them() {
     let want = json!({"family": "f", "cpu": "512", "c": [{"name": "n", "ports": [8080]}]});
     let got = json!({"family": "f", "cpu": "512", "revision": 1, "c": [{"name": "n", "ports": [8080], "x": 1}]});
