@@ -26,6 +26,7 @@ pub const PATHS: &[&str] = &[
     "update",
     "alb-cli",
     "alb-cloudformation",
+    "alb-cloudformation-undo",
     "cleanup-cli",
     "cleanup-cloudformation",
     "cleanup-alb",

@@ -125,7 +125,7 @@ echo z
         shown,
         [
             "src/m.md:1: a run marker must sit on the line just before a code fence",
-            "src/m.md:6: unknown path `clii` in a run marker (known: cli, cloudformation, update, alb-cli, alb-cloudformation, cleanup-cli, cleanup-cloudformation, cleanup-alb)",
+            "src/m.md:6: unknown path `clii` in a run marker (known: cli, cloudformation, update, alb-cli, alb-cloudformation, alb-cloudformation-undo, cleanup-cli, cleanup-cloudformation, cleanup-alb)",
             "src/m.md:10: a run marker before a `json` block: only shell blocks run",
             "src/m.md:14: a run marker names at least one path",
             "src/m.md:18: a run marker is one line: `<!-- run: PATH… [stand-in] -->`",

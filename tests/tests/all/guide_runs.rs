@@ -317,3 +317,11 @@ fn a_deployer_policy_without_create_service_fails_at_the_service() {
         )
     );
 }
+
+/// amd64: the stack, the load balancer stack over it, the first stack again
+/// (the way back the load balancer chapter gives), then its deletion.
+#[test]
+#[ignore = "needs moto_server and aws (RESPONDER_DOCS_VENV)"]
+fn the_stack_swaps_to_its_load_balancer_and_back_and_is_deleted_on_amd64() {
+    passes("alb-cloudformation-undo", "amd64");
+}
