@@ -26,6 +26,7 @@ pub const PATHS: &[&str] = &[
     "update",
     "alb-cli",
     "alb-cloudformation",
+    "alb-cloudformation-undo",
     "cleanup-cli",
     "cleanup-cloudformation",
     "cleanup-alb",
@@ -276,6 +277,30 @@ pub fn policy_allows(policy: &serde_json::Value, action: &str, resource: &str) -
                 .any(|a| glob(&a.to_ascii_lowercase(), &action.to_ascii_lowercase()))
             && list(&st["Resource"]).iter().any(|r| glob(r, resource))
     })
+}
+
+/// `policy` with every statement's `Resource` set to `"*"`, actions and
+/// conditions untouched: moto matches a statement's resources against the
+/// request's only for an IAM request naming an existing role, STS, SQS and
+/// S3, and against `"*"` for every other service, so an ARN-limited
+/// statement of ECS, EC2, CloudWatch Logs, Elastic Load Balancing or
+/// CloudFormation would never match there.
+/// The resources are the static permission check's to judge.
+pub fn widen_resources(policy: &serde_json::Value) -> serde_json::Value {
+    let mut widened = policy.clone();
+    let star = |st: &mut serde_json::Value| {
+        if let Some(st) = st.as_object_mut()
+            && st.contains_key("Resource")
+        {
+            st.insert("Resource".into(), "*".into());
+        }
+    };
+    match widened.get_mut("Statement") {
+        Some(serde_json::Value::Array(all)) => all.iter_mut().for_each(star),
+        Some(one) => star(one),
+        None => {}
+    }
+    widened
 }
 
 /// IAM's wildcard match: `*` any run of characters, `?` one.

@@ -48,6 +48,23 @@ fn show(dirs: &[PathBuf]) -> String {
     }
 }
 
+/// The requests of [`identities`], which moto serves without checking them:
+/// with `INITIAL_NO_AUTH_ACTION_COUNT` set, moto counts the API requests it
+/// serves, and from the next one on checks each request's signature and
+/// the caller's IAM policies. [`identities`] makes exactly this many, one
+/// request each (the CLI's retries off), counts them, and proves that the
+/// next request is checked; any other request before them would shift the
+/// count, so a run starts no other client before [`identities`] returns.
+pub const SETUP_REQUESTS: usize = 7;
+
+/// The IAM user the reader's session runs as, and the customer managed
+/// policy attached to it (the deployer policy, as the guide has it).
+pub const DEPLOYER: &str = "responderapi-deployer";
+pub const DEPLOYER_POLICY: &str = "ResponderAPIDeployerPolicy";
+/// The harness's own user, for its checks of the emulator's state: allowed
+/// everything, so a check is never refused what the reader was allowed.
+const INSPECTOR: &str = "responderapi-inspector";
+
 /// A running `moto_server`, stopped when dropped.
 pub struct Moto {
     child: Child,
@@ -64,6 +81,7 @@ impl Moto {
         let child = Command::new(&tools.moto_server)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .env("MOTO_ACCOUNT_ID", ACCOUNT)
+            .env("INITIAL_NO_AUTH_ACTION_COUNT", SETUP_REQUESTS.to_string())
             .stdin(Stdio::null())
             .stdout(log.try_clone().map_err(|e| e.to_string())?)
             .stderr(log)
@@ -95,9 +113,9 @@ impl Drop for Moto {
     }
 }
 
-/// The environment of the session and of the harness's own `aws` calls:
-/// the emulator's endpoint, fake credentials, no configuration of the
-/// machine's user.
+/// The environment of every `aws` call of a run: the emulator's endpoint, no
+/// configuration of the machine's user, and the emulator's root credentials,
+/// which [`identities`] replaces.
 pub fn aws_env(tools: &Tools, moto: &Moto, home: &Path) -> Vec<(String, String)> {
     let bin = tools.aws.parent().unwrap_or(Path::new("/usr/bin"));
     let path = format!("{}:/usr/local/bin:/usr/bin:/bin", bin.display());
@@ -121,6 +139,125 @@ pub fn aws_env(tools: &Tools, moto: &Moto, home: &Path) -> Vec<(String, String)>
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect()
+}
+
+/// The environments of a run once moto checks every request: the reader's,
+/// as the IAM user [`DEPLOYER`] holding only `deployer_policy`, and the
+/// harness's, as a user allowed everything.
+pub struct Identities {
+    pub reader: Vec<(String, String)>,
+    pub inspector: Vec<(String, String)>,
+}
+
+/// Creates the two users with the emulator's root credentials in `root`,
+/// in the [`SETUP_REQUESTS`] requests that moto does not check.
+pub fn identities(
+    tools: &Tools,
+    root: &[(String, String)],
+    deployer_policy: &serde_json::Value,
+) -> Result<Identities, String> {
+    let setup = with(root, &[("AWS_MAX_ATTEMPTS", "1")]);
+    let mut made = 0;
+    let mut call = |args: &[&str]| {
+        made += 1;
+        aws_json(tools, &setup, args)
+    };
+    let key = |created: serde_json::Value| -> Result<[String; 2], String> {
+        let field = |name: &str| {
+            created["AccessKey"][name]
+                .as_str()
+                .map(String::from)
+                .ok_or_else(|| format!("create-access-key gave no {name}: {created}"))
+        };
+        Ok([field("AccessKeyId")?, field("SecretAccessKey")?])
+    };
+    call(&["iam", "create-user", "--user-name", DEPLOYER])?;
+    let document = deployer_policy.to_string();
+    let created = call(&[
+        "iam",
+        "create-policy",
+        "--policy-name",
+        DEPLOYER_POLICY,
+        "--policy-document",
+        &document,
+    ])?;
+    let arn = created["Policy"]["Arn"]
+        .as_str()
+        .ok_or_else(|| format!("create-policy gave no ARN: {created}"))?
+        .to_string();
+    call(&[
+        "iam",
+        "attach-user-policy",
+        "--user-name",
+        DEPLOYER,
+        "--policy-arn",
+        &arn,
+    ])?;
+    let [reader_id, reader_secret] = key(call(&[
+        "iam",
+        "create-access-key",
+        "--user-name",
+        DEPLOYER,
+    ])?)?;
+    call(&["iam", "create-user", "--user-name", INSPECTOR])?;
+    let everything = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]
+    })
+    .to_string();
+    call(&[
+        "iam",
+        "put-user-policy",
+        "--user-name",
+        INSPECTOR,
+        "--policy-name",
+        "Everything",
+        "--policy-document",
+        &everything,
+    ])?;
+    let [inspector_id, inspector_secret] = key(call(&[
+        "iam",
+        "create-access-key",
+        "--user-name",
+        INSPECTOR,
+    ])?)?;
+    if made != SETUP_REQUESTS {
+        return Err(format!(
+            "the set-up made {made} requests, not SETUP_REQUESTS ({SETUP_REQUESTS})"
+        ));
+    }
+    let keys = |id: &str, secret: &str| {
+        with(
+            root,
+            &[("AWS_ACCESS_KEY_ID", id), ("AWS_SECRET_ACCESS_KEY", secret)],
+        )
+    };
+    let ids = Identities {
+        reader: keys(&reader_id, &reader_secret),
+        inspector: keys(&inspector_id, &inspector_secret),
+    };
+    // The deployer policy allows no `iam:ListUsers`: refused, it shows that
+    // moto now checks requests and that the reader is the deployer.
+    match aws_json(tools, &ids.reader, &["iam", "list-users"]) {
+        Err(why) if why.contains("AccessDenied") && why.contains(DEPLOYER) => Ok(ids),
+        Err(why) => Err(format!(
+            "`iam list-users` as {DEPLOYER} should be refused with AccessDenied: {why}"
+        )),
+        Ok(_) => Err(format!(
+            "moto answered `iam list-users` as {DEPLOYER}: it does not check requests after the first {SETUP_REQUESTS}"
+        )),
+    }
+}
+
+/// `env` with the variables of `set` replaced or added.
+fn with(env: &[(String, String)], set: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = env
+        .iter()
+        .filter(|(k, _)| !set.iter().any(|(s, _)| s == k))
+        .cloned()
+        .collect();
+    out.extend(set.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    out
 }
 
 /// How one block ended.
@@ -250,10 +387,15 @@ impl Session {
             let mut parts = fail.splitn(3, '\n');
             let status = parts.next().and_then(|s| s.parse().ok()).unwrap_or(-1);
             let line = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
-            let command = parts.next().unwrap_or("").trim_end().to_string();
+            let line = command_start(code, line);
+            let command = match parts.next().unwrap_or("").trim_end() {
+                // A stand-in wrapper failed: the reader's command is the block's.
+                "" => command_text(code, line),
+                bash => bash.to_string(),
+            };
             ended = Ended::Failed {
                 status,
-                line: command_start(code, line),
+                line,
                 command,
             };
         }
@@ -283,6 +425,23 @@ pub fn command_start(code: &str, line: usize) -> usize {
         at -= 1;
     }
     at
+}
+
+/// The command that starts at line `start` of `code`, its `\` lines joined
+/// as bash shows a command.
+pub fn command_text(code: &str, start: usize) -> String {
+    let mut parts = Vec::new();
+    for line in code.lines().skip(start.saturating_sub(1)) {
+        let line = line.trim();
+        match line.strip_suffix('\\') {
+            Some(continued) => parts.push(continued.trim_end()),
+            None => {
+                parts.push(line);
+                break;
+            }
+        }
+    }
+    parts.join(" ")
 }
 
 /// Runs `aws ARGS… --output json` with the session's environment and parses

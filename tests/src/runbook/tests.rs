@@ -125,7 +125,7 @@ echo z
         shown,
         [
             "src/m.md:1: a run marker must sit on the line just before a code fence",
-            "src/m.md:6: unknown path `clii` in a run marker (known: cli, cloudformation, update, alb-cli, alb-cloudformation, cleanup-cli, cleanup-cloudformation, cleanup-alb)",
+            "src/m.md:6: unknown path `clii` in a run marker (known: cli, cloudformation, update, alb-cli, alb-cloudformation, alb-cloudformation-undo, cleanup-cli, cleanup-cloudformation, cleanup-alb)",
             "src/m.md:10: a run marker before a `json` block: only shell blocks run",
             "src/m.md:14: a run marker names at least one path",
             "src/m.md:18: a run marker is one line: `<!-- run: PATH… [stand-in] -->`",
@@ -150,6 +150,38 @@ fn a_command_over_several_lines_is_reported_at_its_first() {
     assert_eq!(session::command_start(code, 5), 5);
     assert_eq!(session::command_start(code, 1), 1);
     assert_eq!(session::command_start("", 3), 1);
+    assert_eq!(
+        session::command_text(code, 2),
+        "aws iam create-role --role-name R --x y"
+    );
+    assert_eq!(session::command_text(code, 5), "echo b");
+    assert_eq!(session::command_text(code, 9), "");
+}
+
+#[test]
+fn widened_policies_keep_their_actions_and_conditions() {
+    let policy = json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "A", "Effect": "Allow", "Action": ["ecs:CreateService"],
+         "Resource": ["arn:aws:ecs:*:1:service/c/s"]},
+        {"Sid": "B", "Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::1:role/R",
+         "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}},
+        {"Sid": "C", "Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::b"}
+    ]});
+    assert_eq!(
+        widen_resources(&policy),
+        json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "A", "Effect": "Allow", "Action": ["ecs:CreateService"], "Resource": "*"},
+            {"Sid": "B", "Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+             "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}},
+            {"Sid": "C", "Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::b"}
+        ]})
+    );
+    let one = json!({"Statement": {"Effect": "Allow", "Action": "a:B", "Resource": "x"}});
+    assert_eq!(
+        widen_resources(&one),
+        json!({"Statement": {"Effect": "Allow", "Action": "a:B", "Resource": "*"}})
+    );
+    assert_eq!(widen_resources(&json!([1])), json!([1]));
 }
 
 #[test]
