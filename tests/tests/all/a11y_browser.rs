@@ -17,49 +17,13 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::browser::{Site, cdp, page_errors, severe_log};
+use crate::browser::{AXE_RUN, Site, cdp, page_errors, severe_log};
 
 /// mdBook's themes, by the class its script puts on `<html>`.
 const THEMES: [&str; 5] = ["light", "rust", "coal", "navy", "ayu"];
 
-/// Runs axe with its default rules (WCAG 2.0, 2.1 and 2.2 A and AA, and best
-/// practice) and keeps what the report needs.
-const AXE_RUN: &str = r#"
-var done = arguments[arguments.length - 1];
-axe.run(document, { resultTypes: ['violations'] }).then(function (result) {
-  done(result.violations.map(function (v) {
-    return {
-      id: v.id,
-      impact: v.impact || 'none',
-      help: v.help,
-      targets: v.nodes.map(function (n) { return n.target.join(' '); })
-    };
-  }));
-}, function (err) { done([{ id: 'axe-error', impact: 'critical', help: String(err), targets: [] }]); });
-"#;
-
-fn axe_source() -> Option<String> {
-    let path = repo_root().join("tests/node_modules/axe-core/axe.min.js");
-    match std::fs::read_to_string(&path) {
-        Ok(source) => Some(source),
-        Err(_) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!(
-                "{} is missing: CI must run `npm ci --prefix tests`",
-                path.display()
-            )
-        }
-        Err(_) => {
-            eprintln!(
-                "SKIPPED every_page_in_every_theme_has_no_serious_accessibility_problem: \
-                 axe-core is not installed (npm ci --prefix tests)"
-            );
-            None
-        }
-    }
-}
-
 /// Every HTML page of a built site, by path relative to it.
-fn pages(site: &Path) -> Vec<String> {
+pub fn pages(site: &Path) -> Vec<String> {
     let mut pages: Vec<String> = walkdir::WalkDir::new(site)
         .into_iter()
         .map(|e| e.expect("readable site"))
@@ -75,7 +39,11 @@ fn pages(site: &Path) -> Vec<String> {
 
 #[test]
 fn every_page_in_every_theme_has_no_serious_accessibility_problem() {
-    let Some(axe) = axe_source() else { return };
+    let Some(axe) = crate::browser::axe_source(
+        "every_page_in_every_theme_has_no_serious_accessibility_problem",
+    ) else {
+        return;
+    };
     let out = tempfile::tempdir().unwrap();
     let dest = out.path().join("site");
     let outcome = pipeline::build(&repo_root(), Some(&dest), &Options::default()).unwrap();

@@ -9,6 +9,7 @@
 use fantoccini::error::CmdError;
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder};
+use responder_docs_tests::repo_root;
 use serde_json::{Value, json};
 use std::future::Future;
 use std::io::{BufRead, BufReader, Write};
@@ -38,6 +39,42 @@ console.error = function () {
   return consoleError.apply(console, arguments);
 };
 "#;
+
+/// Runs axe (installed in the page by the caller) with its default rules
+/// (WCAG 2.0, 2.1 and 2.2 A and AA, and best practice) and keeps what a
+/// report needs: each violated rule with its impact and elements.
+pub const AXE_RUN: &str = r#"
+var done = arguments[arguments.length - 1];
+axe.run(document, { resultTypes: ['violations'] }).then(function (result) {
+  done(result.violations.map(function (v) {
+    return {
+      id: v.id,
+      impact: v.impact || 'none',
+      help: v.help,
+      targets: v.nodes.map(function (n) { return n.target.join(' '); })
+    };
+  }));
+}, function (err) { done([{ id: 'axe-error', impact: 'critical', help: String(err), targets: [] }]); });
+"#;
+
+/// axe-core's script from `npm ci --prefix tests`. Without it, `test` fails
+/// when CI=true and otherwise says it was skipped.
+pub fn axe_source(test: &str) -> Option<String> {
+    let path = repo_root().join("tests/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(_) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!(
+                "{} is missing: CI must run `npm ci --prefix tests`",
+                path.display()
+            )
+        }
+        Err(_) => {
+            eprintln!("SKIPPED {test}: axe-core is not installed (npm ci --prefix tests)");
+            None
+        }
+    }
+}
 
 /// The built site as the browser sees it.
 #[derive(Clone)]
