@@ -25,28 +25,40 @@
     }
 
     // The code's text as pieces kept whole: words, and a word with slashes
-    // cut after each slash (<wbr>: may break there). Same text, same copy.
+    // cut after each slash. The code itself does not wrap; it may break only
+    // in the gaps between pieces (a space, or a <wbr> after a slash), so its
+    // ends stay with the punctuation around it. Same text, same copy.
     function pieces(code, text) {
         code.textContent = '';
+        var gap = function (node) {
+            var span = document.createElement('span');
+            span.className = 'gap';
+            span.appendChild(node);
+            code.appendChild(span);
+        };
         text.split(/(\s+)/).forEach(function (word) {
             if (/^\s*$/.test(word)) {
-                code.appendChild(document.createTextNode(word));
+                if (word) {
+                    gap(document.createTextNode(word));
+                }
                 return;
             }
             word.match(/[^\/]*\/|[^\/]+/g).forEach(function (piece, i) {
                 if (i > 0) {
-                    code.appendChild(document.createElement('wbr'));
+                    gap(document.createElement('wbr'));
                 }
                 var span = whole(document.createElement('span'));
                 span.textContent = piece;
                 code.appendChild(span);
             });
         });
+        code.classList.add('words');
     }
 
     // Keeps the punctuation written against `unit` on its line: "(" before,
     // ")", "," or "’s" after. Chrome would otherwise break between them.
-    function glue(unit) {
+    // `kind` is the class of the span that holds them together.
+    function glue(unit, kind) {
         var before = unit.previousSibling;
         var after = unit.nextSibling;
         var open = before && before.nodeType === Node.TEXT_NODE
@@ -56,7 +68,8 @@
         if (!(open && open[0]) && !(close && close[0])) {
             return;
         }
-        var span = whole(document.createElement('span'));
+        var span = document.createElement('span');
+        span.className = kind;
         unit.parentNode.insertBefore(span, unit);
         if (open && open[0]) {
             span.appendChild(before.splitText(before.data.length - open[0].length));
@@ -78,20 +91,19 @@
         var plain = Array.prototype.every.call(code.childNodes, function (n) {
             return n.nodeType === Node.TEXT_NODE;
         });
-        if (text.trim().length >= SHORT) {
-            if (plain) {
-                pieces(code, text);
-            }
-        } else {
+        // A link around the code alone moves with it.
+        var unit = code;
+        while (unit.parentElement && unit.parentElement.tagName === 'A' &&
+               unit.parentElement.textContent === unit.textContent) {
+            unit = unit.parentElement;
+        }
+        if (text.trim().length < SHORT) {
             // Whole, slashes included: <wbr> would still break it in Chrome.
             whole(code);
-            // A link around the code alone moves with it.
-            var unit = code;
-            while (unit.parentElement && unit.parentElement.tagName === 'A' &&
-                   unit.parentElement.textContent === unit.textContent) {
-                unit = unit.parentElement;
-            }
-            glue(unit);
+            glue(unit, 'keep-whole glue');
+        } else if (plain) {
+            pieces(code, text);
+            glue(unit, 'keep-ends');
         }
     }
 
@@ -142,7 +154,7 @@
     function relayout() {
         var all = tables();
         all.forEach(function (t) { t.classList.remove('stacked'); });
-        document.querySelectorAll('.content main .keep-whole.too-wide').forEach(function (el) {
+        document.querySelectorAll('.content main .too-wide').forEach(function (el) {
             el.classList.remove('too-wide');
         });
         var wide = Array.prototype.filter.call(all, function (t) {
@@ -153,10 +165,13 @@
             label(t);
             t.classList.add('stacked');
         });
+        // Punctuation glued to code that fits may hang a few pixels past the
+        // line rather than be broken off: only the code decides.
         var tooWide = Array.prototype.filter.call(
             document.querySelectorAll('.content main .keep-whole'),
             function (el) {
-                var width = el.getBoundingClientRect().width;
+                var held = el.classList.contains('glue') ? el.firstElementChild : el;
+                var width = held.getBoundingClientRect().width;
                 return width > 0 && width > lineWidth(el) + 0.5;
             });
         tooWide.forEach(function (el) { el.classList.add('too-wide'); });
@@ -208,8 +223,10 @@
         } else {
             window.addEventListener('resize', schedule);
         }
-        if (document.fonts && document.fonts.ready) {
+        if (document.fonts) {
+            // Fonts load when text first needs them, often after this runs.
             document.fonts.ready.then(schedule);
+            document.fonts.addEventListener('loadingdone', schedule);
         }
     }
 

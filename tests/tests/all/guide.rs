@@ -668,7 +668,10 @@ fn troubleshooting_has_cause_confirmation_and_fix_for_each_error() {
             "Security group and subnets in different VPCs",
             "belong to different networks.",
         ),
-        ("Tasks stay in PROVISIONING or PENDING", "`PROVISIONING` or `PENDING`"),
+        (
+            "Tasks stay in PROVISIONING or PENDING",
+            "`PROVISIONING` or `PENDING`",
+        ),
         (
             "ECS can't assume a role",
             "ECS was unable to assume the role 'arn:aws:iam::",
