@@ -27,11 +27,11 @@ use fantoccini::Client;
 use fantoccini::error::CmdError;
 use responder_docs::pipeline::{self, Options};
 use responder_docs_tests::repo_root;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::browser::{AXE_RUN, Site, cdp, page_errors, severe_log};
+use crate::browser::{Site, assert_theme, axe_violations, cdp, faults, install_axe, use_theme};
 
 const TEST: &str = "every_page_reads_on_a_phone_and_a_desktop_in_light_and_dark_themes";
 
@@ -217,12 +217,7 @@ async fn read_every_page(
     shots: PathBuf,
 ) -> Result<(), CmdError> {
     let client = &client;
-    cdp(
-        client,
-        "Page.addScriptToEvaluateOnNewDocument",
-        json!({ "source": axe }),
-    )
-    .await?;
+    install_axe(client, &axe).await?;
     let mut problems = Vec::new();
     let mut too_wide = Vec::new();
     let mut checked = 0;
@@ -234,30 +229,12 @@ async fn read_every_page(
         )
         .await?;
         for theme in THEMES {
-            client.goto(&format!("{}/404.html", site.base)).await?;
-            client
-                .execute(
-                    "localStorage.clear(); localStorage.setItem('mdbook-theme', arguments[0]);",
-                    vec![json!(theme)],
-                )
-                .await?;
-            site.take_failed_requests();
-            severe_log(client).await?;
+            use_theme(client, &site, theme).await?;
             for page in &pages {
                 let at = format!("{width}px {theme} {page}");
                 client.goto(&format!("{}/{page}", site.base)).await?;
                 client.execute_async(SETTLED, Vec::new()).await?;
-                let class = client
-                    .execute("return document.documentElement.className;", Vec::new())
-                    .await?;
-                assert!(
-                    class
-                        .as_str()
-                        .unwrap_or_default()
-                        .split(' ')
-                        .any(|c| c == theme),
-                    "{at}: the theme is applied (class {class})"
-                );
+                assert_theme(client, theme, &at).await?;
                 let (found, wide) = layout(client).await?;
                 problems.extend(found.into_iter().map(|p| format!("{at}: {p}")));
                 too_wide.extend(wide.into_iter().map(|w| format!("{at}: {w}")));
@@ -282,41 +259,12 @@ async fn read_every_page(
                         )
                         .await?;
                 }
-                let found = client.execute_async(AXE_RUN, Vec::new()).await?;
-                for v in found.as_array().expect("axe's violations") {
-                    let impact = v["impact"].as_str().unwrap_or_default();
-                    if impact == "critical" || impact == "serious" {
-                        let targets: Vec<&str> = v["targets"]
-                            .as_array()
-                            .into_iter()
-                            .flatten()
-                            .filter_map(Value::as_str)
-                            .collect();
-                        problems.push(format!(
-                            "{at}: axe: {impact} {} ({}) at {}",
-                            v["id"].as_str().unwrap_or_default(),
-                            v["help"].as_str().unwrap_or_default(),
-                            targets.join(", ")
-                        ));
+                for v in axe_violations(client).await? {
+                    if v.is_serious() {
+                        problems.push(format!("{at}: axe: {v}"));
                     }
                 }
-                match page_errors(client).await? {
-                    Some(errors) => {
-                        problems.extend(errors.into_iter().map(|e| format!("{at}: error: {e}")))
-                    }
-                    None => problems.push(format!("{at}: the error collector did not run")),
-                }
-                problems.extend(
-                    severe_log(client)
-                        .await?
-                        .into_iter()
-                        .map(|e| format!("{at}: console: {e}")),
-                );
-                problems.extend(
-                    site.take_failed_requests()
-                        .into_iter()
-                        .map(|p| format!("{at}: 404 for {p}")),
-                );
+                problems.extend(faults(client, &site, &at).await?);
                 checked += 1;
             }
         }
