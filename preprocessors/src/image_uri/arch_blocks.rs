@@ -291,7 +291,9 @@ impl Ids {
 }
 
 /// The HTML for one group: a tab list (hidden until the script runs) and one
-/// labelled panel per variant whose body is the writer's Markdown.
+/// labelled panel per variant whose body is the writer's Markdown. Each tab
+/// is the Docker name alone, so a group's tabs fit one row on a phone; the
+/// panel's label adds the console's name.
 pub fn render_group(variants: &[(&Architecture, &str)], indent: &str, ids: &mut Ids) -> String {
     let group = ids.group();
     let mut html = String::new();
@@ -316,7 +318,7 @@ pub fn render_group(variants: &[(&Architecture, &str)], indent: &str, ids: &mut 
                 r#"<button type="button" role="tab" class="arch-tab" id="{id}-tab" aria-controls="{id}" aria-selected="{selected}" tabindex="{}" data-arch="{}">{}</button>"#,
                 if selected { 0 } else { -1 },
                 arch.docker,
-                label(arch)
+                arch.docker
             ),
         );
     }

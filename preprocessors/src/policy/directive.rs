@@ -1,6 +1,7 @@
-//! `{{#iam-policy NAME}}`: the policy `policies/NAME.json` as a captioned
-//! JSON block, byte for byte the file, with a download link to the same
-//! file in the built site. Pure over text; the file lookup is passed in.
+//! `{{#iam-policy NAME}}`: the policy `policies/NAME.json` as a JSON block,
+//! byte for byte the file, under a header bar with the file's name and a
+//! download link to the same file in the built site. Pure over text; the
+//! file lookup is passed in.
 
 use crate::diagnostics::codes;
 use crate::directive;
@@ -144,12 +145,18 @@ fn indent_of(text: &str, at: usize) -> (String, bool) {
 /// The Markdown that replaces the directive.
 fn block(name: &str, content: &str, chapter: &str, (indent, inline): (String, bool)) -> String {
     let depth = chapter.matches('/').count();
-    let href = format!("{}policies/{name}.json", "../".repeat(depth));
+    let href = html_escape(&format!("{}policies/{name}.json", "../".repeat(depth)));
+    let file = html_escape(&format!("{name}.json"));
     // A fence longer than any backtick run in the policy, so nothing closes it early.
     let longest = content.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
+    // The name and the link above the block, where the reader sees them
+    // before the policy's lines; plain HTML, so it needs no script. The
+    // link's name carries the file's (hidden from view: the bar shows it).
     let mut lines = vec![
-        format!("**{name}.json**"),
+        format!(
+            r#"<div class="policy-file"><span class="policy-file-name">{file}</span> <a href="{href}" download>Download<span class="visually-hidden"> {file}</span></a></div>"#
+        ),
         String::new(),
         format!("{fence}json"),
     ];
@@ -161,8 +168,6 @@ fn block(name: &str, content: &str, chapter: &str, (indent, inline): (String, bo
             .map(str::to_string),
     );
     lines.push(fence);
-    lines.push(String::new());
-    lines.push(format!("[Download {name}.json]({href})"));
     let mut out = String::new();
     if inline {
         out.push_str("\n\n");
@@ -177,6 +182,15 @@ fn block(name: &str, content: &str, chapter: &str, (indent, inline): (String, bo
         }
     }
     out
+}
+
+/// Text safe in HTML content and in a double-quoted attribute: a file name
+/// is whatever the file system allows.
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
@@ -198,7 +212,7 @@ mod tests {
     }
 
     #[test]
-    fn a_directive_becomes_caption_block_and_download_link() {
+    fn a_directive_becomes_a_header_with_name_and_download_link_then_the_block() {
         let (out, problems) = expand(
             "Intro\n\n{{#iam-policy task-role-policy}}\n\nEnd\n",
             "iam.md",
@@ -208,7 +222,7 @@ mod tests {
         assert!(problems.is_empty());
         assert_eq!(
             out,
-            "Intro\n\n**task-role-policy.json**\n\n```json\n{\n  \"Version\": \"2012-10-17\"\n}\n```\n\n[Download task-role-policy.json](policies/task-role-policy.json)\n\nEnd\n"
+            "Intro\n\n<div class=\"policy-file\"><span class=\"policy-file-name\">task-role-policy.json</span> <a href=\"policies/task-role-policy.json\" download>Download<span class=\"visually-hidden\"> task-role-policy.json</span></a></div>\n\n```json\n{\n  \"Version\": \"2012-10-17\"\n}\n```\n\nEnd\n"
         );
     }
 
@@ -228,8 +242,9 @@ mod tests {
         );
         assert!(
             out.contains(
-                "   [Download task-role-policy.json](../../policies/task-role-policy.json)"
-            )
+                "\n   <div class=\"policy-file\"><span class=\"policy-file-name\">task-role-policy.json</span> <a href=\"../../policies/task-role-policy.json\" download>"
+            ),
+            "{out}"
         );
         let (out, _) = expand(
             "1. Paste: {{#iam-policy task-role-policy}}",
@@ -238,7 +253,19 @@ mod tests {
             &find,
         );
         assert!(
-            out.starts_with("1. Paste: \n\n   **task-role-policy.json**\n\n   ```json\n"),
+            out.starts_with("1. Paste: \n\n   <div class=\"policy-file\"><span class=\"policy-file-name\">task-role-policy.json</span> <a href=\"policies/task-role-policy.json\" download>Download<span class=\"visually-hidden\"> task-role-policy.json</span></a></div>\n\n   ```json\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_file_name_cannot_write_html() {
+        let find = |_: &str| Found::Policy("{}".into());
+        let (out, _) = expand("{{#iam-policy a\"<b>&c}}", "a.md", &known(), &find);
+        assert!(
+            out.starts_with(
+                "<div class=\"policy-file\"><span class=\"policy-file-name\">a&quot;&lt;b&gt;&amp;c.json</span> <a href=\"policies/a&quot;&lt;b&gt;&amp;c.json\" download>"
+            ),
             "{out}"
         );
     }

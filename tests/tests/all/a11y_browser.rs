@@ -12,54 +12,17 @@ use fantoccini::Client;
 use fantoccini::error::CmdError;
 use responder_docs::pipeline::{self, Options};
 use responder_docs_tests::repo_root;
-use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::browser::{Site, cdp, page_errors, severe_log};
+use crate::browser::{Site, assert_theme, axe_violations, install_axe, use_theme};
 
 /// mdBook's themes, by the class its script puts on `<html>`.
 const THEMES: [&str; 5] = ["light", "rust", "coal", "navy", "ayu"];
 
-/// Runs axe with its default rules (WCAG 2.0, 2.1 and 2.2 A and AA, and best
-/// practice) and keeps what the report needs.
-const AXE_RUN: &str = r#"
-var done = arguments[arguments.length - 1];
-axe.run(document, { resultTypes: ['violations'] }).then(function (result) {
-  done(result.violations.map(function (v) {
-    return {
-      id: v.id,
-      impact: v.impact || 'none',
-      help: v.help,
-      targets: v.nodes.map(function (n) { return n.target.join(' '); })
-    };
-  }));
-}, function (err) { done([{ id: 'axe-error', impact: 'critical', help: String(err), targets: [] }]); });
-"#;
-
-fn axe_source() -> Option<String> {
-    let path = repo_root().join("tests/node_modules/axe-core/axe.min.js");
-    match std::fs::read_to_string(&path) {
-        Ok(source) => Some(source),
-        Err(_) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!(
-                "{} is missing: CI must run `npm ci --prefix tests`",
-                path.display()
-            )
-        }
-        Err(_) => {
-            eprintln!(
-                "SKIPPED every_page_in_every_theme_has_no_serious_accessibility_problem: \
-                 axe-core is not installed (npm ci --prefix tests)"
-            );
-            None
-        }
-    }
-}
-
 /// Every HTML page of a built site, by path relative to it.
-fn pages(site: &Path) -> Vec<String> {
+pub fn pages(site: &Path) -> Vec<String> {
     let mut pages: Vec<String> = walkdir::WalkDir::new(site)
         .into_iter()
         .map(|e| e.expect("readable site"))
@@ -75,7 +38,11 @@ fn pages(site: &Path) -> Vec<String> {
 
 #[test]
 fn every_page_in_every_theme_has_no_serious_accessibility_problem() {
-    let Some(axe) = axe_source() else { return };
+    let Some(axe) = crate::browser::axe_source(
+        "every_page_in_every_theme_has_no_serious_accessibility_problem",
+    ) else {
+        return;
+    };
     let out = tempfile::tempdir().unwrap();
     let dest = out.path().join("site");
     let outcome = pipeline::build(&repo_root(), Some(&dest), &Options::default()).unwrap();
@@ -108,77 +75,30 @@ async fn audit(
     axe: String,
 ) -> Result<(), CmdError> {
     let client = &client;
-    cdp(
-        client,
-        "Page.addScriptToEvaluateOnNewDocument",
-        json!({ "source": axe }),
-    )
-    .await?;
+    install_axe(client, &axe).await?;
     // (impact, rule) -> (pages with it, elements)
     let mut tally: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
     let mut serious = Vec::new();
     let mut faults = Vec::new();
     for theme in THEMES {
-        client.goto(&format!("{}/index.html", site.base)).await?;
-        client
-            .execute(
-                "localStorage.setItem('mdbook-theme', arguments[0]);",
-                vec![json!(theme)],
-            )
-            .await?;
-        site.take_failed_requests();
-        severe_log(client).await?;
+        use_theme(client, &site, theme).await?;
         for page in &pages {
             client.goto(&format!("{}/{page}", site.base)).await?;
             let at = format!("{theme} {page}");
             // toc.html is the sidebar for readers without JavaScript: it
             // keeps the default theme, as no script runs to change it.
             if page != "toc.html" {
-                let class = client
-                    .execute("return document.documentElement.className;", Vec::new())
-                    .await?;
-                let class = class.as_str().unwrap_or_default();
-                assert!(
-                    class.split(' ').any(|c| c == theme),
-                    "{at}: the theme is applied (class {class:?})"
-                );
+                assert_theme(client, theme, &at).await?;
             }
-            let found = client.execute_async(AXE_RUN, Vec::new()).await?;
-            for v in found.as_array().expect("axe's violations") {
-                let impact = v["impact"].as_str().unwrap_or_default();
-                let targets: Vec<&str> = v["targets"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .collect();
-                let id = v["id"].as_str().unwrap_or_default();
-                let entry = tally.entry((impact.into(), id.into())).or_default();
+            for v in axe_violations(client).await? {
+                let entry = tally.entry((v.impact.clone(), v.id.clone())).or_default();
                 entry.0 += 1;
-                entry.1 += targets.len();
-                if impact == "critical" || impact == "serious" {
-                    serious.push(format!(
-                        "{at}: {impact} {id} ({}) at {}",
-                        v["help"].as_str().unwrap_or_default(),
-                        targets.join(", ")
-                    ));
+                entry.1 += v.targets.len();
+                if v.is_serious() {
+                    serious.push(format!("{at}: {v}"));
                 }
             }
-            match page_errors(client).await? {
-                Some(errors) => faults.extend(errors.into_iter().map(|e| format!("{at}: {e}"))),
-                None => faults.push(format!("{at}: the error collector did not run")),
-            }
-            faults.extend(
-                severe_log(client)
-                    .await?
-                    .into_iter()
-                    .map(|e| format!("{at}: console: {e}")),
-            );
-            faults.extend(
-                site.take_failed_requests()
-                    .into_iter()
-                    .map(|p| format!("{at}: 404 for {p}")),
-            );
+            faults.extend(crate::browser::faults(client, &site, &at).await?);
         }
     }
     let mut by_impact: BTreeMap<&str, (usize, usize)> = BTreeMap::new();

@@ -1,7 +1,7 @@
 //! What the browser tests share: Debian's headless Chromium driven through
 //! chromedriver, a static server for a built site on 127.0.0.1 that records
-//! every request it cannot answer, Chrome DevTools commands, and the page
-//! error collector.
+//! every request it cannot answer, Chrome DevTools commands, the page error
+//! collector, mdBook's theme choice, and axe-core's audit.
 //!
 //! Needs `apt-get install -y chromium chromium-driver`. Without them a test
 //! fails when CI=true and otherwise says it was skipped.
@@ -9,6 +9,7 @@
 use fantoccini::error::CmdError;
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder};
+use responder_docs_tests::repo_root;
 use serde_json::{Value, json};
 use std::future::Future;
 use std::io::{BufRead, BufReader, Write};
@@ -38,6 +39,159 @@ console.error = function () {
   return consoleError.apply(console, arguments);
 };
 "#;
+
+/// Runs axe (installed in the page by the caller) with its default rules
+/// (WCAG 2.0, 2.1 and 2.2 A and AA, and best practice) and keeps what a
+/// report needs: each violated rule with its impact and elements.
+const AXE_RUN: &str = r#"
+var done = arguments[arguments.length - 1];
+axe.run(document, { resultTypes: ['violations'] }).then(function (result) {
+  done(result.violations.map(function (v) {
+    return {
+      id: v.id,
+      impact: v.impact || 'none',
+      help: v.help,
+      targets: v.nodes.map(function (n) { return n.target.join(' '); })
+    };
+  }));
+}, function (err) { done([{ id: 'axe-error', impact: 'critical', help: String(err), targets: [] }]); });
+"#;
+
+/// axe-core's script from `npm ci --prefix tests`. Without it, `test` fails
+/// when CI=true and otherwise says it was skipped.
+pub fn axe_source(test: &str) -> Option<String> {
+    let path = repo_root().join("tests/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(_) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!(
+                "{} is missing: CI must run `npm ci --prefix tests`",
+                path.display()
+            )
+        }
+        Err(_) => {
+            eprintln!("SKIPPED {test}: axe-core is not installed (npm ci --prefix tests)");
+            None
+        }
+    }
+}
+
+/// One rule axe found violated on a page.
+pub struct Violation {
+    pub impact: String,
+    pub id: String,
+    pub help: String,
+    /// The elements, as CSS selectors.
+    pub targets: Vec<String>,
+}
+
+impl Violation {
+    /// What the tests fail on.
+    pub fn is_serious(&self) -> bool {
+        self.impact == "critical" || self.impact == "serious"
+    }
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} ({}) at {}",
+            self.impact,
+            self.id,
+            self.help,
+            self.targets.join(", ")
+        )
+    }
+}
+
+/// Installs axe (its script from [`axe_source`]) in every page opened from
+/// now on.
+pub async fn install_axe(client: &Client, source: &str) -> Result<(), CmdError> {
+    cdp(
+        client,
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": source }),
+    )
+    .await
+    .map(drop)
+}
+
+/// Runs axe on the open page (see [`install_axe`]).
+pub async fn axe_violations(client: &Client) -> Result<Vec<Violation>, CmdError> {
+    let found = client.execute_async(AXE_RUN, Vec::new()).await?;
+    let text = |v: &Value, key: &str| v[key].as_str().unwrap_or_default().to_string();
+    Ok(found
+        .as_array()
+        .expect("axe's violations")
+        .iter()
+        .map(|v| Violation {
+            impact: text(v, "impact"),
+            id: text(v, "id"),
+            help: text(v, "help"),
+            targets: v["targets"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+        })
+        .collect())
+}
+
+/// What went wrong on the open page since the last call, each line starting
+/// with `at`: errors its scripts raised or logged, the console's SEVERE
+/// entries, and the requests the site could not answer.
+pub async fn faults(client: &Client, site: &Site, at: &str) -> Result<Vec<String>, CmdError> {
+    let mut faults = Vec::new();
+    match page_errors(client).await? {
+        Some(errors) => faults.extend(errors.into_iter().map(|e| format!("{at}: {e}"))),
+        None => faults.push(format!("{at}: the error collector did not run")),
+    }
+    faults.extend(
+        severe_log(client)
+            .await?
+            .into_iter()
+            .map(|e| format!("{at}: console: {e}")),
+    );
+    faults.extend(
+        site.take_failed_requests()
+            .into_iter()
+            .map(|p| format!("{at}: 404 for {p}")),
+    );
+    Ok(faults)
+}
+
+/// Starts the pages that follow in mdBook's `theme`, with nothing else
+/// stored (no architecture chosen), and forgets what failed or was logged
+/// so far.
+pub async fn use_theme(client: &Client, site: &Site, theme: &str) -> Result<(), CmdError> {
+    client.goto(&format!("{}/404.html", site.base)).await?;
+    client
+        .execute(
+            "localStorage.clear(); localStorage.setItem('mdbook-theme', arguments[0]);",
+            vec![json!(theme)],
+        )
+        .await?;
+    site.take_failed_requests();
+    severe_log(client).await?;
+    Ok(())
+}
+
+/// Panics unless the open page shows `theme` (the class mdBook's script puts
+/// on `<html>`).
+pub async fn assert_theme(client: &Client, theme: &str, at: &str) -> Result<(), CmdError> {
+    let class = client
+        .execute("return document.documentElement.className;", Vec::new())
+        .await?;
+    let class = class.as_str().unwrap_or_default();
+    assert!(
+        class.split(' ').any(|c| c == theme),
+        "{at}: the theme is applied (class {class:?})"
+    );
+    Ok(())
+}
 
 /// The built site as the browser sees it.
 #[derive(Clone)]

@@ -637,34 +637,90 @@ fn troubleshooting_has_cause_confirmation_and_fix_for_each_error() {
             _ => {}
         }
     }
-    let headings: Vec<&str> = sections.iter().map(|(h, _)| h.as_str()).collect();
-    assert_eq!(
-        headings,
-        [
-            "Where to look",
+    // Short headings for the sidebar and the search; each section opens
+    // with the exact text AWS or ResponderAPI shows, before the cause.
+    let expected: [(&str, &str); 17] = [
+        (
+            "Image and task architectures differ",
             "exec /sbin/api-server: exec format error",
+        ),
+        (
+            "The circuit breaker stopped the deployment",
             "Error occurred during operation 'ECS Deployment Circuit Breaker was triggered'",
+        ),
+        (
             "The ECS service-linked role is missing",
+            "Unable to assume the service linked role. Please verify that the ECS service linked role exists.",
+        ),
+        (
             "Tasks fail the load balancer's health checks",
+            "Task failed ELB health checks in (target-group",
+        ),
+        (
             "Tasks fail their container health check",
+            "Task failed container health checks",
+        ),
+        (
+            "The essential container exited",
             "Essential container in task exited",
+        ),
+        (
             "Security group and subnets in different VPCs",
+            "belong to different networks.",
+        ),
+        (
             "Tasks stay in PROVISIONING or PENDING",
-            "ECS was unable to assume the role",
-            "Unable to load SDK config / Unable to obtain AWS credentials",
+            "`PROVISIONING` or `PENDING`",
+        ),
+        (
+            "ECS can't assume a role",
+            "ECS was unable to assume the role 'arn:aws:iam::",
+        ),
+        (
+            "No AWS credentials",
+            "Unable to load SDK config\nUnable to obtain AWS credentials",
+        ),
+        (
+            "AWS Marketplace refuses to register usage",
             "Unable to register usage.",
-            "Health status UNKNOWN",
-            "ResourceInitializationError: failed to validate logger args: ... AccessDeniedException ... logs:CreateLogGroup",
-            "CannotPullContainerError",
+        ),
+        ("Health status UNKNOWN", "`UNKNOWN`"),
+        (
+            "The execution role can't create the log group",
+            "ResourceInitializationError: failed to validate logger args: … AccessDeniedException … logs:CreateLogGroup",
+        ),
+        ("The image can't be pulled", "`CannotPullContainerError`"),
+        (
+            "No network route to Amazon ECR",
             "ResourceInitializationError: unable to pull secrets or registry auth",
+        ),
+        (
             "A failed first stack",
+            "is in ROLLBACK_COMPLETE state and can not be updated.",
+        ),
+        (
+            "The container runs out of memory",
             "OutOfMemoryError: Container killed due to memory usage",
-        ]
-    );
-    for (heading, body) in &sections[1..] {
+        ),
+    ];
+    let headings: Vec<&str> = sections.iter().map(|(h, _)| h.as_str()).collect();
+    let expected_headings: Vec<&str> = std::iter::once("Where to look")
+        .chain(expected.iter().map(|(h, _)| *h))
+        .collect();
+    assert_eq!(headings, expected_headings);
+    for ((heading, body), (_, message)) in sections[1..].iter().zip(expected) {
+        assert!(
+            heading.len() <= 50,
+            "`{heading}` is too long for the sidebar"
+        );
         for part in ["**Cause.**", "**How to confirm.**", "**Fix.**"] {
             assert!(body.contains(part), "`{heading}` has no {part}");
         }
+        let opening = &body[..body.find("**Cause.**").unwrap()];
+        assert!(
+            opening.contains(message),
+            "`{heading}` does not open with `{message}`:\n{opening}"
+        );
     }
 }
 

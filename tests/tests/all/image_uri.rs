@@ -312,6 +312,15 @@ fn groups_have_tab_semantics_and_labelled_panels_that_show_without_javascript() 
                 .count(),
             expected_groups
         );
+        // Tabs short enough for one row on a phone: the Docker name alone.
+        for arch in ["amd64", "arm64"] {
+            assert_eq!(
+                html.matches(&format!("data-arch=\"{arch}\">{arch}</button>"))
+                    .count(),
+                expected_groups,
+                "{name}"
+            );
+        }
     }
     let first = page(&site, "first.html");
     // Markdown inside a panel is rendered, not shown as source.

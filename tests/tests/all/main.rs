@@ -14,6 +14,7 @@ mod guide;
 mod guide_runs;
 mod guide_site;
 mod image_uri;
+mod layout_browser;
 mod links;
 mod links_online;
 mod mdbook_command;

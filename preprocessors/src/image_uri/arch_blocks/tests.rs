@@ -132,8 +132,8 @@ fn rendering_gives_labelled_panels_with_blank_lines_around_the_markdown() {
     let html = render(text, &archs(), &mut Ids::new("guide/run.md"));
     let expected = r#"<div class="arch-group" data-arch-group>
 <div class="arch-tabs" role="tablist" aria-label="Architecture" hidden>
-<button type="button" role="tab" class="arch-tab" id="arch-guide-run-1-amd64-tab" aria-controls="arch-guide-run-1-amd64" aria-selected="true" tabindex="0" data-arch="amd64">amd64 (Linux/X86_64)</button>
-<button type="button" role="tab" class="arch-tab" id="arch-guide-run-1-arm64-tab" aria-controls="arch-guide-run-1-arm64" aria-selected="false" tabindex="-1" data-arch="arm64">arm64 (Linux/ARM64)</button>
+<button type="button" role="tab" class="arch-tab" id="arch-guide-run-1-amd64-tab" aria-controls="arch-guide-run-1-amd64" aria-selected="true" tabindex="0" data-arch="amd64">amd64</button>
+<button type="button" role="tab" class="arch-tab" id="arch-guide-run-1-arm64-tab" aria-controls="arch-guide-run-1-arm64" aria-selected="false" tabindex="-1" data-arch="arm64">arm64</button>
 </div>
 <div class="arch-panel" role="tabpanel" id="arch-guide-run-1-amd64" aria-labelledby="arch-guide-run-1-amd64-tab" data-arch="amd64" tabindex="0">
 <p class="arch-label">For amd64 (Linux/X86_64):</p>
