@@ -203,6 +203,14 @@ fn blocks(text: &str, events: &[(Event<'_>, Range<usize>)]) -> (Vec<Block>, Vec<
             Event::Start(Tag::Link { dest_url, .. }) => {
                 links.push((dest_url.to_string(), section));
             }
+            // `{{#iam-policy}}` writes its download link as HTML, and so may
+            // a writer: a link is a link whichever way it is written.
+            Event::Html(html) | Event::InlineHtml(html) => links.extend(
+                crate::links::html::attributes(html)
+                    .into_iter()
+                    .filter(crate::links::html::is_link)
+                    .map(|attr| (attr.value, section)),
+            ),
             Event::Text(t) | Event::Code(t) if skipped == 0 => {
                 let code = matches!(event, Event::Code(_));
                 let written = text.get(range.clone()).unwrap_or("");

@@ -301,3 +301,14 @@ fn messages_name_each_refused_attachment_once() {
         "`p` has 12,000 characters; a role's inline policies may have 10,240 together, a permission set's 10,240"
     );
 }
+
+#[test]
+fn a_policy_shown_with_an_html_download_link_is_known_to_the_chapter() {
+    // What `{{#iam-policy}}` writes: a header bar whose link is HTML.
+    let md = "# Permissions\n\n<div class=\"policy-file\"><span>deployer-policy.json</span> <a href=\"policies/deployer-policy.json\" download>Download</a></div>\n\n```json\n{}\n```\n\nAdd it to your IAM user as an inline policy.\n";
+    assert_eq!(
+        found_in(md),
+        [user(9, 31, "inline policy")],
+        "the offer after an HTML-linked policy is found"
+    );
+}
