@@ -10,13 +10,15 @@
 use crate::diagnostics::{self, Format};
 use crate::pipeline::{self, Options};
 use anyhow::{Context, Result};
+use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
+use axum::middleware::Next;
 use axum::response::IntoResponse;
 use notify_debouncer_mini::notify::{self, EventKind, RecursiveMode, Watcher};
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 use tower_http::services::ServeDir;
 use tower_livereload::{LiveReloadLayer, Reloader};
@@ -83,6 +85,10 @@ pub fn serve_observed(
     let livereload = LiveReloadLayer::new();
     let reloader = livereload.reloader();
     let fallback_site = site.clone();
+    let guard = Arc::new(Guard {
+        port: addr.port(),
+        site: site.clone(),
+    });
     let app = axum::Router::new()
         .fallback_service(
             ServeDir::new(&site)
@@ -92,7 +98,14 @@ pub fn serve_observed(
                     async move { not_found(&site) }
                 })),
         )
-        .layer(livereload);
+        // The site check inside live reload, so its page gets the reload
+        // script; the host check outside, so it covers live reload too.
+        .layer(axum::middleware::from_fn_with_state(
+            guard.clone(),
+            only_our_site,
+        ))
+        .layer(livereload)
+        .layer(axum::middleware::from_fn_with_state(guard, only_loopback));
     runtime.spawn(async move {
         if let Err(err) = axum::serve(listener, app).await {
             eprintln!("error: the web server stopped: {err}");
@@ -126,6 +139,68 @@ pub fn serve_observed(
     session.watch(&config)
 }
 
+/// What every request is held to, live reload's included.
+struct Guard {
+    port: u16,
+    site: PathBuf,
+}
+
+/// Answers only requests addressed to this machine by a loopback name: a
+/// page elsewhere whose DNS name is rebound to 127.0.0.1 names its own host,
+/// and must not read the book.
+async fn only_loopback(
+    State(guard): State<Arc<Guard>>,
+    request: Request,
+    next: Next,
+) -> axum::response::Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    if !is_loopback_host(host, guard.port) {
+        return (
+            StatusCode::FORBIDDEN,
+            "responder-docs serve answers only requests for localhost or 127.0.0.1\n",
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
+/// Serves only a site our builds wrote: a folder that is not ours (a build
+/// refused it) is never served, even before the first build.
+async fn only_our_site(
+    State(guard): State<Arc<Guard>>,
+    request: Request,
+    next: Next,
+) -> axum::response::Response {
+    if !crate::destination::is_ours(&guard.site) {
+        return not_built();
+    }
+    next.run(request).await
+}
+
+/// Whether a `Host` header names this server by a loopback name, with no
+/// port or with the port it listens on.
+pub fn is_loopback_host(host: Option<&str>, port: u16) -> bool {
+    let Some(host) = host else {
+        return false;
+    };
+    let (name, rest) = match host.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((name, rest)) => (name, rest),
+            None => return false,
+        },
+        None => match host.rsplit_once(':') {
+            Some((name, p)) => (name, host.get(name.len()..).unwrap_or(p)),
+            None => (host, ""),
+        },
+    };
+    let port_ok = rest.is_empty() || rest.strip_prefix(':') == Some(port.to_string().as_str());
+    let name_ok = name.eq_ignore_ascii_case("localhost") || name == "127.0.0.1" || name == "::1";
+    port_ok && name_ok
+}
+
 /// The answer for a path the site does not have: its 404 page, or, before
 /// the first good build, a page saying so (it reloads when the build works).
 fn not_found(site: &Path) -> axum::response::Response {
@@ -134,13 +209,18 @@ fn not_found(site: &Path) -> axum::response::Response {
         return (StatusCode::NOT_FOUND, html, page).into_response();
     }
     if !site.join("index.html").exists() {
-        let page = "<!DOCTYPE html><html><head><title>Not built yet</title></head><body>\
-                    <p>The book has not built yet: the problems are listed in the terminal \
-                    running <code>responder-docs serve</code>. This page reloads when a build \
-                    succeeds.</p></body></html>";
-        return (StatusCode::SERVICE_UNAVAILABLE, html, page).into_response();
+        return not_built();
     }
     (StatusCode::NOT_FOUND, html, "<p>Not found.</p>").into_response()
+}
+
+fn not_built() -> axum::response::Response {
+    let html = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];
+    let page = "<!DOCTYPE html><html><head><title>Not built yet</title></head><body>\
+                <p>The book has not built yet: the problems are listed in the terminal \
+                running <code>responder-docs serve</code>. This page reloads when a build \
+                succeeds.</p></body></html>";
+    (StatusCode::SERVICE_UNAVAILABLE, html, page).into_response()
 }
 
 struct Session<'a, F: Fn(&ServeEvent)> {
@@ -436,6 +516,35 @@ mod tests {
         let data = || EventKind::Modify(ModifyKind::Data(DataChange::Any));
         assert!(plan.is_edit(&event(data(), plan.root.join("book.toml"))));
         assert!(!plan.is_edit(&event(data(), plan.root.join("notes.md"))));
+    }
+
+    #[test]
+    fn only_loopback_names_with_our_port_are_answered() {
+        for ok in [
+            "localhost:3000",
+            "LOCALHOST:3000",
+            "127.0.0.1:3000",
+            "[::1]:3000",
+            "localhost",
+            "127.0.0.1",
+        ] {
+            assert!(is_loopback_host(Some(ok), 3000), "{ok}");
+        }
+        for refused in [
+            "evil.example:3000",
+            "evil.example",
+            "localhost:3001",
+            "127.0.0.1:80",
+            "localhost.evil.example:3000",
+            "127.0.0.1.nip.io:3000",
+            "[::1",
+            "[::2]:3000",
+            "localhost:3000:3000",
+            "",
+        ] {
+            assert!(!is_loopback_host(Some(refused), 3000), "{refused}");
+        }
+        assert!(!is_loopback_host(None, 3000));
     }
 
     #[test]

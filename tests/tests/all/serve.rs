@@ -32,11 +32,16 @@ fn write_book(root: &Path, chapter: &str) {
 
 /// A plain HTTP/1.1 GET; `None` while nothing listens yet.
 fn get(port: u16, path: &str) -> Option<(u16, String)> {
+    get_as(port, path, &format!("127.0.0.1:{port}"))
+}
+
+/// A GET whose `Host` header says `host`.
+fn get_as(port: u16, path: &str, host: &str) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .ok()?;
     let mut response = String::new();
@@ -345,4 +350,43 @@ fn a_failed_first_build_says_so_and_serves_the_book_once_fixed() {
     wait_for(served.port, "/chapter.html", "the fixed build", |b| {
         b.contains("Fixed.")
     });
+}
+
+#[test]
+fn only_requests_for_a_loopback_name_are_answered_live_reload_included() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    write_book(&root, "# Chapter\n\nHello.\n");
+    let served = Served::start(&root);
+    let port = served.port;
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}")] {
+        let (status, body) = get_as(port, "/chapter.html", &host).unwrap();
+        assert_eq!(status, 200, "{host}");
+        assert!(body.contains("Hello."), "{host}");
+    }
+    // A DNS-rebinding page names its own host.
+    for path in ["/chapter.html", "/_tower-livereload/long-poll"] {
+        let (status, body) = get_as(port, path, &format!("rebound.example:{port}")).unwrap();
+        assert_eq!(status, 403, "{path}");
+        assert!(!body.contains("Hello."), "{path}");
+    }
+}
+
+#[test]
+fn a_destination_a_build_refused_is_never_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    write_book(&root, "# Chapter\n\nHello.\n");
+    // The writer's own folder where the site would go: the build refuses it.
+    std::fs::create_dir_all(root.join("book")).unwrap();
+    std::fs::write(root.join("book/notes.html"), "private notes").unwrap();
+    let served = Served::start(&root);
+    assert_eq!(served.count(&ServeEvent::BuildFailed), 1);
+    let (status, body) = get(served.port, "/notes.html").unwrap();
+    assert_eq!(status, 503);
+    assert!(!body.contains("private notes"), "{body}");
+    assert_eq!(
+        std::fs::read_to_string(root.join("book/notes.html")).unwrap(),
+        "private notes"
+    );
 }
