@@ -162,7 +162,11 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> u
     match execute(cli, out, err, color) {
         Ok(code) => code,
         Err(error) => {
-            let _ = writeln!(err, "error: {error:#}");
+            let _ = writeln!(
+                err,
+                "error: {}",
+                diagnostics::printable(&format!("{error:#}"))
+            );
             // A machine reading stdout gets a document even when nothing ran.
             if let Some((format, book)) = asked.filter(|(f, _)| *f != Format::Human) {
                 let found = [unreadable(&error, &book)];
@@ -226,7 +230,7 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> a
             dest_dir,
             report,
         } => {
-            writeln!(err, "Building {} …", book.book.display())?;
+            writeln!(err, "Building {} …", shown(&book.book))?;
             let outcome = pipeline::build(&book.book, dest_dir.as_deref(), &report.options())?;
             let code = print(
                 &outcome.diagnostics,
@@ -237,13 +241,13 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> a
                 color,
             )?;
             match &outcome.site {
-                Some(site) => writeln!(err, "Site written to {}", site.display())?,
+                Some(site) => writeln!(err, "Site written to {}", shown(site))?,
                 None => writeln!(err, "Nothing written: the previous site is unchanged.")?,
             }
             Ok(code)
         }
         Command::Check { book, report } => {
-            writeln!(err, "Checking {} …", book.book.display())?;
+            writeln!(err, "Checking {} …", shown(&book.book))?;
             let outcome = pipeline::check(&book.book, &report.options())?;
             print(
                 &outcome.diagnostics,
@@ -353,4 +357,9 @@ mod tests {
             other => panic!("parsed as {other:?}"),
         }
     }
+}
+
+/// A path as the status lines print it: control characters made visible.
+pub fn shown(path: &std::path::Path) -> String {
+    diagnostics::printable(&path.display().to_string()).into_owned()
 }

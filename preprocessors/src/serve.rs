@@ -108,7 +108,10 @@ pub fn serve_observed(
         .layer(axum::middleware::from_fn_with_state(guard, only_loopback));
     runtime.spawn(async move {
         if let Err(err) = axum::serve(listener, app).await {
-            eprintln!("error: the web server stopped: {err}");
+            eprintln!(
+                "error: the web server stopped: {}",
+                diagnostics::printable(&err.to_string())
+            );
         }
     });
 
@@ -127,7 +130,10 @@ pub fn serve_observed(
     if options.open
         && let Err(err) = open::that(&url)
     {
-        eprintln!("warning: cannot open a browser: {err}");
+        eprintln!(
+            "warning: cannot open a browser: {}",
+            diagnostics::printable(&err.to_string())
+        );
     }
     // The build reports an `extra-watch-dirs` entry outside the repository;
     // it is not watched meanwhile.
@@ -237,7 +243,7 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
     /// Builds into the site and reloads the browsers when it worked.
     fn rebuild(&mut self) {
         let started = Instant::now();
-        eprintln!("Building {} …", self.root.display());
+        eprintln!("Building {} …", crate::cli::shown(self.root));
         let failed = match pipeline::build(self.root, Some(self.site), self.options) {
             Ok(outcome) => {
                 if !outcome.diagnostics.is_empty() {
@@ -250,7 +256,7 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
                 outcome.failed
             }
             Err(err) => {
-                eprintln!("error: {err:#}");
+                eprintln!("error: {}", diagnostics::printable(&format!("{err:#}")));
                 true
             }
         };
@@ -258,7 +264,7 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
             let has_site = self.site.join("index.html").exists();
             eprintln!(
                 "{}",
-                failure_message(self.built_once, has_site, &self.site.display().to_string())
+                failure_message(self.built_once, has_site, &crate::cli::shown(self.site))
             );
             (self.observe)(&ServeEvent::BuildFailed);
             return;
@@ -286,7 +292,10 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
                 Ok(Ok(event)) if plan.is_edit(&event) => {}
                 Ok(Ok(_)) => continue,
                 Ok(Err(err)) => {
-                    eprintln!("warning: file watching: {err}");
+                    eprintln!(
+                        "warning: file watching: {}",
+                        diagnostics::printable(&err.to_string())
+                    );
                     continue;
                 }
                 Err(mpsc::RecvError) => return Ok(()),

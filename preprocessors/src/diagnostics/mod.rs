@@ -439,8 +439,8 @@ fn visible(d: &Diagnostic) -> Diagnostic {
         }
     }
     let fix = |s: &mut String| {
-        if s.chars().any(hidden) {
-            *s = s.chars().map(picture).collect();
+        if let std::borrow::Cow::Owned(shown) = printable(s) {
+            *s = shown;
         }
     };
     fix(&mut d.message);
@@ -455,6 +455,17 @@ fn visible(d: &Diagnostic) -> Diagnostic {
         fix(&mut related.location.line_text);
     }
     d
+}
+
+/// Text safe to print on a terminal or in a CI log: a path or a message
+/// from the book (a folder name holding a newline or ESC) can neither forge
+/// a `::error` line nor drive the terminal. The status lines print through it.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(hidden) {
+        std::borrow::Cow::Owned(text.chars().map(picture).collect())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 fn hidden(c: char) -> bool {

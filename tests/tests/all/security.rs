@@ -902,3 +902,30 @@ fn serve_refuses_a_build_dir_outside_the_repository_before_writing_or_serving() 
     );
     assert!(!outer.path().join("site").exists());
 }
+
+#[test]
+fn status_lines_print_a_hostile_folder_name_with_its_control_characters_visible() {
+    let dir = tempfile::tempdir().unwrap();
+    // A folder name that would end the line and start a GitHub workflow
+    // command, then drive the terminal.
+    let book = dir.path().join("b\n::error::forged\u{1b}[2J");
+    responder_docs_tests::tiny_book(
+        &book,
+        "[Chapter](chapter.md)",
+        &[("chapter.md", "# Chapter\n")],
+    );
+    let book_arg = book.to_str().unwrap();
+    for args in [vec!["check", book_arg], vec!["build", book_arg]] {
+        let out = responder_docs_tests::run(&args);
+        assert!(
+            !out.stderr.contains("\n::error::forged") && !out.stderr.contains('\u{1b}'),
+            "{args:?}: {:?}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.contains("b␊::error::forged␛[2J"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+}
