@@ -336,6 +336,11 @@ fn print(
     Ok(u8::from(failed))
 }
 
+/// A path as the status lines print it: control characters made visible.
+pub fn shown(path: &std::path::Path) -> String {
+    diagnostics::printable(&path.display().to_string()).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,9 +362,4 @@ mod tests {
             other => panic!("parsed as {other:?}"),
         }
     }
-}
-
-/// A path as the status lines print it: control characters made visible.
-pub fn shown(path: &std::path::Path) -> String {
-    diagnostics::printable(&path.display().to_string()).into_owned()
 }
