@@ -57,6 +57,17 @@ fn is_assignment(word: &str) -> bool {
     })
 }
 
+/// Where the service is in an AWS CLI command's words (from `aws`): after
+/// the global options that may come before it.
+pub fn service_index(words: &[Word]) -> usize {
+    let custom = models::cli_customizations();
+    let mut i = 1;
+    while let Some(w) = words.get(i).filter(|w| w.text.starts_with("--")) {
+        i += 1 + usize::from(*custom.global_options.get(&w.text).unwrap_or(&false));
+    }
+    i
+}
+
 /// Checks one command; anything but an AWS CLI command passes.
 pub fn check(command: &Command) -> Checked {
     let mut out = Checked::default();
@@ -64,11 +75,7 @@ pub fn check(command: &Command) -> Checked {
         return out;
     };
     let custom = models::cli_customizations();
-    let mut i = 1;
-    // Global options may come before the service.
-    while let Some(w) = words.get(i).filter(|w| w.text.starts_with("--")) {
-        i += 1 + usize::from(*custom.global_options.get(&w.text).unwrap_or(&false));
-    }
+    let i = service_index(words);
     let Some(service_word) = words.get(i) else {
         return out;
     };

@@ -5,17 +5,22 @@
 //! roles' policies against what the task definition needs. The data is
 //! vendored in `preprocessors/data/aws/`; this file is the I/O shell.
 
+pub mod arns;
 pub mod blocks;
 pub mod cfn;
 pub mod cli;
+pub mod deployer;
 pub mod evaluator;
 pub mod fargate;
 pub mod files;
+pub mod handlers;
 pub mod inline;
 pub mod models;
+pub mod replacement;
 pub mod roles;
 pub mod shapes;
 pub mod shell;
+pub mod stack_diff;
 
 use crate::book_root::BookRoot;
 use crate::chapters::BookModel;
@@ -38,23 +43,7 @@ pub fn check(
     diagnostics: &mut Diagnostics,
 ) -> Result<()> {
     let chapters = &model.chapters;
-    let scripts: Vec<Vec<(&blocks::Block, Vec<shell::Command>)>> = chapters
-        .iter()
-        .map(|chapter| {
-            chapter
-                .blocks
-                .iter()
-                .map(|block| {
-                    let commands = match block.lang.as_str() {
-                        "console" => shell::commands(&shell::console_script(&block.text)),
-                        "bash" | "sh" | "shell" | "zsh" => shell::commands(&block.text),
-                        _ => Vec::new(),
-                    };
-                    (block, commands)
-                })
-                .collect()
-        })
-        .collect();
+    let scripts = scripts(model);
     let files = files::Files::new(book_root, scripts.iter().flatten().flat_map(|(_, c)| c));
     let commands: Vec<&shell::Command> = scripts.iter().flatten().flat_map(|(_, c)| c).collect();
     for (rel, text) in template_files(book_root) {
@@ -103,6 +92,7 @@ pub fn check(
             );
         }
     }
+    behaviour(book_root, model, &scripts, &files, diagnostics);
     for (chapter, blocks) in chapters.iter().zip(&scripts) {
         let source = &chapter.source;
         let origin = chapter.origin();
@@ -139,6 +129,123 @@ pub fn check(
         }
     }
     Ok(())
+}
+
+/// Every chapter's blocks with the shell commands of each.
+type Scripts<'m> = Vec<Vec<(&'m blocks::Block, Vec<shell::Command>)>>;
+
+fn scripts<'m>(model: &'m BookModel<'_>) -> Scripts<'m> {
+    model
+        .chapters
+        .iter()
+        .map(|chapter| {
+            chapter
+                .blocks
+                .iter()
+                .map(|block| {
+                    let commands = match block.lang.as_str() {
+                        "console" => shell::commands(&shell::console_script(&block.text)),
+                        "bash" | "sh" | "shell" | "zsh" => shell::commands(&block.text),
+                        _ => Vec::new(),
+                    };
+                    (block, commands)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The CloudFormation templates of `templates/` that parse.
+fn stack_templates(book_root: &BookRoot) -> Vec<deployer::BookTemplate> {
+    template_files(book_root)
+        .into_iter()
+        .filter_map(|(rel, text)| {
+            let value: Value = serde_json::from_str(&text).ok()?;
+            value
+                .get("Resources")
+                .is_some()
+                .then_some(deployer::BookTemplate { rel, text, value })
+        })
+        .collect()
+}
+
+/// Runs `f` on what the run-path checks read of the book.
+fn with_paths<R>(
+    book_root: &BookRoot,
+    model: &BookModel<'_>,
+    scripts: &[Vec<(&blocks::Block, Vec<shell::Command>)>],
+    files: &files::Files<'_>,
+    f: impl FnOnce(&deployer::Context<'_>) -> R,
+) -> R {
+    let run = crate::run_paths::build(model);
+    let templates = stack_templates(book_root);
+    let book_file = |name: &str| files.book_file(name);
+    let read_json = |rel: &str| {
+        book_root
+            .read(rel)
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+    };
+    f(&deployer::Context {
+        model,
+        run: &run,
+        scripts,
+        templates: &templates,
+        book_file: &book_file,
+        read_json: &read_json,
+    })
+}
+
+/// What the deployer's permissions must allow for every command of the
+/// run paths (for figures; `check` reports what the policy refuses).
+pub fn deployer_needs(book_root: &BookRoot, model: &BookModel<'_>) -> Vec<deployer::CommandNeeds> {
+    let scripts = scripts(model);
+    let files = files::Files::new(book_root, scripts.iter().flatten().flat_map(|(_, c)| c));
+    with_paths(book_root, model, &scripts, &files, |ctx| ctx.derive())
+}
+
+/// The checks of what the run paths make AWS do: their markers, the
+/// replacements CloudFormation would need between the templates deployed to
+/// one stack, and the deployer policy against every call the paths make.
+fn behaviour(
+    book_root: &BookRoot,
+    model: &BookModel<'_>,
+    scripts: &[Vec<(&blocks::Block, Vec<shell::Command>)>],
+    files: &files::Files<'_>,
+    diagnostics: &mut Diagnostics,
+) {
+    with_paths(book_root, model, scripts, files, |ctx| {
+        diagnostics.extend(ctx.run.problems.iter().cloned());
+        let stacks = ctx.stack_commands();
+        let deployed: Vec<replacement::Deployed<'_>> = stacks
+            .iter()
+            .filter(|s| s.kind != "delete")
+            .filter_map(|s| {
+                let t = &ctx.templates[s.template?];
+                Some(replacement::Deployed {
+                    stack: s.stack.clone(),
+                    rel: &t.rel,
+                    text: &t.text,
+                    value: &t.value,
+                    at: ctx.locate(s.at, s.template_word.clone()?),
+                })
+            })
+            .collect();
+        diagnostics.extend(replacement::check(&deployed));
+        let Ok(text) = book_root.read(deployer::DEPLOYER_POLICY) else {
+            return;
+        };
+        // A policy that does not parse is the policy linter's report.
+        let Ok(value) = serde_json::from_str::<Value>(&text) else {
+            return;
+        };
+        let policy = deployer::DeployerPolicy {
+            rel: deployer::DEPLOYER_POLICY,
+            text: &text,
+            value: &value,
+        };
+        diagnostics.extend(deployer::check(ctx, &ctx.derive(), &policy));
+    });
 }
 
 /// Whether the writer typed this JSON in the chapter (rather than a

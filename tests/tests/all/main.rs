@@ -7,6 +7,7 @@
 mod a11y_browser;
 mod arch_selector_browser;
 mod aws;
+mod aws_deployer;
 mod browser;
 mod cli;
 mod fix;

@@ -1,0 +1,176 @@
+use super::*;
+use crate::aws::blocks::fenced;
+
+fn scanned(text: &str) -> (Vec<Fence>, Vec<String>) {
+    let blocks = fenced(text);
+    let (fences, problems) = scan(text, &blocks);
+    let index = crate::location::LineIndex::new(text);
+    let shown = problems
+        .into_iter()
+        .map(|p| format!("{}: {}", index.line_of(p.range.start).0 + 1, p.message))
+        .collect();
+    (fences, shown)
+}
+
+#[test]
+fn marked_blocks_keep_their_paths_and_unmarked_ones_none() {
+    let text = "\
+# Chapter
+
+<!-- run: cli -->
+```bash
+aws ecs create-cluster \\
+  --cluster-name c
+```
+
+1. A step
+
+   <!-- run: cli cloudformation stand-in -->
+   ```sh
+   curl https://checkip.amazonaws.com
+   ```
+
+```bash
+echo not run
+```
+";
+    let (fences, problems) = scanned(text);
+    assert_eq!(problems, Vec::<String>::new());
+    let markers: Vec<_> = fences.iter().map(|f| f.marker.clone()).collect();
+    assert_eq!(
+        markers,
+        [
+            Some(Marker {
+                paths: vec!["cli".into()],
+                stand_in: false
+            }),
+            Some(Marker {
+                paths: vec!["cli".into(), "cloudformation".into()],
+                stand_in: true
+            }),
+            None,
+        ]
+    );
+    assert!(fences.iter().all(|f| f.arch.is_none()));
+}
+
+#[test]
+fn markers_that_cannot_be_used_are_reported_at_their_line() {
+    let text = "\
+<!-- run: cli -->
+
+```bash
+echo a blank line between
+```
+<!-- run: clii -->
+```bash
+echo x
+```
+<!-- run: cli -->
+```json
+{}
+```
+<!-- run: stand-in -->
+```bash
+echo y
+```
+<!-- run: cli
+```bash
+echo z
+```
+<!-- run: cli -->
+";
+    let (fences, problems) = scanned(text);
+    assert_eq!(
+        problems,
+        [
+            "1: a run marker must sit on the line just before a code fence",
+            "6: unknown path `clii` in a run marker (known: cli, cloudformation, update, alb-cli, alb-cloudformation, cleanup-cli, cleanup-cloudformation, cleanup-alb)",
+            "10: a run marker before a `json` block: only shell blocks run",
+            "14: a run marker names at least one path",
+            "18: a run marker is one line: `<!-- run: PATH… [stand-in] -->`",
+            "22: a run marker must sit on the line just before a code fence",
+        ]
+    );
+    assert!(fences.iter().all(|f| f.marker.is_none()));
+}
+
+#[test]
+fn a_marker_inside_a_code_block_is_code() {
+    let (fences, problems) = scanned("```markdown\n<!-- run: nonsense -->\n```\n");
+    assert_eq!(problems, Vec::<String>::new());
+    assert_eq!(fences, [Fence::default()]);
+}
+
+/// The HTML an `{{#arch}}` group renders to, as the architecture pass writes it.
+const ARCH_RENDERED: &str = "\
+Intro
+<div class=\"arch-group\" data-arch-group>
+<div class=\"arch-tabs\" role=\"tablist\" hidden>
+<button type=\"button\" role=\"tab\" data-arch=\"amd64\">amd64</button>
+</div>
+<div class=\"arch-panel\" role=\"tabpanel\" id=\"a-1-amd64\" data-arch=\"amd64\" tabindex=\"0\">
+<p class=\"arch-label\">For amd64:</p>
+
+<!-- run: cli -->
+```bash
+echo registry/r:1.0-amd64
+```
+
+<!-- run: cli -->
+```bash
+echo second amd64
+```
+
+</div>
+<div class=\"arch-panel\" role=\"tabpanel\" id=\"a-1-arm64\" data-arch=\"arm64\" tabindex=\"0\">
+<p class=\"arch-label\">For arm64:</p>
+
+<!-- run: cli -->
+```bash
+echo registry/r:1.0-arm64
+```
+
+<!-- run: cli -->
+```bash
+echo second arm64
+```
+
+</div>
+</div>
+
+<!-- run: cli update -->
+```bash
+echo after the group
+```
+";
+
+#[test]
+fn architecture_variants_are_one_step_and_blocks_after_the_group_are_not_in_it() {
+    let (fences, problems) = scanned(ARCH_RENDERED);
+    assert_eq!(problems, Vec::<String>::new());
+    let arch: Vec<_> = fences.iter().map(|f| f.arch.clone()).collect();
+    assert_eq!(
+        arch,
+        [
+            Some((1, "amd64".to_string())),
+            Some((1, "amd64".to_string())),
+            Some((1, "arm64".to_string())),
+            Some((1, "arm64".to_string())),
+            None,
+        ]
+    );
+    let mut run = RunPaths {
+        paths: PATHS.iter().map(|p| (*p, Vec::new())).collect(),
+        problems: Vec::new(),
+    };
+    add_steps(&mut run, 0, &fences);
+    let cli: Vec<Vec<usize>> = run
+        .steps("cli")
+        .iter()
+        .map(|s| s.variants.iter().map(|v| v.block).collect())
+        .collect();
+    assert_eq!(cli, [vec![0, 2], vec![1, 3], vec![4]]);
+    assert_eq!(run.steps("update").len(), 1);
+    assert!(run.steps("cleanup-alb").is_empty());
+}

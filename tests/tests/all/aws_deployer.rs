@@ -1,0 +1,169 @@
+//! The deployer policy against every API call the run paths make, end to
+//! end: fixture books that must fail with exact diagnostics or pass, the
+//! real guide's figures (what each path needs), and the real guide's policy
+//! broken one permission at a time, each break reported at the command that
+//! needs it.
+
+use responder_docs::aws::deployer::{self, Need};
+use responder_docs::chapters::BookModel;
+use responder_docs_tests::{check_shorts, copy_real_book, repo_root};
+use std::path::Path;
+
+fn deployer_errors(book: &Path) -> Vec<String> {
+    let (_, shorts) = check_shorts(book);
+    shorts
+        .into_iter()
+        .filter(|s| s.contains("[aws::"))
+        .collect()
+}
+
+/// The real book with its deployer policy edited by `edit`.
+fn with_policy(edit: impl FnOnce(&mut serde_json::Value)) -> tempfile::TempDir {
+    let book = copy_real_book();
+    let path = book.path().join("policies/deployer-policy.json");
+    let mut policy: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edit(&mut policy);
+    std::fs::write(&path, serde_json::to_string_pretty(&policy).unwrap()).unwrap();
+    book
+}
+
+/// Removes `action` from every statement that lists it; a statement left
+/// with no action goes too.
+fn without(action: &'static str) -> impl FnOnce(&mut serde_json::Value) {
+    move |policy| {
+        let statements = policy["Statement"].as_array_mut().unwrap();
+        let mut found = false;
+        statements.retain_mut(|s| {
+            match &mut s["Action"] {
+                serde_json::Value::String(a) if a == action => {
+                    found = true;
+                    return false;
+                }
+                serde_json::Value::Array(items) => {
+                    let before = items.len();
+                    items.retain(|a| a != action);
+                    found |= items.len() != before;
+                }
+                _ => {}
+            }
+            true
+        });
+        assert!(found, "the policy has no {action}");
+    }
+}
+
+/// `path:line` of the first line of `file` that contains `text`.
+fn line_of(file: &str, text: &str) -> String {
+    let body = std::fs::read_to_string(repo_root().join(file)).unwrap();
+    let line = body
+        .lines()
+        .position(|l| l.contains(text))
+        .unwrap_or_else(|| panic!("{file} has no {text:?}"))
+        + 1;
+    format!("{file}:{line}")
+}
+
+fn deploy_line(chapter: &str) -> String {
+    line_of(chapter, "aws cloudformation deploy")
+}
+
+#[test]
+fn the_real_guide_needs_what_its_policy_allows_and_nothing_is_left_unjudged() {
+    let root = repo_root();
+    let (book_root, book) = responder_docs::pipeline::processed(&root).unwrap().unwrap();
+    let model = BookModel::build(&book_root, &book);
+    let needs = responder_docs::aws::deployer_needs(&book_root, &model);
+    let unjudged: Vec<String> = needs
+        .iter()
+        .flat_map(|c| {
+            c.needs.iter().filter_map(move |n| match n.arns() {
+                responder_docs::aws::arns::Arns::Unknown(var) => {
+                    Some(format!("{} {}: {var}", c.label, n.action()))
+                }
+                _ => None,
+            })
+        })
+        .collect();
+    assert_eq!(unjudged, Vec::<String>::new());
+    let figures = deployer::figures(&needs);
+    for (path, actions, from_handlers) in &figures {
+        eprintln!("{path}: {actions} actions, {from_handlers} only from CloudFormation's handlers");
+    }
+    let of = |p: &str| figures.iter().find(|f| f.0 == p).unwrap();
+    // Every path needs something; the CloudFormation paths mostly what the
+    // handlers call.
+    assert!(figures.iter().all(|f| f.1 > 0), "{figures:?}");
+    assert!(
+        of("cloudformation").2 > of("cloudformation").1 / 2,
+        "{figures:?}"
+    );
+    assert_eq!(of("cli").2, 0, "{figures:?}");
+    let handler_needs = needs
+        .iter()
+        .flat_map(|c| &c.needs)
+        .filter(|n| matches!(n, Need::Handler(_)))
+        .count();
+    assert!(handler_needs > 0);
+}
+
+#[test]
+fn get_template_summary_missing_fails_at_each_deploy_step() {
+    let book = with_policy(without("cloudformation:GetTemplateSummary"));
+    let stack = "arn:aws:cloudformation:us-east-1:111122223333:stack/responderapi/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+    let message = format!(
+        "error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `cloudformation:GetTemplateSummary` on `{stack}`, which `aws cloudformation deploy` calls (Deployer.create_changeset reads the existing stack's parameters (StackName=the stack) before an update)"
+    );
+    assert_eq!(
+        deployer_errors(book.path()),
+        [
+            format!("{}:1: {message}", deploy_line("src/cloudformation.md")),
+            format!("{}:1: {message}", deploy_line("src/load-balancer.md")),
+        ]
+    );
+}
+
+#[test]
+fn each_handler_permission_missing_fails_at_the_stack_commands_that_need_it() {
+    let cfn = deploy_line("src/cloudformation.md");
+    let alb = deploy_line("src/load-balancer.md");
+    let delete = line_of(
+        "src/cleanup.md",
+        "aws cloudformation delete-stack --stack-name responderapi",
+    );
+    let cases: [(&str, &str, Vec<&String>); 4] = [
+        (
+            "iam:ListAttachedRolePolicies",
+            "arn:aws:iam::111122223333:role/ResponderAPIECSTaskExecutionRole` (and on 1 more resource)",
+            vec![&delete, &cfn, &alb],
+        ),
+        (
+            "ecs:DescribeServiceDeployments",
+            "arn:aws:ecs:us-east-1:111122223333:service/responderapi-cluster/responderapi-service` (and on 1 more resource)",
+            vec![&cfn, &alb],
+        ),
+        ("ec2:DescribeInstances", "*`", vec![&delete, &cfn]),
+        (
+            "logs:ListTagsForResource",
+            "arn:aws:logs:us-east-1:111122223333:log-group:/ecs/responderapi-task`",
+            vec![&delete, &cfn, &alb],
+        ),
+    ];
+    for (action, on, at) in cases {
+        let book = with_policy(without(action));
+        let found = deployer_errors(book.path());
+        let places: Vec<String> = found
+            .iter()
+            .map(|f| f.split(": error").next().unwrap().to_string())
+            .collect();
+        let want: Vec<String> = at.iter().map(|l| format!("{l}:1")).collect();
+        assert_eq!(places, want, "{action}: {found:#?}");
+        for f in &found {
+            assert!(
+                f.contains(&format!("does not allow `{action}` on `{on}")),
+                "{action}: {f}"
+            );
+            assert!(f.contains("CloudFormation's"), "{f}");
+        }
+    }
+}
