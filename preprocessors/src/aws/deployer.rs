@@ -577,6 +577,10 @@ impl Context<'_> {
                         let Some(parsed) = parse(command) else {
                             continue;
                         };
+                        // A command the CLI check rejects is its report alone.
+                        if !super::cli::check(command).findings.is_empty() {
+                            continue;
+                        }
                         let Some(calls) = parsed.calls() else {
                             continue;
                         };
@@ -856,12 +860,16 @@ pub fn check(
                 ),
             );
         }
-        if let Some(i) = fitting_statement(&parsed, action, arn) {
+        let statement = match missing.decision {
+            Decision::ExplicitDeny => {
+                denying_statement(&parsed, action, arn).map(|i| (i, "the statement that denies it"))
+            }
+            _ => fitting_statement(&parsed, action, arn)
+                .map(|i| (i, "the statement that could take it")),
+        };
+        if let Some((i, what)) = statement {
             let range = Index::new(policy.text).value_range(&format!("/Statement/{i}/Action"));
-            d = d.with_related(
-                Location::in_text(policy.rel, policy.text, range),
-                "the statement that could take it",
-            );
+            d = d.with_related(Location::in_text(policy.rel, policy.text, range), what);
         }
         out.push(d);
     }
@@ -885,15 +893,26 @@ fn fitting_statement(policy: &Policy, action: &str, arn: &str) -> Option<usize> 
     };
     let allows = |s: &&evaluator::Statement| s.allow && !s.not_action;
     let statements: Vec<&evaluator::Statement> = policy.statements.iter().collect();
-    statements
-        .iter()
-        .position(|s| allows(s) && covers(s) && same_service(s))
-        .or_else(|| {
-            statements
-                .iter()
-                .position(|s| allows(s) && covers(s) && arn != "*")
-        })
-        .or_else(|| statements.iter().position(|s| allows(s) && same_service(s)))
+    let first = |test: &dyn Fn(&evaluator::Statement) -> bool| {
+        statements.iter().position(|s| allows(s) && test(s))
+    };
+    if arn == "*" {
+        // An action that takes no ARN belongs with the others on `*`.
+        return first(&|s| covers(s) && same_service(s)).or_else(|| first(&covers));
+    }
+    first(&|s| covers(s) && same_service(s))
+        .or_else(|| first(&covers))
+        .or_else(|| first(&same_service))
+}
+
+/// The Deny statement that refuses `action` on `arn`.
+fn denying_statement(policy: &Policy, action: &str, arn: &str) -> Option<usize> {
+    policy.statements.iter().position(|s| {
+        let alone = Policy {
+            statements: vec![s.clone()],
+        };
+        !s.allow && evaluator::decide([&alone], action, arn) == Decision::ExplicitDeny
+    })
 }
 
 fn statement_hint(
@@ -905,7 +924,7 @@ fn statement_hint(
 ) -> String {
     if decision == Decision::ExplicitDeny {
         return format!(
-            "a Deny statement of `{}` matches `{action}` on this resource: narrow it",
+            "a Deny statement of `{}` matches `{action}` on this resource: narrow it, or readers cannot follow the guide",
             deployer.rel
         );
     }

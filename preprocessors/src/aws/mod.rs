@@ -46,6 +46,8 @@ pub fn check(
     let scripts = scripts(model);
     let files = files::Files::new(book_root, scripts.iter().flatten().flat_map(|(_, c)| c));
     let commands: Vec<&shell::Command> = scripts.iter().flatten().flat_map(|(_, c)| c).collect();
+    // Templates their resource schemas refuse, left out of the run-path checks.
+    let mut broken = std::collections::BTreeSet::new();
     for (rel, text) in template_files(book_root) {
         let Ok(value) = serde_json::from_str::<Value>(&text) else {
             // The procedures check reports a template's syntax errors.
@@ -76,7 +78,11 @@ pub fn check(
             );
         }
         if value.get("Resources").is_some() {
-            diagnostics.extend(cfn::check(&value).iter().map(|f| to_diagnostic(f, at(f))));
+            let found = cfn::check(&value);
+            if !found.is_empty() {
+                broken.insert(rel.clone());
+            }
+            diagnostics.extend(found.iter().map(|f| to_diagnostic(f, at(f))));
             diagnostics.extend(
                 stack_task_rules(&value)
                     .iter()
@@ -92,7 +98,7 @@ pub fn check(
             );
         }
     }
-    behaviour(book_root, model, &scripts, &files, diagnostics);
+    behaviour(book_root, model, &scripts, &files, &broken, diagnostics);
     for (chapter, blocks) in chapters.iter().zip(&scripts) {
         let source = &chapter.source;
         let origin = chapter.origin();
@@ -155,10 +161,16 @@ fn scripts<'m>(model: &'m BookModel<'_>) -> Scripts<'m> {
         .collect()
 }
 
-/// The CloudFormation templates of `templates/` that parse.
-fn stack_templates(book_root: &BookRoot) -> Vec<deployer::BookTemplate> {
+/// The CloudFormation templates of `templates/` that parse and that their
+/// resource schemas accept (`broken` lists the others): what CloudFormation
+/// would do with a broken one is moot, and its own report says what to fix.
+fn stack_templates(
+    book_root: &BookRoot,
+    broken: &std::collections::BTreeSet<String>,
+) -> Vec<deployer::BookTemplate> {
     template_files(book_root)
         .into_iter()
+        .filter(|(rel, _)| !broken.contains(rel))
         .filter_map(|(rel, text)| {
             let value: Value = serde_json::from_str(&text).ok()?;
             value
@@ -175,10 +187,11 @@ fn with_paths<R>(
     model: &BookModel<'_>,
     scripts: &[Vec<(&blocks::Block, Vec<shell::Command>)>],
     files: &files::Files<'_>,
+    broken: &std::collections::BTreeSet<String>,
     f: impl FnOnce(&deployer::Context<'_>) -> R,
 ) -> R {
     let run = crate::run_paths::build(model);
-    let templates = stack_templates(book_root);
+    let templates = stack_templates(book_root, broken);
     let book_file = |name: &str| files.book_file(name);
     let read_json = |rel: &str| {
         book_root
@@ -201,7 +214,16 @@ fn with_paths<R>(
 pub fn deployer_needs(book_root: &BookRoot, model: &BookModel<'_>) -> Vec<deployer::CommandNeeds> {
     let scripts = scripts(model);
     let files = files::Files::new(book_root, scripts.iter().flatten().flat_map(|(_, c)| c));
-    with_paths(book_root, model, &scripts, &files, |ctx| ctx.derive())
+    let broken = template_files(book_root)
+        .into_iter()
+        .filter(|(_, text)| {
+            serde_json::from_str::<Value>(text).is_ok_and(|v| !cfn::check(&v).is_empty())
+        })
+        .map(|(rel, _)| rel)
+        .collect();
+    with_paths(book_root, model, &scripts, &files, &broken, |ctx| {
+        ctx.derive()
+    })
 }
 
 /// The checks of what the run paths make AWS do: their markers, the
@@ -212,9 +234,10 @@ fn behaviour(
     model: &BookModel<'_>,
     scripts: &[Vec<(&blocks::Block, Vec<shell::Command>)>],
     files: &files::Files<'_>,
+    broken: &std::collections::BTreeSet<String>,
     diagnostics: &mut Diagnostics,
 ) {
-    with_paths(book_root, model, scripts, files, |ctx| {
+    with_paths(book_root, model, scripts, files, broken, |ctx| {
         diagnostics.extend(ctx.run.problems.iter().cloned());
         let stacks = ctx.stack_commands();
         let deployed: Vec<replacement::Deployed<'_>> = stacks

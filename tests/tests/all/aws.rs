@@ -86,7 +86,7 @@ fn a_misspelt_cli_option_in_the_guide_is_caught() {
             "aws::"
         ),
         [
-            "src/service.md:101:3: error[aws::cli-unknown-option]: `aws ecs create-service` has no option `--servce-name`"
+            "src/service.md:108:3: error[aws::cli-unknown-option]: `aws ecs create-service` has no option `--servce-name`"
         ]
     );
 }

@@ -6,7 +6,7 @@
 
 use responder_docs::aws::deployer::{self, Need};
 use responder_docs::chapters::BookModel;
-use responder_docs_tests::{check_shorts, copy_real_book, repo_root};
+use responder_docs_tests::{check_shorts, copy_real_book, fixture, repo_root};
 use std::path::Path;
 
 fn deployer_errors(book: &Path) -> Vec<String> {
@@ -166,4 +166,86 @@ fn each_handler_permission_missing_fails_at_the_stack_commands_that_need_it() {
             assert!(f.contains("CloudFormation's"), "{f}");
         }
     }
+}
+
+#[test]
+fn a_narrow_policy_fails_at_each_command_that_needs_more() {
+    let (code, shorts) = check_shorts(&fixture("aws/deployer-fail"));
+    let policy = "`policies/deployer-policy.json`";
+    assert_eq!(
+        shorts,
+        [
+            format!(
+                "src/deploy.md:7:1: error[aws::deployer-permission]: {policy} does not allow `ecs:CreateCluster` on `arn:aws:ecs:us-east-1:111122223333:cluster/demo-cluster`, which `aws ecs create-cluster` calls (the command's operation)"
+            ),
+            format!(
+                "src/deploy.md:7:1: error[aws::deployer-permission]: {policy} does not allow `iam:CreateServiceLinkedRole` on `arn:aws:iam::111122223333:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`, which `aws ecs create-cluster` calls (ECS creates its service-linked role with the caller's permissions when the account has none)"
+            ),
+            format!(
+                "src/deploy.md:15:10: error[aws::deployer-permission]: {policy} does not allow `iam:CreateServiceLinkedRole` on `arn:aws:iam::111122223333:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing`, which `aws elbv2 create-load-balancer` calls (Elastic Load Balancing creates its service-linked role with the caller's permissions when the account has none)"
+            ),
+            format!(
+                "src/deploy.md:17:1: error[aws::deployer-permission]: {policy} does not allow `elasticloadbalancing:DescribeLoadBalancers` on `*`, which `aws elbv2 describe-load-balancers` calls (the command's operation)"
+            ),
+            format!(
+                "src/deploy.md:18:1: error[aws::deployer-permission]: {policy} denies `elasticloadbalancing:DeleteLoadBalancer` on `arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/demo-alb/0123456789abcdef`, which `aws elbv2 delete-load-balancer` calls (the command's operation)"
+            ),
+            format!(
+                "src/deploy.md:25:1: error[aws::deployer-permission]: {policy} does not allow `cloudformation:GetTemplateSummary` on `arn:aws:cloudformation:us-east-1:111122223333:stack/demo/0a1b2c3d-4e5f-6789-abcd-ef0123456789`, which `aws cloudformation deploy` calls (Deployer.create_changeset reads the existing stack's parameters (StackName=the stack) before an update)"
+            ),
+            format!(
+                "src/deploy.md:25:1: error[aws::deployer-permission]: {policy} does not allow `logs:DescribeLogGroups` on `*`, which CloudFormation's create handler of `Logs` (`AWS::Logs::LogGroup`) calls during `aws cloudformation deploy`"
+            ),
+            format!(
+                "src/deploy.md:25:1: error[aws::deployer-permission]: {policy} does not allow `logs:ListTagsForResource` on `arn:aws:logs:us-east-1:111122223333:log-group:/demo/app`, which CloudFormation's read handler of `Logs` (`AWS::Logs::LogGroup`) calls during `aws cloudformation deploy`"
+            ),
+            format!(
+                "src/deploy.md:30:1: error[aws::deployer-permission]: {policy} does not allow `logs:DescribeLogGroups` on `*`, which CloudFormation's delete handler of `Logs` (`AWS::Logs::LogGroup`) calls during `aws cloudformation delete-stack`"
+            ),
+            format!(
+                "src/deploy.md:30:1: error[aws::deployer-permission]: {policy} does not allow `logs:ListTagsForResource` on `arn:aws:logs:us-east-1:111122223333:log-group:/demo/app`, which CloudFormation's read handler of `Logs` (`AWS::Logs::LogGroup`) calls during `aws cloudformation delete-stack`"
+            ),
+        ]
+    );
+    assert_eq!(code, 1);
+    let json = responder_docs_tests::run(&[
+        "check",
+        fixture("aws/deployer-fail").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let hints: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["hint"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        hints[0],
+        "add `ecs:CreateCluster` to the statement `OtherClusters` and let it cover `arn:aws:ecs:us-east-1:111122223333:cluster/demo-cluster`, or add a statement for it"
+    );
+    assert_eq!(
+        hints[3],
+        "add a statement that allows `elasticloadbalancing:DescribeLoadBalancers` on `\"*\"`: it takes no resource ARN"
+    );
+    assert_eq!(
+        hints[4],
+        "a Deny statement of `policies/deployer-policy.json` matches `elasticloadbalancing:DeleteLoadBalancer` on this resource: narrow it, or readers cannot follow the guide"
+    );
+    assert_eq!(
+        hints[7],
+        "add `logs:ListTagsForResource` to the statement `TheLogGroup`, which already covers this resource"
+    );
+    let handler = &report["diagnostics"][7]["related"];
+    assert_eq!(handler[0]["path"], "templates/demo-stack.json");
+    assert_eq!(handler[0]["line"], 4);
+    assert_eq!(handler[1]["path"], "policies/deployer-policy.json");
+}
+
+#[test]
+fn wildcards_conditions_a_deny_elsewhere_and_a_stack_role_pass() {
+    // The policy linter has its say about `ecs:*`; the derivation none.
+    let ours = deployer_errors(&fixture("aws/deployer-pass"));
+    assert_eq!(ours, Vec::<String>::new());
 }
