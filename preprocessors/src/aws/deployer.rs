@@ -15,6 +15,7 @@ use super::evaluator::{self, Decision, Policy};
 use super::handlers::{self, HandlerNeed, Template};
 use super::models::{self, ServiceModel};
 use super::shell::{Command, Word};
+use super::stack_diff;
 use crate::chapters::BookModel;
 use crate::diagnostics::{Diagnostic, codes};
 use crate::json::Index;
@@ -688,11 +689,17 @@ impl Context<'_> {
                         before_all.push(t);
                     }
                     for before in before_all {
+                        // Also what a default the template changes reaches.
+                        let mut changing = parameters.clone();
+                        changing.extend(stack_diff::defaults_differ(
+                            template(before).value,
+                            template(t).value,
+                        ));
                         found.extend(handlers::update(
                             template(before),
                             template(t),
                             &stack.stack,
-                            parameters,
+                            &changing,
                         ));
                     }
                 }

@@ -356,7 +356,8 @@ pub fn template_request(template: &Value, stack: &str, id: &str, depth: usize) -
         for (var, path) in &entry.vars {
             let found = stack_diff::at_path(properties, path);
             if found.is_empty() {
-                match names.defaults.get(var) {
+                // A name left out is one CloudFormation generates.
+                match entry.defaults.get(var) {
                     Some(default) => request.set(var, default.clone()),
                     None if own && !names.ids.contains_key(var) => {
                         request.set(var, generated_name(stack, id))

@@ -46,8 +46,8 @@ pub fn check(
     let scripts = scripts(model);
     let files = files::Files::new(book_root, scripts.iter().flatten().flat_map(|(_, c)| c));
     let commands: Vec<&shell::Command> = scripts.iter().flatten().flat_map(|(_, c)| c).collect();
-    // Templates their resource schemas refuse, left out of the run-path checks.
-    let mut broken = std::collections::BTreeSet::new();
+    // Template resources their schemas refuse, left out of the run-path checks.
+    let mut broken = Broken::new();
     for (rel, text) in template_files(book_root) {
         let Ok(value) = serde_json::from_str::<Value>(&text) else {
             // The procedures check reports a template's syntax errors.
@@ -79,9 +79,7 @@ pub fn check(
         }
         if value.get("Resources").is_some() {
             let found = cfn::check(&value);
-            if !found.is_empty() {
-                broken.insert(rel.clone());
-            }
+            broken.extend(refused(&rel, &found));
             diagnostics.extend(found.iter().map(|f| to_diagnostic(f, at(f))));
             diagnostics.extend(
                 stack_task_rules(&value)
@@ -161,22 +159,31 @@ fn scripts<'m>(model: &'m BookModel<'_>) -> Scripts<'m> {
         .collect()
 }
 
-/// The CloudFormation templates of `templates/` that parse and that their
-/// resource schemas accept (`broken` lists the others): what CloudFormation
-/// would do with a broken one is moot, and its own report says what to fix.
-fn stack_templates(
-    book_root: &BookRoot,
-    broken: &std::collections::BTreeSet<String>,
-) -> Vec<deployer::BookTemplate> {
+/// (template, logical ID) of the resources their resource schemas refuse.
+type Broken = std::collections::BTreeSet<(String, String)>;
+
+/// The resources of `rel` that schema findings are about.
+fn refused(rel: &str, found: &[Finding]) -> Broken {
+    found
+        .iter()
+        .filter_map(|f| {
+            let id = f.pointer.strip_prefix("/Resources/")?.split('/').next()?;
+            Some((rel.to_string(), id.replace("~1", "/").replace("~0", "~")))
+        })
+        .collect()
+}
+
+/// The CloudFormation templates of `templates/` that parse, without the
+/// resources their schemas refuse (`broken`): what CloudFormation would do
+/// with a broken resource is moot, and its own report says what to fix.
+fn stack_templates(book_root: &BookRoot, broken: &Broken) -> Vec<deployer::BookTemplate> {
     template_files(book_root)
         .into_iter()
-        .filter(|(rel, _)| !broken.contains(rel))
         .filter_map(|(rel, text)| {
-            let value: Value = serde_json::from_str(&text).ok()?;
-            value
-                .get("Resources")
-                .is_some()
-                .then_some(deployer::BookTemplate { rel, text, value })
+            let mut value: Value = serde_json::from_str(&text).ok()?;
+            let resources = value.get_mut("Resources")?.as_object_mut()?;
+            resources.retain(|id, _| !broken.contains(&(rel.clone(), id.clone())));
+            Some(deployer::BookTemplate { rel, text, value })
         })
         .collect()
 }
@@ -187,7 +194,7 @@ fn with_paths<R>(
     model: &BookModel<'_>,
     scripts: &[Vec<(&blocks::Block, Vec<shell::Command>)>],
     files: &files::Files<'_>,
-    broken: &std::collections::BTreeSet<String>,
+    broken: &Broken,
     f: impl FnOnce(&deployer::Context<'_>) -> R,
 ) -> R {
     let run = crate::run_paths::build(model);
@@ -214,12 +221,12 @@ fn with_paths<R>(
 pub fn deployer_needs(book_root: &BookRoot, model: &BookModel<'_>) -> Vec<deployer::CommandNeeds> {
     let scripts = scripts(model);
     let files = files::Files::new(book_root, scripts.iter().flatten().flat_map(|(_, c)| c));
-    let broken = template_files(book_root)
+    let broken: Broken = template_files(book_root)
         .into_iter()
-        .filter(|(_, text)| {
-            serde_json::from_str::<Value>(text).is_ok_and(|v| !cfn::check(&v).is_empty())
+        .flat_map(|(rel, text)| match serde_json::from_str::<Value>(&text) {
+            Ok(value) => refused(&rel, &cfn::check(&value)),
+            Err(_) => Broken::new(),
         })
-        .map(|(rel, _)| rel)
         .collect();
     with_paths(book_root, model, &scripts, &files, &broken, |ctx| {
         ctx.derive()
@@ -234,7 +241,7 @@ fn behaviour(
     model: &BookModel<'_>,
     scripts: &[Vec<(&blocks::Block, Vec<shell::Command>)>],
     files: &files::Files<'_>,
-    broken: &std::collections::BTreeSet<String>,
+    broken: &Broken,
     diagnostics: &mut Diagnostics,
 ) {
     with_paths(book_root, model, scripts, files, broken, |ctx| {
@@ -251,6 +258,7 @@ fn behaviour(
                     text: &t.text,
                     value: &t.value,
                     at: ctx.locate(s.at, s.template_word.clone()?),
+                    parameters: s.parameters.clone(),
                 })
             })
             .collect();

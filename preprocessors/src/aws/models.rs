@@ -249,6 +249,9 @@ pub struct TemplateNames {
     /// ARN variable → fixed value.
     #[serde(default)]
     pub values: BTreeMap<String, String>,
+    /// ARN variable → the value a left-out property means.
+    #[serde(default)]
+    pub defaults: BTreeMap<String, String>,
     pub kinds: Option<Kinds>,
     pub why: Option<String>,
 }

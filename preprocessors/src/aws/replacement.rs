@@ -15,6 +15,7 @@ use crate::diagnostics::{Diagnostic, codes};
 use crate::json::Index;
 use crate::location::Location;
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A template a run path deploys to a stack, and the command that does it.
 pub struct Deployed<'a> {
@@ -23,6 +24,8 @@ pub struct Deployed<'a> {
     pub text: &'a str,
     pub value: &'a Value,
     pub at: Location,
+    /// `--parameter-overrides`: parameter → the value's text.
+    pub parameters: BTreeMap<String, String>,
 }
 
 /// The property that names a resource of `kind`, if it has one: the data's
@@ -70,7 +73,31 @@ pub fn check(deploys: &[Deployed<'_>]) -> Vec<Diagnostic> {
             pair(first, second, &mut out);
         }
     }
+    // Two earlier templates may change the same property the same way.
+    let mut seen = BTreeSet::new();
+    out.retain(|d| seen.insert((d.location.short(), d.message.clone())));
     out
+}
+
+/// The parameters whose value differs between two deploys: the overrides
+/// the commands give, else the templates' defaults. A value from the reader's
+/// shell (`"$VPC_ID"`) is the same text, and taken to be the same value.
+fn changed_parameters(first: &Deployed<'_>, second: &Deployed<'_>) -> BTreeSet<String> {
+    let value = |d: &Deployed<'_>, name: &str| d.parameters.get(name).cloned();
+    let overridden = |name: &str| value(first, name).is_some() || value(second, name).is_some();
+    let mut changed: BTreeSet<String> = stack_diff::defaults_differ(first.value, second.value)
+        .into_iter()
+        .filter(|name| !overridden(name))
+        .collect();
+    changed.extend(
+        first
+            .parameters
+            .keys()
+            .chain(second.parameters.keys())
+            .filter(|name| value(first, name) != value(second, name))
+            .cloned(),
+    );
+    changed
 }
 
 fn pair(first: &Deployed<'_>, second: &Deployed<'_>, out: &mut Vec<Diagnostic>) {
@@ -78,18 +105,30 @@ fn pair(first: &Deployed<'_>, second: &Deployed<'_>, out: &mut Vec<Diagnostic>) 
         stack_diff::resources(first.value),
         stack_diff::resources(second.value),
     );
-    for (id, change) in stack_diff::compare(first.value, second.value, &Default::default()) {
+    let parameters = changed_parameters(first, second);
+    let changes = stack_diff::compare(first.value, second.value, &parameters);
+    let replaced: BTreeSet<&String> = changes
+        .iter()
+        .filter(|(_, c)| matches!(c, Change::Replaced(_)))
+        .map(|(id, _)| id)
+        .collect();
+    for (id, change) in &changes {
         let Change::Replaced(causes) = change else {
             continue;
         };
-        let (o, n) = (&old[&id], &new[&id]);
+        let (o, n) = (&old[id.as_str()], &new[id.as_str()]);
         let kind = stack_diff::kind(n).unwrap_or_default();
         let (op, np) = (stack_diff::properties(o), stack_diff::properties(n));
         let name = name_property(kind).filter(|p| np.get(p).is_some());
+        // The same name, unless it takes a value that changes: a rename
+        // lets CloudFormation create the new resource beside the old one.
         let keeps_name = name.as_ref().is_some_and(|p| {
-            op.get(p)
-                .zip(np.get(p))
-                .is_some_and(|(a, b)| stack_diff::same(a, b))
+            op.get(p).zip(np.get(p)).is_some_and(|(a, b)| {
+                stack_diff::same(a, b)
+                    && !stack_diff::refers_to(b)
+                        .iter()
+                        .any(|r| parameters.contains(r) || replaced.contains(r))
+            })
         });
         let loss = models::replacement()
             .loss
@@ -111,7 +150,7 @@ fn pair(first: &Deployed<'_>, second: &Deployed<'_>, out: &mut Vec<Diagnostic>) 
         for cause in causes {
             let pointer = format!(
                 "/Resources/{}/Properties/{}",
-                escape(&id),
+                escape(id),
                 cause
                     .property
                     .split('/')
@@ -119,12 +158,12 @@ fn pair(first: &Deployed<'_>, second: &Deployed<'_>, out: &mut Vec<Diagnostic>) 
                     .collect::<Vec<_>>()
                     .join("/")
             );
-            let what = describe(&cause);
+            let what = describe(cause, &parameters);
             let d = if keeps_name {
                 let name = name.as_deref().unwrap_or_default();
                 Diagnostic::error(
                     codes::AWS_REPLACEMENT_REFUSED,
-                    locate(second, &pointer, &id),
+                    locate(second, &pointer, id),
                     format!(
                         "CloudFormation must replace `{shown}` (`{kind}`) to {what}, and cannot replace a custom-named resource"
                     ),
@@ -136,7 +175,7 @@ fn pair(first: &Deployed<'_>, second: &Deployed<'_>, out: &mut Vec<Diagnostic>) 
             } else {
                 Diagnostic::warning(
                     codes::AWS_REPLACEMENT,
-                    locate(second, &pointer, &id),
+                    locate(second, &pointer, id),
                     format!("CloudFormation replaces `{shown}` (`{kind}`) to {what}: {loss}"),
                 )
                 .with_hint(format!(
@@ -146,7 +185,7 @@ fn pair(first: &Deployed<'_>, second: &Deployed<'_>, out: &mut Vec<Diagnostic>) 
             };
             out.push(
                 d.with_related(
-                    locate(first, &pointer, &id),
+                    locate(first, &pointer, id),
                     format!("the value in `{}`", first.rel),
                 )
                 .with_related(first.at.clone(), format!("`{}` deployed here", first.rel))
@@ -156,9 +195,13 @@ fn pair(first: &Deployed<'_>, second: &Deployed<'_>, out: &mut Vec<Diagnostic>) 
     }
 }
 
-fn describe(cause: &Cause) -> String {
+fn describe(cause: &Cause, parameters: &BTreeSet<String>) -> String {
     match &cause.via {
         None => format!("change `{}`", cause.property),
+        Some(via) if parameters.contains(via) => format!(
+            "change `{}`, which takes the parameter `{via}`, whose value changes",
+            cause.property
+        ),
         Some(via) => format!(
             "change `{}`, which refers to `{via}`, a resource it replaces",
             cause.property
@@ -200,6 +243,7 @@ mod tests {
             text,
             value,
             at: Location::file("src/x.md"),
+            parameters: BTreeMap::new(),
         }
     }
 

@@ -148,6 +148,25 @@ fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
+/// The parameters of `new` whose `Default` differs from `old`'s: a deploy
+/// that does not give them a value changes what refers to them.
+pub fn defaults_differ(old: &Value, new: &Value) -> BTreeSet<String> {
+    let default = |t: &Value, name: &str| {
+        t.get("Parameters")
+            .and_then(|p| p.get(name))
+            .and_then(|p| p.get("Default"))
+            .map(scalar)
+    };
+    new.get("Parameters")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, _)| name)
+        .filter(|name| default(old, name) != default(new, name))
+        .cloned()
+        .collect()
+}
+
 /// The template's `Resources`, or none.
 pub fn resources(template: &Value) -> &serde_json::Map<String, Value> {
     static EMPTY: std::sync::OnceLock<serde_json::Map<String, Value>> = std::sync::OnceLock::new();

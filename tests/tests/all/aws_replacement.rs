@@ -13,10 +13,11 @@ fn create_only_changes_between_templates_of_one_stack_are_reported_in_the_second
     assert_eq!(
         shorts,
         [
-            "templates/demo-stack-v2.json:12:24: warning[aws::replacement]: CloudFormation replaces `Cluster` (`AWS::ECS::Cluster`) to change `ClusterName`: a new cluster: the services and tasks of the old one go with it",
-            "templates/demo-stack-v2.json:19:20: error[aws::replacement-refused]: CloudFormation must replace `demo-service` (`AWS::ECS::Service`) to change `Cluster`, which refers to `Cluster`, a resource it replaces, and cannot replace a custom-named resource",
-            "templates/demo-stack-v2.json:29:29: error[aws::replacement-refused]: CloudFormation must replace `demo-sg` (`AWS::EC2::SecurityGroup`) to change `GroupDescription`, and cannot replace a custom-named resource",
-            "templates/demo-stack-v2.json:38:29: warning[aws::replacement]: CloudFormation replaces `UnnamedGroup` (`AWS::EC2::SecurityGroup`) to change `GroupDescription`: a new security group with a new ID: network interfaces and rules outside the stack that name the old group keep naming it",
+            "templates/demo-stack-v2.json:16:24: warning[aws::replacement]: CloudFormation replaces `Cluster` (`AWS::ECS::Cluster`) to change `ClusterName`: a new cluster: the services and tasks of the old one go with it",
+            "templates/demo-stack-v2.json:23:20: error[aws::replacement-refused]: CloudFormation must replace `demo-service` (`AWS::ECS::Service`) to change `Cluster`, which refers to `Cluster`, a resource it replaces, and cannot replace a custom-named resource",
+            "templates/demo-stack-v2.json:33:29: error[aws::replacement-refused]: CloudFormation must replace `demo-sg` (`AWS::EC2::SecurityGroup`) to change `GroupDescription`, and cannot replace a custom-named resource",
+            "templates/demo-stack-v2.json:42:29: warning[aws::replacement]: CloudFormation replaces `UnnamedGroup` (`AWS::EC2::SecurityGroup`) to change `GroupDescription`: a new security group with a new ID: network interfaces and rules outside the stack that name the old group keep naming it",
+            "templates/demo-stack-v2.json:53:17: error[aws::replacement-refused]: CloudFormation must replace `demo-tg` (`AWS::ElasticLoadBalancingV2::TargetGroup`) to change `Port`, which takes the parameter `Port`, whose value changes, and cannot replace a custom-named resource",
         ]
     );
     assert_eq!(code, 1);
@@ -48,7 +49,7 @@ fn create_only_changes_between_templates_of_one_stack_are_reported_in_the_second
     assert_eq!(
         related,
         [
-            "templates/demo-stack.json:29: the value in `templates/demo-stack.json`",
+            "templates/demo-stack.json:33: the value in `templates/demo-stack.json`",
             "src/deploy.md:7: `templates/demo-stack.json` deployed here",
             "src/deploy.md:15: `templates/demo-stack-v2.json` deployed here",
         ]
