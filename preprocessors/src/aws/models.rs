@@ -348,6 +348,81 @@ mod tests {
         );
     }
 
+    /// The hand-written tables name only what the vendored data has, so a
+    /// typo or a regeneration that drops something fails here.
+    #[test]
+    fn the_hand_written_tables_agree_with_the_vendored_data() {
+        use crate::policy::catalog::Catalog;
+        let catalog = Catalog::builtin();
+        let arn_of = |service: &str, kind: &str| {
+            catalog
+                .service(service)
+                .and_then(|s| s.resource_types.iter().find(|r| r.name == kind))
+                .map(|r| r.arn)
+                .unwrap_or_else(|| panic!("no resource type {service}:{kind}"))
+        };
+        for (key, options) in &arn_names().cli {
+            let cli = key.split(' ').next().unwrap();
+            let signing = &service(cli).unwrap_or_else(|| panic!("{key}")).signing_name;
+            for (option, names) in options {
+                let arn = arn_of(names.service.as_deref().unwrap_or(signing), &names.kind);
+                assert!(
+                    arn.contains(&format!("${{{}}}", names.var)),
+                    "{key} {option}"
+                );
+            }
+        }
+        for (kind, entries) in &arn_names().cloudformation {
+            assert!(resource_schemas().resources.contains_key(kind), "{kind}");
+            for entry in entries {
+                let arn = arn_of(&entry.service, &entry.kind);
+                for var in entry.vars.keys().chain(entry.values.keys()) {
+                    assert!(arn.contains(&format!("${{{var}}}")), "{kind} {var}");
+                }
+            }
+        }
+        for (kind, actions) in &handler_properties().types {
+            let schema = &resource_schemas().resources[kind];
+            let all: Vec<&str> = ["create", "read", "update", "delete"]
+                .iter()
+                .filter_map(|h| schema.pointer(&format!("/handlers/{h}/permissions")))
+                .filter_map(|p| p.as_array())
+                .flatten()
+                .filter_map(|a| a.as_str())
+                .collect();
+            for action in actions.keys() {
+                assert!(
+                    all.contains(&action.as_str()),
+                    "{kind}: {action} is no handler's"
+                );
+            }
+        }
+        for (command, entry) in &cli_calls().commands {
+            let model = service(command.split(' ').next().unwrap()).unwrap();
+            for call in &entry.calls {
+                match (&call.operation, &call.waiter) {
+                    (Some(op), _) => assert!(model.operations.contains_key(op), "{command} {op}"),
+                    (None, Some(w)) => assert!(model.waiters.contains_key(w), "{command} {w}"),
+                    _ => panic!("{command}: a call names an operation or a waiter"),
+                }
+            }
+        }
+        for (action, implied) in &cli_calls().implied {
+            for a in
+                std::iter::once(action.as_str()).chain(implied.iter().map(|i| i.action.as_str()))
+            {
+                let (prefix, name) = a.split_once(':').unwrap();
+                assert!(
+                    catalog
+                        .service(prefix)
+                        .and_then(|s| s.action(name))
+                        .is_some(),
+                    "{a}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn the_hand_written_tables_parse_and_name_their_sources() {
         assert!(

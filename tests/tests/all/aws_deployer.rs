@@ -249,3 +249,41 @@ fn wildcards_conditions_a_deny_elsewhere_and_a_stack_role_pass() {
     let ours = deployer_errors(&fixture("aws/deployer-pass"));
     assert_eq!(ours, Vec::<String>::new());
 }
+
+#[test]
+fn passing_the_roles_missing_fails_where_a_task_definition_names_them() {
+    let book = with_policy(|policy| {
+        let statements = policy["Statement"].as_array_mut().unwrap();
+        let before = statements.len();
+        statements.retain(|s| s["Sid"] != "PassTheGuideRolesToEcsTasks");
+        assert_eq!(statements.len() + 1, before);
+    });
+    let found = deployer_errors(book.path());
+    let places: Vec<String> = found
+        .iter()
+        .filter(|f| f.contains("`iam:PassRole`"))
+        .map(|f| f.split(": error").next().unwrap().to_string())
+        .collect();
+    let register = |chapter: &str| {
+        format!(
+            "{}:1",
+            line_of(chapter, "aws ecs register-task-definition --cli-input-json")
+        )
+    };
+    let delete = line_of(
+        "src/cleanup.md",
+        "aws cloudformation delete-stack --stack-name responderapi",
+    );
+    assert_eq!(
+        places,
+        [
+            format!("{delete}:1"),
+            format!("{}:1", deploy_line("src/cloudformation.md")),
+            format!("{}:1", deploy_line("src/load-balancer.md")),
+            register("src/task-definition.md"),
+            register("src/update.md"),
+        ],
+        "{found:#?}"
+    );
+    assert_eq!(found.len(), places.len(), "{found:#?}");
+}
