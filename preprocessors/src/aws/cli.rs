@@ -232,23 +232,9 @@ fn options(
     // not reported missing as well.
     let mut meant = Vec::new();
     let mut whole_input = false;
-    let mut i = 0;
-    while i < words.len() {
-        let word = &words[i];
-        i += 1;
-        let (name, inline) = match word.text.split_once('=') {
-            Some((name, value)) if word.text.starts_with("--") => (name, Some(value)),
-            _ => (word.text.as_str(), None),
-        };
-        if !name.starts_with("--") {
-            continue;
-        }
-        let mut values: Vec<(&str, &Word)> = inline.map(|v| (v, word)).into_iter().collect();
-        let takes_values = !matches!(known.get(name), Some(Opt::Global(false) | Opt::Negated(_)));
-        while takes_values && i < words.len() && !words[i].text.starts_with("--") {
-            values.push((words[i].text.as_str(), &words[i]));
-            i += 1;
-        }
+    let takes_values =
+        |name: &str| !matches!(known.get(name), Some(Opt::Global(false) | Opt::Negated(_)));
+    for OptionWords { word, name, values } in option_words(words, takes_values) {
         for (value, at) in &values {
             if let Some(path) = value
                 .strip_prefix("file://")
@@ -345,6 +331,45 @@ fn options(
             ));
         }
     }
+}
+
+/// One `--option` of a command and the words that give it a value.
+pub struct OptionWords<'w> {
+    /// The option's own word.
+    pub word: &'w Word,
+    /// `--name`, without an inline `=value`.
+    pub name: &'w str,
+    /// An inline `--name=value`, then the words up to the next option, each
+    /// with the word it is in.
+    pub values: Vec<(&'w str, &'w Word)>,
+}
+
+/// The options of a command's words after its name, each with its values; an
+/// option `takes_values` says is a flag takes none.
+pub fn option_words<'w>(
+    words: &'w [Word],
+    takes_values: impl Fn(&str) -> bool,
+) -> Vec<OptionWords<'w>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let word = &words[i];
+        i += 1;
+        let (name, inline) = match word.text.split_once('=') {
+            Some((name, value)) if word.text.starts_with("--") => (name, Some(value)),
+            _ => (word.text.as_str(), None),
+        };
+        if !name.starts_with("--") {
+            continue;
+        }
+        let mut values: Vec<(&str, &Word)> = inline.map(|v| (v, word)).into_iter().collect();
+        while takes_values(name) && i < words.len() && !words[i].text.starts_with("--") {
+            values.push((words[i].text.as_str(), &words[i]));
+            i += 1;
+        }
+        out.push(OptionWords { word, name, values });
+    }
+    out
 }
 
 fn finding(word: &Word, code: Code, message: String, hint: Option<String>) -> CliFinding {

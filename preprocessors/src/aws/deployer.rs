@@ -10,7 +10,7 @@
 
 use super::arns::{self, Arns, Request};
 use super::blocks::Block;
-use super::cli::{aws_words, service_index};
+use super::cli::{aws_words, option_words, service_index};
 use super::evaluator::{self, Decision, Policy};
 use super::handlers::{self, HandlerNeed, Template};
 use super::models::{self, ServiceModel};
@@ -217,19 +217,11 @@ impl Parsed<'_> {
 
     /// The values of `--name` (the words after it up to the next option).
     fn option(&self, name: &str) -> Vec<&Word> {
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < self.rest.len() {
-            let word = &self.rest[i];
-            i += 1;
-            if word.text == name {
-                while i < self.rest.len() && !self.rest[i].text.starts_with("--") {
-                    out.push(&self.rest[i]);
-                    i += 1;
-                }
-            }
-        }
-        out
+        option_words(self.rest, |_| true)
+            .into_iter()
+            .filter(|o| o.name == name)
+            .flat_map(|o| o.values.into_iter().map(|(_, w)| w))
+            .collect()
     }
 
     /// The API calls the command makes, as IAM actions with why; `None` for
@@ -376,37 +368,25 @@ impl Context<'_> {
         .flatten()
         .collect();
         let lookup = |option: &str| tables.iter().rev().find_map(|t| t.get(option));
-        let named = |request: &mut Request, n: &models::Names, words: &[&Word]| {
+        let named = |request: &mut Request, n: &models::Names, values: &[(&str, &Word)]| {
             let service = n.service.as_deref().unwrap_or(&model.signing_name);
             request.name(service, &n.kind);
-            for word in words {
-                self.value(at, env, depth, service, n, word, request);
+            for (text, word) in values {
+                self.value(at, env, depth, (service, n), text, word, request);
             }
         };
-        let mut i = 0;
         let rest = parsed.rest;
         if let (Some(first), Some(n)) = (rest.first(), lookup("positional"))
             && !first.text.starts_with("--")
         {
-            named(&mut request, n, &[first]);
+            named(&mut request, n, &[(first.text.as_str(), first)]);
         }
-        while i < rest.len() {
-            let word = &rest[i];
-            i += 1;
-            let (option, inline) = match word.text.split_once('=') {
-                Some((o, v)) if word.text.starts_with("--") => (o, Some(v)),
-                _ => (word.text.as_str(), None),
-            };
-            if !option.starts_with("--") {
-                continue;
-            }
-            let mut values: Vec<&Word> = Vec::new();
-            while i < rest.len() && !rest[i].text.starts_with("--") {
-                values.push(&rest[i]);
-                i += 1;
-            }
-            if option == "--cli-input-json" {
-                let file = values.first().and_then(|w| w.text.strip_prefix("file://"));
+        for option in option_words(rest, |_| true) {
+            if option.name == "--cli-input-json" {
+                let file = option
+                    .values
+                    .first()
+                    .and_then(|(v, _)| v.strip_prefix("file://"));
                 let input = file
                     .and_then(|f| (self.book_file)(f))
                     .and_then(|rel| (self.read_json)(&rel));
@@ -427,9 +407,8 @@ impl Context<'_> {
                         let text = text
                             .replace("${AWS::AccountId}", evaluator::SAMPLE_ACCOUNT)
                             .replace("${AWS::Region}", evaluator::SAMPLE_REGION);
-                        let text = text.as_str();
                         if !text.contains('$') {
-                            request.set_value(service, &n.kind, &n.var, text);
+                            request.set_value(service, &n.kind, &n.var, &text);
                         } else if !names.ids.contains_key(&n.var) {
                             request.unknown.insert(n.var.clone());
                         }
@@ -437,33 +416,25 @@ impl Context<'_> {
                 }
                 continue;
             }
-            if let Some(n) = lookup(option) {
-                match inline {
-                    Some(_) => named(&mut request, n, &[word]),
-                    None => named(&mut request, n, &values),
-                }
+            if let Some(n) = lookup(option.name) {
+                named(&mut request, n, &option.values);
             }
         }
         request
     }
 
-    /// Adds what one option value names to `request`.
+    /// Adds what one option value (`text`, in `word`) names to `request`.
     #[allow(clippy::too_many_arguments)]
     fn value(
         &self,
         at: At,
         env: &Env,
         depth: usize,
-        service: &str,
-        n: &models::Names,
+        (service, n): (&str, &models::Names),
+        text: &str,
         word: &Word,
         request: &mut Request,
     ) {
-        let text = word
-            .text
-            .split_once('=')
-            .filter(|_| word.text.starts_with("--"))
-            .map_or(word.text.as_str(), |(_, v)| v);
         let ids = &models::arn_names().ids;
         if !text.contains('$') {
             request.set_value(service, &n.kind, &n.var, text);

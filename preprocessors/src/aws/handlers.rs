@@ -35,20 +35,18 @@ pub struct HandlerNeed {
 
 /// Creating a stack from `t`.
 pub fn create(t: Template<'_>, stack: &str) -> Vec<HandlerNeed> {
-    let mut out = Vec::new();
-    for id in stack_diff::resources(t.value).keys() {
-        for handler in ["create", "read"] {
-            needs(t, stack, id, handler, None, &mut out);
-        }
-    }
-    out
+    every_resource(t, stack, &["create", "read"])
 }
 
 /// Deleting a stack made from `t`.
 pub fn delete(t: Template<'_>, stack: &str) -> Vec<HandlerNeed> {
+    every_resource(t, stack, &["delete", "read"])
+}
+
+fn every_resource(t: Template<'_>, stack: &str, run: &[&'static str]) -> Vec<HandlerNeed> {
     let mut out = Vec::new();
     for id in stack_diff::resources(t.value).keys() {
-        for handler in ["delete", "read"] {
+        for handler in run {
             needs(t, stack, id, handler, None, &mut out);
         }
     }

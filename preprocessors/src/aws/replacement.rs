@@ -40,17 +40,7 @@ pub fn name_property(kind: &str) -> Option<String> {
 
 /// What the schema alone says names a resource (several for the exceptions).
 fn names_in_schema(kind: &str) -> Vec<String> {
-    let primary: Vec<String> = models::resource_schemas()
-        .resources
-        .get(kind)
-        .and_then(|s| s.get("primaryIdentifier"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .filter_map(|p| p.strip_prefix("/properties/"))
-        .map(str::to_string)
-        .collect();
+    let primary = stack_diff::schema_paths(kind, "primaryIdentifier");
     stack_diff::create_only(kind)
         .into_iter()
         .filter(|p| !p.contains('/') && (primary.contains(p) || p.ends_with("Name")))

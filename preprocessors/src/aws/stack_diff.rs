@@ -31,7 +31,9 @@ pub fn create_only(kind: &str) -> Vec<String> {
     schema_paths(kind, "createOnlyProperties")
 }
 
-fn schema_paths(kind: &str, key: &str) -> Vec<String> {
+/// A list of property pointers of a resource's schema (`createOnlyProperties`,
+/// `primaryIdentifier`), as paths below `Properties`.
+pub fn schema_paths(kind: &str, key: &str) -> Vec<String> {
     models::resource_schemas()
         .resources
         .get(kind)
