@@ -8,7 +8,6 @@
 use super::evaluator::{SAMPLE_ACCOUNT, SAMPLE_REGION};
 use super::models;
 use crate::policy::catalog::Catalog;
-use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What one request names.
@@ -85,37 +84,36 @@ fn variables(format: &str) -> Vec<&str> {
 const FIXED: &[&str] = &["Partition", "Region", "Account"];
 
 /// The variables a value of `var` holds: matched against the whole format
-/// for an ARN, else against the format from `${var}` on (`family:3`).
+/// for an ARN, else against the format from `${var}` on (`family:3`). A
+/// variable before the last stops at `/` or `:`; the last takes the rest.
 fn split(format: &str, var: &str, value: &str) -> Option<Vec<(String, String)>> {
-    let pattern = if value.starts_with("arn:") {
-        format.to_string()
+    let mut pattern = if value.starts_with("arn:") {
+        format
     } else {
-        format[format.find(&format!("${{{var}}}"))?..].to_string()
+        &format[format.find(&format!("${{{var}}}"))?..]
     };
-    let names = variables(&pattern);
-    let mut regex = String::from("^");
-    let mut rest = pattern.as_str();
-    for (n, name) in names.iter().enumerate() {
-        let i = rest.find("${").unwrap_or(rest.len());
-        regex.push_str(&regex::escape(&rest[..i]));
-        regex.push_str(if n + 1 == names.len() {
-            "(.+)"
+    let mut rest = value;
+    let mut out = Vec::new();
+    while let Some(i) = pattern.find("${") {
+        rest = rest.strip_prefix(&pattern[..i])?;
+        let inner = &pattern[i + 2..];
+        let end = inner.find('}')?;
+        let name = &inner[..end];
+        pattern = &inner[end + 1..];
+        let taken = if pattern.contains("${") {
+            rest.find(['/', ':']).unwrap_or(rest.len())
         } else {
-            "([^/:]+)"
-        });
-        rest = &rest[i + name.len() + 3..];
+            rest.len().checked_sub(pattern.len())?
+        };
+        if taken == 0 {
+            return None;
+        }
+        if !FIXED.contains(&name) {
+            out.push((name.to_string(), rest[..taken].to_string()));
+        }
+        rest = &rest[taken..];
     }
-    regex.push_str(&regex::escape(rest));
-    regex.push('$');
-    let captures = Regex::new(&regex).ok()?.captures(value)?;
-    Some(
-        names
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| !FIXED.contains(n))
-            .filter_map(|(i, n)| Some((n.to_string(), captures.get(i + 1)?.as_str().to_string())))
-            .collect(),
-    )
+    (rest == pattern).then_some(out)
 }
 
 /// The resource ARNs `action` (`ecs:CreateService`) is evaluated against for

@@ -48,6 +48,8 @@ pub struct Context<'m> {
     pub book_file: &'m dyn Fn(&str) -> Option<String>,
     /// A book file → its JSON.
     pub read_json: &'m dyn Fn(&str) -> Option<Value>,
+    /// The commands the CLI check rejects, left to its report.
+    pub rejected: &'m BTreeSet<At>,
 }
 
 /// A command of a block, by index.
@@ -520,6 +522,7 @@ impl Context<'_> {
             }
         }
         let varying = varying_parameters(&stacks);
+        let mut stack_needs: HashMap<_, Vec<Need>> = HashMap::new();
         let everywhere = self.assignments();
         let mut out = Vec::new();
         for path in crate::run_paths::PATHS {
@@ -550,7 +553,7 @@ impl Context<'_> {
                             continue;
                         };
                         // A command the CLI check rejects is its report alone.
-                        if !super::cli::check(command).findings.is_empty() {
+                        if self.rejected.contains(&at) {
                             continue;
                         }
                         let Some(calls) = parsed.calls() else {
@@ -573,9 +576,19 @@ impl Context<'_> {
                             })
                             .collect();
                         if let Some(stack) = stacks.iter().find(|s| s.at == at) {
-                            let none = BTreeSet::new();
-                            let parameters = varying.get(stack.stack.as_str()).unwrap_or(&none);
-                            needs.extend(self.stack_needs(stack, &deployed, parameters));
+                            // Each architecture's deploy does the same to the stack.
+                            let key = (
+                                stack.kind.clone(),
+                                stack.stack.clone(),
+                                stack.template,
+                                stack.role_arn.clone(),
+                            );
+                            let found = stack_needs.entry(key).or_insert_with(|| {
+                                let none = BTreeSet::new();
+                                let parameters = varying.get(stack.stack.as_str()).unwrap_or(&none);
+                                self.stack_needs(stack, &deployed, parameters)
+                            });
+                            needs.extend(found.iter().cloned());
                         }
                         out.push(CommandNeeds {
                             path,
@@ -730,6 +743,8 @@ pub fn refused<'n>(
     commands: &'n [CommandNeeds],
 ) -> Vec<(&'n CommandNeeds, &'n Need, Missing)> {
     let mut out = Vec::new();
+    // The same call recurs across handlers and updates: decide it once.
+    let mut decided: HashMap<(&str, &str), Decision> = HashMap::new();
     for command in commands {
         let mut by_action: BTreeMap<&str, (&Need, Missing)> = BTreeMap::new();
         let mut arns_seen: BTreeSet<(&str, &str)> = BTreeSet::new();
@@ -739,7 +754,9 @@ pub fn refused<'n>(
                 continue;
             };
             for arn in arns {
-                let decision = evaluator::decide([policy], need.action(), arn);
+                let decision = *decided
+                    .entry((need.action(), arn.as_str()))
+                    .or_insert_with(|| evaluator::decide([policy], need.action(), arn));
                 if decision == Decision::Allowed || !arns_seen.insert((need.action(), arn)) {
                     continue;
                 }

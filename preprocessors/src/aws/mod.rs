@@ -31,6 +31,7 @@ use crate::location::{Location, TextMap};
 use anyhow::Result;
 use serde_json::Value;
 use shapes::Finding;
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 /// The folder of the task definition and templates, relative to the book root.
@@ -96,13 +97,22 @@ pub fn check(
             );
         }
     }
-    behaviour(book_root, model, &scripts, &files, &broken, diagnostics);
-    for (chapter, blocks) in chapters.iter().zip(&scripts) {
+    let checked = checked_commands(&scripts);
+    let rejected = rejected(&checked);
+    behaviour(
+        book_root,
+        model,
+        &scripts,
+        &files,
+        &broken,
+        &rejected,
+        diagnostics,
+    );
+    for ((chapter, blocks), checked) in chapters.iter().zip(&scripts).zip(&checked) {
         let source = &chapter.source;
         let origin = chapter.origin();
-        for (block, commands) in blocks {
-            for command in commands {
-                let checked = cli::check(command);
+        for ((block, _), checked) in blocks.iter().zip(checked) {
+            for checked in checked {
                 for f in &checked.findings {
                     let location = origin.locate(block.chapter_range(f.range.clone()));
                     let d = Diagnostic::error(f.code, location, f.message.clone());
@@ -159,8 +169,40 @@ fn scripts<'m>(model: &'m BookModel<'_>) -> Scripts<'m> {
         .collect()
 }
 
+/// The CLI check of every command of every block (`[chapter][block][command]`).
+fn checked_commands(scripts: &Scripts<'_>) -> Vec<Vec<Vec<cli::Checked>>> {
+    scripts
+        .iter()
+        .map(|blocks| {
+            blocks
+                .iter()
+                .map(|(_, commands)| commands.iter().map(cli::check).collect())
+                .collect()
+        })
+        .collect()
+}
+
+/// The commands the CLI check rejects: the run-path checks leave them to it.
+fn rejected(checked: &[Vec<Vec<cli::Checked>>]) -> BTreeSet<deployer::At> {
+    let mut out = BTreeSet::new();
+    for (chapter, blocks) in checked.iter().enumerate() {
+        for (block, commands) in blocks.iter().enumerate() {
+            for (command, c) in commands.iter().enumerate() {
+                if !c.findings.is_empty() {
+                    out.insert(deployer::At {
+                        chapter,
+                        block,
+                        command,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
 /// (template, logical ID) of the resources their resource schemas refuse.
-type Broken = std::collections::BTreeSet<(String, String)>;
+type Broken = BTreeSet<(String, String)>;
 
 /// The resources of `rel` that schema findings are about.
 fn refused(rel: &str, found: &[Finding]) -> Broken {
@@ -195,6 +237,7 @@ fn with_paths<R>(
     scripts: &[Vec<(&blocks::Block, Vec<shell::Command>)>],
     files: &files::Files<'_>,
     broken: &Broken,
+    rejected: &BTreeSet<deployer::At>,
     f: impl FnOnce(&deployer::Context<'_>) -> R,
 ) -> R {
     let run = crate::run_paths::build(model);
@@ -213,6 +256,7 @@ fn with_paths<R>(
         templates: &templates,
         book_file: &book_file,
         read_json: &read_json,
+        rejected,
     })
 }
 
@@ -228,9 +272,16 @@ pub fn deployer_needs(book_root: &BookRoot, model: &BookModel<'_>) -> Vec<deploy
             Err(_) => Broken::new(),
         })
         .collect();
-    with_paths(book_root, model, &scripts, &files, &broken, |ctx| {
-        ctx.derive()
-    })
+    let rejected = rejected(&checked_commands(&scripts));
+    with_paths(
+        book_root,
+        model,
+        &scripts,
+        &files,
+        &broken,
+        &rejected,
+        |ctx| ctx.derive(),
+    )
 }
 
 /// The checks of what the run paths make AWS do: their markers, the
@@ -242,9 +293,10 @@ fn behaviour(
     scripts: &[Vec<(&blocks::Block, Vec<shell::Command>)>],
     files: &files::Files<'_>,
     broken: &Broken,
+    rejected: &BTreeSet<deployer::At>,
     diagnostics: &mut Diagnostics,
 ) {
-    with_paths(book_root, model, scripts, files, broken, |ctx| {
+    with_paths(book_root, model, scripts, files, broken, rejected, |ctx| {
         diagnostics.extend(ctx.run.problems.iter().cloned());
         let stacks = ctx.stack_commands();
         let deployed: Vec<replacement::Deployed<'_>> = stacks
