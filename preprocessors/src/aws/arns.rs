@@ -103,7 +103,7 @@ fn split(format: &str, var: &str, value: &str) -> Option<Vec<(String, String)>> 
         let taken = if pattern.contains("${") {
             rest.find(['/', ':']).unwrap_or(rest.len())
         } else {
-            rest.len().checked_sub(pattern.len())?
+            rest.strip_suffix(pattern)?.len()
         };
         if taken == 0 {
             return None;
@@ -280,6 +280,14 @@ mod tests {
         assert_eq!(r.vars["LoadBalancerName"], ["alb"]);
         assert_eq!(r.vars["LoadBalancerId"], ["50dc6c495c0c9188"]);
         assert_eq!(r.vars["LogGroupName"], ["/ecs/task"]);
+        // A value the format does not fit is the name itself; nothing panics
+        // on text that is not ASCII.
+        for odd in ["é", "arn:é", "arn:aws:ecs:é:1:cluster/", ":", "fam:", "é:ü"] {
+            let mut r = Request::default();
+            r.set_value("ecs", "task-definition", "TaskDefinitionFamilyName", odd);
+            r.set_value("ecs", "cluster", "ClusterName", odd);
+            assert!(r.vars.values().flatten().all(|v| !v.is_empty()), "{odd}");
+        }
     }
 
     #[test]

@@ -173,3 +173,17 @@ fn architecture_variants_are_one_step_and_blocks_after_the_group_are_not_in_it()
     assert_eq!(run.steps("update").len(), 1);
     assert!(run.steps("cleanup-alb").is_empty());
 }
+
+#[test]
+fn hostile_text_never_panics() {
+    for text in [
+        "<!-- run:",
+        "<!-- run: cli -->",
+        "<div class=\"arch-panel\" data-arch=\"é\">\n<!-- run: cli -->\n```bash\né\n```\n</div></div></div>",
+        "</div>\n<!-- run: cli -->\n```",
+        "<!-- run: cli -->\n```bash\nunclosed",
+        "é<!-- run: cli -->\n   ```sh\n   x\n   ```",
+    ] {
+        let _ = scanned(text);
+    }
+}
