@@ -20,7 +20,6 @@ use crate::chapters::BookModel;
 use crate::diagnostics::{Diagnostic, codes};
 use crate::json::Index;
 use crate::location::Location;
-use crate::policy::catalog::wildcard_match;
 use crate::run_paths::{RunPaths, SEQUENCES};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -860,7 +859,7 @@ pub fn check(
                 denying_statement(&parsed, action, arn).map(|i| (i, "the statement that denies it"))
             }
             _ => fitting_statement(&parsed, action, arn)
-                .map(|i| (i, "the statement that could take it")),
+                .map(|(i, _)| (i, "the statement that could take it")),
         };
         if let Some((i, what)) = statement {
             let range = Index::new(policy.text).value_range(&format!("/Statement/{i}/Action"));
@@ -871,33 +870,53 @@ pub fn check(
     out
 }
 
-/// The statement that already allows actions of the same service on this
-/// ARN, else one that allows this ARN, else one of the same service.
-fn fitting_statement(policy: &Policy, action: &str, arn: &str) -> Option<usize> {
-    let prefix = action
-        .split_once(':')
-        .map_or(action, |(p, _)| p)
-        .to_ascii_lowercase();
-    let covers = |s: &evaluator::Statement| {
-        s.resources.iter().any(|r| wildcard_match(r, arn)) != s.not_resource
-    };
+/// How a statement of the policy could take a refused call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fit {
+    /// It allows the action, on other resources.
+    HasAction,
+    /// It allows actions of the same service on this resource.
+    Covers,
+    /// It allows actions of the same service, on other resources.
+    SameService,
+}
+
+/// The Allow statement that could take `action` on `arn`, and how.
+fn fitting_statement(policy: &Policy, action: &str, arn: &str) -> Option<(usize, Fit)> {
+    let prefix = format!(
+        "{}:",
+        action
+            .split_once(':')
+            .map_or(action, |(p, _)| p)
+            .to_ascii_lowercase()
+    );
     let same_service = |s: &evaluator::Statement| {
         s.actions
             .iter()
-            .any(|(a, _)| a.to_ascii_lowercase().starts_with(&format!("{prefix}:")))
+            .any(|(a, _)| a.to_ascii_lowercase().starts_with(&prefix))
     };
-    let allows = |s: &&evaluator::Statement| s.allow && !s.not_action;
-    let statements: Vec<&evaluator::Statement> = policy.statements.iter().collect();
-    let first = |test: &dyn Fn(&evaluator::Statement) -> bool| {
-        statements.iter().position(|s| allows(s) && test(s))
+    let allowing = || {
+        policy
+            .statements
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.allow)
     };
-    if arn == "*" {
-        // An action that takes no ARN belongs with the others on `*`.
-        return first(&|s| covers(s) && same_service(s)).or_else(|| first(&covers));
-    }
-    first(&|s| covers(s) && same_service(s))
-        .or_else(|| first(&covers))
-        .or_else(|| first(&same_service))
+    allowing()
+        .find(|(_, s)| s.matches_action(action))
+        .map(|(i, _)| (i, Fit::HasAction))
+        .or_else(|| {
+            allowing()
+                .find(|(_, s)| !s.not_action && same_service(s) && s.matches_resource(arn))
+                .map(|(i, _)| (i, Fit::Covers))
+        })
+        .or_else(|| {
+            // An action that takes no ARN does not belong in a statement
+            // limited to ARNs: that would allow the others on `*` too.
+            allowing()
+                .find(|(_, s)| !s.not_action && same_service(s) && arn != "*")
+                .map(|(i, _)| (i, Fit::SameService))
+        })
 }
 
 /// The Deny statement that refuses `action` on `arn`.
@@ -924,21 +943,21 @@ fn statement_hint(
         );
     }
     match fitting_statement(policy, action, arn) {
-        Some(i) => {
+        Some((i, fit)) => {
             let name = policy.statements[i].sid.as_ref().map_or_else(
                 || format!("statement {}", i + 1),
                 |s| format!("the statement `{s}`"),
             );
-            let covers = policy.statements[i]
-                .resources
-                .iter()
-                .any(|r| wildcard_match(r, arn));
-            if covers {
-                format!("add `{action}` to {name}, which already covers this resource")
-            } else {
-                format!(
+            match fit {
+                Fit::HasAction => format!(
+                    "{name} allows `{action}`, but not on this resource: use the name it allows, or add `{arn}` to its resources"
+                ),
+                Fit::Covers => {
+                    format!("add `{action}` to {name}, which already covers this resource")
+                }
+                Fit::SameService => format!(
                     "add `{action}` to {name} and let it cover `{arn}`, or add a statement for it"
-                )
+                ),
             }
         }
         None if arn == "*" => {

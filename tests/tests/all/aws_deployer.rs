@@ -223,7 +223,7 @@ fn a_narrow_policy_fails_at_each_command_that_needs_more() {
         .collect();
     assert_eq!(
         hints[0],
-        "add `ecs:CreateCluster` to the statement `OtherClusters` and let it cover `arn:aws:ecs:us-east-1:111122223333:cluster/demo-cluster`, or add a statement for it"
+        "the statement `OtherClusters` allows `ecs:CreateCluster`, but not on this resource: use the name it allows, or add `arn:aws:ecs:us-east-1:111122223333:cluster/demo-cluster` to its resources"
     );
     assert_eq!(
         hints[3],
