@@ -22,6 +22,9 @@ pub struct Request {
     pub vars: BTreeMap<String, Vec<String>>,
     /// Variables named with a value that could not be found (an unset shell variable).
     pub unknown: BTreeSet<String>,
+    /// Part of the request could not be read (a `--cli-input-json` file):
+    /// it may name what the action acts on.
+    pub opaque: bool,
 }
 
 impl Request {
@@ -171,6 +174,9 @@ pub fn arns(action: &str, request: &Request) -> Option<Arns> {
         }
     }
     if chosen.is_empty() {
+        if request.opaque {
+            return Some(Arns::Unknown("the request's input".into()));
+        }
         return Some(Arns::Resources(vec!["*".into()]));
     }
     let mut out = Vec::new();
@@ -302,6 +308,15 @@ mod tests {
             Some(Arns::Resources(vec![
                 "arn:aws:ecs:us-east-1:111122223333:cluster/c".into()
             ]))
+        );
+        // An input file that could not be read may name the task definition.
+        let opaque = Request {
+            opaque: true,
+            ..Request::default()
+        };
+        assert_eq!(
+            arns("ecs:RegisterTaskDefinition", &opaque),
+            Some(Arns::Unknown("the request's input".into()))
         );
         let mut unknown = request(&[("iam", "role")], &[]);
         unknown.unknown.insert("RoleNameWithPath".into());

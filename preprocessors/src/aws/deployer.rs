@@ -391,6 +391,7 @@ impl Context<'_> {
                 let input = file
                     .and_then(|f| (self.book_file)(f))
                     .and_then(|rel| (self.read_json)(&rel));
+                request.opaque |= input.is_none();
                 for (member, value) in input.iter().flat_map(|v| v.as_object()).flatten() {
                     let Some(n) = lookup(&format!("--{}", kebab(member))) else {
                         continue;

@@ -99,15 +99,15 @@ pub fn check(
     }
     let checked = checked_commands(&scripts);
     let rejected = rejected(&checked);
-    behaviour(
+    let inputs = PathInputs {
         book_root,
         model,
-        &scripts,
-        &files,
-        &broken,
-        &rejected,
-        diagnostics,
-    );
+        scripts: &scripts,
+        files: &files,
+        broken: &broken,
+        rejected: &rejected,
+    };
+    behaviour(&inputs, diagnostics);
     for ((chapter, blocks), checked) in chapters.iter().zip(&scripts).zip(&checked) {
         let source = &chapter.source;
         let origin = chapter.origin();
@@ -230,16 +230,26 @@ fn stack_templates(book_root: &BookRoot, broken: &Broken) -> Vec<deployer::BookT
         .collect()
 }
 
+/// What the run-path checks read besides the run paths themselves.
+struct PathInputs<'a, 'm> {
+    book_root: &'a BookRoot,
+    model: &'a BookModel<'m>,
+    scripts: &'a [Vec<(&'a blocks::Block, Vec<shell::Command>)>],
+    files: &'a files::Files<'a>,
+    broken: &'a Broken,
+    rejected: &'a BTreeSet<deployer::At>,
+}
+
 /// Runs `f` on what the run-path checks read of the book.
-fn with_paths<R>(
-    book_root: &BookRoot,
-    model: &BookModel<'_>,
-    scripts: &[Vec<(&blocks::Block, Vec<shell::Command>)>],
-    files: &files::Files<'_>,
-    broken: &Broken,
-    rejected: &BTreeSet<deployer::At>,
-    f: impl FnOnce(&deployer::Context<'_>) -> R,
-) -> R {
+fn with_paths<R>(inputs: &PathInputs<'_, '_>, f: impl FnOnce(&deployer::Context<'_>) -> R) -> R {
+    let PathInputs {
+        book_root,
+        model,
+        scripts,
+        files,
+        broken,
+        rejected,
+    } = inputs;
     let run = crate::run_paths::build(model);
     let templates = stack_templates(book_root, broken);
     let book_file = |name: &str| files.book_file(name);
@@ -273,30 +283,23 @@ pub fn deployer_needs(book_root: &BookRoot, model: &BookModel<'_>) -> Vec<deploy
         })
         .collect();
     let rejected = rejected(&checked_commands(&scripts));
-    with_paths(
+    let inputs = PathInputs {
         book_root,
         model,
-        &scripts,
-        &files,
-        &broken,
-        &rejected,
-        |ctx| ctx.derive(),
-    )
+        scripts: &scripts,
+        files: &files,
+        broken: &broken,
+        rejected: &rejected,
+    };
+    with_paths(&inputs, |ctx| ctx.derive())
 }
 
 /// The checks of what the run paths make AWS do: their markers, the
 /// replacements CloudFormation would need between the templates deployed to
 /// one stack, and the deployer policy against every call the paths make.
-fn behaviour(
-    book_root: &BookRoot,
-    model: &BookModel<'_>,
-    scripts: &[Vec<(&blocks::Block, Vec<shell::Command>)>],
-    files: &files::Files<'_>,
-    broken: &Broken,
-    rejected: &BTreeSet<deployer::At>,
-    diagnostics: &mut Diagnostics,
-) {
-    with_paths(book_root, model, scripts, files, broken, rejected, |ctx| {
+fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
+    let book_root = inputs.book_root;
+    with_paths(inputs, |ctx| {
         diagnostics.extend(ctx.run.problems.iter().cloned());
         let stacks = ctx.stack_commands();
         let deployed: Vec<replacement::Deployed<'_>> = stacks

@@ -468,7 +468,7 @@ fn a_template_syntax_error_is_reported_once_at_its_comma_with_the_uses_it_blocks
     assert_eq!(
         shorts,
         [
-            "templates/task-definition.json:7:15: error[procedures::template-invalid]: templates/task-definition.json is not valid JSON: a stray comma: no entry follows it; it blocks 76 `{{#value}}` uses"
+            "templates/task-definition.json:7:15: error[procedures::template-invalid]: templates/task-definition.json is not valid JSON: a stray comma: no entry follows it; it blocks 81 `{{#value}}` uses"
         ]
     );
     assert_eq!(code, 1);
