@@ -25,6 +25,7 @@ pub mod pipeline;
 pub mod policy;
 pub mod procedures;
 pub mod reach;
+pub mod run_paths;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod suggest;

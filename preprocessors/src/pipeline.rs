@@ -51,6 +51,18 @@ pub struct RenderedChapter {
     pub content: String,
 }
 
+/// The book as the validators read it, every preprocessor run, with its
+/// root; `None` when the book's sources refuse loading (`check` says why).
+pub fn processed(root: &Path) -> Result<Option<(BookRoot, Book)>> {
+    let book = match load(root, &Options::default())? {
+        Loaded::Book(book, _, loaded) => (book, loaded),
+        Loaded::Refused(_) => return Ok(None),
+    };
+    let (book, loaded) = book;
+    let (processed, _) = book.preprocess_book(&HtmlHandlebars::new())?;
+    Ok(Some((book_root(&book).with_loaded(loaded), processed)))
+}
+
 /// Runs every preprocessor and validator and returns the chapters as readers
 /// get them (every directive expanded), in `SUMMARY.md` order, for tools that
 /// work on the rendered Markdown, such as the test that runs the guide's

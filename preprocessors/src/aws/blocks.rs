@@ -10,6 +10,8 @@ pub struct Block {
     /// The info string's first word (`bash`, `json`, …).
     pub lang: String,
     pub text: String,
+    /// The whole block in the chapter, from its opening fence.
+    pub range: Range<usize>,
     /// (offset in `text`, offset in the chapter) at the start of each piece.
     pieces: Vec<(usize, usize)>,
 }
@@ -49,6 +51,7 @@ pub fn fenced_in(events: &[(Event<'_>, Range<usize>)]) -> Vec<Block> {
                         .unwrap_or("")
                         .to_string(),
                     text: String::new(),
+                    range: range.clone(),
                     pieces: Vec::new(),
                 });
             }
@@ -79,6 +82,7 @@ mod tests {
         let at = blocks[0].text.find("echo").unwrap();
         let range = blocks[0].chapter_range(at..at + 4);
         assert_eq!(&md[range], "echo");
+        assert!(md[blocks[0].range.clone()].starts_with("```bash\n"));
         assert_eq!(blocks[1].lang, "json");
     }
 }

@@ -57,6 +57,17 @@ fn is_assignment(word: &str) -> bool {
     })
 }
 
+/// Where the service is in an AWS CLI command's words (from `aws`): after
+/// the global options that may come before it.
+pub fn service_index(words: &[Word]) -> usize {
+    let custom = models::cli_customizations();
+    let mut i = 1;
+    while let Some(w) = words.get(i).filter(|w| w.text.starts_with("--")) {
+        i += 1 + usize::from(*custom.global_options.get(&w.text).unwrap_or(&false));
+    }
+    i
+}
+
 /// Checks one command; anything but an AWS CLI command passes.
 pub fn check(command: &Command) -> Checked {
     let mut out = Checked::default();
@@ -64,11 +75,7 @@ pub fn check(command: &Command) -> Checked {
         return out;
     };
     let custom = models::cli_customizations();
-    let mut i = 1;
-    // Global options may come before the service.
-    while let Some(w) = words.get(i).filter(|w| w.text.starts_with("--")) {
-        i += 1 + usize::from(*custom.global_options.get(&w.text).unwrap_or(&false));
-    }
+    let i = service_index(words);
     let Some(service_word) = words.get(i) else {
         return out;
     };
@@ -225,23 +232,9 @@ fn options(
     // not reported missing as well.
     let mut meant = Vec::new();
     let mut whole_input = false;
-    let mut i = 0;
-    while i < words.len() {
-        let word = &words[i];
-        i += 1;
-        let (name, inline) = match word.text.split_once('=') {
-            Some((name, value)) if word.text.starts_with("--") => (name, Some(value)),
-            _ => (word.text.as_str(), None),
-        };
-        if !name.starts_with("--") {
-            continue;
-        }
-        let mut values: Vec<(&str, &Word)> = inline.map(|v| (v, word)).into_iter().collect();
-        let takes_values = !matches!(known.get(name), Some(Opt::Global(false) | Opt::Negated(_)));
-        while takes_values && i < words.len() && !words[i].text.starts_with("--") {
-            values.push((words[i].text.as_str(), &words[i]));
-            i += 1;
-        }
+    let takes_values =
+        |name: &str| !matches!(known.get(name), Some(Opt::Global(false) | Opt::Negated(_)));
+    for OptionWords { word, name, values } in option_words(words, takes_values) {
         for (value, at) in &values {
             if let Some(path) = value
                 .strip_prefix("file://")
@@ -338,6 +331,45 @@ fn options(
             ));
         }
     }
+}
+
+/// One `--option` of a command and the words that give it a value.
+pub struct OptionWords<'w> {
+    /// The option's own word.
+    pub word: &'w Word,
+    /// `--name`, without an inline `=value`.
+    pub name: &'w str,
+    /// An inline `--name=value`, then the words up to the next option, each
+    /// with the word it is in.
+    pub values: Vec<(&'w str, &'w Word)>,
+}
+
+/// The options of a command's words after its name, each with its values; an
+/// option `takes_values` says is a flag takes none.
+pub fn option_words<'w>(
+    words: &'w [Word],
+    takes_values: impl Fn(&str) -> bool,
+) -> Vec<OptionWords<'w>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let word = &words[i];
+        i += 1;
+        let (name, inline) = match word.text.split_once('=') {
+            Some((name, value)) if word.text.starts_with("--") => (name, Some(value)),
+            _ => (word.text.as_str(), None),
+        };
+        if !name.starts_with("--") {
+            continue;
+        }
+        let mut values: Vec<(&str, &Word)> = inline.map(|v| (v, word)).into_iter().collect();
+        while takes_values(name) && i < words.len() && !words[i].text.starts_with("--") {
+            values.push((words[i].text.as_str(), &words[i]));
+            i += 1;
+        }
+        out.push(OptionWords { word, name, values });
+    }
+    out
 }
 
 fn finding(word: &Word, code: Code, message: String, hint: Option<String>) -> CliFinding {

@@ -100,7 +100,7 @@ pub fn parse(document: &Value) -> Policy {
 }
 
 impl Statement {
-    fn matches_action(&self, action: &str) -> bool {
+    pub(crate) fn matches_action(&self, action: &str) -> bool {
         let lower = action.to_ascii_lowercase();
         let hit = self
             .actions
@@ -109,7 +109,7 @@ impl Statement {
         hit != self.not_action
     }
 
-    fn matches_resource(&self, resource: &str) -> bool {
+    pub(crate) fn matches_resource(&self, resource: &str) -> bool {
         let hit = self.resources.iter().any(|r| wildcard_match(r, resource));
         hit != self.not_resource
     }

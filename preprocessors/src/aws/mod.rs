@@ -5,17 +5,22 @@
 //! roles' policies against what the task definition needs. The data is
 //! vendored in `preprocessors/data/aws/`; this file is the I/O shell.
 
+pub mod arns;
 pub mod blocks;
 pub mod cfn;
 pub mod cli;
+pub mod deployer;
 pub mod evaluator;
 pub mod fargate;
 pub mod files;
+pub mod handlers;
 pub mod inline;
 pub mod models;
+pub mod replacement;
 pub mod roles;
 pub mod shapes;
 pub mod shell;
+pub mod stack_diff;
 
 use crate::book_root::BookRoot;
 use crate::chapters::BookModel;
@@ -26,6 +31,7 @@ use crate::location::{Location, TextMap};
 use anyhow::Result;
 use serde_json::Value;
 use shapes::Finding;
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 /// The folder of the task definition and templates, relative to the book root.
@@ -38,25 +44,11 @@ pub fn check(
     diagnostics: &mut Diagnostics,
 ) -> Result<()> {
     let chapters = &model.chapters;
-    let scripts: Vec<Vec<(&blocks::Block, Vec<shell::Command>)>> = chapters
-        .iter()
-        .map(|chapter| {
-            chapter
-                .blocks
-                .iter()
-                .map(|block| {
-                    let commands = match block.lang.as_str() {
-                        "console" => shell::commands(&shell::console_script(&block.text)),
-                        "bash" | "sh" | "shell" | "zsh" => shell::commands(&block.text),
-                        _ => Vec::new(),
-                    };
-                    (block, commands)
-                })
-                .collect()
-        })
-        .collect();
+    let scripts = scripts(model);
     let files = files::Files::new(book_root, scripts.iter().flatten().flat_map(|(_, c)| c));
     let commands: Vec<&shell::Command> = scripts.iter().flatten().flat_map(|(_, c)| c).collect();
+    // Template resources their schemas refuse, left out of the run-path checks.
+    let mut broken = Broken::new();
     for (rel, text) in template_files(book_root) {
         let Ok(value) = serde_json::from_str::<Value>(&text) else {
             // The procedures check reports a template's syntax errors.
@@ -87,7 +79,9 @@ pub fn check(
             );
         }
         if value.get("Resources").is_some() {
-            diagnostics.extend(cfn::check(&value).iter().map(|f| to_diagnostic(f, at(f))));
+            let found = cfn::check(&value);
+            broken.extend(refused(&rel, &found));
+            diagnostics.extend(found.iter().map(|f| to_diagnostic(f, at(f))));
             diagnostics.extend(
                 stack_task_rules(&value)
                     .iter()
@@ -103,12 +97,22 @@ pub fn check(
             );
         }
     }
-    for (chapter, blocks) in chapters.iter().zip(&scripts) {
+    let checked = checked_commands(&scripts);
+    let rejected = rejected(&checked);
+    let inputs = PathInputs {
+        book_root,
+        model,
+        scripts: &scripts,
+        files: &files,
+        broken: &broken,
+        rejected: &rejected,
+    };
+    behaviour(&inputs, diagnostics);
+    for ((chapter, blocks), checked) in chapters.iter().zip(&scripts).zip(&checked) {
         let source = &chapter.source;
         let origin = chapter.origin();
-        for (block, commands) in blocks {
-            for command in commands {
-                let checked = cli::check(command);
+        for ((block, _), checked) in blocks.iter().zip(checked) {
+            for checked in checked {
                 for f in &checked.findings {
                     let location = origin.locate(block.chapter_range(f.range.clone()));
                     let d = Diagnostic::error(f.code, location, f.message.clone());
@@ -139,6 +143,195 @@ pub fn check(
         }
     }
     Ok(())
+}
+
+/// Every chapter's blocks with the shell commands of each.
+type Scripts<'m> = Vec<Vec<(&'m blocks::Block, Vec<shell::Command>)>>;
+
+fn scripts<'m>(model: &'m BookModel<'_>) -> Scripts<'m> {
+    model
+        .chapters
+        .iter()
+        .map(|chapter| {
+            chapter
+                .blocks
+                .iter()
+                .map(|block| {
+                    let commands = match block.lang.as_str() {
+                        "console" => shell::commands(&shell::console_script(&block.text)),
+                        "bash" | "sh" | "shell" | "zsh" => shell::commands(&block.text),
+                        _ => Vec::new(),
+                    };
+                    (block, commands)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The CLI check of every command of every block (`[chapter][block][command]`).
+fn checked_commands(scripts: &Scripts<'_>) -> Vec<Vec<Vec<cli::Checked>>> {
+    scripts
+        .iter()
+        .map(|blocks| {
+            blocks
+                .iter()
+                .map(|(_, commands)| commands.iter().map(cli::check).collect())
+                .collect()
+        })
+        .collect()
+}
+
+/// The commands the CLI check rejects: the run-path checks leave them to it.
+fn rejected(checked: &[Vec<Vec<cli::Checked>>]) -> BTreeSet<deployer::At> {
+    let mut out = BTreeSet::new();
+    for (chapter, blocks) in checked.iter().enumerate() {
+        for (block, commands) in blocks.iter().enumerate() {
+            for (command, c) in commands.iter().enumerate() {
+                if !c.findings.is_empty() {
+                    out.insert(deployer::At {
+                        chapter,
+                        block,
+                        command,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// (template, logical ID) of the resources their resource schemas refuse.
+type Broken = BTreeSet<(String, String)>;
+
+/// The resources of `rel` that schema findings are about.
+fn refused(rel: &str, found: &[Finding]) -> Broken {
+    found
+        .iter()
+        .filter_map(|f| {
+            let id = f.pointer.strip_prefix("/Resources/")?.split('/').next()?;
+            Some((rel.to_string(), id.replace("~1", "/").replace("~0", "~")))
+        })
+        .collect()
+}
+
+/// The CloudFormation templates of `templates/` that parse, without the
+/// resources their schemas refuse (`broken`): what CloudFormation would do
+/// with a broken resource is moot, and its own report says what to fix.
+fn stack_templates(book_root: &BookRoot, broken: &Broken) -> Vec<deployer::BookTemplate> {
+    template_files(book_root)
+        .into_iter()
+        .filter_map(|(rel, text)| {
+            let mut value: Value = serde_json::from_str(&text).ok()?;
+            let resources = value.get_mut("Resources")?.as_object_mut()?;
+            resources.retain(|id, _| !broken.contains(&(rel.clone(), id.clone())));
+            Some(deployer::BookTemplate { rel, text, value })
+        })
+        .collect()
+}
+
+/// What the run-path checks read besides the run paths themselves.
+struct PathInputs<'a, 'm> {
+    book_root: &'a BookRoot,
+    model: &'a BookModel<'m>,
+    scripts: &'a [Vec<(&'a blocks::Block, Vec<shell::Command>)>],
+    files: &'a files::Files<'a>,
+    broken: &'a Broken,
+    rejected: &'a BTreeSet<deployer::At>,
+}
+
+/// Runs `f` on what the run-path checks read of the book.
+fn with_paths<R>(inputs: &PathInputs<'_, '_>, f: impl FnOnce(&deployer::Context<'_>) -> R) -> R {
+    let PathInputs {
+        book_root,
+        model,
+        scripts,
+        files,
+        broken,
+        rejected,
+    } = inputs;
+    let run = crate::run_paths::build(model);
+    let templates = stack_templates(book_root, broken);
+    let book_file = |name: &str| files.book_file(name);
+    let read_json = |rel: &str| {
+        book_root
+            .read(rel)
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+    };
+    f(&deployer::Context {
+        model,
+        run: &run,
+        scripts,
+        templates: &templates,
+        book_file: &book_file,
+        read_json: &read_json,
+        rejected,
+    })
+}
+
+/// What the deployer's permissions must allow for every command of the
+/// run paths (for figures; `check` reports what the policy refuses).
+pub fn deployer_needs(book_root: &BookRoot, model: &BookModel<'_>) -> Vec<deployer::CommandNeeds> {
+    let scripts = scripts(model);
+    let files = files::Files::new(book_root, scripts.iter().flatten().flat_map(|(_, c)| c));
+    let broken: Broken = template_files(book_root)
+        .into_iter()
+        .flat_map(|(rel, text)| match serde_json::from_str::<Value>(&text) {
+            Ok(value) => refused(&rel, &cfn::check(&value)),
+            Err(_) => Broken::new(),
+        })
+        .collect();
+    let rejected = rejected(&checked_commands(&scripts));
+    let inputs = PathInputs {
+        book_root,
+        model,
+        scripts: &scripts,
+        files: &files,
+        broken: &broken,
+        rejected: &rejected,
+    };
+    with_paths(&inputs, |ctx| ctx.derive())
+}
+
+/// The checks of what the run paths make AWS do: their markers, the
+/// replacements CloudFormation would need between the templates deployed to
+/// one stack, and the deployer policy against every call the paths make.
+fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
+    let book_root = inputs.book_root;
+    with_paths(inputs, |ctx| {
+        diagnostics.extend(ctx.run.problems.iter().cloned());
+        let stacks = ctx.stack_commands();
+        let deployed: Vec<replacement::Deployed<'_>> = stacks
+            .iter()
+            .filter(|s| s.kind != "delete")
+            .filter_map(|s| {
+                let t = &ctx.templates[s.template?];
+                Some(replacement::Deployed {
+                    stack: s.stack.clone(),
+                    rel: &t.rel,
+                    text: &t.text,
+                    value: &t.value,
+                    at: ctx.locate(s.at, s.template_word.clone()?),
+                    parameters: s.parameters.clone(),
+                })
+            })
+            .collect();
+        diagnostics.extend(replacement::check(&deployed));
+        let Ok(text) = book_root.read(deployer::DEPLOYER_POLICY) else {
+            return;
+        };
+        // A policy that does not parse is the policy linter's report.
+        let Ok(value) = serde_json::from_str::<Value>(&text) else {
+            return;
+        };
+        let policy = deployer::DeployerPolicy {
+            rel: deployer::DEPLOYER_POLICY,
+            text: &text,
+            value: &value,
+        };
+        diagnostics.extend(deployer::check(ctx, &ctx.derive(), &policy));
+    });
 }
 
 /// Whether the writer typed this JSON in the chapter (rather than a

@@ -11,6 +11,8 @@ use std::sync::OnceLock;
 pub struct ServiceModel {
     pub source: String,
     pub service: String,
+    /// The IAM service prefix of its actions (`elasticloadbalancing` for elbv2).
+    pub signing_name: String,
     pub operations: BTreeMap<String, Operation>,
     /// CLI waiter name → the operation it polls.
     pub waiters: BTreeMap<String, String>,
@@ -166,6 +168,164 @@ pub fn resource_schemas() -> &'static ResourceSchemas {
     })
 }
 
+/// The AWS CLI's own commands and the API calls behind them (`cli-calls.toml`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct CliCalls {
+    pub source: String,
+    /// `service:Action` → why IAM never refuses it.
+    pub no_permission: BTreeMap<String, String>,
+    /// `service command` → what it calls.
+    pub commands: BTreeMap<String, CliCommand>,
+    /// `service:Action` → what else IAM checks for it.
+    pub implied: BTreeMap<String, Vec<Implied>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Implied {
+    pub action: String,
+    /// A fixed role name (a service-linked role), else the roles the request names.
+    pub role: Option<String>,
+    pub why: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct CliCommand {
+    pub source: String,
+    pub calls: Vec<CliCall>,
+    /// `create`, `update`, `delete` or `deploy` (create or update): what the
+    /// command makes CloudFormation do to a stack.
+    pub stack: Option<String>,
+    pub stack_name: Option<String>,
+    pub template: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CliCall {
+    pub operation: Option<String>,
+    pub waiter: Option<String>,
+    pub why: String,
+}
+
+pub fn cli_calls() -> &'static CliCalls {
+    static CELL: OnceLock<CliCalls> = OnceLock::new();
+    CELL.get_or_init(|| {
+        toml::from_str(include_str!("../../data/aws/cli-calls.toml"))
+            .expect("vendored CLI calls parse")
+    })
+}
+
+/// How commands and templates name resources, for ARNs (`arn-names.toml`).
+#[derive(Debug, Deserialize)]
+pub struct ArnNames {
+    pub source: String,
+    /// ARN variable → a value standing for an ID AWS assigns.
+    pub ids: BTreeMap<String, String>,
+    /// ARN variable → the value when nothing names it.
+    pub defaults: BTreeMap<String, String>,
+    /// `service` or `service command` → option (or `positional`) → what it names.
+    pub cli: BTreeMap<String, BTreeMap<String, Names>>,
+    /// Resource type → what its resources name, their own first.
+    pub cloudformation: BTreeMap<String, Vec<TemplateNames>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Names {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub var: String,
+    pub service: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TemplateNames {
+    pub service: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// ARN variable → property path.
+    #[serde(default)]
+    pub vars: BTreeMap<String, String>,
+    /// ARN variable → fixed value.
+    #[serde(default)]
+    pub values: BTreeMap<String, String>,
+    /// ARN variable → the value a left-out property means.
+    #[serde(default)]
+    pub defaults: BTreeMap<String, String>,
+    pub kinds: Option<Kinds>,
+    pub why: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Kinds {
+    pub property: String,
+    pub values: BTreeMap<String, String>,
+}
+
+pub fn arn_names() -> &'static ArnNames {
+    static CELL: OnceLock<ArnNames> = OnceLock::new();
+    CELL.get_or_init(|| {
+        toml::from_str(include_str!("../../data/aws/arn-names.toml"))
+            .expect("vendored ARN names parse")
+    })
+}
+
+/// The handler permissions that serve one property (`handler-properties.toml`).
+#[derive(Debug, Deserialize)]
+pub struct HandlerProperties {
+    pub source: String,
+    /// Resource type → action → the properties that need it.
+    #[serde(flatten)]
+    pub types: BTreeMap<String, BTreeMap<String, Serves>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Serves {
+    pub properties: Option<Vec<String>>,
+    pub create: Option<Vec<String>>,
+    pub update: Option<Vec<String>>,
+    pub delete: Option<Vec<String>>,
+    #[serde(default)]
+    pub only_change: bool,
+    pub why: String,
+}
+
+pub fn handler_properties() -> &'static HandlerProperties {
+    static CELL: OnceLock<HandlerProperties> = OnceLock::new();
+    CELL.get_or_init(|| {
+        toml::from_str(include_str!(
+            "../../data/aws/cloudformation/handler-properties.toml"
+        ))
+        .expect("vendored handler properties parse")
+    })
+}
+
+/// Which property names a resource, and what a replacement loses (`replacement.toml`).
+#[derive(Debug, Deserialize)]
+pub struct Replacement {
+    pub source: String,
+    pub name: BTreeMap<String, NameException>,
+    /// Resource type (or `default`) → what the reader loses.
+    pub loss: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NameException {
+    pub property: String,
+    pub why: String,
+}
+
+pub fn replacement() -> &'static Replacement {
+    static CELL: OnceLock<Replacement> = OnceLock::new();
+    CELL.get_or_init(|| {
+        toml::from_str(include_str!(
+            "../../data/aws/cloudformation/replacement.toml"
+        ))
+        .expect("vendored replacement data parse")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,6 +338,112 @@ mod tests {
             assert!(model.source.starts_with("botocore "), "{}", model.source);
         }
         assert!(service("s3").is_none());
+        assert_eq!(
+            service("elbv2").unwrap().signing_name,
+            "elasticloadbalancing"
+        );
+        assert_eq!(
+            service("meteringmarketplace").unwrap().signing_name,
+            "aws-marketplace"
+        );
+    }
+
+    /// The hand-written tables name only what the vendored data has, so a
+    /// typo or a regeneration that drops something fails here.
+    #[test]
+    fn the_hand_written_tables_agree_with_the_vendored_data() {
+        use crate::policy::catalog::Catalog;
+        let catalog = Catalog::builtin();
+        let arn_of = |service: &str, kind: &str| {
+            catalog
+                .service(service)
+                .and_then(|s| s.resource_types.iter().find(|r| r.name == kind))
+                .map(|r| r.arn)
+                .unwrap_or_else(|| panic!("no resource type {service}:{kind}"))
+        };
+        for (key, options) in &arn_names().cli {
+            let cli = key.split(' ').next().unwrap();
+            let signing = &service(cli).unwrap_or_else(|| panic!("{key}")).signing_name;
+            for (option, names) in options {
+                let arn = arn_of(names.service.as_deref().unwrap_or(signing), &names.kind);
+                assert!(
+                    arn.contains(&format!("${{{}}}", names.var)),
+                    "{key} {option}"
+                );
+            }
+        }
+        for (kind, entries) in &arn_names().cloudformation {
+            assert!(resource_schemas().resources.contains_key(kind), "{kind}");
+            for entry in entries {
+                let arn = arn_of(&entry.service, &entry.kind);
+                for var in entry.vars.keys().chain(entry.values.keys()) {
+                    assert!(arn.contains(&format!("${{{var}}}")), "{kind} {var}");
+                }
+            }
+        }
+        for (kind, actions) in &handler_properties().types {
+            let schema = &resource_schemas().resources[kind];
+            let all: Vec<&str> = ["create", "read", "update", "delete"]
+                .iter()
+                .filter_map(|h| schema.pointer(&format!("/handlers/{h}/permissions")))
+                .filter_map(|p| p.as_array())
+                .flatten()
+                .filter_map(|a| a.as_str())
+                .collect();
+            for action in actions.keys() {
+                assert!(
+                    all.contains(&action.as_str()),
+                    "{kind}: {action} is no handler's"
+                );
+            }
+        }
+        for (command, entry) in &cli_calls().commands {
+            let model = service(command.split(' ').next().unwrap()).unwrap();
+            for call in &entry.calls {
+                match (&call.operation, &call.waiter) {
+                    (Some(op), _) => assert!(model.operations.contains_key(op), "{command} {op}"),
+                    (None, Some(w)) => assert!(model.waiters.contains_key(w), "{command} {w}"),
+                    _ => panic!("{command}: a call names an operation or a waiter"),
+                }
+            }
+        }
+        for (action, implied) in &cli_calls().implied {
+            for a in
+                std::iter::once(action.as_str()).chain(implied.iter().map(|i| i.action.as_str()))
+            {
+                let (prefix, name) = a.split_once(':').unwrap();
+                assert!(
+                    catalog
+                        .service(prefix)
+                        .and_then(|s| s.action(name))
+                        .is_some(),
+                    "{a}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_hand_written_tables_parse_and_name_their_sources() {
+        assert!(
+            cli_calls().commands["cloudformation deploy"]
+                .stack
+                .is_some()
+        );
+        assert!(arn_names().cli["ecs"].contains_key("--cluster"));
+        assert!(
+            handler_properties().types["AWS::Logs::LogGroup"]
+                .contains_key("logs:PutRetentionPolicy")
+        );
+        assert!(replacement().loss.contains_key("default"));
+        for source in [
+            &cli_calls().source,
+            &arn_names().source,
+            &handler_properties().source,
+            &replacement().source,
+        ] {
+            assert!(!source.is_empty());
+        }
     }
 
     #[test]

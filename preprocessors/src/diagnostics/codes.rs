@@ -159,6 +159,7 @@ codes! {
     AWS_CLI_UNKNOWN_OPTION = "aws::cli-unknown-option": "an AWS CLI option the operation does not take";
     AWS_CLI_UNKNOWN_SERVICE = "aws::cli-unknown-service": "an `aws` command for a service that does not exist";
     AWS_CLI_UNKNOWN_WAITER = "aws::cli-unknown-waiter": "`aws … wait NAME` with a waiter the service does not have";
+    AWS_DEPLOYER_PERMISSION = "aws::deployer-permission": "the deployer policy does not allow an API call that a run path makes, directly or through the AWS CLI or CloudFormation";
     AWS_FARGATE = "aws::fargate": "a task definition Fargate cannot run (CPU/memory pair, network mode)";
     AWS_HEALTH_CHECK = "aws::health-check": "a health-check command that does not start with `CMD` or `CMD-SHELL`";
     AWS_INVALID_ENUM = "aws::invalid-enum": "a task-definition value the ECS model does not allow";
@@ -166,6 +167,9 @@ codes! {
     AWS_MISSING_MEMBER = "aws::missing-member": "a task definition without a member the ECS model requires";
     AWS_MISSING_PERMISSION = "aws::missing-permission": "a role that does not allow what the task definition needs";
     AWS_MISSING_ROLE = "aws::missing-role": "a task definition that needs a role and names none";
+    AWS_REPLACEMENT = "aws::replacement": "two templates deployed to one stack differ in a create-only property: CloudFormation replaces the resource, which gets a new identity (a warning)";
+    AWS_REPLACEMENT_REFUSED = "aws::replacement-refused": "two templates deployed to one stack differ in a create-only property of a custom-named resource, which CloudFormation must replace and refuses to";
+    AWS_RUN_MARKER = "aws::run-marker": "a run marker the run paths cannot use: not on the line just before a code fence, an unknown path, or before a block that is not a shell block";
     AWS_TRUST = "aws::trust": "a role that ECS tasks cannot assume";
     AWS_UNKNOWN_MEMBER = "aws::unknown-member": "a task-definition member the ECS model does not have (usually a misspelling)";
     AWS_UNNEEDED_PERMISSION = "aws::unneeded-permission": "a role that allows an action the task definition does not need";

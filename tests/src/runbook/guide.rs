@@ -13,46 +13,10 @@ const EXAMPLE_ACCOUNT: &str = "111122223333";
 const BLOCK_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// One reader's way through the guide: paths run one after another in the
-/// same session; each must have blocks.
-pub struct Scenario {
-    pub name: &'static str,
-    pub paths: &'static [&'static str],
-}
+/// same session; each must have blocks. The crate's checks read the same list.
+pub type Scenario = responder_docs::run_paths::Sequence;
 
-pub const SCENARIOS: &[Scenario] = &[
-    Scenario {
-        name: "cli",
-        paths: &["cli", "update", "cleanup-cli"],
-    },
-    Scenario {
-        name: "cloudformation",
-        paths: &["cloudformation", "cleanup-cloudformation"],
-    },
-    // The load balancer on top of each deployment, then the clean-up of both.
-    Scenario {
-        name: "alb-cli",
-        paths: &["cli", "update", "alb-cli", "cleanup-alb", "cleanup-cli"],
-    },
-    Scenario {
-        name: "alb-cloudformation",
-        paths: &[
-            "cloudformation",
-            "alb-cloudformation",
-            "cleanup-cloudformation",
-        ],
-    },
-    // The load balancer stack over the first, the first again, then the
-    // stack's deletion.
-    Scenario {
-        name: "alb-cloudformation-undo",
-        paths: &[
-            "cloudformation",
-            "alb-cloudformation",
-            "alb-cloudformation-undo",
-            "cleanup-cloudformation",
-        ],
-    },
-];
+pub const SCENARIOS: &[Scenario] = responder_docs::run_paths::SEQUENCES;
 
 pub fn scenario(name: &str) -> &'static Scenario {
     SCENARIOS

@@ -17,22 +17,11 @@
 pub mod guide;
 pub mod session;
 
+use responder_docs::aws::blocks;
 use responder_docs::origin::Origin;
+use responder_docs::run_paths;
 
-/// Every path a block can belong to.
-pub const PATHS: &[&str] = &[
-    "cli",
-    "cloudformation",
-    "update",
-    "alb-cli",
-    "alb-cloudformation",
-    "alb-cloudformation-undo",
-    "cleanup-cli",
-    "cleanup-cloudformation",
-    "cleanup-alb",
-];
-
-const MARKER_OPEN: &str = "<!-- run:";
+pub use responder_docs::run_paths::{Marker, PATHS, parse_marker};
 
 /// A fenced code block of a rendered chapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +30,7 @@ pub struct Fence {
     pub chapter: String,
     /// The source line (1-based) of the opening fence.
     pub line: usize,
-    /// The info string (`bash`, `json`, …).
+    /// The info string's first word (`bash`, `json`, …).
     pub info: String,
     /// The code, without the fences.
     pub code: String,
@@ -83,7 +72,8 @@ impl std::fmt::Display for Problem {
 
 /// The fenced blocks of one rendered chapter that a reader of `arch` sees
 /// (other architectures' panels left out), with their source lines found
-/// through `source`, the file the writer edits.
+/// through `source`, the file the writer edits. The markers are read by the
+/// crate's parser (`responder_docs::run_paths`), the one `check` reports from.
 pub fn fences(
     chapter: &str,
     source: &str,
@@ -92,136 +82,42 @@ pub fn fences(
 ) -> (Vec<Fence>, Vec<Problem>) {
     let origin = Origin::new(chapter, source, rendered);
     let source_line = |offset: usize| origin.locate(offset..offset).line;
-    let mut fences = Vec::new();
-    let mut problems = Vec::new();
-    let mut panel: Option<String> = None;
-    // (fence char, length, opening offset, info, marker)
-    let mut open: Option<(char, usize, usize, String, Option<Marker>)> = None;
-    let mut body: Vec<(usize, &str)> = Vec::new();
-    let mut marker: Option<(usize, Marker)> = None;
-    let mut offset = 0;
-    for raw in rendered.split_inclusive('\n') {
-        let start = offset;
-        offset += raw.len();
-        let line = raw.trim_end_matches(['\n', '\r']);
-        let trimmed = line.trim_start();
-        if let Some((c, n, at, info, m)) = &open {
-            if fence_marker(trimmed).is_some_and(|(c2, n2)| c2 == *c && n2 >= *n)
-                && trimmed.trim_end().chars().all(|x| x == *c)
-            {
-                let hidden = panel.as_deref().is_some_and(|p| p != arch);
-                if !hidden {
-                    let (paths, stand_in) = m
-                        .clone()
-                        .map_or((Vec::new(), false), |m| (m.paths, m.stand_in));
-                    fences.push(Fence {
-                        chapter: chapter.to_string(),
-                        line: source_line(*at),
-                        info: info.clone(),
-                        code: body.iter().map(|(_, l)| format!("{l}\n")).collect(),
-                        lines: body.iter().map(|(o, _)| source_line(*o)).collect(),
-                        paths,
-                        stand_in,
-                    });
-                }
-                open = None;
-                body.clear();
-            } else {
-                body.push((start, line));
-            }
-            continue;
-        }
-        let pending = marker.take();
-        if let Some(arch_attr) = trimmed.strip_prefix(r#"<div class="arch-panel""#) {
-            panel = attribute(arch_attr, "data-arch");
-            continue;
-        }
-        if panel.is_some() && trimmed == "</div>" {
-            panel = None;
-            continue;
-        }
-        let hidden = panel.as_deref().is_some_and(|p| p != arch);
-        if let Some((c, n)) = fence_marker(trimmed) {
-            let info = trimmed.trim_start_matches(c).trim().to_string();
-            let m = pending.map(|(at, m)| {
-                if !hidden && !is_shell(&info) {
-                    problems.push(Problem {
-                        chapter: chapter.to_string(),
-                        line: source_line(at),
-                        message: format!(
-                            "a run marker before a `{info}` block: only shell blocks run"
-                        ),
-                    });
-                }
-                m
-            });
-            open = Some((c, n, start, info, m));
-            continue;
-        }
-        if let Some((at, _)) = pending
-            && !hidden
-        {
-            problems.push(Problem {
+    let blocks = blocks::fenced(rendered);
+    let (marks, found) = run_paths::scan(rendered, &blocks);
+    let fences = blocks
+        .iter()
+        .zip(marks)
+        .filter(|(_, m)| m.arch.as_ref().is_none_or(|(_, a)| a == arch))
+        .map(|(block, m)| {
+            let (paths, stand_in) = m
+                .marker
+                .map_or((Vec::new(), false), |m| (m.paths, m.stand_in));
+            let mut starts = vec![0];
+            starts.extend(block.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts.retain(|&s| s < block.text.len());
+            Fence {
                 chapter: chapter.to_string(),
-                line: source_line(at),
-                message: "a run marker must sit on the line just before a code fence".into(),
-            });
-        }
-        if trimmed.starts_with(MARKER_OPEN) && !hidden {
-            match parse_marker(trimmed) {
-                Ok(m) => marker = Some((start, m)),
-                Err(message) => problems.push(Problem {
-                    chapter: chapter.to_string(),
-                    line: source_line(start),
-                    message,
-                }),
+                line: source_line(block.range.start),
+                info: block.lang.clone(),
+                code: block.text.clone(),
+                lines: starts
+                    .into_iter()
+                    .map(|s| source_line(block.chapter_range(s..s).start))
+                    .collect(),
+                paths,
+                stand_in,
             }
-        }
-    }
-    if let Some((at, _)) = marker {
-        problems.push(Problem {
+        })
+        .collect();
+    let problems = found
+        .into_iter()
+        .map(|p| Problem {
             chapter: chapter.to_string(),
-            line: source_line(at),
-            message: "a run marker must sit on the line just before a code fence".into(),
-        });
-    }
+            line: source_line(p.range.start),
+            message: p.message,
+        })
+        .collect();
     (fences, problems)
-}
-
-/// What a marker says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Marker {
-    pub paths: Vec<String>,
-    pub stand_in: bool,
-}
-
-/// `<!-- run: cli cloudformation stand-in -->`.
-pub fn parse_marker(line: &str) -> Result<Marker, String> {
-    let inner = line
-        .trim()
-        .strip_prefix(MARKER_OPEN)
-        .and_then(|rest| rest.strip_suffix("-->"))
-        .ok_or_else(|| "a run marker is one line: `<!-- run: PATH… [stand-in] -->`".to_string())?;
-    let mut words: Vec<&str> = inner.split_whitespace().collect();
-    let stand_in = words.last() == Some(&"stand-in");
-    if stand_in {
-        words.pop();
-    }
-    if words.is_empty() {
-        return Err("a run marker names at least one path".into());
-    }
-    for w in &words {
-        if !PATHS.contains(w) {
-            return Err(format!(
-                "unknown path `{w}` in a run marker (known: {})",
-                PATHS.join(", ")
-            ));
-        }
-    }
-    Ok(Marker {
-        paths: words.into_iter().map(String::from).collect(),
-        stand_in,
-    })
 }
 
 /// The blocks of `path`, in book order.
@@ -325,26 +221,6 @@ fn glob(pattern: &str, text: &str) -> bool {
         }
     }
     p[pi..].iter().all(|c| *c == '*')
-}
-
-fn is_shell(info: &str) -> bool {
-    matches!(
-        info.split([' ', ',', '{']).next().unwrap_or(""),
-        "bash" | "sh" | "shell" | "console"
-    )
-}
-
-fn fence_marker(trimmed: &str) -> Option<(char, usize)> {
-    let c = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let n = trimmed.chars().take_while(|x| *x == c).count();
-    (n >= 3).then_some((c, n))
-}
-
-fn attribute(tag: &str, name: &str) -> Option<String> {
-    let key = format!("{name}=\"");
-    let start = tag.find(&key)? + key.len();
-    let end = tag[start..].find('"')? + start;
-    Some(tag[start..end].to_string())
 }
 
 #[cfg(test)]

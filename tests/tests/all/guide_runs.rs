@@ -126,7 +126,23 @@ fn a_role_renamed_in_one_chapter_fails_where_the_chapter_shows_its_arn() {
         "ResponderAPIECSTaskRole",
         "ResponderAPITaskRole",
     );
-    let err = fails_at(book.path(), "cli");
+    // `check` refuses the book: the deployer policy names the guide's role …
+    let (code, found) = responder_docs_tests::check_shorts(book.path());
+    assert_eq!(code, 1);
+    assert!(
+        found
+            .iter()
+            .any(|d| d.contains("error[aws::deployer-permission]")
+                && d.contains(
+                    "`iam:CreateRole` on `arn:aws:iam::111122223333:role/ResponderAPITaskRole`"
+                )),
+        "{found:?}"
+    );
+    // … and the run, on the book rendered regardless, fails where the chapter
+    // shows the roles' ARNs.
+    let rendered = Book::render_despite_problems(book.path(), "amd64").unwrap();
+    let err = guide::run(&rendered, guide::scenario("cli"), &tools())
+        .expect_err("the broken sequence must fail");
     let at = line_of(
         "src/iam-roles.md",
         "aws iam get-role --role-name ResponderAPIECSTaskExecutionRole",

@@ -7,6 +7,9 @@
 mod a11y_browser;
 mod arch_selector_browser;
 mod aws;
+mod aws_deployer;
+mod aws_replacement;
+mod aws_run_paths;
 mod browser;
 mod cli;
 mod fix;

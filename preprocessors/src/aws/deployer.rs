@@ -1,0 +1,1024 @@
+//! The deployer's permissions, derived from what the run paths do: every
+//! AWS CLI command a reader runs calls API operations (a model operation
+//! its own, `aws X wait W` the one its waiter polls, the AWS CLI's own
+//! commands those `cli-calls.toml` lists from its source), and a command that
+//! creates, updates or deletes a stack makes CloudFormation's resource
+//! handlers call theirs with the reader's permissions (`handlers`). Each call
+//! is evaluated, on the resource ARN its request names (`arns`), against the
+//! deployer policy with the offline evaluator. A call the policy does not
+//! allow is reported once per path step, at the command.
+
+use super::arns::{self, Arns, Request};
+use super::blocks::Block;
+use super::cli::{aws_words, option_words, service_index};
+use super::evaluator::{self, Decision, Policy};
+use super::handlers::{self, HandlerNeed, Template};
+use super::models::{self, ServiceModel};
+use super::shell::{Command, Word};
+use super::stack_diff;
+use crate::chapters::BookModel;
+use crate::diagnostics::{Diagnostic, codes};
+use crate::json::Index;
+use crate::location::Location;
+use crate::run_paths::{RunPaths, SEQUENCES};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
+
+/// The policy the guide asks the reader to have, relative to the book root.
+pub const DEPLOYER_POLICY: &str = "policies/deployer-policy.json";
+
+/// A template of the book, parsed.
+pub struct BookTemplate {
+    pub rel: String,
+    pub text: String,
+    pub value: Value,
+}
+
+/// What the derivation reads: the book, its run paths, the commands of every
+/// block (`scripts[chapter][block]`), the templates, and how a `file://`
+/// name is found among the book's files.
+pub struct Context<'m> {
+    pub model: &'m BookModel<'m>,
+    pub run: &'m RunPaths,
+    pub scripts: &'m [Vec<(&'m Block, Vec<Command>)>],
+    pub templates: &'m [BookTemplate],
+    /// A `file://` name → the book file it stands for.
+    pub book_file: &'m dyn Fn(&str) -> Option<String>,
+    /// A book file → its JSON.
+    pub read_json: &'m dyn Fn(&str) -> Option<Value>,
+    /// The commands the CLI check rejects, left to its report.
+    pub rejected: &'m BTreeSet<At>,
+}
+
+/// A command of a block, by index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct At {
+    pub chapter: usize,
+    pub block: usize,
+    pub command: usize,
+}
+
+/// One API call the deployer's permissions must allow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Need {
+    /// The command calls it (`why`: which call of the command).
+    Call {
+        action: String,
+        arns: Arns,
+        why: String,
+    },
+    /// A resource handler calls it for the stack the command works on.
+    Handler(HandlerNeed),
+}
+
+impl Need {
+    pub fn action(&self) -> &str {
+        match self {
+            Need::Call { action, .. } => action,
+            Need::Handler(h) => &h.action,
+        }
+    }
+
+    pub fn arns(&self) -> &Arns {
+        match self {
+            Need::Call { arns, .. } => arns,
+            Need::Handler(h) => &h.arns,
+        }
+    }
+}
+
+/// The needs of one command of a path step.
+#[derive(Debug)]
+pub struct CommandNeeds {
+    pub path: &'static str,
+    /// The step, by its first variant's block: variants are one position.
+    pub step: (usize, usize),
+    pub at: At,
+    /// `aws cloudformation deploy`.
+    pub label: String,
+    pub needs: Vec<Need>,
+}
+
+/// A command that makes CloudFormation work on a stack.
+#[derive(Debug, Clone)]
+pub struct StackCommand {
+    pub at: At,
+    /// `create`, `update`, `delete` or `deploy`.
+    pub kind: String,
+    pub stack: String,
+    /// The template's index in the context's templates.
+    pub template: Option<usize>,
+    /// Where the template option's value is in the block's script.
+    pub template_word: Option<Range<usize>>,
+    /// `--role-arn`: the handlers use that role's permissions, not the deployer's.
+    pub role_arn: Option<String>,
+    /// `--parameter-overrides`: parameter → the value's text.
+    pub parameters: BTreeMap<String, String>,
+}
+
+/// A variable a command sets (`NAME=$(aws …)`, `for NAME in $(aws …)`),
+/// with the command that gives its value.
+type Env = HashMap<String, At>;
+
+impl<'m> Context<'m> {
+    fn command(&self, at: At) -> &'m Command {
+        &self.scripts[at.chapter][at.block].1[at.command]
+    }
+
+    fn commands(&self, at: At) -> &'m [Command] {
+        &self.scripts[at.chapter][at.block].1
+    }
+
+    fn block(&self, at: At) -> &'m Block {
+        self.scripts[at.chapter][at.block].0
+    }
+
+    /// Where a range of a command's script is in the writer's chapter.
+    pub fn locate(&self, at: At, range: Range<usize>) -> Location {
+        let chapter = &self.model.chapters[at.chapter];
+        chapter.origin().locate(self.block(at).chapter_range(range))
+    }
+
+    /// Every command of every path, in the order the sequences run them,
+    /// once each, with the path that first runs it.
+    fn path_commands(&self) -> Vec<(&'static str, (usize, usize), At)> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        let paths = SEQUENCES
+            .iter()
+            .flat_map(|s| s.paths.iter().copied())
+            .chain(crate::run_paths::PATHS.iter().copied());
+        for path in paths {
+            for step in self.run.steps(path) {
+                let key = (step.chapter, step.variants[0].block);
+                for variant in &step.variants {
+                    let Some((_, commands)) = self.scripts[step.chapter].get(variant.block) else {
+                        continue;
+                    };
+                    for command in 0..commands.len() {
+                        let at = At {
+                            chapter: step.chapter,
+                            block: variant.block,
+                            command,
+                        };
+                        if seen.insert(at) {
+                            out.push((path, key, at));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The parts of an AWS CLI command.
+struct Parsed<'c> {
+    service: String,
+    /// The command (`deploy`, `update-service`), or `wait`.
+    op: String,
+    /// For `wait`: the waiter.
+    waiter: Option<String>,
+    model: Option<&'static ServiceModel>,
+    /// The words after the command (or the waiter).
+    rest: &'c [Word],
+    /// From `aws` to the command's name, in the script.
+    head: Range<usize>,
+}
+
+fn parse(command: &Command) -> Option<Parsed<'_>> {
+    let words = aws_words(command)?;
+    let i = service_index(words);
+    let service = words.get(i)?;
+    let op = words.get(i + 1)?;
+    let (waiter, rest_at) = if op.text == "wait" {
+        (Some(words.get(i + 2)?.text.clone()), i + 3)
+    } else {
+        (None, i + 2)
+    };
+    let last = &words[rest_at - 1];
+    Some(Parsed {
+        service: service.text.clone(),
+        op: op.text.clone(),
+        waiter,
+        model: models::service(&service.text),
+        rest: &words[rest_at.min(words.len())..],
+        head: words[0].range.start..last.range.end,
+    })
+}
+
+impl Parsed<'_> {
+    fn label(&self) -> String {
+        match &self.waiter {
+            Some(w) => format!("aws {} wait {w}", self.service),
+            None => format!("aws {} {}", self.service, self.op),
+        }
+    }
+
+    /// The values of `--name` (the words after it up to the next option).
+    fn option(&self, name: &str) -> Vec<&Word> {
+        option_words(self.rest, |_| true)
+            .into_iter()
+            .filter(|o| o.name == name)
+            .flat_map(|o| o.values.into_iter().map(|(_, w)| w))
+            .collect()
+    }
+
+    /// The API calls the command makes, as IAM actions with why; `None` for
+    /// a command whose calls are not known (another of the CLI's own).
+    fn calls(&self) -> Option<Vec<(String, String)>> {
+        let model = self.model?;
+        let signing = &model.signing_name;
+        let action = |op: &str| format!("{signing}:{op}");
+        let key = format!("{} {}", self.service, self.op);
+        if let Some(custom) = models::cli_calls().commands.get(&key) {
+            return Some(
+                custom
+                    .calls
+                    .iter()
+                    .filter_map(|c| {
+                        let op = match (&c.operation, &c.waiter) {
+                            (Some(op), _) => op.clone(),
+                            (None, Some(w)) => model.waiters.get(w)?.clone(),
+                            (None, None) => return None,
+                        };
+                        Some((action(&op), c.why.clone()))
+                    })
+                    .collect(),
+            );
+        }
+        if let Some(waiter) = &self.waiter {
+            let op = model.waiters.get(waiter)?;
+            return Some(vec![(
+                action(op),
+                format!("the waiter `{waiter}` polls it"),
+            )]);
+        }
+        let (op, _) = model.operation_by_cli(&self.op)?;
+        Some(vec![(action(op), "the command's operation".into())])
+    }
+}
+
+/// What IAM checks for `action` besides the action itself (`cli-calls.toml`).
+fn implied(action: &str, request: &Request) -> Vec<Need> {
+    let Some(list) = models::cli_calls().implied.get(action) else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|i| {
+            let arns = match &i.role {
+                Some(role) => {
+                    let mut fixed = Request::default();
+                    fixed.name("iam", "role");
+                    fixed.set("RoleNameWithPath", role.clone());
+                    arns::arns(&i.action, &fixed)?
+                }
+                None if request.types.contains(&("iam".into(), "role".into())) => {
+                    arns::arns(&i.action, request)?
+                }
+                None => return None,
+            };
+            Some(Need::Call {
+                action: i.action.clone(),
+                arns,
+                why: i.why.clone(),
+            })
+        })
+        .collect()
+}
+
+/// `taskRoleArn` → `task-role-arn`, as the CLI names an input member.
+fn kebab(member: &str) -> String {
+    let mut out = String::new();
+    for c in member.chars() {
+        if c.is_ascii_uppercase() {
+            if !out.is_empty() {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The command whose `$(…)` output is part of `word`.
+fn inner(commands: &[Command], word: &Word) -> Option<usize> {
+    commands.iter().position(|c| {
+        c.words
+            .first()
+            .is_some_and(|w| w.range.start >= word.range.start && w.range.end <= word.range.end)
+            && aws_words(c).is_some()
+    })
+}
+
+/// The variable a command sets from an AWS CLI command's output.
+fn assignment(commands: &[Command], command: &Command) -> Option<(String, usize)> {
+    let words = &command.words;
+    let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+    let (name, word) = match texts.as_slice() {
+        ["for", name, "in", ..] => (name.to_string(), words.get(3)?),
+        ["export" | "local" | "readonly", assign, ..] | [assign, ..] => {
+            let (name, _) = assign.split_once('=')?;
+            let word = if texts[0] == *assign {
+                &words[0]
+            } else {
+                &words[1]
+            };
+            (name.to_string(), word)
+        }
+        _ => return None,
+    };
+    let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid || !word.text.contains("$(…)") {
+        return None;
+    }
+    Some((name, inner(commands, word)?))
+}
+
+/// The variable `$NAME`, `${NAME}` stands for, when that is the whole word.
+fn variable(text: &str) -> Option<&str> {
+    let name = text.strip_prefix('$')?;
+    let name = name
+        .strip_prefix('{')
+        .and_then(|n| n.strip_suffix('}'))
+        .unwrap_or(name);
+    (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then_some(name)
+}
+
+impl Context<'_> {
+    /// What a command names, following shell variables and `$(…)` to the
+    /// commands that set them.
+    fn request(&self, at: At, env: &Env, depth: usize) -> Request {
+        let mut request = Request::default();
+        let Some(parsed) = parse(self.command(at)) else {
+            return request;
+        };
+        let Some(model) = parsed.model else {
+            return request;
+        };
+        let names = models::arn_names();
+        let tables: Vec<&BTreeMap<String, models::Names>> = [
+            names.cli.get(&parsed.service),
+            names.cli.get(&format!("{} {}", parsed.service, parsed.op)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let lookup = |option: &str| tables.iter().rev().find_map(|t| t.get(option));
+        let named = |request: &mut Request, n: &models::Names, values: &[(&str, &Word)]| {
+            let service = n.service.as_deref().unwrap_or(&model.signing_name);
+            request.name(service, &n.kind);
+            for (text, word) in values {
+                self.value(at, env, depth, (service, n), text, word, request);
+            }
+        };
+        let rest = parsed.rest;
+        if let (Some(first), Some(n)) = (rest.first(), lookup("positional"))
+            && !first.text.starts_with("--")
+        {
+            named(&mut request, n, &[(first.text.as_str(), first)]);
+        }
+        for option in option_words(rest, |_| true) {
+            if option.name == "--cli-input-json" {
+                let file = option
+                    .values
+                    .first()
+                    .and_then(|(v, _)| v.strip_prefix("file://"));
+                let input = file
+                    .and_then(|f| (self.book_file)(f))
+                    .and_then(|rel| (self.read_json)(&rel));
+                request.opaque |= input.is_none();
+                for (member, value) in input.iter().flat_map(|v| v.as_object()).flatten() {
+                    let Some(n) = lookup(&format!("--{}", kebab(member))) else {
+                        continue;
+                    };
+                    let service = n.service.as_deref().unwrap_or(&model.signing_name);
+                    request.name(service, &n.kind);
+                    let texts: Vec<&str> = match value {
+                        Value::String(s) => vec![s.as_str()],
+                        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                        _ => Vec::new(),
+                    };
+                    for text in texts {
+                        // The guide has readers fill these in (`sed`), as the
+                        // example account and Region stand for theirs.
+                        let text = text
+                            .replace("${AWS::AccountId}", evaluator::SAMPLE_ACCOUNT)
+                            .replace("${AWS::Region}", evaluator::SAMPLE_REGION);
+                        if !text.contains('$') {
+                            request.set_value(service, &n.kind, &n.var, &text);
+                        } else if !names.ids.contains_key(&n.var) {
+                            request.unknown.insert(n.var.clone());
+                        }
+                    }
+                }
+                continue;
+            }
+            if let Some(n) = lookup(option.name) {
+                named(&mut request, n, &option.values);
+            }
+        }
+        request
+    }
+
+    /// Adds what one option value (`text`, in `word`) names to `request`.
+    #[allow(clippy::too_many_arguments)]
+    fn value(
+        &self,
+        at: At,
+        env: &Env,
+        depth: usize,
+        (service, n): (&str, &models::Names),
+        text: &str,
+        word: &Word,
+        request: &mut Request,
+    ) {
+        let ids = &models::arn_names().ids;
+        if !text.contains('$') {
+            request.set_value(service, &n.kind, &n.var, text);
+            return;
+        }
+        let source = if text.contains("$(…)") {
+            inner(self.commands(at), word).map(|command| At { command, ..at })
+        } else {
+            variable(text).and_then(|v| env.get(v).copied())
+        };
+        let from = source
+            .filter(|_| depth < 4)
+            .map(|s| self.request(s, env, depth + 1));
+        match from.as_ref().and_then(|r| r.vars.get(&n.var)) {
+            Some(values) => {
+                for v in values {
+                    request.set(&n.var, v.clone());
+                }
+            }
+            None if ids.contains_key(&n.var) => {}
+            None => {
+                request.unknown.insert(n.var.clone());
+            }
+        }
+    }
+
+    /// Every command that makes CloudFormation work on a stack, in the order
+    /// the paths run them.
+    pub fn stack_commands(&self) -> Vec<StackCommand> {
+        let mut out = Vec::new();
+        for (_, _, at) in self.path_commands() {
+            let Some(parsed) = parse(self.command(at)) else {
+                continue;
+            };
+            let key = format!("{} {}", parsed.service, parsed.op);
+            let Some(custom) = models::cli_calls().commands.get(&key) else {
+                continue;
+            };
+            let (Some(kind), Some(stack_option)) = (&custom.stack, &custom.stack_name) else {
+                continue;
+            };
+            let Some(stack) = parsed.option(stack_option).first().map(|w| w.text.clone()) else {
+                continue;
+            };
+            let template_word = custom
+                .template
+                .as_ref()
+                .and_then(|o| parsed.option(o).first().copied());
+            let template = template_word.and_then(|w| {
+                let name = w.text.strip_prefix("file://").unwrap_or(&w.text);
+                let rel = (self.book_file)(name)?;
+                self.templates.iter().position(|t| t.rel == rel)
+            });
+            out.push(StackCommand {
+                at,
+                kind: kind.clone(),
+                stack,
+                template,
+                template_word: template_word.map(|w| w.range.clone()),
+                role_arn: parsed.option("--role-arn").first().map(|w| w.text.clone()),
+                parameters: parsed
+                    .option("--parameter-overrides")
+                    .iter()
+                    .filter_map(|w| w.text.split_once('='))
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            });
+        }
+        out
+    }
+
+    /// The needs of every command of every path.
+    pub fn derive(&self) -> Vec<CommandNeeds> {
+        let stacks = self.stack_commands();
+        // The templates each stack is deployed from, in the order first deployed.
+        let mut deployed: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for s in stacks.iter().filter(|s| s.kind != "delete") {
+            if let Some(t) = s.template {
+                let list = deployed.entry(s.stack.as_str()).or_default();
+                if !list.contains(&t) {
+                    list.push(t);
+                }
+            }
+        }
+        let varying = varying_parameters(&stacks);
+        let mut stack_needs: HashMap<_, Vec<Need>> = HashMap::new();
+        let everywhere = self.assignments();
+        let mut out = Vec::new();
+        for path in crate::run_paths::PATHS {
+            let mut env = Env::new();
+            for step in self.run.steps(path) {
+                let key = (step.chapter, step.variants[0].block);
+                for variant in &step.variants {
+                    let Some((_, commands)) = self.scripts[step.chapter].get(variant.block) else {
+                        continue;
+                    };
+                    let mut local = env.clone();
+                    for (i, command) in commands.iter().enumerate() {
+                        let at = At {
+                            chapter: step.chapter,
+                            block: variant.block,
+                            command: i,
+                        };
+                        if let Some((name, from)) = assignment(commands, command) {
+                            local.insert(
+                                name,
+                                At {
+                                    command: from,
+                                    ..at
+                                },
+                            );
+                        }
+                        let Some(parsed) = parse(command) else {
+                            continue;
+                        };
+                        // A command the CLI check rejects is its report alone.
+                        if self.rejected.contains(&at) {
+                            continue;
+                        }
+                        let Some(calls) = parsed.calls() else {
+                            continue;
+                        };
+                        let mut scope = everywhere.clone();
+                        scope.extend(local.clone());
+                        let request = self.request(at, &scope, 0);
+                        let mut needs: Vec<Need> = calls
+                            .into_iter()
+                            .filter(|(action, _)| {
+                                !models::cli_calls().no_permission.contains_key(action)
+                            })
+                            .flat_map(|(action, why)| {
+                                let implied = implied(&action, &request);
+                                let arns = arns::arns(&action, &request);
+                                arns.map(|arns| Need::Call { action, arns, why })
+                                    .into_iter()
+                                    .chain(implied)
+                            })
+                            .collect();
+                        if let Some(stack) = stacks.iter().find(|s| s.at == at) {
+                            // Each architecture's deploy does the same to the stack.
+                            let key = (
+                                stack.kind.clone(),
+                                stack.stack.clone(),
+                                stack.template,
+                                stack.role_arn.clone(),
+                            );
+                            let found = stack_needs.entry(key).or_insert_with(|| {
+                                let none = BTreeSet::new();
+                                let parameters = varying.get(stack.stack.as_str()).unwrap_or(&none);
+                                self.stack_needs(stack, &deployed, parameters)
+                            });
+                            needs.extend(found.iter().cloned());
+                        }
+                        out.push(CommandNeeds {
+                            path,
+                            step: key,
+                            at,
+                            label: parsed.label(),
+                            needs,
+                        });
+                    }
+                    if variant == &step.variants[0] {
+                        env = local;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The variables every path block sets, for a command whose own path
+    /// does not set one it uses.
+    fn assignments(&self) -> Env {
+        let mut env = Env::new();
+        for (_, _, at) in self.path_commands() {
+            let commands = self.commands(at);
+            if let Some((name, from)) = assignment(commands, self.command(at)) {
+                env.entry(name).or_insert(At {
+                    command: from,
+                    ..at
+                });
+            }
+        }
+        env
+    }
+
+    /// What CloudFormation's handlers call for a stack command.
+    fn stack_needs(
+        &self,
+        stack: &StackCommand,
+        deployed: &BTreeMap<&str, Vec<usize>>,
+        parameters: &BTreeSet<String>,
+    ) -> Vec<Need> {
+        if let Some(role) = &stack.role_arn {
+            // The handlers run with the role; the deployer only passes it.
+            let mut request = Request::default();
+            request.name("iam", "role");
+            if role.contains('$') {
+                request.unknown.insert("RoleNameWithPath".into());
+            } else {
+                request.set_value("iam", "role", "RoleNameWithPath", role);
+            }
+            return arns::arns("iam:PassRole", &request)
+                .map(|arns| Need::Call {
+                    action: "iam:PassRole".into(),
+                    arns,
+                    why: "`--role-arn` passes the role CloudFormation works with".into(),
+                })
+                .into_iter()
+                .collect();
+        }
+        let template = |i: usize| Template {
+            rel: &self.templates[i].rel,
+            value: &self.templates[i].value,
+        };
+        let others = deployed
+            .get(stack.stack.as_str())
+            .cloned()
+            .unwrap_or_default();
+        let mut found = Vec::new();
+        match (stack.kind.as_str(), stack.template) {
+            ("delete", _) => {
+                for t in others {
+                    found.extend(handlers::delete(template(t), &stack.stack));
+                }
+            }
+            (kind, Some(t)) => {
+                if kind != "update" {
+                    found.extend(handlers::create(template(t), &stack.stack));
+                }
+                if kind != "create" {
+                    let mut before_all = others;
+                    if !before_all.contains(&t) {
+                        before_all.push(t);
+                    }
+                    for before in before_all {
+                        // Also what a default the template changes reaches.
+                        let mut changing = parameters.clone();
+                        changing.extend(stack_diff::defaults_differ(
+                            template(before).value,
+                            template(t).value,
+                        ));
+                        found.extend(handlers::update(
+                            template(before),
+                            template(t),
+                            &stack.stack,
+                            &changing,
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+        found.into_iter().map(Need::Handler).collect()
+    }
+}
+
+/// Per stack, the parameters its deploys give different values (the image
+/// of each architecture): an update may change what refers to them. A value
+/// from the reader's shell (`"$MY_IP/32"`) is taken to stay the same.
+fn varying_parameters(stacks: &[StackCommand]) -> BTreeMap<&str, BTreeSet<String>> {
+    let mut values: BTreeMap<&str, BTreeMap<&str, BTreeSet<&str>>> = BTreeMap::new();
+    let deploys: Vec<&StackCommand> = stacks.iter().filter(|s| s.kind != "delete").collect();
+    for s in &deploys {
+        let of_stack = values.entry(s.stack.as_str()).or_default();
+        for (k, v) in &s.parameters {
+            of_stack.entry(k.as_str()).or_default().insert(v.as_str());
+        }
+    }
+    for s in &deploys {
+        // A deploy that leaves a parameter out keeps its default.
+        for (k, set) in values.entry(s.stack.as_str()).or_default().iter_mut() {
+            if !s.parameters.contains_key(*k) {
+                set.insert("");
+            }
+        }
+    }
+    values
+        .into_iter()
+        .map(|(stack, params)| {
+            let varying = params
+                .into_iter()
+                .filter(|(_, v)| v.len() > 1)
+                .map(|(k, _)| k.to_string())
+                .collect();
+            (stack, varying)
+        })
+        .collect()
+}
+
+/// A need the policy does not meet, on one ARN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    pub decision: Decision,
+    pub arn: String,
+    /// Other ARNs the same action is refused on, for the same command.
+    pub more: usize,
+}
+
+/// Which needs the policy refuses: per command, per action, the first ARN
+/// (and how many more) and the need that asked for it.
+pub fn refused<'n>(
+    policy: &Policy,
+    commands: &'n [CommandNeeds],
+) -> Vec<(&'n CommandNeeds, &'n Need, Missing)> {
+    let mut out = Vec::new();
+    // The same call recurs across handlers and updates: decide it once.
+    let mut decided: HashMap<(&str, &str), Decision> = HashMap::new();
+    for command in commands {
+        let mut by_action: BTreeMap<&str, (&Need, Missing)> = BTreeMap::new();
+        let mut arns_seen: BTreeSet<(&str, &str)> = BTreeSet::new();
+        let mut order: Vec<&str> = Vec::new();
+        for need in &command.needs {
+            let Arns::Resources(arns) = need.arns() else {
+                continue;
+            };
+            for arn in arns {
+                let decision = *decided
+                    .entry((need.action(), arn.as_str()))
+                    .or_insert_with(|| evaluator::decide([policy], need.action(), arn));
+                if decision == Decision::Allowed || !arns_seen.insert((need.action(), arn)) {
+                    continue;
+                }
+                match by_action.get_mut(need.action()) {
+                    Some((_, m)) => m.more += 1,
+                    None => {
+                        order.push(need.action());
+                        by_action.insert(
+                            need.action(),
+                            (
+                                need,
+                                Missing {
+                                    decision,
+                                    arn: arn.clone(),
+                                    more: 0,
+                                },
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        for action in order {
+            let (need, missing) = by_action.remove(action).expect("recorded");
+            out.push((command, need, missing));
+        }
+    }
+    out
+}
+
+/// The deployer policy, parsed, with its file for locations.
+pub struct DeployerPolicy<'a> {
+    pub rel: &'a str,
+    pub text: &'a str,
+    pub value: &'a Value,
+}
+
+/// Reports every need the deployer policy refuses, once per path step and
+/// action, at the command (the template resource as a related location for
+/// a handler's need).
+pub fn check(
+    ctx: &Context<'_>,
+    commands: &[CommandNeeds],
+    policy: &DeployerPolicy<'_>,
+) -> Vec<Diagnostic> {
+    let parsed = evaluator::parse(policy.value);
+    let mut reported: BTreeSet<((usize, usize), String)> = BTreeSet::new();
+    let mut out = Vec::new();
+    for (command, need, missing) in refused(&parsed, commands) {
+        if !reported.insert((command.step, need.action().to_string())) {
+            continue;
+        }
+        let head = parse(ctx.command(command.at)).map_or(0..0, |p| p.head);
+        let how = match missing.decision {
+            Decision::ExplicitDeny => "denies",
+            _ => "does not allow",
+        };
+        let more = match missing.more {
+            0 => String::new(),
+            1 => " (and on 1 more resource)".into(),
+            n => format!(" (and on {n} more resources)"),
+        };
+        let action = need.action();
+        let arn = &missing.arn;
+        let by = match need {
+            Need::Call { why, .. } => format!("which `{}` calls ({why})", command.label),
+            Need::Handler(h) => format!(
+                "which CloudFormation's {} handler of `{}` (`{}`) calls during `{}`",
+                h.handler, h.resource, h.kind, command.label
+            ),
+        };
+        let mut d = Diagnostic::error(
+            codes::AWS_DEPLOYER_PERMISSION,
+            ctx.locate(command.at, head),
+            format!("`{}` {how} `{action}` on `{arn}`{more}, {by}", policy.rel),
+        )
+        .with_hint(statement_hint(
+            &parsed,
+            policy,
+            action,
+            arn,
+            missing.decision,
+        ));
+        if let Need::Handler(h) = need
+            && let Some(t) = ctx.templates.iter().find(|t| t.rel == h.template)
+        {
+            let range = Index::new(&t.text).key_range(&format!(
+                "/Resources/{}",
+                super::shapes::escape(&h.resource)
+            ));
+            d = d.with_related(
+                Location::in_text(&t.rel, &t.text, range),
+                format!(
+                    "the `{}` resource whose {} handler calls it",
+                    h.kind, h.handler
+                ),
+            );
+        }
+        let statement = match missing.decision {
+            Decision::ExplicitDeny => {
+                denying_statement(&parsed, action, arn).map(|i| (i, "the statement that denies it"))
+            }
+            _ => fitting_statement(&parsed, action, arn)
+                .map(|(i, _)| (i, "the statement that could take it")),
+        };
+        if let Some((i, what)) = statement {
+            let range = Index::new(policy.text).value_range(&format!("/Statement/{i}/Action"));
+            d = d.with_related(Location::in_text(policy.rel, policy.text, range), what);
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// How a statement of the policy could take a refused call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fit {
+    /// It allows the action, on other resources.
+    HasAction,
+    /// It allows actions of the same service on this resource.
+    Covers,
+    /// It allows actions of the same service, on other resources.
+    SameService,
+}
+
+/// The Allow statement that could take `action` on `arn`, and how.
+fn fitting_statement(policy: &Policy, action: &str, arn: &str) -> Option<(usize, Fit)> {
+    let prefix = format!(
+        "{}:",
+        action
+            .split_once(':')
+            .map_or(action, |(p, _)| p)
+            .to_ascii_lowercase()
+    );
+    let same_service = |s: &evaluator::Statement| {
+        s.actions
+            .iter()
+            .any(|(a, _)| a.to_ascii_lowercase().starts_with(&prefix))
+    };
+    let allowing = || {
+        policy
+            .statements
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.allow)
+    };
+    allowing()
+        .find(|(_, s)| s.matches_action(action))
+        .map(|(i, _)| (i, Fit::HasAction))
+        .or_else(|| {
+            allowing()
+                .find(|(_, s)| !s.not_action && same_service(s) && s.matches_resource(arn))
+                .map(|(i, _)| (i, Fit::Covers))
+        })
+        .or_else(|| {
+            // An action that takes no ARN does not belong in a statement
+            // limited to ARNs: that would allow the others on `*` too.
+            allowing()
+                .find(|(_, s)| !s.not_action && same_service(s) && arn != "*")
+                .map(|(i, _)| (i, Fit::SameService))
+        })
+}
+
+/// The Deny statement that refuses `action` on `arn`.
+fn denying_statement(policy: &Policy, action: &str, arn: &str) -> Option<usize> {
+    policy.statements.iter().position(|s| {
+        let alone = Policy {
+            statements: vec![s.clone()],
+        };
+        !s.allow && evaluator::decide([&alone], action, arn) == Decision::ExplicitDeny
+    })
+}
+
+fn statement_hint(
+    policy: &Policy,
+    deployer: &DeployerPolicy<'_>,
+    action: &str,
+    arn: &str,
+    decision: Decision,
+) -> String {
+    if decision == Decision::ExplicitDeny {
+        return format!(
+            "a Deny statement of `{}` matches `{action}` on this resource: narrow it, or readers cannot follow the guide",
+            deployer.rel
+        );
+    }
+    match fitting_statement(policy, action, arn) {
+        Some((i, fit)) => {
+            let name = policy.statements[i].sid.as_ref().map_or_else(
+                || format!("statement {}", i + 1),
+                |s| format!("the statement `{s}`"),
+            );
+            match fit {
+                Fit::HasAction => format!(
+                    "{name} allows `{action}`, but not on this resource: use the name it allows, or add `{arn}` to its resources"
+                ),
+                Fit::Covers => {
+                    format!("add `{action}` to {name}, which already covers this resource")
+                }
+                Fit::SameService => format!(
+                    "add `{action}` to {name} and let it cover `{arn}`, or add a statement for it"
+                ),
+            }
+        }
+        None if arn == "*" => {
+            format!("add a statement that allows `{action}` on `\"*\"`: it takes no resource ARN")
+        }
+        None => format!("add a statement that allows `{action}` on `{arn}`"),
+    }
+}
+
+/// Per path: the distinct actions its commands need, and how many of them
+/// only CloudFormation's handlers call.
+pub fn figures(commands: &[CommandNeeds]) -> Vec<(&'static str, usize, usize)> {
+    crate::run_paths::PATHS
+        .iter()
+        .map(|path| {
+            let mut all = BTreeSet::new();
+            let mut by_command = BTreeSet::new();
+            for c in commands.iter().filter(|c| c.path == *path) {
+                for n in &c.needs {
+                    all.insert(n.action().to_string());
+                    if matches!(n, Need::Call { .. }) {
+                        by_command.insert(n.action().to_string());
+                    }
+                }
+            }
+            let handlers_only = all.difference(&by_command).count();
+            (*path, all.len(), handlers_only)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kebab_case_and_variables() {
+        assert_eq!(kebab("taskRoleArn"), "task-role-arn");
+        assert_eq!(kebab("family"), "family");
+        assert_eq!(variable("$ALB_ARN"), Some("ALB_ARN"));
+        assert_eq!(variable("${TG_ARN}"), Some("TG_ARN"));
+        assert_eq!(variable("$MY_IP/32"), None);
+    }
+
+    #[test]
+    fn assignments_link_a_variable_to_the_command_that_sets_it() {
+        let commands = super::super::shell::commands(
+            "ALB_ARN=$(aws elbv2 create-load-balancer --name a \\\n  --query x --output text)\nfor arn in $(aws ecs list-task-definitions --family-prefix f); do echo $arn; done\n",
+        );
+        let found: Vec<(String, String)> = commands
+            .iter()
+            .filter_map(|c| assignment(&commands, c))
+            .map(|(name, i)| (name, commands[i].words[2].text.clone()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("ALB_ARN".to_string(), "create-load-balancer".to_string()),
+                ("arn".to_string(), "list-task-definitions".to_string()),
+            ]
+        );
+    }
+}

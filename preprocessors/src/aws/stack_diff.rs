@@ -1,0 +1,388 @@
+//! What CloudFormation does to each resource when one template replaces
+//! another in a stack: nothing, an update, or a replacement (a create-only
+//! property changes, or refers to a resource that is itself replaced). The
+//! create-only properties come from the resources' registry schemas.
+//! Intrinsic functions are compared as written: a `Ref` to the same
+//! parameter is the same value.
+
+use super::models;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Why a resource is replaced: the create-only property that changes, and
+/// the replaced resource it refers to when that is the cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cause {
+    /// The property's path below `Properties` (`GroupDescription`).
+    pub property: String,
+    pub via: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Same,
+    /// The top-level properties that change (or may, through a parameter).
+    Updated(Vec<String>),
+    Replaced(Vec<Cause>),
+}
+
+/// A resource's create-only properties, as paths below `Properties`.
+pub fn create_only(kind: &str) -> Vec<String> {
+    schema_paths(kind, "createOnlyProperties")
+}
+
+/// A list of property pointers of a resource's schema (`createOnlyProperties`,
+/// `primaryIdentifier`), as paths below `Properties`.
+pub fn schema_paths(kind: &str, key: &str) -> Vec<String> {
+    models::resource_schemas()
+        .resources
+        .get(kind)
+        .and_then(|s| s.get(key))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter_map(|p| p.strip_prefix("/properties/"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The values at `path` (segments split by `/`, `*` for every item of a list)
+/// below `value`.
+pub fn at_path<'a>(value: &'a Value, path: &str) -> Vec<&'a Value> {
+    let mut found = vec![value];
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        found = found
+            .into_iter()
+            .flat_map(|v| -> Vec<&Value> {
+                match (segment, v) {
+                    ("*", Value::Array(items)) => items.iter().collect(),
+                    (_, Value::Object(map)) => map.get(segment).into_iter().collect(),
+                    (_, Value::Array(items)) => segment
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|i| items.get(i))
+                        .into_iter()
+                        .collect(),
+                    _ => Vec::new(),
+                }
+            })
+            .collect();
+    }
+    found
+}
+
+/// Whether two template values are the same to CloudFormation: scalars by
+/// their text (`8080` and `"8080"` alike), everything else structurally.
+pub fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same(v, w))
+        }
+        (Value::Object(_) | Value::Array(_), _) | (_, Value::Object(_) | Value::Array(_)) => false,
+        _ => scalar(a) == scalar(b),
+    }
+}
+
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn same_at(old: &Value, new: &Value, path: &str) -> bool {
+    let (a, b) = (at_path(old, path), at_path(new, path));
+    a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| same(x, y))
+}
+
+/// The names a value refers to: `Ref` targets, `Fn::GetAtt` resources and
+/// the `${Name}` / `${Name.Attribute}` of `Fn::Sub`.
+pub fn refers_to(value: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    collect_refs(value, &mut out);
+    out
+}
+
+fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            if map.len() == 1 {
+                let (k, v) = map.iter().next().expect("one member");
+                match (k.as_str(), v) {
+                    ("Ref", Value::String(name)) => {
+                        out.insert(name.clone());
+                    }
+                    ("Fn::GetAtt", Value::Array(items)) => {
+                        out.extend(items.first().and_then(Value::as_str).map(str::to_string));
+                    }
+                    ("Fn::GetAtt", Value::String(s)) => {
+                        out.extend(s.split('.').next().map(str::to_string));
+                    }
+                    ("Fn::Sub", sub) => {
+                        let text = match sub {
+                            Value::Array(items) => items.first().and_then(Value::as_str),
+                            other => other.as_str(),
+                        };
+                        let mut rest = text.unwrap_or_default();
+                        while let Some(i) = rest.find("${") {
+                            let inner = &rest[i + 2..];
+                            let end = inner.find('}').unwrap_or(inner.len());
+                            let name = &inner[..end];
+                            if !name.starts_with('!') {
+                                out.insert(name.split('.').next().unwrap_or(name).to_string());
+                            }
+                            rest = &inner[end..];
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            for v in map.values() {
+                collect_refs(v, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// The parameters of `new` whose `Default` differs from `old`'s: a deploy
+/// that does not give them a value changes what refers to them.
+pub fn defaults_differ(old: &Value, new: &Value) -> BTreeSet<String> {
+    let default = |t: &Value, name: &str| {
+        t.get("Parameters")
+            .and_then(|p| p.get(name))
+            .and_then(|p| p.get("Default"))
+            .map(scalar)
+    };
+    new.get("Parameters")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, _)| name)
+        .filter(|name| default(old, name) != default(new, name))
+        .cloned()
+        .collect()
+}
+
+/// The template's `Resources`, or none.
+pub fn resources(template: &Value) -> &serde_json::Map<String, Value> {
+    static EMPTY: std::sync::OnceLock<serde_json::Map<String, Value>> = std::sync::OnceLock::new();
+    template
+        .get("Resources")
+        .and_then(Value::as_object)
+        .unwrap_or_else(|| EMPTY.get_or_init(serde_json::Map::new))
+}
+
+pub fn kind(resource: &Value) -> Option<&str> {
+    resource.get("Type").and_then(Value::as_str)
+}
+
+pub fn properties(resource: &Value) -> &Value {
+    static EMPTY: Value = Value::Null;
+    resource.get("Properties").unwrap_or(&EMPTY)
+}
+
+/// What an update from `old` to `new` does to every resource both templates
+/// have with the same type. A property that refers to one of `parameters`
+/// counts as changing (the deploys give it different values); the other
+/// parameters keep their values.
+pub fn compare(
+    old: &Value,
+    new: &Value,
+    parameters: &BTreeSet<String>,
+) -> BTreeMap<String, Change> {
+    let (old_res, new_res) = (resources(old), resources(new));
+    let common: Vec<(&String, &Value, &Value)> = new_res
+        .iter()
+        .filter_map(|(id, n)| {
+            let o = old_res.get(id)?;
+            (kind(o).is_some() && kind(o) == kind(n)).then_some((id, o, n))
+        })
+        .collect();
+    let mut replaced: BTreeMap<String, Vec<Cause>> = BTreeMap::new();
+    // A replacement changes what refers to the replaced resource, which may
+    // replace that too: repeat until nothing more is replaced.
+    loop {
+        let mut more = false;
+        for (id, o, n) in &common {
+            if replaced.contains_key(*id) {
+                continue;
+            }
+            let (op, np) = (properties(o), properties(n));
+            let mut causes = Vec::new();
+            for path in create_only(kind(n).unwrap_or_default()) {
+                if !same_at(op, np, &path) {
+                    causes.push(Cause {
+                        property: path,
+                        via: None,
+                    });
+                    continue;
+                }
+                let names: BTreeSet<String> =
+                    at_path(np, &path).into_iter().flat_map(refers_to).collect();
+                if let Some(via) = names
+                    .iter()
+                    .find(|r| replaced.contains_key(*r) || parameters.contains(*r))
+                {
+                    causes.push(Cause {
+                        property: path,
+                        via: Some(via.clone()),
+                    });
+                }
+            }
+            if !causes.is_empty() {
+                replaced.insert(id.to_string(), causes);
+                more = true;
+            }
+        }
+        if !more {
+            break;
+        }
+    }
+    let may_change: BTreeSet<String> = parameters.iter().chain(replaced.keys()).cloned().collect();
+    common
+        .into_iter()
+        .map(|(id, o, n)| {
+            if let Some(causes) = replaced.get(id) {
+                return (id.clone(), Change::Replaced(causes.clone()));
+            }
+            let changed = changed(properties(o), properties(n), &may_change);
+            let change = if changed.is_empty() {
+                Change::Same
+            } else {
+                Change::Updated(changed)
+            };
+            (id.clone(), change)
+        })
+        .collect()
+}
+
+/// The top-level properties that change from `old` to `new`: their text
+/// does, or they refer to something in `may_change` (a parameter that may
+/// take another value, a resource that is replaced).
+pub fn changed(old: &Value, new: &Value, may_change: &BTreeSet<String>) -> Vec<String> {
+    let mut keys: BTreeSet<&String> = BTreeSet::new();
+    keys.extend(old.as_object().into_iter().flatten().map(|(k, _)| k));
+    keys.extend(new.as_object().into_iter().flatten().map(|(k, _)| k));
+    keys.into_iter()
+        .filter(|k| {
+            !same_at(old, new, k)
+                || new
+                    .get(k.as_str())
+                    .is_some_and(|v| refers_to(v).iter().any(|r| may_change.contains(r)))
+        })
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn stack() -> Value {
+        serde_json::from_str(include_str!("../../../templates/responderapi-stack.json")).unwrap()
+    }
+
+    fn none() -> BTreeSet<String> {
+        BTreeSet::new()
+    }
+
+    fn alb() -> Value {
+        serde_json::from_str(include_str!(
+            "../../../templates/responderapi-alb-stack.json"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_guides_templates_update_the_security_group_and_the_service_in_place() {
+        let changes = compare(&stack(), &alb(), &none());
+        let changed: Vec<(&str, &Change)> = changes
+            .iter()
+            .filter(|(_, c)| **c != Change::Same)
+            .map(|(id, c)| (id.as_str(), c))
+            .collect();
+        assert_eq!(
+            changed,
+            [
+                (
+                    "SecurityGroup",
+                    &Change::Updated(vec!["SecurityGroupIngress".into()])
+                ),
+                (
+                    "Service",
+                    &Change::Updated(vec![
+                        "HealthCheckGracePeriodSeconds".into(),
+                        "LoadBalancers".into()
+                    ])
+                ),
+            ]
+        );
+        assert_eq!(compare(&alb(), &stack(), &none()).len(), changes.len());
+    }
+
+    #[test]
+    fn a_create_only_change_replaces_and_what_refers_to_it_follows() {
+        let mut new = stack();
+        new["Resources"]["Cluster"]["Properties"]["ClusterName"] = json!("other");
+        let changes = compare(&stack(), &new, &none());
+        assert_eq!(
+            changes["Cluster"],
+            Change::Replaced(vec![Cause {
+                property: "ClusterName".into(),
+                via: None
+            }])
+        );
+        assert_eq!(
+            changes["Service"],
+            Change::Replaced(vec![Cause {
+                property: "Cluster".into(),
+                via: Some("Cluster".into())
+            }])
+        );
+    }
+
+    #[test]
+    fn parameters_given_other_values_change_what_refers_to_them() {
+        let image: BTreeSet<String> =
+            ["ImageUri".to_string(), "CpuArchitecture".to_string()].into();
+        let changes = compare(&stack(), &stack(), &image);
+        assert_eq!(
+            changes["TaskDefinition"],
+            Change::Replaced(vec![
+                Cause {
+                    property: "ContainerDefinitions".into(),
+                    via: Some("ImageUri".into())
+                },
+                Cause {
+                    property: "RuntimePlatform".into(),
+                    via: Some("CpuArchitecture".into())
+                },
+            ])
+        );
+        assert_eq!(changes["LogGroup"], Change::Same);
+        assert!(
+            compare(&stack(), &stack(), &none())
+                .values()
+                .all(|c| *c == Change::Same)
+        );
+    }
+
+    #[test]
+    fn scalars_compare_by_text_and_intrinsics_by_structure() {
+        assert!(same(&json!(8080), &json!("8080")));
+        assert!(same(&json!({"Ref": "VpcId"}), &json!({"Ref": "VpcId"})));
+        assert!(!same(&json!({"Ref": "VpcId"}), &json!({"Ref": "OtherVpc"})));
+        assert!(!same(&json!(["a"]), &json!("a")));
+        assert_eq!(
+            refers_to(&json!({"Fn::Sub": "${AWS::StackName}-${Bucket.Arn}-${!Literal}"})),
+            BTreeSet::from(["AWS::StackName".to_string(), "Bucket".to_string()])
+        );
+    }
+}

@@ -1,0 +1,302 @@
+//! The deployer policy against every API call the run paths make, end to
+//! end: fixture books that must fail with exact diagnostics or pass, the
+//! real guide's figures (what each path needs), and the real guide's policy
+//! broken one permission at a time, each break reported at the command that
+//! needs it.
+
+use responder_docs::aws::deployer::{self, Need};
+use responder_docs::chapters::BookModel;
+use responder_docs_tests::{check_shorts, copy_real_book, fixture, repo_root};
+use std::path::Path;
+
+fn deployer_errors(book: &Path) -> Vec<String> {
+    let (_, shorts) = check_shorts(book);
+    shorts
+        .into_iter()
+        .filter(|s| s.contains("[aws::"))
+        .collect()
+}
+
+/// The real book with its deployer policy edited by `edit`.
+fn with_policy(edit: impl FnOnce(&mut serde_json::Value)) -> tempfile::TempDir {
+    let book = copy_real_book();
+    let path = book.path().join("policies/deployer-policy.json");
+    let mut policy: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edit(&mut policy);
+    std::fs::write(&path, serde_json::to_string_pretty(&policy).unwrap()).unwrap();
+    book
+}
+
+/// Removes `action` from every statement that lists it; a statement left
+/// with no action goes too.
+fn without(action: &'static str) -> impl FnOnce(&mut serde_json::Value) {
+    move |policy| {
+        let statements = policy["Statement"].as_array_mut().unwrap();
+        let mut found = false;
+        statements.retain_mut(|s| {
+            match &mut s["Action"] {
+                serde_json::Value::String(a) if a == action => {
+                    found = true;
+                    return false;
+                }
+                serde_json::Value::Array(items) => {
+                    let before = items.len();
+                    items.retain(|a| a != action);
+                    found |= items.len() != before;
+                }
+                _ => {}
+            }
+            true
+        });
+        assert!(found, "the policy has no {action}");
+    }
+}
+
+/// `path:line` of the first line of `file` that contains `text`.
+fn line_of(file: &str, text: &str) -> String {
+    let body = std::fs::read_to_string(repo_root().join(file)).unwrap();
+    let line = body
+        .lines()
+        .position(|l| l.contains(text))
+        .unwrap_or_else(|| panic!("{file} has no {text:?}"))
+        + 1;
+    format!("{file}:{line}")
+}
+
+fn deploy_line(chapter: &str) -> String {
+    line_of(chapter, "aws cloudformation deploy")
+}
+
+/// The deploy that puts the first template back over the load balancer's.
+fn undo_line() -> String {
+    let text = std::fs::read_to_string(repo_root().join("src/load-balancer.md")).unwrap();
+    let at = text
+        .find("<!-- run: alb-cloudformation-undo -->")
+        .expect("the way back is a run path");
+    let line = text[..at].lines().count() + 3;
+    format!("src/load-balancer.md:{line}")
+}
+
+#[test]
+fn the_real_guide_needs_what_its_policy_allows_and_nothing_is_left_unjudged() {
+    let root = repo_root();
+    let (book_root, book) = responder_docs::pipeline::processed(&root).unwrap().unwrap();
+    let model = BookModel::build(&book_root, &book);
+    let needs = responder_docs::aws::deployer_needs(&book_root, &model);
+    let unjudged: Vec<String> = needs
+        .iter()
+        .flat_map(|c| {
+            c.needs.iter().filter_map(move |n| match n.arns() {
+                responder_docs::aws::arns::Arns::Unknown(var) => {
+                    Some(format!("{} {}: {var}", c.label, n.action()))
+                }
+                _ => None,
+            })
+        })
+        .collect();
+    assert_eq!(unjudged, Vec::<String>::new());
+    let figures = deployer::figures(&needs);
+    for (path, actions, from_handlers) in &figures {
+        eprintln!("{path}: {actions} actions, {from_handlers} only from CloudFormation's handlers");
+    }
+    let of = |p: &str| figures.iter().find(|f| f.0 == p).unwrap();
+    // Every path needs something; the CloudFormation paths mostly what the
+    // handlers call.
+    assert!(figures.iter().all(|f| f.1 > 0), "{figures:?}");
+    assert!(
+        of("cloudformation").2 > of("cloudformation").1 / 2,
+        "{figures:?}"
+    );
+    assert_eq!(of("cli").2, 0, "{figures:?}");
+    let handler_needs = needs
+        .iter()
+        .flat_map(|c| &c.needs)
+        .filter(|n| matches!(n, Need::Handler(_)))
+        .count();
+    assert!(handler_needs > 0);
+}
+
+#[test]
+fn get_template_summary_missing_fails_at_each_deploy_step() {
+    let book = with_policy(without("cloudformation:GetTemplateSummary"));
+    let stack = "arn:aws:cloudformation:us-east-1:111122223333:stack/responderapi/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+    let message = format!(
+        "error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `cloudformation:GetTemplateSummary` on `{stack}`, which `aws cloudformation deploy` calls (Deployer.create_changeset reads the existing stack's parameters (StackName=the stack) before an update)"
+    );
+    assert_eq!(
+        deployer_errors(book.path()),
+        [
+            format!("{}:1: {message}", deploy_line("src/cloudformation.md")),
+            format!("{}:1: {message}", deploy_line("src/load-balancer.md")),
+            format!("{}:1: {message}", undo_line()),
+        ]
+    );
+}
+
+#[test]
+fn each_handler_permission_missing_fails_at_the_stack_commands_that_need_it() {
+    let cfn = deploy_line("src/cloudformation.md");
+    let alb = deploy_line("src/load-balancer.md");
+    let undo = undo_line();
+    let delete = line_of(
+        "src/cleanup.md",
+        "aws cloudformation delete-stack --stack-name responderapi",
+    );
+    let cases: [(&str, &str, Vec<&String>); 4] = [
+        (
+            "iam:ListAttachedRolePolicies",
+            "arn:aws:iam::111122223333:role/ResponderAPIECSTaskExecutionRole` (and on 1 more resource)",
+            vec![&delete, &cfn, &alb, &undo],
+        ),
+        (
+            "ecs:DescribeServiceDeployments",
+            "arn:aws:ecs:us-east-1:111122223333:service/responderapi-cluster/responderapi-service` (and on 1 more resource)",
+            vec![&cfn, &alb, &undo],
+        ),
+        ("ec2:DescribeInstances", "*`", vec![&delete, &cfn, &undo]),
+        (
+            "logs:ListTagsForResource",
+            "arn:aws:logs:us-east-1:111122223333:log-group:/ecs/responderapi-task`",
+            vec![&delete, &cfn, &alb, &undo],
+        ),
+    ];
+    for (action, on, at) in cases {
+        let book = with_policy(without(action));
+        let found = deployer_errors(book.path());
+        let places: Vec<String> = found
+            .iter()
+            .map(|f| f.split(": error").next().unwrap().to_string())
+            .collect();
+        let want: Vec<String> = at.iter().map(|l| format!("{l}:1")).collect();
+        assert_eq!(places, want, "{action}: {found:#?}");
+        for f in &found {
+            assert!(
+                f.contains(&format!("does not allow `{action}` on `{on}")),
+                "{action}: {f}"
+            );
+            assert!(f.contains("CloudFormation's"), "{f}");
+        }
+    }
+}
+
+#[test]
+fn a_narrow_policy_fails_at_each_command_that_needs_more() {
+    let (code, shorts) = check_shorts(&fixture("aws/deployer-fail"));
+    let policy = "`policies/deployer-policy.json`";
+    assert_eq!(
+        shorts,
+        [
+            format!(
+                "src/deploy.md:7:1: error[aws::deployer-permission]: {policy} does not allow `ecs:CreateCluster` on `arn:aws:ecs:us-east-1:111122223333:cluster/demo-cluster`, which `aws ecs create-cluster` calls (the command's operation)"
+            ),
+            format!(
+                "src/deploy.md:7:1: error[aws::deployer-permission]: {policy} does not allow `iam:CreateServiceLinkedRole` on `arn:aws:iam::111122223333:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`, which `aws ecs create-cluster` calls (ECS creates its service-linked role with the caller's permissions when the account has none)"
+            ),
+            format!(
+                "src/deploy.md:15:10: error[aws::deployer-permission]: {policy} does not allow `iam:CreateServiceLinkedRole` on `arn:aws:iam::111122223333:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing`, which `aws elbv2 create-load-balancer` calls (Elastic Load Balancing creates its service-linked role with the caller's permissions when the account has none)"
+            ),
+            format!(
+                "src/deploy.md:17:1: error[aws::deployer-permission]: {policy} does not allow `elasticloadbalancing:DescribeLoadBalancers` on `*`, which `aws elbv2 describe-load-balancers` calls (the command's operation)"
+            ),
+            format!(
+                "src/deploy.md:18:1: error[aws::deployer-permission]: {policy} denies `elasticloadbalancing:DeleteLoadBalancer` on `arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/demo-alb/0123456789abcdef`, which `aws elbv2 delete-load-balancer` calls (the command's operation)"
+            ),
+            format!(
+                "src/deploy.md:25:1: error[aws::deployer-permission]: {policy} does not allow `cloudformation:GetTemplateSummary` on `arn:aws:cloudformation:us-east-1:111122223333:stack/demo/0a1b2c3d-4e5f-6789-abcd-ef0123456789`, which `aws cloudformation deploy` calls (Deployer.create_changeset reads the existing stack's parameters (StackName=the stack) before an update)"
+            ),
+            format!(
+                "src/deploy.md:25:1: error[aws::deployer-permission]: {policy} does not allow `logs:DescribeLogGroups` on `*`, which CloudFormation's create handler of `Logs` (`AWS::Logs::LogGroup`) calls during `aws cloudformation deploy`"
+            ),
+            format!(
+                "src/deploy.md:25:1: error[aws::deployer-permission]: {policy} does not allow `logs:ListTagsForResource` on `arn:aws:logs:us-east-1:111122223333:log-group:/demo/app`, which CloudFormation's read handler of `Logs` (`AWS::Logs::LogGroup`) calls during `aws cloudformation deploy`"
+            ),
+            format!(
+                "src/deploy.md:30:1: error[aws::deployer-permission]: {policy} does not allow `logs:DescribeLogGroups` on `*`, which CloudFormation's delete handler of `Logs` (`AWS::Logs::LogGroup`) calls during `aws cloudformation delete-stack`"
+            ),
+            format!(
+                "src/deploy.md:30:1: error[aws::deployer-permission]: {policy} does not allow `logs:ListTagsForResource` on `arn:aws:logs:us-east-1:111122223333:log-group:/demo/app`, which CloudFormation's read handler of `Logs` (`AWS::Logs::LogGroup`) calls during `aws cloudformation delete-stack`"
+            ),
+        ]
+    );
+    assert_eq!(code, 1);
+    let json = responder_docs_tests::run(&[
+        "check",
+        fixture("aws/deployer-fail").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let hints: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["hint"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        hints[0],
+        "the statement `OtherClusters` allows `ecs:CreateCluster`, but not on this resource: use the name it allows, or add `arn:aws:ecs:us-east-1:111122223333:cluster/demo-cluster` to its resources"
+    );
+    assert_eq!(
+        hints[3],
+        "add a statement that allows `elasticloadbalancing:DescribeLoadBalancers` on `\"*\"`: it takes no resource ARN"
+    );
+    assert_eq!(
+        hints[4],
+        "a Deny statement of `policies/deployer-policy.json` matches `elasticloadbalancing:DeleteLoadBalancer` on this resource: narrow it, or readers cannot follow the guide"
+    );
+    assert_eq!(
+        hints[7],
+        "add `logs:ListTagsForResource` to the statement `TheLogGroup`, which already covers this resource"
+    );
+    let handler = &report["diagnostics"][7]["related"];
+    assert_eq!(handler[0]["path"], "templates/demo-stack.json");
+    assert_eq!(handler[0]["line"], 4);
+    assert_eq!(handler[1]["path"], "policies/deployer-policy.json");
+}
+
+#[test]
+fn wildcards_conditions_a_deny_elsewhere_and_a_stack_role_pass() {
+    // The policy linter has its say about `ecs:*`; the derivation none.
+    let ours = deployer_errors(&fixture("aws/deployer-pass"));
+    assert_eq!(ours, Vec::<String>::new());
+}
+
+#[test]
+fn passing_the_roles_missing_fails_where_a_task_definition_names_them() {
+    let book = with_policy(|policy| {
+        let statements = policy["Statement"].as_array_mut().unwrap();
+        let before = statements.len();
+        statements.retain(|s| s["Sid"] != "PassTheGuideRolesToEcsTasks");
+        assert_eq!(statements.len() + 1, before);
+    });
+    let found = deployer_errors(book.path());
+    let places: Vec<String> = found
+        .iter()
+        .filter(|f| f.contains("`iam:PassRole`"))
+        .map(|f| f.split(": error").next().unwrap().to_string())
+        .collect();
+    let register = |chapter: &str| {
+        format!(
+            "{}:1",
+            line_of(chapter, "aws ecs register-task-definition --cli-input-json")
+        )
+    };
+    let delete = line_of(
+        "src/cleanup.md",
+        "aws cloudformation delete-stack --stack-name responderapi",
+    );
+    assert_eq!(
+        places,
+        [
+            format!("{delete}:1"),
+            format!("{}:1", deploy_line("src/cloudformation.md")),
+            format!("{}:1", deploy_line("src/load-balancer.md")),
+            format!("{}:1", undo_line()),
+            register("src/task-definition.md"),
+            register("src/update.md"),
+        ],
+        "{found:#?}"
+    );
+    assert_eq!(found.len(), places.len(), "{found:#?}");
+}

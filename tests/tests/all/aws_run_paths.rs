@@ -1,0 +1,46 @@
+//! The run markers, read by the crate's one parser: a marker the paths
+//! cannot use fails `check` at its line, as it fails the guide-run harness.
+
+use responder_docs_tests::{check_shorts, fixture};
+
+#[test]
+fn markers_the_paths_cannot_use_fail_at_their_lines() {
+    let (code, shorts) = check_shorts(&fixture("aws/run-markers"));
+    let known = responder_docs::run_paths::PATHS.join(", ");
+    assert_eq!(
+        shorts,
+        [
+            "src/markers.md:5:1: error[aws::run-marker]: a run marker must sit on the line just before a code fence".to_string(),
+            format!("src/markers.md:13:1: error[aws::run-marker]: unknown path `cli-only` in a run marker (known: {known})"),
+            "src/markers.md:18:1: error[aws::run-marker]: a run marker before a `json` block: only shell blocks run".to_string(),
+            "src/markers.md:30:1: error[aws::run-marker]: a run marker names at least one path".to_string(),
+        ]
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_marker_in_the_real_guide_moved_off_its_fence_fails_there() {
+    let book = responder_docs_tests::copy_real_book();
+    let path = book.path().join("src/cluster.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let marker = "<!-- run: cli -->\n```bash\naws ecs create-cluster";
+    assert!(text.contains(marker));
+    std::fs::write(
+        &path,
+        text.replacen(
+            marker,
+            "<!-- run: cli -->\n\n```bash\naws ecs create-cluster",
+            1,
+        ),
+    )
+    .unwrap();
+    let line = text.lines().position(|l| l == "<!-- run: cli -->").unwrap() + 1;
+    let (_, shorts) = check_shorts(book.path());
+    assert_eq!(
+        shorts,
+        [format!(
+            "src/cluster.md:{line}:1: error[aws::run-marker]: a run marker must sit on the line just before a code fence"
+        )]
+    );
+}
