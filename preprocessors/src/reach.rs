@@ -460,7 +460,9 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
             continue;
         }
         let at = map.locate(link.range.clone());
-        let path = Path::new(dest);
+        // mdBook's loader decodes `%20` and the like before it opens the file.
+        let decoded = percent_encoding::percent_decode_str(dest).decode_utf8_lossy();
+        let path = Path::new(decoded.as_ref());
         if path.is_absolute() {
             diagnostics.push(
                 Diagnostic::error(
@@ -487,6 +489,20 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
                     format!("the chapter `{dest}` {}", reach.explain(&refusal)),
                 )
                 .with_hint("chapters must be regular files inside the repository"),
+            );
+        } else {
+            // The file may be inside the repository (through a symlink, or
+            // beside `src/`), but mdBook writes its page at the same path
+            // under the site, and `..` climbs out of the site.
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::REACH_WRITES_OUTSIDE,
+                    at,
+                    format!(
+                        "`{dest}` climbs out of the book's sources, so mdBook would write its page outside the site"
+                    ),
+                )
+                .with_hint("move the chapter under the sources (a symlink there to it is fine)"),
             );
         }
     }

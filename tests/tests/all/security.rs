@@ -929,3 +929,38 @@ fn status_lines_print_a_hostile_folder_name_with_its_control_characters_visible(
         );
     }
 }
+
+#[test]
+fn a_summary_entry_that_climbs_out_through_a_symlink_writes_no_page_outside() {
+    // `src/deep` leads further into the repository, so reading
+    // `deep/../../../victim/index.md` stays inside; its page would be
+    // written at that path under the site, out of it.
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    let book = repo.join("book-root");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(repo.join("a/b/c/victim")).unwrap();
+    std::fs::write(repo.join("a/b/c/victim/index.md"), "# Victim\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("victim")).unwrap();
+    std::fs::write(dir.path().join("victim/index.html"), "the writer's page").unwrap();
+    responder_docs_tests::tiny_book(
+        &book,
+        "[Chapter](chapter.md)\n[Deep](deep/../../../victim/index.md)\n[Spaced](deep/..%2F..%2F..%2Fvictim/index.md)\n",
+        &[("chapter.md", "# Chapter\n")],
+    );
+    std::os::unix::fs::symlink(repo.join("a/b/c"), book.join("src/deep")).unwrap();
+    let out = responder_docs_tests::run(&["build", book.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let (_, found) = responder_docs_tests::check_shorts(&book);
+    assert_eq!(
+        found,
+        [
+            "src/SUMMARY.md:2:1: error[reach::writes-outside]: `deep/../../../victim/index.md` climbs out of the book's sources, so mdBook would write its page outside the site",
+            "src/SUMMARY.md:3:1: error[reach::writes-outside]: `deep/..%2F..%2F..%2Fvictim/index.md` climbs out of the book's sources, so mdBook would write its page outside the site",
+        ]
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("victim/index.html")).unwrap(),
+        "the writer's page"
+    );
+}
