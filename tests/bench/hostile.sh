@@ -56,6 +56,10 @@ import json
 print(json.dumps({'Version': '2012-10-17', 'Id': 'a' * 3000, 'Statement': [{'Effect': 'Allow', 'Action': 'aws-marketplace:RegisterUsage', 'Resource': '*'}]}))
 " >"$offers/policies/big.json"
   ln -s ../policies "$offers/src/policies"
+  # A manifest of N `[policies.X]` entries, none with a file.
+  manifest=$(book "manifest-$n" "print('# A')")
+  mkdir -p "$manifest/policies"
+  python3 -c "print(''.join('[policies.p%d]\\nattach = [\"user-inline\"]\\n' % i for i in range($n)))" >"$manifest/policies.toml"
   mkdir -p "$work/policy-$n"
   python3 -c "
 import json
@@ -70,6 +74,7 @@ print(json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Ac
     measure "$n unknown {{#value}} on one line" "$name" "$bin" check "$values" --format json
     measure "policy repeating one action $n×" "$name" "$bin" policy lint --format json "$work/policy-$n/repeat.json"
     measure "$n inline offers, $n bare steps" "$name" "$bin" check "$offers" --format json
+    measure "$n manifest entries without a file" "$name" "$bin" check "$manifest" --format json
   done
   if command -v mdbook >/dev/null; then
     measure "$n lines of {{#x, then }}" "mdbook" mdbook build "$directives" --dest-dir "$work/out"

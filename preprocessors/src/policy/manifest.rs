@@ -10,7 +10,7 @@ use toml::Spanned;
 /// The manifest, relative to the book root.
 pub const MANIFEST_FILE: &str = "policies.toml";
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     #[serde(default)]
@@ -169,7 +169,39 @@ fn kind_name(kind: Kind) -> &'static str {
     }
 }
 
-/// Where a policy's table starts in the manifest text (for "no such file").
+/// Where each `[policies.NAME]` table starts in the manifest text, in one
+/// pass (the first header of each name), so that many entries cost linear time.
+pub fn entry_ranges(text: &str) -> std::collections::HashMap<&str, std::ops::Range<usize>> {
+    let mut out = std::collections::HashMap::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let trimmed = line.trim_start();
+        let lead = line.len() - trimmed.len();
+        let Some(rest) = trimmed.strip_prefix("[policies.") else {
+            continue;
+        };
+        let Some(close) = rest.find(']') else {
+            continue;
+        };
+        let key = &rest[..close];
+        let name = key
+            .strip_prefix('"')
+            .and_then(|k| k.strip_suffix('"'))
+            .unwrap_or(key);
+        if name.contains(['.', '"', '[']) {
+            continue;
+        }
+        let from = start + lead;
+        out.entry(name)
+            .or_insert(from..from + "[policies.".len() + close + 1);
+    }
+    out
+}
+
+/// Where a policy's table starts in the manifest text (for "no such file"),
+/// for an entry [`entry_ranges`] does not find (an inline or dotted table).
 pub fn entry_range(text: &str, stem: &str) -> std::ops::Range<usize> {
     for needle in [
         format!("[policies.{stem}]"),
@@ -217,6 +249,15 @@ mod tests {
             &text[entry_range(text, "task-role-policy")],
             "[policies.task-role-policy]"
         );
+    }
+
+    #[test]
+    fn entry_ranges_find_every_header_in_one_pass() {
+        let text = "# x\n[policies.a]\nkind = \"identity\"\n  [policies.\"b\"]\n[policies.a.resource-star]\n[policies.c.extra-actions]\n";
+        let ranges = entry_ranges(text);
+        assert_eq!(&text[ranges["a"].clone()], "[policies.a]");
+        assert_eq!(&text[ranges["b"].clone()], "[policies.\"b\"]");
+        assert_eq!(ranges.len(), 2, "{ranges:?}");
     }
 
     #[test]

@@ -144,16 +144,75 @@ const MANIFEST_HINT: &str = "each `[policies.NAME]` table takes `kind = \"identi
 const ATTACH_HINT: &str = "`attach` lists, each once, how the policy is attached: `customer-managed`, `role-inline` (with `role = \"ROLE\"` when the role holds other inline policies), `user-inline`, `group-inline`, `permission-set-inline`, or `trust` alone";
 
 fn load_manifest(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Manifest {
-    let Ok(text) = book_root.read(MANIFEST_FILE) else {
+    let Some(text) = read_manifest(&book_root.root, MANIFEST_FILE, diagnostics) else {
         return Manifest::default();
     };
-    let manifest = match Manifest::parse(&text) {
+    manifest_with_diagnostics(&text, MANIFEST_FILE, diagnostics, |stem| {
+        find_policy(book_root, stem) == Found::Missing
+    })
+}
+
+/// Reads `policies.toml` in `root`, if there is one; a manifest that exists
+/// but cannot be read (not UTF-8, too large, not a regular file, a symlink
+/// that dangles, loops or leads out of `root`) is an error at `shown`, since
+/// the attachments it declares would otherwise go unchecked.
+fn read_manifest(root: &Path, shown: &str, diagnostics: &mut Diagnostics) -> Option<String> {
+    let path = root.join(MANIFEST_FILE);
+    // Not there at all (not even a dangling link): the defaults hold.
+    std::fs::symlink_metadata(&path).ok()?;
+    let refused = |message: String| {
+        Diagnostic::error(codes::POLICY_MANIFEST, Location::file(shown), message)
+            .with_hint("keep policies.toml a regular UTF-8 file beside policies/")
+    };
+    match (path.canonicalize(), root.canonicalize()) {
+        (Ok(real), Ok(root)) if !real.starts_with(&root) => {
+            diagnostics.push(refused(format!(
+                "cannot read the policy manifest: it leads out of the book (to `{}`) and is refused",
+                real.display()
+            )));
+            return None;
+        }
+        (Err(error), _) => {
+            diagnostics.push(refused(format!(
+                "cannot read the policy manifest: it is a symlink that does not resolve ({error})"
+            )));
+            return None;
+        }
+        _ => {}
+    }
+    match crate::reach::read_text(&path) {
+        Ok(text) => Some(text),
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::POLICY_MANIFEST,
+                    error.location(shown),
+                    format!("cannot read the policy manifest: {error}"),
+                )
+                .with_hint("keep policies.toml a regular UTF-8 file beside policies/"),
+            );
+            None
+        }
+    }
+}
+
+/// Parses a manifest's `text` (named `shown` in diagnostics) and reports what
+/// is wrong in it; `missing` answers whether a stem has no policy file.
+fn manifest_with_diagnostics(
+    text: &str,
+    shown: &str,
+    diagnostics: &mut Diagnostics,
+    missing: impl Fn(&str) -> bool,
+) -> Manifest {
+    // One line index for every diagnostic: a manifest may have thousands.
+    let map = crate::location::TextMap::new(shown, text);
+    let manifest = match Manifest::parse(text) {
         Ok(manifest) => manifest,
         Err(invalid) => {
             diagnostics.push(
                 Diagnostic::error(
                     codes::POLICY_MANIFEST,
-                    Location::in_text(MANIFEST_FILE, &text, invalid.range),
+                    map.locate(invalid.range),
                     format!("invalid policy manifest: {}", invalid.message),
                 )
                 .with_hint(MANIFEST_HINT),
@@ -165,18 +224,23 @@ fn load_manifest(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Manifes
         diagnostics.push(
             Diagnostic::error(
                 codes::POLICY_MANIFEST,
-                Location::in_text(MANIFEST_FILE, &text, invalid.range),
+                map.locate(invalid.range),
                 invalid.message,
             )
             .with_hint(ATTACH_HINT),
         );
     }
+    let ranges = manifest::entry_ranges(text);
     for stem in manifest.policies.keys() {
-        if find_policy(book_root, stem) == Found::Missing {
+        if missing(stem) {
+            let range = ranges
+                .get(stem.as_str())
+                .cloned()
+                .unwrap_or_else(|| manifest::entry_range(text, stem));
             diagnostics.push(
                 Diagnostic::error(
                     codes::POLICY_MANIFEST,
-                    Location::in_text(MANIFEST_FILE, &text, manifest::entry_range(&text, stem)),
+                    map.locate(range),
                     format!(
                         "the manifest describes `{stem}`, but there is no policies/{stem}.json"
                     ),
@@ -345,6 +409,7 @@ pub fn lint_files(
     kind: Option<Kind>,
     diagnostics: &mut Diagnostics,
 ) -> Result<()> {
+    let mut manifests: BTreeMap<PathBuf, Option<Manifest>> = BTreeMap::new();
     for file in files {
         let shown = file.to_string_lossy().into_owned();
         let text = match crate::reach::read_text(file) {
@@ -362,7 +427,7 @@ pub fn lint_files(
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let book_manifest = book_manifest_of(file);
+        let book_manifest = book_manifest_of(file, &mut manifests, diagnostics);
         let entry = book_manifest.as_ref().and_then(|m| m.entry(&stem));
         let kind = kind.or_else(|| book_manifest.as_ref().and_then(|m| m.kind_of(&stem)));
         // The role's other inline policies are the files beside this one.
@@ -381,21 +446,42 @@ pub fn lint_files(
     Ok(())
 }
 
-/// The manifest of the book whose `policies/` holds `file`, if any (and valid).
-fn book_manifest_of(file: &Path) -> Option<Manifest> {
-    let dir = file.parent()?;
-    let dir = if dir.as_os_str().is_empty() {
+/// The manifest of the book whose `policies/` holds `file`, if any (and
+/// valid). Each manifest is read once (`seen`), and what is wrong with it is
+/// reported as `check` reports it, at its path as the user would write it.
+fn book_manifest_of(
+    file: &Path,
+    seen: &mut BTreeMap<PathBuf, Option<Manifest>>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Manifest> {
+    let given = file.parent()?;
+    let dir = if given.as_os_str().is_empty() {
         Path::new(".")
     } else {
-        dir
+        given
     };
     let dir = dir.canonicalize().ok()?;
     if dir.file_name()? != POLICIES_DIR {
         return None;
     }
     // The manifest stands beside `policies/`, not in it, so it is not published.
-    let text = std::fs::read_to_string(dir.parent()?.join(MANIFEST_FILE)).ok()?;
-    Manifest::parse(&text).ok()
+    let root = dir.parent()?.to_path_buf();
+    if let Some(known) = seen.get(&root) {
+        return known.clone();
+    }
+    let shown = match given.parent() {
+        Some(up) if given.file_name().is_some_and(|n| n == POLICIES_DIR) => {
+            up.join(MANIFEST_FILE).to_string_lossy().into_owned()
+        }
+        _ => root.join(MANIFEST_FILE).to_string_lossy().into_owned(),
+    };
+    let manifest = read_manifest(&root, &shown, diagnostics).map(|text| {
+        manifest_with_diagnostics(&text, &shown, diagnostics, |stem| {
+            std::fs::symlink_metadata(dir.join(format!("{stem}.json"))).is_err()
+        })
+    });
+    seen.insert(root, manifest.clone());
+    manifest
 }
 
 #[cfg(test)]

@@ -10,7 +10,11 @@
 //! "refuses", "too large", a quota, …) or the next sentence does ("Don't:
 //! IAM refuses it"). The policy it is about is the one the sentence names,
 //! else the one its section shows or links, else every one the chapter
-//! does. Plain-text heuristics: the README says what they miss, and
+//! does; none when it speaks only of another ("a small policy", "the
+//! read-only policy"). A lone "inline" counts only when the policy is what
+//! is attached ("add it inline", not "creates the log group inline"), and
+//! a user or group the reader comes from ("the role you assume from your
+//! IAM user") is not whose policy it becomes. Plain-text heuristics: the README says what they miss, and
 //! `<!-- allow policy-attachment -->` at the end of a line silences it.
 
 use super::attach::{Attachment, Size, grouped};
@@ -42,6 +46,11 @@ pub struct Offer {
     pub targets: Vec<Attachment>,
     /// Policies the sentence names (by file stem).
     pub names: Vec<String>,
+    /// The sentence is about another policy than those shown: it speaks of
+    /// "a small policy" or "the read-only policy" and never of "the
+    /// policy", "this policy" or "it" (or "it" stands for such a policy
+    /// named in the sentence before).
+    pub other: bool,
     /// The heading section it is in (0 before the first heading).
     pub section: usize,
 }
@@ -535,11 +544,70 @@ fn inline_marker(tokens: &[Token], i: usize) -> bool {
     let t = &tokens[i];
     let next = tokens.get(i + 1).map_or("", |t| t.word.as_str());
     let w = t.word.as_str();
-    !t.punct
-        && ((w.starts_with("inline")
-            && !among(next, "code html image link math element comment style"))
-            || w.starts_with("embed")
-            || among(w, "put-user-policy put-group-policy put-role-policy"))
+    if t.punct {
+        return false;
+    }
+    if w == "inline" {
+        return match next {
+            "policy" | "policies" | "policy's" => true,
+            _ if next_is_word(tokens, i) => false,
+            // "inline" on its own: only as how a policy is attached.
+            _ => attaches_a_policy_inline(tokens, i),
+        };
+    }
+    (w.starts_with("inline") && !among(next, "code html image link math element comment style"))
+        || w.starts_with("embed")
+        || among(w, "put-user-policy put-group-policy put-role-policy")
+}
+
+/// Whether a word (not punctuation) follows token `i`, other than one
+/// that goes on from an adverb ("inline to your user", "inline in").
+fn next_is_word(tokens: &[Token], i: usize) -> bool {
+    tokens.get(i + 1).is_some_and(|t| {
+        !t.punct
+            && !among(
+                &t.word,
+                "to into on in for as with through when if so and or but then too instead",
+            )
+    })
+}
+
+/// Words between a verb and "inline" when its object is the policy and
+/// the identity it goes to: "add it inline", "give your user the policy inline".
+const POLICY_OBJECT: &str = "it them the this that a an your my our their its iam own policy \
+    policies json document user users group groups role roles permission set";
+
+/// Words that stand for the policy a chapter shows.
+fn policy_reference(word: &str) -> bool {
+    among(word, "it them policy policies json document")
+}
+
+/// "inline" as an adverb: "add it inline", "it is added inline", never
+/// "creates the log group inline" or "the rule is added inline".
+fn attaches_a_policy_inline(tokens: &[Token], i: usize) -> bool {
+    let mut j = i;
+    while let Some(k) = j.checked_sub(1) {
+        let t = &tokens[k];
+        if t.punct {
+            return false;
+        }
+        if verb_form(&t.word).is_some() {
+            if k + 1 < i {
+                return (k + 1..i).any(|m| policy_reference(&tokens[m].word));
+            }
+            // Passive or without an object: the subject must be the policy.
+            return tokens[..k]
+                .iter()
+                .rev()
+                .take_while(|t| !t.punct)
+                .any(|t| policy_reference(&t.word));
+        }
+        if !among(&t.word, POLICY_OBJECT) || t.code {
+            return false;
+        }
+        j = k;
+    }
+    false
 }
 
 fn managed_marker(token: &Token) -> bool {
@@ -586,6 +654,7 @@ fn clause_targets(
             .map(|&m| m.abs_diff(i))
             .min()
     };
+    let clause_range = clause.clone();
     let mut out = Vec::new();
     for i in clause {
         let Some(t) = target(tokens, i) else {
@@ -602,7 +671,45 @@ fn clause_targets(
             out.push(t);
         }
     }
+    // "the role you assume from your IAM user", "sign in as an IAM user
+    // and switch to a role": the role gets the policy, not the user.
+    if out.contains(&Attachment::RoleInline) {
+        out.retain(|&t| {
+            !matches!(t, Attachment::UserInline | Attachment::GroupInline)
+                || clause_targets_of(tokens, clause_range.clone(), t)
+                    .any(|i| !where_one_comes_from(tokens, i))
+        });
+    }
     out
+}
+
+/// The tokens of `range` that name `target`.
+fn clause_targets_of(
+    tokens: &[Token],
+    range: Range<usize>,
+    target: Attachment,
+) -> impl Iterator<Item = usize> + '_ {
+    range.filter(move |&i| self::target(tokens, i) == Some(target))
+}
+
+/// A user or group the reader starts from ("from your IAM user", "as an
+/// IAM user"), not one that gets the policy.
+fn where_one_comes_from(tokens: &[Token], i: usize) -> bool {
+    let mut j = i;
+    while let Some(k) = j.checked_sub(1) {
+        let w = tokens[k].word.as_str();
+        if tokens[k].punct {
+            return false;
+        }
+        if among(w, "from as") {
+            return true;
+        }
+        if !among(w, "your a an the this that their my our iam own") {
+            return false;
+        }
+        j = k;
+    }
+    false
 }
 
 /// The offers of sentence `i`. Everything about the whole sentence is
@@ -637,6 +744,7 @@ fn sentence_offers(
         })
         .cloned()
         .collect();
+    let other = names.is_empty() && about_another_policy(sentences, blocks, i, known);
     let managed: Vec<usize> = (0..tokens.len())
         .filter(|&j| managed_marker(&tokens[j]))
         .collect();
@@ -712,10 +820,92 @@ fn sentence_offers(
             range: block.source(first.range.start..last.range.end),
             targets: unique,
             names: names.clone(),
+            other,
             section: block.section,
         });
     }
     out
+}
+
+/// How a sentence speaks of a policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mention {
+    /// "the policy", "this policy", "it": the one the chapter shows.
+    Shown,
+    /// "a small policy", "the read-only policy": another one.
+    Other,
+}
+
+/// Words before "policy" that say what kind of policy it is, not which.
+const POLICY_KIND: &str = "inline managed trust permissions permission identity iam customer aws \
+    session resource-based boundary json whole same above below following full complete \
+    entire guide's deployer's";
+
+/// Words before "policy" that point at the one in view.
+const POLICY_DETERMINER: &str = "the this that these those your our its my";
+
+/// The policies a sentence speaks of, in order (names of `known` policies
+/// count as the one shown: the offer names them anyway).
+fn mentions(tokens: &[Token], known: &[String]) -> Vec<Mention> {
+    let stem_word = |w: &str| {
+        known
+            .iter()
+            .any(|k| k.split('-').any(|part| part == w && part != "policy"))
+    };
+    let mut out = Vec::new();
+    for (j, t) in tokens.iter().enumerate() {
+        if t.punct || t.code {
+            continue;
+        }
+        match t.word.as_str() {
+            "it" | "them" => out.push(Mention::Shown),
+            "policy" | "policies" => {
+                let before = j.checked_sub(1).map(|k| &tokens[k]);
+                match before {
+                    None => out.push(Mention::Shown),
+                    Some(b) if b.punct || b.code => out.push(Mention::Shown),
+                    Some(b) if among(&b.word, POLICY_DETERMINER) => out.push(Mention::Shown),
+                    Some(b) if among(&b.word, POLICY_KIND) => {}
+                    Some(b) if among(&b.word, "a an") => {}
+                    Some(b) if stem_word(&b.word) => out.push(Mention::Shown),
+                    Some(_) => out.push(Mention::Other),
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether sentence `i` offers another policy than the chapter shows: it
+/// speaks of one ("add a small policy …", "the read-only policy") and not
+/// of the shown one, or its "it" stands for the other policy the sentence
+/// before ends with ("… the read-only policy below is short. Paste it …").
+fn about_another_policy(
+    sentences: &[Sentence],
+    blocks: &[Block],
+    i: usize,
+    known: &[String],
+) -> bool {
+    let here = mentions(&sentences[i].tokens, known);
+    if here.contains(&Mention::Other) {
+        return !here.contains(&Mention::Shown);
+    }
+    // "it" alone: the sentence names no policy, shown or other.
+    let pronouns_only = sentences[i].tokens.iter().enumerate().all(|(j, t)| {
+        !among(&t.word, "policy policies")
+            || j.checked_sub(1)
+                .is_some_and(|k| among(&sentences[i].tokens[k].word, POLICY_KIND))
+    });
+    if !pronouns_only || !here.contains(&Mention::Shown) {
+        return false;
+    }
+    let section = blocks[sentences[i].block].section;
+    sentences[..i]
+        .last()
+        .filter(|s| blocks[s.block].section == section)
+        .and_then(|s| mentions(&s.tokens, known).last().copied())
+        == Some(Mention::Other)
 }
 
 /// How many sentences back a target is looked for.
@@ -832,6 +1022,9 @@ fn about(offer: &Offer, prose: &Prose) -> Vec<String> {
     };
     if !offer.names.is_empty() {
         return offer.names.clone();
+    }
+    if offer.other {
+        return Vec::new();
     }
     let here = in_section(Some(offer.section));
     if here.is_empty() {

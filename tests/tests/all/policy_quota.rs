@@ -210,6 +210,97 @@ fn attachments_that_cannot_be_meant_are_manifest_errors_at_their_place() {
     );
 }
 
+/// `policy lint` of the deployer policy in `book`, paths shown from the book.
+fn lint_deployer(book: &Path) -> (u8, Vec<String>) {
+    let file = book.join("policies/deployer-policy.json");
+    let run = run(&["policy", "lint", file.to_str().unwrap(), "--format", "json"]);
+    let prefix = format!("{}/", book.display());
+    let found = shorts(&run.stdout)
+        .into_iter()
+        .map(|s| s.replacen(&prefix, "", 1))
+        .collect();
+    (run.code, found)
+}
+
+#[test]
+fn policy_lint_reports_a_malformed_manifest_as_check_does() {
+    for (from, to, expected) in [
+        (
+            "\"permission-set-inline\"",
+            "\"permission_set_inline\"",
+            "policies.toml:5:31: error[policy::manifest]: invalid policy manifest: unknown variant `permission_set_inline`, expected one of `customer-managed`, `role-inline`, `user-inline`, `group-inline`, `permission-set-inline`, `trust`",
+        ),
+        (
+            "attach = [\"customer-managed\", \"permission-set-inline\"]",
+            "attach = [\"customer-managed\"]\nattach = [\"user-inline\"]",
+            "policies.toml:6:1: error[policy::manifest]: invalid policy manifest: duplicate key",
+        ),
+    ] {
+        let book = quota_book();
+        edit(&book.path().join("policies.toml"), from, to);
+        let (code, checked) = check_shorts(book.path());
+        assert_eq!(code, 1);
+        assert_eq!(checked.first().map(String::as_str), Some(expected));
+        let (code, linted) = lint_deployer(book.path());
+        assert_eq!(code, 1, "{linted:?}");
+        assert!(linted.iter().any(|s| s == expected), "{linted:?}");
+    }
+}
+
+#[test]
+fn a_manifest_that_cannot_be_read_is_an_error_in_check_and_lint() {
+    let not_utf8 = |book: &Path| {
+        let path = book.join("policies.toml");
+        let mut bytes = fs::read(&path).unwrap();
+        bytes.splice(0..0, b"# Caf\xe9\n".iter().copied());
+        fs::write(path, bytes).unwrap();
+    };
+    let folder = |book: &Path| {
+        let path = book.join("policies.toml");
+        fs::remove_file(&path).unwrap();
+        fs::create_dir(path).unwrap();
+    };
+    let dangling = |book: &Path| {
+        let path = book.join("policies.toml");
+        fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink("nowhere.toml", path).unwrap();
+    };
+    let outside = |book: &Path| {
+        let path = book.join("policies.toml");
+        fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink("/dev/null", path).unwrap();
+    };
+    type Break = dyn Fn(&Path);
+    let cases: [(&Break, &str); 4] = [
+        (
+            &not_utf8,
+            "policies.toml:1:6: error[policy::manifest]: cannot read the policy manifest: it is not UTF-8: the first invalid byte is on line 1, column 6",
+        ),
+        (
+            &folder,
+            "policies.toml:1:1: error[policy::manifest]: cannot read the policy manifest: it is a folder, not a regular file",
+        ),
+        (
+            &dangling,
+            "policies.toml:1:1: error[policy::manifest]: cannot read the policy manifest: it is a symlink that does not resolve (No such file or directory (os error 2))",
+        ),
+        (
+            &outside,
+            "policies.toml:1:1: error[policy::manifest]: cannot read the policy manifest: it leads out of the book (to `/dev/null`) and is refused",
+        ),
+    ];
+    for (break_it, expected) in cases {
+        let book = quota_book();
+        break_it(book.path());
+        let (code, checked) = check_shorts(book.path());
+        assert_eq!(code, 1, "{checked:?}");
+        assert!(checked.iter().any(|s| s == expected), "{checked:?}");
+        let (code, linted) = lint_deployer(book.path());
+        assert_eq!(code, 1, "{linted:?}");
+        assert!(linted.iter().any(|s| s == expected), "{linted:?}");
+    }
+}
+
 /// The sentence the guide's chapter had before it recommended a managed
 /// policy, put back where it was.
 const OLD_OFFER: &str = "An administrator of the account adds the policy, with your account ID in it,\nto your IAM user, group or role as an inline policy, or creates a customer\nmanaged policy from it and attaches that. In IAM Identity Center, the same\nJSON goes into a permission set as an inline policy.";

@@ -312,3 +312,54 @@ fn a_policy_shown_with_an_html_download_link_is_known_to_the_chapter() {
         "the offer after an HTML-linked policy is found"
     );
 }
+
+#[test]
+fn offers_of_another_policy_are_not_the_shown_policys() {
+    silent(&[
+        "Observers need much less: add a small policy that allows `ecs:DescribeServices` to their IAM user as an inline policy.",
+        "Add the read-only policy to an observer's IAM user as an inline policy.",
+    ]);
+    // "it" after a sentence that ends on another policy stands for that one.
+    silent(&[
+        "Unlike the deployer policy, the read-only policy below is short. Paste it into the observer's IAM user as an inline policy.",
+    ]);
+    // The shown policy, by pronoun or "the policy", is still the one offered.
+    assert_eq!(
+        found("Add the policy to your IAM user as an inline policy."),
+        [user(LINE, 39, "inline policy")]
+    );
+    assert_eq!(
+        found(
+            "The read-only policy is small. Add this policy to your IAM user as an inline policy."
+        ),
+        [user(LINE, 71, "inline policy")]
+    );
+}
+
+#[test]
+fn a_role_offer_that_mentions_where_the_reader_comes_from_is_the_roles() {
+    silent(&[
+        "Alternatively, paste the policy into an inline policy of the role you assume from your IAM user.",
+        "If you sign in as an IAM user and switch to a role, add the policy to that role as an inline policy.",
+    ]);
+    assert_eq!(
+        found("Add it as an inline policy to your IAM user or to a role."),
+        [user(LINE, 14, "inline policy")]
+    );
+}
+
+#[test]
+fn inline_user_and_group_in_other_senses_raise_nothing() {
+    silent(&[
+        "The security group's inbound rule is added inline in the `aws ec2 authorize-security-group-ingress` command, which your IAM user may run with this policy.",
+        "The task definition creates the log group inline (`awslogs-create-group`), so your IAM user needs `logs:CreateLogGroup` from this policy.",
+        "Give the log group a retention period inline in the template; your user needs the policy to create it.",
+        "Add the `group` parameter inline to the `run-task` command to put the tasks in one task group.",
+        "Paste the policy into the JSON editor (the inline editor) when you create the customer managed policy, then attach it to your IAM user.",
+        "Users of the service reach it inline through the load balancer; add the listener rule.",
+    ]);
+    assert_eq!(
+        found("It is added inline to your IAM user."),
+        [user(LINE, 13, "inline")]
+    );
+}
