@@ -211,11 +211,21 @@ fn theme(
                 .with_hint("keep the theme in the repository"),
             );
         }
-        // The sources' own check judges a theme inside them.
-        _ if dir.starts_with(&src) => {}
+        // The sources' own check judges a theme inside them: where it really
+        // is, not how it is written (`src/../elsewhere` is not inside).
+        _ if really_inside(&dir, &src) => {}
         _ => crate::reach::check_tree(&Tree::THEME, &dir, &reach.name(&dir), reach, &mut found),
     }
     found.into_sorted()
+}
+
+/// Whether `path` lies in `folder` once both are resolved as the system
+/// will; a path that cannot be resolved is not.
+fn really_inside(path: &Path, folder: &Path) -> bool {
+    match (std::fs::canonicalize(path), std::fs::canonicalize(folder)) {
+        (Ok(path), Ok(folder)) => path.starts_with(folder),
+        _ => false,
+    }
 }
 
 /// A redirect: its page is written at the key (without its `#fragment` and

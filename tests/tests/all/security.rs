@@ -606,6 +606,39 @@ fn a_redirect_never_writes_outside_the_site() {
 
 #[cfg(unix)]
 #[test]
+fn a_theme_written_through_the_sources_is_judged_where_it_really_is() {
+    // `src/../evil-theme` starts with `src/` as text, but is beside it.
+    let outer = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(
+        elsewhere.path().join("head.hbs"),
+        "<meta name=\"canary-head\">\n",
+    )
+    .unwrap();
+    let (root, _) = book_with(
+        outer.path(),
+        "[output.html]\ntheme = \"src/../evil-theme\"\n",
+    );
+    std::fs::create_dir_all(root.join("evil-theme")).unwrap();
+    std::os::unix::fs::symlink(
+        elsewhere.path().join("head.hbs"),
+        root.join("evil-theme/head.hbs"),
+    )
+    .unwrap();
+    refused_everywhere(
+        outer.path(),
+        &root,
+        &[format!(
+            "src/../evil-theme/head.hbs:1:1: error[reach::outside-source]: `src/../evil-theme/head.hbs` resolves to `{}`, outside the repository (`{}`); mdBook would publish it in every page",
+            canonical(&elsewhere.path().join("head.hbs")),
+            canonical(&root)
+        )],
+    );
+    assert!(files_containing(&root, "canary").is_empty());
+}
+
+#[cfg(unix)]
+#[test]
 fn theme_files_and_additional_css_from_outside_are_never_published() {
     let outer = tempfile::tempdir().unwrap();
     let elsewhere = tempfile::tempdir().unwrap();
