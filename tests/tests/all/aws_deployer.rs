@@ -300,3 +300,35 @@ fn passing_the_roles_missing_fails_where_a_task_definition_names_them() {
     );
     assert_eq!(found.len(), places.len(), "{found:#?}");
 }
+
+#[test]
+fn describing_the_guides_cluster_by_name_is_judged_on_its_arn() {
+    // `--clusters` names the cluster as `--cluster` does: the policy allows
+    // `ecs:DescribeClusters` on the guide's cluster, not on `*`.
+    let book = copy_real_book();
+    let chapter = book.path().join("src/cluster.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(
+        &chapter,
+        format!(
+            "{text}\n<!-- run: cli -->\n```bash\naws ecs describe-clusters --clusters responderapi-cluster --query 'clusters[0].status' --output text\n```\n"
+        ),
+    )
+    .unwrap();
+    assert_eq!(deployer_errors(book.path()), Vec::<String>::new());
+    // And a cluster the policy does not name is refused on its own ARN.
+    std::fs::write(
+        &chapter,
+        format!(
+            "{text}\n<!-- run: cli -->\n```bash\naws ecs describe-clusters --clusters other-cluster\n```\n"
+        ),
+    )
+    .unwrap();
+    let line = text.lines().count() + 4;
+    assert_eq!(
+        deployer_errors(book.path()),
+        [format!(
+            "src/cluster.md:{line}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `ecs:DescribeClusters` on `arn:aws:ecs:us-east-1:111122223333:cluster/other-cluster`, which `aws ecs describe-clusters` calls (the command's operation)"
+        )]
+    );
+}
