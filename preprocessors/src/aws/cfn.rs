@@ -507,7 +507,10 @@ mod tests {
     use super::*;
 
     fn stack() -> Value {
-        serde_json::from_str(include_str!("../../../templates/responderapi-stack.json")).unwrap()
+        serde_json::from_str(include_str!(
+            "../../../tests/fixtures/guide-files/templates/responderapi-stack.json"
+        ))
+        .unwrap()
     }
 
     fn found(template: &Value) -> Vec<String> {

@@ -370,13 +370,20 @@ mod tests {
     }
 
     fn task() -> Value {
-        serde_json::from_str(include_str!("../../../templates/task-definition.json")).unwrap()
+        serde_json::from_str(include_str!(
+            "../../../tests/fixtures/guide-files/templates/task-definition.json"
+        ))
+        .unwrap()
     }
 
     #[test]
     fn the_guides_roles_grant_what_the_task_needs_and_nothing_more() {
-        let exec = policy(include_str!("../../../policies/execution-role-policy.json"));
-        let task_role = policy(include_str!("../../../policies/task-role-policy.json"));
+        let exec = policy(include_str!(
+            "../../../tests/fixtures/guide-files/policies/execution-role-policy.json"
+        ));
+        let task_role = policy(include_str!(
+            "../../../tests/fixtures/guide-files/policies/task-role-policy.json"
+        ));
         let all = needs(&task(), Spelling::Api, IMAGE);
         let of = |role| {
             all.iter()
@@ -390,15 +397,17 @@ mod tests {
         assert!(unneeded(&exec, &of(Role::Execution)).is_empty());
         assert!(unneeded(&task_role, &of(Role::Task)).is_empty());
         assert!(trusts_ecs_tasks(&policy(include_str!(
-            "../../../policies/task-role-trust.json"
+            "../../../tests/fixtures/guide-files/policies/task-role-trust.json"
         ))));
     }
 
     #[test]
     fn a_role_without_create_log_stream_misses_it_on_the_log_group() {
         let exec = policy(
-            &include_str!("../../../policies/execution-role-policy.json")
-                .replace("\"logs:CreateLogStream\",", ""),
+            &include_str!(
+                "../../../tests/fixtures/guide-files/policies/execution-role-policy.json"
+            )
+            .replace("\"logs:CreateLogStream\",", ""),
         );
         let all = needs(&task(), Spelling::Api, IMAGE);
         let exec_needs = all
@@ -427,7 +436,9 @@ mod tests {
             json!("false");
         let all = needs(&t, Spelling::Api, IMAGE);
         assert!(!all.iter().any(|(_, n)| n.action == "logs:CreateLogGroup"));
-        let exec = policy(include_str!("../../../policies/execution-role-policy.json"));
+        let exec = policy(include_str!(
+            "../../../tests/fixtures/guide-files/policies/execution-role-policy.json"
+        ));
         let exec_needs: Vec<_> = all
             .iter()
             .filter(|(r, _)| *r == Role::Execution)

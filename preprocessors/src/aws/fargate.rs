@@ -198,7 +198,10 @@ mod tests {
     }
 
     fn task() -> Value {
-        serde_json::from_str(include_str!("../../../templates/task-definition.json")).unwrap()
+        serde_json::from_str(include_str!(
+            "../../../tests/fixtures/guide-files/templates/task-definition.json"
+        ))
+        .unwrap()
     }
 
     #[test]

@@ -102,11 +102,17 @@ mod tests {
     use super::*;
 
     fn stack() -> Value {
-        serde_json::from_str(include_str!("../../../templates/responderapi-stack.json")).unwrap()
+        serde_json::from_str(include_str!(
+            "../../../tests/fixtures/guide-files/templates/responderapi-stack.json"
+        ))
+        .unwrap()
     }
 
     fn lint(text: &str) -> Vec<String> {
-        let manifest = Manifest::parse(include_str!("../../../policies.toml")).unwrap();
+        let manifest = Manifest::parse(include_str!(
+            "../../../tests/fixtures/guide-files/policies.toml"
+        ))
+        .unwrap();
         let mut found = Diagnostics::new();
         check(
             "t.json",
@@ -122,15 +128,18 @@ mod tests {
     fn the_stacks_four_policies_are_found_and_pass() {
         assert_eq!(documents(&stack()).len(), 4);
         assert_eq!(
-            lint(include_str!("../../../templates/responderapi-stack.json")),
+            lint(include_str!(
+                "../../../tests/fixtures/guide-files/templates/responderapi-stack.json"
+            )),
             Vec::<String>::new()
         );
     }
 
     #[test]
     fn a_misspelt_action_is_reported_at_its_template_line() {
-        let text = include_str!("../../../templates/responderapi-stack.json")
-            .replace("\"ecr:BatchGetImage\"", "\"ecr:BatchGetImages\"");
+        let text =
+            include_str!("../../../tests/fixtures/guide-files/templates/responderapi-stack.json")
+                .replace("\"ecr:BatchGetImage\"", "\"ecr:BatchGetImages\"");
         let found = lint(&text);
         assert_eq!(found.len(), 1, "{found:?}");
         let line = text[..text.find("ecr:BatchGetImages").unwrap()]

@@ -474,7 +474,8 @@ mod tests {
 
     #[test]
     fn the_stacks_task_definition_follows_the_fargate_rules_at_its_own_keys() {
-        let text = include_str!("../../../templates/responderapi-stack.json");
+        let text =
+            include_str!("../../../tests/fixtures/guide-files/templates/responderapi-stack.json");
         let mut stack: Value = serde_json::from_str(text).unwrap();
         assert_eq!(stack_task_rules(&stack), Vec::new());
         let td = &mut stack["Resources"]["TaskDefinition"]["Properties"];

@@ -321,9 +321,21 @@ fn kind_of(value: &Value) -> &'static str {
 }
 
 /// The last segment of a pointer, for messages (`(input)` for the root).
+/// The member a pointer ends at, as a writer names it: `essential`, or
+/// `secrets[0]` for an item of a list (an index alone says nothing).
 fn member_name(pointer: &str) -> String {
-    match pointer.rsplit('/').next() {
-        Some(last) if !pointer.is_empty() => last.replace("~1", "/").replace("~0", "~"),
+    let unescape = |s: &str| s.replace("~1", "/").replace("~0", "~");
+    let mut segments = pointer.rsplit('/');
+    match segments.next() {
+        Some(last) if !pointer.is_empty() => {
+            let last = unescape(last);
+            match segments.next() {
+                Some(parent) if !parent.is_empty() && last.bytes().all(|b| b.is_ascii_digit()) => {
+                    format!("{}[{last}]", unescape(parent))
+                }
+                _ => last,
+            }
+        }
         _ => "(input)".to_string(),
     }
 }
@@ -348,7 +360,8 @@ mod tests {
 
     #[test]
     fn the_guides_task_definition_passes() {
-        let text = include_str!("../../../templates/task-definition.json");
+        let text =
+            include_str!("../../../tests/fixtures/guide-files/templates/task-definition.json");
         assert_eq!(
             ecs_task(serde_json::from_str(text).unwrap()),
             Vec::<String>::new()

@@ -286,7 +286,10 @@ mod tests {
     use serde_json::json;
 
     fn stack() -> Value {
-        serde_json::from_str(include_str!("../../../templates/responderapi-stack.json")).unwrap()
+        serde_json::from_str(include_str!(
+            "../../../tests/fixtures/guide-files/templates/responderapi-stack.json"
+        ))
+        .unwrap()
     }
 
     fn none() -> BTreeSet<String> {
@@ -295,7 +298,7 @@ mod tests {
 
     fn alb() -> Value {
         serde_json::from_str(include_str!(
-            "../../../templates/responderapi-alb-stack.json"
+            "../../../tests/fixtures/guide-files/templates/responderapi-alb-stack.json"
         ))
         .unwrap()
     }

@@ -89,8 +89,11 @@ fn a_table_with_only_mdbooks_keys_says_so() {
 
 #[test]
 fn the_guides_own_book_toml_is_clean_and_reads_as_typed() {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../book.toml")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/guide-files/book.toml"
+    ))
+    .unwrap();
     let doc: toml::Table = toml::from_str(&text).unwrap();
     for (table, _) in TABLES {
         let raw = doc["preprocessor"][*table].as_table().unwrap();

@@ -231,8 +231,11 @@ mod tests {
     }
 
     fn real(rel: &str) -> JsonFile {
-        let text =
-            std::fs::read_to_string(format!("{}/../{rel}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let text = std::fs::read_to_string(format!(
+            "{}/../tests/fixtures/guide-files/{rel}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
         file(rel, &text)
     }
 

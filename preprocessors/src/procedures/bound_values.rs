@@ -563,8 +563,11 @@ mod tests {
 
     fn values() -> Values {
         let read = |rel: &str| {
-            let text = std::fs::read_to_string(format!("{}/../{rel}", env!("CARGO_MANIFEST_DIR")))
-                .unwrap();
+            let text = std::fs::read_to_string(format!(
+                "{}/../tests/fixtures/guide-files/{rel}",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap();
             JsonFile::parse(rel, text).unwrap()
         };
         Values::read(&read(TASK_DEFINITION), Some(&read(STACK)))

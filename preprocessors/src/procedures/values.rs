@@ -436,7 +436,10 @@ mod tests {
     use super::*;
 
     fn real(rel: &str) -> JsonFile {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/guide-files/"
+        );
         let text = std::fs::read_to_string(format!("{path}{rel}")).unwrap();
         JsonFile::parse(rel, text).unwrap()
     }

@@ -7,13 +7,13 @@ fn parse(text: &str) -> Value {
 
 fn stack() -> Value {
     parse(include_str!(
-        "../../../../templates/responderapi-stack.json"
+        "../../../../tests/fixtures/guide-files/templates/responderapi-stack.json"
     ))
 }
 
 fn alb() -> Value {
     parse(include_str!(
-        "../../../../templates/responderapi-alb-stack.json"
+        "../../../../tests/fixtures/guide-files/templates/responderapi-alb-stack.json"
     ))
 }
 
@@ -126,8 +126,9 @@ fn deleting_needs_the_delete_handlers_and_an_update_only_what_changes() {
 #[test]
 fn a_rule_whose_description_alone_changes_needs_the_description_update() {
     let s = stack();
-    let text = include_str!("../../../../templates/responderapi-stack.json")
-        .replace("\"ResponderAPI client\"", "\"ResponderAPI's one client\"");
+    let text =
+        include_str!("../../../../tests/fixtures/guide-files/templates/responderapi-stack.json")
+            .replace("\"ResponderAPI client\"", "\"ResponderAPI's one client\"");
     let described = parse(&text);
     let acts = actions(&update(t(&s), t(&described), "responderapi", &none()));
     assert!(acts.contains("ec2:UpdateSecurityGroupRuleDescriptionsIngress"));
@@ -135,10 +136,12 @@ fn a_rule_whose_description_alone_changes_needs_the_description_update() {
 
 #[test]
 fn tags_the_template_sets_and_unnamed_resources() {
-    let text = include_str!("../../../../templates/responderapi-stack.json").replace(
-        "\"RoleName\": \"ResponderAPIECSTaskRole\",",
-        "\"Tags\": [{\"Key\": \"team\", \"Value\": \"a\"}],",
-    );
+    let text =
+        include_str!("../../../../tests/fixtures/guide-files/templates/responderapi-stack.json")
+            .replace(
+                "\"RoleName\": \"ResponderAPIECSTaskRole\",",
+                "\"Tags\": [{\"Key\": \"team\", \"Value\": \"a\"}],",
+            );
     let tagged = parse(&text);
     let found = lines(&create(t(&tagged), "responderapi"));
     assert!(
