@@ -37,6 +37,9 @@ struct ResolveCache {
     dirs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     /// Where reads may go, found once (it walks up to the repository root).
     reach: OnceLock<crate::reach::Reach>,
+    /// Every file's text as first read this run, by the path opened: each
+    /// pass that asks again gets the same bytes, and the file is opened once.
+    texts: Mutex<HashMap<PathBuf, Result<Arc<str>, crate::reach::Unreadable>>>,
 }
 
 /// Why a path was refused.
@@ -54,6 +57,15 @@ impl BookRoot {
             config,
             resolved: Arc::default(),
             loaded: None,
+        }
+    }
+
+    /// The same root with the settings as they stand now (`--deny-warnings`
+    /// applied), sharing what this run has resolved and read.
+    pub fn with_config(&self, config: Config) -> Self {
+        BookRoot {
+            config,
+            ..self.clone()
         }
     }
 
@@ -193,7 +205,23 @@ impl BookRoot {
         let path = self
             .resolve(rel)
             .map_err(|why| anyhow::anyhow!("cannot read `{rel}`: {why:?}"))?;
-        crate::reach::read_text(&path).with_context(|| format!("cannot read `{rel}`"))
+        self.text(&path)
+            .map(|text| text.to_string())
+            .with_context(|| format!("cannot read `{rel}`"))
+    }
+
+    /// A file's text through [`crate::reach::read_text`], read once per run
+    /// (the clones of this root share the answer).
+    pub fn text(&self, path: &Path) -> Result<Arc<str>, crate::reach::Unreadable> {
+        let mut texts = self
+            .resolved
+            .texts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        texts
+            .entry(path.to_path_buf())
+            .or_insert_with(|| crate::reach::read_text(path).map(Arc::from))
+            .clone()
     }
 
     /// `deny-warnings` in `[preprocessor.validate]`: warnings fail the build (CI sets it).

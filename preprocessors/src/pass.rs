@@ -1,7 +1,7 @@
 //! The one shape every preprocessor and checker has, and the adapter that
 //! makes it an mdBook preprocessor, in-process or as a `command`.
 
-use crate::book_root::{BookRoot, LoadedSources};
+use crate::book_root::BookRoot;
 use crate::diagnostics::{self, Diagnostics, Format};
 use crate::links::include_guard;
 use anyhow::Result;
@@ -10,7 +10,6 @@ use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use std::cell::RefCell;
 use std::io::IsTerminal;
 use std::rc::Rc;
-use std::sync::Arc;
 
 /// A pass over the whole book. Problems in the book's content go to
 /// `diagnostics` and the pass carries on, so one run reports them all;
@@ -42,7 +41,7 @@ pub enum Sink {
 pub struct Adapter {
     pass: Box<dyn Pass>,
     sink: Sink,
-    loaded: Option<Arc<LoadedSources>>,
+    root: Option<BookRoot>,
 }
 
 impl Adapter {
@@ -50,14 +49,14 @@ impl Adapter {
         Adapter {
             pass,
             sink,
-            loaded: None,
+            root: None,
         }
     }
 
-    /// In-process, the chapter files the loader read: the pass reads them from
-    /// there instead of from disk.
-    pub fn with_loaded(mut self, loaded: Arc<LoadedSources>) -> Self {
-        self.loaded = Some(loaded);
+    /// In-process, the run's root: every pass shares the files it has read
+    /// (the chapters the loader read among them), so none is read twice.
+    pub fn with_root(mut self, root: BookRoot) -> Self {
+        self.root = Some(root);
         self
     }
 }
@@ -68,10 +67,10 @@ impl Preprocessor for Adapter {
     }
 
     fn run(&self, ctx: &PreprocessorContext, book: Book) -> Result<Book> {
-        let mut book_root = BookRoot::new(ctx.root.clone(), ctx.config.clone());
-        if let Some(loaded) = &self.loaded {
-            book_root = book_root.with_loaded(loaded.clone());
-        }
+        let book_root = match &self.root {
+            Some(root) => root.with_config(ctx.config.clone()),
+            None => BookRoot::new(ctx.root.clone(), ctx.config.clone()),
+        };
         let mut found = Diagnostics::new();
         found.extend(crate::config::check(&book_root, self.pass.name()));
         let mut book = self.pass.run(&book_root, book, &mut found)?;

@@ -2,7 +2,7 @@
 //! place of the `command` entries book.toml declares for stock mdBook, gather
 //! every diagnostic, and only then write the site, beside the old one first.
 
-use crate::book_root::{BookRoot, LoadedSources};
+use crate::book_root::BookRoot;
 use crate::destination;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::include_guard;
@@ -54,13 +54,12 @@ pub struct RenderedChapter {
 /// The book as the validators read it, every preprocessor run, with its
 /// root; `None` when the book's sources refuse loading (`check` says why).
 pub fn processed(root: &Path) -> Result<Option<(BookRoot, Book)>> {
-    let book = match load(root, &Options::default())? {
-        Loaded::Book(book, _, loaded) => (book, loaded),
+    let (book, book_root) = match load(root, &Options::default())? {
+        Loaded::Book(book, _, book_root) => (book, *book_root),
         Loaded::Refused(_) => return Ok(None),
     };
-    let (book, loaded) = book;
     let (processed, _) = book.preprocess_book(&HtmlHandlebars::new())?;
-    Ok(Some((book_root(&book).with_loaded(loaded), processed)))
+    Ok(Some((book_root, processed)))
 }
 
 /// Runs every preprocessor and validator and returns the chapters as readers
@@ -69,14 +68,13 @@ pub fn processed(root: &Path) -> Result<Option<(BookRoot, Book)>> {
 /// shell blocks. Writes nothing.
 pub fn preprocess(root: &Path, options: &Options) -> Result<(Vec<RenderedChapter>, Outcome)> {
     let mut phases = Phases::new();
-    let (book, diagnostics, loaded) = match load(root, options)? {
-        Loaded::Book(book, diagnostics, loaded) => (book, diagnostics, loaded),
+    let (book, diagnostics, book_root) = match load(root, options)? {
+        Loaded::Book(book, diagnostics, book_root) => (book, diagnostics, *book_root),
         Loaded::Refused(outcome) => return Ok((Vec::new(), outcome)),
     };
     phases.done("load");
     let (processed, _) = book.preprocess_book(&HtmlHandlebars::new())?;
     phases.done("preprocessors");
-    let book_root = book_root(&book).with_loaded(loaded);
     diagnostics
         .borrow_mut()
         .extend(crate::validate::validate(&book_root, &processed)?);
@@ -91,7 +89,7 @@ pub fn preprocess(root: &Path, options: &Options) -> Result<(Vec<RenderedChapter
             _ => None,
         })
         .collect();
-    Ok((chapters, outcome(&book, diagnostics, None)))
+    Ok((chapters, outcome(&book_root, diagnostics, None)))
 }
 
 /// Runs everything and, when clean, writes the HTML site to `dest` (default:
@@ -102,21 +100,20 @@ pub fn preprocess(root: &Path, options: &Options) -> Result<(Vec<RenderedChapter
 /// if they find a problem. So a clean build costs what rendering costs.
 pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outcome> {
     let mut phases = Phases::new();
-    let (book, diagnostics, loaded) = match load(root, options)? {
-        Loaded::Book(book, diagnostics, loaded) => (book, diagnostics, loaded),
+    let (book, diagnostics, book_root) = match load(root, options)? {
+        Loaded::Book(book, diagnostics, book_root) => (book, diagnostics, *book_root),
         Loaded::Refused(outcome) => return Ok(outcome),
     };
     phases.done("load");
     let renderer = HtmlHandlebars::new();
     let (processed, ctx) = book.preprocess_book(&renderer)?;
     phases.done("preprocessors");
-    let book_root = book_root(&book).with_loaded(loaded);
     if diagnostics.borrow().is_failure(book_root.deny_warnings()) {
         // Nothing will be written: report every problem, render nothing.
         diagnostics
             .borrow_mut()
             .extend(crate::validate::validate(&book_root, &processed)?);
-        return Ok(outcome(&book, diagnostics, None));
+        return Ok(outcome(&book_root, diagnostics, None));
     }
     let dest = match dest {
         Some(dest) => absolute(dest)?,
@@ -161,7 +158,7 @@ pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outc
     });
     phases.done("validators and renderer, side by side");
     diagnostics.borrow_mut().extend(found?);
-    let result = outcome(&book, diagnostics, None);
+    let result = outcome(&book_root, diagnostics, None);
     if result.failed {
         // Dropping `staging` removes the half-published site.
         return Ok(result);
@@ -177,13 +174,10 @@ pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outc
     })
 }
 
-fn book_root(book: &MDBook) -> BookRoot {
-    BookRoot::new(&book.root, book.config.clone())
-}
-
 enum Loaded {
-    /// The book, where its passes' diagnostics go, and its chapter files as loaded.
-    Book(Box<MDBook>, Rc<RefCell<Diagnostics>>, Arc<LoadedSources>),
+    /// The book, where its passes' diagnostics go, and the run's root (its
+    /// chapter files as loaded, every file read once for all passes).
+    Book(Box<MDBook>, Rc<RefCell<Diagnostics>>, Box<BookRoot>),
     /// The sources reach outside the repository (or hold a FIFO, a loop…):
     /// mdBook's loader is not even started on them.
     Refused(Outcome),
@@ -233,6 +227,9 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
     }
     let diagnostics = Rc::new(RefCell::new(sources));
     let loaded = Arc::new(book_root.loaded_sources(&book.book));
+    let book_root = book_root
+        .with_config(book.config.clone())
+        .with_loaded(loaded);
     for pass in crate::passes() {
         if pass.name() == shared {
             // The validators run once the preprocessors are done (see
@@ -241,7 +238,7 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
             book.with_preprocessor(crate::validate::Later);
         } else {
             book.with_preprocessor(
-                Adapter::new(pass, Sink::Shared(diagnostics.clone())).with_loaded(loaded.clone()),
+                Adapter::new(pass, Sink::Shared(diagnostics.clone())).with_root(book_root.clone()),
             );
         }
     }
@@ -257,14 +254,16 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
     if has_links {
         book.with_preprocessor(GuardedLinks {
             diagnostics: diagnostics.clone(),
+            root: book_root.clone(),
         });
     }
-    Ok(Loaded::Book(Box::new(book), diagnostics, loaded))
+    Ok(Loaded::Book(Box::new(book), diagnostics, Box::new(book_root)))
 }
 
 /// mdBook's `links` preprocessor behind the include guard.
 struct GuardedLinks {
     diagnostics: Rc<RefCell<Diagnostics>>,
+    root: BookRoot,
 }
 
 impl Preprocessor for GuardedLinks {
@@ -273,7 +272,7 @@ impl Preprocessor for GuardedLinks {
     }
 
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
-        let book_root = crate::book_root::BookRoot::new(ctx.root.clone(), ctx.config.clone());
+        let book_root = self.root.with_config(ctx.config.clone());
         let mut found = Diagnostics::new();
         include_guard::guard(&book_root, &mut book, &mut found);
         self.diagnostics.borrow_mut().extend(found);
@@ -281,9 +280,13 @@ impl Preprocessor for GuardedLinks {
     }
 }
 
-fn outcome(book: &MDBook, diagnostics: Rc<RefCell<Diagnostics>>, site: Option<PathBuf>) -> Outcome {
+fn outcome(
+    book_root: &BookRoot,
+    diagnostics: Rc<RefCell<Diagnostics>>,
+    site: Option<PathBuf>,
+) -> Outcome {
     let found = diagnostics.take();
-    let deny = book_root(book).deny_warnings();
+    let deny = book_root.deny_warnings();
     Outcome {
         failed: found.is_failure(deny),
         diagnostics: found.into_sorted(),

@@ -146,7 +146,7 @@ impl Refusal {
 }
 
 /// Why a file's text could not be read.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Unreadable {
     /// A folder, FIFO, socket or device: never opened, so never a hang.
     NotAFile(&'static str),
@@ -156,7 +156,8 @@ pub enum Unreadable {
         line: usize,
         column: usize,
     },
-    Io(std::io::Error),
+    /// Shared, so a run's cache can hand the same answer to every pass.
+    Io(std::sync::Arc<std::io::Error>),
 }
 
 impl std::fmt::Display for Unreadable {
@@ -181,7 +182,7 @@ impl std::error::Error for Unreadable {}
 /// Reads a file's text: only a regular file (checked before it is opened),
 /// at most [`MAX_FILE_BYTES`], and UTF-8.
 pub fn read_text(path: &Path) -> Result<String, Unreadable> {
-    let meta = std::fs::metadata(path).map_err(Unreadable::Io)?;
+    let meta = std::fs::metadata(path).map_err(|e| Unreadable::Io(e.into()))?;
     if !meta.is_file() {
         return Err(Unreadable::NotAFile(kind_of(&meta)));
     }
@@ -194,7 +195,7 @@ pub fn read_text(path: &Path) -> Result<String, Unreadable> {
     use std::io::Read;
     std::fs::File::open(path)
         .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(Unreadable::Io)?;
+        .map_err(|e| Unreadable::Io(e.into()))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(Unreadable::TooLarge(bytes.len() as u64));
     }

@@ -168,10 +168,8 @@ pub fn read_template(book_root: &BookRoot, name: &str) -> Result<String, Templat
                 if !templates.as_ref().is_some_and(|t| real.starts_with(t)) {
                     return Err(TemplateError::Outside);
                 }
-                if real.is_file()
-                    && let Ok(text) = std::fs::read_to_string(&real)
-                {
-                    return Ok(text);
+                if let Ok(text) = book_root.text(&real) {
+                    return Ok(text.to_string());
                 }
             }
             Err(Refused::Missing) => {}

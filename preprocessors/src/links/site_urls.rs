@@ -10,8 +10,7 @@ use crate::location::Location;
 const KEYS: [&str; 2] = ["git-repository-url", "edit-url-template"];
 
 pub fn check(book_root: &BookRoot, diagnostics: &mut Diagnostics) {
-    let toml = book_root.root.join("book.toml");
-    let text = crate::reach::read_text(&toml).unwrap_or_default();
+    let text = book_root.read(crate::config::BOOK_TOML).unwrap_or_default();
     for key in KEYS {
         let Ok(Some(value)) = book_root
             .config

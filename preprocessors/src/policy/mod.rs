@@ -105,8 +105,8 @@ fn find_policy(book_root: &BookRoot, name: &str) -> Found {
             if !inside_policies(book_root, &path) {
                 return Found::Outside;
             }
-            match crate::reach::read_text(&path) {
-                Ok(content) => Found::Policy(content),
+            match book_root.text(&path) {
+                Ok(content) => Found::Policy(content.to_string()),
                 Err(_) => Found::Unreadable,
             }
         }
@@ -285,8 +285,8 @@ fn check_policies(
     for rel_in in files {
         let rel = format!("{POLICIES_DIR}/{rel_in}");
         let text = match book_root.resolve(&rel) {
-            Ok(path) if inside_policies(book_root, &path) => match crate::reach::read_text(&path) {
-                Ok(text) => text,
+            Ok(path) if inside_policies(book_root, &path) => match book_root.text(&path) {
+                Ok(text) => text.to_string(),
                 Err(Unreadable::NotAFile(_) | Unreadable::TooLarge(_)) if copied => {
                     // The sources check reports it, where mdBook would copy it from.
                     continue;

@@ -52,8 +52,8 @@ impl Library {
         for name in names {
             let path = format!("{folder}/{name}.md");
             let source = match book_root.resolve(&path) {
-                Ok(real) => match crate::reach::read_text(&real) {
-                    Ok(source) => source,
+                Ok(real) => match book_root.text(&real) {
+                    Ok(source) => source.to_string(),
                     Err(error) => {
                         diagnostics.push(Diagnostic::error(
                             codes::PROCEDURES_UNREADABLE,
