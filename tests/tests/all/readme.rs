@@ -1,15 +1,15 @@
-//! The README's "Problem codes" table against the code table
+//! The docs book's "Problem codes" table against the code table
 //! (`diagnostics::codes::ALL`): same codes, same order, same meanings, so a
 //! code added, renamed or reworded in one place fails until the other follows.
 
 use responder_docs::diagnostics::codes::ALL;
 use responder_docs_tests::repo_root;
 
-/// The `(code, meaning)` rows of the table under `### Problem codes`.
+/// The `(code, meaning)` rows of the table under `# Problem codes`.
 fn readme_codes(readme: &str) -> Vec<(String, String)> {
     let section = readme
-        .split_once("\n### Problem codes\n")
-        .expect("the README has a \"Problem codes\" section")
+        .split_once("# Problem codes\n")
+        .expect("the chapter has a \"Problem codes\" heading")
         .1;
     let section = section.split("\n#").next().unwrap_or(section);
     section
@@ -25,7 +25,7 @@ fn readme_codes(readme: &str) -> Vec<(String, String)> {
 
 #[test]
 fn readme_lists_exactly_the_code_table() {
-    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(repo_root().join("docs/src/problem-codes.md")).unwrap();
     let documented = readme_codes(&readme);
     let table: Vec<(String, String)> = ALL
         .iter()
@@ -51,7 +51,7 @@ fn readme_lists_exactly_the_code_table() {
 
 #[test]
 fn the_row_reader_sees_every_row_and_nothing_else() {
-    let readme = "intro\n\n### Problem codes\n\n| code | meaning |\n| --- | --- |\n\
+    let readme = "intro\n\n# Problem codes\n\n| code | meaning |\n| --- | --- |\n\
                   | `a::b` | one `x` |\n| `c::d` | two |\n\n## Next\n\n| `e::f` | not codes |\n";
     assert_eq!(
         readme_codes(readme),
