@@ -1,6 +1,7 @@
 //! Helpers for the end-to-end tests: fixture books copied to a temporary
 //! folder, and the CLI run in-process with its output captured.
 
+pub mod docs_gen;
 pub mod runbook;
 
 use clap::Parser;

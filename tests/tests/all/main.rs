@@ -12,6 +12,7 @@ mod aws_replacement;
 mod aws_run_paths;
 mod browser;
 mod cli;
+mod docs;
 mod fix;
 mod guide;
 mod guide_runs;
