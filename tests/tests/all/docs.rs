@@ -5,8 +5,7 @@
 use responder_docs_tests::docs_gen::{
     self, GENERATED_DIR, Generated, REGENERATE, literal_directives, replace_block,
 };
-use responder_docs_tests::{repo_root, run, shorts, stock_mdbook_available};
-use std::process::Command;
+use responder_docs_tests::{repo_root, run, shorts, stock_mdbook_available, stock_mdbook_build};
 
 #[test]
 fn generated_parts_are_up_to_date() {
@@ -163,18 +162,7 @@ fn stock_mdbook_builds_the_docs_book() {
         return;
     }
     let site = tempfile::tempdir().unwrap();
-    let output = Command::new("mdbook")
-        .arg("build")
-        .arg(repo_root().join("docs"))
-        .arg("--dest-dir")
-        .arg(site.path())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "mdbook build docs failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    stock_mdbook_build(&repo_root().join("docs"), site.path());
     // The generated tables are included in place of their directives.
     let codes = std::fs::read_to_string(site.path().join("problem-codes.html")).unwrap();
     assert!(codes.contains("<code>book::unreadable</code>"), "{codes}");
