@@ -1,6 +1,7 @@
 //! Helpers for the end-to-end tests: fixture books copied to a temporary
 //! folder, and the CLI run in-process with its output captured.
 
+pub mod docs_gen;
 pub mod runbook;
 
 use clap::Parser;
@@ -158,6 +159,24 @@ pub fn stock_mdbook_available() -> bool {
         );
     }
     found
+}
+
+/// Runs stock `mdbook build BOOK --dest-dir DEST`; a failed build fails the
+/// test with mdBook's stderr.
+pub fn stock_mdbook_build(book: &Path, dest: &Path) {
+    let output = Command::new("mdbook")
+        .arg("build")
+        .arg(book)
+        .arg("--dest-dir")
+        .arg(dest)
+        .output()
+        .expect("mdbook runs");
+    assert!(
+        output.status.success(),
+        "mdbook build {} failed:\n{}",
+        book.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// Points the `command` entries of a copied book's book.toml at this

@@ -13,6 +13,7 @@ mod aws_run_paths;
 mod browser;
 mod cli;
 mod codes;
+mod docs;
 mod fix;
 mod guide;
 mod guide_runs;

@@ -2,10 +2,9 @@
 //! `command`s) and `responder-docs build` (in-process) give the same site.
 
 use responder_docs::pipeline::{self, Options};
-use responder_docs_tests::{repo_root, stock_mdbook_available};
+use responder_docs_tests::{repo_root, stock_mdbook_available, stock_mdbook_build};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 /// Every file of a built site, by relative path.
 fn files(site: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -43,18 +42,7 @@ fn stock_mdbook_builds_the_same_site() {
     );
 
     let stock = tempfile::tempdir().unwrap();
-    let output = Command::new("mdbook")
-        .arg("build")
-        .arg(&root)
-        .arg("--dest-dir")
-        .arg(stock.path())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "mdbook build failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    stock_mdbook_build(&root, stock.path());
 
     let ours = files(&ours_site);
     let theirs = files(stock.path());
