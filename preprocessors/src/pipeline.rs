@@ -257,7 +257,11 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
             root: book_root.clone(),
         });
     }
-    Ok(Loaded::Book(Box::new(book), diagnostics, Box::new(book_root)))
+    Ok(Loaded::Book(
+        Box::new(book),
+        diagnostics,
+        Box::new(book_root),
+    ))
 }
 
 /// mdBook's `links` preprocessor behind the include guard.
