@@ -81,6 +81,10 @@ pub struct Diagnostic {
     /// Edits that fix the problem, all or none (`responder-docs fix`).
     #[serde(skip)]
     pub fixes: Vec<Edit>,
+    /// For the closing "and N more" of a code in a file: N, the ones not
+    /// shown (see [`more`]).
+    #[serde(skip)]
+    pub more: Option<usize>,
 }
 
 impl Diagnostic {
@@ -101,6 +105,7 @@ impl Diagnostic {
             hint: None,
             related: Vec::new(),
             fixes: Vec::new(),
+            more: None,
         }
     }
 
@@ -240,6 +245,7 @@ impl Problem {
             hint: self.hint,
             related: self.related,
             fixes: fixes.unwrap_or_default(),
+            more: None,
         }
     }
 
@@ -383,20 +389,13 @@ pub fn more(severity: Severity, code: Code, location: Location, n: usize) -> Dia
         format!("and {n} more `{code}` in this file"),
     );
     more.hint = Some(MORE_HINT.into());
+    more.more = Some(n);
     more
 }
 
 /// `Some(N)` for a closing "and N more" diagnostic.
 fn more_count(d: &Diagnostic) -> Option<usize> {
-    if d.hint.as_deref() != Some(MORE_HINT) {
-        return None;
-    }
-    d.message
-        .strip_prefix("and ")?
-        .split(' ')
-        .next()?
-        .parse()
-        .ok()
+    d.more
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
