@@ -319,10 +319,29 @@ struct Frame<'a> {
     file: Option<(&'a str, &'a str, &'a Taken)>,
     /// The chapter's directive that led here.
     top: Option<Range<usize>>,
+    /// The text that included this one.
+    parent: Option<&'a Frame<'a>>,
+}
+
+impl Frame<'_> {
+    /// The files from the chapter down to this one.
+    fn chain(&self, chapter: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        let mut at = Some(self);
+        while let Some(frame) = at {
+            names.push(frame.file.map_or(chapter, |(name, _, _)| name).to_string());
+            at = frame.parent;
+        }
+        names.reverse();
+        names
+    }
 }
 
 struct Expander<'r, F> {
     files: F,
+    chapter: &'r str,
+    /// The chapter directives whose chain already hit the depth limit.
+    too_deep: HashSet<Range<usize>>,
     reach: &'r Reach,
     includes: usize,
     chapter_bytes: usize,
@@ -332,17 +351,26 @@ struct Expander<'r, F> {
     found: Vec<Found>,
 }
 
-/// Expands one chapter whose folder is `base` (`dir` as the book root names it).
+/// Where a chapter is: its file and folder as the book root names them
+/// (`src/a.md`, `src`), and the folder on disk.
+pub struct Place<'a> {
+    pub file: &'a str,
+    pub dir: &'a str,
+    pub base: &'a Path,
+}
+
+/// Expands one chapter.
 pub fn expand<F: Files>(
     files: F,
     reach: &Reach,
     book: &mut BookBudget,
     text: &str,
-    base: &Path,
-    dir: &str,
+    place: &Place<'_>,
 ) -> Expanded {
     let mut expander = Expander {
         files,
+        chapter: place.file,
+        too_deep: HashSet::new(),
         reach,
         includes: 0,
         chapter_bytes: 0,
@@ -352,11 +380,12 @@ pub fn expand<F: Files>(
         found: Vec::new(),
     };
     let frame = Frame {
-        base: base.to_path_buf(),
-        dir: dir.to_string(),
+        base: place.base.to_path_buf(),
+        dir: place.dir.to_string(),
         depth: 0,
         file: None,
         top: None,
+        parent: None,
     };
     let mut content = String::with_capacity(text.len());
     expander.replace_all(text, &frame, &mut content);
@@ -397,16 +426,24 @@ impl<F: Files> Expander<'_, F> {
             };
             previous = link.range.end;
             if frame.depth >= MAX_DEPTH {
-                self.report(
-                    frame,
-                    &link,
-                    codes::LINKS_INCLUDE_DEPTH,
-                    format!(
-                        "`{}` is nested {MAX_DEPTH} includes deep: stack depth exceeded, so mdBook drops what it brings in",
-                        link.text
-                    ),
-                    "check for cyclic includes (a file that includes itself, or includes a file that includes it)".into(),
-                );
+                // One report per chapter directive: a fan-out hits the limit
+                // on every branch, for one cause.
+                let top = frame.top.clone().unwrap_or(link.range.clone());
+                if self.too_deep.insert(top) {
+                    let chain = frame.chain(self.chapter);
+                    let shown: Vec<String> =
+                        chain.iter().take(4).map(|n| format!("`{n}`")).collect();
+                    self.report(
+                        frame,
+                        &link,
+                        codes::LINKS_INCLUDE_DEPTH,
+                        format!(
+                            "stack depth exceeded in `{}`: `{}` is nested {MAX_DEPTH} includes deep, so mdBook drops what it brings in",
+                            self.chapter, link.text
+                        ),
+                        format!("check for cyclic includes: {} → …", shown.join(" → ")),
+                    );
+                }
                 continue;
             }
             match rendered.file {
@@ -417,6 +454,7 @@ impl<F: Files> Expander<'_, F> {
                         depth: frame.depth + 1,
                         file: Some((&name, &raw, &rendered.taken)),
                         top: Some(frame.top.clone().unwrap_or(link.range.clone())),
+                        parent: Some(frame),
                     };
                     self.replace_all(&rendered.taken.text, &nested, out);
                 }
@@ -659,16 +697,14 @@ pub fn expand_book(
             &folder.to_string_lossy().replace('\\', "/"),
         );
         let dir = dir.trim_end_matches('/').to_string();
-        let expanded = expand(
-            reach,
-            reach,
-            &mut budget,
-            &chapter.content,
-            &src.join(folder),
-            &dir,
-        );
+        let file = book_root.chapter_path(chapter.source_path.as_deref().unwrap_or(&path));
+        let place = Place {
+            file: &file,
+            dir: &dir,
+            base: &src.join(folder),
+        };
+        let expanded = expand(reach, reach, &mut budget, &chapter.content, &place);
         if !expanded.found.is_empty() {
-            let file = book_root.chapter_path(chapter.source_path.as_deref().unwrap_or(&path));
             let source = book_root.read(&file).unwrap_or_default();
             let origin = Origin::new(&file, &source, &chapter.content);
             for found in expanded.found {

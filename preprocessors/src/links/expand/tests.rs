@@ -34,8 +34,11 @@ fn run(files: &Memory, text: &str) -> Expanded {
         &reach,
         &mut BookBudget::default(),
         text,
-        Path::new("/book/src"),
-        "src",
+        &Place {
+            file: "src/ch.md",
+            dir: "src",
+            base: Path::new("/book/src"),
+        },
     )
 }
 
@@ -180,6 +183,10 @@ fn a_cycle_stops_at_mdbooks_depth_and_is_reported_where_it_repeats() {
     assert_eq!(found.code, codes::LINKS_INCLUDE_DEPTH);
     assert_eq!(found.inner.as_ref().unwrap().short(), "src/b.md:2:1");
     assert_eq!(found.top, 0..17);
+    assert_eq!(
+        found.hint,
+        "check for cyclic includes: `src/ch.md` → `src/a.md` → `src/b.md` → `src/a.md` → …"
+    );
 }
 
 #[test]
