@@ -251,3 +251,44 @@ fn an_include_that_fans_out_stops_at_the_budget_in_seconds() {
     );
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
 }
+
+#[test]
+fn stock_mdbook_with_its_own_links_left_on_stops_before_they_run() {
+    use responder_docs::pass::{Adapter, Sink};
+    let outer = tempfile::tempdir().unwrap();
+    let root = repository(
+        outer.path(),
+        &[("a.md", "# A\n\nFine.\n\n{{#include ../../../secret.txt}}\n")],
+    );
+    // What a book.toml without `use-default-preprocessors = false` gives:
+    // our pass runs before mdBook's `links`.
+    let toml = root.join("book.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        format!("{text}[preprocessor.procedure]\ncommand = \"false\"\nbefore = [\"links\"]\n"),
+    )
+    .unwrap();
+    let mut book = MDBook::load(&root).unwrap();
+    let book_root = BookRoot::new(&book.root, book.config.clone());
+    let mut found = Diagnostics::new();
+    expand::unguarded_links(&book_root, &book.book, &mut found);
+    assert_eq!(
+        found.iter().map(|d| d.short()).collect::<Vec<_>>(),
+        [
+            "src/a.md:5:1: error[reach::mdbook-links]: `{{#include ../../../secret.txt}}` would be expanded by mdBook's own `links` preprocessor, which opens files unjudged"
+        ]
+    );
+    let site = outer.path().join("site");
+    book.config.build.build_dir = site.clone();
+    book.with_preprocessor(Adapter::new(
+        Box::new(responder_docs::procedures::Procedure),
+        Sink::Stderr,
+    ));
+    let err = book.build().unwrap_err();
+    assert!(
+        format!("{err:#}").contains("the procedure preprocessor found 1 error"),
+        "{err:#}"
+    );
+    assert!(!site.exists());
+}

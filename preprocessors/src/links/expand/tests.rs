@@ -147,8 +147,14 @@ fn nested_includes_escapes_and_titles_expand_like_mdbook() {
 #[test]
 fn a_missing_file_stays_written_and_a_missing_anchor_brings_nothing() {
     let files = memory(&[("a.md", "// ANCHOR: here\nx\n// ANCHOR_END: here\n")]);
-    let out = run(&files, "{{#include gone.md}} [{{#include a.md:there}}]");
-    assert_eq!(out.content, "{{#include gone.md}} []");
+    let out = run(
+        &files,
+        "{{#include gone.md}} [{{#include a.md:there}}] {{#playpen a.md}}",
+    );
+    assert_eq!(
+        out.content,
+        "{{#include gone.md}} [] ```rust\n// ANCHOR: here\nx\n// ANCHOR_END: here\n```\n"
+    );
     let found: Vec<_> = out
         .found
         .iter()
@@ -164,6 +170,10 @@ fn a_missing_file_stays_written_and_a_missing_anchor_brings_nothing() {
             (
                 "links::missing-include-anchor",
                 "`{{#include a.md:there}}`: no `ANCHOR: there` in `src/a.md`, so nothing is included"
+            ),
+            (
+                "links::playpen",
+                "`{{#playpen a.md}}`: `{{#playpen}}` is the old name of `{{#playground}}`"
             ),
         ]
     );
