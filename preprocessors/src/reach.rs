@@ -191,7 +191,8 @@ impl Reach {
         if let Err(refused) = self.judge_opened(&real, &meta) {
             return Some(Err(refused));
         }
-        Some(read_limited(Path::new(&link)).map(|bytes| (real, bytes)))
+        let file = std::fs::File::open(&link).map_err(|_| Verdict::Missing);
+        Some(file.and_then(read_limited).map(|bytes| (real, bytes)))
     }
 
     fn read_by_path(&self, path: &Path) -> Result<(PathBuf, Vec<u8>), Verdict> {
@@ -215,24 +216,14 @@ impl Reach {
             }
         }
         self.judge_opened(&real, &opened)?;
-        let mut bytes = Vec::with_capacity(opened.len() as usize + 1);
-        use std::io::Read;
-        file.take(MAX_FILE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|_| Verdict::Missing)?;
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Err(Verdict::Refused(Refusal::TooLarge(bytes.len() as u64)));
-        }
-        Ok((real, bytes))
+        read_limited(file).map(|bytes| (real, bytes))
     }
 }
 
 /// At most [`MAX_FILE_BYTES`] of a file already judged regular (a file that
 /// grew since is refused).
-#[cfg(target_os = "linux")]
-fn read_limited(path: &Path) -> Result<Vec<u8>, Verdict> {
+fn read_limited(file: std::fs::File) -> Result<Vec<u8>, Verdict> {
     use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|_| Verdict::Missing)?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)

@@ -215,7 +215,7 @@ fn a_fan_out_stops_at_the_include_budget_at_once() {
         budget[0].message,
         "`{{#include a.md}}` would bring the chapter to more than 10000 includes, so expanding stops here"
     );
-    assert!(out.content.len() < 1 << 20);
+    assert_eq!(out.content, "{{#include a.md}}");
 }
 
 #[test]
@@ -230,7 +230,7 @@ fn a_size_budget_stops_large_includes() {
             "`{{#include big.txt}}` would bring the chapter to more than 64 MiB of included text, so expanding stops here"
         ]
     );
-    assert!(out.content.len() <= MAX_CHAPTER_BYTES + 9 * 21);
+    assert_eq!(out.content, "{{#include big.txt}}\n".repeat(9));
 }
 
 #[test]
