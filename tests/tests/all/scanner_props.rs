@@ -1,5 +1,5 @@
 //! Property tests for the scanners every input passes through: the directive
-//! scanner, the include guard's directive reader, the JSON span reader and
+//! scanner, the include engine's directive reader, the JSON span reader and
 //! the Markdown link extractor (SUMMARY.md included), and locating
 //! problems on a line. Each case runs in its
 //! own forked process that the harness kills after `CASE_MS` (proptest's
