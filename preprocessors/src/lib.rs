@@ -39,6 +39,7 @@ pub fn passes() -> Vec<Box<dyn Pass>> {
         Box::new(procedures::Procedure),
         Box::new(policy::IamPolicy),
         Box::new(image_uri::ImageUri),
+        Box::new(links::expand::Include),
         Box::new(validate::Validate),
     ]
 }

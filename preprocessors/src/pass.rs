@@ -3,7 +3,7 @@
 
 use crate::book_root::BookRoot;
 use crate::diagnostics::{self, Diagnostics, Format};
-use crate::links::include_guard;
+use crate::links::expand;
 use anyhow::Result;
 use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
@@ -75,11 +75,14 @@ impl Preprocessor for Adapter {
         found.extend(crate::config::check(&book_root, self.pass.name()));
         let mut book = self.pass.run(&book_root, book, &mut found)?;
         // In-process, the pipeline checks the sources before loading and
-        // guards mdBook's `links` itself; a stock `mdbook` only has us.
+        // mdBook's `links` never runs; a stock `mdbook` only has us, and
+        // stops before its own `links` would open a file.
         if matches!(self.sink, Sink::Stderr) && self.pass.runs_before_links() {
             crate::reach::check_sources(&book_root, book_root.reach(), &mut found);
-            include_guard::empty_outside_chapters(&book_root, &mut book);
-            include_guard::guard(&book_root, &mut book, &mut found);
+            expand::empty_outside_chapters(&book_root, &mut book);
+            if expand::mdbook_links_on(&book_root) {
+                expand::unguarded_links(&book_root, &book, &mut found);
+            }
         }
         match &self.sink {
             Sink::Shared(shared) => shared.borrow_mut().extend(found),

@@ -5,7 +5,7 @@
 use crate::book_root::BookRoot;
 use crate::destination;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::links::include_guard;
+use crate::links::expand;
 use crate::pass::{Adapter, Sink};
 use anyhow::{Context, Result};
 use mdbook_driver::MDBook;
@@ -231,7 +231,15 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
         .with_config(book.config.clone())
         .with_loaded(loaded);
     for pass in crate::passes() {
-        if pass.name() == shared {
+        if pass.name() == "include" {
+            if crate::config::raw(&book_root, "include").is_some() {
+                book.with_preprocessor(Links {
+                    name: "include",
+                    diagnostics: Some(diagnostics.clone()),
+                    root: book_root.clone(),
+                });
+            }
+        } else if pass.name() == shared {
             // The validators run once the preprocessors are done (see
             // `build`); in their place stands a pass that changes nothing,
             // so book.toml's `command` for stock mdBook is not run instead.
@@ -242,18 +250,13 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
             );
         }
     }
-    // mdBook's `links` keeps its place in the order, but the guard runs
-    // first, on exactly the text it is about to expand.
-    let has_links = book.config.build.use_default_preprocessors
-        || book
-            .config
-            .get::<toml::Value>("preprocessor.links")
-            .ok()
-            .flatten()
-            .is_some();
-    if has_links {
-        book.with_preprocessor(GuardedLinks {
-            diagnostics: diagnostics.clone(),
+    // mdBook's `links` never runs: ours takes its place in the order (or
+    // `[preprocessor.include]`'s, when book.toml turns mdBook's defaults off).
+    let include_declared = crate::config::raw(&book_root, "include").is_some();
+    if expand::mdbook_links_on(&book_root) {
+        book.with_preprocessor(Links {
+            name: LinkPreprocessor::NAME,
+            diagnostics: (!include_declared).then(|| diagnostics.clone()),
             root: book_root.clone(),
         });
     }
@@ -264,23 +267,33 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
     ))
 }
 
-/// mdBook's `links` preprocessor behind the include guard.
-struct GuardedLinks {
-    diagnostics: Rc<RefCell<Diagnostics>>,
+/// Our `links` in-process, under mdBook's name or as `include`; without
+/// `diagnostics` it changes nothing (`include` already expanded the book).
+struct Links {
+    name: &'static str,
+    diagnostics: Option<Rc<RefCell<Diagnostics>>>,
+    /// The run's root: files the other passes read are not read again.
     root: BookRoot,
 }
 
-impl Preprocessor for GuardedLinks {
+impl Preprocessor for Links {
     fn name(&self) -> &str {
-        LinkPreprocessor::NAME
+        self.name
     }
 
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
+        let Some(diagnostics) = &self.diagnostics else {
+            return Ok(book);
+        };
         let book_root = self.root.with_config(ctx.config.clone());
         let mut found = Diagnostics::new();
-        include_guard::guard(&book_root, &mut book, &mut found);
-        self.diagnostics.borrow_mut().extend(found);
-        LinkPreprocessor::new().run(ctx, book)
+        if self.name != LinkPreprocessor::NAME && !ctx.config.build.use_default_preprocessors {
+            expand::readme_to_index(&mut book);
+        }
+        let titles = expand::expand_book(&book_root, &mut book, &mut found);
+        ctx.chapter_titles.borrow_mut().extend(titles);
+        diagnostics.borrow_mut().extend(found);
+        Ok(book)
     }
 }
 

@@ -45,6 +45,8 @@ pub enum Refusal {
     NotAFile(&'static str),
     /// Larger than [`MAX_FILE_BYTES`].
     TooLarge(u64),
+    /// Inside a `.git` folder (its config may hold credentials).
+    Git(PathBuf),
 }
 
 impl Reach {
@@ -130,8 +132,106 @@ impl Reach {
             Refusal::TooLarge(len) => format!(
                 "is {len} bytes, over the {MAX_FILE_BYTES}-byte limit on any file the build reads"
             ),
+            Refusal::Git(real) => format!(
+                "resolves to `{}`, inside a `.git` folder, which no include may read",
+                real.display()
+            ),
         }
     }
+
+    /// Opens an include's file and reads it, judging the file actually
+    /// opened, not a path looked at before: the path is opened once without
+    /// read access (`O_PATH`: a FIFO or device is not opened for reading, so
+    /// nothing hangs), the opened file's real path comes from
+    /// `/proc/self/fd`, and the bytes are read through that same descriptor's
+    /// link, so a symlink swapped in between cannot change what is read.
+    /// Elsewhere: canonicalize, judge, open the canonical path with
+    /// `O_NOFOLLOW`, and refuse when the file opened is not the one judged.
+    pub fn read_judged(&self, path: &Path) -> Result<(PathBuf, Vec<u8>), Verdict> {
+        #[cfg(target_os = "linux")]
+        if let Some(read) = self.read_through_proc(path) {
+            return read;
+        }
+        self.read_by_path(path)
+    }
+
+    fn judge_opened(&self, real: &Path, meta: &std::fs::Metadata) -> Result<(), Verdict> {
+        if !self.contains(real) {
+            return Err(Verdict::Refused(Refusal::Outside(real.to_path_buf())));
+        }
+        let below = real.strip_prefix(&self.allowed).unwrap_or(real);
+        if below.components().any(|c| c.as_os_str() == ".git") {
+            return Err(Verdict::Refused(Refusal::Git(real.to_path_buf())));
+        }
+        if !meta.is_file() {
+            return Err(Verdict::Refused(Refusal::NotAFile(kind_of(meta))));
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(Verdict::Refused(Refusal::TooLarge(meta.len())));
+        }
+        Ok(())
+    }
+
+    /// `None` when `/proc` cannot name the opened file.
+    #[cfg(target_os = "linux")]
+    fn read_through_proc(&self, path: &Path) -> Option<Result<(PathBuf, Vec<u8>), Verdict>> {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::fs::OpenOptionsExt;
+        let handle = match std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_PATH)
+            .open(path)
+        {
+            Ok(handle) => handle,
+            Err(_) => return Some(Err(Verdict::Missing)),
+        };
+        let link = format!("/proc/self/fd/{}", handle.as_raw_fd());
+        let real = std::fs::read_link(&link).ok()?;
+        let meta = handle.metadata().ok()?;
+        if let Err(refused) = self.judge_opened(&real, &meta) {
+            return Some(Err(refused));
+        }
+        let file = std::fs::File::open(&link).map_err(|_| Verdict::Missing);
+        Some(file.and_then(read_limited).map(|bytes| (real, bytes)))
+    }
+
+    fn read_by_path(&self, path: &Path) -> Result<(PathBuf, Vec<u8>), Verdict> {
+        let real = path.canonicalize().map_err(|_| Verdict::Missing)?;
+        let meta = std::fs::metadata(&real).map_err(|_| Verdict::Missing)?;
+        self.judge_opened(&real, &meta)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+        }
+        let file = options.open(&real).map_err(|_| Verdict::Missing)?;
+        let opened = file.metadata().map_err(|_| Verdict::Missing)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            if (opened.dev(), opened.ino()) != (meta.dev(), meta.ino()) {
+                return Err(Verdict::Missing);
+            }
+        }
+        self.judge_opened(&real, &opened)?;
+        read_limited(file).map(|bytes| (real, bytes))
+    }
+}
+
+/// At most [`MAX_FILE_BYTES`] of a file already judged regular (a file that
+/// grew since is refused).
+fn read_limited(file: std::fs::File) -> Result<Vec<u8>, Verdict> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|_| Verdict::Missing)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Verdict::Refused(Refusal::TooLarge(bytes.len() as u64)));
+    }
+    Ok(bytes)
 }
 
 impl Refusal {
@@ -141,6 +241,7 @@ impl Refusal {
             Refusal::Outside(_) => outside,
             Refusal::NotAFile(_) => codes::REACH_NOT_A_FILE,
             Refusal::TooLarge(_) => codes::REACH_TOO_LARGE,
+            Refusal::Git(_) => codes::REACH_GIT_FOLDER,
         }
     }
 }
@@ -634,5 +735,51 @@ mod tests {
             Verdict::Refused(Refusal::NotAFile("folder"))
         ));
         assert_eq!(reach.judge(&src.join("nothing")), Verdict::Missing);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_include_reads_the_file_it_judged_and_never_git_fifos_or_folders() {
+        let (dir, root) = temp_book(&[
+            (".git/config", "[remote] url = https://token@host/x"),
+            ("src/ok.md", "fine"),
+            ("src/sub/x.md", ""),
+        ]);
+        let outer = tempfile::tempdir().unwrap();
+        std::fs::write(outer.path().join("secret.txt"), "secret").unwrap();
+        let src = dir.path().join("src");
+        std::os::unix::fs::symlink(outer.path().join("secret.txt"), src.join("link.md")).unwrap();
+        std::os::unix::fs::symlink("../.git", src.join("git")).unwrap();
+        let fifo = src.join("fifo.md");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        let reach = Reach::new(&root);
+        let (real, bytes) = reach.read_judged(&src.join("ok.md")).unwrap();
+        assert_eq!(
+            (real.ends_with("src/ok.md"), &bytes[..]),
+            (true, &b"fine"[..])
+        );
+        assert!(matches!(
+            reach.read_judged(&src.join("link.md")),
+            Err(Verdict::Refused(Refusal::Outside(_)))
+        ));
+        assert!(matches!(
+            reach.read_judged(&src.join("git/config")),
+            Err(Verdict::Refused(Refusal::Git(_)))
+        ));
+        assert!(matches!(
+            reach.read_judged(&src.join("sub")),
+            Err(Verdict::Refused(Refusal::NotAFile("folder")))
+        ));
+        assert_eq!(reach.read_judged(&src.join("none")), Err(Verdict::Missing));
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo is needed");
+        // Judged without being opened for reading: no writer, yet no hang.
+        assert!(matches!(
+            reach.read_judged(&fifo),
+            Err(Verdict::Refused(Refusal::NotAFile("FIFO")))
+        ));
+        assert!(matches!(
+            reach.read_by_path(&fifo),
+            Err(Verdict::Refused(Refusal::NotAFile("FIFO")))
+        ));
     }
 }

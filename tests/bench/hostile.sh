@@ -60,6 +60,13 @@ print(json.dumps({'Version': '2012-10-17', 'Id': 'a' * 3000, 'Statement': [{'Eff
   manifest=$(book "manifest-$n" "print('# A')")
   mkdir -p "$manifest/policies"
   python3 -c "print(''.join('[policies.p%d]\\nattach = [\"user-inline\"]\\n' % i for i in range($n)))" >"$manifest/policies.toml"
+  # A file that includes itself ten times (10^10 includes unbounded), with
+  # N lines of its own: stops at the include or size budget.
+  fan_out=$(book "fan-out-$n" "print('# A\n\n{{#include f.md}}')")
+  python3 -c "print('{{#include f.md}}\n' * 10 + 'filler line\n' * $n)" >"$fan_out/src/f.md"
+  # N/4 KiB included 64 times over: stops at the chapter's size budget.
+  large=$(book "large-$n" "print('# A\n\n' + '{{#include big.txt}}\n' * 64)")
+  python3 -c "print(('x' * 1023 + '\n') * ($n // 4), end='')" >"$large/src/big.txt"
   mkdir -p "$work/policy-$n"
   python3 -c "
 import json
@@ -75,6 +82,8 @@ print(json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Ac
     measure "policy repeating one action $n×" "$name" "$bin" policy lint --format json "$work/policy-$n/repeat.json"
     measure "$n inline offers, $n bare steps" "$name" "$bin" check "$offers" --format json
     measure "$n manifest entries without a file" "$name" "$bin" check "$manifest" --format json
+    measure "self-include ×10, $n lines each" "$name" "$bin" check "$fan_out" --format json
+    measure "$((n / 4)) KiB included 64 times" "$name" "$bin" check "$large" --format json
   done
   if command -v mdbook >/dev/null; then
     measure "$n lines of {{#x, then }}" "mdbook" mdbook build "$directives" --dest-dir "$work/out"

@@ -83,6 +83,7 @@ pub const TABLES: &[(&str, &[Field])] = &[
     ("procedure", &[]),
     ("iam-policy", &[]),
     ("image-uri", IMAGE_URI),
+    ("include", &[]),
     ("validate", VALIDATE),
 ];
 

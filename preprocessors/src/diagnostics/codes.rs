@@ -71,6 +71,8 @@ codes! {
     LINKS_BAD_URL = "links::bad-url": "an `http(s)` URL that does not parse";
     LINKS_DRAFT_CHAPTER = "links::draft-chapter": "a link to a draft chapter, which has no page";
     LINKS_EMPTY_LINK = "links::empty-link": "a link with no destination, such as a `[later]()` placeholder (a warning: it leads back to its own page)";
+    LINKS_INCLUDE_BUDGET = "links::include-budget": "a chapter or book whose includes exceed the include count or expanded size budget (see Security)";
+    LINKS_INCLUDE_DEPTH = "links::include-depth": "an include nested more than 10 deep (usually an include cycle), whose text mdBook drops";
     LINKS_INDEX_COPY = "links::index-copy": "a link on the first chapter that breaks on its `index.html` copy";
     LINKS_MISSING_ANCHOR = "links::missing-anchor": "a `#fragment` that names no heading or `id` on its page";
     LINKS_MISSING_FILE = "links::missing-file": "a link or image to a file that does not exist";
@@ -79,6 +81,7 @@ codes! {
     LINKS_NOT_IN_SITE = "links::not-in-site": "a link to a file outside `src/`, which is not published with the site";
     LINKS_NOT_IN_SUMMARY = "links::not-in-summary": "a link to a Markdown file that `SUMMARY.md` does not list";
     LINKS_OUTSIDE_BOOK = "links::outside-book": "a link or include that leaves the book";
+    LINKS_PLAYPEN = "links::playpen": "`{{#playpen}}`, the old name of `{{#playground}}` (a warning)";
     LINKS_README_LINK = "links::readme-link": "a link to `README.md`, which mdBook renames to `index.html`";
     LINKS_UNDEFINED_REFERENCE = "links::undefined-reference": "a reference link with no definition";
     LINKS_UNREACHABLE = "links::unreachable": "(with `--online`) an external link that does not answer";
@@ -134,7 +137,9 @@ codes! {
     IMAGE_URI_UNKNOWN_REGION = "image-uri::unknown-region": "a Region code that AWS does not have";
     IMAGE_URI_URI_TOO_LONG = "image-uri::uri-too-long": "an image URI longer than ECS accepts";
 
+    REACH_GIT_FOLDER = "reach::git-folder": "an include of a file inside a `.git` folder, which may hold credentials";
     REACH_INCLUDE_OUTSIDE = "reach::include-outside": "an include (or a file a directive expands) that reads outside the repository";
+    REACH_MDBOOK_LINKS = "reach::mdbook-links": "an include in a book that leaves mdBook's own `links` preprocessor on under stock `mdbook`, which would open the file unjudged";
     REACH_NOT_A_FILE = "reach::not-a-file": "a source or include that is not a regular file (a FIFO, a device, …)";
     REACH_OUTSIDE_SOURCE = "reach::outside-source": "a file under `src/` or the theme folder that resolves outside the repository, which mdBook would publish in the site";
     REACH_SETTING_OUTSIDE = "reach::setting-outside": "a path in book.toml's `[output.html]` or `[build]` (`input-404`, `additional-css`, `additional-js`, `theme`, `build-dir`, `extra-watch-dirs`) that resolves outside the repository";

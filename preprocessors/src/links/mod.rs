@@ -3,12 +3,11 @@
 //! other preprocessor, so links that directives produce are checked too) and
 //! resolves each link against the site mdBook will write.
 
+pub mod expand;
 pub mod external;
 pub mod extract;
 pub mod heading_ids;
 pub mod html;
-pub mod include_guard;
-pub mod includes;
 pub mod site_urls;
 pub mod targets;
 
@@ -162,11 +161,6 @@ pub fn check(
         );
         if i == 0 && !dir.is_empty() {
             index_copy(&site, from, &ch.page, &mut found);
-        }
-        if ch.chapter.source_path.is_some() && ch.source_on_disk {
-            for f in includes::check(book_root, &ch.source.path, &ch.source.text) {
-                found.push(Finding::error(FileKey::Raw(f.file), f.range, f.problem));
-            }
         }
         (found, ext)
     });

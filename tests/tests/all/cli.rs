@@ -80,14 +80,20 @@ fn build_writes_the_site_where_asked() {
 
 #[test]
 fn the_mdbook_protocol_knows_every_pass_and_refuses_others() {
-    for name in ["procedure", "iam-policy", "image-uri", "validate"] {
+    for name in [
+        "procedure",
+        "iam-policy",
+        "image-uri",
+        "include",
+        "validate",
+    ] {
         assert_eq!(run(&["mdbook", name, "supports", "html"]).code, 0, "{name}");
     }
     let unknown = run(&["mdbook", "nope", "supports", "html"]);
     assert_eq!(unknown.code, 2);
     assert!(
         unknown.stderr.contains(
-            "no preprocessor named `nope`; known: procedure, iam-policy, image-uri, validate"
+            "no preprocessor named `nope`; known: procedure, iam-policy, image-uri, include, validate"
         ),
         "{}",
         unknown.stderr

@@ -19,6 +19,7 @@ mod guide;
 mod guide_runs;
 mod guide_site;
 mod image_uri;
+mod includes;
 mod layout_browser;
 mod links;
 mod links_online;
