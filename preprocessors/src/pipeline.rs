@@ -214,6 +214,7 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
             site: None,
         }));
     }
+    order_undeclared_passes(&mut config)?;
     let mut book = MDBook::load_with_config(&root, config)
         .with_context(|| format!("cannot load the book at {}", root.display()))?;
     let shared = crate::book_root::SHARED_TABLE;
@@ -265,6 +266,34 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
         diagnostics,
         Box::new(book_root),
     ))
+}
+
+/// Our passes that expand directives run before the includes are expanded
+/// even in a book whose book.toml does not list them (mdBook appends a
+/// preprocessor it was not told the order of): the includes step removes
+/// the backslash of an escaped `\{{#…}}` example, which would then read as
+/// a directive. The order is set in memory only; nothing is written.
+fn order_undeclared_passes(config: &mut mdbook_driver::config::Config) -> Result<()> {
+    let includes = if config.build.use_default_preprocessors {
+        LinkPreprocessor::NAME
+    } else if config.get::<toml::Value>("preprocessor.include")?.is_some() {
+        "include"
+    } else {
+        return Ok(());
+    };
+    for pass in crate::passes() {
+        let name = pass.name();
+        if name == "include" || !pass.runs_before_links() {
+            continue;
+        }
+        if config
+            .get::<toml::Value>(&format!("preprocessor.{name}"))?
+            .is_none()
+        {
+            config.set(format!("preprocessor.{name}.before"), vec![includes])?;
+        }
+    }
+    Ok(())
 }
 
 /// Our `links` in-process, under mdBook's name or as `include`; without

@@ -292,3 +292,30 @@ fn stock_mdbook_with_its_own_links_left_on_stops_before_they_run() {
     );
     assert!(!site.exists());
 }
+
+/// A book that does not list our passes in book.toml (any mdBook book) gets
+/// them before its includes are expanded, as the guide does: an escaped
+/// example of a directive stays an example, and the page shows what stock
+/// mdBook shows (only the first escape of a line loses its backslash).
+#[test]
+fn escaped_directives_in_a_plain_book_are_examples_not_directives() {
+    let dir = tempfile::tempdir().unwrap();
+    tiny_book(
+        dir.path(),
+        "# Summary\n\n- [Syntax](syntax.md)\n",
+        &[(
+            "syntax.md",
+            "# Syntax\n\nWrite `\\{{#iam-policy NAME}}` for a policy, or `\\{{#value KEY}}`.\n",
+        )],
+    );
+    assert_eq!(check_shorts(dir.path()), (0, Vec::new()));
+    let run = responder_docs_tests::run(&["build", dir.path().to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = std::fs::read_to_string(dir.path().join("book/syntax.html")).unwrap();
+    assert!(
+        page.contains(
+            "Write <code>{{#iam-policy NAME}}</code> for a policy, or <code>\\{{#value KEY}}</code>."
+        ),
+        "{page}"
+    );
+}
