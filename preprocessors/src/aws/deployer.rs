@@ -420,6 +420,14 @@ impl Context<'_> {
             }
             if let Some(n) = lookup(option.name) {
                 named(&mut request, n, &option.values);
+                continue;
+            }
+            // An option no table names may still give a resource by its
+            // full ARN (`--resource-arn`, `--resource`, `--arn`).
+            for (text, _) in &option.values {
+                if text.starts_with("arn:") {
+                    request.set_arn(text);
+                }
             }
         }
         request
@@ -521,7 +529,10 @@ impl Context<'_> {
                 }
             }
         }
-        let varying = varying_parameters(&stacks);
+        let varying = stack_diff::varying_parameters(stacks.iter().filter_map(|s| {
+            let t = s.template.filter(|_| s.kind != "delete")?;
+            Some((s.stack.as_str(), &self.templates[t].value, &s.parameters))
+        }));
         let mut stack_needs: HashMap<_, Vec<Need>> = HashMap::new();
         let everywhere = self.assignments();
         let mut out = Vec::new();
@@ -585,7 +596,7 @@ impl Context<'_> {
                             );
                             let found = stack_needs.entry(key).or_insert_with(|| {
                                 let none = BTreeSet::new();
-                                let parameters = varying.get(stack.stack.as_str()).unwrap_or(&none);
+                                let parameters = varying.get(&stack.stack).unwrap_or(&none);
                                 self.stack_needs(stack, &deployed, parameters)
                             });
                             needs.extend(found.iter().cloned());
@@ -673,17 +684,11 @@ impl Context<'_> {
                         before_all.push(t);
                     }
                     for before in before_all {
-                        // Also what a default the template changes reaches.
-                        let mut changing = parameters.clone();
-                        changing.extend(stack_diff::defaults_differ(
-                            template(before).value,
-                            template(t).value,
-                        ));
                         found.extend(handlers::update(
                             template(before),
                             template(t),
                             &stack.stack,
-                            &changing,
+                            parameters,
                         ));
                     }
                 }
@@ -692,39 +697,6 @@ impl Context<'_> {
         }
         found.into_iter().map(Need::Handler).collect()
     }
-}
-
-/// Per stack, the parameters its deploys give different values (the image
-/// of each architecture): an update may change what refers to them. A value
-/// from the reader's shell (`"$MY_IP/32"`) is taken to stay the same.
-fn varying_parameters(stacks: &[StackCommand]) -> BTreeMap<&str, BTreeSet<String>> {
-    let mut values: BTreeMap<&str, BTreeMap<&str, BTreeSet<&str>>> = BTreeMap::new();
-    let deploys: Vec<&StackCommand> = stacks.iter().filter(|s| s.kind != "delete").collect();
-    for s in &deploys {
-        let of_stack = values.entry(s.stack.as_str()).or_default();
-        for (k, v) in &s.parameters {
-            of_stack.entry(k.as_str()).or_default().insert(v.as_str());
-        }
-    }
-    for s in &deploys {
-        // A deploy that leaves a parameter out keeps its default.
-        for (k, set) in values.entry(s.stack.as_str()).or_default().iter_mut() {
-            if !s.parameters.contains_key(*k) {
-                set.insert("");
-            }
-        }
-    }
-    values
-        .into_iter()
-        .map(|(stack, params)| {
-            let varying = params
-                .into_iter()
-                .filter(|(_, v)| v.len() > 1)
-                .map(|(k, _)| k.to_string())
-                .collect();
-            (stack, varying)
-        })
-        .collect()
 }
 
 /// A need the policy does not meet, on one ARN.

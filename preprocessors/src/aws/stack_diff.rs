@@ -150,22 +150,51 @@ fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
-/// The parameters of `new` whose `Default` differs from `old`'s: a deploy
-/// that does not give them a value changes what refers to them.
-pub fn defaults_differ(old: &Value, new: &Value) -> BTreeSet<String> {
-    let default = |t: &Value, name: &str| {
-        t.get("Parameters")
-            .and_then(|p| p.get(name))
-            .and_then(|p| p.get("Default"))
-            .map(scalar)
-    };
-    new.get("Parameters")
-        .and_then(Value::as_object)
+/// Per stack, the parameters whose value changes along its deploys (stack,
+/// template, `--parameter-overrides`, in the order the paths run them). As
+/// `aws cloudformation deploy` does (awscli's `merge_parameters`), the first
+/// deploy gives a parameter its override, else its default; a later one its
+/// override, else the previous value (`UsePreviousValue`), so a changed
+/// `Default` or a parameter left out changes nothing; one new to the stack
+/// takes its default. A value from the reader's shell (`"$VPC_ID"`) is the
+/// same text, and taken to be the same value.
+pub fn varying_parameters<'a>(
+    deploys: impl IntoIterator<Item = (&'a str, &'a Value, &'a BTreeMap<String, String>)>,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let mut values: BTreeMap<&str, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
+    for (stack, template, overrides) in deploys {
+        let of_stack = values.entry(stack).or_default();
+        let declared = template
+            .get("Parameters")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten();
+        for (name, parameter) in declared {
+            if overrides.contains_key(name) {
+                continue;
+            }
+            let set = of_stack.entry(name.clone()).or_default();
+            if set.is_empty() {
+                set.insert(parameter.get("Default").map(scalar).unwrap_or_default());
+            }
+        }
+        for (name, value) in overrides {
+            of_stack
+                .entry(name.clone())
+                .or_default()
+                .insert(value.clone());
+        }
+    }
+    values
         .into_iter()
-        .flatten()
-        .map(|(name, _)| name)
-        .filter(|name| default(old, name) != default(new, name))
-        .cloned()
+        .map(|(stack, params)| {
+            let varying = params
+                .into_iter()
+                .filter(|(_, v)| v.len() > 1)
+                .map(|(k, _)| k)
+                .collect();
+            (stack.to_string(), varying)
+        })
         .collect()
 }
 
@@ -372,6 +401,32 @@ mod tests {
                 .values()
                 .all(|c| *c == Change::Same)
         );
+    }
+
+    #[test]
+    fn a_deploy_keeps_the_previous_value_of_what_it_does_not_override() {
+        let first = json!({"Parameters": {"A": {"Default": "1"}, "B": {"Default": "1"}}});
+        let second = json!({"Parameters": {"A": {"Default": "2"}, "B": {}, "C": {"Default": "3"}}});
+        let given = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let (none, b2, c4) = (given(&[]), given(&[("B", "2")]), given(&[("C", "4")]));
+        // A changed default, a parameter new to the stack: nothing changes.
+        let varying = varying_parameters([("s", &first, &none), ("s", &second, &none)]);
+        assert_eq!(varying["s"], BTreeSet::new());
+        // An override does, against the first deploy's default; a later
+        // deploy without it keeps it; another stack is apart.
+        let varying = varying_parameters([
+            ("s", &first, &none),
+            ("s", &second, &b2),
+            ("s", &first, &none),
+            ("t", &second, &c4),
+        ]);
+        assert_eq!(varying["s"], BTreeSet::from(["B".to_string()]));
+        assert_eq!(varying["t"], BTreeSet::new());
     }
 
     #[test]

@@ -332,3 +332,45 @@ fn describing_the_guides_cluster_by_name_is_judged_on_its_arn() {
         )]
     );
 }
+
+#[test]
+fn a_resource_named_by_its_full_arn_is_judged_on_that_arn() {
+    // `--resource-arn` is in no table of names: the ARN itself says which
+    // resource it is, and the policy allows tagging the guide's cluster.
+    let book = copy_real_book();
+    let chapter = book.path().join("src/cluster.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    let tag = |cluster: &str| {
+        format!(
+            "{text}\n<!-- run: cli -->\n```bash\naws ecs tag-resource --resource-arn arn:aws:ecs:us-east-1:111122223333:cluster/{cluster} --tags key=team,value=api\n```\n"
+        )
+    };
+    std::fs::write(&chapter, tag("responderapi-cluster")).unwrap();
+    assert_eq!(deployer_errors(book.path()), Vec::<String>::new());
+    std::fs::write(&chapter, tag("other-cluster")).unwrap();
+    let line = text.lines().count() + 4;
+    assert_eq!(
+        deployer_errors(book.path()),
+        [format!(
+            "src/cluster.md:{line}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `ecs:TagResource` on `arn:aws:ecs:us-east-1:111122223333:cluster/other-cluster`, which `aws ecs tag-resource` calls (the command's operation)"
+        )]
+    );
+}
+
+#[test]
+fn a_redeploy_without_overrides_keeps_the_previous_values_and_needs_no_update() {
+    // `aws cloudformation deploy` keeps the previous value of every parameter
+    // the command does not override: deploying the first template again with
+    // none changes nothing, so no replacement and no update handler's call.
+    let book = copy_real_book();
+    let chapter = book.path().join("src/load-balancer.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(
+        &chapter,
+        format!(
+            "{text}\n<!-- run: alb-cloudformation -->\n```bash\naws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM\n```\n"
+        ),
+    )
+    .unwrap();
+    assert_eq!(deployer_errors(book.path()), Vec::<String>::new());
+}
