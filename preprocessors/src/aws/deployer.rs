@@ -115,6 +115,9 @@ pub struct StackCommand {
     pub role_arn: Option<String>,
     /// `--parameter-overrides`: parameter → the value's text.
     pub parameters: BTreeMap<String, String>,
+    /// A stack or template given by a shell variable no literal assignment
+    /// sets: where, and the text. The command is not compared.
+    pub unknown: Option<(Range<usize>, String)>,
 }
 
 /// A variable a command sets (`NAME=$(aws …)`, `for NAME in $(aws …)`),
@@ -216,12 +219,13 @@ impl Parsed<'_> {
         }
     }
 
-    /// The values of `--name` (the words after it up to the next option).
-    fn option(&self, name: &str) -> Vec<&Word> {
+    /// The values of `--name` (the words after it up to the next option,
+    /// or what follows `=` in `--name=VALUE`), with their words.
+    fn option(&self, name: &str) -> Vec<(&str, &Word)> {
         option_words(self.rest, |_| true)
             .into_iter()
             .filter(|o| o.name == name)
-            .flat_map(|o| o.values.into_iter().map(|(_, w)| w))
+            .flat_map(|o| o.values)
             .collect()
     }
 
@@ -338,6 +342,19 @@ fn assignment(commands: &[Command], command: &Command) -> Option<(String, usize)
     Some((name, inner(commands, word)?))
 }
 
+/// The literal value a command assigns and does nothing else with
+/// (`STACK=responderapi`, `export TEMPLATE=stack.json`).
+fn literal_assignment(command: &Command) -> Option<(&str, &str)> {
+    let texts: Vec<&str> = command.words.iter().map(|w| w.text.as_str()).collect();
+    let assign = match texts.as_slice() {
+        ["export" | "local" | "readonly", assign] | [assign] => *assign,
+        _ => return None,
+    };
+    let (name, value) = assign.split_once('=')?;
+    let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    (valid && !value.contains(['$', '`'])).then_some((name, value))
+}
+
 /// The variable `$NAME`, `${NAME}` stands for, when that is the whole word.
 fn variable(text: &str) -> Option<&str> {
     let name = text.strip_prefix('$')?;
@@ -350,6 +367,31 @@ fn variable(text: &str) -> Option<&str> {
 }
 
 impl Context<'_> {
+    /// The value of a literal assignment of `name`: the last before the
+    /// command in its block, else the first any path block makes.
+    fn literal(&self, at: At, name: &str) -> Option<String> {
+        let found = |c: &Command| {
+            literal_assignment(c)
+                .filter(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        };
+        if let Some(v) = self.commands(at)[..at.command].iter().rev().find_map(found) {
+            return Some(v);
+        }
+        self.path_commands()
+            .into_iter()
+            .find_map(|(_, _, a)| found(self.command(a)))
+    }
+
+    /// A word's value when it is literal or a variable a literal assignment
+    /// sets; `None` when the shell alone knows it.
+    fn literal_value(&self, at: At, text: &str) -> Option<String> {
+        if !text.contains(['$', '`']) {
+            return Some(text.to_string());
+        }
+        self.literal(at, variable(text)?)
+    }
+
     /// What a command names, following shell variables and `$(…)` to the
     /// commands that set them.
     fn request(&self, at: At, env: &Env, depth: usize) -> Request {
@@ -446,8 +488,8 @@ impl Context<'_> {
         request: &mut Request,
     ) {
         let ids = &models::arn_names().ids;
-        if !text.contains('$') {
-            request.set_value(service, &n.kind, &n.var, text);
+        if let Some(text) = self.literal_value(at, text) {
+            request.set_value(service, &n.kind, &n.var, &text);
             return;
         }
         let source = if text.contains("$(…)") {
@@ -486,15 +528,24 @@ impl Context<'_> {
             let (Some(kind), Some(stack_option)) = (&custom.stack, &custom.stack_name) else {
                 continue;
             };
-            let Some(stack) = parsed.option(stack_option).first().map(|w| w.text.clone()) else {
+            let Some(&(stack_text, stack_word)) = parsed.option(stack_option).first() else {
                 continue;
             };
+            let mut unknown = None;
+            let stack = self.literal_value(at, stack_text).unwrap_or_else(|| {
+                unknown = Some((stack_word.range.clone(), stack_text.to_string()));
+                stack_text.to_string()
+            });
             let template_word = custom
                 .template
                 .as_ref()
                 .and_then(|o| parsed.option(o).first().copied());
-            let template = template_word.and_then(|w| {
-                let name = w.text.strip_prefix("file://").unwrap_or(&w.text);
+            let template = template_word.and_then(|(text, w)| {
+                let Some(text) = self.literal_value(at, text) else {
+                    unknown.get_or_insert((w.range.clone(), text.to_string()));
+                    return None;
+                };
+                let name = text.strip_prefix("file://").unwrap_or(&text);
                 let rel = (self.book_file)(name)?;
                 self.templates.iter().position(|t| t.rel == rel)
             });
@@ -503,14 +554,18 @@ impl Context<'_> {
                 kind: kind.clone(),
                 stack,
                 template,
-                template_word: template_word.map(|w| w.range.clone()),
-                role_arn: parsed.option("--role-arn").first().map(|w| w.text.clone()),
+                template_word: template_word.map(|(_, w)| w.range.clone()),
+                role_arn: parsed
+                    .option("--role-arn")
+                    .first()
+                    .map(|(t, _)| t.to_string()),
                 parameters: parsed
                     .option("--parameter-overrides")
                     .iter()
-                    .filter_map(|w| w.text.split_once('='))
+                    .filter_map(|(t, _)| t.split_once('='))
                     .map(|(k, v)| (k.to_string(), v.to_string()))
                     .collect(),
+                unknown,
             });
         }
         out

@@ -99,8 +99,23 @@ impl<'a> Files<'a> {
     }
 
     fn in_book(&self, name: &str) -> Option<String> {
+        // `./stack.json`, `templates/../templates/stack.json`: one file, one name.
+        if name.starts_with('/') {
+            return None;
+        }
+        let mut parts: Vec<&str> = Vec::new();
+        for part in name.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                _ => parts.push(part),
+            }
+        }
+        let name = parts.join("/");
         [
-            name.to_string(),
+            name.clone(),
             format!("templates/{name}"),
             format!("policies/{name}"),
         ]

@@ -302,9 +302,26 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
     with_paths(inputs, |ctx| {
         diagnostics.extend(ctx.run.problems.iter().cloned());
         let stacks = ctx.stack_commands();
+        for s in &stacks {
+            let Some((range, text)) = &s.unknown else {
+                continue;
+            };
+            diagnostics.push(
+                Diagnostic::warning(
+                    codes::AWS_UNJUDGED,
+                    ctx.locate(s.at, range.clone()),
+                    format!(
+                        "`{text}` is a shell variable no literal assignment before it sets: the replacement check cannot tell which stack or template this command deploys, and does not compare it"
+                    ),
+                )
+                .with_hint(
+                    "write the name, or assign it earlier in the block or path (`STACK=responderapi`)",
+                ),
+            );
+        }
         let deployed: Vec<replacement::Deployed<'_>> = stacks
             .iter()
-            .filter(|s| s.kind != "delete")
+            .filter(|s| s.kind != "delete" && s.unknown.is_none())
             .filter_map(|s| {
                 let t = &ctx.templates[s.template?];
                 Some(replacement::Deployed {

@@ -374,3 +374,25 @@ fn a_redeploy_without_overrides_keeps_the_previous_values_and_needs_no_update() 
     .unwrap();
     assert_eq!(deployer_errors(book.path()), Vec::<String>::new());
 }
+
+#[test]
+fn a_name_set_by_a_literal_assignment_is_followed_to_the_command() {
+    let book = copy_real_book();
+    let chapter = book.path().join("src/cluster.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    let delete = |cluster: &str| {
+        format!(
+            "{text}\n<!-- run: cli -->\n```bash\nCLUSTER={cluster}\naws ecs describe-clusters --clusters \"$CLUSTER\"\n```\n"
+        )
+    };
+    std::fs::write(&chapter, delete("responderapi-cluster")).unwrap();
+    assert_eq!(deployer_errors(book.path()), Vec::<String>::new());
+    std::fs::write(&chapter, delete("other-cluster")).unwrap();
+    let line = text.lines().count() + 5;
+    assert_eq!(
+        deployer_errors(book.path()),
+        [format!(
+            "src/cluster.md:{line}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `ecs:DescribeClusters` on `arn:aws:ecs:us-east-1:111122223333:cluster/other-cluster`, which `aws ecs describe-clusters` calls (the command's operation)"
+        )]
+    );
+}

@@ -94,3 +94,69 @@ fn a_new_group_description_in_the_load_balancer_template_fails_at_its_line() {
         )]
     );
 }
+
+/// The real book with `templates/third.json` (the first template with
+/// another security group description when `changed`) deployed by `script`
+/// at the end of the load balancer chapter: the line of the script's first
+/// command, and the book's `aws::` reports.
+fn third_deployed(changed: bool, script: &str) -> (usize, Vec<String>) {
+    let book = copy_real_book();
+    let first =
+        std::fs::read_to_string(book.path().join("templates/responderapi-stack.json")).unwrap();
+    let from = "\"ResponderAPI service: port 8080 from one client address\"";
+    assert!(first.contains(from));
+    let third = if changed {
+        first.replacen(from, "\"ResponderAPI service, third template\"", 1)
+    } else {
+        first
+    };
+    std::fs::write(book.path().join("templates/third.json"), third).unwrap();
+    let chapter = book.path().join("src/load-balancer.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    let overrides = " --capabilities CAPABILITY_NAMED_IAM --parameter-overrides ImageUri=x VpcId=\"$VPC_ID\" SubnetIds=\"$SUBNET_IDS\" ClientCidr=\"$MY_IP/32\"";
+    std::fs::write(
+        &chapter,
+        format!("{text}\n<!-- run: alb-cloudformation -->\n```bash\n{script}{overrides}\n```\n"),
+    )
+    .unwrap();
+    let (_, shorts) = check_shorts(book.path());
+    let ours = shorts
+        .into_iter()
+        .filter(|s| s.contains("[aws::"))
+        .collect();
+    (text.lines().count() + 4, ours)
+}
+
+#[test]
+fn a_deploy_written_with_equals_dot_paths_or_variables_is_compared_too() {
+    let refused = "templates/third.json:183:29: error[aws::replacement-refused]: CloudFormation must replace `responderapi-sg` (`AWS::EC2::SecurityGroup`) to change `GroupDescription`, and cannot replace a custom-named resource";
+    let forms = [
+        "aws cloudformation deploy --template-file=third.json --stack-name=responderapi",
+        "aws cloudformation deploy --template-file ./templates/third.json --stack-name responderapi",
+        "STACK=responderapi\naws cloudformation deploy --template-file third.json --stack-name \"$STACK\"",
+        "export TEMPLATE=./third.json\naws cloudformation deploy --template-file ${TEMPLATE} --stack-name responderapi",
+    ];
+    for script in forms {
+        assert_eq!(third_deployed(true, script).1, [refused], "{script}");
+        // The same template as the first one replaces nothing.
+        assert_eq!(
+            third_deployed(false, script).1,
+            Vec::<String>::new(),
+            "{script}"
+        );
+    }
+}
+
+#[test]
+fn a_stack_named_by_a_variable_nothing_sets_is_a_warning_not_a_silent_skip() {
+    let (line, found) = third_deployed(
+        true,
+        "aws cloudformation deploy --template-file third.json --stack-name \"$STACK\"",
+    );
+    assert_eq!(
+        found,
+        [format!(
+            "src/load-balancer.md:{line}:67: warning[aws::unjudged]: `$STACK` is a shell variable no literal assignment before it sets: the replacement check cannot tell which stack or template this command deploys, and does not compare it"
+        )]
+    );
+}
