@@ -571,6 +571,23 @@ impl Context<'_> {
         out
     }
 
+    /// The path commands whose calls are not known: a service with no
+    /// vendored model (`aws s3api list-buckets`), or one of the CLI's own
+    /// commands `cli-calls.toml` does not list. Where, and the command.
+    pub fn unmodelled(&self) -> Vec<(At, Range<usize>, String)> {
+        self.path_commands()
+            .into_iter()
+            .filter(|(_, _, at)| !self.rejected.contains(at))
+            .filter_map(|(_, _, at)| {
+                let parsed = parse(self.command(at))?;
+                parsed
+                    .calls()
+                    .is_none()
+                    .then(|| (at, parsed.head.clone(), parsed.label()))
+            })
+            .collect()
+    }
+
     /// The needs of every command of every path.
     pub fn derive(&self) -> Vec<CommandNeeds> {
         let stacks = self.stack_commands();

@@ -396,3 +396,22 @@ fn a_name_set_by_a_literal_assignment_is_followed_to_the_command() {
         )]
     );
 }
+
+#[test]
+fn a_command_whose_calls_are_not_known_is_a_warning_not_a_silent_pass() {
+    let book = copy_real_book();
+    let chapter = book.path().join("src/cluster.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(
+        &chapter,
+        format!("{text}\n<!-- run: cli -->\n```bash\naws s3api list-buckets\n```\n"),
+    )
+    .unwrap();
+    let line = text.lines().count() + 4;
+    assert_eq!(
+        deployer_errors(book.path()),
+        [format!(
+            "src/cluster.md:{line}:1: warning[aws::unjudged]: the deployer permission check does not know which API calls `aws s3api list-buckets` makes: its service has no vendored model, or the command is one of the AWS CLI's own that `cli-calls.toml` does not list"
+        )]
+    );
+}

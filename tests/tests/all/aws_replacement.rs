@@ -160,3 +160,34 @@ fn a_stack_named_by_a_variable_nothing_sets_is_a_warning_not_a_silent_skip() {
         )]
     );
 }
+
+#[test]
+fn a_resource_type_with_no_vendored_schema_is_a_warning_in_each_template() {
+    let book = copy_real_book();
+    let mut at = Vec::new();
+    for rel in [
+        "templates/responderapi-stack.json",
+        "templates/responderapi-alb-stack.json",
+    ] {
+        let path = book.path().join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let changed = text.replacen(
+            "\"Resources\": {",
+            "\"Resources\": {\n    \"Bucket\": {\"Type\": \"AWS::S3::Bucket\", \"Properties\": {\"BucketName\": \"responderapi-bucket\"}},",
+            1,
+        );
+        assert_ne!(changed, text);
+        std::fs::write(&path, &changed).unwrap();
+        let line = changed
+            .lines()
+            .position(|l| l.contains("AWS::S3::Bucket"))
+            .unwrap()
+            + 1;
+        at.push(format!(
+            "{rel}:{line}:24: warning[aws::unjudged]: `AWS::S3::Bucket` has no vendored resource schema: its properties, its replacements and the permissions its handlers need are not judged"
+        ));
+    }
+    let (_, shorts) = check_shorts(book.path());
+    at.sort();
+    assert_eq!(shorts, at);
+}
