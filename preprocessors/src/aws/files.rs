@@ -103,17 +103,7 @@ impl<'a> Files<'a> {
         if name.starts_with('/') {
             return None;
         }
-        let mut parts: Vec<&str> = Vec::new();
-        for part in name.split('/') {
-            match part {
-                "" | "." => {}
-                ".." => {
-                    parts.pop()?;
-                }
-                _ => parts.push(part),
-            }
-        }
-        let name = parts.join("/");
+        let name = crate::paths::normalize(name)?;
         [
             name.clone(),
             format!("templates/{name}"),

@@ -198,6 +198,77 @@ pub fn varying_parameters<'a>(
         .collect()
 }
 
+/// The conditions a value's `Fn::If`s choose by.
+fn conditions_used(value: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::Array(items)) = map.get("Fn::If")
+                    && let Some(name) = items.first().and_then(Value::as_str)
+                {
+                    out.insert(name.to_string());
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn condition<'a>(template: &'a Value, name: &str) -> Option<&'a Value> {
+    template.get("Conditions").and_then(|c| c.get(name))
+}
+
+/// Whether two templates define a condition alike, the conditions it uses
+/// (`{"Condition": NAME}`) included.
+fn conditions_alike(old: &Value, new: &Value, name: &str) -> bool {
+    let mut names = vec![name.to_string()];
+    let mut seen = BTreeSet::new();
+    while let Some(name) = names.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let (a, b) = (condition(old, &name), condition(new, &name));
+        if !a.zip(b).is_some_and(|(a, b)| same(a, b)) && a != b {
+            return false;
+        }
+        names.extend(b.into_iter().flat_map(nested_conditions));
+    }
+    true
+}
+
+/// The `{"Condition": NAME}`s a condition's definition uses.
+fn nested_conditions(value: &Value) -> Vec<String> {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .flat_map(|(k, v)| match (k.as_str(), v) {
+                ("Condition", Value::String(name)) => vec![name.clone()],
+                _ => nested_conditions(v),
+            })
+            .collect(),
+        Value::Array(items) => items.iter().flat_map(nested_conditions).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The parameters (and anything else) a condition's definition refers to,
+/// through the conditions it uses; `depth` stops a cycle.
+fn condition_refers_to(template: &Value, name: &str, depth: usize) -> BTreeSet<String> {
+    let Some(definition) = condition(template, name).filter(|_| depth < 16) else {
+        return BTreeSet::new();
+    };
+    let mut out = refers_to(definition);
+    for nested in nested_conditions(definition) {
+        out.extend(condition_refers_to(template, &nested, depth + 1));
+    }
+    out
+}
+
 /// The template's `Resources`, or none.
 pub fn resources(template: &Value) -> &serde_json::Map<String, Value> {
     static EMPTY: std::sync::OnceLock<serde_json::Map<String, Value>> = std::sync::OnceLock::new();
@@ -245,15 +316,25 @@ pub fn compare(
             let (op, np) = (properties(o), properties(n));
             let mut causes = Vec::new();
             for path in create_only(kind(n).unwrap_or_default()) {
-                if !same_at(op, np, &path) {
+                let values = at_path(np, &path);
+                // An `Fn::If` whose condition the templates define otherwise
+                // chooses otherwise: the value changes as if written so.
+                let chosen_otherwise = values
+                    .iter()
+                    .flat_map(|v| conditions_used(v))
+                    .any(|c| !conditions_alike(old, new, &c));
+                if !same_at(op, np, &path) || chosen_otherwise {
                     causes.push(Cause {
                         property: path,
                         via: None,
                     });
                     continue;
                 }
-                let names: BTreeSet<String> =
-                    at_path(np, &path).into_iter().flat_map(refers_to).collect();
+                let mut names: BTreeSet<String> =
+                    values.iter().flat_map(|v| refers_to(v)).collect();
+                for c in values.iter().flat_map(|v| conditions_used(v)) {
+                    names.extend(condition_refers_to(new, &c, 0));
+                }
                 if let Some(via) = names
                     .iter()
                     .find(|r| replaced.contains_key(*r) || parameters.contains(*r))

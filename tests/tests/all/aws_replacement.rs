@@ -191,3 +191,87 @@ fn a_resource_type_with_no_vendored_schema_is_a_warning_in_each_template() {
     at.sort();
     assert_eq!(shorts, at);
 }
+
+/// The real book with the service security group's description chosen by
+/// `Fn::If` on the condition `IsAlb`, defined per template by `conditions`
+/// (first, load balancer's), and `Alb=yes` added to the load balancer
+/// deploys when `override_alb`; the `aws::` reports.
+fn described_by_condition(conditions: [serde_json::Value; 2], override_alb: bool) -> Vec<String> {
+    let book = copy_real_book();
+    let templates = [
+        "templates/responderapi-stack.json",
+        "templates/responderapi-alb-stack.json",
+    ];
+    for (rel, condition) in templates.iter().zip(conditions) {
+        let path = book.path().join(rel);
+        let mut t: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        t["Parameters"]["Alb"] =
+            serde_json::json!({"Type": "String", "Default": "no", "AllowedValues": ["yes", "no"]});
+        t["Conditions"]["IsAlb"] = condition;
+        t["Resources"]["SecurityGroup"]["Properties"]["GroupDescription"] =
+            serde_json::json!({"Fn::If": ["IsAlb", "ResponderAPI via ALB", "ResponderAPI direct"]});
+        std::fs::write(&path, serde_json::to_string_pretty(&t).unwrap()).unwrap();
+    }
+    if override_alb {
+        let chapter = book.path().join("src/load-balancer.md");
+        let text = std::fs::read_to_string(&chapter).unwrap();
+        let deploys: Vec<&str> = text
+            .split("--template-file responderapi-alb-stack.json")
+            .collect();
+        let mut out = deploys[0].to_string();
+        for part in &deploys[1..] {
+            out.push_str("--template-file responderapi-alb-stack.json");
+            out.push_str(&part.replacen(
+                "ClientCidr=\"$MY_IP/32\"",
+                "ClientCidr=\"$MY_IP/32\" Alb=yes",
+                1,
+            ));
+        }
+        std::fs::write(&chapter, out).unwrap();
+    }
+    let (_, shorts) = check_shorts(book.path());
+    shorts
+        .into_iter()
+        .filter(|s| s.contains("[aws::"))
+        .collect()
+}
+
+#[test]
+fn a_value_chosen_by_fn_if_changes_with_its_conditions_parameters_and_definition() {
+    let by_parameter = serde_json::json!({"Fn::Equals": [{"Ref": "Alb"}, "yes"]});
+    let found = |conditions, override_alb| {
+        described_by_condition(conditions, override_alb)
+            .into_iter()
+            .map(|s| s.split_once(": ").unwrap().1.to_string())
+            .collect::<Vec<_>>()
+    };
+    let refused = |how: &str| {
+        format!(
+            "error[aws::replacement-refused]: CloudFormation must replace `responderapi-sg` (`AWS::EC2::SecurityGroup`) to change `GroupDescription`{how}, and cannot replace a custom-named resource"
+        )
+    };
+    // The load balancer deploys give the condition's parameter another value.
+    assert_eq!(
+        found([by_parameter.clone(), by_parameter.clone()], true),
+        [refused(
+            ", which takes the parameter `Alb`, whose value changes"
+        )]
+    );
+    // The load balancer template defines the condition otherwise.
+    assert_eq!(
+        found(
+            [
+                serde_json::json!({"Fn::Equals": ["a", "b"]}),
+                serde_json::json!({"Fn::Equals": ["a", "a"]}),
+            ],
+            false
+        ),
+        [refused("")]
+    );
+    // The same condition and parameter value: nothing changes.
+    assert_eq!(
+        found([by_parameter.clone(), by_parameter], false),
+        Vec::<String>::new()
+    );
+}
