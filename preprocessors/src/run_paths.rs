@@ -78,7 +78,15 @@ pub const SEQUENCES: &[Sequence] = &[
     },
 ];
 
-const MARKER_OPEN: &str = "<!-- run:";
+/// The text after `<!--` and `run:` when a line is a run marker, spaced
+/// any way (`<!--run:cli-->`); `None` for any other line. A `Run:` or
+/// `RUN:` is a marker too, refused by [`parse_marker`] rather than dropped.
+fn marker_body(line: &str) -> Option<&str> {
+    let rest = line.trim().strip_prefix("<!--")?.trim_start();
+    let word = rest.get(..3).filter(|w| w.eq_ignore_ascii_case("run"))?;
+    let after = rest[word.len()..].trim_start().strip_prefix(':')?;
+    Some(after)
+}
 
 /// What a marker says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,15 +97,30 @@ pub struct Marker {
 
 /// `<!-- run: cli cloudformation stand-in -->`.
 pub fn parse_marker(line: &str) -> Result<Marker, String> {
-    let inner = line
+    let one_line = "a run marker is one line: `<!-- run: PATH… [stand-in] -->`";
+    let body = marker_body(line).ok_or_else(|| one_line.to_string())?;
+    let lower = line
         .trim()
-        .strip_prefix(MARKER_OPEN)
-        .and_then(|rest| rest.strip_suffix("-->"))
-        .ok_or_else(|| "a run marker is one line: `<!-- run: PATH… [stand-in] -->`".to_string())?;
+        .strip_prefix("<!--")
+        .is_some_and(|r| r.trim_start().starts_with("run"));
+    if !lower {
+        return Err(
+            "a run marker is written in lower case: `<!-- run: PATH… [stand-in] -->`".into(),
+        );
+    }
+    let inner = body
+        .trim_end()
+        .strip_suffix("-->")
+        .ok_or_else(|| one_line.to_string())?;
     let mut words: Vec<&str> = inner.split_whitespace().collect();
     let stand_in = words.last() == Some(&"stand-in");
     if stand_in {
         words.pop();
+    }
+    if words.contains(&"stand-in") {
+        return Err(
+            "`stand-in` is written once, after the paths: `<!-- run: PATH… stand-in -->`".into(),
+        );
     }
     if words.is_empty() {
         return Err("a run marker names at least one path".into());
@@ -194,8 +217,12 @@ pub fn scan(content: &str, blocks: &[Block]) -> (Vec<Fence>, Vec<MarkerProblem>)
         if let Some((at, _)) = pending.take() {
             problems.push(misplaced(at));
         }
-        let trimmed = line.trim_start();
-        if trimmed.starts_with(MARKER_OPEN) {
+        // A marker in a blockquote stands before the quoted fence.
+        let mut trimmed = line.trim_start();
+        while let Some(rest) = trimmed.strip_prefix('>') {
+            trimmed = rest.trim_start();
+        }
+        if marker_body(trimmed).is_some() {
             let at = start + (line.len() - trimmed.len())..start + line.len();
             match parse_marker(trimmed) {
                 Ok(marker) => pending = Some((at, marker)),

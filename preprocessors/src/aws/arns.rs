@@ -53,6 +53,30 @@ impl Request {
     }
 }
 
+impl Request {
+    /// Adds what a literal ARN names (`--resource-arn arn:aws:ecs:…:cluster/NAME`):
+    /// the resource type of its service whose format it matches, and that
+    /// format's variables. Whether it matched.
+    pub fn set_arn(&mut self, arn: &str) -> bool {
+        let Some(service) = arn.split(':').nth(2) else {
+            return false;
+        };
+        let Some(found) = Catalog::builtin().service(service) else {
+            return false;
+        };
+        for r in &found.resource_types {
+            if let Some(parts) = split(r.arn, "", arn) {
+                self.name(service, r.name);
+                for (v, x) in parts {
+                    self.set(&v, x);
+                }
+                return true;
+            }
+        }
+        false
+    }
+}
+
 /// The ARNs an action is evaluated against for a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Arns {

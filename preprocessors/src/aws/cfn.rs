@@ -71,6 +71,20 @@ pub fn check(template: &Value) -> Vec<Finding> {
                         ),
                     ),
                 );
+            } else {
+                // A real type whose schema is not vendored: say it goes unjudged.
+                out.push(
+                    Finding::new(
+                        format!("{base}/Type"),
+                        codes::AWS_UNJUDGED,
+                        format!(
+                            "`{kind}` has no vendored resource schema: its properties, its replacements and the permissions its handlers need are not judged"
+                        ),
+                    )
+                    .hint(
+                        "add the type to CFN_TYPES in preprocessors/data/aws/regenerate.py and run it; if it is misspelt, see the CloudFormation resource type reference",
+                    ),
+                );
             }
             continue;
         };

@@ -115,6 +115,9 @@ pub struct StackCommand {
     pub role_arn: Option<String>,
     /// `--parameter-overrides`: parameter → the value's text.
     pub parameters: BTreeMap<String, String>,
+    /// A stack or template given by a shell variable no literal assignment
+    /// sets: where, and the text. The command is not compared.
+    pub unknown: Option<(Range<usize>, String)>,
 }
 
 /// A variable a command sets (`NAME=$(aws …)`, `for NAME in $(aws …)`),
@@ -216,12 +219,13 @@ impl Parsed<'_> {
         }
     }
 
-    /// The values of `--name` (the words after it up to the next option).
-    fn option(&self, name: &str) -> Vec<&Word> {
+    /// The values of `--name` (the words after it up to the next option,
+    /// or what follows `=` in `--name=VALUE`), with their words.
+    fn option(&self, name: &str) -> Vec<(&str, &Word)> {
         option_words(self.rest, |_| true)
             .into_iter()
             .filter(|o| o.name == name)
-            .flat_map(|o| o.values.into_iter().map(|(_, w)| w))
+            .flat_map(|o| o.values)
             .collect()
     }
 
@@ -338,6 +342,19 @@ fn assignment(commands: &[Command], command: &Command) -> Option<(String, usize)
     Some((name, inner(commands, word)?))
 }
 
+/// The literal value a command assigns and does nothing else with
+/// (`STACK=responderapi`, `export TEMPLATE=stack.json`).
+fn literal_assignment(command: &Command) -> Option<(&str, &str)> {
+    let texts: Vec<&str> = command.words.iter().map(|w| w.text.as_str()).collect();
+    let assign = match texts.as_slice() {
+        ["export" | "local" | "readonly", assign] | [assign] => *assign,
+        _ => return None,
+    };
+    let (name, value) = assign.split_once('=')?;
+    let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    (valid && !value.contains(['$', '`'])).then_some((name, value))
+}
+
 /// The variable `$NAME`, `${NAME}` stands for, when that is the whole word.
 fn variable(text: &str) -> Option<&str> {
     let name = text.strip_prefix('$')?;
@@ -350,6 +367,31 @@ fn variable(text: &str) -> Option<&str> {
 }
 
 impl Context<'_> {
+    /// The value of a literal assignment of `name`: the last before the
+    /// command in its block, else the first any path block makes.
+    fn literal(&self, at: At, name: &str) -> Option<String> {
+        let found = |c: &Command| {
+            literal_assignment(c)
+                .filter(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        };
+        if let Some(v) = self.commands(at)[..at.command].iter().rev().find_map(found) {
+            return Some(v);
+        }
+        self.path_commands()
+            .into_iter()
+            .find_map(|(_, _, a)| found(self.command(a)))
+    }
+
+    /// A word's value when it is literal or a variable a literal assignment
+    /// sets; `None` when the shell alone knows it.
+    fn literal_value(&self, at: At, text: &str) -> Option<String> {
+        if !text.contains(['$', '`']) {
+            return Some(text.to_string());
+        }
+        self.literal(at, variable(text)?)
+    }
+
     /// What a command names, following shell variables and `$(…)` to the
     /// commands that set them.
     fn request(&self, at: At, env: &Env, depth: usize) -> Request {
@@ -420,6 +462,14 @@ impl Context<'_> {
             }
             if let Some(n) = lookup(option.name) {
                 named(&mut request, n, &option.values);
+                continue;
+            }
+            // An option no table names may still give a resource by its
+            // full ARN (`--resource-arn`, `--resource`, `--arn`).
+            for (text, _) in &option.values {
+                if text.starts_with("arn:") {
+                    request.set_arn(text);
+                }
             }
         }
         request
@@ -438,8 +488,8 @@ impl Context<'_> {
         request: &mut Request,
     ) {
         let ids = &models::arn_names().ids;
-        if !text.contains('$') {
-            request.set_value(service, &n.kind, &n.var, text);
+        if let Some(text) = self.literal_value(at, text) {
+            request.set_value(service, &n.kind, &n.var, &text);
             return;
         }
         let source = if text.contains("$(…)") {
@@ -478,15 +528,24 @@ impl Context<'_> {
             let (Some(kind), Some(stack_option)) = (&custom.stack, &custom.stack_name) else {
                 continue;
             };
-            let Some(stack) = parsed.option(stack_option).first().map(|w| w.text.clone()) else {
+            let Some(&(stack_text, stack_word)) = parsed.option(stack_option).first() else {
                 continue;
             };
+            let mut unknown = None;
+            let stack = self.literal_value(at, stack_text).unwrap_or_else(|| {
+                unknown = Some((stack_word.range.clone(), stack_text.to_string()));
+                stack_text.to_string()
+            });
             let template_word = custom
                 .template
                 .as_ref()
                 .and_then(|o| parsed.option(o).first().copied());
-            let template = template_word.and_then(|w| {
-                let name = w.text.strip_prefix("file://").unwrap_or(&w.text);
+            let template = template_word.and_then(|(text, w)| {
+                let Some(text) = self.literal_value(at, text) else {
+                    unknown.get_or_insert((w.range.clone(), text.to_string()));
+                    return None;
+                };
+                let name = text.strip_prefix("file://").unwrap_or(&text);
                 let rel = (self.book_file)(name)?;
                 self.templates.iter().position(|t| t.rel == rel)
             });
@@ -495,17 +554,38 @@ impl Context<'_> {
                 kind: kind.clone(),
                 stack,
                 template,
-                template_word: template_word.map(|w| w.range.clone()),
-                role_arn: parsed.option("--role-arn").first().map(|w| w.text.clone()),
+                template_word: template_word.map(|(_, w)| w.range.clone()),
+                role_arn: parsed
+                    .option("--role-arn")
+                    .first()
+                    .map(|(t, _)| t.to_string()),
                 parameters: parsed
                     .option("--parameter-overrides")
                     .iter()
-                    .filter_map(|w| w.text.split_once('='))
+                    .filter_map(|(t, _)| t.split_once('='))
                     .map(|(k, v)| (k.to_string(), v.to_string()))
                     .collect(),
+                unknown,
             });
         }
         out
+    }
+
+    /// The path commands whose calls are not known: a service with no
+    /// vendored model (`aws s3api list-buckets`), or one of the CLI's own
+    /// commands `cli-calls.toml` does not list. Where, and the command.
+    pub fn unmodelled(&self) -> Vec<(At, Range<usize>, String)> {
+        self.path_commands()
+            .into_iter()
+            .filter(|(_, _, at)| !self.rejected.contains(at))
+            .filter_map(|(_, _, at)| {
+                let parsed = parse(self.command(at))?;
+                parsed
+                    .calls()
+                    .is_none()
+                    .then(|| (at, parsed.head.clone(), parsed.label()))
+            })
+            .collect()
     }
 
     /// The needs of every command of every path.
@@ -521,7 +601,10 @@ impl Context<'_> {
                 }
             }
         }
-        let varying = varying_parameters(&stacks);
+        let varying = stack_diff::varying_parameters(stacks.iter().filter_map(|s| {
+            let t = s.template.filter(|_| s.kind != "delete")?;
+            Some((s.stack.as_str(), &self.templates[t].value, &s.parameters))
+        }));
         let mut stack_needs: HashMap<_, Vec<Need>> = HashMap::new();
         let everywhere = self.assignments();
         let mut out = Vec::new();
@@ -585,7 +668,7 @@ impl Context<'_> {
                             );
                             let found = stack_needs.entry(key).or_insert_with(|| {
                                 let none = BTreeSet::new();
-                                let parameters = varying.get(stack.stack.as_str()).unwrap_or(&none);
+                                let parameters = varying.get(&stack.stack).unwrap_or(&none);
                                 self.stack_needs(stack, &deployed, parameters)
                             });
                             needs.extend(found.iter().cloned());
@@ -673,17 +756,11 @@ impl Context<'_> {
                         before_all.push(t);
                     }
                     for before in before_all {
-                        // Also what a default the template changes reaches.
-                        let mut changing = parameters.clone();
-                        changing.extend(stack_diff::defaults_differ(
-                            template(before).value,
-                            template(t).value,
-                        ));
                         found.extend(handlers::update(
                             template(before),
                             template(t),
                             &stack.stack,
-                            &changing,
+                            parameters,
                         ));
                     }
                 }
@@ -692,39 +769,6 @@ impl Context<'_> {
         }
         found.into_iter().map(Need::Handler).collect()
     }
-}
-
-/// Per stack, the parameters its deploys give different values (the image
-/// of each architecture): an update may change what refers to them. A value
-/// from the reader's shell (`"$MY_IP/32"`) is taken to stay the same.
-fn varying_parameters(stacks: &[StackCommand]) -> BTreeMap<&str, BTreeSet<String>> {
-    let mut values: BTreeMap<&str, BTreeMap<&str, BTreeSet<&str>>> = BTreeMap::new();
-    let deploys: Vec<&StackCommand> = stacks.iter().filter(|s| s.kind != "delete").collect();
-    for s in &deploys {
-        let of_stack = values.entry(s.stack.as_str()).or_default();
-        for (k, v) in &s.parameters {
-            of_stack.entry(k.as_str()).or_default().insert(v.as_str());
-        }
-    }
-    for s in &deploys {
-        // A deploy that leaves a parameter out keeps its default.
-        for (k, set) in values.entry(s.stack.as_str()).or_default().iter_mut() {
-            if !s.parameters.contains_key(*k) {
-                set.insert("");
-            }
-        }
-    }
-    values
-        .into_iter()
-        .map(|(stack, params)| {
-            let varying = params
-                .into_iter()
-                .filter(|(_, v)| v.len() > 1)
-                .map(|(k, _)| k.to_string())
-                .collect();
-            (stack, varying)
-        })
-        .collect()
 }
 
 /// A need the policy does not meet, on one ARN.

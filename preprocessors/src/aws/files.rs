@@ -99,8 +99,13 @@ impl<'a> Files<'a> {
     }
 
     fn in_book(&self, name: &str) -> Option<String> {
+        // `./stack.json`, `templates/../templates/stack.json`: one file, one name.
+        if name.starts_with('/') {
+            return None;
+        }
+        let name = crate::paths::normalize(name)?;
         [
-            name.to_string(),
+            name.clone(),
             format!("templates/{name}"),
             format!("policies/{name}"),
         ]

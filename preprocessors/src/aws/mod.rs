@@ -302,9 +302,40 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
     with_paths(inputs, |ctx| {
         diagnostics.extend(ctx.run.problems.iter().cloned());
         let stacks = ctx.stack_commands();
+        for s in &stacks {
+            let Some((range, text)) = &s.unknown else {
+                continue;
+            };
+            diagnostics.push(
+                Diagnostic::warning(
+                    codes::AWS_UNJUDGED,
+                    ctx.locate(s.at, range.clone()),
+                    format!(
+                        "`{text}` is a shell variable no literal assignment before it sets: the replacement check cannot tell which stack or template this command deploys, and does not compare it"
+                    ),
+                )
+                .with_hint(
+                    "write the name, or assign it earlier in the block or path (`STACK=responderapi`)",
+                ),
+            );
+        }
+        for (at, range, label) in ctx.unmodelled() {
+            diagnostics.push(
+                Diagnostic::warning(
+                    codes::AWS_UNJUDGED,
+                    ctx.locate(at, range),
+                    format!(
+                        "the deployer permission check does not know which API calls `{label}` makes: its service has no vendored model, or the command is one of the AWS CLI's own that `cli-calls.toml` does not list"
+                    ),
+                )
+                .with_hint(
+                    "vendor the service's model (SERVICES in preprocessors/data/aws/regenerate.py, then run it), or list the command's calls in preprocessors/data/aws/cli-calls.toml",
+                ),
+            );
+        }
         let deployed: Vec<replacement::Deployed<'_>> = stacks
             .iter()
-            .filter(|s| s.kind != "delete")
+            .filter(|s| s.kind != "delete" && s.unknown.is_none())
             .filter_map(|s| {
                 let t = &ctx.templates[s.template?];
                 Some(replacement::Deployed {
@@ -461,7 +492,11 @@ pub(crate) fn finding_range(index: &Index, finding: &Finding) -> Range<usize> {
 }
 
 pub(crate) fn to_diagnostic(finding: &Finding, location: Location) -> Diagnostic {
-    let d = Diagnostic::error(finding.code, location, finding.message.clone());
+    let d = if finding.code == codes::AWS_UNJUDGED {
+        Diagnostic::warning(finding.code, location, finding.message.clone())
+    } else {
+        Diagnostic::error(finding.code, location, finding.message.clone())
+    };
     match &finding.hint {
         Some(hint) => d.with_hint(hint.clone()),
         None => d,

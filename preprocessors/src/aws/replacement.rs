@@ -58,9 +58,16 @@ pub fn check(deploys: &[Deployed<'_>]) -> Vec<Diagnostic> {
             firsts.push(d);
         }
     }
+    let varying = stack_diff::varying_parameters(
+        deploys
+            .iter()
+            .map(|d| (d.stack.as_str(), d.value, &d.parameters)),
+    );
+    let none = BTreeSet::new();
     for (j, second) in firsts.iter().enumerate() {
+        let parameters = varying.get(&second.stack).unwrap_or(&none);
         for first in firsts[..j].iter().filter(|f| f.stack == second.stack) {
-            pair(first, second, &mut out);
+            pair(first, second, parameters, &mut out);
         }
     }
     // Two earlier templates may change the same property the same way.
@@ -69,34 +76,17 @@ pub fn check(deploys: &[Deployed<'_>]) -> Vec<Diagnostic> {
     out
 }
 
-/// The parameters whose value differs between two deploys: the overrides
-/// the commands give, else the templates' defaults. A value from the reader's
-/// shell (`"$VPC_ID"`) is the same text, and taken to be the same value.
-fn changed_parameters(first: &Deployed<'_>, second: &Deployed<'_>) -> BTreeSet<String> {
-    let value = |d: &Deployed<'_>, name: &str| d.parameters.get(name).cloned();
-    let overridden = |name: &str| value(first, name).is_some() || value(second, name).is_some();
-    let mut changed: BTreeSet<String> = stack_diff::defaults_differ(first.value, second.value)
-        .into_iter()
-        .filter(|name| !overridden(name))
-        .collect();
-    changed.extend(
-        first
-            .parameters
-            .keys()
-            .chain(second.parameters.keys())
-            .filter(|name| value(first, name) != value(second, name))
-            .cloned(),
-    );
-    changed
-}
-
-fn pair(first: &Deployed<'_>, second: &Deployed<'_>, out: &mut Vec<Diagnostic>) {
+fn pair(
+    first: &Deployed<'_>,
+    second: &Deployed<'_>,
+    parameters: &BTreeSet<String>,
+    out: &mut Vec<Diagnostic>,
+) {
     let (old, new) = (
         stack_diff::resources(first.value),
         stack_diff::resources(second.value),
     );
-    let parameters = changed_parameters(first, second);
-    let changes = stack_diff::compare(first.value, second.value, &parameters);
+    let changes = stack_diff::compare(first.value, second.value, parameters);
     let replaced: BTreeSet<&String> = changes
         .iter()
         .filter(|(_, c)| matches!(c, Change::Replaced(_)))
@@ -148,7 +138,7 @@ fn pair(first: &Deployed<'_>, second: &Deployed<'_>, out: &mut Vec<Diagnostic>) 
                     .collect::<Vec<_>>()
                     .join("/")
             );
-            let what = describe(cause, &parameters);
+            let what = describe(cause, parameters);
             let d = if keeps_name {
                 let name = name.as_deref().unwrap_or_default();
                 Diagnostic::error(

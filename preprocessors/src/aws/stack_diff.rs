@@ -150,23 +150,123 @@ fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
-/// The parameters of `new` whose `Default` differs from `old`'s: a deploy
-/// that does not give them a value changes what refers to them.
-pub fn defaults_differ(old: &Value, new: &Value) -> BTreeSet<String> {
-    let default = |t: &Value, name: &str| {
-        t.get("Parameters")
-            .and_then(|p| p.get(name))
-            .and_then(|p| p.get("Default"))
-            .map(scalar)
-    };
-    new.get("Parameters")
-        .and_then(Value::as_object)
+/// Per stack, the parameters whose value changes along its deploys (stack,
+/// template, `--parameter-overrides`, in the order the paths run them). As
+/// `aws cloudformation deploy` does (awscli's `merge_parameters`), the first
+/// deploy gives a parameter its override, else its default; a later one its
+/// override, else the previous value (`UsePreviousValue`), so a changed
+/// `Default` or a parameter left out changes nothing; one new to the stack
+/// takes its default. A value from the reader's shell (`"$VPC_ID"`) is the
+/// same text, and taken to be the same value.
+pub fn varying_parameters<'a>(
+    deploys: impl IntoIterator<Item = (&'a str, &'a Value, &'a BTreeMap<String, String>)>,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let mut values: BTreeMap<&str, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
+    for (stack, template, overrides) in deploys {
+        let of_stack = values.entry(stack).or_default();
+        let declared = template
+            .get("Parameters")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten();
+        for (name, parameter) in declared {
+            if overrides.contains_key(name) {
+                continue;
+            }
+            let set = of_stack.entry(name.clone()).or_default();
+            if set.is_empty() {
+                set.insert(parameter.get("Default").map(scalar).unwrap_or_default());
+            }
+        }
+        for (name, value) in overrides {
+            of_stack
+                .entry(name.clone())
+                .or_default()
+                .insert(value.clone());
+        }
+    }
+    values
         .into_iter()
-        .flatten()
-        .map(|(name, _)| name)
-        .filter(|name| default(old, name) != default(new, name))
-        .cloned()
+        .map(|(stack, params)| {
+            let varying = params
+                .into_iter()
+                .filter(|(_, v)| v.len() > 1)
+                .map(|(k, _)| k)
+                .collect();
+            (stack.to_string(), varying)
+        })
         .collect()
+}
+
+/// The conditions a value's `Fn::If`s choose by.
+fn conditions_used(value: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::Array(items)) = map.get("Fn::If")
+                    && let Some(name) = items.first().and_then(Value::as_str)
+                {
+                    out.insert(name.to_string());
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn condition<'a>(template: &'a Value, name: &str) -> Option<&'a Value> {
+    template.get("Conditions").and_then(|c| c.get(name))
+}
+
+/// Whether two templates define a condition alike, the conditions it uses
+/// (`{"Condition": NAME}`) included.
+fn conditions_alike(old: &Value, new: &Value, name: &str) -> bool {
+    let mut names = vec![name.to_string()];
+    let mut seen = BTreeSet::new();
+    while let Some(name) = names.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let (a, b) = (condition(old, &name), condition(new, &name));
+        if !a.zip(b).is_some_and(|(a, b)| same(a, b)) && a != b {
+            return false;
+        }
+        names.extend(b.into_iter().flat_map(nested_conditions));
+    }
+    true
+}
+
+/// The `{"Condition": NAME}`s a condition's definition uses.
+fn nested_conditions(value: &Value) -> Vec<String> {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .flat_map(|(k, v)| match (k.as_str(), v) {
+                ("Condition", Value::String(name)) => vec![name.clone()],
+                _ => nested_conditions(v),
+            })
+            .collect(),
+        Value::Array(items) => items.iter().flat_map(nested_conditions).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The parameters (and anything else) a condition's definition refers to,
+/// through the conditions it uses; `depth` stops a cycle.
+fn condition_refers_to(template: &Value, name: &str, depth: usize) -> BTreeSet<String> {
+    let Some(definition) = condition(template, name).filter(|_| depth < 16) else {
+        return BTreeSet::new();
+    };
+    let mut out = refers_to(definition);
+    for nested in nested_conditions(definition) {
+        out.extend(condition_refers_to(template, &nested, depth + 1));
+    }
+    out
 }
 
 /// The template's `Resources`, or none.
@@ -216,15 +316,25 @@ pub fn compare(
             let (op, np) = (properties(o), properties(n));
             let mut causes = Vec::new();
             for path in create_only(kind(n).unwrap_or_default()) {
-                if !same_at(op, np, &path) {
+                let values = at_path(np, &path);
+                // An `Fn::If` whose condition the templates define otherwise
+                // chooses otherwise: the value changes as if written so.
+                let chosen_otherwise = values
+                    .iter()
+                    .flat_map(|v| conditions_used(v))
+                    .any(|c| !conditions_alike(old, new, &c));
+                if !same_at(op, np, &path) || chosen_otherwise {
                     causes.push(Cause {
                         property: path,
                         via: None,
                     });
                     continue;
                 }
-                let names: BTreeSet<String> =
-                    at_path(np, &path).into_iter().flat_map(refers_to).collect();
+                let mut names: BTreeSet<String> =
+                    values.iter().flat_map(|v| refers_to(v)).collect();
+                for c in values.iter().flat_map(|v| conditions_used(v)) {
+                    names.extend(condition_refers_to(new, &c, 0));
+                }
                 if let Some(via) = names
                     .iter()
                     .find(|r| replaced.contains_key(*r) || parameters.contains(*r))
@@ -375,6 +485,32 @@ mod tests {
                 .values()
                 .all(|c| *c == Change::Same)
         );
+    }
+
+    #[test]
+    fn a_deploy_keeps_the_previous_value_of_what_it_does_not_override() {
+        let first = json!({"Parameters": {"A": {"Default": "1"}, "B": {"Default": "1"}}});
+        let second = json!({"Parameters": {"A": {"Default": "2"}, "B": {}, "C": {"Default": "3"}}});
+        let given = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let (none, b2, c4) = (given(&[]), given(&[("B", "2")]), given(&[("C", "4")]));
+        // A changed default, a parameter new to the stack: nothing changes.
+        let varying = varying_parameters([("s", &first, &none), ("s", &second, &none)]);
+        assert_eq!(varying["s"], BTreeSet::new());
+        // An override does, against the first deploy's default; a later
+        // deploy without it keeps it; another stack is apart.
+        let varying = varying_parameters([
+            ("s", &first, &none),
+            ("s", &second, &b2),
+            ("s", &first, &none),
+            ("t", &second, &c4),
+        ]);
+        assert_eq!(varying["s"], BTreeSet::from(["B".to_string()]));
+        assert_eq!(varying["t"], BTreeSet::new());
     }
 
     #[test]

@@ -479,25 +479,37 @@ fn refuses(tokens: &[Token]) -> bool {
     let word = |i: usize| tokens.get(i).map_or("", |t| t.word.as_str());
     tokens.iter().enumerate().any(|(i, t)| {
         let w = t.word.as_str();
-        !t.code
-            && (among(w, WORDS)
-                || w.ends_with("n't")
-                || w.contains("exceed")
-                || (w == "too" && among(word(i + 1), "large long big many much"))
-                || (w == "at" && word(i + 1) == "most")
-                || (w == "over" && i > 0 && among(word(i - 1), "is are be goes")))
+        // The error IAM answers with, written as code: `LimitExceeded`.
+        (t.code && w.contains("exceed"))
+            || !t.code
+                && (among(w, WORDS)
+                    || w.ends_with("n't")
+                    || w.contains("exceed")
+                    || (w == "too" && among(word(i + 1), "large long big many much"))
+                    || (w == "at" && word(i + 1) == "most")
+                    || (w == "over" && i > 0 && among(word(i - 1), "is are be goes"))
+                    || (among(w, "turn turns turned") && (1..=3).any(|k| word(i + k) == "down")))
     })
 }
 
 /// A next sentence that turns the one before down: "Don't: …", "It is too
 /// large for that", "But IAM refuses it".
 fn turns_down_the_last(tokens: &[Token]) -> bool {
-    tokens.first().is_some_and(|t| {
+    // "Don't forget the account ID" turns down nothing: the sentence must be
+    // elliptic ("Don't: …", "No.") or speak of the policy or what IAM does.
+    let about_it = tokens.get(1).is_some_and(|t| t.punct)
+        || tokens
+            .iter()
+            .any(|t| !t.code && among(&t.word, "it this that policy inline iam"));
+    let opens = tokens.first().is_some_and(|t| {
         among(
             &t.word,
             "don't do never but however that this it iam avoid unfortunately",
         )
-    }) && refuses(tokens)
+        // "No: it is over IAM's limit", not "No need for …".
+        || (t.word == "no" && tokens.get(1).is_some_and(|n| n.punct))
+    });
+    opens && about_it && refuses(tokens)
 }
 
 /// Words before "user" or "group" that make it IAM's ("your user", "a
@@ -712,6 +724,43 @@ fn where_one_comes_from(tokens: &[Token], i: usize) -> bool {
     false
 }
 
+/// Where a leading phrase ends ("If you don't have an administrator,",
+/// "To avoid waiting,", "Rather than a managed policy,"): the index of its
+/// comma, when the clause opens with one and the comma comes before the
+/// first inline marker.
+fn leading_phrase(tokens: &[Token], clause: Range<usize>, markers: &[usize]) -> Option<usize> {
+    let first = tokens.get(clause.start)?;
+    if !among(&first.word, "if to instead rather unless when") {
+        return None;
+    }
+    let comma = (clause.start..clause.end).find(|&j| tokens[j].punct && tokens[j].word == ",")?;
+    let marker = markers.iter().find(|&&m| m >= clause.start)?;
+    (comma < *marker).then_some(comma)
+}
+
+/// Whether a sentence turns its inline offer down or states a limit. A
+/// clause only about the managed alternative does not ("No need for a
+/// managed policy: add …"), unless it puts that alternative in the offer's
+/// place ("…; ask them to use a managed policy instead"); nor does a leading
+/// phrase without "inline" ("If you don't have an administrator, add …").
+fn turns_down(
+    tokens: &[Token],
+    clauses: &[Range<usize>],
+    markers: &[usize],
+    managed: &[usize],
+) -> bool {
+    let has = |marks: &[usize], c: &Range<usize>| marks.iter().any(|m| c.contains(m));
+    clauses.iter().any(|c| {
+        if has(managed, c) && !has(markers, c) {
+            return c.clone().any(|j| {
+                tokens[j].word == "instead" && tokens.get(j + 1).is_none_or(|n| n.word != "of")
+            });
+        }
+        let from = leading_phrase(tokens, c.clone(), markers).map_or(c.start, |comma| comma + 1);
+        refuses(&tokens[from..c.end])
+    })
+}
+
 /// The offers of sentence `i`. Everything about the whole sentence is
 /// worked out once, so a long sentence costs its length, not its square.
 fn sentence_offers(
@@ -725,7 +774,14 @@ fn sentence_offers(
     let markers: Vec<usize> = (0..tokens.len())
         .filter(|&m| inline_marker(tokens, m))
         .collect();
-    if markers.is_empty() || refuses(tokens) {
+    if markers.is_empty() {
+        return Vec::new();
+    }
+    let managed: Vec<usize> = (0..tokens.len())
+        .filter(|&j| managed_marker(&tokens[j]))
+        .collect();
+    let clauses = clauses(tokens);
+    if turns_down(tokens, &clauses, &markers, &managed) {
         return Vec::new();
     }
     let next = sentences
@@ -745,15 +801,14 @@ fn sentence_offers(
         .cloned()
         .collect();
     let other = names.is_empty() && about_another_policy(sentences, blocks, i, known);
-    let managed: Vec<usize> = (0..tokens.len())
-        .filter(|&j| managed_marker(&tokens[j]))
-        .collect();
     let has = |marks: &[usize], c: &Range<usize>| {
         marks
             .get(marks.partition_point(|&m| m < c.start))
             .is_some_and(|&m| m < c.end)
     };
-    // "rather than …", "instead of …": what follows is turned down.
+    // "rather than …", "instead of …": what follows is turned down, up to
+    // the comma that ends it when it opens the sentence ("Rather than a
+    // managed policy, add …" turns down the managed one).
     let turned_down_from = tokens
         .windows(2)
         .position(|w| {
@@ -763,7 +818,10 @@ fn sentence_offers(
             )
         })
         .unwrap_or(usize::MAX);
-    let clauses = clauses(tokens);
+    let turned_down_to = match leading_phrase(tokens, 0..tokens.len(), &markers) {
+        Some(end) if turned_down_from == 0 => end,
+        _ => usize::MAX,
+    };
     // A verb that attaches in a clause about no managed policy serves every
     // clause ("Open your user, then choose Create inline policy").
     let unmanaged_attaches = clauses
@@ -775,7 +833,12 @@ fn sentence_offers(
         .filter(|c| !has(&markers, c) && !has(&managed, c))
         .flat_map(|c| clause_targets(tokens, c.clone(), &markers, &managed))
         .collect();
-    let in_identity_center = identity_center(tokens);
+    // IAM Identity Center may be named one sentence earlier ("In IAM
+    // Identity Center, create a permission set. Give your users …").
+    let in_identity_center = identity_center(tokens)
+        || i.checked_sub(1)
+            .map(|p| &sentences[p])
+            .is_some_and(|p| p.block == sentences[i].block && identity_center(&p.tokens));
     let mut earlier: Option<Vec<Attachment>> = None;
     let mut out = Vec::new();
     for clause in &clauses {
@@ -783,7 +846,8 @@ fn sentence_offers(
         let Some(&marker) = markers.get(first).filter(|&&m| m < clause.end) else {
             continue;
         };
-        if marker > turned_down_from || !(unmanaged_attaches || attaches(tokens, clause.clone())) {
+        let turned_down = marker > turned_down_from && marker < turned_down_to;
+        if turned_down || !(unmanaged_attaches || attaches(tokens, clause.clone())) {
             continue;
         }
         let mut targets = clause_targets(tokens, clause.clone(), &markers, &managed);

@@ -187,3 +187,42 @@ fn hostile_text_never_panics() {
         let _ = scanned(text);
     }
 }
+
+#[test]
+fn markers_spaced_otherwise_or_in_a_blockquote_are_read_and_capitals_refused() {
+    let text = "\
+<!--run:cli-->
+```bash
+aws ecs list-clusters
+```
+
+> <!-- run: cli -->
+> ```bash
+> aws ecs list-clusters
+> ```
+
+<!-- RUN: CLI -->
+```sh
+aws ecs list-clusters
+```
+
+<!-- run: cli stand-in stand-in -->
+```sh
+aws ecs list-clusters
+```
+";
+    let (fences, problems) = scanned(text);
+    let cli = Some(Marker {
+        paths: vec!["cli".into()],
+        stand_in: false,
+    });
+    assert_eq!(fences[0].marker, cli);
+    assert_eq!(fences[1].marker, cli);
+    assert_eq!(
+        problems,
+        [
+            "11: a run marker is written in lower case: `<!-- run: PATH… [stand-in] -->`",
+            "16: `stand-in` is written once, after the paths: `<!-- run: PATH… stand-in -->`",
+        ]
+    );
+}

@@ -301,34 +301,118 @@ fn passing_the_roles_missing_fails_where_a_task_definition_names_them() {
     assert_eq!(found.len(), places.len(), "{found:#?}");
 }
 
-#[test]
-fn describing_the_guides_cluster_by_name_is_judged_on_its_arn() {
-    // `--clusters` names the cluster as `--cluster` does: the policy allows
-    // `ecs:DescribeClusters` on the guide's cluster, not on `*`.
+/// The line of `script`'s first command run on the cli path at the end of
+/// the real book's `src/cluster.md`, and the book's `aws::` reports.
+fn cli_block(script: &str) -> (usize, Vec<String>) {
     let book = copy_real_book();
     let chapter = book.path().join("src/cluster.md");
     let text = std::fs::read_to_string(&chapter).unwrap();
     std::fs::write(
         &chapter,
+        format!("{text}\n<!-- run: cli -->\n```bash\n{script}\n```\n"),
+    )
+    .unwrap();
+    (text.lines().count() + 4, deployer_errors(book.path()))
+}
+
+fn refused_on(line: usize, action: &str, arn: &str, command: &str) -> String {
+    format!(
+        "src/cluster.md:{line}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `{action}` on `{arn}`, which `{command}` calls (the command's operation)"
+    )
+}
+
+#[test]
+fn describing_the_guides_cluster_by_name_is_judged_on_its_arn() {
+    // `--clusters` names the cluster as `--cluster` does: the policy allows
+    // `ecs:DescribeClusters` on the guide's cluster, not on `*`.
+    let (_, found) = cli_block(
+        "aws ecs describe-clusters --clusters responderapi-cluster --query 'clusters[0].status' --output text",
+    );
+    assert_eq!(found, Vec::<String>::new());
+    // And a cluster the policy does not name is refused on its own ARN.
+    let (line, found) = cli_block("aws ecs describe-clusters --clusters other-cluster");
+    assert_eq!(
+        found,
+        [refused_on(
+            line,
+            "ecs:DescribeClusters",
+            "arn:aws:ecs:us-east-1:111122223333:cluster/other-cluster",
+            "aws ecs describe-clusters"
+        )]
+    );
+}
+
+#[test]
+fn a_resource_named_by_its_full_arn_is_judged_on_that_arn() {
+    // `--resource-arn` is in no table of names: the ARN itself says which
+    // resource it is, and the policy allows tagging the guide's cluster.
+    let tag = |cluster: &str| {
         format!(
-            "{text}\n<!-- run: cli -->\n```bash\naws ecs describe-clusters --clusters responderapi-cluster --query 'clusters[0].status' --output text\n```\n"
+            "aws ecs tag-resource --resource-arn arn:aws:ecs:us-east-1:111122223333:cluster/{cluster} --tags key=team,value=api"
+        )
+    };
+    assert_eq!(
+        cli_block(&tag("responderapi-cluster")).1,
+        Vec::<String>::new()
+    );
+    let (line, found) = cli_block(&tag("other-cluster"));
+    assert_eq!(
+        found,
+        [refused_on(
+            line,
+            "ecs:TagResource",
+            "arn:aws:ecs:us-east-1:111122223333:cluster/other-cluster",
+            "aws ecs tag-resource"
+        )]
+    );
+}
+
+#[test]
+fn a_redeploy_without_overrides_keeps_the_previous_values_and_needs_no_update() {
+    // `aws cloudformation deploy` keeps the previous value of every parameter
+    // the command does not override: deploying the first template again with
+    // none changes nothing, so no replacement and no update handler's call.
+    let book = copy_real_book();
+    let chapter = book.path().join("src/load-balancer.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(
+        &chapter,
+        format!(
+            "{text}\n<!-- run: alb-cloudformation -->\n```bash\naws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM\n```\n"
         ),
     )
     .unwrap();
     assert_eq!(deployer_errors(book.path()), Vec::<String>::new());
-    // And a cluster the policy does not name is refused on its own ARN.
-    std::fs::write(
-        &chapter,
-        format!(
-            "{text}\n<!-- run: cli -->\n```bash\naws ecs describe-clusters --clusters other-cluster\n```\n"
-        ),
-    )
-    .unwrap();
-    let line = text.lines().count() + 4;
+}
+
+#[test]
+fn a_name_set_by_a_literal_assignment_is_followed_to_the_command() {
+    let describe = |cluster: &str| {
+        format!("CLUSTER={cluster}\naws ecs describe-clusters --clusters \"$CLUSTER\"")
+    };
     assert_eq!(
-        deployer_errors(book.path()),
+        cli_block(&describe("responderapi-cluster")).1,
+        Vec::<String>::new()
+    );
+    let (line, found) = cli_block(&describe("other-cluster"));
+    assert_eq!(
+        found,
+        [refused_on(
+            line + 1,
+            "ecs:DescribeClusters",
+            "arn:aws:ecs:us-east-1:111122223333:cluster/other-cluster",
+            "aws ecs describe-clusters"
+        )]
+    );
+}
+
+#[test]
+fn a_command_whose_calls_are_not_known_is_a_warning_not_a_silent_pass() {
+    let (line, found) = cli_block("aws s3api list-buckets");
+    assert_eq!(
+        found,
         [format!(
-            "src/cluster.md:{line}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `ecs:DescribeClusters` on `arn:aws:ecs:us-east-1:111122223333:cluster/other-cluster`, which `aws ecs describe-clusters` calls (the command's operation)"
+            "src/cluster.md:{line}:1: warning[aws::unjudged]: the deployer permission check does not know which API calls `aws s3api list-buckets` makes: its service has no vendored model, or the command is one of the AWS CLI's own that `cli-calls.toml` does not list"
         )]
     );
 }

@@ -94,3 +94,184 @@ fn a_new_group_description_in_the_load_balancer_template_fails_at_its_line() {
         )]
     );
 }
+
+/// The real book with `templates/third.json` (the first template with
+/// another security group description when `changed`) deployed by `script`
+/// at the end of the load balancer chapter: the line of the script's first
+/// command, and the book's `aws::` reports.
+fn third_deployed(changed: bool, script: &str) -> (usize, Vec<String>) {
+    let book = copy_real_book();
+    let first =
+        std::fs::read_to_string(book.path().join("templates/responderapi-stack.json")).unwrap();
+    let from = "\"ResponderAPI service: port 8080 from one client address\"";
+    assert!(first.contains(from));
+    let third = if changed {
+        first.replacen(from, "\"ResponderAPI service, third template\"", 1)
+    } else {
+        first
+    };
+    std::fs::write(book.path().join("templates/third.json"), third).unwrap();
+    let chapter = book.path().join("src/load-balancer.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    let overrides = " --capabilities CAPABILITY_NAMED_IAM --parameter-overrides ImageUri=x VpcId=\"$VPC_ID\" SubnetIds=\"$SUBNET_IDS\" ClientCidr=\"$MY_IP/32\"";
+    std::fs::write(
+        &chapter,
+        format!("{text}\n<!-- run: alb-cloudformation -->\n```bash\n{script}{overrides}\n```\n"),
+    )
+    .unwrap();
+    let (_, shorts) = check_shorts(book.path());
+    let ours = shorts
+        .into_iter()
+        .filter(|s| s.contains("[aws::"))
+        .collect();
+    (text.lines().count() + 4, ours)
+}
+
+#[test]
+fn a_deploy_written_with_equals_dot_paths_or_variables_is_compared_too() {
+    let refused = "templates/third.json:183:29: error[aws::replacement-refused]: CloudFormation must replace `responderapi-sg` (`AWS::EC2::SecurityGroup`) to change `GroupDescription`, and cannot replace a custom-named resource";
+    let forms = [
+        "aws cloudformation deploy --template-file=third.json --stack-name=responderapi",
+        "aws cloudformation deploy --template-file ./templates/third.json --stack-name responderapi",
+        "STACK=responderapi\naws cloudformation deploy --template-file third.json --stack-name \"$STACK\"",
+        "export TEMPLATE=./third.json\naws cloudformation deploy --template-file ${TEMPLATE} --stack-name responderapi",
+    ];
+    for script in forms {
+        assert_eq!(third_deployed(true, script).1, [refused], "{script}");
+        // The same template as the first one replaces nothing.
+        assert_eq!(
+            third_deployed(false, script).1,
+            Vec::<String>::new(),
+            "{script}"
+        );
+    }
+}
+
+#[test]
+fn a_stack_named_by_a_variable_nothing_sets_is_a_warning_not_a_silent_skip() {
+    let (line, found) = third_deployed(
+        true,
+        "aws cloudformation deploy --template-file third.json --stack-name \"$STACK\"",
+    );
+    assert_eq!(
+        found,
+        [format!(
+            "src/load-balancer.md:{line}:67: warning[aws::unjudged]: `$STACK` is a shell variable no literal assignment before it sets: the replacement check cannot tell which stack or template this command deploys, and does not compare it"
+        )]
+    );
+}
+
+#[test]
+fn a_resource_type_with_no_vendored_schema_is_a_warning_in_each_template() {
+    let book = copy_real_book();
+    let mut at = Vec::new();
+    for rel in [
+        "templates/responderapi-stack.json",
+        "templates/responderapi-alb-stack.json",
+    ] {
+        let path = book.path().join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let changed = text.replacen(
+            "\"Resources\": {",
+            "\"Resources\": {\n    \"Bucket\": {\"Type\": \"AWS::S3::Bucket\", \"Properties\": {\"BucketName\": \"responderapi-bucket\"}},",
+            1,
+        );
+        assert_ne!(changed, text);
+        std::fs::write(&path, &changed).unwrap();
+        let line = changed
+            .lines()
+            .position(|l| l.contains("AWS::S3::Bucket"))
+            .unwrap()
+            + 1;
+        at.push(format!(
+            "{rel}:{line}:24: warning[aws::unjudged]: `AWS::S3::Bucket` has no vendored resource schema: its properties, its replacements and the permissions its handlers need are not judged"
+        ));
+    }
+    let (_, shorts) = check_shorts(book.path());
+    at.sort();
+    assert_eq!(shorts, at);
+}
+
+/// The real book with the service security group's description chosen by
+/// `Fn::If` on the condition `IsAlb`, defined per template by `conditions`
+/// (first, load balancer's), and `Alb=yes` added to the load balancer
+/// deploys when `override_alb`; the `aws::` reports.
+fn described_by_condition(conditions: [serde_json::Value; 2], override_alb: bool) -> Vec<String> {
+    let book = copy_real_book();
+    let templates = [
+        "templates/responderapi-stack.json",
+        "templates/responderapi-alb-stack.json",
+    ];
+    for (rel, condition) in templates.iter().zip(conditions) {
+        let path = book.path().join(rel);
+        let mut t: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        t["Parameters"]["Alb"] =
+            serde_json::json!({"Type": "String", "Default": "no", "AllowedValues": ["yes", "no"]});
+        t["Conditions"]["IsAlb"] = condition;
+        t["Resources"]["SecurityGroup"]["Properties"]["GroupDescription"] =
+            serde_json::json!({"Fn::If": ["IsAlb", "ResponderAPI via ALB", "ResponderAPI direct"]});
+        std::fs::write(&path, serde_json::to_string_pretty(&t).unwrap()).unwrap();
+    }
+    if override_alb {
+        let chapter = book.path().join("src/load-balancer.md");
+        let text = std::fs::read_to_string(&chapter).unwrap();
+        let deploys: Vec<&str> = text
+            .split("--template-file responderapi-alb-stack.json")
+            .collect();
+        let mut out = deploys[0].to_string();
+        for part in &deploys[1..] {
+            out.push_str("--template-file responderapi-alb-stack.json");
+            out.push_str(&part.replacen(
+                "ClientCidr=\"$MY_IP/32\"",
+                "ClientCidr=\"$MY_IP/32\" Alb=yes",
+                1,
+            ));
+        }
+        std::fs::write(&chapter, out).unwrap();
+    }
+    let (_, shorts) = check_shorts(book.path());
+    shorts
+        .into_iter()
+        .filter(|s| s.contains("[aws::"))
+        .collect()
+}
+
+#[test]
+fn a_value_chosen_by_fn_if_changes_with_its_conditions_parameters_and_definition() {
+    let by_parameter = serde_json::json!({"Fn::Equals": [{"Ref": "Alb"}, "yes"]});
+    let found = |conditions, override_alb| {
+        described_by_condition(conditions, override_alb)
+            .into_iter()
+            .map(|s| s.split_once(": ").unwrap().1.to_string())
+            .collect::<Vec<_>>()
+    };
+    let refused = |how: &str| {
+        format!(
+            "error[aws::replacement-refused]: CloudFormation must replace `responderapi-sg` (`AWS::EC2::SecurityGroup`) to change `GroupDescription`{how}, and cannot replace a custom-named resource"
+        )
+    };
+    // The load balancer deploys give the condition's parameter another value.
+    assert_eq!(
+        found([by_parameter.clone(), by_parameter.clone()], true),
+        [refused(
+            ", which takes the parameter `Alb`, whose value changes"
+        )]
+    );
+    // The load balancer template defines the condition otherwise.
+    assert_eq!(
+        found(
+            [
+                serde_json::json!({"Fn::Equals": ["a", "b"]}),
+                serde_json::json!({"Fn::Equals": ["a", "a"]}),
+            ],
+            false
+        ),
+        [refused("")]
+    );
+    // The same condition and parameter value: nothing changes.
+    assert_eq!(
+        found([by_parameter.clone(), by_parameter], false),
+        Vec::<String>::new()
+    );
+}

@@ -14,6 +14,8 @@ fn markers_the_paths_cannot_use_fail_at_their_lines() {
             format!("src/markers.md:13:1: error[aws::run-marker]: unknown path `cli-only` in a run marker (known: {known})"),
             "src/markers.md:18:1: error[aws::run-marker]: a run marker before a `json` block: only shell blocks run".to_string(),
             "src/markers.md:30:1: error[aws::run-marker]: a run marker names at least one path".to_string(),
+            "src/markers.md:54:1: error[aws::run-marker]: a run marker is written in lower case: `<!-- run: PATH… [stand-in] -->`".to_string(),
+            "src/markers.md:59:1: error[aws::run-marker]: `stand-in` is written once, after the paths: `<!-- run: PATH… stand-in -->`".to_string(),
         ]
     );
     assert_eq!(code, 1);

@@ -389,3 +389,43 @@ fn no_chapter_of_the_real_book_offers_the_deployer_policy_an_attachment_it_does_
         )]
     );
 }
+
+#[test]
+fn offers_beside_unrelated_negations_are_errors_and_turn_downs_in_other_words_pass() {
+    // Each paragraph after the fixture's 28 lines, one blank line apart:
+    // the first six turn the offer down or move it to a permission set, the
+    // last five offer the deployer policy to a user whatever else they say.
+    let passing = [
+        "In IAM Identity Center, create a permission set for the guide. Give your users and groups the policy as its inline policy.",
+        "If your organization uses IAM Identity Center, it works differently. There, add the policy to your group as an inline policy.",
+        "An administrator might add it to your IAM user as an inline policy; ask them to use a managed policy instead.",
+        "Can I add the policy to my IAM user as an inline policy? No: it is over IAM's limit.",
+        "> [!CAUTION]\n> Add it to your IAM user as an inline policy and IAM answers `LimitExceeded`.",
+        "A customer managed policy is the way to go: if you paste the JSON into a user or group as an inline policy, IAM turns it down.",
+    ];
+    let failing = [
+        "Add the policy to your IAM user as an inline policy. Don't forget to replace the account ID.",
+        "Add the policy to your IAM user as an inline policy. Never share your access keys.",
+        "Rather than creating a customer managed policy, add the JSON to your IAM user as an inline policy.",
+        "No need for a managed policy: add the policy to your IAM user as an inline policy.",
+        "If you don't have an administrator, add the policy to your IAM user as an inline policy.",
+    ];
+    let book = quota_book();
+    let chapter = book.path().join("src/permissions.md");
+    assert_eq!(fs::read_to_string(&chapter).unwrap().lines().count(), 28);
+    let all: Vec<&str> = passing.iter().chain(&failing).copied().collect();
+    append(&chapter, &format!("\n{}\n", all.join("\n\n")));
+    let (code, found) = check_shorts(book.path());
+    assert_eq!(code, 1);
+    let user = "error[policy::attachment]: `deployer-policy` has 5,342 characters; a user's inline policies may have 2,048 together";
+    assert_eq!(
+        found,
+        [
+            format!("src/permissions.md:43:39: {user}"),
+            format!("src/permissions.md:45:39: {user}"),
+            format!("src/permissions.md:47:85: {user}"),
+            format!("src/permissions.md:49:69: {user}"),
+            format!("src/permissions.md:51:75: {user}"),
+        ]
+    );
+}

@@ -101,6 +101,22 @@ fn offers_in_the_forms_writers_use_are_found() {
             "If your team prefers, give your user the policy inline.",
             49,
         ),
+        (
+            "Add it to your user as an inline policy. Don't forget the account ID.",
+            27,
+        ),
+        (
+            "Rather than a managed policy, add it to your user as an inline policy.",
+            57,
+        ),
+        (
+            "No need for a managed policy: add it to your user as an inline policy.",
+            57,
+        ),
+        (
+            "To avoid waiting for an administrator, add it to your user as an inline policy.",
+            66,
+        ),
     ];
     for (prose, column) in cases {
         assert_eq!(found(prose), [user(LINE, column, marker(prose))], "{prose}");
@@ -189,6 +205,11 @@ fn sentences_that_warn_against_inline_use_raise_nothing() {
         "The policy is too long for a user's inline policies, so create a managed policy and attach it to your user.",
         "Remove any inline policy from your user before you attach the managed one.",
         "Make sure your user has no inline policy that denies these actions.",
+        "An administrator might add it to your IAM user as an inline policy; ask them to use a managed policy instead.",
+        "Can I add the policy to my IAM user as an inline policy? No: it is over IAM's limit.",
+        "Add it to your IAM user as an inline policy and IAM answers `LimitExceeded`.",
+        "If you paste the JSON into a user or group as an inline policy, IAM turns it down.",
+        "In IAM Identity Center, create a permission set. Give your users the policy as its inline policy.",
     ];
     silent(&cases);
 }
