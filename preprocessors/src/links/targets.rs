@@ -366,8 +366,9 @@ impl<'r> Site<'r> {
         if ids.set.contains(id.as_ref()) {
             return Verdict::Fine;
         }
-        let hint = match crate::suggest::closest(&id, ids.ordered.iter().map(String::as_str)) {
-            Some(best) => format!("did you mean `#{best}`?"),
+        let near = likely_ids(&id, &ids.ordered);
+        let hint = match crate::suggest::offer(&near, "#") {
+            Some(offer) => offer,
             None if ids.ordered.is_empty() => format!("{label} has no headings"),
             None => {
                 let mut list: Vec<String> = ids
@@ -398,6 +399,33 @@ impl<'r> Site<'r> {
             _ => problem,
         })
     }
+}
+
+/// The ids of a page most like `wanted`. A fragment is also compared with
+/// the start of each longer id, word for word (`#create-the-servise` with
+/// `#create-the-service-in-the-console`): writers shorten headings. An id
+/// as long as the fragment wins over a start as close.
+fn likely_ids<'a>(wanted: &str, ids: &'a [String]) -> Vec<&'a str> {
+    let words = wanted.split('-').count();
+    let start = |id: &'a str| match id.match_indices('-').nth(words - 1) {
+        Some((end, _)) => &id[..end],
+        None => id,
+    };
+    let best = crate::suggest::tied(wanted, ids.iter().map(|id| start(id)));
+    let near: Vec<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .filter(|id| best.contains(&start(id)))
+        .collect();
+    let whole: Vec<&str> = near
+        .iter()
+        .copied()
+        .filter(|id| best.contains(id))
+        .collect();
+    let mut near = if whole.is_empty() { near } else { whole };
+    near.sort_unstable();
+    near.dedup();
+    near
 }
 
 fn outside_book(dest: &str) -> Problem {
