@@ -60,6 +60,9 @@ pub struct Site<'r> {
     folders: HashMap<String, Vec<String>>,
     /// Pages mdBook writes besides the chapters (`print.html`, `404.html`, redirects…).
     generated: HashSet<String>,
+    /// The `[output.html.redirect]` pages: a link to `old.md` whose page is
+    /// only a redirect still lands.
+    redirects: HashSet<String>,
     not_found_md: Option<String>,
     /// The book's policies, for the policy checker's hint on a broken `.json` link.
     policies: Vec<String>,
@@ -114,9 +117,12 @@ impl<'r> Site<'r> {
         if let Some(md) = &not_found_md {
             generated.insert(with_extension(md, "html"));
         }
-        for from in html.redirect.keys() {
-            generated.insert(from.trim_start_matches('/').to_string());
-        }
+        let redirects: HashSet<String> = html
+            .redirect
+            .keys()
+            .map(|from| from.trim_start_matches('/').to_string())
+            .collect();
+        generated.extend(redirects.iter().cloned());
         let mut folders: HashMap<String, Vec<String>> = HashMap::new();
         for page in pages.keys() {
             let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
@@ -141,6 +147,7 @@ impl<'r> Site<'r> {
             drafts: by_slug,
             folders,
             generated,
+            redirects,
             not_found_md,
             policies: crate::policy::known_policies(root),
         }
@@ -248,7 +255,9 @@ impl<'r> Site<'r> {
                 format!("write `{}` instead of `{file}`", "index.md"),
             ));
         }
-        if self.not_found_md.as_deref() == Some(target) {
+        if self.not_found_md.as_deref() == Some(target)
+            || self.redirects.contains(&with_extension(target, "html"))
+        {
             return Verdict::Fine;
         }
         let stem = target
