@@ -4,6 +4,8 @@
 //! the writer's input, never markup.
 
 use crate::diagnostics::{Diagnostic, Severity};
+use mdbook_preprocessor::book::{Book, BookItem};
+use mdbook_preprocessor::config::Config;
 use serde::Serialize;
 
 /// Where `serve` answers with the problems of the last build (`[]` once it
@@ -69,6 +71,41 @@ pub fn inject(html: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Whether stock mdBook runs the passes for `mdbook serve`: it sets the
+/// live-reload endpoint in the configuration they receive, and only then.
+pub fn under_serve(config: &Config) -> bool {
+    config
+        .get::<String>("output.html.live-reload-endpoint")
+        .ok()
+        .flatten()
+        .is_some()
+}
+
+/// Whether a failed build may still be written, with the overlay: its
+/// problems are all in the content. A problem with what the build reads or
+/// where mdBook writes (`reach::*`) still stops it before it writes.
+pub fn may_write(diagnostics: &[Diagnostic]) -> bool {
+    !diagnostics.iter().any(|d| {
+        let code = d.code.as_str();
+        code.starts_with("reach::") || code.starts_with("book::")
+    })
+}
+
+/// Puts the problems (as JSON no `</script>` can end early) and the
+/// overlay's script at the top of every chapter, for stock `mdbook serve`.
+pub fn embed(book: &mut Book, diagnostics: &[Diagnostic]) {
+    let json = problems_json(diagnostics, None).replace('<', "\\u003c");
+    let block = format!(
+        "<script type=\"application/json\" class=\"responder-docs-problems\">{json}</script>\n\
+         <script>\n{SCRIPT}</script>\n\n"
+    );
+    book.for_each_mut(|item| {
+        if let BookItem::Chapter(chapter) = item {
+            chapter.content.insert_str(0, &block);
+        }
+    });
+}
+
 fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack
         .windows(needle.len())
@@ -98,6 +135,52 @@ mod tests {
         assert_eq!(parsed[0]["hint"], "no file");
         assert_eq!(parsed[1]["message"], "cannot read");
         assert_eq!(problems_json(&[], None), "[]");
+    }
+
+    #[test]
+    fn only_stock_serve_writes_a_failing_book_and_never_past_a_reach_problem() {
+        let mut config = Config::default();
+        assert!(!under_serve(&config), "mdbook build");
+        config
+            .set("output.html.live-reload-endpoint", "__livereload")
+            .unwrap();
+        assert!(under_serve(&config), "mdbook serve");
+
+        let content = Diagnostic::error(
+            codes::LINKS_MISSING_ANCHOR,
+            Location::file("src/a.md"),
+            "`</script>`",
+        );
+        let reach = Diagnostic::error(
+            codes::REACH_WRITES_OUTSIDE,
+            Location::file("src/SUMMARY.md"),
+            "m",
+        );
+        assert!(may_write(std::slice::from_ref(&content)));
+        assert!(!may_write(&[content.clone(), reach]));
+
+        let mut book = Book::new();
+        book.push_item(mdbook_preprocessor::book::Chapter::new(
+            "A",
+            "# A\n".into(),
+            "a.md",
+            Vec::new(),
+        ));
+        embed(&mut book, &[content]);
+        let BookItem::Chapter(chapter) = &book.items[0] else {
+            panic!("a chapter");
+        };
+        assert!(
+            chapter.content.starts_with(
+                "<script type=\"application/json\" class=\"responder-docs-problems\">[{\"at\":\"src/a.md:1:1\""
+            ),
+            "{}",
+            chapter.content
+        );
+        // The writer's `</script>` cannot end the data block early.
+        assert_eq!(chapter.content.matches("</script>").count(), 2);
+        assert!(chapter.content.contains("`\\u003c/script>`"));
+        assert!(chapter.content.ends_with("</script>\n\n# A\n"));
     }
 
     #[test]

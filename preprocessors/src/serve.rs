@@ -288,7 +288,8 @@ async fn with_overlay(request: Request, next: Next) -> axum::response::Response 
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if !is_html {
+    // A part of a page (a range request) is passed on as it is.
+    if !is_html || response.status() == StatusCode::PARTIAL_CONTENT {
         return response;
     }
     let (mut parts, body) = response.into_parts();

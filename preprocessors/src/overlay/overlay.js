@@ -49,7 +49,7 @@
     title.id = ID + '-title';
     box.appendChild(title);
     box.appendChild(el('p', problems.length + (problems.length === 1 ? ' problem' : ' problems') +
-      '. This page is from the last good build; it reloads when a build succeeds.'));
+      '. Fix them and save: the page reloads when the book builds.'));
     var list = el('ol');
     problems.forEach(function (p) {
       var item = el('li');
@@ -72,16 +72,31 @@
     close.focus();
   }
 
-  var inline = document.querySelectorAll('script[type="application/json"].responder-docs-problems');
-  if (inline.length) {
-    var all = [];
-    inline.forEach(function (s) {
-      try { all = all.concat(JSON.parse(s.textContent)); } catch (e) { /* not ours */ }
-    });
-    show(all);
-    return;
+  // Under stock `mdbook serve` each failing pass put its problems in the
+  // chapters (the print page holds every chapter's copy); under
+  // `responder-docs serve` the server answers with them.
+  function start() {
+    var inline = document.querySelectorAll('script[type="application/json"].responder-docs-problems');
+    if (inline.length) {
+      var all = [], seen = {};
+      inline.forEach(function (s) {
+        var list = [];
+        try { list = JSON.parse(s.textContent); } catch (e) { /* not ours */ }
+        list.forEach(function (p) {
+          var key = JSON.stringify(p);
+          if (!seen[key]) { seen[key] = true; all.push(p); }
+        });
+      });
+      show(all);
+      return;
+    }
+    fetch('/_responder-docs/problems.json', { cache: 'no-store' })
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(show, function () { /* no serve behind this page */ });
   }
-  fetch('/_responder-docs/problems.json', { cache: 'no-store' })
-    .then(function (r) { return r.ok ? r.json() : []; })
-    .then(show, function () { /* no serve behind this page */ });
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', start);
+  } else {
+    start();
+  }
 })();
