@@ -18,6 +18,7 @@ pub mod location;
 pub mod markdown;
 pub mod mdbook_command;
 pub mod origin;
+pub mod overlay;
 pub mod parallel;
 pub mod pass;
 pub mod paths;

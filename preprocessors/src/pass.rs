@@ -92,7 +92,15 @@ impl Preprocessor for Adapter {
                     let sorted = found.into_sorted();
                     let color = std::io::stderr().is_terminal();
                     eprint!("{}", diagnostics::render(&sorted, Format::Human, color));
-                    if failed {
+                    // Under `mdbook serve`, the pages are written with the
+                    // problems over them instead of leaving the old site.
+                    if failed
+                        && crate::overlay::under_serve(&ctx.config)
+                        && crate::overlay::may_write(&sorted)
+                    {
+                        crate::overlay::embed(&mut book, &sorted);
+                        eprintln!("the pages show these problems until a build succeeds");
+                    } else if failed {
                         anyhow::bail!(
                             "the {} preprocessor found {}",
                             self.pass.name(),

@@ -6,8 +6,13 @@
 //! a build opens and reads every source, so only creations, removals, renames
 //! and writes count as edits, never opens or reads (counting them rebuilt the
 //! book for ever). Editor scratch files and our own output never count.
+//!
+//! Every HTML page carries the error overlay's script: after a failed
+//! rebuild the browsers reload too, and each page shows that build's
+//! problems over the last good site until a build succeeds.
 
 use crate::diagnostics::{self, Format};
+use crate::overlay;
 use crate::pipeline::{self, Options};
 use anyhow::{Context, Result};
 use axum::extract::{Request, State};
@@ -18,7 +23,7 @@ use notify_debouncer_mini::notify::{self, EventKind, RecursiveMode, Watcher};
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 use tower_http::services::ServeDir;
 use tower_livereload::{LiveReloadLayer, Reloader};
@@ -89,7 +94,24 @@ pub fn serve_observed(
         port: addr.port(),
         site: site.clone(),
     });
+    let problems = Problems::default();
+    let answer = problems.clone();
     let app = axum::Router::new()
+        .route(
+            overlay::PROBLEMS_PATH,
+            axum::routing::get(move || {
+                let json = answer.current().to_string();
+                async move {
+                    (
+                        [
+                            (header::CONTENT_TYPE, "application/json"),
+                            (header::CACHE_CONTROL, "no-store"),
+                        ],
+                        json,
+                    )
+                }
+            }),
+        )
         .fallback_service(
             ServeDir::new(&site)
                 .append_index_html_on_directories(true)
@@ -104,6 +126,7 @@ pub fn serve_observed(
             guard.clone(),
             only_our_site,
         ))
+        .layer(axum::middleware::from_fn(with_overlay))
         .layer(livereload)
         .layer(axum::middleware::from_fn_with_state(guard, only_loopback));
     runtime.spawn(async move {
@@ -122,6 +145,7 @@ pub fn serve_observed(
         reloader: &reloader,
         observe: &observe,
         built_once: false,
+        problems,
     };
     session.rebuild();
     let url = format!("http://{addr}/");
@@ -180,7 +204,7 @@ async fn only_our_site(
     request: Request,
     next: Next,
 ) -> axum::response::Response {
-    if !crate::destination::is_ours(&guard.site) {
+    if !crate::destination::is_ours(&guard.site) && request.uri().path() != overlay::PROBLEMS_PATH {
         return not_built();
     }
     next.run(request).await
@@ -229,6 +253,61 @@ fn not_built() -> axum::response::Response {
     (StatusCode::SERVICE_UNAVAILABLE, html, page).into_response()
 }
 
+/// The problems of the last build as the overlay reads them: `[]` when it
+/// succeeded.
+#[derive(Clone)]
+struct Problems(Arc<Mutex<Arc<str>>>);
+
+impl Default for Problems {
+    fn default() -> Self {
+        Problems(Arc::new(Mutex::new("[]".into())))
+    }
+}
+
+impl Problems {
+    fn current(&self) -> Arc<str> {
+        self.0
+            .lock()
+            .map_or_else(|p| p.into_inner().clone(), |p| p.clone())
+    }
+
+    fn set(&self, json: String) {
+        match self.0.lock() {
+            Ok(mut p) => *p = json.into(),
+            Err(p) => *p.into_inner() = json.into(),
+        }
+    }
+}
+
+/// Adds the overlay's script to every HTML page, the "not built yet" page
+/// and the 404 page included.
+async fn with_overlay(request: Request, next: Next) -> axum::response::Response {
+    let response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    // A part of a page (a range request) is passed on as it is.
+    if !is_html || response.status() == StatusCode::PARTIAL_CONTENT {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, PAGE_LIMIT).await else {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "page too large to serve\n",
+        )
+            .into_response();
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    axum::response::Response::from_parts(parts, axum::body::Body::from(overlay::inject(&bytes)))
+}
+
+/// The largest page `serve` adds the overlay to (mdBook's print page of a
+/// large book is a few megabytes).
+const PAGE_LIMIT: usize = 256 << 20;
+
 struct Session<'a, F: Fn(&ServeEvent)> {
     root: &'a Path,
     site: &'a Path,
@@ -237,14 +316,16 @@ struct Session<'a, F: Fn(&ServeEvent)> {
     observe: &'a F,
     /// A build of this session succeeded, so the site served is current up to it.
     built_once: bool,
+    problems: Problems,
 }
 
 impl<F: Fn(&ServeEvent)> Session<'_, F> {
-    /// Builds into the site and reloads the browsers when it worked.
+    /// Builds into the site and reloads the browsers: with the new site when
+    /// it worked, with the overlay of its problems when it did not.
     fn rebuild(&mut self) {
         let started = Instant::now();
         eprintln!("Building {} …", crate::cli::shown(self.root));
-        let failed = match pipeline::build(self.root, Some(self.site), self.options) {
+        let (failed, problems) = match pipeline::build(self.root, Some(self.site), self.options) {
             Ok(outcome) => {
                 if !outcome.diagnostics.is_empty() {
                     let color = std::io::stderr().is_terminal();
@@ -253,13 +334,18 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
                         diagnostics::render(&outcome.diagnostics, Format::Human, color)
                     );
                 }
-                outcome.failed
+                let shown = outcome
+                    .failed
+                    .then(|| overlay::problems_json(&outcome.diagnostics, None));
+                (outcome.failed, shown)
             }
             Err(err) => {
-                eprintln!("error: {}", diagnostics::printable(&format!("{err:#}")));
-                true
+                let message = format!("{err:#}");
+                eprintln!("error: {}", diagnostics::printable(&message));
+                (true, Some(overlay::problems_json(&[], Some(&message))))
             }
         };
+        self.problems.set(problems.unwrap_or_else(|| "[]".into()));
         if failed {
             let has_site = self.site.join("index.html").exists();
             eprintln!(
@@ -267,11 +353,11 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
                 failure_message(self.built_once, has_site, &crate::cli::shown(self.site))
             );
             (self.observe)(&ServeEvent::BuildFailed);
-            return;
+        } else {
+            eprintln!("Built in {:.2?}", started.elapsed());
+            self.built_once = true;
+            (self.observe)(&ServeEvent::Built);
         }
-        eprintln!("Built in {:.2?}", started.elapsed());
-        self.built_once = true;
-        (self.observe)(&ServeEvent::Built);
         self.reloader.reload();
         (self.observe)(&ServeEvent::Reloaded);
     }

@@ -28,6 +28,32 @@ pub fn only<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> 
     (distance <= 2 && !rival).then_some(best)
 }
 
+/// Every candidate as likely as the best one (the one [`closest`] gives,
+/// and those that tie with it), alphabetically, without repeats: when two
+/// are as close, the writer is offered both and `fix` applies neither.
+pub fn tied<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let scored: Vec<(f64, &str)> = likely(wanted, candidates).collect();
+    let best = scored.iter().map(|(s, _)| *s).fold(f64::MIN, f64::max);
+    let mut tied: Vec<&str> = scored
+        .into_iter()
+        .filter(|(s, _)| *s == best)
+        .map(|(_, c)| c)
+        .collect();
+    tied.sort_unstable();
+    tied.dedup();
+    tied
+}
+
+/// `did you mean `A`?`, or `` `A` or `B` `` when two are as likely.
+pub fn offer(tied: &[&str], prefix: &str) -> Option<String> {
+    let shown: Vec<String> = tied.iter().map(|c| format!("`{prefix}{c}`")).collect();
+    match shown.as_slice() {
+        [] => None,
+        [one] => Some(format!("did you mean {one}?")),
+        [init @ .., last] => Some(format!("did you mean {} or {last}?", init.join(", "))),
+    }
+}
+
 /// Every candidate close enough to `wanted`, with its score.
 fn likely<'a>(
     wanted: &str,
@@ -118,5 +144,22 @@ mod tests {
             "too far"
         );
         assert_eq!(only("colour", ["online"]), None);
+    }
+
+    #[test]
+    fn candidates_as_likely_are_all_offered() {
+        let keys = ["task.container-name", "task.container-port", "task.cpu"];
+        assert_eq!(
+            tied("task.container-pome", keys),
+            ["task.container-name", "task.container-port"]
+        );
+        assert_eq!(tied("task.cpus", keys), ["task.cpu"]);
+        assert!(tied("colour", keys).is_empty());
+        assert_eq!(
+            offer(&["a", "b", "c"], "#").as_deref(),
+            Some("did you mean `#a`, `#b` or `#c`?")
+        );
+        assert_eq!(offer(&["a"], "").as_deref(), Some("did you mean `a`?"));
+        assert_eq!(offer(&[], ""), None);
     }
 }

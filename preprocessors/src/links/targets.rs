@@ -60,6 +60,9 @@ pub struct Site<'r> {
     folders: HashMap<String, Vec<String>>,
     /// Pages mdBook writes besides the chapters (`print.html`, `404.html`, redirects…).
     generated: HashSet<String>,
+    /// The `[output.html.redirect]` pages: a link to `old.md` whose page is
+    /// only a redirect still lands.
+    redirects: HashSet<String>,
     not_found_md: Option<String>,
     /// The book's policies, for the policy checker's hint on a broken `.json` link.
     policies: Vec<String>,
@@ -114,9 +117,12 @@ impl<'r> Site<'r> {
         if let Some(md) = &not_found_md {
             generated.insert(with_extension(md, "html"));
         }
-        for from in html.redirect.keys() {
-            generated.insert(from.trim_start_matches('/').to_string());
-        }
+        let redirects: HashSet<String> = html
+            .redirect
+            .keys()
+            .map(|from| from.trim_start_matches('/').to_string())
+            .collect();
+        generated.extend(redirects.iter().cloned());
         let mut folders: HashMap<String, Vec<String>> = HashMap::new();
         for page in pages.keys() {
             let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
@@ -141,6 +147,7 @@ impl<'r> Site<'r> {
             drafts: by_slug,
             folders,
             generated,
+            redirects,
             not_found_md,
             policies: crate::policy::known_policies(root),
         }
@@ -248,7 +255,9 @@ impl<'r> Site<'r> {
                 format!("write `{}` instead of `{file}`", "index.md"),
             ));
         }
-        if self.not_found_md.as_deref() == Some(target) {
+        if self.not_found_md.as_deref() == Some(target)
+            || self.redirects.contains(&with_extension(target, "html"))
+        {
             return Verdict::Fine;
         }
         let stem = target
@@ -366,8 +375,9 @@ impl<'r> Site<'r> {
         if ids.set.contains(id.as_ref()) {
             return Verdict::Fine;
         }
-        let hint = match crate::suggest::closest(&id, ids.ordered.iter().map(String::as_str)) {
-            Some(best) => format!("did you mean `#{best}`?"),
+        let near = likely_ids(&id, &ids.ordered);
+        let hint = match crate::suggest::offer(&near, "#") {
+            Some(offer) => offer,
             None if ids.ordered.is_empty() => format!("{label} has no headings"),
             None => {
                 let mut list: Vec<String> = ids
@@ -398,6 +408,33 @@ impl<'r> Site<'r> {
             _ => problem,
         })
     }
+}
+
+/// The ids of a page most like `wanted`. A fragment is also compared with
+/// the start of each longer id, word for word (`#create-the-servise` with
+/// `#create-the-service-in-the-console`): writers shorten headings. An id
+/// as long as the fragment wins over a start as close.
+fn likely_ids<'a>(wanted: &str, ids: &'a [String]) -> Vec<&'a str> {
+    let words = wanted.split('-').count();
+    let start = |id: &'a str| match id.match_indices('-').nth(words - 1) {
+        Some((end, _)) => &id[..end],
+        None => id,
+    };
+    let best = crate::suggest::tied(wanted, ids.iter().map(|id| start(id)));
+    let near: Vec<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .filter(|id| best.contains(&start(id)))
+        .collect();
+    let whole: Vec<&str> = near
+        .iter()
+        .copied()
+        .filter(|id| best.contains(id))
+        .collect();
+    let mut near = if whole.is_empty() { near } else { whole };
+    near.sort_unstable();
+    near.dedup();
+    near
 }
 
 fn outside_book(dest: &str) -> Problem {

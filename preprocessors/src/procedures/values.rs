@@ -3,7 +3,7 @@
 
 use super::templates::{self, JsonFile, STACK, TASK_DEFINITION};
 use crate::diagnostics::codes;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Edit};
 use crate::directive;
 use crate::location::TextMap;
 use serde_json::Value;
@@ -374,10 +374,20 @@ pub fn expand(
                 here(),
                 format!("unknown value `{key}`"),
             );
-            found = match crate::suggest::closest(key, KEYS.iter().copied()) {
-                Some(near) => found.with_hint(format!("did you mean `{near}`?")),
+            let near = crate::suggest::tied(key, KEYS.iter().copied());
+            found = match crate::suggest::offer(&near, "") {
+                Some(offer) => found.with_hint(offer),
                 None => found.with_hint(format!("the keys are: {}", KEYS.join(", "))),
             };
+            // One likely key: only the key changes, in the file as written.
+            if let Some(only) = crate::suggest::only(key, KEYS.iter().copied()) {
+                let at = key.as_ptr() as usize - text.as_ptr() as usize;
+                found = found.with_fixes(
+                    Edit::in_text(path, text, at..at + key.len(), only.to_string())
+                        .into_iter()
+                        .collect(),
+                );
+            }
             diagnostics.push(found);
             return written;
         }

@@ -216,15 +216,55 @@ where
     F: FnOnce(Client, Site) -> Fut,
     Fut: Future<Output = Result<(), CmdError>> + Send + 'static,
 {
+    let Some(tools) = tools(test) else {
+        return false;
+    };
+    let server = Server::start(site);
+    drive(tools, server.site.clone(), limit, checks);
+    true
+}
+
+/// As [`run`], on a site another server (`responder-docs serve`) answers at
+/// `base`; no request it fails is recorded.
+pub fn run_at<F, Fut>(test: &str, base: String, limit: Duration, checks: F) -> bool
+where
+    F: FnOnce(Client, Site) -> Fut,
+    Fut: Future<Output = Result<(), CmdError>> + Send + 'static,
+{
+    let Some(tools) = tools(test) else {
+        return false;
+    };
+    let site = Site {
+        base,
+        failed: Arc::default(),
+    };
+    drive(tools, site, limit, checks);
+    true
+}
+
+/// Chromium and chromedriver; `None` (after saying the test was skipped)
+/// when they are missing outside CI.
+fn tools(test: &str) -> Option<(PathBuf, PathBuf)> {
     let (Some(chromium), Some(chromedriver)) = (on_path(CHROMIUM), on_path(CHROMEDRIVER)) else {
         let why = "Chromium and chromedriver are not installed (apt-get install -y chromium chromium-driver)";
         if std::env::var("CI").as_deref() == Ok("true") {
             panic!("{why}: CI must run the browser tests");
         }
         eprintln!("SKIPPED {test}: {why}");
-        return false;
+        return None;
     };
-    let server = Server::start(site);
+    Some((chromium, chromedriver))
+}
+
+fn drive<F, Fut>(
+    (chromium, chromedriver): (PathBuf, PathBuf),
+    site: Site,
+    limit: Duration,
+    checks: F,
+) where
+    F: FnOnce(Client, Site) -> Fut,
+    Fut: Future<Output = Result<(), CmdError>> + Send + 'static,
+{
     let driver = Driver::start(&chromedriver);
     let profile = tempfile::tempdir().unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -242,7 +282,7 @@ where
         .expect("the error collector is installed");
         // Run the checks as a task so a failed assertion still lets the
         // browser be closed here; a hung browser fails instead of blocking CI.
-        let task = tokio::spawn(checks(client.clone(), server.site.clone()));
+        let task = tokio::spawn(checks(client.clone(), site));
         let abort = task.abort_handle();
         let result = tokio::time::timeout(limit, task).await;
         abort.abort();
@@ -255,7 +295,6 @@ where
             Err(_) => panic!("the browser did not finish within {limit:?}"),
         }
     });
-    true
 }
 
 /// The errors the page's scripts raised or logged, and resources that failed

@@ -135,3 +135,86 @@ fn a_clean_book_is_left_alone() {
         .collect();
     assert_eq!(before, after);
 }
+
+/// The `path:line:col: severity[code]: message` and the hint of every problem
+/// `check` reports on a book.
+fn shorts_and_hints(root: &Path) -> Vec<String> {
+    let run = run(&["check", root.to_str().unwrap(), "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let hints = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["hint"].as_str().unwrap_or_default().to_string());
+    responder_docs_tests::shorts(&run.stdout)
+        .into_iter()
+        .zip(hints)
+        .map(|(short, hint)| format!("{short} (help: {hint})"))
+        .collect()
+}
+
+/// An unknown `{{#value}}` key and a missing anchor with one close answer
+/// are fixed; where two are as close, both are offered and neither applied.
+/// A fragment is also compared with the start of longer ids, but an id of
+/// its own length wins.
+#[test]
+fn value_keys_and_anchors_with_one_close_answer_are_fixed() {
+    let book = copy_dir(&fixture("fix/single-answers/book"));
+    let anchor = |line: usize, col: usize, page: &str, id: &str| {
+        format!(
+            "src/verify.md:{line}:{col}: error[links::missing-anchor]: `{page}#{id}`: no heading or id `{id}` on {page}"
+        )
+    };
+    let value = |line: usize, col: usize, key: &str| {
+        format!(
+            "src/verify.md:{line}:{col}: error[procedures::unknown-value]: unknown value `{key}`"
+        )
+    };
+    let two_services = "(help: did you mean `#create-the-service-in-the-console` or `#create-the-service-with-the-aws-cli`?)";
+    let two_keys = "(help: did you mean `task.container-name` or `task.container-port`?)";
+    assert_eq!(
+        shorts_and_hints(book.path()),
+        [
+            format!(
+                "{} (help: did you mean `#choose-the-subnets`?)",
+                anchor(3, 10, "service.md", "choose-the-subnet")
+            ),
+            format!(
+                "{} {two_services}",
+                anchor(4, 10, "service.md", "create-the-servise")
+            ),
+            format!(
+                "{} (help: did you mean `task.container-name`?)",
+                value(6, 19, "task.container-pame")
+            ),
+            format!("{} {two_keys}", value(7, 14, "task.container-pome")),
+            format!(
+                "{} (help: did you mean `#create-the-service`?)",
+                anchor(9, 4, "deploy.md", "create-the-servise")
+            ),
+        ]
+    );
+
+    let fixed = fix(book.path(), false);
+    assert_eq!(
+        fixed.stdout,
+        "src/verify.md:3:31: links::missing-anchor: `choose-the-subnet` → `choose-the-subnets`\n\
+         src/verify.md:6:28: procedures::unknown-value: `task.container-pame` → `task.container-name`\n\
+         src/verify.md:9:31: links::missing-anchor: `create-the-servise` → `create-the-service`\n"
+    );
+    assert_eq!(
+        read(book.path(), "src/verify.md"),
+        read(&fixture("fix/single-answers/expected"), "src/verify.md")
+    );
+    assert_eq!(
+        shorts_and_hints(book.path()),
+        [
+            format!(
+                "{} {two_services}",
+                anchor(4, 10, "service.md", "create-the-servise")
+            ),
+            format!("{} {two_keys}", value(7, 14, "task.container-pome")),
+        ],
+        "the problems with two answers are left as they were"
+    );
+}

@@ -142,3 +142,21 @@ fn a_broken_link_to_a_template_is_reported_once_by_the_link_checker() {
     let hint = found[0]["hint"].as_str().unwrap();
     assert!(!hint.contains("polic"), "{hint}");
 }
+
+/// A link to a Markdown file whose page exists only as an
+/// `[output.html.redirect]` entry lands on the redirect; one to a file that
+/// is neither a page nor a redirect is still missing.
+#[test]
+fn a_link_to_a_page_that_is_only_a_redirect_is_fine() {
+    let (code, shorts) = check_shorts(&fixture("links/redirect-page"));
+    assert_eq!(
+        (code, shorts),
+        (
+            1,
+            vec![
+                "src/guide/index.md:4:3: error[links::missing-file]: `no-anon-param.md` does not exist"
+                    .to_string()
+            ]
+        )
+    );
+}

@@ -390,3 +390,162 @@ fn a_destination_a_build_refused_is_never_served() {
         "private notes"
     );
 }
+
+/// Whether the open page shows the error overlay.
+const OVERLAY_SHOWN: &str = "return document.getElementById('responder-docs-overlay') !== null;";
+
+/// Polls the open page until `script` returns true; the time it took.
+async fn until_true(
+    client: &fantoccini::Client,
+    script: &str,
+    what: &str,
+) -> Result<Duration, fantoccini::error::CmdError> {
+    let started = Instant::now();
+    loop {
+        if client.execute(script, Vec::new()).await? == serde_json::json!(true) {
+            return Ok(started.elapsed());
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "gave up waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The overlay in Chromium, on a copy of the real book: a rebuild that fails
+/// puts every problem over the open page within a second (and over a page
+/// opened meanwhile), Escape dismisses it, axe finds nothing serious in it in
+/// light, navy and ayu, and the next good build takes it away.
+#[test]
+fn a_failed_rebuild_shows_its_problems_over_the_pages_until_a_good_build() {
+    const TEST: &str = "a_failed_rebuild_shows_its_problems_over_the_pages_until_a_good_build";
+    let axe = crate::browser::axe_source(TEST);
+    let book = responder_docs_tests::copy_real_book();
+    let root = book.path().to_path_buf();
+    let served = Served::start(&root);
+    assert_eq!(served.builds(), 1, "the real book builds");
+    let verify = root.join("src/verify.md");
+    let good = std::fs::read_to_string(&verify).unwrap();
+    let broken = format!("{good}\nSee [the service](service.md#create-the-servise).\n");
+    let at = format!("src/verify.md:{}:5", broken.lines().count());
+    let events = served.events.clone();
+    let base = format!("http://127.0.0.1:{}", served.port);
+    crate::browser::run_at(
+        TEST,
+        base,
+        Duration::from_secs(600),
+        move |client, site| async move {
+            let client = &client;
+            if let Some(axe) = &axe {
+                crate::browser::install_axe(client, axe).await?;
+            }
+            client.goto(&format!("{}/verify.html", site.base)).await?;
+            let shown = client.execute(OVERLAY_SHOWN, Vec::new()).await?;
+            assert_eq!(
+                shown,
+                serde_json::json!(false),
+                "no overlay on a good build"
+            );
+
+            let saved = Instant::now();
+            std::fs::write(&verify, &broken).unwrap();
+            let failed = loop {
+                if events.lock().unwrap().contains(&ServeEvent::BuildFailed) {
+                    break Instant::now();
+                }
+                assert!(
+                    saved.elapsed() < Duration::from_secs(60),
+                    "the build failed"
+                );
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            };
+            until_true(client, OVERLAY_SHOWN, "the overlay").await?;
+            let after_failure = failed.elapsed();
+            eprintln!(
+                "save to overlay: {:?} (failed rebuild to overlay: {after_failure:?})",
+                saved.elapsed()
+            );
+            assert!(
+                after_failure < Duration::from_secs(1),
+                "the overlay came {after_failure:?} after the failed rebuild"
+            );
+            let text = overlay_text(client).await?;
+            assert!(text.contains("The book did not build"), "{text}");
+            assert!(
+                text.contains(&format!(
+                    "{at} error[links::missing-anchor]: `service.md#create-the-servise`"
+                )),
+                "{text}"
+            );
+            assert!(
+                text.contains("See [the service](service.md#create-the-servise)."),
+                "{text}"
+            );
+            assert!(text.contains("help: "), "{text}");
+
+            // The keyboard dismisses it: focus is on its button, Escape closes it.
+            let focused = client
+                .execute("return document.activeElement.textContent;", Vec::new())
+                .await?;
+            assert_eq!(focused, serde_json::json!("Dismiss (Esc)"));
+            client
+                .active_element()
+                .await?
+                .send_keys(&fantoccini::key::Key::Escape.to_string())
+                .await?;
+            let shown = client.execute(OVERLAY_SHOWN, Vec::new()).await?;
+            assert_eq!(shown, serde_json::json!(false), "Escape dismisses it");
+
+            // A page opened while the build fails shows it too, in every theme.
+            for theme in ["light", "navy", "ayu"] {
+                client
+                    .execute(
+                        "localStorage.setItem('mdbook-theme', arguments[0]);",
+                        vec![serde_json::json!(theme)],
+                    )
+                    .await?;
+                client.goto(&format!("{}/service.html", site.base)).await?;
+                until_true(client, OVERLAY_SHOWN, "the overlay on a page opened later").await?;
+                assert!(overlay_text(client).await?.contains(&at));
+                crate::browser::assert_theme(client, theme, theme).await?;
+                if axe.is_some() {
+                    let serious: Vec<String> = crate::browser::axe_violations(client)
+                        .await?
+                        .into_iter()
+                        .filter(|v| v.is_serious())
+                        .map(|v| v.to_string())
+                        .collect();
+                    assert!(serious.is_empty(), "{theme}: {serious:#?}");
+                }
+            }
+
+            // The next good build reloads the page without it.
+            client
+                .execute("window.__beforeReload = true;", Vec::new())
+                .await?;
+            std::fs::write(&verify, &good).unwrap();
+            until_true(
+                client,
+                "return window.__beforeReload === undefined && document.readyState === 'complete';",
+                "the reload after the good build",
+            )
+            .await?;
+            // The script asks for the problems after load; give it the time to answer.
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let shown = client.execute(OVERLAY_SHOWN, Vec::new()).await?;
+            assert_eq!(shown, serde_json::json!(false), "gone after a good build");
+            Ok(())
+        },
+    );
+}
+
+async fn overlay_text(client: &fantoccini::Client) -> Result<String, fantoccini::error::CmdError> {
+    let text = client
+        .execute(
+            "return document.getElementById('responder-docs-overlay').innerText;",
+            Vec::new(),
+        )
+        .await?;
+    Ok(text.as_str().unwrap_or_default().to_string())
+}

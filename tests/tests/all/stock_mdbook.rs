@@ -64,3 +64,79 @@ fn stock_mdbook_builds_the_same_site() {
         .collect();
     assert!(differing.is_empty(), "files that differ: {differing:?}");
 }
+
+/// Under stock `mdbook serve` (which sets `output.html.live-reload-endpoint`
+/// for the passes), a book whose content fails the check is still written:
+/// every page carries the problems and the overlay's script. `mdbook build`
+/// of the same book still fails and writes nothing.
+#[test]
+fn stock_mdbook_serve_writes_the_pages_with_the_problems_and_build_still_fails() {
+    if !stock_mdbook_available() {
+        return;
+    }
+    let book = responder_docs_tests::copy_real_book();
+    let root = book.path();
+    responder_docs_tests::commands_from_workspace(root);
+    let verify = root.join("src/verify.md");
+    let good = std::fs::read_to_string(&verify).unwrap();
+    let broken = format!("{good}\nSee [the service](service.md#create-the-servise).\n");
+    std::fs::write(&verify, &broken).unwrap();
+    let at = format!("src/verify.md:{}:5", broken.lines().count());
+
+    let built = tempfile::tempdir().unwrap();
+    let output = Command::new("mdbook")
+        .arg("build")
+        .arg(root)
+        .arg("--dest-dir")
+        .arg(built.path().join("site"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "mdbook build must fail:\n{stderr}"
+    );
+    assert!(stderr.contains(&format!("--> {at}")), "{stderr}");
+    assert!(!built.path().join("site/verify.html").exists());
+
+    let site = root.join("served");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut serve = Command::new("mdbook")
+        .arg("serve")
+        .arg(root)
+        .arg("--port")
+        .arg(port.to_string())
+        .arg("--dest-dir")
+        .arg(&site)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
+    let page = loop {
+        if let Ok(page) = std::fs::read_to_string(site.join("verify.html")) {
+            break Some(page);
+        }
+        if std::time::Instant::now() > deadline || serve.try_wait().unwrap().is_some() {
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    let _ = serve.kill();
+    let _ = serve.wait();
+    let page = page.expect("mdbook serve wrote the pages");
+    let json = format!(
+        "<script type=\"application/json\" class=\"responder-docs-problems\">[{{\"at\":\"{at}\",\"severity\":\"error\",\"code\":\"links::missing-anchor\""
+    );
+    assert!(page.contains(&json), "the problems are in the page");
+    assert!(
+        page.contains("responder-docs-overlay"),
+        "and the overlay's script"
+    );
+    let other = std::fs::read_to_string(site.join("service.html")).unwrap();
+    assert!(other.contains(&json), "every page carries them");
+}
