@@ -5,6 +5,7 @@ use responder_docs::pipeline::{self, Options};
 use responder_docs_tests::{repo_root, stock_mdbook_available, stock_mdbook_build};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::process::Command;
 
 /// Every file of a built site, by relative path.
 fn files(site: &Path) -> BTreeMap<String, Vec<u8>> {
