@@ -8,8 +8,8 @@
 //! role pulls the image (ECR actions on the repository's ARN, and
 //! `ecr:GetAuthorizationToken` on `*`) and writes the awslogs group
 //! (`logs:CreateLogStream`, `logs:PutLogEvents`, and `logs:CreateLogGroup`
-//! exactly when `awslogs-create-group` is `true`); the task role calls
-//! `aws-marketplace:RegisterUsage`.
+//! exactly when `awslogs-create-group` is `true`); the task role of a task
+//! that runs an AWS Marketplace image calls `aws-marketplace:RegisterUsage`.
 
 use crate::policy::catalog::wildcard_match;
 use serde_json::Value;
@@ -192,6 +192,7 @@ impl Spelling {
 pub fn needs(task: &Value, spelling: Spelling, image_uri: &str) -> Vec<(Role, Need)> {
     let k = |api: &str| spelling.key(api);
     let mut out = Vec::new();
+    let mut marketplace = false;
     let containers = task
         .get(k("containerDefinitions"))
         .and_then(Value::as_array);
@@ -202,6 +203,9 @@ pub fn needs(task: &Value, spelling: Spelling, image_uri: &str) -> Vec<(Role, Ne
             .and_then(Value::as_str)
             .filter(|s| !s.contains('$'))
             .unwrap_or(image_uri);
+        // Only a Marketplace image meters its use; any other image (in a
+        // book about another product) has no reason to.
+        marketplace |= image.starts_with(crate::image_uri::hand_written::MARKETPLACE_REGISTRY);
         // An image the book does not pin (a placeholder, no release facts)
         // still needs pulling: the actions count as needed, on an unknown ARN.
         let unknown = image.is_empty().then(String::new);
@@ -277,14 +281,16 @@ pub fn needs(task: &Value, spelling: Spelling, image_uri: &str) -> Vec<(Role, Ne
             }
         }
     }
-    out.push((
-        Role::Task,
-        Need {
-            action: "aws-marketplace:RegisterUsage".into(),
-            resource: "*".into(),
-            field: format!("/{}", k("taskRoleArn")),
-        },
-    ));
+    if marketplace {
+        out.push((
+            Role::Task,
+            Need {
+                action: "aws-marketplace:RegisterUsage".into(),
+                resource: "*".into(),
+                field: format!("/{}", k("taskRoleArn")),
+            },
+        ));
+    }
     out
 }
 
@@ -374,6 +380,22 @@ mod tests {
             "../../../tests/fixtures/guide-files/templates/task-definition.json"
         ))
         .unwrap()
+    }
+
+    #[test]
+    fn only_a_marketplace_image_needs_to_register_its_usage() {
+        let registers = |image: &str| {
+            needs(&task(), Spelling::Api, image)
+                .iter()
+                .any(|(role, n)| *role == Role::Task && n.action == "aws-marketplace:RegisterUsage")
+        };
+        assert!(registers(IMAGE));
+        assert!(!registers("public.ecr.aws/nginx/nginx:1.27"));
+        assert!(!registers(
+            "111122223333.dkr.ecr.eu-west-1.amazonaws.com/shop/web:2.3"
+        ));
+        // No release facts: nothing says the image is the Marketplace one.
+        assert!(!registers(""));
     }
 
     #[test]
