@@ -122,6 +122,7 @@ pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outc
         Some(dest) => absolute(dest)?,
         None => book.build_dir_for(renderer.name()),
     };
+    let dest = destination::real(&dest)?;
     let sources = book.root.join(&book.config.book.src);
     let repository = crate::reach::repository_root(&book.root);
     destination::check(
@@ -197,6 +198,13 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
             "no book.toml in {}: give the book's root folder (where book.toml is)",
             root.display()
         );
+    }
+    if let Some(refused) = crate::reach::check_book_toml(&root) {
+        return Ok(Loaded::Refused(Outcome {
+            failed: true,
+            diagnostics: vec![refused],
+            site: None,
+        }));
     }
     let mut config = mdbook_driver::config::Config::from_disk(&toml)
         .with_context(|| format!("cannot load {}", toml.display()))?;
