@@ -166,6 +166,11 @@ pub struct Staging {
 }
 
 impl Staging {
+    /// The staging folder itself.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
     /// Where the site is rendered (not made yet: mdBook makes it).
     pub fn site(&self) -> PathBuf {
         self.dir.path().join(STAGED_SITE)

@@ -1254,3 +1254,111 @@ fn messages_quoting_book_toml_or_a_theme_template_carry_no_control_characters() 
         }
     }
 }
+
+/// Whether Landlock confines here; its absence fails under CI (which
+/// requires it) and is a printed skip elsewhere.
+fn sandbox_available() -> bool {
+    if responder_docs::sandbox::available() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI requires Landlock, and this system has none"
+    );
+    eprintln!("skipped: this system has no Landlock");
+    false
+}
+
+#[cfg(unix)]
+#[test]
+fn with_our_checks_off_the_sandbox_still_stops_every_way_out() {
+    use responder_docs::sandbox::without_our_checks;
+    if !sandbox_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let outer = dir.path();
+    std::fs::create_dir_all(outer.join("outside")).unwrap();
+    std::fs::write(outer.join("outside/secret.txt"), "CANARY_OUTSIDE").unwrap();
+    std::fs::write(
+        outer.join("outside/head.hbs"),
+        "<meta name=\"CANARY_OUTSIDE\">",
+    )
+    .unwrap();
+    std::fs::create_dir_all(outer.join("victim")).unwrap();
+    std::fs::write(outer.join("victim/index.html"), "the writer's page").unwrap();
+    // Each book tries one way out that our checks refuse; with them off,
+    // only the sandbox is left to stop it.
+    let ways: [(&str, &str, &str); 5] = [
+        ("include", "", "{{#include ../../outside/secret.txt}}\n"),
+        ("link", "", ""),
+        ("theme", "[output.html]\ntheme = \"../outside-theme\"\n", ""),
+        (
+            "redirect",
+            "[output.html.redirect]\n\"../../victim/index.html\" = \"a.html\"\n",
+            "",
+        ),
+        ("chapter", "", ""),
+    ];
+    std::fs::create_dir_all(outer.join("outside-theme")).unwrap();
+    std::fs::copy(
+        outer.join("outside/head.hbs"),
+        outer.join("outside-theme/head.hbs"),
+    )
+    .unwrap();
+    for (name, output, chapter) in ways {
+        let root = outer.join(name);
+        tiny_book(
+            &root,
+            "[A](a.md)\n",
+            &[("a.md", &format!("# A\n\n{chapter}"))],
+        );
+        append(&root.join("book.toml"), output);
+        match name {
+            "link" => std::os::unix::fs::symlink(
+                outer.join("outside/secret.txt"),
+                root.join("src/leak.txt"),
+            )
+            .unwrap(),
+            // Read inside the book, written five folders up from the site.
+            "chapter" => {
+                std::fs::create_dir_all(root.join("deep/a/b/c")).unwrap();
+                std::fs::create_dir_all(root.join("victim")).unwrap();
+                std::fs::write(root.join("victim/index.md"), "# Victim\n").unwrap();
+                std::os::unix::fs::symlink(root.join("deep/a/b/c"), root.join("src/d")).unwrap();
+                append(
+                    &root.join("src/SUMMARY.md"),
+                    "[V](d/../../../../../victim/index.md)\n",
+                );
+            }
+            _ => {}
+        }
+    }
+    let before = snapshot(outer);
+    for (name, _, _) in ways {
+        let root = outer.join(name);
+        let site = root.join("book");
+        let built = without_our_checks(|| run(&["build", root.to_str().unwrap()]));
+        let published = if site.exists() {
+            files_containing(&site, "CANARY_OUTSIDE")
+        } else {
+            vec![]
+        };
+        assert_eq!(published, Vec::<String>::new(), "{name}: {}", built.stderr);
+        // Only the site (and nothing beside it) may differ.
+        let after: std::collections::BTreeMap<_, _> = snapshot(outer)
+            .into_iter()
+            .filter(|(path, _)| {
+                *path != format!("{name}/book") && !path.starts_with(&format!("{name}/book/"))
+            })
+            .collect();
+        assert_eq!(after, before, "{name}: {}", built.stderr);
+        let _ = std::fs::remove_dir_all(&site);
+    }
+    // The same ways with our checks on are refused before anything runs,
+    // and a plain book still builds under the sandbox.
+    assert_eq!(build_shorts(&outer.join("include")).0, 1);
+    let plain = outer.join("plain");
+    tiny_book(&plain, "[A](a.md)\n", &[("a.md", "# A\n")]);
+    assert_eq!(build_shorts(&plain), (0, vec![]));
+}
