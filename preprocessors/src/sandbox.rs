@@ -49,7 +49,7 @@ pub fn available() -> bool {
 /// What a confined build may touch.
 #[derive(Debug, Default, Clone)]
 pub struct Confinement {
-    /// Folders read beneath (files and listings).
+    /// Folders read beneath (files and listings), but their `.git/`.
     pub read: Vec<PathBuf>,
     /// Folders written beneath, everything allowed.
     pub write: Vec<PathBuf>,
@@ -118,12 +118,21 @@ fn restrict(confinement: &Confinement) -> Result<Status> {
         .set_compatibility(CompatLevel::BestEffort)
         .handle_access(all)?
         .create()?;
-    for (dirs, access) in [(&confinement.read, read), (&confinement.write, all)] {
-        for dir in dirs {
-            // A folder that is not there grants nothing.
-            let Ok(fd) = PathFd::new(dir) else { continue };
-            ruleset = ruleset.add_rule(PathBeneath::new(fd, access))?;
-        }
+    let mut rules: Vec<(PathBuf, _)> = Vec::new();
+    for dir in &confinement.read {
+        rules.push((dir.clone(), AccessFs::ReadDir.into()));
+        rules.extend(readable_entries(dir).into_iter().map(|path| (path, read)));
+    }
+    rules.extend(confinement.write.iter().map(|dir| (dir.clone(), all)));
+    for (path, access) in rules {
+        // A path that is not there grants nothing; a file gets a file's rights.
+        let Ok(fd) = PathFd::new(&path) else { continue };
+        let access = if path.is_dir() {
+            access
+        } else {
+            access & AccessFs::from_file(abi)
+        };
+        ruleset = ruleset.add_rule(PathBeneath::new(fd, access))?;
     }
     let status = ruleset.restrict_self()?;
     Ok(match status.ruleset {
@@ -132,12 +141,31 @@ fn restrict(confinement: &Confinement) -> Result<Status> {
     })
 }
 
+/// What of `dir` a confined build may read: each entry, where it really
+/// is, when that is inside `dir` and not its `.git/` (where a checkout keeps
+/// its credentials).
+#[cfg(target_os = "linux")]
+fn readable_entries(dir: &Path) -> Vec<PathBuf> {
+    let Ok(real_dir) = dir.canonicalize() else {
+        return Vec::new();
+    };
+    let git = real_dir.join(".git");
+    std::fs::read_dir(&real_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| entry.path().canonicalize().ok())
+        .filter(|real| real.starts_with(&real_dir) && !real.starts_with(&git))
+        .collect()
+}
+
 #[cfg(not(target_os = "linux"))]
 fn restrict(_: &Confinement) -> Result<Status> {
     Ok(Status::Unavailable)
 }
 
-/// What a build that writes nothing may touch: reads inside `boundary`.
+/// What a build that writes nothing may touch: reads inside `boundary`
+/// (but its `.git/`).
 pub fn read_only(boundary: &Path) -> Confinement {
     Confinement {
         read: vec![boundary.to_path_buf()],

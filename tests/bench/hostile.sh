@@ -60,6 +60,12 @@ print(json.dumps({'Version': '2012-10-17', 'Id': 'a' * 3000, 'Statement': [{'Eff
   manifest=$(book "manifest-$n" "print('# A')")
   mkdir -p "$manifest/policies"
   python3 -c "print(''.join('[policies.p%d]\\nattach = [\"user-inline\"]\\n' % i for i in range($n)))" >"$manifest/policies.toml"
+  # The guide, one chapter followed by N numbered steps that each set a
+  # value the task definition binds (each step's context is the steps before).
+  steps="$work/steps-$n"
+  mkdir -p "$steps"
+  cp -r book.toml policies.toml src policies templates theme "$steps"
+  python3 -c "print(''.join('%d. Set **Memory** to \`%d GB\` and go on.\n' % (i + 1, 1 + i % 3) for i in range($n)))" >>"$steps/src/support.md"
   mkdir -p "$work/policy-$n"
   python3 -c "
 import json
@@ -75,6 +81,7 @@ print(json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Ac
     measure "policy repeating one action $n×" "$name" "$bin" policy lint --format json "$work/policy-$n/repeat.json"
     measure "$n inline offers, $n bare steps" "$name" "$bin" check "$offers" --format json
     measure "$n manifest entries without a file" "$name" "$bin" check "$manifest" --format json
+    measure "the guide and $n numbered steps" "$name" "$bin" check "$steps" --format json
   done
   if command -v mdbook >/dev/null; then
     measure "$n lines of {{#x, then }}" "mdbook" mdbook build "$directives" --dest-dir "$work/out"

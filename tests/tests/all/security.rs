@@ -1361,4 +1361,27 @@ fn with_our_checks_off_the_sandbox_still_stops_every_way_out() {
     let plain = outer.join("plain");
     tiny_book(&plain, "[A](a.md)\n", &[("a.md", "# A\n")]);
     assert_eq!(build_shorts(&plain), (0, vec![]));
+    // `.git/` is inside the repository but never read, checks on or off.
+    let repo = outer.join("repo");
+    tiny_book(
+        &repo,
+        "[A](a.md)\n",
+        &[("a.md", "# A\n\n{{#include ../.git/config}}\n")],
+    );
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::write(repo.join(".git/config"), "CANARY_GIT").unwrap();
+    for unchecked in [false, true] {
+        let build = || run(&["build", repo.to_str().unwrap()]);
+        let built = if unchecked {
+            without_our_checks(build)
+        } else {
+            build()
+        };
+        assert_eq!(
+            files_containing(&repo.join("book"), "CANARY_GIT"),
+            Vec::<String>::new(),
+            "{}",
+            built.stderr
+        );
+    }
 }
