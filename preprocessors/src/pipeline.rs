@@ -59,12 +59,13 @@ pub fn processed(root: &Path) -> Result<Option<(BookRoot, Book)>> {
 }
 
 fn processed_confined(root: &Path) -> Result<Option<(BookRoot, Book)>> {
-    let book = match load(root, &Options::default())? {
+    let options = Options::default();
+    let book = match load(root, &options)? {
         Loaded::Book(book, _, loaded) => (book, loaded),
         Loaded::Refused(_) => return Ok(None),
     };
     let (book, loaded) = book;
-    read_only(&book)?;
+    read_only(&book, &options)?;
     let (processed, _) = book.preprocess_book(&HtmlHandlebars::new())?;
     Ok(Some((book_root(&book).with_loaded(loaded), processed)))
 }
@@ -84,7 +85,7 @@ fn preprocess_confined(root: &Path, options: &Options) -> Result<(Vec<RenderedCh
         Loaded::Refused(outcome) => return Ok((Vec::new(), outcome)),
     };
     phases.done("load");
-    read_only(&book)?;
+    read_only(&book, options)?;
     let (processed, _) = book.preprocess_book(&HtmlHandlebars::new())?;
     phases.done("preprocessors");
     let book_root = book_root(&book).with_loaded(loaded);
@@ -160,13 +161,11 @@ fn build_confined(
             dest
         }))
     };
-    let confinement = match staging {
-        Some(staging) => sandbox::Confinement {
-            read: vec![book_root.reach().allowed().to_path_buf()],
-            write: vec![staging.path().to_path_buf()],
-        },
-        _ => sandbox::read_only(book_root.reach().allowed()),
-    };
+    let mut confinement = sandbox::read_only(book_root.reach().allowed());
+    confinement
+        .write
+        .extend(staging.as_ref().map(|s| s.path().to_path_buf()));
+    confinement.write.extend(link_cache(&book, options));
     sandbox::enter(&confinement)?;
     let (processed, ctx) = book.preprocess_book(&renderer)?;
     phases.done("preprocessors");
@@ -243,9 +242,23 @@ fn prepare(
     Ok((dest, staging))
 }
 
-/// Confines the thread to reading inside the boundary: a run that writes nothing.
-fn read_only(book: &MDBook) -> Result<()> {
-    sandbox::enter(&sandbox::read_only(book_root(book).reach().allowed())).map(|_| ())
+/// Confines the thread to reading inside the boundary: a run that writes
+/// nothing (but the `--online` links cache).
+fn read_only(book: &MDBook, options: &Options) -> Result<()> {
+    let mut confinement = sandbox::read_only(book_root(book).reach().allowed());
+    confinement.write.extend(link_cache(book, options));
+    sandbox::enter(&confinement).map(|_| ())
+}
+
+/// With `--online`, the folder of the links cache, made before the sandbox
+/// starts so the validators may write there.
+fn link_cache(book: &MDBook, options: &Options) -> Option<PathBuf> {
+    let dir = book
+        .root
+        .join(crate::links::CACHE_FILE)
+        .parent()?
+        .to_path_buf();
+    (options.online && std::fs::create_dir_all(&dir).is_ok()).then_some(dir)
 }
 
 fn book_root(book: &MDBook) -> BookRoot {
