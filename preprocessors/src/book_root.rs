@@ -96,6 +96,9 @@ impl BookRoot {
     /// Loads `book.toml` from a directory (used by commands that do not build).
     pub fn load(root: &Path) -> Result<Self> {
         let path = root.join("book.toml");
+        if let Some(refused) = crate::reach::check_book_toml(root) {
+            anyhow::bail!("{}", refused.short());
+        }
         let config =
             Config::from_disk(&path).with_context(|| format!("cannot load {}", path.display()))?;
         Ok(Self::new(root, config))

@@ -76,6 +76,21 @@ pub struct Protected<'a> {
     pub book_entries: &'a BTreeSet<String>,
 }
 
+/// The folder a destination names. A destination that is a symlink is the
+/// folder it leads to: the build judges and replaces that folder and leaves
+/// the link, which is the writer's, as it was.
+pub fn real(dest: &Path) -> Result<PathBuf> {
+    match std::fs::symlink_metadata(dest) {
+        Ok(meta) if meta.file_type().is_symlink() => dest.canonicalize().with_context(|| {
+            format!(
+                "the destination {} is a link that leads nowhere; name a folder, or make the link lead to one",
+                dest.display()
+            )
+        }),
+        _ => Ok(dest.to_path_buf()),
+    }
+}
+
 /// Refuses a destination that would destroy the writer's files.
 pub fn check(dest: &Path, protected: &Protected<'_>) -> Result<()> {
     let real = crate::reach::resolve_place(dest);
@@ -151,6 +166,11 @@ pub struct Staging {
 }
 
 impl Staging {
+    /// The staging folder itself.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
     /// Where the site is rendered (not made yet: mdBook makes it).
     pub fn site(&self) -> PathBuf {
         self.dir.path().join(STAGED_SITE)

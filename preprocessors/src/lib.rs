@@ -27,6 +27,7 @@ pub mod policy;
 pub mod procedures;
 pub mod reach;
 pub mod run_paths;
+pub mod sandbox;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod suggest;

@@ -7,6 +7,7 @@ use crate::destination;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::expand;
 use crate::pass::{Adapter, Sink};
+use crate::sandbox;
 use anyhow::{Context, Result};
 use mdbook_driver::MDBook;
 use mdbook_driver::book::Book;
@@ -54,10 +55,16 @@ pub struct RenderedChapter {
 /// The book as the validators read it, every preprocessor run, with its
 /// root; `None` when the book's sources refuse loading (`check` says why).
 pub fn processed(root: &Path) -> Result<Option<(BookRoot, Book)>> {
-    let (book, book_root) = match load(root, &Options::default())? {
+    sandbox::confined(|| processed_confined(root))
+}
+
+fn processed_confined(root: &Path) -> Result<Option<(BookRoot, Book)>> {
+    let options = Options::default();
+    let (book, book_root) = match load(root, &options)? {
         Loaded::Book(book, _, book_root) => (book, *book_root),
         Loaded::Refused(_) => return Ok(None),
     };
+    read_only(&book, &book_root, &options)?;
     let (processed, _) = book.preprocess_book(&HtmlHandlebars::new())?;
     Ok(Some((book_root, processed)))
 }
@@ -67,12 +74,17 @@ pub fn processed(root: &Path) -> Result<Option<(BookRoot, Book)>> {
 /// work on the rendered Markdown, such as the test that runs the guide's
 /// shell blocks. Writes nothing.
 pub fn preprocess(root: &Path, options: &Options) -> Result<(Vec<RenderedChapter>, Outcome)> {
+    sandbox::confined(|| preprocess_confined(root, options))
+}
+
+fn preprocess_confined(root: &Path, options: &Options) -> Result<(Vec<RenderedChapter>, Outcome)> {
     let mut phases = Phases::new();
     let (book, diagnostics, book_root) = match load(root, options)? {
         Loaded::Book(book, diagnostics, book_root) => (book, diagnostics, *book_root),
         Loaded::Refused(outcome) => return Ok((Vec::new(), outcome)),
     };
     phases.done("load");
+    read_only(&book, &book_root, options)?;
     let (processed, _) = book.preprocess_book(&HtmlHandlebars::new())?;
     phases.done("preprocessors");
     diagnostics
@@ -99,13 +111,59 @@ pub fn preprocess(root: &Path, options: &Options) -> Result<(Vec<RenderedChapter
 /// book on the others meanwhile, into a staging folder that is thrown away
 /// if they find a problem. So a clean build costs what rendering costs.
 pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outcome> {
+    // The staging folder is held out here: the sandbox lets the renderer
+    // make and remove nothing beside it, so it is removed (dropped) and the
+    // site swapped in by our own code alone, outside the sandbox.
+    let mut staging = None;
+    let (result, finished) =
+        sandbox::confined(|| build_confined(root, dest, options, &mut staging))?;
+    let (Some(dest), Some(staging)) = (finished, staging) else {
+        return Ok(result);
+    };
+    // Dropping `staging` afterwards removes the folder the site was moved out of.
+    destination::replace(&staging.site(), &dest)?;
+    Ok(Outcome {
+        site: Some(dest),
+        ..result
+    })
+}
+
+/// The outcome, and where the site marked in `staging` goes when it is
+/// ready to be swapped in.
+fn build_confined(
+    root: &Path,
+    dest: Option<&Path>,
+    options: &Options,
+    staging: &mut Option<destination::Staging>,
+) -> Result<(Outcome, Option<PathBuf>)> {
     let mut phases = Phases::new();
     let (book, diagnostics, book_root) = match load(root, options)? {
         Loaded::Book(book, diagnostics, book_root) => (book, diagnostics, *book_root),
-        Loaded::Refused(outcome) => return Ok(outcome),
+        Loaded::Refused(outcome) => return Ok((outcome, None)),
     };
     phases.done("load");
     let renderer = HtmlHandlebars::new();
+    // The staging folder is made before the sandbox starts, so the sandbox
+    // can let the renderer write there and nowhere else; a destination
+    // refused is reported only if the book itself is clean.
+    let prepared = if diagnostics.borrow().is_failure(book_root.deny_warnings()) {
+        None
+    } else {
+        let dest = match dest {
+            Some(dest) => absolute(dest)?,
+            None => book.build_dir_for(renderer.name()),
+        };
+        Some(prepare(&book, &book_root, &dest).map(|(dest, made)| {
+            *staging = Some(made);
+            dest
+        }))
+    };
+    let mut confinement = sandbox::read_only(book_root.reach().allowed());
+    confinement
+        .write
+        .extend(staging.as_ref().map(|s| s.path().to_path_buf()));
+    confinement.write.extend(link_cache(&book, options));
+    sandbox::enter(&confinement)?;
     let (processed, ctx) = book.preprocess_book(&renderer)?;
     phases.done("preprocessors");
     if diagnostics.borrow().is_failure(book_root.deny_warnings()) {
@@ -113,31 +171,13 @@ pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outc
         diagnostics
             .borrow_mut()
             .extend(crate::validate::validate(&book_root, &processed)?);
-        return Ok(outcome(&book_root, diagnostics, None));
+        return Ok((outcome(&book_root, diagnostics, None), None));
     }
-    let dest = match dest {
-        Some(dest) => absolute(dest)?,
-        None => book.build_dir_for(renderer.name()),
-    };
-    let sources = book.root.join(&book.config.book.src);
-    let repository = crate::reach::repository_root(&book.root);
-    destination::check(
-        &dest,
-        &destination::Protected {
-            book: &book.root,
-            sources: &sources,
-            repository: &repository,
-            book_entries: &destination::book_entries(&book_root),
-        },
-    )?;
-    let parent = dest
-        .parent()
-        .context("the destination has no parent folder")?;
-    std::fs::create_dir_all(parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
-    destination::remove_leftovers(parent);
-    let staging = destination::stage(parent)?;
-    let site = staging.site();
+    let dest = prepared.context("the destination was not prepared")??;
+    let site = staging
+        .as_ref()
+        .context("the destination was not prepared")?
+        .site();
     let mut render_ctx = RenderContext::new(
         book.root.clone(),
         processed,
@@ -161,17 +201,61 @@ pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outc
     let result = outcome(&book_root, diagnostics, None);
     if result.failed {
         // Dropping `staging` removes the half-published site.
-        return Ok(result);
+        return Ok((result, None));
     }
     rendered.context("rendering failed")?;
     destination::mark(&site)?;
-    // Dropping `staging` afterwards removes the folder the site was moved out of.
-    destination::replace(&site, &dest)?;
-    phases.done("swap");
-    Ok(Outcome {
-        site: Some(dest),
-        ..result
-    })
+    Ok((result, Some(dest)))
+}
+
+/// Judges the destination (a symlink is the folder it leads to) and makes
+/// the staging folder beside it.
+fn prepare(
+    book: &MDBook,
+    book_root: &BookRoot,
+    dest: &Path,
+) -> Result<(PathBuf, destination::Staging)> {
+    let dest = destination::real(dest)?;
+    let sources = book.root.join(&book.config.book.src);
+    let repository = crate::reach::repository_root(&book.root);
+    if !sandbox::unchecked() {
+        destination::check(
+            &dest,
+            &destination::Protected {
+                book: &book.root,
+                sources: &sources,
+                repository: &repository,
+                book_entries: &destination::book_entries(book_root),
+            },
+        )?;
+    }
+    let parent = dest
+        .parent()
+        .context("the destination has no parent folder")?;
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    destination::remove_leftovers(parent);
+    let staging = destination::stage(parent)?;
+    Ok((dest, staging))
+}
+
+/// Confines the thread to reading inside the boundary: a run that writes
+/// nothing (but the `--online` links cache).
+fn read_only(book: &MDBook, book_root: &BookRoot, options: &Options) -> Result<()> {
+    let mut confinement = sandbox::read_only(book_root.reach().allowed());
+    confinement.write.extend(link_cache(book, options));
+    sandbox::enter(&confinement).map(|_| ())
+}
+
+/// With `--online`, the folder of the links cache, made before the sandbox
+/// starts so the validators may write there.
+fn link_cache(book: &MDBook, options: &Options) -> Option<PathBuf> {
+    let dir = book
+        .root
+        .join(crate::links::CACHE_FILE)
+        .parent()?
+        .to_path_buf();
+    (options.online && std::fs::create_dir_all(&dir).is_ok()).then_some(dir)
 }
 
 enum Loaded {
@@ -192,16 +276,26 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
             root.display()
         );
     }
+    let unchecked = sandbox::unchecked();
+    if let Some(refused) = crate::reach::check_book_toml(&root).filter(|_| !unchecked) {
+        return Ok(Loaded::Refused(Outcome {
+            failed: true,
+            diagnostics: vec![refused],
+            site: None,
+        }));
+    }
     let mut config = mdbook_driver::config::Config::from_disk(&toml)
         .with_context(|| format!("cannot load {}", toml.display()))?;
     config.update_from_env()?;
     let book_root = crate::book_root::BookRoot::new(&root, config.clone());
     let mut sources = Diagnostics::new();
     let reach = book_root.reach();
-    crate::reach::check_sources(&book_root, reach, &mut sources);
-    crate::reach::check_summary(&book_root, reach, &mut sources);
-    // What the renderer will read and write, judged before anything renders.
-    sources.extend(crate::config::output::check(&book_root));
+    if !unchecked {
+        crate::reach::check_sources(&book_root, reach, &mut sources);
+        crate::reach::check_summary(&book_root, reach, &mut sources);
+        // What the renderer will read and write, judged before anything renders.
+        sources.extend(crate::config::output::check(&book_root));
+    }
     // mdBook's loader reads `SUMMARY.md` and every chapter: one of them
     // leading outside (or a FIFO) must stop it; other files only fail the build.
     let blocks_loading = sources

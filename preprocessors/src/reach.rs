@@ -68,6 +68,17 @@ impl Reach {
         }
     }
 
+    /// The repository that holds the book at `book`, before any setting of
+    /// book.toml is known: what book.toml itself must stay inside.
+    pub fn repository(book: &Path) -> Self {
+        let book = canonical_or_absolute(book);
+        Reach {
+            allowed: repository_root(&book),
+            label: "the repository".into(),
+            book,
+        }
+    }
+
     /// The canonical folder reads must stay inside.
     pub fn allowed(&self) -> &Path {
         &self.allowed
@@ -156,11 +167,13 @@ impl Reach {
     }
 
     fn judge_opened(&self, real: &Path, meta: &std::fs::Metadata) -> Result<(), Verdict> {
-        if !self.contains(real) {
+        // The test-only switch leaves the boundary to the sandbox alone.
+        let unchecked = crate::sandbox::unchecked();
+        if !unchecked && !self.contains(real) {
             return Err(Verdict::Refused(Refusal::Outside(real.to_path_buf())));
         }
         let below = real.strip_prefix(&self.allowed).unwrap_or(real);
-        if below.components().any(|c| c.as_os_str() == ".git") {
+        if !unchecked && below.components().any(|c| c.as_os_str() == ".git") {
             return Err(Verdict::Refused(Refusal::Git(real.to_path_buf())));
         }
         if !meta.is_file() {
@@ -326,6 +339,30 @@ impl Unreadable {
             _ => Location::file(shown),
         }
     }
+}
+
+/// `book.toml` judged before anyone parses it: mdBook reads it whole and
+/// takes `build-dir`, the theme and every `command` from it, so one that
+/// leads out of the repository, or is no regular file of a sane size, is
+/// refused before it is read, and nothing is built.
+pub fn check_book_toml(book: &Path) -> Option<Diagnostic> {
+    let reach = Reach::repository(book);
+    let Verdict::Refused(refusal) = reach.judge(&book.join("book.toml")) else {
+        return None;
+    };
+    Some(
+        Diagnostic::error(
+            refusal.code(codes::REACH_OUTSIDE_SOURCE),
+            Location::file("book.toml"),
+            format!(
+                "`book.toml` {}; the book's settings are not read from it",
+                reach.explain(&refusal)
+            ),
+        )
+        .with_hint(
+            "keep book.toml a regular file inside the repository (a link to one inside is fine), at most 16 MiB",
+        ),
+    )
 }
 
 /// Reads a regular file inside the allowed folder, never more than the limit.
@@ -554,6 +591,7 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
         return;
     };
     let text = String::from_utf8_lossy(&bytes);
+    let create_missing = book_root.config.build.create_missing;
     let page = crate::links::extract::extract(&text, &Default::default());
     let map = TextMap::new(&name, &text);
     for link in &page.links {
@@ -581,6 +619,18 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
         // A path that stays under the sources textually but leads out through
         // a symlink is reported once, at the link, by `check_sources`.
         if crate::book_root::stays_inside(path) {
+            if create_missing && let Some(made) = made_outside(&src, path, reach) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        codes::REACH_WRITES_OUTSIDE,
+                        at,
+                        format!(
+                            "`{dest}` does not exist, and `create-missing` would have mdBook create it at `{made}`, outside the book's sources"
+                        ),
+                    )
+                    .with_hint("create the chapter under the sources yourself, or set `create-missing = false` under `[build]`"),
+                );
+            }
             continue;
         }
         if let Verdict::Refused(refusal) = reach.judge(&src.join(path)) {
@@ -608,6 +658,24 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
             );
         }
     }
+}
+
+/// Where mdBook's loader would create a missing chapter (`create_dir_all`
+/// on its folder, then the file), when that is not inside the sources: a
+/// symlinked folder on the way (`src/policies -> ../policies`) or a dangling
+/// link, which the loader would follow, both lead the new file elsewhere.
+fn made_outside(src: &Path, path: &Path, reach: &Reach) -> Option<String> {
+    let full = src.join(path);
+    if reach.judge(&full) != Verdict::Missing {
+        return None;
+    }
+    if std::fs::symlink_metadata(&full).is_ok() {
+        let target = std::fs::read_link(&full).unwrap_or_default();
+        return Some(target.display().to_string());
+    }
+    let real = resolve_place(&full);
+    let real_src = src.canonicalize().ok()?;
+    (!real.starts_with(&real_src)).then(|| real.display().to_string())
 }
 
 fn outside_source(tree: &Tree, name: &str, reach: &Reach, refusal: &Refusal) -> Diagnostic {

@@ -363,7 +363,13 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
     }
 
     fn watch(&mut self, config: &mdbook_preprocessor::config::Config) -> Result<()> {
-        let plan = WatchPlan::new(self.root, self.site, config);
+        let mut plan = WatchPlan::new(self.root, self.site, config);
+        // Only what the build may read is watched (a theme outside is refused).
+        let reach = crate::book_root::BookRoot::new(self.root, config.clone())
+            .reach()
+            .clone();
+        plan.watched
+            .retain(|(dir, _)| reach.judge_place(dir).is_ok());
         let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
         let mut watcher = notify::recommended_watcher(tx)?;
         for (path, mode) in &plan.watched {

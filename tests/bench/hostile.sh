@@ -67,6 +67,12 @@ print(json.dumps({'Version': '2012-10-17', 'Id': 'a' * 3000, 'Statement': [{'Eff
   # N/4 KiB included 64 times over: stops at the chapter's size budget.
   large=$(book "large-$n" "print('# A\n\n' + '{{#include big.txt}}\n' * 64)")
   python3 -c "print(('x' * 1023 + '\n') * ($n // 4), end='')" >"$large/src/big.txt"
+  # The guide, one chapter followed by N numbered steps that each set a
+  # value the task definition binds (each step's context is the steps before).
+  steps="$work/steps-$n"
+  mkdir -p "$steps"
+  cp -r book.toml policies.toml src policies templates theme "$steps"
+  python3 -c "print(''.join('%d. Set **Memory** to \`%d GB\` and go on.\n' % (i + 1, 1 + i % 3) for i in range($n)))" >>"$steps/src/support.md"
   mkdir -p "$work/policy-$n"
   python3 -c "
 import json
@@ -84,6 +90,7 @@ print(json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Ac
     measure "$n manifest entries without a file" "$name" "$bin" check "$manifest" --format json
     measure "self-include ×10, $n lines each" "$name" "$bin" check "$fan_out" --format json
     measure "$((n / 4)) KiB included 64 times" "$name" "$bin" check "$large" --format json
+    measure "the guide and $n numbered steps" "$name" "$bin" check "$steps" --format json
   done
   if command -v mdbook >/dev/null; then
     measure "$n lines of {{#x, then }}" "mdbook" mdbook build "$directives" --dest-dir "$work/out"

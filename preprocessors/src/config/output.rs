@@ -15,7 +15,11 @@ use std::path::Path;
 
 /// Every refused path of `[output.html]` and `[build]`, located in book.toml.
 pub fn check(book_root: &BookRoot) -> Vec<Diagnostic> {
-    let text = book_root.read(BOOK_TOML).unwrap_or_default();
+    // Under stock mdBook, which read it anyway: nothing in it can be trusted.
+    if let Some(refused) = crate::reach::check_book_toml(&book_root.root) {
+        return vec![refused];
+    }
+    let text = book_toml(book_root);
     let toml = BookToml::new(&text);
     let reach = book_root.reach();
     let html = book_root.config.html_config().unwrap_or_default();
@@ -72,7 +76,10 @@ pub fn check(book_root: &BookRoot) -> Vec<Diagnostic> {
 /// setting) or an environment variable is the person's own choice, so only
 /// the value in the file is judged.
 pub fn build_dir(book_root: &BookRoot) -> Option<Diagnostic> {
-    let text = book_root.read(BOOK_TOML).unwrap_or_default();
+    if let Some(refused) = crate::reach::check_book_toml(&book_root.root) {
+        return Some(refused);
+    }
+    let text = book_toml(book_root);
     let written: toml::Table = toml::from_str(&text).ok()?;
     let dir = written.get("build")?.get("build-dir")?.as_str()?;
     let reach = book_root.reach();
@@ -91,6 +98,12 @@ pub fn build_dir(book_root: &BookRoot) -> Option<Diagnostic> {
             "keep the site inside the repository (the default is `book`), or name another folder with `--dest-dir`",
         ),
     )
+}
+
+/// book.toml's text, once [`crate::reach::check_book_toml`] accepted it: a
+/// link to a file elsewhere in the repository is read where it leads.
+fn book_toml(book_root: &BookRoot) -> String {
+    crate::reach::read_text(&book_root.root.join(BOOK_TOML)).unwrap_or_default()
 }
 
 /// `input-404`, read from `src/` and written, `.md` made `.html`, into the site.

@@ -107,9 +107,18 @@ fn about(lower: &str) -> About {
 /// The step's own words decide; else the earlier steps of its list, the
 /// nearest first; else the words of its section before the list (with its
 /// heading); else the headings above. When nothing says, nothing is bound.
-fn decide(own: &str, context: &[String]) -> About {
-    std::iter::once(own)
-        .chain(context.iter().map(String::as_str))
+/// `context` is what the first of the others that says something says.
+fn decide(own: &str, context: About) -> About {
+    match about(own) {
+        About::Unknown => context,
+        said => said,
+    }
+}
+
+/// The first of `texts` that says something, else `Unknown`.
+fn first_said<'a>(texts: impl IntoIterator<Item = &'a str>) -> About {
+    texts
+        .into_iter()
         .map(about)
         .find(|a| *a != About::Unknown)
         .unwrap_or(About::Unknown)
@@ -128,11 +137,6 @@ fn binds(bind: Bind, about: About) -> bool {
 pub fn check(doc: &Document, values: &Values) -> Vec<Mismatch> {
     let mut found = Vec::new();
     for list in &doc.lists {
-        let earlier: Vec<String> = list
-            .steps
-            .iter()
-            .map(|s| s.normalized().to_lowercase())
-            .collect();
         let lead_in: String = doc
             .prose
             .iter()
@@ -145,9 +149,21 @@ pub fn check(doc: &Document, values: &Values) -> Vec<Mismatch> {
             .rev()
             .map(|h| h.to_lowercase());
         let above: Vec<String> = std::iter::once(lead_in).chain(headings).collect();
-        for (i, step) in list.steps.iter().enumerate() {
-            let context: Vec<String> = earlier[..i].iter().rev().chain(&above).cloned().collect();
-            check_step(step, values, &context, &mut found);
+        let above = first_said(above.iter().map(String::as_str));
+        // The nearest earlier step that says something, carried along the
+        // list: each step is read once, however long the list.
+        let mut nearest = About::Unknown;
+        for step in &list.steps {
+            let context = if nearest == About::Unknown {
+                above
+            } else {
+                nearest
+            };
+            check_step(step, values, context, &mut found);
+            let said = about(&step.normalized().to_lowercase());
+            if said != About::Unknown {
+                nearest = said;
+            }
         }
     }
     if let Some(group) = values.get("task.log-group") {
@@ -198,7 +214,7 @@ pub fn check_template(values: &Values) -> Vec<(&'static str, String)> {
     found
 }
 
-fn check_step(step: &Step, values: &Values, context: &[String], found: &mut Vec<Mismatch>) {
+fn check_step(step: &Step, values: &Values, context: About, found: &mut Vec<Mismatch>) {
     // The step's text flattened, remembering which segment each byte is in.
     let mut flat = String::new();
     let mut owner = Vec::new();

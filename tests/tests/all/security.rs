@@ -997,3 +997,391 @@ fn a_summary_entry_that_climbs_out_through_a_symlink_writes_no_page_outside() {
         "the writer's page"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_book_toml_that_leads_out_of_the_repository_or_is_huge_is_never_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let outer = dir.path();
+    std::fs::create_dir_all(outer.join("victim")).unwrap();
+    std::fs::write(outer.join("victim/thesis.txt"), "the writer's thesis").unwrap();
+    let settings = "[book]\ntitle = \"T\"\n[build]\nbuild-dir = \"../victim\"\n";
+    // A link to a book.toml outside the repository: its `build-dir` is
+    // never even seen, so the file is refused as a whole.
+    let linked = outer.join("linked");
+    tiny_book(&linked, "[A](a.md)\n", &[("a.md", "# A\n")]);
+    std::fs::write(outer.join("elsewhere.toml"), settings).unwrap();
+    std::fs::remove_file(linked.join("book.toml")).unwrap();
+    std::os::unix::fs::symlink(outer.join("elsewhere.toml"), linked.join("book.toml")).unwrap();
+    // One over the size limit: mdBook would parse it, the judgement could not.
+    let huge = outer.join("huge");
+    tiny_book(&huge, "[A](a.md)\n", &[("a.md", "# A\n")]);
+    let padding = format!("#{}\n", "x".repeat(1023)).repeat(16 * 1024 + 1);
+    std::fs::write(huge.join("book.toml"), format!("{settings}{padding}")).unwrap();
+    let before = snapshot(outer);
+    let expected = [
+        (
+            &linked,
+            format!(
+                "book.toml:1:1: error[reach::outside-source]: `book.toml` resolves to `{}/elsewhere.toml`, outside the repository (`{}`); the book's settings are not read from it",
+                canonical(outer),
+                canonical(&linked)
+            ),
+        ),
+        (
+            &huge,
+            format!(
+                "book.toml:1:1: error[reach::too-large]: `book.toml` is {} bytes, over the 16777216-byte limit on any file the build reads; the book's settings are not read from it",
+                std::fs::metadata(huge.join("book.toml")).unwrap().len()
+            ),
+        ),
+    ];
+    for (book, expected) in &expected {
+        assert_eq!(check_shorts(book), (1, vec![expected.clone()]));
+        assert_eq!(build_shorts(book), (1, vec![expected.clone()]));
+        let served = responder_docs::serve::serve(
+            book,
+            &responder_docs::serve::ServeOptions {
+                port: 0,
+                open: false,
+                build: Default::default(),
+            },
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(&served, expected);
+    }
+    assert_eq!(snapshot(outer), before, "nothing written, nothing changed");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_book_toml_linked_from_inside_the_repository_is_read_and_its_build_dir_judged() {
+    // The book in `docs/`, its book.toml shared from elsewhere in the
+    // repository: allowed, and `build-dir` is judged as for any book.toml.
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(repo.join("shared")).unwrap();
+    let book = repo.join("docs");
+    tiny_book(&book, "[A](a.md)\n", &[("a.md", "# A\n")]);
+    std::fs::remove_file(book.join("book.toml")).unwrap();
+    std::os::unix::fs::symlink("../shared/book.toml", book.join("book.toml")).unwrap();
+    let toml = repo.join("shared/book.toml");
+    std::fs::write(
+        &toml,
+        "[book]\ntitle = \"T\"\n[build]\nbuild-dir = \"../../site\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        check_shorts(&book),
+        (
+            1,
+            vec![format!(
+                "book.toml:4:13: error[reach::setting-outside]: `build-dir` is `../../site`, which resolves to `{}/site`, outside the repository (`{}`); the build would write the site there",
+                canonical(dir.path()),
+                canonical(&repo)
+            )]
+        )
+    );
+    assert_eq!(build_shorts(&book).0, 1);
+    assert!(!dir.path().join("site").exists());
+    std::fs::write(
+        &toml,
+        "[book]\ntitle = \"T\"\n[build]\nbuild-dir = \"site\"\n",
+    )
+    .unwrap();
+    assert_eq!(build_shorts(&book), (0, vec![]));
+    assert!(book.join("site/a.html").is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn create_missing_never_creates_a_chapter_outside_the_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("book");
+    tiny_book(
+        &root,
+        "[A](a.md)\n[Listed](policies/new.md)\n[Dangling](gone.md)\n[Fine](new/fine.md)\n",
+        &[("a.md", "# A\n")],
+    );
+    let toml = root.join("book.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace("create-missing = false", "create-missing = true"),
+    )
+    .unwrap();
+    // `src/policies` leads elsewhere in the repository, as the guide's does.
+    std::fs::create_dir_all(root.join("policies")).unwrap();
+    std::os::unix::fs::symlink("../policies", root.join("src/policies")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("made.md"), root.join("src/gone.md")).unwrap();
+    let before = snapshot(dir.path());
+    let (code, found) = check_shorts(&root);
+    assert_eq!(code, 1);
+    let summary: Vec<_> = found
+        .iter()
+        .filter(|s| s.starts_with("src/SUMMARY.md"))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            &format!(
+                "src/SUMMARY.md:2:1: error[reach::writes-outside]: `policies/new.md` does not exist, and `create-missing` would have mdBook create it at `{}/policies/new.md`, outside the book's sources",
+                canonical(&root)
+            ),
+            &format!(
+                "src/SUMMARY.md:3:1: error[reach::writes-outside]: `gone.md` does not exist, and `create-missing` would have mdBook create it at `{}/made.md`, outside the book's sources",
+                dir.path().display()
+            ),
+        ]
+    );
+    assert_eq!(build_shorts(&root).0, 1);
+    assert_eq!(snapshot(dir.path()), before, "nothing created anywhere");
+    // Without the two, mdBook creates the missing chapter where it belongs.
+    std::fs::remove_file(root.join("src/gone.md")).unwrap();
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "[A](a.md)\n[Fine](new/fine.md)\n",
+    )
+    .unwrap();
+    assert_eq!(build_shorts(&root), (0, vec![]));
+    assert!(root.join("src/new/fine.md").is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_destination_that_is_a_symlink_is_the_folder_it_leads_to_and_the_link_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("book");
+    tiny_book(&root, "[A](a.md)\n", &[("a.md", "# A\n")]);
+    let dests = dir.path().join("dests");
+    std::fs::create_dir_all(dests.join("real")).unwrap();
+    std::os::unix::fs::symlink("real", dests.join("link")).unwrap();
+    for _ in 0..2 {
+        let built = build(&root, &dests.join("link"));
+        assert_eq!(built.code, 0, "{}", built.stderr);
+        assert!(
+            built.stderr.contains(&format!(
+                "Site written to {}",
+                canonical(&dests.join("real"))
+            )),
+            "{}",
+            built.stderr
+        );
+        assert_eq!(
+            std::fs::read_link(dests.join("link")).unwrap(),
+            Path::new("real")
+        );
+        assert!(dests.join("real/a.html").is_file());
+        let names: Vec<_> = std::fs::read_dir(&dests)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        assert_eq!(names, ["link", "real"]);
+    }
+    // A link leading nowhere names no folder: nothing is made at its target.
+    std::os::unix::fs::symlink("nowhere", dests.join("dangling")).unwrap();
+    let built = build(&root, &dests.join("dangling"));
+    assert_eq!(built.code, 2);
+    assert!(
+        built.stderr.contains(&format!(
+            "error: the destination {} is a link that leads nowhere",
+            dests.join("dangling").display()
+        )),
+        "{}",
+        built.stderr
+    );
+    assert!(!dests.join("nowhere").exists());
+    // A link to the writer's own folder is judged as that folder.
+    std::fs::create_dir_all(dests.join("mine")).unwrap();
+    std::fs::write(dests.join("mine/notes.txt"), "mine").unwrap();
+    std::os::unix::fs::symlink("mine", dests.join("to-mine")).unwrap();
+    let built = build(&root, &dests.join("to-mine"));
+    assert_eq!(built.code, 2, "{}", built.stderr);
+    assert!(built.stderr.contains("a previous build did not write"));
+    assert_eq!(snapshot(&dests.join("mine")).len(), 1);
+}
+
+#[test]
+fn messages_quoting_book_toml_or_a_theme_template_carry_no_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    // An unknown key whose name ends the line and starts a workflow command.
+    let key = tempfile::tempdir_in(dir.path()).unwrap();
+    tiny_book(key.path(), "[A](a.md)\n", &[("a.md", "# A\n")]);
+    append(
+        &key.path().join("book.toml"),
+        "\"x\\n::error file=a.md,line=1::forged\\n\\u001b[31m\" = 1\n",
+    );
+    // A syntax error echoing a raw title change and colour.
+    let syntax = tempfile::tempdir_in(dir.path()).unwrap();
+    tiny_book(syntax.path(), "[A](a.md)\n", &[("a.md", "# A\n")]);
+    append(
+        &syntax.path().join("book.toml"),
+        "x = \u{1b}]0;title\u{7}\u{1b}[31m ::error::forged\n",
+    );
+    // A theme template the renderer cannot parse, quoted in its error.
+    let theme = tempfile::tempdir_in(dir.path()).unwrap();
+    tiny_book(theme.path(), "[A](a.md)\n", &[("a.md", "# A\n")]);
+    std::fs::create_dir_all(theme.path().join("theme")).unwrap();
+    std::fs::write(
+        theme.path().join("theme/head.hbs"),
+        "{{#if}}\u{1b}[31m\n::error::forged\r\n",
+    )
+    .unwrap();
+    for book in [key.path(), syntax.path(), theme.path()] {
+        for format in ["human", "github", "json", "sarif"] {
+            let built = run(&["build", book.to_str().unwrap(), "--format", format]);
+            assert_eq!(built.code, 2, "{format}: {}", built.stderr);
+            for (stream, text) in [("stderr", &built.stderr), ("stdout", &built.stdout)] {
+                assert!(
+                    !text
+                        .chars()
+                        .any(|c| c.is_control() && c != '\n' && c != '\t'),
+                    "{format} {stream}: {text:?}"
+                );
+                assert!(
+                    !text
+                        .lines()
+                        .any(|l| l.starts_with("::error::forged")
+                            || l.starts_with("::error file=a.md")),
+                    "{format} {stream}: {text}"
+                );
+            }
+            assert!(built.stderr.contains('␛'), "{format}: {}", built.stderr);
+        }
+    }
+}
+
+/// Whether Landlock confines here; its absence fails under CI (which
+/// requires it) and is a printed skip elsewhere.
+fn sandbox_available() -> bool {
+    if responder_docs::sandbox::available() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI requires Landlock, and this system has none"
+    );
+    eprintln!("skipped: this system has no Landlock");
+    false
+}
+
+#[cfg(unix)]
+#[test]
+fn with_our_checks_off_the_sandbox_still_stops_every_way_out() {
+    use responder_docs::sandbox::without_our_checks;
+    if !sandbox_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let outer = dir.path();
+    std::fs::create_dir_all(outer.join("outside")).unwrap();
+    std::fs::write(outer.join("outside/secret.txt"), "CANARY_OUTSIDE").unwrap();
+    std::fs::write(
+        outer.join("outside/head.hbs"),
+        "<meta name=\"CANARY_OUTSIDE\">",
+    )
+    .unwrap();
+    std::fs::create_dir_all(outer.join("victim")).unwrap();
+    std::fs::write(outer.join("victim/index.html"), "the writer's page").unwrap();
+    // Each book tries one way out that our checks refuse; with them off,
+    // only the sandbox is left to stop it.
+    let ways: [(&str, &str, &str); 5] = [
+        ("include", "", "{{#include ../../outside/secret.txt}}\n"),
+        ("link", "", ""),
+        ("theme", "[output.html]\ntheme = \"../outside-theme\"\n", ""),
+        (
+            "redirect",
+            "[output.html.redirect]\n\"../../victim/index.html\" = \"a.html\"\n",
+            "",
+        ),
+        ("chapter", "", ""),
+    ];
+    std::fs::create_dir_all(outer.join("outside-theme")).unwrap();
+    std::fs::copy(
+        outer.join("outside/head.hbs"),
+        outer.join("outside-theme/head.hbs"),
+    )
+    .unwrap();
+    for (name, output, chapter) in ways {
+        let root = outer.join(name);
+        tiny_book(
+            &root,
+            "[A](a.md)\n",
+            &[("a.md", &format!("# A\n\n{chapter}"))],
+        );
+        append(&root.join("book.toml"), output);
+        match name {
+            "link" => std::os::unix::fs::symlink(
+                outer.join("outside/secret.txt"),
+                root.join("src/leak.txt"),
+            )
+            .unwrap(),
+            // Read inside the book, written five folders up from the site.
+            "chapter" => {
+                std::fs::create_dir_all(root.join("deep/a/b/c")).unwrap();
+                std::fs::create_dir_all(root.join("victim")).unwrap();
+                std::fs::write(root.join("victim/index.md"), "# Victim\n").unwrap();
+                std::os::unix::fs::symlink(root.join("deep/a/b/c"), root.join("src/d")).unwrap();
+                append(
+                    &root.join("src/SUMMARY.md"),
+                    "[V](d/../../../../../victim/index.md)\n",
+                );
+            }
+            _ => {}
+        }
+    }
+    let before = snapshot(outer);
+    for (name, _, _) in ways {
+        let root = outer.join(name);
+        let site = root.join("book");
+        let built = without_our_checks(|| run(&["build", root.to_str().unwrap()]));
+        let published = if site.exists() {
+            files_containing(&site, "CANARY_OUTSIDE")
+        } else {
+            vec![]
+        };
+        assert_eq!(published, Vec::<String>::new(), "{name}: {}", built.stderr);
+        // Only the site (and nothing beside it) may differ.
+        let after: std::collections::BTreeMap<_, _> = snapshot(outer)
+            .into_iter()
+            .filter(|(path, _)| {
+                *path != format!("{name}/book") && !path.starts_with(&format!("{name}/book/"))
+            })
+            .collect();
+        assert_eq!(after, before, "{name}: {}", built.stderr);
+        let _ = std::fs::remove_dir_all(&site);
+    }
+    // The same ways with our checks on are refused before anything runs,
+    // and a plain book still builds under the sandbox.
+    assert_eq!(build_shorts(&outer.join("include")).0, 1);
+    let plain = outer.join("plain");
+    tiny_book(&plain, "[A](a.md)\n", &[("a.md", "# A\n")]);
+    assert_eq!(build_shorts(&plain), (0, vec![]));
+    // `.git/` is inside the repository but never read, checks on or off.
+    let repo = outer.join("repo");
+    tiny_book(
+        &repo,
+        "[A](a.md)\n",
+        &[("a.md", "# A\n\n{{#include ../.git/config}}\n")],
+    );
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::write(repo.join(".git/config"), "CANARY_GIT").unwrap();
+    for unchecked in [false, true] {
+        let build = || run(&["build", repo.to_str().unwrap()]);
+        let built = if unchecked {
+            without_our_checks(build)
+        } else {
+            build()
+        };
+        assert_eq!(
+            files_containing(&repo.join("book"), "CANARY_GIT"),
+            Vec::<String>::new(),
+            "{}",
+            built.stderr
+        );
+    }
+}

@@ -1,0 +1,174 @@
+//! The kernel's confinement behind our own path checks (Landlock, Linux).
+//! Once the book is loaded, the thread that preprocesses, validates and
+//! renders it may read only inside the boundary (the repository, or
+//! `include-root`) and write only in its staging folder; the finished site
+//! is swapped in afterwards, by our own code alone. So a path our checks
+//! misjudge still reads nothing outside and writes nothing beside the site.
+//!
+//! The work runs in a thread of its own ([`confined`]): Landlock holds a
+//! thread and the threads it starts, so `serve` confines each rebuild anew
+//! and the caller (a test, the server) stays free.
+
+use anyhow::{Result, bail};
+use std::path::{Path, PathBuf};
+
+/// With `1`, a system without Landlock is an error instead of a warning
+/// (CI sets it: the promise is tested there).
+pub const REQUIRE_VAR: &str = "RESPONDER_DOCS_REQUIRE_SANDBOX";
+
+/// Test-only: with `1`, our own path checks are skipped, so a test can show
+/// that the sandbox alone stops what they would have refused. Never set it
+/// for a real build.
+pub const UNCHECKED_VAR: &str = "RESPONDER_DOCS_TEST_UNCHECKED";
+
+thread_local! {
+    /// Set by [`without_our_checks`], and carried into [`confined`]'s thread.
+    static UNCHECKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether our own path checks are skipped (see [`UNCHECKED_VAR`]).
+pub fn unchecked() -> bool {
+    UNCHECKED.get() || std::env::var_os(UNCHECKED_VAR).is_some_and(|v| v == "1")
+}
+
+/// Test-only: runs `f` with our own path checks skipped on this thread, as
+/// [`UNCHECKED_VAR`] does for a whole process.
+pub fn without_our_checks<R>(f: impl FnOnce() -> R) -> R {
+    let before = UNCHECKED.replace(true);
+    let result = f();
+    UNCHECKED.set(before);
+    result
+}
+
+/// Whether this system can confine a thread (probed in a thread of its own,
+/// with the Landlock ABI the kernel reports).
+pub fn available() -> bool {
+    confined(|| restrict(&Confinement::default())).is_ok_and(|s| s == Status::Enforced)
+}
+
+/// What a confined build may touch.
+#[derive(Debug, Default, Clone)]
+pub struct Confinement {
+    /// Folders read beneath (files and listings), but their `.git/`.
+    pub read: Vec<PathBuf>,
+    /// Folders written beneath, everything allowed.
+    pub write: Vec<PathBuf>,
+}
+
+/// How a confinement took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Enforced,
+    /// No Landlock here: the build runs on our own checks alone.
+    Unavailable,
+}
+
+/// Runs `work` in a thread of its own (with the main thread's stack size),
+/// which [`enter`] may confine without confining the caller.
+pub fn confined<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    let unchecked = UNCHECKED.get();
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("confined".into())
+            .stack_size(8 << 20)
+            .spawn_scoped(scope, move || {
+                UNCHECKED.set(unchecked);
+                work()
+            })
+            .expect("cannot start a thread")
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// Confines the calling thread (and the threads it starts) for good.
+pub fn enter(confinement: &Confinement) -> Result<Status> {
+    let status = restrict(confinement)?;
+    if status == Status::Unavailable {
+        if std::env::var_os(REQUIRE_VAR).is_some_and(|v| v == "1") {
+            bail!(
+                "this system has no Landlock, and {REQUIRE_VAR}=1 requires it: the build would run unconfined"
+            );
+        }
+        warn_once();
+    }
+    Ok(status)
+}
+
+fn warn_once() {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    WARNED.call_once(|| {
+        eprintln!(
+            "note: this system has no Landlock; the build relies on its own path checks alone"
+        );
+    });
+}
+
+#[cfg(target_os = "linux")]
+fn restrict(confinement: &Confinement) -> Result<Status> {
+    use landlock::{
+        ABI, Access, AccessFs, CompatLevel, Compatible, PathBeneath, PathFd, Ruleset, RulesetAttr,
+        RulesetCreatedAttr, RulesetStatus,
+    };
+    // The newest rights this code knows; older kernels enforce what they can.
+    let abi = ABI::V6;
+    let all = AccessFs::from_all(abi);
+    let read = AccessFs::ReadFile | AccessFs::ReadDir;
+    let mut ruleset = Ruleset::default()
+        .set_compatibility(CompatLevel::BestEffort)
+        .handle_access(all)?
+        .create()?;
+    let mut rules: Vec<(PathBuf, _)> = Vec::new();
+    for dir in &confinement.read {
+        rules.push((dir.clone(), AccessFs::ReadDir.into()));
+        rules.extend(readable_entries(dir).into_iter().map(|path| (path, read)));
+    }
+    rules.extend(confinement.write.iter().map(|dir| (dir.clone(), all)));
+    for (path, access) in rules {
+        // A path that is not there grants nothing; a file gets a file's rights.
+        let Ok(fd) = PathFd::new(&path) else { continue };
+        let access = if path.is_dir() {
+            access
+        } else {
+            access & AccessFs::from_file(abi)
+        };
+        ruleset = ruleset.add_rule(PathBeneath::new(fd, access))?;
+    }
+    let status = ruleset.restrict_self()?;
+    Ok(match status.ruleset {
+        RulesetStatus::NotEnforced => Status::Unavailable,
+        _ => Status::Enforced,
+    })
+}
+
+/// What of `dir` a confined build may read: each entry, where it really
+/// is, when that is inside `dir` and not its `.git/` (where a checkout keeps
+/// its credentials).
+#[cfg(target_os = "linux")]
+fn readable_entries(dir: &Path) -> Vec<PathBuf> {
+    let Ok(real_dir) = dir.canonicalize() else {
+        return Vec::new();
+    };
+    let git = real_dir.join(".git");
+    std::fs::read_dir(&real_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| entry.path().canonicalize().ok())
+        .filter(|real| real.starts_with(&real_dir) && !real.starts_with(&git))
+        .collect()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn restrict(_: &Confinement) -> Result<Status> {
+    Ok(Status::Unavailable)
+}
+
+/// What a build that writes nothing may touch: reads inside `boundary`
+/// (but its `.git/`).
+pub fn read_only(boundary: &Path) -> Confinement {
+    Confinement {
+        read: vec![boundary.to_path_buf()],
+        ..Confinement::default()
+    }
+}
