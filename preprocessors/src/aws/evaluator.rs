@@ -204,8 +204,10 @@ pub fn needs(task: &Value, spelling: Spelling, image_uri: &str) -> Vec<(Role, Ne
             .filter(|s| !s.contains('$'))
             .unwrap_or(image_uri);
         // Only a Marketplace image meters its use; any other image (in a
-        // book about another product) has no reason to.
-        marketplace |= image.starts_with(crate::image_uri::hand_written::MARKETPLACE_REGISTRY);
+        // book about another product) has no reason to. An image the book
+        // does not pin may be the Marketplace one.
+        marketplace |= image.is_empty()
+            || image.starts_with(crate::image_uri::hand_written::MARKETPLACE_REGISTRY);
         // An image the book does not pin (a placeholder, no release facts)
         // still needs pulling: the actions count as needed, on an unknown ARN.
         let unknown = image.is_empty().then(String::new);
@@ -394,8 +396,8 @@ mod tests {
         assert!(!registers(
             "111122223333.dkr.ecr.eu-west-1.amazonaws.com/shop/web:2.3"
         ));
-        // No release facts: nothing says the image is the Marketplace one.
-        assert!(!registers(""));
+        // A placeholder and no release facts: it may be the Marketplace image.
+        assert!(registers(""));
     }
 
     #[test]
