@@ -37,12 +37,11 @@ pub fn pages(site: &Path) -> Vec<String> {
 }
 
 #[test]
+#[ignore = "needs Chromium, chromedriver and axe-core: apt-get install -y chromium chromium-driver; npm ci --prefix tests"]
 fn every_page_in_every_theme_has_no_serious_accessibility_problem() {
-    let Some(axe) = crate::browser::axe_source(
+    let axe = crate::browser::axe_source(
         "every_page_in_every_theme_has_no_serious_accessibility_problem",
-    ) else {
-        return;
-    };
+    );
     let out = tempfile::tempdir().unwrap();
     let dest = out.path().join("site");
     let outcome = pipeline::build(&repo_root(), Some(&dest), &Options::default()).unwrap();

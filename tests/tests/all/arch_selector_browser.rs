@@ -33,6 +33,7 @@ return Array.from(document.querySelectorAll('[data-arch-group]')).map(function (
 "#;
 
 #[test]
+#[ignore = "needs Chromium and chromedriver: apt-get install -y chromium chromium-driver"]
 fn the_readers_architecture_follows_them_across_pages_reloads_and_keys() {
     let book = copy_dir(&fixture("image-uri/good"));
     let theme = book.path().join("theme");

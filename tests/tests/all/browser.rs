@@ -57,23 +57,16 @@ axe.run(document, { resultTypes: ['violations'] }).then(function (result) {
 }, function (err) { done([{ id: 'axe-error', impact: 'critical', help: String(err), targets: [] }]); });
 "#;
 
-/// axe-core's script from `npm ci --prefix tests`. Without it, `test` fails
-/// when CI=true and otherwise says it was skipped.
-pub fn axe_source(test: &str) -> Option<String> {
+/// axe-core's script from `npm ci --prefix tests`; `test` (marked as
+/// needing it) fails without it.
+pub fn axe_source(test: &str) -> String {
     let path = repo_root().join("tests/node_modules/axe-core/axe.min.js");
-    match std::fs::read_to_string(&path) {
-        Ok(source) => Some(source),
-        Err(_) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!(
-                "{} is missing: CI must run `npm ci --prefix tests`",
-                path.display()
-            )
-        }
-        Err(_) => {
-            eprintln!("SKIPPED {test}: axe-core is not installed (npm ci --prefix tests)");
-            None
-        }
-    }
+    std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "{test} needs axe-core: {} is missing (run `npm ci --prefix tests`)",
+            path.display()
+        )
+    })
 }
 
 /// One rule axe found violated on a page.
@@ -209,51 +202,41 @@ impl Site {
 }
 
 /// Serves `site` and opens Chromium on it, runs `checks`, and closes the
-/// browser whatever happens. Returns false (after printing why) when
-/// Chromium is not installed outside CI.
-pub fn run<F, Fut>(test: &str, site: PathBuf, limit: Duration, checks: F) -> bool
+/// browser whatever happens.
+pub fn run<F, Fut>(test: &str, site: PathBuf, limit: Duration, checks: F)
 where
     F: FnOnce(Client, Site) -> Fut,
     Fut: Future<Output = Result<(), CmdError>> + Send + 'static,
 {
-    let Some(tools) = tools(test) else {
-        return false;
-    };
+    let tools = tools(test);
     let server = Server::start(site);
     drive(tools, server.site.clone(), limit, checks);
-    true
 }
 
 /// As [`run`], on a site another server (`responder-docs serve`) answers at
 /// `base`; no request it fails is recorded.
-pub fn run_at<F, Fut>(test: &str, base: String, limit: Duration, checks: F) -> bool
+pub fn run_at<F, Fut>(test: &str, base: String, limit: Duration, checks: F)
 where
     F: FnOnce(Client, Site) -> Fut,
     Fut: Future<Output = Result<(), CmdError>> + Send + 'static,
 {
-    let Some(tools) = tools(test) else {
-        return false;
-    };
+    let tools = tools(test);
     let site = Site {
         base,
         failed: Arc::default(),
     };
     drive(tools, site, limit, checks);
-    true
 }
 
-/// Chromium and chromedriver; `None` (after saying the test was skipped)
-/// when they are missing outside CI.
-fn tools(test: &str) -> Option<(PathBuf, PathBuf)> {
+/// Chromium and chromedriver; `test` (marked as needing them) fails
+/// without them.
+fn tools(test: &str) -> (PathBuf, PathBuf) {
     let (Some(chromium), Some(chromedriver)) = (on_path(CHROMIUM), on_path(CHROMEDRIVER)) else {
-        let why = "Chromium and chromedriver are not installed (apt-get install -y chromium chromium-driver)";
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("{why}: CI must run the browser tests");
-        }
-        eprintln!("SKIPPED {test}: {why}");
-        return None;
+        panic!(
+            "{test} needs Chromium and chromedriver (apt-get install -y chromium chromium-driver)"
+        );
     };
-    Some((chromium, chromedriver))
+    (chromium, chromedriver)
 }
 
 fn drive<F, Fut>(

@@ -182,10 +182,9 @@ return { problems: problems, exempt: exempt };
 "#;
 
 #[test]
+#[ignore = "needs Chromium, chromedriver and axe-core: apt-get install -y chromium chromium-driver; npm ci --prefix tests"]
 fn every_page_reads_on_a_phone_and_a_desktop_in_light_and_dark_themes() {
-    let Some(axe) = crate::browser::axe_source(TEST) else {
-        return;
-    };
+    let axe = crate::browser::axe_source(TEST);
     let out = tempfile::tempdir().unwrap();
     let dest = out.path().join("site");
     let outcome = pipeline::build(&repo_root(), Some(&dest), &Options::default()).unwrap();

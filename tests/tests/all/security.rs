@@ -2,7 +2,7 @@
 //! writer's is deleted: each way in, tried on a temporary copy.
 
 use responder_docs_tests::{
-    check_shorts, commands_from_workspace, copy_real_book, run, stock_mdbook_available, tiny_book,
+    check_shorts, commands_from_workspace, copy_real_book, require_stock_mdbook, run, tiny_book,
 };
 use std::path::Path;
 use std::process::Command;
@@ -283,10 +283,9 @@ fn a_marked_site_is_replaced_and_a_killed_builds_staging_is_removed() {
 }
 
 #[test]
+#[ignore = "needs stock mdBook 0.5.4 on PATH: cargo install mdbook --locked --version 0.5.4"]
 fn stock_mdbook_never_expands_a_refused_include() {
-    if !stock_mdbook_available() {
-        return;
-    }
+    require_stock_mdbook();
     let book = copy_real_book();
     let root = book.path();
     commands_from_workspace(root);
@@ -338,15 +337,10 @@ fn summary_entries_outside_the_sources_are_refused_before_mdbook_reads_them() {
     );
 }
 
-/// A FIFO at `path`, or `None` (with a notice) where `mkfifo` is missing.
-fn fifo(path: &Path) -> Option<()> {
+/// A FIFO at `path` (`mkfifo` is part of every Unix's base system).
+fn fifo(path: &Path) {
     let made = Command::new("mkfifo").arg(path).status();
-    if made.is_ok_and(|s| s.success()) {
-        Some(())
-    } else {
-        eprintln!("SKIPPED: mkfifo is not available");
-        None
-    }
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", path.display());
 }
 
 #[cfg(unix)]
@@ -354,9 +348,7 @@ fn fifo(path: &Path) -> Option<()> {
 fn fifos_and_devices_are_never_opened() {
     let book = copy_real_book();
     let root = book.path();
-    if fifo(&root.join("policies/pipe.json")).is_none() {
-        return;
-    }
+    fifo(&root.join("policies/pipe.json"));
     let (code, found) = check_shorts(root);
     assert_eq!(code, 1);
     // One cause, reported once: `src/policies` (a link to `policies/`)
@@ -384,7 +376,7 @@ fn fifos_and_devices_are_never_opened() {
         ]
     );
     std::fs::remove_file(root.join("policies/pipe.json")).unwrap();
-    fifo(&root.join("src/pipe.md")).unwrap();
+    fifo(&root.join("src/pipe.md"));
     let (code, found) = check_shorts(root);
     assert_eq!(code, 1);
     assert_eq!(
@@ -870,10 +862,9 @@ fn the_stock_protocol_refuses_before_mdbook_renders() {
 }
 
 #[test]
+#[ignore = "needs stock mdBook 0.5.4 on PATH: cargo install mdbook --locked --version 0.5.4"]
 fn stock_mdbook_refuses_what_the_validate_pass_refuses() {
-    if !stock_mdbook_available() {
-        return;
-    }
+    require_stock_mdbook();
     let book = copy_real_book();
     let root = book.path();
     commands_from_workspace(root);
@@ -1255,27 +1246,15 @@ fn messages_quoting_book_toml_or_a_theme_template_carry_no_control_characters() 
     }
 }
 
-/// Whether Landlock confines here; its absence fails under CI (which
-/// requires it) and is a printed skip elsewhere.
-fn sandbox_available() -> bool {
-    if responder_docs::sandbox::available() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI requires Landlock, and this system has none"
-    );
-    eprintln!("skipped: this system has no Landlock");
-    false
-}
-
 #[cfg(unix)]
 #[test]
+#[ignore = "needs Landlock (Linux 5.13 or later)"]
 fn with_our_checks_off_the_sandbox_still_stops_every_way_out() {
     use responder_docs::sandbox::without_our_checks;
-    if !sandbox_available() {
-        return;
-    }
+    assert!(
+        responder_docs::sandbox::available(),
+        "this system has no Landlock"
+    );
     let dir = tempfile::tempdir().unwrap();
     let outer = dir.path();
     std::fs::create_dir_all(outer.join("outside")).unwrap();
