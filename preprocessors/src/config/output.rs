@@ -103,7 +103,10 @@ pub fn build_dir(book_root: &BookRoot) -> Option<Diagnostic> {
 /// book.toml's text, once [`crate::reach::check_book_toml`] accepted it: a
 /// link to a file elsewhere in the repository is read where it leads.
 fn book_toml(book_root: &BookRoot) -> String {
-    crate::reach::read_text(&book_root.root.join(BOOK_TOML)).unwrap_or_default()
+    book_root
+        .text(&book_root.root.join(BOOK_TOML))
+        .map(|text| text.to_string())
+        .unwrap_or_default()
 }
 
 /// `input-404`, read from `src/` and written, `.md` made `.html`, into the site.

@@ -144,7 +144,8 @@ const MANIFEST_HINT: &str = "each `[policies.NAME]` table takes `kind = \"identi
 const ATTACH_HINT: &str = "`attach` lists, each once, how the policy is attached: `customer-managed`, `role-inline` (with `role = \"ROLE\"` when the role holds other inline policies), `user-inline`, `group-inline`, `permission-set-inline`, or `trust` alone";
 
 fn load_manifest(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Manifest {
-    let Some(text) = read_manifest(&book_root.root, MANIFEST_FILE, diagnostics) else {
+    let Some(text) = read_manifest(&book_root.root, MANIFEST_FILE, Some(book_root), diagnostics)
+    else {
         return Manifest::default();
     };
     manifest_with_diagnostics(&text, MANIFEST_FILE, diagnostics, |stem| {
@@ -156,7 +157,12 @@ fn load_manifest(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Manifes
 /// but cannot be read (not UTF-8, too large, not a regular file, a symlink
 /// that dangles, loops or leads out of `root`) is an error at `shown`, since
 /// the attachments it declares would otherwise go unchecked.
-fn read_manifest(root: &Path, shown: &str, diagnostics: &mut Diagnostics) -> Option<String> {
+fn read_manifest(
+    root: &Path,
+    shown: &str,
+    run: Option<&BookRoot>,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
     let path = root.join(MANIFEST_FILE);
     // Not there at all (not even a dangling link): the defaults hold.
     std::fs::symlink_metadata(&path).ok()?;
@@ -180,7 +186,12 @@ fn read_manifest(root: &Path, shown: &str, diagnostics: &mut Diagnostics) -> Opt
         }
         _ => {}
     }
-    match crate::reach::read_text(&path) {
+    // In a run, the run's copy: every pass that reads the manifest shares it.
+    let read = match run {
+        Some(run) => run.text(&path).map(|text| text.to_string()),
+        None => crate::reach::read_text(&path),
+    };
+    match read {
         Ok(text) => Some(text),
         Err(error) => {
             diagnostics.push(
@@ -475,7 +486,7 @@ fn book_manifest_of(
         }
         _ => root.join(MANIFEST_FILE).to_string_lossy().into_owned(),
     };
-    let manifest = read_manifest(&root, &shown, diagnostics).map(|text| {
+    let manifest = read_manifest(&root, &shown, None, diagnostics).map(|text| {
         manifest_with_diagnostics(&text, &shown, diagnostics, |stem| {
             std::fs::symlink_metadata(dir.join(format!("{stem}.json"))).is_err()
         })
