@@ -81,6 +81,8 @@ pub fn check(
                 location: same_line(rel, text, range.clone(), &d.location.line_text)
                     .unwrap_or_else(|| whole.clone()),
                 message: format!("inline policy: {}", d.message),
+                // Placed in the policy's own text, not the template's.
+                fixes: Vec::new(),
                 ..d
             });
         }

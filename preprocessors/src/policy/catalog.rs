@@ -136,7 +136,11 @@ pub enum Lookup {
     /// with whether each accepts resource ARNs.
     Known(Vec<(String, bool)>),
     /// Nothing of the service matches.
-    UnknownAction { suggestion: Option<String> },
+    /// `only`: the one right answer, when there is one (`fix` applies it).
+    UnknownAction {
+        suggestion: Option<String>,
+        only: Option<String>,
+    },
 }
 
 impl Catalog {
@@ -244,13 +248,18 @@ impl Catalog {
                 .collect()
         };
         if matches.is_empty() {
-            let suggestion = if wanted.contains(['*', '?']) {
-                None
-            } else {
-                closest(name, service.actions.values().map(|a| a.name))
-                    .map(|s| format!("{}:{s}", service.prefix))
+            if wanted.contains(['*', '?']) {
+                return Lookup::UnknownAction {
+                    suggestion: None,
+                    only: None,
+                };
+            }
+            let names = || service.actions.values().map(|a| a.name);
+            let prefix = service.prefix;
+            return Lookup::UnknownAction {
+                suggestion: closest(name, names()).map(|s| format!("{prefix}:{s}")),
+                only: crate::suggest::only(name, names()).map(|s| format!("{prefix}:{s}")),
             };
-            return Lookup::UnknownAction { suggestion };
         }
         matches.sort();
         Lookup::Known(matches)

@@ -8,8 +8,8 @@ use super::attach::{self, Attachment, Size};
 use super::catalog::{Catalog, Lookup, wildcard_match};
 use super::manifest::Entry;
 use super::schema;
-use crate::diagnostics::Diagnostic;
 use crate::diagnostics::codes;
+use crate::diagnostics::{Diagnostic, Edit};
 use crate::json::{self, Index, escape};
 use crate::location::{Location, TextMap};
 use serde_json::Value;
@@ -101,6 +101,7 @@ pub fn lint_with_role_mates(
         index: &index,
         catalog: Catalog::builtin(),
         at: &at,
+        map: &map,
     };
     rules.run(&document, &mut out);
     out
@@ -289,6 +290,8 @@ struct Rules<'a> {
     index: &'a Index,
     catalog: &'a Catalog,
     at: &'a dyn Fn(Range<usize>) -> Location,
+    /// The file as written, where a fix is placed.
+    map: &'a TextMap<'a>,
 }
 
 /// A string or each string of an array, with its JSON pointer.
@@ -392,7 +395,7 @@ impl Rules<'_> {
                     };
                     out.push(d);
                 }
-                Lookup::UnknownAction { suggestion } => {
+                Lookup::UnknownAction { suggestion, only } => {
                     let service = action.split_once(':').map_or("", |(p, _)| p);
                     let name = self
                         .catalog
@@ -409,6 +412,17 @@ impl Rules<'_> {
                     );
                     if let Some(s) = suggestion {
                         d = d.with_hint(format!("did you mean `{s}`?"));
+                    }
+                    // The string's contents, inside its quotes, become the one answer.
+                    let range = self.index.value_range(action_pointer);
+                    let inner = range.start + 1..range.end.saturating_sub(1);
+                    let written = self.map.text().get(inner.clone());
+                    if let Some(only) = only
+                        && written == Some(action.as_ref())
+                        && let Some(edit) =
+                            Edit::in_text(self.map.path(), self.map.text(), inner, only)
+                    {
+                        d = d.with_fixes(vec![edit]);
                     }
                     out.push(d);
                 }

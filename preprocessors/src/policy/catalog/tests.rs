@@ -80,14 +80,21 @@ fn typos_of_every_service_get_a_suggestion() {
         ("dynamodb:PutItems", "dynamodb:PutItem"),
         ("KMS:decrypts", "kms:Decrypt"),
     ] {
-        assert_eq!(
-            catalog.lookup(typo),
-            Lookup::UnknownAction {
-                suggestion: Some(meant.into())
-            },
-            "{typo}"
-        );
+        match catalog.lookup(typo) {
+            Lookup::UnknownAction { suggestion, .. } => {
+                assert_eq!(suggestion.as_deref(), Some(meant), "{typo}")
+            }
+            other => panic!("{typo}: {other:?}"),
+        }
     }
+    // One edit from one action and no other as close: the one answer.
+    assert_eq!(
+        catalog.lookup("ecr:GetAuthorisationToken"),
+        Lookup::UnknownAction {
+            suggestion: Some("ecr:GetAuthorizationToken".into()),
+            only: Some("ecr:GetAuthorizationToken".into()),
+        }
+    );
     assert_eq!(
         catalog.lookup("logz:PutLogEvents"),
         Lookup::UnknownService {
@@ -102,7 +109,10 @@ fn typos_of_every_service_get_a_suggestion() {
     );
     assert_eq!(
         catalog.lookup("ecr:Zzzzzz"),
-        Lookup::UnknownAction { suggestion: None }
+        Lookup::UnknownAction {
+            suggestion: None,
+            only: None
+        }
     );
 }
 
@@ -174,7 +184,10 @@ fn wildcards_match_like_iam() {
     }
     assert_eq!(
         catalog.lookup("logs:Nothing*"),
-        Lookup::UnknownAction { suggestion: None }
+        Lookup::UnknownAction {
+            suggestion: None,
+            only: None
+        }
     );
     assert_eq!(catalog.lookup("*"), Lookup::Everything);
 }

@@ -328,3 +328,21 @@ fn attachments_of_the_other_kind_are_left_to_the_kind_given() {
         ]
     );
 }
+
+#[test]
+fn an_action_with_one_right_spelling_carries_its_fix_and_a_tie_carries_none() {
+    let text = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \
+                \"Action\": [\"ecr:GetAuthorisationToken\", \"ecr:Zzzzzz\"], \"Resource\": \"*\"}]}";
+    let found = lint_text("p.json", text, Some(Kind::Identity), None);
+    let unknown: Vec<_> = found
+        .iter()
+        .filter(|d| d.code == codes::POLICY_UNKNOWN_ACTION)
+        .collect();
+    assert_eq!(unknown.len(), 2, "{found:#?}");
+    let fixed = &unknown[0].fixes;
+    assert_eq!(fixed.len(), 1);
+    assert_eq!(fixed[0].original, "ecr:GetAuthorisationToken");
+    assert_eq!(fixed[0].replacement, "ecr:GetAuthorizationToken");
+    assert_eq!(&text[fixed[0].range.clone()], "ecr:GetAuthorisationToken");
+    assert!(unknown[1].fixes.is_empty());
+}
