@@ -418,7 +418,7 @@ impl Rules<'_> {
                     let inner = range.start + 1..range.end.saturating_sub(1);
                     let written = self.map.text().get(inner.clone());
                     if let Some(only) = only
-                        && written == Some(action.as_ref())
+                        && written == Some(*action)
                         && let Some(edit) =
                             Edit::in_text(self.map.path(), self.map.text(), inner, only)
                     {
