@@ -94,8 +94,8 @@ impl Reach {
         let Ok(real) = path.canonicalize() else {
             return Verdict::Missing;
         };
-        if !real.starts_with(&self.allowed) {
-            return Verdict::Refused(Refusal::Outside(real));
+        if let Some(refusal) = self.refuse(&real) {
+            return Verdict::Refused(refusal);
         }
         let Ok(meta) = std::fs::metadata(&real) else {
             return Verdict::Missing;
@@ -118,6 +118,18 @@ impl Reach {
         } else {
             Err(Refusal::Outside(real))
         }
+    }
+
+    /// Why a canonical path may not be read or published: outside the
+    /// boundary, or inside a `.git` folder below it (it holds credentials).
+    pub fn refuse(&self, real: &Path) -> Option<Refusal> {
+        let Ok(below) = real.strip_prefix(&self.allowed) else {
+            return Some(Refusal::Outside(real.to_path_buf()));
+        };
+        below
+            .components()
+            .any(|c| c.as_os_str() == ".git")
+            .then(|| Refusal::Git(real.to_path_buf()))
     }
 
     /// Whether a canonical path lies inside the allowed folder.
@@ -144,7 +156,7 @@ impl Reach {
                 "is {len} bytes, over the {MAX_FILE_BYTES}-byte limit on any file the build reads"
             ),
             Refusal::Git(real) => format!(
-                "resolves to `{}`, inside a `.git` folder, which no include may read",
+                "resolves to `{}`, inside a `.git` folder, which the build never reads (it holds credentials)",
                 real.display()
             ),
         }
@@ -504,11 +516,12 @@ pub fn check_tree(
 ) {
     match dir.canonicalize() {
         Err(_) => return,
-        Ok(real) if !reach.contains(&real) => {
-            diagnostics.push(outside_source(tree, name, reach, &Refusal::Outside(real)));
-            return;
+        Ok(real) => {
+            if let Some(refusal) = reach.refuse(&real) {
+                diagnostics.push(outside_source(tree, name, reach, &refusal));
+                return;
+            }
         }
-        Ok(_) => {}
     }
     let mut walk = walkdir::WalkDir::new(dir)
         .follow_links(true)
@@ -546,8 +559,8 @@ pub fn check_tree(
                 Ok(real) => real,
                 Err(_) => continue,
             };
-            if !reach.contains(&real) {
-                diagnostics.push(outside_source(tree, &name, reach, &Refusal::Outside(real)));
+            if let Some(refusal) = reach.refuse(&real) {
+                diagnostics.push(outside_source(tree, &name, reach, &refusal));
                 if entry.file_type().is_dir() {
                     walk.skip_current_dir();
                 }

@@ -232,11 +232,17 @@ impl Parsed<'_> {
     /// The API calls the command makes, as IAM actions with why; `None` for
     /// a command whose calls are not known (another of the CLI's own).
     fn calls(&self) -> Option<Vec<(String, String)>> {
+        let key = format!("{} {}", self.service, self.op);
+        let custom = models::cli_calls().commands.get(&key);
+        // A command of the CLI's own with no call (`aws configure get`)
+        // needs no model to be judged.
+        if custom.is_some_and(|c| c.calls.is_empty()) {
+            return Some(Vec::new());
+        }
         let model = self.model?;
         let signing = &model.signing_name;
         let action = |op: &str| format!("{signing}:{op}");
-        let key = format!("{} {}", self.service, self.op);
-        if let Some(custom) = models::cli_calls().commands.get(&key) {
+        if let Some(custom) = custom {
             return Some(
                 custom
                     .calls

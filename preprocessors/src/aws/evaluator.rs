@@ -2,7 +2,9 @@
 //! needs from it. Allow/Deny, Action/NotAction and Resource/NotResource with
 //! `*` and `?` wildcards (actions case-insensitive), an explicit deny wins.
 //! Conditions are assumed satisfiable: the evaluator answers "can this role
-//! ever do this", which is what a missing permission breaks.
+//! ever do this", which is what a missing permission breaks. So an Allow
+//! with a condition allows, and a Deny with one does not deny (it holds only
+//! when its condition does).
 //!
 //! The needs come from what the task definition configures: the execution
 //! role pulls the image (ECR actions on the repository's ARN, and
@@ -59,9 +61,16 @@ pub fn parse(document: &Value) -> Policy {
             _ => Vec::new(),
         }
     };
+    let conditional_deny = |s: &Value| {
+        s.get("Effect").and_then(Value::as_str) == Some("Deny")
+            && s.get("Condition")
+                .and_then(Value::as_object)
+                .is_some_and(|c| !c.is_empty())
+    };
     Policy {
         statements: statements
             .into_iter()
+            .filter(|(_, s)| !conditional_deny(s))
             .map(|(at, s)| {
                 let not_action = s.get("NotAction").is_some();
                 let not_resource = s.get("NotResource").is_some();
@@ -382,6 +391,23 @@ mod tests {
             "../../../tests/fixtures/guide-files/templates/task-definition.json"
         ))
         .unwrap()
+    }
+
+    #[test]
+    fn a_deny_holds_only_when_it_has_no_condition() {
+        let deny = |condition: &str| {
+            policy(&format!(
+                r#"{{"Statement": [
+                    {{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}},
+                    {{"Effect": "Deny", "NotAction": "iam:*", "Resource": "*"{condition}}}
+                ]}}"#
+            ))
+        };
+        let region =
+            r#", "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1"]}}"#;
+        assert_eq!(deny("").statements.len(), 2);
+        assert_eq!(deny(region).statements.len(), 1);
+        assert!(deny(region).statements[0].allow);
     }
 
     #[test]

@@ -137,7 +137,7 @@ codes! {
     IMAGE_URI_UNKNOWN_REGION = "image-uri::unknown-region": "a Region code that AWS does not have";
     IMAGE_URI_URI_TOO_LONG = "image-uri::uri-too-long": "an image URI longer than ECS accepts";
 
-    REACH_GIT_FOLDER = "reach::git-folder": "an include of a file inside a `.git` folder, which may hold credentials";
+    REACH_GIT_FOLDER = "reach::git-folder": "a file inside a `.git` folder (it may hold credentials) that an include, a chapter, a theme file or a file of `src/` would read or publish";
     REACH_INCLUDE_OUTSIDE = "reach::include-outside": "an include (or a file a directive expands) that reads outside the repository";
     REACH_MDBOOK_LINKS = "reach::mdbook-links": "an include in a book that leaves mdBook's own `links` preprocessor on under stock `mdbook`, which would open the file unjudged";
     REACH_NOT_A_FILE = "reach::not-a-file": "a source or include that is not a regular file (a FIFO, a device, …)";

@@ -775,7 +775,18 @@ pub fn empty_outside_chapters(book_root: &BookRoot, book: &mut Book) {
 
 /// Under stock `mdbook` with its own `links` still on: each directive that
 /// `links` would open a file for, reported (the build stops before it runs).
+/// mdBook may have run `links` already (book.toml orders our passes after
+/// it), so the chapter files as written are read too, not only the text
+/// that reaches us.
 pub fn unguarded_links(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) {
+    let report = |at: Location, text: &str| {
+        Diagnostic::error(
+            codes::REACH_MDBOOK_LINKS,
+            at,
+            format!("`{text}` would be expanded by mdBook's own `links` preprocessor, which opens files unjudged"),
+        )
+        .with_hint("set `use-default-preprocessors = false` under `[build]` and add `[preprocessor.include]` with `command = \"preprocessors/mdbook-command include\"` (see the guide's book.toml)")
+    };
     for item in book.iter() {
         let BookItem::Chapter(chapter) = item else {
             continue;
@@ -786,22 +797,23 @@ pub fn unguarded_links(book_root: &BookRoot, book: &Book, diagnostics: &mut Diag
         let file = book_root.chapter_path(chapter.source_path.as_deref().unwrap_or(path));
         let source = book_root.read(&file).unwrap_or_default();
         let origin = Origin::new(&file, &source, &chapter.content);
+        let mut seen = HashSet::new();
         for link in links(&chapter.content) {
             if link.path().is_none() {
                 continue;
             }
             let at = locate_expanded(book_root, &origin, link.range.clone(), link.text);
-            diagnostics.push(
-                Diagnostic::error(
-                    codes::REACH_MDBOOK_LINKS,
-                    at,
-                    format!(
-                        "`{}` would be expanded by mdBook's own `links` preprocessor, which opens files unjudged",
-                        link.text
-                    ),
-                )
-                .with_hint("set `use-default-preprocessors = false` under `[build]` and add `[preprocessor.include]` with `command = \"preprocessors/mdbook-command include\"` (see the guide's book.toml)"),
-            );
+            seen.insert((at.path.clone(), at.line, at.column));
+            diagnostics.push(report(at, link.text));
+        }
+        for link in links(&source) {
+            if link.path().is_none() {
+                continue;
+            }
+            let at = Location::in_text(&file, &source, link.range.clone());
+            if seen.insert((at.path.clone(), at.line, at.column)) {
+                diagnostics.push(report(at, link.text));
+            }
         }
     }
 }

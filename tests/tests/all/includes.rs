@@ -180,7 +180,7 @@ fn nothing_under_git_is_ever_included() {
         checked(outer.path(), &root),
         (
             1,
-            vec!["src/a.md:3:1: error[reach::git-folder]: `{{#include ../../.git/config}}` reads `../../.git/config`, which resolves to `OUTER/repo/.git/config`, inside a `.git` folder, which no include may read".to_string()]
+            vec!["src/a.md:3:1: error[reach::git-folder]: `{{#include ../../.git/config}}` reads `../../.git/config`, which resolves to `OUTER/repo/.git/config`, inside a `.git` folder, which the build never reads (it holds credentials)".to_string()]
         )
     );
 }
@@ -317,5 +317,30 @@ fn escaped_directives_in_a_plain_book_are_examples_not_directives() {
             "Write <code>{{#iam-policy NAME}}</code> for a policy, or <code>\\{{#value KEY}}</code>."
         ),
         "{page}"
+    );
+}
+
+/// The same book when mdBook's `links` runs first (book.toml orders our
+/// passes after it): the include is already expanded in the text our pass
+/// receives, and the chapter file as written still shows it, so the build
+/// stops before anything is rendered.
+#[test]
+fn stock_mdbook_links_that_ran_first_still_stop_the_build() {
+    let outer = tempfile::tempdir().unwrap();
+    let root = repository(
+        outer.path(),
+        &[("a.md", "# A\n\nFine.\n\n{{#include ../../../secret.txt}}\n")],
+    );
+    let md = MDBook::load(&root).unwrap();
+    let ctx = PreprocessorContext::new(md.root.clone(), md.config.clone(), "html".into());
+    let expanded = LinkPreprocessor::new().run(&ctx, md.book.clone()).unwrap();
+    let book_root = BookRoot::new(&md.root, md.config.clone());
+    let mut found = Diagnostics::new();
+    expand::unguarded_links(&book_root, &expanded, &mut found);
+    assert_eq!(
+        found.iter().map(|d| d.short()).collect::<Vec<_>>(),
+        [
+            "src/a.md:5:1: error[reach::mdbook-links]: `{{#include ../../../secret.txt}}` would be expanded by mdBook's own `links` preprocessor, which opens files unjudged"
+        ]
     );
 }

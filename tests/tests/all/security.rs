@@ -1364,3 +1364,77 @@ fn with_our_checks_off_the_sandbox_still_stops_every_way_out() {
         );
     }
 }
+
+/// A chapter or another file of `src/` that is a link into the repository's
+/// `.git/` (where a checkout keeps its credentials) is refused before
+/// anything is read, and nothing of it is published.
+#[cfg(unix)]
+#[test]
+fn a_source_linked_into_dot_git_is_refused_and_never_published() {
+    let book = copy_real_book();
+    let root = book.path();
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    std::fs::write(root.join(".git/secretcred"), "GIT_SECRET_CANARY\n").unwrap();
+    std::os::unix::fs::symlink("../.git/secretcred", root.join("src/cred.md")).unwrap();
+    std::os::unix::fs::symlink("../.git/secretcred", root.join("src/cred.txt")).unwrap();
+    let summary = root.join("src/SUMMARY.md");
+    let text = std::fs::read_to_string(&summary).unwrap();
+    std::fs::write(&summary, format!("{text}- [Cred](cred.md)\n")).unwrap();
+    let (code, shorts) = check_shorts(root);
+    let real = root.canonicalize().unwrap().join(".git/secretcred");
+    assert_eq!(
+        shorts,
+        [
+            format!(
+                "src/cred.md:1:1: error[reach::git-folder]: `src/cred.md` resolves to `{}`, inside a `.git` folder, which the build never reads (it holds credentials); mdBook would copy it into the site",
+                real.display()
+            ),
+            format!(
+                "src/cred.txt:1:1: error[reach::git-folder]: `src/cred.txt` resolves to `{}`, inside a `.git` folder, which the build never reads (it holds credentials); mdBook would copy it into the site",
+                real.display()
+            ),
+        ]
+    );
+    assert_eq!(code, 1);
+    let run = responder_docs_tests::run(&["build", root.to_str().unwrap()]);
+    assert_ne!(run.code, 0);
+    let site = root.join("book");
+    if site.exists() {
+        for entry in walkdir::WalkDir::new(&site).into_iter().flatten() {
+            if entry.file_type().is_file() {
+                let bytes = std::fs::read(entry.path()).unwrap();
+                assert!(
+                    !String::from_utf8_lossy(&bytes).contains("GIT_SECRET_CANARY"),
+                    "{}",
+                    entry.path().display()
+                );
+            }
+        }
+    }
+}
+
+/// The destination is judged even with our path checks off (the test-only
+/// switch): the site is swapped in outside the sandbox, so that judgement is
+/// all that keeps a writer's folder from being replaced.
+#[test]
+fn with_our_checks_off_a_writers_folder_is_still_never_replaced() {
+    let book = copy_real_book();
+    let outer = tempfile::tempdir().unwrap();
+    let victim = outer.path().join("victim");
+    std::fs::create_dir_all(&victim).unwrap();
+    std::fs::write(victim.join("keep.txt"), "the writer's\n").unwrap();
+    let built = responder_docs::sandbox::without_our_checks(|| {
+        run(&[
+            "build",
+            book.path().to_str().unwrap(),
+            "--dest-dir",
+            victim.to_str().unwrap(),
+        ])
+    });
+    assert_ne!(built.code, 0, "{}", built.stderr);
+    assert_eq!(
+        std::fs::read_to_string(victim.join("keep.txt")).unwrap(),
+        "the writer's\n"
+    );
+    assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 1);
+}
