@@ -80,12 +80,28 @@ pub const SEQUENCES: &[Sequence] = &[
 
 /// The text after `<!--` and `run:` when a line is a run marker, spaced
 /// any way (`<!--run:cli-->`); `None` for any other line. A `Run:` or
-/// `RUN:` is a marker too, refused by [`parse_marker`] rather than dropped.
+/// `RUN:` is a marker too, refused by [`parse_marker`] rather than dropped,
+/// and so is a near miss that names a path (`<!-- runs: cli -->`,
+/// `<!-- run cli -->`): its block would otherwise leave every path unseen.
 fn marker_body(line: &str) -> Option<&str> {
     let rest = line.trim().strip_prefix("<!--")?.trim_start();
-    let word = rest.get(..3).filter(|w| w.eq_ignore_ascii_case("run"))?;
-    let after = rest[word.len()..].trim_start().strip_prefix(':')?;
-    Some(after)
+    let end = rest
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(rest.len());
+    let word = &rest[..end];
+    if !(word.eq_ignore_ascii_case("run") || word.eq_ignore_ascii_case("runs")) {
+        return None;
+    }
+    let after = &rest[end..];
+    if word.len() == 3
+        && let Some(body) = after.trim_start().strip_prefix(':')
+    {
+        return Some(body);
+    }
+    after
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .any(|w| PATHS.contains(&w))
+        .then_some(after)
 }
 
 /// What a marker says.
@@ -99,14 +115,24 @@ pub struct Marker {
 pub fn parse_marker(line: &str) -> Result<Marker, String> {
     let one_line = "a run marker is one line: `<!-- run: PATH… [stand-in] -->`";
     let body = marker_body(line).ok_or_else(|| one_line.to_string())?;
-    let lower = line
+    let opening = line
         .trim()
         .strip_prefix("<!--")
-        .is_some_and(|r| r.trim_start().starts_with("run"));
-    if !lower {
+        .map(str::trim_start)
+        .unwrap_or_default();
+    let word = &opening[..opening
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(opening.len())];
+    if word.eq_ignore_ascii_case("run") && word != "run" {
         return Err(
             "a run marker is written in lower case: `<!-- run: PATH… [stand-in] -->`".into(),
         );
+    }
+    if word != "run" || !opening[word.len()..].trim_start().starts_with(':') {
+        return Err(format!(
+            "`{}` names a path but is not a run marker: write `<!-- run: PATH… [stand-in] -->`",
+            line.trim()
+        ));
     }
     let inner = body
         .trim_end()

@@ -63,7 +63,11 @@ pub fn update(
     parameters: &BTreeSet<String>,
 ) -> Vec<HandlerNeed> {
     let mut out = Vec::new();
-    let changes = stack_diff::compare(old.value, new.value, parameters);
+    let changes = stack_diff::compare(
+        &stack_diff::with_stack_name(old.value, stack),
+        &stack_diff::with_stack_name(new.value, stack),
+        parameters,
+    );
     let may_change: BTreeSet<String> = parameters
         .iter()
         .cloned()

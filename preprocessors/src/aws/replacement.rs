@@ -86,7 +86,11 @@ fn pair(
         stack_diff::resources(first.value),
         stack_diff::resources(second.value),
     );
-    let changes = stack_diff::compare(first.value, second.value, parameters);
+    let changes = stack_diff::compare(
+        &stack_diff::with_stack_name(first.value, &first.stack),
+        &stack_diff::with_stack_name(second.value, &second.stack),
+        parameters,
+    );
     let replaced: BTreeSet<&String> = changes
         .iter()
         .filter(|(_, c)| matches!(c, Change::Replaced(_)))

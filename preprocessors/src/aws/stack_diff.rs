@@ -99,6 +99,41 @@ fn same_at(old: &Value, new: &Value, path: &str) -> bool {
     a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| same(x, y))
 }
 
+/// `template` as deployed to the stack `stack`: `{"Ref": "AWS::StackName"}`
+/// and an `Fn::Sub` whose only variable is `${AWS::StackName}` become the
+/// text they resolve to, so `"${AWS::StackName}-cluster"` in one template
+/// and `"responderapi-cluster"` in the other are the same value.
+pub fn with_stack_name(template: &Value, stack: &str) -> Value {
+    const NAME: &str = "AWS::StackName";
+    match template {
+        Value::Object(map) if map.len() == 1 => {
+            if map.get("Ref").and_then(Value::as_str) == Some(NAME) {
+                return Value::String(stack.to_string());
+            }
+            if let Some(Value::String(text)) = map.get("Fn::Sub") {
+                let rest = text.replace(&format!("${{{NAME}}}"), "");
+                if !rest.contains("${") {
+                    return Value::String(text.replace(&format!("${{{NAME}}}"), stack));
+                }
+            }
+            Value::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), with_stack_name(v, stack)))
+                    .collect(),
+            )
+        }
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), with_stack_name(v, stack)))
+                .collect(),
+        ),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| with_stack_name(v, stack)).collect())
+        }
+        other => other.clone(),
+    }
+}
+
 /// The names a value refers to: `Ref` targets, `Fn::GetAtt` resources and
 /// the `${Name}` / `${Name.Attribute}` of `Fn::Sub`.
 pub fn refers_to(value: &Value) -> BTreeSet<String> {
@@ -511,6 +546,34 @@ mod tests {
         ]);
         assert_eq!(varying["s"], BTreeSet::from(["B".to_string()]));
         assert_eq!(varying["t"], BTreeSet::new());
+    }
+
+    #[test]
+    fn the_stack_name_resolves_to_the_stack_deployed_to() {
+        let named = |name: Value| json!({"Resources": {"Cluster": {"Type": "AWS::ECS::Cluster", "Properties": {"ClusterName": name}}}});
+        let literal = named(json!("responderapi-cluster"));
+        let sub = named(json!({"Fn::Sub": "${AWS::StackName}-cluster"}));
+        let same = compare(
+            &with_stack_name(&literal, "responderapi"),
+            &with_stack_name(&sub, "responderapi"),
+            &none(),
+        );
+        assert!(matches!(same["Cluster"], Change::Same), "{same:?}");
+        let other = compare(
+            &with_stack_name(&literal, "other"),
+            &with_stack_name(&sub, "other"),
+            &none(),
+        );
+        assert!(matches!(other["Cluster"], Change::Replaced(_)), "{other:?}");
+        // Another variable, or an escape, leaves the value as written.
+        let region = json!({"Fn::Sub": "${AWS::StackName}-${AWS::Region}"});
+        assert_eq!(with_stack_name(&region, "s"), region);
+        let escaped = json!({"Fn::Sub": "${!AWS::StackName}"});
+        assert_eq!(with_stack_name(&escaped, "s"), escaped);
+        assert_eq!(
+            with_stack_name(&json!({"Ref": "AWS::StackName"}), "s"),
+            json!("s")
+        );
     }
 
     #[test]

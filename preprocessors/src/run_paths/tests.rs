@@ -226,3 +226,43 @@ aws ecs list-clusters
         ]
     );
 }
+
+#[test]
+fn a_near_miss_that_names_a_path_is_reported_and_other_comments_are_not_markers() {
+    let text = "\
+<!-- runs: cli -->
+```bash
+aws ecs list-clusters
+```
+
+<!-- run cli -->
+```bash
+aws ecs list-clusters
+```
+
+<!-- run= cli -->
+```bash
+aws ecs list-clusters
+```
+
+<!-- running notes: check this later -->
+```bash
+aws ecs list-clusters
+```
+
+<!-- run this once the stack exists -->
+```bash
+aws ecs list-clusters
+```
+";
+    let (fences, problems) = scanned(text);
+    assert!(fences.iter().all(|f| f.marker.is_none()));
+    assert_eq!(
+        problems,
+        [
+            "1: `<!-- runs: cli -->` names a path but is not a run marker: write `<!-- run: PATH… [stand-in] -->`",
+            "6: `<!-- run cli -->` names a path but is not a run marker: write `<!-- run: PATH… [stand-in] -->`",
+            "11: `<!-- run= cli -->` names a path but is not a run marker: write `<!-- run: PATH… [stand-in] -->`",
+        ]
+    );
+}

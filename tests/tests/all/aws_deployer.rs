@@ -416,3 +416,31 @@ fn a_command_whose_calls_are_not_known_is_a_warning_not_a_silent_pass() {
         )]
     );
 }
+
+/// A log stream named by `--log-stream-name` is judged on its own ARN (the
+/// log group's, then `:log-stream:NAME`), which a statement on the group's
+/// `:*` covers: not on `*`.
+#[test]
+fn a_log_stream_read_is_judged_on_its_arn() {
+    let book = with_policy(|policy| {
+        let statements = policy["Statement"].as_array_mut().unwrap();
+        let logs = statements
+            .iter_mut()
+            .find(|s| s["Sid"] == "ManageTheGuideLogGroup")
+            .expect("the policy has ManageTheGuideLogGroup");
+        logs["Action"]
+            .as_array_mut()
+            .unwrap()
+            .push("logs:GetLogEvents".into());
+    });
+    let chapter = book.path().join("src/service.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(
+        &chapter,
+        format!(
+            "{text}\nThen run:\n\n<!-- run: cli -->\n```bash\naws logs get-log-events --log-group-name /ecs/responderapi-task --log-stream-name ecs/responderapi/0123456789abcdef0123456789abcdef\n```\n"
+        ),
+    )
+    .unwrap();
+    assert_eq!(deployer_errors(book.path()), Vec::<String>::new());
+}

@@ -275,3 +275,25 @@ fn a_value_chosen_by_fn_if_changes_with_its_conditions_parameters_and_definition
         Vec::<String>::new()
     );
 }
+
+/// A name written with the stack's own name (`${AWS::StackName}-cluster`)
+/// is the same name when the templates go to the stack it resolves in: no
+/// replacement, and no permission the same name would not need.
+#[test]
+fn a_name_built_from_the_stack_name_is_the_name_it_resolves_to() {
+    let book = copy_real_book();
+    let rel = "templates/responderapi-alb-stack.json";
+    let path = book.path().join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let from = "\"ClusterName\": \"responderapi-cluster\"";
+    assert!(text.contains(from), "{rel} names its cluster");
+    let changed = text.replacen(
+        from,
+        "\"ClusterName\": {\"Fn::Sub\": \"${AWS::StackName}-cluster\"}",
+        1,
+    );
+    std::fs::write(&path, changed).unwrap();
+    let (_, shorts) = check_shorts(book.path());
+    let aws: Vec<&String> = shorts.iter().filter(|s| s.contains("[aws::")).collect();
+    assert_eq!(aws, Vec::<&String>::new());
+}
