@@ -398,7 +398,12 @@ mod tests {
             }
         }
         for (command, entry) in &cli_calls().commands {
-            let model = service(command.split(' ').next().unwrap()).unwrap();
+            // A command that calls nothing (`configure get`) needs no model.
+            if entry.calls.is_empty() {
+                continue;
+            }
+            let model = service(command.split(' ').next().unwrap())
+                .unwrap_or_else(|| panic!("{command}: its service has a vendored model"));
             for call in &entry.calls {
                 match (&call.operation, &call.waiter) {
                     (Some(op), _) => assert!(model.operations.contains_key(op), "{command} {op}"),
