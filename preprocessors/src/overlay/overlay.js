@@ -48,8 +48,9 @@
     var title = el('h2', 'The book did not build');
     title.id = ID + '-title';
     box.appendChild(title);
-    box.appendChild(el('p', problems.length + (problems.length === 1 ? ' problem' : ' problems') +
-      '. Fix them and save: the page reloads when the book builds.'));
+    box.appendChild(el('p', problems.length === 1
+      ? '1 problem. Fix it and save: the page reloads when the book builds.'
+      : problems.length + ' problems. Fix them and save: the page reloads when the book builds.'));
     var list = el('ol');
     problems.forEach(function (p) {
       var item = el('li');
