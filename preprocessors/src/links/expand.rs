@@ -28,6 +28,11 @@ pub const MAX_INCLUDES: usize = 10_000;
 pub const MAX_CHAPTER_BYTES: usize = 64 << 20;
 /// Text all of the book's includes may bring in.
 pub const MAX_BOOK_BYTES: usize = 256 << 20;
+/// Files one chapter's includes may read, whatever part of them they take:
+/// a line range of a large file costs the whole file.
+pub const MAX_CHAPTER_READ: usize = 256 << 20;
+/// Files all of the book's includes may read.
+pub const MAX_BOOK_READ: usize = 1 << 30;
 
 /// mdBook's pattern: an escaped directive runs to the last `}}` of its line;
 /// a directive's arguments may span lines.
@@ -297,6 +302,8 @@ pub struct Found {
 #[derive(Debug, Default)]
 pub struct BookBudget {
     pub bytes: usize,
+    /// What the includes read, all of each file.
+    pub read: usize,
 }
 
 /// One chapter expanded.
@@ -345,6 +352,7 @@ struct Expander<'r, F> {
     reach: &'r Reach,
     includes: usize,
     chapter_bytes: usize,
+    chapter_read: usize,
     book: &'r mut BookBudget,
     exhausted: bool,
     title: Option<String>,
@@ -374,6 +382,7 @@ pub fn expand<F: Files>(
         reach,
         includes: 0,
         chapter_bytes: 0,
+        chapter_read: 0,
         book,
         exhausted: false,
         title: None,
@@ -599,6 +608,28 @@ impl<F: Files> Expander<'_, F> {
                 return None;
             }
         };
+        self.chapter_read += raw.len();
+        self.book.read += raw.len();
+        if self.chapter_read > MAX_CHAPTER_READ {
+            return self.exhaust(
+                frame,
+                link,
+                format!(
+                    "more than {} MiB read by its includes",
+                    MAX_CHAPTER_READ >> 20
+                ),
+            );
+        }
+        if self.book.read > MAX_BOOK_READ {
+            return self.exhaust(
+                frame,
+                link,
+                format!(
+                    "more than {} MiB read by the whole book's includes",
+                    MAX_BOOK_READ >> 20
+                ),
+            );
+        }
         let taken = match &link.kind {
             Kind::Include {
                 select, rustdoc, ..

@@ -344,3 +344,26 @@ fn stock_mdbook_links_that_ran_first_still_stop_the_build() {
         ]
     );
 }
+
+/// A line of a large file costs the whole file: includes that each take one
+/// line of a 15 MiB file stop at the chapter's read budget, at once, not
+/// after reading gigabytes.
+#[test]
+fn includes_of_a_large_file_stop_at_the_read_budget() {
+    let outer = tempfile::tempdir().unwrap();
+    let chapter = format!("# A\n\n{}", "{{#include big.txt:1}}\n".repeat(1000));
+    let root = repository(outer.path(), &[("a.md", &chapter)]);
+    let big = format!(
+        "first line\n{}",
+        format!("{}\n", "x".repeat(1023)).repeat(15 * 1024)
+    );
+    std::fs::write(root.join("src/big.txt"), big).unwrap();
+    let (code, shorts) = check_shorts(&root);
+    assert_eq!(
+        shorts,
+        [
+            "src/a.md:20:1: error[links::include-budget]: `{{#include big.txt:1}}` would bring the chapter to more than 256 MiB read by its includes, so expanding stops here"
+        ]
+    );
+    assert_eq!(code, 1);
+}
