@@ -81,11 +81,12 @@ enum Command {
         #[command(subcommand)]
         command: PolicyCommand,
     },
-    /// The stock-mdBook side: run one preprocessor with mdBook's protocol
-    /// (book.toml registers these as `command`s).
+    /// The stock-mdBook side: run every step (`responder-docs`) or one
+    /// (`procedure`, …, `validate`) with mdBook's protocol (book.toml
+    /// registers this as a `command`).
     #[command(hide = true)]
     Mdbook {
-        /// The preprocessor's name in book.toml.
+        /// The preprocessor's name in book.toml: `responder-docs` for all.
         name: String,
         #[command(subcommand)]
         supports: Option<SupportsCommand>,

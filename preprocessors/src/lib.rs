@@ -1,5 +1,6 @@
 //! Preprocessors and validators for the ResponderAPI deployment guide, an
-//! mdBook 0.5 book. Each pass is a plain [`pass::Pass`]; the logic lives in
+//! mdBook 0.5 book. Each pass is a plain [`pass::Pass`], run in the one order
+//! of [`pass::steps`]; the logic lives in
 //! pure functions over text, and thin shells speak the mdBook protocol.
 
 pub mod aws;
@@ -35,18 +36,12 @@ pub mod validate;
 
 use pass::Pass;
 
-/// Every pass, in the order they run when book.toml does not say otherwise.
+/// Every directive pass, in the one order they run (procedures first: a
+/// procedure may hold the other passes' directives).
 pub fn passes() -> Vec<Box<dyn Pass>> {
     vec![
         Box::new(procedures::Procedure),
         Box::new(policy::IamPolicy),
         Box::new(image_uri::ImageUri),
-        Box::new(links::expand::Include),
-        Box::new(validate::Validate),
     ]
-}
-
-/// The pass registered under `name` in book.toml.
-pub fn pass_named(name: &str) -> Option<Box<dyn Pass>> {
-    passes().into_iter().find(|p| p.name() == name)
 }

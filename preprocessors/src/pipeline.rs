@@ -5,8 +5,7 @@
 use crate::book_root::BookRoot;
 use crate::destination;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::links::expand;
-use crate::pass::{Adapter, Sink};
+use crate::pass::{self, Step};
 use crate::sandbox;
 use anyhow::{Context, Result};
 use mdbook_driver::MDBook;
@@ -309,53 +308,44 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
             site: None,
         }));
     }
-    order_undeclared_passes(&mut config)?;
-    let mut book = MDBook::load_with_config(&root, config)
-        .with_context(|| format!("cannot load the book at {}", root.display()))?;
-    let shared = crate::book_root::SHARED_TABLE;
+    let one = crate::config::has_one(&config);
+    let shared = crate::config::located(crate::book_root::SHARED_TABLE, one);
     if options.deny_warnings {
-        book.config
-            .set(format!("preprocessor.{shared}.deny-warnings"), true)?;
+        config.set(format!("preprocessor.{shared}.deny-warnings"), true)?;
     }
     if options.online {
-        book.config
-            .set(format!("preprocessor.{shared}.online"), true)?;
+        config.set(format!("preprocessor.{shared}.online"), true)?;
     }
+    let (place, includes) = ours_in_place_of(&config, one)?;
+    // Our steps run here, once, in their one order: no `command` of ours
+    // is started (`renderers = []` is mdBook's "not for this output"),
+    // and nothing is written back to book.toml.
+    for table in crate::config::TABLES
+        .iter()
+        .map(|(name, _)| *name)
+        .chain([crate::config::ONE])
+    {
+        let key = format!("preprocessor.{table}");
+        if table != place && config.get::<toml::Value>(&key)?.is_some() {
+            config.set(format!("{key}.renderers"), Vec::<String>::new())?;
+        }
+    }
+    let mut book = MDBook::load_with_config(&root, config)
+        .with_context(|| format!("cannot load the book at {}", root.display()))?;
     let diagnostics = Rc::new(RefCell::new(sources));
     let loaded = Arc::new(book_root.loaded_sources(&book.book));
     let book_root = book_root
         .with_config(book.config.clone())
         .with_loaded(loaded);
-    for pass in crate::passes() {
-        if pass.name() == "include" {
-            if crate::config::raw(&book_root, "include").is_some() {
-                book.with_preprocessor(Links {
-                    name: "include",
-                    diagnostics: Some(diagnostics.clone()),
-                    root: book_root.clone(),
-                });
-            }
-        } else if pass.name() == shared {
-            // The validators run once the preprocessors are done (see
-            // `build`); in their place stands a pass that changes nothing,
-            // so book.toml's `command` for stock mdBook is not run instead.
-            book.with_preprocessor(crate::validate::Later);
-        } else {
-            book.with_preprocessor(
-                Adapter::new(pass, Sink::Shared(diagnostics.clone())).with_root(book_root.clone()),
-            );
-        }
-    }
-    // mdBook's `links` never runs: ours takes its place in the order (or
-    // `[preprocessor.include]`'s, when book.toml turns mdBook's defaults off).
-    let include_declared = crate::config::raw(&book_root, "include").is_some();
-    if expand::mdbook_links_on(&book_root) {
-        book.with_preprocessor(Links {
-            name: LinkPreprocessor::NAME,
-            diagnostics: (!include_declared).then(|| diagnostics.clone()),
-            root: book_root.clone(),
-        });
-    }
+    diagnostics
+        .borrow_mut()
+        .extend(crate::config::check_all(&book_root));
+    book.with_preprocessor(Ours {
+        name: place,
+        includes,
+        diagnostics: diagnostics.clone(),
+        root: book_root.clone(),
+    });
     Ok(Loaded::Book(
         Box::new(book),
         diagnostics,
@@ -363,60 +353,60 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
     ))
 }
 
-/// Our passes that expand directives run before the includes are expanded
-/// even in a book whose book.toml does not list them (mdBook appends a
-/// preprocessor it was not told the order of): the includes step removes
-/// the backslash of an escaped `\{{#…}}` example, which would then read as
-/// a directive. The order is set in memory only; nothing is written.
-fn order_undeclared_passes(config: &mut mdbook_driver::config::Config) -> Result<()> {
-    let includes = if config.build.use_default_preprocessors {
-        LinkPreprocessor::NAME
-    } else if config.get::<toml::Value>("preprocessor.include")?.is_some() {
-        "include"
-    } else {
-        return Ok(());
-    };
-    for pass in crate::passes() {
-        let name = pass.name();
-        if name == "include" || !pass.runs_before_links() {
-            continue;
-        }
-        if config
+/// Where our steps run among the book's preprocessors, and whether they
+/// expand includes: in place of the includes step (mdBook's `links`, our
+/// `[preprocessor.include]`, or the one table), so every preprocessor the
+/// book orders before or after the includes keeps its place. mdBook's
+/// `links` never runs: ours takes its place. A book with none of these
+/// asked for no includes; our passes then run after its own preprocessors.
+fn ours_in_place_of(
+    config: &mdbook_driver::config::Config,
+    one: bool,
+) -> Result<(&'static str, bool)> {
+    let declared = |name: &str| -> Result<bool> {
+        Ok(config
             .get::<toml::Value>(&format!("preprocessor.{name}"))?
-            .is_none()
-        {
-            config.set(format!("preprocessor.{name}.before"), vec![includes])?;
-        }
-    }
-    Ok(())
+            .is_some())
+    };
+    Ok(
+        if config.build.use_default_preprocessors || declared(LinkPreprocessor::NAME)? {
+            (LinkPreprocessor::NAME, true)
+        } else if one {
+            (crate::config::ONE, true)
+        } else if declared("include")? {
+            ("include", true)
+        } else {
+            (crate::config::ONE, false)
+        },
+    )
 }
 
-/// Our `links` in-process, under mdBook's name or as `include`; without
-/// `diagnostics` it changes nothing (`include` already expanded the book).
-struct Links {
+/// Our steps in-process, as one mdBook preprocessor: every directive pass,
+/// then the includes. The validators run once every preprocessor is done
+/// (see [`build`]), on the book the renderer gets.
+struct Ours {
     name: &'static str,
-    diagnostics: Option<Rc<RefCell<Diagnostics>>>,
-    /// The run's root: files the other passes read are not read again.
+    includes: bool,
+    diagnostics: Rc<RefCell<Diagnostics>>,
+    /// The run's root: files the passes read are not read again.
     root: BookRoot,
 }
 
-impl Preprocessor for Links {
+impl Preprocessor for Ours {
     fn name(&self) -> &str {
         self.name
     }
 
-    fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
-        let Some(diagnostics) = &self.diagnostics else {
-            return Ok(book);
-        };
+    fn run(&self, ctx: &PreprocessorContext, book: Book) -> Result<Book> {
         let book_root = self.root.with_config(ctx.config.clone());
-        let mut found = Diagnostics::new();
-        if self.name != LinkPreprocessor::NAME && !ctx.config.build.use_default_preprocessors {
-            expand::readme_to_index(&mut book);
+        let mut steps: Vec<Step> = crate::passes().into_iter().map(Step::Pass).collect();
+        if self.includes {
+            steps.push(Step::Include);
         }
-        let titles = expand::expand_book(&book_root, &mut book, &mut found);
+        let mut found = Diagnostics::new();
+        let (book, titles) = pass::run(&book_root, book, &steps, &mut found)?;
         ctx.chapter_titles.borrow_mut().extend(titles);
-        diagnostics.borrow_mut().extend(found);
+        self.diagnostics.borrow_mut().extend(found);
         Ok(book)
     }
 }

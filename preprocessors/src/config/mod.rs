@@ -28,6 +28,9 @@ pub enum Kind {
     StrList,
     /// An array of tables (`[[preprocessor.NAME.KEY]]`) with these keys.
     Tables(&'static [Field]),
+    /// A table of ours below the one table (`[preprocessor.responder-docs.image-uri]`),
+    /// checked as a table of its own.
+    Table,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -87,6 +90,67 @@ pub const TABLES: &[(&str, &[Field])] = &[
     ("validate", VALIDATE),
 ];
 
+/// The one table that runs every pass in one process under stock mdBook.
+/// Its own keys are the shared settings (`validate`'s); each pass's settings
+/// are a table below it (`[preprocessor.responder-docs.image-uri]`), so no
+/// other table of ours is needed, and mdBook runs no other command of ours.
+pub const ONE: &str = "responder-docs";
+
+const ONE_FIELDS: &[Field] = &[
+    field("deny-warnings", Kind::Bool),
+    field("online", Kind::Bool),
+    field("link-ignore", Kind::StrList),
+    field("link-cache-max-age-hours", Kind::Count),
+    field("link-timeout-seconds", Kind::Count),
+    field("link-concurrency", Kind::Count),
+    field("link-per-host", Kind::Count),
+    field("link-retries", Kind::Count),
+    field("include-root", Kind::Str),
+    field("procedure", Kind::Table),
+    field("iam-policy", Kind::Table),
+    field("image-uri", Kind::Table),
+    field("include", Kind::Table),
+];
+
+/// Where `table`'s settings live, below `preprocessor.`: the table itself,
+/// or in a book with the one table (`one`), that table (`validate`'s
+/// settings) or a table below it.
+pub fn located(table: &str, one: bool) -> String {
+    match table {
+        _ if !one || table == ONE || table.starts_with("responder-docs.") => table.to_string(),
+        "validate" => ONE.to_string(),
+        _ => format!("{ONE}.{table}"),
+    }
+}
+
+/// Whether the book runs every pass through the one table.
+pub fn has_one(config: &mdbook_preprocessor::config::Config) -> bool {
+    config
+        .get::<Value>(&format!("preprocessor.{ONE}"))
+        .ok()
+        .flatten()
+        .is_some()
+}
+
+/// `[preprocessor.TABLE]` as the writer reads it in this book.
+pub fn header(book_root: &BookRoot, table: &str) -> String {
+    format!(
+        "[preprocessor.{}]",
+        located(table, has_one(&book_root.config))
+    )
+}
+
+/// Every table of ours the book has, checked (unknown keys, wrong types).
+pub fn check_all(book_root: &BookRoot) -> Vec<Diagnostic> {
+    if has_one(&book_root.config) {
+        return check(book_root, ONE);
+    }
+    TABLES
+        .iter()
+        .flat_map(|(table, _)| check(book_root, table))
+        .collect()
+}
+
 /// `[preprocessor.validate]`, typed.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default, rename_all = "kebab-case")]
@@ -130,6 +194,7 @@ pub struct ArchitectureEntry {
 /// The raw `[preprocessor.NAME]` table as mdBook sees it (book.toml with
 /// `MDBOOK_PREPROCESSOR__…` variables applied), if the book has one.
 pub fn raw(book_root: &BookRoot, table: &str) -> Option<toml::Table> {
+    let table = located(table, has_one(&book_root.config));
     book_root
         .config
         .get::<Value>(&format!("preprocessor.{table}"))
@@ -156,9 +221,13 @@ pub fn typed<T: DeserializeOwned + Default>(table: &toml::Table, fields: &[Field
 }
 
 fn fields_of(table: &str) -> &'static [Field] {
+    if table == ONE {
+        return ONE_FIELDS;
+    }
+    let name = table.strip_prefix("responder-docs.").unwrap_or(table);
     TABLES
         .iter()
-        .find(|(name, _)| *name == table)
+        .find(|(n, _)| *n == name)
         .map_or(&[], |(_, fields)| fields)
 }
 
@@ -192,6 +261,8 @@ fn accepted(value: &Value, kind: Kind) -> Option<Value> {
         (Kind::StrList, Value::Array(items)) if items.iter().all(Value::is_str) => {
             Some(value.clone())
         }
+        // Read as a table of its own (`read` of `image-uri`), not through this one.
+        (Kind::Table, Value::Table(_)) => None,
         (Kind::Tables(fields), Value::Array(items)) if items.iter().all(Value::is_table) => {
             Some(Value::Array(
                 items
@@ -210,16 +281,19 @@ pub fn check(book_root: &BookRoot, table: &str) -> Vec<Diagnostic> {
     let Some(raw) = raw(book_root, table) else {
         return Vec::new();
     };
+    let table = located(table, has_one(&book_root.config));
     let text = book_root.read(BOOK_TOML).unwrap_or_default();
-    let from_env = |key: &str| std::env::var_os(env_name(table, key)).is_some();
-    check_table(&BookToml::new(&text), table, &raw, &from_env)
+    let from_env = |key: &str| std::env::var_os(env_name(&table, key)).is_some();
+    check_table(&BookToml::new(&text), &table, &raw, &from_env)
 }
 
-/// The environment variable mdBook reads for a key of `[preprocessor.TABLE]`.
+/// The environment variable mdBook reads for a key of `[preprocessor.TABLE]`
+/// (`TABLE` as [`located`] gives it).
 pub fn env_name(table: &str, key: &str) -> String {
     format!("MDBOOK_PREPROCESSOR__{table}__{key}")
         .to_ascii_uppercase()
         .replace('-', "_")
+        .replace('.', "__")
 }
 
 /// [`check`] over text: `from_env` says whether a top-level key is set by
@@ -294,6 +368,18 @@ fn walk(
             continue;
         };
         match (field.kind, value) {
+            (Kind::Table, Value::Table(sub)) => {
+                let below = format!("{table}.{key}");
+                walk(
+                    book,
+                    &below,
+                    sub,
+                    fields_of(&below),
+                    &mut Vec::new(),
+                    &|_| false,
+                    found,
+                );
+            }
             (Kind::Tables(sub), Value::Array(items)) if items.iter().all(Value::is_table) => {
                 for (i, item) in items.iter().enumerate() {
                     path.push(Step::Index(i));
@@ -345,6 +431,7 @@ fn expected(kind: Kind) -> &'static str {
         Kind::Count => "a whole number",
         Kind::StrList => "a list of strings",
         Kind::Tables(_) => "a list of tables",
+        Kind::Table => "a table",
     }
 }
 

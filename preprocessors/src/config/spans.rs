@@ -28,9 +28,20 @@ impl<'t> BookToml<'t> {
         }
     }
 
+    /// Where `table`'s settings are written in this book (see [`super::located`]).
+    pub fn located(&self, table: &str) -> String {
+        let one = self
+            .find_at(&[
+                Step::Key("preprocessor".into()),
+                Step::Key(super::ONE.into()),
+            ])
+            .is_some();
+        super::located(table, one)
+    }
+
     /// The value at `path` under `[preprocessor.TABLE]`, if book.toml writes it.
     pub fn value_location(&self, table: &str, path: &[Step]) -> Option<Location> {
-        self.value_location_at(&preprocessor(table, path))
+        self.value_location_at(&preprocessor(&self.located(table), path))
     }
 
     /// The value at `path` from the top of book.toml (`output`, `html`,
@@ -53,7 +64,7 @@ impl<'t> BookToml<'t> {
 
     /// The bytes of the key at the end of `path` (quotes included), if written.
     fn key_span(&self, table: &str, path: &[Step]) -> Option<Range<usize>> {
-        self.key_span_at(&preprocessor(table, path))
+        self.key_span_at(&preprocessor(&self.located(table), path))
     }
 
     fn key_span_at(&self, path: &[Step]) -> Option<Range<usize>> {
@@ -83,7 +94,7 @@ impl<'t> BookToml<'t> {
 
     /// The `[preprocessor.TABLE]` header, or the file when it is not written.
     pub fn table_location(&self, table: &str) -> Location {
-        self.header_location(&format!("preprocessor.{table}"))
+        self.header_location(&format!("preprocessor.{}", self.located(table)))
     }
 
     /// The `[NAME]` header (`output.html`), or the file when it is not written.
@@ -128,10 +139,12 @@ impl<'t> BookToml<'t> {
     }
 }
 
-/// `path` below `[preprocessor.TABLE]`, from the top of book.toml.
+/// `path` below `[preprocessor.TABLE]` (`TABLE` as [`super::located`]
+/// gives it), from the top of book.toml.
 fn preprocessor(table: &str, path: &[Step]) -> Vec<Step> {
-    [Step::Key("preprocessor".into()), Step::Key(table.into())]
-        .into_iter()
+    std::iter::once("preprocessor")
+        .chain(table.split('.'))
+        .map(|key| Step::Key(key.into()))
         .chain(path.iter().cloned())
         .collect()
 }

@@ -225,7 +225,7 @@ impl Validator<'_, '_> {
                 self.error(
                     codes::IMAGE_URI_MISSING_SETTING,
                     at,
-                    format!("[preprocessor.{TABLE}] has no `{key}`"),
+                    format!("[preprocessor.{}] has no `{key}`", self.book.located(TABLE)),
                     &format!("add `{key} = \"…\"`: the guide's image URIs are built from it"),
                 );
                 None
@@ -341,8 +341,8 @@ impl Validator<'_, '_> {
             self.error(
                 codes::IMAGE_URI_MISSING_SETTING,
                 at,
-                format!("[preprocessor.{TABLE}] has no `architectures`"),
-                "add a [[preprocessor.image-uri.architectures]] table for each architecture, with `docker`, `ecs` and `console`",
+                format!("[preprocessor.{}] has no `architectures`", self.book.located(TABLE)),
+                &format!("add a [[preprocessor.{}.architectures]] table for each architecture, with `docker`, `ecs` and `console`", self.book.located(TABLE)),
             );
             return None;
         };
@@ -352,7 +352,10 @@ impl Validator<'_, '_> {
                 codes::IMAGE_URI_BAD_ARCHITECTURE,
                 at,
                 "`architectures` must be a non-empty list of tables".to_string(),
-                "add a [[preprocessor.image-uri.architectures]] table for each architecture",
+                &format!(
+                    "add a [[preprocessor.{}.architectures]] table for each architecture",
+                    self.book.located(TABLE)
+                ),
             );
             return None;
         };
@@ -433,7 +436,10 @@ impl Validator<'_, '_> {
             self.error(
                 codes::IMAGE_URI_MISSING_SETTING,
                 at,
-                format!("[preprocessor.{TABLE}] has no `regions`"),
+                format!(
+                    "[preprocessor.{}] has no `regions`",
+                    self.book.located(TABLE)
+                ),
                 "add `regions = [\"us-east-1\", …]`: the Regions where the product is offered",
             );
             return None;

@@ -901,30 +901,5 @@ pub fn mdbook_links_on(book_root: &BookRoot) -> bool {
         || crate::config::raw(book_root, "links").is_some()
 }
 
-/// `[preprocessor.include]`: our `links`, plus mdBook's `index` when the
-/// book turns mdBook's own preprocessors off. Under stock `mdbook` a
-/// `{{#title}}` cannot reach the renderer (the protocol returns only the
-/// book); in-process [`crate::pipeline`] hands it over.
-pub struct Include;
-
-impl crate::pass::Pass for Include {
-    fn name(&self) -> &'static str {
-        "include"
-    }
-
-    fn run(
-        &self,
-        book_root: &BookRoot,
-        mut book: Book,
-        diagnostics: &mut Diagnostics,
-    ) -> anyhow::Result<Book> {
-        if !book_root.config.build.use_default_preprocessors {
-            readme_to_index(&mut book);
-        }
-        expand_book(book_root, &mut book, diagnostics);
-        Ok(book)
-    }
-}
-
 #[cfg(test)]
 mod tests;

@@ -254,7 +254,6 @@ fn an_include_that_fans_out_stops_at_the_budget_in_seconds() {
 
 #[test]
 fn stock_mdbook_with_its_own_links_left_on_stops_before_they_run() {
-    use responder_docs::pass::{Adapter, Sink};
     let outer = tempfile::tempdir().unwrap();
     let root = repository(
         outer.path(),
@@ -281,10 +280,7 @@ fn stock_mdbook_with_its_own_links_left_on_stops_before_they_run() {
     );
     let site = outer.path().join("site");
     book.config.build.build_dir = site.clone();
-    book.with_preprocessor(Adapter::new(
-        Box::new(responder_docs::procedures::Procedure),
-        Sink::Stderr,
-    ));
+    book.with_preprocessor(responder_docs::mdbook_command::Stock::named("procedure").unwrap());
     let err = book.build().unwrap_err();
     assert!(
         format!("{err:#}").contains("the procedure preprocessor found 1 error"),

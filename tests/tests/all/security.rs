@@ -839,7 +839,6 @@ fn include_root_is_a_setting_and_moves_the_boundary() {
 
 #[test]
 fn the_stock_protocol_refuses_before_mdbook_renders() {
-    use responder_docs::pass::{Adapter, Sink};
     let outer = tempfile::tempdir().unwrap();
     let (root, _) = book_with(
         outer.path(),
@@ -849,10 +848,7 @@ fn the_stock_protocol_refuses_before_mdbook_renders() {
     // What `mdbook build` runs: mdBook's library, with our `validate` pass
     // as its book.toml `command` would run it.
     let mut book = mdbook_driver::MDBook::load(&root).unwrap();
-    book.with_preprocessor(Adapter::new(
-        Box::new(responder_docs::validate::Validate),
-        Sink::Stderr,
-    ));
+    book.with_preprocessor(responder_docs::mdbook_command::Stock::named("validate").unwrap());
     let err = book.build().unwrap_err();
     assert!(
         format!("{err:#}").contains("the validate preprocessor found 1 error"),
