@@ -160,13 +160,13 @@ fn a_misspelt_or_mistyped_setting_fails_the_check_at_its_book_toml_line() {
         (
             "deny-warings = true",
             format!(
-                "book.toml:{line}:1: error[config::unknown-key]: unknown key `deny-warings` in [preprocessor.validate]"
+                "book.toml:{line}:1: error[config::unknown-key]: unknown key `deny-warings` in [preprocessor.responder-docs]"
             ),
         ),
         (
             "deny-warnings = \"true\"",
             format!(
-                "book.toml:{line}:17: error[config::wrong-type]: `deny-warnings` in [preprocessor.validate] must be true or false, not the string \"true\""
+                "book.toml:{line}:17: error[config::wrong-type]: `deny-warnings` in [preprocessor.responder-docs] must be true or false, not the string \"true\""
             ),
         ),
     ] {
@@ -178,22 +178,32 @@ fn a_misspelt_or_mistyped_setting_fails_the_check_at_its_book_toml_line() {
             "{written}"
         );
     }
-    std::fs::write(
-        &toml,
-        text.replace(
-            "[preprocessor.procedure]\n",
-            "[preprocessor.procedure]\nlink-ignore = []\n",
+    // The tables below the one table are checked as tables of their own,
+    // and a misspelt one is a key of the one table.
+    let header = "[preprocessor.responder-docs.image-uri]\n";
+    let at = text.lines().position(|l| l == header.trim_end()).unwrap() + 1;
+    for (written, expected) in [
+        (
+            format!("{header}link-ignore = []\n"),
+            format!(
+                "book.toml:{}:1: error[config::unknown-key]: unknown key `link-ignore` in [preprocessor.responder-docs.image-uri]",
+                at + 1
+            ),
         ),
-    )
-    .unwrap();
-    let run = run(&["check", book.path().to_str().unwrap()]);
-    assert_eq!(run.code, 1);
-    assert!(
-        run.stderr
-            .contains("unknown key `link-ignore` in [preprocessor.procedure]"),
-        "{}",
-        run.stderr
-    );
+    ] {
+        std::fs::write(&toml, text.replace(header, &written)).unwrap();
+        let run = run(&["check", book.path().to_str().unwrap(), "--format", "json"]);
+        assert_eq!((run.code, shorts(&run.stdout)), (1, vec![expected]));
+    }
+    let last = text.lines().count() + 1;
+    std::fs::write(&toml, format!("{text}[preprocessor.responder-docs.procedur]\n")).unwrap();
+    {
+        let expected = format!(
+            "book.toml:{last}:30: error[config::unknown-key]: unknown key `procedur` in [preprocessor.responder-docs]"
+        );
+        let run = run(&["check", book.path().to_str().unwrap(), "--format", "json"]);
+        assert_eq!((run.code, shorts(&run.stdout)), (1, vec![expected]));
+    }
 }
 
 #[test]
