@@ -99,32 +99,8 @@ fn stock_mdbook_serve_writes_the_pages_with_the_problems_and_build_still_fails()
     assert!(!built.path().join("site/verify.html").exists());
 
     let site = root.join("served");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut serve = Command::new("mdbook")
-        .arg("serve")
-        .arg(root)
-        .arg("--port")
-        .arg(port.to_string())
-        .arg("--dest-dir")
-        .arg(&site)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
-    let page = loop {
-        if let Ok(page) = std::fs::read_to_string(site.join("verify.html")) {
-            break Some(page);
-        }
-        if std::time::Instant::now() > deadline || serve.try_wait().unwrap().is_some() {
-            break None;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    };
+    let mut serve = stock_serve(root, &site);
+    let page = page_when(&mut serve, &site.join("verify.html"), 600, |_| true);
     let _ = serve.kill();
     let _ = serve.wait();
     let page = page.expect("mdbook serve wrote the pages");
@@ -138,4 +114,88 @@ fn stock_mdbook_serve_writes_the_pages_with_the_problems_and_build_still_fails()
     );
     let other = std::fs::read_to_string(site.join("service.html")).unwrap();
     assert!(other.contains(&json), "every page carries them");
+}
+
+/// `mdbook serve` of `root` into `site`, on a free port.
+fn stock_serve(root: &Path, site: &Path) -> std::process::Child {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    Command::new("mdbook")
+        .arg("serve")
+        .arg(root)
+        .arg("--port")
+        .arg(port.to_string())
+        .arg("--dest-dir")
+        .arg(site)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// The page once it is written and `wanted` holds of it (`None` after
+/// `seconds`, or when the server has stopped).
+fn page_when(
+    serve: &mut std::process::Child,
+    page: &Path,
+    seconds: u64,
+    wanted: impl Fn(&str) -> bool,
+) -> Option<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    loop {
+        if let Ok(text) = std::fs::read_to_string(page)
+            && wanted(&text)
+        {
+            return Some(text);
+        }
+        if std::time::Instant::now() > deadline || serve.try_wait().unwrap().is_some() {
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// `policies.toml` is read by the checks but lives outside `src/`: book.toml
+/// lists it among `extra-watch-dirs`, so stock `mdbook serve` rebuilds when
+/// it changes, as `responder-docs serve` does.
+#[test]
+#[ignore = "needs stock mdBook 0.5.4 on PATH: cargo install mdbook --locked --version 0.5.4"]
+fn stock_mdbook_serve_rebuilds_when_policies_toml_changes() {
+    require_stock_mdbook();
+    let book = responder_docs_tests::copy_real_book();
+    let root = book.path();
+    responder_docs_tests::commands_from_workspace(root);
+    let site = root.join("served");
+    let mut serve = stock_serve(root, &site);
+    let page = site.join("verify.html");
+    let clean = page_when(&mut serve, &page, 600, |p| {
+        !p.contains("responder-docs-problems")
+    });
+    let manifest = root.join("policies.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let attach = "attach = [\"customer-managed\", \"permission-set-inline\"]";
+    assert!(text.contains(attach));
+    let edited = text.replace(attach, "attach = [\"user-inline\"]");
+    // mdBook starts watching only after it serves the first build: the edit
+    // is saved again until a rebuild shows it (or a minute has passed).
+    let mut rebuilt = None;
+    for _ in 0..20 {
+        std::fs::write(&manifest, &edited).unwrap();
+        rebuilt = page_when(&mut serve, &page, 3, |p| {
+            p.contains("\"code\":\"policy::size\"")
+        });
+        if rebuilt.is_some() {
+            break;
+        }
+    }
+    let _ = serve.kill();
+    let _ = serve.wait();
+    assert!(clean.is_some(), "mdbook serve wrote the pages");
+    assert!(
+        rebuilt.is_some(),
+        "an edit of policies.toml rebuilt the pages"
+    );
 }
