@@ -7,12 +7,13 @@
 //! template defines.
 
 use super::models;
-use super::shapes::{Finding, choice_hint, escape, suggest};
+use super::shapes::{Finding, Memo, choice_hint, escape, memo, suggest};
 use crate::diagnostics::codes;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{Draft, JsonType, Validator};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+use std::sync::{Arc, OnceLock};
 
 const PSEUDO_PARAMETERS: &[&str] = &[
     "AWS::AccountId",
@@ -46,7 +47,6 @@ pub fn check(template: &Value) -> Vec<Finding> {
         .cloned()
         .unwrap_or_default();
     let schemas = &models::resource_schemas().resources;
-    let mut validators: BTreeMap<&str, Option<Validator>> = BTreeMap::new();
     for (id, resource) in resources {
         let base = format!("/Resources/{}", escape(id));
         references(resource, &base, resources, &parameters, &mut out);
@@ -88,7 +88,8 @@ pub fn check(template: &Value) -> Vec<Finding> {
             }
             continue;
         };
-        let Some(validator) = validators.entry(kind).or_insert_with(|| compile(schema)) else {
+        let compiled = compiled(kind, schema);
+        let Some(validator) = compiled.as_ref() else {
             continue;
         };
         let properties = resource
@@ -111,6 +112,13 @@ pub fn check(template: &Value) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// The validator of a resource type's schema (both templates, and every
+/// resource of a type, share it).
+fn compiled(kind: &str, schema: &Value) -> Arc<Option<Validator>> {
+    static COMPILED: Memo<Option<Validator>> = OnceLock::new();
+    memo(&COMPILED, kind, || compile(schema))
 }
 
 fn compile(schema: &Value) -> Option<Validator> {

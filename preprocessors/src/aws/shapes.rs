@@ -6,6 +6,8 @@
 use super::models::{ServiceModel, Shape};
 use crate::diagnostics::{Code, codes};
 use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// One problem, at a JSON pointer into the checked value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,6 +211,28 @@ pub fn choice_hint(wanted: &str, choices: &[String], lead: &str) -> String {
     }
 }
 
+/// Compiled once per process, by key: a model's patterns and schemas are
+/// the same for every value checked against them.
+pub type Memo<T> = OnceLock<Mutex<HashMap<String, Arc<T>>>>;
+
+pub fn memo<T>(memo: &Memo<T>, key: &str, make: impl FnOnce() -> T) -> Arc<T> {
+    let cache = memo.get_or_init(Default::default);
+    if let Some(found) = cache.lock().ok().and_then(|c| c.get(key).cloned()) {
+        return found;
+    }
+    let made = Arc::new(make());
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key.to_string(), made.clone());
+    }
+    made
+}
+
+/// A model's pattern, compiled (`None`: the regex crate cannot compile it).
+fn compiled(pattern: &str) -> Arc<Option<regex::Regex>> {
+    static COMPILED: Memo<Option<regex::Regex>> = OnceLock::new();
+    memo(&COMPILED, pattern, || regex::Regex::new(pattern).ok())
+}
+
 /// Enum, length and pattern of a string the writer typed (not a placeholder).
 pub fn string_problem(shape: &Shape, s: &str) -> Option<(Code, String, Option<String>)> {
     if is_placeholder(s) {
@@ -238,7 +262,7 @@ pub fn string_problem(shape: &Shape, s: &str) -> Option<(Code, String, Option<St
     if let Some(pattern) = &shape.pattern {
         // botocore patterns are not anchored; one the regex crate cannot
         // compile (look-around) is skipped rather than guessed at.
-        if let Ok(re) = regex::Regex::new(pattern)
+        if let Some(re) = compiled(pattern).as_ref()
             && !re.is_match(s)
         {
             return Some((
