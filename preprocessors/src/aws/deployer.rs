@@ -419,7 +419,10 @@ impl Context<'_> {
         let lookup = |option: &str| tables.iter().rev().find_map(|t| t.get(option));
         let named = |request: &mut Request, n: &models::Names, values: &[(&str, &Word)]| {
             let service = n.service.as_deref().unwrap_or(&model.signing_name);
-            request.name(service, &n.kind);
+            // An account names no resource by itself.
+            if n.var != "Account" {
+                request.name(service, &n.kind);
+            }
             for (text, word) in values {
                 self.value(at, env, depth, (service, n), text, word, request);
             }
@@ -468,6 +471,26 @@ impl Context<'_> {
             }
             if let Some(n) = lookup(option.name) {
                 named(&mut request, n, &option.values);
+                continue;
+            }
+            // IDs of several types (`--resources sg-… subnet-…`): the prefix
+            // says which.
+            if names
+                .id_options
+                .get(&parsed.service)
+                .is_some_and(|o| o.iter().any(|o| o == option.name))
+            {
+                let prefixes = names.id_prefixes.get(&parsed.service);
+                for (text, word) in &option.values {
+                    let value = self.literal_value(at, text);
+                    let prefix = value.as_deref().and_then(|v| v.split_once('-')).map(|p| p.0);
+                    match prefixes.zip(prefix).and_then(|(p, x)| p.get(x)) {
+                        Some(n) => named(&mut request, n, &[(text, word)]),
+                        None => {
+                            request.unknown_id.get_or_insert_with(|| text.to_string());
+                        }
+                    }
+                }
                 continue;
             }
             // An option no table names may still give a resource by its
@@ -917,6 +940,33 @@ pub fn check(
             d = d.with_related(Location::in_text(policy.rel, policy.text, range), what);
         }
         out.push(d);
+    }
+    // A resource whose type the request does not say is not judged, aloud.
+    let mut warned = BTreeSet::new();
+    for command in commands {
+        for need in &command.needs {
+            let Arns::Unjudged(id) = need.arns() else {
+                continue;
+            };
+            if !warned.insert((command.step, need.action().to_string())) {
+                continue;
+            }
+            let head = parse(ctx.command(command.at)).map_or(0..0, |p| p.head);
+            out.push(
+                Diagnostic::warning(
+                    codes::AWS_UNJUDGED,
+                    ctx.locate(command.at, head),
+                    format!(
+                        "the deployer permission check does not know which kind of resource `{id}` is, so it does not judge `{}`, which `{}` calls on it",
+                        need.action(),
+                        command.label
+                    ),
+                )
+                .with_hint(
+                    "add the ID's prefix to [id-prefixes] in preprocessors/data/aws/arn-names.toml",
+                ),
+            );
+        }
     }
     out
 }

@@ -228,6 +228,12 @@ pub struct ArnNames {
     pub cli: BTreeMap<String, BTreeMap<String, Names>>,
     /// Resource type → what its resources name, their own first.
     pub cloudformation: BTreeMap<String, Vec<TemplateNames>>,
+    /// Service → the options whose values are IDs of several resource types.
+    #[serde(rename = "id-options")]
+    pub id_options: BTreeMap<String, Vec<String>>,
+    /// Service → an ID's prefix (`sg` of `sg-…`) → what the ID names.
+    #[serde(rename = "id-prefixes")]
+    pub id_prefixes: BTreeMap<String, BTreeMap<String, Names>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -370,6 +376,14 @@ mod tests {
                     arn.contains(&format!("${{{}}}", names.var)),
                     "{key} {option}"
                 );
+            }
+        }
+        for (cli, prefixes) in &arn_names().id_prefixes {
+            let signing = &service(cli).unwrap_or_else(|| panic!("{cli}")).signing_name;
+            assert!(arn_names().id_options.contains_key(cli), "{cli}");
+            for (prefix, names) in prefixes {
+                let arn = arn_of(signing, &names.kind);
+                assert!(arn.contains(&format!("${{{}}}", names.var)), "{prefix}");
             }
         }
         for (kind, entries) in &arn_names().cloudformation {

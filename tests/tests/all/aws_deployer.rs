@@ -444,3 +444,66 @@ fn a_log_stream_read_is_judged_on_its_arn() {
     .unwrap();
     assert_eq!(deployer_errors(book.path()), Vec::<String>::new());
 }
+
+/// `--registry-id` is the account of the registry: the repository's ARN is
+/// in that account (AWS Marketplace's), not in the reader's.
+#[test]
+fn a_registry_id_gives_the_account_of_the_repository_arn() {
+    let describe = "aws ecr describe-images --registry-id 709825985650 --repository-name responder/responderapi";
+    let (line, found) = cli_block(describe);
+    assert_eq!(
+        found,
+        [refused_on(
+            line,
+            "ecr:DescribeImages",
+            "arn:aws:ecr:us-east-1:709825985650:repository/responder/responderapi",
+            "aws ecr describe-images"
+        )]
+    );
+    // A statement on the registry's repositories allows it; one on the
+    // reader's own account would not have.
+    let book = with_policy(|policy| {
+        policy["Statement"].as_array_mut().unwrap().push(serde_json::json!({
+            "Effect": "Allow",
+            "Action": "ecr:DescribeImages",
+            "Resource": "arn:aws:ecr:*:709825985650:repository/responder/*"
+        }));
+    });
+    let chapter = book.path().join("src/cluster.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(
+        &chapter,
+        format!("{text}\n<!-- run: cli -->\n```bash\n{describe}\n```\n"),
+    )
+    .unwrap();
+    assert_eq!(deployer_errors(book.path()), Vec::<String>::new());
+}
+
+/// `aws ec2 create-tags --resources ID…` is judged on the ARN of each
+/// resource the ID's prefix names, not on `*`; an ID of a kind the tables do
+/// not know is a warning, not a demand for `*`.
+#[test]
+fn tagging_resources_by_id_is_judged_on_their_arns() {
+    // The policy lets the reader tag security groups: no call on `*`.
+    let (_, found) =
+        cli_block("aws ec2 create-tags --resources sg-0123456789abcdef0 --tags Key=team,Value=api");
+    assert_eq!(found, Vec::<String>::new());
+    let (line, found) = cli_block(
+        "aws ec2 create-tags --resources subnet-0123456789abcdef0 --tags Key=team,Value=api\naws ec2 create-tags --resources xyz-0123 --tags Key=team,Value=api",
+    );
+    assert_eq!(
+        found,
+        [
+            refused_on(
+                line,
+                "ec2:CreateTags",
+                "arn:aws:ec2:us-east-1:111122223333:subnet/subnet-0123456789abcdef0",
+                "aws ec2 create-tags"
+            ),
+            format!(
+                "src/cluster.md:{}:1: warning[aws::unjudged]: the deployer permission check does not know which kind of resource `xyz-0123` is, so it does not judge `ec2:CreateTags`, which `aws ec2 create-tags` calls on it",
+                line + 1
+            )
+        ]
+    );
+}
