@@ -483,7 +483,10 @@ impl Context<'_> {
                 let prefixes = names.id_prefixes.get(&parsed.service);
                 for (text, word) in &option.values {
                     let value = self.literal_value(at, text);
-                    let prefix = value.as_deref().and_then(|v| v.split_once('-')).map(|p| p.0);
+                    let prefix = value
+                        .as_deref()
+                        .and_then(|v| v.split_once('-'))
+                        .map(|p| p.0);
                     match prefixes.zip(prefix).and_then(|(p, x)| p.get(x)) {
                         Some(n) => named(&mut request, n, &[(text, word)]),
                         None => {

@@ -463,11 +463,14 @@ fn a_registry_id_gives_the_account_of_the_repository_arn() {
     // A statement on the registry's repositories allows it; one on the
     // reader's own account would not have.
     let book = with_policy(|policy| {
-        policy["Statement"].as_array_mut().unwrap().push(serde_json::json!({
-            "Effect": "Allow",
-            "Action": "ecr:DescribeImages",
-            "Resource": "arn:aws:ecr:*:709825985650:repository/responder/*"
-        }));
+        policy["Statement"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({
+                "Effect": "Allow",
+                "Action": "ecr:DescribeImages",
+                "Resource": "arn:aws:ecr:*:709825985650:repository/responder/*"
+            }));
     });
     let chapter = book.path().join("src/cluster.md");
     let text = std::fs::read_to_string(&chapter).unwrap();
