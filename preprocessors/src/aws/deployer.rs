@@ -11,7 +11,7 @@
 use super::arns::{self, Arns, Request};
 use super::blocks::Block;
 use super::cli::{aws_words, option_words, service_index};
-use super::evaluator::{self, Decision, Policy};
+use super::evaluator::{self, Decision, Policy, RequestContext};
 use super::handlers::{self, HandlerNeed, Template};
 use super::models::{self, ServiceModel};
 use super::shell::{Command, Word};
@@ -67,6 +67,10 @@ pub enum Need {
         action: String,
         arns: Arns,
         why: String,
+        /// The condition keys whose values the command determines.
+        context: RequestContext,
+        /// Actions IAM accepts instead (`logs:TagLogGroup` for `logs:TagResource`).
+        alternatives: Vec<String>,
     },
     /// A resource handler calls it for the stack the command works on.
     Handler(HandlerNeed),
@@ -98,6 +102,8 @@ pub struct CommandNeeds {
     /// `aws cloudformation deploy`.
     pub label: String,
     pub needs: Vec<Need>,
+    /// The Region the command runs in (`aws:RequestedRegion`).
+    pub region: String,
 }
 
 /// A command that makes CloudFormation work on a stack.
@@ -270,29 +276,50 @@ impl Parsed<'_> {
     }
 }
 
-/// What IAM checks for `action` besides the action itself (`cli-calls.toml`).
-fn implied(action: &str, request: &Request) -> Vec<Need> {
+/// What IAM checks for `action` besides the action itself (`cli-calls.toml`),
+/// for a command that gives the options `given`.
+fn implied(action: &str, request: &Request, given: &dyn Fn(&str) -> bool) -> Vec<Need> {
     let Some(list) = models::cli_calls().implied.get(action) else {
         return Vec::new();
     };
     list.iter()
+        .filter(|i| i.when.as_deref().is_none_or(given))
         .filter_map(|i| {
-            let arns = match &i.role {
-                Some(role) => {
+            let arns = match (&i.role, &i.on) {
+                (Some(role), _) => {
                     let mut fixed = Request::default();
                     fixed.name("iam", "role");
                     fixed.set("RoleNameWithPath", role.clone());
                     arns::arns(&i.action, &fixed)?
                 }
-                None if request.types.contains(&("iam".into(), "role".into())) => {
+                // The resource the command creates, not every one it names.
+                (None, Some(kind)) => {
+                    let prefix = i.action.split_once(':')?.0;
+                    let mut own = request.clone();
+                    own.types.retain(|(s, k)| s == prefix && k == kind);
+                    own.name(prefix, kind);
+                    arns::arns(&i.action, &own)?
+                }
+                (None, None) if request.types.contains(&("iam".into(), "role".into())) => {
                     arns::arns(&i.action, request)?
                 }
-                None => return None,
+                (None, None) => return None,
             };
+            let mut context = RequestContext::new();
+            if let Some(service) = &i.passed_to {
+                context.insert("iam:passedtoservice".into(), vec![service.clone()]);
+            }
+            if i.when.is_some() {
+                // A tag on create: the create action is the one tagging.
+                let (prefix, name) = action.split_once(':')?;
+                context.insert(format!("{prefix}:createaction"), vec![name.to_string()]);
+            }
             Some(Need::Call {
                 action: i.action.clone(),
                 arns,
                 why: i.why.clone(),
+                context,
+                alternatives: i.alternatives.clone(),
             })
         })
         .collect()
@@ -372,7 +399,56 @@ fn variable(text: &str) -> Option<&str> {
         .then_some(name)
 }
 
+/// The condition keys a command's call determines: `ecs:cluster` for an ECS
+/// action that has the key (the cluster the command names, else `default`).
+fn call_context(action: &str, request: &Request) -> RequestContext {
+    let mut context = RequestContext::new();
+    let Some(("ecs", name)) = action.split_once(':') else {
+        return context;
+    };
+    let has_key = crate::policy::catalog::Catalog::builtin()
+        .service("ecs")
+        .and_then(|s| s.action(name))
+        .is_some_and(|a| a.condition_keys.contains(&"ecs:cluster"));
+    if !has_key || request.unknown.contains("ClusterName") {
+        return context;
+    }
+    let mut cluster = request.clone();
+    cluster.types = BTreeSet::from([("ecs".to_string(), "cluster".to_string())]);
+    if let Some(Arns::Resources(arns)) = arns::arns("ecs:DescribeClusters", &cluster) {
+        context.insert("ecs:cluster".into(), arns);
+    }
+    context
+}
+
 impl Context<'_> {
+    /// The Region a command runs in: its `--region`, else `AWS_REGION` or
+    /// `AWS_DEFAULT_REGION` as the command's prefix or a literal assignment
+    /// sets them, else the guide's example Region.
+    fn region(&self, at: At) -> String {
+        let command = self.command(at);
+        let words = &command.words;
+        let flag = words.iter().enumerate().find_map(|(i, w)| {
+            if w.text == "--region" {
+                return words.get(i + 1).map(|v| v.text.clone());
+            }
+            w.text.strip_prefix("--region=").map(str::to_string)
+        });
+        let prefix = |name: &str| {
+            words
+                .iter()
+                .take_while(|w| w.text != "aws")
+                .find_map(|w| w.text.strip_prefix(&format!("{name}=")).map(str::to_string))
+        };
+        flag.and_then(|v| self.literal_value(at, &v))
+            .or_else(|| prefix("AWS_REGION"))
+            .or_else(|| prefix("AWS_DEFAULT_REGION"))
+            .or_else(|| self.literal(at, "AWS_REGION"))
+            .or_else(|| self.literal(at, "AWS_DEFAULT_REGION"))
+            .filter(|r| !r.is_empty() && !r.contains(['$', '`']))
+            .unwrap_or_else(|| evaluator::SAMPLE_REGION.to_string())
+    }
+
     /// The value of a literal assignment of `name`: the last before the
     /// command in its block, else the first any path block makes.
     fn literal(&self, at: At, name: &str) -> Option<String> {
@@ -676,18 +752,33 @@ impl Context<'_> {
                         };
                         let mut scope = everywhere.clone();
                         scope.extend(local.clone());
-                        let request = self.request(at, &scope, 0);
+                        let region = self.region(at);
+                        let mut request = self.request(at, &scope, 0);
+                        // The command's Region, after any an ARN gives.
+                        request.set("Region", region.clone());
+                        let given = |option: &str| {
+                            option_words(parsed.rest, |_| true)
+                                .iter()
+                                .any(|o| o.name == option)
+                        };
                         let mut needs: Vec<Need> = calls
                             .into_iter()
                             .filter(|(action, _)| {
                                 !models::cli_calls().no_permission.contains_key(action)
                             })
                             .flat_map(|(action, why)| {
-                                let implied = implied(&action, &request);
+                                let implied = implied(&action, &request, &given);
                                 let arns = arns::arns(&action, &request);
-                                arns.map(|arns| Need::Call { action, arns, why })
-                                    .into_iter()
-                                    .chain(implied)
+                                let context = call_context(&action, &request);
+                                arns.map(|arns| Need::Call {
+                                    action,
+                                    arns,
+                                    why,
+                                    context,
+                                    alternatives: Vec::new(),
+                                })
+                                .into_iter()
+                                .chain(implied)
                             })
                             .collect();
                         if let Some(stack) = stacks.iter().find(|s| s.at == at) {
@@ -697,11 +788,14 @@ impl Context<'_> {
                                 stack.stack.clone(),
                                 stack.template,
                                 stack.role_arn.clone(),
+                                region.clone(),
                             );
                             let found = stack_needs.entry(key).or_insert_with(|| {
                                 let none = BTreeSet::new();
                                 let parameters = varying.get(&stack.stack).unwrap_or(&none);
-                                self.stack_needs(stack, &deployed, parameters)
+                                let mut needs = self.stack_needs(stack, &deployed, parameters);
+                                in_region(&mut needs, &region);
+                                needs
                             });
                             needs.extend(found.iter().cloned());
                         }
@@ -711,6 +805,7 @@ impl Context<'_> {
                             at,
                             label: parsed.label(),
                             needs,
+                            region,
                         });
                     }
                     if variant == &step.variants[0] {
@@ -754,11 +849,17 @@ impl Context<'_> {
             } else {
                 request.set_value("iam", "role", "RoleNameWithPath", role);
             }
+            let context = RequestContext::from([(
+                "iam:passedtoservice".to_string(),
+                vec!["cloudformation.amazonaws.com".to_string()],
+            )]);
             return arns::arns("iam:PassRole", &request)
                 .map(|arns| Need::Call {
                     action: "iam:PassRole".into(),
                     arns,
                     why: "`--role-arn` passes the role CloudFormation works with".into(),
+                    context,
+                    alternatives: Vec::new(),
                 })
                 .into_iter()
                 .collect();
@@ -820,7 +921,7 @@ pub fn refused<'n>(
 ) -> Vec<(&'n CommandNeeds, &'n Need, Missing)> {
     let mut out = Vec::new();
     // The same call recurs across handlers and updates: decide it once.
-    let mut decided: HashMap<(&str, &str), Decision> = HashMap::new();
+    let mut decided: HashMap<(String, String, RequestContext), Decision> = HashMap::new();
     for command in commands {
         let mut by_action: BTreeMap<&str, (&Need, Missing)> = BTreeMap::new();
         let mut arns_seen: BTreeSet<(&str, &str)> = BTreeSet::new();
@@ -829,10 +930,21 @@ pub fn refused<'n>(
             let Arns::Resources(arns) = need.arns() else {
                 continue;
             };
+            let context = need_context(need, command);
+            let alternatives: &[String] = match need {
+                Need::Call { alternatives, .. } => alternatives,
+                Need::Handler(_) => &[],
+            };
             for arn in arns {
-                let decision = *decided
-                    .entry((need.action(), arn.as_str()))
-                    .or_insert_with(|| evaluator::decide([policy], need.action(), arn));
+                let mut decide = |action: &str| {
+                    *decided
+                        .entry((action.to_string(), arn.clone(), context.clone()))
+                        .or_insert_with(|| evaluator::decide_in([policy], action, arn, &context))
+                };
+                let mut decision = decide(need.action());
+                if alternatives.iter().any(|a| decide(a) == Decision::Allowed) {
+                    decision = Decision::Allowed;
+                }
                 if decision == Decision::Allowed || !arns_seen.insert((need.action(), arn)) {
                     continue;
                 }
@@ -861,6 +973,53 @@ pub fn refused<'n>(
         }
     }
     out
+}
+
+/// The handlers' ARNs in the Region the stack is deployed to: the template's
+/// `${AWS::Region}` and the ARNs built without one hold the example Region.
+fn in_region(needs: &mut [Need], region: &str) {
+    if region == evaluator::SAMPLE_REGION {
+        return;
+    }
+    for need in needs {
+        let Need::Handler(h) = need else {
+            continue;
+        };
+        if let Arns::Resources(arns) = &mut h.arns {
+            for arn in arns {
+                let mut parts: Vec<&str> = arn.splitn(5, ':').collect();
+                if parts.len() == 5 && parts[3] == evaluator::SAMPLE_REGION {
+                    parts[3] = region;
+                    *arn = parts.join(":");
+                }
+            }
+        }
+    }
+}
+
+/// What the request context holds for a need: the Region the command runs
+/// in (IAM's endpoint is us-east-1's), the service a handler passes roles to,
+/// and what the call determines.
+fn need_context(need: &Need, command: &CommandNeeds) -> RequestContext {
+    let mut context = match need {
+        Need::Call { context, .. } => context.clone(),
+        Need::Handler(h) => {
+            let mut c = RequestContext::new();
+            if h.action == "iam:PassRole"
+                && let Some(service) = models::cli_calls().passed_to.get(&h.kind)
+            {
+                c.insert("iam:passedtoservice".into(), vec![service.clone()]);
+            }
+            c
+        }
+    };
+    let region = if need.action().starts_with("iam:") {
+        "us-east-1".to_string()
+    } else {
+        command.region.clone()
+    };
+    context.insert("aws:requestedregion".into(), vec![region]);
+    context
 }
 
 /// The deployer policy, parsed, with its file for locations.
@@ -909,13 +1068,10 @@ pub fn check(
             ctx.locate(command.at, head),
             format!("`{}` {how} `{action}` on `{arn}`{more}, {by}", policy.rel),
         )
-        .with_hint(statement_hint(
-            &parsed,
-            policy,
-            action,
-            arn,
-            missing.decision,
-        ));
+        .with_hint(
+            condition_hint(&parsed, action, arn, &need_context(need, command))
+                .unwrap_or_else(|| statement_hint(&parsed, policy, action, arn, missing.decision)),
+        );
         if let Need::Handler(h) = need
             && let Some(t) = ctx.templates.iter().find(|t| t.rel == h.template)
         {
@@ -1030,6 +1186,38 @@ fn denying_statement(policy: &Policy, action: &str, arn: &str) -> Option<usize> 
             statements: vec![s.clone()],
         };
         !s.allow && evaluator::decide([&alone], action, arn) == Decision::ExplicitDeny
+    })
+}
+
+/// When an Allow statement takes the call but for a condition the request
+/// refutes: which statement, which key, and the request's value.
+fn condition_hint(
+    policy: &Policy,
+    action: &str,
+    arn: &str,
+    context: &RequestContext,
+) -> Option<String> {
+    policy.statements.iter().enumerate().find_map(|(i, s)| {
+        if !(s.allow && s.matches_action(action) && s.matches_resource(arn)) {
+            return None;
+        }
+        let c = s.refuted(context)?;
+        let name = s
+            .sid
+            .as_ref()
+            .map_or_else(|| format!("statement {}", i + 1), |s| format!("the statement `{s}`"));
+        let given = context.get(&c.key).map_or(String::new(), |v| v.join("`, `"));
+        Some(if given.is_empty() {
+            format!(
+                "{name} allows `{action}` on this resource, but its `{}` condition on `{}` fails: the request has no `{}`",
+                c.operator, c.key, c.key
+            )
+        } else {
+            format!(
+                "{name} allows `{action}` on this resource, but its `{}` condition on `{}` fails: the request's value is `{given}`",
+                c.operator, c.key
+            )
+        })
     })
 }
 

@@ -179,14 +179,31 @@ pub struct CliCalls {
     pub commands: BTreeMap<String, CliCommand>,
     /// `service:Action` → what else IAM checks for it.
     pub implied: BTreeMap<String, Vec<Implied>>,
+    /// A template resource type → the service its handlers pass roles to
+    /// (`iam:PassedToService` of their `iam:PassRole`).
+    #[serde(rename = "passed-to")]
+    pub passed_to: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Implied {
     pub action: String,
     /// A fixed role name (a service-linked role), else the roles the request names.
     pub role: Option<String>,
     pub why: String,
+    /// `iam:PassRole`: the service the role is passed to (`iam:PassedToService`).
+    pub passed_to: Option<String>,
+    /// Checked only when the command gives this option (`--tags`).
+    pub when: Option<String>,
+    /// The resource type of the action's service it is checked on (the one
+    /// the command creates), rather than every type the request names.
+    pub on: Option<String>,
+    /// Where AWS documents it.
+    pub source: Option<String>,
+    /// Actions IAM accepts instead.
+    #[serde(default)]
+    pub alternatives: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -385,6 +402,25 @@ mod tests {
                 let arn = arn_of(signing, &names.kind);
                 assert!(arn.contains(&format!("${{{}}}", names.var)), "{prefix}");
             }
+        }
+        for (action, list) in &cli_calls().implied {
+            for i in list {
+                let (prefix, _) = i.action.split_once(':').unwrap();
+                assert!(
+                    matches!(
+                        catalog.lookup(&i.action),
+                        crate::policy::catalog::Lookup::Known(_)
+                    ),
+                    "{action}: {}",
+                    i.action
+                );
+                if let Some(kind) = &i.on {
+                    arn_of(prefix, kind);
+                }
+            }
+        }
+        for kind in cli_calls().passed_to.keys() {
+            assert!(resource_schemas().resources.contains_key(kind), "{kind}");
         }
         for (kind, entries) in &arn_names().cloudformation {
             assert!(resource_schemas().resources.contains_key(kind), "{kind}");

@@ -510,3 +510,163 @@ fn tagging_resources_by_id_is_judged_on_their_arns() {
         ]
     );
 }
+
+/// The real book with its deployer policy edited by `edit` and `script`
+/// run on the cli path at the end of `src/cluster.md`: the script's first
+/// line, and the `aws::` reports on that chapter.
+fn cli_block_with(edit: impl FnOnce(&mut serde_json::Value), script: &str) -> (usize, Vec<String>) {
+    let book = with_policy(edit);
+    let chapter = book.path().join("src/cluster.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(
+        &chapter,
+        format!("{text}\n<!-- run: cli -->\n```bash\n{script}\n```\n"),
+    )
+    .unwrap();
+    let found = deployer_errors(book.path())
+        .into_iter()
+        .filter(|d| d.starts_with("src/cluster.md"))
+        .collect();
+    (text.lines().count() + 4, found)
+}
+
+/// Sets the `Condition` of the statement `sid`.
+fn condition(sid: &'static str, value: serde_json::Value) -> impl FnOnce(&mut serde_json::Value) {
+    move |policy| {
+        let statements = policy["Statement"].as_array_mut().unwrap();
+        let s = statements.iter_mut().find(|s| s["Sid"] == sid).unwrap();
+        s["Condition"] = value;
+    }
+}
+
+/// `ecs:cluster` is the cluster the command names: a condition on another
+/// cluster refuses the call, the guide's own cluster passes.
+#[test]
+fn an_ecs_cluster_condition_is_evaluated_on_the_cluster_the_command_names() {
+    let list = "aws ecs list-tasks --cluster responderapi-cluster";
+    let (_, found) = cli_block_with(|_| {}, list);
+    assert_eq!(found, Vec::<String>::new());
+    let (line, found) = cli_block_with(
+        condition(
+            "ListTheGuideTasks",
+            serde_json::json!({"ArnLike": {"ecs:cluster": "arn:aws:ecs:*:111122223333:cluster/nope"}}),
+        ),
+        list,
+    );
+    assert_eq!(
+        found,
+        [refused_on(line, "ecs:ListTasks", "*", "aws ecs list-tasks")]
+    );
+}
+
+/// `iam:PassedToService` is the service the call passes the role to: the
+/// task definition's roles go to ecs-tasks.amazonaws.com.
+#[test]
+fn a_passed_to_service_condition_is_evaluated_on_the_service_the_role_goes_to() {
+    let register = "aws ecs register-task-definition --family responderapi-task --execution-role-arn arn:aws:iam::111122223333:role/ResponderAPIECSTaskExecutionRole --container-definitions name=app,image=nginx";
+    let (_, found) = cli_block_with(|_| {}, register);
+    assert_eq!(found, Vec::<String>::new());
+    let (line, found) = cli_block_with(
+        condition(
+            "PassTheGuideRolesToEcsTasks",
+            serde_json::json!({"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}),
+        ),
+        register,
+    );
+    assert_eq!(
+        found,
+        [format!(
+            "src/cluster.md:{line}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `iam:PassRole` on `arn:aws:iam::111122223333:role/ResponderAPIECSTaskExecutionRole`, which `aws ecs register-task-definition` calls (the task definition passes its execution and task roles to ECS)"
+        )]
+    );
+}
+
+/// The Region a command runs in is the one its ARNs and
+/// `aws:RequestedRegion` hold: `--region`, else `AWS_REGION` as the path sets
+/// it. A policy pinned to us-east-1 refuses a command run elsewhere.
+#[test]
+fn a_region_pinned_in_the_policy_is_judged_against_the_region_the_command_runs_in() {
+    let pinned = |policy: &mut serde_json::Value| {
+        let text = policy
+            .to_string()
+            .replace("arn:aws:ecs:*:", "arn:aws:ecs:us-east-1:");
+        *policy = serde_json::from_str(&text).unwrap();
+    };
+    let describe = |region: &str| {
+        format!("aws --region {region} ecs describe-clusters --clusters responderapi-cluster")
+    };
+    assert_eq!(
+        cli_block_with(pinned, &describe("us-east-1")).1,
+        Vec::<String>::new()
+    );
+    let (line, found) = cli_block_with(pinned, &describe("eu-west-1"));
+    assert_eq!(
+        found,
+        [refused_on(
+            line,
+            "ecs:DescribeClusters",
+            "arn:aws:ecs:eu-west-1:111122223333:cluster/responderapi-cluster",
+            "aws ecs describe-clusters"
+        )]
+    );
+    // A Deny outside us-east-1 holds for a command run in eu-west-1 (an
+    // assignment earlier in the block sets the Region), not for IAM's calls.
+    let deny = |policy: &mut serde_json::Value| {
+        policy["Statement"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({
+                "Effect": "Deny",
+                "NotAction": "iam:*",
+                "Resource": "*",
+                "Condition": {"StringNotEquals": {"aws:RequestedRegion": "us-east-1"}}
+            }));
+    };
+    let (_, found) = cli_block_with(deny, "aws ecs list-clusters --region us-east-1");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("does not allow `ecs:ListClusters`"),
+        "{found:?}"
+    );
+    let (line, found) = cli_block_with(
+        deny,
+        "export AWS_REGION=eu-west-1\naws ecs describe-clusters --clusters responderapi-cluster\naws iam get-role --role-name ResponderAPIECSTaskRole",
+    );
+    assert_eq!(
+        found,
+        [format!(
+            "src/cluster.md:{}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` denies `ecs:DescribeClusters` on `arn:aws:ecs:eu-west-1:111122223333:cluster/responderapi-cluster`, which `aws ecs describe-clusters` calls (the command's operation)",
+            line + 1
+        )]
+    );
+}
+
+/// Tags given on create are authorized as the service's tagging action, on
+/// the resource created: only when tags are given.
+#[test]
+fn tags_given_on_create_need_the_tagging_action() {
+    let create = |tags: &str| {
+        format!(
+            "aws iam create-role --role-name ResponderAPIECSTaskRole --assume-role-policy-document file://policies/task-role-trust.json{tags}"
+        )
+    };
+    assert_eq!(cli_block(&create("")).1, Vec::<String>::new());
+    let (line, found) = cli_block(&create(" --tags Key=team,Value=api"));
+    assert_eq!(
+        found,
+        [format!(
+            "src/cluster.md:{line}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `iam:TagRole` on `arn:aws:iam::111122223333:role/ResponderAPIECSTaskRole`, which `aws iam create-role` calls (IAM authorizes the tags given on create as iam:TagRole)"
+        )]
+    );
+    // The guide's policy lets ECS tag its service on create; without
+    // ecs:TagResource, tags on create-service are refused.
+    let service = "aws ecs create-service --cluster responderapi-cluster --service-name responderapi-service --task-definition responderapi-task --desired-count 1 --tags key=team,value=api";
+    assert_eq!(cli_block(service).1, Vec::<String>::new());
+    let (line, found) = cli_block_with(without("ecs:TagResource"), service);
+    assert_eq!(
+        found,
+        [format!(
+            "src/cluster.md:{line}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `ecs:TagResource` on `arn:aws:ecs:us-east-1:111122223333:service/responderapi-cluster/responderapi-service`, which `aws ecs create-service` calls (ECS authorizes the tags given on create as ecs:TagResource)"
+        )]
+    );
+}
