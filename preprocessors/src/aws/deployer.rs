@@ -124,6 +124,8 @@ pub struct StackCommand {
     /// A stack or template given by a shell variable no literal assignment
     /// sets: where, and the text. The command is not compared.
     pub unknown: Option<(Range<usize>, String)>,
+    /// `--tags`: stack tags, which CloudFormation gives every taggable resource.
+    pub tags: bool,
 }
 
 /// A variable a command sets (`NAME=$(aws …)`, `for NAME in $(aws …)`),
@@ -253,11 +255,13 @@ impl Parsed<'_> {
                 custom
                     .calls
                     .iter()
+                    .filter(|c| c.when.as_ref().is_none_or(|o| !self.option(o).is_empty()))
                     .filter_map(|c| {
-                        let op = match (&c.operation, &c.waiter) {
-                            (Some(op), _) => op.clone(),
-                            (None, Some(w)) => model.waiters.get(w)?.clone(),
-                            (None, None) => return None,
+                        let op = match (&c.operation, &c.waiter, &c.action) {
+                            (Some(op), _, _) => op.clone(),
+                            (None, Some(w), _) => model.waiters.get(w)?.clone(),
+                            (None, None, Some(a)) => return Some((a.clone(), c.why.clone())),
+                            (None, None, None) => return None,
                         };
                         Some((action(&op), c.why.clone()))
                     })
@@ -597,6 +601,10 @@ impl Context<'_> {
     ) {
         let ids = &models::arn_names().ids;
         if let Some(text) = self.literal_value(at, text) {
+            let text = match ids.get(&n.var).filter(|_| n.folder_of_id) {
+                Some(id) => format!("{}/{id}", text.trim_end_matches('/')),
+                None => text,
+            };
             request.set_value(service, &n.kind, &n.var, &text);
             return;
         }
@@ -674,6 +682,7 @@ impl Context<'_> {
                     .map(|(k, v)| (k.to_string(), v.to_string()))
                     .collect(),
                 unknown,
+                tags: !parsed.option("--tags").is_empty(),
             });
         }
         out
@@ -789,6 +798,7 @@ impl Context<'_> {
                                 stack.template,
                                 stack.role_arn.clone(),
                                 region.clone(),
+                                stack.tags,
                             );
                             let found = stack_needs.entry(key).or_insert_with(|| {
                                 let none = BTreeSet::new();
@@ -864,9 +874,17 @@ impl Context<'_> {
                 .into_iter()
                 .collect();
         }
+        let tagged: Vec<Value> = if stack.tags {
+            self.templates
+                .iter()
+                .map(|t| handlers::with_stack_tags(&t.value))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let template = |i: usize| Template {
             rel: &self.templates[i].rel,
-            value: &self.templates[i].value,
+            value: tagged.get(i).unwrap_or(&self.templates[i].value),
         };
         let others = deployed
             .get(stack.stack.as_str())

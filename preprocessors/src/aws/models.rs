@@ -222,6 +222,10 @@ pub struct CliCommand {
 pub struct CliCall {
     pub operation: Option<String>,
     pub waiter: Option<String>,
+    /// An IAM action of another service (`s3:PutObject`).
+    pub action: Option<String>,
+    /// Called only when the command gives this option (`--s3-bucket`).
+    pub when: Option<String>,
     pub why: String,
 }
 
@@ -259,6 +263,9 @@ pub struct Names {
     pub kind: String,
     pub var: String,
     pub service: Option<String>,
+    /// The value is a folder the sample ID of `var` goes in (`--s3-prefix`).
+    #[serde(default, rename = "folder-of-id")]
+    pub folder_of_id: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -455,10 +462,18 @@ mod tests {
             let model = service(command.split(' ').next().unwrap())
                 .unwrap_or_else(|| panic!("{command}: its service has a vendored model"));
             for call in &entry.calls {
-                match (&call.operation, &call.waiter) {
-                    (Some(op), _) => assert!(model.operations.contains_key(op), "{command} {op}"),
-                    (None, Some(w)) => assert!(model.waiters.contains_key(w), "{command} {w}"),
-                    _ => panic!("{command}: a call names an operation or a waiter"),
+                match (&call.operation, &call.waiter, &call.action) {
+                    (Some(op), _, _) => {
+                        assert!(model.operations.contains_key(op), "{command} {op}")
+                    }
+                    (None, Some(w), _) => {
+                        assert!(model.waiters.contains_key(w), "{command} {w}")
+                    }
+                    (None, None, Some(a)) => assert!(
+                        matches!(catalog.lookup(a), crate::policy::catalog::Lookup::Known(_)),
+                        "{command} {a}"
+                    ),
+                    _ => panic!("{command}: a call names an operation, a waiter or an action"),
                 }
             }
         }

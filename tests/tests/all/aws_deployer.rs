@@ -670,3 +670,59 @@ fn tags_given_on_create_need_the_tagging_action() {
         )]
     );
 }
+
+/// `aws cloudformation deploy --s3-bucket B --s3-prefix P` uploads the
+/// template as `P/MD5.template` (s3:PutObject), and `--tags` are stack tags
+/// CloudFormation gives every taggable resource, so each handler's tagging
+/// permissions are demanded.
+#[test]
+fn a_deploy_with_a_bucket_and_stack_tags_needs_the_upload_and_the_tag_writes() {
+    let with_bucket_and_tags = |book: &Path| {
+        let chapter = book.join("src/cloudformation.md");
+        let text = std::fs::read_to_string(&chapter).unwrap();
+        let from = "  --stack-name responderapi \\\n  --capabilities";
+        assert!(text.contains(from));
+        std::fs::write(
+            &chapter,
+            text.replacen(
+                from,
+                "  --stack-name responderapi \\\n  --s3-bucket responderapi-templates --s3-prefix guide \\\n  --tags team=api \\\n  --capabilities",
+                1,
+            ),
+        )
+        .unwrap();
+    };
+    let book = copy_real_book();
+    with_bucket_and_tags(book.path());
+    let at = format!(
+        "{}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow",
+        deploy_line("src/cloudformation.md")
+    );
+    let role = "on `arn:aws:iam::111122223333:role/ResponderAPIECSTaskExecutionRole` (and on 1 more resource), which CloudFormation's create handler of `ExecutionRole` (`AWS::IAM::Role`) calls during `aws cloudformation deploy`";
+    assert_eq!(
+        deployer_errors(book.path()),
+        [
+            format!(
+                "{at} `s3:PutObject` on `arn:aws:s3:::responderapi-templates/guide/0123456789abcdef0123456789abcdef.template`, which `aws cloudformation deploy` calls (S3Uploader.upload_with_dedup puts the template in the bucket as [PREFIX/]MD5.template (its HeadObject first may fail: S3Uploader.file_exists takes a refusal for \"not there\"))"
+            ),
+            format!("{at} `iam:TagRole` {role}"),
+            format!("{at} `iam:UntagRole` {role}"),
+        ]
+    );
+    // A policy that allows the upload to the bucket and the role tagging passes.
+    let book = with_policy(|policy| {
+        let statements = policy["Statement"].as_array_mut().unwrap();
+        statements.push(serde_json::json!({
+            "Effect": "Allow",
+            "Action": "s3:PutObject",
+            "Resource": "arn:aws:s3:::responderapi-templates/guide/*"
+        }));
+        statements.push(serde_json::json!({
+            "Effect": "Allow",
+            "Action": ["iam:TagRole", "iam:UntagRole"],
+            "Resource": "arn:aws:iam::111122223333:role/ResponderAPI*"
+        }));
+    });
+    with_bucket_and_tags(book.path());
+    assert_eq!(deployer_errors(book.path()), Vec::<String>::new());
+}
