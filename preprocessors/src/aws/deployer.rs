@@ -633,7 +633,8 @@ impl Context<'_> {
     /// the paths run them.
     pub fn stack_commands(&self) -> Vec<StackCommand> {
         let mut out = Vec::new();
-        for (_, _, at) in self.path_commands() {
+        let commands = self.path_commands();
+        for (n, &(_, _, at)) in commands.iter().enumerate() {
             let Some(parsed) = parse(self.command(at)) else {
                 continue;
             };
@@ -643,6 +644,35 @@ impl Context<'_> {
             };
             let (Some(kind), Some(stack_option)) = (&custom.stack, &custom.stack_name) else {
                 continue;
+            };
+            // A change set deploys when a later command executes it.
+            let kind = if kind == "change-set" {
+                let literal = |p: &Parsed<'_>, o: &str| {
+                    p.option(o)
+                        .first()
+                        .and_then(|(t, _)| self.literal_value(at, t))
+                };
+                let named = (
+                    literal(&parsed, "--change-set-name"),
+                    literal(&parsed, stack_option),
+                );
+                let executed = commands[n + 1..].iter().any(|&(_, _, later)| {
+                    parse(self.command(later)).is_some_and(|p| {
+                        p.service == "cloudformation"
+                            && p.op == "execute-change-set"
+                            && named.0.is_some()
+                            && (
+                                literal(&p, "--change-set-name"),
+                                literal(&p, "--stack-name"),
+                            ) == named
+                    })
+                });
+                if !executed {
+                    continue;
+                }
+                "deploy"
+            } else {
+                kind.as_str()
             };
             let Some(&(stack_text, stack_word)) = parsed.option(stack_option).first() else {
                 continue;
@@ -667,7 +697,7 @@ impl Context<'_> {
             });
             out.push(StackCommand {
                 at,
-                kind: kind.clone(),
+                kind: kind.to_string(),
                 stack,
                 template,
                 template_word: template_word.map(|(_, w)| w.range.clone()),

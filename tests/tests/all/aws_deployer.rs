@@ -726,3 +726,47 @@ fn a_deploy_with_a_bucket_and_stack_tags_needs_the_upload_and_the_tag_writes() {
     with_bucket_and_tags(book.path());
     assert_eq!(deployer_errors(book.path()), Vec::<String>::new());
 }
+
+/// A change set that a later command executes is a deploy: the create and
+/// execute calls are the commands', and the resource handlers' calls fall
+/// on the command that names the template.
+#[test]
+fn an_executed_change_set_needs_its_calls_and_its_handlers_calls() {
+    let book = with_policy(|policy| {
+        without("cloudformation:ExecuteChangeSet")(policy);
+        without("ecs:CreateCluster")(policy);
+    });
+    let chapter = book.path().join("src/load-balancer.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(
+        &chapter,
+        format!(
+            "{text}\n<!-- run: alb-cloudformation -->\n```bash\naws cloudformation create-change-set --change-set-name again --template-body file://templates/responderapi-stack.json --stack-name other-stack --capabilities CAPABILITY_NAMED_IAM\naws cloudformation execute-change-set --change-set-name again --stack-name other-stack\n```\n"
+        ),
+    )
+    .unwrap();
+    let line = text.lines().count() + 4;
+    let found: Vec<String> = deployer_errors(book.path())
+        .into_iter()
+        .filter(|d| {
+            d.starts_with(&format!("src/load-balancer.md:{line}"))
+                || d.starts_with(&format!("src/load-balancer.md:{}", line + 1))
+        })
+        .collect();
+    let denied = "error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow";
+    assert_eq!(
+        found,
+        [
+            format!(
+                "src/load-balancer.md:{line}:1: {denied} `cloudformation:CreateChangeSet` on `arn:aws:cloudformation:us-east-1:111122223333:stack/other-stack/0a1b2c3d-4e5f-6789-abcd-ef0123456789`, which `aws cloudformation create-change-set` calls (the command's operation)"
+            ),
+            format!(
+                "src/load-balancer.md:{line}:1: {denied} `ecs:CreateCluster` on `arn:aws:ecs:us-east-1:111122223333:cluster/responderapi-cluster`, which CloudFormation's create handler of `Cluster` (`AWS::ECS::Cluster`) calls during `aws cloudformation create-change-set`"
+            ),
+            format!(
+                "src/load-balancer.md:{}:1: {denied} `cloudformation:ExecuteChangeSet` on `arn:aws:cloudformation:us-east-1:111122223333:stack/other-stack/0a1b2c3d-4e5f-6789-abcd-ef0123456789`, which `aws cloudformation execute-change-set` calls (the command's operation)",
+                line + 1
+            ),
+        ]
+    );
+}
