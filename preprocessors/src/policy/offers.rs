@@ -970,9 +970,15 @@ fn sentence_offers(
         .iter()
         .filter(|k| {
             let k = k.to_lowercase();
+            // `deployer-policy.json`, or in words: "the deployer policy".
+            let parts: Vec<&str> = k.split('-').collect();
             tokens
                 .iter()
                 .any(|t| t.word == k || t.word.strip_suffix(".json") == Some(k.as_str()))
+                || (parts.len() > 1
+                    && tokens
+                        .windows(parts.len())
+                        .any(|w| w.iter().zip(&parts).all(|(t, p)| t.word == *p)))
         })
         .cloned()
         .collect();
@@ -1261,11 +1267,13 @@ pub fn check(model: &BookModel<'_>, sizes: &BTreeMap<String, Size>, diagnostics:
         let links_large = chapter.page.links.iter().any(|link| {
             policy_of_link(page_dir, &link.dest, &known).is_some_and(|s| large.contains(&&s))
         });
-        // A chapter that only names the file (`put-user-policy … file://
-        // policies/deployer-policy.json`) offers it by name.
-        let names_large = large
-            .iter()
-            .any(|stem| chapter.content().contains(&format!("{stem}.json")));
+        // A chapter that only names the policy (`put-user-policy … file://
+        // policies/deployer-policy.json`, "the deployer policy") offers it by
+        // name.
+        let lower = chapter.content().to_lowercase();
+        let names_large = large.iter().any(|stem| {
+            lower.contains(&format!("{stem}.json")) || lower.contains(&stem.replace('-', " "))
+        });
         if !links_large && !names_large {
             continue;
         }

@@ -457,7 +457,7 @@ fn reassurances_other_verbs_console_steps_tables_and_commands_are_offers_and_pol
     // A chapter that links nothing but names the file in its command offers it too.
     append(
         &book.path().join("src/task-role.md"),
-        "\n```bash\naws iam put-group-policy --group-name deployers --policy-name Deployer --policy-document file://policies/deployer-policy.json\n```\n",
+        "\n```bash\naws iam put-group-policy --group-name deployers --policy-name Deployer --policy-document file://policies/deployer-policy.json\n```\n\nOr add the deployer policy to your IAM user as an inline policy.\n",
     );
     let (code, found) = check_shorts(book.path());
     assert_eq!(code, 1);
@@ -475,7 +475,8 @@ fn reassurances_other_verbs_console_steps_tables_and_commands_are_offers_and_pol
             format!("src/permissions.md:43:46: {user}"),
             format!("src/permissions.md:47:34: {group}"),
             format!("src/permissions.md:50:9: {user}"),
-            format!("src/task-role.md:{}:9: {group}", command_line - 1),
+            format!("src/task-role.md:{}:9: {group}", command_line - 3),
+            format!("src/task-role.md:{command_line}:51: {user}"),
         ]
     );
 }

@@ -514,3 +514,22 @@ fn put_user_policy_commands_in_shell_blocks_that_name_the_policy_are_offers() {
         "```json\n{\"Action\": \"iam:PutUserPolicy\", \"Comment\": \"aws iam put-user-policy file://policies/deployer-policy.json\"}\n```",
     ]);
 }
+
+#[test]
+fn a_policy_named_in_words_is_the_one_offered_in_a_chapter_that_does_not_show_it() {
+    // A chapter that shows nothing: only the name says which policy it is.
+    assert_eq!(
+        found_in(
+            "# Elsewhere\n\nAdd the deployer policy from [Your own permissions](deployer-permissions.md) to your IAM user as an inline policy.\n"
+        ),
+        [user(3, 101, "inline policy")]
+    );
+    assert_eq!(
+        found_in("# Elsewhere\n\nAdd the policy to your IAM user as an inline policy.\n"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        found_in("# Elsewhere\n\nAdd the task role policy to the task role as an inline policy.\n"),
+        Vec::<String>::new()
+    );
+}
