@@ -251,6 +251,8 @@ fn blocks(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Blocks {
     let mut row: Option<usize> = None;
     let mut next_row = 0;
     let mut skipped = 0usize;
+    // An HTML block's text (`<p>Add it …</p>`), tags left out.
+    let mut html: Option<Block> = None;
     let flush = |current: &mut Option<Block>, out: &mut Vec<Block>| {
         if let Some(block) = current.take()
             && !block.text.trim().is_empty()
@@ -283,11 +285,23 @@ fn blocks(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Blocks {
                     block.push(t, range.start, exact, true);
                 }
             }
-            Event::Start(Tag::HtmlBlock | Tag::MetadataBlock(_)) => {
+            Event::Start(Tag::HtmlBlock) => {
+                flush(&mut current, &mut out);
+                skipped += 1;
+                html = Some(Block {
+                    section,
+                    ..Block::default()
+                });
+            }
+            Event::Start(Tag::MetadataBlock(_)) => {
                 flush(&mut current, &mut out);
                 skipped += 1;
             }
-            Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_)) => {
+            Event::End(TagEnd::HtmlBlock) => {
+                skipped = skipped.saturating_sub(1);
+                flush(&mut html, &mut out);
+            }
+            Event::End(TagEnd::CodeBlock | TagEnd::MetadataBlock(_)) => {
                 skipped = skipped.saturating_sub(1);
                 in_shell = false;
             }
@@ -320,12 +334,25 @@ fn blocks(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Blocks {
             }
             // `{{#iam-policy}}` writes its download link as HTML, and so may
             // a writer: a link is a link whichever way it is written.
-            Event::Html(html) | Event::InlineHtml(html) => links.extend(
-                crate::links::html::attributes(html)
-                    .into_iter()
-                    .filter(crate::links::html::is_link)
-                    .map(|attr| (attr.value, section)),
-            ),
+            Event::Html(written) | Event::InlineHtml(written) => {
+                links.extend(
+                    crate::links::html::attributes(written)
+                        .into_iter()
+                        .filter(crate::links::html::is_link)
+                        .map(|attr| (attr.value, section)),
+                );
+                if let (Event::Html(_), Some(block)) = (event, html.as_mut()) {
+                    html_text(block, written, text.get(range.clone()), range.start);
+                    // Code, scripts and comments are not prose.
+                    let lower = written.to_ascii_lowercase();
+                    if ["<script", "<style", "<pre", "<code", "<!--"]
+                        .iter()
+                        .any(|t| lower.contains(t))
+                    {
+                        html = None;
+                    }
+                }
+            }
             Event::Text(t) | Event::Code(t) if skipped == 0 => {
                 let code = matches!(event, Event::Code(_));
                 let written = text.get(range.clone()).unwrap_or("");
@@ -357,6 +384,29 @@ fn blocks(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Blocks {
         prose: out,
         links,
         shell,
+    }
+}
+
+/// Adds the text of one line of an HTML block, between its tags, to `block`:
+/// byte for byte when the line is as written at `source`.
+fn html_text(block: &mut Block, line: &str, written: Option<&str>, source: usize) {
+    let exact = written == Some(line);
+    let mut rest = line;
+    let mut at = 0;
+    while !rest.is_empty() {
+        let (text, skip) = match rest.find('<') {
+            Some(0) => ("", rest.find('>').map_or(rest.len(), |i| i + 1)),
+            Some(i) => (&rest[..i], i),
+            None => (rest, rest.len()),
+        };
+        if !text.is_empty() {
+            block.push(text, source + at, exact, false);
+        } else if skip > 0 {
+            // A tag parts words as a space would.
+            block.push(" ", source + at, false, false);
+        }
+        at += skip;
+        rest = &rest[skip..];
     }
 }
 

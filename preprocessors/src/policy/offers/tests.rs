@@ -533,3 +533,16 @@ fn a_policy_named_in_words_is_the_one_offered_in_a_chapter_that_does_not_show_it
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn an_offer_in_an_html_block_is_found_and_its_code_is_not_read() {
+    assert_eq!(
+        found("<p>Add the policy to your IAM user as an inline policy.</p>"),
+        [user(LINE, 42, "inline policy")]
+    );
+    silent(&[
+        "<pre>Add the policy to your IAM user as an inline policy.</pre>",
+        "<!-- Add the policy to your IAM user as an inline policy. -->",
+        "<p>Attach the policy to your IAM user as a customer managed policy.</p>",
+    ]);
+}
