@@ -304,15 +304,7 @@ fn passing_the_roles_missing_fails_where_a_task_definition_names_them() {
 /// The line of `script`'s first command run on the cli path at the end of
 /// the real book's `src/cluster.md`, and the book's `aws::` reports.
 fn cli_block(script: &str) -> (usize, Vec<String>) {
-    let book = copy_real_book();
-    let chapter = book.path().join("src/cluster.md");
-    let text = std::fs::read_to_string(&chapter).unwrap();
-    std::fs::write(
-        &chapter,
-        format!("{text}\n<!-- run: cli -->\n```bash\n{script}\n```\n"),
-    )
-    .unwrap();
-    (text.lines().count() + 4, deployer_errors(book.path()))
+    cli_block_with(|_| {}, script)
 }
 
 fn refused_on(line: usize, action: &str, arn: &str, command: &str) -> String {
@@ -373,15 +365,12 @@ fn a_redeploy_without_overrides_keeps_the_previous_values_and_needs_no_update() 
     // the command does not override: deploying the first template again with
     // none changes nothing, so no replacement and no update handler's call.
     let book = copy_real_book();
-    let chapter = book.path().join("src/load-balancer.md");
-    let text = std::fs::read_to_string(&chapter).unwrap();
-    std::fs::write(
-        &chapter,
-        format!(
-            "{text}\n<!-- run: alb-cloudformation -->\n```bash\naws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM\n```\n"
-        ),
-    )
-    .unwrap();
+    append_block(
+        book.path(),
+        "src/load-balancer.md",
+        "alb-cloudformation",
+        "aws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM",
+    );
     assert_eq!(deployer_errors(book.path()), Vec::<String>::new());
 }
 
@@ -462,24 +451,20 @@ fn a_registry_id_gives_the_account_of_the_repository_arn() {
     );
     // A statement on the registry's repositories allows it; one on the
     // reader's own account would not have.
-    let book = with_policy(|policy| {
-        policy["Statement"]
-            .as_array_mut()
-            .unwrap()
-            .push(serde_json::json!({
-                "Effect": "Allow",
-                "Action": "ecr:DescribeImages",
-                "Resource": "arn:aws:ecr:*:709825985650:repository/responder/*"
-            }));
-    });
-    let chapter = book.path().join("src/cluster.md");
-    let text = std::fs::read_to_string(&chapter).unwrap();
-    std::fs::write(
-        &chapter,
-        format!("{text}\n<!-- run: cli -->\n```bash\n{describe}\n```\n"),
-    )
-    .unwrap();
-    assert_eq!(deployer_errors(book.path()), Vec::<String>::new());
+    let (_, found) = cli_block_with(
+        |policy| {
+            policy["Statement"]
+                .as_array_mut()
+                .unwrap()
+                .push(serde_json::json!({
+                    "Effect": "Allow",
+                    "Action": "ecr:DescribeImages",
+                    "Resource": "arn:aws:ecr:*:709825985650:repository/responder/*"
+                }));
+        },
+        describe,
+    );
+    assert_eq!(found, Vec::<String>::new());
 }
 
 /// `aws ec2 create-tags --resources ID…` is judged on the ARN of each
@@ -513,64 +498,66 @@ fn tagging_resources_by_id_is_judged_on_their_arns() {
 
 /// The real book with its deployer policy edited by `edit` and `script`
 /// run on the cli path at the end of `src/cluster.md`: the script's first
-/// line, and the `aws::` reports on that chapter.
+/// line, and the book's `aws::` reports.
 fn cli_block_with(edit: impl FnOnce(&mut serde_json::Value), script: &str) -> (usize, Vec<String>) {
     let book = with_policy(edit);
-    let chapter = book.path().join("src/cluster.md");
+    let line = append_block(book.path(), "src/cluster.md", "cli", script);
+    (line, deployer_errors(book.path()))
+}
+
+/// Appends `script` as a `bash` block run on `path` to `chapter` of `book`:
+/// the line of its first command.
+fn append_block(book: &Path, chapter: &str, path: &str, script: &str) -> usize {
+    let chapter = book.join(chapter);
     let text = std::fs::read_to_string(&chapter).unwrap();
     std::fs::write(
         &chapter,
-        format!("{text}\n<!-- run: cli -->\n```bash\n{script}\n```\n"),
+        format!("{text}\n<!-- run: {path} -->\n```bash\n{script}\n```\n"),
     )
     .unwrap();
-    let found = deployer_errors(book.path())
-        .into_iter()
-        .filter(|d| d.starts_with("src/cluster.md"))
-        .collect();
-    (text.lines().count() + 4, found)
+    text.lines().count() + 4
 }
 
-/// Sets the `Condition` of the statement `sid`.
-fn condition(sid: &'static str, value: serde_json::Value) -> impl FnOnce(&mut serde_json::Value) {
-    move |policy| {
-        let statements = policy["Statement"].as_array_mut().unwrap();
-        let s = statements.iter_mut().find(|s| s["Sid"] == sid).unwrap();
-        s["Condition"] = value;
-    }
-}
-
-/// `ecs:cluster` is the cluster the command names: a condition on another
-/// cluster refuses the call, the guide's own cluster passes.
-#[test]
-fn an_ecs_cluster_condition_is_evaluated_on_the_cluster_the_command_names() {
-    let list = "aws ecs list-tasks --cluster responderapi-cluster";
-    let (_, found) = cli_block_with(|_| {}, list);
-    assert_eq!(found, Vec::<String>::new());
+/// The reports on the script [`cli_block_with`] adds, when the policy's
+/// statement `sid` has `condition`.
+fn with_condition(sid: &str, condition: serde_json::Value, script: &str) -> (usize, Vec<String>) {
     let (line, found) = cli_block_with(
-        condition(
-            "ListTheGuideTasks",
-            serde_json::json!({"ArnLike": {"ecs:cluster": "arn:aws:ecs:*:111122223333:cluster/nope"}}),
-        ),
+        |policy| {
+            let statements = policy["Statement"].as_array_mut().unwrap();
+            let s = statements.iter_mut().find(|s| s["Sid"] == sid).unwrap();
+            s["Condition"] = condition;
+        },
+        script,
+    );
+    let here = format!("src/cluster.md:{line}:");
+    (
+        line,
+        found.into_iter().filter(|d| d.starts_with(&here)).collect(),
+    )
+}
+
+/// `ecs:cluster` is the cluster the command names, `iam:PassedToService`
+/// the service the call passes the role to (a task definition's roles go to
+/// ecs-tasks.amazonaws.com): a condition on another refuses the call, the
+/// guide's own passes.
+#[test]
+fn conditions_on_what_the_command_determines_are_evaluated() {
+    let list = "aws ecs list-tasks --cluster responderapi-cluster";
+    let register = "aws ecs register-task-definition --family responderapi-task --execution-role-arn arn:aws:iam::111122223333:role/ResponderAPIECSTaskExecutionRole --container-definitions name=app,image=nginx";
+    assert_eq!(cli_block(list).1, Vec::<String>::new());
+    assert_eq!(cli_block(register).1, Vec::<String>::new());
+    let (line, found) = with_condition(
+        "ListTheGuideTasks",
+        serde_json::json!({"ArnLike": {"ecs:cluster": "arn:aws:ecs:*:111122223333:cluster/nope"}}),
         list,
     );
     assert_eq!(
         found,
         [refused_on(line, "ecs:ListTasks", "*", "aws ecs list-tasks")]
     );
-}
-
-/// `iam:PassedToService` is the service the call passes the role to: the
-/// task definition's roles go to ecs-tasks.amazonaws.com.
-#[test]
-fn a_passed_to_service_condition_is_evaluated_on_the_service_the_role_goes_to() {
-    let register = "aws ecs register-task-definition --family responderapi-task --execution-role-arn arn:aws:iam::111122223333:role/ResponderAPIECSTaskExecutionRole --container-definitions name=app,image=nginx";
-    let (_, found) = cli_block_with(|_| {}, register);
-    assert_eq!(found, Vec::<String>::new());
-    let (line, found) = cli_block_with(
-        condition(
-            "PassTheGuideRolesToEcsTasks",
-            serde_json::json!({"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}),
-        ),
+    let (line, found) = with_condition(
+        "PassTheGuideRolesToEcsTasks",
+        serde_json::json!({"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}),
         register,
     );
     assert_eq!(
@@ -659,12 +646,17 @@ fn tags_given_on_create_need_the_tagging_action() {
         )]
     );
     // The guide's policy lets ECS tag its service on create; without
-    // ecs:TagResource, tags on create-service are refused.
+    // ecs:TagResource, tags on create-service are refused (as are the
+    // guide's stacks, whose cluster CloudFormation tags).
     let service = "aws ecs create-service --cluster responderapi-cluster --service-name responderapi-service --task-definition responderapi-task --desired-count 1 --tags key=team,value=api";
     assert_eq!(cli_block(service).1, Vec::<String>::new());
     let (line, found) = cli_block_with(without("ecs:TagResource"), service);
+    let here = format!("src/cluster.md:{line}:");
     assert_eq!(
-        found,
+        found
+            .into_iter()
+            .filter(|d| d.starts_with(&here))
+            .collect::<Vec<_>>(),
         [format!(
             "src/cluster.md:{line}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `ecs:TagResource` on `arn:aws:ecs:us-east-1:111122223333:service/responderapi-cluster/responderapi-service`, which `aws ecs create-service` calls (ECS authorizes the tags given on create as ecs:TagResource)"
         )]
@@ -736,16 +728,12 @@ fn an_executed_change_set_needs_its_calls_and_its_handlers_calls() {
         without("cloudformation:ExecuteChangeSet")(policy);
         without("ecs:CreateCluster")(policy);
     });
-    let chapter = book.path().join("src/load-balancer.md");
-    let text = std::fs::read_to_string(&chapter).unwrap();
-    std::fs::write(
-        &chapter,
-        format!(
-            "{text}\n<!-- run: alb-cloudformation -->\n```bash\naws cloudformation create-change-set --change-set-name again --template-body file://templates/responderapi-stack.json --stack-name other-stack --capabilities CAPABILITY_NAMED_IAM\naws cloudformation execute-change-set --change-set-name again --stack-name other-stack\n```\n"
-        ),
-    )
-    .unwrap();
-    let line = text.lines().count() + 4;
+    let line = append_block(
+        book.path(),
+        "src/load-balancer.md",
+        "alb-cloudformation",
+        "aws cloudformation create-change-set --change-set-name again --template-body file://templates/responderapi-stack.json --stack-name other-stack --capabilities CAPABILITY_NAMED_IAM\naws cloudformation execute-change-set --change-set-name again --stack-name other-stack",
+    );
     let found: Vec<String> = deployer_errors(book.path())
         .into_iter()
         .filter(|d| {
