@@ -648,8 +648,22 @@ fn attaches(tokens: &[Token], range: Range<usize>) -> bool {
             ),
             // "It can be an inline policy of your user."
             None if t.word == "be" => after(i, "can may could might should will would must"),
-            // "Another option is an inline policy on your user."
-            None => among(&t.word, "is are") && after(i, "option options way alternative choice"),
+            // "Another option is an inline policy on your user", "an inline
+            // policy is quickest".
+            None => {
+                among(&t.word, "is are")
+                    && (after(i, "option options way alternative choice")
+                        || tokens
+                            .get(i + 1..(i + 3).min(tokens.len()))
+                            .is_some_and(|next| {
+                                next.iter().any(|n| {
+                                    among(
+                                        &n.word,
+                                        "quickest easiest simplest fastest quicker easier simpler",
+                                    )
+                                })
+                            }))
+            }
         }
     })
 }

@@ -444,6 +444,22 @@ fn offers_with_other_verbs_and_gerund_subjects_are_found() {
             "{prose}"
         );
     }
+    // A clause that recommends inline, with the user elsewhere.
+    assert_eq!(
+        found("You need the policy on your IAM user; an inline policy is the quickest way."),
+        [user(LINE, 42, "inline policy")]
+    );
+    assert_eq!(
+        found("Attach the policy to your IAM user. An inline policy is quickest."),
+        [user(LINE, 40, "inline policy")]
+    );
+    assert_eq!(
+        found(
+            "| Where | Attachment |\n| --- | --- |\n| Your IAM user | inline policy (add it on the **Permissions** tab) |"
+        ),
+        [user(LINE + 2, 19, "inline policy")]
+    );
+    silent(&["A customer managed policy is quickest; an inline policy of your user is too small."]);
     // A hyphen is a spelling, not another word.
     assert_eq!(
         found("Add the policy to your IAM user as an in-line policy."),
