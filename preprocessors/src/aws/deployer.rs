@@ -1137,7 +1137,8 @@ pub fn check(
         }
         let statement = match missing.decision {
             Decision::ExplicitDeny => {
-                denying_statement(&parsed, action, arn).map(|i| (i, "the statement that denies it"))
+                denying_statement(&parsed, action, arn, &need_context(need, command))
+                    .map(|i| (i, "the statement that denies it"))
             }
             _ => fitting_statement(&parsed, action, arn)
                 .map(|(i, _)| (i, "the statement that could take it")),
@@ -1228,12 +1229,17 @@ fn fitting_statement(policy: &Policy, action: &str, arn: &str) -> Option<(usize,
 }
 
 /// The Deny statement that refuses `action` on `arn`.
-fn denying_statement(policy: &Policy, action: &str, arn: &str) -> Option<usize> {
+fn denying_statement(
+    policy: &Policy,
+    action: &str,
+    arn: &str,
+    context: &RequestContext,
+) -> Option<usize> {
     policy.statements.iter().position(|s| {
         let alone = Policy {
             statements: vec![s.clone()],
         };
-        !s.allow && evaluator::decide([&alone], action, arn) == Decision::ExplicitDeny
+        !s.allow && evaluator::decide_in([&alone], action, arn, context) == Decision::ExplicitDeny
     })
 }
 
