@@ -403,18 +403,31 @@ fn variable(text: &str) -> Option<&str> {
         .then_some(name)
 }
 
-/// The condition keys a command's call determines: `ecs:cluster` for an ECS
-/// action that has the key (the cluster the command names, else `default`).
+/// The condition keys a command's own call determines: `ecs:cluster` for an
+/// ECS action that has the key (the cluster the command names, else
+/// `default`), and no `PREFIX:CreateAction` for a tagging action called by
+/// itself (the key is there only when a create action tags).
 fn call_context(action: &str, request: &Request) -> RequestContext {
     let mut context = RequestContext::new();
-    let Some(("ecs", name)) = action.split_once(':') else {
+    let Some((prefix, name)) = action.split_once(':') else {
         return context;
     };
-    let has_key = crate::policy::catalog::Catalog::builtin()
-        .service("ecs")
+    let Some(found) = crate::policy::catalog::Catalog::builtin()
+        .service(prefix)
         .and_then(|s| s.action(name))
-        .is_some_and(|a| a.condition_keys.contains(&"ecs:cluster"));
-    if !has_key || request.unknown.contains("ClusterName") {
+    else {
+        return context;
+    };
+    let create_action = format!("{prefix}:createaction");
+    if found
+        .condition_keys
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(&create_action))
+    {
+        context.insert(create_action, Vec::new());
+    }
+    let has_cluster = prefix == "ecs" && found.condition_keys.contains(&"ecs:cluster");
+    if !has_cluster || request.unknown.contains("ClusterName") {
         return context;
     }
     let mut cluster = request.clone();

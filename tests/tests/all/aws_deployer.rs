@@ -469,30 +469,61 @@ fn a_registry_id_gives_the_account_of_the_repository_arn() {
 
 /// `aws ec2 create-tags --resources ID…` is judged on the ARN of each
 /// resource the ID's prefix names, not on `*`; an ID of a kind the tables do
-/// not know is a warning, not a demand for `*`.
+/// not know is a warning, not a demand for `*`. The guide's policy lets EC2
+/// tag security groups only as they are created (`ec2:CreateAction`), which
+/// a create-tags call by itself is not.
 #[test]
 fn tagging_resources_by_id_is_judged_on_their_arns() {
-    // The policy lets the reader tag security groups: no call on `*`.
-    let (_, found) =
-        cli_block("aws ec2 create-tags --resources sg-0123456789abcdef0 --tags Key=team,Value=api");
-    assert_eq!(found, Vec::<String>::new());
-    let (line, found) = cli_block(
-        "aws ec2 create-tags --resources subnet-0123456789abcdef0 --tags Key=team,Value=api\naws ec2 create-tags --resources xyz-0123 --tags Key=team,Value=api",
-    );
+    let tag = |id: &str| format!("aws ec2 create-tags --resources {id} --tags Key=team,Value=api");
+    let (line, found) = cli_block(&format!(
+        "{}\n{}\n{}",
+        tag("sg-0123456789abcdef0"),
+        tag("subnet-0123456789abcdef0"),
+        tag("xyz-0123")
+    ));
+    let arn = |kind: &str, id: &str| format!("arn:aws:ec2:us-east-1:111122223333:{kind}/{id}");
     assert_eq!(
         found,
         [
             refused_on(
                 line,
                 "ec2:CreateTags",
-                "arn:aws:ec2:us-east-1:111122223333:subnet/subnet-0123456789abcdef0",
+                &arn("security-group", "sg-0123456789abcdef0"),
                 "aws ec2 create-tags"
             ),
             format!(
                 "src/cluster.md:{}:1: warning[aws::unjudged]: the deployer permission check does not know which kind of resource `xyz-0123` is, so it does not judge `ec2:CreateTags`, which `aws ec2 create-tags` calls on it",
-                line + 1
+                line + 2
             )
         ]
+    );
+    // A statement that lets the reader tag security groups at any time
+    // allows the first; the subnet is refused on its own ARN.
+    let (line, found) = cli_block_with(
+        |policy| {
+            policy["Statement"]
+                .as_array_mut()
+                .unwrap()
+                .push(serde_json::json!({
+                    "Effect": "Allow",
+                    "Action": "ec2:CreateTags",
+                    "Resource": "arn:aws:ec2:*:111122223333:security-group/*"
+                }));
+        },
+        &format!(
+            "{}\n{}",
+            tag("sg-0123456789abcdef0"),
+            tag("subnet-0123456789abcdef0")
+        ),
+    );
+    assert_eq!(
+        found,
+        [refused_on(
+            line + 1,
+            "ec2:CreateTags",
+            &arn("subnet", "subnet-0123456789abcdef0"),
+            "aws ec2 create-tags"
+        )]
     );
 }
 
