@@ -2,8 +2,9 @@
 //! catalog's ARN formats (`arn:${Partition}:ecs:${Region}:${Account}:cluster/${ClusterName}`)
 //! with the names a request carries: a command's options, a template
 //! resource's properties (`arn-names.toml` says which). What AWS assigns
-//! (IDs) takes a sample value; the account and Region are the guide's
-//! example ones, which its policies name.
+//! (IDs) takes a sample value; the account and Region are the request's
+//! when it names them (`--registry-id`, a full ARN, `--region`), else the
+//! guide's example ones, which its policies name.
 
 use super::evaluator::{SAMPLE_ACCOUNT, SAMPLE_REGION};
 use super::models;
@@ -25,6 +26,9 @@ pub struct Request {
     /// Part of the request could not be read (a `--cli-input-json` file):
     /// it may name what the action acts on.
     pub opaque: bool,
+    /// An ID whose resource type is not known (`aws ec2 create-tags
+    /// --resources x-…`): the call is not judged, and says so.
+    pub unknown_id: Option<String>,
 }
 
 impl Request {
@@ -83,6 +87,9 @@ pub enum Arns {
     Resources(Vec<String>),
     /// The request names a resource whose name cannot be known: not judged.
     Unknown(String),
+    /// The request names a resource whose type cannot be known: not judged,
+    /// with a warning (the ID).
+    Unjudged(String),
 }
 
 /// The ARN format of a resource type of an IAM service.
@@ -135,7 +142,9 @@ fn split(format: &str, var: &str, value: &str) -> Option<Vec<(String, String)>> 
         if taken == 0 {
             return None;
         }
-        if !FIXED.contains(&name) {
+        // A full ARN's account and Region are the resource's own (another
+        // account's registry); the partition is always `aws`.
+        if name != "Partition" {
             out.push((name.to_string(), rest[..taken].to_string()));
         }
         rest = &rest[taken..];
@@ -197,6 +206,9 @@ pub fn arns(action: &str, request: &Request) -> Option<Arns> {
             chosen.push(arn);
         }
     }
+    if let Some(id) = &request.unknown_id {
+        return Some(Arns::Unjudged(id.clone()));
+    }
     if chosen.is_empty() {
         if request.opaque {
             return Some(Arns::Unknown("the request's input".into()));
@@ -217,11 +229,18 @@ pub fn arns(action: &str, request: &Request) -> Option<Arns> {
 /// no value, if one has none.
 fn fill(format: &str, request: &Request) -> Result<Vec<String>, String> {
     let names = models::arn_names();
+    let fixed = |var: &str, sample: &str| {
+        request
+            .vars
+            .get(var)
+            .and_then(|v| v.first())
+            .map_or(sample.to_string(), String::clone)
+    };
     let mut arns = vec![
         format
             .replace("${Partition}", "aws")
-            .replace("${Region}", SAMPLE_REGION)
-            .replace("${Account}", SAMPLE_ACCOUNT),
+            .replace("${Region}", &fixed("Region", SAMPLE_REGION))
+            .replace("${Account}", &fixed("Account", SAMPLE_ACCOUNT)),
     ];
     for var in variables(format).into_iter().filter(|v| !FIXED.contains(v)) {
         let placeholder = format!("${{{var}}}");
@@ -310,6 +329,17 @@ mod tests {
         assert_eq!(r.vars["LoadBalancerName"], ["alb"]);
         assert_eq!(r.vars["LoadBalancerId"], ["50dc6c495c0c9188"]);
         assert_eq!(r.vars["LogGroupName"], ["/ecs/task"]);
+        // A full ARN's account and Region are its own.
+        assert_eq!(r.vars["Account"], ["1"]);
+        // `--registry-id` gives the account alone.
+        let mut ecr = request(&[("ecr", "repository")], &[("RepositoryName", "x")]);
+        ecr.set_value("ecr", "repository", "Account", "709825985650");
+        assert_eq!(
+            arns("ecr:DescribeImages", &ecr),
+            Some(Arns::Resources(vec![
+                "arn:aws:ecr:us-east-1:709825985650:repository/x".into()
+            ]))
+        );
         // A value the format does not fit is the name itself; nothing panics
         // on text that is not ASCII.
         for odd in ["é", "arn:é", "arn:aws:ecs:é:1:cluster/", ":", "fam:", "é:ü"] {

@@ -11,7 +11,7 @@
 use super::arns::{self, Arns, Request};
 use super::blocks::Block;
 use super::cli::{aws_words, option_words, service_index};
-use super::evaluator::{self, Decision, Policy};
+use super::evaluator::{self, Decision, Policy, RequestContext};
 use super::handlers::{self, HandlerNeed, Template};
 use super::models::{self, ServiceModel};
 use super::shell::{Command, Word};
@@ -67,6 +67,10 @@ pub enum Need {
         action: String,
         arns: Arns,
         why: String,
+        /// The condition keys whose values the command determines.
+        context: RequestContext,
+        /// Actions IAM accepts instead (`logs:TagLogGroup` for `logs:TagResource`).
+        alternatives: Vec<String>,
     },
     /// A resource handler calls it for the stack the command works on.
     Handler(HandlerNeed),
@@ -98,6 +102,8 @@ pub struct CommandNeeds {
     /// `aws cloudformation deploy`.
     pub label: String,
     pub needs: Vec<Need>,
+    /// The Region the command runs in (`aws:RequestedRegion`).
+    pub region: String,
 }
 
 /// A command that makes CloudFormation work on a stack.
@@ -118,6 +124,8 @@ pub struct StackCommand {
     /// A stack or template given by a shell variable no literal assignment
     /// sets: where, and the text. The command is not compared.
     pub unknown: Option<(Range<usize>, String)>,
+    /// `--tags`: stack tags, which CloudFormation gives every taggable resource.
+    pub tags: bool,
 }
 
 /// A variable a command sets (`NAME=$(aws …)`, `for NAME in $(aws …)`),
@@ -247,11 +255,13 @@ impl Parsed<'_> {
                 custom
                     .calls
                     .iter()
+                    .filter(|c| c.when.as_ref().is_none_or(|o| !self.option(o).is_empty()))
                     .filter_map(|c| {
-                        let op = match (&c.operation, &c.waiter) {
-                            (Some(op), _) => op.clone(),
-                            (None, Some(w)) => model.waiters.get(w)?.clone(),
-                            (None, None) => return None,
+                        let op = match (&c.operation, &c.waiter, &c.action) {
+                            (Some(op), _, _) => op.clone(),
+                            (None, Some(w), _) => model.waiters.get(w)?.clone(),
+                            (None, None, Some(a)) => return Some((a.clone(), c.why.clone())),
+                            (None, None, None) => return None,
                         };
                         Some((action(&op), c.why.clone()))
                     })
@@ -270,29 +280,50 @@ impl Parsed<'_> {
     }
 }
 
-/// What IAM checks for `action` besides the action itself (`cli-calls.toml`).
-fn implied(action: &str, request: &Request) -> Vec<Need> {
+/// What IAM checks for `action` besides the action itself (`cli-calls.toml`),
+/// for a command that gives the options `given`.
+fn implied(action: &str, request: &Request, given: &dyn Fn(&str) -> bool) -> Vec<Need> {
     let Some(list) = models::cli_calls().implied.get(action) else {
         return Vec::new();
     };
     list.iter()
+        .filter(|i| i.when.as_deref().is_none_or(given))
         .filter_map(|i| {
-            let arns = match &i.role {
-                Some(role) => {
+            let arns = match (&i.role, &i.on) {
+                (Some(role), _) => {
                     let mut fixed = Request::default();
                     fixed.name("iam", "role");
                     fixed.set("RoleNameWithPath", role.clone());
                     arns::arns(&i.action, &fixed)?
                 }
-                None if request.types.contains(&("iam".into(), "role".into())) => {
+                // The resource the command creates, not every one it names.
+                (None, Some(kind)) => {
+                    let prefix = i.action.split_once(':')?.0;
+                    let mut own = request.clone();
+                    own.types.retain(|(s, k)| s == prefix && k == kind);
+                    own.name(prefix, kind);
+                    arns::arns(&i.action, &own)?
+                }
+                (None, None) if request.types.contains(&("iam".into(), "role".into())) => {
                     arns::arns(&i.action, request)?
                 }
-                None => return None,
+                (None, None) => return None,
             };
+            let mut context = RequestContext::new();
+            if let Some(service) = &i.passed_to {
+                context.insert("iam:passedtoservice".into(), vec![service.clone()]);
+            }
+            if i.when.is_some() {
+                // A tag on create: the create action is the one tagging.
+                let (prefix, name) = action.split_once(':')?;
+                context.insert(format!("{prefix}:createaction"), vec![name.to_string()]);
+            }
             Some(Need::Call {
                 action: i.action.clone(),
                 arns,
                 why: i.why.clone(),
+                context,
+                alternatives: i.alternatives.clone(),
             })
         })
         .collect()
@@ -372,7 +403,69 @@ fn variable(text: &str) -> Option<&str> {
         .then_some(name)
 }
 
+/// The condition keys a command's own call determines: `ecs:cluster` for an
+/// ECS action that has the key (the cluster the command names, else
+/// `default`), and no `PREFIX:CreateAction` for a tagging action called by
+/// itself (the key is there only when a create action tags).
+fn call_context(action: &str, request: &Request) -> RequestContext {
+    let mut context = RequestContext::new();
+    let Some((prefix, name)) = action.split_once(':') else {
+        return context;
+    };
+    let Some(found) = crate::policy::catalog::Catalog::builtin()
+        .service(prefix)
+        .and_then(|s| s.action(name))
+    else {
+        return context;
+    };
+    let create_action = format!("{prefix}:createaction");
+    if found
+        .condition_keys
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(&create_action))
+    {
+        context.insert(create_action, Vec::new());
+    }
+    let has_cluster = prefix == "ecs" && found.condition_keys.contains(&"ecs:cluster");
+    if !has_cluster || request.unknown.contains("ClusterName") {
+        return context;
+    }
+    let mut cluster = request.clone();
+    cluster.types = BTreeSet::from([("ecs".to_string(), "cluster".to_string())]);
+    if let Some(Arns::Resources(arns)) = arns::arns("ecs:DescribeClusters", &cluster) {
+        context.insert("ecs:cluster".into(), arns);
+    }
+    context
+}
+
 impl Context<'_> {
+    /// The Region a command runs in: its `--region`, else `AWS_REGION` or
+    /// `AWS_DEFAULT_REGION` as the command's prefix or a literal assignment
+    /// sets them, else the guide's example Region.
+    fn region(&self, at: At) -> String {
+        let command = self.command(at);
+        let words = &command.words;
+        let flag = words.iter().enumerate().find_map(|(i, w)| {
+            if w.text == "--region" {
+                return words.get(i + 1).map(|v| v.text.clone());
+            }
+            w.text.strip_prefix("--region=").map(str::to_string)
+        });
+        let prefix = |name: &str| {
+            words
+                .iter()
+                .take_while(|w| w.text != "aws")
+                .find_map(|w| w.text.strip_prefix(&format!("{name}=")).map(str::to_string))
+        };
+        flag.and_then(|v| self.literal_value(at, &v))
+            .or_else(|| prefix("AWS_REGION"))
+            .or_else(|| prefix("AWS_DEFAULT_REGION"))
+            .or_else(|| self.literal(at, "AWS_REGION"))
+            .or_else(|| self.literal(at, "AWS_DEFAULT_REGION"))
+            .filter(|r| !r.is_empty() && !r.contains(['$', '`']))
+            .unwrap_or_else(|| evaluator::SAMPLE_REGION.to_string())
+    }
+
     /// The value of a literal assignment of `name`: the last before the
     /// command in its block, else the first any path block makes.
     fn literal(&self, at: At, name: &str) -> Option<String> {
@@ -419,7 +512,10 @@ impl Context<'_> {
         let lookup = |option: &str| tables.iter().rev().find_map(|t| t.get(option));
         let named = |request: &mut Request, n: &models::Names, values: &[(&str, &Word)]| {
             let service = n.service.as_deref().unwrap_or(&model.signing_name);
-            request.name(service, &n.kind);
+            // An account names no resource by itself.
+            if n.var != "Account" {
+                request.name(service, &n.kind);
+            }
             for (text, word) in values {
                 self.value(at, env, depth, (service, n), text, word, request);
             }
@@ -470,6 +566,29 @@ impl Context<'_> {
                 named(&mut request, n, &option.values);
                 continue;
             }
+            // IDs of several types (`--resources sg-… subnet-…`): the prefix
+            // says which.
+            if names
+                .id_options
+                .get(&parsed.service)
+                .is_some_and(|o| o.iter().any(|o| o == option.name))
+            {
+                let prefixes = names.id_prefixes.get(&parsed.service);
+                for (text, word) in &option.values {
+                    let value = self.literal_value(at, text);
+                    let prefix = value
+                        .as_deref()
+                        .and_then(|v| v.split_once('-'))
+                        .map(|p| p.0);
+                    match prefixes.zip(prefix).and_then(|(p, x)| p.get(x)) {
+                        Some(n) => named(&mut request, n, &[(text, word)]),
+                        None => {
+                            request.unknown_id.get_or_insert_with(|| text.to_string());
+                        }
+                    }
+                }
+                continue;
+            }
             // An option no table names may still give a resource by its
             // full ARN (`--resource-arn`, `--resource`, `--arn`).
             for (text, _) in &option.values {
@@ -495,6 +614,10 @@ impl Context<'_> {
     ) {
         let ids = &models::arn_names().ids;
         if let Some(text) = self.literal_value(at, text) {
+            let text = match ids.get(&n.var).filter(|_| n.folder_of_id) {
+                Some(id) => format!("{}/{id}", text.trim_end_matches('/')),
+                None => text,
+            };
             request.set_value(service, &n.kind, &n.var, &text);
             return;
         }
@@ -523,7 +646,8 @@ impl Context<'_> {
     /// the paths run them.
     pub fn stack_commands(&self) -> Vec<StackCommand> {
         let mut out = Vec::new();
-        for (_, _, at) in self.path_commands() {
+        let commands = self.path_commands();
+        for (n, &(_, _, at)) in commands.iter().enumerate() {
             let Some(parsed) = parse(self.command(at)) else {
                 continue;
             };
@@ -533,6 +657,35 @@ impl Context<'_> {
             };
             let (Some(kind), Some(stack_option)) = (&custom.stack, &custom.stack_name) else {
                 continue;
+            };
+            // A change set deploys when a later command executes it.
+            let kind = if kind == "change-set" {
+                let literal = |p: &Parsed<'_>, o: &str| {
+                    p.option(o)
+                        .first()
+                        .and_then(|(t, _)| self.literal_value(at, t))
+                };
+                let named = (
+                    literal(&parsed, "--change-set-name"),
+                    literal(&parsed, stack_option),
+                );
+                let executed = commands[n + 1..].iter().any(|&(_, _, later)| {
+                    parse(self.command(later)).is_some_and(|p| {
+                        p.service == "cloudformation"
+                            && p.op == "execute-change-set"
+                            && named.0.is_some()
+                            && (
+                                literal(&p, "--change-set-name"),
+                                literal(&p, "--stack-name"),
+                            ) == named
+                    })
+                });
+                if !executed {
+                    continue;
+                }
+                "deploy"
+            } else {
+                kind.as_str()
             };
             let Some(&(stack_text, stack_word)) = parsed.option(stack_option).first() else {
                 continue;
@@ -557,7 +710,7 @@ impl Context<'_> {
             });
             out.push(StackCommand {
                 at,
-                kind: kind.clone(),
+                kind: kind.to_string(),
                 stack,
                 template,
                 template_word: template_word.map(|(_, w)| w.range.clone()),
@@ -572,6 +725,7 @@ impl Context<'_> {
                     .map(|(k, v)| (k.to_string(), v.to_string()))
                     .collect(),
                 unknown,
+                tags: !parsed.option("--tags").is_empty(),
             });
         }
         out
@@ -650,18 +804,33 @@ impl Context<'_> {
                         };
                         let mut scope = everywhere.clone();
                         scope.extend(local.clone());
-                        let request = self.request(at, &scope, 0);
+                        let region = self.region(at);
+                        let mut request = self.request(at, &scope, 0);
+                        // The command's Region, after any an ARN gives.
+                        request.set("Region", region.clone());
+                        let given = |option: &str| {
+                            option_words(parsed.rest, |_| true)
+                                .iter()
+                                .any(|o| o.name == option)
+                        };
                         let mut needs: Vec<Need> = calls
                             .into_iter()
                             .filter(|(action, _)| {
                                 !models::cli_calls().no_permission.contains_key(action)
                             })
                             .flat_map(|(action, why)| {
-                                let implied = implied(&action, &request);
+                                let implied = implied(&action, &request, &given);
                                 let arns = arns::arns(&action, &request);
-                                arns.map(|arns| Need::Call { action, arns, why })
-                                    .into_iter()
-                                    .chain(implied)
+                                let context = call_context(&action, &request);
+                                arns.map(|arns| Need::Call {
+                                    action,
+                                    arns,
+                                    why,
+                                    context,
+                                    alternatives: Vec::new(),
+                                })
+                                .into_iter()
+                                .chain(implied)
                             })
                             .collect();
                         if let Some(stack) = stacks.iter().find(|s| s.at == at) {
@@ -671,11 +840,15 @@ impl Context<'_> {
                                 stack.stack.clone(),
                                 stack.template,
                                 stack.role_arn.clone(),
+                                region.clone(),
+                                stack.tags,
                             );
                             let found = stack_needs.entry(key).or_insert_with(|| {
                                 let none = BTreeSet::new();
                                 let parameters = varying.get(&stack.stack).unwrap_or(&none);
-                                self.stack_needs(stack, &deployed, parameters)
+                                let mut needs = self.stack_needs(stack, &deployed, parameters);
+                                in_region(&mut needs, &region);
+                                needs
                             });
                             needs.extend(found.iter().cloned());
                         }
@@ -685,6 +858,7 @@ impl Context<'_> {
                             at,
                             label: parsed.label(),
                             needs,
+                            region,
                         });
                     }
                     if variant == &step.variants[0] {
@@ -728,18 +902,32 @@ impl Context<'_> {
             } else {
                 request.set_value("iam", "role", "RoleNameWithPath", role);
             }
+            let context = RequestContext::from([(
+                "iam:passedtoservice".to_string(),
+                vec!["cloudformation.amazonaws.com".to_string()],
+            )]);
             return arns::arns("iam:PassRole", &request)
                 .map(|arns| Need::Call {
                     action: "iam:PassRole".into(),
                     arns,
                     why: "`--role-arn` passes the role CloudFormation works with".into(),
+                    context,
+                    alternatives: Vec::new(),
                 })
                 .into_iter()
                 .collect();
         }
+        let tagged: Vec<Value> = if stack.tags {
+            self.templates
+                .iter()
+                .map(|t| handlers::with_stack_tags(&t.value))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let template = |i: usize| Template {
             rel: &self.templates[i].rel,
-            value: &self.templates[i].value,
+            value: tagged.get(i).unwrap_or(&self.templates[i].value),
         };
         let others = deployed
             .get(stack.stack.as_str())
@@ -794,7 +982,7 @@ pub fn refused<'n>(
 ) -> Vec<(&'n CommandNeeds, &'n Need, Missing)> {
     let mut out = Vec::new();
     // The same call recurs across handlers and updates: decide it once.
-    let mut decided: HashMap<(&str, &str), Decision> = HashMap::new();
+    let mut decided: HashMap<(String, String, RequestContext), Decision> = HashMap::new();
     for command in commands {
         let mut by_action: BTreeMap<&str, (&Need, Missing)> = BTreeMap::new();
         let mut arns_seen: BTreeSet<(&str, &str)> = BTreeSet::new();
@@ -803,10 +991,21 @@ pub fn refused<'n>(
             let Arns::Resources(arns) = need.arns() else {
                 continue;
             };
+            let context = need_context(need, command);
+            let alternatives: &[String] = match need {
+                Need::Call { alternatives, .. } => alternatives,
+                Need::Handler(_) => &[],
+            };
             for arn in arns {
-                let decision = *decided
-                    .entry((need.action(), arn.as_str()))
-                    .or_insert_with(|| evaluator::decide([policy], need.action(), arn));
+                let mut decide = |action: &str| {
+                    *decided
+                        .entry((action.to_string(), arn.clone(), context.clone()))
+                        .or_insert_with(|| evaluator::decide_in([policy], action, arn, &context))
+                };
+                let mut decision = decide(need.action());
+                if alternatives.iter().any(|a| decide(a) == Decision::Allowed) {
+                    decision = Decision::Allowed;
+                }
                 if decision == Decision::Allowed || !arns_seen.insert((need.action(), arn)) {
                     continue;
                 }
@@ -835,6 +1034,53 @@ pub fn refused<'n>(
         }
     }
     out
+}
+
+/// The handlers' ARNs in the Region the stack is deployed to: the template's
+/// `${AWS::Region}` and the ARNs built without one hold the example Region.
+fn in_region(needs: &mut [Need], region: &str) {
+    if region == evaluator::SAMPLE_REGION {
+        return;
+    }
+    for need in needs {
+        let Need::Handler(h) = need else {
+            continue;
+        };
+        if let Arns::Resources(arns) = &mut h.arns {
+            for arn in arns {
+                let mut parts: Vec<&str> = arn.splitn(5, ':').collect();
+                if parts.len() == 5 && parts[3] == evaluator::SAMPLE_REGION {
+                    parts[3] = region;
+                    *arn = parts.join(":");
+                }
+            }
+        }
+    }
+}
+
+/// What the request context holds for a need: the Region the command runs
+/// in (IAM's endpoint is us-east-1's), the service a handler passes roles to,
+/// and what the call determines.
+fn need_context(need: &Need, command: &CommandNeeds) -> RequestContext {
+    let mut context = match need {
+        Need::Call { context, .. } => context.clone(),
+        Need::Handler(h) => {
+            let mut c = RequestContext::new();
+            if h.action == "iam:PassRole"
+                && let Some(service) = models::cli_calls().passed_to.get(&h.kind)
+            {
+                c.insert("iam:passedtoservice".into(), vec![service.clone()]);
+            }
+            c
+        }
+    };
+    let region = if need.action().starts_with("iam:") {
+        "us-east-1".to_string()
+    } else {
+        command.region.clone()
+    };
+    context.insert("aws:requestedregion".into(), vec![region]);
+    context
 }
 
 /// The deployer policy, parsed, with its file for locations.
@@ -883,13 +1129,10 @@ pub fn check(
             ctx.locate(command.at, head),
             format!("`{}` {how} `{action}` on `{arn}`{more}, {by}", policy.rel),
         )
-        .with_hint(statement_hint(
-            &parsed,
-            policy,
-            action,
-            arn,
-            missing.decision,
-        ));
+        .with_hint(
+            condition_hint(&parsed, action, arn, &need_context(need, command))
+                .unwrap_or_else(|| statement_hint(&parsed, policy, action, arn, missing.decision)),
+        );
         if let Need::Handler(h) = need
             && let Some(t) = ctx.templates.iter().find(|t| t.rel == h.template)
         {
@@ -907,7 +1150,8 @@ pub fn check(
         }
         let statement = match missing.decision {
             Decision::ExplicitDeny => {
-                denying_statement(&parsed, action, arn).map(|i| (i, "the statement that denies it"))
+                denying_statement(&parsed, action, arn, &need_context(need, command))
+                    .map(|i| (i, "the statement that denies it"))
             }
             _ => fitting_statement(&parsed, action, arn)
                 .map(|(i, _)| (i, "the statement that could take it")),
@@ -917,6 +1161,33 @@ pub fn check(
             d = d.with_related(Location::in_text(policy.rel, policy.text, range), what);
         }
         out.push(d);
+    }
+    // A resource whose type the request does not say is not judged, aloud.
+    let mut warned = BTreeSet::new();
+    for command in commands {
+        for need in &command.needs {
+            let Arns::Unjudged(id) = need.arns() else {
+                continue;
+            };
+            if !warned.insert((command.step, need.action().to_string())) {
+                continue;
+            }
+            let head = parse(ctx.command(command.at)).map_or(0..0, |p| p.head);
+            out.push(
+                Diagnostic::warning(
+                    codes::AWS_UNJUDGED,
+                    ctx.locate(command.at, head),
+                    format!(
+                        "the deployer permission check does not know which kind of resource `{id}` is, so it does not judge `{}`, which `{}` calls on it",
+                        need.action(),
+                        command.label
+                    ),
+                )
+                .with_hint(
+                    "add the ID's prefix to [id-prefixes] in preprocessors/data/aws/arn-names.toml",
+                ),
+            );
+        }
     }
     out
 }
@@ -971,12 +1242,49 @@ fn fitting_statement(policy: &Policy, action: &str, arn: &str) -> Option<(usize,
 }
 
 /// The Deny statement that refuses `action` on `arn`.
-fn denying_statement(policy: &Policy, action: &str, arn: &str) -> Option<usize> {
+fn denying_statement(
+    policy: &Policy,
+    action: &str,
+    arn: &str,
+    context: &RequestContext,
+) -> Option<usize> {
     policy.statements.iter().position(|s| {
         let alone = Policy {
             statements: vec![s.clone()],
         };
-        !s.allow && evaluator::decide([&alone], action, arn) == Decision::ExplicitDeny
+        !s.allow && evaluator::decide_in([&alone], action, arn, context) == Decision::ExplicitDeny
+    })
+}
+
+/// When an Allow statement takes the call but for a condition the request
+/// refutes: which statement, which key, and the request's value.
+fn condition_hint(
+    policy: &Policy,
+    action: &str,
+    arn: &str,
+    context: &RequestContext,
+) -> Option<String> {
+    policy.statements.iter().enumerate().find_map(|(i, s)| {
+        if !(s.allow && s.matches_action(action) && s.matches_resource(arn)) {
+            return None;
+        }
+        let c = s.refuted(context)?;
+        let name = s
+            .sid
+            .as_ref()
+            .map_or_else(|| format!("statement {}", i + 1), |s| format!("the statement `{s}`"));
+        let given = context.get(&c.key).map_or(String::new(), |v| v.join("`, `"));
+        Some(if given.is_empty() {
+            format!(
+                "{name} allows `{action}` on this resource, but its `{}` condition on `{}` fails: the request has no `{}`",
+                c.operator, c.key, c.key
+            )
+        } else {
+            format!(
+                "{name} allows `{action}` on this resource, but its `{}` condition on `{}` fails: the request's value is `{given}`",
+                c.operator, c.key
+            )
+        })
     })
 }
 

@@ -1,10 +1,12 @@
 //! An offline evaluator of the IAM policy language, and what the deployment
 //! needs from it. Allow/Deny, Action/NotAction and Resource/NotResource with
 //! `*` and `?` wildcards (actions case-insensitive), an explicit deny wins.
-//! Conditions are assumed satisfiable: the evaluator answers "can this role
-//! ever do this", which is what a missing permission breaks. So an Allow
-//! with a condition allows, and a Deny with one does not deny (it holds only
-//! when its condition does).
+//! A condition on a key the request's context gives (the Region a command
+//! runs in, the service `iam:PassRole` passes a role to, the ECS cluster) is
+//! evaluated; any other is assumed satisfiable: the evaluator answers "can
+//! this role ever do this", which is what a missing permission breaks. So an
+//! Allow whose conditions the context does not refute allows, and a Deny
+//! denies only when the context satisfies every one of its conditions.
 //!
 //! The needs come from what the task definition configures: the execution
 //! role pulls the image (ECR actions on the repository's ARN, and
@@ -31,6 +33,57 @@ pub struct Statement {
     pub not_resource: bool,
     pub sid: Option<String>,
     pub principals: Vec<String>,
+    pub conditions: Vec<Condition>,
+}
+
+/// One test of a statement's `Condition`: `"StringEquals": {"KEY": [VALUES]}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    /// The operator as written (`StringEquals`, `ArnLikeIfExists`, …).
+    pub operator: String,
+    /// The key, lower-cased (IAM compares keys case-insensitively).
+    pub key: String,
+    pub values: Vec<String>,
+}
+
+/// What a request is known to carry, per lower-cased condition key: its
+/// values, none when the request has no such key. A key not in it is unknown.
+pub type RequestContext = std::collections::BTreeMap<String, Vec<String>>;
+
+/// Whether a condition holds for the context: `None` when it cannot be told
+/// (the key is unknown, the operator is not one evaluated, a value holds a
+/// policy variable).
+fn holds(c: &Condition, context: &RequestContext) -> Option<bool> {
+    let given = context.get(&c.key)?;
+    if c.values.iter().any(|v| v.contains("${")) {
+        return None;
+    }
+    let (operator, if_exists) = match c.operator.strip_suffix("IfExists") {
+        Some(op) => (op, true),
+        None => (c.operator.as_str(), false),
+    };
+    let matches = |pattern: &str, value: &str| match operator {
+        "StringEquals" | "ArnEquals" | "StringNotEquals" | "ArnNotEquals" => pattern == value,
+        "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase" => {
+            pattern.eq_ignore_ascii_case(value)
+        }
+        _ => wildcard_match(pattern, value),
+    };
+    let negated = match operator {
+        "StringEquals" | "StringEqualsIgnoreCase" | "StringLike" | "ArnEquals" | "ArnLike" => false,
+        "StringNotEquals"
+        | "StringNotEqualsIgnoreCase"
+        | "StringNotLike"
+        | "ArnNotEquals"
+        | "ArnNotLike" => true,
+        _ => return None,
+    };
+    if given.is_empty() {
+        // A key the request lacks: a negated test holds, as does `…IfExists`.
+        return Some(negated || if_exists);
+    }
+    let any = given.iter().any(|v| c.values.iter().any(|p| matches(p, v)));
+    Some(any != negated)
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,16 +114,32 @@ pub fn parse(document: &Value) -> Policy {
             _ => Vec::new(),
         }
     };
-    let conditional_deny = |s: &Value| {
-        s.get("Effect").and_then(Value::as_str) == Some("Deny")
-            && s.get("Condition")
-                .and_then(Value::as_object)
-                .is_some_and(|c| !c.is_empty())
+    let conditions = |s: &Value| -> Vec<Condition> {
+        let Some(Value::Object(operators)) = s.get("Condition") else {
+            return Vec::new();
+        };
+        operators
+            .iter()
+            .flat_map(|(operator, tests)| {
+                let tests = tests.as_object().into_iter().flatten();
+                tests.map(move |(key, values)| Condition {
+                    operator: operator.clone(),
+                    key: key.to_ascii_lowercase(),
+                    values: match values {
+                        Value::Array(items) => items
+                            .iter()
+                            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                            .collect(),
+                        Value::String(v) => vec![v.clone()],
+                        other => vec![other.to_string()],
+                    },
+                })
+            })
+            .collect()
     };
     Policy {
         statements: statements
             .into_iter()
-            .filter(|(_, s)| !conditional_deny(s))
             .map(|(at, s)| {
                 let not_action = s.get("NotAction").is_some();
                 let not_resource = s.get("NotResource").is_some();
@@ -102,6 +171,7 @@ pub fn parse(document: &Value) -> Policy {
                     not_resource,
                     sid: s.get("Sid").and_then(Value::as_str).map(str::to_string),
                     principals,
+                    conditions: conditions(s),
                 }
             })
             .collect(),
@@ -123,8 +193,29 @@ impl Statement {
         hit != self.not_resource
     }
 
-    fn applies(&self, action: &str, resource: &str) -> bool {
-        self.matches_action(action) && self.matches_resource(resource)
+    /// The first condition the context refutes.
+    pub fn refuted(&self, context: &RequestContext) -> Option<&Condition> {
+        self.conditions
+            .iter()
+            .find(|c| holds(c, context) == Some(false))
+    }
+
+    /// Whether the statement takes part in deciding the request: an Allow
+    /// unless the context refutes a condition, a Deny only when the context
+    /// satisfies every condition.
+    fn applies(&self, action: &str, resource: &str, context: &RequestContext) -> bool {
+        if !(self.matches_action(action) && self.matches_resource(resource)) {
+            return false;
+        }
+        if self.allow {
+            self.conditions
+                .iter()
+                .all(|c| holds(c, context) != Some(false))
+        } else {
+            self.conditions
+                .iter()
+                .all(|c| holds(c, context) == Some(true))
+        }
     }
 }
 
@@ -141,9 +232,19 @@ pub fn decide<'a>(
     action: &str,
     resource: &str,
 ) -> Decision {
+    decide_in(policies, action, resource, &RequestContext::new())
+}
+
+/// What the policies decide for a request whose context is known in part.
+pub fn decide_in<'a>(
+    policies: impl IntoIterator<Item = &'a Policy>,
+    action: &str,
+    resource: &str,
+    context: &RequestContext,
+) -> Decision {
     let mut allowed = false;
     for statement in policies.into_iter().flat_map(|p| &p.statements) {
-        if statement.applies(action, resource) {
+        if statement.applies(action, resource, context) {
             if !statement.allow {
                 return Decision::ExplicitDeny;
             }
@@ -366,6 +467,7 @@ pub fn trusts_ecs_tasks(policy: &Policy) -> bool {
     });
     let denied = policy.statements.iter().any(|s| {
         !s.allow
+            && s.conditions.is_empty()
             && s.matches_action("sts:AssumeRole")
             && s.principals
                 .iter()
@@ -405,9 +507,58 @@ mod tests {
         };
         let region =
             r#", "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1"]}}"#;
-        assert_eq!(deny("").statements.len(), 2);
-        assert_eq!(deny(region).statements.len(), 1);
-        assert!(deny(region).statements[0].allow);
+        let decide_here = |p: &Policy, region: Option<&str>| {
+            let mut context = RequestContext::new();
+            if let Some(r) = region {
+                context.insert("aws:requestedregion".into(), vec![r.into()]);
+            }
+            decide_in([p], "ec2:DescribeVpcs", "*", &context)
+        };
+        assert_eq!(decide_here(&deny(""), None), Decision::ExplicitDeny);
+        // Unknown Region: the conditional Deny may not hold.
+        assert_eq!(decide_here(&deny(region), None), Decision::Allowed);
+        assert_eq!(
+            decide_here(&deny(region), Some("us-east-1")),
+            Decision::Allowed
+        );
+        assert_eq!(
+            decide_here(&deny(region), Some("eu-west-1")),
+            Decision::ExplicitDeny
+        );
+    }
+
+    #[test]
+    fn allow_conditions_on_known_keys_are_evaluated_and_others_assumed() {
+        let p = policy(
+            r#"{"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+                "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"},
+                              "StringLike": {"aws:PrincipalTag/team": "${aws:username}"},
+                              "Bool": {"aws:SecureTransport": "true"}}}]}"#,
+        );
+        let passed = |service: &str| {
+            let mut context = RequestContext::new();
+            context.insert("iam:passedtoservice".into(), vec![service.into()]);
+            decide_in([&p], "iam:PassRole", "arn:aws:iam::1:role/r", &context)
+        };
+        assert_eq!(passed("ecs-tasks.amazonaws.com"), Decision::Allowed);
+        assert_eq!(passed("lambda.amazonaws.com"), Decision::ImplicitDeny);
+        assert_eq!(
+            decide([&p], "iam:PassRole", "arn:aws:iam::1:role/r"),
+            Decision::Allowed
+        );
+        // A key the request lacks fails a positive test, passes …IfExists.
+        let absent = |operator: &str| {
+            let p = policy(&format!(
+                r#"{{"Statement": [{{"Effect": "Allow", "Action": "ecs:ListTasks", "Resource": "*",
+                    "Condition": {{"{operator}": {{"ecs:cluster": "arn:aws:ecs:*:1:cluster/c"}}}}}}]}}"#
+            ));
+            let mut context = RequestContext::new();
+            context.insert("ecs:cluster".into(), Vec::new());
+            decide_in([&p], "ecs:ListTasks", "*", &context)
+        };
+        assert_eq!(absent("ArnLike"), Decision::ImplicitDeny);
+        assert_eq!(absent("ArnLikeIfExists"), Decision::Allowed);
+        assert_eq!(absent("ArnNotLike"), Decision::Allowed);
     }
 
     #[test]

@@ -204,6 +204,52 @@ fn needs(
     }
 }
 
+/// `template` as CloudFormation handles it when the stack command gives
+/// stack tags (`--tags`): it propagates them to every resource whose schema
+/// says it is taggable, so each gets its tag property set.
+pub fn with_stack_tags(template: &Value) -> Value {
+    let mut out = template.clone();
+    let Some(resources) = out.get_mut("Resources").and_then(Value::as_object_mut) else {
+        return out;
+    };
+    for resource in resources.values_mut() {
+        let Some(kind) = resource.get("Type").and_then(Value::as_str) else {
+            continue;
+        };
+        let Some(schema) = models::resource_schemas().resources.get(kind) else {
+            continue;
+        };
+        let tagging = schema.get("tagging");
+        if tagging
+            .and_then(|t| t.get("taggable"))
+            .and_then(Value::as_bool)
+            == Some(false)
+        {
+            continue;
+        }
+        let Some(property) = tagging
+            .and_then(|t| t.get("tagProperty"))
+            .and_then(Value::as_str)
+            .and_then(|p| p.strip_prefix("/properties/"))
+            .filter(|p| !p.contains('/'))
+        else {
+            continue;
+        };
+        let Some(object) = resource.as_object_mut() else {
+            continue;
+        };
+        let properties = object
+            .entry("Properties")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let Some(properties) = properties.as_object_mut() {
+            properties
+                .entry(property)
+                .or_insert_with(|| serde_json::json!([{"Key": "stack-tag", "Value": "stack"}]));
+        }
+    }
+    out
+}
+
 /// A tag-writing action, which the schema's tagging rules govern.
 fn writes_tags(action: &str) -> bool {
     let name = action.split_once(':').map_or(action, |(_, n)| n);

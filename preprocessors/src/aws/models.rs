@@ -179,14 +179,31 @@ pub struct CliCalls {
     pub commands: BTreeMap<String, CliCommand>,
     /// `service:Action` → what else IAM checks for it.
     pub implied: BTreeMap<String, Vec<Implied>>,
+    /// A template resource type → the service its handlers pass roles to
+    /// (`iam:PassedToService` of their `iam:PassRole`).
+    #[serde(rename = "passed-to")]
+    pub passed_to: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Implied {
     pub action: String,
     /// A fixed role name (a service-linked role), else the roles the request names.
     pub role: Option<String>,
     pub why: String,
+    /// `iam:PassRole`: the service the role is passed to (`iam:PassedToService`).
+    pub passed_to: Option<String>,
+    /// Checked only when the command gives this option (`--tags`).
+    pub when: Option<String>,
+    /// The resource type of the action's service it is checked on (the one
+    /// the command creates), rather than every type the request names.
+    pub on: Option<String>,
+    /// Where AWS documents it.
+    pub source: Option<String>,
+    /// Actions IAM accepts instead.
+    #[serde(default)]
+    pub alternatives: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -205,6 +222,10 @@ pub struct CliCommand {
 pub struct CliCall {
     pub operation: Option<String>,
     pub waiter: Option<String>,
+    /// An IAM action of another service (`s3:PutObject`).
+    pub action: Option<String>,
+    /// Called only when the command gives this option (`--s3-bucket`).
+    pub when: Option<String>,
     pub why: String,
 }
 
@@ -228,6 +249,12 @@ pub struct ArnNames {
     pub cli: BTreeMap<String, BTreeMap<String, Names>>,
     /// Resource type → what its resources name, their own first.
     pub cloudformation: BTreeMap<String, Vec<TemplateNames>>,
+    /// Service → the options whose values are IDs of several resource types.
+    #[serde(rename = "id-options")]
+    pub id_options: BTreeMap<String, Vec<String>>,
+    /// Service → an ID's prefix (`sg` of `sg-…`) → what the ID names.
+    #[serde(rename = "id-prefixes")]
+    pub id_prefixes: BTreeMap<String, BTreeMap<String, Names>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -236,6 +263,9 @@ pub struct Names {
     pub kind: String,
     pub var: String,
     pub service: Option<String>,
+    /// The value is a folder the sample ID of `var` goes in (`--s3-prefix`).
+    #[serde(default, rename = "folder-of-id")]
+    pub folder_of_id: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -372,6 +402,33 @@ mod tests {
                 );
             }
         }
+        for (cli, prefixes) in &arn_names().id_prefixes {
+            let signing = &service(cli).unwrap_or_else(|| panic!("{cli}")).signing_name;
+            assert!(arn_names().id_options.contains_key(cli), "{cli}");
+            for (prefix, names) in prefixes {
+                let arn = arn_of(signing, &names.kind);
+                assert!(arn.contains(&format!("${{{}}}", names.var)), "{prefix}");
+            }
+        }
+        for (action, list) in &cli_calls().implied {
+            for i in list {
+                let (prefix, _) = i.action.split_once(':').unwrap();
+                assert!(
+                    matches!(
+                        catalog.lookup(&i.action),
+                        crate::policy::catalog::Lookup::Known(_)
+                    ),
+                    "{action}: {}",
+                    i.action
+                );
+                if let Some(kind) = &i.on {
+                    arn_of(prefix, kind);
+                }
+            }
+        }
+        for kind in cli_calls().passed_to.keys() {
+            assert!(resource_schemas().resources.contains_key(kind), "{kind}");
+        }
         for (kind, entries) in &arn_names().cloudformation {
             assert!(resource_schemas().resources.contains_key(kind), "{kind}");
             for entry in entries {
@@ -405,10 +462,18 @@ mod tests {
             let model = service(command.split(' ').next().unwrap())
                 .unwrap_or_else(|| panic!("{command}: its service has a vendored model"));
             for call in &entry.calls {
-                match (&call.operation, &call.waiter) {
-                    (Some(op), _) => assert!(model.operations.contains_key(op), "{command} {op}"),
-                    (None, Some(w)) => assert!(model.waiters.contains_key(w), "{command} {w}"),
-                    _ => panic!("{command}: a call names an operation or a waiter"),
+                match (&call.operation, &call.waiter, &call.action) {
+                    (Some(op), _, _) => {
+                        assert!(model.operations.contains_key(op), "{command} {op}")
+                    }
+                    (None, Some(w), _) => {
+                        assert!(model.waiters.contains_key(w), "{command} {w}")
+                    }
+                    (None, None, Some(a)) => assert!(
+                        matches!(catalog.lookup(a), crate::policy::catalog::Lookup::Known(_)),
+                        "{command} {a}"
+                    ),
+                    _ => panic!("{command}: a call names an operation, a waiter or an action"),
                 }
             }
         }

@@ -5,7 +5,9 @@
 //! A sentence offers an inline attachment when it has the word "inline"
 //! (or `put-user-policy`, `put-group-policy`, `put-role-policy`, "embed"),
 //! names whose policy it becomes (a user, a group, a role, a permission
-//! set) and a verb that attaches (add, attach, paste, put, give, …). It
+//! set; another cell of its table row may) and a verb that attaches (add,
+//! attach, paste, put, give, grant, …). A shell block's `aws iam
+//! put-user-policy` naming a policy's file offers that policy. It
 //! does not when it turns the offer down ("rather than", "not", "never",
 //! "refuses", "too large", a quota, …) or the next sentence does ("Don't:
 //! IAM refuses it"). The policy it is about is the one the sentence names,
@@ -21,7 +23,7 @@ use super::attach::{Attachment, Size, grouped};
 use crate::chapters::BookModel;
 use crate::diagnostics::{Diagnostics, Problem, codes};
 use crate::paths;
-use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
+use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -71,7 +73,11 @@ pub fn read(
     page_dir: &str,
     known: &[String],
 ) -> Prose {
-    let (blocks, links) = blocks(text, events);
+    let Blocks {
+        prose: blocks,
+        links,
+        shell,
+    } = blocks(text, events);
     let mut prose = Prose {
         offers: Vec::new(),
         shown: links
@@ -89,7 +95,68 @@ pub fn read(
             .offers
             .extend(sentence_offers(&sentences, &blocks, i, known));
     }
+    for block in &shell {
+        prose.offers.extend(command_offers(block, known));
+    }
     prose
+}
+
+/// The `aws iam put-user-policy` and `put-group-policy` commands of a shell
+/// block (continuation lines joined) that name a known policy's file: each
+/// offers that policy as the inline policy of a user or a group.
+fn command_offers(block: &Block, known: &[String]) -> Vec<Offer> {
+    let mut out = Vec::new();
+    let text = &block.text;
+    let mut start = 0;
+    while start < text.len() {
+        // A command runs to the first line end not escaped by `\`.
+        let mut end = start;
+        loop {
+            end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+            if end >= text.len() || !text[..end].trim_end().ends_with('\\') {
+                break;
+            }
+            end += 1;
+        }
+        let command = &text[start..end];
+        let words: Vec<(usize, &str)> = command
+            .split_ascii_whitespace()
+            .map(|w| (w.as_ptr() as usize - command.as_ptr() as usize, w))
+            .collect();
+        let is_aws = words.iter().any(|(_, w)| *w == "aws");
+        let found = words.iter().find_map(|&(at, w)| {
+            let target = match w {
+                "put-user-policy" => Attachment::UserInline,
+                "put-group-policy" => Attachment::GroupInline,
+                _ => return None,
+            };
+            Some((at, w.len(), target))
+        });
+        if let (true, Some((at, len, target))) = (is_aws, found) {
+            let names: Vec<String> = known
+                .iter()
+                .filter(|k| {
+                    words.iter().any(|(_, w)| {
+                        w.trim_matches(['"', '\''])
+                            .strip_suffix(".json")
+                            .is_some_and(|p| p.rsplit(['/', ':']).next() == Some(k.as_str()))
+                    })
+                })
+                .cloned()
+                .collect();
+            if !names.is_empty() {
+                out.push(Offer {
+                    range: block.source(start + at..start + at + len),
+                    targets: vec![target],
+                    names,
+                    other: false,
+                    section: block.section,
+                });
+            }
+        }
+        start = end + 1;
+    }
+    out
 }
 
 /// The policy a link leads to, when it is `policies/NAME.json` of a known NAME.
@@ -116,6 +183,8 @@ struct Block {
     /// The list it is an item of, if any (an earlier item names the target
     /// a later step's "Create inline policy" is for).
     list: Option<usize>,
+    /// The table row it is a cell of, if any (another cell names the target).
+    row: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -169,15 +238,21 @@ impl Block {
 }
 
 /// The prose blocks of a chapter (code, HTML and front matter left out),
-/// and its links with the section each is in.
-fn blocks(text: &str, events: &[(Event<'_>, Range<usize>)]) -> (Vec<Block>, Vec<(String, usize)>) {
+/// its links with the section each is in, and its shell blocks.
+fn blocks(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Blocks {
     let mut out: Vec<Block> = Vec::new();
     let mut links = Vec::new();
+    let mut shell: Vec<Block> = Vec::new();
+    let mut in_shell = false;
     let mut current: Option<Block> = None;
     let mut section = 0;
     let mut lists: Vec<usize> = Vec::new();
     let mut next_list = 0;
+    let mut row: Option<usize> = None;
+    let mut next_row = 0;
     let mut skipped = 0usize;
+    // An HTML block's text (`<p>Add it …</p>`), tags left out.
+    let mut html: Option<Block> = None;
     let flush = |current: &mut Option<Block>, out: &mut Vec<Block>| {
         if let Some(block) = current.take()
             && !block.text.trim().is_empty()
@@ -187,12 +262,57 @@ fn blocks(text: &str, events: &[(Event<'_>, Range<usize>)]) -> (Vec<Block>, Vec<
     };
     for (event, range) in events {
         match event {
-            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_)) => {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                flush(&mut current, &mut out);
+                skipped += 1;
+                // A shell block's `aws iam put-user-policy` offers what it names.
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split([' ', ',']).next().unwrap_or(""),
+                    CodeBlockKind::Indented => "",
+                };
+                in_shell = matches!(lang, "sh" | "bash" | "shell" | "console" | "zsh");
+                if in_shell {
+                    shell.push(Block {
+                        section,
+                        ..Block::default()
+                    });
+                }
+            }
+            Event::Text(t) if in_shell => {
+                let written = text.get(range.clone()).unwrap_or("");
+                let exact = written == t.as_ref();
+                if let Some(block) = shell.last_mut() {
+                    block.push(t, range.start, exact, true);
+                }
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                flush(&mut current, &mut out);
+                skipped += 1;
+                html = Some(Block {
+                    section,
+                    ..Block::default()
+                });
+            }
+            Event::Start(Tag::MetadataBlock(_)) => {
                 flush(&mut current, &mut out);
                 skipped += 1;
             }
-            Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_)) => {
+            Event::End(TagEnd::HtmlBlock) => {
                 skipped = skipped.saturating_sub(1);
+                flush(&mut html, &mut out);
+            }
+            Event::End(TagEnd::CodeBlock | TagEnd::MetadataBlock(_)) => {
+                skipped = skipped.saturating_sub(1);
+                in_shell = false;
+            }
+            Event::Start(Tag::TableRow | Tag::TableHead) => {
+                flush(&mut current, &mut out);
+                row = Some(next_row);
+                next_row += 1;
+            }
+            Event::End(TagEnd::TableRow | TagEnd::TableHead) => {
+                flush(&mut current, &mut out);
+                row = None;
             }
             Event::Start(Tag::Heading { .. }) => {
                 flush(&mut current, &mut out);
@@ -214,12 +334,25 @@ fn blocks(text: &str, events: &[(Event<'_>, Range<usize>)]) -> (Vec<Block>, Vec<
             }
             // `{{#iam-policy}}` writes its download link as HTML, and so may
             // a writer: a link is a link whichever way it is written.
-            Event::Html(html) | Event::InlineHtml(html) => links.extend(
-                crate::links::html::attributes(html)
-                    .into_iter()
-                    .filter(crate::links::html::is_link)
-                    .map(|attr| (attr.value, section)),
-            ),
+            Event::Html(written) | Event::InlineHtml(written) => {
+                links.extend(
+                    crate::links::html::attributes(written)
+                        .into_iter()
+                        .filter(crate::links::html::is_link)
+                        .map(|attr| (attr.value, section)),
+                );
+                if let (Event::Html(_), Some(block)) = (event, html.as_mut()) {
+                    html_text(block, written, text.get(range.clone()), range.start);
+                    // Code, scripts and comments are not prose.
+                    let lower = written.to_ascii_lowercase();
+                    if ["<script", "<style", "<pre", "<code", "<!--"]
+                        .iter()
+                        .any(|t| lower.contains(t))
+                    {
+                        html = None;
+                    }
+                }
+            }
             Event::Text(t) | Event::Code(t) if skipped == 0 => {
                 let code = matches!(event, Event::Code(_));
                 let written = text.get(range.clone()).unwrap_or("");
@@ -233,6 +366,7 @@ fn blocks(text: &str, events: &[(Event<'_>, Range<usize>)]) -> (Vec<Block>, Vec<
                     .get_or_insert_with(|| Block {
                         section,
                         list: lists.last().copied(),
+                        row,
                         ..Block::default()
                     })
                     .push(t, source, exact, code);
@@ -246,7 +380,43 @@ fn blocks(text: &str, events: &[(Event<'_>, Range<usize>)]) -> (Vec<Block>, Vec<
         }
     }
     flush(&mut current, &mut out);
-    (out, links)
+    Blocks {
+        prose: out,
+        links,
+        shell,
+    }
+}
+
+/// Adds the text of one line of an HTML block, between its tags, to `block`:
+/// byte for byte when the line is as written at `source`.
+fn html_text(block: &mut Block, line: &str, written: Option<&str>, source: usize) {
+    let exact = written == Some(line);
+    let mut rest = line;
+    let mut at = 0;
+    while !rest.is_empty() {
+        let (text, skip) = match rest.find('<') {
+            Some(0) => ("", rest.find('>').map_or(rest.len(), |i| i + 1)),
+            Some(i) => (&rest[..i], i),
+            None => (rest, rest.len()),
+        };
+        if !text.is_empty() {
+            block.push(text, source + at, exact, false);
+        } else if skip > 0 {
+            // A tag parts words as a space would.
+            block.push(" ", source + at, false, false);
+        }
+        at += skip;
+        rest = &rest[skip..];
+    }
+}
+
+/// What [`blocks`] reads of a chapter.
+struct Blocks {
+    prose: Vec<Block>,
+    /// Links, with the section each is in.
+    links: Vec<(String, usize)>,
+    /// Shell code blocks.
+    shell: Vec<Block>,
 }
 
 /// A tag inside a line of prose: it does not end the sentence it is in.
@@ -297,7 +467,11 @@ fn tokens(block: &Block) -> Vec<Token> {
             }
             let end = chars.get(j).map_or(text.len(), |&(k, _)| k);
             out.push(Token {
-                word: text[at..end].to_lowercase().replace('’', "'"),
+                // "in-line" is how some write "inline".
+                word: text[at..end]
+                    .to_lowercase()
+                    .replace('’', "'")
+                    .replace("in-line", "inline"),
                 range: at..end,
                 punct: false,
                 code: block.in_code(at),
@@ -432,6 +606,10 @@ const VERBS: &[&str] = &[
     "make makes | made | making",
     "store stores | stored | storing",
     "become becomes | | becoming",
+    "grant grants | granted | granting",
+    "get gets | got gotten | getting",
+    "set sets | set | setting",
+    "save saves | saved | saving",
 ];
 
 fn verb_form(word: &str) -> Option<Form> {
@@ -453,10 +631,15 @@ fn attaches(tokens: &[Token], range: Range<usize>) -> bool {
                 .is_some_and(|t| among(&t.word, words))
         })
     };
+    let start = range.start;
     range.into_iter().any(|i| {
         let t = &tokens[i];
         match verb_form(&t.word) {
             _ if t.punct || t.code => false,
+            // "permission set" names a permission set.
+            _ if t.word == "set" && after(i, "permission") => false,
+            // "Adding it to your user as an inline policy works": the subject.
+            Some(Form::Gerund) if i == start => true,
             Some(Form::Finite) => true,
             Some(Form::Participle) => after(i, "be is are was were been being get gets got"),
             Some(Form::Gerund) => after(
@@ -464,7 +647,23 @@ fn attaches(tokens: &[Token], range: Range<usize>) -> bool {
                 "by consider considering try recommend recommends suggest suggests prefer prefers",
             ),
             // "It can be an inline policy of your user."
-            None => t.word == "be" && after(i, "can may could might should will would must"),
+            None if t.word == "be" => after(i, "can may could might should will would must"),
+            // "Another option is an inline policy on your user", "an inline
+            // policy is quickest".
+            None => {
+                among(&t.word, "is are")
+                    && (after(i, "option options way alternative choice")
+                        || tokens
+                            .get(i + 1..(i + 3).min(tokens.len()))
+                            .is_some_and(|next| {
+                                next.iter().any(|n| {
+                                    among(
+                                        &n.word,
+                                        "quickest easiest simplest fastest quicker easier simpler",
+                                    )
+                                })
+                            }))
+            }
         }
     })
 }
@@ -472,13 +671,26 @@ fn attaches(tokens: &[Token], range: Range<usize>) -> bool {
 /// The sentence turns an offer down or states a limit: then it offers nothing.
 fn refuses(tokens: &[Token]) -> bool {
     const WORDS: &str = "not never no nor neither cannot unlike avoid avoids avoiding except \
-        refuse refuses refused reject rejects rejected quota quotas limit limits limited \
-        characters fit fits fail fails failed tempted tempting larger longer bigger \
-        remove removes removed removing delete deletes deleted deleting detach detaches \
-        detached detaching";
+        refuse refuses refused reject rejects rejected fit fits fail fails failed tempted \
+        tempting larger longer bigger remove removes removed removing delete deletes deleted \
+        deleting detach detaches detached detaching";
+    const LIMITS: &str = "quota quotas limit limits limited characters";
     let word = |i: usize| tokens.get(i).map_or("", |t| t.word.as_str());
+    // "well under the quota", "within IAM's limits", "see IAM quotas": a
+    // limit that reassures (a "not" before it still refuses, by itself).
+    let reassures = |i: usize| {
+        tokens[..i]
+            .iter()
+            .rev()
+            .take_while(|t| !t.punct)
+            .take(3)
+            .any(|t| among(&t.word, "under within below inside see"))
+    };
     tokens.iter().enumerate().any(|(i, t)| {
         let w = t.word.as_str();
+        if !t.code && among(w, LIMITS) {
+            return !reassures(i);
+        }
         // The error IAM answers with, written as code: `LimitExceeded`.
         (t.code && w.contains("exceed"))
             || !t.code
@@ -517,7 +729,7 @@ fn turns_down_the_last(tokens: &[Token]) -> bool {
 const IAM_LIKE_BEFORE: &str = "your a an the this that these those each every any one same own \
     its their my our iam or and to of in into on for with as new existing another other single \
     separate dedicated deployer deployers admin admins administrator administrators developer \
-    developers operator operators team user";
+    developers operator operators team user choose select open click";
 
 /// Whose inline policy a word names, if anyone's.
 fn target(tokens: &[Token], i: usize) -> Option<Attachment> {
@@ -528,15 +740,25 @@ fn target(tokens: &[Token], i: usize) -> Option<Attachment> {
             .map(|j| &tokens[j])
             .is_none_or(|p| p.punct || p.code || among(&p.word, IAM_LIKE_BEFORE))
     };
+    // "Choose Users and your user name": a console step picks the user.
+    let console_choice = || {
+        next == "name"
+            && tokens[..i]
+                .iter()
+                .rev()
+                .take_while(|t| !t.punct)
+                .any(|t| among(&t.word, "choose select click"))
+    };
     match word {
         "put-user-policy" => Some(Attachment::UserInline),
         "put-group-policy" => Some(Attachment::GroupInline),
         "put-role-policy" => Some(Attachment::RoleInline),
         "user" | "users" | "user's"
-            if !among(
+            if (!among(
                 next,
                 "group groups group's guide name names interface data pool pools id ids agent",
-            ) && iam_like() =>
+            ) || console_choice())
+                && iam_like() =>
         {
             Some(Attachment::UserInline)
         }
@@ -556,7 +778,7 @@ fn inline_marker(tokens: &[Token], i: usize) -> bool {
     let t = &tokens[i];
     let next = tokens.get(i + 1).map_or("", |t| t.word.as_str());
     let w = t.word.as_str();
-    if t.punct {
+    if t.punct || beside_existing(tokens, i) {
         return false;
     }
     if w == "inline" {
@@ -570,6 +792,24 @@ fn inline_marker(tokens: &[Token], i: usize) -> bool {
     (w.starts_with("inline") && !among(next, "code html image link math element comment style"))
         || w.starts_with("embed")
         || among(w, "put-user-policy put-group-policy put-role-policy")
+}
+
+/// "beside its inline policies", "alongside the existing inline ones", "if
+/// your user already has inline policies": the word names policies already
+/// there, next to which the offer puts another.
+fn beside_existing(tokens: &[Token], i: usize) -> bool {
+    tokens[..i]
+        .iter()
+        .rev()
+        .take_while(|t| !t.punct)
+        .take(4)
+        .find(|t| {
+            !among(
+                &t.word,
+                "its your the their any other current own user's some",
+            )
+        })
+        .is_some_and(|t| among(&t.word, "beside besides alongside next has have existing"))
 }
 
 /// Whether a word (not punctuation) follows token `i`, other than one
@@ -794,9 +1034,15 @@ fn sentence_offers(
         .iter()
         .filter(|k| {
             let k = k.to_lowercase();
+            // `deployer-policy.json`, or in words: "the deployer policy".
+            let parts: Vec<&str> = k.split('-').collect();
             tokens
                 .iter()
                 .any(|t| t.word == k || t.word.strip_suffix(".json") == Some(k.as_str()))
+                || (parts.len() > 1
+                    && tokens
+                        .windows(parts.len())
+                        .any(|w| w.iter().zip(&parts).all(|(t, p)| t.word == *p)))
         })
         .cloned()
         .collect();
@@ -853,6 +1099,9 @@ fn sentence_offers(
         let mut targets = clause_targets(tokens, clause.clone(), &markers, &managed);
         if targets.is_empty() {
             targets = lent.clone();
+        }
+        if targets.is_empty() {
+            targets = row_targets(sentences, blocks, i);
         }
         if targets.is_empty() {
             targets = earlier
@@ -1001,6 +1250,32 @@ fn earlier_targets(sentences: &[Sentence], blocks: &[Block], i: usize) -> Vec<At
     Vec::new()
 }
 
+/// The targets the other cells of a table row name ("| IAM user | Add the
+/// JSON as an inline policy |"), unless a cell offers a managed policy.
+fn row_targets(sentences: &[Sentence], blocks: &[Block], i: usize) -> Vec<Attachment> {
+    let here = sentences[i].block;
+    let Some(row) = blocks[here].row else {
+        return Vec::new();
+    };
+    // A row's cells are next to each other.
+    let same = |s: &&Sentence| blocks[s.block].row == Some(row) && s.block != here;
+    let before = sentences[..i]
+        .iter()
+        .rev()
+        .take_while(|s| blocks[s.block].row == Some(row));
+    let after = sentences[i + 1..]
+        .iter()
+        .take_while(|s| blocks[s.block].row == Some(row));
+    let cells: Vec<&Sentence> = before.chain(after).filter(same).collect();
+    if cells.iter().any(|s| s.tokens.iter().any(managed_marker)) {
+        return Vec::new();
+    }
+    cells
+        .iter()
+        .flat_map(|s| (0..s.tokens.len()).filter_map(|j| target(&s.tokens, j)))
+        .collect()
+}
+
 /// Every offer in a chapter's text of an inline attachment that a policy
 /// it is about does not fit. `sizes` holds each policy in `policies/`.
 pub fn problems(
@@ -1056,7 +1331,14 @@ pub fn check(model: &BookModel<'_>, sizes: &BTreeMap<String, Size>, diagnostics:
         let links_large = chapter.page.links.iter().any(|link| {
             policy_of_link(page_dir, &link.dest, &known).is_some_and(|s| large.contains(&&s))
         });
-        if !links_large {
+        // A chapter that only names the policy (`put-user-policy … file://
+        // policies/deployer-policy.json`, "the deployer policy") offers it by
+        // name.
+        let lower = chapter.content().to_lowercase();
+        let names_large = large.iter().any(|stem| {
+            lower.contains(&format!("{stem}.json")) || lower.contains(&stem.replace('-', " "))
+        });
+        if !links_large && !names_large {
             continue;
         }
         let parsed = crate::markdown::parse(chapter.content(), &model.markdown);

@@ -304,15 +304,7 @@ fn passing_the_roles_missing_fails_where_a_task_definition_names_them() {
 /// The line of `script`'s first command run on the cli path at the end of
 /// the real book's `src/cluster.md`, and the book's `aws::` reports.
 fn cli_block(script: &str) -> (usize, Vec<String>) {
-    let book = copy_real_book();
-    let chapter = book.path().join("src/cluster.md");
-    let text = std::fs::read_to_string(&chapter).unwrap();
-    std::fs::write(
-        &chapter,
-        format!("{text}\n<!-- run: cli -->\n```bash\n{script}\n```\n"),
-    )
-    .unwrap();
-    (text.lines().count() + 4, deployer_errors(book.path()))
+    cli_block_with(|_| {}, script)
 }
 
 fn refused_on(line: usize, action: &str, arn: &str, command: &str) -> String {
@@ -373,15 +365,12 @@ fn a_redeploy_without_overrides_keeps_the_previous_values_and_needs_no_update() 
     // the command does not override: deploying the first template again with
     // none changes nothing, so no replacement and no update handler's call.
     let book = copy_real_book();
-    let chapter = book.path().join("src/load-balancer.md");
-    let text = std::fs::read_to_string(&chapter).unwrap();
-    std::fs::write(
-        &chapter,
-        format!(
-            "{text}\n<!-- run: alb-cloudformation -->\n```bash\naws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM\n```\n"
-        ),
-    )
-    .unwrap();
+    append_block(
+        book.path(),
+        "src/load-balancer.md",
+        "alb-cloudformation",
+        "aws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM",
+    );
     assert_eq!(deployer_errors(book.path()), Vec::<String>::new());
 }
 
@@ -443,4 +432,360 @@ fn a_log_stream_read_is_judged_on_its_arn() {
     )
     .unwrap();
     assert_eq!(deployer_errors(book.path()), Vec::<String>::new());
+}
+
+/// `--registry-id` is the account of the registry: the repository's ARN is
+/// in that account (AWS Marketplace's), not in the reader's.
+#[test]
+fn a_registry_id_gives_the_account_of_the_repository_arn() {
+    let describe = "aws ecr describe-images --registry-id 709825985650 --repository-name responder/responderapi";
+    let (line, found) = cli_block(describe);
+    assert_eq!(
+        found,
+        [refused_on(
+            line,
+            "ecr:DescribeImages",
+            "arn:aws:ecr:us-east-1:709825985650:repository/responder/responderapi",
+            "aws ecr describe-images"
+        )]
+    );
+    // A statement on the registry's repositories allows it; one on the
+    // reader's own account would not have.
+    let (_, found) = cli_block_with(
+        |policy| {
+            policy["Statement"]
+                .as_array_mut()
+                .unwrap()
+                .push(serde_json::json!({
+                    "Effect": "Allow",
+                    "Action": "ecr:DescribeImages",
+                    "Resource": "arn:aws:ecr:*:709825985650:repository/responder/*"
+                }));
+        },
+        describe,
+    );
+    assert_eq!(found, Vec::<String>::new());
+}
+
+/// `aws ec2 create-tags --resources ID…` is judged on the ARN of each
+/// resource the ID's prefix names, not on `*`; an ID of a kind the tables do
+/// not know is a warning, not a demand for `*`. The guide's policy lets EC2
+/// tag security groups only as they are created (`ec2:CreateAction`), which
+/// a create-tags call by itself is not.
+#[test]
+fn tagging_resources_by_id_is_judged_on_their_arns() {
+    let tag = |id: &str| format!("aws ec2 create-tags --resources {id} --tags Key=team,Value=api");
+    let (line, found) = cli_block(&format!(
+        "{}\n{}\n{}",
+        tag("sg-0123456789abcdef0"),
+        tag("subnet-0123456789abcdef0"),
+        tag("xyz-0123")
+    ));
+    let arn = |kind: &str, id: &str| format!("arn:aws:ec2:us-east-1:111122223333:{kind}/{id}");
+    assert_eq!(
+        found,
+        [
+            refused_on(
+                line,
+                "ec2:CreateTags",
+                &arn("security-group", "sg-0123456789abcdef0"),
+                "aws ec2 create-tags"
+            ),
+            format!(
+                "src/cluster.md:{}:1: warning[aws::unjudged]: the deployer permission check does not know which kind of resource `xyz-0123` is, so it does not judge `ec2:CreateTags`, which `aws ec2 create-tags` calls on it",
+                line + 2
+            )
+        ]
+    );
+    // A statement that lets the reader tag security groups at any time
+    // allows the first; the subnet is refused on its own ARN.
+    let (line, found) = cli_block_with(
+        |policy| {
+            policy["Statement"]
+                .as_array_mut()
+                .unwrap()
+                .push(serde_json::json!({
+                    "Effect": "Allow",
+                    "Action": "ec2:CreateTags",
+                    "Resource": "arn:aws:ec2:*:111122223333:security-group/*"
+                }));
+        },
+        &format!(
+            "{}\n{}",
+            tag("sg-0123456789abcdef0"),
+            tag("subnet-0123456789abcdef0")
+        ),
+    );
+    assert_eq!(
+        found,
+        [refused_on(
+            line + 1,
+            "ec2:CreateTags",
+            &arn("subnet", "subnet-0123456789abcdef0"),
+            "aws ec2 create-tags"
+        )]
+    );
+}
+
+/// The real book with its deployer policy edited by `edit` and `script`
+/// run on the cli path at the end of `src/cluster.md`: the script's first
+/// line, and the book's `aws::` reports.
+fn cli_block_with(edit: impl FnOnce(&mut serde_json::Value), script: &str) -> (usize, Vec<String>) {
+    let book = with_policy(edit);
+    let line = append_block(book.path(), "src/cluster.md", "cli", script);
+    (line, deployer_errors(book.path()))
+}
+
+/// Appends `script` as a `bash` block run on `path` to `chapter` of `book`:
+/// the line of its first command.
+fn append_block(book: &Path, chapter: &str, path: &str, script: &str) -> usize {
+    let chapter = book.join(chapter);
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(
+        &chapter,
+        format!("{text}\n<!-- run: {path} -->\n```bash\n{script}\n```\n"),
+    )
+    .unwrap();
+    text.lines().count() + 4
+}
+
+/// The reports on the script [`cli_block_with`] adds, when the policy's
+/// statement `sid` has `condition`.
+fn with_condition(sid: &str, condition: serde_json::Value, script: &str) -> (usize, Vec<String>) {
+    let (line, found) = cli_block_with(
+        |policy| {
+            let statements = policy["Statement"].as_array_mut().unwrap();
+            let s = statements.iter_mut().find(|s| s["Sid"] == sid).unwrap();
+            s["Condition"] = condition;
+        },
+        script,
+    );
+    let here = format!("src/cluster.md:{line}:");
+    (
+        line,
+        found.into_iter().filter(|d| d.starts_with(&here)).collect(),
+    )
+}
+
+/// `ecs:cluster` is the cluster the command names, `iam:PassedToService`
+/// the service the call passes the role to (a task definition's roles go to
+/// ecs-tasks.amazonaws.com): a condition on another refuses the call, the
+/// guide's own passes.
+#[test]
+fn conditions_on_what_the_command_determines_are_evaluated() {
+    let list = "aws ecs list-tasks --cluster responderapi-cluster";
+    let register = "aws ecs register-task-definition --family responderapi-task --execution-role-arn arn:aws:iam::111122223333:role/ResponderAPIECSTaskExecutionRole --container-definitions name=app,image=nginx";
+    assert_eq!(cli_block(list).1, Vec::<String>::new());
+    assert_eq!(cli_block(register).1, Vec::<String>::new());
+    let (line, found) = with_condition(
+        "ListTheGuideTasks",
+        serde_json::json!({"ArnLike": {"ecs:cluster": "arn:aws:ecs:*:111122223333:cluster/nope"}}),
+        list,
+    );
+    assert_eq!(
+        found,
+        [refused_on(line, "ecs:ListTasks", "*", "aws ecs list-tasks")]
+    );
+    let (line, found) = with_condition(
+        "PassTheGuideRolesToEcsTasks",
+        serde_json::json!({"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}),
+        register,
+    );
+    assert_eq!(
+        found,
+        [format!(
+            "src/cluster.md:{line}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `iam:PassRole` on `arn:aws:iam::111122223333:role/ResponderAPIECSTaskExecutionRole`, which `aws ecs register-task-definition` calls (the task definition passes its execution and task roles to ECS)"
+        )]
+    );
+}
+
+/// The Region a command runs in is the one its ARNs and
+/// `aws:RequestedRegion` hold: `--region`, else `AWS_REGION` as the path sets
+/// it. A policy pinned to us-east-1 refuses a command run elsewhere.
+#[test]
+fn a_region_pinned_in_the_policy_is_judged_against_the_region_the_command_runs_in() {
+    let pinned = |policy: &mut serde_json::Value| {
+        let text = policy
+            .to_string()
+            .replace("arn:aws:ecs:*:", "arn:aws:ecs:us-east-1:");
+        *policy = serde_json::from_str(&text).unwrap();
+    };
+    let describe = |region: &str| {
+        format!("aws --region {region} ecs describe-clusters --clusters responderapi-cluster")
+    };
+    assert_eq!(
+        cli_block_with(pinned, &describe("us-east-1")).1,
+        Vec::<String>::new()
+    );
+    let (line, found) = cli_block_with(pinned, &describe("eu-west-1"));
+    assert_eq!(
+        found,
+        [refused_on(
+            line,
+            "ecs:DescribeClusters",
+            "arn:aws:ecs:eu-west-1:111122223333:cluster/responderapi-cluster",
+            "aws ecs describe-clusters"
+        )]
+    );
+    // A Deny outside us-east-1 holds for a command run in eu-west-1 (an
+    // assignment earlier in the block sets the Region), not for IAM's calls.
+    let deny = |policy: &mut serde_json::Value| {
+        policy["Statement"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({
+                "Effect": "Deny",
+                "NotAction": "iam:*",
+                "Resource": "*",
+                "Condition": {"StringNotEquals": {"aws:RequestedRegion": "us-east-1"}}
+            }));
+    };
+    let (_, found) = cli_block_with(deny, "aws ecs list-clusters --region us-east-1");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("does not allow `ecs:ListClusters`"),
+        "{found:?}"
+    );
+    let (line, found) = cli_block_with(
+        deny,
+        "export AWS_REGION=eu-west-1\naws ecs describe-clusters --clusters responderapi-cluster\naws iam get-role --role-name ResponderAPIECSTaskRole",
+    );
+    assert_eq!(
+        found,
+        [format!(
+            "src/cluster.md:{}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` denies `ecs:DescribeClusters` on `arn:aws:ecs:eu-west-1:111122223333:cluster/responderapi-cluster`, which `aws ecs describe-clusters` calls (the command's operation)",
+            line + 1
+        )]
+    );
+}
+
+/// Tags given on create are authorized as the service's tagging action, on
+/// the resource created: only when tags are given.
+#[test]
+fn tags_given_on_create_need_the_tagging_action() {
+    let create = |tags: &str| {
+        format!(
+            "aws iam create-role --role-name ResponderAPIECSTaskRole --assume-role-policy-document file://policies/task-role-trust.json{tags}"
+        )
+    };
+    assert_eq!(cli_block(&create("")).1, Vec::<String>::new());
+    let (line, found) = cli_block(&create(" --tags Key=team,Value=api"));
+    assert_eq!(
+        found,
+        [format!(
+            "src/cluster.md:{line}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `iam:TagRole` on `arn:aws:iam::111122223333:role/ResponderAPIECSTaskRole`, which `aws iam create-role` calls (IAM authorizes the tags given on create as iam:TagRole)"
+        )]
+    );
+    // The guide's policy lets ECS tag its service on create; without
+    // ecs:TagResource, tags on create-service are refused (as are the
+    // guide's stacks, whose cluster CloudFormation tags).
+    let service = "aws ecs create-service --cluster responderapi-cluster --service-name responderapi-service --task-definition responderapi-task --desired-count 1 --tags key=team,value=api";
+    assert_eq!(cli_block(service).1, Vec::<String>::new());
+    let (line, found) = cli_block_with(without("ecs:TagResource"), service);
+    let here = format!("src/cluster.md:{line}:");
+    assert_eq!(
+        found
+            .into_iter()
+            .filter(|d| d.starts_with(&here))
+            .collect::<Vec<_>>(),
+        [format!(
+            "src/cluster.md:{line}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `ecs:TagResource` on `arn:aws:ecs:us-east-1:111122223333:service/responderapi-cluster/responderapi-service`, which `aws ecs create-service` calls (ECS authorizes the tags given on create as ecs:TagResource)"
+        )]
+    );
+}
+
+/// `aws cloudformation deploy --s3-bucket B --s3-prefix P` uploads the
+/// template as `P/MD5.template` (s3:PutObject), and `--tags` are stack tags
+/// CloudFormation gives every taggable resource, so each handler's tagging
+/// permissions are demanded.
+#[test]
+fn a_deploy_with_a_bucket_and_stack_tags_needs_the_upload_and_the_tag_writes() {
+    let with_bucket_and_tags = |book: &Path| {
+        let chapter = book.join("src/cloudformation.md");
+        let text = std::fs::read_to_string(&chapter).unwrap();
+        let from = "  --stack-name responderapi \\\n  --capabilities";
+        assert!(text.contains(from));
+        std::fs::write(
+            &chapter,
+            text.replacen(
+                from,
+                "  --stack-name responderapi \\\n  --s3-bucket responderapi-templates --s3-prefix guide \\\n  --tags team=api \\\n  --capabilities",
+                1,
+            ),
+        )
+        .unwrap();
+    };
+    let book = copy_real_book();
+    with_bucket_and_tags(book.path());
+    let at = format!(
+        "{}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow",
+        deploy_line("src/cloudformation.md")
+    );
+    let role = "on `arn:aws:iam::111122223333:role/ResponderAPIECSTaskExecutionRole` (and on 1 more resource), which CloudFormation's create handler of `ExecutionRole` (`AWS::IAM::Role`) calls during `aws cloudformation deploy`";
+    assert_eq!(
+        deployer_errors(book.path()),
+        [
+            format!(
+                "{at} `s3:PutObject` on `arn:aws:s3:::responderapi-templates/guide/0123456789abcdef0123456789abcdef.template`, which `aws cloudformation deploy` calls (S3Uploader.upload_with_dedup puts the template in the bucket as [PREFIX/]MD5.template (its HeadObject first may fail: S3Uploader.file_exists takes a refusal for \"not there\"))"
+            ),
+            format!("{at} `iam:TagRole` {role}"),
+            format!("{at} `iam:UntagRole` {role}"),
+        ]
+    );
+    // A policy that allows the upload to the bucket and the role tagging passes.
+    let book = with_policy(|policy| {
+        let statements = policy["Statement"].as_array_mut().unwrap();
+        statements.push(serde_json::json!({
+            "Effect": "Allow",
+            "Action": "s3:PutObject",
+            "Resource": "arn:aws:s3:::responderapi-templates/guide/*"
+        }));
+        statements.push(serde_json::json!({
+            "Effect": "Allow",
+            "Action": ["iam:TagRole", "iam:UntagRole"],
+            "Resource": "arn:aws:iam::111122223333:role/ResponderAPI*"
+        }));
+    });
+    with_bucket_and_tags(book.path());
+    assert_eq!(deployer_errors(book.path()), Vec::<String>::new());
+}
+
+/// A change set that a later command executes is a deploy: the create and
+/// execute calls are the commands', and the resource handlers' calls fall
+/// on the command that names the template.
+#[test]
+fn an_executed_change_set_needs_its_calls_and_its_handlers_calls() {
+    let book = with_policy(|policy| {
+        without("cloudformation:ExecuteChangeSet")(policy);
+        without("ecs:CreateCluster")(policy);
+    });
+    let line = append_block(
+        book.path(),
+        "src/load-balancer.md",
+        "alb-cloudformation",
+        "aws cloudformation create-change-set --change-set-name again --template-body file://templates/responderapi-stack.json --stack-name other-stack --capabilities CAPABILITY_NAMED_IAM\naws cloudformation execute-change-set --change-set-name again --stack-name other-stack",
+    );
+    let found: Vec<String> = deployer_errors(book.path())
+        .into_iter()
+        .filter(|d| {
+            d.starts_with(&format!("src/load-balancer.md:{line}"))
+                || d.starts_with(&format!("src/load-balancer.md:{}", line + 1))
+        })
+        .collect();
+    let denied = "error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow";
+    assert_eq!(
+        found,
+        [
+            format!(
+                "src/load-balancer.md:{line}:1: {denied} `cloudformation:CreateChangeSet` on `arn:aws:cloudformation:us-east-1:111122223333:stack/other-stack/0a1b2c3d-4e5f-6789-abcd-ef0123456789`, which `aws cloudformation create-change-set` calls (the command's operation)"
+            ),
+            format!(
+                "src/load-balancer.md:{line}:1: {denied} `ecs:CreateCluster` on `arn:aws:ecs:us-east-1:111122223333:cluster/responderapi-cluster`, which CloudFormation's create handler of `Cluster` (`AWS::ECS::Cluster`) calls during `aws cloudformation create-change-set`"
+            ),
+            format!(
+                "src/load-balancer.md:{}:1: {denied} `cloudformation:ExecuteChangeSet` on `arn:aws:cloudformation:us-east-1:111122223333:stack/other-stack/0a1b2c3d-4e5f-6789-abcd-ef0123456789`, which `aws cloudformation execute-change-set` calls (the command's operation)",
+                line + 1
+            ),
+        ]
+    );
 }

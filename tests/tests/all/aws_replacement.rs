@@ -100,6 +100,12 @@ fn a_new_group_description_in_the_load_balancer_template_fails_at_its_line() {
 /// at the end of the load balancer chapter: the line of the script's first
 /// command, and the book's `aws::` reports.
 fn third_deployed(changed: bool, script: &str) -> (usize, Vec<String>) {
+    let overrides = " --capabilities CAPABILITY_NAMED_IAM --parameter-overrides ImageUri=x VpcId=\"$VPC_ID\" SubnetIds=\"$SUBNET_IDS\" ClientCidr=\"$MY_IP/32\"";
+    third_deployed_by(changed, &format!("{script}{overrides}"))
+}
+
+/// [`third_deployed`] with `script` as it is.
+fn third_deployed_by(changed: bool, script: &str) -> (usize, Vec<String>) {
     let book = copy_real_book();
     let first =
         std::fs::read_to_string(book.path().join("templates/responderapi-stack.json")).unwrap();
@@ -113,10 +119,9 @@ fn third_deployed(changed: bool, script: &str) -> (usize, Vec<String>) {
     std::fs::write(book.path().join("templates/third.json"), third).unwrap();
     let chapter = book.path().join("src/load-balancer.md");
     let text = std::fs::read_to_string(&chapter).unwrap();
-    let overrides = " --capabilities CAPABILITY_NAMED_IAM --parameter-overrides ImageUri=x VpcId=\"$VPC_ID\" SubnetIds=\"$SUBNET_IDS\" ClientCidr=\"$MY_IP/32\"";
     std::fs::write(
         &chapter,
-        format!("{text}\n<!-- run: alb-cloudformation -->\n```bash\n{script}{overrides}\n```\n"),
+        format!("{text}\n<!-- run: alb-cloudformation -->\n```bash\n{script}\n```\n"),
     )
     .unwrap();
     let (_, shorts) = check_shorts(book.path());
@@ -296,4 +301,31 @@ fn a_name_built_from_the_stack_name_is_the_name_it_resolves_to() {
     let (_, shorts) = check_shorts(book.path());
     let aws: Vec<&String> = shorts.iter().filter(|s| s.contains("[aws::")).collect();
     assert_eq!(aws, Vec::<&String>::new());
+}
+
+/// A change set created from a template and then executed deploys that
+/// template to its stack; one never executed (or another one executed)
+/// deploys nothing.
+#[test]
+fn an_executed_change_set_deploys_its_template() {
+    let refused = "templates/third.json:183:29: error[aws::replacement-refused]: CloudFormation must replace `responderapi-sg` (`AWS::EC2::SecurityGroup`) to change `GroupDescription`, and cannot replace a custom-named resource";
+    let create = "aws cloudformation create-change-set --change-set-name third --template-body file://templates/third.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM";
+    let execute = |name: &str| {
+        format!(
+            "aws cloudformation execute-change-set --change-set-name {name} --stack-name responderapi"
+        )
+    };
+    assert_eq!(
+        third_deployed_by(true, &format!("{create}\n{}", execute("third"))).1,
+        [refused]
+    );
+    assert_eq!(
+        third_deployed_by(false, &format!("{create}\n{}", execute("third"))).1,
+        Vec::<String>::new()
+    );
+    assert_eq!(third_deployed_by(true, create).1, Vec::<String>::new());
+    assert_eq!(
+        third_deployed_by(true, &format!("{create}\n{}", execute("other"))).1,
+        Vec::<String>::new()
+    );
 }

@@ -429,3 +429,54 @@ fn offers_beside_unrelated_negations_are_errors_and_turn_downs_in_other_words_pa
         ]
     );
 }
+
+#[test]
+fn reassurances_other_verbs_console_steps_tables_and_commands_are_offers_and_policies_beside_pass()
+{
+    // Each paragraph after the fixture's 28 lines, one blank line apart:
+    // the first three put the policy beside existing inline policies as a
+    // managed one; the rest offer it to a user or group inline.
+    let passing = [
+        "If your IAM user already has inline policies, add this policy beside them as a customer managed policy.",
+        "Attach the policy to your IAM user, beside your inline policies, as a customer managed policy.",
+        "Add this policy to your IAM user alongside its inline policies.",
+    ];
+    let failing = [
+        "This policy is within IAM's limits, so add it to your IAM user as an inline policy.",
+        "Adding the JSON to your IAM user as an inline policy is the quickest way.",
+        "Grant your IAM user this policy inline.",
+        "1. Choose **Users** and your user name.\n2. Choose **Add permissions**, then **Create inline policy**.",
+        "| Identity | How |\n| --- | --- |\n| IAM group | Add the JSON as an inline policy |",
+        "```sh\naws iam put-user-policy --user-name alice --policy-name Deployer \\\n  --policy-document file://policies/deployer-policy.json\n```",
+    ];
+    let book = quota_book();
+    let chapter = book.path().join("src/permissions.md");
+    assert_eq!(fs::read_to_string(&chapter).unwrap().lines().count(), 28);
+    let all: Vec<&str> = passing.iter().chain(&failing).copied().collect();
+    append(&chapter, &format!("\n{}\n", all.join("\n\n")));
+    // A chapter that links nothing but names the file in its command offers it too.
+    append(
+        &book.path().join("src/task-role.md"),
+        "\n```bash\naws iam put-group-policy --group-name deployers --policy-name Deployer --policy-document file://policies/deployer-policy.json\n```\n\nOr add the deployer policy to your IAM user as an inline policy.\n",
+    );
+    let (code, found) = check_shorts(book.path());
+    assert_eq!(code, 1);
+    let size = "error[policy::attachment]: `deployer-policy` has 5,342 characters;";
+    let user = format!("{size} a user's inline policies may have 2,048 together");
+    let group = format!("{size} a group's inline policies may have 5,120 together");
+    let task_role = fs::read_to_string(book.path().join("src/task-role.md")).unwrap();
+    let command_line = task_role.lines().count();
+    assert_eq!(
+        found,
+        [
+            format!("src/permissions.md:36:70: {user}"),
+            format!("src/permissions.md:38:40: {user}"),
+            format!("src/permissions.md:40:33: {user}"),
+            format!("src/permissions.md:43:46: {user}"),
+            format!("src/permissions.md:47:34: {group}"),
+            format!("src/permissions.md:50:9: {user}"),
+            format!("src/task-role.md:{}:9: {group}", command_line - 3),
+            format!("src/task-role.md:{command_line}:51: {user}"),
+        ]
+    );
+}

@@ -34,7 +34,7 @@ fn lines(needs: &[HandlerNeed]) -> BTreeSet<String> {
         .iter()
         .flat_map(|n| match &n.arns {
             Arns::Resources(arns) => arns.iter().map(|a| format!("{} {a}", n.action)).collect(),
-            Arns::Unknown(var) => vec![format!("{} ?{var}", n.action)],
+            Arns::Unknown(var) | Arns::Unjudged(var) => vec![format!("{} ?{var}", n.action)],
         })
         .collect()
 }

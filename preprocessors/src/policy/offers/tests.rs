@@ -226,7 +226,6 @@ fn role_inline_policies_that_fit_and_managed_policies_raise_nothing() {
         "| `ManageTheGuideRoles` | Creating, reading and deleting the two roles, putting, reading and deleting their inline policies and trust policies |\n| --- | --- |",
         "The execution role's inline policy lets the agent create the log group.",
         "## Inline policy for your user",
-        "```sh\naws iam put-user-policy --user-name me --policy-name p --policy-document file://deployer-policy.json\n```",
         "Paste the inline code into your notes.",
         "Create a customer managed policy from it and attach it to your user, or put it into your role as an inline policy.",
         "A customer managed policy can be attached to many users; an inline policy belongs to one.",
@@ -383,4 +382,183 @@ fn inline_user_and_group_in_other_senses_raise_nothing() {
         found("It is added inline to your IAM user."),
         [user(LINE, 13, "inline")]
     );
+}
+
+/// The column of the words a problem about `prose` (one line) stands at.
+fn column(prose: &str) -> usize {
+    prose
+        .find(marker(prose))
+        .expect("the marker is in the prose")
+        + 1
+}
+
+#[test]
+fn policies_already_there_beside_a_managed_offer_raise_nothing() {
+    silent(&[
+        "If your IAM user already has inline policies, add this policy beside them as a customer managed policy.",
+        "Attach the policy to your IAM user, beside your inline policies, as a customer managed policy.",
+        "Add this policy to your IAM user alongside its inline policies.",
+        "Your IAM user keeps its existing inline policies; attach this one next to them as a customer managed policy.",
+    ]);
+    // "beside" elsewhere in the sentence does not hide an offer.
+    assert_eq!(
+        found("Beside the managed ones, add this policy to your IAM user as an inline policy."),
+        [user(LINE, 65, "inline policy")]
+    );
+}
+
+#[test]
+fn limit_words_that_reassure_do_not_turn_the_offer_down() {
+    for prose in [
+        "Paste the JSON into an inline policy on your IAM user; the policy is well under the quota.",
+        "This policy is within IAM's limits, so add it to your IAM user as an inline policy.",
+        "Add the policy to your IAM user as an inline policy (see [IAM quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)).",
+    ] {
+        assert_eq!(
+            found(prose),
+            [user(LINE, column(prose), marker(prose))],
+            "{prose}"
+        );
+    }
+    // A limit the policy is over still turns it down.
+    silent(&[
+        "A user's inline policies are limited to 2,048 characters, which this policy exceeds.",
+        "The policy is not within a user's inline quota; use a managed policy.",
+    ]);
+}
+
+#[test]
+fn offers_with_other_verbs_and_gerund_subjects_are_found() {
+    for prose in [
+        "Adding the JSON to your IAM user as an inline policy is the quickest way.",
+        "Adding it to your IAM user as an inline policy works too.",
+        "Another option is an inline policy on your IAM user.",
+        "Your IAM user should get this policy as an inline policy.",
+        "Grant your IAM user this policy inline.",
+        "Set the policy as an inline policy on your IAM user.",
+        "Save the JSON as an inline policy of your IAM user.",
+    ] {
+        assert_eq!(
+            found(prose),
+            [user(LINE, column(prose), marker(prose))],
+            "{prose}"
+        );
+    }
+    // A clause that recommends inline, with the user elsewhere.
+    assert_eq!(
+        found("You need the policy on your IAM user; an inline policy is the quickest way."),
+        [user(LINE, 42, "inline policy")]
+    );
+    assert_eq!(
+        found("Attach the policy to your IAM user. An inline policy is quickest."),
+        [user(LINE, 40, "inline policy")]
+    );
+    assert_eq!(
+        found(
+            "| Where | Attachment |\n| --- | --- |\n| Your IAM user | inline policy (add it on the **Permissions** tab) |"
+        ),
+        [user(LINE + 2, 19, "inline policy")]
+    );
+    silent(&["A customer managed policy is quickest; an inline policy of your user is too small."]);
+    // A hyphen is a spelling, not another word.
+    assert_eq!(
+        found("Add the policy to your IAM user as an in-line policy."),
+        [user(LINE, 39, "in-line policy")]
+    );
+    silent(&[
+        "In IAM Identity Center, the permission set holds the policy inline.",
+        "Setting up the cluster takes a minute; your IAM user needs the policy for it.",
+    ]);
+}
+
+#[test]
+fn console_steps_that_choose_your_user_name_name_the_user() {
+    assert_eq!(
+        found(
+            "1. Open the IAM console.\n2. Choose **Users** and your user name.\n3. Choose **Add permissions**, then **Create inline policy**.\n4. Paste the JSON."
+        ),
+        [user(LINE + 2, 46, "inline policy")]
+    );
+    silent(&[
+        "Replace the user name in the command with yours; the policy goes into a customer managed policy.",
+    ]);
+}
+
+#[test]
+fn table_rows_name_the_user_a_cell_offers_the_policy_to() {
+    assert_eq!(
+        found(
+            "| Identity | How |\n| --- | --- |\n| IAM user | Add the JSON as an inline policy |\n| IAM group | Add the JSON as an inline policy |"
+        ),
+        [
+            format!(
+                "{}:33: `deployer-policy` has 5,342 characters; a user's inline policies may have 2,048 together (inline policy)",
+                LINE + 2
+            ),
+            format!(
+                "{}:34: `deployer-policy` has 5,342 characters; a group's inline policies may have 5,120 together (inline policy)",
+                LINE + 3
+            ),
+        ]
+    );
+    silent(&[
+        "| Identity | How |\n| --- | --- |\n| IAM user | Attach the customer managed policy |\n| IAM role | Add the JSON as an inline policy |",
+    ]);
+}
+
+#[test]
+fn put_user_policy_commands_in_shell_blocks_that_name_the_policy_are_offers() {
+    assert_eq!(
+        found(
+            "```sh\naws iam put-user-policy --user-name alice --policy-name ResponderAPIDeployer --policy-document file://policies/deployer-policy.json\n```"
+        ),
+        [user(LINE + 1, 9, "put-user-policy")]
+    );
+    assert_eq!(
+        found(
+            "```console\n$ aws iam put-group-policy \\\n    --group-name deployers \\\n    --policy-name ResponderAPIDeployer \\\n    --policy-document file://policies/deployer-policy.json\n```"
+        ),
+        [format!(
+            "{}:11: `deployer-policy` has 5,342 characters; a group's inline policies may have 5,120 together (put-group-policy)",
+            LINE + 1
+        )]
+    );
+    // A role's inline policy fits, and a command for another policy is not this one's.
+    silent(&[
+        "```sh\naws iam put-role-policy --role-name r --policy-name p --policy-document file://policies/deployer-policy.json\n```",
+        "```sh\naws iam put-user-policy --user-name me --policy-name p --policy-document file://policies/task-role-policy.json\n```",
+        "```json\n{\"Action\": \"iam:PutUserPolicy\", \"Comment\": \"aws iam put-user-policy file://policies/deployer-policy.json\"}\n```",
+    ]);
+}
+
+#[test]
+fn a_policy_named_in_words_is_the_one_offered_in_a_chapter_that_does_not_show_it() {
+    // A chapter that shows nothing: only the name says which policy it is.
+    assert_eq!(
+        found_in(
+            "# Elsewhere\n\nAdd the deployer policy from [Your own permissions](deployer-permissions.md) to your IAM user as an inline policy.\n"
+        ),
+        [user(3, 101, "inline policy")]
+    );
+    assert_eq!(
+        found_in("# Elsewhere\n\nAdd the policy to your IAM user as an inline policy.\n"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        found_in("# Elsewhere\n\nAdd the task role policy to the task role as an inline policy.\n"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn an_offer_in_an_html_block_is_found_and_its_code_is_not_read() {
+    assert_eq!(
+        found("<p>Add the policy to your IAM user as an inline policy.</p>"),
+        [user(LINE, 42, "inline policy")]
+    );
+    silent(&[
+        "<pre>Add the policy to your IAM user as an inline policy.</pre>",
+        "<!-- Add the policy to your IAM user as an inline policy. -->",
+        "<p>Attach the policy to your IAM user as a customer managed policy.</p>",
+    ]);
 }
