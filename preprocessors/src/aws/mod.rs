@@ -28,6 +28,7 @@ use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::json::Index;
 use crate::location::{Location, TextMap};
+use crate::procedures::templates::{self, JsonFile};
 use anyhow::Result;
 use serde_json::Value;
 use shapes::Finding;
@@ -49,19 +50,16 @@ pub fn check(
     let commands: Vec<&shell::Command> = scripts.iter().flatten().flat_map(|(_, c)| c).collect();
     // Template resources their schemas refuse, left out of the run-path checks.
     let mut broken = Broken::new();
-    for (rel, text) in template_files(book_root) {
-        let Ok(value) = serde_json::from_str::<Value>(&text) else {
-            // The procedures check reports a template's syntax errors.
-            continue;
-        };
-        let index = Index::new(&text);
-        let map = TextMap::new(&rel, &text);
+    let templates = template_files(book_root, diagnostics);
+    for file in &templates {
+        let (rel, text, value, index) = (&file.path, &file.text, &file.value, file.index());
+        let map = TextMap::new(rel, text);
         let at = |f: &Finding| map.locate(finding_range(&index, f));
         if is_task_definition(&value) {
             // The procedures check already holds this file to a Fargate size.
             let sized_elsewhere = rel == crate::procedures::templates::TASK_DEFINITION;
             diagnostics.extend(
-                task_definition(&value)
+                task_definition(value)
                     .iter()
                     .filter(|f| {
                         !(sized_elsewhere && f.code == codes::AWS_FARGATE && f.pointer == "/memory")
@@ -70,31 +68,25 @@ pub fn check(
             );
             roles::check_task_definition(
                 book_root,
-                &rel,
-                &text,
-                &value,
+                rel,
+                text,
+                value,
                 &commands,
                 &files,
                 diagnostics,
             );
         }
         if value.get("Resources").is_some() {
-            let found = cfn::check(&value);
-            broken.extend(refused(&rel, &found));
+            let found = cfn::check(value);
+            broken.extend(refused(rel, &found));
             diagnostics.extend(found.iter().map(|f| to_diagnostic(f, at(f))));
             diagnostics.extend(
-                stack_task_rules(&value)
+                stack_task_rules(value)
                     .iter()
                     .map(|f| to_diagnostic(f, at(f))),
             );
-            roles::check_template(book_root, &rel, &text, &value, diagnostics);
-            inline::check(
-                &rel,
-                &text,
-                &value,
-                &roles::manifest(book_root),
-                diagnostics,
-            );
+            roles::check_template(book_root, rel, text, value, diagnostics);
+            inline::check(rel, text, value, &roles::manifest(book_root), diagnostics);
         }
     }
     let checked = checked_commands(&scripts);
@@ -104,7 +96,7 @@ pub fn check(
         model,
         scripts: &scripts,
         files: &files,
-        broken: &broken,
+        templates: &stack_templates(&templates, &broken),
         rejected: &rejected,
     };
     behaviour(&inputs, diagnostics);
@@ -215,17 +207,21 @@ fn refused(rel: &str, found: &[Finding]) -> Broken {
         .collect()
 }
 
-/// The CloudFormation templates of `templates/` that parse, without the
-/// resources their schemas refuse (`broken`): what CloudFormation would do
-/// with a broken resource is moot, and its own report says what to fix.
-fn stack_templates(book_root: &BookRoot, broken: &Broken) -> Vec<deployer::BookTemplate> {
-    template_files(book_root)
-        .into_iter()
-        .filter_map(|(rel, text)| {
-            let mut value: Value = serde_json::from_str(&text).ok()?;
+/// The CloudFormation templates of `templates/`, without the resources
+/// their schemas refuse (`broken`): what CloudFormation would do with a
+/// broken resource is moot, and its own report says what to fix.
+fn stack_templates(files: &[JsonFile], broken: &Broken) -> Vec<deployer::BookTemplate> {
+    files
+        .iter()
+        .filter_map(|file| {
+            let mut value = file.value.clone();
             let resources = value.get_mut("Resources")?.as_object_mut()?;
-            resources.retain(|id, _| !broken.contains(&(rel.clone(), id.clone())));
-            Some(deployer::BookTemplate { rel, text, value })
+            resources.retain(|id, _| !broken.contains(&(file.path.clone(), id.clone())));
+            Some(deployer::BookTemplate {
+                rel: file.path.clone(),
+                text: file.text.clone(),
+                value,
+            })
         })
         .collect()
 }
@@ -236,7 +232,7 @@ struct PathInputs<'a, 'm> {
     model: &'a BookModel<'m>,
     scripts: &'a [Vec<(&'a blocks::Block, Vec<shell::Command>)>],
     files: &'a files::Files<'a>,
-    broken: &'a Broken,
+    templates: &'a [deployer::BookTemplate],
     rejected: &'a BTreeSet<deployer::At>,
 }
 
@@ -247,12 +243,12 @@ fn with_paths<R>(inputs: &PathInputs<'_, '_>, f: impl FnOnce(&deployer::Context<
         model,
         scripts,
         files,
-        broken,
+        templates,
         rejected,
     } = inputs;
     let run = crate::run_paths::build(model);
-    let templates = stack_templates(book_root, broken);
     let book_file = |name: &str| files.book_file(name);
+    // Any file of the book (`--cli-input-json file://…`), read once per run.
     let read_json = |rel: &str| {
         book_root
             .read(rel)
@@ -263,7 +259,7 @@ fn with_paths<R>(inputs: &PathInputs<'_, '_>, f: impl FnOnce(&deployer::Context<
         model,
         run: &run,
         scripts,
-        templates: &templates,
+        templates,
         book_file: &book_file,
         read_json: &read_json,
         rejected,
@@ -275,12 +271,10 @@ fn with_paths<R>(inputs: &PathInputs<'_, '_>, f: impl FnOnce(&deployer::Context<
 pub fn deployer_needs(book_root: &BookRoot, model: &BookModel<'_>) -> Vec<deployer::CommandNeeds> {
     let scripts = scripts(model);
     let files = files::Files::new(book_root, scripts.iter().flatten().flat_map(|(_, c)| c));
-    let broken: Broken = template_files(book_root)
-        .into_iter()
-        .flat_map(|(rel, text)| match serde_json::from_str::<Value>(&text) {
-            Ok(value) => refused(&rel, &cfn::check(&value)),
-            Err(_) => Broken::new(),
-        })
+    let templates = template_files(book_root, &mut Diagnostics::new());
+    let broken: Broken = templates
+        .iter()
+        .flat_map(|file| refused(&file.path, &cfn::check(&file.value)))
         .collect();
     let rejected = rejected(&checked_commands(&scripts));
     let inputs = PathInputs {
@@ -288,7 +282,7 @@ pub fn deployer_needs(book_root: &BookRoot, model: &BookModel<'_>) -> Vec<deploy
         model,
         scripts: &scripts,
         files: &files,
-        broken: &broken,
+        templates: &stack_templates(&templates, &broken),
         rejected: &rejected,
     };
     with_paths(&inputs, |ctx| ctx.derive())
@@ -373,8 +367,10 @@ fn typed_in(source: &str, json: &str) -> bool {
         .is_some_and(|line| source.contains(line.trim()))
 }
 
-/// `templates/*.json`, sorted, as (repo-relative path, text).
-fn template_files(book_root: &BookRoot) -> Vec<(String, String)> {
+/// `templates/*.json`, sorted, each read and parsed once. One that cannot
+/// be read or is not JSON is reported here, unless it is one of the files
+/// the procedures check loads (and reports) itself.
+fn template_files(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Vec<JsonFile> {
     let mut names: Vec<String> = std::fs::read_dir(book_root.root.join(TEMPLATES_DIR))
         .into_iter()
         .flatten()
@@ -383,14 +379,25 @@ fn template_files(book_root: &BookRoot) -> Vec<(String, String)> {
         .filter(|name| name.ends_with(".json"))
         .collect();
     names.sort();
-    names
-        .into_iter()
-        .filter_map(|name| {
-            let rel = format!("{TEMPLATES_DIR}/{name}");
-            book_root.resolve(&rel).ok()?;
-            Some((rel.clone(), book_root.read(&rel).ok()?))
-        })
-        .collect()
+    let procedures = [templates::TASK_DEFINITION]
+        .iter()
+        .chain(templates::STACKS)
+        .copied()
+        .collect::<Vec<_>>();
+    let mut files = Vec::new();
+    for name in names {
+        let rel = format!("{TEMPLATES_DIR}/{name}");
+        match templates::load(book_root, &rel) {
+            Some(Ok(file)) => files.push(file),
+            Some(Err(problem)) if !procedures.contains(&rel.as_str()) => {
+                diagnostics.push(problem.with_hint(
+                    "every template in templates/ is checked against AWS's models; fix it first",
+                ))
+            }
+            _ => {}
+        }
+    }
+    files
 }
 
 /// A RegisterTaskDefinition document: it has container definitions.

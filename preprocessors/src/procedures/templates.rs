@@ -53,6 +53,11 @@ impl JsonFile {
         }
     }
 
+    /// Where each key and value of the file is.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
     /// The location of a JSON pointer, or of its nearest ancestor that exists.
     pub fn locate(&self, pointer: &str) -> Location {
         match self.index.name_range(pointer) {

@@ -289,3 +289,24 @@ fn each_broken_template_is_caught_for_its_break() {
         "{shorts:#?}"
     );
 }
+
+/// Every template in `templates/` is read once for every AWS check, and one
+/// that cannot be parsed is reported where it breaks, not skipped; a
+/// template the book adds that parses raises nothing by being there.
+#[test]
+fn a_template_the_procedures_do_not_read_is_still_reported_when_it_is_not_json() {
+    let book = copy_real_book();
+    let extra = book.path().join("templates/extra.json");
+    std::fs::write(&extra, "{\n  \"Resources\": {,\n}\n").unwrap();
+    assert_eq!(
+        check_shorts(book.path()),
+        (
+            1,
+            vec![
+                "templates/extra.json:2:17: error[procedures::template-invalid]: templates/extra.json is not valid JSON: key must be a string".to_string()
+            ]
+        )
+    );
+    std::fs::write(&extra, "{\n  \"Description\": \"unused\"\n}\n").unwrap();
+    assert_eq!(check_shorts(book.path()), (0, Vec::new()));
+}

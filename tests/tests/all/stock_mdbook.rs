@@ -199,3 +199,40 @@ fn stock_mdbook_serve_rebuilds_when_policies_toml_changes() {
         "an edit of policies.toml rebuilt the pages"
     );
 }
+
+/// The `command` a writer without `sh` (on Windows) sets in the environment
+/// instead of book.toml's script: Cargo runs the same release binary, and
+/// the site is the one the script gives. A command set this way is the one
+/// mdBook runs (a failing one fails the build).
+#[test]
+#[ignore = "needs stock mdBook 0.5.4 on PATH: cargo install mdbook --locked --version 0.5.4"]
+fn stock_mdbook_builds_the_same_site_with_the_cargo_command() {
+    require_stock_mdbook();
+    let root = repo_root();
+    let variable = "MDBOOK_PREPROCESSOR__RESPONDER_DOCS__COMMAND";
+    let build = |command: &str, dest: &Path| {
+        Command::new("mdbook")
+            .arg("build")
+            .arg(&root)
+            .arg("--dest-dir")
+            .arg(dest)
+            .env(variable, command)
+            .output()
+            .expect("mdbook runs")
+    };
+    let script = tempfile::tempdir().unwrap();
+    stock_mdbook_build(&root, script.path());
+    let cargo = tempfile::tempdir().unwrap();
+    let built = build(
+        "cargo run --release --quiet --locked --bin responder-docs -- mdbook responder-docs",
+        cargo.path(),
+    );
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    assert!(files(script.path()) == files(cargo.path()), "the same site");
+    let failing = tempfile::tempdir().unwrap();
+    assert!(!build("false", failing.path()).status.success());
+}
