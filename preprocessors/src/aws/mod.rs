@@ -54,8 +54,8 @@ pub fn check(
     for file in &templates {
         let (rel, text, value, index) = (&file.path, &file.text, &file.value, file.index());
         let map = TextMap::new(rel, text);
-        let at = |f: &Finding| map.locate(finding_range(&index, f));
-        if is_task_definition(&value) {
+        let at = |f: &Finding| map.locate(finding_range(index, f));
+        if is_task_definition(value) {
             // The procedures check already holds this file to a Fargate size.
             let sized_elsewhere = rel == crate::procedures::templates::TASK_DEFINITION;
             diagnostics.extend(
