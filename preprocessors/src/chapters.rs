@@ -14,6 +14,40 @@ use mdbook_markdown::MarkdownOptions;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use std::sync::OnceLock;
 
+/// The chapter's source file; its current content when the file cannot
+/// be read (a chapter made by a preprocessor), named after the chapter
+/// when it has no file at all.
+pub fn source_of(book_root: &BookRoot, chapter: &Chapter) -> Source {
+    source(book_root, chapter).0
+}
+
+/// [`source_of`], and whether the text was read from the chapter's file.
+pub fn source(book_root: &BookRoot, chapter: &Chapter) -> (Source, bool) {
+    match chapter.source_path.as_ref().or(chapter.path.as_ref()) {
+        Some(p) => {
+            let path = book_root.chapter_path(p);
+            if let Some(text) = book_root.loaded(&path) {
+                let text = text.to_string();
+                return (Source { path, text }, true);
+            }
+            match book_root.read(&path) {
+                Ok(text) => (Source { path, text }, true),
+                Err(_) => {
+                    let text = chapter.content.clone();
+                    (Source { path, text }, false)
+                }
+            }
+        }
+        None => {
+            let source = Source {
+                path: chapter.name.clone(),
+                text: chapter.content.clone(),
+            };
+            (source, false)
+        }
+    }
+}
+
 /// One chapter that becomes a page (it has a path; drafts do not).
 pub struct ChapterModel<'b> {
     pub chapter: &'b Chapter,
@@ -62,7 +96,7 @@ pub struct BookModel<'b> {
 
 impl<'b> BookModel<'b> {
     pub fn build(book_root: &BookRoot, book: &'b Book) -> Self {
-        let markdown = markdown::book_options(book_root);
+        let markdown = markdown::book_options(&book_root.config);
         let mut pages: Vec<&Chapter> = Vec::new();
         let mut drafts = Vec::new();
         for item in book.iter() {
@@ -75,7 +109,7 @@ impl<'b> BookModel<'b> {
             }
         }
         let chapters = crate::parallel::map(&pages, |_, &chapter| {
-            let (source, source_on_disk) = Source::load(book_root, chapter);
+            let (source, source_on_disk) = source(book_root, chapter);
             let parsed = markdown::parse(&chapter.content, &markdown);
             ChapterModel {
                 chapter,

@@ -1,5 +1,6 @@
 //! The `responder-docs` command line.
 
+use crate::diagnostics::shown;
 use crate::diagnostics::{self, Diagnostics, Format};
 use crate::pipeline::{self, Options};
 use crate::policy;
@@ -335,11 +336,6 @@ fn print(
         _ => write!(out, "{}", diagnostics::render(found, format, color))?,
     }
     Ok(u8::from(failed))
-}
-
-/// A path as the status lines print it: control characters made visible.
-pub fn shown(path: &std::path::Path) -> String {
-    diagnostics::printable(&path.display().to_string()).into_owned()
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Preprocessors and validators for the ResponderAPI deployment guide, an
 //! mdBook 0.5 book. Each pass is a plain [`pass::Pass`], run in the one order
-//! of [`pass::steps`]; the logic lives in
+//! of [`steps::steps`]; the logic lives in
 //! pure functions over text, and thin shells speak the mdBook protocol.
 
 pub mod aws;
@@ -12,6 +12,7 @@ pub mod destination;
 pub mod diagnostics;
 pub mod directive;
 pub mod fix;
+pub mod html;
 pub mod image_uri;
 pub mod json;
 pub mod links;
@@ -31,6 +32,7 @@ pub mod run_paths;
 pub mod sandbox;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod steps;
 pub mod suggest;
 pub mod validate;
 

@@ -3,7 +3,6 @@
 //! the reference links that have no definition. Every validator reads these
 //! events instead of parsing the chapter again.
 
-use crate::book_root::BookRoot;
 use mdbook_markdown::MarkdownOptions;
 use mdbook_markdown::pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser};
 use std::collections::HashSet;
@@ -24,8 +23,8 @@ pub struct Parsed<'a> {
 }
 
 /// The options mdBook's HTML renderer parses the book's chapters with.
-pub fn book_options(book_root: &BookRoot) -> MarkdownOptions {
-    let html = book_root.config.html_config().unwrap_or_default();
+pub fn book_options(config: &mdbook_preprocessor::config::Config) -> MarkdownOptions {
+    let html = config.html_config().unwrap_or_default();
     let mut options = MarkdownOptions::default();
     options.smart_punctuation = html.smart_punctuation;
     options.definition_lists = html.definition_lists;

@@ -6,7 +6,7 @@
 use crate::book_root::BookRoot;
 use crate::diagnostics::{self, Diagnostics, Format};
 use crate::links::expand;
-use crate::pass::{self, Step};
+use crate::steps::{self, Step};
 use anyhow::{Context, Result, bail};
 use mdbook_preprocessor::PreprocessorContext;
 use mdbook_preprocessor::book::Book;
@@ -65,7 +65,7 @@ pub fn run(name: &str) -> Result<()> {
 /// The steps a `command` runs: all of them (`responder-docs`), or the one
 /// it names.
 fn steps(name: &str) -> Result<Vec<Step>> {
-    let all = pass::steps();
+    let all = steps::steps();
     if name == crate::config::ONE {
         return Ok(all);
     }
@@ -111,7 +111,7 @@ fn process(ctx: &PreprocessorContext, book: Book, steps: &[Step]) -> Result<Book
         // a refusal stops mdBook before it writes.
         found.extend(crate::config::output::check(&book_root));
     }
-    let (mut book, _) = pass::run(&book_root, book, steps, &mut found)?;
+    let (mut book, _) = steps::run(&book_root, book, steps, &mut found)?;
     let failed = found.is_failure(book_root.deny_warnings());
     if found.is_empty() {
         return Ok(book);

@@ -5,10 +5,8 @@
 //! unchanged lines exactly and expanded text to the directive that produced it.
 //! [`Source`] is how every validator gets the writer's text of a chapter.
 
-use crate::book_root::BookRoot;
 use crate::diagnostics::{Diagnostic, Edit, Problem};
 use crate::location::{LineIndex, Location};
-use mdbook_preprocessor::book::Chapter;
 use similar::{DiffOp, TextDiff};
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -21,40 +19,6 @@ pub struct Source {
 }
 
 impl Source {
-    /// The chapter's source file; its current content when the file cannot
-    /// be read (a chapter made by a preprocessor), named after the chapter
-    /// when it has no file at all.
-    pub fn of(book_root: &BookRoot, chapter: &Chapter) -> Source {
-        Source::load(book_root, chapter).0
-    }
-
-    /// [`Source::of`], and whether the text was read from the chapter's file.
-    pub fn load(book_root: &BookRoot, chapter: &Chapter) -> (Source, bool) {
-        match chapter.source_path.as_ref().or(chapter.path.as_ref()) {
-            Some(p) => {
-                let path = book_root.chapter_path(p);
-                if let Some(text) = book_root.loaded(&path) {
-                    let text = text.to_string();
-                    return (Source { path, text }, true);
-                }
-                match book_root.read(&path) {
-                    Ok(text) => (Source { path, text }, true),
-                    Err(_) => {
-                        let text = chapter.content.clone();
-                        (Source { path, text }, false)
-                    }
-                }
-            }
-            None => {
-                let source = Source {
-                    path: chapter.name.clone(),
-                    text: chapter.content.clone(),
-                };
-                (source, false)
-            }
-        }
-    }
-
     /// Locates ranges of `processed` (this chapter after some expansion) here.
     pub fn origin<'a>(&'a self, processed: &'a str) -> Origin<'a> {
         Origin::new(&self.path, &self.text, processed)

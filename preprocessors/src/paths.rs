@@ -30,6 +30,18 @@ pub fn join(dir: &str, name: &str) -> String {
     }
 }
 
+/// The scheme a browser reads in `value` (`javascript` in ` JavaScript:x`),
+/// lower-cased; `None` for an address without one (a relative path).
+pub fn scheme(value: &str) -> Option<String> {
+    let (scheme, _) = value.split_once(':')?;
+    let scheme = scheme.trim().to_ascii_lowercase();
+    (!scheme.is_empty()
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+    .then_some(scheme)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,8 +5,8 @@
 use crate::book_root::BookRoot;
 use crate::destination;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::pass::{self, Step};
 use crate::sandbox;
+use crate::steps::{self, Step};
 use anyhow::{Context, Result};
 use mdbook_driver::MDBook;
 use mdbook_driver::book::Book;
@@ -404,7 +404,7 @@ impl Preprocessor for Ours {
             steps.push(Step::Include);
         }
         let mut found = Diagnostics::new();
-        let (book, titles) = pass::run(&book_root, book, &steps, &mut found)?;
+        let (book, titles) = steps::run(&book_root, book, &steps, &mut found)?;
         ctx.chapter_titles.borrow_mut().extend(titles);
         self.diagnostics.borrow_mut().extend(found);
         Ok(book)

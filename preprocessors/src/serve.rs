@@ -324,7 +324,7 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
     /// it worked, with the overlay of its problems when it did not.
     fn rebuild(&mut self) {
         let started = Instant::now();
-        eprintln!("Building {} …", crate::cli::shown(self.root));
+        eprintln!("Building {} …", crate::diagnostics::shown(self.root));
         let (failed, problems) = match pipeline::build(self.root, Some(self.site), self.options) {
             Ok(outcome) => {
                 if !outcome.diagnostics.is_empty() {
@@ -350,7 +350,11 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
             let has_site = self.site.join("index.html").exists();
             eprintln!(
                 "{}",
-                failure_message(self.built_once, has_site, &crate::cli::shown(self.site))
+                failure_message(
+                    self.built_once,
+                    has_site,
+                    &crate::diagnostics::shown(self.site)
+                )
             );
             (self.observe)(&ServeEvent::BuildFailed);
         } else {

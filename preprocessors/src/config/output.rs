@@ -291,7 +291,7 @@ pub fn refused_target(target: &str) -> Option<String> {
             "it holds `{c}`, which a URL writes percent-encoded"
         ));
     }
-    match crate::links::site_urls::scheme(target).as_deref() {
+    match crate::paths::scheme(target).as_deref() {
         None | Some("http" | "https") => None,
         Some(scheme) => Some(format!(
             "the `{scheme}:` scheme is refused; only relative addresses, http and https are"

@@ -619,5 +619,10 @@ fn render_json(diagnostics: &[Diagnostic]) -> String {
     text
 }
 
+/// A path as the status lines print it: control characters made visible.
+pub fn shown(path: &std::path::Path) -> String {
+    printable(&path.display().to_string()).into_owned()
+}
+
 #[cfg(test)]
 mod tests;

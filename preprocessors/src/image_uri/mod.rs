@@ -18,7 +18,7 @@ use crate::book_root::{BookRoot, Refused, stays_inside};
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics, Edit};
 use crate::location::TextMap;
-use crate::origin::{Origin, Source};
+use crate::origin::Origin;
 use crate::pass::Pass;
 use anyhow::Result;
 use arch_blocks::Ids;
@@ -82,7 +82,7 @@ impl Pass for ImageUri {
             let Some(source_path) = chapter.source_path.clone() else {
                 return;
             };
-            let source = Source::of(book_root, chapter);
+            let source = crate::chapters::source_of(book_root, chapter);
             let ids = Ids::new(&crate::book_root::slashed(&source_path));
             let (content, found) =
                 process_chapter(&source.path, &source.text, &chapter.content, &env, ids);

@@ -4,7 +4,7 @@
 //! `id` attributes of inline HTML), and reference links with no definition.
 
 use super::heading_ids::{UniqueIds, id_from_content};
-use super::html;
+use crate::html;
 use crate::markdown::Parsed;
 use mdbook_markdown::MarkdownOptions;
 use mdbook_markdown::pulldown_cmark::{Event, LinkType, Tag, TagEnd};

@@ -7,7 +7,6 @@ pub mod expand;
 pub mod external;
 pub mod extract;
 pub mod heading_ids;
-pub mod html;
 pub mod site_urls;
 pub mod targets;
 

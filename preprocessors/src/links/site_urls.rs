@@ -5,6 +5,7 @@
 use crate::book_root::BookRoot;
 use crate::diagnostics::{Diagnostic, Diagnostics, codes};
 use crate::location::Location;
+use crate::paths::scheme;
 
 /// The `[output.html]` keys whose values become links on every page.
 const KEYS: [&str; 2] = ["git-repository-url", "edit-url-template"];
@@ -40,18 +41,6 @@ pub fn refused(value: &str) -> Option<String> {
         )),
         _ => Some("it is not an absolute http(s) URL".into()),
     }
-}
-
-/// The scheme a browser reads in `value` (`javascript` in ` JavaScript:x`),
-/// lower-cased; `None` for an address without one (a relative path).
-pub fn scheme(value: &str) -> Option<String> {
-    let (scheme, _) = value.split_once(':')?;
-    let scheme = scheme.trim().to_ascii_lowercase();
-    (!scheme.is_empty()
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
-    .then_some(scheme)
 }
 
 /// The line of `key = …` in book.toml, or the file.

@@ -17,7 +17,6 @@ use crate::chapters::BookModel;
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::Location;
-use crate::origin::Source;
 use crate::pass::Pass;
 use crate::reach::Unreadable;
 use anyhow::Result;
@@ -71,7 +70,7 @@ impl Pass for IamPolicy {
                 chapter.content = expanded;
                 return;
             }
-            let source = Source::of(book_root, chapter);
+            let source = crate::chapters::source_of(book_root, chapter);
             let origin = source.origin(&chapter.content);
             for problem in problems {
                 diagnostics.push(problem.locate(|r| origin.locate(r)));

@@ -336,9 +336,9 @@ fn blocks(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Blocks {
             // a writer: a link is a link whichever way it is written.
             Event::Html(written) | Event::InlineHtml(written) => {
                 links.extend(
-                    crate::links::html::attributes(written)
+                    crate::html::attributes(written)
                         .into_iter()
-                        .filter(crate::links::html::is_link)
+                        .filter(crate::html::is_link)
                         .map(|attr| (attr.value, section)),
                 );
                 if let (Event::Html(_), Some(block)) = (event, html.as_mut()) {
