@@ -271,7 +271,9 @@ enum Loaded {
 fn load(root: &Path, options: &Options) -> Result<Loaded> {
     let root = absolute(root)?;
     let toml = root.join("book.toml");
-    if !toml.is_file() {
+    // Only absence is judged here: a FIFO or a folder is refused below,
+    // located, without being opened.
+    if std::fs::symlink_metadata(&toml).is_err() {
         anyhow::bail!(
             "no book.toml in {}: give the book's root folder (where book.toml is)",
             root.display()
@@ -310,7 +312,7 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
         }));
     }
     order_undeclared_passes(&mut config)?;
-    let mut book = MDBook::load_with_config(&root, config)
+    let mut book = load_confined(&root, config, &book_root)
         .with_context(|| format!("cannot load the book at {}", root.display()))?;
     let shared = crate::book_root::SHARED_TABLE;
     if options.deny_warnings {
@@ -361,6 +363,29 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
         diagnostics,
         Box::new(book_root),
     ))
+}
+
+/// mdBook's loader (`SUMMARY.md`, every chapter, and `create-missing`'s new
+/// files) in a thread of its own under the sandbox: reading inside the
+/// boundary, and writing under the sources only when `create-missing` may
+/// write there. The book it read is handed to an `MDBook` that reads nothing.
+fn load_confined(
+    root: &Path,
+    config: mdbook_driver::config::Config,
+    book_root: &BookRoot,
+) -> Result<MDBook> {
+    let mut confinement = sandbox::read_only(book_root.reach().allowed());
+    if config.build.create_missing {
+        confinement.write.push(root.join(&config.book.src));
+    }
+    let loaded = sandbox::confined(|| -> Result<Book> {
+        sandbox::enter(&confinement)?;
+        Ok(MDBook::load_with_config(root, config.clone())?.book)
+    })?;
+    let empty = mdbook_summary::Summary::default();
+    let mut book = MDBook::load_with_config_and_summary(root, config, empty)?;
+    book.book = loaded;
+    Ok(book)
 }
 
 /// Our passes that expand directives run before the includes are expanded

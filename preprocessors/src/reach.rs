@@ -326,13 +326,8 @@ pub fn read_text(path: &Path) -> Result<String, Unreadable> {
         return Err(Unreadable::TooLarge(bytes.len() as u64));
     }
     String::from_utf8(bytes).map_err(|err| {
-        let good = &err.as_bytes()[..err.utf8_error().valid_up_to()];
-        let good = std::str::from_utf8(good).unwrap_or_default();
-        let line_start = good.rfind('\n').map_or(0, |i| i + 1);
-        Unreadable::NotUtf8 {
-            line: good.matches('\n').count() + 1,
-            column: good[line_start..].chars().count() + 1,
-        }
+        let (line, column) = utf8_error_at(err.as_bytes(), &err.utf8_error());
+        Unreadable::NotUtf8 { line, column }
     })
 }
 
@@ -603,8 +598,12 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
     let Ok(bytes) = read_regular(reach, &src.join("SUMMARY.md")) else {
         return;
     };
+    if let Some(problem) = not_utf8(&name, &bytes, "the table of contents") {
+        diagnostics.push(problem);
+    }
     let text = String::from_utf8_lossy(&bytes);
     let create_missing = book_root.config.build.create_missing;
+    let mut read = std::collections::HashSet::new();
     let page = crate::links::extract::extract(&text, &Default::default());
     let map = TextMap::new(&name, &text);
     for link in &page.links {
@@ -632,6 +631,13 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
         // A path that stays under the sources textually but leads out through
         // a symlink is reported once, at the link, by `check_sources`.
         if crate::book_root::stays_inside(path) {
+            let chapter = src.join(path);
+            if read.insert(chapter.clone())
+                && let Err(Unreadable::NotUtf8 { .. }) = book_root.text(&chapter)
+                && let Ok(bytes) = read_regular(reach, &chapter)
+            {
+                diagnostics.extend(not_utf8(&reach.name(&chapter), &bytes, "the chapter"));
+            }
             if create_missing && let Some(made) = made_outside(&src, path, reach) {
                 diagnostics.push(
                     Diagnostic::error(
@@ -671,6 +677,35 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
             );
         }
     }
+}
+
+/// A file mdBook's loader reads as UTF-8 that is not, reported where its
+/// first invalid byte is (mdBook would stop with no location).
+fn not_utf8(name: &str, bytes: &[u8], what: &str) -> Option<Diagnostic> {
+    let err = std::str::from_utf8(bytes).err()?;
+    let (line, column) = utf8_error_at(bytes, &err);
+    let text = String::from_utf8_lossy(bytes);
+    Some(
+        Diagnostic::error(
+            codes::REACH_UNREADABLE_SOURCE,
+            Location::at_line_col(name, &text, line, column),
+            format!(
+                "cannot read {what}: it is not UTF-8: the first invalid byte is on line {line}, column {column}"
+            ),
+        )
+        .with_hint("save the file as UTF-8 (the byte shows as `\u{fffd}` on the line above)"),
+    )
+}
+
+/// The line and column (in characters, 1-based) of the first byte that is
+/// not UTF-8.
+fn utf8_error_at(bytes: &[u8], err: &std::str::Utf8Error) -> (usize, usize) {
+    let good = std::str::from_utf8(&bytes[..err.valid_up_to()]).unwrap_or_default();
+    let line_start = good.rfind('\n').map_or(0, |i| i + 1);
+    (
+        good.matches('\n').count() + 1,
+        good[line_start..].chars().count() + 1,
+    )
 }
 
 /// Where mdBook's loader would create a missing chapter (`create_dir_all`

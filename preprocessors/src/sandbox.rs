@@ -121,7 +121,14 @@ fn restrict(confinement: &Confinement) -> Result<Status> {
     let mut rules: Vec<(PathBuf, _)> = Vec::new();
     for dir in &confinement.read {
         rules.push((dir.clone(), AccessFs::ReadDir.into()));
-        rules.extend(readable_entries(dir).into_iter().map(|path| (path, read)));
+        rules.extend(
+            readable_entries(dir)
+                .into_iter()
+                .map(|(path, whole)| match whole {
+                    Whole::ListingOnly => (path, AccessFs::ReadDir.into()),
+                    Whole::Everything => (path, read),
+                }),
+        );
     }
     rules.extend(confinement.write.iter().map(|dir| (dir.clone(), all)));
     for (path, access) in rules {
@@ -141,22 +148,67 @@ fn restrict(confinement: &Confinement) -> Result<Status> {
     })
 }
 
-/// What of `dir` a confined build may read: each entry, where it really
-/// is, when that is inside `dir` and not its `.git/` (where a checkout keeps
-/// its credentials).
+/// What of `dir` a confined build may read: every file and folder beneath
+/// it but each `.git` (where a checkout keeps its credentials), the
+/// repository's and that of any repository inside (an `include-root` above
+/// the repository, a nested clone). Landlock only grants, so a folder with
+/// a `.git` somewhere below is granted entry by entry, and any other folder
+/// whole. Symlinks are left out: Landlock judges the file a link leads to,
+/// which is granted (or not) where it really is.
 #[cfg(target_os = "linux")]
-fn readable_entries(dir: &Path) -> Vec<PathBuf> {
+fn readable_entries(dir: &Path) -> Vec<(PathBuf, Whole)> {
     let Ok(real_dir) = dir.canonicalize() else {
         return Vec::new();
     };
-    let git = real_dir.join(".git");
-    std::fs::read_dir(&real_dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| entry.path().canonicalize().ok())
-        .filter(|real| real.starts_with(&real_dir) && !real.starts_with(&git))
-        .collect()
+    // Every folder on the way from `real_dir` down to a `.git`.
+    let mut split = std::collections::HashSet::new();
+    let mut walk = walkdir::WalkDir::new(&real_dir).into_iter();
+    while let Some(entry) = walk.next() {
+        let Ok(entry) = entry else { continue };
+        if entry.depth() == 0 || entry.file_name() != ".git" {
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            walk.skip_current_dir();
+        }
+        let holder = entry.path().parent().unwrap_or(&real_dir);
+        split.extend(
+            holder
+                .ancestors()
+                .take_while(|a| a.starts_with(&real_dir))
+                .map(Path::to_path_buf),
+        );
+    }
+    let mut granted = Vec::new();
+    let mut pending = vec![real_dir];
+    while let Some(at) = pending.pop() {
+        for entry in std::fs::read_dir(&at).into_iter().flatten().flatten() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if entry.file_name() == ".git" || kind.is_symlink() {
+                continue;
+            }
+            let path = entry.path();
+            if split.contains(&path) {
+                granted.push((path.clone(), Whole::ListingOnly));
+                pending.push(path);
+            } else {
+                granted.push((path, Whole::Everything));
+            }
+        }
+    }
+    granted
+}
+
+/// How much of a granted folder may be read.
+#[cfg(target_os = "linux")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Whole {
+    /// Its listing alone: a `.git` lies somewhere below, and what may be
+    /// read of it is granted entry by entry.
+    ListingOnly,
+    Everything,
 }
 
 #[cfg(not(target_os = "linux"))]

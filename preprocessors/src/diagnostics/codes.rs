@@ -145,7 +145,7 @@ codes! {
     REACH_SETTING_OUTSIDE = "reach::setting-outside": "a path in book.toml's `[output.html]` or `[build]` (`input-404`, `additional-css`, `additional-js`, `theme`, `build-dir`, `extra-watch-dirs`) that resolves outside the repository";
     REACH_SUMMARY_ABSOLUTE = "reach::summary-absolute": "a `SUMMARY.md` entry with an absolute path, which mdBook's loader cannot read";
     REACH_TOO_LARGE = "reach::too-large": "a source or include over the size limit";
-    REACH_UNREADABLE_SOURCE = "reach::unreadable-source": "a file under `src/` that cannot be read (a symlink loop or a dangling link)";
+    REACH_UNREADABLE_SOURCE = "reach::unreadable-source": "a file under `src/` that cannot be read (a symlink loop or a dangling link), or a chapter or `SUMMARY.md` that is not UTF-8";
     REACH_WRITES_OUTSIDE = "reach::writes-outside": "a path that mdBook would write outside the site: a `SUMMARY.md` entry that climbs out of the sources, an `input-404` outside `src/`, an `additional-css` or `additional-js` entry that is absolute or climbs out, a redirect whose page lands outside";
 
     AWS_AWSLOGS = "aws::awslogs": "the awslogs log driver without an option it needs, or with one it does not know";
