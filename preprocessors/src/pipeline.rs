@@ -296,14 +296,18 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
     if !unchecked {
         crate::reach::check_sources(&book_root, reach, &mut sources);
         crate::reach::check_summary(&book_root, reach, &mut sources);
+        crate::reach::check_budgets(&book_root, reach, &mut sources);
         // What the renderer will read and write, judged before anything renders.
         sources.extend(crate::config::output::check(&book_root));
     }
     // mdBook's loader reads `SUMMARY.md` and every chapter: one of them
     // leading outside (or a FIFO) must stop it; other files only fail the build.
-    let blocks_loading = sources
-        .iter()
-        .any(|d| d.location.path.ends_with(".md") || d.location.path == book_root.src_dir());
+    // An input over a budget stops the run: its checks would cost too much.
+    let blocks_loading = sources.iter().any(|d| {
+        d.location.path.ends_with(".md")
+            || d.location.path == book_root.src_dir()
+            || d.code == crate::diagnostics::codes::REACH_OVER_BUDGET
+    });
     if blocks_loading {
         return Ok(Loaded::Refused(Outcome {
             failed: true,

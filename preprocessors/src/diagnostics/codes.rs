@@ -140,6 +140,7 @@ codes! {
     REACH_GIT_FOLDER = "reach::git-folder": "a file inside a `.git` folder (it may hold credentials) that an include, a chapter, a theme file or a file of `src/` would read or publish";
     REACH_INCLUDE_OUTSIDE = "reach::include-outside": "an include (or a file a directive expands) that reads outside the repository";
     REACH_MDBOOK_LINKS = "reach::mdbook-links": "an include in a book that leaves mdBook's own `links` preprocessor on under stock `mdbook`, which would open the file unjudged";
+    REACH_OVER_BUDGET = "reach::over-budget": "an input over one of the build's budgets (a template of more than 500 resources or over 1 MiB, a policy over 128 KiB, a chapter with more than 100,000 Markdown delimiters): nothing is checked further";
     REACH_NOT_A_FILE = "reach::not-a-file": "a source or include that is not a regular file (a FIFO, a device, …)";
     REACH_OUTSIDE_SOURCE = "reach::outside-source": "a file under `src/` or the theme folder that resolves outside the repository, which mdBook would publish in the site";
     REACH_SETTING_OUTSIDE = "reach::setting-outside": "a path in book.toml's `[output.html]` or `[build]` (`input-404`, `additional-css`, `additional-js`, `theme`, `build-dir`, `extra-watch-dirs`) that resolves outside the repository";

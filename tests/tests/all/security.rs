@@ -1624,3 +1624,107 @@ fn with_our_checks_off_the_loader_reads_no_chapter_outside() {
         "# S\n"
     );
 }
+
+/// The one-line problems of `check` with this code.
+fn with_code(book: &Path, code: &str) -> Vec<String> {
+    check_shorts(book)
+        .1
+        .into_iter()
+        .filter(|s| s.contains(&format!("[{code}]")))
+        .collect()
+}
+
+/// Inputs whose checks cost more than their bytes have budgets, each
+/// reported where it is exceeded; one over a budget stops the run before
+/// anything parses it, and one at the budget is checked as usual.
+#[test]
+fn markdown_templates_and_policies_over_their_budgets_stop_the_run_at_the_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    tiny_book(
+        root,
+        "[A](a.md)\n[B](b.md)\n",
+        &[
+            ("a.md", &format!("# A\n\n{}\n", "[".repeat(100_001))),
+            ("b.md", "# B\n\n{{#include deep.txt}}\n"),
+            ("deep.txt", &"*a ".repeat(100_001)),
+        ],
+    );
+    assert_eq!(
+        check_shorts(root),
+        (1, vec!["src/a.md:3:100001: error[reach::over-budget]: more than 100000 Markdown delimiters (`[`, `]`, runs of `*`, `_`, `` ` ``, `~`) outside fenced code; the chapter is not checked".to_string()])
+    );
+    // At the budget, the chapter is checked; its includes may not bring
+    // it over (the text past the budget is dropped, the build fails).
+    std::fs::write(
+        root.join("src/a.md"),
+        format!("# A\n\n{}\n", "[".repeat(100_000)),
+    )
+    .unwrap();
+    assert_eq!(
+        check_shorts(root),
+        (1, vec!["src/b.md:3:1: error[reach::over-budget]: with what it includes, the chapter holds more than 100000 Markdown delimiters (`[`, `]`, runs of `*`, `_`, `` ` ``, `~`) outside fenced code; the text past them is not checked".to_string()])
+    );
+    assert_eq!(build_shorts(root).0, 1);
+    assert!(!root.join("book").exists());
+    std::fs::write(
+        root.join("src/deep.txt"),
+        "```\n".to_string() + &"*a ".repeat(100_001) + "\n```\n",
+    )
+    .unwrap();
+    assert_eq!(check_shorts(root), (0, vec![]), "fenced code costs nothing");
+
+    // Templates: CloudFormation's 500 resources and 1 MiB.
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    let template = |n: usize| {
+        let resources: Vec<String> = (0..n)
+            .map(|i| format!("    \"Log{i}\": {{\"Type\": \"AWS::Logs::LogGroup\"}}"))
+            .collect();
+        format!(
+            "{{\n  \"AWSTemplateFormatVersion\": \"2010-09-09\",\n  \"Resources\": {{\n{}\n  }}\n}}\n",
+            resources.join(",\n")
+        )
+    };
+    std::fs::write(root.join("templates/big.json"), template(500)).unwrap();
+    assert_eq!(with_code(root, "reach::over-budget"), Vec::<String>::new());
+    // 75,000 resources: reported at its 1,048,577th byte.
+    let huge = template(75_000);
+    std::fs::write(root.join("templates/big.json"), &huge).unwrap();
+    let before = &huge[..1 << 20];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').unwrap();
+    assert_eq!(
+        check_shorts(root),
+        (
+            1,
+            vec![format!(
+                "templates/big.json:{line}:{column}: error[reach::over-budget]: the template is {} bytes, over the 1048576-byte budget for a template; it is not checked",
+                huge.len()
+            )]
+        )
+    );
+    std::fs::write(root.join("templates/big.json"), template(501)).unwrap();
+    assert_eq!(
+        check_shorts(root),
+        (1, vec!["templates/big.json:504:5: error[reach::over-budget]: the template has 501 resources, over CloudFormation's limit of 500; it is not checked".to_string()])
+    );
+    std::fs::remove_file(root.join("templates/big.json")).unwrap();
+
+    // Policies: 128 KiB, on one line too.
+    std::fs::create_dir_all(root.join("policies")).unwrap();
+    let policy = |bytes: usize| {
+        let head = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/";
+        let tail = "\"}]}";
+        format!(
+            "{head}{}{tail}",
+            "x".repeat(bytes - head.len() - tail.len())
+        )
+    };
+    std::fs::write(root.join("policies/long.json"), policy(131_072)).unwrap();
+    assert_eq!(with_code(root, "reach::over-budget"), Vec::<String>::new());
+    std::fs::write(root.join("policies/long.json"), policy(16 << 20)).unwrap();
+    assert_eq!(
+        check_shorts(root),
+        (1, vec!["policies/long.json:1:131073: error[reach::over-budget]: the policy is 16777216 bytes, over the 131072-byte budget for a policy; it is not checked".to_string()])
+    );
+}
