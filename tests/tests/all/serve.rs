@@ -146,7 +146,7 @@ fn count_reload_messages(port: u16) -> Arc<AtomicUsize> {
             };
             write!(
                 stream,
-                "GET /_tower-livereload/event-stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                "GET /_tower-livereload/event-stream HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
             )
             .unwrap();
             let mut seen = String::new();
@@ -364,7 +364,10 @@ fn only_requests_for_a_loopback_name_are_answered_live_reload_included() {
         assert_eq!(status, 200, "{host}");
         assert!(body.contains("Hello."), "{host}");
     }
-    // A DNS-rebinding page names its own host.
+    // A DNS-rebinding page names its own host; a Host without our port is
+    // no request of a browser on this page.
+    let (status, _) = get_as(port, "/chapter.html", "localhost").unwrap();
+    assert_eq!(status, 403);
     for path in ["/chapter.html", "/_tower-livereload/long-poll"] {
         let (status, body) = get_as(port, path, &format!("rebound.example:{port}")).unwrap();
         assert_eq!(status, 403, "{path}");
