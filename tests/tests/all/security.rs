@@ -785,11 +785,9 @@ fn a_site_stock_mdbook_wrote_is_replaced_a_folder_with_more_is_not() {
     assert_eq!(built.code, 2, "{}", built.stderr);
     assert_eq!(
         built.stderr.lines().last().unwrap(),
-        format!(
-            "error: the destination {} is a folder that a previous build did not write (no .responder-docs-site in it) \
-             nor a site of stock mdBook (`notes.txt` is not something mdBook writes for this book); remove it yourself or choose another folder",
-            site.display()
-        )
+        // Named relative to the book, as every path in a report is.
+        "error: the destination book is a folder that a previous build did not write (no .responder-docs-site in it) \
+         nor a site of stock mdBook (`notes.txt` is not something mdBook writes for this book); remove it yourself or choose another folder"
     );
     assert_eq!(
         std::fs::read_to_string(site.join("notes.txt")).unwrap(),
