@@ -154,6 +154,10 @@ for k in 1 2 4 16; do
   [ "$k" != 16 ] && rows+=("chapter: $((k * 25000)) nested >|$quotes")
   lists=$(book "lists-$k" "print('# A\n\n' + ''.join('  ' * i + '- item\n' for i in range($k * 500)))")
   [ "$k" != 16 ] && rows+=("chapter: lists $((k * 500)) deep|$lists")
+  # One line of k×16 MiB through includes (4×: the 64 MiB a chapter may include).
+  long_include=$(book "long-include-$k" "print('# A\n\n' + '{{#include big.txt}}' * $k)")
+  python3 -c "print('word ' * 3355440, end='')" >"$long_include/src/big.txt"
+  [ "$k" != 16 ] && rows+=("include: one line of $((k * 16)) MiB|$long_include")
   included=$(book "included-$k" "print('# A\n\n{{#include big.txt}}')")
   python3 -c "print('[' * ($k * 25000))" >"$included/src/big.txt"
   rows+=("include of $((k * 25000)) [$past|$included")
