@@ -164,11 +164,11 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> u
     match execute(cli, out, err, color) {
         Ok(code) => code,
         Err(error) => {
-            let _ = writeln!(
-                err,
-                "error: {}",
-                diagnostics::printable(&format!("{error:#}"))
-            );
+            let mut message = format!("{error:#}");
+            if let Some((_, book)) = &asked {
+                message = relative_to_book(&message, book);
+            }
+            let _ = writeln!(err, "error: {}", diagnostics::printable(&message));
             // A machine reading stdout gets a document even when nothing ran.
             if let Some((format, book)) = asked.filter(|(f, _)| *f != Format::Human) {
                 let found = [unreadable(&error, &book)];
@@ -203,6 +203,7 @@ fn unreadable(error: &anyhow::Error, book: &std::path::Path) -> diagnostics::Dia
         Some(last) => format!("{first}: {last}"),
         None => first.to_string(),
     };
+    let message = relative_to_book(&message, book);
     let at = regex::Regex::new(r"line (\d+), column (\d+)")
         .ok()
         .and_then(|re| {
@@ -223,6 +224,18 @@ fn unreadable(error: &anyhow::Error, book: &std::path::Path) -> diagnostics::Dia
     };
     diagnostics::Diagnostic::error(diagnostics::codes::BOOK_UNREADABLE, location, message)
         .with_hint("the book could not be read, so nothing else was checked")
+}
+
+/// `message` with the book's absolute path spelled relative to it, as
+/// every other path in a report is.
+fn relative_to_book(message: &str, book: &std::path::Path) -> String {
+    let mut message = message.to_string();
+    let forms = [std::path::absolute(book).ok(), book.canonicalize().ok()];
+    for form in forms.iter().flatten().filter(|f| f.parent().is_some()) {
+        let form = form.display().to_string();
+        message = message.replace(&format!("{form}/"), "").replace(&form, ".");
+    }
+    message
 }
 
 fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> anyhow::Result<u8> {

@@ -123,13 +123,25 @@ pub fn run(root: &Path, dry_run: bool, out: &mut dyn Write) -> Result<Outcome> {
     let checked = pipeline::check(root, &Options::default())?;
     let book_root = BookRoot::load(root)?;
     let deny = book_root.deny_warnings();
+    let reach = book_root.reach();
     let mut outcome = Outcome::default();
     let mut fixed: Vec<&Diagnostic> = Vec::new();
+    let mut rewrites = Vec::new();
     for (path, planned) in plan(&checked.diagnostics) {
         let file = book_root
             .resolve(path)
             .map_err(|why| anyhow::anyhow!("{path}: {why:?}"))?;
-        let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {path}"))?;
+        // Read through the handle judged: the file edited is the file checked.
+        let (real, bytes) = reach
+            .read_judged(&file)
+            .map_err(|why| anyhow::anyhow!("cannot read {path}: {why:?}"))?;
+        let text = String::from_utf8(bytes).with_context(|| format!("cannot read {path}"))?;
+        // Opened for writing now, judged again: what is written later goes
+        // through this handle, whatever is swapped in at the path meanwhile.
+        let handle = (!dry_run)
+            .then(|| open_judged(&real, &text))
+            .transpose()
+            .with_context(|| format!("cannot write {path}"))?;
         let edits: Vec<&Edit> = planned.iter().flat_map(|p| p.edits.clone()).collect();
         let new = apply(&text, &edits).map_err(anyhow::Error::msg)?;
         if dry_run {
@@ -140,12 +152,17 @@ pub fn run(root: &Path, dry_run: bool, out: &mut dyn Write) -> Result<Outcome> {
                     writeln!(out, "{line}")?;
                 }
             }
-            replace_file(&file, &new).with_context(|| format!("cannot write {path}"))?;
+            rewrites.push(Rewrite {
+                path: path.to_string(),
+                file: handle.context("no handle")?,
+                new,
+            });
         }
         outcome.files += 1;
         outcome.fixed += planned.len();
         fixed.extend(planned.iter().map(|p| p.diagnostic));
     }
+    rewrite_confined(&mut rewrites)?;
     outcome.left = checked
         .diagnostics
         .iter()
@@ -159,19 +176,76 @@ pub fn run(root: &Path, dry_run: bool, out: &mut dyn Write) -> Result<Outcome> {
     Ok(outcome)
 }
 
-/// Writes `text` beside `file` and moves it into place, keeping the file's
-/// permissions: an interrupted run leaves the old file or the new one, whole.
-/// A symbolic link stays a link: the file it names is the one replaced.
-fn replace_file(file: &Path, text: &str) -> std::io::Result<()> {
-    let file = &std::fs::canonicalize(file)?;
-    let dir = file.parent().unwrap_or(Path::new("."));
-    let mut fresh = tempfile::NamedTempFile::new_in(dir)?;
-    fresh.write_all(text.as_bytes())?;
-    fresh
-        .as_file()
-        .set_permissions(std::fs::metadata(file)?.permissions())?;
-    fresh.persist(file).map_err(|e| e.error)?;
-    Ok(())
+/// One file `fix` changes, opened for writing when it was judged.
+#[derive(Debug)]
+pub struct Rewrite {
+    /// As reports name it.
+    pub path: String,
+    pub file: std::fs::File,
+    pub new: String,
+}
+
+/// Writes every rewrite through its handle under a sandbox that grants
+/// nothing: the handles were opened before it, so no path is opened (or
+/// followed) again, and nothing else can be written.
+pub fn rewrite_confined(rewrites: &mut [Rewrite]) -> Result<()> {
+    if rewrites.is_empty() {
+        return Ok(());
+    }
+    crate::sandbox::confined(|| {
+        crate::sandbox::enter(&crate::sandbox::Confinement::default())?;
+        for rewrite in rewrites.iter_mut() {
+            rewrite_in_place(&mut rewrite.file, &rewrite.new)
+                .with_context(|| format!("cannot write {}", rewrite.path))?;
+        }
+        Ok(())
+    })
+}
+
+/// Opens the file judged at `real` for writing: without following a link
+/// at its name (`O_NOFOLLOW`), still a regular file at `real` (its folders
+/// not swapped either: `/proc/self/fd` names where the opened file is), and
+/// still holding `old`.
+pub fn open_judged(real: &Path, old: &str) -> Result<std::fs::File> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let changed = || anyhow::anyhow!("the file changed since it was checked; nothing fixed in it");
+    let mut file = options.open(real).map_err(|_| changed())?;
+    if !file.metadata()?.is_file() {
+        return Err(changed());
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let opened = std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd()))?;
+        if opened != real {
+            return Err(changed());
+        }
+    }
+    let mut now = Vec::new();
+    (&mut file)
+        .take(crate::reach::MAX_FILE_BYTES + 1)
+        .read_to_end(&mut now)?;
+    if now != old.as_bytes() {
+        return Err(changed());
+    }
+    Ok(file)
+}
+
+/// In place, so the file keeps its permissions and a link to it stays a
+/// link; the sandbox allows nothing to be made beside it.
+fn rewrite_in_place(file: &mut std::fs::File, new: &str) -> std::io::Result<()> {
+    use std::io::Seek;
+    file.rewind()?;
+    file.write_all(new.as_bytes())?;
+    file.set_len(new.len() as u64)?;
+    file.sync_all()
 }
 
 #[cfg(test)]
@@ -228,24 +302,70 @@ mod tests {
         );
     }
 
+    fn rewrite(real: &Path, old: &str, new: &str) -> Result<Rewrite> {
+        Ok(Rewrite {
+            path: "src/a.md".into(),
+            file: open_judged(&real.canonicalize()?, old)?,
+            new: new.into(),
+        })
+    }
+
+    #[cfg(unix)]
     #[test]
-    fn a_replaced_file_keeps_its_permissions_and_nothing_is_left_beside_it() {
+    fn a_rewritten_file_keeps_its_permissions_and_nothing_is_left_beside_it() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("a.md");
-        std::fs::write(&file, "old\n").unwrap();
+        std::fs::write(&file, "old text\n").unwrap();
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
-        replace_file(&file, "new\n").unwrap();
+        rewrite_confined(&mut [rewrite(&file, "old text\n", "new\n").unwrap()]).unwrap();
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "new\n");
         let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o640);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // Changed since the check: not opened for the edit.
+        let err = rewrite(&file, "old text\n", "x").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the file changed since it was checked; nothing fixed in it"
+        );
+    }
 
-        let link = dir.path().join("link.md");
-        std::os::unix::fs::symlink("a.md", &link).unwrap();
-        replace_file(&link, "newer\n").unwrap();
-        assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
-        assert_eq!(std::fs::read_to_string(&file).unwrap(), "newer\n");
+    /// A link swapped in between the check and the write is not followed:
+    /// the file judged gets the edit, the file outside keeps its bytes.
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_swapped_in_after_the_check_is_not_written_through() {
+        let outside = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("a.md");
+        std::fs::write(&victim, "old\n").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src");
+        std::fs::create_dir(&src).unwrap();
+        let file = src.join("a.md");
+        std::fs::write(&file, "old\n").unwrap();
+        let real = file.canonicalize().unwrap();
+        let mut judged = [rewrite(&file, "old\n", "new\n").unwrap()];
+        // The file moves away and a link out takes its name…
+        std::fs::rename(&file, dir.path().join("moved.md")).unwrap();
+        std::os::unix::fs::symlink(&victim, &file).unwrap();
+        rewrite_confined(&mut judged).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "old\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("moved.md")).unwrap(),
+            "new\n"
+        );
+        // …and a link, or a folder swapped for a link, is refused when judged.
+        let err = open_judged(&real, "old\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the file changed since it was checked; nothing fixed in it"
+        );
+        std::fs::remove_file(&file).unwrap();
+        std::fs::rename(&src, dir.path().join("src-moved")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), &src).unwrap();
+        assert!(open_judged(&real, "old\n").is_err());
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "old\n");
     }
 
     #[test]

@@ -22,6 +22,50 @@ pub struct Parsed<'a> {
     pub undefined: Vec<UndefinedReference>,
 }
 
+/// The most inline delimiters a chapter may hold outside fenced code: each
+/// `[` and `]`, and each run of `*`, `_`, `` ` `` or `~`. pulldown-cmark's
+/// time and memory grow faster than the text with these (a chapter of
+/// nested brackets or emphasis openers took seconds and gigabytes); a
+/// chapter of the guide holds a few hundred.
+pub const MAX_DELIMITERS: usize = 100_000;
+
+/// The byte offset of the delimiter that goes over [`MAX_DELIMITERS`], if
+/// one does. One pass over the bytes; a line opening or closing a fence
+/// (```` ``` ```` or `~~~` after at most three spaces) toggles fenced code.
+pub fn over_delimiter_budget(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut count = 0usize;
+    let mut fenced = false;
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i + 1);
+        let line = &bytes[start..end];
+        let indent = line.iter().take(4).take_while(|&&b| b == b' ').count();
+        let rest = &line[indent.min(line.len())..];
+        if indent < 4 && (rest.starts_with(b"```") || rest.starts_with(b"~~~")) {
+            fenced = !fenced;
+        } else if !fenced {
+            let mut previous = 0u8;
+            for (i, &b) in line.iter().enumerate() {
+                let counts = match b {
+                    b'[' | b']' => true,
+                    b'*' | b'_' | b'`' | b'~' => b != previous,
+                    _ => false,
+                };
+                previous = b;
+                if counts {
+                    count += 1;
+                    if count > MAX_DELIMITERS {
+                        return Some(start + i);
+                    }
+                }
+            }
+        }
+        start = end;
+    }
+    None
+}
+
 /// The options mdBook's HTML renderer parses the book's chapters with.
 pub fn book_options(config: &mdbook_preprocessor::config::Config) -> MarkdownOptions {
     let html = config.html_config().unwrap_or_default();
@@ -115,5 +159,23 @@ mod tests {
         let parsed = parse(text, &MarkdownOptions::default());
         assert_eq!(parsed.undefined.len(), 2, "two places, two reports");
         assert_ne!(parsed.undefined[0].range, parsed.undefined[1].range);
+    }
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+
+    #[test]
+    fn delimiters_count_outside_fences_and_runs_count_once() {
+        let within = format!("{}\n", "[a] *b* ".repeat(MAX_DELIMITERS / 4));
+        assert_eq!(over_delimiter_budget(&within), None);
+        // Runs count once, fenced code not at all.
+        let runs = format!("{}\n", "**a** ".repeat(MAX_DELIMITERS / 2));
+        assert_eq!(over_delimiter_budget(&runs), None);
+        let fenced = format!("```\n{}\n```\nok\n", "[".repeat(3 * MAX_DELIMITERS));
+        assert_eq!(over_delimiter_budget(&fenced), None);
+        let over = format!("# A\n\n{}", "[".repeat(MAX_DELIMITERS + 5));
+        assert_eq!(over_delimiter_budget(&over), Some(5 + MAX_DELIMITERS));
     }
 }

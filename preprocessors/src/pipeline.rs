@@ -270,7 +270,9 @@ enum Loaded {
 fn load(root: &Path, options: &Options) -> Result<Loaded> {
     let root = absolute(root)?;
     let toml = root.join("book.toml");
-    if !toml.is_file() {
+    // Only absence is judged here: a FIFO or a folder is refused below,
+    // located, without being opened.
+    if std::fs::symlink_metadata(&toml).is_err() {
         anyhow::bail!(
             "no book.toml in {}: give the book's root folder (where book.toml is)",
             root.display()
@@ -293,14 +295,18 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
     if !unchecked {
         crate::reach::check_sources(&book_root, reach, &mut sources);
         crate::reach::check_summary(&book_root, reach, &mut sources);
+        crate::reach::check_budgets(&book_root, reach, &mut sources);
         // What the renderer will read and write, judged before anything renders.
         sources.extend(crate::config::output::check(&book_root));
     }
     // mdBook's loader reads `SUMMARY.md` and every chapter: one of them
     // leading outside (or a FIFO) must stop it; other files only fail the build.
-    let blocks_loading = sources
-        .iter()
-        .any(|d| d.location.path.ends_with(".md") || d.location.path == book_root.src_dir());
+    // An input over a budget stops the run: its checks would cost too much.
+    let blocks_loading = sources.iter().any(|d| {
+        d.location.path.ends_with(".md")
+            || d.location.path == book_root.src_dir()
+            || d.code == crate::diagnostics::codes::REACH_OVER_BUDGET
+    });
     if blocks_loading {
         return Ok(Loaded::Refused(Outcome {
             failed: true,
@@ -330,7 +336,7 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
             config.set(format!("{key}.renderers"), Vec::<String>::new())?;
         }
     }
-    let mut book = MDBook::load_with_config(&root, config)
+    let mut book = load_confined(&root, config, &book_root)
         .with_context(|| format!("cannot load the book at {}", root.display()))?;
     let diagnostics = Rc::new(RefCell::new(sources));
     let loaded = Arc::new(book_root.loaded_sources(&book.book));
@@ -351,6 +357,29 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
         diagnostics,
         Box::new(book_root),
     ))
+}
+
+/// mdBook's loader (`SUMMARY.md`, every chapter, and `create-missing`'s new
+/// files) in a thread of its own under the sandbox: reading inside the
+/// boundary, and writing under the sources only when `create-missing` may
+/// write there. The book it read is handed to an `MDBook` that reads nothing.
+fn load_confined(
+    root: &Path,
+    config: mdbook_driver::config::Config,
+    book_root: &BookRoot,
+) -> Result<MDBook> {
+    let mut confinement = sandbox::read_only(book_root.reach().allowed());
+    if config.build.create_missing {
+        confinement.write.push(root.join(&config.book.src));
+    }
+    let loaded = sandbox::confined(|| -> Result<Book> {
+        sandbox::enter(&confinement)?;
+        Ok(MDBook::load_with_config(root, config.clone())?.book)
+    })?;
+    let empty = mdbook_summary::Summary::default();
+    let mut book = MDBook::load_with_config_and_summary(root, config, empty)?;
+    book.book = loaded;
+    Ok(book)
 }
 
 /// Where our steps run among the book's preprocessors, and whether they

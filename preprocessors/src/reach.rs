@@ -326,13 +326,8 @@ pub fn read_text(path: &Path) -> Result<String, Unreadable> {
         return Err(Unreadable::TooLarge(bytes.len() as u64));
     }
     String::from_utf8(bytes).map_err(|err| {
-        let good = &err.as_bytes()[..err.utf8_error().valid_up_to()];
-        let good = std::str::from_utf8(good).unwrap_or_default();
-        let line_start = good.rfind('\n').map_or(0, |i| i + 1);
-        Unreadable::NotUtf8 {
-            line: good.matches('\n').count() + 1,
-            column: good[line_start..].chars().count() + 1,
-        }
+        let (line, column) = utf8_error_at(err.as_bytes(), &err.utf8_error());
+        Unreadable::NotUtf8 { line, column }
     })
 }
 
@@ -603,8 +598,12 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
     let Ok(bytes) = read_regular(reach, &src.join("SUMMARY.md")) else {
         return;
     };
+    if let Some(problem) = not_utf8(&name, &bytes, "the table of contents") {
+        diagnostics.push(problem);
+    }
     let text = String::from_utf8_lossy(&bytes);
     let create_missing = book_root.config.build.create_missing;
+    let mut read = std::collections::HashSet::new();
     let page = crate::links::extract::extract(&text, &Default::default());
     let map = TextMap::new(&name, &text);
     for link in &page.links {
@@ -632,6 +631,21 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
         // A path that stays under the sources textually but leads out through
         // a symlink is reported once, at the link, by `check_sources`.
         if crate::book_root::stays_inside(path) {
+            let chapter = src.join(path);
+            if read.insert(chapter.clone()) {
+                match book_root.text(&chapter) {
+                    Err(Unreadable::NotUtf8 { .. }) => {
+                        if let Ok(bytes) = read_regular(reach, &chapter) {
+                            let name = reach.name(&chapter);
+                            diagnostics.extend(not_utf8(&name, &bytes, "the chapter"));
+                        }
+                    }
+                    Ok(text) => {
+                        diagnostics.extend(over_markdown_budget(&reach.name(&chapter), &text));
+                    }
+                    Err(_) => {}
+                }
+            }
             if create_missing && let Some(made) = made_outside(&src, path, reach) {
                 diagnostics.push(
                     Diagnostic::error(
@@ -671,6 +685,148 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
             );
         }
     }
+}
+
+/// The most resources CloudFormation accepts in one template; each costs
+/// the template checks far more than its bytes.
+pub const MAX_TEMPLATE_RESOURCES: usize = 500;
+/// The largest template CloudFormation accepts (from S3): 1 MB.
+pub const MAX_TEMPLATE_BYTES: usize = 1 << 20;
+/// The largest policy file checked: IAM's largest policy is 10,240
+/// characters, and a policy's checks cost far more than its bytes.
+pub const MAX_POLICY_BYTES: usize = 128 << 10;
+
+/// A chapter (or the text includes made of it) with more Markdown
+/// delimiters than [`crate::markdown::MAX_DELIMITERS`], at the one that
+/// goes over.
+pub fn over_markdown_budget(name: &str, text: &str) -> Option<Diagnostic> {
+    let at = crate::markdown::over_delimiter_budget(text)?;
+    Some(
+        Diagnostic::error(
+            codes::REACH_OVER_BUDGET,
+            Location::in_text(name, text, at..at + 1),
+            format!(
+                "more than {} Markdown delimiters (`[`, `]`, runs of `*`, `_`, `` ` ``, `~`) outside fenced code; the chapter is not checked",
+                crate::markdown::MAX_DELIMITERS
+            ),
+        )
+        .with_hint(format!(
+            "a chapter may hold at most {} of them (the Markdown parser's cost grows faster than the text with them): split the chapter, or put the text in a fenced code block",
+            crate::markdown::MAX_DELIMITERS
+        )),
+    )
+}
+
+/// The templates and policies over their budgets, judged before any check
+/// parses them: each is reported at the byte or resource that goes over,
+/// and stops the run (their checks' time and memory grow with them).
+pub fn check_budgets(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diagnostics) {
+    for (folder, limit) in [
+        ("templates", MAX_TEMPLATE_BYTES),
+        ("policies", MAX_POLICY_BYTES),
+    ] {
+        let dir = book_root.root.join(folder);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        for file in files {
+            let Verdict::Readable(real) = reach.judge(&file) else {
+                continue;
+            };
+            let Ok(len) = std::fs::metadata(&real).map(|m| m.len() as usize) else {
+                continue;
+            };
+            let name = reach.name(&file);
+            let what = if folder == "templates" {
+                "template"
+            } else {
+                "policy"
+            };
+            if len > limit {
+                let Ok(text) = book_root.text(&file) else {
+                    continue;
+                };
+                let mut at = limit.min(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                diagnostics.push(
+                    Diagnostic::error(
+                        codes::REACH_OVER_BUDGET,
+                        Location::in_text(&name, &text, at..at + 1),
+                        format!("the {what} is {len} bytes, over the {limit}-byte budget for a {what}; it is not checked"),
+                    )
+                    .with_hint(format!("a {what} may be at most {limit} bytes ({})", if folder == "templates" {
+                        "CloudFormation refuses a larger template"
+                    } else {
+                        "IAM's largest policy is 10,240 characters"
+                    })),
+                );
+            } else if folder == "templates"
+                && let Ok(text) = book_root.text(&file)
+            {
+                diagnostics.extend(over_resource_budget(&name, &text));
+            }
+        }
+    }
+}
+
+/// A template with more than [`MAX_TEMPLATE_RESOURCES`] resources, at the
+/// first resource over.
+fn over_resource_budget(name: &str, text: &str) -> Option<Diagnostic> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let resources = value.get("Resources")?.as_object()?;
+    let over = resources.keys().nth(MAX_TEMPLATE_RESOURCES)?;
+    let index = crate::json::Index::new(text);
+    let pointer = format!("/Resources/{}", crate::json::escape(over));
+    Some(
+        Diagnostic::error(
+            codes::REACH_OVER_BUDGET,
+            Location::in_text(name, text, index.key_range(&pointer)),
+            format!(
+                "the template has {} resources, over CloudFormation's limit of {MAX_TEMPLATE_RESOURCES}; it is not checked",
+                resources.len()
+            ),
+        )
+        .with_hint(format!(
+            "a template may hold at most {MAX_TEMPLATE_RESOURCES} resources: split it into nested stacks"
+        )),
+    )
+}
+
+/// A file mdBook's loader reads as UTF-8 that is not, reported where its
+/// first invalid byte is (mdBook would stop with no location).
+fn not_utf8(name: &str, bytes: &[u8], what: &str) -> Option<Diagnostic> {
+    let err = std::str::from_utf8(bytes).err()?;
+    let (line, column) = utf8_error_at(bytes, &err);
+    let text = String::from_utf8_lossy(bytes);
+    Some(
+        Diagnostic::error(
+            codes::REACH_UNREADABLE_SOURCE,
+            Location::at_line_col(name, &text, line, column),
+            format!(
+                "cannot read {what}: it is not UTF-8: the first invalid byte is on line {line}, column {column}"
+            ),
+        )
+        .with_hint("save the file as UTF-8 (the byte shows as `\u{fffd}` on the line above)"),
+    )
+}
+
+/// The line and column (in characters, 1-based) of the first byte that is
+/// not UTF-8.
+fn utf8_error_at(bytes: &[u8], err: &std::str::Utf8Error) -> (usize, usize) {
+    let good = std::str::from_utf8(&bytes[..err.valid_up_to()]).unwrap_or_default();
+    let line_start = good.rfind('\n').map_or(0, |i| i + 1);
+    (
+        good.matches('\n').count() + 1,
+        good[line_start..].chars().count() + 1,
+    )
 }
 
 /// Where mdBook's loader would create a missing chapter (`create_dir_all`

@@ -10,6 +10,7 @@
 //! and the caller (a test, the server) stays free.
 
 use anyhow::{Result, bail};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// With `1`, a system without Landlock is an error instead of a warning
@@ -21,10 +22,24 @@ pub const REQUIRE_VAR: &str = "RESPONDER_DOCS_REQUIRE_SANDBOX";
 /// for a real build.
 pub const UNCHECKED_VAR: &str = "RESPONDER_DOCS_TEST_UNCHECKED";
 
+/// Test-only: with `1`, this system is treated as one without Landlock
+/// (a note, or with [`REQUIRE_VAR`] an error), so the sandbox's cost can be
+/// measured against the same build without it.
+pub const NO_SANDBOX_VAR: &str = "RESPONDER_DOCS_TEST_NO_SANDBOX";
+
 thread_local! {
     /// Set by [`without_our_checks`], and carried into [`confined`]'s thread.
     static UNCHECKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// What each boundary grants, found once per run: made by the outermost
+    /// [`confined`] and shared with the confined threads it starts (the
+    /// loader's and the build's walk the same tree).
+    static GRANTS: std::cell::RefCell<Option<Grants>> = const { std::cell::RefCell::new(None) };
 }
+
+type Grants = std::sync::Arc<std::sync::Mutex<HashMap<PathBuf, std::sync::Arc<[Grant]>>>>;
+
+/// A path a confined build may read, and how much of it.
+type Grant = (PathBuf, Whole);
 
 /// Whether our own path checks are skipped (see [`UNCHECKED_VAR`]).
 pub fn unchecked() -> bool {
@@ -67,12 +82,14 @@ pub enum Status {
 /// which [`enter`] may confine without confining the caller.
 pub fn confined<R: Send>(work: impl FnOnce() -> R + Send) -> R {
     let unchecked = UNCHECKED.get();
+    let grants = GRANTS.with_borrow(Clone::clone).unwrap_or_default();
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("confined".into())
             .stack_size(8 << 20)
             .spawn_scoped(scope, move || {
                 UNCHECKED.set(unchecked);
+                GRANTS.set(Some(grants));
                 work()
             })
             .expect("cannot start a thread")
@@ -83,7 +100,11 @@ pub fn confined<R: Send>(work: impl FnOnce() -> R + Send) -> R {
 
 /// Confines the calling thread (and the threads it starts) for good.
 pub fn enter(confinement: &Confinement) -> Result<Status> {
-    let status = restrict(confinement)?;
+    let status = if std::env::var_os(NO_SANDBOX_VAR).is_some_and(|v| v == "1") {
+        Status::Unavailable
+    } else {
+        restrict(confinement)?
+    };
     if status == Status::Unavailable {
         if std::env::var_os(REQUIRE_VAR).is_some_and(|v| v == "1") {
             bail!(
@@ -121,7 +142,15 @@ fn restrict(confinement: &Confinement) -> Result<Status> {
     let mut rules: Vec<(PathBuf, _)> = Vec::new();
     for dir in &confinement.read {
         rules.push((dir.clone(), AccessFs::ReadDir.into()));
-        rules.extend(readable_entries(dir).into_iter().map(|path| (path, read)));
+        rules.extend(
+            granted(dir)
+                .iter()
+                .cloned()
+                .map(|(path, whole)| match whole {
+                    Whole::ListingOnly => (path, AccessFs::ReadDir.into()),
+                    Whole::Everything => (path, read),
+                }),
+        );
     }
     rules.extend(confinement.write.iter().map(|dir| (dir.clone(), all)));
     for (path, access) in rules {
@@ -141,22 +170,81 @@ fn restrict(confinement: &Confinement) -> Result<Status> {
     })
 }
 
-/// What of `dir` a confined build may read: each entry, where it really
-/// is, when that is inside `dir` and not its `.git/` (where a checkout keeps
-/// its credentials).
+/// [`readable_entries`], walked once per run.
 #[cfg(target_os = "linux")]
-fn readable_entries(dir: &Path) -> Vec<PathBuf> {
+fn granted(dir: &Path) -> std::sync::Arc<[Grant]> {
+    let grants = GRANTS.with_borrow(Clone::clone).unwrap_or_default();
+    let known = grants.lock().ok().and_then(|g| g.get(dir).cloned());
+    if let Some(known) = known {
+        return known;
+    }
+    let found: std::sync::Arc<[Grant]> = readable_entries(dir).into();
+    if let Ok(mut g) = grants.lock() {
+        g.insert(dir.to_path_buf(), found.clone());
+    }
+    found
+}
+
+/// What of `dir` a confined build may read: every file and folder beneath
+/// it but each `.git` (where a checkout keeps its credentials), the
+/// repository's and that of any repository inside (an `include-root` above
+/// the repository, a nested clone). Landlock only grants, so a folder with
+/// a `.git` somewhere below is granted entry by entry, and any other folder
+/// whole. Symlinks are left out: Landlock judges the file a link leads to,
+/// which is granted (or not) where it really is.
+#[cfg(target_os = "linux")]
+fn readable_entries(dir: &Path) -> Vec<Grant> {
     let Ok(real_dir) = dir.canonicalize() else {
         return Vec::new();
     };
-    let git = real_dir.join(".git");
-    std::fs::read_dir(&real_dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| entry.path().canonicalize().ok())
-        .filter(|real| real.starts_with(&real_dir) && !real.starts_with(&git))
-        .collect()
+    // Every folder on the way from `real_dir` down to a `.git`.
+    let mut split = std::collections::HashSet::new();
+    let mut walk = walkdir::WalkDir::new(&real_dir).into_iter();
+    while let Some(entry) = walk.next() {
+        let Ok(entry) = entry else { continue };
+        if entry.depth() == 0 || entry.file_name() != ".git" {
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            walk.skip_current_dir();
+        }
+        let holder = entry.path().parent().unwrap_or(&real_dir);
+        split.extend(
+            holder
+                .ancestors()
+                .take_while(|a| a.starts_with(&real_dir))
+                .map(Path::to_path_buf),
+        );
+    }
+    let mut granted = Vec::new();
+    let mut pending = vec![real_dir];
+    while let Some(at) = pending.pop() {
+        for entry in std::fs::read_dir(&at).into_iter().flatten().flatten() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if entry.file_name() == ".git" || kind.is_symlink() {
+                continue;
+            }
+            let path = entry.path();
+            if split.contains(&path) {
+                granted.push((path.clone(), Whole::ListingOnly));
+                pending.push(path);
+            } else {
+                granted.push((path, Whole::Everything));
+            }
+        }
+    }
+    granted
+}
+
+/// How much of a granted folder may be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Whole {
+    /// Its listing alone: a `.git` lies somewhere below, and what may be
+    /// read of it is granted entry by entry.
+    ListingOnly,
+    Everything,
 }
 
 #[cfg(not(target_os = "linux"))]

@@ -23,6 +23,7 @@ use notify_debouncer_mini::notify::{self, EventKind, RecursiveMode, Watcher};
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 use tower_http::services::ServeDir;
@@ -93,7 +94,9 @@ pub fn serve_observed(
     let guard = Arc::new(Guard {
         port: addr.port(),
         site: site.clone(),
+        built: Arc::default(),
     });
+    let built = guard.built.clone();
     let problems = Problems::default();
     let answer = problems.clone();
     let app = axum::Router::new()
@@ -145,6 +148,7 @@ pub fn serve_observed(
         reloader: &reloader,
         observe: &observe,
         built_once: false,
+        built,
         problems,
     };
     session.rebuild();
@@ -173,6 +177,10 @@ pub fn serve_observed(
 struct Guard {
     port: u16,
     site: PathBuf,
+    /// Set once a build of this process put its site in place: until then
+    /// whatever the folder holds (a committed `book/`, a forged marker) is
+    /// someone else's, and is never served.
+    built: Arc<AtomicBool>,
 }
 
 /// Answers only requests addressed to this machine by a loopback name: a
@@ -197,21 +205,24 @@ async fn only_loopback(
     next.run(request).await
 }
 
-/// Serves only a site our builds wrote: a folder that is not ours (a build
-/// refused it) is never served, even before the first build.
+/// Serves only the site this process built: before its first good build,
+/// nothing but the problems and a page saying so (the folder may hold a
+/// site no build of ours wrote, marker and all), and never a folder that is
+/// not marked ours.
 async fn only_our_site(
     State(guard): State<Arc<Guard>>,
     request: Request,
     next: Next,
 ) -> axum::response::Response {
-    if !crate::destination::is_ours(&guard.site) && request.uri().path() != overlay::PROBLEMS_PATH {
+    let ours = guard.built.load(Ordering::SeqCst) && crate::destination::is_ours(&guard.site);
+    if !ours && request.uri().path() != overlay::PROBLEMS_PATH {
         return not_built();
     }
     next.run(request).await
 }
 
-/// Whether a `Host` header names this server by a loopback name, with no
-/// port or with the port it listens on.
+/// Whether a `Host` header names this server by a loopback name and the
+/// port it listens on (browsers leave the port out only for port 80).
 pub fn is_loopback_host(host: Option<&str>, port: u16) -> bool {
     let Some(host) = host else {
         return false;
@@ -226,7 +237,8 @@ pub fn is_loopback_host(host: Option<&str>, port: u16) -> bool {
             None => (host, ""),
         },
     };
-    let port_ok = rest.is_empty() || rest.strip_prefix(':') == Some(port.to_string().as_str());
+    let port_ok = (rest.is_empty() && port == 80)
+        || rest.strip_prefix(':') == Some(port.to_string().as_str());
     let name_ok = name.eq_ignore_ascii_case("localhost") || name == "127.0.0.1" || name == "::1";
     port_ok && name_ok
 }
@@ -316,6 +328,8 @@ struct Session<'a, F: Fn(&ServeEvent)> {
     observe: &'a F,
     /// A build of this session succeeded, so the site served is current up to it.
     built_once: bool,
+    /// What the server reads to serve the site at all (see [`Guard`]).
+    built: Arc<AtomicBool>,
     problems: Problems,
 }
 
@@ -347,19 +361,12 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
         };
         self.problems.set(problems.unwrap_or_else(|| "[]".into()));
         if failed {
-            let has_site = self.site.join("index.html").exists();
-            eprintln!(
-                "{}",
-                failure_message(
-                    self.built_once,
-                    has_site,
-                    &crate::diagnostics::shown(self.site)
-                )
-            );
+            eprintln!("{}", failure_message(self.built_once));
             (self.observe)(&ServeEvent::BuildFailed);
         } else {
             eprintln!("Built in {:.2?}", started.elapsed());
             self.built_once = true;
+            self.built.store(true, Ordering::SeqCst);
             (self.observe)(&ServeEvent::Built);
         }
         self.reloader.reload();
@@ -375,7 +382,12 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
         plan.watched
             .retain(|(dir, _)| reach.judge_place(dir).is_ok());
         let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
-        let mut watcher = notify::recommended_watcher(tx)?;
+        // A symlink inside a watched folder is not followed: it may lead out
+        // of the repository, and what it leads to is not a source.
+        let mut watcher = notify::RecommendedWatcher::new(
+            tx,
+            notify::Config::default().with_follow_symlinks(false),
+        )?;
         for (path, mode) in &plan.watched {
             watcher
                 .watch(path, *mode)
@@ -415,16 +427,14 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
     }
 }
 
-/// What a failed build means for the reader of the browser.
-fn failure_message(built_once: bool, has_site: bool, site: &str) -> String {
-    match (built_once, has_site) {
-        (true, _) => "Build failed; still serving the last good site.".into(),
-        (false, true) => format!(
-            "Build failed; serving the site an earlier run left in {site} until a build succeeds."
-        ),
-        (false, false) => "Build failed; there is no site to serve yet. Fix the problems above \
-                           and save: the browser loads the book when a build succeeds."
-            .into(),
+/// What a failed build means for the reader of the browser. A site an
+/// earlier run left is not served: only what this process built is.
+fn failure_message(built_once: bool) -> &'static str {
+    if built_once {
+        "Build failed; still serving the last good site."
+    } else {
+        "Build failed; there is no site to serve yet. Fix the problems above \
+         and save: the browser loads the book when a build succeeds."
     }
 }
 
@@ -630,11 +640,11 @@ mod tests {
             "LOCALHOST:3000",
             "127.0.0.1:3000",
             "[::1]:3000",
-            "localhost",
-            "127.0.0.1",
         ] {
             assert!(is_loopback_host(Some(ok), 3000), "{ok}");
         }
+        // A port left out is port 80's.
+        assert!(is_loopback_host(Some("localhost"), 80));
         for refused in [
             "evil.example:3000",
             "evil.example",
@@ -645,6 +655,8 @@ mod tests {
             "[::1",
             "[::2]:3000",
             "localhost:3000:3000",
+            "localhost",
+            "127.0.0.1",
             "",
         ] {
             assert!(!is_loopback_host(Some(refused), 3000), "{refused}");
@@ -655,16 +667,12 @@ mod tests {
     #[test]
     fn a_failed_first_build_does_not_promise_a_last_good_site() {
         assert_eq!(
-            failure_message(false, false, "book"),
+            failure_message(false),
             "Build failed; there is no site to serve yet. Fix the problems above and save: \
              the browser loads the book when a build succeeds."
         );
         assert_eq!(
-            failure_message(false, true, "book"),
-            "Build failed; serving the site an earlier run left in book until a build succeeds."
-        );
-        assert_eq!(
-            failure_message(true, true, "book"),
+            failure_message(true),
             "Build failed; still serving the last good site."
         );
     }

@@ -5,10 +5,15 @@
 # /usr/bin/time (seconds, peak resident KB); the shape to look for is time and
 # memory that grow in step with N, never with its square.
 #   tests/bench/hostile.sh [N…]        (default: 2500 5000 10000 20000)
+#   tests/bench/hostile.sh budgets     only the inputs with a budget, at 1×,
+#                                      2× and 4× (4×: at the budget or the
+#                                      file limit), and past it
 #   BASELINE=/path/to/an/older/responder-docs adds that build's rows;
 #   OURS=/path/to/responder-docs measures that build instead of a fresh one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+only_budgets=
+if [ "${1:-}" = budgets ]; then only_budgets=1; shift; fi
 sizes=("${@:-2500 5000 10000 20000}")
 read -r -a sizes <<<"${sizes[*]}"
 work="$(mktemp -d /tmp/hostile-bench.XXXXXX)"
@@ -41,6 +46,7 @@ measure() { # label tool-name command…
 }
 
 printf '%-36s %-9s %10s %13s\n' "input" "tool" "time" "peak memory"
+[ -n "$only_budgets" ] && sizes=()
 for n in "${sizes[@]}"; do
   directives=$(book "directives-$n" "print('# A\n' + '{{#x\n' * $n + '}}')")
   links=$(book "links-$n" "print('# A\n\n' + ' '.join('[l$n](missing-%d.md)' % i for i in range($n)))")
@@ -97,4 +103,81 @@ print(json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Ac
     measure "$n broken links on one line" "mdbook" mdbook build "$links" --dest-dir "$work/out"
     measure "$n repeats of one heading" "mdbook" mdbook build "$headings" --dest-dir "$work/out"
   fi
+done
+
+# The budgets (docs/src/security.md): at 1×, 2× and 4×, where 4× is at the
+# budget (or the 16 MiB file limit), then past it, where the run stops at
+# once with `reach::over-budget`.
+# The guide with N resources added to its stack template (each one is
+# judged against the deployer policy: the costly part).
+guide_with() { # name python-snippet-editing-the-copy
+  local dir="$work/$1"
+  mkdir -p "$dir"
+  cp -r book.toml policies.toml src policies templates theme "$dir"
+  (cd "$dir" && python3 -c "$2")
+  echo "$dir"
+}
+add_resources="
+import json, sys
+path = 'templates/responderapi-stack.json'
+t = json.load(open(path))
+for i in range(N):
+    t['Resources']['LogGroup%d' % i] = {'Type': 'AWS::Logs::LogGroup', 'Properties': {'LogGroupName': {'Fn::Sub': '/ecs/\${AWS::StackName}-%d' % i}, 'RetentionInDays': 14}}
+json.dump(t, open(path, 'w'), indent=2)
+"
+long_template="
+import json
+path = 'templates/responderapi-stack.json'
+t = json.load(open(path))
+size = len(json.dumps(t, separators=(',', ':')))
+t['Description'] = 'x' * (N - size - len(',\"Description\":\"\"'))
+json.dump(t, open(path, 'w'), separators=(',', ':'))
+"
+long_policy="
+import json
+path = 'policies/task-role-policy.json'
+p = json.load(open(path))
+size = len(json.dumps(p, separators=(',', ':')))
+p['Statement'][0]['Sid'] = 'S' * (N - size + len(p['Statement'][0].get('Sid', '')))
+json.dump(p, open(path, 'w'), separators=(',', ':'))
+"
+for k in 1 2 4 16; do
+  past=""; [ "$k" = 16 ] && past=" (past)"
+  rows=()
+  line=$(book "line-$k" "print('# A\n\n' + 'word ' * ($k * 838860 - 3))")
+  [ "$k" != 16 ] && rows+=("chapter: one line of $((k * 4)) MiB|$line")
+  brackets=$(book "brackets-$k" "print('# A\n\n' + '[' * ($k * 25000) + 'x' + ']' * 0)")
+  rows+=("chapter: $((k * 25000)) nested [$past|$brackets")
+  openers=$(book "openers-$k" "print('# A\n\n' + '*a ' * ($k * 25000))")
+  rows+=("chapter: $((k * 25000)) *a openers$past|$openers")
+  quotes=$(book "quotes-$k" "print('# A\n\n' + '> ' * ($k * 25000) + 'deep')")
+  [ "$k" != 16 ] && rows+=("chapter: $((k * 25000)) nested >|$quotes")
+  lists=$(book "lists-$k" "print('# A\n\n' + ''.join('  ' * i + '- item\n' for i in range($k * 500)))")
+  [ "$k" != 16 ] && rows+=("chapter: lists $((k * 500)) deep|$lists")
+  # One line of k×16 MiB through includes (4×: the 64 MiB a chapter may include).
+  long_include=$(book "long-include-$k" "print('# A\n\n' + '{{#include big.txt}}' * $k)")
+  python3 -c "print('word ' * 3355440, end='')" >"$long_include/src/big.txt"
+  [ "$k" != 16 ] && rows+=("include: one line of $((k * 16)) MiB|$long_include")
+  included=$(book "included-$k" "print('# A\n\n{{#include big.txt}}')")
+  python3 -c "print('[' * ($k * 25000))" >"$included/src/big.txt"
+  rows+=("include of $((k * 25000)) [$past|$included")
+  # The stack template holds 7 resources: 4× brings it to the 500 allowed.
+  resources=$(guide_with "resources-$k" "${add_resources//N/$((k * 123 + 1))}")
+  rows+=("template: $((k * 123 + 8)) resources$past|$resources")
+  if [ "$k" = 16 ]; then
+    many=$(guide_with "resources-75000" "${add_resources//N/75000}")
+    rows+=("template: 75000 resources (past)|$many")
+  else
+    tline=$(guide_with "template-line-$k" "${long_template//N/$((k * 262144))}")
+    rows+=("template: one line of $((k * 256)) KiB|$tline")
+    pline=$(guide_with "policy-line-$k" "${long_policy//N/$((k * 32768))}")
+    rows+=("policy: one line of $((k * 32)) KiB|$pline")
+  fi
+  [ "$k" = 16 ] && { pline=$(guide_with "policy-line-past" "${long_policy//N/$((16 << 20))}"); rows+=("policy: one line of 16 MiB (past)|$pline"); }
+  for row in "${rows[@]}"; do
+    for tool in "${tools[@]}"; do
+      name=${tool%%=*} bin=${tool#*=}
+      measure "${row%%|*}" "$name" "$bin" check "${row#*|}" --format json
+    done
+  done
 done

@@ -140,12 +140,13 @@ codes! {
     REACH_GIT_FOLDER = "reach::git-folder": "a file inside a `.git` folder (it may hold credentials) that an include, a chapter, a theme file or a file of `src/` would read or publish";
     REACH_INCLUDE_OUTSIDE = "reach::include-outside": "an include (or a file a directive expands) that reads outside the repository";
     REACH_MDBOOK_LINKS = "reach::mdbook-links": "an include in a book that leaves mdBook's own `links` preprocessor on under stock `mdbook`, which would open the file unjudged";
+    REACH_OVER_BUDGET = "reach::over-budget": "an input over one of the build's budgets (a template of more than 500 resources or over 1 MiB, a policy over 128 KiB, a chapter with more than 100,000 Markdown delimiters): nothing is checked further";
     REACH_NOT_A_FILE = "reach::not-a-file": "a source or include that is not a regular file (a FIFO, a device, …)";
     REACH_OUTSIDE_SOURCE = "reach::outside-source": "a file under `src/` or the theme folder that resolves outside the repository, which mdBook would publish in the site";
     REACH_SETTING_OUTSIDE = "reach::setting-outside": "a path in book.toml's `[output.html]` or `[build]` (`input-404`, `additional-css`, `additional-js`, `theme`, `build-dir`, `extra-watch-dirs`) that resolves outside the repository";
     REACH_SUMMARY_ABSOLUTE = "reach::summary-absolute": "a `SUMMARY.md` entry with an absolute path, which mdBook's loader cannot read";
     REACH_TOO_LARGE = "reach::too-large": "a source or include over the size limit";
-    REACH_UNREADABLE_SOURCE = "reach::unreadable-source": "a file under `src/` that cannot be read (a symlink loop or a dangling link)";
+    REACH_UNREADABLE_SOURCE = "reach::unreadable-source": "a file under `src/` that cannot be read (a symlink loop or a dangling link), or a chapter or `SUMMARY.md` that is not UTF-8";
     REACH_WRITES_OUTSIDE = "reach::writes-outside": "a path that mdBook would write outside the site: a `SUMMARY.md` entry that climbs out of the sources, an `input-404` outside `src/`, an `additional-css` or `additional-js` entry that is absolute or climbs out, a redirect whose page lands outside";
 
     AWS_AWSLOGS = "aws::awslogs": "the awslogs log driver without an option it needs, or with one it does not know";

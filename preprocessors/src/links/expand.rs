@@ -709,6 +709,36 @@ impl<F: Files> Expander<'_, F> {
 
 /// The shell: expands every chapter of `book`, reports each problem at the
 /// line the writer typed, and returns the titles `{{#title}}` set.
+/// A chapter its includes bring over the Markdown budget (its own text is
+/// judged before loading): reported at its first include, and the text past
+/// the budget dropped, so no check parses it (the build fails).
+fn over_budget_with_includes(
+    book_root: &BookRoot,
+    file: &str,
+    content: &mut String,
+    diagnostics: &mut Diagnostics,
+) {
+    let Some(at) = crate::markdown::over_delimiter_budget(content) else {
+        return;
+    };
+    content.truncate(at);
+    let source = book_root.read(file).unwrap_or_default();
+    let first = source.find("{{#").unwrap_or(0);
+    let max = crate::markdown::MAX_DELIMITERS;
+    diagnostics.push(
+        Diagnostic::error(
+            codes::REACH_OVER_BUDGET,
+            Location::in_text(file, &source, first..first + 3.min(source.len() - first)),
+            format!(
+                "with what it includes, the chapter holds more than {max} Markdown delimiters (`[`, `]`, runs of `*`, `_`, `` ` ``, `~`) outside fenced code; the text past them is not checked"
+            ),
+        )
+        .with_hint(format!(
+            "a chapter may hold at most {max} of them with its includes: include less, or include the text in a fenced code block"
+        )),
+    );
+}
+
 pub fn expand_book(
     book_root: &BookRoot,
     book: &mut Book,
@@ -763,6 +793,7 @@ pub fn expand_book(
             }
         }
         chapter.content = expanded.content;
+        over_budget_with_includes(book_root, &file, &mut chapter.content, diagnostics);
         if let Some(title) = expanded.title
             && title != chapter.name
         {

@@ -785,11 +785,9 @@ fn a_site_stock_mdbook_wrote_is_replaced_a_folder_with_more_is_not() {
     assert_eq!(built.code, 2, "{}", built.stderr);
     assert_eq!(
         built.stderr.lines().last().unwrap(),
-        format!(
-            "error: the destination {} is a folder that a previous build did not write (no .responder-docs-site in it) \
-             nor a site of stock mdBook (`notes.txt` is not something mdBook writes for this book); remove it yourself or choose another folder",
-            site.display()
-        )
+        // Named relative to the book, as every path in a report is.
+        "error: the destination book is a folder that a previous build did not write (no .responder-docs-site in it) \
+         nor a site of stock mdBook (`notes.txt` is not something mdBook writes for this book); remove it yourself or choose another folder"
     );
     assert_eq!(
         std::fs::read_to_string(site.join("notes.txt")).unwrap(),
@@ -1433,4 +1431,294 @@ fn with_our_checks_off_a_writers_folder_is_still_never_replaced() {
         "the writer's\n"
     );
     assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 1);
+}
+
+/// A `book.toml` that is a FIFO or a folder is refused at `book.toml:1:1`,
+/// saying what it is, and never opened: a FIFO opened for reading would
+/// block the run for ever.
+#[cfg(unix)]
+#[test]
+fn a_book_toml_that_is_a_fifo_or_a_folder_is_refused_unopened() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo_book = dir.path().join("fifo");
+    tiny_book(&fifo_book, "[A](a.md)\n", &[("a.md", "# A\n")]);
+    std::fs::remove_file(fifo_book.join("book.toml")).unwrap();
+    fifo(&fifo_book.join("book.toml"));
+    let folder_book = dir.path().join("folder");
+    tiny_book(&folder_book, "[A](a.md)\n", &[("a.md", "# A\n")]);
+    std::fs::remove_file(folder_book.join("book.toml")).unwrap();
+    std::fs::create_dir(folder_book.join("book.toml")).unwrap();
+    for (book, kind) in [(&fifo_book, "FIFO"), (&folder_book, "folder")] {
+        let expected = vec![format!(
+            "book.toml:1:1: error[reach::not-a-file]: `book.toml` is a {kind}, not a regular file; the book's settings are not read from it"
+        )];
+        // The run returning at all shows the FIFO was never opened.
+        assert_eq!(check_shorts(book), (1, expected.clone()), "{kind}");
+        assert_eq!(build_shorts(book), (1, expected), "{kind}");
+        assert!(!book.join("book").exists(), "{kind}: nothing built");
+    }
+    // A regular book.toml beside them builds.
+    let plain = dir.path().join("plain");
+    tiny_book(&plain, "[A](a.md)\n", &[("a.md", "# A\n")]);
+    assert_eq!(build_shorts(&plain), (0, vec![]));
+}
+
+/// A chapter (or `SUMMARY.md`) that is not UTF-8 is reported where its first
+/// invalid byte is, before mdBook's loader would stop without a location.
+#[test]
+fn a_chapter_that_is_not_utf8_is_reported_at_the_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    tiny_book(
+        root,
+        "[A](a.md)\n[B](b.md)\n",
+        &[("a.md", "# A\n"), ("b.md", "# B\n\nCafé ok.\n")],
+    );
+    std::fs::write(root.join("src/a.md"), b"# A\n\nna\xefve \xff\n").unwrap();
+    let (code, found) = check_shorts(root);
+    assert_eq!(
+        found,
+        [
+            "src/a.md:3:3: error[reach::unreadable-source]: cannot read the chapter: it is not UTF-8: the first invalid byte is on line 3, column 3"
+        ]
+    );
+    assert_eq!(code, 1);
+    let human = run(&["check", root.to_str().unwrap()]);
+    assert!(
+        human
+            .stderr
+            .contains("--> src/a.md:3:3\n  |\n3 | na\u{fffd}ve \u{fffd}\n"),
+        "{}",
+        human.stderr
+    );
+    assert!(human.stderr.contains("= help: save the file as UTF-8"));
+    std::fs::write(root.join("src/SUMMARY.md"), b"[A](a.md)\n\xc3(\n").unwrap();
+    std::fs::write(root.join("src/a.md"), "# A\n").unwrap();
+    assert_eq!(
+        check_shorts(root),
+        (1, vec!["src/SUMMARY.md:2:1: error[reach::unreadable-source]: cannot read the table of contents: it is not UTF-8: the first invalid byte is on line 2, column 1".to_string()])
+    );
+    // UTF-8 beyond ASCII is fine.
+    std::fs::write(root.join("src/SUMMARY.md"), "[A](a.md)\n[B](b.md)\n").unwrap();
+    assert_eq!(check_shorts(root), (0, vec![]));
+}
+
+/// `include-root` above the repository moves the boundary, but the `.git/`
+/// of the repository (and of a repository inside it) stays unreadable: our
+/// checks refuse an include of it, and with them off the sandbox does.
+#[cfg(unix)]
+#[test]
+#[ignore = "needs Landlock (Linux 5.13 or later)"]
+fn include_root_above_the_repository_never_opens_a_dot_git() {
+    assert!(
+        responder_docs::sandbox::available(),
+        "this system has no Landlock"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let outer = dir.path();
+    let repo = outer.join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::write(repo.join(".git/config"), "CANARY_GIT_REPO").unwrap();
+    std::fs::create_dir_all(outer.join("other/.git")).unwrap();
+    std::fs::write(outer.join("other/.git/config"), "CANARY_GIT_OTHER").unwrap();
+    std::fs::write(outer.join("other/notes.txt"), "NOTES_BESIDE").unwrap();
+    let root = repo.join("book");
+    tiny_book(
+        &root,
+        "[A](a.md)\n",
+        &[(
+            "a.md",
+            "# A\n\n{{#include ../../.git/config}}\n\n{{#include ../../../other/.git/config}}\n\n{{#include ../../../other/notes.txt}}\n",
+        )],
+    );
+    append(
+        &root.join("book.toml"),
+        "[preprocessor.include]\n[preprocessor.validate]\ninclude-root = \"../..\"\n",
+    );
+    let (code, found) = check_shorts(&root);
+    let outer_real = canonical(outer);
+    assert_eq!(
+        found,
+        [
+            format!(
+                "src/a.md:3:1: error[reach::git-folder]: `{{{{#include ../../.git/config}}}}` reads `../../.git/config`, which resolves to `{outer_real}/repo/.git/config`, inside a `.git` folder, which the build never reads (it holds credentials)"
+            ),
+            format!(
+                "src/a.md:5:1: error[reach::git-folder]: `{{{{#include ../../../other/.git/config}}}}` reads `../../../other/.git/config`, which resolves to `{outer_real}/other/.git/config`, inside a `.git` folder, which the build never reads (it holds credentials)"
+            ),
+        ]
+    );
+    assert_eq!(code, 1);
+    // With our checks off, the sandbox denies both `.git` files (so the
+    // includes read as missing) and lets the file beside them be read.
+    let built = responder_docs::sandbox::without_our_checks(|| {
+        run(&["build", root.to_str().unwrap(), "--format", "json"])
+    });
+    assert_eq!(
+        responder_docs_tests::shorts(&built.stdout),
+        [
+            "src/a.md:3:1: error[links::missing-include]: `{{#include ../../.git/config}}`: `src/../../.git/config` does not exist",
+            "src/a.md:5:1: error[links::missing-include]: `{{#include ../../../other/.git/config}}`: `src/../../../other/.git/config` does not exist",
+        ],
+        "{}",
+        built.stderr
+    );
+    assert!(!built.stdout.contains("CANARY_GIT"));
+    assert!(!root.join("book").exists(), "nothing published");
+}
+
+/// With our checks off, mdBook's loader runs under the sandbox too: a
+/// chapter that is a link out of the repository is not read, so it is
+/// neither published nor read into the book.
+#[cfg(unix)]
+#[test]
+#[ignore = "needs Landlock (Linux 5.13 or later)"]
+fn with_our_checks_off_the_loader_reads_no_chapter_outside() {
+    assert!(
+        responder_docs::sandbox::available(),
+        "this system has no Landlock"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let outer = dir.path();
+    std::fs::write(outer.join("secret.md"), "# CANARY_CHAPTER\n").unwrap();
+    let root = outer.join("book");
+    tiny_book(&root, "[A](a.md)\n[S](leak.md)\n", &[("a.md", "# A\n")]);
+    std::os::unix::fs::symlink(outer.join("secret.md"), root.join("src/leak.md")).unwrap();
+    let refused = check_shorts(&root);
+    assert_eq!(refused.0, 1);
+    assert!(
+        refused.1[0].starts_with("src/leak.md:1:1: error[reach::outside-source]"),
+        "{refused:?}"
+    );
+    let built = responder_docs::sandbox::without_our_checks(|| {
+        run(&["build", root.to_str().unwrap(), "--format", "json"])
+    });
+    assert_eq!(built.code, 2, "{}", built.stderr);
+    assert!(
+        built.stderr.contains(
+            "error: cannot load the book at .: failed to read chapter `leak.md`: Permission denied"
+        ) && built.stderr.contains("Permission denied"),
+        "{}",
+        built.stderr
+    );
+    assert!(!built.stdout.contains("CANARY_CHAPTER"));
+    assert!(!root.join("book").exists());
+    // `create-missing` still makes a missing chapter under the sources.
+    std::fs::remove_file(root.join("src/leak.md")).unwrap();
+    std::fs::write(
+        root.join("book.toml"),
+        "[book]\ntitle = \"Tiny\"\n[build]\ncreate-missing = true\n",
+    )
+    .unwrap();
+    let built =
+        responder_docs::sandbox::without_our_checks(|| run(&["build", root.to_str().unwrap()]));
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    assert_eq!(
+        std::fs::read_to_string(root.join("src/leak.md")).unwrap(),
+        "# S\n"
+    );
+}
+
+/// The one-line problems of `check` with this code.
+fn with_code(book: &Path, code: &str) -> Vec<String> {
+    check_shorts(book)
+        .1
+        .into_iter()
+        .filter(|s| s.contains(&format!("[{code}]")))
+        .collect()
+}
+
+/// Inputs whose checks cost more than their bytes have budgets, each
+/// reported where it is exceeded; one over a budget stops the run before
+/// anything parses it, and one at the budget is checked as usual.
+#[test]
+fn markdown_templates_and_policies_over_their_budgets_stop_the_run_at_the_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    tiny_book(
+        root,
+        "[A](a.md)\n[B](b.md)\n",
+        &[
+            ("a.md", &format!("# A\n\n{}\n", "[".repeat(100_001))),
+            ("b.md", "# B\n\n{{#include deep.txt}}\n"),
+            ("deep.txt", &"*a ".repeat(100_001)),
+        ],
+    );
+    assert_eq!(
+        check_shorts(root),
+        (1, vec!["src/a.md:3:100001: error[reach::over-budget]: more than 100000 Markdown delimiters (`[`, `]`, runs of `*`, `_`, `` ` ``, `~`) outside fenced code; the chapter is not checked".to_string()])
+    );
+    // At the budget, the chapter is checked; its includes may not bring
+    // it over (the text past the budget is dropped, the build fails).
+    std::fs::write(
+        root.join("src/a.md"),
+        format!("# A\n\n{}\n", "[".repeat(100_000)),
+    )
+    .unwrap();
+    assert_eq!(
+        check_shorts(root),
+        (1, vec!["src/b.md:3:1: error[reach::over-budget]: with what it includes, the chapter holds more than 100000 Markdown delimiters (`[`, `]`, runs of `*`, `_`, `` ` ``, `~`) outside fenced code; the text past them is not checked".to_string()])
+    );
+    assert_eq!(build_shorts(root).0, 1);
+    assert!(!root.join("book").exists());
+    std::fs::write(
+        root.join("src/deep.txt"),
+        "```\n".to_string() + &"*a ".repeat(100_001) + "\n```\n",
+    )
+    .unwrap();
+    assert_eq!(check_shorts(root), (0, vec![]), "fenced code costs nothing");
+
+    // Templates: CloudFormation's 500 resources and 1 MiB.
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    let template = |n: usize| {
+        let resources: Vec<String> = (0..n)
+            .map(|i| format!("    \"Log{i}\": {{\"Type\": \"AWS::Logs::LogGroup\"}}"))
+            .collect();
+        format!(
+            "{{\n  \"AWSTemplateFormatVersion\": \"2010-09-09\",\n  \"Resources\": {{\n{}\n  }}\n}}\n",
+            resources.join(",\n")
+        )
+    };
+    std::fs::write(root.join("templates/big.json"), template(500)).unwrap();
+    assert_eq!(with_code(root, "reach::over-budget"), Vec::<String>::new());
+    // 75,000 resources: reported at its 1,048,577th byte.
+    let huge = template(75_000);
+    std::fs::write(root.join("templates/big.json"), &huge).unwrap();
+    let before = &huge[..1 << 20];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').unwrap();
+    assert_eq!(
+        check_shorts(root),
+        (
+            1,
+            vec![format!(
+                "templates/big.json:{line}:{column}: error[reach::over-budget]: the template is {} bytes, over the 1048576-byte budget for a template; it is not checked",
+                huge.len()
+            )]
+        )
+    );
+    std::fs::write(root.join("templates/big.json"), template(501)).unwrap();
+    assert_eq!(
+        check_shorts(root),
+        (1, vec!["templates/big.json:504:5: error[reach::over-budget]: the template has 501 resources, over CloudFormation's limit of 500; it is not checked".to_string()])
+    );
+    std::fs::remove_file(root.join("templates/big.json")).unwrap();
+
+    // Policies: 128 KiB, on one line too.
+    std::fs::create_dir_all(root.join("policies")).unwrap();
+    let policy = |bytes: usize| {
+        let head = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/";
+        let tail = "\"}]}";
+        format!(
+            "{head}{}{tail}",
+            "x".repeat(bytes - head.len() - tail.len())
+        )
+    };
+    std::fs::write(root.join("policies/long.json"), policy(131_072)).unwrap();
+    assert_eq!(with_code(root, "reach::over-budget"), Vec::<String>::new());
+    std::fs::write(root.join("policies/long.json"), policy(16 << 20)).unwrap();
+    assert_eq!(
+        check_shorts(root),
+        (1, vec!["policies/long.json:1:131073: error[reach::over-budget]: the policy is 16777216 bytes, over the 131072-byte budget for a policy; it is not checked".to_string()])
+    );
 }

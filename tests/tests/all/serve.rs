@@ -146,7 +146,7 @@ fn count_reload_messages(port: u16) -> Arc<AtomicUsize> {
             };
             write!(
                 stream,
-                "GET /_tower-livereload/event-stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                "GET /_tower-livereload/event-stream HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
             )
             .unwrap();
             let mut seen = String::new();
@@ -364,7 +364,10 @@ fn only_requests_for_a_loopback_name_are_answered_live_reload_included() {
         assert_eq!(status, 200, "{host}");
         assert!(body.contains("Hello."), "{host}");
     }
-    // A DNS-rebinding page names its own host.
+    // A DNS-rebinding page names its own host; a Host without our port is
+    // no request of a browser on this page.
+    let (status, _) = get_as(port, "/chapter.html", "localhost").unwrap();
+    assert_eq!(status, 403);
     for path in ["/chapter.html", "/_tower-livereload/long-poll"] {
         let (status, body) = get_as(port, path, &format!("rebound.example:{port}")).unwrap();
         assert_eq!(status, 403, "{path}");
@@ -545,4 +548,91 @@ async fn overlay_text(client: &fantoccini::Client) -> Result<String, fantoccini:
         )
         .await?;
     Ok(text.as_str().unwrap_or_default().to_string())
+}
+
+/// A committed `book/` carrying a forged marker (and a link out of it) is
+/// never served: before this process's first good build, only the page
+/// saying the book has not built yet.
+#[cfg(unix)]
+#[test]
+fn only_a_site_this_process_built_is_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    write_book(&root, "# Chapter\n\nFixed.\n");
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Summary\n\n[Chapter](chapter.md)\n[Gone](gone.md)\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("secret.txt"), "CANARY_SECRET").unwrap();
+    let site = root.join("book");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("index.html"), "COMMITTED_SITE").unwrap();
+    std::fs::write(site.join("chapter.html"), "COMMITTED_SITE").unwrap();
+    std::os::unix::fs::symlink(dir.path().join("secret.txt"), site.join("leak.html")).unwrap();
+    responder_docs::destination::mark(&site).unwrap();
+    assert!(
+        responder_docs::destination::is_ours(&site),
+        "the forgery passes the marker test"
+    );
+    let served = Served::start(&root);
+    assert_eq!(served.count(&ServeEvent::BuildFailed), 1);
+    for path in ["/", "/chapter.html", "/leak.html", "/index.html"] {
+        let (status, body) = get(served.port, path).unwrap();
+        assert_eq!(status, 503, "{path}");
+        assert!(
+            body.contains("The book has not built yet"),
+            "{path}: {body}"
+        );
+        assert!(
+            !body.contains("COMMITTED_SITE") && !body.contains("CANARY_SECRET"),
+            "{path}"
+        );
+    }
+    // The problems are still there for the overlay.
+    let (status, problems) = get(served.port, "/_responder-docs/problems.json").unwrap();
+    assert_eq!(status, 200);
+    assert!(problems.contains("gone.md"), "{problems}");
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Summary\n\n[Chapter](chapter.md)\n",
+    )
+    .unwrap();
+    wait_for(served.port, "/chapter.html", "the fixed build", |b| {
+        b.contains("Fixed.")
+    });
+    assert!(!site.join("leak.html").exists(), "the forged site is gone");
+}
+
+/// A symlink inside an `extra-watch-dirs` folder that leads out of the
+/// repository is not followed: edits out there start no rebuild, edits in
+/// the folder do.
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_a_watched_folder_is_not_watched() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    write_book(&root, "# Chapter\n\nHello.\n");
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    // A folder only watched, never read by the build.
+    std::fs::create_dir_all(root.join("notes")).unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("notes/out")).unwrap();
+    let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
+    std::fs::write(
+        root.join("book.toml"),
+        toml.replace("[\"policies\"]", "[\"policies\", \"notes\"]"),
+    )
+    .unwrap();
+    let served = Served::start(&root);
+    assert_eq!(served.builds(), 1);
+    std::fs::write(outside.join("notes.txt"), "outside\n").unwrap();
+    std::fs::create_dir_all(outside.join("sub")).unwrap();
+    std::fs::write(outside.join("sub/more.txt"), "outside\n").unwrap();
+    idle();
+    assert_eq!(served.builds(), 1, "nothing outside is watched");
+    std::fs::write(root.join("notes/todo.txt"), "edited\n").unwrap();
+    served.wait_until("the rebuild", |e| {
+        e.iter().filter(|e| **e == ServeEvent::Built).count() == 2
+    });
 }
