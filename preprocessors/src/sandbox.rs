@@ -199,7 +199,9 @@ fn readable_entries(dir: &Path) -> Vec<Grant> {
     };
     // Every folder on the way from `real_dir` down to a `.git`.
     let mut split = std::collections::HashSet::new();
-    let mut walk = walkdir::WalkDir::new(&real_dir).into_iter();
+    let mut walk = walkdir::WalkDir::new(&real_dir)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_type().is_dir() || !is_cache(e.path()));
     while let Some(entry) = walk.next() {
         let Ok(entry) = entry else { continue };
         if entry.depth() == 0 || entry.file_name() != ".git" {
@@ -238,6 +240,25 @@ fn readable_entries(dir: &Path) -> Vec<Grant> {
     granted
 }
 
+/// A build cache tagged the standard way (Cargo's `target/` and others):
+/// not searched for repositories, since walking it would cost every run
+/// time that grows with the cache. A repository is cloned, not built, into
+/// one; our own checks still refuse any `.git` inside.
+#[cfg(target_os = "linux")]
+fn is_cache(dir: &Path) -> bool {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    const SIGNATURE: &[u8] = b"Signature: 8a477f597d28d172789f06886806bc55";
+    let mut head = [0; SIGNATURE.len()];
+    // No link followed, and a FIFO never waited on.
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(dir.join("CACHEDIR.TAG"))
+        .and_then(|mut tag| tag.read_exact(&mut head))
+        .is_ok_and(|()| head == SIGNATURE)
+}
+
 /// How much of a granted folder may be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Whole {
@@ -258,5 +279,49 @@ pub fn read_only(boundary: &Path) -> Confinement {
     Confinement {
         read: vec![boundary.to_path_buf()],
         ..Confinement::default()
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_build_cache_is_granted_whole_without_being_searched_and_a_repository_elsewhere_splits_the_grant()
+     {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let write = |path: &str, text: &str| {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "target/CACHEDIR.TAG",
+            "Signature: 8a477f597d28d172789f06886806bc55\n# a cache\n",
+        );
+        write("target/debug/.git/config", "");
+        write("vendor/lib/.git/config", "");
+        write("vendor/lib/README.md", "");
+        // A tag without the signature is not a cache.
+        write("notes/CACHEDIR.TAG", "not a tag");
+        write("notes/.git/config", "");
+        let mut granted: Vec<_> = readable_entries(&root)
+            .into_iter()
+            .map(|(path, whole)| (path.strip_prefix(&root).unwrap().to_path_buf(), whole))
+            .collect();
+        granted.sort_by(|a, b| a.0.cmp(&b.0));
+        let expected: Vec<(PathBuf, Whole)> = [
+            ("notes", Whole::ListingOnly),
+            ("notes/CACHEDIR.TAG", Whole::Everything),
+            ("target", Whole::Everything),
+            ("vendor", Whole::ListingOnly),
+            ("vendor/lib", Whole::ListingOnly),
+            ("vendor/lib/README.md", Whole::Everything),
+        ]
+        .into_iter()
+        .map(|(p, w)| (PathBuf::from(p), w))
+        .collect();
+        assert_eq!(granted, expected);
     }
 }
