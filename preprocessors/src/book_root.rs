@@ -1,14 +1,12 @@
 //! The book root: the one directory every pass may read from, its
 //! `book.toml` settings, and repo-relative names for diagnostics.
 
+use crate::paths::stays_inside;
 use anyhow::{Context, Result};
 use mdbook_preprocessor::config::Config;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
-
-/// The `[preprocessor.validate]` table holds the settings every pass shares.
-pub const SHARED_TABLE: &str = "validate";
 
 #[derive(Debug, Clone)]
 pub struct BookRoot {
@@ -106,9 +104,11 @@ impl BookRoot {
 
     /// The folder every read must stay inside, worked out once per run.
     pub fn reach(&self) -> &crate::reach::Reach {
-        self.resolved
-            .reach
-            .get_or_init(|| crate::reach::Reach::new(self))
+        self.resolved.reach.get_or_init(|| {
+            let settings: crate::config::Validate =
+                crate::config::read(&self.config, crate::config::SHARED_TABLE);
+            crate::reach::Reach::new(&self.root, settings.include_root)
+        })
     }
 
     /// The chapters' folder, relative to the root (`src` unless book.toml says otherwise).
@@ -229,7 +229,8 @@ impl BookRoot {
 
     /// `deny-warnings` in `[preprocessor.validate]`: warnings fail the build (CI sets it).
     pub fn deny_warnings(&self) -> bool {
-        crate::config::read::<crate::config::Validate>(self, SHARED_TABLE).deny_warnings
+        crate::config::read::<crate::config::Validate>(&self.config, crate::config::SHARED_TABLE)
+            .deny_warnings
     }
 }
 
@@ -244,25 +245,6 @@ pub fn temp_book(files: &[(&str, &str)]) -> (tempfile::TempDir, BookRoot) {
     }
     let root = BookRoot::new(dir.path(), Config::default());
     (dir, root)
-}
-
-/// Whether a relative path never climbs above its starting point.
-pub fn stays_inside(path: &Path) -> bool {
-    let mut depth = 0i32;
-    for component in path.components() {
-        match component {
-            Component::Normal(_) => depth += 1,
-            Component::CurDir => {}
-            Component::ParentDir => {
-                depth -= 1;
-                if depth < 0 {
-                    return false;
-                }
-            }
-            Component::RootDir | Component::Prefix(_) => return false,
-        }
-    }
-    true
 }
 
 /// A path with `/` separators, as diagnostics and URLs spell it.
@@ -287,9 +269,6 @@ mod tests {
 
     #[test]
     fn climbing_out_is_refused_before_touching_the_disk() {
-        assert!(stays_inside(Path::new("policies/a.json")));
-        assert!(stays_inside(Path::new("src/../policies/a.json")));
-        assert!(!stays_inside(Path::new("../etc/passwd")));
         assert!(!stays_inside(Path::new("src/../../x")));
         let dir = tempfile::tempdir().unwrap();
         let book = root(dir.path());

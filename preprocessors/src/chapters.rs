@@ -6,10 +6,10 @@
 
 use crate::aws::blocks::{self, Block};
 use crate::book_root::{BookRoot, slashed};
-use crate::links::extract::{self, Page};
 use crate::markdown;
+use crate::ordered_lists;
 use crate::origin::{LineMap, Origin, Source};
-use crate::procedures::steps;
+use crate::page::{self, Page};
 use mdbook_markdown::MarkdownOptions;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use std::sync::OnceLock;
@@ -61,7 +61,7 @@ pub struct ChapterModel<'b> {
     /// get), taken from one parse whose events are then dropped: a large
     /// book never holds every chapter's events at once.
     pub page: Page,
-    pub steps: steps::Document,
+    pub steps: ordered_lists::Document,
     pub blocks: Vec<Block>,
     /// Computed when a validator first locates something in the chapter.
     line_map: OnceLock<LineMap>,
@@ -116,8 +116,8 @@ impl<'b> BookModel<'b> {
                 path: chapter.path.as_deref().map(slashed).unwrap_or_default(),
                 source,
                 source_on_disk,
-                page: extract::page(&chapter.content, &parsed),
-                steps: steps::from_events(&chapter.content, &parsed.events),
+                page: page::from_parsed(&chapter.content, &parsed),
+                steps: ordered_lists::from_events(&chapter.content, &parsed.events),
                 blocks: blocks::fenced_in(&parsed.events),
                 line_map: OnceLock::new(),
             }

@@ -88,19 +88,20 @@ fn process(ctx: &PreprocessorContext, book: Book, steps: &[Step]) -> Result<Book
     let book_root = BookRoot::new(ctx.root.clone(), ctx.config.clone());
     let mut found = Diagnostics::new();
     let all = steps.len() > 1;
+    let book_toml = book_root.read(crate::config::BOOK_TOML).unwrap_or_default();
     if all {
-        found.extend(crate::config::check_all(&book_root));
+        found.extend(crate::config::check_all(&book_root.config, &book_toml));
     } else {
         found.extend(
             steps
                 .iter()
-                .flat_map(|s| crate::config::check(&book_root, s.name())),
+                .flat_map(|s| crate::config::check(&book_root.config, &book_toml, s.name())),
         );
     }
     let expands = steps.iter().any(|s| !matches!(s, Step::Validate));
     let mut book = book;
     if expands {
-        crate::reach::check_sources(&book_root, book_root.reach(), &mut found);
+        crate::sources::check_sources(&book_root, book_root.reach(), &mut found);
         expand::empty_outside_chapters(&book_root, &mut book);
         if expand::mdbook_links_on(&book_root) {
             expand::unguarded_links(&book_root, &book, &mut found);
@@ -109,7 +110,7 @@ fn process(ctx: &PreprocessorContext, book: Book, steps: &[Step]) -> Result<Book
     if steps.iter().any(|s| matches!(s, Step::Validate)) {
         // The last step before the renderer: its paths are judged here, and
         // a refusal stops mdBook before it writes.
-        found.extend(crate::config::output::check(&book_root));
+        found.extend(crate::render_paths::check(&book_root));
     }
     let (mut book, _) = steps::run(&book_root, book, steps, &mut found)?;
     let failed = found.is_failure(book_root.deny_warnings());

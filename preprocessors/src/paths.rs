@@ -42,6 +42,25 @@ pub fn scheme(value: &str) -> Option<String> {
     .then_some(scheme)
 }
 
+/// Whether a relative path never climbs above its starting point.
+pub fn stays_inside(path: &std::path::Path) -> bool {
+    let mut depth = 0i32;
+    for component in path.components() {
+        match component {
+            std::path::Component::Normal(_) => depth += 1,
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            std::path::Component::RootDir | std::path::Component::Prefix(_) => return false,
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,5 +72,8 @@ mod tests {
         assert_eq!(join("src", "a.md"), "src/a.md");
         assert_eq!(normalize("a/./b/../c.md").as_deref(), Some("a/c.md"));
         assert_eq!(normalize("a/../../x"), None);
+        assert!(stays_inside(std::path::Path::new("policies/a.json")));
+        assert!(stays_inside(std::path::Path::new("src/../policies/a.json")));
+        assert!(!stays_inside(std::path::Path::new("../etc/passwd")));
     }
 }

@@ -293,11 +293,11 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
     let mut sources = Diagnostics::new();
     let reach = book_root.reach();
     if !unchecked {
-        crate::reach::check_sources(&book_root, reach, &mut sources);
-        crate::reach::check_summary(&book_root, reach, &mut sources);
-        crate::reach::check_budgets(&book_root, reach, &mut sources);
+        crate::sources::check_sources(&book_root, reach, &mut sources);
+        crate::sources::check_summary(&book_root, reach, &mut sources);
+        crate::sources::check_budgets(&book_root, reach, &mut sources);
         // What the renderer will read and write, judged before anything renders.
-        sources.extend(crate::config::output::check(&book_root));
+        sources.extend(crate::render_paths::check(&book_root));
     }
     // mdBook's loader reads `SUMMARY.md` and every chapter: one of them
     // leading outside (or a FIFO) must stop it; other files only fail the build.
@@ -315,7 +315,7 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
         }));
     }
     let one = crate::config::has_one(&config);
-    let shared = crate::config::located(crate::book_root::SHARED_TABLE, one);
+    let shared = crate::config::located(crate::config::SHARED_TABLE, one);
     if options.deny_warnings {
         config.set(format!("preprocessor.{shared}.deny-warnings"), true)?;
     }
@@ -343,9 +343,10 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
     let book_root = book_root
         .with_config(book.config.clone())
         .with_loaded(loaded);
-    diagnostics
-        .borrow_mut()
-        .extend(crate::config::check_all(&book_root));
+    diagnostics.borrow_mut().extend(crate::config::check_all(
+        &book_root.config,
+        &book_root.read(crate::config::BOOK_TOML).unwrap_or_default(),
+    ));
     book.with_preprocessor(Ours {
         name: place,
         includes,

@@ -70,7 +70,7 @@ pub fn serve_observed(
     let book = crate::book_root::BookRoot::load(&root)?;
     // The site is served from `build-dir` for the whole session: one that
     // leads outside the repository is neither written nor served.
-    if let Some(refused) = crate::config::output::build_dir(&book) {
+    if let Some(refused) = crate::render_paths::build_dir(&book) {
         anyhow::bail!(
             "{}\n  = help: {}",
             refused.short(),

@@ -25,7 +25,7 @@ impl Step {
         match self {
             Step::Pass(pass) => pass.name(),
             Step::Include => "include",
-            Step::Validate => crate::book_root::SHARED_TABLE,
+            Step::Validate => crate::config::SHARED_TABLE,
         }
     }
 }

@@ -3,13 +3,12 @@
 //! reads or a value of the wrong type is an error at its book.toml line,
 //! never silently ignored, and the typed struct is read from what passed.
 
-pub mod output;
 mod spans;
 
 pub use spans::{BookToml, Step};
 
-use crate::book_root::BookRoot;
 use crate::diagnostics::{Diagnostic, codes};
+use mdbook_preprocessor::config::Config;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use toml::Value;
@@ -96,6 +95,10 @@ pub const TABLES: &[(&str, &[Field])] = &[
 /// other table of ours is needed, and mdBook runs no other command of ours.
 pub const ONE: &str = "responder-docs";
 
+/// The `[preprocessor.validate]` table holds the settings every pass shares
+/// (in a book with [`ONE`] table, that table's own keys).
+pub const SHARED_TABLE: &str = "validate";
+
 const ONE_FIELDS: &[Field] = &[
     field("deny-warnings", Kind::Bool),
     field("online", Kind::Bool),
@@ -133,21 +136,18 @@ pub fn has_one(config: &mdbook_preprocessor::config::Config) -> bool {
 }
 
 /// `[preprocessor.TABLE]` as the writer reads it in this book.
-pub fn header(book_root: &BookRoot, table: &str) -> String {
-    format!(
-        "[preprocessor.{}]",
-        located(table, has_one(&book_root.config))
-    )
+pub fn header(config: &Config, table: &str) -> String {
+    format!("[preprocessor.{}]", located(table, has_one(config)))
 }
 
 /// Every table of ours the book has, checked (unknown keys, wrong types).
-pub fn check_all(book_root: &BookRoot) -> Vec<Diagnostic> {
-    if has_one(&book_root.config) {
-        return check(book_root, ONE);
+pub fn check_all(config: &Config, book_toml: &str) -> Vec<Diagnostic> {
+    if has_one(config) {
+        return check(config, book_toml, ONE);
     }
     TABLES
         .iter()
-        .flat_map(|(table, _)| check(book_root, table))
+        .flat_map(|(table, _)| check(config, book_toml, table))
         .collect()
 }
 
@@ -193,10 +193,9 @@ pub struct ArchitectureEntry {
 
 /// The raw `[preprocessor.NAME]` table as mdBook sees it (book.toml with
 /// `MDBOOK_PREPROCESSOR__…` variables applied), if the book has one.
-pub fn raw(book_root: &BookRoot, table: &str) -> Option<toml::Table> {
-    let table = located(table, has_one(&book_root.config));
-    book_root
-        .config
+pub fn raw(config: &Config, table: &str) -> Option<toml::Table> {
+    let table = located(table, has_one(config));
+    config
         .get::<Value>(&format!("preprocessor.{table}"))
         .ok()
         .flatten()
@@ -207,9 +206,9 @@ pub fn raw(book_root: &BookRoot, table: &str) -> Option<toml::Table> {
 }
 
 /// The typed settings of a table: what [`check`] accepts, defaults elsewhere.
-pub fn read<T: DeserializeOwned + Default>(book_root: &BookRoot, table: &str) -> T {
+pub fn read<T: DeserializeOwned + Default>(config: &Config, table: &str) -> T {
     let fields = fields_of(table);
-    raw(book_root, table).map_or_else(T::default, |t| typed(&t, fields))
+    raw(config, table).map_or_else(T::default, |t| typed(&t, fields))
 }
 
 /// `table` with unknown keys and ill-typed values left out (they are
@@ -277,14 +276,13 @@ fn accepted(value: &Value, kind: Kind) -> Option<Value> {
 }
 
 /// Every unknown key and ill-typed value in `[preprocessor.NAME]`, located in book.toml.
-pub fn check(book_root: &BookRoot, table: &str) -> Vec<Diagnostic> {
-    let Some(raw) = raw(book_root, table) else {
+pub fn check(config: &Config, book_toml: &str, table: &str) -> Vec<Diagnostic> {
+    let Some(raw) = raw(config, table) else {
         return Vec::new();
     };
-    let table = located(table, has_one(&book_root.config));
-    let text = book_root.read(BOOK_TOML).unwrap_or_default();
+    let table = located(table, has_one(config));
     let from_env = |key: &str| std::env::var_os(env_name(&table, key)).is_some();
-    check_table(&BookToml::new(&text), &table, &raw, &from_env)
+    check_table(&BookToml::new(book_toml), &table, &raw, &from_env)
 }
 
 /// The environment variable mdBook reads for a key of `[preprocessor.TABLE]`

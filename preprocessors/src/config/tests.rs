@@ -118,13 +118,16 @@ fn values_from_the_environment_reach_the_typed_settings_or_are_reported() {
         .set("preprocessor.validate.deny-warnings", one)
         .unwrap();
     assert!(book.deny_warnings());
-    assert!(check(&book, "validate").is_empty());
+    assert!(check(&book.config, text, "validate").is_empty());
 
     book.config
         .set("preprocessor.validate.deny-warnings", "on")
         .unwrap();
     assert!(!book.deny_warnings());
-    let found: Vec<_> = check(&book, "validate").iter().map(|d| d.short()).collect();
+    let found: Vec<_> = check(&book.config, text, "validate")
+        .iter()
+        .map(|d| d.short())
+        .collect();
     assert_eq!(
         found,
         [

@@ -14,12 +14,13 @@ pub mod directives;
 pub mod hand_written;
 pub mod release;
 
-use crate::book_root::{BookRoot, Refused, stays_inside};
+use crate::book_root::{BookRoot, Refused};
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics, Edit};
 use crate::location::TextMap;
 use crate::origin::Origin;
 use crate::pass::Pass;
+use crate::paths::stays_inside;
 use anyhow::Result;
 use arch_blocks::Ids;
 use directives::{Env, TemplateError};

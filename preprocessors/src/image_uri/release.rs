@@ -84,7 +84,7 @@ impl Release {
     /// Reads and validates the facts. `Err` holds every problem found, each
     /// located in book.toml.
     pub fn load(book_root: &BookRoot) -> Result<Release, Vec<Diagnostic>> {
-        let table = config::raw(book_root, TABLE).unwrap_or_default();
+        let table = config::raw(&book_root.config, TABLE).unwrap_or_default();
         let text = book_root.read(config::BOOK_TOML).unwrap_or_default();
         from_table(&table, &BookToml::new(&text))
     }
@@ -92,7 +92,7 @@ impl Release {
     /// Whether book.toml holds any release fact at all. A book without them
     /// (a test book about something else) only fails when it uses a directive.
     pub fn is_configured(book_root: &BookRoot) -> bool {
-        config::raw(book_root, TABLE)
+        config::raw(&book_root.config, TABLE)
             .is_some_and(|t| config::IMAGE_URI.iter().any(|f| t.contains_key(f.key)))
     }
 

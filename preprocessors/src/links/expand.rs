@@ -821,7 +821,7 @@ pub fn readme_to_index(book: &mut Book) {
 
 /// A chapter whose own file leads outside (a `SUMMARY.md` entry that is a
 /// symlink to `/etc/passwd`) is emptied, so nothing of it reaches the site;
-/// [`crate::reach::check_sources`] reports the link.
+/// [`crate::sources::check_sources`] reports the link.
 pub fn empty_outside_chapters(book_root: &BookRoot, book: &mut Book) {
     let reach = book_root.reach();
     let src = book_root.root.join(&book_root.config.book.src);
@@ -929,7 +929,7 @@ fn expansion_folders(book_root: &BookRoot) -> [String; 2] {
 /// book.toml names it).
 pub fn mdbook_links_on(book_root: &BookRoot) -> bool {
     book_root.config.build.use_default_preprocessors
-        || crate::config::raw(book_root, "links").is_some()
+        || crate::config::raw(&book_root.config, "links").is_some()
 }
 
 #[cfg(test)]

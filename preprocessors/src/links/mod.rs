@@ -5,20 +5,19 @@
 
 pub mod expand;
 pub mod external;
-pub mod extract;
-pub mod heading_ids;
 pub mod site_urls;
 pub mod targets;
 
-use crate::book_root::{BookRoot, SHARED_TABLE, slashed};
+use crate::book_root::{BookRoot, slashed};
 use crate::chapters::{BookModel, ChapterModel};
+use crate::config::SHARED_TABLE;
 use crate::config::{BookToml, Step, Validate};
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::location::{Location, TextMap};
+use crate::page::{self, LinkKind, Page};
 use crate::paths::join;
 use anyhow::Result;
-use extract::{LinkKind, Page};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::time::Duration;
@@ -55,7 +54,7 @@ impl Finding {
     }
 
     /// A problem with a link whose fix (if any) is at a range of `dest`.
-    fn link(file: FileKey, link: &extract::Link, problem: Problem) -> Self {
+    fn link(file: FileKey, link: &page::Link, problem: Problem) -> Self {
         Finding {
             dest: Some(link.dest.clone()),
             ..Self::error(file, link.range.clone(), problem)
@@ -121,7 +120,7 @@ pub fn check(
     model: &BookModel<'_>,
     diagnostics: &mut Diagnostics,
 ) -> Result<()> {
-    let settings: Validate = crate::config::read(book_root, SHARED_TABLE);
+    let settings: Validate = crate::config::read(&book_root.config, SHARED_TABLE);
     let markdown = &model.markdown;
     let chapters = &model.chapters;
     let site_chapters = chapters
@@ -185,7 +184,7 @@ pub fn check(
         let Ok(text) = book_root.read(&file) else {
             continue;
         };
-        let page = extract::extract(&text, markdown);
+        let page = page::extract(&text, markdown);
         let from = From {
             dir: "",
             page: None,

@@ -2,10 +2,10 @@
 //! a file copied from `src/`, a page mdBook generates, an external URL — or
 //! nowhere, and why.
 
-use super::heading_ids::id_from_content;
 use crate::book_root::{BookRoot, Refused};
 use crate::diagnostics::Code;
 use crate::diagnostics::codes;
+use crate::page::heading_ids::id_from_content;
 use crate::paths::join;
 pub use crate::paths::normalize;
 use percent_encoding::percent_decode_str;

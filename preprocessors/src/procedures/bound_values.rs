@@ -5,8 +5,8 @@
 //! a value that disagrees fails the build. `{{#value KEY}}` renders the same
 //! values, so a step written with it always passes.
 
-use super::steps::{Document, Mark, Step};
 use super::values::{Bind, Compare, TABLE, Values, fargate_pair};
+use crate::ordered_lists::{Document, Mark, Step};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -573,9 +573,9 @@ fn sub_range(event: &Range<usize>, text_len: usize, within: Range<usize>) -> Ran
 
 #[cfg(test)]
 mod tests {
-    use super::super::steps::parse;
     use super::super::templates::{JsonFile, STACK, TASK_DEFINITION};
     use super::*;
+    use crate::ordered_lists::parse;
 
     fn values() -> Values {
         let read = |rel: &str| {

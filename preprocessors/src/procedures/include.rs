@@ -1,13 +1,13 @@
 //! `{{#procedure NAME}}` and `{{#procedure NAME A-B}}`: the steps of
 //! `src/procedures/NAME.md`, written once and shown wherever they are needed.
 
-use super::steps;
 use super::values::{self, Values};
 use crate::book_root::BookRoot;
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::directive;
 use crate::location::{Location, TextMap};
+use crate::ordered_lists;
 use std::collections::BTreeMap;
 
 /// The folder of procedures, under the book's `src/`.
@@ -221,8 +221,8 @@ fn parse_range(text: &str) -> Option<(u64, u64)> {
 /// Steps `from`..=`to` of a procedure (by the numbers readers see), each
 /// marker rewritten with its number so the list starts at `from`.
 pub fn select(text: &str, from: u64, to: u64) -> Result<String, String> {
-    let doc = steps::parse(text);
-    let numbered: Vec<(u64, &steps::Step)> = doc
+    let doc = ordered_lists::parse(text);
+    let numbered: Vec<(u64, &ordered_lists::Step)> = doc
         .lists
         .iter()
         .filter(|list| list.depth == 0)

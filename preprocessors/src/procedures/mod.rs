@@ -9,7 +9,6 @@ pub mod bound_values;
 pub mod include;
 pub mod near_dup;
 pub mod numbering;
-pub mod steps;
 pub mod templates;
 pub mod values;
 
@@ -19,6 +18,7 @@ use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::directive;
 use crate::location::Location;
+use crate::ordered_lists;
 use crate::origin::Origin;
 use crate::pass::Pass;
 use anyhow::Result;
@@ -85,10 +85,10 @@ impl<'t> Text<'t> {
     }
 
     /// Its step lists, from the chapter's model when it has one.
-    fn steps(&self) -> Cow<'t, steps::Document> {
+    fn steps(&self) -> Cow<'t, ordered_lists::Document> {
         match self.chapter {
             Some(chapter) => Cow::Borrowed(&chapter.steps),
-            None => Cow::Owned(steps::parse(self.processed)),
+            None => Cow::Owned(ordered_lists::parse(self.processed)),
         }
     }
 }
@@ -415,7 +415,7 @@ fn arch_slots(source: &str) -> Vec<Option<(usize, String)>> {
 
 fn report_duplicates(
     locators: &[Origin],
-    docs: &[Cow<'_, steps::Document>],
+    docs: &[Cow<'_, ordered_lists::Document>],
     entries: &[Entry],
     diagnostics: &mut Diagnostics,
 ) {
@@ -425,7 +425,7 @@ fn report_duplicates(
             docs[e.text].lists[e.list]
                 .steps
                 .iter()
-                .map(steps::Step::normalized)
+                .map(ordered_lists::Step::normalized)
                 .collect()
         })
         .collect();

@@ -1,7 +1,7 @@
 //! Step numbers that skip or repeat, and "step 9" when there is no step 9.
 
-use super::steps::{Document, StepList};
 use crate::diagnostics::{Fix, codes};
+use crate::ordered_lists::{Document, StepList};
 use std::ops::Range;
 
 pub use crate::diagnostics::Problem;
@@ -205,8 +205,8 @@ fn number(text: &str, at: usize, space: bool) -> Option<(u64, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::steps::parse;
     use super::*;
+    use crate::ordered_lists::parse;
 
     fn list_problems(text: &str) -> Vec<String> {
         let doc = parse(text);

@@ -4,7 +4,8 @@
 //! detection took. `--naive` compares every pair of lists step by step on
 //! their texts: the reference the benchmark measures the index against.
 
-use responder_docs::procedures::{near_dup, steps};
+use responder_docs::ordered_lists;
+use responder_docs::procedures::near_dup;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -35,8 +36,13 @@ fn main() -> ExitCode {
             continue;
         };
         files += 1;
-        for list in steps::parse(&text).lists {
-            lists.push(list.steps.iter().map(steps::Step::normalized).collect());
+        for list in ordered_lists::parse(&text).lists {
+            lists.push(
+                list.steps
+                    .iter()
+                    .map(ordered_lists::Step::normalized)
+                    .collect(),
+            );
         }
     }
     let parsed = started.elapsed();

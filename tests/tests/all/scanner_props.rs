@@ -10,9 +10,9 @@ use proptest::prelude::*;
 use responder_docs::directive;
 use responder_docs::json::Index;
 use responder_docs::links::expand::links;
-use responder_docs::links::extract::extract;
 use responder_docs::location::TextMap;
 use responder_docs::origin::Origin;
+use responder_docs::page::extract;
 
 /// The wall-clock budget of one case, enforced by the harness.
 const CASE_MS: u32 = 10_000;

@@ -28,7 +28,7 @@ fn memory(files: &[(&str, &str)]) -> Memory {
 
 fn run(files: &Memory, text: &str) -> Expanded {
     let (_dir, root) = temp_book(&[]);
-    let reach = Reach::new(&root);
+    let reach = root.reach().clone();
     expand(
         files,
         &reach,

@@ -3,9 +3,11 @@
 //! carry (headings and terms by mdBook's rules, `{#custom-id}`, footnotes,
 //! `id` attributes of inline HTML), and reference links with no definition.
 
-use super::heading_ids::{UniqueIds, id_from_content};
+pub mod heading_ids;
+
 use crate::html;
 use crate::markdown::Parsed;
+use heading_ids::{UniqueIds, id_from_content};
 use mdbook_markdown::MarkdownOptions;
 use mdbook_markdown::pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 use std::collections::HashMap;
@@ -49,11 +51,11 @@ struct Pending {
 
 /// Parses `text` and reads its page (SUMMARY.md, the 404 page, tests).
 pub fn extract(text: &str, markdown: &MarkdownOptions) -> Page {
-    page(text, &crate::markdown::parse(text, markdown))
+    from_parsed(text, &crate::markdown::parse(text, markdown))
 }
 
 /// The links, ids and undefined references of a text parsed once.
-pub fn page(text: &str, parsed: &Parsed<'_>) -> Page {
+pub fn from_parsed(text: &str, parsed: &Parsed<'_>) -> Page {
     let mut page = Page::default();
     walk(text, parsed.events.iter(), &mut page);
     page.undefined = parsed.undefined.clone();

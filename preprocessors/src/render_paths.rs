@@ -6,11 +6,13 @@
 //! through its nearest existing folder) and must read from inside the
 //! repository (or `include-root`, see `reach.rs`) and write inside the site.
 
-use crate::book_root::{BookRoot, stays_inside};
+use crate::book_root::BookRoot;
 use crate::config::{BOOK_TOML, BookToml, Step};
 use crate::diagnostics::{Diagnostic, codes};
 use crate::location::Location;
-use crate::reach::{Reach, Tree, Verdict};
+use crate::paths::stays_inside;
+use crate::reach::{Reach, Verdict};
+use crate::sources::Tree;
 use std::path::Path;
 
 /// Every refused path of `[output.html]` and `[build]`, located in book.toml.
@@ -230,7 +232,7 @@ fn theme(
         // The sources' own check judges a theme inside them: where it really
         // is, not how it is written (`src/../elsewhere` is not inside).
         _ if really_inside(&dir, &src) => {}
-        _ => crate::reach::check_tree(&Tree::THEME, &dir, &reach.name(&dir), reach, &mut found),
+        _ => crate::sources::check_tree(&Tree::THEME, &dir, &reach.name(&dir), reach, &mut found),
     }
     found.into_sorted()
 }

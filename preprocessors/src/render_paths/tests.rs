@@ -205,5 +205,5 @@ fn include_root_bounds_the_settings_too() {
     std::os::unix::fs::symlink("../shared", book.join("shared")).unwrap();
     let root = BookRoot::new(&book, toml.parse().unwrap());
     assert!(check(&root).is_empty(), "{:?}", check(&root));
-    assert!(crate::config::check(&root, "validate").is_empty());
+    assert!(crate::config::check(&root.config, toml, "validate").is_empty());
 }
