@@ -4,8 +4,8 @@
 //! back to the source (computed once, when first needed). Chapters are read
 //! and parsed on every core.
 
-use crate::aws::blocks::{self, Block};
 use crate::book_root::{BookRoot, slashed};
+use crate::code_blocks::{self, Block};
 use crate::markdown;
 use crate::ordered_lists;
 use crate::origin::{LineMap, Origin, Source};
@@ -118,7 +118,7 @@ impl<'b> BookModel<'b> {
                 source_on_disk,
                 page: page::from_parsed(&chapter.content, &parsed),
                 steps: ordered_lists::from_events(&chapter.content, &parsed.events),
-                blocks: blocks::fenced_in(&parsed.events),
+                blocks: code_blocks::fenced_in(&parsed.events),
                 line_map: OnceLock::new(),
             }
         });

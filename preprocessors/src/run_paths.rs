@@ -15,8 +15,8 @@
 //! paths do (`aws::deployer`, `aws::replacement`) and the tests' harness that
 //! runs them read it.
 
-use crate::aws::blocks::Block;
 use crate::chapters::BookModel;
+use crate::code_blocks::Block;
 use crate::diagnostics::{Diagnostic, codes};
 use std::collections::HashMap;
 use std::ops::Range;

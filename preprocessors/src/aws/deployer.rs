@@ -9,7 +9,6 @@
 //! allow is reported once per path step, at the command.
 
 use super::arns::{self, Arns, Request};
-use super::blocks::Block;
 use super::cli::{aws_words, option_words, service_index};
 use super::evaluator::{self, Decision, Policy, RequestContext};
 use super::handlers::{self, HandlerNeed, Template};
@@ -17,6 +16,7 @@ use super::models::{self, ServiceModel};
 use super::shell::{Command, Word};
 use super::stack_diff;
 use crate::chapters::BookModel;
+use crate::code_blocks::Block;
 use crate::diagnostics::{Diagnostic, codes};
 use crate::json::Index;
 use crate::location::Location;

@@ -316,8 +316,7 @@ pub fn needs(task: &Value, spelling: Spelling, image_uri: &str) -> Vec<(Role, Ne
         // Only a Marketplace image meters its use; any other image (in a
         // book about another product) has no reason to. An image the book
         // does not pin may be the Marketplace one.
-        marketplace |= image.is_empty()
-            || image.starts_with(crate::image_uri::hand_written::MARKETPLACE_REGISTRY);
+        marketplace |= image.is_empty() || image.starts_with(crate::release::MARKETPLACE_REGISTRY);
         // An image the book does not pin (a placeholder, no release facts)
         // still needs pulling: the actions count as needed, on an unknown ARN.
         let unknown = image.is_empty().then(String::new);

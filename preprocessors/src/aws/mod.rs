@@ -6,7 +6,6 @@
 //! vendored in `preprocessors/data/aws/`; this file is the I/O shell.
 
 pub mod arns;
-pub mod blocks;
 pub mod cfn;
 pub mod cli;
 pub mod deployer;
@@ -138,7 +137,7 @@ pub fn check(
 }
 
 /// Every chapter's blocks with the shell commands of each.
-type Scripts<'m> = Vec<Vec<(&'m blocks::Block, Vec<shell::Command>)>>;
+type Scripts<'m> = Vec<Vec<(&'m crate::code_blocks::Block, Vec<shell::Command>)>>;
 
 fn scripts<'m>(model: &'m BookModel<'_>) -> Scripts<'m> {
     model
@@ -230,7 +229,7 @@ fn stack_templates(files: &[JsonFile], broken: &Broken) -> Vec<deployer::BookTem
 struct PathInputs<'a, 'm> {
     book_root: &'a BookRoot,
     model: &'a BookModel<'m>,
-    scripts: &'a [Vec<(&'a blocks::Block, Vec<shell::Command>)>],
+    scripts: &'a [Vec<(&'a crate::code_blocks::Block, Vec<shell::Command>)>],
     files: &'a files::Files<'a>,
     templates: &'a [deployer::BookTemplate],
     rejected: &'a BTreeSet<deployer::At>,

@@ -42,7 +42,7 @@ struct RoleDocs {
 
 /// The image the guide's task definitions stand for (`${ImageUri}`).
 fn release_image(book_root: &BookRoot) -> String {
-    crate::image_uri::release::Release::load(book_root)
+    crate::release::Release::load(book_root)
         .ok()
         .and_then(|r| r.architectures().first().and_then(|a| r.uri(&a.docker)))
         .unwrap_or_default()

@@ -9,10 +9,10 @@
 //! with a blank line between it and the writer's Markdown.
 
 use super::cross_arch;
-use super::release::Architecture;
 use super::{Problem, problem};
 use crate::diagnostics::codes;
 use crate::directive;
+use crate::release::Architecture;
 use std::ops::Range;
 
 pub const NAMES: &[&str] = &["arch", "endarch"];
@@ -20,13 +20,13 @@ pub const NAMES: &[&str] = &["arch", "endarch"];
 pub const SPECS: &[directive::Spec] = &[
     directive::Spec {
         name: "arch",
-        owner: super::release::TABLE,
+        owner: crate::release::TABLE,
         args: "ARCH",
         stands: directive::Stands::Alone,
     },
     directive::Spec {
         name: "endarch",
-        owner: super::release::TABLE,
+        owner: crate::release::TABLE,
         args: "",
         stands: directive::Stands::Alone,
     },

@@ -2,7 +2,7 @@
 //! ARM64 block whose JSON says `X86_64`, or an arm64 tag in the amd64 block,
 //! is exactly the `exec format error` the guide exists to prevent.
 
-use super::release::Architecture;
+use crate::release::Architecture;
 use std::ops::Range;
 
 /// A value of another architecture found in a block.

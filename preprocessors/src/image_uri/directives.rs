@@ -6,11 +6,11 @@
 //! never reaches a reader.
 
 use super::arch_blocks::{self, Ids};
-use super::release::TABLE;
-use super::release::{Architecture, Release};
 use super::{Problem, problem};
 use crate::diagnostics::codes;
 use crate::directive::{self, Directive, Spec, Stands};
+use crate::release::TABLE;
+use crate::release::{Architecture, Release};
 
 pub const SPECS: &[Spec] = &[
     Spec {

@@ -2,11 +2,10 @@
 //! facts (the directives in chapters, the `ImageUri` parameter in
 //! templates), or a version bump leaves stale copies behind.
 
-use super::release::Release;
+use crate::release::Release;
 use std::ops::Range;
 
-/// The AWS account that holds every AWS Marketplace container image.
-pub const MARKETPLACE_REGISTRY: &str = "709825985650.dkr.ecr.";
+pub use crate::release::MARKETPLACE_REGISTRY;
 
 /// The byte ranges of registry URIs in `text`: the Marketplace registry, and
 /// `registry` (the configured one) when it is another.

@@ -8,11 +8,9 @@
 //! files).
 
 pub mod arch_blocks;
-pub mod aws_regions;
 pub mod cross_arch;
 pub mod directives;
 pub mod hand_written;
-pub mod release;
 
 use crate::book_root::{BookRoot, Refused};
 use crate::diagnostics::codes;
@@ -21,11 +19,11 @@ use crate::location::TextMap;
 use crate::origin::Origin;
 use crate::pass::Pass;
 use crate::paths::stays_inside;
+use crate::release::{self, Release};
 use anyhow::Result;
 use arch_blocks::Ids;
 use directives::{Env, TemplateError};
 use mdbook_preprocessor::book::Book;
-use release::Release;
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::Path;

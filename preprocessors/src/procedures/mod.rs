@@ -322,8 +322,8 @@ pub fn check(
 
 /// The architectures the release facts ship (none when they are missing or
 /// invalid: the image-uri pass reports that, where it is).
-fn shipped_architectures(book_root: &BookRoot) -> Vec<crate::image_uri::release::Architecture> {
-    crate::image_uri::release::Release::load(book_root)
+fn shipped_architectures(book_root: &BookRoot) -> Vec<crate::release::Architecture> {
+    crate::release::Release::load(book_root)
         .map(|release| release.architectures().to_vec())
         .unwrap_or_default()
 }

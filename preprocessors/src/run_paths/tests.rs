@@ -1,5 +1,5 @@
 use super::*;
-use crate::aws::blocks::fenced;
+use crate::code_blocks::fenced;
 
 fn scanned(text: &str) -> (Vec<Fence>, Vec<String>) {
     let blocks = fenced(text);
@@ -105,7 +105,7 @@ fn a_marker_inside_a_code_block_is_code() {
 /// after it, rendered as the architecture pass renders it.
 fn arch_rendered() -> String {
     use crate::image_uri::arch_blocks::{Ids, render};
-    use crate::image_uri::release::Architecture;
+    use crate::release::Architecture;
     let arch = |docker: &str, ecs: &str| Architecture {
         docker: docker.into(),
         ecs: ecs.into(),

@@ -17,7 +17,7 @@
 pub mod guide;
 pub mod session;
 
-use responder_docs::aws::blocks;
+use responder_docs::code_blocks;
 use responder_docs::origin::Origin;
 use responder_docs::run_paths;
 
@@ -82,7 +82,7 @@ pub fn fences(
 ) -> (Vec<Fence>, Vec<Problem>) {
     let origin = Origin::new(chapter, source, rendered);
     let source_line = |offset: usize| origin.locate(offset..offset).line;
-    let blocks = blocks::fenced(rendered);
+    let blocks = code_blocks::fenced(rendered);
     let (marks, found) = run_paths::scan(rendered, &blocks);
     let fences = blocks
         .iter()

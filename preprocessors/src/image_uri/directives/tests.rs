@@ -1,11 +1,11 @@
 use super::*;
 
-use super::super::release::SAMPLE as TOML;
+use crate::release::SAMPLE as TOML;
 
 fn release() -> Release {
     let doc: toml::Table = toml::from_str(TOML).unwrap();
     let table = doc["preprocessor"]["image-uri"].as_table().unwrap();
-    super::super::release::from_table(table, &crate::config::BookToml::new(TOML)).unwrap()
+    crate::release::from_table(table, &crate::config::BookToml::new(TOML)).unwrap()
 }
 
 fn templates(name: &str) -> Result<String, TemplateError> {

@@ -3,12 +3,16 @@
 //! here, so a version bump is one edit. Problems are reported at the
 //! offending key or value of book.toml.
 
-use super::aws_regions;
+pub mod aws_regions;
+
 use crate::book_root::BookRoot;
 use crate::config::{self, BookToml, Step};
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::codes;
 use crate::location::Location;
+
+/// The AWS account that holds every AWS Marketplace container image.
+pub const MARKETPLACE_REGISTRY: &str = "709825985650.dkr.ecr.";
 
 /// The table the facts live in.
 pub const TABLE: &str = "image-uri";
