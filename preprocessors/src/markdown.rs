@@ -23,47 +23,126 @@ pub struct Parsed<'a> {
 }
 
 /// The most inline delimiters a chapter may hold outside fenced code: each
-/// `[` and `]`, and each run of `*`, `_`, `` ` `` or `~`. pulldown-cmark's
-/// time and memory grow faster than the text with these (a chapter of
-/// nested brackets or emphasis openers took seconds and gigabytes); a
-/// chapter of the guide holds a few hundred.
+/// `[`, `]`, `<`, `>`, `&` and `\`, and each run of `*`, `_`, `` ` `` or
+/// `~`. pulldown-cmark's time and memory grow faster than the text with
+/// brackets and emphasis openers, and each of the others can start a node
+/// of its own (a chapter of nested brackets, `<a` or `>` took seconds and
+/// gigabytes); a chapter of the guide holds a few hundred.
 pub const MAX_DELIMITERS: usize = 100_000;
 
-/// The byte offset of the delimiter that goes over [`MAX_DELIMITERS`], if
-/// one does. One pass over the bytes; a line opening or closing a fence
-/// (```` ``` ```` or `~~~` after at most three spaces) toggles fenced code.
-pub fn over_delimiter_budget(text: &str) -> Option<usize> {
+/// The most lines a chapter may hold: each costs the parser a node or two,
+/// whatever it holds (a chapter of 8 million one-letter lines took
+/// gigabytes). Far above any written chapter.
+pub const MAX_LINES: usize = 1_000_000;
+
+/// Which budget a chapter goes over, at which byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Over {
+    Delimiters(usize),
+    Lines(usize),
+}
+
+impl Over {
+    pub fn at(self) -> usize {
+        match self {
+            Over::Delimiters(at) | Over::Lines(at) => at,
+        }
+    }
+
+    /// What the chapter holds too many of: `more than N …`.
+    pub fn what(self) -> String {
+        match self {
+            Over::Delimiters(_) => format!(
+                "more than {MAX_DELIMITERS} Markdown delimiters (`[`, `]`, `<`, `>`, `&`, `\\`, runs of `*`, `_`, `` ` ``, `~`) outside fenced code"
+            ),
+            Over::Lines(_) => format!("more than {MAX_LINES} lines"),
+        }
+    }
+
+    /// The limit, as the hint states it.
+    pub fn limit(self) -> String {
+        match self {
+            Over::Delimiters(_) => format!("{MAX_DELIMITERS} delimiters"),
+            Over::Lines(_) => format!("{MAX_LINES} lines"),
+        }
+    }
+}
+
+/// The first budget `text` goes over, if any. One pass over the bytes.
+/// Fenced code is recognised as CommonMark opens and closes it (a run of
+/// three or more `` ` `` or `~` after at most three spaces, a backtick
+/// fence's info string holding no backtick, closed by a run at least as
+/// long with nothing after it); an indented fence also ends at a line
+/// indented less, where the container that held it must have ended. When in
+/// doubt, text counts: counting too much only refuses sooner.
+pub fn over_budget(text: &str) -> Option<Over> {
     let bytes = text.as_bytes();
     let mut count = 0usize;
-    let mut fenced = false;
+    let mut lines = 0usize;
+    // The open fence: its character, length and indent.
+    let mut fence: Option<(u8, usize, usize)> = None;
     let mut start = 0;
     while start < bytes.len() {
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i + 1);
+        lines += 1;
+        if lines > MAX_LINES {
+            return Some(Over::Lines(start));
+        }
         let line = &bytes[start..end];
-        let indent = line.iter().take(4).take_while(|&&b| b == b' ').count();
-        let rest = &line[indent.min(line.len())..];
-        if indent < 4 && (rest.starts_with(b"```") || rest.starts_with(b"~~~")) {
-            fenced = !fenced;
-        } else if !fenced {
-            let mut previous = 0u8;
-            for (i, &b) in line.iter().enumerate() {
-                let counts = match b {
-                    b'[' | b']' => true,
-                    b'*' | b'_' | b'`' | b'~' => b != previous,
-                    _ => false,
-                };
-                previous = b;
-                if counts {
-                    count += 1;
-                    if count > MAX_DELIMITERS {
-                        return Some(start + i);
-                    }
+        let indent = line.iter().take_while(|&&b| b == b' ').count();
+        let rest = &line[indent..];
+        let blank = rest.iter().all(u8::is_ascii_whitespace);
+        if let Some((c, n, fence_indent)) = fence {
+            if indent < 4 && closes(rest, c, n) {
+                fence = None;
+                start = end;
+                continue;
+            }
+            if blank || indent >= fence_indent {
+                start = end;
+                continue;
+            }
+            fence = None;
+        }
+        if indent < 4
+            && let Some((c, n)) = opens(rest)
+        {
+            fence = Some((c, n, indent));
+            start = end;
+            continue;
+        }
+        let mut previous = 0u8;
+        for (i, &b) in line.iter().enumerate() {
+            let counts = match b {
+                b'[' | b']' | b'<' | b'>' | b'&' | b'\\' => true,
+                b'*' | b'_' | b'`' | b'~' => b != previous,
+                _ => false,
+            };
+            previous = b;
+            if counts {
+                count += 1;
+                if count > MAX_DELIMITERS {
+                    return Some(Over::Delimiters(start + i));
                 }
             }
         }
         start = end;
     }
     None
+}
+
+/// The fence `rest` (a line after its indent) opens, if it opens one.
+fn opens(rest: &[u8]) -> Option<(u8, usize)> {
+    let c = *rest.first().filter(|c| matches!(c, b'`' | b'~'))?;
+    let n = rest.iter().take_while(|&&b| b == c).count();
+    let info_ok = c == b'~' || !rest[n..].contains(&b'`');
+    (n >= 3 && info_ok).then_some((c, n))
+}
+
+/// Whether `rest` closes a fence of `n` times `c`.
+fn closes(rest: &[u8], c: u8, n: usize) -> bool {
+    let run = rest.iter().take_while(|&&b| b == c).count();
+    run >= n && rest[run..].iter().all(u8::is_ascii_whitespace)
 }
 
 /// The options mdBook's HTML renderer parses the book's chapters with.
@@ -169,13 +248,57 @@ mod budget_tests {
     #[test]
     fn delimiters_count_outside_fences_and_runs_count_once() {
         let within = format!("{}\n", "[a] *b* ".repeat(MAX_DELIMITERS / 4));
-        assert_eq!(over_delimiter_budget(&within), None);
+        assert_eq!(over_budget(&within), None);
         // Runs count once, fenced code not at all.
         let runs = format!("{}\n", "**a** ".repeat(MAX_DELIMITERS / 2));
-        assert_eq!(over_delimiter_budget(&runs), None);
+        assert_eq!(over_budget(&runs), None);
         let fenced = format!("```\n{}\n```\nok\n", "[".repeat(3 * MAX_DELIMITERS));
-        assert_eq!(over_delimiter_budget(&fenced), None);
+        assert_eq!(over_budget(&fenced), None);
+        let tilde = format!(
+            "~~~~ rust\n{}\n~~~\n~~~~\nok\n",
+            "<".repeat(3 * MAX_DELIMITERS)
+        );
+        assert_eq!(over_budget(&tilde), None);
         let over = format!("# A\n\n{}", "[".repeat(MAX_DELIMITERS + 5));
-        assert_eq!(over_delimiter_budget(&over), Some(5 + MAX_DELIMITERS));
+        assert_eq!(
+            over_budget(&over),
+            Some(Over::Delimiters(5 + MAX_DELIMITERS))
+        );
+    }
+
+    #[test]
+    fn what_only_looks_like_a_fence_does_not_hide_what_follows() {
+        let flood = "[".repeat(MAX_DELIMITERS + 1);
+        // A backtick fence's info string holds no backtick: not a fence.
+        let text = format!("```x`y\n{flood}\n");
+        // (Its two backtick runs count as well.)
+        assert_eq!(
+            over_budget(&text),
+            Some(Over::Delimiters(7 + MAX_DELIMITERS - 2))
+        );
+        // Closed by a shorter run, or a run with text after it: still open,
+        // so the flood is code.
+        let text = format!("````\n```\n```` x\n{flood}\n");
+        assert_eq!(over_budget(&text), None);
+        // An indented fence ends where a line is indented less (its list
+        // item ended there).
+        let text = format!("- a\n\n  ```\n  code\n{flood}\n");
+        assert!(matches!(over_budget(&text), Some(Over::Delimiters(_))));
+        // Every other marker counts too.
+        for marker in ["<a", ">", "&", "\\"] {
+            let text = marker.repeat(MAX_DELIMITERS + 1);
+            assert!(over_budget(&text).is_some(), "{marker}");
+        }
+    }
+
+    #[test]
+    fn lines_past_the_budget_are_refused_wherever_they_are() {
+        let within = "a\n".repeat(MAX_LINES);
+        assert_eq!(over_budget(&within), None);
+        let over = format!("```\n{}", "a\n".repeat(MAX_LINES));
+        assert_eq!(
+            over_budget(&over),
+            Some(Over::Lines(4 + 2 * (MAX_LINES - 1)))
+        );
     }
 }

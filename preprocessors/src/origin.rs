@@ -72,9 +72,14 @@ impl LineMap {
                     }),
             );
         } else {
+            // Lines as this map counts them (split at `\n` only): the diff's
+            // own line splitting also breaks at a lone `\r`, and its indexes
+            // would then run past these.
+            let old_lines = lines_of(source);
+            let new_lines = lines_of(processed);
             let diff = TextDiff::configure()
                 .algorithm(similar::Algorithm::Myers)
-                .diff_lines(source, processed);
+                .diff_slices(&old_lines, &new_lines);
             for op in diff.ops() {
                 let (old, new, exact) = match *op {
                     DiffOp::Equal {
@@ -272,6 +277,11 @@ fn near(line: &str, wanted: &str, at: usize, shift: isize) -> Option<usize> {
         .or_else(|| line.find(wanted))
 }
 
+/// `text`'s lines, each with its `\n`, at [`line_starts`].
+fn lines_of(text: &str) -> Vec<&str> {
+    text.split_inclusive('\n').collect()
+}
+
 fn line_starts(text: &str) -> Vec<usize> {
     std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
@@ -306,6 +316,20 @@ mod tests {
             "expanded text points at the directive"
         );
         assert_eq!(loc.line_text, "{{#procedure create}}");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_is_part_of_its_line() {
+        // The diff splits at a lone `\r` too; the map must not index past
+        // its own lines (this panicked).
+        let source = "{{#image-registry}}\rB\n[a](a.md)\n";
+        let processed = "7098.dkr\rB\n[a](a.md)\n";
+        let origin = Origin::new("src/x.md", source, processed);
+        let at = processed.find("[a]").unwrap();
+        assert_eq!(origin.locate(at..at + 3).short(), "src/x.md:2:1");
+        let both = "x\ry\rz";
+        let origin = Origin::new("src/x.md", "{{#v}}\r", both);
+        assert_eq!(origin.locate(4..5).short(), "src/x.md:1:1");
     }
 
     #[test]

@@ -339,7 +339,22 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
     fn rebuild(&mut self) {
         let started = Instant::now();
         eprintln!("Building {} …", crate::diagnostics::shown(self.root));
-        let (failed, problems) = match pipeline::build(self.root, Some(self.site), self.options) {
+        // A bug that panics in one rebuild fails that build; the server and
+        // the last good site stay.
+        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pipeline::build(self.root, Some(self.site), self.options)
+        }))
+        .unwrap_or_else(|panic| {
+            let why = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("unknown");
+            Err(anyhow::anyhow!(
+                "the build stopped on an internal error ({why}); this is a bug in responder-docs"
+            ))
+        });
+        let (failed, problems) = match built {
             Ok(outcome) => {
                 if !outcome.diagnostics.is_empty() {
                     let color = std::io::stderr().is_terminal();

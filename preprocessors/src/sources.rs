@@ -244,23 +244,20 @@ pub const MAX_TEMPLATE_BYTES: usize = 1 << 20;
 /// characters, and a policy's checks cost far more than its bytes.
 pub const MAX_POLICY_BYTES: usize = 128 << 10;
 
-/// A chapter (or the text includes made of it) with more Markdown
-/// delimiters than [`crate::markdown::MAX_DELIMITERS`], at the one that
-/// goes over.
+/// A chapter (or the text includes made of it) over a Markdown budget
+/// ([`crate::markdown::over_budget`]), at the byte that goes over.
 pub fn over_markdown_budget(name: &str, text: &str) -> Option<Diagnostic> {
-    let at = crate::markdown::over_delimiter_budget(text)?;
+    let over = crate::markdown::over_budget(text)?;
+    let at = over.at();
     Some(
         Diagnostic::error(
             codes::REACH_OVER_BUDGET,
             Location::in_text(name, text, at..at + 1),
-            format!(
-                "more than {} Markdown delimiters (`[`, `]`, runs of `*`, `_`, `` ` ``, `~`) outside fenced code; the chapter is not checked",
-                crate::markdown::MAX_DELIMITERS
-            ),
+            format!("{}; the chapter is not checked", over.what()),
         )
         .with_hint(format!(
-            "a chapter may hold at most {} of them (the Markdown parser's cost grows faster than the text with them): split the chapter, or put the text in a fenced code block",
-            crate::markdown::MAX_DELIMITERS
+            "a chapter may hold at most {} (the Markdown parser's cost grows faster than the text with them): split the chapter, or put the text in a fenced code block",
+            over.limit()
         )),
     )
 }

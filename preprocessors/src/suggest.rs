@@ -54,6 +54,11 @@ pub fn offer(tied: &[&str], prefix: &str) -> Option<String> {
     }
 }
 
+/// Names longer than this are not compared: the edit distance costs the
+/// product of the two lengths, and no writer mistypes a 200-character name
+/// into another one.
+const MAX_COMPARED_CHARS: usize = 200;
+
 /// Every candidate close enough to `wanted`, with its score.
 fn likely<'a>(
     wanted: &str,
@@ -73,7 +78,7 @@ fn likely<'a>(
             let chars = lower.chars().count();
             let longest = chars.max(wanted_chars) as f64;
             let best = 1.0 - chars.abs_diff(wanted_chars) as f64 / longest;
-            if !contained && best < 0.6 {
+            if (!contained && best < 0.6) || chars.max(wanted_chars) > MAX_COMPARED_CHARS {
                 return None;
             }
             let mut score = strsim::normalized_levenshtein(&wanted, &lower);
@@ -116,6 +121,17 @@ mod tests {
             hint("us-east1", ["us-east-1", "us-west-1"]).as_deref(),
             Some("did you mean `us-east-1`?")
         );
+    }
+
+    #[test]
+    fn names_too_long_to_be_mistyped_are_not_compared() {
+        // Comparing two 100,000-character ids cost minutes per link.
+        let id = "a".repeat(MAX_COMPARED_CHARS + 1);
+        let typo = format!("{}b", &id[1..]);
+        assert_eq!(closest(&typo, [id.as_str()]), None);
+        let fits = "a".repeat(MAX_COMPARED_CHARS);
+        let typo = format!("{}b", &fits[1..]);
+        assert_eq!(closest(&typo, [fits.as_str()]), Some(fits.as_str()));
     }
 
     #[test]

@@ -718,23 +718,24 @@ fn over_budget_with_includes(
     content: &mut String,
     diagnostics: &mut Diagnostics,
 ) {
-    let Some(at) = crate::markdown::over_delimiter_budget(content) else {
+    let Some(over) = crate::markdown::over_budget(content) else {
         return;
     };
-    content.truncate(at);
+    content.truncate(over.at());
     let source = book_root.read(file).unwrap_or_default();
     let first = source.find("{{#").unwrap_or(0);
-    let max = crate::markdown::MAX_DELIMITERS;
     diagnostics.push(
         Diagnostic::error(
             codes::REACH_OVER_BUDGET,
             Location::in_text(file, &source, first..first + 3.min(source.len() - first)),
             format!(
-                "with what it includes, the chapter holds more than {max} Markdown delimiters (`[`, `]`, runs of `*`, `_`, `` ` ``, `~`) outside fenced code; the text past them is not checked"
+                "with what it includes, the chapter holds {}; the text past them is not checked",
+                over.what()
             ),
         )
         .with_hint(format!(
-            "a chapter may hold at most {max} of them with its includes: include less, or include the text in a fenced code block"
+            "a chapter may hold at most {} with its includes: include less, or include the text in a fenced code block",
+            over.limit()
         )),
     );
 }

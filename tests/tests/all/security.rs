@@ -1646,7 +1646,7 @@ fn markdown_templates_and_policies_over_their_budgets_stop_the_run_at_the_place(
     );
     assert_eq!(
         check_shorts(root),
-        (1, vec!["src/a.md:3:100001: error[reach::over-budget]: more than 100000 Markdown delimiters (`[`, `]`, runs of `*`, `_`, `` ` ``, `~`) outside fenced code; the chapter is not checked".to_string()])
+        (1, vec!["src/a.md:3:100001: error[reach::over-budget]: more than 100000 Markdown delimiters (`[`, `]`, `<`, `>`, `&`, `\\`, runs of `*`, `_`, `` ` ``, `~`) outside fenced code; the chapter is not checked".to_string()])
     );
     // At the budget, the chapter is checked; its includes may not bring
     // it over (the text past the budget is dropped, the build fails).
@@ -1657,7 +1657,7 @@ fn markdown_templates_and_policies_over_their_budgets_stop_the_run_at_the_place(
     .unwrap();
     assert_eq!(
         check_shorts(root),
-        (1, vec!["src/b.md:3:1: error[reach::over-budget]: with what it includes, the chapter holds more than 100000 Markdown delimiters (`[`, `]`, runs of `*`, `_`, `` ` ``, `~`) outside fenced code; the text past them is not checked".to_string()])
+        (1, vec!["src/b.md:3:1: error[reach::over-budget]: with what it includes, the chapter holds more than 100000 Markdown delimiters (`[`, `]`, `<`, `>`, `&`, `\\`, runs of `*`, `_`, `` ` ``, `~`) outside fenced code; the text past them is not checked".to_string()])
     );
     assert_eq!(build_shorts(root).0, 1);
     assert!(!root.join("book").exists());
