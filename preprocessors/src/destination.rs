@@ -72,8 +72,60 @@ pub struct Protected<'a> {
     pub book: &'a Path,
     pub sources: &'a Path,
     pub repository: &'a Path,
+    /// See [`inputs`].
+    pub inputs: &'a [PathBuf],
     /// See [`book_entries`].
     pub book_entries: &'a BTreeSet<String>,
+}
+
+impl Protected<'_> {
+    /// The folders the build reads, resolved: the sources and every other
+    /// input. A destination or leftover must be none of them, hold none of
+    /// them, and lie in none of them.
+    fn read_folders(&self) -> Vec<(&'static str, PathBuf)> {
+        std::iter::once(("the book's sources", self.sources))
+            .chain(
+                self.inputs
+                    .iter()
+                    .map(|p| ("a folder the book reads", p.as_path())),
+            )
+            .map(|(what, p)| (what, crate::reach::resolve_place(p)))
+            .collect()
+    }
+}
+
+/// The folders besides the sources that the book reads: the theme, the
+/// watched folders, `policies/` and `templates/`, and every folder a link
+/// under the sources leads to (`src/policies -> ../policies`).
+pub fn inputs(book_root: &BookRoot) -> Vec<PathBuf> {
+    let root = &book_root.root;
+    let html = book_root.config.html_config().unwrap_or_default();
+    let mut inputs: Vec<PathBuf> = [
+        html.theme_dir(root),
+        root.join("policies"),
+        root.join("templates"),
+    ]
+    .into_iter()
+    .chain(
+        book_root
+            .config
+            .build
+            .extra_watch_dirs
+            .iter()
+            .map(|d| root.join(d)),
+    )
+    .collect();
+    let src = root.join(&book_root.config.book.src);
+    inputs.extend(
+        walkdir::WalkDir::new(&src)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.path_is_symlink())
+            .filter_map(|e| e.path().canonicalize().ok())
+            .filter(|real| real.is_dir()),
+    );
+    inputs.retain(|p| p.exists());
+    inputs
 }
 
 /// The folder a destination names. A destination that is a symlink is the
@@ -95,7 +147,6 @@ pub fn real(dest: &Path) -> Result<PathBuf> {
 pub fn check(dest: &Path, protected: &Protected<'_>) -> Result<()> {
     let real = crate::reach::resolve_place(dest);
     let book = crate::reach::resolve_place(protected.book);
-    let sources = crate::reach::resolve_place(protected.sources);
     let repository = crate::reach::resolve_place(protected.repository);
     let shown = dest.display();
     if let Ok(meta) = std::fs::metadata(dest)
@@ -103,11 +154,7 @@ pub fn check(dest: &Path, protected: &Protected<'_>) -> Result<()> {
     {
         bail!("the destination {shown} is a file, not a folder; choose a folder for the site");
     }
-    for (what, folder) in [
-        ("the book", &book),
-        ("the book's sources", &sources),
-        ("the repository", &repository),
-    ] {
+    for (what, folder) in [("the book", &book), ("the repository", &repository)] {
         if folder.starts_with(&real) {
             bail!(
                 "the destination {shown} is or contains {what} ({}); building there would delete it",
@@ -115,10 +162,23 @@ pub fn check(dest: &Path, protected: &Protected<'_>) -> Result<()> {
             );
         }
     }
-    if real.starts_with(&sources) {
+    for (what, folder) in protected.read_folders() {
+        if folder.starts_with(&real) {
+            bail!(
+                "the destination {shown} is or contains {what} ({}); building there would delete it",
+                folder.display()
+            );
+        }
+        if real.starts_with(&folder) {
+            bail!(
+                "the destination {shown} lies inside {what} ({}); choose a folder outside it",
+                folder.display()
+            );
+        }
+    }
+    if real.components().any(|c| c.as_os_str() == ".git") {
         bail!(
-            "the destination {shown} lies inside the book's sources ({}); choose a folder outside them",
-            sources.display()
+            "the destination {shown} lies inside a `.git` folder, where Git keeps a repository's settings and hooks; choose a folder outside it"
         );
     }
     if real.is_dir()
@@ -206,7 +266,13 @@ pub fn replace(fresh: &Path, dest: &Path) -> Result<()> {
 /// Staging folders and old sites moved aside that a killed build left in
 /// `parent`: named as a build names them, marked by it, and of a process
 /// that no longer runs (or a day old, in case its id was reused).
-pub fn remove_leftovers(parent: &Path) {
+pub fn remove_leftovers(parent: &Path, protected: &Protected<'_>) {
+    let kept: Vec<PathBuf> = protected
+        .read_folders()
+        .into_iter()
+        .map(|(_, folder)| folder)
+        .chain([crate::reach::resolve_place(protected.book)])
+        .collect();
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
@@ -217,6 +283,11 @@ pub fn remove_leftovers(parent: &Path) {
         };
         // Not through a link: a link is never ours.
         if !entry.file_type().is_ok_and(|t| t.is_dir()) || !is_ours(&entry.path()) {
+            continue;
+        }
+        // Named and marked like a leftover, but what the build reads.
+        let real = crate::reach::resolve_place(&entry.path());
+        if kept.iter().any(|k| k.starts_with(&real)) {
             continue;
         }
         let old = entry

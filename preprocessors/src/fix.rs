@@ -99,11 +99,32 @@ pub fn describe(planned: &Planned, text: &str) -> Vec<String> {
 
 /// A unified diff of one file, as `git diff` shows it.
 pub fn diff(path: &str, old: &str, new: &str) -> String {
-    TextDiff::from_lines(old, new)
+    // Lines end at `\n` only, as the line numbers of reports count them
+    // (the diff's own splitting also breaks at a lone `\r`).
+    let old: Vec<&str> = old.split_terminator('\n').collect();
+    let new: Vec<&str> = new.split_terminator('\n').collect();
+    TextDiff::configure()
+        .diff_slices(&old, &new)
         .unified_diff()
         .context_radius(3)
         .header(&format!("a/{path}"), &format!("b/{path}"))
         .to_string()
+}
+
+/// `text` with every control character but its line ends shown as a
+/// picture (as reports show them), so no source line can start a line of
+/// its own (a lone `\r` before `::error`) or move the terminal.
+fn printable_lines(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let body = line
+                .strip_suffix("\r\n")
+                .or_else(|| line.strip_suffix('\n'))
+                .unwrap_or(line);
+            let end = &line[body.len()..];
+            format!("{}{end}", crate::diagnostics::printable(body))
+        })
+        .collect()
 }
 
 /// What one `fix` run did.
@@ -145,11 +166,11 @@ pub fn run(root: &Path, dry_run: bool, out: &mut dyn Write) -> Result<Outcome> {
         let edits: Vec<&Edit> = planned.iter().flat_map(|p| p.edits.clone()).collect();
         let new = apply(&text, &edits).map_err(anyhow::Error::msg)?;
         if dry_run {
-            write!(out, "{}", diff(path, &text, &new))?;
+            write!(out, "{}", printable_lines(&diff(path, &text, &new)))?;
         } else {
             for p in &planned {
                 for line in describe(p, &text) {
-                    writeln!(out, "{line}")?;
+                    writeln!(out, "{}", crate::diagnostics::printable(&line))?;
                 }
             }
             rewrites.push(Rewrite {

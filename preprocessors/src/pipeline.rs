@@ -220,21 +220,20 @@ fn prepare(
     // Always judged, even with the test-only switch that turns our path
     // checks off: the site is swapped in outside the sandbox, so nothing
     // else stands between a refused destination and the writer's files.
-    destination::check(
-        &dest,
-        &destination::Protected {
-            book: &book.root,
-            sources: &sources,
-            repository: &repository,
-            book_entries: &destination::book_entries(book_root),
-        },
-    )?;
+    let protected = destination::Protected {
+        book: &book.root,
+        sources: &sources,
+        repository: &repository,
+        inputs: &destination::inputs(book_root),
+        book_entries: &destination::book_entries(book_root),
+    };
+    destination::check(&dest, &protected)?;
     let parent = dest
         .parent()
         .context("the destination has no parent folder")?;
     std::fs::create_dir_all(parent)
         .with_context(|| format!("cannot create {}", parent.display()))?;
-    destination::remove_leftovers(parent);
+    destination::remove_leftovers(parent, &protected);
     let staging = destination::stage(parent)?;
     Ok((dest, staging))
 }

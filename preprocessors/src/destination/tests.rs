@@ -9,6 +9,18 @@ fn layout() -> (tempfile::TempDir, PathBuf) {
     (dir, book)
 }
 
+/// A book elsewhere: nothing in `dir` is read by the build.
+fn nothing_read(dir: &Path) -> Protected<'static> {
+    let elsewhere: &'static Path = Box::leak(dir.join("elsewhere-book").into_boxed_path());
+    Protected {
+        book: elsewhere,
+        sources: elsewhere,
+        repository: elsewhere,
+        inputs: &[],
+        book_entries: Box::leak(Box::default()),
+    }
+}
+
 fn verdict(book: &Path, dest: &Path) -> String {
     verdict_with(book, dest, &BTreeSet::new())
 }
@@ -19,6 +31,7 @@ fn verdict_with(book: &Path, dest: &Path, book_entries: &BTreeSet<String>) -> St
         book,
         sources: &book.join("src"),
         repository,
+        inputs: &[book.join("policies")],
         book_entries,
     };
     match check(dest, &protected) {
@@ -118,7 +131,7 @@ fn only_marked_folders_of_dead_builds_are_removed() {
             std::fs::write(folder.join(MARKER), text).unwrap();
         }
     }
-    remove_leftovers(dir.path());
+    remove_leftovers(dir.path(), &nothing_read(dir.path()));
     let can_tell = Path::new("/proc/self").exists();
     for (name, _, removed) in &cases {
         let kept = dir.path().join(name).join("sub/file.txt").is_file();
@@ -139,7 +152,7 @@ fn a_link_is_never_a_leftover_nor_a_marker() {
     let linked_marker = dir.path().join(format!("{ASIDE_PREFIX}{dead}-book"));
     std::fs::create_dir_all(&linked_marker).unwrap();
     std::os::unix::fs::symlink(elsewhere.join(MARKER), linked_marker.join(MARKER)).unwrap();
-    remove_leftovers(dir.path());
+    remove_leftovers(dir.path(), &nothing_read(dir.path()));
     assert!(link.exists() && linked_marker.exists() && is_ours(&elsewhere));
 }
 
@@ -288,4 +301,62 @@ fn a_site_that_stock_mdbook_wrote_is_accepted() {
             site.display()
         )
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_the_book_reads_is_never_the_site_even_through_a_link_with_a_marker() {
+    let (_dir, book) = layout();
+    let policies = book.join("policies");
+    std::fs::create_dir_all(&policies).unwrap();
+    std::fs::write(policies.join("a.json"), "{}").unwrap();
+    mark(&policies).unwrap();
+    let link = book.join("book");
+    std::os::unix::fs::symlink("policies", &link).unwrap();
+    let real_link = real(&link).unwrap();
+    assert_eq!(
+        verdict(&book, &real_link),
+        format!(
+            "the destination {} is or contains a folder the book reads ({}); building there would delete it",
+            real_link.display(),
+            policies.canonicalize().unwrap().display()
+        )
+    );
+    let inside = policies.join("site");
+    assert!(verdict(&book, &inside).contains("lies inside a folder the book reads"));
+    let git = book.parent().unwrap().join(".git/hooks");
+    assert_eq!(
+        verdict(&book, &git),
+        format!(
+            "the destination {} lies inside a `.git` folder, where Git keeps a repository's settings and hooks; choose a folder outside it",
+            git.display()
+        )
+    );
+}
+
+#[test]
+fn a_leftover_that_is_what_the_book_reads_is_kept() {
+    let (_dir, book) = layout();
+    let dead = u32::MAX - 1;
+    let sources = book.join(format!("{ASIDE_PREFIX}{dead}-book"));
+    std::fs::create_dir_all(&sources).unwrap();
+    std::fs::write(sources.join("SUMMARY.md"), "# Summary\n").unwrap();
+    mark(&sources).unwrap();
+    let stray = book.join(format!("{ASIDE_PREFIX}{dead}-site"));
+    std::fs::create_dir_all(&stray).unwrap();
+    mark(&stray).unwrap();
+    let repository = book.parent().unwrap();
+    remove_leftovers(
+        &book,
+        &Protected {
+            book: &book,
+            sources: &sources,
+            repository,
+            inputs: &[],
+            book_entries: &BTreeSet::new(),
+        },
+    );
+    assert!(sources.join("SUMMARY.md").is_file(), "the sources are kept");
+    let can_tell = Path::new("/proc/self").exists();
+    assert!(!stray.exists() || !can_tell, "a real leftover still goes");
 }

@@ -218,3 +218,35 @@ fn value_keys_and_anchors_with_one_close_answer_are_fixed() {
         "the problems with two answers are left as they were"
     );
 }
+
+/// The dry run's diff and the list of changes show a source line's control
+/// characters as pictures, as reports do: a lone CR cannot start a line of
+/// its own (`::error …` in a CI log) and no escape reaches the terminal.
+#[test]
+fn what_fix_prints_carries_no_raw_control_character() {
+    let book = copy_dir(&fixture("fix/single-answers/book"));
+    let verify = book.path().join("src/verify.md");
+    let text = read(book.path(), "src/verify.md");
+    let mut lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let hostile = "Context \u{1b}[31mRED\u{1b}[0m \u{202e}bidi CR:\r::error file=x::INJECTED\n";
+    lines.insert(3, hostile);
+    std::fs::write(&verify, lines.concat()).unwrap();
+    for dry_run in [true, false] {
+        let out = fix(book.path(), dry_run);
+        let raw: Vec<char> = out
+            .stdout
+            .chars()
+            .chain(out.stderr.chars())
+            .filter(|&c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{202e}')
+            .collect();
+        assert!(raw.is_empty(), "{raw:?} in {}", out.stdout);
+        if dry_run {
+            assert!(
+                out.stdout
+                    .contains("Context ␛[31mRED␛[0m �bidi CR:␍::error file=x::INJECTED\n"),
+                "{}",
+                out.stdout
+            );
+        }
+    }
+}

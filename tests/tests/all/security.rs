@@ -1722,3 +1722,115 @@ fn markdown_templates_and_policies_over_their_budgets_stop_the_run_at_the_place(
         (1, vec!["policies/long.json:1:131073: error[reach::over-budget]: the policy is 16777216 bytes, over the 131072-byte budget for a policy; it is not checked".to_string()])
     );
 }
+
+/// A lone carriage return beside a directive once panicked every command
+/// (the line map indexed past its lines); it is text like any other.
+#[test]
+fn a_lone_carriage_return_beside_a_directive_is_checked_and_built() {
+    let book = copy_real_book();
+    let root = book.path();
+    append(
+        &root.join("src/support.md"),
+        "Registry: {{#image-registry}}\rB\n\n[broken](nowhere.md)\n",
+    );
+    let (code, found) = check_shorts(root);
+    assert_eq!(code, 1);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("error[links::missing-file]: `nowhere.md`"),
+        "{found:?}"
+    );
+    let dest = tempfile::tempdir().unwrap();
+    let built = build(root, &dest.path().join("site"));
+    assert_eq!(built.code, 1, "{}", built.stderr);
+    assert!(!built.stderr.contains("panicked"), "{}", built.stderr);
+}
+
+/// Only a link's own heading ids are compared for a suggestion, and never
+/// names too long to be mistyped (two 100,000-character ids took half a
+/// minute a link).
+#[test]
+fn a_missing_anchor_beside_a_huge_heading_is_reported_without_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let id = "a".repeat(100_000);
+    tiny_book(
+        root,
+        "[A](a.md)\n",
+        &[("a.md", &format!("# {id}\n\n[x](#{}b)\n", &id[1..]))],
+    );
+    let (code, found) = check_shorts(root);
+    assert_eq!(code, 1);
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0].starts_with("src/a.md:3:1: error[links::missing-anchor]:"),
+        "{}",
+        &found[0][..80]
+    );
+}
+
+/// What only looks like a fence (a backtick fence's info string holds no
+/// backtick) hides nothing from the Markdown budget.
+#[test]
+fn a_line_that_only_looks_like_a_fence_does_not_open_one_for_the_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    tiny_book(
+        root,
+        "[A](a.md)\n",
+        &[("a.md", &format!("```x`y\n{}\n", "[".repeat(100_001)))],
+    );
+    assert_eq!(
+        check_shorts(root),
+        (1, vec!["src/a.md:2:99999: error[reach::over-budget]: more than 100000 Markdown delimiters (`[`, `]`, `<`, `>`, `&`, `\\`, runs of `*`, `_`, `` ` ``, `~`) outside fenced code; the chapter is not checked".to_string()])
+    );
+}
+
+/// A committed link `book -> policies` and a copied marker do not make a
+/// folder the book reads into the site: the build refuses and the policies
+/// stay. Nor does a leftover sweep remove sources named like a leftover.
+#[cfg(unix)]
+#[test]
+fn a_folder_the_book_reads_is_never_replaced_by_the_site_nor_swept_as_a_leftover() {
+    let book = copy_real_book();
+    let root = book.path();
+    let first = run(&["build", root.to_str().unwrap()]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    std::fs::copy(
+        root.join("book/.responder-docs-site"),
+        root.join("policies/.responder-docs-site"),
+    )
+    .unwrap();
+    std::fs::remove_dir_all(root.join("book")).unwrap();
+    std::os::unix::fs::symlink("policies", root.join("book")).unwrap();
+    let before = snapshot(&root.join("policies"));
+    let built = run(&["build", root.to_str().unwrap()]);
+    assert_eq!(built.code, 2, "{}", built.stderr);
+    assert!(
+        built.stderr.contains(
+            "error: the destination policies is or contains a folder the book reads (policies); building there would delete it"
+        ),
+        "{}",
+        built.stderr
+    );
+    assert_eq!(snapshot(&root.join("policies")), before);
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let sources = ".responder-docs-old-999999-book";
+    tiny_book(root, "[A](a.md)\n", &[("a.md", "# A\n")]);
+    std::fs::rename(root.join("src"), root.join(sources)).unwrap();
+    std::fs::write(
+        root.join("book.toml"),
+        format!("[book]\ntitle = \"Tiny\"\nsrc = \"{sources}\"\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join(sources).join(".responder-docs-site"),
+        "Written by responder-docs build; the next build replaces this folder.\n",
+    )
+    .unwrap();
+    let built = run(&["build", root.to_str().unwrap()]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    assert!(root.join(sources).join("a.md").is_file());
+}
