@@ -191,11 +191,12 @@ async fn only_loopback(
     request: Request,
     next: Next,
 ) -> axum::response::Response {
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok());
-    if !is_loopback_host(host, guard.port) {
+    // Every Host header must name this server (a second one could name
+    // another host to something that reads the last).
+    let mut hosts = request.headers().get_all(header::HOST).iter().peekable();
+    let none = hosts.peek().is_none();
+    let all_loopback = hosts.all(|h| is_loopback_host(h.to_str().ok(), guard.port));
+    if none || !all_loopback {
         return (
             StatusCode::FORBIDDEN,
             "responder-docs serve answers only requests for localhost or 127.0.0.1\n",

@@ -373,6 +373,11 @@ fn only_requests_for_a_loopback_name_are_answered_live_reload_included() {
         assert_eq!(status, 403, "{path}");
         assert!(!body.contains("Hello."), "{path}");
     }
+    // A second Host header naming another host is refused too.
+    let two = format!("localhost:{port}\r\nHost: rebound.example:{port}");
+    let (status, body) = get_as(port, "/chapter.html", &two).unwrap();
+    assert_eq!(status, 403);
+    assert!(!body.contains("Hello."));
 }
 
 #[test]
