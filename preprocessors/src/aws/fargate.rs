@@ -4,7 +4,6 @@
 
 use super::shapes::{Finding, escape, is_placeholder, suggest};
 use crate::diagnostics::codes;
-use crate::procedures::values::fargate_pair;
 use serde_json::Value;
 
 /// The options the awslogs driver accepts.
@@ -19,6 +18,21 @@ const AWSLOGS_OPTIONS: &[&str] = &[
     "max-buffer-size",
     "mode",
 ];
+
+/// Whether Fargate accepts a task of `cpu` units and `memory` MiB.
+pub fn fargate_pair(cpu: u32, memory: u32) -> bool {
+    let (low, high, step) = match cpu {
+        256 => return matches!(memory, 512 | 1024 | 2048),
+        512 => (1024, 4096, 1024),
+        1024 => (2048, 8192, 1024),
+        2048 => (4096, 16384, 1024),
+        4096 => (8192, 30720, 1024),
+        8192 => (16384, 61440, 4096),
+        16384 => (32768, 122880, 8192),
+        _ => return false,
+    };
+    (low..=high).contains(&memory) && (memory - low).is_multiple_of(step)
+}
 
 /// Checks a task definition (RegisterTaskDefinition's JSON form).
 pub fn check(task: &Value) -> Vec<Finding> {
@@ -188,6 +202,13 @@ fn awslogs(container: &Value, at: &str, fargate: bool, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fargate_pairs() {
+        assert!(fargate_pair(512, 1024) && fargate_pair(256, 2048) && fargate_pair(8192, 20480));
+        assert!(!fargate_pair(512, 512) && !fargate_pair(256, 3072) && !fargate_pair(8192, 18432));
+        assert!(!fargate_pair(500, 1024));
+    }
     use serde_json::json;
 
     fn found(task: Value) -> Vec<String> {

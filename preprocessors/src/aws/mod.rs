@@ -55,14 +55,9 @@ pub fn check(
         let map = TextMap::new(rel, text);
         let at = |f: &Finding| map.locate(finding_range(index, f));
         if is_task_definition(value) {
-            // The procedures check already holds this file to a Fargate size.
-            let sized_elsewhere = rel == crate::procedures::templates::TASK_DEFINITION;
             diagnostics.extend(
                 task_definition(value)
                     .iter()
-                    .filter(|f| {
-                        !(sized_elsewhere && f.code == codes::AWS_FARGATE && f.pointer == "/memory")
-                    })
                     .map(|f| to_diagnostic(f, at(f))),
             );
             roles::check_task_definition(

@@ -5,7 +5,7 @@
 //! a value that disagrees fails the build. `{{#value KEY}}` renders the same
 //! values, so a step written with it always passes.
 
-use super::values::{Bind, Compare, TABLE, Values, fargate_pair};
+use super::values::{Bind, Compare, TABLE, Values};
 use crate::ordered_lists::{Document, Mark, Step};
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -187,19 +187,11 @@ pub fn check(doc: &Document, values: &Values) -> Vec<Mismatch> {
     found
 }
 
-/// Problems inside the task definition itself: an invalid Fargate size, a
-/// log group that is not `/ecs/<family>`. As (key, message).
+/// Problems inside the task definition itself: a log group that is not
+/// `/ecs/<family>`. As (key, message). (A Fargate size is the AWS checks'
+/// rule, `aws::fargate`, on every task definition.)
 pub fn check_template(values: &Values) -> Vec<(&'static str, String)> {
     let mut found = Vec::new();
-    let number = |key| values.get(key).and_then(|v| v.text.parse::<u32>().ok());
-    if let (Some(cpu), Some(memory)) = (number("task.cpu-units"), number("task.memory-mib"))
-        && !fargate_pair(cpu, memory)
-    {
-        found.push((
-            "task.memory-mib",
-            format!("Fargate has no task size of {cpu} CPU units with {memory} MiB of memory"),
-        ));
-    }
     if let (Some(family), Some(group)) = (values.get("task.family"), values.get("task.log-group"))
         && group.text != format!("/ecs/{}", family.text)
     {

@@ -321,21 +321,6 @@ pub fn console_launch_type(api: &str) -> String {
     }
 }
 
-/// Whether Fargate accepts a task of `cpu` units and `memory` MiB.
-pub fn fargate_pair(cpu: u32, memory: u32) -> bool {
-    let (low, high, step) = match cpu {
-        256 => return matches!(memory, 512 | 1024 | 2048),
-        512 => (1024, 4096, 1024),
-        1024 => (2048, 8192, 1024),
-        2048 => (4096, 16384, 1024),
-        4096 => (8192, 30720, 1024),
-        8192 => (16384, 61440, 4096),
-        16384 => (32768, 122880, 8192),
-        _ => return false,
-    };
-    (low..=high).contains(&memory) && (memory - low).is_multiple_of(step)
-}
-
 pub const DIRECTIVE: directive::Spec = directive::Spec {
     name: "value",
     owner: "procedure",
@@ -558,8 +543,5 @@ mod tests {
         assert_eq!(console_cpu(2048).unwrap(), "2 vCPU");
         assert_eq!(console_memory(512), ".5 GB");
         assert_eq!(console_memory(3072), "3 GB");
-        assert!(fargate_pair(512, 1024) && fargate_pair(256, 2048) && fargate_pair(8192, 20480));
-        assert!(!fargate_pair(512, 512) && !fargate_pair(256, 3072) && !fargate_pair(8192, 18432));
-        assert!(!fargate_pair(500, 1024));
     }
 }

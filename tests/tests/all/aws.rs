@@ -116,6 +116,7 @@ fn the_task_definition_against_the_ecs_model_and_fargate() {
         ),
         [
             "templates/task-definition.json:6:3: error[aws::unknown-member]: `netwrokMode` is not a member of `RegisterTaskDefinitionRequest`",
+            "templates/task-definition.json:8:13: error[aws::fargate]: Fargate has no task size of 512 CPU units with 512 MiB",
             "templates/task-definition.json:25:23: error[aws::invalid-enum]: protocol: `tpc` is not an allowed value",
         ]
     );

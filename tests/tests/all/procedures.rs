@@ -284,7 +284,7 @@ fn a_task_size_fargate_does_not_offer_fails_in_the_template_and_in_the_steps() {
         [
             "src/task-definition.md:8:66: error[procedures::value-mismatch]: `1 GB` disagrees with the template: .5 GB (512 MiB)",
             "templates/responderapi-stack.json:216:19: error[aws::fargate]: Fargate has no task size of 512 CPU units with 512 MiB",
-            "templates/task-definition.json:8:3: error[procedures::template-value]: Fargate has no task size of 512 CPU units with 512 MiB of memory",
+            "templates/task-definition.json:8:13: error[aws::fargate]: Fargate has no task size of 512 CPU units with 512 MiB",
         ]
     );
     assert_eq!(code, 1);
