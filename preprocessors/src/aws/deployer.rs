@@ -310,6 +310,11 @@ fn implied(action: &str, request: &Request, given: &dyn Fn(&str) -> bool) -> Vec
                 (None, None) => return None,
             };
             let mut context = RequestContext::new();
+            if let Some(role) = &i.role {
+                let mut fixed = Request::default();
+                fixed.set("RoleNameWithPath", role.clone());
+                linked_service(&i.action, &fixed, &mut context);
+            }
             if let Some(service) = &i.passed_to {
                 context.insert("iam:passedtoservice".into(), vec![service.clone()]);
             }
@@ -403,6 +408,25 @@ fn variable(text: &str) -> Option<&str> {
         .then_some(name)
 }
 
+/// `iam:AWSServiceName` of a call that creates a service-linked role: the
+/// principal its path names (`aws-service-role/ecs.amazonaws.com/…`).
+fn linked_service(action: &str, request: &Request, context: &mut RequestContext) {
+    if !action.eq_ignore_ascii_case("iam:CreateServiceLinkedRole") {
+        return;
+    }
+    let principals: Vec<String> = request
+        .vars
+        .get("RoleNameWithPath")
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.strip_prefix("aws-service-role/")?.split('/').next())
+        .map(str::to_string)
+        .collect();
+    if !principals.is_empty() {
+        context.insert("iam:awsservicename".into(), principals);
+    }
+}
+
 /// The condition keys a command's own call determines: `ecs:cluster` for an
 /// ECS action that has the key (the cluster the command names, else
 /// `default`), and no `PREFIX:CreateAction` for a tagging action called by
@@ -418,6 +442,7 @@ fn call_context(action: &str, request: &Request) -> RequestContext {
     else {
         return context;
     };
+    linked_service(action, request, &mut context);
     let create_action = format!("{prefix}:createaction");
     if found
         .condition_keys
@@ -613,6 +638,21 @@ impl Context<'_> {
         request: &mut Request,
     ) {
         let ids = &models::arn_names().ids;
+        if n.service_linked {
+            let roles = &models::arn_names().service_linked_roles;
+            match self
+                .literal_value(at, text)
+                .and_then(|p| Some((roles.get(&p)?, p)))
+            {
+                Some((role, principal)) => {
+                    request.set(&n.var, format!("aws-service-role/{principal}/{role}"))
+                }
+                None => {
+                    request.unknown.insert(n.var.clone());
+                }
+            }
+            return;
+        }
         if let Some(text) = self.literal_value(at, text) {
             let text = match ids.get(&n.var).filter(|_| n.folder_of_id) {
                 Some(id) => format!("{}/{id}", text.trim_end_matches('/')),

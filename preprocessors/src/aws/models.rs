@@ -255,6 +255,9 @@ pub struct ArnNames {
     /// Service → an ID's prefix (`sg` of `sg-…`) → what the ID names.
     #[serde(rename = "id-prefixes")]
     pub id_prefixes: BTreeMap<String, BTreeMap<String, Names>>,
+    /// Service principal → the name of its service-linked role.
+    #[serde(rename = "service-linked-roles")]
+    pub service_linked_roles: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -266,6 +269,9 @@ pub struct Names {
     /// The value is a folder the sample ID of `var` goes in (`--s3-prefix`).
     #[serde(default, rename = "folder-of-id")]
     pub folder_of_id: bool,
+    /// The value is a service principal whose service-linked role is named.
+    #[serde(default, rename = "service-linked")]
+    pub service_linked: bool,
 }
 
 #[derive(Debug, Deserialize)]

@@ -789,3 +789,75 @@ fn an_executed_change_set_needs_its_calls_and_its_handlers_calls() {
         ]
     );
 }
+
+/// Adds `action` to the policy's statement `sid`.
+fn granting(sid: &'static str, action: &'static str) -> impl FnOnce(&mut serde_json::Value) {
+    move |policy| {
+        let statements = policy["Statement"].as_array_mut().unwrap();
+        let s = statements.iter_mut().find(|s| s["Sid"] == sid).unwrap();
+        s["Action"].as_array_mut().unwrap().push(action.into());
+    }
+}
+
+/// An AWS managed policy's ARN names the account `aws`; the role it is
+/// attached to is still the reader's (AttachRolePolicy acts on `role`).
+#[test]
+fn attaching_an_aws_managed_policy_is_judged_on_the_readers_role() {
+    let script = "aws iam attach-role-policy --role-name ResponderAPIECSTaskExecutionRole \\\n  --policy-arn arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
+    let (line, found) = cli_block(script);
+    assert_eq!(
+        found,
+        [refused_on(
+            line,
+            "iam:AttachRolePolicy",
+            "arn:aws:iam::111122223333:role/ResponderAPIECSTaskExecutionRole",
+            "aws iam attach-role-policy"
+        )]
+    );
+    let (_, found) = cli_block_with(
+        granting("ManageTheGuideRoles", "iam:AttachRolePolicy"),
+        script,
+    );
+    assert_eq!(found, Vec::<String>::new());
+}
+
+/// `create-service-linked-role` acts on the role it makes, with the
+/// principal as `iam:AWSServiceName`: the guide's statement for it allows
+/// ECS's and refuses one whose principal it does not list.
+#[test]
+fn creating_a_service_linked_role_is_judged_on_its_role_and_principal() {
+    let create = |p: &str| format!("aws iam create-service-linked-role --aws-service-name {p}");
+    let (_, found) = cli_block(&create("ecs.amazonaws.com"));
+    assert_eq!(found, Vec::<String>::new());
+    let (line, found) = cli_block_with(
+        |policy| {
+            let statements = policy["Statement"].as_array_mut().unwrap();
+            let s = statements
+                .iter_mut()
+                .find(|s| s["Sid"] == "CreateServiceLinkedRoles")
+                .unwrap();
+            s["Condition"]["StringEquals"]["iam:AWSServiceName"] =
+                "elasticloadbalancing.amazonaws.com".into();
+        },
+        &create("ecs.amazonaws.com"),
+    );
+    // The create-cluster that makes the role implicitly is held to the same
+    // condition.
+    let role =
+        "arn:aws:iam::111122223333:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS";
+    assert_eq!(
+        found,
+        [
+            format!(
+                "{}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `iam:CreateServiceLinkedRole` on `{role}`, which `aws ecs create-cluster` calls (ECS creates its service-linked role with the caller's permissions when the account has none)",
+                line_of("src/cluster.md", "aws ecs create-cluster")
+            ),
+            refused_on(
+                line,
+                "iam:CreateServiceLinkedRole",
+                role,
+                "aws iam create-service-linked-role"
+            )
+        ]
+    );
+}
