@@ -464,9 +464,9 @@ fn call_context(action: &str, request: &Request) -> RequestContext {
 }
 
 impl Context<'_> {
-    /// The Region a command runs in: its `--region`, else `AWS_REGION` or
-    /// `AWS_DEFAULT_REGION` as the command's prefix or a literal assignment
-    /// sets them, else the guide's example Region.
+    /// The Region a command runs in: its `--region`, else `AWS_REGION`, else
+    /// `AWS_DEFAULT_REGION`, each as the command's prefix or else a literal
+    /// assignment sets it, else the guide's example Region.
     fn region(&self, at: At) -> String {
         let command = self.command(at);
         let words = &command.words;
@@ -482,10 +482,12 @@ impl Context<'_> {
                 .take_while(|w| w.text != "aws")
                 .find_map(|w| w.text.strip_prefix(&format!("{name}=")).map(str::to_string))
         };
+        // `AWS_REGION` overrides `AWS_DEFAULT_REGION` wherever each is set
+        // (AWS CLI User Guide, Environment variables).
         flag.and_then(|v| self.literal_value(at, &v))
             .or_else(|| prefix("AWS_REGION"))
-            .or_else(|| prefix("AWS_DEFAULT_REGION"))
             .or_else(|| self.literal(at, "AWS_REGION"))
+            .or_else(|| prefix("AWS_DEFAULT_REGION"))
             .or_else(|| self.literal(at, "AWS_DEFAULT_REGION"))
             .filter(|r| !r.is_empty() && !r.contains(['$', '`']))
             .unwrap_or_else(|| evaluator::SAMPLE_REGION.to_string())

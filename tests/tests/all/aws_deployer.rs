@@ -861,3 +861,31 @@ fn creating_a_service_linked_role_is_judged_on_its_role_and_principal() {
         ]
     );
 }
+
+/// `AWS_REGION` overrides `AWS_DEFAULT_REGION` even when the latter prefixes
+/// the command: the guide's exported us-east-1 holds, and a policy pinned to
+/// it allows the call.
+#[test]
+fn aws_region_wins_over_a_default_region_prefix() {
+    let pinned = |policy: &mut serde_json::Value| {
+        let text = policy
+            .to_string()
+            .replace("arn:aws:ecs:*:", "arn:aws:ecs:us-east-1:");
+        *policy = serde_json::from_str(&text).unwrap();
+    };
+    let (_, found) = cli_block_with(
+        pinned,
+        "AWS_DEFAULT_REGION=eu-west-1 aws ecs describe-clusters --clusters responderapi-cluster",
+    );
+    assert_eq!(found, Vec::<String>::new());
+    let (line, found) = cli_block_with(
+        pinned,
+        "AWS_REGION=eu-west-1 aws ecs describe-clusters --clusters responderapi-cluster",
+    );
+    assert_eq!(
+        found,
+        [format!(
+            "src/cluster.md:{line}:22: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `ecs:DescribeClusters` on `arn:aws:ecs:eu-west-1:111122223333:cluster/responderapi-cluster`, which `aws ecs describe-clusters` calls (the command's operation)"
+        )]
+    );
+}
