@@ -138,6 +138,12 @@ pub fn parse_marker(line: &str) -> Result<Marker, String> {
         .trim_end()
         .strip_suffix("-->")
         .ok_or_else(|| one_line.to_string())?;
+    if inner.contains("-->") {
+        return Err(
+            "one run marker per line: list every path in one marker, `<!-- run: PATH PATH… -->`"
+                .into(),
+        );
+    }
     let mut words: Vec<&str> = inner.split_whitespace().collect();
     let stand_in = words.last() == Some(&"stand-in");
     if stand_in {
@@ -167,7 +173,8 @@ pub fn parse_marker(line: &str) -> Result<Marker, String> {
 
 /// Whether a block of this language runs in the reader's shell.
 pub fn is_shell(lang: &str) -> bool {
-    matches!(lang, "bash" | "sh" | "shell" | "console")
+    // The guide's commands are written for Bash or Zsh.
+    matches!(lang, "bash" | "zsh" | "sh" | "shell" | "console")
 }
 
 /// What the scan found about one fenced block of a chapter.
@@ -219,11 +226,14 @@ pub fn scan(content: &str, blocks: &[Block]) -> (Vec<Fence>, Vec<MarkerProblem>)
                 if is_shell(&block.lang) {
                     fences[next].marker = Some(marker);
                 } else {
+                    let what = match block.lang.as_str() {
+                        "" => "a fence with no language".to_string(),
+                        lang => format!("a `{lang}` block"),
+                    };
                     problems.push(MarkerProblem {
                         range: at,
                         message: format!(
-                            "a run marker before a `{}` block: only shell blocks run",
-                            block.lang
+                            "a run marker before {what}: only shell blocks (`bash`, `zsh`, `sh`, `shell`, `console`) run"
                         ),
                     });
                 }

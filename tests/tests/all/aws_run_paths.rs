@@ -12,10 +12,12 @@ fn markers_the_paths_cannot_use_fail_at_their_lines() {
         [
             "src/markers.md:5:1: error[aws::run-marker]: a run marker must sit on the line just before a code fence".to_string(),
             format!("src/markers.md:13:1: error[aws::run-marker]: unknown path `cli-only` in a run marker (known: {known})"),
-            "src/markers.md:18:1: error[aws::run-marker]: a run marker before a `json` block: only shell blocks run".to_string(),
+            "src/markers.md:18:1: error[aws::run-marker]: a run marker before a `json` block: only shell blocks (`bash`, `zsh`, `sh`, `shell`, `console`) run".to_string(),
             "src/markers.md:30:1: error[aws::run-marker]: a run marker names at least one path".to_string(),
             "src/markers.md:54:1: error[aws::run-marker]: a run marker is written in lower case: `<!-- run: PATH… [stand-in] -->`".to_string(),
             "src/markers.md:59:1: error[aws::run-marker]: `stand-in` is written once, after the paths: `<!-- run: PATH… stand-in -->`".to_string(),
+            "src/markers.md:72:1: error[aws::run-marker]: a run marker before a fence with no language: only shell blocks (`bash`, `zsh`, `sh`, `shell`, `console`) run".to_string(),
+            "src/markers.md:77:1: error[aws::run-marker]: one run marker per line: list every path in one marker, `<!-- run: PATH PATH… -->`".to_string(),
         ]
     );
     assert_eq!(code, 1);
