@@ -553,3 +553,25 @@ mod tests {
         );
     }
 }
+
+/// The AWS managed policies vendored whole (`managed-policies.json`).
+#[derive(Debug, Deserialize)]
+pub struct ManagedPolicies {
+    pub source: String,
+    /// Policy ARN → its default version.
+    pub policies: BTreeMap<String, ManagedPolicy>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ManagedPolicy {
+    pub version: String,
+    pub document: serde_json::Value,
+}
+
+pub fn managed_policies() -> &'static ManagedPolicies {
+    static CELL: OnceLock<ManagedPolicies> = OnceLock::new();
+    CELL.get_or_init(|| {
+        serde_json::from_str(include_str!("../../data/aws/managed-policies.json"))
+            .expect("vendored managed policies parse")
+    })
+}
