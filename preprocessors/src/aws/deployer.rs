@@ -1132,9 +1132,10 @@ pub struct DeployerPolicy<'a> {
     pub value: &'a Value,
 }
 
-/// Reports every need the deployer policy refuses, once per path step and
-/// action, at the command (the template resource as a related location for
-/// a handler's need).
+/// Reports every need the deployer policy refuses once, at the first
+/// command that has it (the template resource as a related location for a
+/// handler's need); every later command with the same need (the same call
+/// on the same resource, for the same reason) is a related location.
 pub fn check(
     ctx: &Context<'_>,
     commands: &[CommandNeeds],
@@ -1142,7 +1143,8 @@ pub fn check(
 ) -> Vec<Diagnostic> {
     let parsed = evaluator::parse(policy.value);
     let mut reported: BTreeSet<((usize, usize), String)> = BTreeSet::new();
-    let mut out = Vec::new();
+    let mut first: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out: Vec<Diagnostic> = Vec::new();
     for (command, need, missing) in refused(&parsed, commands) {
         if !reported.insert((command.step, need.action().to_string())) {
             continue;
@@ -1166,10 +1168,20 @@ pub fn check(
                 h.handler, h.resource, h.kind, command.label
             ),
         };
+        let message = format!("`{}` {how} `{action}` on `{arn}`{more}, {by}", policy.rel);
+        if let Some(&i) = first.get(&message) {
+            let at = ctx.locate(command.at, head);
+            out[i].related.push(crate::diagnostics::Related {
+                location: at,
+                message: "needed here too".into(),
+            });
+            continue;
+        }
+        first.insert(message.clone(), out.len());
         let mut d = Diagnostic::error(
             codes::AWS_DEPLOYER_PERMISSION,
             ctx.locate(command.at, head),
-            format!("`{}` {how} `{action}` on `{arn}`{more}, {by}", policy.rel),
+            message,
         )
         .with_hint(
             condition_hint(&parsed, action, arn, &need_context(need, command))

@@ -17,6 +17,33 @@ fn deployer_errors(book: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Each `aws::deployer-permission` error of `book`: `path:line` of the
+/// command it is reported at and of each other command that has the same
+/// need ("needed here too"), and its message.
+fn deployer_places(book: &Path) -> Vec<(Vec<String>, String)> {
+    let json = responder_docs_tests::run(&["check", book.to_str().unwrap(), "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let at = |d: &serde_json::Value| format!("{}:{}", d["path"].as_str().unwrap(), d["line"]);
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "aws::deployer-permission")
+        .map(|d| {
+            let mut places = vec![at(d)];
+            places.extend(
+                d["related"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|r| r["message"] == "needed here too")
+                    .map(at),
+            );
+            (places, d["message"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
 /// The real book with its deployer policy edited by `edit`.
 fn with_policy(edit: impl FnOnce(&mut serde_json::Value)) -> tempfile::TempDir {
     let book = copy_real_book();
@@ -117,8 +144,10 @@ fn the_real_guide_needs_what_its_policy_allows_and_nothing_is_left_unjudged() {
     assert!(handler_needs > 0);
 }
 
+/// One need of several deploy steps is one error, at the first, with the
+/// others as related locations.
 #[test]
-fn get_template_summary_missing_fails_at_each_deploy_step() {
+fn get_template_summary_missing_fails_once_for_every_deploy_step() {
     let book = with_policy(without("cloudformation:GetTemplateSummary"));
     let stack = "arn:aws:cloudformation:us-east-1:111122223333:stack/responderapi/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
     let message = format!(
@@ -126,11 +155,22 @@ fn get_template_summary_missing_fails_at_each_deploy_step() {
     );
     assert_eq!(
         deployer_errors(book.path()),
-        [
-            format!("{}:1: {message}", deploy_line("src/cloudformation.md")),
-            format!("{}:1: {message}", deploy_line("src/load-balancer.md")),
-            format!("{}:1: {message}", undo_line()),
-        ]
+        [format!(
+            "{}:1: {message}",
+            deploy_line("src/cloudformation.md")
+        )]
+    );
+    let places: Vec<Vec<String>> = deployer_places(book.path())
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(
+        places,
+        [vec![
+            deploy_line("src/cloudformation.md"),
+            deploy_line("src/load-balancer.md"),
+            undo_line(),
+        ]]
     );
 }
 
@@ -163,14 +203,14 @@ fn each_handler_permission_missing_fails_at_the_stack_commands_that_need_it() {
     ];
     for (action, on, at) in cases {
         let book = with_policy(without(action));
-        let found = deployer_errors(book.path());
-        let places: Vec<String> = found
-            .iter()
-            .map(|f| f.split(": error").next().unwrap().to_string())
-            .collect();
-        let want: Vec<String> = at.iter().map(|l| format!("{l}:1")).collect();
-        assert_eq!(places, want, "{action}: {found:#?}");
-        for f in &found {
+        let found = deployer_places(book.path());
+        let places: Vec<String> = found.iter().flat_map(|(p, _)| p.clone()).collect();
+        let mut sorted = places.clone();
+        sorted.sort();
+        let mut want: Vec<String> = at.iter().map(|l| l.to_string()).collect();
+        want.sort();
+        assert_eq!(sorted, want, "{action}: {found:#?}");
+        for (_, f) in &found {
             assert!(
                 f.contains(&format!("does not allow `{action}` on `{on}")),
                 "{action}: {f}"
@@ -270,11 +310,11 @@ fn passing_the_roles_missing_fails_where_a_task_definition_names_them() {
         statements.retain(|s| s["Sid"] != "PassTheGuideRolesToEcsTasks");
         assert_eq!(statements.len() + 1, before);
     });
-    let found = deployer_errors(book.path());
+    let found = deployer_places(book.path());
     let places: Vec<String> = found
         .iter()
-        .filter(|f| f.contains("`iam:PassRole`"))
-        .map(|f| f.split(": error").next().unwrap().to_string())
+        .filter(|(_, f)| f.contains("`iam:PassRole`"))
+        .flat_map(|(p, _)| p.iter().map(|p| format!("{p}:1")))
         .collect();
     let register = |chapter: &str| {
         format!(
@@ -298,7 +338,8 @@ fn passing_the_roles_missing_fails_where_a_task_definition_names_them() {
         ],
         "{found:#?}"
     );
-    assert_eq!(found.len(), places.len(), "{found:#?}");
+    let all: usize = found.iter().map(|(p, _)| p.len()).sum();
+    assert_eq!(all, places.len(), "{found:#?}");
 }
 
 /// The line of `script`'s first command run on the cli path at the end of
