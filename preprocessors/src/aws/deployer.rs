@@ -624,7 +624,51 @@ impl Context<'_> {
                 }
             }
         }
+        if parsed.service == "iam" {
+            self.with_iam_paths(&mut request);
+        }
         request
+    }
+
+    /// An IAM role, user or group an IAM command names without its path has
+    /// the path its `create-…` command gave (`--path /responderapi/`): the
+    /// ARN IAM evaluates is `role/responderapi/NAME`. (A full ARN elsewhere
+    /// says its own path.)
+    fn with_iam_paths(&self, request: &mut Request) {
+        const KINDS: [(&str, &str, &str); 3] = [
+            ("RoleNameWithPath", "create-role", "--role-name"),
+            ("UserNameWithPath", "create-user", "--user-name"),
+            ("GroupNameWithPath", "create-group", "--group-name"),
+        ];
+        for (var, create, option) in KINDS {
+            let Some(values) = request.vars.get_mut(var) else {
+                continue;
+            };
+            for value in values.iter_mut().filter(|v| !v.contains('/')) {
+                if let Some(path) = self.iam_path(create, option, value) {
+                    *value = format!("{path}{value}");
+                }
+            }
+        }
+    }
+
+    /// The `--path` (without its leading `/`) that a path's `aws iam
+    /// CREATE OPTION NAME` gives, when it gives one.
+    fn iam_path(&self, create: &str, option: &str, name: &str) -> Option<String> {
+        self.path_commands().into_iter().find_map(|(_, _, at)| {
+            let parsed = parse(self.command(at))?;
+            if parsed.service != "iam" || parsed.op != create {
+                return None;
+            }
+            let named = parsed
+                .option(option)
+                .iter()
+                .any(|(v, _)| self.literal_value(at, v).as_deref() == Some(name));
+            let path = parsed.option("--path").first()?.0;
+            let path = self.literal_value(at, path)?;
+            let path = path.trim_start_matches('/');
+            (named && !path.is_empty()).then(|| path.to_string())
+        })
     }
 
     /// Adds what one option value (`text`, in `word`) names to `request`.

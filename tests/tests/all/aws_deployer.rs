@@ -930,3 +930,81 @@ fn aws_region_wins_over_a_default_region_prefix() {
         )]
     );
 }
+
+/// A role created with `--path` has the path in its ARN, however later
+/// commands name it: a statement on `role/NAME` does not cover it.
+#[test]
+fn a_role_created_with_a_path_is_judged_on_the_arn_with_the_path() {
+    let book = with_policy(|_| {});
+    // The guide's own role, created once, with a path.
+    let chapter = book.path().join("src/iam-roles.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    let create = "aws iam create-role \\\n  --role-name ResponderAPIECSTaskRole \\";
+    assert!(text.contains(create));
+    std::fs::write(
+        &chapter,
+        text.replacen(create, &format!("{create}\n  --path /responderapi/ \\"), 1),
+    )
+    .unwrap();
+    let found = deployer_errors(book.path());
+    let arn = "arn:aws:iam::111122223333:role/responderapi/ResponderAPIECSTaskRole";
+    let refused = |file: &str, line: usize, action: &str, command: &str| {
+        format!(
+            "{file}:{line}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `{action}` on `{arn}`, which `{command}` calls (the command's operation)"
+        )
+    };
+    let at = |file: &str, needle: &str| {
+        line_of(file, needle)
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .parse::<usize>()
+            .unwrap()
+    };
+    let roles = "src/iam-roles.md";
+    let cleanup = "src/cleanup.md";
+    assert_eq!(
+        found,
+        [
+            refused(
+                cleanup,
+                at(
+                    cleanup,
+                    "aws iam delete-role-policy --role-name ResponderAPIECSTaskRole"
+                ),
+                "iam:DeleteRolePolicy",
+                "aws iam delete-role-policy"
+            ),
+            refused(
+                cleanup,
+                at(
+                    cleanup,
+                    "aws iam delete-role --role-name ResponderAPIECSTaskRole"
+                ),
+                "iam:DeleteRole",
+                "aws iam delete-role"
+            ),
+            refused(
+                roles,
+                at(roles, "  --role-name ResponderAPIECSTaskRole \\") - 1,
+                "iam:CreateRole",
+                "aws iam create-role"
+            ),
+            refused(
+                roles,
+                at(roles, "  --role-name ResponderAPIECSTaskRole \\") + 3,
+                "iam:PutRolePolicy",
+                "aws iam put-role-policy"
+            ),
+            refused(
+                roles,
+                at(
+                    roles,
+                    "aws iam get-role --role-name ResponderAPIECSTaskRole"
+                ) + 1,
+                "iam:GetRole",
+                "aws iam get-role"
+            ),
+        ]
+    );
+}
