@@ -607,7 +607,19 @@ impl Context<'_> {
                         .as_deref()
                         .and_then(|v| v.split_once('-'))
                         .map(|p| p.0);
-                    match prefixes.zip(prefix).and_then(|(p, x)| p.get(x)) {
+                    let by_prefix = prefixes.zip(prefix).and_then(|(p, x)| p.get(x));
+                    // `"$SG_ID"` set by `create-security-group` (or a
+                    // `describe-security-groups`) is a security group's ID.
+                    let by_source = || {
+                        let source = variable(text).and_then(|v| env.get(v).copied())?;
+                        let from = parse(self.command(source))?;
+                        let kind = from
+                            .op
+                            .strip_prefix("create-")
+                            .or_else(|| from.op.strip_prefix("describe-")?.strip_suffix('s'))?;
+                        prefixes?.values().find(|n| n.kind == kind)
+                    };
+                    match by_prefix.or_else(by_source) {
                         Some(n) => named(&mut request, n, &[(text, word)]),
                         None => {
                             request.unknown_id.get_or_insert_with(|| text.to_string());

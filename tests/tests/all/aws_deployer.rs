@@ -1008,3 +1008,22 @@ fn a_role_created_with_a_path_is_judged_on_the_arn_with_the_path() {
         ]
     );
 }
+
+/// An ID held in a variable that a create (or describe) command set is of
+/// the type that command makes: `"$SG_ID"` is a security group's, judged on
+/// its ARN, not an unknown ID.
+#[test]
+fn an_id_from_a_variable_is_of_the_type_its_command_makes() {
+    let (line, found) = cli_block(
+        "SG_ID=$(aws ec2 describe-security-groups --filters Name=group-name,Values=responderapi-sg --query 'SecurityGroups[0].GroupId' --output text)\naws ec2 create-tags --resources \"$SG_ID\" --tags Key=team,Value=api",
+    );
+    assert_eq!(
+        found,
+        [refused_on(
+            line + 1,
+            "ec2:CreateTags",
+            "arn:aws:ec2:us-east-1:111122223333:security-group/sg-0123456789abcdef0",
+            "aws ec2 create-tags"
+        )]
+    );
+}
