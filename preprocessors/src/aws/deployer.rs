@@ -427,12 +427,36 @@ fn linked_service(action: &str, request: &Request, context: &mut RequestContext)
     }
 }
 
+/// A call that creates its resource finds no tags on it: every
+/// `aws:ResourceTag/…` (and the service's own `…:ResourceTag/…`) is absent.
+fn untagged_if_created(action: &str, context: &mut RequestContext) {
+    let Some((prefix, name)) = action.split_once(':') else {
+        return;
+    };
+    let creates = (name.starts_with("Create") || name.starts_with("Register"))
+        && !name.contains("Tag")
+        && name != "CreateLogStream";
+    if creates {
+        context.insert("aws:resourcetag/*".into(), Vec::new());
+        context.insert(
+            format!("{}:resourcetag/*", prefix.to_ascii_lowercase()),
+            Vec::new(),
+        );
+    }
+}
+
 /// The condition keys a command's own call determines: `ecs:cluster` for an
 /// ECS action that has the key (the cluster the command names, else
 /// `default`), and no `PREFIX:CreateAction` for a tagging action called by
 /// itself (the key is there only when a create action tags).
 fn call_context(action: &str, request: &Request) -> RequestContext {
     let mut context = RequestContext::new();
+    // The reader's own call: no service made it for them.
+    context.insert("aws:viaawsservice".into(), vec!["false".into()]);
+    for key in ["aws:calledvia", "aws:calledviafirst", "aws:calledvialast"] {
+        context.insert(key.into(), Vec::new());
+    }
+    untagged_if_created(action, &mut context);
     let Some((prefix, name)) = action.split_once(':') else {
         return context;
     };
@@ -1164,6 +1188,15 @@ fn need_context(need: &Need, command: &CommandNeeds) -> RequestContext {
         Need::Call { context, .. } => context.clone(),
         Need::Handler(h) => {
             let mut c = RequestContext::new();
+            // A handler calls with the deployer's credentials, through
+            // CloudFormation (IAM User Guide, aws:CalledVia).
+            c.insert("aws:viaawsservice".into(), vec!["true".into()]);
+            for key in ["aws:calledvia", "aws:calledviafirst", "aws:calledvialast"] {
+                c.insert(key.into(), vec!["cloudformation.amazonaws.com".into()]);
+            }
+            if h.handler == "create" {
+                untagged_if_created(&h.action, &mut c);
+            }
             if h.action == "iam:PassRole"
                 && let Some(service) = models::cli_calls().passed_to.get(&h.kind)
             {

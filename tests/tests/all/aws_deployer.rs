@@ -1027,3 +1027,68 @@ fn an_id_from_a_variable_is_of_the_type_its_command_makes() {
         )]
     );
 }
+
+/// A command's own call is direct (no `aws:CalledVia`, `aws:ViaAWSService`
+/// false); a call that creates its resource finds no `aws:ResourceTag/…`.
+/// Conditions that need otherwise refuse it; ones that allow it pass.
+#[test]
+fn direct_calls_and_untagged_new_resources_are_evaluated() {
+    let describe = "aws ecs describe-clusters --clusters responderapi-cluster";
+    // In another Region than the guide's own create-cluster, which has the
+    // same need and would take the report.
+    let create = "aws ecs create-cluster --cluster-name responderapi-cluster --region eu-west-1";
+    let ecs = "ManageTheGuideEcsResources";
+    let cases = [
+        (
+            serde_json::json!({"ForAnyValue:StringEquals": {"aws:CalledVia": "cloudformation.amazonaws.com"}}),
+            describe,
+            Some(("ecs:DescribeClusters", "aws ecs describe-clusters")),
+        ),
+        (
+            serde_json::json!({"Bool": {"aws:ViaAWSService": "true"}}),
+            describe,
+            Some(("ecs:DescribeClusters", "aws ecs describe-clusters")),
+        ),
+        (
+            serde_json::json!({"Bool": {"aws:ViaAWSService": "false"}}),
+            describe,
+            None,
+        ),
+        (
+            serde_json::json!({"StringEquals": {"aws:ResourceTag/Project": "responderapi"}}),
+            create,
+            Some(("ecs:CreateCluster", "aws ecs create-cluster")),
+        ),
+        (
+            serde_json::json!({"StringEqualsIfExists": {"aws:ResourceTag/Project": "responderapi"}}),
+            create,
+            None,
+        ),
+        // On an existing cluster the tag is not known: assumed satisfiable.
+        (
+            serde_json::json!({"StringEquals": {"aws:ResourceTag/Project": "responderapi"}}),
+            describe,
+            None,
+        ),
+    ];
+    for (condition, script, refused) in cases {
+        let (line, found) = with_condition(ecs, condition.clone(), script);
+        let want: Vec<String> = refused
+            .map(|(action, command)| {
+                let region = if script == create {
+                    "eu-west-1"
+                } else {
+                    "us-east-1"
+                };
+                refused_on(
+                    line,
+                    action,
+                    &format!("arn:aws:ecs:{region}:111122223333:cluster/responderapi-cluster"),
+                    command,
+                )
+            })
+            .into_iter()
+            .collect();
+        assert_eq!(found, want, "{condition}");
+    }
+}
