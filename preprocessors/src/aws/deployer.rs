@@ -1335,6 +1335,136 @@ pub fn check(
     out
 }
 
+/// Reports what the deployer policy refuses in another Region the release
+/// facts offer (book.toml `regions`) but allows in the example Region the
+/// guide's commands run in: readers choose their Region. Once per need,
+/// naming the first such Region. A policy that names no Region (nor
+/// `aws:RequestedRegion`) decides alike in every Region and is not
+/// evaluated again.
+pub fn check_regions(
+    ctx: &Context<'_>,
+    commands: &[CommandNeeds],
+    policy: &DeployerPolicy<'_>,
+    regions: &[String],
+) -> Vec<Diagnostic> {
+    let lower = policy.text.to_ascii_lowercase();
+    let names_a_region = lower.contains("requestedregion")
+        || regions
+            .iter()
+            .any(|r| lower.contains(&r.to_ascii_lowercase()))
+        || [
+            "us-", "eu-", "ap-", "sa-", "ca-", "me-", "af-", "il-", "mx-",
+        ]
+        .iter()
+        .any(|p| lower.contains(&format!(":{p}")) || lower.contains(&format!("\"{p}")));
+    if !names_a_region {
+        return Vec::new();
+    }
+    let parsed = evaluator::parse(policy.value);
+    let home: BTreeSet<(At, String)> = refused(&parsed, commands)
+        .into_iter()
+        .map(|(c, n, _)| (c.at, n.action().to_string()))
+        .collect();
+    let mut reported: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut out = Vec::new();
+    for region in regions.iter().filter(|r| *r != evaluator::SAMPLE_REGION) {
+        let regional: Vec<CommandNeeds> = commands
+            .iter()
+            .filter(|c| c.region == evaluator::SAMPLE_REGION)
+            .map(|c| CommandNeeds {
+                path: c.path,
+                step: c.step,
+                at: c.at,
+                label: c.label.clone(),
+                needs: c.needs.iter().map(|n| regionalized(n, region)).collect(),
+                region: region.clone(),
+            })
+            .collect();
+        for (command, need, missing) in refused(&parsed, &regional) {
+            let action = need.action();
+            if home.contains(&(command.at, action.to_string())) {
+                continue;
+            }
+            let any_region = missing.arn.replace(&format!(":{region}:"), "::");
+            if !reported.insert((action.to_string(), any_region)) {
+                continue;
+            }
+            let head = parse(ctx.command(command.at)).map_or(0..0, |p| p.head);
+            let how = match missing.decision {
+                Decision::ExplicitDeny => "denies",
+                _ => "does not allow",
+            };
+            out.push(
+                Diagnostic::error(
+                    codes::AWS_DEPLOYER_PERMISSION,
+                    ctx.locate(command.at, head),
+                    format!(
+                        "`{}` {how} `{action}` on `{}` in `{region}`, a Region the release is offered in, which `{}` calls there",
+                        policy.rel, missing.arn, command.label
+                    ),
+                )
+                .with_hint(format!(
+                    "readers run the guide in the Region they choose: write `*` for the Region in the statement's ARNs (or `aws:RequestedRegion`), or list every Region of book.toml's `regions`; it is allowed in `{}`",
+                    evaluator::SAMPLE_REGION
+                )),
+            );
+        }
+    }
+    out
+}
+
+/// `need` made in `region`: the example Region in its ARNs (and in the
+/// ARNs of its context, `ecs:cluster`) becomes `region`.
+fn regionalized(need: &Need, region: &str) -> Need {
+    let fix = |arns: &Arns| match arns {
+        Arns::Resources(list) => {
+            Arns::Resources(list.iter().map(|a| with_region(a, region)).collect())
+        }
+        other => other.clone(),
+    };
+    match need {
+        Need::Call {
+            action,
+            arns,
+            why,
+            context,
+            alternatives,
+        } => Need::Call {
+            action: action.clone(),
+            arns: fix(arns),
+            why: why.clone(),
+            context: context
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.iter().map(|a| with_region(a, region)).collect(),
+                    )
+                })
+                .collect(),
+            alternatives: alternatives.clone(),
+        },
+        Need::Handler(h) => Need::Handler(HandlerNeed {
+            arns: fix(&h.arns),
+            ..h.clone()
+        }),
+    }
+}
+
+/// An ARN in the example Region, moved to `region` (others as they are).
+fn with_region(arn: &str, region: &str) -> String {
+    let parts: Vec<&str> = arn.splitn(5, ':').collect();
+    let regional = parts.len() == 5
+        && parts[0] == "arn"
+        && (parts[3] == evaluator::SAMPLE_REGION || parts[3] == region);
+    if !regional {
+        return arn.to_string();
+    }
+    let mut parts = parts;
+    parts[3] = region;
+    parts.join(":")
+}
+
 /// How a statement of the policy could take a refused call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Fit {

@@ -577,6 +577,17 @@ fn cli_block_with(edit: impl FnOnce(&mut serde_json::Value), script: &str) -> (u
     (line, deployer_errors(book.path()))
 }
 
+/// [`cli_block_with`], without the reports of the other Regions the
+/// release is offered in (a policy pinned to one Region has those too).
+fn in_its_region(edit: impl FnOnce(&mut serde_json::Value), script: &str) -> (usize, Vec<String>) {
+    let (line, found) = cli_block_with(edit, script);
+    let found = found
+        .into_iter()
+        .filter(|f| !f.contains("a Region the release is offered in"))
+        .collect();
+    (line, found)
+}
+
 /// Appends `script` as a `bash` block run on `path` to `chapter` of `book`:
 /// the line of its first command.
 fn append_block(book: &Path, chapter: &str, path: &str, script: &str) -> usize {
@@ -655,10 +666,10 @@ fn a_region_pinned_in_the_policy_is_judged_against_the_region_the_command_runs_i
         format!("aws --region {region} ecs describe-clusters --clusters responderapi-cluster")
     };
     assert_eq!(
-        cli_block_with(pinned, &describe("us-east-1")).1,
+        in_its_region(pinned, &describe("us-east-1")).1,
         Vec::<String>::new()
     );
-    let (line, found) = cli_block_with(pinned, &describe("eu-west-1"));
+    let (line, found) = in_its_region(pinned, &describe("eu-west-1"));
     assert_eq!(
         found,
         [refused_on(
@@ -681,13 +692,13 @@ fn a_region_pinned_in_the_policy_is_judged_against_the_region_the_command_runs_i
                 "Condition": {"StringNotEquals": {"aws:RequestedRegion": "us-east-1"}}
             }));
     };
-    let (_, found) = cli_block_with(deny, "aws ecs list-clusters --region us-east-1");
+    let (_, found) = in_its_region(deny, "aws ecs list-clusters --region us-east-1");
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
         found[0].contains("does not allow `ecs:ListClusters`"),
         "{found:?}"
     );
-    let (line, found) = cli_block_with(
+    let (line, found) = in_its_region(
         deny,
         "export AWS_REGION=eu-west-1\naws ecs describe-clusters --clusters responderapi-cluster\naws iam get-role --role-name ResponderAPIECSTaskRole",
     );
@@ -914,12 +925,12 @@ fn aws_region_wins_over_a_default_region_prefix() {
             .replace("arn:aws:ecs:*:", "arn:aws:ecs:us-east-1:");
         *policy = serde_json::from_str(&text).unwrap();
     };
-    let (_, found) = cli_block_with(
+    let (_, found) = in_its_region(
         pinned,
         "AWS_DEFAULT_REGION=eu-west-1 aws ecs describe-clusters --clusters responderapi-cluster",
     );
     assert_eq!(found, Vec::<String>::new());
-    let (line, found) = cli_block_with(
+    let (line, found) = in_its_region(
         pinned,
         "AWS_REGION=eu-west-1 aws ecs describe-clusters --clusters responderapi-cluster",
     );
@@ -1091,4 +1102,67 @@ fn direct_calls_and_untagged_new_resources_are_evaluated() {
             .collect();
         assert_eq!(found, want, "{condition}");
     }
+}
+
+/// A policy pinned to the example Region refuses what readers in another
+/// Region the release is offered in (book.toml `regions`) call: once per
+/// need, naming the first such Region; the guide's `*` passes everywhere.
+#[test]
+fn a_policy_pinned_to_one_region_fails_for_the_other_offered_regions() {
+    let book = with_policy(|policy| {
+        let statements = policy["Statement"].as_array_mut().unwrap();
+        let s = statements
+            .iter_mut()
+            .find(|s| s["Sid"] == "ManageTheGuideLogGroup")
+            .unwrap();
+        let text = s
+            .to_string()
+            .replace("arn:aws:logs:*:", "arn:aws:logs:us-east-1:");
+        *s = serde_json::from_str(&text).unwrap();
+    });
+    let found: Vec<String> = deployer_errors(book.path())
+        .into_iter()
+        .filter(|f| f.contains("a Region the release is offered in"))
+        .collect();
+    let refused = |at: String, action: &str, command: &str| {
+        format!(
+            "{at}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `{action}` on `arn:aws:logs:us-east-2:111122223333:log-group:/ecs/responderapi-task` in `us-east-2`, a Region the release is offered in, which `{command}` calls there"
+        )
+    };
+    let deploy = "aws cloudformation deploy";
+    assert_eq!(
+        found,
+        [
+            refused(
+                line_of("src/cleanup.md", "aws logs delete-log-group"),
+                "logs:DeleteLogGroup",
+                "aws logs delete-log-group"
+            ),
+            refused(
+                deploy_line("src/cloudformation.md"),
+                "logs:TagResource",
+                deploy
+            ),
+            refused(
+                deploy_line("src/cloudformation.md"),
+                "logs:ListTagsForResource",
+                deploy
+            ),
+            refused(
+                line_of("src/task-definition.md", "aws logs create-log-group"),
+                "logs:CreateLogGroup",
+                "aws logs create-log-group"
+            ),
+            refused(
+                line_of("src/task-definition.md", "aws logs put-retention-policy"),
+                "logs:PutRetentionPolicy",
+                "aws logs put-retention-policy"
+            ),
+            refused(
+                line_of("src/verify.md", "aws logs tail"),
+                "logs:FilterLogEvents",
+                "aws logs tail"
+            ),
+        ]
+    );
 }
