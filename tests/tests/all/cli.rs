@@ -182,13 +182,12 @@ fn a_misspelt_or_mistyped_setting_fails_the_check_at_its_book_toml_line() {
     // and a misspelt one is a key of the one table.
     let header = "[preprocessor.responder-docs.image-uri]\n";
     let at = text.lines().position(|l| l == header.trim_end()).unwrap() + 1;
-    for (written, expected) in [(
-        format!("{header}link-ignore = []\n"),
-        format!(
+    {
+        let written = format!("{header}link-ignore = []\n");
+        let expected = format!(
             "book.toml:{}:1: error[config::unknown-key]: unknown key `link-ignore` in [preprocessor.responder-docs.image-uri]",
             at + 1
-        ),
-    )] {
+        );
         std::fs::write(&toml, text.replace(header, &written)).unwrap();
         let run = run(&["check", book.path().to_str().unwrap(), "--format", "json"]);
         assert_eq!((run.code, shorts(&run.stdout)), (1, vec![expected]));
