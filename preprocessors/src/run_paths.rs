@@ -385,9 +385,45 @@ pub fn build(model: &BookModel<'_>) -> RunPaths {
                 );
             }
         }
+        let origin = chapter.origin();
+        for (range, message) in unmarked(&chapter.blocks, &fences) {
+            run.problems.push(
+                Diagnostic::warning(codes::AWS_UNMARKED_BLOCK, origin.locate(range), message)
+                    .with_hint(format!(
+                        "give it the marker its sibling variant has (`<!-- run: PATH… -->` on the line before its fence; paths: {})",
+                        PATHS.join(", ")
+                    )),
+            );
+        }
         add_steps(&mut run, c, &fences);
     }
     run
+}
+
+/// The shell blocks that are a variant of an `{{#arch}}` group whose
+/// sibling is marked, with no marker of their own: the paths skip them, so
+/// nothing judges what they run. The fence's line, and why.
+fn unmarked(blocks: &[Block], fences: &[Fence]) -> Vec<(Range<usize>, String)> {
+    let marked_groups: Vec<usize> = fences
+        .iter()
+        .filter(|f| f.marker.is_some())
+        .filter_map(|f| f.arch.as_ref().map(|(g, _)| *g))
+        .collect();
+    let mut out = Vec::new();
+    for (block, fence) in blocks.iter().zip(fences) {
+        if fence.marker.is_some() || !is_shell(&block.lang) {
+            continue;
+        }
+        if let Some((group, arch)) = &fence.arch
+            && marked_groups.contains(group)
+        {
+            out.push((
+                block.range.start..block.range.start + 3,
+                format!("the `{arch}` variant of a marked `{{{{#arch}}}}` block has no run marker: no path runs it, so nothing judges it"),
+            ));
+        }
+    }
+    out
 }
 
 /// Adds one chapter's marked blocks to the paths: the n-th block of a path

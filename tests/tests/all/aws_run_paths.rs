@@ -48,3 +48,25 @@ fn a_marker_in_the_real_guide_moved_off_its_fence_fails_there() {
         )]
     );
 }
+
+/// An `{{#arch}}` variant left without the marker its sibling has is run by
+/// no path: a warning at its fence (the paths would otherwise judge only
+/// the marked variant, silently).
+#[test]
+fn an_arch_variant_without_its_siblings_marker_is_a_warning() {
+    let book = responder_docs_tests::copy_real_book();
+    let path = book.path().join("src/cloudformation.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let marked = "{{#arch arm64}}\n<!-- run: cloudformation -->\n";
+    assert!(text.contains(marked));
+    std::fs::write(&path, text.replacen(marked, "{{#arch arm64}}\n", 1)).unwrap();
+    let at = text.find(marked).unwrap();
+    let line = text[..at].lines().count() + 2;
+    let (_, shorts) = check_shorts(book.path());
+    assert_eq!(
+        shorts,
+        [format!(
+            "src/cloudformation.md:{line}:1: warning[aws::unmarked-block]: the `arm64` variant of a marked `{{{{#arch}}}}` block has no run marker: no path runs it, so nothing judges it"
+        )]
+    );
+}
