@@ -1574,7 +1574,9 @@ fn statement_hint(
             deployer.rel
         );
     }
-    match fitting_statement(policy, action, arn) {
+    let fit = fitting_statement(policy, action, arn);
+    let arn = &without_sample_ids(arn);
+    match fit {
         Some((i, fit)) => {
             let name = policy.statements[i].sid.as_ref().map_or_else(
                 || format!("statement {}", i + 1),
@@ -1597,6 +1599,29 @@ fn statement_hint(
         }
         None => format!("add a statement that allows `{action}` on `{arn}`"),
     }
+}
+
+/// An ARN with each part of its resource that is a sample ID (what AWS
+/// assigns: a stack's ID, a revision) written `*`, as a policy names it.
+fn without_sample_ids(arn: &str) -> String {
+    let ids = &models::arn_names().ids;
+    let split = arn.match_indices(':').nth(4).map_or(0, |(i, _)| i + 1);
+    let (head, resource) = arn.split_at(split);
+    let mut out = head.to_string();
+    let mut part = String::new();
+    for c in resource.chars().chain(std::iter::once('\0')) {
+        if matches!(c, '/' | ':' | '\0') {
+            let sample = ids.values().any(|id| *id == part);
+            out.push_str(if sample { "*" } else { &part });
+            part.clear();
+            if c != '\0' {
+                out.push(c);
+            }
+        } else {
+            part.push(c);
+        }
+    }
+    out
 }
 
 /// Per path: the distinct actions its commands need, and how many of them
@@ -1624,6 +1649,22 @@ pub fn figures(commands: &[CommandNeeds]) -> Vec<(&'static str, usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suggested_arns_write_what_aws_assigns_as_a_wildcard() {
+        assert_eq!(
+            without_sample_ids(
+                "arn:aws:cloudformation:us-east-1:111122223333:stack/prod/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+            ),
+            "arn:aws:cloudformation:us-east-1:111122223333:stack/prod/*"
+        );
+        assert_eq!(
+            without_sample_ids("arn:aws:ecs:us-east-1:111122223333:task-definition/app:1"),
+            "arn:aws:ecs:us-east-1:111122223333:task-definition/app:*"
+        );
+        let named = "arn:aws:ecs:us-east-1:111122223333:cluster/c1";
+        assert_eq!(without_sample_ids(named), named);
+    }
 
     #[test]
     fn kebab_case_and_variables() {
