@@ -138,6 +138,12 @@ pub fn parse_marker(line: &str) -> Result<Marker, String> {
         .trim_end()
         .strip_suffix("-->")
         .ok_or_else(|| one_line.to_string())?;
+    if inner.contains("-->") {
+        return Err(
+            "one run marker per line: list every path in one marker, `<!-- run: PATH PATH… -->`"
+                .into(),
+        );
+    }
     let mut words: Vec<&str> = inner.split_whitespace().collect();
     let stand_in = words.last() == Some(&"stand-in");
     if stand_in {
@@ -167,7 +173,8 @@ pub fn parse_marker(line: &str) -> Result<Marker, String> {
 
 /// Whether a block of this language runs in the reader's shell.
 pub fn is_shell(lang: &str) -> bool {
-    matches!(lang, "bash" | "sh" | "shell" | "console")
+    // The guide's commands are written for Bash or Zsh.
+    matches!(lang, "bash" | "zsh" | "sh" | "shell" | "console")
 }
 
 /// What the scan found about one fenced block of a chapter.
@@ -219,11 +226,14 @@ pub fn scan(content: &str, blocks: &[Block]) -> (Vec<Fence>, Vec<MarkerProblem>)
                 if is_shell(&block.lang) {
                     fences[next].marker = Some(marker);
                 } else {
+                    let what = match block.lang.as_str() {
+                        "" => "a fence with no language".to_string(),
+                        lang => format!("a `{lang}` block"),
+                    };
                     problems.push(MarkerProblem {
                         range: at,
                         message: format!(
-                            "a run marker before a `{}` block: only shell blocks run",
-                            block.lang
+                            "a run marker before {what}: only shell blocks (`bash`, `zsh`, `sh`, `shell`, `console`) run"
                         ),
                     });
                 }
@@ -375,9 +385,45 @@ pub fn build(model: &BookModel<'_>) -> RunPaths {
                 );
             }
         }
+        let origin = chapter.origin();
+        for (range, message) in unmarked(&chapter.blocks, &fences) {
+            run.problems.push(
+                Diagnostic::warning(codes::AWS_UNMARKED_BLOCK, origin.locate(range), message)
+                    .with_hint(format!(
+                        "give it the marker its sibling variant has (`<!-- run: PATH… -->` on the line before its fence; paths: {})",
+                        PATHS.join(", ")
+                    )),
+            );
+        }
         add_steps(&mut run, c, &fences);
     }
     run
+}
+
+/// The shell blocks that are a variant of an `{{#arch}}` group whose
+/// sibling is marked, with no marker of their own: the paths skip them, so
+/// nothing judges what they run. The fence's line, and why.
+fn unmarked(blocks: &[Block], fences: &[Fence]) -> Vec<(Range<usize>, String)> {
+    let marked_groups: Vec<usize> = fences
+        .iter()
+        .filter(|f| f.marker.is_some())
+        .filter_map(|f| f.arch.as_ref().map(|(g, _)| *g))
+        .collect();
+    let mut out = Vec::new();
+    for (block, fence) in blocks.iter().zip(fences) {
+        if fence.marker.is_some() || !is_shell(&block.lang) {
+            continue;
+        }
+        if let Some((group, arch)) = &fence.arch
+            && marked_groups.contains(group)
+        {
+            out.push((
+                block.range.start..block.range.start + 3,
+                format!("the `{arch}` variant of a marked `{{{{#arch}}}}` block has no run marker: no path runs it, so nothing judges it"),
+            ));
+        }
+    }
+    out
 }
 
 /// Adds one chapter's marked blocks to the paths: the n-th block of a path

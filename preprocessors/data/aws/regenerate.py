@@ -3,6 +3,9 @@
 
     python3 preprocessors/data/aws/regenerate.py
 
+With --managed-policies, rereads managed-policies.json's AWS managed
+policies through the AWS CLI instead (the one step that needs credentials).
+
 Downloads the pinned wheels of botocore (service models and waiters),
 cfn-lint (CloudFormation resource provider schemas) and awscli (argument
 renames), keeps only what the checks in preprocessors/src/aws/ read, and
@@ -220,6 +223,28 @@ def service_names(wheel):
     return {"source": f"botocore {BOTOCORE} (PyPI), botocore/data/", "services": names}
 
 
+# AWS managed policies a task or execution role plausibly uses, kept whole
+# at their default version. No package carries them: with
+# `--managed-policies`, the AWS CLI (any account's credentials) reads them.
+MANAGED_POLICIES = [
+    "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+]
+
+
+def managed_policies():
+    def aws(*args):
+        return json.loads(subprocess.run(["aws", *args, "--output", "json"], check=True, capture_output=True, text=True).stdout)
+
+    policies = {}
+    for arn in MANAGED_POLICIES:
+        version = aws("iam", "get-policy", "--policy-arn", arn)["Policy"]["DefaultVersionId"]
+        document = aws("iam", "get-policy-version", "--policy-arn", arn, "--version-id", version)["PolicyVersion"]["Document"]
+        policies[arn] = {"version": version, "document": document}
+    path = HERE / "managed-policies.json"
+    source = json.loads(path.read_text())["source"]
+    path.write_text(json.dumps({"source": source, "policies": policies}, indent=2) + "\n")
+
+
 def write(path: Path, data):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, separators=(",", ":"), sort_keys=False) + "\n")
@@ -227,6 +252,9 @@ def write(path: Path, data):
 
 def main():
     global XFORM
+    if "--managed-policies" in sys.argv:
+        managed_policies()
+        return
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         wheels = download(workdir)
@@ -253,6 +281,8 @@ def main():
         "arn-names.toml                     written by hand from ../iam/catalog.tsv (ARN formats), the botocore models (CLI options) and the resource schemas\n"
         "cloudformation/handler-properties.toml  written by hand from the resource schemas' handlers and properties\n"
         "cloudformation/replacement.toml    written by hand from the CloudFormation User Guide (update behaviors, name type)\n"
+        "managed-policies.json              AWS managed policies at their default version (IAM GetPolicyVersion, as the AWS Managed Policy\n"
+        "                                   Reference Guide prints them): AmazonECSTaskExecutionRolePolicy v1; regenerate.py --managed-policies\n"
     )
 
 

@@ -143,8 +143,11 @@ fn split(format: &str, var: &str, value: &str) -> Option<Vec<(String, String)>> 
             return None;
         }
         // A full ARN's account and Region are the resource's own (another
-        // account's registry); the partition is always `aws`.
-        if name != "Partition" {
+        // account's registry); the partition is always `aws`. An AWS managed
+        // policy's account `aws` is no account of the request's other
+        // resources (the role it is attached to is the reader's).
+        let aws_owned = name == "Account" && &rest[..taken] == "aws";
+        if name != "Partition" && !aws_owned {
             out.push((name.to_string(), rest[..taken].to_string()));
         }
         rest = &rest[taken..];

@@ -310,6 +310,11 @@ fn implied(action: &str, request: &Request, given: &dyn Fn(&str) -> bool) -> Vec
                 (None, None) => return None,
             };
             let mut context = RequestContext::new();
+            if let Some(role) = &i.role {
+                let mut fixed = Request::default();
+                fixed.set("RoleNameWithPath", role.clone());
+                linked_service(&i.action, &fixed, &mut context);
+            }
             if let Some(service) = &i.passed_to {
                 context.insert("iam:passedtoservice".into(), vec![service.clone()]);
             }
@@ -403,12 +408,55 @@ fn variable(text: &str) -> Option<&str> {
         .then_some(name)
 }
 
+/// `iam:AWSServiceName` of a call that creates a service-linked role: the
+/// principal its path names (`aws-service-role/ecs.amazonaws.com/…`).
+fn linked_service(action: &str, request: &Request, context: &mut RequestContext) {
+    if !action.eq_ignore_ascii_case("iam:CreateServiceLinkedRole") {
+        return;
+    }
+    let principals: Vec<String> = request
+        .vars
+        .get("RoleNameWithPath")
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.strip_prefix("aws-service-role/")?.split('/').next())
+        .map(str::to_string)
+        .collect();
+    if !principals.is_empty() {
+        context.insert("iam:awsservicename".into(), principals);
+    }
+}
+
+/// A call that creates its resource finds no tags on it: every
+/// `aws:ResourceTag/…` (and the service's own `…:ResourceTag/…`) is absent.
+fn untagged_if_created(action: &str, context: &mut RequestContext) {
+    let Some((prefix, name)) = action.split_once(':') else {
+        return;
+    };
+    let creates = (name.starts_with("Create") || name.starts_with("Register"))
+        && !name.contains("Tag")
+        && name != "CreateLogStream";
+    if creates {
+        context.insert("aws:resourcetag/*".into(), Vec::new());
+        context.insert(
+            format!("{}:resourcetag/*", prefix.to_ascii_lowercase()),
+            Vec::new(),
+        );
+    }
+}
+
 /// The condition keys a command's own call determines: `ecs:cluster` for an
 /// ECS action that has the key (the cluster the command names, else
 /// `default`), and no `PREFIX:CreateAction` for a tagging action called by
 /// itself (the key is there only when a create action tags).
 fn call_context(action: &str, request: &Request) -> RequestContext {
     let mut context = RequestContext::new();
+    // The reader's own call: no service made it for them.
+    context.insert("aws:viaawsservice".into(), vec!["false".into()]);
+    for key in ["aws:calledvia", "aws:calledviafirst", "aws:calledvialast"] {
+        context.insert(key.into(), Vec::new());
+    }
+    untagged_if_created(action, &mut context);
     let Some((prefix, name)) = action.split_once(':') else {
         return context;
     };
@@ -418,6 +466,7 @@ fn call_context(action: &str, request: &Request) -> RequestContext {
     else {
         return context;
     };
+    linked_service(action, request, &mut context);
     let create_action = format!("{prefix}:createaction");
     if found
         .condition_keys
@@ -439,9 +488,9 @@ fn call_context(action: &str, request: &Request) -> RequestContext {
 }
 
 impl Context<'_> {
-    /// The Region a command runs in: its `--region`, else `AWS_REGION` or
-    /// `AWS_DEFAULT_REGION` as the command's prefix or a literal assignment
-    /// sets them, else the guide's example Region.
+    /// The Region a command runs in: its `--region`, else `AWS_REGION`, else
+    /// `AWS_DEFAULT_REGION`, each as the command's prefix or else a literal
+    /// assignment sets it, else the guide's example Region.
     fn region(&self, at: At) -> String {
         let command = self.command(at);
         let words = &command.words;
@@ -457,10 +506,12 @@ impl Context<'_> {
                 .take_while(|w| w.text != "aws")
                 .find_map(|w| w.text.strip_prefix(&format!("{name}=")).map(str::to_string))
         };
+        // `AWS_REGION` overrides `AWS_DEFAULT_REGION` wherever each is set
+        // (AWS CLI User Guide, Environment variables).
         flag.and_then(|v| self.literal_value(at, &v))
             .or_else(|| prefix("AWS_REGION"))
-            .or_else(|| prefix("AWS_DEFAULT_REGION"))
             .or_else(|| self.literal(at, "AWS_REGION"))
+            .or_else(|| prefix("AWS_DEFAULT_REGION"))
             .or_else(|| self.literal(at, "AWS_DEFAULT_REGION"))
             .filter(|r| !r.is_empty() && !r.contains(['$', '`']))
             .unwrap_or_else(|| evaluator::SAMPLE_REGION.to_string())
@@ -580,7 +631,19 @@ impl Context<'_> {
                         .as_deref()
                         .and_then(|v| v.split_once('-'))
                         .map(|p| p.0);
-                    match prefixes.zip(prefix).and_then(|(p, x)| p.get(x)) {
+                    let by_prefix = prefixes.zip(prefix).and_then(|(p, x)| p.get(x));
+                    // `"$SG_ID"` set by `create-security-group` (or a
+                    // `describe-security-groups`) is a security group's ID.
+                    let by_source = || {
+                        let source = variable(text).and_then(|v| env.get(v).copied())?;
+                        let from = parse(self.command(source))?;
+                        let kind = from
+                            .op
+                            .strip_prefix("create-")
+                            .or_else(|| from.op.strip_prefix("describe-")?.strip_suffix('s'))?;
+                        prefixes?.values().find(|n| n.kind == kind)
+                    };
+                    match by_prefix.or_else(by_source) {
                         Some(n) => named(&mut request, n, &[(text, word)]),
                         None => {
                             request.unknown_id.get_or_insert_with(|| text.to_string());
@@ -597,7 +660,51 @@ impl Context<'_> {
                 }
             }
         }
+        if parsed.service == "iam" {
+            self.with_iam_paths(&mut request);
+        }
         request
+    }
+
+    /// An IAM role, user or group an IAM command names without its path has
+    /// the path its `create-…` command gave (`--path /responderapi/`): the
+    /// ARN IAM evaluates is `role/responderapi/NAME`. (A full ARN elsewhere
+    /// says its own path.)
+    fn with_iam_paths(&self, request: &mut Request) {
+        const KINDS: [(&str, &str, &str); 3] = [
+            ("RoleNameWithPath", "create-role", "--role-name"),
+            ("UserNameWithPath", "create-user", "--user-name"),
+            ("GroupNameWithPath", "create-group", "--group-name"),
+        ];
+        for (var, create, option) in KINDS {
+            let Some(values) = request.vars.get_mut(var) else {
+                continue;
+            };
+            for value in values.iter_mut().filter(|v| !v.contains('/')) {
+                if let Some(path) = self.iam_path(create, option, value) {
+                    *value = format!("{path}{value}");
+                }
+            }
+        }
+    }
+
+    /// The `--path` (without its leading `/`) that a path's `aws iam
+    /// CREATE OPTION NAME` gives, when it gives one.
+    fn iam_path(&self, create: &str, option: &str, name: &str) -> Option<String> {
+        self.path_commands().into_iter().find_map(|(_, _, at)| {
+            let parsed = parse(self.command(at))?;
+            if parsed.service != "iam" || parsed.op != create {
+                return None;
+            }
+            let named = parsed
+                .option(option)
+                .iter()
+                .any(|(v, _)| self.literal_value(at, v).as_deref() == Some(name));
+            let path = parsed.option("--path").first()?.0;
+            let path = self.literal_value(at, path)?;
+            let path = path.trim_start_matches('/');
+            (named && !path.is_empty()).then(|| path.to_string())
+        })
     }
 
     /// Adds what one option value (`text`, in `word`) names to `request`.
@@ -613,6 +720,21 @@ impl Context<'_> {
         request: &mut Request,
     ) {
         let ids = &models::arn_names().ids;
+        if n.service_linked {
+            let roles = &models::arn_names().service_linked_roles;
+            match self
+                .literal_value(at, text)
+                .and_then(|p| Some((roles.get(&p)?, p)))
+            {
+                Some((role, principal)) => {
+                    request.set(&n.var, format!("aws-service-role/{principal}/{role}"))
+                }
+                None => {
+                    request.unknown.insert(n.var.clone());
+                }
+            }
+            return;
+        }
         if let Some(text) = self.literal_value(at, text) {
             let text = match ids.get(&n.var).filter(|_| n.folder_of_id) {
                 Some(id) => format!("{}/{id}", text.trim_end_matches('/')),
@@ -1066,6 +1188,15 @@ fn need_context(need: &Need, command: &CommandNeeds) -> RequestContext {
         Need::Call { context, .. } => context.clone(),
         Need::Handler(h) => {
             let mut c = RequestContext::new();
+            // A handler calls with the deployer's credentials, through
+            // CloudFormation (IAM User Guide, aws:CalledVia).
+            c.insert("aws:viaawsservice".into(), vec!["true".into()]);
+            for key in ["aws:calledvia", "aws:calledviafirst", "aws:calledvialast"] {
+                c.insert(key.into(), vec!["cloudformation.amazonaws.com".into()]);
+            }
+            if h.handler == "create" {
+                untagged_if_created(&h.action, &mut c);
+            }
             if h.action == "iam:PassRole"
                 && let Some(service) = models::cli_calls().passed_to.get(&h.kind)
             {
@@ -1090,9 +1221,10 @@ pub struct DeployerPolicy<'a> {
     pub value: &'a Value,
 }
 
-/// Reports every need the deployer policy refuses, once per path step and
-/// action, at the command (the template resource as a related location for
-/// a handler's need).
+/// Reports every need the deployer policy refuses once, at the first
+/// command that has it (the template resource as a related location for a
+/// handler's need); every later command with the same need (the same call
+/// on the same resource, for the same reason) is a related location.
 pub fn check(
     ctx: &Context<'_>,
     commands: &[CommandNeeds],
@@ -1100,7 +1232,8 @@ pub fn check(
 ) -> Vec<Diagnostic> {
     let parsed = evaluator::parse(policy.value);
     let mut reported: BTreeSet<((usize, usize), String)> = BTreeSet::new();
-    let mut out = Vec::new();
+    let mut first: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out: Vec<Diagnostic> = Vec::new();
     for (command, need, missing) in refused(&parsed, commands) {
         if !reported.insert((command.step, need.action().to_string())) {
             continue;
@@ -1124,10 +1257,20 @@ pub fn check(
                 h.handler, h.resource, h.kind, command.label
             ),
         };
+        let message = format!("`{}` {how} `{action}` on `{arn}`{more}, {by}", policy.rel);
+        if let Some(&i) = first.get(&message) {
+            let at = ctx.locate(command.at, head);
+            out[i].related.push(crate::diagnostics::Related {
+                location: at,
+                message: "needed here too".into(),
+            });
+            continue;
+        }
+        first.insert(message.clone(), out.len());
         let mut d = Diagnostic::error(
             codes::AWS_DEPLOYER_PERMISSION,
             ctx.locate(command.at, head),
-            format!("`{}` {how} `{action}` on `{arn}`{more}, {by}", policy.rel),
+            message,
         )
         .with_hint(
             condition_hint(&parsed, action, arn, &need_context(need, command))
@@ -1190,6 +1333,136 @@ pub fn check(
         }
     }
     out
+}
+
+/// Reports what the deployer policy refuses in another Region the release
+/// facts offer (book.toml `regions`) but allows in the example Region the
+/// guide's commands run in: readers choose their Region. Once per need,
+/// naming the first such Region. A policy that names no Region (nor
+/// `aws:RequestedRegion`) decides alike in every Region and is not
+/// evaluated again.
+pub fn check_regions(
+    ctx: &Context<'_>,
+    commands: &[CommandNeeds],
+    policy: &DeployerPolicy<'_>,
+    regions: &[String],
+) -> Vec<Diagnostic> {
+    let lower = policy.text.to_ascii_lowercase();
+    let names_a_region = lower.contains("requestedregion")
+        || regions
+            .iter()
+            .any(|r| lower.contains(&r.to_ascii_lowercase()))
+        || [
+            "us-", "eu-", "ap-", "sa-", "ca-", "me-", "af-", "il-", "mx-",
+        ]
+        .iter()
+        .any(|p| lower.contains(&format!(":{p}")) || lower.contains(&format!("\"{p}")));
+    if !names_a_region {
+        return Vec::new();
+    }
+    let parsed = evaluator::parse(policy.value);
+    let home: BTreeSet<(At, String)> = refused(&parsed, commands)
+        .into_iter()
+        .map(|(c, n, _)| (c.at, n.action().to_string()))
+        .collect();
+    let mut reported: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut out = Vec::new();
+    for region in regions.iter().filter(|r| *r != evaluator::SAMPLE_REGION) {
+        let regional: Vec<CommandNeeds> = commands
+            .iter()
+            .filter(|c| c.region == evaluator::SAMPLE_REGION)
+            .map(|c| CommandNeeds {
+                path: c.path,
+                step: c.step,
+                at: c.at,
+                label: c.label.clone(),
+                needs: c.needs.iter().map(|n| regionalized(n, region)).collect(),
+                region: region.clone(),
+            })
+            .collect();
+        for (command, need, missing) in refused(&parsed, &regional) {
+            let action = need.action();
+            if home.contains(&(command.at, action.to_string())) {
+                continue;
+            }
+            let any_region = missing.arn.replace(&format!(":{region}:"), "::");
+            if !reported.insert((action.to_string(), any_region)) {
+                continue;
+            }
+            let head = parse(ctx.command(command.at)).map_or(0..0, |p| p.head);
+            let how = match missing.decision {
+                Decision::ExplicitDeny => "denies",
+                _ => "does not allow",
+            };
+            out.push(
+                Diagnostic::error(
+                    codes::AWS_DEPLOYER_PERMISSION,
+                    ctx.locate(command.at, head),
+                    format!(
+                        "`{}` {how} `{action}` on `{}` in `{region}`, a Region the release is offered in, which `{}` calls there",
+                        policy.rel, missing.arn, command.label
+                    ),
+                )
+                .with_hint(format!(
+                    "readers run the guide in the Region they choose: write `*` for the Region in the statement's ARNs (or `aws:RequestedRegion`), or list every Region of book.toml's `regions`; it is allowed in `{}`",
+                    evaluator::SAMPLE_REGION
+                )),
+            );
+        }
+    }
+    out
+}
+
+/// `need` made in `region`: the example Region in its ARNs (and in the
+/// ARNs of its context, `ecs:cluster`) becomes `region`.
+fn regionalized(need: &Need, region: &str) -> Need {
+    let fix = |arns: &Arns| match arns {
+        Arns::Resources(list) => {
+            Arns::Resources(list.iter().map(|a| with_region(a, region)).collect())
+        }
+        other => other.clone(),
+    };
+    match need {
+        Need::Call {
+            action,
+            arns,
+            why,
+            context,
+            alternatives,
+        } => Need::Call {
+            action: action.clone(),
+            arns: fix(arns),
+            why: why.clone(),
+            context: context
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.iter().map(|a| with_region(a, region)).collect(),
+                    )
+                })
+                .collect(),
+            alternatives: alternatives.clone(),
+        },
+        Need::Handler(h) => Need::Handler(HandlerNeed {
+            arns: fix(&h.arns),
+            ..h.clone()
+        }),
+    }
+}
+
+/// An ARN in the example Region, moved to `region` (others as they are).
+fn with_region(arn: &str, region: &str) -> String {
+    let parts: Vec<&str> = arn.splitn(5, ':').collect();
+    let regional = parts.len() == 5
+        && parts[0] == "arn"
+        && (parts[3] == evaluator::SAMPLE_REGION || parts[3] == region);
+    if !regional {
+        return arn.to_string();
+    }
+    let mut parts = parts;
+    parts[3] = region;
+    parts.join(":")
 }
 
 /// How a statement of the policy could take a refused call.
@@ -1301,7 +1574,9 @@ fn statement_hint(
             deployer.rel
         );
     }
-    match fitting_statement(policy, action, arn) {
+    let fit = fitting_statement(policy, action, arn);
+    let arn = &without_sample_ids(arn);
+    match fit {
         Some((i, fit)) => {
             let name = policy.statements[i].sid.as_ref().map_or_else(
                 || format!("statement {}", i + 1),
@@ -1324,6 +1599,29 @@ fn statement_hint(
         }
         None => format!("add a statement that allows `{action}` on `{arn}`"),
     }
+}
+
+/// An ARN with each part of its resource that is a sample ID (what AWS
+/// assigns: a stack's ID, a revision) written `*`, as a policy names it.
+fn without_sample_ids(arn: &str) -> String {
+    let ids = &models::arn_names().ids;
+    let split = arn.match_indices(':').nth(4).map_or(0, |(i, _)| i + 1);
+    let (head, resource) = arn.split_at(split);
+    let mut out = head.to_string();
+    let mut part = String::new();
+    for c in resource.chars().chain(std::iter::once('\0')) {
+        if matches!(c, '/' | ':' | '\0') {
+            let sample = ids.values().any(|id| *id == part);
+            out.push_str(if sample { "*" } else { &part });
+            part.clear();
+            if c != '\0' {
+                out.push(c);
+            }
+        } else {
+            part.push(c);
+        }
+    }
+    out
 }
 
 /// Per path: the distinct actions its commands need, and how many of them
@@ -1351,6 +1649,22 @@ pub fn figures(commands: &[CommandNeeds]) -> Vec<(&'static str, usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suggested_arns_write_what_aws_assigns_as_a_wildcard() {
+        assert_eq!(
+            without_sample_ids(
+                "arn:aws:cloudformation:us-east-1:111122223333:stack/prod/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+            ),
+            "arn:aws:cloudformation:us-east-1:111122223333:stack/prod/*"
+        );
+        assert_eq!(
+            without_sample_ids("arn:aws:ecs:us-east-1:111122223333:task-definition/app:1"),
+            "arn:aws:ecs:us-east-1:111122223333:task-definition/app:*"
+        );
+        let named = "arn:aws:ecs:us-east-1:111122223333:cluster/c1";
+        assert_eq!(without_sample_ids(named), named);
+    }
 
     #[test]
     fn kebab_case_and_variables() {

@@ -54,23 +54,38 @@ pub type RequestContext = std::collections::BTreeMap<String, Vec<String>>;
 /// (the key is unknown, the operator is not one evaluated, a value holds a
 /// policy variable).
 fn holds(c: &Condition, context: &RequestContext) -> Option<bool> {
-    let given = context.get(&c.key)?;
+    // `KEY/*` in the context stands for every key of that family
+    // (`aws:resourcetag/*`: a resource not yet created has no tags).
+    let given = context.get(&c.key).or_else(|| {
+        let (family, _) = c.key.split_once('/')?;
+        context.get(&format!("{family}/*"))
+    })?;
     if c.values.iter().any(|v| v.contains("${")) {
         return None;
     }
-    let (operator, if_exists) = match c.operator.strip_suffix("IfExists") {
+    let (set, operator) = match c.operator.split_once(':') {
+        Some((set @ ("ForAnyValue" | "ForAllValues"), op)) => (Some(set), op),
+        Some(_) => return None,
+        None => (None, c.operator.as_str()),
+    };
+    let (operator, if_exists) = match operator.strip_suffix("IfExists") {
         Some(op) => (op, true),
-        None => (c.operator.as_str(), false),
+        None => (operator, false),
     };
     let matches = |pattern: &str, value: &str| match operator {
         "StringEquals" | "ArnEquals" | "StringNotEquals" | "ArnNotEquals" => pattern == value,
-        "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase" => {
+        "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase" | "Bool" => {
             pattern.eq_ignore_ascii_case(value)
         }
         _ => wildcard_match(pattern, value),
     };
     let negated = match operator {
-        "StringEquals" | "StringEqualsIgnoreCase" | "StringLike" | "ArnEquals" | "ArnLike" => false,
+        "StringEquals"
+        | "StringEqualsIgnoreCase"
+        | "StringLike"
+        | "ArnEquals"
+        | "ArnLike"
+        | "Bool" => false,
         "StringNotEquals"
         | "StringNotEqualsIgnoreCase"
         | "StringNotLike"
@@ -79,11 +94,15 @@ fn holds(c: &Condition, context: &RequestContext) -> Option<bool> {
         _ => return None,
     };
     if given.is_empty() {
-        // A key the request lacks: a negated test holds, as does `…IfExists`.
-        return Some(negated || if_exists);
+        // A key the request lacks: a negated test holds, as does `…IfExists`
+        // and `ForAllValues` (nothing fails it).
+        return Some(negated || if_exists || set == Some("ForAllValues"));
     }
-    let any = given.iter().any(|v| c.values.iter().any(|p| matches(p, v)));
-    Some(any != negated)
+    let hit = |v: &String| c.values.iter().any(|p| matches(p, v));
+    Some(match set {
+        Some("ForAllValues") => given.iter().all(|v| hit(v) != negated),
+        _ => given.iter().any(hit) != negated,
+    })
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -349,7 +349,12 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
             text: &text,
             value: &value,
         };
-        diagnostics.extend(deployer::check(ctx, &ctx.derive(), &policy));
+        let commands = ctx.derive();
+        diagnostics.extend(deployer::check(ctx, &commands, &policy));
+        let regions: Vec<String> = crate::release::Release::load(book_root)
+            .map(|r| r.regions().iter().map(|r| r.code.clone()).collect())
+            .unwrap_or_default();
+        diagnostics.extend(deployer::check_regions(ctx, &commands, &policy, &regions));
     });
 }
 

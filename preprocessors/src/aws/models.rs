@@ -255,6 +255,9 @@ pub struct ArnNames {
     /// Service → an ID's prefix (`sg` of `sg-…`) → what the ID names.
     #[serde(rename = "id-prefixes")]
     pub id_prefixes: BTreeMap<String, BTreeMap<String, Names>>,
+    /// Service principal → the name of its service-linked role.
+    #[serde(rename = "service-linked-roles")]
+    pub service_linked_roles: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -266,6 +269,9 @@ pub struct Names {
     /// The value is a folder the sample ID of `var` goes in (`--s3-prefix`).
     #[serde(default, rename = "folder-of-id")]
     pub folder_of_id: bool,
+    /// The value is a service principal whose service-linked role is named.
+    #[serde(default, rename = "service-linked")]
+    pub service_linked: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -546,4 +552,26 @@ mod tests {
                 .contains_key("AWS::EC2::SecurityGroupIngress")
         );
     }
+}
+
+/// The AWS managed policies vendored whole (`managed-policies.json`).
+#[derive(Debug, Deserialize)]
+pub struct ManagedPolicies {
+    pub source: String,
+    /// Policy ARN → its default version.
+    pub policies: BTreeMap<String, ManagedPolicy>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ManagedPolicy {
+    pub version: String,
+    pub document: serde_json::Value,
+}
+
+pub fn managed_policies() -> &'static ManagedPolicies {
+    static CELL: OnceLock<ManagedPolicies> = OnceLock::new();
+    CELL.get_or_init(|| {
+        serde_json::from_str(include_str!("../../data/aws/managed-policies.json"))
+            .expect("vendored managed policies parse")
+    })
 }

@@ -58,16 +58,32 @@ pub fn check(deploys: &[Deployed<'_>]) -> Vec<Diagnostic> {
             firsts.push(d);
         }
     }
-    let varying = stack_diff::varying_parameters(
+    let values = stack_diff::parameter_values(
         deploys
             .iter()
             .map(|d| (d.stack.as_str(), d.value, &d.parameters)),
     );
-    let none = BTreeSet::new();
+    // The templates as each stack gets them: what resolves to text, as text.
+    let resolved: Vec<Value> = firsts
+        .iter()
+        .map(|d| {
+            let known = stack_diff::known_values(d.value, &d.stack, values.get(&d.stack));
+            stack_diff::resolved(d.value, &known)
+        })
+        .collect();
     for (j, second) in firsts.iter().enumerate() {
-        let parameters = varying.get(&second.stack).unwrap_or(&none);
-        for first in firsts[..j].iter().filter(|f| f.stack == second.stack) {
-            pair(first, second, parameters, &mut out);
+        let parameters: BTreeSet<String> = values
+            .get(&second.stack)
+            .into_iter()
+            .flatten()
+            .filter(|(_, v)| v.len() > 1)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for (i, first) in firsts[..j].iter().enumerate() {
+            if first.stack == second.stack {
+                let templates = (&resolved[i], &resolved[j]);
+                pair((first, second), templates, &parameters, &mut out);
+            }
         }
     }
     // Two earlier templates may change the same property the same way.
@@ -77,20 +93,16 @@ pub fn check(deploys: &[Deployed<'_>]) -> Vec<Diagnostic> {
 }
 
 fn pair(
-    first: &Deployed<'_>,
-    second: &Deployed<'_>,
+    (first, second): (&Deployed<'_>, &Deployed<'_>),
+    (old_template, new_template): (&Value, &Value),
     parameters: &BTreeSet<String>,
     out: &mut Vec<Diagnostic>,
 ) {
     let (old, new) = (
-        stack_diff::resources(first.value),
-        stack_diff::resources(second.value),
+        stack_diff::resources(old_template),
+        stack_diff::resources(new_template),
     );
-    let changes = stack_diff::compare(
-        &stack_diff::with_stack_name(first.value, &first.stack),
-        &stack_diff::with_stack_name(second.value, &second.stack),
-        parameters,
-    );
+    let changes = stack_diff::compare(old_template, new_template, parameters);
     let replaced: BTreeSet<&String> = changes
         .iter()
         .filter(|(_, c)| matches!(c, Change::Replaced(_)))

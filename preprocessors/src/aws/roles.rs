@@ -27,6 +27,9 @@ struct Document {
     pointer: String,
     /// The manifest entry's stem, for a file in `policies/`.
     stem: Option<String>,
+    /// A vendored AWS managed policy (at the ARN that attaches it): what
+    /// else it allows is not the writer's to trim.
+    managed: bool,
 }
 
 /// A role: its trust policy and permission policies.
@@ -38,6 +41,9 @@ struct RoleDocs {
     /// checker reports that, and judging the rest would only add a second
     /// report of the same cause.
     unreadable: bool,
+    /// Managed policies attached whose content is not vendored: what the
+    /// role allows is not known (the ARN, where it is written).
+    unknown_managed: Vec<(String, Location)>,
 }
 
 /// The image the guide's task definitions stand for (`${ImageUri}`).
@@ -215,6 +221,22 @@ fn report(
     if docs.unreadable {
         return;
     }
+    if !docs.unknown_managed.is_empty() {
+        for (arn, at) in &docs.unknown_managed {
+            diagnostics.push(
+                Diagnostic::warning(
+                    codes::AWS_UNJUDGED,
+                    at.clone(),
+                    format!(
+                        "the {} `{name}` is given the managed policy `{arn}`, whose permissions are not vendored: what the role misses is not judged",
+                        role_word(role)
+                    ),
+                )
+                .with_hint("write the permissions inline, or vendor the policy in preprocessors/data/aws/managed-policies.json (regenerate.py --managed-policies)"),
+            );
+        }
+        return;
+    }
     let policies: Vec<&Policy> = docs.permissions.iter().map(|d| &d.policy).collect();
     for (need, decision) in evaluator::missing(&policies, needs) {
         let how = if decision == evaluator::Decision::ExplicitDeny {
@@ -243,7 +265,7 @@ fn report(
         diagnostics.push(d);
     }
     let need_refs: Vec<&Need> = needs.iter().collect();
-    for doc in &docs.permissions {
+    for doc in docs.permissions.iter().filter(|d| !d.managed) {
         for (action, at) in evaluator::unneeded(&doc.policy, &need_refs) {
             // An action that does not exist is the policy linter's report.
             use crate::policy::catalog::{Catalog, Lookup};
@@ -298,6 +320,7 @@ fn template_role(rel: &str, text: &str, resources: &Map<String, Value>, role_id:
         text: text.to_string(),
         pointer,
         stem: None,
+        managed: false,
     };
     let base = format!("/Resources/{}/Properties", escape(role_id));
     let Some(role) = resources.get(role_id).and_then(|r| r.get("Properties")) else {
@@ -317,6 +340,31 @@ fn template_role(rel: &str, text: &str, resources: &Map<String, Value>, role_id:
         if let Some(document) = p.get("PolicyDocument") {
             docs.permissions
                 .push(doc(document, format!("{base}/Policies/{i}/PolicyDocument")));
+        }
+    }
+    // AWS managed policies by ARN: the vendored ones' documents; any other
+    // (or one not written literally) leaves the role's permissions unknown.
+    for (i, arn) in role
+        .get("ManagedPolicyArns")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let pointer = format!("{base}/ManagedPolicyArns/{i}");
+        let vendored = arn
+            .as_str()
+            .and_then(|a| super::models::managed_policies().policies.get(a));
+        match vendored {
+            Some(policy) => docs.permissions.push(Document {
+                managed: true,
+                ..doc(&policy.document, pointer)
+            }),
+            None => {
+                let shown = arn.as_str().map_or_else(|| arn.to_string(), str::to_string);
+                let at = Location::in_text(rel, text, Index::new(text).value_range(&pointer));
+                docs.unknown_managed.push((shown, at));
+            }
         }
     }
     // Separate policy resources attached to the role with `Roles: [{Ref}]`.
@@ -399,6 +447,7 @@ fn cli_roles(
             text,
             pointer: String::new(),
             stem,
+            managed: false,
         };
         let entry = roles.entry(role.to_string()).or_default();
         if trust {

@@ -2,8 +2,10 @@
 //! another in a stack: nothing, an update, or a replacement (a create-only
 //! property changes, or refers to a resource that is itself replaced). The
 //! create-only properties come from the resources' registry schemas.
-//! Intrinsic functions are compared as written: a `Ref` to the same
-//! parameter is the same value.
+//! What resolves to text is compared as text (the stack's name, a parameter
+//! that keeps one value, a `Join`, a `Sub`, an `Fn::If` with equal branches);
+//! other intrinsic functions as written: a `Ref` to the same parameter is
+//! the same value.
 
 use super::models;
 use serde_json::Value;
@@ -99,39 +101,99 @@ fn same_at(old: &Value, new: &Value, path: &str) -> bool {
     a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| same(x, y))
 }
 
-/// `template` as deployed to the stack `stack`: `{"Ref": "AWS::StackName"}`
-/// and an `Fn::Sub` whose only variable is `${AWS::StackName}` become the
-/// text they resolve to, so `"${AWS::StackName}-cluster"` in one template
-/// and `"responderapi-cluster"` in the other are the same value.
+/// `template` as deployed to the stack `stack`: see [`resolved`], with the
+/// stack's name the only value known.
 pub fn with_stack_name(template: &Value, stack: &str) -> Value {
-    const NAME: &str = "AWS::StackName";
+    let known = BTreeMap::from([(STACK_NAME.to_string(), stack.to_string())]);
+    resolved(template, &known)
+}
+
+const STACK_NAME: &str = "AWS::StackName";
+
+/// `template` with what resolves to text, given the values of `known`
+/// (`AWS::StackName`, the parameters that keep one value along the deploys):
+/// a `Ref` to one of them, an `Fn::Sub` whose variables are all known, an
+/// `Fn::Join` of texts and an `Fn::If` whose branches are the same. So
+/// `"${AWS::StackName}-cluster"`, a `Join` of the same parts or a parameter
+/// defaulting to the text in one template, and `"responderapi-cluster"` in
+/// the other, are the same value.
+pub fn resolved(template: &Value, known: &BTreeMap<String, String>) -> Value {
     match template {
-        Value::Object(map) if map.len() == 1 => {
-            if map.get("Ref").and_then(Value::as_str) == Some(NAME) {
-                return Value::String(stack.to_string());
-            }
-            if let Some(Value::String(text)) = map.get("Fn::Sub") {
-                let rest = text.replace(&format!("${{{NAME}}}"), "");
-                if !rest.contains("${") {
-                    return Value::String(text.replace(&format!("${{{NAME}}}"), stack));
-                }
-            }
-            Value::Object(
-                map.iter()
-                    .map(|(k, v)| (k.clone(), with_stack_name(v, stack)))
-                    .collect(),
-            )
+        Value::Object(map) => {
+            let map: serde_json::Map<String, Value> = map
+                .iter()
+                .map(|(k, v)| (k.clone(), resolved(v, known)))
+                .collect();
+            function_value(&map, known).unwrap_or(Value::Object(map))
         }
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), with_stack_name(v, stack)))
-                .collect(),
-        ),
-        Value::Array(items) => {
-            Value::Array(items.iter().map(|v| with_stack_name(v, stack)).collect())
-        }
+        Value::Array(items) => Value::Array(items.iter().map(|v| resolved(v, known)).collect()),
         other => other.clone(),
     }
+}
+
+/// The text an intrinsic function (its arguments resolved) comes to, if
+/// it can be told.
+fn function_value(
+    map: &serde_json::Map<String, Value>,
+    known: &BTreeMap<String, String>,
+) -> Option<Value> {
+    let (name, argument) = map.iter().next().filter(|_| map.len() == 1)?;
+    match (name.as_str(), argument) {
+        ("Ref", Value::String(target)) => known.get(target).cloned().map(Value::String),
+        ("Fn::Sub", Value::String(text)) => substitute(text, known, &serde_json::Map::new()),
+        ("Fn::Sub", Value::Array(items)) => {
+            let text = items.first()?.as_str()?;
+            let empty = serde_json::Map::new();
+            let vars = items.get(1).and_then(Value::as_object).unwrap_or(&empty);
+            substitute(text, known, vars)
+        }
+        ("Fn::Join", Value::Array(items)) => {
+            let separator = items.first()?.as_str()?;
+            let parts: Option<Vec<String>> = items
+                .get(1)?
+                .as_array()?
+                .iter()
+                .map(|p| match p {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                })
+                .collect();
+            Some(Value::String(parts?.join(separator)))
+        }
+        ("Fn::If", Value::Array(items)) if items.len() == 3 => {
+            same(&items[1], &items[2]).then(|| items[1].clone())
+        }
+        _ => None,
+    }
+}
+
+/// `Fn::Sub`'s text with every `${Name}` replaced, if each is known (`vars`
+/// first); `${!Literal}` stays as `${Literal}`.
+fn substitute(
+    text: &str,
+    known: &BTreeMap<String, String>,
+    vars: &serde_json::Map<String, Value>,
+) -> Option<Value> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        let inner = &rest[i + 2..];
+        let end = inner.find('}')?;
+        let name = &inner[..end];
+        match name.strip_prefix('!') {
+            Some(literal) => out.push_str(&format!("${{{literal}}}")),
+            None => match vars.get(name) {
+                Some(Value::String(v)) => out.push_str(v),
+                Some(_) => return None,
+                None => out.push_str(known.get(name)?),
+            },
+        }
+        rest = &inner[end + 1..];
+    }
+    out.push_str(rest);
+    Some(Value::String(out))
 }
 
 /// The names a value refers to: `Ref` targets, `Fn::GetAtt` resources and
@@ -196,6 +258,24 @@ fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {
 pub fn varying_parameters<'a>(
     deploys: impl IntoIterator<Item = (&'a str, &'a Value, &'a BTreeMap<String, String>)>,
 ) -> BTreeMap<String, BTreeSet<String>> {
+    parameter_values(deploys)
+        .into_iter()
+        .map(|(stack, params)| {
+            let varying = params
+                .into_iter()
+                .filter(|(_, v)| v.len() > 1)
+                .map(|(k, _)| k)
+                .collect();
+            (stack, varying)
+        })
+        .collect()
+}
+
+/// Per stack, every value each parameter takes along its deploys (see
+/// [`varying_parameters`]).
+pub fn parameter_values<'a>(
+    deploys: impl IntoIterator<Item = (&'a str, &'a Value, &'a BTreeMap<String, String>)>,
+) -> BTreeMap<String, BTreeMap<String, BTreeSet<String>>> {
     let mut values: BTreeMap<&str, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
     for (stack, template, overrides) in deploys {
         let of_stack = values.entry(stack).or_default();
@@ -222,15 +302,39 @@ pub fn varying_parameters<'a>(
     }
     values
         .into_iter()
-        .map(|(stack, params)| {
-            let varying = params
-                .into_iter()
-                .filter(|(_, v)| v.len() > 1)
-                .map(|(k, _)| k)
-                .collect();
-            (stack.to_string(), varying)
-        })
+        .map(|(stack, params)| (stack.to_string(), params))
         .collect()
+}
+
+/// What [`resolved`] may take as known for `template` deployed to `stack`:
+/// the stack's name, and each parameter of a text type that keeps one value
+/// along the stack's deploys (`values`, from [`parameter_values`]). A list
+/// or an SSM parameter's value is not its text.
+pub fn known_values(
+    template: &Value,
+    stack: &str,
+    values: Option<&BTreeMap<String, BTreeSet<String>>>,
+) -> BTreeMap<String, String> {
+    let mut known = BTreeMap::from([(STACK_NAME.to_string(), stack.to_string())]);
+    let declared = template
+        .get("Parameters")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten();
+    for (name, parameter) in declared {
+        let kind = parameter.get("Type").and_then(Value::as_str).unwrap_or("");
+        if !matches!(kind, "String" | "Number") {
+            continue;
+        }
+        let taken = values.and_then(|v| v.get(name));
+        if let Some(value) = taken.filter(|t| t.len() == 1).and_then(|t| t.first()) {
+            // A value from the reader's shell is not known text.
+            if !value.contains('$') {
+                known.insert(name.clone(), value.clone());
+            }
+        }
+    }
+    known
 }
 
 /// The conditions a value's `Fn::If`s choose by.
@@ -565,14 +669,58 @@ mod tests {
             &none(),
         );
         assert!(matches!(other["Cluster"], Change::Replaced(_)), "{other:?}");
-        // Another variable, or an escape, leaves the value as written.
+        // Another variable leaves the value as written; an escape is the
+        // literal text.
         let region = json!({"Fn::Sub": "${AWS::StackName}-${AWS::Region}"});
         assert_eq!(with_stack_name(&region, "s"), region);
         let escaped = json!({"Fn::Sub": "${!AWS::StackName}"});
-        assert_eq!(with_stack_name(&escaped, "s"), escaped);
+        assert_eq!(with_stack_name(&escaped, "s"), json!("${AWS::StackName}"));
         assert_eq!(
             with_stack_name(&json!({"Ref": "AWS::StackName"}), "s"),
             json!("s")
+        );
+    }
+
+    #[test]
+    fn joins_subs_ifs_and_one_valued_parameters_resolve_to_their_text() {
+        let known = BTreeMap::from([
+            ("AWS::StackName".to_string(), "s".to_string()),
+            ("Group".to_string(), "/ecs/g".to_string()),
+        ]);
+        let join = json!({"Fn::Join": ["-", [{"Ref": "AWS::StackName"}, "cluster", 1]]});
+        assert_eq!(resolved(&join, &known), json!("s-cluster-1"));
+        assert_eq!(resolved(&json!({"Ref": "Group"}), &known), json!("/ecs/g"));
+        let sub = json!({"Fn::Sub": ["${Name}:${Group}", {"Name": {"Ref": "AWS::StackName"}}]});
+        assert_eq!(resolved(&sub, &known), json!("s:/ecs/g"));
+        let same_branches = json!({"Fn::If": ["C", {"Ref": "Group"}, "/ecs/g"]});
+        assert_eq!(resolved(&same_branches, &known), json!("/ecs/g"));
+        // What depends on an unknown value stays as written.
+        let other = json!({"Fn::If": ["C", "a", "b"]});
+        assert_eq!(resolved(&other, &known), other);
+        let vpc = json!({"Fn::Join": [",", [{"Ref": "VpcId"}, "x"]]});
+        assert_eq!(resolved(&vpc, &known), vpc);
+        // A parameter is known when it keeps one text value on the stack.
+        let template = json!({"Parameters": {
+            "Group": {"Type": "String"},
+            "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>"},
+            "Image": {"Type": "String"},
+            "Vpc": {"Type": "String"}
+        }});
+        let values = BTreeMap::from([
+            ("Group".to_string(), BTreeSet::from(["/ecs/g".to_string()])),
+            ("Subnets".to_string(), BTreeSet::from(["a,b".to_string()])),
+            (
+                "Image".to_string(),
+                BTreeSet::from(["x".to_string(), "y".to_string()]),
+            ),
+            ("Vpc".to_string(), BTreeSet::from(["$VPC_ID".to_string()])),
+        ]);
+        assert_eq!(
+            known_values(&template, "s", Some(&values)),
+            BTreeMap::from([
+                ("AWS::StackName".to_string(), "s".to_string()),
+                ("Group".to_string(), "/ecs/g".to_string()),
+            ])
         );
     }
 

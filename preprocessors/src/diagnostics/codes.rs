@@ -177,6 +177,7 @@ codes! {
     AWS_RUN_MARKER = "aws::run-marker": "a run marker the run paths cannot use: not on the line just before a code fence, an unknown path, or before a block that is not a shell block";
     AWS_TRUST = "aws::trust": "a role that ECS tasks cannot assume";
     AWS_UNJUDGED = "aws::unjudged": "a command or template resource the AWS behaviour checks cannot judge: a service or resource type whose AWS data is not vendored, or a stack or template named by a shell variable nothing sets (a warning)";
+    AWS_UNMARKED_BLOCK = "aws::unmarked-block": "a shell block in an `{{#arch}}` group with no run marker while a sibling variant has one: no path runs it, so nothing judges it (a warning)";
     AWS_UNKNOWN_MEMBER = "aws::unknown-member": "a task-definition member the ECS model does not have (usually a misspelling)";
     AWS_UNNEEDED_PERMISSION = "aws::unneeded-permission": "a role that allows an action the task definition does not need";
     AWS_WRONG_TYPE = "aws::wrong-type": "a task-definition value of the wrong JSON type";

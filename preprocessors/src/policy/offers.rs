@@ -7,7 +7,8 @@
 //! names whose policy it becomes (a user, a group, a role, a permission
 //! set; another cell of its table row may) and a verb that attaches (add,
 //! attach, paste, put, give, grant, …). A shell block's `aws iam
-//! put-user-policy` naming a policy's file offers that policy. It
+//! put-user-policy` naming a policy's file (or a `NAME.mine.json` copy)
+//! offers that policy. It
 //! does not when it turns the offer down ("rather than", "not", "never",
 //! "refuses", "too large", a quota, …) or the next sentence does ("Don't:
 //! IAM refuses it"). The policy it is about is the one the sentence names,
@@ -137,9 +138,16 @@ fn command_offers(block: &Block, known: &[String]) -> Vec<Offer> {
                 .iter()
                 .filter(|k| {
                     words.iter().any(|(_, w)| {
+                        // The policy's file, or a copy the guide makes of it
+                        // (`NAME.mine.json`, the account filled in).
                         w.trim_matches(['"', '\''])
                             .strip_suffix(".json")
-                            .is_some_and(|p| p.rsplit(['/', ':']).next() == Some(k.as_str()))
+                            .and_then(|p| p.rsplit(['/', ':', '=']).next())
+                            .is_some_and(|f| {
+                                f == k.as_str()
+                                    || f.strip_prefix(k.as_str())
+                                        .is_some_and(|rest| rest.starts_with('.'))
+                            })
                     })
                 })
                 .cloned()

@@ -85,7 +85,7 @@ echo z
         [
             "1: a run marker must sit on the line just before a code fence",
             "6: unknown path `clii` in a run marker (known: cli, cloudformation, update, alb-cli, alb-cloudformation, alb-cloudformation-undo, cleanup-cli, cleanup-cloudformation, cleanup-alb)",
-            "10: a run marker before a `json` block: only shell blocks run",
+            "10: a run marker before a `json` block: only shell blocks (`bash`, `zsh`, `sh`, `shell`, `console`) run",
             "14: a run marker names at least one path",
             "18: a run marker is one line: `<!-- run: PATH… [stand-in] -->`",
             "22: a run marker must sit on the line just before a code fence",

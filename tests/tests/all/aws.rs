@@ -311,3 +311,54 @@ fn a_template_the_procedures_do_not_read_is_still_reported_when_it_is_not_json()
     std::fs::write(&extra, "{\n  \"Description\": \"unused\"\n}\n").unwrap();
     assert_eq!(check_shorts(book.path()), (0, Vec::new()));
 }
+
+/// The load balancer template with its execution role given `arns` as
+/// managed policies instead of its inline policy; its `aws::` reports on
+/// that template, and the template's text.
+fn execution_role_managed(arns: &[&str]) -> (Vec<String>, String) {
+    let book = copy_real_book();
+    let rel = "templates/responderapi-alb-stack.json";
+    let path = book.path().join(rel);
+    let mut template: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let role = &mut template["Resources"]["ExecutionRole"]["Properties"];
+    role.as_object_mut().unwrap().remove("Policies").unwrap();
+    role["ManagedPolicyArns"] = serde_json::json!(arns);
+    let text = serde_json::to_string_pretty(&template).unwrap();
+    std::fs::write(&path, &text).unwrap();
+    let (_, shorts) = check_shorts(book.path());
+    let found = shorts
+        .into_iter()
+        .filter(|s| s.starts_with(rel) && s.contains("[aws::"))
+        .collect();
+    (found, text)
+}
+
+fn line_in(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+/// A vendored AWS managed policy is evaluated as written: the ECS execution
+/// policy allows pulling and writing logs on `*`, not creating the group the
+/// task asks for. One that is not vendored is a warning, not errors.
+#[test]
+fn a_managed_policy_on_a_role_is_judged_when_vendored_and_warned_otherwise() {
+    let managed = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
+    let (found, text) = execution_role_managed(&[managed]);
+    assert_eq!(
+        found,
+        [format!(
+            "templates/responderapi-alb-stack.json:{}:41: error[aws::missing-permission]: the execution role `ExecutionRole` does not allow `logs:CreateLogGroup` on `arn:aws:logs:us-east-1:111122223333:log-group:/ecs/responderapi-task`, which `awslogs-create-group` needs",
+            line_in(&text, "\"awslogs-create-group\"")
+        )]
+    );
+    let other = "arn:aws:iam::aws:policy/CloudWatchLogsFullAccess";
+    let (found, text) = execution_role_managed(&[other]);
+    assert_eq!(
+        found,
+        [format!(
+            "templates/responderapi-alb-stack.json:{}:11: warning[aws::unjudged]: the execution role `ExecutionRole` is given the managed policy `{other}`, whose permissions are not vendored: what the role misses is not judged",
+            line_in(&text, other)
+        )]
+    );
+}

@@ -17,6 +17,33 @@ fn deployer_errors(book: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Each `aws::deployer-permission` error of `book`: `path:line` of the
+/// command it is reported at and of each other command that has the same
+/// need ("needed here too"), and its message.
+fn deployer_places(book: &Path) -> Vec<(Vec<String>, String)> {
+    let json = responder_docs_tests::run(&["check", book.to_str().unwrap(), "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let at = |d: &serde_json::Value| format!("{}:{}", d["path"].as_str().unwrap(), d["line"]);
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "aws::deployer-permission")
+        .map(|d| {
+            let mut places = vec![at(d)];
+            places.extend(
+                d["related"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|r| r["message"] == "needed here too")
+                    .map(at),
+            );
+            (places, d["message"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
 /// The real book with its deployer policy edited by `edit`.
 fn with_policy(edit: impl FnOnce(&mut serde_json::Value)) -> tempfile::TempDir {
     let book = copy_real_book();
@@ -117,8 +144,10 @@ fn the_real_guide_needs_what_its_policy_allows_and_nothing_is_left_unjudged() {
     assert!(handler_needs > 0);
 }
 
+/// One need of several deploy steps is one error, at the first, with the
+/// others as related locations.
 #[test]
-fn get_template_summary_missing_fails_at_each_deploy_step() {
+fn get_template_summary_missing_fails_once_for_every_deploy_step() {
     let book = with_policy(without("cloudformation:GetTemplateSummary"));
     let stack = "arn:aws:cloudformation:us-east-1:111122223333:stack/responderapi/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
     let message = format!(
@@ -126,11 +155,22 @@ fn get_template_summary_missing_fails_at_each_deploy_step() {
     );
     assert_eq!(
         deployer_errors(book.path()),
-        [
-            format!("{}:1: {message}", deploy_line("src/cloudformation.md")),
-            format!("{}:1: {message}", deploy_line("src/load-balancer.md")),
-            format!("{}:1: {message}", undo_line()),
-        ]
+        [format!(
+            "{}:1: {message}",
+            deploy_line("src/cloudformation.md")
+        )]
+    );
+    let places: Vec<Vec<String>> = deployer_places(book.path())
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(
+        places,
+        [vec![
+            deploy_line("src/cloudformation.md"),
+            deploy_line("src/load-balancer.md"),
+            undo_line(),
+        ]]
     );
 }
 
@@ -163,14 +203,14 @@ fn each_handler_permission_missing_fails_at_the_stack_commands_that_need_it() {
     ];
     for (action, on, at) in cases {
         let book = with_policy(without(action));
-        let found = deployer_errors(book.path());
-        let places: Vec<String> = found
-            .iter()
-            .map(|f| f.split(": error").next().unwrap().to_string())
-            .collect();
-        let want: Vec<String> = at.iter().map(|l| format!("{l}:1")).collect();
-        assert_eq!(places, want, "{action}: {found:#?}");
-        for f in &found {
+        let found = deployer_places(book.path());
+        let places: Vec<String> = found.iter().flat_map(|(p, _)| p.clone()).collect();
+        let mut sorted = places.clone();
+        sorted.sort();
+        let mut want: Vec<String> = at.iter().map(|l| l.to_string()).collect();
+        want.sort();
+        assert_eq!(sorted, want, "{action}: {found:#?}");
+        for (_, f) in &found {
             assert!(
                 f.contains(&format!("does not allow `{action}` on `{on}")),
                 "{action}: {f}"
@@ -270,11 +310,11 @@ fn passing_the_roles_missing_fails_where_a_task_definition_names_them() {
         statements.retain(|s| s["Sid"] != "PassTheGuideRolesToEcsTasks");
         assert_eq!(statements.len() + 1, before);
     });
-    let found = deployer_errors(book.path());
+    let found = deployer_places(book.path());
     let places: Vec<String> = found
         .iter()
-        .filter(|f| f.contains("`iam:PassRole`"))
-        .map(|f| f.split(": error").next().unwrap().to_string())
+        .filter(|(_, f)| f.contains("`iam:PassRole`"))
+        .flat_map(|(p, _)| p.iter().map(|p| format!("{p}:1")))
         .collect();
     let register = |chapter: &str| {
         format!(
@@ -298,7 +338,8 @@ fn passing_the_roles_missing_fails_where_a_task_definition_names_them() {
         ],
         "{found:#?}"
     );
-    assert_eq!(found.len(), places.len(), "{found:#?}");
+    let all: usize = found.iter().map(|(p, _)| p.len()).sum();
+    assert_eq!(all, places.len(), "{found:#?}");
 }
 
 /// The line of `script`'s first command run on the cli path at the end of
@@ -536,6 +577,17 @@ fn cli_block_with(edit: impl FnOnce(&mut serde_json::Value), script: &str) -> (u
     (line, deployer_errors(book.path()))
 }
 
+/// [`cli_block_with`], without the reports of the other Regions the
+/// release is offered in (a policy pinned to one Region has those too).
+fn in_its_region(edit: impl FnOnce(&mut serde_json::Value), script: &str) -> (usize, Vec<String>) {
+    let (line, found) = cli_block_with(edit, script);
+    let found = found
+        .into_iter()
+        .filter(|f| !f.contains("a Region the release is offered in"))
+        .collect();
+    (line, found)
+}
+
 /// Appends `script` as a `bash` block run on `path` to `chapter` of `book`:
 /// the line of its first command.
 fn append_block(book: &Path, chapter: &str, path: &str, script: &str) -> usize {
@@ -614,10 +666,10 @@ fn a_region_pinned_in_the_policy_is_judged_against_the_region_the_command_runs_i
         format!("aws --region {region} ecs describe-clusters --clusters responderapi-cluster")
     };
     assert_eq!(
-        cli_block_with(pinned, &describe("us-east-1")).1,
+        in_its_region(pinned, &describe("us-east-1")).1,
         Vec::<String>::new()
     );
-    let (line, found) = cli_block_with(pinned, &describe("eu-west-1"));
+    let (line, found) = in_its_region(pinned, &describe("eu-west-1"));
     assert_eq!(
         found,
         [refused_on(
@@ -640,13 +692,13 @@ fn a_region_pinned_in_the_policy_is_judged_against_the_region_the_command_runs_i
                 "Condition": {"StringNotEquals": {"aws:RequestedRegion": "us-east-1"}}
             }));
     };
-    let (_, found) = cli_block_with(deny, "aws ecs list-clusters --region us-east-1");
+    let (_, found) = in_its_region(deny, "aws ecs list-clusters --region us-east-1");
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
         found[0].contains("does not allow `ecs:ListClusters`"),
         "{found:?}"
     );
-    let (line, found) = cli_block_with(
+    let (line, found) = in_its_region(
         deny,
         "export AWS_REGION=eu-west-1\naws ecs describe-clusters --clusters responderapi-cluster\naws iam get-role --role-name ResponderAPIECSTaskRole",
     );
@@ -785,6 +837,331 @@ fn an_executed_change_set_needs_its_calls_and_its_handlers_calls() {
             format!(
                 "src/load-balancer.md:{}:1: {denied} `cloudformation:ExecuteChangeSet` on `arn:aws:cloudformation:us-east-1:111122223333:stack/other-stack/0a1b2c3d-4e5f-6789-abcd-ef0123456789`, which `aws cloudformation execute-change-set` calls (the command's operation)",
                 line + 1
+            ),
+        ]
+    );
+}
+
+/// Adds `action` to the policy's statement `sid`.
+fn granting(sid: &'static str, action: &'static str) -> impl FnOnce(&mut serde_json::Value) {
+    move |policy| {
+        let statements = policy["Statement"].as_array_mut().unwrap();
+        let s = statements.iter_mut().find(|s| s["Sid"] == sid).unwrap();
+        s["Action"].as_array_mut().unwrap().push(action.into());
+    }
+}
+
+/// An AWS managed policy's ARN names the account `aws`; the role it is
+/// attached to is still the reader's (AttachRolePolicy acts on `role`).
+#[test]
+fn attaching_an_aws_managed_policy_is_judged_on_the_readers_role() {
+    let script = "aws iam attach-role-policy --role-name ResponderAPIECSTaskExecutionRole \\\n  --policy-arn arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
+    let (line, found) = cli_block(script);
+    assert_eq!(
+        found,
+        [refused_on(
+            line,
+            "iam:AttachRolePolicy",
+            "arn:aws:iam::111122223333:role/ResponderAPIECSTaskExecutionRole",
+            "aws iam attach-role-policy"
+        )]
+    );
+    let (_, found) = cli_block_with(
+        granting("ManageTheGuideRoles", "iam:AttachRolePolicy"),
+        script,
+    );
+    assert_eq!(found, Vec::<String>::new());
+}
+
+/// `create-service-linked-role` acts on the role it makes, with the
+/// principal as `iam:AWSServiceName`: the guide's statement for it allows
+/// ECS's and refuses one whose principal it does not list.
+#[test]
+fn creating_a_service_linked_role_is_judged_on_its_role_and_principal() {
+    let create = |p: &str| format!("aws iam create-service-linked-role --aws-service-name {p}");
+    let (_, found) = cli_block(&create("ecs.amazonaws.com"));
+    assert_eq!(found, Vec::<String>::new());
+    let (line, found) = cli_block_with(
+        |policy| {
+            let statements = policy["Statement"].as_array_mut().unwrap();
+            let s = statements
+                .iter_mut()
+                .find(|s| s["Sid"] == "CreateServiceLinkedRoles")
+                .unwrap();
+            s["Condition"]["StringEquals"]["iam:AWSServiceName"] =
+                "elasticloadbalancing.amazonaws.com".into();
+        },
+        &create("ecs.amazonaws.com"),
+    );
+    // The create-cluster that makes the role implicitly is held to the same
+    // condition.
+    let role =
+        "arn:aws:iam::111122223333:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS";
+    assert_eq!(
+        found,
+        [
+            format!(
+                "{}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `iam:CreateServiceLinkedRole` on `{role}`, which `aws ecs create-cluster` calls (ECS creates its service-linked role with the caller's permissions when the account has none)",
+                line_of("src/cluster.md", "aws ecs create-cluster")
+            ),
+            refused_on(
+                line,
+                "iam:CreateServiceLinkedRole",
+                role,
+                "aws iam create-service-linked-role"
+            )
+        ]
+    );
+}
+
+/// `AWS_REGION` overrides `AWS_DEFAULT_REGION` even when the latter prefixes
+/// the command: the guide's exported us-east-1 holds, and a policy pinned to
+/// it allows the call.
+#[test]
+fn aws_region_wins_over_a_default_region_prefix() {
+    let pinned = |policy: &mut serde_json::Value| {
+        let text = policy
+            .to_string()
+            .replace("arn:aws:ecs:*:", "arn:aws:ecs:us-east-1:");
+        *policy = serde_json::from_str(&text).unwrap();
+    };
+    let (_, found) = in_its_region(
+        pinned,
+        "AWS_DEFAULT_REGION=eu-west-1 aws ecs describe-clusters --clusters responderapi-cluster",
+    );
+    assert_eq!(found, Vec::<String>::new());
+    let (line, found) = in_its_region(
+        pinned,
+        "AWS_REGION=eu-west-1 aws ecs describe-clusters --clusters responderapi-cluster",
+    );
+    assert_eq!(
+        found,
+        [format!(
+            "src/cluster.md:{line}:22: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `ecs:DescribeClusters` on `arn:aws:ecs:eu-west-1:111122223333:cluster/responderapi-cluster`, which `aws ecs describe-clusters` calls (the command's operation)"
+        )]
+    );
+}
+
+/// A role created with `--path` has the path in its ARN, however later
+/// commands name it: a statement on `role/NAME` does not cover it.
+#[test]
+fn a_role_created_with_a_path_is_judged_on_the_arn_with_the_path() {
+    let book = with_policy(|_| {});
+    // The guide's own role, created once, with a path.
+    let chapter = book.path().join("src/iam-roles.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    let create = "aws iam create-role \\\n  --role-name ResponderAPIECSTaskRole \\";
+    assert!(text.contains(create));
+    std::fs::write(
+        &chapter,
+        text.replacen(create, &format!("{create}\n  --path /responderapi/ \\"), 1),
+    )
+    .unwrap();
+    let found = deployer_errors(book.path());
+    let arn = "arn:aws:iam::111122223333:role/responderapi/ResponderAPIECSTaskRole";
+    let refused = |file: &str, line: usize, action: &str, command: &str| {
+        format!(
+            "{file}:{line}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `{action}` on `{arn}`, which `{command}` calls (the command's operation)"
+        )
+    };
+    let at = |file: &str, needle: &str| {
+        line_of(file, needle)
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .parse::<usize>()
+            .unwrap()
+    };
+    let roles = "src/iam-roles.md";
+    let cleanup = "src/cleanup.md";
+    assert_eq!(
+        found,
+        [
+            refused(
+                cleanup,
+                at(
+                    cleanup,
+                    "aws iam delete-role-policy --role-name ResponderAPIECSTaskRole"
+                ),
+                "iam:DeleteRolePolicy",
+                "aws iam delete-role-policy"
+            ),
+            refused(
+                cleanup,
+                at(
+                    cleanup,
+                    "aws iam delete-role --role-name ResponderAPIECSTaskRole"
+                ),
+                "iam:DeleteRole",
+                "aws iam delete-role"
+            ),
+            refused(
+                roles,
+                at(roles, "  --role-name ResponderAPIECSTaskRole \\") - 1,
+                "iam:CreateRole",
+                "aws iam create-role"
+            ),
+            refused(
+                roles,
+                at(roles, "  --role-name ResponderAPIECSTaskRole \\") + 3,
+                "iam:PutRolePolicy",
+                "aws iam put-role-policy"
+            ),
+            refused(
+                roles,
+                at(
+                    roles,
+                    "aws iam get-role --role-name ResponderAPIECSTaskRole"
+                ) + 1,
+                "iam:GetRole",
+                "aws iam get-role"
+            ),
+        ]
+    );
+}
+
+/// An ID held in a variable that a create (or describe) command set is of
+/// the type that command makes: `"$SG_ID"` is a security group's, judged on
+/// its ARN, not an unknown ID.
+#[test]
+fn an_id_from_a_variable_is_of_the_type_its_command_makes() {
+    let (line, found) = cli_block(
+        "SG_ID=$(aws ec2 describe-security-groups --filters Name=group-name,Values=responderapi-sg --query 'SecurityGroups[0].GroupId' --output text)\naws ec2 create-tags --resources \"$SG_ID\" --tags Key=team,Value=api",
+    );
+    assert_eq!(
+        found,
+        [refused_on(
+            line + 1,
+            "ec2:CreateTags",
+            "arn:aws:ec2:us-east-1:111122223333:security-group/sg-0123456789abcdef0",
+            "aws ec2 create-tags"
+        )]
+    );
+}
+
+/// A command's own call is direct (no `aws:CalledVia`, `aws:ViaAWSService`
+/// false); a call that creates its resource finds no `aws:ResourceTag/…`.
+/// Conditions that need otherwise refuse it; ones that allow it pass.
+#[test]
+fn direct_calls_and_untagged_new_resources_are_evaluated() {
+    let describe = "aws ecs describe-clusters --clusters responderapi-cluster";
+    // In another Region than the guide's own create-cluster, which has the
+    // same need and would take the report.
+    let create = "aws ecs create-cluster --cluster-name responderapi-cluster --region eu-west-1";
+    let ecs = "ManageTheGuideEcsResources";
+    let cases = [
+        (
+            serde_json::json!({"ForAnyValue:StringEquals": {"aws:CalledVia": "cloudformation.amazonaws.com"}}),
+            describe,
+            Some(("ecs:DescribeClusters", "aws ecs describe-clusters")),
+        ),
+        (
+            serde_json::json!({"Bool": {"aws:ViaAWSService": "true"}}),
+            describe,
+            Some(("ecs:DescribeClusters", "aws ecs describe-clusters")),
+        ),
+        (
+            serde_json::json!({"Bool": {"aws:ViaAWSService": "false"}}),
+            describe,
+            None,
+        ),
+        (
+            serde_json::json!({"StringEquals": {"aws:ResourceTag/Project": "responderapi"}}),
+            create,
+            Some(("ecs:CreateCluster", "aws ecs create-cluster")),
+        ),
+        (
+            serde_json::json!({"StringEqualsIfExists": {"aws:ResourceTag/Project": "responderapi"}}),
+            create,
+            None,
+        ),
+        // On an existing cluster the tag is not known: assumed satisfiable.
+        (
+            serde_json::json!({"StringEquals": {"aws:ResourceTag/Project": "responderapi"}}),
+            describe,
+            None,
+        ),
+    ];
+    for (condition, script, refused) in cases {
+        let (line, found) = with_condition(ecs, condition.clone(), script);
+        let want: Vec<String> = refused
+            .map(|(action, command)| {
+                let region = if script == create {
+                    "eu-west-1"
+                } else {
+                    "us-east-1"
+                };
+                refused_on(
+                    line,
+                    action,
+                    &format!("arn:aws:ecs:{region}:111122223333:cluster/responderapi-cluster"),
+                    command,
+                )
+            })
+            .into_iter()
+            .collect();
+        assert_eq!(found, want, "{condition}");
+    }
+}
+
+/// A policy pinned to the example Region refuses what readers in another
+/// Region the release is offered in (book.toml `regions`) call: once per
+/// need, naming the first such Region; the guide's `*` passes everywhere.
+#[test]
+fn a_policy_pinned_to_one_region_fails_for_the_other_offered_regions() {
+    let book = with_policy(|policy| {
+        let statements = policy["Statement"].as_array_mut().unwrap();
+        let s = statements
+            .iter_mut()
+            .find(|s| s["Sid"] == "ManageTheGuideLogGroup")
+            .unwrap();
+        let text = s
+            .to_string()
+            .replace("arn:aws:logs:*:", "arn:aws:logs:us-east-1:");
+        *s = serde_json::from_str(&text).unwrap();
+    });
+    let found: Vec<String> = deployer_errors(book.path())
+        .into_iter()
+        .filter(|f| f.contains("a Region the release is offered in"))
+        .collect();
+    let refused = |at: String, action: &str, command: &str| {
+        format!(
+            "{at}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `{action}` on `arn:aws:logs:us-east-2:111122223333:log-group:/ecs/responderapi-task` in `us-east-2`, a Region the release is offered in, which `{command}` calls there"
+        )
+    };
+    let deploy = "aws cloudformation deploy";
+    assert_eq!(
+        found,
+        [
+            refused(
+                line_of("src/cleanup.md", "aws logs delete-log-group"),
+                "logs:DeleteLogGroup",
+                "aws logs delete-log-group"
+            ),
+            refused(
+                deploy_line("src/cloudformation.md"),
+                "logs:TagResource",
+                deploy
+            ),
+            refused(
+                deploy_line("src/cloudformation.md"),
+                "logs:ListTagsForResource",
+                deploy
+            ),
+            refused(
+                line_of("src/task-definition.md", "aws logs create-log-group"),
+                "logs:CreateLogGroup",
+                "aws logs create-log-group"
+            ),
+            refused(
+                line_of("src/task-definition.md", "aws logs put-retention-policy"),
+                "logs:PutRetentionPolicy",
+                "aws logs put-retention-policy"
+            ),
+            refused(
+                line_of("src/verify.md", "aws logs tail"),
+                "logs:FilterLogEvents",
+                "aws logs tail"
             ),
         ]
     );

@@ -284,23 +284,92 @@ fn a_value_chosen_by_fn_if_changes_with_its_conditions_parameters_and_definition
 /// A name written with the stack's own name (`${AWS::StackName}-cluster`)
 /// is the same name when the templates go to the stack it resolves in: no
 /// replacement, and no permission the same name would not need.
-#[test]
-fn a_name_built_from_the_stack_name_is_the_name_it_resolves_to() {
+/// The `aws::` reports of the real book with `from` replaced by `to` in the
+/// load balancer template.
+fn alb_template_edited(edits: &[(&str, &str)]) -> Vec<String> {
     let book = copy_real_book();
     let rel = "templates/responderapi-alb-stack.json";
     let path = book.path().join(rel);
-    let text = std::fs::read_to_string(&path).unwrap();
-    let from = "\"ClusterName\": \"responderapi-cluster\"";
-    assert!(text.contains(from), "{rel} names its cluster");
-    let changed = text.replacen(
-        from,
-        "\"ClusterName\": {\"Fn::Sub\": \"${AWS::StackName}-cluster\"}",
-        1,
-    );
-    std::fs::write(&path, changed).unwrap();
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    for (from, to) in edits {
+        assert!(text.contains(from), "{rel} has {from}");
+        text = text.replacen(from, to, 1);
+    }
+    std::fs::write(&path, text).unwrap();
     let (_, shorts) = check_shorts(book.path());
-    let aws: Vec<&String> = shorts.iter().filter(|s| s.contains("[aws::")).collect();
-    assert_eq!(aws, Vec::<&String>::new());
+    shorts
+        .into_iter()
+        .filter(|s| s.contains("[aws::"))
+        .collect()
+}
+
+#[test]
+fn a_name_built_from_the_stack_name_is_the_name_it_resolves_to() {
+    let from = "\"ClusterName\": \"responderapi-cluster\"";
+    for to in [
+        "\"ClusterName\": {\"Fn::Sub\": \"${AWS::StackName}-cluster\"}",
+        "\"ClusterName\": {\"Fn::Join\": [\"-\", [{\"Ref\": \"AWS::StackName\"}, \"cluster\"]]}",
+    ] {
+        assert_eq!(alb_template_edited(&[(from, to)]), Vec::<String>::new());
+    }
+    // Joined to another name, it is replaced, and the service on it with it.
+    let other =
+        "\"ClusterName\": {\"Fn::Join\": [\"-\", [{\"Ref\": \"AWS::StackName\"}, \"other\"]]}";
+    let found = alb_template_edited(&[(from, other)]);
+    assert_eq!(
+        found,
+        [
+            "templates/responderapi-alb-stack.json:196:24: warning[aws::replacement]: CloudFormation replaces `Cluster` (`AWS::ECS::Cluster`) to change `ClusterName`: a new cluster: the services and tasks of the old one go with it",
+            "templates/responderapi-alb-stack.json:423:20: error[aws::replacement-refused]: CloudFormation must replace `responderapi-service` (`AWS::ECS::Service`) to change `Cluster`, which refers to `Cluster`, a resource it replaces, and cannot replace a custom-named resource",
+        ]
+    );
+}
+
+/// A parameter that keeps one value on the stack (its default, or the same
+/// override) is that value; an `Fn::If` whose branches are the same is
+/// either. Neither changes a create-only property.
+#[test]
+fn a_one_valued_parameter_and_an_if_with_equal_branches_are_their_value() {
+    let group = "\"LogGroupName\": \"/ecs/responderapi-task\"";
+    let parameter = "\"Parameters\": {";
+    assert_eq!(
+        alb_template_edited(&[
+            (group, "\"LogGroupName\": {\"Ref\": \"LogGroupName\"}"),
+            (
+                parameter,
+                "\"Parameters\": {\"LogGroupName\": {\"Type\": \"String\", \"Default\": \"/ecs/responderapi-task\"},"
+            ),
+        ]),
+        Vec::<String>::new()
+    );
+    let description =
+        "\"GroupDescription\": \"ResponderAPI service: port 8080 from one client address\"";
+    assert_eq!(
+        alb_template_edited(&[(
+            description,
+            "\"GroupDescription\": {\"Fn::If\": [\"HasCertificate\", \"ResponderAPI service: port 8080 from one client address\", \"ResponderAPI service: port 8080 from one client address\"]}"
+        )]),
+        Vec::<String>::new()
+    );
+    // A default of another value still replaces the log group.
+    let found = alb_template_edited(&[
+        (group, "\"LogGroupName\": {\"Ref\": \"LogGroupName\"}"),
+        (
+            parameter,
+            "\"Parameters\": {\"LogGroupName\": {\"Type\": \"String\", \"Default\": \"/ecs/other\"},",
+        ),
+    ]);
+    // (The deployer check also refuses the other group's ARN.)
+    let replaced: Vec<&String> = found
+        .iter()
+        .filter(|f| f.contains("[aws::replacement"))
+        .collect();
+    assert_eq!(
+        replaced,
+        [
+            "templates/responderapi-alb-stack.json:68:25: warning[aws::replacement]: CloudFormation replaces `LogGroup` (`AWS::Logs::LogGroup`) to change `LogGroupName`: a new, empty log group: the old group is deleted with its log events"
+        ]
+    );
 }
 
 /// A change set created from a template and then executed deploys that

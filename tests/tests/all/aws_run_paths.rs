@@ -12,10 +12,12 @@ fn markers_the_paths_cannot_use_fail_at_their_lines() {
         [
             "src/markers.md:5:1: error[aws::run-marker]: a run marker must sit on the line just before a code fence".to_string(),
             format!("src/markers.md:13:1: error[aws::run-marker]: unknown path `cli-only` in a run marker (known: {known})"),
-            "src/markers.md:18:1: error[aws::run-marker]: a run marker before a `json` block: only shell blocks run".to_string(),
+            "src/markers.md:18:1: error[aws::run-marker]: a run marker before a `json` block: only shell blocks (`bash`, `zsh`, `sh`, `shell`, `console`) run".to_string(),
             "src/markers.md:30:1: error[aws::run-marker]: a run marker names at least one path".to_string(),
             "src/markers.md:54:1: error[aws::run-marker]: a run marker is written in lower case: `<!-- run: PATH… [stand-in] -->`".to_string(),
             "src/markers.md:59:1: error[aws::run-marker]: `stand-in` is written once, after the paths: `<!-- run: PATH… stand-in -->`".to_string(),
+            "src/markers.md:72:1: error[aws::run-marker]: a run marker before a fence with no language: only shell blocks (`bash`, `zsh`, `sh`, `shell`, `console`) run".to_string(),
+            "src/markers.md:77:1: error[aws::run-marker]: one run marker per line: list every path in one marker, `<!-- run: PATH PATH… -->`".to_string(),
         ]
     );
     assert_eq!(code, 1);
@@ -43,6 +45,28 @@ fn a_marker_in_the_real_guide_moved_off_its_fence_fails_there() {
         shorts,
         [format!(
             "src/cluster.md:{line}:1: error[aws::run-marker]: a run marker must sit on the line just before a code fence"
+        )]
+    );
+}
+
+/// An `{{#arch}}` variant left without the marker its sibling has is run by
+/// no path: a warning at its fence (the paths would otherwise judge only
+/// the marked variant, silently).
+#[test]
+fn an_arch_variant_without_its_siblings_marker_is_a_warning() {
+    let book = responder_docs_tests::copy_real_book();
+    let path = book.path().join("src/cloudformation.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let marked = "{{#arch arm64}}\n<!-- run: cloudformation -->\n";
+    assert!(text.contains(marked));
+    std::fs::write(&path, text.replacen(marked, "{{#arch arm64}}\n", 1)).unwrap();
+    let at = text.find(marked).unwrap();
+    let line = text[..at].lines().count() + 2;
+    let (_, shorts) = check_shorts(book.path());
+    assert_eq!(
+        shorts,
+        [format!(
+            "src/cloudformation.md:{line}:1: warning[aws::unmarked-block]: the `arm64` variant of a marked `{{{{#arch}}}}` block has no run marker: no path runs it, so nothing judges it"
         )]
     );
 }

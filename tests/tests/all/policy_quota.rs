@@ -480,3 +480,33 @@ fn reassurances_other_verbs_console_steps_tables_and_commands_are_offers_and_pol
         ]
     );
 }
+
+/// A command that puts the reader's filled-in copy of a policy
+/// (`NAME.mine.json`, as the guide makes them with `sed`) inline offers
+/// that policy as much as one naming the file itself.
+#[test]
+fn putting_a_copy_of_the_deployer_policy_inline_is_an_offer_of_it() {
+    let book = copy_real_book();
+    let chapter = book.path().join("src/deployer-permissions.md");
+    let text = fs::read_to_string(&chapter).unwrap();
+    append(
+        &chapter,
+        "\nOr, as yourself:\n\n```bash\naws iam put-user-policy --user-name \"$USER_NAME\" --policy-name ResponderAPIDeployer \\\n  --policy-document file://deployer-policy.mine.json\naws iam put-group-policy --group-name deployers --policy-name ResponderAPIDeployer --policy-document=file://deployer-policy.mine.json\n```\n",
+    );
+    let line = text.lines().count() + 5;
+    let (_, size) = deployer_size(book.path());
+    let (code, found) = check_shorts(book.path());
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [
+            format!(
+                "src/deployer-permissions.md:{line}:9: error[policy::attachment]: `deployer-policy` has {size} characters; a user's inline policies may have 2,048 together"
+            ),
+            format!(
+                "src/deployer-permissions.md:{}:9: error[policy::attachment]: `deployer-policy` has {size} characters; a group's inline policies may have 5,120 together",
+                line + 2
+            ),
+        ]
+    );
+}
