@@ -99,21 +99,19 @@ pub const ONE: &str = "responder-docs";
 /// (in a book with [`ONE`] table, that table's own keys).
 pub const SHARED_TABLE: &str = "validate";
 
-const ONE_FIELDS: &[Field] = &[
-    field("deny-warnings", Kind::Bool),
-    field("online", Kind::Bool),
-    field("link-ignore", Kind::StrList),
-    field("link-cache-max-age-hours", Kind::Count),
-    field("link-timeout-seconds", Kind::Count),
-    field("link-concurrency", Kind::Count),
-    field("link-per-host", Kind::Count),
-    field("link-retries", Kind::Count),
-    field("include-root", Kind::Str),
-    field("procedure", Kind::Table),
-    field("iam-policy", Kind::Table),
-    field("image-uri", Kind::Table),
-    field("include", Kind::Table),
-];
+/// The one table's keys: the shared settings, and a table for each pass.
+static ONE_FIELDS: std::sync::LazyLock<Vec<Field>> = std::sync::LazyLock::new(|| {
+    VALIDATE
+        .iter()
+        .copied()
+        .chain(
+            TABLES
+                .iter()
+                .filter(|(name, _)| *name != SHARED_TABLE)
+                .map(|(name, _)| field(name, Kind::Table)),
+        )
+        .collect()
+});
 
 /// Where `table`'s settings live, below `preprocessor.`: the table itself,
 /// or in a book with the one table (`one`), that table (`validate`'s
@@ -221,7 +219,7 @@ pub fn typed<T: DeserializeOwned + Default>(table: &toml::Table, fields: &[Field
 
 fn fields_of(table: &str) -> &'static [Field] {
     if table == ONE {
-        return ONE_FIELDS;
+        return &ONE_FIELDS;
     }
     let name = table.strip_prefix("responder-docs.").unwrap_or(table);
     TABLES
