@@ -20,6 +20,7 @@ mod guide_runs;
 mod guide_site;
 mod image_uri;
 mod includes;
+mod layers;
 mod layout_browser;
 mod links;
 mod links_online;
