@@ -144,7 +144,11 @@ pub fn real(dest: &Path) -> Result<PathBuf> {
 }
 
 /// Refuses a destination that would destroy the writer's files.
-pub fn check(dest: &Path, protected: &Protected<'_>) -> Result<()> {
+/// `through_link`: the destination as written is a link to `dest`. Such a
+/// folder is replaced only when it is a site: a committed link to a folder
+/// of the repository and a marker copied into it must not make the build
+/// delete that folder.
+pub fn check(dest: &Path, through_link: bool, protected: &Protected<'_>) -> Result<()> {
     let real = crate::reach::resolve_place(dest);
     let book = crate::reach::resolve_place(protected.book);
     let repository = crate::reach::resolve_place(protected.repository);
@@ -181,10 +185,20 @@ pub fn check(dest: &Path, protected: &Protected<'_>) -> Result<()> {
             "the destination {shown} lies inside a `.git` folder, where Git keeps a repository's settings and hooks; choose a folder outside it"
         );
     }
+    if through_link
+        && real.is_dir()
+        && !is_empty(&real)
+        && let Err(why) = site(&real, protected.book_entries, true)
+    {
+        bail!(
+            "the destination {shown} is reached through a link and is not a site ({why}); \
+             a link may lead only to a site, so remove the folder's contents yourself or choose another folder"
+        );
+    }
     if real.is_dir()
         && !is_ours(&real)
         && !is_empty(&real)
-        && let Err(why) = stock_site(&real, protected.book_entries)
+        && let Err(why) = site(&real, protected.book_entries, false)
     {
         bail!(
             "the destination {shown} is a folder that a previous build did not write (no {MARKER} in it) \
@@ -368,8 +382,9 @@ pub fn book_entries(book_root: &BookRoot) -> BTreeSet<String> {
     names
 }
 
-/// Whether `dir` is a site stock mdBook wrote (the I/O of [`stock_listing`]).
-fn stock_site(dir: &Path, book_entries: &BTreeSet<String>) -> Result<(), String> {
+/// Whether `dir` is a site stock mdBook wrote (the I/O of [`stock_listing`]),
+/// or with `ours`, one a build of ours wrote (its marker among the files).
+fn site(dir: &Path, book_entries: &BTreeSet<String>, ours: bool) -> Result<(), String> {
     let mut entries = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(|e| e.to_string())?.flatten() {
         let kind = match entry.file_type() {
@@ -377,7 +392,11 @@ fn stock_site(dir: &Path, book_entries: &BTreeSet<String>) -> Result<(), String>
             Ok(t) if t.is_dir() => Entry::Folder,
             _ => Entry::Other,
         };
-        entries.push((entry.file_name().to_string_lossy().into_owned(), kind));
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if ours && name == MARKER && kind == Entry::File {
+            continue;
+        }
+        entries.push((name, kind));
     }
     entries.sort();
     let nojekyll = std::fs::symlink_metadata(dir.join(".nojekyll"))

@@ -214,6 +214,7 @@ fn prepare(
     book_root: &BookRoot,
     dest: &Path,
 ) -> Result<(PathBuf, destination::Staging)> {
+    let through_link = std::fs::symlink_metadata(dest).is_ok_and(|m| m.file_type().is_symlink());
     let dest = destination::real(dest)?;
     let sources = book.root.join(&book.config.book.src);
     let repository = crate::reach::repository_root(&book.root);
@@ -227,7 +228,7 @@ fn prepare(
         inputs: &destination::inputs(book_root),
         book_entries: &destination::book_entries(book_root),
     };
-    destination::check(&dest, &protected)?;
+    destination::check(&dest, through_link, &protected)?;
     let parent = dest
         .parent()
         .context("the destination has no parent folder")?;

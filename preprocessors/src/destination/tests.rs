@@ -34,7 +34,7 @@ fn verdict_with(book: &Path, dest: &Path, book_entries: &BTreeSet<String>) -> St
         inputs: &[book.join("policies")],
         book_entries,
     };
-    match check(dest, &protected) {
+    match check(dest, false, &protected) {
         Ok(()) => "ok".into(),
         Err(err) => err.to_string(),
     }
@@ -359,4 +359,40 @@ fn a_leftover_that_is_what_the_book_reads_is_kept() {
     assert!(sources.join("SUMMARY.md").is_file(), "the sources are kept");
     let can_tell = Path::new("/proc/self").exists();
     assert!(!stray.exists() || !can_tell, "a real leftover still goes");
+}
+
+/// Through a link, a marker is not enough: the folder must be a site.
+#[test]
+fn a_folder_reached_through_a_link_is_replaced_only_when_it_is_a_site() {
+    let (_dir, book) = layout();
+    let examples = book.join("examples");
+    std::fs::create_dir_all(&examples).unwrap();
+    std::fs::write(examples.join("a.json"), "{}").unwrap();
+    mark(&examples).unwrap();
+    let repository = book.parent().unwrap();
+    let protected = Protected {
+        book: &book,
+        sources: &book.join("src"),
+        repository,
+        inputs: &[],
+        book_entries: &BTreeSet::new(),
+    };
+    assert_eq!(
+        check(&examples, true, &protected).unwrap_err().to_string(),
+        format!(
+            "the destination {} is reached through a link and is not a site (it has no `.nojekyll` as mdBook writes it); \
+             a link may lead only to a site, so remove the folder's contents yourself or choose another folder",
+            examples.display()
+        )
+    );
+    assert!(
+        check(&examples, false, &protected).is_ok(),
+        "marked, named as written"
+    );
+    let site = book.join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join(".nojekyll"), NOJEKYLL).unwrap();
+    std::fs::write(site.join("index.html"), "<html>").unwrap();
+    mark(&site).unwrap();
+    assert!(check(&site, true, &protected).is_ok(), "a site of ours");
 }

@@ -1186,8 +1186,23 @@ fn a_destination_that_is_a_symlink_is_the_folder_it_leads_to_and_the_link_stays(
     std::os::unix::fs::symlink("mine", dests.join("to-mine")).unwrap();
     let built = build(&root, &dests.join("to-mine"));
     assert_eq!(built.code, 2, "{}", built.stderr);
-    assert!(built.stderr.contains("a previous build did not write"));
+    assert!(
+        built
+            .stderr
+            .contains("is reached through a link and is not a site (it has no `.nojekyll` as mdBook writes it)"),
+        "{}",
+        built.stderr
+    );
     assert_eq!(snapshot(&dests.join("mine")).len(), 1);
+    // Nor with a build's marker copied in: through a link, only a site is replaced.
+    std::fs::copy(
+        dests.join("real/.responder-docs-site"),
+        dests.join("mine/.responder-docs-site"),
+    )
+    .unwrap();
+    let built = build(&root, &dests.join("to-mine"));
+    assert_eq!(built.code, 2, "{}", built.stderr);
+    assert_eq!(snapshot(&dests.join("mine")).len(), 2);
 }
 
 #[test]
