@@ -156,7 +156,7 @@ pub fn book_options(config: &mdbook_preprocessor::config::Config) -> MarkdownOpt
 }
 
 /// The pulldown-cmark options of `mdbook_markdown::new_cmark_parser`, which
-/// offers no way to pass a broken-link callback. A test in `links::extract`
+/// offers no way to pass a broken-link callback. A test in `page`
 /// proves both parse alike.
 pub fn cmark_options(markdown: &MarkdownOptions) -> Options {
     let mut opts = Options::empty();
