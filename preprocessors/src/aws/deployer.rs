@@ -1549,21 +1549,15 @@ fn condition_hint(
     context: &RequestContext,
 ) -> Option<String> {
     let (name, c, given) = refuted_allow(policy, action, context, |s| s.matches_resource(arn))?;
-    Some(if given.is_empty() {
-        format!(
-            "{name} allows `{action}` on this resource, but its `{}` condition on `{}` fails: the request has no `{}`",
-            c.operator, c.key, c.key
-        )
-    } else {
-        format!(
-            "{name} allows `{action}` on this resource, but its `{}` condition on `{}` fails: the request's value is `{given}`",
-            c.operator, c.key
-        )
-    })
+    Some(format!(
+        "{name} allows `{action}` on this resource, but its `{}` condition on `{}` fails: {given}",
+        c.operator, c.key
+    ))
 }
 
 /// The first Allow statement with `action` (and `also`) whose condition the
-/// request refutes: its name, the condition, and the request's value.
+/// request refutes: its name, the condition, and what the request has
+/// ("the request's value is …").
 fn refuted_allow<'a>(
     policy: &'a Policy,
     action: &str,
@@ -1579,9 +1573,10 @@ fn refuted_allow<'a>(
             || format!("statement {}", i + 1),
             |s| format!("the statement `{s}`"),
         );
-        let given = context
-            .get(&c.key)
-            .map_or(String::new(), |v| v.join("`, `"));
+        let given = match context.get(&c.key) {
+            Some(v) if !v.is_empty() => format!("the request's value is `{}`", v.join("`, `")),
+            _ => format!("the request has no `{}`", c.key),
+        };
         Some((name, c, given))
     })
 }
@@ -1640,17 +1635,10 @@ fn statement_hint(
 /// said as why it does not take the call.
 fn refused_by_condition(policy: &Policy, action: &str, context: &RequestContext) -> Option<String> {
     let (name, c, given) = refuted_allow(policy, action, context, |_| true)?;
-    Some(if given.is_empty() {
-        format!(
-            "{name} allows `{action}` only when its `{}` condition on `{}` holds, and the request has no `{}`",
-            c.operator, c.key, c.key
-        )
-    } else {
-        format!(
-            "{name} allows `{action}` only when its `{}` condition on `{}` holds, and the request's value is `{given}`",
-            c.operator, c.key
-        )
-    })
+    Some(format!(
+        "{name} allows `{action}` only when its `{}` condition on `{}` holds, and {given}",
+        c.operator, c.key
+    ))
 }
 
 /// An ARN with each part of its resource that is a sample ID (what AWS

@@ -21,14 +21,9 @@ fn deployer_errors(book: &Path) -> Vec<String> {
 /// command it is reported at and of each other command that has the same
 /// need ("needed here too"), and its message.
 fn deployer_places(book: &Path) -> Vec<(Vec<String>, String)> {
-    let json = responder_docs_tests::run(&["check", book.to_str().unwrap(), "--format", "json"]);
-    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     let at = |d: &serde_json::Value| format!("{}:{}", d["path"].as_str().unwrap(), d["line"]);
-    report["diagnostics"]
-        .as_array()
-        .unwrap()
+    deployer_reports(book)
         .iter()
-        .filter(|d| d["code"] == "aws::deployer-permission")
         .map(|d| {
             let mut places = vec![at(d)];
             places.extend(
@@ -41,6 +36,17 @@ fn deployer_places(book: &Path) -> Vec<(Vec<String>, String)> {
             );
             (places, d["message"].as_str().unwrap().to_string())
         })
+        .collect()
+}
+
+/// The `aws::deployer-permission` errors of `book`'s JSON report.
+fn deployer_reports(book: &Path) -> Vec<serde_json::Value> {
+    let json = responder_docs_tests::run(&["check", book.to_str().unwrap(), "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let all = report["diagnostics"].as_array().unwrap();
+    all.iter()
+        .filter(|d| d["code"] == "aws::deployer-permission")
+        .cloned()
         .collect()
 }
 
@@ -1169,13 +1175,8 @@ fn a_policy_pinned_to_one_region_fails_for_the_other_offered_regions() {
 
 /// The short form and hint of each `aws::deployer-permission` error of `book`.
 fn deployer_hints(book: &Path) -> Vec<(String, String)> {
-    let json = responder_docs_tests::run(&["check", book.to_str().unwrap(), "--format", "json"]);
-    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
-    report["diagnostics"]
-        .as_array()
-        .unwrap()
+    deployer_reports(book)
         .iter()
-        .filter(|d| d["code"] == "aws::deployer-permission")
         .map(|d| {
             let short = format!(
                 "{}:{}: {}",
