@@ -166,11 +166,16 @@ pub fn arns(action: &str, request: &Request) -> Option<Arns> {
     if found.resource_types.is_empty() {
         return Some(Arns::Resources(vec!["*".into()]));
     }
-    let ids = &models::arn_names().ids;
+    let names = models::arn_names();
+    // A name the command leaves out means its default (`describe-clusters`
+    // with no `--clusters` describes the cluster `default`), not `*`.
     let fillable = |format: &str| {
-        variables(format)
-            .iter()
-            .all(|v| FIXED.contains(v) || ids.contains_key(*v) || request.vars.contains_key(*v))
+        variables(format).iter().all(|v| {
+            FIXED.contains(v)
+                || names.ids.contains_key(*v)
+                || names.defaults.contains_key(*v)
+                || request.vars.contains_key(*v)
+        })
     };
     let named = |kind: &str| {
         request
@@ -297,6 +302,13 @@ mod tests {
                 "arn:aws:ecs:us-east-1:111122223333:service/c/s".into(),
                 "arn:aws:ecs:us-east-1:111122223333:service-deployment/c/s/0123456789abcdefghij0"
                     .into(),
+            ]))
+        );
+        // A cluster left out is the one named `default`.
+        assert_eq!(
+            arns("ecs:DescribeClusters", &Request::default()),
+            Some(Arns::Resources(vec![
+                "arn:aws:ecs:us-east-1:111122223333:cluster/default".into()
             ]))
         );
         // ListTasks names no container instance: `*`.

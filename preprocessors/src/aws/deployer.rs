@@ -1273,8 +1273,12 @@ pub fn check(
             message,
         )
         .with_hint(
-            condition_hint(&parsed, action, arn, &need_context(need, command))
-                .unwrap_or_else(|| statement_hint(&parsed, policy, action, arn, missing.decision)),
+            condition_hint(&parsed, action, arn, &need_context(need, command)).unwrap_or_else(
+                || {
+                    let context = need_context(need, command);
+                    statement_hint(&parsed, policy, action, arn, missing.decision, &context)
+                },
+            ),
         );
         if let Need::Handler(h) = need
             && let Some(t) = ctx.templates.iter().find(|t| t.rel == h.template)
@@ -1296,7 +1300,7 @@ pub fn check(
                 denying_statement(&parsed, action, arn, &need_context(need, command))
                     .map(|i| (i, "the statement that denies it"))
             }
-            _ => fitting_statement(&parsed, action, arn)
+            _ => fitting_statement(&parsed, action, arn, &need_context(need, command))
                 .map(|(i, _)| (i, "the statement that could take it")),
         };
         if let Some((i, what)) = statement {
@@ -1476,8 +1480,15 @@ enum Fit {
     SameService,
 }
 
-/// The Allow statement that could take `action` on `arn`, and how.
-fn fitting_statement(policy: &Policy, action: &str, arn: &str) -> Option<(usize, Fit)> {
+/// The Allow statement that could take `action` on `arn`, and how: one
+/// whose conditions the request does not refute (naming one whose
+/// condition fails would send the writer to a statement that cannot allow).
+fn fitting_statement(
+    policy: &Policy,
+    action: &str,
+    arn: &str,
+    context: &RequestContext,
+) -> Option<(usize, Fit)> {
     let prefix = format!(
         "{}:",
         action
@@ -1495,7 +1506,7 @@ fn fitting_statement(policy: &Policy, action: &str, arn: &str) -> Option<(usize,
             .statements
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.allow)
+            .filter(|(_, s)| s.allow && s.refuted(context).is_none())
     };
     allowing()
         .find(|(_, s)| s.matches_action(action))
@@ -1537,27 +1548,36 @@ fn condition_hint(
     arn: &str,
     context: &RequestContext,
 ) -> Option<String> {
+    let (name, c, given) = refuted_allow(policy, action, context, |s| s.matches_resource(arn))?;
+    Some(format!(
+        "{name} allows `{action}` on this resource, but its `{}` condition on `{}` fails: {given}",
+        c.operator, c.key
+    ))
+}
+
+/// The first Allow statement with `action` (and `also`) whose condition the
+/// request refutes: its name, the condition, and what the request has
+/// ("the request's value is …").
+fn refuted_allow<'a>(
+    policy: &'a Policy,
+    action: &str,
+    context: &RequestContext,
+    also: impl Fn(&evaluator::Statement) -> bool,
+) -> Option<(String, &'a evaluator::Condition, String)> {
     policy.statements.iter().enumerate().find_map(|(i, s)| {
-        if !(s.allow && s.matches_action(action) && s.matches_resource(arn)) {
+        if !(s.allow && s.matches_action(action) && also(s)) {
             return None;
         }
         let c = s.refuted(context)?;
-        let name = s
-            .sid
-            .as_ref()
-            .map_or_else(|| format!("statement {}", i + 1), |s| format!("the statement `{s}`"));
-        let given = context.get(&c.key).map_or(String::new(), |v| v.join("`, `"));
-        Some(if given.is_empty() {
-            format!(
-                "{name} allows `{action}` on this resource, but its `{}` condition on `{}` fails: the request has no `{}`",
-                c.operator, c.key, c.key
-            )
-        } else {
-            format!(
-                "{name} allows `{action}` on this resource, but its `{}` condition on `{}` fails: the request's value is `{given}`",
-                c.operator, c.key
-            )
-        })
+        let name = s.sid.as_ref().map_or_else(
+            || format!("statement {}", i + 1),
+            |s| format!("the statement `{s}`"),
+        );
+        let given = match context.get(&c.key) {
+            Some(v) if !v.is_empty() => format!("the request's value is `{}`", v.join("`, `")),
+            _ => format!("the request has no `{}`", c.key),
+        };
+        Some((name, c, given))
     })
 }
 
@@ -1567,6 +1587,7 @@ fn statement_hint(
     action: &str,
     arn: &str,
     decision: Decision,
+    context: &RequestContext,
 ) -> String {
     if decision == Decision::ExplicitDeny {
         return format!(
@@ -1574,15 +1595,20 @@ fn statement_hint(
             deployer.rel
         );
     }
-    let fit = fitting_statement(policy, action, arn);
+    let fit = fitting_statement(policy, action, arn, context);
     let arn = &without_sample_ids(arn);
-    match fit {
+    let hint = match fit {
         Some((i, fit)) => {
             let name = policy.statements[i].sid.as_ref().map_or_else(
                 || format!("statement {}", i + 1),
                 |s| format!("the statement `{s}`"),
             );
             match fit {
+                // A request that names no resource is evaluated on `*`:
+                // naming one is narrower than allowing every resource.
+                Fit::HasAction if arn == "*" => format!(
+                    "{name} allows `{action}` on the resources it names, and the command names none (IAM evaluates it on `*`): name the resource in the command, or, if it must see them all, allow `{action}` on `\"*\"` in a statement of its own"
+                ),
                 Fit::HasAction => format!(
                     "{name} allows `{action}`, but not on this resource: use the name it allows, or add `{arn}` to its resources"
                 ),
@@ -1598,7 +1624,21 @@ fn statement_hint(
             format!("add a statement that allows `{action}` on `\"*\"`: it takes no resource ARN")
         }
         None => format!("add a statement that allows `{action}` on `{arn}`"),
+    };
+    match refused_by_condition(policy, action, context) {
+        Some(why) => format!("{hint} ({why})"),
+        None => hint,
     }
+}
+
+/// An Allow statement with the action whose condition the request refutes,
+/// said as why it does not take the call.
+fn refused_by_condition(policy: &Policy, action: &str, context: &RequestContext) -> Option<String> {
+    let (name, c, given) = refuted_allow(policy, action, context, |_| true)?;
+    Some(format!(
+        "{name} allows `{action}` only when its `{}` condition on `{}` holds, and {given}",
+        c.operator, c.key
+    ))
 }
 
 /// An ARN with each part of its resource that is a sample ID (what AWS

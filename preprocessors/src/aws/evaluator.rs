@@ -284,6 +284,9 @@ pub struct Need {
     pub resource: String,
     /// JSON pointer into the task definition.
     pub field: String,
+    /// The resource is in the Region the task runs in (its ARN holds the
+    /// example Region for it), not in a Region written down.
+    pub regional: bool,
 }
 
 /// The role a need falls on.
@@ -347,6 +350,7 @@ pub fn needs(task: &Value, spelling: Spelling, image_uri: &str) -> Vec<(Role, Ne
                     action: "ecr:GetAuthorizationToken".into(),
                     resource: "*".into(),
                     field: field.clone(),
+                    regional: false,
                 },
             ));
             for action in [
@@ -360,6 +364,7 @@ pub fn needs(task: &Value, spelling: Spelling, image_uri: &str) -> Vec<(Role, Ne
                         action: action.into(),
                         resource: repository.clone(),
                         field: field.clone(),
+                        regional: false,
                     },
                 ));
             }
@@ -376,9 +381,9 @@ pub fn needs(task: &Value, spelling: Spelling, image_uri: &str) -> Vec<(Role, Ne
             let Some(group) = option("awslogs-group") else {
                 continue;
             };
-            let region = option("awslogs-region")
-                .filter(|r| !r.contains('$'))
-                .unwrap_or(SAMPLE_REGION);
+            let written = option("awslogs-region").filter(|r| !r.contains('$'));
+            let regional = written.is_none();
+            let region = written.unwrap_or(SAMPLE_REGION);
             let group_arn = format!("arn:aws:logs:{region}:{SAMPLE_ACCOUNT}:log-group:{group}");
             let stream_arn = format!(
                 "{group_arn}:log-stream:{}/{}/0",
@@ -396,6 +401,7 @@ pub fn needs(task: &Value, spelling: Spelling, image_uri: &str) -> Vec<(Role, Ne
                         action: action.into(),
                         resource: stream_arn.clone(),
                         field: field.clone(),
+                        regional,
                     },
                 ));
             }
@@ -406,6 +412,7 @@ pub fn needs(task: &Value, spelling: Spelling, image_uri: &str) -> Vec<(Role, Ne
                         action: "logs:CreateLogGroup".into(),
                         resource: group_arn,
                         field: format!("{options_at}/awslogs-create-group"),
+                        regional,
                     },
                 ));
             }
@@ -418,6 +425,7 @@ pub fn needs(task: &Value, spelling: Spelling, image_uri: &str) -> Vec<(Role, Ne
                 action: "aws-marketplace:RegisterUsage".into(),
                 resource: "*".into(),
                 field: format!("/{}", k("taskRoleArn")),
+                regional: false,
             },
         ));
     }
@@ -478,14 +486,22 @@ pub fn unneeded<'a>(policy: &'a Policy, needs: &[&Need]) -> Vec<(&'a str, &'a st
 
 /// Whether a trust policy lets ECS tasks assume the role.
 pub fn trusts_ecs_tasks(policy: &Policy) -> bool {
+    trusts_ecs_tasks_in(policy, &RequestContext::new())
+}
+
+/// Whether ECS tasks may assume the role for a request with `context`
+/// (`aws:SourceArn` of a task in one Region): an Allow whose conditions the
+/// context does not refute, and no Deny whose conditions it satisfies.
+pub fn trusts_ecs_tasks_in(policy: &Policy, context: &RequestContext) -> bool {
     let allowed = policy.statements.iter().any(|s| {
         s.allow
             && s.matches_action("sts:AssumeRole")
             && s.principals.iter().any(|p| p == "ecs-tasks.amazonaws.com")
+            && s.refuted(context).is_none()
     });
     let denied = policy.statements.iter().any(|s| {
         !s.allow
-            && s.conditions.is_empty()
+            && s.conditions.iter().all(|c| holds(c, context) == Some(true))
             && s.matches_action("sts:AssumeRole")
             && s.principals
                 .iter()

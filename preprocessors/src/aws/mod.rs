@@ -294,12 +294,19 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
             let Some((range, text)) = &s.unknown else {
                 continue;
             };
+            // With no template known, the handlers' calls are not derived
+            // either: the deployer check passes them unseen.
+            let handlers = if s.template.is_none() && s.template_word.is_some() {
+                "; nor does the deployer permission check judge the calls CloudFormation's handlers make for the template's resources"
+            } else {
+                ""
+            };
             diagnostics.push(
                 Diagnostic::warning(
                     codes::AWS_UNJUDGED,
                     ctx.locate(s.at, range.clone()),
                     format!(
-                        "`{text}` is a shell variable no literal assignment before it sets: the replacement check cannot tell which stack or template this command deploys, and does not compare it"
+                        "`{text}` is a shell variable no literal assignment before it sets: the replacement check cannot tell which stack or template this command deploys, and does not compare it{handlers}"
                     ),
                 )
                 .with_hint(

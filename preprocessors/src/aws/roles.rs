@@ -21,6 +21,9 @@ use std::collections::BTreeMap;
 /// A policy document and where it is written.
 struct Document {
     policy: Policy,
+    /// The document as written (before the template's references are
+    /// filled in), to evaluate it in another Region.
+    value: Value,
     path: String,
     text: String,
     /// Pointer of the document in its file (`""` for a policy file).
@@ -46,6 +49,20 @@ struct RoleDocs {
     unknown_managed: Vec<(String, Location)>,
 }
 
+/// The Regions the release is offered in other than the example one: a
+/// reader may run the task in any of them.
+fn other_regions(book_root: &BookRoot) -> Vec<String> {
+    crate::release::Release::load(book_root)
+        .map(|r| {
+            r.regions()
+                .iter()
+                .map(|r| r.code.clone())
+                .filter(|c| c != SAMPLE_REGION)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The image the guide's task definitions stand for (`${ImageUri}`).
 fn release_image(book_root: &BookRoot) -> String {
     crate::release::Release::load(book_root)
@@ -68,6 +85,7 @@ pub fn check_template(
     let index = Index::new(text);
     let image = release_image(book_root);
     let manifest = manifest(book_root);
+    let regions = other_regions(book_root);
     for (id, resource) in resources {
         if resource.get("Type").and_then(Value::as_str) != Some("AWS::ECS::TaskDefinition") {
             continue;
@@ -108,15 +126,13 @@ pub fn check_template(
                 continue;
             }
             let docs = template_role(rel, text, resources, &role_id);
-            report(
+            let about = About {
                 role,
-                &role_id,
-                &docs,
-                &needs,
-                &at_field,
-                &manifest,
-                diagnostics,
-            );
+                name: &role_id,
+                manifest: &manifest,
+                regions: &regions,
+            };
+            report(&about, &docs, &needs, &at_field, diagnostics);
         }
     }
 }
@@ -135,6 +151,7 @@ pub fn check_task_definition(
     let index = Index::new(text);
     let image = release_image(book_root);
     let manifest = manifest(book_root);
+    let regions = other_regions(book_root);
     let cli_roles = cli_roles(book_root, commands, files);
     let at_field = |field: &str| Location::in_text(rel, text, index.value_range(field));
     for (role, key) in [
@@ -155,7 +172,13 @@ pub fn check_task_definition(
         let name = arn.rsplit('/').next().unwrap_or(arn);
         // A role the book does not create with the CLI is not judged here.
         if let Some(docs) = cli_roles.get(name) {
-            report(role, name, docs, &needs, &at_field, &manifest, diagnostics);
+            let about = About {
+                role,
+                name,
+                manifest: &manifest,
+                regions: &regions,
+            };
+            report(&about, docs, &needs, &at_field, diagnostics);
         }
     }
 }
@@ -209,15 +232,23 @@ fn role_word(role: Role) -> &'static str {
     }
 }
 
-fn report(
+/// The role judged, and what it is judged against.
+struct About<'a> {
     role: Role,
-    name: &str,
+    name: &'a str,
+    manifest: &'a Manifest,
+    /// The release's Regions other than the example one.
+    regions: &'a [String],
+}
+
+fn report(
+    about: &About<'_>,
     docs: &RoleDocs,
     needs: &[Need],
     at_field: &impl Fn(&str) -> Location,
-    manifest: &Manifest,
     diagnostics: &mut Diagnostics,
 ) {
+    let (role, name, manifest) = (about.role, about.name, about.manifest);
     if docs.unreadable {
         return;
     }
@@ -264,6 +295,7 @@ fn report(
         }
         diagnostics.push(d);
     }
+    report_regions(about, docs, needs, at_field, diagnostics);
     let need_refs: Vec<&Need> = needs.iter().collect();
     for doc in docs.permissions.iter().filter(|d| !d.managed) {
         for (action, at) in evaluator::unneeded(&doc.policy, &need_refs) {
@@ -302,6 +334,127 @@ fn report(
     }
 }
 
+/// What the role refuses in another Region of the release but allows in
+/// the example one (a Region pinned in a log ARN or in the trust policy's
+/// `aws:SourceArn`): once per need, naming the first such Region.
+fn report_regions(
+    about: &About<'_>,
+    docs: &RoleDocs,
+    needs: &[Need],
+    at_field: &impl Fn(&str) -> Location,
+    diagnostics: &mut Diagnostics,
+) {
+    let (role, name) = (about.role, about.name);
+    let home: Vec<&Policy> = docs.permissions.iter().map(|d| &d.policy).collect();
+    let refused_home: Vec<&Need> = evaluator::missing(&home, needs)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    let mut pending: Vec<&Need> = needs
+        .iter()
+        .filter(|n| n.regional && !refused_home.iter().any(|r| std::ptr::eq(*r, *n)))
+        .collect();
+    let mut trust_pending: Vec<&Document> = docs
+        .trust
+        .iter()
+        .filter(|d| evaluator::trusts_ecs_tasks_in(&d.policy, &task_context(SAMPLE_REGION)))
+        .collect();
+    for region in about.regions {
+        let policies: Vec<Policy> = docs
+            .permissions
+            .iter()
+            .map(|d| evaluator::parse(&resolve_in(&d.value, region)))
+            .collect();
+        let policies: Vec<&Policy> = policies.iter().collect();
+        pending.retain(|need| {
+            let resource = in_region(&need.resource, region);
+            let decision = evaluator::decide(policies.iter().copied(), &need.action, &resource);
+            if decision == evaluator::Decision::Allowed {
+                return true;
+            }
+            let how = if decision == evaluator::Decision::ExplicitDeny {
+                "denies"
+            } else {
+                "does not allow"
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::AWS_MISSING_PERMISSION,
+                    at_field(&need.field),
+                    format!(
+                        "the {} `{name}` {how} `{}` on `{resource}` in `{region}`, a Region the release is offered in, which `{}` needs there",
+                        role_word(role),
+                        need.action,
+                        need.field.rsplit('/').next().unwrap_or_default()
+                    ),
+                )
+                .with_hint(format!(
+                    "readers run the task in the Region they choose: write `*` for the Region in the statement's ARNs, or `${{AWS::Region}}` in a template; it is allowed in `{SAMPLE_REGION}`"
+                )),
+            );
+            false
+        });
+        trust_pending.retain(|doc| {
+            let policy = evaluator::parse(&resolve_in(&doc.value, region));
+            if evaluator::trusts_ecs_tasks_in(&policy, &task_context(region)) {
+                return true;
+            }
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::AWS_TRUST,
+                    doc.location(&format!("{}{}", doc.pointer, condition_pointer(&doc.value))),
+                    format!(
+                        "the trust policy of `{name}` does not let `ecs-tasks.amazonaws.com` assume the role for a task in `{region}`, a Region the release is offered in"
+                    ),
+                )
+                .with_hint(format!(
+                    "readers run the task in the Region they choose: write `*` for the Region in `aws:SourceArn` (`arn:aws:ecs:*:ACCOUNT:*`); it is allowed in `{SAMPLE_REGION}`"
+                )),
+            );
+            false
+        });
+    }
+}
+
+/// What ECS sends when a task in `region` of the example account assumes
+/// its role.
+fn task_context(region: &str) -> evaluator::RequestContext {
+    let mut context = evaluator::RequestContext::new();
+    context.insert("aws:sourceaccount".into(), vec![SAMPLE_ACCOUNT.into()]);
+    context.insert(
+        "aws:sourcearn".into(),
+        vec![format!(
+            "arn:aws:ecs:{region}:{SAMPLE_ACCOUNT}:task/responderapi-cluster/0123456789abcdef0123456789abcdef"
+        )],
+    );
+    context
+}
+
+/// The pointer of the first statement's `Condition` that lets ECS tasks in
+/// (`/Statement/N/Condition`), or of the whole `Statement`.
+fn condition_pointer(document: &Value) -> String {
+    let trusts = |s: &Value| {
+        s.get("Condition").is_some() && s.to_string().contains("ecs-tasks.amazonaws.com")
+    };
+    match document.get("Statement") {
+        Some(Value::Array(items)) => items.iter().position(trusts).map_or_else(
+            || "/Statement".into(),
+            |i| format!("/Statement/{i}/Condition"),
+        ),
+        Some(s) if trusts(s) => "/Statement/Condition".into(),
+        _ => "/Statement".into(),
+    }
+}
+
+/// An ARN in the example Region, moved to `region`.
+fn in_region(arn: &str, region: &str) -> String {
+    let mut parts: Vec<&str> = arn.splitn(5, ':').collect();
+    if parts.len() == 5 && parts[3] == SAMPLE_REGION {
+        parts[3] = region;
+    }
+    parts.join(":")
+}
+
 impl Document {
     fn location(&self, pointer: &str) -> Location {
         Location::in_text(
@@ -316,6 +469,7 @@ fn template_role(rel: &str, text: &str, resources: &Map<String, Value>, role_id:
     let mut docs = RoleDocs::default();
     let doc = |value: &Value, pointer: String| Document {
         policy: evaluator::parse(&resolve(value)),
+        value: value.clone(),
         path: rel.to_string(),
         text: text.to_string(),
         pointer,
@@ -443,6 +597,7 @@ fn cli_roles(
             .map(str::to_string);
         let doc = Document {
             policy: evaluator::parse(&value),
+            value: value.clone(),
             path: rel,
             text,
             pointer: String::new(),
@@ -462,9 +617,14 @@ fn cli_roles(
 /// A policy document with the template's account and Region references
 /// replaced by the sample account and Region (`Fn::Sub`, `Ref`).
 pub(crate) fn resolve(value: &Value) -> Value {
+    resolve_in(value, SAMPLE_REGION)
+}
+
+/// [`resolve`], with the stack deployed in `region`.
+fn resolve_in(value: &Value, region: &str) -> Value {
     let fill = |s: &str| {
         s.replace("${AWS::AccountId}", SAMPLE_ACCOUNT)
-            .replace("${AWS::Region}", SAMPLE_REGION)
+            .replace("${AWS::Region}", region)
             .replace("${AWS::Partition}", "aws")
     };
     match value {
@@ -473,12 +633,18 @@ pub(crate) fn resolve(value: &Value) -> Value {
             Some((k, Value::String(s))) if k == "Ref" && s.starts_with("AWS::") => {
                 Value::String(fill(&format!("${{{s}}}")))
             }
-            _ => Value::Object(map.iter().map(|(k, v)| (k.clone(), resolve(v))).collect()),
+            _ => Value::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), resolve_in(v, region)))
+                    .collect(),
+            ),
         },
-        Value::Object(map) => {
-            Value::Object(map.iter().map(|(k, v)| (k.clone(), resolve(v))).collect())
-        }
-        Value::Array(items) => Value::Array(items.iter().map(resolve).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), resolve_in(v, region)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(|v| resolve_in(v, region)).collect()),
         other => other.clone(),
     }
 }

@@ -215,6 +215,54 @@ fn a_trust_policy_for_another_service_fails() {
     );
 }
 
+/// A role's log ARNs or trust `aws:SourceArn` pinned to the example Region
+/// fail in the release's other Regions: once per need, naming the first.
+#[test]
+fn a_role_pinned_to_the_example_region_fails_in_another_region_of_the_release() {
+    let policy = "policies/execution-role-policy.json";
+    let pin = (policy, "arn:aws:logs:*:", "arn:aws:logs:us-east-1:");
+    let pinned_logs = [pin, pin];
+    let stream = "arn:aws:logs:us-east-2:111122223333:log-group:/ecs/responderapi-task:log-stream:ecs/responderapi/0";
+    let group = "arn:aws:logs:us-east-2:111122223333:log-group:/ecs/responderapi-task";
+    let role = "the execution role `ResponderAPIECSTaskExecutionRole` does not allow";
+    let region = "in `us-east-2`, a Region the release is offered in";
+    assert_eq!(
+        after(&pinned_logs, "aws::"),
+        [
+            format!(
+                "templates/task-definition.json:43:28: error[aws::missing-permission]: {role} `logs:CreateLogStream` on `{stream}` {region}, which `awslogs-group` needs there"
+            ),
+            format!(
+                "templates/task-definition.json:43:28: error[aws::missing-permission]: {role} `logs:PutLogEvents` on `{stream}` {region}, which `awslogs-group` needs there"
+            ),
+            format!(
+                "templates/task-definition.json:46:35: error[aws::missing-permission]: {role} `logs:CreateLogGroup` on `{group}` {region}, which `awslogs-create-group` needs there"
+            ),
+        ]
+    );
+    assert_eq!(
+        after(
+            &[(
+                "policies/task-role-trust.json",
+                "arn:aws:ecs:*:",
+                "arn:aws:ecs:us-east-1:"
+            )],
+            "aws::"
+        ),
+        [format!(
+            "policies/task-role-trust.json:11:20: error[aws::trust]: the trust policy of `ResponderAPIECSTaskRole` does not let `ecs-tasks.amazonaws.com` assume the role for a task {region}"
+        )]
+    );
+    // The template's own Region, `${AWS::Region}`, follows the stack.
+    let stack = "templates/responderapi-stack.json";
+    let follows = [
+        (stack, "arn:aws:ecs:*:", "arn:aws:ecs:${AWS::Region}:"),
+        (stack, "arn:aws:logs:*:", "arn:aws:logs:${AWS::Region}:"),
+        (stack, "arn:aws:logs:*:", "arn:aws:logs:${AWS::Region}:"),
+    ];
+    assert_eq!(after(&follows, "aws::"), Vec::<String>::new());
+}
+
 /// Every broken template of the cfn-lint comparison is caught, by the code
 /// that names its break (cfn-lint's findings on the same files are in the
 /// README's figures, from tests/bench/cfn.sh).

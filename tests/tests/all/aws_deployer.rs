@@ -21,14 +21,9 @@ fn deployer_errors(book: &Path) -> Vec<String> {
 /// command it is reported at and of each other command that has the same
 /// need ("needed here too"), and its message.
 fn deployer_places(book: &Path) -> Vec<(Vec<String>, String)> {
-    let json = responder_docs_tests::run(&["check", book.to_str().unwrap(), "--format", "json"]);
-    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     let at = |d: &serde_json::Value| format!("{}:{}", d["path"].as_str().unwrap(), d["line"]);
-    report["diagnostics"]
-        .as_array()
-        .unwrap()
+    deployer_reports(book)
         .iter()
-        .filter(|d| d["code"] == "aws::deployer-permission")
         .map(|d| {
             let mut places = vec![at(d)];
             places.extend(
@@ -41,6 +36,17 @@ fn deployer_places(book: &Path) -> Vec<(Vec<String>, String)> {
             );
             (places, d["message"].as_str().unwrap().to_string())
         })
+        .collect()
+}
+
+/// The `aws::deployer-permission` errors of `book`'s JSON report.
+fn deployer_reports(book: &Path) -> Vec<serde_json::Value> {
+    let json = responder_docs_tests::run(&["check", book.to_str().unwrap(), "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let all = report["diagnostics"].as_array().unwrap();
+    all.iter()
+        .filter(|d| d["code"] == "aws::deployer-permission")
+        .cloned()
         .collect()
 }
 
@@ -1164,5 +1170,64 @@ fn a_policy_pinned_to_one_region_fails_for_the_other_offered_regions() {
                 "aws logs tail"
             ),
         ]
+    );
+}
+
+/// The short form and hint of each `aws::deployer-permission` error of `book`.
+fn deployer_hints(book: &Path) -> Vec<(String, String)> {
+    deployer_reports(book)
+        .iter()
+        .map(|d| {
+            let short = format!(
+                "{}:{}: {}",
+                d["path"].as_str().unwrap(),
+                d["line"],
+                d["message"].as_str().unwrap()
+            );
+            (short, d["hint"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+/// A hint never sends the writer to `Resource: "*"` when the command could
+/// name its resource, nor to a statement whose condition the call fails.
+#[test]
+fn hints_name_the_narrowest_resource_and_a_statement_whose_conditions_hold() {
+    let book = copy_real_book();
+    let line = append_block(
+        book.path(),
+        "src/cluster.md",
+        "cli",
+        "aws ecs describe-clusters\naws cloudformation describe-stacks --query 'Stacks[].StackName'",
+    );
+    let policy = "`policies/deployer-policy.json` does not allow";
+    assert_eq!(
+        deployer_hints(book.path()),
+        [
+            (
+                // No `--clusters`: the cluster named `default`, not `*`.
+                format!("src/cluster.md:{line}: {policy} `ecs:DescribeClusters` on `arn:aws:ecs:us-east-1:111122223333:cluster/default`, which `aws ecs describe-clusters` calls (the command's operation)"),
+                "the statement `ManageTheGuideEcsResources` allows `ecs:DescribeClusters`, but not on this resource: use the name it allows, or add `arn:aws:ecs:us-east-1:111122223333:cluster/default` to its resources".to_string()
+            ),
+            (
+                format!("src/cluster.md:{}: {policy} `cloudformation:DescribeStacks` on `*`, which `aws cloudformation describe-stacks` calls (the command's operation)", line + 1),
+                "the statement `DeployTheGuideStacks` allows `cloudformation:DescribeStacks` on the resources it names, and the command names none (IAM evaluates it on `*`): name the resource in the command, or, if it must see them all, allow `cloudformation:DescribeStacks` on `\"*\"` in a statement of its own".to_string()
+            ),
+        ]
+    );
+    // `--role-arn` passes the role to CloudFormation: the statement that
+    // passes roles to ECS tasks only is named as why, not as the fit.
+    let book = copy_real_book();
+    let chapter = book.path().join("src/cloudformation.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    let role = "  --role-arn arn:aws:iam::111122223333:role/ResponderAPIDeployRole \\\n";
+    let stack = "  --stack-name responderapi \\\n";
+    std::fs::write(&chapter, text.replace(stack, &format!("{stack}{role}"))).unwrap();
+    assert_eq!(
+        deployer_hints(book.path()),
+        [(
+            format!("src/cloudformation.md:76: {policy} `iam:PassRole` on `arn:aws:iam::111122223333:role/ResponderAPIDeployRole`, which `aws cloudformation deploy` calls (`--role-arn` passes the role CloudFormation works with)"),
+            "add `iam:PassRole` to the statement `ManageTheGuideRoles` and let it cover `arn:aws:iam::111122223333:role/ResponderAPIDeployRole`, or add a statement for it (the statement `PassTheGuideRolesToEcsTasks` allows `iam:PassRole` only when its `StringEquals` condition on `iam:passedtoservice` holds, and the request's value is `cloudformation.amazonaws.com`)".to_string()
+        )]
     );
 }

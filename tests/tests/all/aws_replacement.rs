@@ -164,6 +164,17 @@ fn a_stack_named_by_a_variable_nothing_sets_is_a_warning_not_a_silent_skip() {
             "src/load-balancer.md:{line}:67: warning[aws::unjudged]: `$STACK` is a shell variable no literal assignment before it sets: the replacement check cannot tell which stack or template this command deploys, and does not compare it"
         )]
     );
+    // A template nothing sets leaves its handlers' calls unjudged too: said.
+    let (line, found) = third_deployed(
+        true,
+        "aws cloudformation deploy --template-file \"$TEMPLATE\" --stack-name responderapi",
+    );
+    assert_eq!(
+        found,
+        [format!(
+            "src/load-balancer.md:{line}:43: warning[aws::unjudged]: `$TEMPLATE` is a shell variable no literal assignment before it sets: the replacement check cannot tell which stack or template this command deploys, and does not compare it; nor does the deployer permission check judge the calls CloudFormation's handlers make for the template's resources"
+        )]
+    );
 }
 
 #[test]
