@@ -54,10 +54,14 @@ pub fn check(template: &Value) -> Vec<Finding> {
             continue;
         };
         let Some(schema) = schemas.get(kind) else {
-            let family = kind.rsplit_once("::").map_or(kind, |(family, _)| family);
-            if schemas.keys().any(|k| {
-                k.starts_with(family) && k.rsplit_once("::").is_some_and(|(f, _)| f == family)
-            }) {
+            // Only some types of a service are vendored, so a type missing
+            // here may well exist: it is a misspelling only when a vendored
+            // type is two edits away (`AWS::ECS::Clustr`).
+            let lower = kind.to_ascii_lowercase();
+            let misspelt = schemas
+                .keys()
+                .any(|k| strsim::levenshtein(&lower, &k.to_ascii_lowercase()) <= 2);
+            if misspelt {
                 out.push(
                     Finding::new(
                         format!("{base}/Type"),

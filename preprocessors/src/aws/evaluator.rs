@@ -73,7 +73,9 @@ fn holds(c: &Condition, context: &RequestContext) -> Option<bool> {
         None => (operator, false),
     };
     let matches = |pattern: &str, value: &str| match operator {
-        "StringEquals" | "ArnEquals" | "StringNotEquals" | "ArnNotEquals" => pattern == value,
+        // `ArnEquals` takes wildcards as `ArnLike` does (IAM's condition
+        // operators reference).
+        "StringEquals" | "StringNotEquals" => pattern == value,
         "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase" | "Bool" => {
             pattern.eq_ignore_ascii_case(value)
         }
@@ -593,6 +595,23 @@ mod tests {
         assert_eq!(absent("ArnLike"), Decision::ImplicitDeny);
         assert_eq!(absent("ArnLikeIfExists"), Decision::Allowed);
         assert_eq!(absent("ArnNotLike"), Decision::Allowed);
+        // `ArnEquals` takes wildcards as `ArnLike` does.
+        let cluster = |operator: &str, arn: &str| {
+            let p = policy(&format!(
+                r#"{{"Statement": [{{"Effect": "Allow", "Action": "ecs:ListTasks", "Resource": "*",
+                    "Condition": {{"{operator}": {{"ecs:cluster": "arn:aws:ecs:*:1:cluster/c"}}}}}}]}}"#
+            ));
+            let mut context = RequestContext::new();
+            context.insert("ecs:cluster".into(), vec![arn.into()]);
+            decide_in([&p], "ecs:ListTasks", "*", &context)
+        };
+        let here = "arn:aws:ecs:eu-west-1:1:cluster/c";
+        assert_eq!(cluster("ArnEquals", here), Decision::Allowed);
+        assert_eq!(cluster("ArnNotEquals", here), Decision::ImplicitDeny);
+        assert_eq!(
+            cluster("ArnEquals", "arn:aws:ecs:eu-west-1:1:cluster/d"),
+            Decision::ImplicitDeny
+        );
     }
 
     #[test]

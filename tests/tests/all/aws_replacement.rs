@@ -189,7 +189,7 @@ fn a_resource_type_with_no_vendored_schema_is_a_warning_in_each_template() {
         let text = std::fs::read_to_string(&path).unwrap();
         let changed = text.replacen(
             "\"Resources\": {",
-            "\"Resources\": {\n    \"Bucket\": {\"Type\": \"AWS::S3::Bucket\", \"Properties\": {\"BucketName\": \"responderapi-bucket\"}},",
+            "\"Resources\": {\n    \"Bucket\": {\"Type\": \"AWS::S3::Bucket\", \"Properties\": {\"BucketName\": \"responderapi-bucket\"}},\n    \"Vpc\": {\"Type\": \"AWS::EC2::VPC\", \"Properties\": {\"CidrBlock\": \"10.0.0.0/16\"}},",
             1,
         );
         assert_ne!(changed, text);
@@ -201,6 +201,11 @@ fn a_resource_type_with_no_vendored_schema_is_a_warning_in_each_template() {
             + 1;
         at.push(format!(
             "{rel}:{line}:24: warning[aws::unjudged]: `AWS::S3::Bucket` has no vendored resource schema: its properties, its replacements and the permissions its handlers need are not judged"
+        ));
+        // A real type of a service some of whose types are vendored.
+        at.push(format!(
+            "{rel}:{}:21: warning[aws::unjudged]: `AWS::EC2::VPC` has no vendored resource schema: its properties, its replacements and the permissions its handlers need are not judged",
+            line + 1
         ));
     }
     let (_, shorts) = check_shorts(book.path());
