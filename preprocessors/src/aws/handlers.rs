@@ -488,24 +488,13 @@ fn parameter_default(template: &Value, name: &str) -> Option<String> {
 /// `Fn::Sub` text with the stack's name, the guide's account and Region and
 /// parameters' defaults in; none if anything else is left.
 fn substitute(template: &Value, stack: &str, text: &str) -> Option<String> {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find("${") {
-        out.push_str(&rest[..i]);
-        let inner = &rest[i + 2..];
-        let end = inner.find('}')?;
-        let name = &inner[..end];
-        out.push_str(&match name {
-            "AWS::StackName" => stack.to_string(),
-            "AWS::AccountId" => super::evaluator::SAMPLE_ACCOUNT.to_string(),
-            "AWS::Region" => super::evaluator::SAMPLE_REGION.to_string(),
-            "AWS::Partition" => "aws".to_string(),
-            _ => parameter_default(template, name)?,
-        });
-        rest = &inner[end + 1..];
-    }
-    out.push_str(rest);
-    Some(out)
+    stack_diff::sub_text(text, |name| match name {
+        "AWS::StackName" => Some(stack.to_string()),
+        "AWS::AccountId" => Some(super::evaluator::SAMPLE_ACCOUNT.to_string()),
+        "AWS::Region" => Some(super::evaluator::SAMPLE_REGION.to_string()),
+        "AWS::Partition" => Some("aws".to_string()),
+        _ => parameter_default(template, name),
+    })
 }
 
 #[cfg(test)]

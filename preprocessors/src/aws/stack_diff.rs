@@ -175,6 +175,17 @@ fn substitute(
     known: &BTreeMap<String, String>,
     vars: &serde_json::Map<String, Value>,
 ) -> Option<Value> {
+    sub_text(text, |name| match vars.get(name) {
+        Some(Value::String(v)) => Some(v.clone()),
+        Some(_) => None,
+        None => known.get(name).cloned(),
+    })
+    .map(Value::String)
+}
+
+/// `Fn::Sub` text with each `${Name}` replaced by `value(Name)`, if every
+/// one has a value; `${!Literal}` stays as `${Literal}`.
+pub fn sub_text(text: &str, mut value: impl FnMut(&str) -> Option<String>) -> Option<String> {
     let mut out = String::new();
     let mut rest = text;
     while let Some(i) = rest.find("${") {
@@ -184,16 +195,12 @@ fn substitute(
         let name = &inner[..end];
         match name.strip_prefix('!') {
             Some(literal) => out.push_str(&format!("${{{literal}}}")),
-            None => match vars.get(name) {
-                Some(Value::String(v)) => out.push_str(v),
-                Some(_) => return None,
-                None => out.push_str(known.get(name)?),
-            },
+            None => out.push_str(&value(name)?),
         }
         rest = &inner[end + 1..];
     }
     out.push_str(rest);
-    Some(Value::String(out))
+    Some(out)
 }
 
 /// The names a value refers to: `Ref` targets, `Fn::GetAtt` resources and
