@@ -539,6 +539,17 @@ pub fn changed(old: &Value, new: &Value, may_change: &BTreeSet<String>) -> Vec<S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sub_text_fills_every_name_keeps_literals_and_gives_up_on_an_unknown() {
+        let value = |name: &str| (name == "AWS::StackName").then(|| "prod".to_string());
+        assert_eq!(
+            sub_text("/ecs/${AWS::StackName}-${!Keep}", value).as_deref(),
+            Some("/ecs/prod-${Keep}")
+        );
+        assert_eq!(sub_text("${Other}", value), None);
+        assert_eq!(sub_text("${Unclosed", value), None);
+    }
     use serde_json::json;
 
     fn stack() -> Value {
