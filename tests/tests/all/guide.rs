@@ -666,7 +666,7 @@ fn troubleshooting_has_cause_confirmation_and_fix_for_each_error() {
         ),
         (
             "Security group and subnets in different VPCs",
-            "belong to different networks.",
+            "does not appear to belong to the same VPC as the input subnets.",
         ),
         (
             "Tasks stay in PROVISIONING or PENDING",
