@@ -9,6 +9,7 @@ pub mod arns;
 pub mod cfn;
 pub mod cli;
 pub mod deployer;
+pub mod dropped;
 pub mod evaluator;
 pub mod fargate;
 pub mod files;
@@ -406,6 +407,7 @@ fn stack_problems(
         }
     }
     out.extend(replacement::check(&redeploys));
+    out.extend(dropped::check(&redeploys));
     out
 }
 

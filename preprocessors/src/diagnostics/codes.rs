@@ -172,6 +172,7 @@ codes! {
     AWS_MISSING_MEMBER = "aws::missing-member": "a task definition without a member the ECS model requires";
     AWS_MISSING_PERMISSION = "aws::missing-permission": "a role that does not allow what the task definition needs";
     AWS_MISSING_ROLE = "aws::missing-role": "a task definition that needs a role and names none";
+    AWS_PROPERTY_KEPT = "aws::property-kept": "a deploy over a stack drops a property CloudFormation keeps unless it is given an empty list (an ECS service's `LoadBalancers`): the resource keeps what the earlier template gave it";
     AWS_REPLACEMENT = "aws::replacement": "a deploy over a stack changes a create-only property (by another template or another parameter value): CloudFormation replaces the resource, which gets a new identity (a warning)";
     AWS_REPLACEMENT_REFUSED = "aws::replacement-refused": "a deploy over a stack changes a create-only property of a custom-named resource (by another template or another parameter value), which CloudFormation must replace and refuses to";
     AWS_RUN_MARKER = "aws::run-marker": "a run marker the run paths cannot use: not on the line just before a code fence, an unknown path, or before a block that is not a shell block";

@@ -168,3 +168,21 @@ fn stack_tags_first_given_to_a_later_deploy_are_written_by_the_update_handlers()
         "{found:#?}"
     );
 }
+
+#[test]
+fn a_template_that_drops_the_services_load_balancers_must_give_an_empty_list() {
+    let book = copy_real_book();
+    let rel = "templates/responderapi-stack.json";
+    replace_in(book.path(), rel, "        \"LoadBalancers\": [],\n", "");
+    let text = std::fs::read_to_string(book.path().join(rel)).unwrap();
+    let service = text.find("\"Service\": {").unwrap();
+    let line = text[..service].lines().count() + 2;
+    // Going back from the load balancer's template, the service would stay
+    // registered with the target group that update deletes.
+    assert_eq!(
+        aws_reports(book.path()),
+        [format!(
+            "{rel}:{line}:7: error[aws::property-kept]: `Service` (`AWS::ECS::Service`) has no `LoadBalancers` here, but deploying `{rel}` over `templates/responderapi-alb-stack.json` leaves the `LoadBalancers` the stack gave it: CloudFormation removes it only when the template gives an empty list"
+        )]
+    );
+}
