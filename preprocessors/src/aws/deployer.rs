@@ -1606,19 +1606,29 @@ fn fitting_statement(
             .enumerate()
             .filter(|(_, s)| s.allow && s.refuted(context).is_none())
     };
+    // Another action added to a statement on every resource, or to one
+    // whose condition its requests may not meet, would allow it on `*` or
+    // not at all: such a statement only takes actions it already has.
+    let open_to_more = |s: &evaluator::Statement| {
+        !s.not_action
+            && same_service(s)
+            && s.conditions.is_empty()
+            && !s.resources.iter().any(|r| r == "*")
+            && !s.not_resource
+    };
     allowing()
         .find(|(_, s)| s.matches_action(action))
         .map(|(i, _)| (i, Fit::HasAction))
         .or_else(|| {
             allowing()
-                .find(|(_, s)| !s.not_action && same_service(s) && s.matches_resource(arn))
+                .find(|(_, s)| open_to_more(s) && s.matches_resource(arn))
                 .map(|(i, _)| (i, Fit::Covers))
         })
         .or_else(|| {
             // An action that takes no ARN does not belong in a statement
             // limited to ARNs: that would allow the others on `*` too.
             allowing()
-                .find(|(_, s)| !s.not_action && same_service(s) && arn != "*")
+                .find(|(_, s)| open_to_more(s) && arn != "*")
                 .map(|(i, _)| (i, Fit::SameService))
         })
 }
