@@ -14,7 +14,7 @@ use super::evaluator::{self, Decision, Policy, RequestContext};
 use super::handlers::{self, HandlerNeed, Template};
 use super::models::{self, ServiceModel};
 use super::shell::{Command, Word};
-use super::stack_diff;
+use super::stacks;
 use crate::chapters::BookModel;
 use crate::code_blocks::Block;
 use crate::diagnostics::{Diagnostic, codes};
@@ -110,6 +110,8 @@ pub struct CommandNeeds {
 #[derive(Debug, Clone)]
 pub struct StackCommand {
     pub at: At,
+    /// From `aws` to the command's name, in the block's script.
+    pub head: Range<usize>,
     /// `create`, `update`, `delete` or `deploy`.
     pub kind: String,
     pub stack: String,
@@ -117,15 +119,24 @@ pub struct StackCommand {
     pub template: Option<usize>,
     /// Where the template option's value is in the block's script.
     pub template_word: Option<Range<usize>>,
+    /// `--use-previous-template`: the stack's template stays.
+    pub previous_template: bool,
     /// `--role-arn`: the handlers use that role's permissions, not the deployer's.
     pub role_arn: Option<String>,
-    /// `--parameter-overrides`: parameter → the value's text.
+    /// `--parameter-overrides` or `--parameters`: parameter → the value's text.
     pub parameters: BTreeMap<String, String>,
+    /// Where each of those is written.
+    pub parameter_words: BTreeMap<String, Range<usize>>,
+    /// `--parameters ParameterKey=NAME,UsePreviousValue=true`.
+    pub previous: BTreeSet<String>,
+    /// Parameter values from a file or a shell variable: not known here.
+    pub overrides_opaque: bool,
     /// A stack or template given by a shell variable no literal assignment
     /// sets: where, and the text. The command is not compared.
     pub unknown: Option<(Range<usize>, String)>,
-    /// `--tags`: stack tags, which CloudFormation gives every taggable resource.
-    pub tags: bool,
+    /// `--tags`, as written: stack tags, which CloudFormation gives every
+    /// taggable resource. `None`: the stack keeps the tags it has.
+    pub tags: Option<String>,
 }
 
 /// A variable a command sets (`NAME=$(aws …)`, `for NAME in $(aws …)`),
@@ -830,24 +841,35 @@ impl Context<'_> {
                 let rel = (self.book_file)(name)?;
                 self.templates.iter().position(|t| t.rel == rel)
             });
+            let mut given = Given::default();
+            for option in ["--parameter-overrides", "--parameters"] {
+                for (text, word) in parsed.option(option) {
+                    given.add(text, word.range.clone());
+                }
+            }
+            let tags = parsed.option("--tags");
             out.push(StackCommand {
                 at,
+                head: parsed.head.clone(),
                 kind: kind.to_string(),
                 stack,
                 template,
                 template_word: template_word.map(|(_, w)| w.range.clone()),
+                previous_template: parsed
+                    .rest
+                    .iter()
+                    .any(|w| w.text == "--use-previous-template"),
                 role_arn: parsed
                     .option("--role-arn")
                     .first()
                     .map(|(t, _)| t.to_string()),
-                parameters: parsed
-                    .option("--parameter-overrides")
-                    .iter()
-                    .filter_map(|(t, _)| t.split_once('='))
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
+                parameters: given.values,
+                parameter_words: given.words,
+                previous: given.previous,
+                overrides_opaque: given.opaque,
                 unknown,
-                tags: !parsed.option("--tags").is_empty(),
+                tags: (!tags.is_empty())
+                    .then(|| tags.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(" ")),
             });
         }
         out
@@ -870,23 +892,56 @@ impl Context<'_> {
             .collect()
     }
 
+    /// Each way through the guide as steps of stack commands (indices in
+    /// `stacks`), for [`stacks::events`].
+    fn ways(&self, stacks: &[StackCommand]) -> Vec<stacks::Way> {
+        let index: HashMap<At, usize> = stacks.iter().enumerate().map(|(i, s)| (s.at, i)).collect();
+        SEQUENCES
+            .iter()
+            .map(|sequence| {
+                let steps = sequence
+                    .paths
+                    .iter()
+                    .flat_map(|path| self.run.steps(path))
+                    .map(|step| {
+                        step.variants
+                            .iter()
+                            .map(|variant| {
+                                let count = self.scripts[step.chapter]
+                                    .get(variant.block)
+                                    .map_or(0, |(_, c)| c.len());
+                                let commands = (0..count)
+                                    .filter_map(|command| {
+                                        let at = At {
+                                            chapter: step.chapter,
+                                            block: variant.block,
+                                            command,
+                                        };
+                                        index.get(&at).copied()
+                                    })
+                                    .collect();
+                                (variant.arch.clone(), commands)
+                            })
+                            .collect::<stacks::Step>()
+                    })
+                    .filter(|step| step.iter().any(|(_, v)| !v.is_empty()))
+                    .collect();
+                (sequence.name, sequence.paths, steps)
+            })
+            .collect()
+    }
+
+    /// Every stack command, and what each does in each way through the guide.
+    pub fn stack_events(&self) -> (Vec<StackCommand>, Vec<stacks::Event>) {
+        let commands = self.stack_commands();
+        let templates: Vec<&Value> = self.templates.iter().map(|t| &t.value).collect();
+        let events = stacks::events(&self.ways(&commands), &commands, &templates);
+        (commands, events)
+    }
+
     /// The needs of every command of every path.
     pub fn derive(&self) -> Vec<CommandNeeds> {
-        let stacks = self.stack_commands();
-        // The templates each stack is deployed from, in the order first deployed.
-        let mut deployed: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for s in stacks.iter().filter(|s| s.kind != "delete") {
-            if let Some(t) = s.template {
-                let list = deployed.entry(s.stack.as_str()).or_default();
-                if !list.contains(&t) {
-                    list.push(t);
-                }
-            }
-        }
-        let varying = stack_diff::varying_parameters(stacks.iter().filter_map(|s| {
-            let t = s.template.filter(|_| s.kind != "delete")?;
-            Some((s.stack.as_str(), &self.templates[t].value, &s.parameters))
-        }));
+        let (stacks, events) = self.stack_events();
         let mut stack_needs: HashMap<_, Vec<Need>> = HashMap::new();
         let everywhere = self.assignments();
         let mut out = Vec::new();
@@ -955,24 +1010,22 @@ impl Context<'_> {
                                 .chain(implied)
                             })
                             .collect();
-                        if let Some(stack) = stacks.iter().find(|s| s.at == at) {
-                            // Each architecture's deploy does the same to the stack.
-                            let key = (
-                                stack.kind.clone(),
-                                stack.stack.clone(),
-                                stack.template,
-                                stack.role_arn.clone(),
-                                region.clone(),
-                                stack.tags,
-                            );
-                            let found = stack_needs.entry(key).or_insert_with(|| {
-                                let none = BTreeSet::new();
-                                let parameters = varying.get(&stack.stack).unwrap_or(&none);
-                                let mut needs = self.stack_needs(stack, &deployed, parameters);
-                                in_region(&mut needs, &region);
-                                needs
-                            });
-                            needs.extend(found.iter().cloned());
+                        if let Some(i) = stacks.iter().position(|s| s.at == at) {
+                            // Each way may find the stack otherwise; the
+                            // command needs what any of them makes it do.
+                            for event in events.iter().filter(|e| e.command == i) {
+                                let key = (format!("{:?}", event.op), region.clone());
+                                let found = stack_needs.entry(key).or_insert_with(|| {
+                                    let mut needs = self.stack_needs(&stacks[i], &event.op);
+                                    in_region(&mut needs, &region);
+                                    needs
+                                });
+                                for need in found.iter() {
+                                    if !needs.contains(need) {
+                                        needs.push(need.clone());
+                                    }
+                                }
+                            }
                         }
                         out.push(CommandNeeds {
                             path,
@@ -1008,82 +1061,127 @@ impl Context<'_> {
         env
     }
 
-    /// What CloudFormation's handlers call for a stack command.
-    fn stack_needs(
-        &self,
-        stack: &StackCommand,
-        deployed: &BTreeMap<&str, Vec<usize>>,
-        parameters: &BTreeSet<String>,
-    ) -> Vec<Need> {
-        if let Some(role) = &stack.role_arn {
-            // The handlers run with the role; the deployer only passes it.
-            let mut request = Request::default();
-            request.name("iam", "role");
-            if role.contains('$') {
-                request.unknown.insert("RoleNameWithPath".into());
-            } else {
-                request.set_value("iam", "role", "RoleNameWithPath", role);
-            }
-            let context = RequestContext::from([(
-                "iam:passedtoservice".to_string(),
-                vec!["cloudformation.amazonaws.com".to_string()],
-            )]);
-            return arns::arns("iam:PassRole", &request)
-                .map(|arns| Need::Call {
-                    action: "iam:PassRole".into(),
-                    arns,
-                    why: "`--role-arn` passes the role CloudFormation works with".into(),
-                    context,
-                    alternatives: Vec::new(),
-                })
-                .into_iter()
-                .collect();
-        }
-        let tagged: Vec<Value> = if stack.tags {
-            self.templates
-                .iter()
-                .map(|t| handlers::with_stack_tags(&t.value))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let template = |i: usize| Template {
-            rel: &self.templates[i].rel,
-            value: tagged.get(i).unwrap_or(&self.templates[i].value),
-        };
-        let others = deployed
-            .get(stack.stack.as_str())
-            .cloned()
-            .unwrap_or_default();
+    /// What a stack command makes CloudFormation's handlers call with the
+    /// deployer's permissions (none when the stack works with a role), and
+    /// passing the role it gives.
+    fn stack_needs(&self, stack: &StackCommand, op: &stacks::Op) -> Vec<Need> {
         let mut found = Vec::new();
-        match (stack.kind.as_str(), stack.template) {
-            ("delete", _) => {
-                for t in others {
-                    found.extend(handlers::delete(template(t), &stack.stack));
-                }
-            }
-            (kind, Some(t)) => {
-                if kind != "update" {
-                    found.extend(handlers::create(template(t), &stack.stack));
-                }
-                if kind != "create" {
-                    let mut before_all = others;
-                    if !before_all.contains(&t) {
-                        before_all.push(t);
-                    }
-                    for before in before_all {
-                        found.extend(handlers::update(
-                            template(before),
-                            template(t),
-                            &stack.stack,
-                            parameters,
-                        ));
-                    }
-                }
-            }
-            _ => {}
+        if let Some(role) = &stack.role_arn {
+            found.extend(pass_role(role));
         }
-        found.into_iter().map(Need::Handler).collect()
+        let tagged = |s: &stacks::State| {
+            let value = &self.templates[s.template].value;
+            if s.tags.is_empty() {
+                value.clone()
+            } else {
+                handlers::with_stack_tags(value, &s.tags)
+            }
+        };
+        let rel = |s: &stacks::State| self.templates[s.template].rel.as_str();
+        let name = stack.stack.as_str();
+        let handled = match op {
+            stacks::Op::Create(after) if after.role.is_none() => {
+                let value = tagged(after);
+                handlers::create(
+                    Template {
+                        rel: rel(after),
+                        value: &value,
+                    },
+                    name,
+                )
+            }
+            stacks::Op::Update { before, after } if after.role.is_none() => {
+                let (old, new) = (tagged(before), tagged(after));
+                handlers::update(
+                    Template {
+                        rel: rel(before),
+                        value: &old,
+                    },
+                    Template {
+                        rel: rel(after),
+                        value: &new,
+                    },
+                    name,
+                    &after.changed_from(before),
+                )
+            }
+            stacks::Op::Delete(before) if stack.role_arn.is_none() && before.role.is_none() => {
+                let value = tagged(before);
+                handlers::delete(
+                    Template {
+                        rel: rel(before),
+                        value: &value,
+                    },
+                    name,
+                )
+            }
+            _ => Vec::new(),
+        };
+        found.extend(handled.into_iter().map(Need::Handler));
+        found
+    }
+}
+
+/// Passing `role` to CloudFormation (`--role-arn`).
+fn pass_role(role: &str) -> Option<Need> {
+    let mut request = Request::default();
+    request.name("iam", "role");
+    if role.contains('$') {
+        request.unknown.insert("RoleNameWithPath".into());
+    } else {
+        request.set_value("iam", "role", "RoleNameWithPath", role);
+    }
+    let context = RequestContext::from([(
+        "iam:passedtoservice".to_string(),
+        vec!["cloudformation.amazonaws.com".to_string()],
+    )]);
+    arns::arns("iam:PassRole", &request).map(|arns| Need::Call {
+        action: "iam:PassRole".into(),
+        arns,
+        why: "`--role-arn` passes the role CloudFormation works with".into(),
+        context,
+        alternatives: Vec::new(),
+    })
+}
+
+/// The parameter values a stack command gives: `NAME=VALUE` (`deploy`'s
+/// `--parameter-overrides`) or the API's shorthand
+/// `ParameterKey=NAME,ParameterValue=VALUE` and `…,UsePreviousValue=true`.
+/// Anything else (`file://…`, JSON, a variable) is opaque.
+#[derive(Default)]
+struct Given {
+    values: BTreeMap<String, String>,
+    words: BTreeMap<String, Range<usize>>,
+    previous: BTreeSet<String>,
+    opaque: bool,
+}
+
+impl Given {
+    fn add(&mut self, text: &str, range: Range<usize>) {
+        if text.starts_with("ParameterKey=") {
+            let fields: BTreeMap<&str, &str> =
+                text.split(',').filter_map(|f| f.split_once('=')).collect();
+            let Some(name) = fields.get("ParameterKey").map(|n| n.to_string()) else {
+                self.opaque = true;
+                return;
+            };
+            if fields.get("UsePreviousValue") == Some(&"true") {
+                self.previous.insert(name);
+            } else if let Some(value) = fields.get("ParameterValue") {
+                self.values.insert(name.clone(), value.to_string());
+                self.words.insert(name, range);
+            } else {
+                self.opaque = true;
+            }
+            return;
+        }
+        match text.split_once('=') {
+            Some((name, value)) if !name.is_empty() && !name.contains(['$', '`', '/']) => {
+                self.values.insert(name.to_string(), value.to_string());
+                self.words.insert(name.to_string(), range);
+            }
+            _ => self.opaque = true,
+        }
     }
 }
 
@@ -1508,19 +1606,29 @@ fn fitting_statement(
             .enumerate()
             .filter(|(_, s)| s.allow && s.refuted(context).is_none())
     };
+    // Another action added to a statement on every resource, or to one
+    // whose condition its requests may not meet, would allow it on `*` or
+    // not at all: such a statement only takes actions it already has.
+    let open_to_more = |s: &evaluator::Statement| {
+        !s.not_action
+            && same_service(s)
+            && s.conditions.is_empty()
+            && !s.resources.iter().any(|r| r == "*")
+            && !s.not_resource
+    };
     allowing()
         .find(|(_, s)| s.matches_action(action))
         .map(|(i, _)| (i, Fit::HasAction))
         .or_else(|| {
             allowing()
-                .find(|(_, s)| !s.not_action && same_service(s) && s.matches_resource(arn))
+                .find(|(_, s)| open_to_more(s) && s.matches_resource(arn))
                 .map(|(i, _)| (i, Fit::Covers))
         })
         .or_else(|| {
             // An action that takes no ARN does not belong in a statement
             // limited to ARNs: that would allow the others on `*` too.
             allowing()
-                .find(|(_, s)| !s.not_action && same_service(s) && arn != "*")
+                .find(|(_, s)| open_to_more(s) && arn != "*")
                 .map(|(i, _)| (i, Fit::SameService))
         })
 }

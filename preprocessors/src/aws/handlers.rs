@@ -204,10 +204,11 @@ fn needs(
     }
 }
 
-/// `template` as CloudFormation handles it when the stack command gives
-/// stack tags (`--tags`): it propagates them to every resource whose schema
-/// says it is taggable, so each gets its tag property set.
-pub fn with_stack_tags(template: &Value) -> Value {
+/// `template` as CloudFormation handles it when the stack has stack tags
+/// (`--tags`, written `tags`): it propagates them to every resource whose
+/// schema says it is taggable, so each gets its tag property set, and other
+/// tags change it.
+pub fn with_stack_tags(template: &Value, tags: &str) -> Value {
     let mut out = template.clone();
     let Some(resources) = out.get_mut("Resources").and_then(Value::as_object_mut) else {
         return out;
@@ -244,7 +245,7 @@ pub fn with_stack_tags(template: &Value) -> Value {
         if let Some(properties) = properties.as_object_mut() {
             properties
                 .entry(property)
-                .or_insert_with(|| serde_json::json!([{"Key": "stack-tag", "Value": "stack"}]));
+                .or_insert_with(|| serde_json::json!([{"Key": "stack-tags", "Value": tags}]));
         }
     }
     out
@@ -291,7 +292,9 @@ fn tags_demanded(
     match handler {
         "create" => system || is_set(properties, tags),
         "update" => changes(tags),
-        _ => is_set(properties, tags),
+        // Reading or deleting a resource writes no tags, whatever a
+        // schema's list holds (`AWS::IAM::Role` delete lists `iam:TagRole`).
+        _ => false,
     }
 }
 

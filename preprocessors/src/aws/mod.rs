@@ -9,6 +9,7 @@ pub mod arns;
 pub mod cfn;
 pub mod cli;
 pub mod deployer;
+pub mod dropped;
 pub mod evaluator;
 pub mod fargate;
 pub mod files;
@@ -20,6 +21,7 @@ pub mod roles;
 pub mod shapes;
 pub mod shell;
 pub mod stack_diff;
+pub mod stacks;
 
 use crate::book_root::BookRoot;
 use crate::chapters::BookModel;
@@ -289,7 +291,7 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
     let book_root = inputs.book_root;
     with_paths(inputs, |ctx| {
         diagnostics.extend(ctx.run.problems.iter().cloned());
-        let stacks = ctx.stack_commands();
+        let (stacks, events) = ctx.stack_events();
         for s in &stacks {
             let Some((range, text)) = &s.unknown else {
                 continue;
@@ -328,22 +330,7 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
                 ),
             );
         }
-        let deployed: Vec<replacement::Deployed<'_>> = stacks
-            .iter()
-            .filter(|s| s.kind != "delete" && s.unknown.is_none())
-            .filter_map(|s| {
-                let t = &ctx.templates[s.template?];
-                Some(replacement::Deployed {
-                    stack: s.stack.clone(),
-                    rel: &t.rel,
-                    text: &t.text,
-                    value: &t.value,
-                    at: ctx.locate(s.at, s.template_word.clone()?),
-                    parameters: s.parameters.clone(),
-                })
-            })
-            .collect();
-        diagnostics.extend(replacement::check(&deployed));
+        diagnostics.extend(stack_problems(ctx, &stacks, &events));
         let Ok(text) = book_root.read(deployer::DEPLOYER_POLICY) else {
             return;
         };
@@ -363,6 +350,65 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
             .unwrap_or_default();
         diagnostics.extend(deployer::check_regions(ctx, &commands, &policy, &regions));
     });
+}
+
+/// What CloudFormation refuses or replaces when the ways through the guide
+/// run their stack commands; each command's refusal is reported once, in
+/// the first way that meets it.
+fn stack_problems(
+    ctx: &deployer::Context<'_>,
+    stacks: &[deployer::StackCommand],
+    events: &[stacks::Event],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut refused = BTreeSet::new();
+    let mut redeploys = Vec::new();
+    let deployed = |state: &stacks::State| {
+        let c = &stacks[state.by];
+        let t = &ctx.templates[state.template];
+        replacement::Deployed {
+            stack: &c.stack,
+            rel: &t.rel,
+            text: &t.text,
+            value: &t.value,
+            at: ctx.locate(c.at, c.template_word.clone().unwrap_or(c.head.clone())),
+            parameter_at: c
+                .parameter_words
+                .iter()
+                .map(|(k, range)| (k.clone(), ctx.locate(c.at, range.clone())))
+                .collect(),
+            values: state.parameters.clone(),
+        }
+    };
+    for event in events {
+        match &event.op {
+            stacks::Op::Refused { why, hint } if refused.insert(event.command) => {
+                let c = &stacks[event.command];
+                out.push(
+                    Diagnostic::error(
+                        codes::AWS_STACK_REFUSED,
+                        ctx.locate(c.at, c.head.clone()),
+                        why.clone(),
+                    )
+                    .with_hint(format!(
+                        "{hint} (the way through the guide `{}` runs the paths {})",
+                        event.sequence,
+                        event.paths.join(" → ")
+                    )),
+                );
+            }
+            stacks::Op::Update { before, after } => redeploys.push(replacement::Redeploy {
+                first: deployed(before),
+                second: deployed(after),
+                changed: after.changed_from(before),
+                shared: after.known_with(before),
+            }),
+            _ => {}
+        }
+    }
+    out.extend(replacement::check(&redeploys));
+    out.extend(dropped::check(&redeploys));
+    out
 }
 
 /// Whether the writer typed this JSON in the chapter (rather than a

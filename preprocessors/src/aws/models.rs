@@ -344,6 +344,10 @@ pub struct Replacement {
     pub name: BTreeMap<String, NameException>,
     /// Resource type (or `default`) → what the reader loses.
     pub loss: BTreeMap<String, String>,
+    /// Resource type → the properties an update keeps when the template
+    /// drops them (only an empty list removes them).
+    #[serde(rename = "kept-when-dropped")]
+    pub kept_when_dropped: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,12 +1,12 @@
-//! Templates deployed one over another to the same stack, against what
-//! CloudFormation does on that update: a change to a create-only property
-//! replaces the resource, and a resource with a custom name cannot be
-//! replaced (the new one would need the name the old one still holds), so
-//! CloudFormation refuses the update (`aws::replacement-refused`). A
-//! replacement CloudFormation makes loses what the old resource held, said
-//! per resource type in `replacement.toml` (`aws::replacement`, a warning).
-//! Every pair of templates deployed to one stack is an update both ways: the
-//! guide tells readers they may go back to the first template.
+//! Deploys over a stack, against what CloudFormation does on that update:
+//! a change to a create-only property (another template's value, or a
+//! parameter given another value) replaces the resource, and a resource
+//! with a custom name cannot be replaced (the new one would need the name
+//! the old one still holds), so CloudFormation refuses the update
+//! (`aws::replacement-refused`). A replacement CloudFormation makes loses
+//! what the old resource held, said per resource type in
+//! `replacement.toml` (`aws::replacement`, a warning). The updates are the
+//! ones the ways through the guide make, in their order (`stacks`).
 
 use super::models;
 use super::shapes::escape;
@@ -17,15 +17,27 @@ use crate::location::Location;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// A template a run path deploys to a stack, and the command that does it.
+/// A template deployed to a stack, and the command that did it.
 pub struct Deployed<'a> {
-    pub stack: String,
+    pub stack: &'a str,
     pub rel: &'a str,
     pub text: &'a str,
     pub value: &'a Value,
+    /// The command's template (or, keeping the stack's, the command).
     pub at: Location,
-    /// `--parameter-overrides`: parameter → the value's text.
-    pub parameters: BTreeMap<String, String>,
+    /// Where the command gives each parameter's value.
+    pub parameter_at: BTreeMap<String, Location>,
+    /// The parameters' values on the stack after it.
+    pub values: BTreeMap<String, String>,
+}
+
+/// One deploy over another: the parameters whose values change between
+/// them, and the values both share.
+pub struct Redeploy<'a> {
+    pub first: Deployed<'a>,
+    pub second: Deployed<'a>,
+    pub changed: BTreeSet<String>,
+    pub shared: BTreeMap<String, String>,
 }
 
 /// The property that names a resource of `kind`, if it has one: the data's
@@ -47,56 +59,39 @@ fn names_in_schema(kind: &str) -> Vec<String> {
         .collect()
 }
 
-/// Checks every pair of templates deployed to one stack, in the order the
-/// paths first deploy them; each problem is reported once, in the template
-/// deployed second.
-pub fn check(deploys: &[Deployed<'_>]) -> Vec<Diagnostic> {
+/// Checks every deploy over a stack; a cause is reported once, at the
+/// first deploy that meets it (going back over the same change is the
+/// same cause).
+pub fn check(redeploys: &[Redeploy<'_>]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut firsts: Vec<&Deployed<'_>> = Vec::new();
-    for d in deploys {
-        if !firsts.iter().any(|f| f.stack == d.stack && f.rel == d.rel) {
-            firsts.push(d);
-        }
-    }
-    let values = stack_diff::parameter_values(
-        deploys
-            .iter()
-            .map(|d| (d.stack.as_str(), d.value, &d.parameters)),
-    );
-    // The templates as each stack gets them: what resolves to text, as text.
-    let resolved: Vec<Value> = firsts
-        .iter()
-        .map(|d| {
-            let known = stack_diff::known_values(d.value, &d.stack, values.get(&d.stack));
+    let mut seen = BTreeSet::new();
+    for r in redeploys {
+        let resolve = |d: &Deployed<'_>| {
+            let known = stack_diff::known_values(d.value, d.stack, &r.shared);
             stack_diff::resolved(d.value, &known)
-        })
-        .collect();
-    for (j, second) in firsts.iter().enumerate() {
-        let parameters: BTreeSet<String> = values
-            .get(&second.stack)
-            .into_iter()
-            .flatten()
-            .filter(|(_, v)| v.len() > 1)
-            .map(|(k, _)| k.clone())
-            .collect();
-        for (i, first) in firsts[..j].iter().enumerate() {
-            if first.stack == second.stack {
-                let templates = (&resolved[i], &resolved[j]);
-                pair((first, second), templates, &parameters, &mut out);
+        };
+        let templates = (&resolve(&r.first), &resolve(&r.second));
+        let mut found = Vec::new();
+        pair((&r.first, &r.second), templates, &r.changed, &mut found);
+        for (key, d) in found {
+            if seen.insert((r.second.stack, key)) {
+                out.push(d);
             }
         }
     }
-    // Two earlier templates may change the same property the same way.
+    // Two deploys may change the same property the same way.
     let mut seen = BTreeSet::new();
     out.retain(|d| seen.insert((d.location.short(), d.message.clone())));
     out
 }
 
+/// The problems of one deploy over another, each with what makes it the
+/// same cause elsewhere (the resource, the property and what it takes).
 fn pair(
     (first, second): (&Deployed<'_>, &Deployed<'_>),
     (old_template, new_template): (&Value, &Value),
     parameters: &BTreeSet<String>,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Vec<(String, Diagnostic)>,
 ) {
     let (old, new) = (
         stack_diff::resources(old_template),
@@ -155,39 +150,94 @@ fn pair(
                     .join("/")
             );
             let what = describe(cause, parameters);
+            // A parameter the second command gives another value is
+            // changed there; a template's value, in the template.
+            let at = cause
+                .via
+                .as_ref()
+                .filter(|v| parameters.contains(*v))
+                .and_then(|v| second.parameter_at.get(v))
+                .cloned()
+                .unwrap_or_else(|| locate(second, &pointer, id));
             let d = if keeps_name {
                 let name = name.as_deref().unwrap_or_default();
                 Diagnostic::error(
                     codes::AWS_REPLACEMENT_REFUSED,
-                    locate(second, &pointer, id),
+                    at.clone(),
                     format!(
                         "CloudFormation must replace `{shown}` (`{kind}`) to {what}, and cannot replace a custom-named resource"
                     ),
                 )
                 .with_hint(format!(
-                    "`{}` is a create-only property of `{kind}`: changing it replaces the resource, and a resource named by `{name}` cannot be replaced while the old one holds the name, so deploying `{}` over `{}` to the stack `{}` (or back) fails; give both templates the same value, or drop the custom name",
-                    cause.property, second.rel, first.rel, second.stack
+                    "`{}` is a create-only property of `{kind}`: changing it replaces the resource, and a resource named by `{name}` cannot be replaced while the old one holds the name, so {} fails; {}, or drop the custom name",
+                    cause.property, deploying(first, second), same_value(first, second, cause)
                 ))
             } else {
                 Diagnostic::warning(
                     codes::AWS_REPLACEMENT,
-                    locate(second, &pointer, id),
+                    at.clone(),
                     format!("CloudFormation replaces `{shown}` (`{kind}`) to {what}: {loss}"),
                 )
                 .with_hint(format!(
-                    "`{}` is a create-only property of `{kind}`: deploying `{}` over `{}` to the stack `{}` (or back) replaces the resource; give both templates the same value if that is not meant",
-                    cause.property, second.rel, first.rel, second.stack
+                    "`{}` is a create-only property of `{kind}`: {} replaces the resource; {} if that is not meant",
+                    cause.property, deploying(first, second), same_value(first, second, cause)
                 ))
             };
-            out.push(
+            let d = if at == locate(second, &pointer, id) {
+                d
+            } else {
+                d.with_related(
+                    locate(second, &pointer, id),
+                    format!("the value in `{}`", second.rel),
+                )
+            };
+            // Going back over the same change is the same cause: the key
+            // holds the two values, in either order.
+            let mut values = match cause.via.as_ref().filter(|v| parameters.contains(*v)) {
+                Some(via) => [first.values.get(via), second.values.get(via)]
+                    .map(|v| v.cloned().unwrap_or_default()),
+                None => [o, n].map(|r| {
+                    let at = stack_diff::at_path(stack_diff::properties(r), &cause.property);
+                    serde_json::to_string(&at).unwrap_or_default()
+                }),
+            };
+            values.sort();
+            let key = format!("{id}/{}/{:?}/{values:?}", cause.property, cause.via);
+            out.push((
+                key,
                 d.with_related(
                     locate(first, &pointer, id),
                     format!("the value in `{}`", first.rel),
                 )
                 .with_related(first.at.clone(), format!("`{}` deployed here", first.rel))
                 .with_related(second.at.clone(), format!("`{}` deployed here", second.rel)),
-            );
+            ));
         }
+    }
+}
+
+/// What the second deploy does, for a hint.
+fn deploying(first: &Deployed<'_>, second: &Deployed<'_>) -> String {
+    if first.rel == second.rel {
+        format!(
+            "deploying `{}` again to the stack `{}` with other parameter values",
+            second.rel, second.stack
+        )
+    } else {
+        format!(
+            "deploying `{}` over `{}` to the stack `{}`",
+            second.rel, first.rel, second.stack
+        )
+    }
+}
+
+/// How to keep the value, for a hint.
+fn same_value(first: &Deployed<'_>, second: &Deployed<'_>, cause: &Cause) -> String {
+    match &cause.via {
+        Some(via) if first.rel == second.rel || second.parameter_at.contains_key(via) => {
+            format!("keep the parameter `{via}`'s value")
+        }
+        _ => "give both templates the same value".into(),
     }
 }
 
@@ -234,12 +284,22 @@ mod tests {
 
     fn deployed<'a>(rel: &'a str, text: &'a str, value: &'a Value) -> Deployed<'a> {
         Deployed {
-            stack: "responderapi".into(),
+            stack: "responderapi",
             rel,
             text,
             value,
             at: Location::file("src/x.md"),
-            parameters: BTreeMap::new(),
+            parameter_at: BTreeMap::new(),
+            values: BTreeMap::new(),
+        }
+    }
+
+    fn redeploy<'a>(first: Deployed<'a>, second: Deployed<'a>) -> Redeploy<'a> {
+        Redeploy {
+            first,
+            second,
+            changed: BTreeSet::new(),
+            shared: BTreeMap::new(),
         }
     }
 
@@ -253,12 +313,18 @@ mod tests {
             serde_json::from_str(first).unwrap(),
             serde_json::from_str(second).unwrap(),
         );
-        let deploys = [
-            deployed("templates/a.json", first, &a),
-            deployed("templates/b.json", second, &b),
-            deployed("templates/a.json", first, &a),
+        // There and back: the way back is the same cause, reported once.
+        let redeploys = [
+            redeploy(
+                deployed("templates/a.json", first, &a),
+                deployed("templates/b.json", second, &b),
+            ),
+            redeploy(
+                deployed("templates/b.json", second, &b),
+                deployed("templates/a.json", first, &a),
+            ),
         ];
-        check(&deploys)
+        check(&redeploys)
             .iter()
             .map(|d| format!("{} {} {}", d.location.short(), d.code, d.message))
             .collect()

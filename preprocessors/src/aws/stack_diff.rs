@@ -254,73 +254,15 @@ fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
-/// Per stack, the parameters whose value changes along its deploys (stack,
-/// template, `--parameter-overrides`, in the order the paths run them). As
-/// `aws cloudformation deploy` does (awscli's `merge_parameters`), the first
-/// deploy gives a parameter its override, else its default; a later one its
-/// override, else the previous value (`UsePreviousValue`), so a changed
-/// `Default` or a parameter left out changes nothing; one new to the stack
-/// takes its default. A value from the reader's shell (`"$VPC_ID"`) is the
-/// same text, and taken to be the same value.
-pub fn varying_parameters<'a>(
-    deploys: impl IntoIterator<Item = (&'a str, &'a Value, &'a BTreeMap<String, String>)>,
-) -> BTreeMap<String, BTreeSet<String>> {
-    parameter_values(deploys)
-        .into_iter()
-        .map(|(stack, params)| {
-            let varying = params
-                .into_iter()
-                .filter(|(_, v)| v.len() > 1)
-                .map(|(k, _)| k)
-                .collect();
-            (stack, varying)
-        })
-        .collect()
-}
-
-/// Per stack, every value each parameter takes along its deploys (see
-/// [`varying_parameters`]).
-pub fn parameter_values<'a>(
-    deploys: impl IntoIterator<Item = (&'a str, &'a Value, &'a BTreeMap<String, String>)>,
-) -> BTreeMap<String, BTreeMap<String, BTreeSet<String>>> {
-    let mut values: BTreeMap<&str, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
-    for (stack, template, overrides) in deploys {
-        let of_stack = values.entry(stack).or_default();
-        let declared = template
-            .get("Parameters")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten();
-        for (name, parameter) in declared {
-            if overrides.contains_key(name) {
-                continue;
-            }
-            let set = of_stack.entry(name.clone()).or_default();
-            if set.is_empty() {
-                set.insert(parameter.get("Default").map(scalar).unwrap_or_default());
-            }
-        }
-        for (name, value) in overrides {
-            of_stack
-                .entry(name.clone())
-                .or_default()
-                .insert(value.clone());
-        }
-    }
-    values
-        .into_iter()
-        .map(|(stack, params)| (stack.to_string(), params))
-        .collect()
-}
-
 /// What [`resolved`] may take as known for `template` deployed to `stack`:
-/// the stack's name, and each parameter of a text type that keeps one value
-/// along the stack's deploys (`values`, from [`parameter_values`]). A list
-/// or an SSM parameter's value is not its text.
+/// the stack's name, and each parameter of a text type whose value is
+/// known text (`values`: the ones a deploy over the stack does not change).
+/// A list or an SSM parameter's value is not its text, nor is the reader's
+/// `"$VPC_ID"`.
 pub fn known_values(
     template: &Value,
     stack: &str,
-    values: Option<&BTreeMap<String, BTreeSet<String>>>,
+    values: &BTreeMap<String, String>,
 ) -> BTreeMap<String, String> {
     let mut known = BTreeMap::from([(STACK_NAME.to_string(), stack.to_string())]);
     let declared = template
@@ -333,12 +275,8 @@ pub fn known_values(
         if !matches!(kind, "String" | "Number") {
             continue;
         }
-        let taken = values.and_then(|v| v.get(name));
-        if let Some(value) = taken.filter(|t| t.len() == 1).and_then(|t| t.first()) {
-            // A value from the reader's shell is not known text.
-            if !value.contains('$') {
-                known.insert(name.clone(), value.clone());
-            }
+        if let Some(value) = values.get(name).filter(|v| !v.contains(['$', '`'])) {
+            known.insert(name.clone(), value.clone());
         }
     }
     known
@@ -645,32 +583,6 @@ mod tests {
     }
 
     #[test]
-    fn a_deploy_keeps_the_previous_value_of_what_it_does_not_override() {
-        let first = json!({"Parameters": {"A": {"Default": "1"}, "B": {"Default": "1"}}});
-        let second = json!({"Parameters": {"A": {"Default": "2"}, "B": {}, "C": {"Default": "3"}}});
-        let given = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        };
-        let (none, b2, c4) = (given(&[]), given(&[("B", "2")]), given(&[("C", "4")]));
-        // A changed default, a parameter new to the stack: nothing changes.
-        let varying = varying_parameters([("s", &first, &none), ("s", &second, &none)]);
-        assert_eq!(varying["s"], BTreeSet::new());
-        // An override does, against the first deploy's default; a later
-        // deploy without it keeps it; another stack is apart.
-        let varying = varying_parameters([
-            ("s", &first, &none),
-            ("s", &second, &b2),
-            ("s", &first, &none),
-            ("t", &second, &c4),
-        ]);
-        assert_eq!(varying["s"], BTreeSet::from(["B".to_string()]));
-        assert_eq!(varying["t"], BTreeSet::new());
-    }
-
-    #[test]
     fn the_stack_name_resolves_to_the_stack_deployed_to() {
         let named = |name: Value| json!({"Resources": {"Cluster": {"Type": "AWS::ECS::Cluster", "Properties": {"ClusterName": name}}}});
         let literal = named(json!("responderapi-cluster"));
@@ -725,16 +637,12 @@ mod tests {
             "Vpc": {"Type": "String"}
         }});
         let values = BTreeMap::from([
-            ("Group".to_string(), BTreeSet::from(["/ecs/g".to_string()])),
-            ("Subnets".to_string(), BTreeSet::from(["a,b".to_string()])),
-            (
-                "Image".to_string(),
-                BTreeSet::from(["x".to_string(), "y".to_string()]),
-            ),
-            ("Vpc".to_string(), BTreeSet::from(["$VPC_ID".to_string()])),
+            ("Group".to_string(), "/ecs/g".to_string()),
+            ("Subnets".to_string(), "a,b".to_string()),
+            ("Vpc".to_string(), "$VPC_ID".to_string()),
         ]);
         assert_eq!(
-            known_values(&template, "s", Some(&values)),
+            known_values(&template, "s", &values),
             BTreeMap::from([
                 ("AWS::StackName".to_string(), "s".to_string()),
                 ("Group".to_string(), "/ecs/g".to_string()),

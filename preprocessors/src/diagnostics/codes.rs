@@ -172,9 +172,11 @@ codes! {
     AWS_MISSING_MEMBER = "aws::missing-member": "a task definition without a member the ECS model requires";
     AWS_MISSING_PERMISSION = "aws::missing-permission": "a role that does not allow what the task definition needs";
     AWS_MISSING_ROLE = "aws::missing-role": "a task definition that needs a role and names none";
-    AWS_REPLACEMENT = "aws::replacement": "two templates deployed to one stack differ in a create-only property: CloudFormation replaces the resource, which gets a new identity (a warning)";
-    AWS_REPLACEMENT_REFUSED = "aws::replacement-refused": "two templates deployed to one stack differ in a create-only property of a custom-named resource, which CloudFormation must replace and refuses to";
+    AWS_PROPERTY_KEPT = "aws::property-kept": "a deploy over a stack drops a property CloudFormation keeps unless it is given an empty list (an ECS service's `LoadBalancers`): the resource keeps what the earlier template gave it";
+    AWS_REPLACEMENT = "aws::replacement": "a deploy over a stack changes a create-only property (by another template or another parameter value): CloudFormation replaces the resource, which gets a new identity (a warning)";
+    AWS_REPLACEMENT_REFUSED = "aws::replacement-refused": "a deploy over a stack changes a create-only property of a custom-named resource (by another template or another parameter value), which CloudFormation must replace and refuses to";
     AWS_RUN_MARKER = "aws::run-marker": "a run marker the run paths cannot use: not on the line just before a code fence, an unknown path, or before a block that is not a shell block";
+    AWS_STACK_REFUSED = "aws::stack-refused": "a stack command CloudFormation refuses where the way through the guide runs it: a create with a parameter left without a value, a create of a stack that exists, an update of one that does not";
     AWS_TRUST = "aws::trust": "a role that ECS tasks cannot assume";
     AWS_UNJUDGED = "aws::unjudged": "a command or template resource the AWS behaviour checks cannot judge: a service or resource type whose AWS data is not vendored, or a stack or template named by a shell variable nothing sets (a warning)";
     AWS_UNMARKED_BLOCK = "aws::unmarked-block": "a shell block in an `{{#arch}}` group with no run marker while a sibling variant has one: no path runs it, so nothing judges it (a warning)";

@@ -6,7 +6,7 @@
 
 use responder_docs::aws::deployer::{self, Need};
 use responder_docs::chapters::BookModel;
-use responder_docs_tests::{check_shorts, copy_real_book, fixture, repo_root};
+use responder_docs_tests::{check_shorts, copy_real_book, fixture, repo_root, run};
 use std::path::Path;
 
 fn deployer_errors(book: &Path) -> Vec<String> {
@@ -193,18 +193,21 @@ fn each_handler_permission_missing_fails_at_the_stack_commands_that_need_it() {
         (
             "iam:ListAttachedRolePolicies",
             "arn:aws:iam::111122223333:role/ResponderAPIECSTaskExecutionRole` (and on 1 more resource)",
-            vec![&delete, &cfn, &alb, &undo],
+            // The load balancer's deploys leave the roles as they are.
+            vec![&delete, &cfn],
         ),
         (
             "ecs:DescribeServiceDeployments",
             "arn:aws:ecs:us-east-1:111122223333:service/responderapi-cluster/responderapi-service` (and on 1 more resource)",
             vec![&cfn, &alb, &undo],
         ),
-        ("ec2:DescribeInstances", "*`", vec![&delete, &cfn, &undo]),
+        // Deleting a group: the stack's, and the load balancer's going back.
+        ("ec2:DescribeInstances", "*`", vec![&delete, &undo]),
         (
             "logs:ListTagsForResource",
             "arn:aws:logs:us-east-1:111122223333:log-group:/ecs/responderapi-task`",
-            vec![&delete, &cfn, &alb, &undo],
+            // The log group is the same in both templates.
+            vec![&delete, &cfn],
         ),
     ];
     for (action, on, at) in cases {
@@ -337,8 +340,7 @@ fn passing_the_roles_missing_fails_where_a_task_definition_names_them() {
         [
             format!("{delete}:1"),
             format!("{}:1", deploy_line("src/cloudformation.md")),
-            format!("{}:1", deploy_line("src/load-balancer.md")),
-            format!("{}:1", undo_line()),
+            // The load balancer's deploys keep the task definition.
             register("src/task-definition.md"),
             register("src/update.md"),
         ],
@@ -821,7 +823,7 @@ fn an_executed_change_set_needs_its_calls_and_its_handlers_calls() {
         book.path(),
         "src/load-balancer.md",
         "alb-cloudformation",
-        "aws cloudformation create-change-set --change-set-name again --template-body file://templates/responderapi-stack.json --stack-name other-stack --capabilities CAPABILITY_NAMED_IAM\naws cloudformation execute-change-set --change-set-name again --stack-name other-stack",
+        "aws cloudformation create-change-set --change-set-name again --template-body file://templates/responderapi-stack.json --stack-name other-stack --capabilities CAPABILITY_NAMED_IAM --change-set-type CREATE --parameters ParameterKey=ImageUri,ParameterValue=x ParameterKey=VpcId,ParameterValue=\"$VPC_ID\" ParameterKey=SubnetIds,ParameterValue=\"$SUBNET_IDS\" ParameterKey=ClientCidr,ParameterValue=\"$MY_IP/32\"\naws cloudformation execute-change-set --change-set-name again --stack-name other-stack",
     );
     let found: Vec<String> = deployer_errors(book.path())
         .into_iter()
@@ -1230,4 +1232,63 @@ fn hints_name_the_narrowest_resource_and_a_statement_whose_conditions_hold() {
             "add `iam:PassRole` to the statement `ManageTheGuideRoles` and let it cover `arn:aws:iam::111122223333:role/ResponderAPIDeployRole`, or add a statement for it (the statement `PassTheGuideRolesToEcsTasks` allows `iam:PassRole` only when its `StringEquals` condition on `iam:passedtoservice` holds, and the request's value is `cloudformation.amazonaws.com`)".to_string()
         )]
     );
+}
+
+/// Tags given on create by an EC2 command (`--tag-specifications`) are
+/// authorized as `ec2:CreateTags`; the hint sends the writer to a statement
+/// on the group's ARN, not to one on every resource or one whose condition
+/// other calls cannot meet.
+#[test]
+fn tags_on_a_created_security_group_need_create_tags_and_the_hint_names_a_fitting_statement() {
+    let tag = |book: &Path| {
+        let chapter = book.join("src/security-group.md");
+        let text = std::fs::read_to_string(&chapter).unwrap();
+        let from = "  --vpc-id \"$VPC_ID\" \\\n  --query GroupId";
+        assert!(text.contains(from));
+        std::fs::write(
+            &chapter,
+            text.replacen(
+                from,
+                "  --vpc-id \"$VPC_ID\" \\\n  --tag-specifications 'ResourceType=security-group,Tags=[{Key=Owner,Value=me}]' \\\n  --query GroupId",
+                1,
+            ),
+        )
+        .unwrap();
+    };
+    // The guide's policy allows it, on create only.
+    let book = copy_real_book();
+    tag(book.path());
+    assert_eq!(deployer_errors(book.path()), Vec::<String>::new());
+    let book = with_policy(|policy| {
+        policy["Statement"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|s| s["Sid"] != "TagNewSecurityGroups");
+    });
+    tag(book.path());
+    let line = line_of(
+        "src/security-group.md",
+        "SG_ID=$(aws ec2 create-security-group",
+    );
+    let cli = format!(
+        "{line}:9: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `ec2:CreateTags` on `arn:aws:ec2:us-east-1:111122223333:security-group/sg-0123456789abcdef0`, which `aws ec2 create-security-group` calls (EC2 authorizes the tags given on create (--tag-specifications) as ec2:CreateTags, with ec2:CreateAction the create action)"
+    );
+    let found = deployer_errors(book.path());
+    assert!(found.contains(&cli), "{found:#?}");
+    let json = run(&["check", book.path().to_str().unwrap(), "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let hints: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["message"].as_str().unwrap().contains("`ec2:CreateTags`"))
+        .map(|d| d["hint"].as_str().unwrap())
+        .collect();
+    assert!(!hints.is_empty());
+    for hint in hints {
+        assert_eq!(
+            hint,
+            "add `ec2:CreateTags` to the statement `ManageSecurityGroups`, which already covers this resource"
+        );
+    }
 }

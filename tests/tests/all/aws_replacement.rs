@@ -13,11 +13,11 @@ fn create_only_changes_between_templates_of_one_stack_are_reported_in_the_second
     assert_eq!(
         shorts,
         [
+            "src/deploy.md:16:41: error[aws::replacement-refused]: CloudFormation must replace `demo-tg` (`AWS::ElasticLoadBalancingV2::TargetGroup`) to change `Port`, which takes the parameter `Port`, whose value changes, and cannot replace a custom-named resource",
             "templates/demo-stack-v2.json:16:24: warning[aws::replacement]: CloudFormation replaces `Cluster` (`AWS::ECS::Cluster`) to change `ClusterName`: a new cluster: the services and tasks of the old one go with it",
             "templates/demo-stack-v2.json:23:20: error[aws::replacement-refused]: CloudFormation must replace `demo-service` (`AWS::ECS::Service`) to change `Cluster`, which refers to `Cluster`, a resource it replaces, and cannot replace a custom-named resource",
             "templates/demo-stack-v2.json:33:29: error[aws::replacement-refused]: CloudFormation must replace `demo-sg` (`AWS::EC2::SecurityGroup`) to change `GroupDescription`, and cannot replace a custom-named resource",
             "templates/demo-stack-v2.json:42:29: warning[aws::replacement]: CloudFormation replaces `UnnamedGroup` (`AWS::EC2::SecurityGroup`) to change `GroupDescription`: a new security group with a new ID: network interfaces and rules outside the stack that name the old group keep naming it",
-            "templates/demo-stack-v2.json:53:17: error[aws::replacement-refused]: CloudFormation must replace `demo-tg` (`AWS::ElasticLoadBalancingV2::TargetGroup`) to change `Port`, which takes the parameter `Port`, whose value changes, and cannot replace a custom-named resource",
         ]
     );
     assert_eq!(code, 1);
@@ -28,10 +28,10 @@ fn create_only_changes_between_templates_of_one_stack_are_reported_in_the_second
         "json",
     ]);
     let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
-    let refused = &report["diagnostics"][2];
+    let refused = &report["diagnostics"][3];
     assert_eq!(
         refused["hint"],
-        "`GroupDescription` is a create-only property of `AWS::EC2::SecurityGroup`: changing it replaces the resource, and a resource named by `GroupName` cannot be replaced while the old one holds the name, so deploying `templates/demo-stack-v2.json` over `templates/demo-stack.json` to the stack `demo` (or back) fails; give both templates the same value, or drop the custom name"
+        "`GroupDescription` is a create-only property of `AWS::EC2::SecurityGroup`: changing it replaces the resource, and a resource named by `GroupName` cannot be replaced while the old one holds the name, so deploying `templates/demo-stack-v2.json` over `templates/demo-stack.json` to the stack `demo` fails; give both templates the same value, or drop the custom name"
     );
     let related: Vec<String> = refused["related"]
         .as_array()

@@ -10,6 +10,7 @@ mod aws;
 mod aws_deployer;
 mod aws_replacement;
 mod aws_run_paths;
+mod aws_stacks;
 mod browser;
 mod cli;
 mod codes;

@@ -1,0 +1,188 @@
+//! Stack commands as each way through the guide runs them, in order: a
+//! deploy where the reader has no stack is a create and needs every
+//! parameter; a redeploy keeps what it does not override; the stack keeps
+//! its role and tags; `update-stack --use-previous-template` deploys the
+//! stack's template again. Each on a copy of the real book with one block
+//! added, with the exact reports.
+
+use responder_docs_tests::{check_shorts, copy_real_book};
+use std::path::Path;
+
+/// Adds a block marked for `path` at the end of `chapter`; the line of its
+/// first command.
+fn append_block(book: &Path, chapter: &str, path: &str, script: &str) -> usize {
+    let file = book.join(chapter);
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        format!("{text}\n<!-- run: {path} -->\n```bash\n{script}\n```\n"),
+    )
+    .unwrap();
+    text.lines().count() + 4
+}
+
+/// The `aws::` reports of `book`.
+fn aws_reports(book: &Path) -> Vec<String> {
+    let (_, shorts) = check_shorts(book);
+    shorts
+        .into_iter()
+        .filter(|s| s.contains("[aws::"))
+        .collect()
+}
+
+/// Edits the deployer policy of `book`.
+fn edit_policy(book: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let path = book.join("policies/deployer-policy.json");
+    let mut policy: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edit(&mut policy);
+    std::fs::write(&path, serde_json::to_string_pretty(&policy).unwrap()).unwrap();
+}
+
+/// Replaces `from` with `to` everywhere in a file of `book`.
+fn replace_in(book: &Path, rel: &str, from: &str, to: &str) {
+    let path = book.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} has {from:?}");
+    std::fs::write(&path, text.replace(from, to)).unwrap();
+}
+
+const REDEPLOY: &str = "aws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM";
+
+#[test]
+fn a_deploy_where_the_reader_has_no_stack_is_a_create_and_needs_every_value() {
+    let book = copy_real_book();
+    let line = append_block(book.path(), "src/update.md", "update", REDEPLOY);
+    assert_eq!(
+        aws_reports(book.path()),
+        [format!(
+            "src/update.md:{line}:1: error[aws::stack-refused]: CloudFormation refuses to create the stack `responderapi`: the parameters `ImageUri`, `VpcId`, `SubnetIds`, `ClientCidr` have no default value and this command gives them none (`Parameters: [ImageUri, VpcId, SubnetIds, ClientCidr] must have values`)"
+        )]
+    );
+    // Where the reader has the stack, the same command keeps its values.
+    let book = copy_real_book();
+    append_block(book.path(), "src/update.md", "cloudformation", REDEPLOY);
+    assert_eq!(aws_reports(book.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_redeploy_giving_a_create_only_parameter_another_value_fails_at_that_value() {
+    let book = copy_real_book();
+    let script = format!(
+        "{REDEPLOY} --parameter-overrides VpcId=vpc-0abcdef0123456789 SubnetIds=subnet-0abcdef0123456789"
+    );
+    let line = append_block(
+        book.path(),
+        "src/cloudformation.md",
+        "cloudformation",
+        &script,
+    );
+    let column = script.find("VpcId=").unwrap() + 1;
+    // Reported once: the load balancer's deploy going back to "$VPC_ID"
+    // is the same change.
+    assert_eq!(
+        aws_reports(book.path()),
+        [format!(
+            "src/cloudformation.md:{line}:{column}: error[aws::replacement-refused]: CloudFormation must replace `responderapi-sg` (`AWS::EC2::SecurityGroup`) to change `VpcId`, which takes the parameter `VpcId`, whose value changes, and cannot replace a custom-named resource"
+        )]
+    );
+}
+
+#[test]
+fn update_stack_with_the_previous_template_deploys_the_stacks_template_again() {
+    let book = copy_real_book();
+    let line = append_block(
+        book.path(),
+        "src/cloudformation.md",
+        "cloudformation",
+        "aws cloudformation update-stack --stack-name responderapi --use-previous-template --capabilities CAPABILITY_NAMED_IAM \\\n  --parameters ParameterKey=VpcId,ParameterValue=vpc-0abcdef0123456789 ParameterKey=SubnetIds,UsePreviousValue=true ParameterKey=ImageUri,UsePreviousValue=true ParameterKey=ClientCidr,UsePreviousValue=true",
+    );
+    assert_eq!(
+        aws_reports(book.path()),
+        [
+            format!(
+                "src/cloudformation.md:{line}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `cloudformation:UpdateStack` on `arn:aws:cloudformation:us-east-1:111122223333:stack/responderapi/0a1b2c3d-4e5f-6789-abcd-ef0123456789`, which `aws cloudformation update-stack` calls (the command's operation)"
+            ),
+            format!(
+                "src/cloudformation.md:{}:16: error[aws::replacement-refused]: CloudFormation must replace `responderapi-sg` (`AWS::EC2::SecurityGroup`) to change `VpcId`, which takes the parameter `VpcId`, whose value changes, and cannot replace a custom-named resource",
+                line + 1
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_role_given_to_the_first_deploy_serves_the_later_deploys_and_the_delete() {
+    let book = copy_real_book();
+    let role = "arn:aws:iam::111122223333:role/responderapi-cfn";
+    replace_in(
+        book.path(),
+        "src/cloudformation.md",
+        "  --stack-name responderapi \\\n",
+        &format!("  --stack-name responderapi \\\n  --role-arn {role} \\\n"),
+    );
+    // Only passing the role is the deployer's.
+    assert_eq!(
+        aws_reports(book.path()),
+        [format!(
+            "src/cloudformation.md:76:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `iam:PassRole` on `{role}`, which `aws cloudformation deploy` calls (`--role-arn` passes the role CloudFormation works with)"
+        )]
+    );
+    // Allowed to pass it, the deployer needs none of the handlers' calls:
+    // not the log group's read on the load balancer's deploy or the delete.
+    edit_policy(book.path(), |policy| {
+        let statements = policy["Statement"].as_array_mut().unwrap();
+        for s in statements.iter_mut() {
+            if let Some(actions) = s["Action"].as_array_mut() {
+                actions.retain(|a| a != "logs:ListTagsForResource");
+            }
+        }
+        statements.push(serde_json::json!({
+            "Effect": "Allow",
+            "Action": "iam:PassRole",
+            "Resource": role,
+            "Condition": {"StringEquals": {"iam:PassedToService": "cloudformation.amazonaws.com"}}
+        }));
+    });
+    assert_eq!(aws_reports(book.path()), Vec::<String>::new());
+}
+
+#[test]
+fn stack_tags_first_given_to_a_later_deploy_are_written_by_the_update_handlers() {
+    let book = copy_real_book();
+    replace_in(
+        book.path(),
+        "src/load-balancer.md",
+        "  --template-file responderapi-alb-stack.json \\\n",
+        "  --template-file responderapi-alb-stack.json \\\n  --tags Project=responderapi \\\n",
+    );
+    let found = aws_reports(book.path());
+    let group = "src/load-balancer.md:245:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `ec2:DeleteTags` on `arn:aws:ec2:us-east-1:111122223333:security-group/sg-0123456789abcdef0`, which CloudFormation's update handler of `SecurityGroup` (`AWS::EC2::SecurityGroup`) calls during `aws cloudformation deploy`";
+    assert!(found.iter().any(|f| f == group), "{found:#?}");
+    // Every one on the deploy that adds them, each an update of a resource
+    // the first deploy made.
+    assert!(
+        found
+            .iter()
+            .all(|f| f.starts_with("src/load-balancer.md:245:1:") && f.contains("update handler")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_template_that_drops_the_services_load_balancers_must_give_an_empty_list() {
+    let book = copy_real_book();
+    let rel = "templates/responderapi-stack.json";
+    replace_in(book.path(), rel, "        \"LoadBalancers\": [],\n", "");
+    let text = std::fs::read_to_string(book.path().join(rel)).unwrap();
+    let service = text.find("\"Service\": {").unwrap();
+    let line = text[..service].lines().count() + 2;
+    // Going back from the load balancer's template, the service would stay
+    // registered with the target group that update deletes.
+    assert_eq!(
+        aws_reports(book.path()),
+        [format!(
+            "{rel}:{line}:7: error[aws::property-kept]: `Service` (`AWS::ECS::Service`) has no `LoadBalancers` here, but deploying `{rel}` over `templates/responderapi-alb-stack.json` leaves the `LoadBalancers` the stack gave it: CloudFormation removes it only when the template gives an empty list"
+        )]
+    );
+}
