@@ -81,6 +81,19 @@ pub fn copy_dir(from: &Path) -> tempfile::TempDir {
     dir
 }
 
+/// Adds a shell block marked for the run path `path` at the end of
+/// `chapter` of `book`; the line of its first command.
+pub fn append_block(book: &Path, chapter: &str, path: &str, script: &str) -> usize {
+    let file = book.join(chapter);
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        format!("{text}\n<!-- run: {path} -->\n```bash\n{script}\n```\n"),
+    )
+    .unwrap();
+    text.lines().count() + 4
+}
+
 /// Copies the real book (book.toml, src/, policies/, templates/, theme/) to a temporary folder.
 pub fn copy_real_book() -> tempfile::TempDir {
     let root = repo_root();

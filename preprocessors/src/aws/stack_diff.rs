@@ -254,6 +254,15 @@ fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
+/// A template's parameters, by name.
+pub fn declared_parameters(template: &Value) -> impl Iterator<Item = (&String, &Value)> {
+    template
+        .get("Parameters")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+}
+
 /// What [`resolved`] may take as known for `template` deployed to `stack`:
 /// the stack's name, and each parameter of a text type whose value is
 /// known text (`values`: the ones a deploy over the stack does not change).
@@ -265,12 +274,7 @@ pub fn known_values(
     values: &BTreeMap<String, String>,
 ) -> BTreeMap<String, String> {
     let mut known = BTreeMap::from([(STACK_NAME.to_string(), stack.to_string())]);
-    let declared = template
-        .get("Parameters")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten();
-    for (name, parameter) in declared {
+    for (name, parameter) in declared_parameters(template) {
         let kind = parameter.get("Type").and_then(Value::as_str).unwrap_or("");
         if !matches!(kind, "String" | "Number") {
             continue;

@@ -11,6 +11,7 @@
 //! every pair of templates.
 
 use super::deployer::StackCommand;
+use super::stack_diff;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -248,7 +249,7 @@ fn effect(
                 parameters,
                 opaque: c.overrides_opaque
                     || known.is_some_and(|s| {
-                        s.opaque && !parameters_of(templates[template]).all(|p| c.parameters.contains_key(p))
+                        s.opaque && !stack_diff::declared_parameters(templates[template]).all(|(p, _)| c.parameters.contains_key(p))
                     }),
                 role: c.role_arn.clone().or_else(|| known.and_then(|s| s.role.clone())),
                 tags: c
@@ -282,12 +283,7 @@ fn parameters(
 ) -> (BTreeMap<String, String>, Vec<String>) {
     let mut values = BTreeMap::new();
     let mut missing = Vec::new();
-    let declared = template
-        .get("Parameters")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten();
-    for (name, parameter) in declared {
+    for (name, parameter) in stack_diff::declared_parameters(template) {
         let keeps = before.filter(|_| c.kind == "deploy" || c.previous.contains(name));
         // A value read from where the check cannot look is a value still.
         if keeps.is_some_and(|s| s.opaque) && !c.parameters.contains_key(name) {
@@ -308,15 +304,6 @@ fn parameters(
         }
     }
     (values, missing)
-}
-
-/// The names of a template's parameters.
-fn parameters_of(template: &Value) -> impl Iterator<Item = &String> {
-    template
-        .get("Parameters")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|m| m.keys())
 }
 
 fn text(v: &Value) -> String {

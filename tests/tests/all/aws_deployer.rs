@@ -6,7 +6,7 @@
 
 use responder_docs::aws::deployer::{self, Need};
 use responder_docs::chapters::BookModel;
-use responder_docs_tests::{check_shorts, copy_real_book, fixture, repo_root, run};
+use responder_docs_tests::{append_block, check_shorts, copy_real_book, fixture, repo_root, run};
 use std::path::Path;
 
 fn deployer_errors(book: &Path) -> Vec<String> {
@@ -594,19 +594,6 @@ fn in_its_region(edit: impl FnOnce(&mut serde_json::Value), script: &str) -> (us
         .filter(|f| !f.contains("a Region the release is offered in"))
         .collect();
     (line, found)
-}
-
-/// Appends `script` as a `bash` block run on `path` to `chapter` of `book`:
-/// the line of its first command.
-fn append_block(book: &Path, chapter: &str, path: &str, script: &str) -> usize {
-    let chapter = book.join(chapter);
-    let text = std::fs::read_to_string(&chapter).unwrap();
-    std::fs::write(
-        &chapter,
-        format!("{text}\n<!-- run: {path} -->\n```bash\n{script}\n```\n"),
-    )
-    .unwrap();
-    text.lines().count() + 4
 }
 
 /// The reports on the script [`cli_block_with`] adds, when the policy's

@@ -5,21 +5,8 @@
 //! stack's template again. Each on a copy of the real book with one block
 //! added, with the exact reports.
 
-use responder_docs_tests::{check_shorts, copy_real_book};
+use responder_docs_tests::{append_block, check_shorts, copy_real_book};
 use std::path::Path;
-
-/// Adds a block marked for `path` at the end of `chapter`; the line of its
-/// first command.
-fn append_block(book: &Path, chapter: &str, path: &str, script: &str) -> usize {
-    let file = book.join(chapter);
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(
-        &file,
-        format!("{text}\n<!-- run: {path} -->\n```bash\n{script}\n```\n"),
-    )
-    .unwrap();
-    text.lines().count() + 4
-}
 
 /// The `aws::` reports of `book`.
 fn aws_reports(book: &Path) -> Vec<String> {
