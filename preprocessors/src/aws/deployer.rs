@@ -11,6 +11,7 @@
 use super::arns::{self, Arns, Request};
 use super::cli::{aws_words, option_words, service_index};
 use super::evaluator::{self, Decision, Policy, RequestContext};
+use super::files::Input;
 use super::handlers::{self, HandlerNeed, Template};
 use super::models::{self, ServiceModel};
 use super::shell::{Command, Word};
@@ -45,8 +46,9 @@ pub struct Context<'m> {
     pub templates: &'m [BookTemplate],
     /// A `file://` name → the book file it stands for.
     pub book_file: &'m dyn Fn(&str) -> Option<String>,
-    /// A book file → its JSON.
-    pub read_json: &'m dyn Fn(&str) -> Option<Value>,
+    /// A `file://` name → the JSON it holds (a book file's, or what an
+    /// earlier command writes).
+    pub file_json: &'m dyn Fn(&str) -> Input,
     /// The commands the CLI check rejects, left to its report.
     pub rejected: &'m BTreeSet<At>,
 }
@@ -594,10 +596,19 @@ impl Context<'_> {
                     .values
                     .first()
                     .and_then(|(v, _)| v.strip_prefix("file://"));
-                let input = file
-                    .and_then(|f| (self.book_file)(f))
-                    .and_then(|rel| (self.read_json)(&rel));
-                request.opaque |= input.is_none();
+                let input = match file.map(|f| (self.file_json)(f)) {
+                    Some(Input::Json(value)) => Some(value),
+                    // A missing file is the CLI check's report alone.
+                    Some(Input::Missing) => {
+                        request.opaque.get_or_insert_with(String::new);
+                        None
+                    }
+                    _ => {
+                        let name = option.values.first().map(|(v, _)| v.to_string());
+                        request.opaque = request.opaque.take().or(name);
+                        None
+                    }
+                };
                 for (member, value) in input.iter().flat_map(|v| v.as_object()).flatten() {
                     let Some(n) = lookup(&format!("--{}", kebab(member))) else {
                         continue;
@@ -1411,26 +1422,32 @@ pub fn check(
     let mut warned = BTreeSet::new();
     for command in commands {
         for need in &command.needs {
-            let Arns::Unjudged(id) = need.arns() else {
-                continue;
+            let (message, hint) = match need.arns() {
+                Arns::Unjudged(id) => (
+                    format!(
+                        "the deployer permission check does not know which kind of resource `{id}` is, so it does not judge `{}`, which `{}` calls on it",
+                        need.action(),
+                        command.label
+                    ),
+                    "add the ID's prefix to [id-prefixes] in preprocessors/data/aws/arn-names.toml",
+                ),
+                Arns::Unread(file) => (
+                    format!(
+                        "the deployer permission check cannot read `{file}`, which names what `{}` acts on, so it does not judge `{}`",
+                        command.label,
+                        need.action()
+                    ),
+                    "keep the input in a file of the book, or write it in an earlier block (`cat > NAME.json <<'EOF'` … `EOF`)",
+                ),
+                _ => continue,
             };
             if !warned.insert((command.step, need.action().to_string())) {
                 continue;
             }
             let head = parse(ctx.command(command.at)).map_or(0..0, |p| p.head);
             out.push(
-                Diagnostic::warning(
-                    codes::AWS_UNJUDGED,
-                    ctx.locate(command.at, head),
-                    format!(
-                        "the deployer permission check does not know which kind of resource `{id}` is, so it does not judge `{}`, which `{}` calls on it",
-                        need.action(),
-                        command.label
-                    ),
-                )
-                .with_hint(
-                    "add the ID's prefix to [id-prefixes] in preprocessors/data/aws/arn-names.toml",
-                ),
+                Diagnostic::warning(codes::AWS_UNJUDGED, ctx.locate(command.at, head), message)
+                    .with_hint(hint),
             );
         }
     }

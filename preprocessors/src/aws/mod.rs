@@ -235,29 +235,23 @@ struct PathInputs<'a, 'm> {
 /// Runs `f` on what the run-path checks read of the book.
 fn with_paths<R>(inputs: &PathInputs<'_, '_>, f: impl FnOnce(&deployer::Context<'_>) -> R) -> R {
     let PathInputs {
-        book_root,
         model,
         scripts,
         files,
         templates,
         rejected,
+        ..
     } = inputs;
     let run = crate::run_paths::build(model);
     let book_file = |name: &str| files.book_file(name);
-    // Any file of the book (`--cli-input-json file://…`), read once per run.
-    let read_json = |rel: &str| {
-        book_root
-            .read(rel)
-            .ok()
-            .and_then(|text| serde_json::from_str(&text).ok())
-    };
+    let file_json = |name: &str| files.json(name);
     f(&deployer::Context {
         model,
         run: &run,
         scripts,
         templates,
         book_file: &book_file,
-        read_json: &read_json,
+        file_json: &file_json,
         rejected,
     })
 }
