@@ -139,6 +139,8 @@ pub struct StackCommand {
     /// `--tags`, as written: stack tags, which CloudFormation gives every
     /// taggable resource. `None`: the stack keeps the tags it has.
     pub tags: Option<String>,
+    /// `--capabilities`; `None` when a variable gives them.
+    pub capabilities: Option<Vec<String>>,
 }
 
 /// A variable a command sets (`NAME=$(aws …)`, `for NAME in $(aws …)`),
@@ -250,6 +252,13 @@ impl Parsed<'_> {
             .collect()
     }
 
+    /// Whether the command gives `--name` (a value or a flag).
+    fn gives(&self, name: &str) -> bool {
+        self.rest
+            .iter()
+            .any(|w| w.text == name || w.text.starts_with(&format!("{name}=")))
+    }
+
     /// The API calls the command makes, as IAM actions with why; `None` for
     /// a command whose calls are not known (another of the CLI's own).
     fn calls(&self) -> Option<Vec<(String, String)>> {
@@ -268,7 +277,8 @@ impl Parsed<'_> {
                 custom
                     .calls
                     .iter()
-                    .filter(|c| c.when.as_ref().is_none_or(|o| !self.option(o).is_empty()))
+                    .filter(|c| c.when.as_ref().is_none_or(|o| self.gives(o)))
+                    .filter(|c| c.unless.as_ref().is_none_or(|o| !self.gives(o)))
                     .filter_map(|c| {
                         let op = match (&c.operation, &c.waiter, &c.action) {
                             (Some(op), _, _) => op.clone(),
@@ -802,6 +812,10 @@ impl Context<'_> {
             let (Some(kind), Some(stack_option)) = (&custom.stack, &custom.stack_name) else {
                 continue;
             };
+            // A preview creates a change set and exits: the stack stays.
+            if parsed.gives("--no-execute-changeset") {
+                continue;
+            }
             // A change set deploys when a later command executes it.
             let kind = if kind == "change-set" {
                 let literal = |p: &Parsed<'_>, o: &str| {
@@ -827,7 +841,12 @@ impl Context<'_> {
                 if !executed {
                     continue;
                 }
-                "deploy"
+                // CreateChangeSet's ChangeSetType: UPDATE unless given.
+                match parsed.option("--change-set-type").first().map(|(t, _)| *t) {
+                    Some("CREATE") => "change-set-create",
+                    Some("UPDATE") | None => "change-set-update",
+                    Some(_) => continue,
+                }
             } else {
                 kind.as_str()
             };
@@ -839,15 +858,21 @@ impl Context<'_> {
                 unknown = Some((stack_word.range.clone(), stack_text.to_string()));
                 stack_text.to_string()
             });
+            // A template in S3 (`--template-url`) is not the book's to read.
             let template_word = custom
                 .template
                 .as_ref()
-                .and_then(|o| parsed.option(o).first().copied());
+                .and_then(|o| parsed.option(o).first().copied())
+                .or_else(|| parsed.option("--template-url").first().copied());
             let template = template_word.and_then(|(text, w)| {
                 let Some(text) = self.literal_value(at, text) else {
                     unknown.get_or_insert((w.range.clone(), text.to_string()));
                     return None;
                 };
+                if text.starts_with("https://") || text.starts_with("http://") {
+                    unknown.get_or_insert((w.range.clone(), text.to_string()));
+                    return None;
+                }
                 let name = text.strip_prefix("file://").unwrap_or(&text);
                 let rel = (self.book_file)(name)?;
                 self.templates.iter().position(|t| t.rel == rel)
@@ -859,6 +884,11 @@ impl Context<'_> {
                 }
             }
             let tags = parsed.option("--tags");
+            let capabilities: Vec<&str> = parsed
+                .option("--capabilities")
+                .iter()
+                .map(|(t, _)| *t)
+                .collect();
             out.push(StackCommand {
                 at,
                 head: parsed.head.clone(),
@@ -881,6 +911,8 @@ impl Context<'_> {
                 unknown,
                 tags: (!tags.is_empty())
                     .then(|| tags.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(" ")),
+                capabilities: (!capabilities.iter().any(|c| c.contains(['$', '`'])))
+                    .then(|| capabilities.iter().map(|c| c.to_string()).collect()),
             });
         }
         out
@@ -1169,6 +1201,9 @@ struct Given {
 
 impl Given {
     fn add(&mut self, text: &str, range: Range<usize>) {
+        // `${VPC_ID}` and `$VPC_ID` are the same value of the reader's shell.
+        let braces = regex::Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}").expect("valid");
+        let text = &*braces.replace_all(text, "$$$1");
         if text.starts_with("ParameterKey=") {
             let fields: BTreeMap<&str, &str> =
                 text.split(',').filter_map(|f| f.split_once('=')).collect();
@@ -1305,6 +1340,13 @@ fn need_context(need: &Need, command: &CommandNeeds) -> RequestContext {
             }
             if h.handler == "create" {
                 untagged_if_created(&h.action, &mut c);
+            } else if let Some((prefix, _)) = h.action.split_once(':') {
+                // Tags written to a resource that exists: no create action
+                // is tagging (`ec2:CreateAction` is absent).
+                c.insert(
+                    format!("{}:createaction", prefix.to_ascii_lowercase()),
+                    Vec::new(),
+                );
             }
             if h.action == "iam:PassRole"
                 && let Some(service) = models::cli_calls().passed_to.get(&h.kind)

@@ -775,6 +775,9 @@ fn a_deploy_with_a_bucket_and_stack_tags_needs_the_upload_and_the_tag_writes() {
             format!(
                 "{at} `s3:PutObject` on `arn:aws:s3:::responderapi-templates/guide/0123456789abcdef0123456789abcdef.template`, which `aws cloudformation deploy` calls (S3Uploader.upload_with_dedup puts the template in the bucket as [PREFIX/]MD5.template (its HeadObject first may fail: S3Uploader.file_exists takes a refusal for \"not there\"))"
             ),
+            format!(
+                "{at} `s3:GetObject` on `arn:aws:s3:::responderapi-templates/guide/0123456789abcdef0123456789abcdef.template`, which `aws cloudformation deploy` calls (CloudFormation reads the uploaded template (TemplateURL) with the caller's credentials (AWS re:Post Knowledge Center, cfn-s3-access-denied-error))"
+            ),
             format!("{at} `iam:TagRole` {role}"),
             format!("{at} `iam:UntagRole` {role}"),
         ]
@@ -784,7 +787,7 @@ fn a_deploy_with_a_bucket_and_stack_tags_needs_the_upload_and_the_tag_writes() {
         let statements = policy["Statement"].as_array_mut().unwrap();
         statements.push(serde_json::json!({
             "Effect": "Allow",
-            "Action": "s3:PutObject",
+            "Action": ["s3:PutObject", "s3:GetObject"],
             "Resource": "arn:aws:s3:::responderapi-templates/guide/*"
         }));
         statements.push(serde_json::json!({
