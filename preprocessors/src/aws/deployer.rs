@@ -685,10 +685,29 @@ impl Context<'_> {
                 continue;
             }
             // An option no table names may still give a resource by its
-            // full ARN (`--resource-arn`, `--resource`, `--arn`).
+            // full ARN (`--resource-arn`, `--resource`, `--arn`), or by a
+            // variable a command of the same service set from its answer
+            // (`--change-set-name "$CHANGE_SET"` after `CHANGE_SET=$(aws
+            // cloudformation create-change-set … --query Id …)`): what that
+            // command names.
             for (text, _) in &option.values {
                 if text.starts_with("arn:") {
                     request.set_arn(text);
+                    continue;
+                }
+                let Some(source) = variable(text).and_then(|v| env.get(v).copied()) else {
+                    continue;
+                };
+                let same_service =
+                    parse(self.command(source)).is_some_and(|p| p.service == parsed.service);
+                if same_service && depth < 4 {
+                    let from = self.request(source, env, depth + 1);
+                    request.types.extend(from.types);
+                    for (var, values) in from.vars {
+                        for v in values {
+                            request.set(&var, v);
+                        }
+                    }
                 }
             }
         }
@@ -827,15 +846,29 @@ impl Context<'_> {
                     literal(&parsed, "--change-set-name"),
                     literal(&parsed, stack_option),
                 );
+                // `CHANGE_SET=$(aws cloudformation create-change-set …)`.
+                let block = self.commands(at);
+                let assigned = block.iter().find_map(|c| {
+                    assignment(block, c)
+                        .filter(|(_, i)| *i == at.command)
+                        .map(|(name, _)| name)
+                });
                 let executed = commands[n + 1..].iter().any(|&(_, _, later)| {
                     parse(self.command(later)).is_some_and(|p| {
-                        p.service == "cloudformation"
-                            && p.op == "execute-change-set"
-                            && named.0.is_some()
+                        let by_name = named.0.is_some()
                             && (
                                 literal(&p, "--change-set-name"),
                                 literal(&p, "--stack-name"),
-                            ) == named
+                            ) == named;
+                        let by_arn = assigned.as_deref().is_some_and(|name| {
+                            p.option("--change-set-name")
+                                .first()
+                                .and_then(|(t, _)| variable(t))
+                                == Some(name)
+                        });
+                        p.service == "cloudformation"
+                            && p.op == "execute-change-set"
+                            && (by_name || by_arn)
                     })
                 });
                 if !executed {

@@ -23,26 +23,43 @@ pub struct Command {
 }
 
 /// The commands of a `console` block: lines after a `$ ` prompt and their
-/// continuations; everything else is output and becomes blank (offsets kept).
+/// continuations, a trailing `\` or bash's `> ` prompt (PS2: a line that
+/// goes on, or a here-document's); everything else is output and becomes
+/// blank (offsets kept).
 pub fn console_script(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut continued = false;
+    let mut in_command = false;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
-        if continued || body.starts_with("$ ") {
-            let keep = if continued {
-                body.to_string()
-            } else {
-                format!("  {}", &body[2..])
-            };
-            out.push_str(&keep);
-            continued = body.ends_with('\\');
+        let prompted = |p: &str| body.starts_with(p);
+        let keep = if prompted("$ ") {
+            Some(format!("  {}", &body[2..]))
+        } else if in_command && (prompted("> ") || body == ">") {
+            Some(format!(
+                "{}{}",
+                " ".repeat(body.len().min(2)),
+                body.get(2..).unwrap_or("")
+            ))
+        } else if continued {
+            Some(body.to_string())
         } else {
-            out.extend(
-                body.chars()
-                    .map(|c| if c.len_utf8() == 1 { ' ' } else { c }),
-            );
-            continued = false;
+            None
+        };
+        match keep {
+            Some(keep) => {
+                out.push_str(&keep);
+                continued = body.ends_with('\\');
+                in_command = true;
+            }
+            None => {
+                out.extend(
+                    body.chars()
+                        .map(|c| if c.len_utf8() == 1 { ' ' } else { c }),
+                );
+                continued = false;
+                in_command = false;
+            }
         }
         out.push_str(&line[body.len()..]);
     }
@@ -379,6 +396,22 @@ mod tests {
             "$ aws sts get-caller-identity \\\n    --output text\n111122223333 arn:aws:iam::x\n";
         let script = console_script(text);
         assert_eq!(script.len(), text.len());
+        // Bash's continuation prompt, after a `\` or in a here-document.
+        let prompted = "$ aws ecs describe-services \\\n>   --cluster c \\\n>   --services s\nout\n> not a command\n";
+        let continued = console_script(prompted);
+        assert_eq!(continued.len(), prompted.len());
+        assert_eq!(
+            words(&continued),
+            [vec![
+                "aws",
+                "ecs",
+                "describe-services",
+                "--cluster",
+                "c",
+                "--services",
+                "s"
+            ]]
+        );
         assert_eq!(
             words(&script),
             [vec![

@@ -287,3 +287,19 @@ fn a_template_in_s3_is_a_warning_and_no_value_drops_a_kept_property_too() {
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(found[0].contains("error[aws::property-kept]"), "{found:#?}");
 }
+
+/// A change set named by the ARN its create returned is the same change
+/// set: its calls are judged on the stack, and executing it deploys.
+#[test]
+fn a_change_set_kept_by_its_arn_is_followed() {
+    let book = copy_real_book();
+    let script = "CHANGE_SET=$(aws cloudformation create-change-set --stack-name responderapi --change-set-name move --use-previous-template --capabilities CAPABILITY_NAMED_IAM --parameters ParameterKey=ImageUri,UsePreviousValue=true ParameterKey=VpcId,ParameterValue=vpc-0abcdef0123456789 ParameterKey=SubnetIds,UsePreviousValue=true ParameterKey=ClientCidr,UsePreviousValue=true --query Id --output text)\naws cloudformation wait change-set-create-complete --change-set-name \"$CHANGE_SET\"\naws cloudformation execute-change-set --change-set-name \"$CHANGE_SET\"";
+    let line = append_block(book.path(), "src/update.md", "cloudformation", script);
+    let column = script.find("ParameterKey=VpcId").unwrap() + 1;
+    assert_eq!(
+        aws_reports(book.path()),
+        [format!(
+            "src/update.md:{line}:{column}: error[aws::replacement-refused]: CloudFormation must replace `responderapi-sg` (`AWS::EC2::SecurityGroup`) to change `VpcId`, which takes the parameter `VpcId`, whose value changes, and cannot replace a custom-named resource"
+        )]
+    );
+}
