@@ -23,9 +23,9 @@ pub struct Request {
     pub vars: BTreeMap<String, Vec<String>>,
     /// Variables named with a value that could not be found (an unset shell variable).
     pub unknown: BTreeSet<String>,
-    /// Part of the request could not be read (a `--cli-input-json` file):
-    /// it may name what the action acts on.
-    pub opaque: bool,
+    /// Part of the request could not be read (the `--cli-input-json`
+    /// file, named here): it may name what the action acts on.
+    pub opaque: Option<String>,
     /// An ID whose resource type is not known (`aws ec2 create-tags
     /// --resources x-…`): the call is not judged, and says so.
     pub unknown_id: Option<String>,
@@ -90,6 +90,9 @@ pub enum Arns {
     /// The request names a resource whose type cannot be known: not judged,
     /// with a warning (the ID).
     Unjudged(String),
+    /// The request's input file cannot be read: not judged, with a warning
+    /// (the file).
+    Unread(String),
 }
 
 /// The ARN format of a resource type of an IAM service.
@@ -173,7 +176,8 @@ pub fn arns(action: &str, request: &Request) -> Option<Arns> {
         variables(format).iter().all(|v| {
             FIXED.contains(v)
                 || names.ids.contains_key(*v)
-                || names.defaults.contains_key(*v)
+                // (A file the check cannot read may name it.)
+                || (names.defaults.contains_key(*v) && request.opaque.is_none())
                 || request.vars.contains_key(*v)
         })
     };
@@ -218,8 +222,10 @@ pub fn arns(action: &str, request: &Request) -> Option<Arns> {
         return Some(Arns::Unjudged(id.clone()));
     }
     if chosen.is_empty() {
-        if request.opaque {
-            return Some(Arns::Unknown("the request's input".into()));
+        match &request.opaque {
+            Some(file) if file.is_empty() => return Some(Arns::Unknown("its input".into())),
+            Some(file) => return Some(Arns::Unread(file.clone())),
+            None => {}
         }
         return Some(Arns::Resources(vec!["*".into()]));
     }
@@ -380,12 +386,12 @@ mod tests {
         );
         // An input file that could not be read may name the task definition.
         let opaque = Request {
-            opaque: true,
+            opaque: Some("x.json".into()),
             ..Request::default()
         };
         assert_eq!(
             arns("ecs:RegisterTaskDefinition", &opaque),
-            Some(Arns::Unknown("the request's input".into()))
+            Some(Arns::Unread("x.json".into()))
         );
         let mut unknown = request(&[("iam", "role")], &[]);
         unknown.unknown.insert("RoleNameWithPath".into());

@@ -11,6 +11,7 @@
 use super::arns::{self, Arns, Request};
 use super::cli::{aws_words, option_words, service_index};
 use super::evaluator::{self, Decision, Policy, RequestContext};
+use super::files::Input;
 use super::handlers::{self, HandlerNeed, Template};
 use super::models::{self, ServiceModel};
 use super::shell::{Command, Word};
@@ -45,8 +46,9 @@ pub struct Context<'m> {
     pub templates: &'m [BookTemplate],
     /// A `file://` name → the book file it stands for.
     pub book_file: &'m dyn Fn(&str) -> Option<String>,
-    /// A book file → its JSON.
-    pub read_json: &'m dyn Fn(&str) -> Option<Value>,
+    /// A `file://` name → the JSON it holds (a book file's, or what an
+    /// earlier command writes).
+    pub file_json: &'m dyn Fn(&str) -> Input,
     /// The commands the CLI check rejects, left to its report.
     pub rejected: &'m BTreeSet<At>,
 }
@@ -137,6 +139,8 @@ pub struct StackCommand {
     /// `--tags`, as written: stack tags, which CloudFormation gives every
     /// taggable resource. `None`: the stack keeps the tags it has.
     pub tags: Option<String>,
+    /// `--capabilities`; `None` when a variable gives them.
+    pub capabilities: Option<Vec<String>>,
 }
 
 /// A variable a command sets (`NAME=$(aws …)`, `for NAME in $(aws …)`),
@@ -248,6 +252,13 @@ impl Parsed<'_> {
             .collect()
     }
 
+    /// Whether the command gives `--name` (a value or a flag).
+    fn gives(&self, name: &str) -> bool {
+        self.rest
+            .iter()
+            .any(|w| w.text == name || w.text.starts_with(&format!("{name}=")))
+    }
+
     /// The API calls the command makes, as IAM actions with why; `None` for
     /// a command whose calls are not known (another of the CLI's own).
     fn calls(&self) -> Option<Vec<(String, String)>> {
@@ -266,7 +277,8 @@ impl Parsed<'_> {
                 custom
                     .calls
                     .iter()
-                    .filter(|c| c.when.as_ref().is_none_or(|o| !self.option(o).is_empty()))
+                    .filter(|c| c.when.as_ref().is_none_or(|o| self.gives(o)))
+                    .filter(|c| c.unless.as_ref().is_none_or(|o| !self.gives(o)))
                     .filter_map(|c| {
                         let op = match (&c.operation, &c.waiter, &c.action) {
                             (Some(op), _, _) => op.clone(),
@@ -594,10 +606,19 @@ impl Context<'_> {
                     .values
                     .first()
                     .and_then(|(v, _)| v.strip_prefix("file://"));
-                let input = file
-                    .and_then(|f| (self.book_file)(f))
-                    .and_then(|rel| (self.read_json)(&rel));
-                request.opaque |= input.is_none();
+                let input = match file.map(|f| (self.file_json)(f)) {
+                    Some(Input::Json(value)) => Some(value),
+                    // A missing file is the CLI check's report alone.
+                    Some(Input::Missing) => {
+                        request.opaque.get_or_insert_with(String::new);
+                        None
+                    }
+                    _ => {
+                        let name = option.values.first().map(|(v, _)| v.to_string());
+                        request.opaque = request.opaque.take().or(name);
+                        None
+                    }
+                };
                 for (member, value) in input.iter().flat_map(|v| v.as_object()).flatten() {
                     let Some(n) = lookup(&format!("--{}", kebab(member))) else {
                         continue;
@@ -664,10 +685,29 @@ impl Context<'_> {
                 continue;
             }
             // An option no table names may still give a resource by its
-            // full ARN (`--resource-arn`, `--resource`, `--arn`).
+            // full ARN (`--resource-arn`, `--resource`, `--arn`), or by a
+            // variable a command of the same service set from its answer
+            // (`--change-set-name "$CHANGE_SET"` after `CHANGE_SET=$(aws
+            // cloudformation create-change-set … --query Id …)`): what that
+            // command names.
             for (text, _) in &option.values {
                 if text.starts_with("arn:") {
                     request.set_arn(text);
+                    continue;
+                }
+                let Some(source) = variable(text).and_then(|v| env.get(v).copied()) else {
+                    continue;
+                };
+                let same_service =
+                    parse(self.command(source)).is_some_and(|p| p.service == parsed.service);
+                if same_service && depth < 4 {
+                    let from = self.request(source, env, depth + 1);
+                    request.types.extend(from.types);
+                    for (var, values) in from.vars {
+                        for v in values {
+                            request.set(&var, v);
+                        }
+                    }
                 }
             }
         }
@@ -791,6 +831,10 @@ impl Context<'_> {
             let (Some(kind), Some(stack_option)) = (&custom.stack, &custom.stack_name) else {
                 continue;
             };
+            // A preview creates a change set and exits: the stack stays.
+            if parsed.gives("--no-execute-changeset") {
+                continue;
+            }
             // A change set deploys when a later command executes it.
             let kind = if kind == "change-set" {
                 let literal = |p: &Parsed<'_>, o: &str| {
@@ -802,21 +846,40 @@ impl Context<'_> {
                     literal(&parsed, "--change-set-name"),
                     literal(&parsed, stack_option),
                 );
+                // `CHANGE_SET=$(aws cloudformation create-change-set …)`.
+                let block = self.commands(at);
+                let assigned = block.iter().find_map(|c| {
+                    assignment(block, c)
+                        .filter(|(_, i)| *i == at.command)
+                        .map(|(name, _)| name)
+                });
                 let executed = commands[n + 1..].iter().any(|&(_, _, later)| {
                     parse(self.command(later)).is_some_and(|p| {
-                        p.service == "cloudformation"
-                            && p.op == "execute-change-set"
-                            && named.0.is_some()
+                        let by_name = named.0.is_some()
                             && (
                                 literal(&p, "--change-set-name"),
                                 literal(&p, "--stack-name"),
-                            ) == named
+                            ) == named;
+                        let by_arn = assigned.as_deref().is_some_and(|name| {
+                            p.option("--change-set-name")
+                                .first()
+                                .and_then(|(t, _)| variable(t))
+                                == Some(name)
+                        });
+                        p.service == "cloudformation"
+                            && p.op == "execute-change-set"
+                            && (by_name || by_arn)
                     })
                 });
                 if !executed {
                     continue;
                 }
-                "deploy"
+                // CreateChangeSet's ChangeSetType: UPDATE unless given.
+                match parsed.option("--change-set-type").first().map(|(t, _)| *t) {
+                    Some("CREATE") => "change-set-create",
+                    Some("UPDATE") | None => "change-set-update",
+                    Some(_) => continue,
+                }
             } else {
                 kind.as_str()
             };
@@ -828,15 +891,21 @@ impl Context<'_> {
                 unknown = Some((stack_word.range.clone(), stack_text.to_string()));
                 stack_text.to_string()
             });
+            // A template in S3 (`--template-url`) is not the book's to read.
             let template_word = custom
                 .template
                 .as_ref()
-                .and_then(|o| parsed.option(o).first().copied());
+                .and_then(|o| parsed.option(o).first().copied())
+                .or_else(|| parsed.option("--template-url").first().copied());
             let template = template_word.and_then(|(text, w)| {
                 let Some(text) = self.literal_value(at, text) else {
                     unknown.get_or_insert((w.range.clone(), text.to_string()));
                     return None;
                 };
+                if text.starts_with("https://") || text.starts_with("http://") {
+                    unknown.get_or_insert((w.range.clone(), text.to_string()));
+                    return None;
+                }
                 let name = text.strip_prefix("file://").unwrap_or(&text);
                 let rel = (self.book_file)(name)?;
                 self.templates.iter().position(|t| t.rel == rel)
@@ -848,6 +917,11 @@ impl Context<'_> {
                 }
             }
             let tags = parsed.option("--tags");
+            let capabilities: Vec<&str> = parsed
+                .option("--capabilities")
+                .iter()
+                .map(|(t, _)| *t)
+                .collect();
             out.push(StackCommand {
                 at,
                 head: parsed.head.clone(),
@@ -870,6 +944,8 @@ impl Context<'_> {
                 unknown,
                 tags: (!tags.is_empty())
                     .then(|| tags.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(" ")),
+                capabilities: (!capabilities.iter().any(|c| c.contains(['$', '`'])))
+                    .then(|| capabilities.iter().map(|c| c.to_string()).collect()),
             });
         }
         out
@@ -1158,6 +1234,9 @@ struct Given {
 
 impl Given {
     fn add(&mut self, text: &str, range: Range<usize>) {
+        // `${VPC_ID}` and `$VPC_ID` are the same value of the reader's shell.
+        let braces = regex::Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}").expect("valid");
+        let text = &*braces.replace_all(text, "$$$1");
         if text.starts_with("ParameterKey=") {
             let fields: BTreeMap<&str, &str> =
                 text.split(',').filter_map(|f| f.split_once('=')).collect();
@@ -1294,6 +1373,13 @@ fn need_context(need: &Need, command: &CommandNeeds) -> RequestContext {
             }
             if h.handler == "create" {
                 untagged_if_created(&h.action, &mut c);
+            } else if let Some((prefix, _)) = h.action.split_once(':') {
+                // Tags written to a resource that exists: no create action
+                // is tagging (`ec2:CreateAction` is absent).
+                c.insert(
+                    format!("{}:createaction", prefix.to_ascii_lowercase()),
+                    Vec::new(),
+                );
             }
             if h.action == "iam:PassRole"
                 && let Some(service) = models::cli_calls().passed_to.get(&h.kind)
@@ -1411,26 +1497,32 @@ pub fn check(
     let mut warned = BTreeSet::new();
     for command in commands {
         for need in &command.needs {
-            let Arns::Unjudged(id) = need.arns() else {
-                continue;
+            let (message, hint) = match need.arns() {
+                Arns::Unjudged(id) => (
+                    format!(
+                        "the deployer permission check does not know which kind of resource `{id}` is, so it does not judge `{}`, which `{}` calls on it",
+                        need.action(),
+                        command.label
+                    ),
+                    "add the ID's prefix to [id-prefixes] in preprocessors/data/aws/arn-names.toml",
+                ),
+                Arns::Unread(file) => (
+                    format!(
+                        "the deployer permission check cannot read `{file}`, which names what `{}` acts on, so it does not judge `{}`",
+                        command.label,
+                        need.action()
+                    ),
+                    "keep the input in a file of the book, or write it in an earlier block (`cat > NAME.json <<'EOF'` … `EOF`)",
+                ),
+                _ => continue,
             };
             if !warned.insert((command.step, need.action().to_string())) {
                 continue;
             }
             let head = parse(ctx.command(command.at)).map_or(0..0, |p| p.head);
             out.push(
-                Diagnostic::warning(
-                    codes::AWS_UNJUDGED,
-                    ctx.locate(command.at, head),
-                    format!(
-                        "the deployer permission check does not know which kind of resource `{id}` is, so it does not judge `{}`, which `{}` calls on it",
-                        need.action(),
-                        command.label
-                    ),
-                )
-                .with_hint(
-                    "add the ID's prefix to [id-prefixes] in preprocessors/data/aws/arn-names.toml",
-                ),
+                Diagnostic::warning(codes::AWS_UNJUDGED, ctx.locate(command.at, head), message)
+                    .with_hint(hint),
             );
         }
     }

@@ -31,7 +31,10 @@ pub fn check(redeploys: &[Redeploy<'_>]) -> Vec<Diagnostic> {
             };
             for property in kept.get(kind).into_iter().flatten() {
                 let had = stack_diff::properties(before).get(property);
-                let has = stack_diff::properties(resource).get(property);
+                // `{"Ref": "AWS::NoValue"}` leaves the property out too.
+                let has = stack_diff::properties(resource)
+                    .get(property)
+                    .filter(|v| **v != serde_json::json!({"Ref": "AWS::NoValue"}));
                 if has.is_some() || had.is_none_or(is_empty) {
                     continue;
                 }

@@ -1,7 +1,9 @@
 //! The files `file://` arguments name: a file of the book (by path, or by
 //! name in `templates/` or `policies/`), or one an earlier command writes
 //! with `>` from such a file (`sed … task-definition.json > mine.json`), or
-//! a copy of a book file named after it (`task-definition-amd64.json`).
+//! a copy of a book file named after it (`task-definition-amd64.json`), or
+//! text an earlier command writes (`cat > input.json <<'EOF'`, `cat <<'EOF'
+//! > input.json`, `tee input.json <<'EOF'`, `echo '{…}' > input.json`).
 //! `--cli-input-json` files are checked against the operation's input shape.
 
 use super::cli::FileArg;
@@ -17,13 +19,24 @@ use crate::policy::catalog::wildcard_match;
 /// Where the reader's files come from.
 pub struct Files<'a> {
     book_root: &'a BookRoot,
-    /// (output pattern, the command's other words as patterns), `$name` → `*`.
-    written: Vec<(String, Vec<String>)>,
+    /// (output pattern, the command's other words as patterns, the text
+    /// it writes when the script holds it), `$name` → `*`.
+    written: Vec<(String, Vec<String>, Option<String>)>,
+}
+
+/// The JSON a `file://NAME` holds.
+pub enum Input {
+    Json(serde_json::Value),
+    /// A file the check cannot read (written by a command from what it
+    /// cannot follow, or not JSON).
+    Unread,
+    /// No file stands behind the name: the CLI check reports it.
+    Missing,
 }
 
 enum Found {
     Book(String),
-    Written,
+    Written(Option<String>),
     Missing,
 }
 
@@ -31,9 +44,28 @@ impl<'a> Files<'a> {
     pub fn new<'c>(book_root: &'a BookRoot, commands: impl Iterator<Item = &'c Command>) -> Self {
         let written = commands
             .filter_map(|c| {
-                let output = c.output.as_ref()?;
+                let program = c.words.first().map(|w| w.text.as_str());
+                // `tee FILE` writes its input to FILE as well.
+                let output = c.output.as_ref().or_else(|| {
+                    (program == Some("tee"))
+                        .then(|| c.words.iter().skip(1).find(|w| !w.text.starts_with('-')))
+                        .flatten()
+                })?;
                 let sources = c.words.iter().map(|w| pattern(&w.text)).collect();
-                Some((pattern(&output.text), sources))
+                let text = match program {
+                    Some("cat" | "tee") => c.input.clone(),
+                    Some("echo") => Some(
+                        c.words
+                            .iter()
+                            .skip(1)
+                            .skip_while(|w| w.text == "-n" || w.text == "-e")
+                            .map(|w| w.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    ),
+                    _ => None,
+                };
+                Some((pattern(&output.text), sources, text))
             })
             .collect();
         Files { book_root, written }
@@ -48,13 +80,27 @@ impl<'a> Files<'a> {
         }
     }
 
+    /// What a `file://NAME` holds, as the deployer check reads it.
+    pub fn json(&self, name: &str) -> Input {
+        let text = match self.find(name) {
+            Found::Book(rel) => self.book_root.read(&rel).ok(),
+            Found::Written(text) => text,
+            Found::Missing => return Input::Missing,
+        };
+        text.and_then(|t| serde_json::from_str(&t).ok())
+            .map_or(Input::Unread, Input::Json)
+    }
+
     fn find(&self, name: &str) -> Found {
         if let Some(rel) = self.in_book(name) {
             return Found::Book(rel);
         }
-        for (output, sources) in &self.written {
+        for (output, sources, text) in &self.written {
             if !wildcard_match(output, name) {
                 continue;
+            }
+            if text.is_some() {
+                return Found::Written(text.clone());
             }
             let stem = stem(output, name);
             for source in sources {
@@ -65,7 +111,7 @@ impl<'a> Files<'a> {
                     return Found::Book(rel);
                 }
             }
-            return Found::Written;
+            return Found::Written(None);
         }
         // A copy the reader saves under a name built on the book file's
         // (`task-definition-amd64.json`, `task-role-trust.mine.json`).
@@ -128,7 +174,7 @@ impl<'a> Files<'a> {
                 )
                 .with_hint("name a file in templates/ or policies/, or the file an earlier `> NAME` writes"),
             ),
-            Found::Written => {}
+            Found::Written(_) => {}
             Found::Book(rel) => {
                 let Some((service, shape)) = &file.input else {
                     return;

@@ -235,29 +235,23 @@ struct PathInputs<'a, 'm> {
 /// Runs `f` on what the run-path checks read of the book.
 fn with_paths<R>(inputs: &PathInputs<'_, '_>, f: impl FnOnce(&deployer::Context<'_>) -> R) -> R {
     let PathInputs {
-        book_root,
         model,
         scripts,
         files,
         templates,
         rejected,
+        ..
     } = inputs;
     let run = crate::run_paths::build(model);
     let book_file = |name: &str| files.book_file(name);
-    // Any file of the book (`--cli-input-json file://…`), read once per run.
-    let read_json = |rel: &str| {
-        book_root
-            .read(rel)
-            .ok()
-            .and_then(|text| serde_json::from_str(&text).ok())
-    };
+    let file_json = |name: &str| files.json(name);
     f(&deployer::Context {
         model,
         run: &run,
         scripts,
         templates,
         book_file: &book_file,
-        read_json: &read_json,
+        file_json: &file_json,
         rejected,
     })
 }
@@ -303,17 +297,31 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
             } else {
                 ""
             };
+            let (what, hint) = if text.starts_with("http") {
+                (
+                    format!("the template at `{text}` is not a file of the book"),
+                    "deploy the book's file (`--template-file` or `--template-body file://…`), which the checks read",
+                )
+            } else if text.contains("$(") || text.contains('`') {
+                (
+                    format!("`{text}` is a command's output, which the check cannot read"),
+                    "write the name or file, or assign it earlier in the block or path (`STACK=responderapi`)",
+                )
+            } else {
+                (
+                    format!("`{text}` is a shell variable no literal assignment before it sets"),
+                    "write the name, or assign it earlier in the block or path (`STACK=responderapi`)",
+                )
+            };
             diagnostics.push(
                 Diagnostic::warning(
                     codes::AWS_UNJUDGED,
                     ctx.locate(s.at, range.clone()),
                     format!(
-                        "`{text}` is a shell variable no literal assignment before it sets: the replacement check cannot tell which stack or template this command deploys, and does not compare it{handlers}"
+                        "{what}: the replacement check cannot tell which stack or template this command deploys, and does not compare it{handlers}"
                     ),
                 )
-                .with_hint(
-                    "write the name, or assign it earlier in the block or path (`STACK=responderapi`)",
-                ),
+                .with_hint(hint),
             );
         }
         for (at, range, label) in ctx.unmodelled() {
@@ -380,21 +388,30 @@ fn stack_problems(
             values: state.parameters.clone(),
         }
     };
+    // One report per refusal: the variants of a step, and each way that
+    // meets it, are the same cause.
+    let mut first_at: std::collections::BTreeMap<String, usize> = Default::default();
     for event in events {
         match &event.op {
             stacks::Op::Refused { why, hint } if refused.insert(event.command) => {
                 let c = &stacks[event.command];
+                let at = ctx.locate(c.at, c.head.clone());
+                if let Some(&i) = first_at.get(why) {
+                    let d: &mut Diagnostic = &mut out[i];
+                    if !d.related.iter().any(|r| r.location == at) && d.location != at {
+                        *d = d.clone().with_related(at, "refused here too");
+                    }
+                    continue;
+                }
+                first_at.insert(why.clone(), out.len());
                 out.push(
-                    Diagnostic::error(
-                        codes::AWS_STACK_REFUSED,
-                        ctx.locate(c.at, c.head.clone()),
-                        why.clone(),
-                    )
-                    .with_hint(format!(
-                        "{hint} (the way through the guide `{}` runs the paths {})",
-                        event.sequence,
-                        event.paths.join(" → ")
-                    )),
+                    Diagnostic::error(codes::AWS_STACK_REFUSED, at, why.clone()).with_hint(
+                        format!(
+                            "{hint} (the way through the guide `{}` runs the paths {})",
+                            event.sequence,
+                            event.paths.join(" → ")
+                        ),
+                    ),
                 );
             }
             stacks::Op::Update { before, after } => redeploys.push(replacement::Redeploy {

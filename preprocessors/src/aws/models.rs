@@ -226,6 +226,8 @@ pub struct CliCall {
     pub action: Option<String>,
     /// Called only when the command gives this option (`--s3-bucket`).
     pub when: Option<String>,
+    /// Not called when the command gives this option.
+    pub unless: Option<String>,
     pub why: String,
 }
 

@@ -170,7 +170,7 @@ fn pair(
                 )
                 .with_hint(format!(
                     "`{}` is a create-only property of `{kind}`: changing it replaces the resource, and a resource named by `{name}` cannot be replaced while the old one holds the name, so {} fails; {}, or drop the custom name",
-                    cause.property, deploying(first, second), same_value(first, second, cause)
+                    cause.property, deploying(first, second), same_value(first, second, cause, parameters)
                 ))
             } else {
                 Diagnostic::warning(
@@ -180,7 +180,7 @@ fn pair(
                 )
                 .with_hint(format!(
                     "`{}` is a create-only property of `{kind}`: {} replaces the resource; {} if that is not meant",
-                    cause.property, deploying(first, second), same_value(first, second, cause)
+                    cause.property, deploying(first, second), same_value(first, second, cause, parameters)
                 ))
             };
             let d = if at == locate(second, &pointer, id) {
@@ -203,14 +203,19 @@ fn pair(
             };
             values.sort();
             let key = format!("{id}/{}/{:?}/{values:?}", cause.property, cause.via);
-            out.push((
-                key,
+            // The same template twice has one value to show.
+            let d = if first.rel == second.rel {
+                d
+            } else {
                 d.with_related(
                     locate(first, &pointer, id),
                     format!("the value in `{}`", first.rel),
                 )
-                .with_related(first.at.clone(), format!("`{}` deployed here", first.rel))
-                .with_related(second.at.clone(), format!("`{}` deployed here", second.rel)),
+            };
+            out.push((
+                key,
+                d.with_related(first.at.clone(), format!("`{}` deployed here", first.rel))
+                    .with_related(second.at.clone(), format!("`{}` deployed here", second.rel)),
             ));
         }
     }
@@ -232,9 +237,17 @@ fn deploying(first: &Deployed<'_>, second: &Deployed<'_>) -> String {
 }
 
 /// How to keep the value, for a hint.
-fn same_value(first: &Deployed<'_>, second: &Deployed<'_>, cause: &Cause) -> String {
+fn same_value(
+    first: &Deployed<'_>,
+    second: &Deployed<'_>,
+    cause: &Cause,
+    parameters: &BTreeSet<String>,
+) -> String {
     match &cause.via {
-        Some(via) if first.rel == second.rel || second.parameter_at.contains_key(via) => {
+        Some(via)
+            if parameters.contains(via)
+                && (first.rel == second.rel || second.parameter_at.contains_key(via)) =>
+        {
             format!("keep the parameter `{via}`'s value")
         }
         _ => "give both templates the same value".into(),

@@ -18,29 +18,48 @@ pub struct Command {
     pub words: Vec<Word>,
     /// The file after `>` or `>>`, if any.
     pub output: Option<Word>,
+    /// The text of its here-document (`<<EOF` … `EOF`), if it has one.
+    pub input: Option<String>,
 }
 
 /// The commands of a `console` block: lines after a `$ ` prompt and their
-/// continuations; everything else is output and becomes blank (offsets kept).
+/// continuations, a trailing `\` or bash's `> ` prompt (PS2: a line that
+/// goes on, or a here-document's); everything else is output and becomes
+/// blank (offsets kept).
 pub fn console_script(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut continued = false;
+    let mut in_command = false;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
-        if continued || body.starts_with("$ ") {
-            let keep = if continued {
-                body.to_string()
-            } else {
-                format!("  {}", &body[2..])
-            };
-            out.push_str(&keep);
-            continued = body.ends_with('\\');
+        let prompted = |p: &str| body.starts_with(p);
+        let keep = if prompted("$ ") {
+            Some(format!("  {}", &body[2..]))
+        } else if in_command && (prompted("> ") || body == ">") {
+            Some(format!(
+                "{}{}",
+                " ".repeat(body.len().min(2)),
+                body.get(2..).unwrap_or("")
+            ))
+        } else if continued {
+            Some(body.to_string())
         } else {
-            out.extend(
-                body.chars()
-                    .map(|c| if c.len_utf8() == 1 { ' ' } else { c }),
-            );
-            continued = false;
+            None
+        };
+        match keep {
+            Some(keep) => {
+                out.push_str(&keep);
+                continued = body.ends_with('\\');
+                in_command = true;
+            }
+            None => {
+                out.extend(
+                    body.chars()
+                        .map(|c| if c.len_utf8() == 1 { ' ' } else { c }),
+                );
+                continued = false;
+                in_command = false;
+            }
         }
         out.push_str(&line[body.len()..]);
     }
@@ -69,6 +88,9 @@ impl Lexer<'_> {
         // The next word is the file of a `>` (Some(true)) or of a `2>` or `<` (Some(false)).
         let mut to_output: Option<bool> = None;
         let mut heredoc: Option<String> = None;
+        // The command the here-document feeds, once pushed.
+        let mut heredoc_owner: Option<usize> = None;
+        let mut owns_heredoc = false;
         macro_rules! end_word {
             () => {
                 if let Some((text, start)) = word.take() {
@@ -90,6 +112,9 @@ impl Lexer<'_> {
                 let done = std::mem::take(&mut cmd);
                 if !done.words.is_empty() {
                     out.push(done);
+                    if std::mem::take(&mut owns_heredoc) {
+                        heredoc_owner = Some(out.len() - 1);
+                    }
                 }
                 to_output = None;
             };
@@ -117,7 +142,11 @@ impl Lexer<'_> {
                     end_command!();
                     i += 1;
                     if let Some(delimiter) = heredoc.take() {
-                        i = skip_heredoc(s, i, &delimiter);
+                        let (end, body) = heredoc_body(s, i, &delimiter);
+                        if let Some(owner) = heredoc_owner.take().and_then(|o| out.get_mut(o)) {
+                            owner.input = Some(body.to_string());
+                        }
+                        i = end;
                     }
                 }
                 b';' | b'&' | b'|' | b'(' | b')' if word.is_none() || c != b'(' => {
@@ -146,15 +175,21 @@ impl Lexer<'_> {
                     }
                     end_word!();
                     if s[i..].starts_with("<<") {
-                        let rest = s[i..].trim_start_matches(['<', '-']);
-                        let delimiter: String = rest
-                            .trim_start()
+                        // The delimiter word; the rest of the line is
+                        // still the command's (`cat <<'EOF' > file.json`).
+                        let after = s[i..].trim_start_matches(['<', '-']);
+                        let lead = after.len() - after.trim_start().len();
+                        let at = s.len() - after.len() + lead;
+                        let len = s[at..]
+                            .find(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '>'))
+                            .unwrap_or(s.len() - at);
+                        let delimiter: String = s[at..at + len]
                             .chars()
-                            .take_while(|c| !c.is_whitespace())
-                            .filter(|c| !matches!(c, '\'' | '"'))
+                            .filter(|c| !matches!(c, '\'' | '"' | '\\'))
                             .collect();
                         heredoc = Some(delimiter);
-                        i = s[i..].find('\n').map_or(b.len(), |n| i + n);
+                        owns_heredoc = true;
+                        i = at + len;
                         continue;
                     }
                     to_output = Some(c == b'>' && !descriptor);
@@ -264,16 +299,19 @@ fn matching_paren(s: &str, from: usize) -> usize {
     b.len()
 }
 
-fn skip_heredoc(s: &str, mut i: usize, delimiter: &str) -> usize {
+/// The here-document that starts at `i`: where the script goes on after
+/// its delimiter line, and its text.
+fn heredoc_body<'s>(s: &'s str, mut i: usize, delimiter: &str) -> (usize, &'s str) {
+    let start = i;
     while i < s.len() {
         let end = s[i..].find('\n').map_or(s.len(), |n| i + n);
         let line = s[i..end].trim();
-        i = (end + 1).min(s.len());
         if line == delimiter {
-            break;
+            return ((end + 1).min(s.len()), &s[start..i]);
         }
+        i = (end + 1).min(s.len());
     }
-    i
+    (i, &s[start..])
 }
 
 #[cfg(test)]
@@ -332,6 +370,14 @@ mod tests {
             words("cat <<EOF\naws x\nEOF\necho done\n"),
             [vec!["cat"], vec!["echo", "done"]]
         );
+        // The here-document's text is the command's input, and the rest
+        // of its line is still the command's.
+        let cmds = commands("cat <<'JSON' > in.json\n{\"a\": 1}\nJSON\naws x\n");
+        assert_eq!(cmds[0].input.as_deref(), Some("{\"a\": 1}\n"));
+        assert_eq!(cmds[0].output.as_ref().unwrap().text, "in.json");
+        assert_eq!(cmds[1].words[0].text, "aws");
+        let cmds = commands("tee in.json <<-EOF >/dev/null\n\tx\n\tEOF\n");
+        assert_eq!(cmds[0].input.as_deref(), Some("\tx\n"));
         assert_eq!(
             words("aws ecs list-tasks --cluster <cluster-name>"),
             [vec![
@@ -350,6 +396,22 @@ mod tests {
             "$ aws sts get-caller-identity \\\n    --output text\n111122223333 arn:aws:iam::x\n";
         let script = console_script(text);
         assert_eq!(script.len(), text.len());
+        // Bash's continuation prompt, after a `\` or in a here-document.
+        let prompted = "$ aws ecs describe-services \\\n>   --cluster c \\\n>   --services s\nout\n> not a command\n";
+        let continued = console_script(prompted);
+        assert_eq!(continued.len(), prompted.len());
+        assert_eq!(
+            words(&continued),
+            [vec![
+                "aws",
+                "ecs",
+                "describe-services",
+                "--cluster",
+                "c",
+                "--services",
+                "s"
+            ]]
+        );
         assert_eq!(
             words(&script),
             [vec![

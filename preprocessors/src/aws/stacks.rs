@@ -23,7 +23,8 @@ pub struct State {
     /// Each parameter's value as written (`"$VPC_ID"` is the reader's value).
     pub parameters: BTreeMap<String, String>,
     /// Values came from where the check cannot read (`file://`, a
-    /// variable): any parameter may hold anything.
+    /// variable): those parameters are not in `parameters`, and are not
+    /// judged.
     pub opaque: bool,
     /// The role CloudFormation works with (`--role-arn`), kept by the stack.
     pub role: Option<String>,
@@ -39,14 +40,14 @@ impl State {
     /// is not referred to by the other).
     pub fn changed_from(&self, before: &State) -> BTreeSet<String> {
         let names = self.parameters.keys().chain(before.parameters.keys());
+        // A value read from where the check cannot look is not in the
+        // map: it is not judged to change.
         names
             .filter(|name| {
-                self.opaque
-                    || before.opaque
-                    || matches!(
-                        (self.parameters.get(*name), before.parameters.get(*name)),
-                        (Some(a), Some(b)) if a != b
-                    )
+                matches!(
+                    (self.parameters.get(*name), before.parameters.get(*name)),
+                    (Some(a), Some(b)) if a != b
+                )
             })
             .cloned()
             .collect()
@@ -177,99 +178,280 @@ fn effect(
         Some(Slot::Known(s)) => Some(s),
         _ => None,
     };
-    match (c.kind.as_str(), exists) {
-        ("delete", false) => (None, None),
-        ("delete", true) => (known.map(|s| Op::Delete(s.clone())), None),
-        ("create", true) => (
-            Some(Op::Refused {
-                why: format!(
-                    "CloudFormation refuses to create the stack `{}`: a command before this one made it (`AlreadyExistsException`)",
-                    c.stack
+    let refused = |why: String, hint: String| Some(Op::Refused { why, hint });
+    let kind = c.kind.as_str();
+    let creates = matches!(kind, "create" | "change-set-create");
+    let updates = matches!(kind, "update" | "change-set-update");
+    match (kind, exists) {
+        ("delete", false) => return (None, None),
+        ("delete", true) => return (known.map(|s| Op::Delete(s.clone())), None),
+        (_, true) if creates => {
+            return (
+                refused(
+                    format!(
+                        "CloudFormation refuses to create the stack `{}`: a command before this one made it (`AlreadyExistsException`)",
+                        c.stack
+                    ),
+                    "deploy over it with `aws cloudformation deploy`, `update-stack` or a change set of type UPDATE, or delete it first".into(),
                 ),
-                hint: "deploy over it with `aws cloudformation deploy` or `update-stack`, or delete it first".into(),
-            }),
-            before,
-        ),
-        ("update", false) => (
-            Some(Op::Refused {
-                why: format!(
-                    "CloudFormation refuses to update the stack `{}`: no command before this one creates it (`Stack with id {} does not exist`)",
-                    c.stack, c.stack
-                ),
-                hint: "create the stack first, or use `aws cloudformation deploy`, which creates a stack that does not exist".into(),
-            }),
-            None,
-        ),
-        _ => {
-            let template = if c.previous_template {
-                known.map(|s| s.template)
-            } else {
-                c.template
-            };
-            let Some(template) = template.filter(|_| before.is_none() || known.is_some()) else {
-                // A template the check cannot read: what the stack holds
-                // from here on is not known.
-                return (None, Some(Slot::Unknown));
-            };
-            let (parameters, missing) = parameters(c, templates[template], known);
-            if !missing.is_empty() && !c.overrides_opaque {
-                let names = missing
-                    .iter()
-                    .map(|m| format!("`{m}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let doing = if exists { "update" } else { "create" };
-                return (
-                    Some(Op::Refused {
-                        why: format!(
-                            "CloudFormation refuses to {doing} the stack `{}`: {} no default value and this command gives {} none (`Parameters: [{}] must have values`)",
-                            c.stack,
-                            if missing.len() == 1 {
-                                format!("the parameter {names} has")
-                            } else {
-                                format!("the parameters {names} have")
-                            },
-                            if missing.len() == 1 { "it" } else { "them" },
-                            missing.join(", ")
-                        ),
-                        hint: if exists {
-                            "give each a value (`--parameter-overrides NAME=VALUE`)".into()
-                        } else {
-                            format!(
-                                "no command before this one creates the stack `{}` in this way through the guide, so this one creates it: give each parameter a value (`--parameter-overrides NAME=VALUE`), or mark the block for the paths whose readers already have the stack",
-                                c.stack
-                            )
-                        },
-                    }),
-                    before,
-                );
-            }
-            let after = State {
-                template,
-                parameters,
-                opaque: c.overrides_opaque
-                    || known.is_some_and(|s| {
-                        s.opaque && !stack_diff::declared_parameters(templates[template]).all(|(p, _)| c.parameters.contains_key(p))
-                    }),
-                role: c.role_arn.clone().or_else(|| known.and_then(|s| s.role.clone())),
-                tags: c
-                    .tags
-                    .clone()
-                    .or_else(|| known.map(|s| s.tags.clone()))
-                    .unwrap_or_default(),
-                by: i,
-            };
-            let op = match known {
-                Some(before) => Op::Update {
-                    before: before.clone(),
-                    after: after.clone(),
-                },
-                None => Op::Create(after.clone()),
-            };
-            (Some(op), Some(Slot::Known(after)))
+                before,
+            );
         }
+        (_, false) if updates => {
+            return (
+                refused(
+                    format!(
+                        "CloudFormation refuses to update the stack `{}`: no command before this one creates it (`Stack with id {} does not exist`)",
+                        c.stack, c.stack
+                    ),
+                    "create the stack first (a change set creates one with `--change-set-type CREATE`), or use `aws cloudformation deploy`, which creates a stack that does not exist".into(),
+                ),
+                None,
+            );
+        }
+        _ => {}
+    }
+    let template = if c.previous_template {
+        known.map(|s| s.template)
+    } else {
+        c.template
+    };
+    let Some(template) = template.filter(|_| before.is_none() || known.is_some()) else {
+        // A template the check cannot read: what the stack holds from here
+        // on is not known.
+        return (None, Some(Slot::Unknown));
+    };
+    let value = templates[template];
+    let (parameters, missing) = parameters(c, value, known);
+    let problem = undeclared(c, value, known)
+        .or_else(|| without_value(c, &missing))
+        .or_else(|| disallowed(value, &parameters))
+        .or_else(|| capabilities(c, value));
+    if let Some((why, hint)) = problem {
+        let doing = if exists { "update" } else { "create" };
+        // awscli's own refusal is not CloudFormation's.
+        let why = if why.starts_with("the template has no parameter") && c.kind == "deploy" {
+            why
+        } else {
+            format!(
+                "CloudFormation refuses to {doing} the stack `{}`: {why}",
+                c.stack
+            )
+        };
+        let hint = if exists {
+            hint
+        } else {
+            format!(
+                "{hint}; no command before this one creates the stack `{}` in this way through the guide, so this one creates it, or would: mark the block for the paths whose readers already have the stack if it is meant for them",
+                c.stack
+            )
+        };
+        return (refused(why, hint), before);
+    }
+    let after = State {
+        template,
+        parameters,
+        opaque: c.overrides_opaque
+            || known.is_some_and(|s| {
+                s.opaque
+                    && !stack_diff::declared_parameters(value)
+                        .all(|(p, _)| c.parameters.contains_key(p))
+            }),
+        role: c
+            .role_arn
+            .clone()
+            .or_else(|| known.and_then(|s| s.role.clone())),
+        tags: c
+            .tags
+            .clone()
+            .or_else(|| known.map(|s| s.tags.clone()))
+            .unwrap_or_default(),
+        by: i,
+    };
+    let op = match known {
+        Some(before) => Op::Update {
+            before: before.clone(),
+            after: after.clone(),
+        },
+        None => Op::Create(after.clone()),
+    };
+    (Some(op), Some(Slot::Known(after)))
+}
+
+/// How the command gives a parameter a value, for a hint.
+fn how_to_give(c: &StackCommand) -> &'static str {
+    if c.kind == "deploy" {
+        "`--parameter-overrides NAME=VALUE`"
+    } else {
+        "`--parameters ParameterKey=NAME,ParameterValue=VALUE`"
     }
 }
+
+/// `a`, `b` and `c`, each in backticks.
+fn names(list: &[String]) -> String {
+    list.iter()
+        .map(|m| format!("`{m}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A value for a parameter the template does not declare, or
+/// `UsePreviousValue` for one the stack did not have.
+fn undeclared(
+    c: &StackCommand,
+    template: &Value,
+    before: Option<&State>,
+) -> Option<(String, String)> {
+    let declared: BTreeSet<&String> = stack_diff::declared_parameters(template)
+        .map(|(n, _)| n)
+        .collect();
+    let unknown: Vec<String> = c
+        .parameters
+        .keys()
+        .chain(&c.previous)
+        .filter(|k| !declared.contains(k))
+        .cloned()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if !unknown.is_empty() {
+        let hint = "name only the template's parameters (names are case-sensitive)".to_string();
+        let why = if c.kind == "deploy" {
+            // awscli's deploy keeps only the template's parameters: the
+            // value is dropped, and the stack keeps its old one.
+            format!(
+                "the template has no parameter {}, so `aws cloudformation deploy` drops the value and the stack keeps the one it has",
+                names(&unknown)
+            )
+        } else {
+            format!(
+                "the template has no parameter {} (`Parameters: [{}] do not exist in the template`)",
+                names(&unknown),
+                unknown.join(", ")
+            )
+        };
+        return Some((why, hint));
+    }
+    let previous: Vec<String> = c
+        .previous
+        .iter()
+        .filter(|k| before.is_none_or(|s| !s.opaque && !s.parameters.contains_key(*k)))
+        .cloned()
+        .collect();
+    (!previous.is_empty()).then(|| {
+        (
+            format!(
+                "{} `UsePreviousValue` for {}, which the stack has no value of",
+                if previous.len() == 1 {
+                    "it takes"
+                } else {
+                    "they take"
+                },
+                names(&previous)
+            ),
+            format!("give a value instead ({})", how_to_give(c)),
+        )
+    })
+}
+
+fn without_value(c: &StackCommand, missing: &[String]) -> Option<(String, String)> {
+    if missing.is_empty() || c.overrides_opaque {
+        return None;
+    }
+    Some((
+        format!(
+            "{} no default value and this command gives {} none (`Parameters: [{}] must have values`)",
+            if missing.len() == 1 {
+                format!("the parameter {} has", names(missing))
+            } else {
+                format!("the parameters {} have", names(missing))
+            },
+            if missing.len() == 1 { "it" } else { "them" },
+            missing.join(", ")
+        ),
+        format!("give each a value ({})", how_to_give(c)),
+    ))
+}
+
+/// A written-out value outside the parameter's `AllowedValues` or
+/// `AllowedPattern`, which CloudFormation checks before anything changes.
+fn disallowed(template: &Value, values: &BTreeMap<String, String>) -> Option<(String, String)> {
+    for (name, parameter) in stack_diff::declared_parameters(template) {
+        let Some(value) = values.get(name).filter(|v| !v.contains(['$', '`'])) else {
+            continue;
+        };
+        if let Some(allowed) = parameter.get("AllowedValues").and_then(Value::as_array) {
+            let texts: Vec<String> = allowed.iter().map(text).collect();
+            if !texts.contains(value) {
+                return Some((
+                    format!(
+                        "the parameter `{name}` is `{value}`, which is not one of its AllowedValues (`Parameter '{name}' must be one of AllowedValues`)"
+                    ),
+                    format!("give `{name}` one of `{}`", texts.join("`, `")),
+                ));
+            }
+        }
+        let pattern = parameter.get("AllowedPattern").and_then(Value::as_str);
+        // CloudFormation matches the pattern against the whole value.
+        let re = pattern.and_then(|p| regex::Regex::new(&format!("^(?:{p})$")).ok());
+        if let (Some(p), Some(re)) = (pattern, re)
+            && !re.is_match(value)
+        {
+            return Some((
+                format!(
+                    "the parameter `{name}` is `{value}`, which does not match its AllowedPattern `{p}` (`Parameter '{name}' must match pattern {p}`)"
+                ),
+                format!("give `{name}` a value that matches `{p}`"),
+            ));
+        }
+    }
+    None
+}
+
+/// IAM resources need `--capabilities` (CloudFormation API reference,
+/// `Capabilities`): `CAPABILITY_NAMED_IAM` when one has a custom name,
+/// else `CAPABILITY_IAM` or it.
+fn capabilities(c: &StackCommand, template: &Value) -> Option<(String, String)> {
+    let given = c.capabilities.as_ref()?;
+    let mut iam = false;
+    let mut named = None;
+    for (id, resource) in stack_diff::resources(template) {
+        let kind = stack_diff::kind(resource).unwrap_or_default();
+        let Some((_, name)) = IAM_TYPES.iter().find(|(t, _)| *t == kind) else {
+            continue;
+        };
+        iam = true;
+        if !name.is_empty() && stack_diff::properties(resource).get(*name).is_some() {
+            named.get_or_insert_with(|| format!("`{id}` (`{kind}`) is named by `{name}`"));
+        }
+    }
+    let has = |cap: &str| given.iter().any(|g| g == cap);
+    let needed = match (&named, iam) {
+        (Some(_), _) if !has("CAPABILITY_NAMED_IAM") => "CAPABILITY_NAMED_IAM",
+        (None, true) if !has("CAPABILITY_IAM") && !has("CAPABILITY_NAMED_IAM") => "CAPABILITY_IAM",
+        _ => return None,
+    };
+    let what = named.unwrap_or_else(|| "the template has IAM resources".into());
+    Some((
+        format!(
+            "{what}, and the command does not give `--capabilities {needed}` (`InsufficientCapabilities`)"
+        ),
+        format!("add `--capabilities {needed}`"),
+    ))
+}
+
+/// The IAM resource types CloudFormation asks to acknowledge, and the
+/// property that gives each a custom name ("" for none).
+const IAM_TYPES: &[(&str, &str)] = &[
+    ("AWS::IAM::AccessKey", ""),
+    ("AWS::IAM::Group", "GroupName"),
+    ("AWS::IAM::InstanceProfile", "InstanceProfileName"),
+    ("AWS::IAM::ManagedPolicy", "ManagedPolicyName"),
+    ("AWS::IAM::Policy", ""),
+    ("AWS::IAM::Role", "RoleName"),
+    ("AWS::IAM::User", "UserName"),
+    ("AWS::IAM::UserToGroupAddition", ""),
+];
 
 /// The parameter values command `c` gives `template`'s parameters on a
 /// stack that holds `before`, and the parameters left with none. An
@@ -284,6 +466,10 @@ fn parameters(
     let mut values = BTreeMap::new();
     let mut missing = Vec::new();
     for (name, parameter) in stack_diff::declared_parameters(template) {
+        // Values from a file or variable: those not written out are unknown.
+        if c.overrides_opaque && !c.parameters.contains_key(name) {
+            continue;
+        }
         let keeps = before.filter(|_| c.kind == "deploy" || c.previous.contains(name));
         // A value read from where the check cannot look is a value still.
         if keeps.is_some_and(|s| s.opaque) && !c.parameters.contains_key(name) {

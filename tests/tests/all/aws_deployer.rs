@@ -775,6 +775,9 @@ fn a_deploy_with_a_bucket_and_stack_tags_needs_the_upload_and_the_tag_writes() {
             format!(
                 "{at} `s3:PutObject` on `arn:aws:s3:::responderapi-templates/guide/0123456789abcdef0123456789abcdef.template`, which `aws cloudformation deploy` calls (S3Uploader.upload_with_dedup puts the template in the bucket as [PREFIX/]MD5.template (its HeadObject first may fail: S3Uploader.file_exists takes a refusal for \"not there\"))"
             ),
+            format!(
+                "{at} `s3:GetObject` on `arn:aws:s3:::responderapi-templates/guide/0123456789abcdef0123456789abcdef.template`, which `aws cloudformation deploy` calls (CloudFormation reads the uploaded template (TemplateURL) with the caller's credentials (AWS re:Post Knowledge Center, cfn-s3-access-denied-error))"
+            ),
             format!("{at} `iam:TagRole` {role}"),
             format!("{at} `iam:UntagRole` {role}"),
         ]
@@ -784,7 +787,7 @@ fn a_deploy_with_a_bucket_and_stack_tags_needs_the_upload_and_the_tag_writes() {
         let statements = policy["Statement"].as_array_mut().unwrap();
         statements.push(serde_json::json!({
             "Effect": "Allow",
-            "Action": "s3:PutObject",
+            "Action": ["s3:PutObject", "s3:GetObject"],
             "Resource": "arn:aws:s3:::responderapi-templates/guide/*"
         }));
         statements.push(serde_json::json!({
@@ -1278,4 +1281,44 @@ fn tags_on_a_created_security_group_need_create_tags_and_the_hint_names_a_fittin
             "add `ec2:CreateTags` to the statement `ManageSecurityGroups`, which already covers this resource"
         );
     }
+}
+
+/// An input file an earlier command writes from a here-document (in each
+/// spelling: `cat > F <<X`, `cat <<X > F`, `tee F <<X`) or with `echo` is
+/// read: the command is judged on the names it holds. One the check cannot
+/// read is a warning, not a silent pass.
+#[test]
+fn cli_input_json_written_by_an_earlier_command_is_read() {
+    let json = r#"{"cluster": "other-cluster", "settings": [{"name": "containerInsights", "value": "enabled"}]}"#;
+    let writes = [
+        format!("cat > settings.json <<'JSON'\n{json}\nJSON"),
+        format!("cat <<'JSON' > settings.json\n{json}\nJSON"),
+        format!("tee settings.json <<JSON\n{json}\nJSON"),
+        format!("echo '{json}' > settings.json"),
+    ];
+    for write in writes {
+        let book = copy_real_book();
+        let script =
+            format!("{write}\naws ecs update-cluster --cli-input-json file://settings.json");
+        let line = append_block(book.path(), "src/cluster.md", "cli", &script)
+            + script.lines().count()
+            - 1;
+        assert_eq!(
+            deployer_errors(book.path()),
+            [format!(
+                "src/cluster.md:{line}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `ecs:UpdateCluster` on `arn:aws:ecs:us-east-1:111122223333:cluster/other-cluster`, which `aws ecs update-cluster` calls (the command's operation)"
+            )],
+            "{write}"
+        );
+    }
+    // Written from what the check cannot follow.
+    let book = copy_real_book();
+    let script = "sed \"s/a/b/\" \"$SETTINGS\" > settings.json\naws ecs update-cluster --cli-input-json file://settings.json";
+    let line = append_block(book.path(), "src/cluster.md", "cli", script) + 1;
+    assert_eq!(
+        deployer_errors(book.path()),
+        [format!(
+            "src/cluster.md:{line}:1: warning[aws::unjudged]: the deployer permission check cannot read `file://settings.json`, which names what `aws ecs update-cluster` acts on, so it does not judge `ecs:UpdateCluster`"
+        )]
+    );
 }

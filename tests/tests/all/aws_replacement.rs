@@ -394,7 +394,8 @@ fn a_one_valued_parameter_and_an_if_with_equal_branches_are_their_value() {
 #[test]
 fn an_executed_change_set_deploys_its_template() {
     let refused = "templates/third.json:183:29: error[aws::replacement-refused]: CloudFormation must replace `responderapi-sg` (`AWS::EC2::SecurityGroup`) to change `GroupDescription`, and cannot replace a custom-named resource";
-    let create = "aws cloudformation create-change-set --change-set-name third --template-body file://templates/third.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM";
+    // An API change set keeps only the values marked UsePreviousValue.
+    let create = "aws cloudformation create-change-set --change-set-name third --template-body file://templates/third.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM --parameters ParameterKey=ImageUri,UsePreviousValue=true ParameterKey=VpcId,UsePreviousValue=true ParameterKey=SubnetIds,UsePreviousValue=true ParameterKey=ClientCidr,UsePreviousValue=true";
     let execute = |name: &str| {
         format!(
             "aws cloudformation execute-change-set --change-set-name {name} --stack-name responderapi"

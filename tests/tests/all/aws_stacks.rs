@@ -146,6 +146,10 @@ fn stack_tags_first_given_to_a_later_deploy_are_written_by_the_update_handlers()
     let found = aws_reports(book.path());
     let group = "src/load-balancer.md:245:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `ec2:DeleteTags` on `arn:aws:ec2:us-east-1:111122223333:security-group/sg-0123456789abcdef0`, which CloudFormation's update handler of `SecurityGroup` (`AWS::EC2::SecurityGroup`) calls during `aws cloudformation deploy`";
     assert!(found.iter().any(|f| f == group), "{found:#?}");
+    // Tagging a group that exists: no create action tags it, so the
+    // statement limited to `ec2:CreateAction` does not allow it.
+    let create_tags = group.replace("`ec2:DeleteTags`", "`ec2:CreateTags`");
+    assert!(found.contains(&create_tags), "{found:#?}");
     // Every one on the deploy that adds them, each an update of a resource
     // the first deploy made.
     assert!(
@@ -170,6 +174,132 @@ fn a_template_that_drops_the_services_load_balancers_must_give_an_empty_list() {
         aws_reports(book.path()),
         [format!(
             "{rel}:{line}:7: error[aws::property-kept]: `Service` (`AWS::ECS::Service`) has no `LoadBalancers` here, but deploying `{rel}` over `templates/responderapi-alb-stack.json` leaves the `LoadBalancers` the stack gave it: CloudFormation removes it only when the template gives an empty list"
+        )]
+    );
+}
+
+/// What CloudFormation checks before it changes anything, each refused at
+/// the command: capabilities, parameter names and allowed values, a change
+/// set of the wrong type.
+#[test]
+fn what_cloudformation_checks_first_is_refused_at_the_command() {
+    let cases = [
+        // No capabilities for the template's named roles.
+        "aws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi",
+        "aws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_IAM",
+        // A mistyped name: deploy drops it.
+        "aws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM --parameter-overrides ImageURI=x",
+        "aws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM --parameter-overrides CpuArchitecture=arm64",
+        "aws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM --parameter-overrides ClientCidr=203.0.113.0/24",
+        // An UPDATE change set is the default; CREATE is for a new stack.
+        "aws cloudformation create-change-set --change-set-name again --change-set-type CREATE --stack-name responderapi --template-body file://responderapi-stack.json --capabilities CAPABILITY_NAMED_IAM\naws cloudformation execute-change-set --change-set-name again --stack-name responderapi",
+        "aws cloudformation update-stack --stack-name responderapi --use-previous-template --capabilities CAPABILITY_NAMED_IAM --parameters ParameterKey=Port,UsePreviousValue=true",
+    ];
+    let mut found = Vec::new();
+    for script in cases {
+        let book = copy_real_book();
+        let line = append_block(book.path(), "src/update.md", "cloudformation", script);
+        let reports: Vec<String> = aws_reports(book.path())
+            .into_iter()
+            .filter(|r| !r.contains("[aws::deployer-permission]"))
+            .map(|r| r.replacen(&format!("src/update.md:{line}:"), "LINE:", 1))
+            .collect();
+        found.push(reports);
+    }
+    let refuse =
+        "error[aws::stack-refused]: CloudFormation refuses to update the stack `responderapi`:";
+    assert_eq!(
+        found,
+        [
+            vec![format!("LINE:1: {refuse} `ExecutionRole` (`AWS::IAM::Role`) is named by `RoleName`, and the command does not give `--capabilities CAPABILITY_NAMED_IAM` (`InsufficientCapabilities`)")],
+            vec![format!("LINE:1: {refuse} `ExecutionRole` (`AWS::IAM::Role`) is named by `RoleName`, and the command does not give `--capabilities CAPABILITY_NAMED_IAM` (`InsufficientCapabilities`)")],
+            vec!["LINE:1: error[aws::stack-refused]: the template has no parameter `ImageURI`, so `aws cloudformation deploy` drops the value and the stack keeps the one it has".to_string()],
+            vec![format!("LINE:1: {refuse} the parameter `CpuArchitecture` is `arm64`, which is not one of its AllowedValues (`Parameter 'CpuArchitecture' must be one of AllowedValues`)")],
+            vec![format!("LINE:1: {refuse} the parameter `ClientCidr` is `203.0.113.0/24`, which does not match its AllowedPattern `{}` (`Parameter 'ClientCidr' must match pattern {}`)", client_pattern(), client_pattern())],
+            vec!["LINE:1: error[aws::stack-refused]: CloudFormation refuses to create the stack `responderapi`: a command before this one made it (`AlreadyExistsException`)".to_string()],
+            vec![format!("LINE:1: {refuse} the template has no parameter `Port` (`Parameters: [Port] do not exist in the template`)")],
+        ]
+    );
+}
+
+/// The `AllowedPattern` of the guide's `ClientCidr`.
+fn client_pattern() -> String {
+    let text = std::fs::read_to_string(
+        responder_docs_tests::repo_root().join("templates/responderapi-stack.json"),
+    )
+    .unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value["Parameters"]["ClientCidr"]["AllowedPattern"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// What does not change the stack, or does not change a value, is not
+/// judged as if it did: a preview, `${VAR}` for `$VAR`, values from a file.
+#[test]
+fn a_preview_a_braced_variable_and_values_from_a_file_change_nothing() {
+    let cases = [
+        "aws cloudformation deploy --template-file responderapi-alb-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM --tags Project=responderapi --no-execute-changeset",
+        "aws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM --parameter-overrides VpcId=\"${VPC_ID}\" SubnetIds=${SUBNET_IDS}",
+        "aws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM --parameter-overrides file://responderapi-parameters.json",
+    ];
+    for script in cases {
+        let book = copy_real_book();
+        append_block(book.path(), "src/update.md", "cloudformation", script);
+        let reports: Vec<String> = aws_reports(book.path())
+            .into_iter()
+            .filter(|r| !r.contains("cli-missing-file"))
+            .collect();
+        assert_eq!(reports, Vec::<String>::new(), "{script}");
+    }
+}
+
+#[test]
+fn a_template_in_s3_is_a_warning_and_no_value_drops_a_kept_property_too() {
+    let book = copy_real_book();
+    let url = "https://responderapi-templates.s3.us-east-1.amazonaws.com/responderapi-stack.json";
+    let script = format!(
+        "aws cloudformation update-stack --stack-name responderapi --template-url {url} --capabilities CAPABILITY_NAMED_IAM"
+    );
+    let line = append_block(book.path(), "src/update.md", "cloudformation", &script);
+    let column = script.find("https://").unwrap() + 1;
+    let found: Vec<String> = aws_reports(book.path())
+        .into_iter()
+        .filter(|r| !r.contains("[aws::deployer-permission]"))
+        .collect();
+    assert_eq!(
+        found,
+        [format!(
+            "src/update.md:{line}:{column}: warning[aws::unjudged]: the template at `{url}` is not a file of the book: the replacement check cannot tell which stack or template this command deploys, and does not compare it; nor does the deployer permission check judge the calls CloudFormation's handlers make for the template's resources"
+        )]
+    );
+    // `AWS::NoValue` leaves the property out as surely as deleting it.
+    let book = copy_real_book();
+    let rel = "templates/responderapi-stack.json";
+    replace_in(
+        book.path(),
+        rel,
+        "\"LoadBalancers\": [],",
+        "\"LoadBalancers\": {\"Ref\": \"AWS::NoValue\"},",
+    );
+    let found = aws_reports(book.path());
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].contains("error[aws::property-kept]"), "{found:#?}");
+}
+
+/// A change set named by the ARN its create returned is the same change
+/// set: its calls are judged on the stack, and executing it deploys.
+#[test]
+fn a_change_set_kept_by_its_arn_is_followed() {
+    let book = copy_real_book();
+    let script = "CHANGE_SET=$(aws cloudformation create-change-set --stack-name responderapi --change-set-name move --use-previous-template --capabilities CAPABILITY_NAMED_IAM --parameters ParameterKey=ImageUri,UsePreviousValue=true ParameterKey=VpcId,ParameterValue=vpc-0abcdef0123456789 ParameterKey=SubnetIds,UsePreviousValue=true ParameterKey=ClientCidr,UsePreviousValue=true --query Id --output text)\naws cloudformation wait change-set-create-complete --change-set-name \"$CHANGE_SET\"\naws cloudformation execute-change-set --change-set-name \"$CHANGE_SET\"";
+    let line = append_block(book.path(), "src/update.md", "cloudformation", script);
+    let column = script.find("ParameterKey=VpcId").unwrap() + 1;
+    assert_eq!(
+        aws_reports(book.path()),
+        [format!(
+            "src/update.md:{line}:{column}: error[aws::replacement-refused]: CloudFormation must replace `responderapi-sg` (`AWS::EC2::SecurityGroup`) to change `VpcId`, which takes the parameter `VpcId`, whose value changes, and cannot replace a custom-named resource"
         )]
     );
 }

@@ -34,7 +34,9 @@ fn lines(needs: &[HandlerNeed]) -> BTreeSet<String> {
         .iter()
         .flat_map(|n| match &n.arns {
             Arns::Resources(arns) => arns.iter().map(|a| format!("{} {a}", n.action)).collect(),
-            Arns::Unknown(var) | Arns::Unjudged(var) => vec![format!("{} ?{var}", n.action)],
+            Arns::Unknown(var) | Arns::Unjudged(var) | Arns::Unread(var) => {
+                vec![format!("{} ?{var}", n.action)]
+            }
         })
         .collect()
 }

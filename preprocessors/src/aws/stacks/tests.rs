@@ -25,6 +25,7 @@ fn command(kind: &str, template: Option<usize>, parameters: &[(&str, &str)]) -> 
         overrides_opaque: false,
         unknown: None,
         tags: None,
+        capabilities: Some(Vec::new()),
     }
 }
 
