@@ -1751,7 +1751,7 @@ fn condition_hint(
     let (name, c, given) = refuted_allow(policy, action, context, |s| s.matches_resource(arn))?;
     Some(format!(
         "{name} allows `{action}` on this resource, but its `{}` condition on `{}` fails: {given}",
-        c.operator, c.key
+        c.operator, c.written
     ))
 }
 
@@ -1775,7 +1775,7 @@ fn refuted_allow<'a>(
         );
         let given = match context.get(&c.key) {
             Some(v) if !v.is_empty() => format!("the request's value is `{}`", v.join("`, `")),
-            _ => format!("the request has no `{}`", c.key),
+            _ => format!("the request has no `{}`", c.written),
         };
         Some((name, c, given))
     })
@@ -1837,7 +1837,7 @@ fn refused_by_condition(policy: &Policy, action: &str, context: &RequestContext)
     let (name, c, given) = refuted_allow(policy, action, context, |_| true)?;
     Some(format!(
         "{name} allows `{action}` only when its `{}` condition on `{}` holds, and {given}",
-        c.operator, c.key
+        c.operator, c.written
     ))
 }
 

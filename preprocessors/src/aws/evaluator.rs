@@ -43,6 +43,8 @@ pub struct Condition {
     pub operator: String,
     /// The key, lower-cased (IAM compares keys case-insensitively).
     pub key: String,
+    /// The key as the policy writes it, for messages.
+    pub written: String,
     pub values: Vec<String>,
 }
 
@@ -146,6 +148,7 @@ pub fn parse(document: &Value) -> Policy {
                 tests.map(move |(key, values)| Condition {
                     operator: operator.clone(),
                     key: key.to_ascii_lowercase(),
+                    written: key.clone(),
                     values: match values {
                         Value::Array(items) => items
                             .iter()

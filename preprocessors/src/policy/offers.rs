@@ -108,6 +108,34 @@ pub fn read(
 fn command_offers(block: &Block, known: &[String]) -> Vec<Offer> {
     let mut out = Vec::new();
     let text = &block.text;
+    // `POLICY=deployer-policy.json` earlier in the block: `"$POLICY"` is it.
+    let mut assigned: Vec<(String, String)> = text
+        .lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            let line = line.strip_prefix("export ").unwrap_or(line);
+            let (name, value) = line.split_once('=')?;
+            let plain = |c: char| c.is_ascii_alphanumeric() || c == '_';
+            (!name.is_empty() && name.chars().all(plain) && !value.contains(char::is_whitespace))
+                .then(|| {
+                    (
+                        name.to_string(),
+                        value.trim_matches(['"', '\'']).to_string(),
+                    )
+                })
+        })
+        .collect();
+    // `$POLICY_FILE` before `$POLICY`.
+    assigned.sort_by_key(|(name, _)| std::cmp::Reverse(name.len()));
+    let expand = |word: &str| {
+        let mut word = word.to_string();
+        for (name, value) in &assigned {
+            word = word
+                .replace(&format!("${{{name}}}"), value)
+                .replace(&format!("${name}"), value);
+        }
+        word
+    };
     let mut start = 0;
     while start < text.len() {
         // A command runs to the first line end not escaped by `\`.
@@ -139,8 +167,10 @@ fn command_offers(block: &Block, known: &[String]) -> Vec<Offer> {
                 .filter(|k| {
                     words.iter().any(|(_, w)| {
                         // The policy's file, or a copy the guide makes of it
-                        // (`NAME.mine.json`, the account filled in).
-                        w.trim_matches(['"', '\''])
+                        // (`NAME.mine.json`, the account filled in), also
+                        // through a variable or `"$(cat FILE)"`.
+                        expand(w)
+                            .trim_matches(['"', '\'', '(', ')'])
                             .strip_suffix(".json")
                             .and_then(|p| p.rsplit(['/', ':', '=']).next())
                             .is_some_and(|f| {

@@ -1219,7 +1219,7 @@ fn hints_name_the_narrowest_resource_and_a_statement_whose_conditions_hold() {
         deployer_hints(book.path()),
         [(
             format!("src/cloudformation.md:76: {policy} `iam:PassRole` on `arn:aws:iam::111122223333:role/ResponderAPIDeployRole`, which `aws cloudformation deploy` calls (`--role-arn` passes the role CloudFormation works with)"),
-            "add `iam:PassRole` to the statement `ManageTheGuideRoles` and let it cover `arn:aws:iam::111122223333:role/ResponderAPIDeployRole`, or add a statement for it (the statement `PassTheGuideRolesToEcsTasks` allows `iam:PassRole` only when its `StringEquals` condition on `iam:passedtoservice` holds, and the request's value is `cloudformation.amazonaws.com`)".to_string()
+            "add `iam:PassRole` to the statement `ManageTheGuideRoles` and let it cover `arn:aws:iam::111122223333:role/ResponderAPIDeployRole`, or add a statement for it (the statement `PassTheGuideRolesToEcsTasks` allows `iam:PassRole` only when its `StringEquals` condition on `iam:PassedToService` holds, and the request's value is `cloudformation.amazonaws.com`)".to_string()
         )]
     );
 }

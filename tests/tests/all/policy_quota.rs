@@ -510,3 +510,31 @@ fn putting_a_copy_of_the_deployer_policy_inline_is_an_offer_of_it() {
         ]
     );
 }
+
+/// The file named through a variable the block sets, or read with
+/// `"$(cat FILE)"`, is the same offer.
+#[test]
+fn putting_the_policy_inline_through_a_variable_or_cat_is_an_offer_of_it() {
+    let book = copy_real_book();
+    let chapter = book.path().join("src/deployer-permissions.md");
+    let text = fs::read_to_string(&chapter).unwrap();
+    append(
+        &chapter,
+        "\n```bash\nPOLICY_FILE=deployer-policy.json\naws iam put-user-policy --user-name \"$USER_NAME\" --policy-name ResponderAPIDeployer --policy-document \"file://${POLICY_FILE}\"\naws iam put-group-policy --group-name deployers --policy-name ResponderAPIDeployer --policy-document \"$(cat deployer-policy.json)\"\n```\n",
+    );
+    let line = text.lines().count() + 4;
+    let (_, size) = deployer_size(book.path());
+    let (_, found) = check_shorts(book.path());
+    assert_eq!(
+        found,
+        [
+            format!(
+                "src/deployer-permissions.md:{line}:9: error[policy::attachment]: `deployer-policy` has {size} characters; a user's inline policies may have 2,048 together"
+            ),
+            format!(
+                "src/deployer-permissions.md:{}:9: error[policy::attachment]: `deployer-policy` has {size} characters; a group's inline policies may have 5,120 together",
+                line + 1
+            ),
+        ]
+    );
+}
