@@ -951,6 +951,56 @@ impl Context<'_> {
         out
     }
 
+    /// Each `execute-change-set` that no earlier `create-change-set` of the
+    /// paths makes (by the same literal name and stack, or by the variable
+    /// that holds its ARN): where, and the change set's name.
+    pub fn unpaired_executes(&self) -> Vec<(At, Range<usize>, String)> {
+        let commands = self.path_commands();
+        let mut out = Vec::new();
+        for (n, &(_, _, at)) in commands.iter().enumerate() {
+            let Some(p) = parse(self.command(at)) else {
+                continue;
+            };
+            if p.service != "cloudformation" || p.op != "execute-change-set" {
+                continue;
+            }
+            let Some(&(name_text, _)) = p.option("--change-set-name").first() else {
+                continue;
+            };
+            let literal = |p: &Parsed<'_>, o: &str, at: At| {
+                p.option(o)
+                    .first()
+                    .and_then(|(t, _)| self.literal_value(at, t))
+            };
+            let name = literal(&p, "--change-set-name", at);
+            let stack = literal(&p, "--stack-name", at);
+            // An ARN, or a name the shell alone knows, is not judged here.
+            let Some(name) = name.filter(|n| !n.starts_with("arn:")) else {
+                continue;
+            };
+            if variable(name_text).is_some()
+                && self
+                    .literal(at, variable(name_text).unwrap_or(""))
+                    .is_none()
+            {
+                continue;
+            }
+            let made = commands[..n].iter().any(|&(_, _, before)| {
+                parse(self.command(before)).is_some_and(|c| {
+                    c.service == "cloudformation"
+                        && c.op == "create-change-set"
+                        && literal(&c, "--change-set-name", before).as_deref()
+                            == Some(name.as_str())
+                        && (stack.is_none() || literal(&c, "--stack-name", before) == stack)
+                })
+            });
+            if !made {
+                out.push((at, p.head.clone(), name));
+            }
+        }
+        out
+    }
+
     /// The path commands whose calls are not known: a service with no
     /// vendored model (`aws s3api list-buckets`), or one of the CLI's own
     /// commands `cli-calls.toml` does not list. Where, and the command.

@@ -324,6 +324,20 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
                 .with_hint(hint),
             );
         }
+        for (at, range, name) in ctx.unpaired_executes() {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::AWS_STACK_REFUSED,
+                    ctx.locate(at, range),
+                    format!(
+                        "CloudFormation refuses to execute the change set `{name}`: no `create-change-set` before this one makes it (`ChangeSetNotFound`)"
+                    ),
+                )
+                .with_hint(
+                    "give it the `--change-set-name` (and `--stack-name`) its `aws cloudformation create-change-set` used",
+                ),
+            );
+        }
         for (at, range, label) in ctx.unmodelled() {
             diagnostics.push(
                 Diagnostic::warning(

@@ -303,3 +303,16 @@ fn a_change_set_kept_by_its_arn_is_followed() {
         )]
     );
 }
+
+#[test]
+fn executing_a_change_set_no_command_made_is_refused() {
+    let book = copy_real_book();
+    let script = "aws cloudformation create-change-set --stack-name responderapi --change-set-name add-load-balancer --use-previous-template --capabilities CAPABILITY_NAMED_IAM --parameters ParameterKey=ImageUri,UsePreviousValue=true ParameterKey=VpcId,UsePreviousValue=true ParameterKey=SubnetIds,UsePreviousValue=true ParameterKey=ClientCidr,UsePreviousValue=true\naws cloudformation execute-change-set --stack-name responderapi --change-set-name add-loadbalancer";
+    let line = append_block(book.path(), "src/update.md", "cloudformation", script) + 1;
+    assert_eq!(
+        aws_reports(book.path()),
+        [format!(
+            "src/update.md:{line}:1: error[aws::stack-refused]: CloudFormation refuses to execute the change set `add-loadbalancer`: no `create-change-set` before this one makes it (`ChangeSetNotFound`)"
+        )]
+    );
+}
