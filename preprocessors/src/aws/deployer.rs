@@ -141,6 +141,9 @@ pub struct StackCommand {
     pub tags: Option<String>,
     /// `--capabilities`; `None` when a variable gives them.
     pub capabilities: Option<Vec<String>>,
+    /// A template file no file of the book stands for, and no command
+    /// before writes: where, and its name.
+    pub missing: Option<(Range<usize>, String)>,
 }
 
 /// A variable a command sets (`NAME=$(aws …)`, `for NAME in $(aws …)`),
@@ -692,7 +695,13 @@ impl Context<'_> {
             // command names.
             for (text, _) in &option.values {
                 if text.starts_with("arn:") {
-                    request.set_arn(text);
+                    // Another service's ARN (`--role-arn` of a stack) names
+                    // what the command uses, not what it acts on: its
+                    // account is not the resource's.
+                    let service = text.split(':').nth(2).unwrap_or_default();
+                    if service == model.signing_name && !text.contains(['$', '`']) {
+                        request.set_arn(text);
+                    }
                     continue;
                 }
                 let Some(source) = variable(text).and_then(|v| env.get(v).copied()) else {
@@ -887,6 +896,7 @@ impl Context<'_> {
                 continue;
             };
             let mut unknown = None;
+            let mut missing = None;
             let stack = self.literal_value(at, stack_text).unwrap_or_else(|| {
                 unknown = Some((stack_word.range.clone(), stack_text.to_string()));
                 stack_text.to_string()
@@ -907,6 +917,9 @@ impl Context<'_> {
                     return None;
                 }
                 let name = text.strip_prefix("file://").unwrap_or(&text);
+                if matches!((self.file_json)(name), Input::Missing) {
+                    missing = Some((w.range.clone(), name.to_string()));
+                }
                 let rel = (self.book_file)(name)?;
                 self.templates.iter().position(|t| t.rel == rel)
             });
@@ -946,6 +959,7 @@ impl Context<'_> {
                     .then(|| tags.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(" ")),
                 capabilities: (!capabilities.iter().any(|c| c.contains(['$', '`'])))
                     .then(|| capabilities.iter().map(|c| c.to_string()).collect()),
+                missing,
             });
         }
         out
@@ -1285,7 +1299,10 @@ struct Given {
 impl Given {
     fn add(&mut self, text: &str, range: Range<usize>) {
         // `${VPC_ID}` and `$VPC_ID` are the same value of the reader's shell.
-        let braces = regex::Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}").expect("valid");
+        // So are `${VPC_ID:?set it first}` and `${VPC_ID:-…}`: the shell's
+        // checks and defaults, the value the same.
+        let braces =
+            regex::Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-?=+][^}]*)?\}").expect("valid");
         let text = &*braces.replace_all(text, "$$$1");
         if text.starts_with("ParameterKey=") {
             let fields: BTreeMap<&str, &str> =

@@ -316,3 +316,28 @@ fn executing_a_change_set_no_command_made_is_refused() {
         )]
     );
 }
+
+/// A template file that is not there stops `deploy` before any call; an
+/// override `deploy` drops harmlessly, and `${VAR:?…}`, change nothing.
+#[test]
+fn a_missing_template_fails_and_a_dropped_leftover_or_a_checked_variable_passes() {
+    let book = copy_real_book();
+    let script = "aws cloudformation deploy --template-file responderapi-stak.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM";
+    let line = append_block(book.path(), "src/update.md", "cloudformation", script);
+    let column = script.find("responderapi-stak").unwrap() + 1;
+    assert_eq!(
+        aws_reports(book.path()),
+        [format!(
+            "src/update.md:{line}:{column}: error[aws::cli-missing-file]: `responderapi-stak.json` is not a file of the book, and no command before writes it"
+        )]
+    );
+    for script in [
+        // A leftover from the load balancer's command: no such parameter.
+        format!("{REDEPLOY} --parameter-overrides CertificateArn=\"\""),
+        format!("{REDEPLOY} --parameter-overrides VpcId=\"${{VPC_ID:?set VPC_ID first}}\""),
+    ] {
+        let book = copy_real_book();
+        append_block(book.path(), "src/update.md", "cloudformation", &script);
+        assert_eq!(aws_reports(book.path()), Vec::<String>::new(), "{script}");
+    }
+}
