@@ -1264,6 +1264,11 @@ impl Context<'_> {
 
 /// Passing `role` to CloudFormation (`--role-arn`).
 fn pass_role(role: &str) -> Option<Need> {
+    // The reader's account from their shell (`$ACCOUNT_ID`) is the
+    // example account, as everywhere else the guide names it.
+    let account =
+        regex::Regex::new(r"^arn:aws:iam::\$\{?[A-Za-z_][A-Za-z0-9_]*\}?:").expect("valid");
+    let role = &*account.replace(role, format!("arn:aws:iam::{}:", evaluator::SAMPLE_ACCOUNT));
     let mut request = Request::default();
     request.name("iam", "role");
     if role.contains('$') {

@@ -341,3 +341,23 @@ fn a_missing_template_fails_and_a_dropped_leftover_or_a_checked_variable_passes(
         assert_eq!(aws_reports(book.path()), Vec::<String>::new(), "{script}");
     }
 }
+
+/// A stack role written with the reader's account variable is the role in
+/// the example account: passing it is judged, and the stack stays where it
+/// is.
+#[test]
+fn a_stack_role_with_the_account_variable_is_judged_in_the_example_account() {
+    let book = copy_real_book();
+    replace_in(
+        book.path(),
+        "src/cloudformation.md",
+        "  --stack-name responderapi \\\n",
+        "  --stack-name responderapi \\\n  --role-arn \"arn:aws:iam::$ACCOUNT_ID:role/responderapi-cfn\" \\\n",
+    );
+    assert_eq!(
+        aws_reports(book.path()),
+        [
+            "src/cloudformation.md:76:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `iam:PassRole` on `arn:aws:iam::111122223333:role/responderapi-cfn`, which `aws cloudformation deploy` calls (`--role-arn` passes the role CloudFormation works with)"
+        ]
+    );
+}
