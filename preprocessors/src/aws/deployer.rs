@@ -141,6 +141,9 @@ pub struct StackCommand {
     pub tags: Option<String>,
     /// `--capabilities`; `None` when a variable gives them.
     pub capabilities: Option<Vec<String>>,
+    /// A template file no file of the book stands for, and no command
+    /// before writes: where, and its name.
+    pub missing: Option<(Range<usize>, String)>,
 }
 
 /// A variable a command sets (`NAME=$(aws …)`, `for NAME in $(aws …)`),
@@ -692,7 +695,13 @@ impl Context<'_> {
             // command names.
             for (text, _) in &option.values {
                 if text.starts_with("arn:") {
-                    request.set_arn(text);
+                    // Another service's ARN (`--role-arn` of a stack) names
+                    // what the command uses, not what it acts on: its
+                    // account is not the resource's.
+                    let service = text.split(':').nth(2).unwrap_or_default();
+                    if service == model.signing_name && !text.contains(['$', '`']) {
+                        request.set_arn(text);
+                    }
                     continue;
                 }
                 let Some(source) = variable(text).and_then(|v| env.get(v).copied()) else {
@@ -887,6 +896,7 @@ impl Context<'_> {
                 continue;
             };
             let mut unknown = None;
+            let mut missing = None;
             let stack = self.literal_value(at, stack_text).unwrap_or_else(|| {
                 unknown = Some((stack_word.range.clone(), stack_text.to_string()));
                 stack_text.to_string()
@@ -907,6 +917,9 @@ impl Context<'_> {
                     return None;
                 }
                 let name = text.strip_prefix("file://").unwrap_or(&text);
+                if matches!((self.file_json)(name), Input::Missing) {
+                    missing = Some((w.range.clone(), name.to_string()));
+                }
                 let rel = (self.book_file)(name)?;
                 self.templates.iter().position(|t| t.rel == rel)
             });
@@ -946,7 +959,58 @@ impl Context<'_> {
                     .then(|| tags.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(" ")),
                 capabilities: (!capabilities.iter().any(|c| c.contains(['$', '`'])))
                     .then(|| capabilities.iter().map(|c| c.to_string()).collect()),
+                missing,
             });
+        }
+        out
+    }
+
+    /// Each `execute-change-set` that no earlier `create-change-set` of the
+    /// paths makes (by the same literal name and stack, or by the variable
+    /// that holds its ARN): where, and the change set's name.
+    pub fn unpaired_executes(&self) -> Vec<(At, Range<usize>, String)> {
+        let commands = self.path_commands();
+        let mut out = Vec::new();
+        for (n, &(_, _, at)) in commands.iter().enumerate() {
+            let Some(p) = parse(self.command(at)) else {
+                continue;
+            };
+            if p.service != "cloudformation" || p.op != "execute-change-set" {
+                continue;
+            }
+            let Some(&(name_text, _)) = p.option("--change-set-name").first() else {
+                continue;
+            };
+            let literal = |p: &Parsed<'_>, o: &str, at: At| {
+                p.option(o)
+                    .first()
+                    .and_then(|(t, _)| self.literal_value(at, t))
+            };
+            let name = literal(&p, "--change-set-name", at);
+            let stack = literal(&p, "--stack-name", at);
+            // An ARN, or a name the shell alone knows, is not judged here.
+            let Some(name) = name.filter(|n| !n.starts_with("arn:")) else {
+                continue;
+            };
+            if variable(name_text).is_some()
+                && self
+                    .literal(at, variable(name_text).unwrap_or(""))
+                    .is_none()
+            {
+                continue;
+            }
+            let made = commands[..n].iter().any(|&(_, _, before)| {
+                parse(self.command(before)).is_some_and(|c| {
+                    c.service == "cloudformation"
+                        && c.op == "create-change-set"
+                        && literal(&c, "--change-set-name", before).as_deref()
+                            == Some(name.as_str())
+                        && (stack.is_none() || literal(&c, "--stack-name", before) == stack)
+                })
+            });
+            if !made {
+                out.push((at, p.head.clone(), name));
+            }
         }
         out
     }
@@ -1200,6 +1264,11 @@ impl Context<'_> {
 
 /// Passing `role` to CloudFormation (`--role-arn`).
 fn pass_role(role: &str) -> Option<Need> {
+    // The reader's account from their shell (`$ACCOUNT_ID`) is the
+    // example account, as everywhere else the guide names it.
+    let account =
+        regex::Regex::new(r"^arn:aws:iam::\$\{?[A-Za-z_][A-Za-z0-9_]*\}?:").expect("valid");
+    let role = &*account.replace(role, format!("arn:aws:iam::{}:", evaluator::SAMPLE_ACCOUNT));
     let mut request = Request::default();
     request.name("iam", "role");
     if role.contains('$') {
@@ -1235,7 +1304,10 @@ struct Given {
 impl Given {
     fn add(&mut self, text: &str, range: Range<usize>) {
         // `${VPC_ID}` and `$VPC_ID` are the same value of the reader's shell.
-        let braces = regex::Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}").expect("valid");
+        // So are `${VPC_ID:?set it first}` and `${VPC_ID:-…}`: the shell's
+        // checks and defaults, the value the same.
+        let braces =
+            regex::Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-?=+][^}]*)?\}").expect("valid");
         let text = &*braces.replace_all(text, "$$$1");
         if text.starts_with("ParameterKey=") {
             let fields: BTreeMap<&str, &str> =

@@ -287,6 +287,22 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
         diagnostics.extend(ctx.run.problems.iter().cloned());
         let (stacks, events) = ctx.stack_events();
         for s in &stacks {
+            // `--template-body file://…` is the CLI check's; `deploy`'s
+            // `--template-file` is a path of its own.
+            if let Some((range, name)) = s.missing.as_ref().filter(|_| s.kind == "deploy") {
+                diagnostics.push(
+                    Diagnostic::error(
+                        codes::AWS_CLI_MISSING_FILE,
+                        ctx.locate(s.at, range.clone()),
+                        format!(
+                            "`{name}` is not a file of the book, and no command before writes it"
+                        ),
+                    )
+                    .with_hint(
+                        "name a template in templates/, as the chapter has the reader download it",
+                    ),
+                );
+            }
             let Some((range, text)) = &s.unknown else {
                 continue;
             };
@@ -322,6 +338,20 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
                     ),
                 )
                 .with_hint(hint),
+            );
+        }
+        for (at, range, name) in ctx.unpaired_executes() {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::AWS_STACK_REFUSED,
+                    ctx.locate(at, range),
+                    format!(
+                        "CloudFormation refuses to execute the change set `{name}`: no `create-change-set` before this one makes it (`ChangeSetNotFound`)"
+                    ),
+                )
+                .with_hint(
+                    "give it the `--change-set-name` (and `--stack-name`) its `aws cloudformation create-change-set` used",
+                ),
             );
         }
         for (at, range, label) in ctx.unmodelled() {

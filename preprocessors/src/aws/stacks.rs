@@ -314,6 +314,16 @@ fn undeclared(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
+    // `deploy` drops an override the template does not declare, harmless
+    // unless it was meant for one it does (`ImageURI` for `ImageUri`).
+    let unknown: Vec<String> = if c.kind == "deploy" {
+        unknown
+            .into_iter()
+            .filter(|u| crate::suggest::closest(u, declared.iter().map(|d| d.as_str())).is_some())
+            .collect()
+    } else {
+        unknown
+    };
     if !unknown.is_empty() {
         let hint = "name only the template's parameters (names are case-sensitive)".to_string();
         let why = if c.kind == "deploy" {

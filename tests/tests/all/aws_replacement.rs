@@ -410,8 +410,13 @@ fn an_executed_change_set_deploys_its_template() {
         Vec::<String>::new()
     );
     assert_eq!(third_deployed_by(true, create).1, Vec::<String>::new());
+    // Executing another change set deploys nothing; it is refused itself.
+    let (line, found) = third_deployed_by(true, &format!("{create}\n{}", execute("other")));
     assert_eq!(
-        third_deployed_by(true, &format!("{create}\n{}", execute("other"))).1,
-        Vec::<String>::new()
+        found,
+        [format!(
+            "src/load-balancer.md:{}:1: error[aws::stack-refused]: CloudFormation refuses to execute the change set `other`: no `create-change-set` before this one makes it (`ChangeSetNotFound`)",
+            line + 1
+        )]
     );
 }

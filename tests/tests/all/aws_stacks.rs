@@ -303,3 +303,61 @@ fn a_change_set_kept_by_its_arn_is_followed() {
         )]
     );
 }
+
+#[test]
+fn executing_a_change_set_no_command_made_is_refused() {
+    let book = copy_real_book();
+    let script = "aws cloudformation create-change-set --stack-name responderapi --change-set-name add-load-balancer --use-previous-template --capabilities CAPABILITY_NAMED_IAM --parameters ParameterKey=ImageUri,UsePreviousValue=true ParameterKey=VpcId,UsePreviousValue=true ParameterKey=SubnetIds,UsePreviousValue=true ParameterKey=ClientCidr,UsePreviousValue=true\naws cloudformation execute-change-set --stack-name responderapi --change-set-name add-loadbalancer";
+    let line = append_block(book.path(), "src/update.md", "cloudformation", script) + 1;
+    assert_eq!(
+        aws_reports(book.path()),
+        [format!(
+            "src/update.md:{line}:1: error[aws::stack-refused]: CloudFormation refuses to execute the change set `add-loadbalancer`: no `create-change-set` before this one makes it (`ChangeSetNotFound`)"
+        )]
+    );
+}
+
+/// A template file that is not there stops `deploy` before any call; an
+/// override `deploy` drops harmlessly, and `${VAR:?…}`, change nothing.
+#[test]
+fn a_missing_template_fails_and_a_dropped_leftover_or_a_checked_variable_passes() {
+    let book = copy_real_book();
+    let script = "aws cloudformation deploy --template-file responderapi-stak.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM";
+    let line = append_block(book.path(), "src/update.md", "cloudformation", script);
+    let column = script.find("responderapi-stak").unwrap() + 1;
+    assert_eq!(
+        aws_reports(book.path()),
+        [format!(
+            "src/update.md:{line}:{column}: error[aws::cli-missing-file]: `responderapi-stak.json` is not a file of the book, and no command before writes it"
+        )]
+    );
+    for script in [
+        // A leftover from the load balancer's command: no such parameter.
+        format!("{REDEPLOY} --parameter-overrides CertificateArn=\"\""),
+        format!("{REDEPLOY} --parameter-overrides VpcId=\"${{VPC_ID:?set VPC_ID first}}\""),
+    ] {
+        let book = copy_real_book();
+        append_block(book.path(), "src/update.md", "cloudformation", &script);
+        assert_eq!(aws_reports(book.path()), Vec::<String>::new(), "{script}");
+    }
+}
+
+/// A stack role written with the reader's account variable is the role in
+/// the example account: passing it is judged, and the stack stays where it
+/// is.
+#[test]
+fn a_stack_role_with_the_account_variable_is_judged_in_the_example_account() {
+    let book = copy_real_book();
+    replace_in(
+        book.path(),
+        "src/cloudformation.md",
+        "  --stack-name responderapi \\\n",
+        "  --stack-name responderapi \\\n  --role-arn \"arn:aws:iam::$ACCOUNT_ID:role/responderapi-cfn\" \\\n",
+    );
+    assert_eq!(
+        aws_reports(book.path()),
+        [
+            "src/cloudformation.md:76:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `iam:PassRole` on `arn:aws:iam::111122223333:role/responderapi-cfn`, which `aws cloudformation deploy` calls (`--role-arn` passes the role CloudFormation works with)"
+        ]
+    );
+}

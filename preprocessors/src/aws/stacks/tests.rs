@@ -26,6 +26,7 @@ fn command(kind: &str, template: Option<usize>, parameters: &[(&str, &str)]) -> 
         unknown: None,
         tags: None,
         capabilities: Some(Vec::new()),
+        missing: None,
     }
 }
 
