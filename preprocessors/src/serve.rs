@@ -53,6 +53,9 @@ pub enum ServeEvent {
 /// starts, so that one save (an editor may write, rename and delete several
 /// files) gives one rebuild.
 const QUIET: Duration = Duration::from_millis(250);
+/// After pages were written alone, how long the sources must stay quiet
+/// before a full build brings the search index and print page up to date.
+const SETTLE: Duration = Duration::from_millis(1000);
 /// A file written without pause still gets a rebuild this often.
 const MAX_WAIT: Duration = Duration::from_secs(2);
 
@@ -150,8 +153,10 @@ pub fn serve_observed(
         built_once: false,
         built,
         problems,
+        rebuilds: pipeline::Rebuilds::default(),
+        settle: false,
     };
-    session.rebuild();
+    session.rebuild(true);
     let url = format!("http://{addr}/");
     eprintln!("Serving the book at {url} (Ctrl-C to stop)");
     observe(&ServeEvent::Listening(addr));
@@ -332,18 +337,29 @@ struct Session<'a, F: Fn(&ServeEvent)> {
     /// What the server reads to serve the site at all (see [`Guard`]).
     built: Arc<AtomicBool>,
     problems: Problems,
+    /// What the site served was rendered from and the files edited since:
+    /// a rebuild renders again only the pages they changed.
+    rebuilds: pipeline::Rebuilds,
+    /// The last build wrote pages alone and succeeded: a full build is due
+    /// once the sources stay quiet.
+    settle: bool,
 }
 
 impl<F: Fn(&ServeEvent)> Session<'_, F> {
     /// Builds into the site and reloads the browsers: with the new site when
     /// it worked, with the overlay of its problems when it did not.
-    fn rebuild(&mut self) {
+    fn rebuild(&mut self, full: bool) {
         let started = Instant::now();
         eprintln!("Building {} …", crate::diagnostics::shown(self.root));
         // A bug that panics in one rebuild fails that build; the server and
         // the last good site stay.
+        let rebuilds = &mut self.rebuilds;
         let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            pipeline::build(self.root, Some(self.site), self.options)
+            if full {
+                rebuilds.full(self.root, self.site, self.options)
+            } else {
+                rebuilds.rebuild(self.root, self.site, self.options)
+            }
         }))
         .unwrap_or_else(|panic| {
             let why = panic
@@ -356,7 +372,8 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
             ))
         });
         let (failed, problems) = match built {
-            Ok(outcome) => {
+            Ok(rebuilt) => {
+                let outcome = rebuilt.outcome;
                 if !outcome.diagnostics.is_empty() {
                     let color = std::io::stderr().is_terminal();
                     eprint!(
@@ -376,6 +393,7 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
             }
         };
         self.problems.set(problems.unwrap_or_else(|| "[]".into()));
+        self.settle = !failed && self.rebuilds.stale();
         if failed {
             eprintln!("{}", failure_message(self.built_once));
             (self.observe)(&ServeEvent::BuildFailed);
@@ -411,18 +429,36 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
         }
         (self.observe)(&ServeEvent::Watching);
         loop {
-            // Wait for an edit, then for the sources to go quiet.
-            match rx.recv() {
-                Ok(Ok(event)) if plan.is_edit(&event) => {}
-                Ok(Ok(_)) => continue,
-                Ok(Err(err)) => {
+            // Wait for an edit, then for the sources to go quiet. Pages
+            // written alone leave the search index and the print page
+            // behind: once the sources stay quiet, a full build brings them
+            // up to date.
+            let event = if self.settle {
+                match rx.recv_timeout(SETTLE) {
+                    Ok(event) => event,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        // Once, even if it fails: then the next edit rebuilds.
+                        self.rebuild(true);
+                        continue;
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+                }
+            } else {
+                match rx.recv() {
+                    Ok(event) => event,
+                    Err(mpsc::RecvError) => return Ok(()),
+                }
+            };
+            match event {
+                Ok(event) if plan.is_edit(&event) => self.note(&plan, &event),
+                Ok(_) => continue,
+                Err(err) => {
                     eprintln!(
                         "warning: file watching: {}",
                         diagnostics::printable(&err.to_string())
                     );
                     continue;
                 }
-                Err(mpsc::RecvError) => return Ok(()),
             }
             let first = Instant::now();
             let mut last = first;
@@ -430,7 +466,10 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
                 let deadline = (last + QUIET).min(first + MAX_WAIT);
                 let wait = deadline.saturating_duration_since(Instant::now());
                 match rx.recv_timeout(wait) {
-                    Ok(Ok(event)) if plan.is_edit(&event) => last = Instant::now(),
+                    Ok(Ok(event)) if plan.is_edit(&event) => {
+                        self.note(&plan, &event);
+                        last = Instant::now();
+                    }
                     Ok(_) => {}
                     Err(mpsc::RecvTimeoutError::Timeout) => break,
                     Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
@@ -438,7 +477,14 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
             }
             // What the build itself does to the files (it reads them) is no
             // edit, so events that arrive meanwhile only count if they are.
-            self.rebuild();
+            self.rebuild(false);
+        }
+    }
+
+    /// Remembers the sources an edit touched, for the next rebuild.
+    fn note(&mut self, plan: &WatchPlan, event: &notify::Event) {
+        for path in event.paths.iter().filter(|p| plan.is_source(p)) {
+            self.rebuilds.edited(path.clone());
         }
     }
 }
