@@ -195,3 +195,110 @@ pub fn rename_shared(page: &[u8], renames: &[(String, String)]) -> Vec<u8> {
     }
     page
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_shared_file_is_matched_with_the_sites_one_of_another_hash() {
+        let staged = names(&["index.html", "toc-1a2b3c4d.js", "book-00000000.js"]);
+        let site = names(&["index.html", "toc-5e6f7a8b.js", "book-00000000.js"]);
+        assert_eq!(
+            shared_names(&staged, &site),
+            Some(vec![("toc-1a2b3c4d.js".into(), "toc-5e6f7a8b.js".into())])
+        );
+        // No counterpart, two of them, or a name mdBook did not hash.
+        assert_eq!(shared_names(&staged, &names(&["index.html"])), None);
+        let two = names(&["toc-5e6f7a8b.js", "toc-99999999.js", "book-00000000.js"]);
+        assert_eq!(shared_names(&staged, &two), None);
+        assert_eq!(shared_names(&names(&["new.html"]), &site), None);
+    }
+
+    #[test]
+    fn every_name_in_a_page_is_replaced() {
+        let renames = [("toc-1a2b3c4d.js".to_string(), "toc-5e6f7a8b.js".to_string())];
+        let page = b"<script src=\"../toc-1a2b3c4d.js\"></script>toc-1a2b3c4d.js";
+        assert_eq!(
+            rename_shared(page, &renames),
+            b"<script src=\"../toc-5e6f7a8b.js\"></script>toc-5e6f7a8b.js"
+        );
+    }
+
+    fn chapter(name: &str, content: &str, path: &str) -> Chapter {
+        Chapter::new(name, content.into(), path, Vec::new())
+    }
+
+    fn book(chapters: &[Chapter]) -> Book {
+        let mut book = Book::new();
+        for ch in chapters {
+            book.push_item(BookItem::Chapter(ch.clone()));
+        }
+        book
+    }
+
+    #[test]
+    fn the_outline_ignores_content_alone() {
+        let a = book(&[chapter("A", "one", "a.md"), chapter("B", "two", "b.md")]);
+        let edited = book(&[chapter("A", "1", "a.md"), chapter("B", "2", "b.md")]);
+        assert!(same_outline(&a.items, &edited.items));
+        let renamed = book(&[chapter("A", "one", "a.md"), chapter("C", "two", "b.md")]);
+        assert!(!same_outline(&a.items, &renamed.items));
+        let mut more = a.clone();
+        more.push_item(BookItem::Separator);
+        assert!(!same_outline(&a.items, &more.items));
+    }
+
+    #[test]
+    fn changed_pages_are_found_and_rendered_with_their_neighbours() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let config = Config::default();
+        let chapters = [
+            chapter("A", "a", "a.md"),
+            chapter("B", "b", "b.md"),
+            chapter("C", "c", "c.md"),
+            chapter("D", "d", "d.md"),
+        ];
+        let last = Rendered {
+            book: book(&chapters),
+            titles: HashMap::new(),
+            config: config.clone(),
+        };
+        let mut edited = chapters.clone();
+        edited[2].content = "changed".into();
+        let edited = book(&edited);
+        let file = root.join("src/c.md");
+        let pages = pages(&last, &edited, &HashMap::new(), &config, &root, &[file]);
+        let expected = Pages {
+            chapters: vec![PathBuf::from("c.md")],
+            index: false,
+        };
+        assert_eq!(pages.as_ref(), Some(&expected));
+        let reduced = reduced(&edited, &expected);
+        let kept: Vec<_> = reduced
+            .chapters()
+            .map(|c| (c.name.as_str(), c.content.as_str()))
+            .collect();
+        assert_eq!(kept, [("B", ""), ("C", "changed"), ("D", "")]);
+        // An asset under the sources, the theme or the book's title: everything.
+        for file in ["src/logo.png", "theme/book.js"] {
+            let changed = [root.join(file)];
+            assert_eq!(
+                super::pages(&last, &edited, &HashMap::new(), &config, &root, &changed),
+                None,
+                "{file}"
+            );
+        }
+        let mut titled = config.clone();
+        titled.book.title = Some("Other".into());
+        assert_eq!(
+            super::pages(&last, &edited, &HashMap::new(), &titled, &root, &[]),
+            None
+        );
+    }
+}

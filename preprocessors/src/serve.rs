@@ -52,7 +52,7 @@ pub enum ServeEvent {
 /// How long the sources must stay quiet after an edit before the rebuild
 /// starts, so that one save (an editor may write, rename and delete several
 /// files) gives one rebuild.
-const QUIET: Duration = Duration::from_millis(250);
+const QUIET: Duration = Duration::from_millis(100);
 /// After pages were written alone, how long the sources must stay quiet
 /// before a full build brings the search index and print page up to date.
 const SETTLE: Duration = Duration::from_millis(1000);
