@@ -71,6 +71,8 @@ pub fn serve_observed(
 ) -> Result<()> {
     let root = std::path::absolute(root)?;
     let book = crate::book_root::BookRoot::load(&root)?;
+    // A rebuild parses again only the chapters whose content changed.
+    crate::chapters::keep_reads();
     // The site is served from `build-dir` for the whole session: one that
     // leads outside the repository is neither written nor served.
     if let Some(refused) = crate::render_paths::build_dir(&book) {

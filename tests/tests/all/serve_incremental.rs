@@ -224,6 +224,8 @@ fn run(edits: &[Edit], shared: bool) -> Result<Vec<Option<Vec<PathBuf>>>, TestCa
     let root = dir.path().join("book");
     write_book(&root, shared);
     let site = root.join("served");
+    // As `serve` does: each chapter's parse is kept from one build to the next.
+    responder_docs::chapters::keep_reads();
     let mut rebuilds = Rebuilds::default();
     let (first, _) = rebuild(&mut rebuilds, &root, &site);
     prop_assert!(!first.failed, "{:?}", report(&first));
