@@ -42,6 +42,9 @@ pub enum ServeEvent {
     Listening(SocketAddr),
     /// A build finished and the new site is in place.
     Built,
+    /// After pages were written alone, the full build that brought the
+    /// search index and the print page up to date finished.
+    Settled,
     BuildFailed,
     /// The browsers were told to reload.
     Reloaded,
@@ -156,9 +159,9 @@ pub fn serve_observed(
         built,
         problems,
         rebuilds: pipeline::Rebuilds::default(),
-        settle: false,
+        settle: None,
     };
-    session.rebuild(true);
+    session.rebuild(false);
     let url = format!("http://{addr}/");
     eprintln!("Serving the book at {url} (Ctrl-C to stop)");
     observe(&ServeEvent::Listening(addr));
@@ -343,21 +346,29 @@ struct Session<'a, F: Fn(&ServeEvent)> {
     /// a rebuild renders again only the pages they changed.
     rebuilds: pipeline::Rebuilds,
     /// The last build wrote pages alone and succeeded: a full build is due
-    /// once the sources stay quiet.
-    settle: bool,
+    /// at this time, unless an edit comes first.
+    settle: Option<Instant>,
 }
 
 impl<F: Fn(&ServeEvent)> Session<'_, F> {
     /// Builds into the site and reloads the browsers: with the new site when
     /// it worked, with the overlay of its problems when it did not.
-    fn rebuild(&mut self, full: bool) {
+    ///
+    /// `settling`: the full build that brings the search index and the print
+    /// page up to date after pages were written alone. Its report is the
+    /// last build's (nothing changed since), so only a failure is printed.
+    fn rebuild(&mut self, settling: bool) {
         let started = Instant::now();
-        eprintln!("Building {} …", crate::diagnostics::shown(self.root));
+        if settling {
+            eprintln!("Updating the search index and the print page …");
+        } else {
+            eprintln!("Building {} …", crate::diagnostics::shown(self.root));
+        }
         // A bug that panics in one rebuild fails that build; the server and
         // the last good site stay.
         let rebuilds = &mut self.rebuilds;
         let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            if full {
+            if settling {
                 rebuilds.full(self.root, self.site, self.options)
             } else {
                 rebuilds.rebuild(self.root, self.site, self.options)
@@ -376,7 +387,7 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
         let (failed, problems) = match built {
             Ok(rebuilt) => {
                 let outcome = rebuilt.outcome;
-                if !outcome.diagnostics.is_empty() {
+                if !outcome.diagnostics.is_empty() && (outcome.failed || !settling) {
                     let color = std::io::stderr().is_terminal();
                     eprint!(
                         "{}",
@@ -395,16 +406,21 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
             }
         };
         self.problems.set(problems.unwrap_or_else(|| "[]".into()));
-        self.settle = !failed && self.rebuilds.stale();
+        self.settle = (!failed && self.rebuilds.stale()).then(|| Instant::now() + SETTLE);
         if failed {
             eprintln!("{}", failure_message(self.built_once));
             (self.observe)(&ServeEvent::BuildFailed);
+        } else if settling {
+            eprintln!("Updated in {:.2?}", started.elapsed());
+            (self.observe)(&ServeEvent::Settled);
         } else {
             eprintln!("Built in {:.2?}", started.elapsed());
             self.built_once = true;
             self.built.store(true, Ordering::SeqCst);
             (self.observe)(&ServeEvent::Built);
         }
+        // After a full build that settled, too: the pages name the new
+        // search index, and the old one is gone.
         self.reloader.reload();
         (self.observe)(&ServeEvent::Reloaded);
     }
@@ -435,8 +451,10 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
             // written alone leave the search index and the print page
             // behind: once the sources stay quiet, a full build brings them
             // up to date.
-            let event = if self.settle {
-                match rx.recv_timeout(SETTLE) {
+            let event = if let Some(at) = self.settle {
+                // Reads (ours, the server's) are events too: only an edit
+                // puts the settling off.
+                match rx.recv_timeout(at.saturating_duration_since(Instant::now())) {
                     Ok(event) => event,
                     Err(mpsc::RecvTimeoutError::Timeout) => {
                         // Once, even if it fails: then the next edit rebuilds.
