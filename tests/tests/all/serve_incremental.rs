@@ -95,6 +95,14 @@ fn edit() -> impl Strategy<Value = Edit> {
     ]
 }
 
+/// What one rebuild sees: mostly one edit, sometimes two or three.
+fn save() -> impl Strategy<Value = Vec<Edit>> {
+    prop_oneof![
+        3 => edit().prop_map(|e| vec![e]),
+        1 => prop::collection::vec(edit(), 2..4),
+    ]
+}
+
 /// Applies an edit; returns the file it wrote.
 fn apply(root: &Path, edit: &Edit) -> PathBuf {
     let chapter = |i: usize| root.join("src").join(chapter_file(i));
@@ -215,11 +223,12 @@ fn rebuild(
     (rebuilt.outcome, rebuilt.pages.map(|p| p.chapters))
 }
 
-/// `serve`'s site after each edit against a fresh full build of the same
-/// sources (a failed build leaves the last good site). With the search
+/// `serve`'s site after each save (one or more edits, as one rebuild sees
+/// them) against a fresh full build of the same sources (a failed build
+/// leaves the last good site). With the search
 /// index and print page enabled, pages written alone name the old index
 /// until the sources settle: compared without it, then exactly.
-fn run(edits: &[Edit], shared: bool) -> Result<Vec<Option<Vec<PathBuf>>>, TestCaseError> {
+fn run(saves: &[Vec<Edit>], shared: bool) -> Result<Vec<Option<Vec<PathBuf>>>, TestCaseError> {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("book");
     write_book(&root, shared);
@@ -232,13 +241,15 @@ fn run(edits: &[Edit], shared: bool) -> Result<Vec<Option<Vec<PathBuf>>>, TestCa
     let mut good = files(&site);
     let mut written = Vec::new();
     let mut failed = false;
-    for (n, edit) in edits.iter().enumerate() {
-        rebuilds.edited(apply(&root, edit));
+    for (n, edits) in saves.iter().enumerate() {
+        for edit in edits {
+            rebuilds.edited(apply(&root, edit));
+        }
         let (ours, pages) = rebuild(&mut rebuilds, &root, &site);
         written.push(pages);
         let fresh_dir = dir.path().join(format!("fresh-{n}"));
         let fresh = pipeline::build(&root, Some(&fresh_dir), &Options::default()).unwrap();
-        prop_assert_eq!(report(&ours), report(&fresh), "after {:?}", &edits[..=n]);
+        prop_assert_eq!(report(&ours), report(&fresh), "after {:?}", &saves[..=n]);
         prop_assert_eq!(ours.failed, fresh.failed);
         failed = fresh.failed;
         if !fresh.failed {
@@ -250,13 +261,13 @@ fn run(edits: &[Edit], shared: bool) -> Result<Vec<Option<Vec<PathBuf>>>, TestCa
                 without_shared(&served),
                 without_shared(&good),
                 "after {:?}",
-                &edits[..=n]
+                &saves[..=n]
             );
         } else {
             prop_assert!(
                 served == good,
                 "after {:?}: {}",
-                &edits[..=n],
+                &saves[..=n],
                 differ(&served, &good)
             );
         }
@@ -304,13 +315,13 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
     #[test]
-    fn served_site_equals_a_fresh_build(edits in prop::collection::vec(edit(), 1..6)) {
-        run(&edits, false)?;
+    fn served_site_equals_a_fresh_build(saves in prop::collection::vec(save(), 1..6)) {
+        run(&saves, false)?;
     }
 
     #[test]
-    fn with_search_and_print_it_equals_once_settled(edits in prop::collection::vec(edit(), 1..5)) {
-        run(&edits, true)?;
+    fn with_search_and_print_it_equals_once_settled(saves in prop::collection::vec(save(), 1..5)) {
+        run(&saves, true)?;
     }
 }
 
@@ -318,19 +329,24 @@ proptest! {
 /// edit that breaks a link writes nothing; an edit that changes no page's
 /// content renders none; an included file renders its includers; a page
 /// title renders its page, even with the content unchanged; the outline and
-/// the assets render everything.
+/// the assets render everything; two chapters saved at once render both (the
+/// first one's page is `index.html` too).
 #[test]
 fn each_edit_renders_the_pages_it_changed() {
     let written = run(
         &[
-            Edit::Append(2, "one".into()),
-            Edit::Heading(3, true),
-            Edit::Heading(3, false),
-            Edit::Shared("two".into()),
-            Edit::PageTitle(2, "first".into()),
-            Edit::PageTitle(2, "second".into()),
-            Edit::Title(1, "renamed".into()),
-            Edit::Asset("three".into()),
+            vec![Edit::Append(2, "one".into())],
+            vec![Edit::Heading(3, true)],
+            vec![Edit::Heading(3, false)],
+            vec![Edit::Shared("two".into())],
+            vec![Edit::PageTitle(2, "first".into())],
+            vec![Edit::PageTitle(2, "second".into())],
+            vec![Edit::Title(1, "renamed".into())],
+            vec![Edit::Asset("three".into())],
+            vec![
+                Edit::Append(4, "four".into()),
+                Edit::Append(0, "zero".into()),
+            ],
         ],
         false,
     )
@@ -348,6 +364,10 @@ fn each_edit_renders_the_pages_it_changed() {
             Some(vec![PathBuf::from("part/ch2.md")]),
             None,
             None,
+            Some(vec![
+                PathBuf::from("intro.md"),
+                PathBuf::from("part/ch4.md")
+            ]),
         ]
     );
 }
