@@ -350,7 +350,8 @@ fn build_confined(
 /// reader never gets half a page). The shared files a page names by hash
 /// (`toc-….js`) are the site's: the reduced book's own differ, so their
 /// names are replaced with the site's. `false`, writing nothing, when a
-/// name has no single counterpart in the site.
+/// name has no single counterpart in the site or a page's place is not
+/// plainly inside it.
 fn publish_pages(staged: &Path, site: &Path, pages: &Pages) -> Result<bool> {
     let names = |dir: &Path| -> Result<Vec<String>> {
         Ok(std::fs::read_dir(dir)
@@ -369,6 +370,21 @@ fn publish_pages(staged: &Path, site: &Path, pages: &Pages) -> Result<bool> {
         .collect();
     if pages.index {
         files.push(PathBuf::from("index.html"));
+    }
+    // Written outside the sandbox: a page's place must be inside the site,
+    // through no `..` and no link, or the sandboxed full render decides.
+    let real_site = std::fs::canonicalize(site)?;
+    let inside = |file: &Path| {
+        file.components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+            && site
+                .join(file)
+                .parent()
+                .and_then(|dir| std::fs::canonicalize(dir).ok())
+                .is_some_and(|dir| dir.starts_with(&real_site))
+    };
+    if !files.iter().all(|file| inside(file)) {
+        return Ok(false);
     }
     for file in files {
         let from = staged.join(&file);
@@ -663,4 +679,45 @@ impl Phases {
 
 fn absolute(path: &Path) -> Result<PathBuf> {
     std::path::absolute(path).with_context(|| format!("bad path {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_is_written_only_plainly_inside_the_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let (staged, site) = (dir.path().join("staged"), dir.path().join("site"));
+        for folder in [&staged, &site] {
+            std::fs::create_dir_all(folder.join("part")).unwrap();
+        }
+        std::fs::write(staged.join("part/a.html"), "new").unwrap();
+        std::fs::write(site.join("part/a.html"), "old").unwrap();
+        std::fs::write(dir.path().join("evil.html"), "theirs").unwrap();
+        std::fs::write(staged.join("evil.html"), "ours").unwrap();
+        let pages = |paths: &[&str]| Pages {
+            chapters: paths.iter().map(PathBuf::from).collect(),
+            index: false,
+        };
+        // Through `..`, or a link in the site to a folder outside it: nothing.
+        std::os::unix::fs::symlink(dir.path(), site.join("out")).unwrap();
+        for refused in [
+            &["part/a.md", "../evil.md"][..],
+            &["part/a.md", "out/evil.md"],
+        ] {
+            assert!(!publish_pages(&staged, &site, &pages(refused)).unwrap());
+            assert_eq!(
+                std::fs::read_to_string(site.join("part/a.html")).unwrap(),
+                "old"
+            );
+            let theirs = std::fs::read_to_string(dir.path().join("evil.html")).unwrap();
+            assert_eq!(theirs, "theirs");
+        }
+        assert!(publish_pages(&staged, &site, &pages(&["part/a.md"])).unwrap());
+        assert_eq!(
+            std::fs::read_to_string(site.join("part/a.html")).unwrap(),
+            "new"
+        );
+    }
 }
