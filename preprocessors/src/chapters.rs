@@ -105,9 +105,9 @@ impl Read {
     }
 }
 
-/// Under `serve`, what each chapter's content read as in the last build,
-/// keyed by that content: a rebuild parses again only the chapters whose
-/// processed content changed. Off unless [`keep_reads`] turned it on.
+/// Under `serve`, what each page's processed content read as in the last
+/// build, by page: a rebuild parses again only the chapters whose processed
+/// content changed. Off unless [`keep_reads`] turned it on.
 static KEPT: Mutex<Option<Kept>> = Mutex::new(None);
 
 /// Keeps each chapter's read from one model to the next (for `serve`).
@@ -120,7 +120,8 @@ pub fn keep_reads() {
 struct Kept {
     /// The parser's options the reads were made with.
     options: u32,
-    reads: HashMap<String, Read>,
+    /// Page path: the processed content read, and what it read as.
+    reads: HashMap<String, (String, Read)>,
 }
 
 impl Kept {
@@ -174,13 +175,14 @@ impl<'b> BookModel<'b> {
         let kept = Kept::take(&markdown);
         let chapters = crate::parallel::map(&pages, |_, &chapter| {
             let (source, source_on_disk) = source(book_root, chapter);
-            let read = match kept.as_ref().and_then(|k| k.reads.get(&chapter.content)) {
-                Some(read) => read.clone(),
-                None => Read::of(&chapter.content, &markdown),
+            let path = chapter.path.as_deref().map(slashed).unwrap_or_default();
+            let read = match kept.as_ref().and_then(|k| k.reads.get(&path)) {
+                Some((content, read)) if *content == chapter.content => read.clone(),
+                _ => Read::of(&chapter.content, &markdown),
             };
             ChapterModel {
                 chapter,
-                path: chapter.path.as_deref().map(slashed).unwrap_or_default(),
+                path,
                 source,
                 source_on_disk,
                 page: read.page,
@@ -191,17 +193,21 @@ impl<'b> BookModel<'b> {
         });
         if let Some(mut kept) = kept {
             // This book's chapters alone: the cache never outgrows the book.
-            kept.reads = chapters
-                .iter()
-                .map(|ch| {
-                    let read = Read {
-                        page: ch.page.clone(),
-                        steps: ch.steps.clone(),
-                        blocks: ch.blocks.clone(),
-                    };
-                    (ch.chapter.content.clone(), read)
-                })
-                .collect();
+            let mut old = std::mem::take(&mut kept.reads);
+            for ch in &chapters {
+                let entry = match old.remove(&ch.path) {
+                    Some(entry) if entry.0 == ch.chapter.content => entry,
+                    _ => {
+                        let read = Read {
+                            page: ch.page.clone(),
+                            steps: ch.steps.clone(),
+                            blocks: ch.blocks.clone(),
+                        };
+                        (ch.chapter.content.clone(), read)
+                    }
+                };
+                kept.reads.insert(ch.path.clone(), entry);
+            }
             kept.put_back();
         }
         BookModel {
