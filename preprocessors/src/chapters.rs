@@ -12,7 +12,8 @@ use crate::origin::{LineMap, Origin, Source};
 use crate::page::{self, Page};
 use mdbook_markdown::MarkdownOptions;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 /// The chapter's source file; its current content when the file cannot
 /// be read (a chapter made by a preprocessor), named after the chapter
@@ -85,6 +86,69 @@ impl ChapterModel<'_> {
     }
 }
 
+/// What the validators read of one chapter's processed content.
+#[derive(Clone)]
+struct Read {
+    page: Page,
+    steps: ordered_lists::Document,
+    blocks: Vec<Block>,
+}
+
+impl Read {
+    fn of(content: &str, markdown: &MarkdownOptions) -> Read {
+        let parsed = markdown::parse(content, markdown);
+        Read {
+            page: page::from_parsed(content, &parsed),
+            steps: ordered_lists::from_events(content, &parsed.events),
+            blocks: code_blocks::fenced_in(&parsed.events),
+        }
+    }
+}
+
+/// Under `serve`, what each page's processed content read as in the last
+/// build, by page: a rebuild parses again only the chapters whose processed
+/// content changed. Off unless [`keep_reads`] turned it on.
+static KEPT: Mutex<Option<Kept>> = Mutex::new(None);
+
+/// Keeps each chapter's read from one model to the next (for `serve`).
+pub fn keep_reads() {
+    let mut kept = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
+    kept.get_or_insert_with(Kept::default);
+}
+
+#[derive(Default)]
+struct Kept {
+    /// The parser's options the reads were made with.
+    options: u32,
+    /// Page path: the processed content read, and what it read as.
+    reads: HashMap<String, (String, Read)>,
+}
+
+impl Kept {
+    /// The reads kept, when kept at all (emptied if the options changed);
+    /// [`Kept::put_back`] returns them. Two models built at once each
+    /// find what the other left, or nothing.
+    fn take(markdown: &MarkdownOptions) -> Option<Kept> {
+        let mut slot = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut kept = std::mem::take(slot.as_mut()?);
+        let options = markdown::cmark_options(markdown).bits();
+        if kept.options != options {
+            kept = Kept {
+                options,
+                reads: HashMap::new(),
+            };
+        }
+        Some(kept)
+    }
+
+    fn put_back(self) {
+        let mut slot = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(kept) = slot.as_mut() {
+            *kept = self;
+        }
+    }
+}
+
 pub struct BookModel<'b> {
     /// Every chapter with a path, in book order.
     pub chapters: Vec<ChapterModel<'b>>,
@@ -108,20 +172,44 @@ impl<'b> BookModel<'b> {
                 }
             }
         }
+        let kept = Kept::take(&markdown);
         let chapters = crate::parallel::map(&pages, |_, &chapter| {
             let (source, source_on_disk) = source(book_root, chapter);
-            let parsed = markdown::parse(&chapter.content, &markdown);
+            let path = chapter.path.as_deref().map(slashed).unwrap_or_default();
+            let read = match kept.as_ref().and_then(|k| k.reads.get(&path)) {
+                Some((content, read)) if *content == chapter.content => read.clone(),
+                _ => Read::of(&chapter.content, &markdown),
+            };
             ChapterModel {
                 chapter,
-                path: chapter.path.as_deref().map(slashed).unwrap_or_default(),
+                path,
                 source,
                 source_on_disk,
-                page: page::from_parsed(&chapter.content, &parsed),
-                steps: ordered_lists::from_events(&chapter.content, &parsed.events),
-                blocks: code_blocks::fenced_in(&parsed.events),
+                page: read.page,
+                steps: read.steps,
+                blocks: read.blocks,
                 line_map: OnceLock::new(),
             }
         });
+        if let Some(mut kept) = kept {
+            // This book's chapters alone: the cache never outgrows the book.
+            let mut old = std::mem::take(&mut kept.reads);
+            for ch in &chapters {
+                let entry = match old.remove(&ch.path) {
+                    Some(entry) if entry.0 == ch.chapter.content => entry,
+                    _ => {
+                        let read = Read {
+                            page: ch.page.clone(),
+                            steps: ch.steps.clone(),
+                            blocks: ch.blocks.clone(),
+                        };
+                        (ch.chapter.content.clone(), read)
+                    }
+                };
+                kept.reads.insert(ch.path.clone(), entry);
+            }
+            kept.put_back();
+        }
         BookModel {
             chapters,
             drafts,
@@ -162,5 +250,36 @@ mod tests {
         assert_eq!(a.origin().locate(at..at + 3).short(), "src/a.md:3:25");
         assert_eq!(a.page.links.len(), 1);
         assert!(a.steps.lists.is_empty() && a.blocks.is_empty());
+    }
+
+    #[test]
+    fn kept_reads_follow_the_content() {
+        keep_reads();
+        let (_dir, root) = crate::book_root::temp_book(&[("src/a.md", "# A\n")]);
+        let book_of = |content: &str| {
+            let mut book = Book::new();
+            book.push_item(BookItem::Chapter(Chapter::new(
+                "A",
+                content.into(),
+                "a.md",
+                Vec::new(),
+            )));
+            book
+        };
+        let links = |book: &Book| {
+            let model = BookModel::build(&root, book);
+            let dests: Vec<String> = model.chapters[0]
+                .page
+                .links
+                .iter()
+                .map(|l| l.dest.clone())
+                .collect();
+            dests
+        };
+        let one = book_of("# A\n\n[b](b.md)\n");
+        assert_eq!(links(&one), ["b.md"]);
+        assert_eq!(links(&one), ["b.md"]);
+        assert_eq!(links(&book_of("# A\n\n[c](c.md)\n")), ["c.md"]);
+        assert_eq!(links(&one), ["b.md"]);
     }
 }

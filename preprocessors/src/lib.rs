@@ -15,6 +15,7 @@ pub mod directive;
 pub mod fix;
 pub mod html;
 pub mod image_uri;
+pub mod incremental;
 pub mod json;
 pub mod links;
 pub mod location;

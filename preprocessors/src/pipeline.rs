@@ -5,6 +5,9 @@
 use crate::book_root::BookRoot;
 use crate::destination;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::incremental;
+pub use crate::incremental::Pages;
+use crate::incremental::Rendered;
 use crate::sandbox;
 use crate::steps::{self, Step};
 use anyhow::{Context, Result};
@@ -16,6 +19,7 @@ use mdbook_preprocessor::book::BookItem;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use mdbook_renderer::{RenderContext, Renderer};
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -110,35 +114,139 @@ fn preprocess_confined(root: &Path, options: &Options) -> Result<(Vec<RenderedCh
 /// book on the others meanwhile, into a staging folder that is thrown away
 /// if they find a problem. So a clean build costs what rendering costs.
 pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outcome> {
+    rebuild(root, dest, options, None).map(|rebuilt| rebuilt.outcome)
+}
+
+/// The site `serve` wrote last and the files edited since (absolute).
+pub struct Since<'a> {
+    last: &'a Rendered,
+    changed: &'a [PathBuf],
+}
+
+#[derive(Debug)]
+pub struct Rebuilt {
+    pub outcome: Outcome,
+    /// What the site now served was rendered from, when one was written
+    /// (kept by [`Rebuilds`]).
+    rendered: Option<Rendered>,
+    /// The pages written again, when not the whole site was.
+    pub pages: Option<Pages>,
+    /// Pages were written again but the search index and the print page,
+    /// which hold every chapter, were not: a full build brings them (and the
+    /// index's name in every page) up to date.
+    pub stale: bool,
+}
+
+/// What `serve` keeps between rebuilds: what the site it serves was
+/// rendered from, the files edited since, and whether the search index and
+/// print page lag behind pages written alone.
+#[derive(Default)]
+pub struct Rebuilds {
+    last: Option<Rendered>,
+    changed: Vec<PathBuf>,
+    stale: bool,
+}
+
+impl Rebuilds {
+    /// A source was created, written, renamed or removed (absolute path).
+    pub fn edited(&mut self, path: PathBuf) {
+        self.changed.push(path);
+    }
+
+    /// Pages were written alone since the last full build.
+    pub fn stale(&self) -> bool {
+        self.stale
+    }
+
+    /// Builds into `dest`, rendering only the pages the edits changed when
+    /// that gives the site a full build would (see [`rebuild`]).
+    pub fn rebuild(&mut self, root: &Path, dest: &Path, options: &Options) -> Result<Rebuilt> {
+        let since = self.last.as_ref().map(|last| Since {
+            last,
+            changed: &self.changed,
+        });
+        let mut rebuilt = rebuild(root, Some(dest), options, since)?;
+        if let Some(rendered) = rebuilt.rendered.take() {
+            self.last = Some(rendered);
+            self.changed.clear();
+            self.stale = rebuilt.stale || (self.stale && rebuilt.pages.is_some());
+        }
+        Ok(rebuilt)
+    }
+
+    /// A full build, whatever changed: what brings the search index and
+    /// the print page up to date.
+    pub fn full(&mut self, root: &Path, dest: &Path, options: &Options) -> Result<Rebuilt> {
+        self.last = None;
+        self.rebuild(root, dest, options)
+    }
+}
+
+/// [`build`], for [`Rebuilds`]: every preprocessor and validator runs on the
+/// whole book, as always, but when `since` shows that only some chapters'
+/// content changed, only their pages are rendered (see [`incremental`]) and
+/// written over the old ones; anything else is a full build.
+fn rebuild(
+    root: &Path,
+    dest: Option<&Path>,
+    options: &Options,
+    since: Option<Since<'_>>,
+) -> Result<Rebuilt> {
     // The staging folder is held out here: the sandbox lets the renderer
     // make and remove nothing beside it, so it is removed (dropped) and the
     // site swapped in by our own code alone, outside the sandbox.
     let mut staging = None;
     let (result, finished) =
-        sandbox::confined(|| build_confined(root, dest, options, &mut staging))?;
-    let (Some(dest), Some(staging)) = (finished, staging) else {
+        sandbox::confined(|| build_confined(root, dest, options, since, &mut staging))?;
+    let (Some(finished), Some(staging)) = (finished, staging) else {
         return Ok(result);
     };
-    // Dropping `staging` afterwards removes the folder the site was moved out of.
-    destination::replace(&staging.site(), &dest)?;
-    Ok(Outcome {
-        site: Some(dest),
+    let site = Some(finished.dest.clone());
+    match result.pages {
+        // Dropping `staging` afterwards removes the folder the site was moved out of.
+        None => destination::replace(&staging.site(), &finished.dest)?,
+        Some(ref pages) => {
+            if !publish_pages(&staging.site(), &finished.dest, pages)? {
+                // A page names a shared file this build cannot match with
+                // the site's: render it all.
+                drop(staging);
+                return rebuild(root, dest, options, None);
+            }
+        }
+    }
+    Ok(Rebuilt {
+        outcome: Outcome {
+            site,
+            ..result.outcome
+        },
         ..result
     })
 }
 
+/// Where the site goes once rendered.
+struct Finished {
+    dest: PathBuf,
+}
+
 /// The outcome, and where the site marked in `staging` goes when it is
-/// ready to be swapped in.
+/// ready to be swapped in (or its pages copied into the site).
 fn build_confined(
     root: &Path,
     dest: Option<&Path>,
     options: &Options,
+    since: Option<Since<'_>>,
     staging: &mut Option<destination::Staging>,
-) -> Result<(Outcome, Option<PathBuf>)> {
+) -> Result<(Rebuilt, Option<Finished>)> {
+    let nothing = |outcome| Rebuilt {
+        outcome,
+        rendered: None,
+        pages: None,
+        stale: false,
+    };
     let mut phases = Phases::new();
     let (book, diagnostics, book_root) = match load(root, options)? {
         Loaded::Book(book, diagnostics, book_root) => (book, diagnostics, *book_root),
-        Loaded::Refused(outcome) => return Ok((outcome, None)),
+        Loaded::Refused(outcome) => return Ok((nothing(outcome), None)),
     };
     phases.done("load");
     let renderer = HtmlHandlebars::new();
@@ -170,23 +278,38 @@ fn build_confined(
         diagnostics
             .borrow_mut()
             .extend(crate::validate::validate(&book_root, &processed)?);
-        return Ok((outcome(&book_root, diagnostics, None), None));
+        return Ok((nothing(outcome(&book_root, diagnostics, None)), None));
     }
     let dest = prepared.context("the destination was not prepared")??;
     let site = staging
         .as_ref()
         .context("the destination was not prepared")?
         .site();
+    let titles: HashMap<PathBuf, String> = ctx.chapter_titles.borrow_mut().drain().collect();
+    let pages = since.and_then(|since| {
+        incremental::pages(
+            since.last,
+            &processed,
+            &titles,
+            &book.config,
+            &book.root,
+            since.changed,
+        )
+    });
+    // Rendered alone, the pages to write again are rendered from a book of
+    // them and their neighbours; the validators read the whole book.
+    let (to_render, whole) = match &pages {
+        Some(pages) => (incremental::reduced(&processed, pages), Some(processed)),
+        None => (processed, None),
+    };
     let mut render_ctx = RenderContext::new(
         book.root.clone(),
-        processed,
+        to_render,
         book.config.clone(),
         site.clone(),
     );
-    render_ctx
-        .chapter_titles
-        .extend(ctx.chapter_titles.borrow_mut().drain());
-    let processed = &render_ctx.book;
+    render_ctx.chapter_titles.extend(titles.clone());
+    let processed = whole.as_ref().unwrap_or(&render_ctx.book);
     let (found, rendered) = std::thread::scope(|scope| {
         let validators = scope.spawn(|| crate::validate::validate(&book_root, processed));
         let rendered = renderer.render(&render_ctx);
@@ -200,11 +323,87 @@ fn build_confined(
     let result = outcome(&book_root, diagnostics, None);
     if result.failed {
         // Dropping `staging` removes the half-published site.
-        return Ok((result, None));
+        return Ok((nothing(result), None));
     }
     rendered.context("rendering failed")?;
     destination::mark(&site)?;
-    Ok((result, Some(dest)))
+    let html = book.config.html_config().unwrap_or_default();
+    let shared_pages = html.print.enable || html.search.is_none_or(|s| s.enable);
+    let stale = shared_pages && pages.as_ref().is_some_and(|p| !p.chapters.is_empty());
+    let rendered = Rendered {
+        book: whole.unwrap_or_else(|| std::mem::take(&mut render_ctx.book)),
+        titles,
+        config: book.config.clone(),
+    };
+    Ok((
+        Rebuilt {
+            outcome: result,
+            rendered: Some(rendered),
+            pages,
+            stale,
+        },
+        Some(Finished { dest }),
+    ))
+}
+
+/// Writes the pages rendered in `staged` over the site's, each whole (a
+/// reader never gets half a page). The shared files a page names by hash
+/// (`toc-….js`) are the site's: the reduced book's own differ, so their
+/// names are replaced with the site's. `false`, writing nothing, when a
+/// name has no single counterpart in the site or a page's place is not
+/// plainly inside it.
+fn publish_pages(staged: &Path, site: &Path, pages: &Pages) -> Result<bool> {
+    let names = |dir: &Path| -> Result<Vec<String>> {
+        Ok(std::fs::read_dir(dir)
+            .with_context(|| format!("cannot list {}", dir.display()))?
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect())
+    };
+    let Some(renames) = incremental::shared_names(&names(staged)?, &names(site)?) else {
+        return Ok(false);
+    };
+    let mut files: Vec<PathBuf> = pages
+        .chapters
+        .iter()
+        .map(|p| p.with_extension("html"))
+        .collect();
+    if pages.index {
+        files.push(PathBuf::from("index.html"));
+    }
+    // Written outside the sandbox: a page's place must be inside the site,
+    // through no `..` and no link, or the sandboxed full render decides.
+    let real_site = std::fs::canonicalize(site)?;
+    let inside = |file: &Path| {
+        file.components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+            && site
+                .join(file)
+                .parent()
+                .and_then(|dir| std::fs::canonicalize(dir).ok())
+                .is_some_and(|dir| dir.starts_with(&real_site))
+    };
+    if !files.iter().all(|file| inside(file)) {
+        return Ok(false);
+    }
+    for file in files {
+        let from = staged.join(&file);
+        let page =
+            std::fs::read(&from).with_context(|| format!("cannot read {}", from.display()))?;
+        let page = incremental::rename_shared(&page, &renames);
+        let to = site.join(&file);
+        let dir = to.parent().context("a page has no folder")?;
+        let mut temp = tempfile::NamedTempFile::new_in(dir)
+            .with_context(|| format!("cannot write in {}", dir.display()))?;
+        std::io::Write::write_all(&mut temp, &page)?;
+        // As the renderer made it (a temporary file is private to its owner).
+        if let Ok(old) = std::fs::metadata(&to) {
+            std::fs::set_permissions(temp.path(), old.permissions())?;
+        }
+        temp.persist(&to)
+            .with_context(|| format!("cannot write {}", to.display()))?;
+    }
+    Ok(true)
 }
 
 /// Judges the destination (a symlink is the folder it leads to) and makes
@@ -480,4 +679,45 @@ impl Phases {
 
 fn absolute(path: &Path) -> Result<PathBuf> {
     std::path::absolute(path).with_context(|| format!("bad path {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_is_written_only_plainly_inside_the_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let (staged, site) = (dir.path().join("staged"), dir.path().join("site"));
+        for folder in [&staged, &site] {
+            std::fs::create_dir_all(folder.join("part")).unwrap();
+        }
+        std::fs::write(staged.join("part/a.html"), "new").unwrap();
+        std::fs::write(site.join("part/a.html"), "old").unwrap();
+        std::fs::write(dir.path().join("evil.html"), "theirs").unwrap();
+        std::fs::write(staged.join("evil.html"), "ours").unwrap();
+        let pages = |paths: &[&str]| Pages {
+            chapters: paths.iter().map(PathBuf::from).collect(),
+            index: false,
+        };
+        // Through `..`, or a link in the site to a folder outside it: nothing.
+        std::os::unix::fs::symlink(dir.path(), site.join("out")).unwrap();
+        for refused in [
+            &["part/a.md", "../evil.md"][..],
+            &["part/a.md", "out/evil.md"],
+        ] {
+            assert!(!publish_pages(&staged, &site, &pages(refused)).unwrap());
+            assert_eq!(
+                std::fs::read_to_string(site.join("part/a.html")).unwrap(),
+                "old"
+            );
+            let theirs = std::fs::read_to_string(dir.path().join("evil.html")).unwrap();
+            assert_eq!(theirs, "theirs");
+        }
+        assert!(publish_pages(&staged, &site, &pages(&["part/a.md"])).unwrap());
+        assert_eq!(
+            std::fs::read_to_string(site.join("part/a.html")).unwrap(),
+            "new"
+        );
+    }
 }

@@ -42,6 +42,9 @@ pub enum ServeEvent {
     Listening(SocketAddr),
     /// A build finished and the new site is in place.
     Built,
+    /// After pages were written alone, the full build that brought the
+    /// search index and the print page up to date finished.
+    Settled,
     BuildFailed,
     /// The browsers were told to reload.
     Reloaded,
@@ -52,7 +55,10 @@ pub enum ServeEvent {
 /// How long the sources must stay quiet after an edit before the rebuild
 /// starts, so that one save (an editor may write, rename and delete several
 /// files) gives one rebuild.
-const QUIET: Duration = Duration::from_millis(250);
+const QUIET: Duration = Duration::from_millis(100);
+/// After pages were written alone, how long the sources must stay quiet
+/// before a full build brings the search index and print page up to date.
+const SETTLE: Duration = Duration::from_millis(1000);
 /// A file written without pause still gets a rebuild this often.
 const MAX_WAIT: Duration = Duration::from_secs(2);
 
@@ -68,6 +74,8 @@ pub fn serve_observed(
 ) -> Result<()> {
     let root = std::path::absolute(root)?;
     let book = crate::book_root::BookRoot::load(&root)?;
+    // A rebuild parses again only the chapters whose content changed.
+    crate::chapters::keep_reads();
     // The site is served from `build-dir` for the whole session: one that
     // leads outside the repository is neither written nor served.
     if let Some(refused) = crate::render_paths::build_dir(&book) {
@@ -150,8 +158,10 @@ pub fn serve_observed(
         built_once: false,
         built,
         problems,
+        rebuilds: pipeline::Rebuilds::default(),
+        settle: None,
     };
-    session.rebuild();
+    session.rebuild(false);
     let url = format!("http://{addr}/");
     eprintln!("Serving the book at {url} (Ctrl-C to stop)");
     observe(&ServeEvent::Listening(addr));
@@ -332,18 +342,37 @@ struct Session<'a, F: Fn(&ServeEvent)> {
     /// What the server reads to serve the site at all (see [`Guard`]).
     built: Arc<AtomicBool>,
     problems: Problems,
+    /// What the site served was rendered from and the files edited since:
+    /// a rebuild renders again only the pages they changed.
+    rebuilds: pipeline::Rebuilds,
+    /// The last build wrote pages alone and succeeded: a full build is due
+    /// at this time, unless an edit comes first.
+    settle: Option<Instant>,
 }
 
 impl<F: Fn(&ServeEvent)> Session<'_, F> {
     /// Builds into the site and reloads the browsers: with the new site when
     /// it worked, with the overlay of its problems when it did not.
-    fn rebuild(&mut self) {
+    ///
+    /// `settling`: the full build that brings the search index and the print
+    /// page up to date after pages were written alone. Its report is the
+    /// last build's (nothing changed since), so only a failure is printed.
+    fn rebuild(&mut self, settling: bool) {
         let started = Instant::now();
-        eprintln!("Building {} …", crate::diagnostics::shown(self.root));
+        if settling {
+            eprintln!("Updating the search index and the print page …");
+        } else {
+            eprintln!("Building {} …", crate::diagnostics::shown(self.root));
+        }
         // A bug that panics in one rebuild fails that build; the server and
         // the last good site stay.
+        let rebuilds = &mut self.rebuilds;
         let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            pipeline::build(self.root, Some(self.site), self.options)
+            if settling {
+                rebuilds.full(self.root, self.site, self.options)
+            } else {
+                rebuilds.rebuild(self.root, self.site, self.options)
+            }
         }))
         .unwrap_or_else(|panic| {
             let why = panic
@@ -356,8 +385,9 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
             ))
         });
         let (failed, problems) = match built {
-            Ok(outcome) => {
-                if !outcome.diagnostics.is_empty() {
+            Ok(rebuilt) => {
+                let outcome = rebuilt.outcome;
+                if !outcome.diagnostics.is_empty() && (outcome.failed || !settling) {
                     let color = std::io::stderr().is_terminal();
                     eprint!(
                         "{}",
@@ -376,15 +406,21 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
             }
         };
         self.problems.set(problems.unwrap_or_else(|| "[]".into()));
+        self.settle = (!failed && self.rebuilds.stale()).then(|| Instant::now() + SETTLE);
         if failed {
             eprintln!("{}", failure_message(self.built_once));
             (self.observe)(&ServeEvent::BuildFailed);
+        } else if settling {
+            eprintln!("Updated in {:.2?}", started.elapsed());
+            (self.observe)(&ServeEvent::Settled);
         } else {
             eprintln!("Built in {:.2?}", started.elapsed());
             self.built_once = true;
             self.built.store(true, Ordering::SeqCst);
             (self.observe)(&ServeEvent::Built);
         }
+        // After a full build that settled, too: the pages name the new
+        // search index, and the old one is gone.
         self.reloader.reload();
         (self.observe)(&ServeEvent::Reloaded);
     }
@@ -411,18 +447,38 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
         }
         (self.observe)(&ServeEvent::Watching);
         loop {
-            // Wait for an edit, then for the sources to go quiet.
-            match rx.recv() {
-                Ok(Ok(event)) if plan.is_edit(&event) => {}
-                Ok(Ok(_)) => continue,
-                Ok(Err(err)) => {
+            // Wait for an edit, then for the sources to go quiet. Pages
+            // written alone leave the search index and the print page
+            // behind: once the sources stay quiet, a full build brings them
+            // up to date.
+            let event = if let Some(at) = self.settle {
+                // Reads (ours, the server's) are events too: only an edit
+                // puts the settling off.
+                match rx.recv_timeout(at.saturating_duration_since(Instant::now())) {
+                    Ok(event) => event,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        // Once, even if it fails: then the next edit rebuilds.
+                        self.rebuild(true);
+                        continue;
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+                }
+            } else {
+                match rx.recv() {
+                    Ok(event) => event,
+                    Err(mpsc::RecvError) => return Ok(()),
+                }
+            };
+            match event {
+                Ok(event) if plan.is_edit(&event) => self.note(&plan, &event),
+                Ok(_) => continue,
+                Err(err) => {
                     eprintln!(
                         "warning: file watching: {}",
                         diagnostics::printable(&err.to_string())
                     );
                     continue;
                 }
-                Err(mpsc::RecvError) => return Ok(()),
             }
             let first = Instant::now();
             let mut last = first;
@@ -430,7 +486,10 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
                 let deadline = (last + QUIET).min(first + MAX_WAIT);
                 let wait = deadline.saturating_duration_since(Instant::now());
                 match rx.recv_timeout(wait) {
-                    Ok(Ok(event)) if plan.is_edit(&event) => last = Instant::now(),
+                    Ok(Ok(event)) if plan.is_edit(&event) => {
+                        self.note(&plan, &event);
+                        last = Instant::now();
+                    }
                     Ok(_) => {}
                     Err(mpsc::RecvTimeoutError::Timeout) => break,
                     Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
@@ -438,7 +497,14 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
             }
             // What the build itself does to the files (it reads them) is no
             // edit, so events that arrive meanwhile only count if they are.
-            self.rebuild();
+            self.rebuild(false);
+        }
+    }
+
+    /// Remembers the sources an edit touched, for the next rebuild.
+    fn note(&mut self, plan: &WatchPlan, event: &notify::Event) {
+        for path in event.paths.iter().filter(|p| plan.is_source(p)) {
+            self.rebuilds.edited(path.clone());
         }
     }
 }

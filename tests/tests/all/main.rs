@@ -38,5 +38,6 @@ mod sarif;
 mod scanner_props;
 mod security;
 mod serve;
+mod serve_incremental;
 mod spelling;
 mod stock_mdbook;

@@ -219,14 +219,18 @@ fn an_idle_server_never_rebuilds_and_one_save_rebuilds_once() {
         e.iter().filter(|e| **e == ServeEvent::Built).count() == 2
     });
     idle();
+    // The rebuild wrote the page alone; a second later, the sources quiet,
+    // a full build brought the search index up to date, and the pages that
+    // name it: the browsers reload again.
     assert_eq!(
         (
             served.builds(),
+            served.count(&ServeEvent::Settled),
             served.count(&ServeEvent::Reloaded),
             reloads.load(Ordering::SeqCst)
         ),
-        (2, 2, 1),
-        "one save gives one rebuild and one reload message"
+        (2, 1, 3, 2),
+        "one save gives one rebuild, then one full build, each with a reload message"
     );
     wait_for(served.port, "/chapter.html", "the new page", |b| {
         b.contains("Second version.")

@@ -1,0 +1,373 @@
+//! `serve`'s incremental rebuilds: after any sequence of edits, the site it
+//! serves is byte for byte the site a fresh full build of the same sources
+//! writes, and its report is that build's report. Edits are drawn at random
+//! over a small book: chapter text, headings other chapters link to, links,
+//! an included file, the outline, an asset, book.toml.
+
+use proptest::prelude::*;
+use responder_docs::pipeline::{self, Options, Rebuilds};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const CHAPTERS: usize = 5;
+
+fn chapter_file(i: usize) -> String {
+    if i == 0 {
+        "intro.md".into()
+    } else {
+        format!("part/ch{i}.md")
+    }
+}
+
+/// A book whose chapters link to each other's headings and include a
+/// shared file; `shared` enables the search index and the print page.
+fn write_book(root: &Path, shared: bool) {
+    let toggles = if shared {
+        ""
+    } else {
+        "[output.html.print]\nenable = false\n[output.html.search]\nenable = false\n"
+    };
+    write(
+        root,
+        "book.toml",
+        &format!("[book]\ntitle = \"Edited\"\n[build]\ncreate-missing = false\n{toggles}"),
+    );
+    let mut summary = String::from("# Summary\n\n[Intro](intro.md)\n\n");
+    for i in 1..CHAPTERS {
+        let indent = if i > 2 { "  " } else { "" };
+        summary.push_str(&format!("{indent}- [Chapter {i}](part/ch{i}.md)\n"));
+    }
+    write(root, "src/SUMMARY.md", &summary);
+    for i in 0..CHAPTERS {
+        let next = chapter_file((i + 1) % CHAPTERS);
+        let next = if i == 0 { next } else { format!("../{next}") };
+        let text = format!(
+            "# Chapter {i}\n\n## Setup {i}\n\nSee [the next setup]({next}#setup-{}).\n\n\
+             {{{{#include ../shared.md}}}}\n",
+            (i + 1) % CHAPTERS
+        );
+        write(root, &format!("src/{}", chapter_file(i)), &text);
+    }
+    write(root, "src/shared.md", "Shared text.\n");
+    write(root, "src/intro.md", "# Intro\n\n## Setup 0\n\nWelcome.\n");
+    write(root, "src/assets/a.txt", "asset\n");
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+#[derive(Debug, Clone)]
+enum Edit {
+    /// A line appended to a chapter.
+    Append(usize, String),
+    /// A chapter's second heading renamed (the link to it from the
+    /// previous chapter breaks) or named back.
+    Heading(usize, bool),
+    /// A link from one chapter to another's heading.
+    Link(usize, usize),
+    /// The file every chapter includes.
+    Shared(String),
+    /// A chapter's title in SUMMARY.md.
+    Title(usize, String),
+    /// A file copied into the site.
+    Asset(String),
+    /// The book's title.
+    BookTitle(String),
+    /// A page title set by `{{#title}}`.
+    PageTitle(usize, String),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    let chapter = 0..CHAPTERS;
+    let word = "[a-z]{1,8}";
+    prop_oneof![
+        4 => (chapter.clone(), word).prop_map(|(i, w)| Edit::Append(i, w)),
+        2 => (1..CHAPTERS, any::<bool>()).prop_map(|(i, b)| Edit::Heading(i, b)),
+        2 => (chapter.clone(), chapter.clone()).prop_map(|(i, j)| Edit::Link(i, j)),
+        1 => word.prop_map(Edit::Shared),
+        1 => (1..CHAPTERS, word).prop_map(|(i, w)| Edit::Title(i, w)),
+        1 => word.prop_map(Edit::Asset),
+        1 => word.prop_map(Edit::BookTitle),
+        1 => (chapter, word).prop_map(|(i, w)| Edit::PageTitle(i, w)),
+    ]
+}
+
+/// What one rebuild sees: mostly one edit, sometimes two or three.
+fn save() -> impl Strategy<Value = Vec<Edit>> {
+    prop_oneof![
+        3 => edit().prop_map(|e| vec![e]),
+        1 => prop::collection::vec(edit(), 2..4),
+    ]
+}
+
+/// Applies an edit; returns the file it wrote.
+fn apply(root: &Path, edit: &Edit) -> PathBuf {
+    let chapter = |i: usize| root.join("src").join(chapter_file(i));
+    let append = |path: &Path, text: &str| {
+        let mut old = std::fs::read_to_string(path).unwrap();
+        old.push_str(text);
+        std::fs::write(path, old).unwrap();
+    };
+    match edit {
+        Edit::Append(i, w) => {
+            append(&chapter(*i), &format!("\n{w} text.\n"));
+            chapter(*i)
+        }
+        Edit::Heading(i, renamed) => {
+            let path = chapter(*i);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let (from, to) = (format!("## Setup {i}\n"), format!("## Set up {i}\n"));
+            let text = if *renamed {
+                text.replace(&from, &to)
+            } else {
+                text.replace(&to, &from)
+            };
+            std::fs::write(&path, text).unwrap();
+            path
+        }
+        Edit::Link(i, j) => {
+            let target = chapter_file(*j);
+            let target = if *i == 0 {
+                target
+            } else {
+                format!("../{target}")
+            };
+            append(&chapter(*i), &format!("\n[to {j}]({target}#setup-{j})\n"));
+            chapter(*i)
+        }
+        Edit::Shared(w) => {
+            let path = root.join("src/shared.md");
+            append(&path, &format!("{w}\n"));
+            path
+        }
+        Edit::Title(i, w) => {
+            let path = root.join("src/SUMMARY.md");
+            let text = std::fs::read_to_string(&path).unwrap();
+            let line_start = "- [";
+            let file = format!("](part/ch{i}.md)");
+            let text: String = text
+                .lines()
+                .map(|line| match line.find(&file) {
+                    Some(end) if line.contains(line_start) => {
+                        let start = line.find('[').unwrap() + 1;
+                        format!("{}{w}{}\n", &line[..start], &line[end..])
+                    }
+                    _ => format!("{line}\n"),
+                })
+                .collect();
+            std::fs::write(&path, text).unwrap();
+            path
+        }
+        Edit::Asset(w) => {
+            let path = root.join("src/assets/a.txt");
+            append(&path, &format!("{w}\n"));
+            path
+        }
+        Edit::BookTitle(w) => {
+            let path = root.join("book.toml");
+            let text = std::fs::read_to_string(&path).unwrap();
+            let start = text.find("title = \"").unwrap() + 9;
+            let end = start + text[start..].find('"').unwrap();
+            std::fs::write(&path, format!("{}{w}{}", &text[..start], &text[end..])).unwrap();
+            path
+        }
+        Edit::PageTitle(i, w) => {
+            // Set once, then replaced in place: the content stays the same.
+            let path = chapter(*i);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let title = format!("{{{{#title {w}}}}}\n");
+            let text = match text.find("{{#title ") {
+                Some(at) => {
+                    let end = at + text[at..].find('\n').unwrap() + 1;
+                    format!("{}{title}{}", &text[..at], &text[end..])
+                }
+                None => format!("{text}\n{title}"),
+            };
+            std::fs::write(&path, text).unwrap();
+            path
+        }
+    }
+}
+
+/// Every file under `dir`, by relative path.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut all = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap();
+            all.insert(
+                rel.display().to_string(),
+                std::fs::read(entry.path()).unwrap(),
+            );
+        }
+    }
+    all
+}
+
+/// The report as a list of `path:line:col: message` lines.
+fn report(outcome: &pipeline::Outcome) -> Vec<String> {
+    outcome.diagnostics.iter().map(|d| d.short()).collect()
+}
+
+/// One rebuild as `serve` runs it: the pages written alone, if any.
+fn rebuild(
+    rebuilds: &mut Rebuilds,
+    root: &Path,
+    site: &Path,
+) -> (pipeline::Outcome, Option<Vec<PathBuf>>) {
+    let rebuilt = rebuilds.rebuild(root, site, &Options::default()).unwrap();
+    (rebuilt.outcome, rebuilt.pages.map(|p| p.chapters))
+}
+
+/// `serve`'s site after each save (one or more edits, as one rebuild sees
+/// them) against a fresh full build of the same sources (a failed build
+/// leaves the last good site). With the search
+/// index and print page enabled, pages written alone name the old index
+/// until the sources settle: compared without it, then exactly.
+fn run(saves: &[Vec<Edit>], shared: bool) -> Result<Vec<Option<Vec<PathBuf>>>, TestCaseError> {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("book");
+    write_book(&root, shared);
+    let site = root.join("served");
+    // As `serve` does: each chapter's parse is kept from one build to the next.
+    responder_docs::chapters::keep_reads();
+    let mut rebuilds = Rebuilds::default();
+    let (first, _) = rebuild(&mut rebuilds, &root, &site);
+    prop_assert!(!first.failed, "{:?}", report(&first));
+    let mut good = files(&site);
+    let mut written = Vec::new();
+    let mut failed = false;
+    for (n, edits) in saves.iter().enumerate() {
+        for edit in edits {
+            rebuilds.edited(apply(&root, edit));
+        }
+        let (ours, pages) = rebuild(&mut rebuilds, &root, &site);
+        written.push(pages);
+        let fresh_dir = dir.path().join(format!("fresh-{n}"));
+        let fresh = pipeline::build(&root, Some(&fresh_dir), &Options::default()).unwrap();
+        prop_assert_eq!(report(&ours), report(&fresh), "after {:?}", &saves[..=n]);
+        prop_assert_eq!(ours.failed, fresh.failed);
+        failed = fresh.failed;
+        if !fresh.failed {
+            good = files(&fresh_dir);
+        }
+        let served = files(&site);
+        if rebuilds.stale() {
+            prop_assert_eq!(
+                without_shared(&served),
+                without_shared(&good),
+                "after {:?}",
+                &saves[..=n]
+            );
+        } else {
+            prop_assert!(
+                served == good,
+                "after {:?}: {}",
+                &saves[..=n],
+                differ(&served, &good)
+            );
+        }
+    }
+    if rebuilds.stale() && !failed {
+        // What `serve` runs once the sources stay quiet after a good build.
+        let settled = rebuilds.full(&root, &site, &Options::default()).unwrap();
+        prop_assert!(!settled.outcome.failed);
+    }
+    let served = files(&site);
+    if !rebuilds.stale() {
+        prop_assert!(served == good, "settled: {}", differ(&served, &good));
+    }
+    Ok(written)
+}
+
+/// The site without the search index and print page, every page naming
+/// the index alike.
+fn without_shared(site: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, String> {
+    site.iter()
+        .filter(|(name, _)| !name.starts_with("searchindex") && *name != "print.html")
+        .map(|(name, bytes)| {
+            let text = String::from_utf8_lossy(bytes);
+            let mut parts = text.split("searchindex-");
+            let mut same = parts.next().unwrap_or_default().to_string();
+            for part in parts {
+                same.push_str("searchindex");
+                same.push_str(part.get(8..).unwrap_or(part));
+            }
+            (name.clone(), same)
+        })
+        .collect()
+}
+
+fn differ(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> String {
+    let names: std::collections::BTreeSet<_> = a.keys().chain(b.keys()).collect();
+    let differ: Vec<_> = names
+        .into_iter()
+        .filter(|n| a.get(*n) != b.get(*n))
+        .collect();
+    format!("files that differ: {differ:?}")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn served_site_equals_a_fresh_build(saves in prop::collection::vec(save(), 1..6)) {
+        run(&saves, false)?;
+    }
+
+    #[test]
+    fn with_search_and_print_it_equals_once_settled(saves in prop::collection::vec(save(), 1..5)) {
+        run(&saves, true)?;
+    }
+}
+
+/// The fast path is taken: a chapter edit renders that page alone; an
+/// edit that breaks a link writes nothing; an edit that changes no page's
+/// content renders none; an included file renders its includers; a page
+/// title renders its page, even with the content unchanged; the outline and
+/// the assets render everything; two chapters saved at once render both (the
+/// first one's page is `index.html` too).
+#[test]
+fn each_edit_renders_the_pages_it_changed() {
+    let written = run(
+        &[
+            vec![Edit::Append(2, "one".into())],
+            vec![Edit::Heading(3, true)],
+            vec![Edit::Heading(3, false)],
+            vec![Edit::Shared("two".into())],
+            vec![Edit::PageTitle(2, "first".into())],
+            vec![Edit::PageTitle(2, "second".into())],
+            vec![Edit::Title(1, "renamed".into())],
+            vec![Edit::Asset("three".into())],
+            vec![
+                Edit::Append(4, "four".into()),
+                Edit::Append(0, "zero".into()),
+            ],
+        ],
+        false,
+    )
+    .unwrap();
+    // The introduction includes nothing.
+    let all: Vec<PathBuf> = (1..CHAPTERS).map(|i| chapter_file(i).into()).collect();
+    assert_eq!(
+        written,
+        [
+            Some(vec![PathBuf::from("part/ch2.md")]),
+            None,
+            Some(Vec::new()),
+            Some(all),
+            Some(vec![PathBuf::from("part/ch2.md")]),
+            Some(vec![PathBuf::from("part/ch2.md")]),
+            None,
+            None,
+            Some(vec![
+                PathBuf::from("intro.md"),
+                PathBuf::from("part/ch4.md")
+            ]),
+        ]
+    );
+}
