@@ -481,60 +481,50 @@ fn reassurances_other_verbs_console_steps_tables_and_commands_are_offers_and_pol
     );
 }
 
+/// The reports on the real book with `block` appended to the deployer
+/// permissions chapter, and the expected user and group offers at the
+/// block's `user` and `group` lines (counted from the block's first line).
+fn inline_offers(block: &str, user: usize, group: usize) -> (Vec<String>, Vec<String>) {
+    let book = copy_real_book();
+    let chapter = book.path().join("src/deployer-permissions.md");
+    let first = fs::read_to_string(&chapter).unwrap().lines().count() + 1;
+    append(&chapter, block);
+    let (_, size) = deployer_size(book.path());
+    let (code, found) = check_shorts(book.path());
+    assert_eq!(code, 1);
+    let offer = |line: usize, who: &str, quota: &str| {
+        format!(
+            "src/deployer-permissions.md:{}:9: error[policy::attachment]: `deployer-policy` has {size} characters; a {who}'s inline policies may have {quota} together",
+            first + line
+        )
+    };
+    (
+        found,
+        vec![offer(user, "user", "2,048"), offer(group, "group", "5,120")],
+    )
+}
+
 /// A command that puts the reader's filled-in copy of a policy
 /// (`NAME.mine.json`, as the guide makes them with `sed`) inline offers
 /// that policy as much as one naming the file itself.
 #[test]
 fn putting_a_copy_of_the_deployer_policy_inline_is_an_offer_of_it() {
-    let book = copy_real_book();
-    let chapter = book.path().join("src/deployer-permissions.md");
-    let text = fs::read_to_string(&chapter).unwrap();
-    append(
-        &chapter,
+    let (found, expected) = inline_offers(
         "\nOr, as yourself:\n\n```bash\naws iam put-user-policy --user-name \"$USER_NAME\" --policy-name ResponderAPIDeployer \\\n  --policy-document file://deployer-policy.mine.json\naws iam put-group-policy --group-name deployers --policy-name ResponderAPIDeployer --policy-document=file://deployer-policy.mine.json\n```\n",
+        4,
+        6,
     );
-    let line = text.lines().count() + 5;
-    let (_, size) = deployer_size(book.path());
-    let (code, found) = check_shorts(book.path());
-    assert_eq!(code, 1);
-    assert_eq!(
-        found,
-        [
-            format!(
-                "src/deployer-permissions.md:{line}:9: error[policy::attachment]: `deployer-policy` has {size} characters; a user's inline policies may have 2,048 together"
-            ),
-            format!(
-                "src/deployer-permissions.md:{}:9: error[policy::attachment]: `deployer-policy` has {size} characters; a group's inline policies may have 5,120 together",
-                line + 2
-            ),
-        ]
-    );
+    assert_eq!(found, expected);
 }
 
 /// The file named through a variable the block sets, or read with
 /// `"$(cat FILE)"`, is the same offer.
 #[test]
 fn putting_the_policy_inline_through_a_variable_or_cat_is_an_offer_of_it() {
-    let book = copy_real_book();
-    let chapter = book.path().join("src/deployer-permissions.md");
-    let text = fs::read_to_string(&chapter).unwrap();
-    append(
-        &chapter,
+    let (found, expected) = inline_offers(
         "\n```bash\nPOLICY_FILE=deployer-policy.json\naws iam put-user-policy --user-name \"$USER_NAME\" --policy-name ResponderAPIDeployer --policy-document \"file://${POLICY_FILE}\"\naws iam put-group-policy --group-name deployers --policy-name ResponderAPIDeployer --policy-document \"$(cat deployer-policy.json)\"\n```\n",
+        3,
+        4,
     );
-    let line = text.lines().count() + 4;
-    let (_, size) = deployer_size(book.path());
-    let (_, found) = check_shorts(book.path());
-    assert_eq!(
-        found,
-        [
-            format!(
-                "src/deployer-permissions.md:{line}:9: error[policy::attachment]: `deployer-policy` has {size} characters; a user's inline policies may have 2,048 together"
-            ),
-            format!(
-                "src/deployer-permissions.md:{}:9: error[policy::attachment]: `deployer-policy` has {size} characters; a group's inline policies may have 5,120 together",
-                line + 1
-            ),
-        ]
-    );
+    assert_eq!(found, expected);
 }
