@@ -611,8 +611,8 @@ impl Context<'_> {
                     .and_then(|(v, _)| v.strip_prefix("file://"));
                 let input = match file.map(|f| (self.file_json)(f)) {
                     Some(Input::Json(value)) => Some(value),
-                    // A missing file is the CLI check's report alone.
-                    Some(Input::Missing) => {
+                    // A missing or broken file is another check's report.
+                    Some(Input::Missing | Input::Broken) => {
                         request.opaque.get_or_insert_with(String::new);
                         None
                     }

@@ -32,6 +32,8 @@ pub enum Input {
     Unread,
     /// No file stands behind the name: the CLI check reports it.
     Missing,
+    /// A book file that does not parse: its own check reports it.
+    Broken,
 }
 
 enum Found {
@@ -83,7 +85,15 @@ impl<'a> Files<'a> {
     /// What a `file://NAME` holds, as the deployer check reads it.
     pub fn json(&self, name: &str) -> Input {
         let text = match self.find(name) {
-            Found::Book(rel) => self.book_root.read(&rel).ok(),
+            // A book file that does not parse has its own report.
+            Found::Book(rel) => {
+                return self
+                    .book_root
+                    .read(&rel)
+                    .ok()
+                    .and_then(|t| serde_json::from_str(&t).ok())
+                    .map_or(Input::Broken, Input::Json);
+            }
             Found::Written(text) => text,
             Found::Missing => return Input::Missing,
         };
