@@ -364,6 +364,12 @@ fn explain(
                 .hint(hint),
             ]
         }
+        // CloudFormation hands every scalar to the handler as text and
+        // converts it (`"Cpu": 512`, `"DesiredCount": "1"`), as cfn-lint
+        // accepts by default.
+        ValidationErrorKind::Type { kind } if converts(error.instance().as_ref(), &types(kind)) => {
+            Vec::new()
+        }
         ValidationErrorKind::Type { kind } => vec![Finding::new(
             at(pointer),
             codes::AWS_CFN_TYPE,
@@ -375,6 +381,19 @@ fn explain(
             format!("`{}`: {error}", last(pointer)),
         )],
     }
+}
+
+/// Whether CloudFormation turns the scalar `value` into one of `types`.
+fn converts(value: &Value, types: &[JsonType]) -> bool {
+    types.iter().any(|t| match (t, value) {
+        (JsonType::String, Value::Number(_) | Value::Bool(_)) => true,
+        (JsonType::Integer, Value::String(s)) => s.trim().parse::<i64>().is_ok(),
+        (JsonType::Number, Value::String(s)) => s.trim().parse::<f64>().is_ok(),
+        (JsonType::Boolean, Value::String(s)) => {
+            matches!(s.to_ascii_lowercase().as_str(), "true" | "false")
+        }
+        _ => false,
+    })
 }
 
 fn types(kind: &TypeKind) -> Vec<JsonType> {

@@ -65,8 +65,13 @@ fn fargate_task(task: &Value, out: &mut Vec<Finding>) {
                 .hint("add \"networkMode\": \"awsvpc\""),
         ),
     }
-    let size = |key: &str| task.get(key).and_then(Value::as_str);
-    match (size("cpu"), size("memory")) {
+    // A template may write the size as a number: CloudFormation converts it.
+    let size = |key: &str| match task.get(key) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    match (size("cpu").as_deref(), size("memory").as_deref()) {
         (Some(cpu), Some(memory)) if !is_placeholder(cpu) && !is_placeholder(memory) => {
             match (cpu.parse::<u32>(), memory.parse::<u32>()) {
                 (Ok(c), Ok(m)) if fargate_pair(c, m) => {}

@@ -210,15 +210,30 @@ impl Walk<'_> {
                     );
                 }
             }
-            _ if stack != other => differ(
-                found,
-                format!(
-                    "the stack has {stack} where {} has {other}",
-                    self.other_path
-                ),
-            ),
+            // `512` in a template is the `"512"` CloudFormation passes on.
+            _ if stack != other
+                && (scalar_text(stack).is_none() || scalar_text(stack) != scalar_text(other)) =>
+            {
+                differ(
+                    found,
+                    format!(
+                        "the stack has {stack} where {} has {other}",
+                        self.other_path
+                    ),
+                )
+            }
             _ => {}
         }
+    }
+}
+
+/// A scalar's text as CloudFormation passes it on; `None` for the rest.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
     }
 }
 

@@ -361,3 +361,37 @@ fn a_stack_role_with_the_account_variable_is_judged_in_the_example_account() {
         ]
     );
 }
+
+/// CloudFormation hands scalars to the handlers as text and converts them:
+/// `"Cpu": 512` and `"DesiredCount": "1"` are right; a word is not a count.
+#[test]
+fn scalars_cloudformation_converts_pass_and_others_do_not() {
+    let rel = "templates/responderapi-stack.json";
+    let book = copy_real_book();
+    replace_in(book.path(), rel, "\"Cpu\": \"512\"", "\"Cpu\": 512");
+    replace_in(book.path(), rel, "\"Memory\": \"1024\"", "\"Memory\": 1024");
+    replace_in(
+        book.path(),
+        rel,
+        "\"DesiredCount\": 1,",
+        "\"DesiredCount\": \"1\",",
+    );
+    let (_, shorts) = check_shorts(book.path());
+    assert_eq!(shorts, Vec::<String>::new());
+    let book = copy_real_book();
+    replace_in(
+        book.path(),
+        rel,
+        "\"DesiredCount\": 1,",
+        "\"DesiredCount\": \"one\",",
+    );
+    let text = std::fs::read_to_string(book.path().join(rel)).unwrap();
+    let line = text.lines().position(|l| l.contains("\"one\"")).unwrap() + 1;
+    let (_, shorts) = check_shorts(book.path());
+    assert_eq!(
+        shorts,
+        [format!(
+            "{rel}:{line}:25: error[aws::cfn-type]: `DesiredCount` must be integer"
+        )]
+    );
+}
