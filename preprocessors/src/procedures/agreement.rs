@@ -122,7 +122,11 @@ fn kebab(id: &str) -> String {
 
 fn with_account(value: Value) -> Value {
     match value {
-        Value::String(s) => Value::String(s.replace("${AWS::AccountId}", EXAMPLE_ACCOUNT)),
+        // The partition of every Region the guide runs in is `aws`.
+        Value::String(s) => Value::String(
+            s.replace("${AWS::AccountId}", EXAMPLE_ACCOUNT)
+                .replace("${AWS::Partition}", "aws"),
+        ),
         Value::Array(items) => Value::Array(items.into_iter().map(with_account).collect()),
         Value::Object(map) => {
             Value::Object(map.into_iter().map(|(k, v)| (k, with_account(v))).collect())

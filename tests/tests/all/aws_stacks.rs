@@ -395,3 +395,31 @@ fn scalars_cloudformation_converts_pass_and_others_do_not() {
         )]
     );
 }
+
+/// `${AWS::Partition}` in a template's `Fn::Sub` ARNs (as cfn-lint advises)
+/// is `aws` in every Region the guide runs in.
+#[test]
+fn the_partition_pseudo_parameter_is_aws() {
+    let book = copy_real_book();
+    for rel in [
+        "templates/responderapi-stack.json",
+        "templates/responderapi-alb-stack.json",
+    ] {
+        let path = book.path().join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let edited: Vec<String> = text
+            .lines()
+            .map(|l| {
+                if l.contains("\"Fn::Sub\": \"arn:aws:") {
+                    l.replace("arn:aws:", "arn:${AWS::Partition}:")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        assert_ne!(edited.join("\n"), text.trim_end());
+        std::fs::write(&path, edited.join("\n") + "\n").unwrap();
+    }
+    let (_, shorts) = check_shorts(book.path());
+    assert_eq!(shorts, Vec::<String>::new());
+}
