@@ -184,13 +184,14 @@ pub fn parse(document: &Value) -> Policy {
                         .collect(),
                     _ => Vec::new(),
                 };
+                let allow = s.get("Effect").and_then(Value::as_str) == Some("Allow");
                 Statement {
-                    allow: s.get("Effect").and_then(Value::as_str) == Some("Allow"),
+                    allow,
                     actions: strings(s.get(action_key), &format!("{at}/{action_key}")),
                     not_action,
                     resources: strings(s.get(resource_key), "")
                         .into_iter()
-                        .map(|(r, _)| r)
+                        .map(|(r, _)| with_policy_variables(&r, allow))
                         .collect(),
                     not_resource,
                     sid: s.get("Sid").and_then(Value::as_str).map(str::to_string),
@@ -213,6 +214,7 @@ impl Statement {
     }
 
     pub(crate) fn matches_resource(&self, resource: &str) -> bool {
+        // (Policy variables are filled in when the policy is read.)
         let hit = self.resources.iter().any(|r| wildcard_match(r, resource));
         hit != self.not_resource
     }
@@ -513,6 +515,30 @@ pub fn trusts_ecs_tasks_in(policy: &Policy, context: &RequestContext) -> bool {
                 .any(|p| p == "ecs-tasks.amazonaws.com" || p == "*")
     });
     allowed && !denied
+}
+
+/// A `Resource` with IAM's policy variables filled in: the reader's
+/// account for `${aws:PrincipalAccount}`, the characters `${*}`, `${?}` and
+/// `${$}` stand for; any other variable (`${aws:username}`) is assumed to
+/// match in an Allow, and to match nothing in a Deny, so an unknown value
+/// never raises an alarm.
+fn with_policy_variables(resource: &str, allow: bool) -> String {
+    if !resource.contains("${") {
+        return resource.to_string();
+    }
+    let re = regex::Regex::new(r"\$\{([^}]*)\}").expect("valid");
+    re.replace_all(resource, |c: &regex::Captures<'_>| {
+        let name = &c[1];
+        match name.to_ascii_lowercase().as_str() {
+            "aws:principalaccount" => SAMPLE_ACCOUNT.to_string(),
+            "*" => "*".to_string(),
+            "?" => "?".to_string(),
+            "$" => "$".to_string(),
+            _ if allow => "*".to_string(),
+            _ => format!("${{{name}}}"),
+        }
+    })
+    .into_owned()
 }
 
 #[cfg(test)]

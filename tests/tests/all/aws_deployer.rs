@@ -1322,3 +1322,16 @@ fn cli_input_json_written_by_an_earlier_command_is_read() {
         )]
     );
 }
+
+/// IAM's policy variables in a `Resource`: `${aws:PrincipalAccount}` is
+/// the reader's account, so the policy allows what it allowed.
+#[test]
+fn the_principal_account_variable_is_the_readers_account() {
+    let book = with_policy(|policy| {
+        let text = serde_json::to_string(policy).unwrap();
+        let edited = text.replace(":111122223333:", ":${aws:PrincipalAccount}:");
+        assert_ne!(edited, text);
+        *policy = serde_json::from_str(&edited).unwrap();
+    });
+    assert_eq!(deployer_errors(book.path()), Vec::<String>::new());
+}
