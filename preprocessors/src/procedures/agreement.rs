@@ -216,7 +216,8 @@ impl Walk<'_> {
             }
             // `512` in a template is the `"512"` CloudFormation passes on.
             _ if stack != other
-                && (scalar_text(stack).is_none() || scalar_text(stack) != scalar_text(other)) =>
+                && (super::values::scalar(stack).is_none()
+                    || super::values::scalar(stack) != super::values::scalar(other)) =>
             {
                 differ(
                     found,
@@ -228,16 +229,6 @@ impl Walk<'_> {
             }
             _ => {}
         }
-    }
-}
-
-/// A scalar's text as CloudFormation passes it on; `None` for the rest.
-fn scalar_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
     }
 }
 

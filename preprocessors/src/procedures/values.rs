@@ -261,7 +261,8 @@ fn resource_pointer(stack: Option<&JsonFile>, kind: &str, property: &str) -> Str
     )
 }
 
-fn scalar(value: &Value) -> Option<String> {
+/// A scalar's text, as CloudFormation passes it on; `None` for the rest.
+pub(crate) fn scalar(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
