@@ -25,6 +25,7 @@ use crate::run_paths::{RunPaths, SEQUENCES};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
+use std::sync::LazyLock;
 
 /// The policy the guide asks the reader to have, relative to the book root.
 pub const DEPLOYER_POLICY: &str = "policies/deployer-policy.json";
@@ -978,9 +979,6 @@ impl Context<'_> {
             if p.service != "cloudformation" || p.op != "execute-change-set" {
                 continue;
             }
-            let Some(&(name_text, _)) = p.option("--change-set-name").first() else {
-                continue;
-            };
             let literal = |p: &Parsed<'_>, o: &str, at: At| {
                 p.option(o)
                     .first()
@@ -992,13 +990,6 @@ impl Context<'_> {
             let Some(name) = name.filter(|n| !n.starts_with("arn:")) else {
                 continue;
             };
-            if variable(name_text).is_some()
-                && self
-                    .literal(at, variable(name_text).unwrap_or(""))
-                    .is_none()
-            {
-                continue;
-            }
             let made = commands[..n].iter().any(|&(_, _, before)| {
                 parse(self.command(before)).is_some_and(|c| {
                     c.service == "cloudformation"
@@ -1266,9 +1257,10 @@ impl Context<'_> {
 fn pass_role(role: &str) -> Option<Need> {
     // The reader's account from their shell (`$ACCOUNT_ID`) is the
     // example account, as everywhere else the guide names it.
-    let account =
-        regex::Regex::new(r"^arn:aws:iam::\$\{?[A-Za-z_][A-Za-z0-9_]*\}?:").expect("valid");
-    let role = &*account.replace(role, format!("arn:aws:iam::{}:", evaluator::SAMPLE_ACCOUNT));
+    static ACCOUNT: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"^arn:aws:iam::\$\{?[A-Za-z_][A-Za-z0-9_]*\}?:").expect("valid")
+    });
+    let role = &*ACCOUNT.replace(role, format!("arn:aws:iam::{}:", evaluator::SAMPLE_ACCOUNT));
     let mut request = Request::default();
     request.name("iam", "role");
     if role.contains('$') {
@@ -1306,9 +1298,10 @@ impl Given {
         // `${VPC_ID}` and `$VPC_ID` are the same value of the reader's shell.
         // So are `${VPC_ID:?set it first}` and `${VPC_ID:-…}`: the shell's
         // checks and defaults, the value the same.
-        let braces =
-            regex::Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-?=+][^}]*)?\}").expect("valid");
-        let text = &*braces.replace_all(text, "$$$1");
+        static BRACES: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-?=+][^}]*)?\}").expect("valid")
+        });
+        let text = &*BRACES.replace_all(text, "$$$1");
         if text.starts_with("ParameterKey=") {
             let fields: BTreeMap<&str, &str> =
                 text.split(',').filter_map(|f| f.split_once('=')).collect();

@@ -526,19 +526,21 @@ fn with_policy_variables(resource: &str, allow: bool) -> String {
     if !resource.contains("${") {
         return resource.to_string();
     }
-    let re = regex::Regex::new(r"\$\{([^}]*)\}").expect("valid");
-    re.replace_all(resource, |c: &regex::Captures<'_>| {
-        let name = &c[1];
-        match name.to_ascii_lowercase().as_str() {
-            "aws:principalaccount" => SAMPLE_ACCOUNT.to_string(),
-            "*" => "*".to_string(),
-            "?" => "?".to_string(),
-            "$" => "$".to_string(),
-            _ if allow => "*".to_string(),
-            _ => format!("${{{name}}}"),
-        }
-    })
-    .into_owned()
+    static VARIABLE: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\$\{([^}]*)\}").expect("valid"));
+    VARIABLE
+        .replace_all(resource, |c: &regex::Captures<'_>| {
+            let name = &c[1];
+            match name.to_ascii_lowercase().as_str() {
+                "aws:principalaccount" => SAMPLE_ACCOUNT.to_string(),
+                "*" => "*".to_string(),
+                "?" => "?".to_string(),
+                "$" => "$".to_string(),
+                _ if allow => "*".to_string(),
+                _ => format!("${{{name}}}"),
+            }
+        })
+        .into_owned()
 }
 
 #[cfg(test)]
