@@ -605,6 +605,13 @@ impl Context<'_> {
             named(&mut request, n, &[(first.text.as_str(), first)]);
         }
         for option in option_words(rest, |_| true) {
+            // YAML input names the resources too, but is not read: unjudged,
+            // never judged on `*`.
+            if option.name == "--cli-input-yaml" {
+                let name = option.values.first().map(|(v, _)| v.to_string());
+                request.opaque = request.opaque.take().or(name).or(Some(String::new()));
+                continue;
+            }
             if option.name == "--cli-input-json" {
                 let file = option
                     .values
@@ -1577,7 +1584,7 @@ pub fn check(
                         command.label,
                         need.action()
                     ),
-                    "keep the input in a file of the book, or write it in an earlier block (`cat > NAME.json <<'EOF'` … `EOF`)",
+                    "the check reads `--cli-input-json` input that is a file of the book or written in an earlier block (`cat > NAME.json <<'EOF'` … `EOF`); it does not read YAML",
                 ),
                 _ => continue,
             };

@@ -12,7 +12,7 @@ use super::arns::{self, Arns, Request};
 use super::models;
 use super::stack_diff::{self, Change};
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A template as the stack operation reads it.
 #[derive(Clone, Copy)]
@@ -245,25 +245,67 @@ pub fn with_stack_tags(template: &Value, tags: &str) -> Value {
         if let Some(properties) = properties.as_object_mut() {
             properties
                 .entry(property)
-                .or_insert_with(|| serde_json::json!([{"Key": "stack-tags", "Value": tags}]));
+                .or_insert_with(|| stack_tag_list(tags));
         }
     }
     out
 }
 
+/// `Key=Value` pairs (`deploy --tags`) or `Key=K,Value=V` items
+/// (`create-stack --tags`) as a tag list, so an update can tell an added
+/// tag from a removed one; anything else is one opaque tag.
+fn stack_tag_list(tags: &str) -> Value {
+    let pair = |item: &str| -> Option<(String, String)> {
+        if let Some(rest) = item.strip_prefix("Key=") {
+            let (key, value) = rest.split_once(",Value=")?;
+            return Some((key.to_string(), value.to_string()));
+        }
+        let (key, value) = item.split_once('=')?;
+        Some((key.to_string(), value.to_string()))
+    };
+    let items: Option<Vec<_>> = tags
+        .split_whitespace()
+        .map(|i| pair(i.trim_matches(|c| c == '"' || c == '\'')))
+        .collect();
+    match items {
+        Some(items) if !items.is_empty() => Value::Array(
+            items
+                .into_iter()
+                .map(|(k, v)| serde_json::json!({"Key": k, "Value": v}))
+                .collect(),
+        ),
+        _ => serde_json::json!([{"Key": "stack-tags", "Value": tags}]),
+    }
+}
+
 /// A tag-writing action, which the schema's tagging rules govern.
 fn writes_tags(action: &str) -> bool {
     let name = action.split_once(':').map_or(action, |(_, n)| n);
-    [
-        "Tag",
-        "Untag",
-        "AddTags",
-        "RemoveTags",
-        "CreateTags",
-        "DeleteTags",
-    ]
-    .iter()
-    .any(|verb| name.starts_with(verb))
+    ["Tag", "AddTags", "CreateTags"]
+        .iter()
+        .any(|verb| name.starts_with(verb))
+        || removes_tags(action)
+}
+
+/// A tag-removing action: an update needs it only when a key goes.
+fn removes_tags(action: &str) -> bool {
+    let name = action.split_once(':').map_or(action, |(_, n)| n);
+    ["Untag", "RemoveTags", "DeleteTags"]
+        .iter()
+        .any(|verb| name.starts_with(verb))
+}
+
+/// The keys and values of a tag property written as a `Key`/`Value` list
+/// or a map; `None` for any other form (or values that are not text).
+fn tag_pairs(value: &Value) -> Option<BTreeMap<String, Value>> {
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .map(|t| Some((t.get("Key")?.as_str()?.to_string(), t.get("Value")?.clone())))
+            .collect(),
+        Value::Object(map) => Some(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+        _ => None,
+    }
 }
 
 fn is_set(properties: &Value, path: &str) -> bool {
@@ -275,10 +317,12 @@ fn is_set(properties: &Value, path: &str) -> bool {
 /// tags the resource with its system tags.
 fn tags_demanded(
     schema: &Value,
+    action: &str,
     handler: &str,
     properties: &Value,
-    changes: &dyn Fn(&str) -> bool,
+    update: Option<Update<'_>>,
 ) -> bool {
+    let changes = |path: &str| update.is_some_and(|u| u.changes(properties, path));
     let tagging = schema.get("tagging");
     let tags = tagging
         .and_then(|t| t.get("tagProperty"))
@@ -291,7 +335,30 @@ fn tags_demanded(
         .unwrap_or(false);
     match handler {
         "create" => system || is_set(properties, tags),
-        "update" => changes(tags),
+        // Adding or changing a tag writes it; only a key that goes needs
+        // the removing action.
+        "update" => {
+            let pairs = |v: &Value| {
+                stack_diff::at_path(v, tags)
+                    .first()
+                    .map_or(Some(BTreeMap::new()), |t| tag_pairs(t))
+            };
+            match update.and_then(|u| Some((u, pairs(u.before)?, pairs(properties)?))) {
+                Some((u, before, after)) if changes(tags) => {
+                    if removes_tags(action) {
+                        before.keys().any(|k| !after.contains_key(k))
+                    } else {
+                        after.iter().any(|(k, v)| {
+                            before.get(k).is_none_or(|b| !stack_diff::same(b, v))
+                                || stack_diff::refers_to(v)
+                                    .iter()
+                                    .any(|r| u.may_change.contains(r))
+                        })
+                    }
+                }
+                _ => changes(tags),
+            }
+        }
         // Reading or deleting a resource writes no tags, whatever a
         // schema's list holds (`AWS::IAM::Role` delete lists `iam:TagRole`).
         _ => false,
@@ -312,7 +379,7 @@ fn demanded(
         .get(kind)
         .and_then(|actions| actions.get(action))
     else {
-        return !writes_tags(action) || tags_demanded(schema, handler, properties, &changes);
+        return !writes_tags(action) || tags_demanded(schema, action, handler, properties, update);
     };
     let own = match handler {
         "create" => serves.create.as_ref(),

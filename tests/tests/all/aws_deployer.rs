@@ -1321,6 +1321,16 @@ fn cli_input_json_written_by_an_earlier_command_is_read() {
             "src/cluster.md:{line}:1: warning[aws::unjudged]: the deployer permission check cannot read `file://settings.json`, which names what `aws ecs update-cluster` acts on, so it does not judge `ecs:UpdateCluster`"
         )]
     );
+    // YAML input names the cluster too: not read, so not judged on `*`.
+    let book = copy_real_book();
+    let script = "cat > settings.yaml <<'YAML'\ncluster: responderapi-cluster\nYAML\naws ecs update-cluster --cli-input-yaml file://settings.yaml";
+    let line = append_block(book.path(), "src/cluster.md", "cli", script) + 3;
+    assert_eq!(
+        deployer_errors(book.path()),
+        [format!(
+            "src/cluster.md:{line}:1: warning[aws::unjudged]: the deployer permission check cannot read `file://settings.yaml`, which names what `aws ecs update-cluster` acts on, so it does not judge `ecs:UpdateCluster`"
+        )]
+    );
 }
 
 /// IAM's policy variables in a `Resource`: `${aws:PrincipalAccount}` is

@@ -141,22 +141,37 @@ fn stack_tags_first_given_to_a_later_deploy_are_written_by_the_update_handlers()
         book.path(),
         "src/load-balancer.md",
         "  --template-file responderapi-alb-stack.json \\\n",
-        "  --template-file responderapi-alb-stack.json \\\n  --tags Project=responderapi \\\n",
+        "  --template-file responderapi-alb-stack.json \\\n  --tags Project=responderapi Owner=platform \\\n",
     );
     let found = aws_reports(book.path());
-    let group = "src/load-balancer.md:245:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `ec2:DeleteTags` on `arn:aws:ec2:us-east-1:111122223333:security-group/sg-0123456789abcdef0`, which CloudFormation's update handler of `SecurityGroup` (`AWS::EC2::SecurityGroup`) calls during `aws cloudformation deploy`";
-    assert!(found.iter().any(|f| f == group), "{found:#?}");
     // Tagging a group that exists: no create action tags it, so the
     // statement limited to `ec2:CreateAction` does not allow it.
-    let create_tags = group.replace("`ec2:DeleteTags`", "`ec2:CreateTags`");
-    assert!(found.contains(&create_tags), "{found:#?}");
-    // Every one on the deploy that adds them, each an update of a resource
-    // the first deploy made.
-    assert!(
-        found
-            .iter()
-            .all(|f| f.starts_with("src/load-balancer.md:245:1:") && f.contains("update handler")),
-        "{found:#?}"
+    let group = "src/load-balancer.md:245:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `ec2:CreateTags` on `arn:aws:ec2:us-east-1:111122223333:security-group/sg-0123456789abcdef0`, which CloudFormation's update handler of `SecurityGroup` (`AWS::EC2::SecurityGroup`) calls during `aws cloudformation deploy`";
+    let role = "src/load-balancer.md:245:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `iam:TagRole` on `arn:aws:iam::111122223333:role/ResponderAPIECSTaskExecutionRole` (and on 1 more resource), which CloudFormation's update handler of `ExecutionRole` (`AWS::IAM::Role`) calls during `aws cloudformation deploy`";
+    assert_eq!(found, [role, group]);
+    // Tags only added: nothing is removed, so no removing action is needed.
+    // A later deploy that drops `Owner` removes it from every resource.
+    replace_in(
+        book.path(),
+        "src/load-balancer.md",
+        "  --template-file responderapi-stack.json \\\n",
+        "  --template-file responderapi-stack.json \\\n  --tags Project=responderapi \\\n",
+    );
+    let undo: Vec<String> = aws_reports(book.path())
+        .into_iter()
+        // Two lines down: a `--tags` line was added to each variant above.
+        .filter(|f| f.starts_with("src/load-balancer.md:290:1:"))
+        .map(|f| f.split('`').nth(3).unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        undo,
+        [
+            "logs:UntagResource",
+            "iam:UntagRole",
+            "ecs:UntagResource",
+            "ec2:DeleteTags"
+        ],
+        "{undo:#?}"
     );
 }
 
