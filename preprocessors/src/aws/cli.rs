@@ -112,15 +112,42 @@ pub fn check(command: &Command) -> Checked {
         .get(service)
         .map(Vec::as_slice)
         .unwrap_or_default();
-    if op_name == "help" || extra.iter().any(|c| c == op_name) || is_placeholder(op_name) {
+    if extra.iter().any(|c| c == op_name) {
+        // The CLI's own commands: only the options they cannot run without.
+        let required = custom.required.get(&format!("{service}.{op_name}"));
+        for option in required.into_iter().flatten() {
+            if !words.iter().any(|w| {
+                w.text == *option
+                    || w.text
+                        .strip_prefix(option.as_str())
+                        .is_some_and(|r| r.starts_with('='))
+            }) {
+                out.findings.push(finding(
+                    op_word,
+                    codes::AWS_CLI_MISSING_OPTION,
+                    format!("`aws {service} {op_name}` needs `{option}`"),
+                    Some(missing_hint(
+                        words,
+                        format!("the AWS CLI's `{op_name}` cannot run without it"),
+                    )),
+                ));
+            }
+        }
         return out;
     }
-    let (operation, rest) = if op_name == "wait" {
+    if op_name == "help" || is_placeholder(op_name) {
+        return out;
+    }
+    let (operation, rest, shown) = if op_name == "wait" {
         let Some(waiter) = words.get(i + 2) else {
             return out;
         };
         match model.waiters.get(&waiter.text) {
-            Some(op) => (op.as_str(), &words[i + 3..]),
+            Some(op) => (
+                op.as_str(),
+                &words[i + 3..],
+                format!("wait {}", waiter.text),
+            ),
             None => {
                 out.findings.push(finding(
                     waiter,
@@ -134,7 +161,7 @@ pub fn check(command: &Command) -> Checked {
         }
     } else {
         match model.operation_by_cli(op_name) {
-            Some((name, _)) => (name, &words[i + 2..]),
+            Some((name, _)) => (name, &words[i + 2..], op_name.to_string()),
             None => {
                 let names = model
                     .operations
@@ -152,8 +179,23 @@ pub fn check(command: &Command) -> Checked {
             }
         }
     };
-    options(model, service, operation, op_word, rest, &mut out);
+    let command = Operation {
+        service,
+        operation,
+        shown: &shown,
+        word: op_word,
+    };
+    options(model, &command, rest, &mut out);
     out
+}
+
+/// The operation a command calls, and how the command names it
+/// (`create-stack`, `wait stack-create-complete`).
+struct Operation<'a> {
+    service: &'a str,
+    operation: &'a str,
+    shown: &'a str,
+    word: &'a Word,
 }
 
 /// What an option of an operation stands for.
@@ -216,14 +258,13 @@ fn known_options(model: &ServiceModel, service: &str, operation: &str) -> BTreeM
     known
 }
 
-fn options(
-    model: &ServiceModel,
-    service: &str,
-    operation: &str,
-    op_word: &Word,
-    words: &[Word],
-    out: &mut Checked,
-) {
+fn options(model: &ServiceModel, command: &Operation<'_>, words: &[Word], out: &mut Checked) {
+    let &Operation {
+        service,
+        operation,
+        shown,
+        word: op_word,
+    } = command;
     let known = known_options(model, service, operation);
     let op = &model.operations[operation];
     let input = op.input.as_ref().and_then(|name| model.shape(name));
@@ -260,9 +301,9 @@ fn options(
                 out.findings.push(finding(
                     word,
                     codes::AWS_CLI_UNKNOWN_OPTION,
-                    format!("`aws {service} {}` has no option `{name}`", op.cli),
+                    format!("`aws {service} {shown}` has no option `{name}`"),
                     hint.or_else(|| {
-                        Some(format!("`aws {service} {} help` lists its options", op.cli))
+                        Some(format!("`aws {service} {shown} help` lists its options"))
                     }),
                 ));
             }
@@ -324,12 +365,52 @@ fn options(
             out.findings.push(finding(
                 op_word,
                 codes::AWS_CLI_MISSING_OPTION,
-                format!("`aws {service} {}` needs `{option}`", op.cli),
-                Some(format!(
-                    "`{required}` is required by the {service} model's `{operation}`"
+                format!("`aws {service} {shown}` needs `{option}`"),
+                Some(missing_hint(
+                    words,
+                    format!("`{required}` is required by the {service} model's `{operation}`"),
                 )),
             ));
         }
+    }
+    // CloudFormation finds a change set by name only within its stack
+    // (ChangeSetName in the API reference: "If you specified the name of a
+    // change set, specify the stack name or ID (ARN)").
+    let by_name = options_given(words, "--change-set-name")
+        .is_some_and(|v| !v.starts_with("arn:") && !v.contains(['$', '`']));
+    let members = input.map(|s| &s.members);
+    if service == "cloudformation"
+        && by_name
+        && members.is_some_and(|m| m.contains_key("StackName"))
+        && !present.iter().any(|p| p == "StackName")
+    {
+        out.findings.push(finding(
+            op_word,
+            codes::AWS_CLI_MISSING_OPTION,
+            format!("`aws {service} {shown}` needs `--stack-name` when `--change-set-name` is a name"),
+            Some(missing_hint(
+                words,
+                "CloudFormation looks a change set's name up within its stack: give `--stack-name`, or the change set's ARN".to_string(),
+            )),
+        ));
+    }
+}
+
+/// The value of `name` in `words`, if given.
+fn options_given<'w>(words: &'w [Word], name: &str) -> Option<&'w str> {
+    let at = words.iter().position(|w| w.text == name)?;
+    words.get(at + 1).map(|w| w.text.as_str())
+}
+
+/// `why`, and what ended the command early when a line ends in `\ `: bash
+/// takes the escaped space as a word and the newline ends the command.
+fn missing_hint(words: &[Word], why: String) -> String {
+    if words.last().is_some_and(|w| w.text.trim().is_empty()) {
+        format!(
+            "{why}; the `\\` that ends the command's last line is followed by a space, so the command ends there and the next line runs as a command of its own"
+        )
+    } else {
+        why
     }
 }
 

@@ -109,6 +109,8 @@ pub struct CliCustomizations {
     pub global_options: BTreeMap<String, bool>,
     pub pagination_options: BTreeMap<String, bool>,
     pub commands: BTreeMap<String, Vec<String>>,
+    /// `service.command` of a command the CLI adds → the options it needs.
+    pub required: BTreeMap<String, Vec<String>>,
     pub options: BTreeMap<String, Vec<String>>,
 }
 

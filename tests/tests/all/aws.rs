@@ -45,7 +45,9 @@ fn broken_cli_commands_fail_at_their_words() {
             "src/commands.md:7:14: error[aws::cli-unknown-waiter]: `aws ecs wait` has no waiter `service-stable`",
             "src/commands.md:8:9: error[aws::cli-missing-option]: `aws iam create-role` needs `--assume-role-policy-document`",
             "src/commands.md:9:51: error[aws::cli-missing-file]: `file://missing-task.json` is not a file of the book, and no command before writes it",
-            "src/commands.md:13:7: error[aws::cli-unknown-service]: `aws logz` is not an AWS CLI command",
+            "src/commands.md:10:20: error[aws::cli-missing-option]: `aws cloudformation deploy` needs `--stack-name`",
+            "src/commands.md:12:20: error[aws::cli-missing-option]: `aws cloudformation wait change-set-create-complete` needs `--stack-name` when `--change-set-name` is a name",
+            "src/commands.md:16:7: error[aws::cli-unknown-service]: `aws logz` is not an AWS CLI command",
         ]
     );
     assert_eq!(code, 1);
@@ -62,6 +64,12 @@ fn broken_cli_commands_fail_at_their_words() {
     );
     assert!(
         human.stderr.contains("did you mean `services-stable`?"),
+        "{}",
+        human.stderr
+    );
+    // A `\` followed by a space ends the command: the hint says so.
+    assert!(
+        human.stderr.contains("the AWS CLI's `deploy` cannot run without it; the `\\` that ends the command's last line is followed by a space, so the command ends there and the next line runs as a command of its own"),
         "{}",
         human.stderr
     );
