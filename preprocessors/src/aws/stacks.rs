@@ -414,8 +414,69 @@ fn disallowed(template: &Value, values: &BTreeMap<String, String>) -> Option<(St
                 format!("give `{name}` a value that matches `{p}`"),
             ));
         }
+        if let Some(found) = out_of_bounds(name, parameter, value) {
+            return Some(found);
+        }
     }
     None
+}
+
+/// A `Number` parameter's value outside `MinValue`/`MaxValue` (or not a
+/// number), a `String` one's length outside `MinLength`/`MaxLength`:
+/// CloudFormation refuses these as it refuses `AllowedValues`.
+fn out_of_bounds(name: &str, parameter: &Value, value: &str) -> Option<(String, String)> {
+    let bound = |key: &str| -> Option<f64> {
+        match parameter.get(key)? {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    };
+    let show = |n: f64| n.to_string();
+    let kind = parameter
+        .get("Type")
+        .and_then(Value::as_str)
+        .unwrap_or("String");
+    let (measure, what, low_key, high_key) = match kind {
+        "Number" => {
+            let Ok(number) = value.trim().parse::<f64>() else {
+                return Some((
+                    format!(
+                        "the parameter `{name}` is `{value}`, which is not a number, and its Type is `Number`"
+                    ),
+                    format!("give `{name}` a number"),
+                ));
+            };
+            (number, "value", "MinValue", "MaxValue")
+        }
+        "String" => (
+            value.chars().count() as f64,
+            "length",
+            "MinLength",
+            "MaxLength",
+        ),
+        _ => return None,
+    };
+    let (low, high) = (bound(low_key), bound(high_key));
+    let (key, limit) = match (low, high) {
+        (Some(l), _) if measure < l => (low_key, l),
+        (_, Some(h)) if measure > h => (high_key, h),
+        _ => return None,
+    };
+    let range = match (low, high) {
+        (Some(l), Some(h)) => format!("from {} to {}", show(l), show(h)),
+        (Some(l), None) => format!("at least {}", show(l)),
+        (None, Some(h)) => format!("at most {}", show(h)),
+        (None, None) => unreachable!("a bound was crossed"),
+    };
+    Some((
+        format!(
+            "the parameter `{name}` is `{value}`, whose {what} {} is outside its {key} {}",
+            show(measure),
+            show(limit)
+        ),
+        format!("give `{name}` a {what} {range}"),
+    ))
 }
 
 /// IAM resources need `--capabilities` (CloudFormation API reference,

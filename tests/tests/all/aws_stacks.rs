@@ -206,6 +206,7 @@ fn what_cloudformation_checks_first_is_refused_at_the_command() {
         "aws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM --parameter-overrides ImageURI=x",
         "aws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM --parameter-overrides CpuArchitecture=arm64",
         "aws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM --parameter-overrides ClientCidr=203.0.113.0/24",
+        "aws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM --parameter-overrides ImageUri=",
         // An UPDATE change set is the default; CREATE is for a new stack.
         "aws cloudformation create-change-set --change-set-name again --change-set-type CREATE --stack-name responderapi --template-body file://responderapi-stack.json --capabilities CAPABILITY_NAMED_IAM\naws cloudformation execute-change-set --change-set-name again --stack-name responderapi",
         "aws cloudformation update-stack --stack-name responderapi --use-previous-template --capabilities CAPABILITY_NAMED_IAM --parameters ParameterKey=Port,UsePreviousValue=true",
@@ -231,6 +232,7 @@ fn what_cloudformation_checks_first_is_refused_at_the_command() {
             vec!["LINE:1: error[aws::stack-refused]: the template has no parameter `ImageURI`, so `aws cloudformation deploy` drops the value and the stack keeps the one it has".to_string()],
             vec![format!("LINE:1: {refuse} the parameter `CpuArchitecture` is `arm64`, which is not one of its AllowedValues (`Parameter 'CpuArchitecture' must be one of AllowedValues`)")],
             vec![format!("LINE:1: {refuse} the parameter `ClientCidr` is `203.0.113.0/24`, which does not match its AllowedPattern `{}` (`Parameter 'ClientCidr' must match pattern {}`)", client_pattern(), client_pattern())],
+            vec![format!("LINE:1: {refuse} the parameter `ImageUri` is ``, whose length 0 is outside its MinLength 1")],
             vec!["LINE:1: error[aws::stack-refused]: CloudFormation refuses to create the stack `responderapi`: a command before this one made it (`AlreadyExistsException`)".to_string()],
             vec![format!("LINE:1: {refuse} the template has no parameter `Port` (`Parameters: [Port] do not exist in the template`)")],
         ]

@@ -234,3 +234,53 @@ fn each_architecture_follows_its_own_variants() {
         ]
     );
 }
+
+#[test]
+fn values_outside_a_parameters_bounds_are_refused_and_values_inside_pass() {
+    let template = json!({"Parameters": {
+        "Count": {"Type": "Number", "MinValue": 1, "MaxValue": "2"},
+        "Name": {"Type": "String", "MinLength": 2, "MaxLength": 4, "Default": "ab"},
+        "Ids": {"Type": "CommaDelimitedList", "Default": "a"}
+    }});
+    let why = |parameters: &[(&str, &str)]| -> Option<String> {
+        match &run(&[command("deploy", Some(0), parameters)], &[&template])[0] {
+            Op::Refused { why, .. } => Some(why.clone()),
+            _ => None,
+        }
+    };
+    let refused = "CloudFormation refuses to create the stack `s`: the parameter";
+    assert_eq!(
+        why(&[("Count", "3")]).as_deref(),
+        Some(format!("{refused} `Count` is `3`, whose value 3 is outside its MaxValue 2").as_str())
+    );
+    assert_eq!(
+        why(&[("Count", "0.5")]).as_deref(),
+        Some(
+            format!("{refused} `Count` is `0.5`, whose value 0.5 is outside its MinValue 1")
+                .as_str()
+        )
+    );
+    assert_eq!(
+        why(&[("Count", "two")]).as_deref(),
+        Some(
+            format!("{refused} `Count` is `two`, which is not a number, and its Type is `Number`")
+                .as_str()
+        )
+    );
+    assert_eq!(
+        why(&[("Count", "1"), ("Name", "abcde")]).as_deref(),
+        Some(
+            format!("{refused} `Name` is `abcde`, whose length 5 is outside its MaxLength 4")
+                .as_str()
+        )
+    );
+    // Inside the bounds, at them, a list's items and a value the shell
+    // alone knows: nothing to refuse.
+    for ok in [
+        &[("Count", "2"), ("Name", "abcd")][..],
+        &[("Count", "1"), ("Ids", "a,b,c,d,e,f")],
+        &[("Count", "$COUNT"), ("Name", "${NAME}")],
+    ] {
+        assert_eq!(why(ok), None, "{ok:?}");
+    }
+}
