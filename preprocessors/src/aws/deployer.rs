@@ -145,6 +145,13 @@ pub struct StackCommand {
     /// A template file no file of the book stands for, and no command
     /// before writes: where, and its name.
     pub missing: Option<(Range<usize>, String)>,
+    /// `--enable-termination-protection` (`Some(true)`) or its `--no-`
+    /// form: whether the stack may be deleted from here on.
+    pub protection: Option<bool>,
+    /// A delete option DeleteStack takes only for a stack in
+    /// `DELETE_FAILED` (`--retain-resources`, `--deletion-mode
+    /// FORCE_DELETE_STACK`), as written.
+    pub failed_only: Option<String>,
 }
 
 /// A variable a command sets (`NAME=$(aws …)`, `for NAME in $(aws …)`),
@@ -968,6 +975,22 @@ impl Context<'_> {
                 capabilities: (!capabilities.iter().any(|c| c.contains(['$', '`'])))
                     .then(|| capabilities.iter().map(|c| c.to_string()).collect()),
                 missing,
+                protection: if parsed.gives("--enable-termination-protection") {
+                    Some(true)
+                } else if parsed.gives("--no-enable-termination-protection") {
+                    Some(false)
+                } else {
+                    None
+                },
+                failed_only: if parsed.gives("--retain-resources") {
+                    Some("--retain-resources".to_string())
+                } else {
+                    parsed
+                        .option("--deletion-mode")
+                        .first()
+                        .filter(|(t, _)| *t == "FORCE_DELETE_STACK")
+                        .map(|(t, _)| format!("--deletion-mode {t}"))
+                },
             });
         }
         out

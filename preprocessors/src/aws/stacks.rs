@@ -30,6 +30,8 @@ pub struct State {
     pub role: Option<String>,
     /// The stack tags as written, empty for none.
     pub tags: String,
+    /// Termination protection is on: DeleteStack refuses the stack.
+    pub protected: bool,
     /// The command (its index in the stack commands) that gave this state.
     pub by: usize,
 }
@@ -184,7 +186,60 @@ fn effect(
     let updates = matches!(kind, "update" | "change-set-update");
     match (kind, exists) {
         ("delete", false) => return (None, None),
-        ("delete", true) => return (known.map(|s| Op::Delete(s.clone())), None),
+        ("delete", true) => {
+            if let Some(option) = &c.failed_only {
+                return (
+                    refused(
+                        format!(
+                            "CloudFormation refuses to delete the stack `{}`: `{option}` is only for a stack whose delete failed (`DELETE_FAILED`), and the commands before leave it working",
+                            c.stack
+                        ),
+                        format!(
+                            "delete the stack without `{option}`; keep it for the recovery of a failed delete"
+                        ),
+                    ),
+                    before,
+                );
+            }
+            if known.is_some_and(|s| s.protected) {
+                return (
+                    refused(
+                        format!(
+                            "CloudFormation refuses to delete the stack `{}`: a command before this one turned its termination protection on (`Stack [{}] cannot be deleted while TerminationProtection is enabled`)",
+                            c.stack, c.stack
+                        ),
+                        format!(
+                            "run `aws cloudformation update-termination-protection --no-enable-termination-protection --stack-name {}` first",
+                            c.stack
+                        ),
+                    ),
+                    before,
+                );
+            }
+            return (known.map(|s| Op::Delete(s.clone())), None);
+        }
+        ("protect", false) => {
+            return (
+                refused(
+                    format!(
+                        "CloudFormation refuses to change the termination protection of the stack `{}`: no command before this one creates it (`Stack [{}] does not exist`)",
+                        c.stack, c.stack
+                    ),
+                    "create the stack first".into(),
+                ),
+                None,
+            );
+        }
+        ("protect", true) => {
+            let after = match (before, c.protection) {
+                (Some(Slot::Known(mut s)), Some(on)) => Slot::Known({
+                    s.protected = on;
+                    s
+                }),
+                (slot, _) => slot.unwrap_or(Slot::Unknown),
+            };
+            return (None, Some(after));
+        }
         (_, true) if creates => {
             return (
                 refused(
@@ -266,6 +321,9 @@ fn effect(
             .clone()
             .or_else(|| known.map(|s| s.tags.clone()))
             .unwrap_or_default(),
+        protected: c
+            .protection
+            .unwrap_or_else(|| known.is_some_and(|s| s.protected)),
         by: i,
     };
     let op = match known {

@@ -440,3 +440,61 @@ fn the_partition_pseudo_parameter_is_aws() {
     let (_, shorts) = check_shorts(book.path());
     assert_eq!(shorts, Vec::<String>::new());
 }
+
+/// DeleteStack refuses a stack whose termination protection a command
+/// before turned on, and takes `--retain-resources` or `--deletion-mode
+/// FORCE_DELETE_STACK` only for a stack whose delete failed.
+#[test]
+fn a_protected_stack_and_delete_options_for_a_failed_delete_are_refused() {
+    let delete = "src/cleanup.md:230:1: error[aws::stack-refused]: CloudFormation refuses to delete the stack `responderapi`:";
+    let refused = |book: &Path| -> Vec<String> {
+        aws_reports(book)
+            .into_iter()
+            .filter(|r| r.contains("[aws::stack-refused]"))
+            .collect()
+    };
+    let book = copy_real_book();
+    append_block(
+        book.path(),
+        "src/cloudformation.md",
+        "cloudformation",
+        "aws cloudformation update-termination-protection --enable-termination-protection --stack-name responderapi",
+    );
+    assert_eq!(
+        refused(book.path()),
+        [format!(
+            "{delete} a command before this one turned its termination protection on (`Stack [responderapi] cannot be deleted while TerminationProtection is enabled`)"
+        )]
+    );
+    // Turned off again before the clean-up: the delete goes ahead.
+    append_block(
+        book.path(),
+        "src/cloudformation.md",
+        "cloudformation",
+        "aws cloudformation update-termination-protection --no-enable-termination-protection --stack-name responderapi",
+    );
+    assert_eq!(refused(book.path()), Vec::<String>::new());
+    for (option, shown) in [
+        (" --retain-resources LogGroup", "--retain-resources"),
+        (
+            " --deletion-mode FORCE_DELETE_STACK",
+            "--deletion-mode FORCE_DELETE_STACK",
+        ),
+    ] {
+        let book = copy_real_book();
+        let from = "aws cloudformation delete-stack --stack-name responderapi\n";
+        let path = book.path().join("src/cleanup.md");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replacen(from, &format!("{}{option}\n", from.trim_end()), 1),
+        )
+        .unwrap();
+        assert_eq!(
+            refused(book.path()),
+            [format!(
+                "{delete} `{shown}` is only for a stack whose delete failed (`DELETE_FAILED`), and the commands before leave it working"
+            )]
+        );
+    }
+}

@@ -27,6 +27,8 @@ fn command(kind: &str, template: Option<usize>, parameters: &[(&str, &str)]) -> 
         tags: None,
         capabilities: Some(Vec::new()),
         missing: None,
+        protection: None,
+        failed_only: None,
     }
 }
 
