@@ -713,9 +713,10 @@ impl Context<'_> {
                     // Another service's ARN (`--role-arn` of a stack) names
                     // what the command uses, not what it acts on: its
                     // account is not the resource's.
+                    let text = readers_arn(text, &self.region(at));
                     let service = text.split(':').nth(2).unwrap_or_default();
                     if service == model.signing_name && !text.contains(['$', '`']) {
-                        request.set_arn(text);
+                        request.set_arn(&text);
                     }
                     continue;
                 }
@@ -795,6 +796,13 @@ impl Context<'_> {
         request: &mut Request,
     ) {
         let ids = &models::arn_names().ids;
+        let arn;
+        let text = if text.starts_with("arn:") && text.contains('$') {
+            arn = readers_arn(text, &self.region(at));
+            arn.as_str()
+        } else {
+            text
+        };
         if n.service_linked {
             let roles = &models::arn_names().service_linked_roles;
             match self
@@ -1283,14 +1291,28 @@ impl Context<'_> {
     }
 }
 
+/// An ARN written with shell variables for its Region and account
+/// (`arn:aws:ecs:$AWS_REGION:$ACCOUNT_ID:cluster/…`): the reader's account
+/// is the example account, as everywhere else the guide names it, and the
+/// Region the one the command runs in. Other variables stay.
+fn readers_arn(arn: &str, region: &str) -> String {
+    static FIELD: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$").expect("valid"));
+    let mut parts: Vec<&str> = arn.splitn(6, ':').collect();
+    if parts.len() == 6 {
+        if FIELD.is_match(parts[3]) {
+            parts[3] = region;
+        }
+        if FIELD.is_match(parts[4]) {
+            parts[4] = evaluator::SAMPLE_ACCOUNT;
+        }
+    }
+    parts.join(":")
+}
+
 /// Passing `role` to CloudFormation (`--role-arn`).
 fn pass_role(role: &str) -> Option<Need> {
-    // The reader's account from their shell (`$ACCOUNT_ID`) is the
-    // example account, as everywhere else the guide names it.
-    static ACCOUNT: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r"^arn:aws:iam::\$\{?[A-Za-z_][A-Za-z0-9_]*\}?:").expect("valid")
-    });
-    let role = &*ACCOUNT.replace(role, format!("arn:aws:iam::{}:", evaluator::SAMPLE_ACCOUNT));
+    let role = &readers_arn(role, evaluator::SAMPLE_REGION);
     let mut request = Request::default();
     request.name("iam", "role");
     if role.contains('$') {

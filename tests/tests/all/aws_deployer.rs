@@ -406,6 +406,43 @@ fn a_resource_named_by_its_full_arn_is_judged_on_that_arn() {
             "aws ecs tag-resource"
         )]
     );
+    // Written with the reader's Region and account from their shell: the
+    // Region the command runs in and the example account, by either option.
+    for option in ["--resource-arn", "--cluster"] {
+        let script = format!(
+            "aws ecs {} {option} \"arn:aws:ecs:${{AWS_REGION}}:$ACCOUNT_ID:cluster/{{}}\"{}",
+            if option == "--cluster" {
+                "describe-services"
+            } else {
+                "tag-resource"
+            },
+            if option == "--cluster" {
+                " --services responderapi-service"
+            } else {
+                " --tags key=team,value=api"
+            },
+        );
+        assert_eq!(
+            cli_block(&script.replace("{}", "responderapi-cluster")).1,
+            Vec::<String>::new(),
+            "{script}"
+        );
+        let (line, found) = cli_block(&script.replace("{}", "other-cluster"));
+        let (action, arn, command) = if option == "--cluster" {
+            (
+                "ecs:DescribeServices",
+                "arn:aws:ecs:us-east-1:111122223333:service/other-cluster/responderapi-service",
+                "aws ecs describe-services",
+            )
+        } else {
+            (
+                "ecs:TagResource",
+                "arn:aws:ecs:us-east-1:111122223333:cluster/other-cluster",
+                "aws ecs tag-resource",
+            )
+        };
+        assert_eq!(found, [refused_on(line, action, arn, command)], "{script}");
+    }
 }
 
 #[test]
