@@ -1813,7 +1813,7 @@ fn fitting_statement(
             .statements
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.allow && s.refuted(context).is_none())
+            .filter(|(_, s)| s.allow && s.refuted(action, context).is_none())
     };
     // Another action added to a statement on every resource, or to one
     // whose condition its requests may not meet, would allow it on `*` or
@@ -1885,12 +1885,16 @@ fn refuted_allow<'a>(
         if !(s.allow && s.matches_action(action) && also(s)) {
             return None;
         }
-        let c = s.refuted(context)?;
+        let c = s.refuted(action, context)?;
         let name = s.sid.as_ref().map_or_else(
             || format!("statement {}", i + 1),
             |s| format!("the statement `{s}`"),
         );
         let given = match context.get(&c.key) {
+            _ if evaluator::lacks_key(action, &c.key) => format!(
+                "`{action}` requests carry no `{}` (the Service Authorization Reference lists no such key for the action or its resources)",
+                c.written
+            ),
             Some(v) if !v.is_empty() => format!("the request's value is `{}`", v.join("`, `")),
             _ => format!("the request has no `{}`", c.written),
         };

@@ -55,13 +55,21 @@ pub type RequestContext = std::collections::BTreeMap<String, Vec<String>>;
 /// Whether a condition holds for the context: `None` when it cannot be told
 /// (the key is unknown, the operator is not one evaluated, a value holds a
 /// policy variable).
-fn holds(c: &Condition, context: &RequestContext) -> Option<bool> {
+fn holds(c: &Condition, context: &RequestContext, action: &str) -> Option<bool> {
+    const NONE: &Vec<String> = &Vec::new();
     // `KEY/*` in the context stands for every key of that family
     // (`aws:resourcetag/*`: a resource not yet created has no tags).
-    let given = context.get(&c.key).or_else(|| {
-        let (family, _) = c.key.split_once('/')?;
-        context.get(&format!("{family}/*"))
-    })?;
+    let given = if lacks_key(action, &c.key) {
+        if c.operator == "Null" {
+            return Some(c.values.iter().any(|v| v.eq_ignore_ascii_case("true")));
+        }
+        NONE
+    } else {
+        context.get(&c.key).or_else(|| {
+            let (family, _) = c.key.split_once('/')?;
+            context.get(&format!("{family}/*"))
+        })?
+    };
     if c.values.iter().any(|v| v.contains("${")) {
         return None;
     }
@@ -107,6 +115,50 @@ fn holds(c: &Condition, context: &RequestContext) -> Option<bool> {
         Some("ForAllValues") => given.iter().all(|v| hit(v) != negated),
         _ => given.iter().any(hit) != negated,
     })
+}
+
+/// Whether requests for `action` never carry the service-specific `key`:
+/// the Service Authorization Reference lists no such key for the action or
+/// its resource types (`ecs:cluster` is not in `ecs:CreateCluster`'s
+/// requests). Global `aws:` keys and actions the catalog does not know are
+/// not judged.
+pub(crate) fn lacks_key(action: &str, key: &str) -> bool {
+    let (Some((prefix, name)), Some((key_prefix, _))) =
+        (action.split_once(':'), key.split_once(':'))
+    else {
+        return false;
+    };
+    if key_prefix == "aws" || action.contains(['*', '?']) {
+        return false;
+    }
+    let catalog = crate::policy::catalog::Catalog::builtin();
+    let Some(service) = catalog.service(&prefix.to_ascii_lowercase()) else {
+        return false;
+    };
+    let Some(found) = service.action(name) else {
+        return false;
+    };
+    let resource_keys = found.resource_types.iter().flat_map(|(kind, _)| {
+        service
+            .resource_types
+            .iter()
+            .filter(move |r| r.name == *kind)
+            .flat_map(|r| r.condition_keys.iter())
+    });
+    !found
+        .condition_keys
+        .iter()
+        .chain(resource_keys)
+        .any(|known| key_matches(known, key))
+}
+
+/// `known` (`ecs:ResourceTag/${TagKey}`) names `key` (`ecs:resourcetag/team`).
+fn key_matches(known: &str, key: &str) -> bool {
+    let known = known.to_ascii_lowercase();
+    match known.find("${").or_else(|| known.find('<')) {
+        Some(i) => key.len() > i && key.starts_with(&known[..i]),
+        None => known == key,
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -219,11 +271,11 @@ impl Statement {
         hit != self.not_resource
     }
 
-    /// The first condition the context refutes.
-    pub fn refuted(&self, context: &RequestContext) -> Option<&Condition> {
+    /// The first condition the context of a request for `action` refutes.
+    pub fn refuted(&self, action: &str, context: &RequestContext) -> Option<&Condition> {
         self.conditions
             .iter()
-            .find(|c| holds(c, context) == Some(false))
+            .find(|c| holds(c, context, action) == Some(false))
     }
 
     /// Whether the statement takes part in deciding the request: an Allow
@@ -236,11 +288,11 @@ impl Statement {
         if self.allow {
             self.conditions
                 .iter()
-                .all(|c| holds(c, context) != Some(false))
+                .all(|c| holds(c, context, action) != Some(false))
         } else {
             self.conditions
                 .iter()
-                .all(|c| holds(c, context) == Some(true))
+                .all(|c| holds(c, context, action) == Some(true))
         }
     }
 }
@@ -504,11 +556,13 @@ pub fn trusts_ecs_tasks_in(policy: &Policy, context: &RequestContext) -> bool {
         s.allow
             && s.matches_action("sts:AssumeRole")
             && s.principals.iter().any(|p| p == "ecs-tasks.amazonaws.com")
-            && s.refuted(context).is_none()
+            && s.refuted("sts:AssumeRole", context).is_none()
     });
     let denied = policy.statements.iter().any(|s| {
         !s.allow
-            && s.conditions.iter().all(|c| holds(c, context) == Some(true))
+            && s.conditions
+                .iter()
+                .all(|c| holds(c, context, "sts:AssumeRole") == Some(true))
             && s.matches_action("sts:AssumeRole")
             && s.principals
                 .iter()

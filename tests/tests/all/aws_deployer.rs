@@ -683,6 +683,68 @@ fn conditions_on_what_the_command_determines_are_evaluated() {
     );
 }
 
+/// A condition on a service key the action's requests never carry (the
+/// Service Authorization Reference lists `ecs:cluster` for
+/// `ecs:UpdateService`, not for `ecs:CreateCluster`) fails as IAM fails
+/// it, unless it is `…IfExists` or `Null`.
+#[test]
+fn a_condition_on_a_key_the_action_does_not_carry_refuses_it() {
+    let on_cluster = |operator: &str| serde_json::json!({operator: {"ecs:cluster": "arn:aws:ecs:*:111122223333:cluster/responderapi-cluster"}});
+    let create = "aws ecs describe-clusters --clusters responderapi-cluster";
+    let update = "aws ecs update-service --cluster responderapi-cluster --service responderapi-service --force-new-deployment";
+    let (line, found) = with_condition(
+        "ManageTheGuideEcsResources",
+        on_cluster("ArnEquals"),
+        create,
+    );
+    assert_eq!(
+        found,
+        [refused_on(
+            line,
+            "ecs:DescribeClusters",
+            "arn:aws:ecs:us-east-1:111122223333:cluster/responderapi-cluster",
+            "aws ecs describe-clusters"
+        )]
+    );
+    for (operator, script) in [
+        ("ArnEquals", update),
+        ("ArnEqualsIfExists", create),
+        ("ArnNotEquals", create),
+    ] {
+        let (_, found) = with_condition("ManageTheGuideEcsResources", on_cluster(operator), script);
+        assert_eq!(found, Vec::<String>::new(), "{operator} {script}");
+    }
+    let (_, found) = with_condition(
+        "ManageTheGuideEcsResources",
+        serde_json::json!({"Null": {"ecs:cluster": "true"}}),
+        create,
+    );
+    assert_eq!(found, Vec::<String>::new());
+    // The hint says why the condition fails.
+    let book = with_policy(|policy| {
+        let statements = policy["Statement"].as_array_mut().unwrap();
+        let s = statements
+            .iter_mut()
+            .find(|s| s["Sid"] == "ManageTheGuideEcsResources")
+            .unwrap();
+        s["Condition"] = on_cluster("ArnEquals");
+    });
+    let hints: Vec<String> = deployer_reports(book.path())
+        .iter()
+        .filter(|r| {
+            r["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("`ecs:CreateCluster`")
+        })
+        .filter_map(|r| r["hint"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        hints.contains(&"the statement `ManageTheGuideEcsResources` allows `ecs:CreateCluster` on this resource, but its `ArnEquals` condition on `ecs:cluster` fails: `ecs:CreateCluster` requests carry no `ecs:cluster` (the Service Authorization Reference lists no such key for the action or its resources)".to_string()),
+        "{hints:#?}"
+    );
+}
+
 /// The Region a command runs in is the one its ARNs and
 /// `aws:RequestedRegion` hold: `--region`, else `AWS_REGION` as the path sets
 /// it. A policy pinned to us-east-1 refuses a command run elsewhere.
