@@ -395,6 +395,12 @@ pub fn build(model: &BookModel<'_>) -> RunPaths {
                     )),
             );
         }
+        for (range, message) in mismatched(chapter.content(), &chapter.blocks, &fences) {
+            run.problems.push(
+                Diagnostic::error(codes::AWS_RUN_MARKER, origin.locate(range), message)
+                    .with_hint("give every variant of the step the same marker: the reader runs the one of their architecture where the others stand"),
+            );
+        }
         add_steps(&mut run, c, &fences);
     }
     run
@@ -421,6 +427,58 @@ fn unmarked(blocks: &[Block], fences: &[Fence]) -> Vec<(Range<usize>, String)> {
                 block.range.start..block.range.start + 3,
                 format!("the `{arch}` variant of a marked `{{{{#arch}}}}` block has no run marker: no path runs it, so nothing judges it"),
             ));
+        }
+    }
+    out
+}
+
+/// The variants of one step (the n-th marked shell block of each panel of
+/// an `{{#arch}}` group) marked for other paths than the first panel's:
+/// readers never see markers, so each would run at a step the other does
+/// not model. Reported at the later variant's marker line.
+fn mismatched(content: &str, blocks: &[Block], fences: &[Fence]) -> Vec<(Range<usize>, String)> {
+    // (group, n) → the first panel's architecture and marker.
+    let mut first: HashMap<(usize, usize), (&str, &Marker)> = HashMap::new();
+    let mut seen: HashMap<(usize, &str), usize> = HashMap::new();
+    let mut out = Vec::new();
+    for (block, fence) in blocks.iter().zip(fences) {
+        let (Some(marker), Some((group, arch))) = (&fence.marker, &fence.arch) else {
+            continue;
+        };
+        let n = seen.entry((*group, arch.as_str())).or_default();
+        let key = (*group, *n);
+        *n += 1;
+        match first.get(&key) {
+            None => {
+                first.insert(key, (arch.as_str(), marker));
+            }
+            Some((other, theirs))
+                if theirs.paths != marker.paths || theirs.stand_in != marker.stand_in =>
+            {
+                let line_start = content[..block.range.start]
+                    .trim_end_matches('\n')
+                    .rfind('\n')
+                    .map_or(0, |i| i + 1);
+                let line_end = content[line_start..]
+                    .find('\n')
+                    .map_or(content.len(), |i| line_start + i);
+                let shown = |m: &Marker| {
+                    let mut words = m.paths.join(" ");
+                    if m.stand_in {
+                        words.push_str(" stand-in");
+                    }
+                    words
+                };
+                out.push((
+                    line_start..line_end,
+                    format!(
+                        "the `{arch}` variant of this step is marked `{}`, its `{other}` sibling `{}`",
+                        shown(marker),
+                        shown(theirs)
+                    ),
+                ));
+            }
+            Some(_) => {}
         }
     }
     out

@@ -70,3 +70,46 @@ fn an_arch_variant_without_its_siblings_marker_is_a_warning() {
         )]
     );
 }
+
+/// The variants of one step carry one marker: readers never see markers,
+/// so a variant marked for another path would run where the paths do not
+/// model it.
+#[test]
+fn arch_variants_marked_for_different_paths_fail_at_the_later_marker() {
+    let book = responder_docs_tests::copy_real_book();
+    let path = book.path().join("src/load-balancer.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let marked = "{{#arch arm64}}\n<!-- run: alb-cloudformation -->\n";
+    assert!(text.contains(marked));
+    let edited = text.replacen(
+        marked,
+        "{{#arch arm64}}\n<!-- run: alb-cloudformation-undo -->\n",
+        1,
+    );
+    std::fs::write(&path, &edited).unwrap();
+    let line = text[..text.find(marked).unwrap()].lines().count() + 2;
+    let (_, shorts) = check_shorts(book.path());
+    assert_eq!(
+        shorts,
+        [format!(
+            "src/load-balancer.md:{line}:1: error[aws::run-marker]: the `arm64` variant of this step is marked `alb-cloudformation-undo`, its `amd64` sibling `alb-cloudformation`"
+        )]
+    );
+    // `stand-in` on one variant alone differs too.
+    std::fs::write(
+        &path,
+        text.replacen(
+            marked,
+            "{{#arch arm64}}\n<!-- run: alb-cloudformation stand-in -->\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let (_, shorts) = check_shorts(book.path());
+    assert_eq!(
+        shorts,
+        [format!(
+            "src/load-balancer.md:{line}:1: error[aws::run-marker]: the `arm64` variant of this step is marked `alb-cloudformation stand-in`, its `amd64` sibling `alb-cloudformation`"
+        )]
+    );
+}
