@@ -654,7 +654,9 @@ impl Context<'_> {
                         let text = text
                             .replace("${AWS::AccountId}", evaluator::SAMPLE_ACCOUNT)
                             .replace("${AWS::Region}", evaluator::SAMPLE_REGION);
-                        if !text.contains('$') {
+                        // An unquoted here-document puts the shell's
+                        // values in: a variable a literal assignment sets.
+                        if let Some(text) = self.literal_value(at, &text) {
                             request.set_value(service, &n.kind, &n.var, &text);
                         } else if !names.ids.contains_key(&n.var) {
                             request.unknown.insert(n.var.clone());

@@ -15,13 +15,24 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::json::Index;
 use crate::location::{Location, TextMap};
 use crate::policy::catalog::wildcard_match;
+use std::ops::Range;
 
 /// Where the reader's files come from.
 pub struct Files<'a> {
     book_root: &'a BookRoot,
     /// (output pattern, the command's other words as patterns, the text
     /// it writes when the script holds it), `$name` → `*`.
-    written: Vec<(String, Vec<String>, Option<String>)>,
+    written: Vec<(String, Vec<String>, Option<Written>)>,
+}
+
+/// Text a command of the book writes, and where it stands.
+#[derive(Clone)]
+pub struct Written {
+    pub text: String,
+    /// The chapter and block whose script holds it (the keys the caller
+    /// gave `Files::new`), and the offset of a here-document's text in
+    /// that script (`None` for `echo`'s words, which are not the text).
+    pub at: (usize, usize, Option<usize>),
 }
 
 /// The JSON a `file://NAME` holds.
@@ -38,14 +49,18 @@ pub enum Input {
 
 enum Found {
     Book(String),
-    Written(Option<String>),
+    Written(Option<Written>),
     Missing,
 }
 
 impl<'a> Files<'a> {
-    pub fn new<'c>(book_root: &'a BookRoot, commands: impl Iterator<Item = &'c Command>) -> Self {
+    /// `commands`: each command with its chapter and block.
+    pub fn new<'c>(
+        book_root: &'a BookRoot,
+        commands: impl Iterator<Item = ((usize, usize), &'c Command)>,
+    ) -> Self {
         let written = commands
-            .filter_map(|c| {
+            .filter_map(|((chapter, block), c)| {
                 let program = c.words.first().map(|w| w.text.as_str());
                 // `tee FILE` writes its input to FILE as well.
                 let output = c.output.as_ref().or_else(|| {
@@ -55,16 +70,21 @@ impl<'a> Files<'a> {
                 })?;
                 let sources = c.words.iter().map(|w| pattern(&w.text)).collect();
                 let text = match program {
-                    Some("cat" | "tee") => c.input.clone(),
-                    Some("echo") => Some(
-                        c.words
+                    Some("cat" | "tee") => c.input.clone().map(|text| Written {
+                        text,
+                        at: (chapter, block, Some(c.input_at)),
+                    }),
+                    Some("echo") => Some(Written {
+                        text: c
+                            .words
                             .iter()
                             .skip(1)
                             .skip_while(|w| w.text == "-n" || w.text == "-e")
                             .map(|w| w.text.as_str())
                             .collect::<Vec<_>>()
                             .join(" "),
-                    ),
+                        at: (chapter, block, None),
+                    }),
                     _ => None,
                 };
                 Some((pattern(&output.text), sources, text))
@@ -97,7 +117,7 @@ impl<'a> Files<'a> {
             Found::Written(text) => text,
             Found::Missing => return Input::Missing,
         };
-        text.and_then(|t| serde_json::from_str(&t).ok())
+        text.and_then(|t| serde_json::from_str(&t.text).ok())
             .map_or(Input::Unread, Input::Json)
     }
 
@@ -169,9 +189,33 @@ impl<'a> Files<'a> {
         .find(|rel| self.book_root.resolve(rel).is_ok_and(|p| p.is_file()))
     }
 
+    /// Whether the CLI refuses `file`'s input before any call: a
+    /// `--cli-input-json` that breaks its input shape.
+    pub fn input_refused(&self, file: &FileArg) -> bool {
+        let Some((service, shape)) = &file.input else {
+            return false;
+        };
+        let (Some(model), Input::Json(value)) = (models::service(service), self.json(&file.name))
+        else {
+            return false;
+        };
+        shapes::check(model, shape, &value)
+            .iter()
+            .any(|f| f.code != codes::AWS_UNJUDGED)
+    }
+
     /// Reports a `file://` name no file stands behind, and checks a
     /// `--cli-input-json` file against its input shape, at the file's lines.
-    pub fn check(&self, file: &FileArg, at: impl Fn() -> Location, diagnostics: &mut Diagnostics) {
+    /// A here-document's findings are at their lines in it (`locate`: a
+    /// range of a block's script, by chapter and block), once for all the
+    /// commands that read it.
+    pub fn check(
+        &self,
+        file: &FileArg,
+        at: impl Fn() -> Location,
+        locate: &dyn Fn((usize, usize), Range<usize>) -> Location,
+        diagnostics: &mut Diagnostics,
+    ) {
         if shapes::is_placeholder(&file.name) {
             return;
         }
@@ -184,6 +228,29 @@ impl<'a> Files<'a> {
                 )
                 .with_hint("name a file in templates/ or policies/, or the file an earlier `> NAME` writes"),
             ),
+            Found::Written(Some(Written {
+                text,
+                at: (chapter, block, Some(offset)),
+            })) => {
+                let Some((service, shape)) = &file.input else {
+                    return;
+                };
+                let (Some(model), Ok(value)) = (
+                    models::service(service),
+                    serde_json::from_str::<serde_json::Value>(&text),
+                ) else {
+                    return;
+                };
+                let index = Index::new(&text);
+                for f in shapes::check(model, shape, &value) {
+                    let range = super::finding_range(&index, &f);
+                    let location = locate((chapter, block), offset + range.start..offset + range.end);
+                    let d = super::to_diagnostic(&f, location);
+                    if !diagnostics.iter().any(|e| *e == d) {
+                        diagnostics.push(d);
+                    }
+                }
+            }
             Found::Written(_) => {}
             Found::Book(rel) => {
                 let Some((service, shape)) = &file.input else {

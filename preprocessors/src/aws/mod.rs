@@ -47,7 +47,7 @@ pub fn check(
 ) -> Result<()> {
     let chapters = &model.chapters;
     let scripts = scripts(model);
-    let files = files::Files::new(book_root, scripts.iter().flatten().flat_map(|(_, c)| c));
+    let files = files::Files::new(book_root, located(&scripts));
     let commands: Vec<&shell::Command> = scripts.iter().flatten().flat_map(|(_, c)| c).collect();
     // Template resources their schemas refuse, left out of the run-path checks.
     let mut broken = Broken::new();
@@ -86,7 +86,7 @@ pub fn check(
         }
     }
     let checked = checked_commands(&scripts);
-    let rejected = rejected(&checked);
+    let rejected = rejected(&checked, &files);
     let inputs = PathInputs {
         book_root,
         model,
@@ -111,7 +111,13 @@ pub fn check(
                 }
                 for file in &checked.files {
                     let at = || origin.locate(block.chapter_range(file.word.range.clone()));
-                    files.check(file, at, diagnostics);
+                    let locate = |(c, b): (usize, usize), range| {
+                        let chapter = &chapters[c];
+                        chapter
+                            .origin()
+                            .locate(chapter.blocks[b].chapter_range(range))
+                    };
+                    files.check(file, at, &locate, diagnostics);
                 }
             }
             if block.lang == "json" {
@@ -157,6 +163,20 @@ fn scripts<'m>(model: &'m BookModel<'_>) -> Scripts<'m> {
         .collect()
 }
 
+/// Every command with its chapter and block.
+fn located<'s>(
+    scripts: &'s Scripts<'_>,
+) -> impl Iterator<Item = ((usize, usize), &'s shell::Command)> {
+    scripts.iter().enumerate().flat_map(|(c, blocks)| {
+        blocks
+            .iter()
+            .enumerate()
+            .flat_map(move |(b, (_, commands))| {
+                commands.iter().map(move |command| ((c, b), command))
+            })
+    })
+}
+
 /// The CLI check of every command of every block (`[chapter][block][command]`).
 fn checked_commands(scripts: &Scripts<'_>) -> Vec<Vec<Vec<cli::Checked>>> {
     scripts
@@ -170,13 +190,17 @@ fn checked_commands(scripts: &Scripts<'_>) -> Vec<Vec<Vec<cli::Checked>>> {
         .collect()
 }
 
-/// The commands the CLI check rejects: the run-path checks leave them to it.
-fn rejected(checked: &[Vec<Vec<cli::Checked>>]) -> BTreeSet<deployer::At> {
+/// The commands the CLI check rejects, or whose `--cli-input-json` the CLI
+/// refuses: the run-path checks leave them to those reports.
+fn rejected(
+    checked: &[Vec<Vec<cli::Checked>>],
+    files: &files::Files<'_>,
+) -> BTreeSet<deployer::At> {
     let mut out = BTreeSet::new();
     for (chapter, blocks) in checked.iter().enumerate() {
         for (block, commands) in blocks.iter().enumerate() {
             for (command, c) in commands.iter().enumerate() {
-                if !c.findings.is_empty() {
+                if !c.findings.is_empty() || c.files.iter().any(|f| files.input_refused(f)) {
                     out.insert(deployer::At {
                         chapter,
                         block,
@@ -260,13 +284,13 @@ fn with_paths<R>(inputs: &PathInputs<'_, '_>, f: impl FnOnce(&deployer::Context<
 /// run paths (for figures; `check` reports what the policy refuses).
 pub fn deployer_needs(book_root: &BookRoot, model: &BookModel<'_>) -> Vec<deployer::CommandNeeds> {
     let scripts = scripts(model);
-    let files = files::Files::new(book_root, scripts.iter().flatten().flat_map(|(_, c)| c));
+    let files = files::Files::new(book_root, located(&scripts));
     let templates = template_files(book_root, &mut Diagnostics::new());
     let broken: Broken = templates
         .iter()
         .flat_map(|file| refused(&file.path, &cfn::check(&file.value)))
         .collect();
-    let rejected = rejected(&checked_commands(&scripts));
+    let rejected = rejected(&checked_commands(&scripts), &files);
     let inputs = PathInputs {
         book_root,
         model,

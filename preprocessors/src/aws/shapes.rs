@@ -88,15 +88,21 @@ fn walk(model: &ServiceModel, name: &str, value: &Value, pointer: &str, out: &mu
     };
     match (shape.kind.as_str(), value) {
         ("structure", Value::Object(map)) => {
+            // A misspelt member is one problem: the member it was meant
+            // to be is not reported missing as well.
+            let mut meant = Vec::new();
             for (key, member) in map {
                 let child = format!("{pointer}/{}", escape(key));
                 match shape.members.get(key) {
                     Some(target) => walk(model, target, member, &child, out),
-                    None => out.push(unknown_member(model, name, shape, key, &child)),
+                    None => {
+                        meant.extend(suggest(key, shape.members.keys().map(String::as_str)));
+                        out.push(unknown_member(model, name, shape, key, &child));
+                    }
                 }
             }
             for required in &shape.required {
-                if !map.contains_key(required) {
+                if !map.contains_key(required) && !meant.contains(required) {
                     out.push(
                         Finding::new(
                             pointer,

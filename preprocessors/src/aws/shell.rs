@@ -20,6 +20,8 @@ pub struct Command {
     pub output: Option<Word>,
     /// The text of its here-document (`<<EOF` … `EOF`), if it has one.
     pub input: Option<String>,
+    /// Where that text starts in the script.
+    pub input_at: usize,
 }
 
 /// The commands of a `console` block: lines after a `$ ` prompt and their
@@ -145,6 +147,7 @@ impl Lexer<'_> {
                         let (end, body) = heredoc_body(s, i, &delimiter);
                         if let Some(owner) = heredoc_owner.take().and_then(|o| out.get_mut(o)) {
                             owner.input = Some(body.to_string());
+                            owner.input_at = i;
                         }
                         i = end;
                     }

@@ -1420,6 +1420,30 @@ fn cli_input_json_written_by_an_earlier_command_is_read() {
             "src/cluster.md:{line}:1: warning[aws::unjudged]: the deployer permission check cannot read `file://settings.json`, which names what `aws ecs update-cluster` acts on, so it does not judge `ecs:UpdateCluster`"
         )]
     );
+    // An unquoted here-document takes a variable's value: one a literal
+    // assignment sets is followed.
+    let book = copy_real_book();
+    let script = "CLUSTER=other-cluster\ncat > settings.json <<JSON\n{\"cluster\": \"$CLUSTER\", \"settings\": []}\nJSON\naws ecs update-cluster --cli-input-json file://settings.json";
+    let line = append_block(book.path(), "src/cluster.md", "cli", script) + 4;
+    assert_eq!(
+        deployer_errors(book.path()),
+        [format!(
+            "src/cluster.md:{line}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `ecs:UpdateCluster` on `arn:aws:ecs:us-east-1:111122223333:cluster/other-cluster`, which `aws ecs update-cluster` calls (the command's operation)"
+        )]
+    );
+    // Input the CLI refuses is reported at its line in the here-document,
+    // once, and the command it never sends is not judged.
+    let book = copy_real_book();
+    let script = "cat > settings.json <<'JSON'\n{\n  \"clustr\": \"responderapi-cluster\",\n  \"settings\": []\n}\nJSON\naws ecs update-cluster --cli-input-json file://settings.json\naws ecs update-cluster --cli-input-json file://settings.json";
+    let line = append_block(book.path(), "src/cluster.md", "cli", script);
+    let (_, shorts) = responder_docs_tests::check_shorts(book.path());
+    assert_eq!(
+        shorts,
+        [format!(
+            "src/cluster.md:{}:3: error[aws::unknown-member]: `clustr` is not a member of `UpdateClusterRequest`",
+            line + 2
+        ),]
+    );
     // YAML input names the cluster too: not read, so not judged on `*`.
     let book = copy_real_book();
     let script = "cat > settings.yaml <<'YAML'\ncluster: responderapi-cluster\nYAML\naws ecs update-cluster --cli-input-yaml file://settings.yaml";
