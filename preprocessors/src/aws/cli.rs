@@ -318,6 +318,9 @@ fn options(model: &ServiceModel, command: &Operation<'_>, words: &[Word], out: &
             Some(Opt::Negated(member)) => present.push(member.clone()),
             Some(Opt::Member(member)) => {
                 present.push(member.clone());
+                if service == "cloudformation" && member == "Parameters" {
+                    out.findings.extend(parameter_items(shown, &values));
+                }
                 let target = input
                     .and_then(|s| s.members.get(member))
                     .and_then(|t| model.shape(t));
@@ -394,6 +397,64 @@ fn options(model: &ServiceModel, command: &Operation<'_>, words: &[Word], out: &
             )),
         ));
     }
+}
+
+/// CloudFormation's `--parameters` in the CLI's shorthand: each item is
+/// `ParameterKey=NAME,ParameterValue=VALUE` (or `UsePreviousValue=true`),
+/// with a comma inside a value escaped (`\,`), as the CLI reference's
+/// create-stack example writes it. `NAME=VALUE` is `deploy`'s syntax.
+fn parameter_items(shown: &str, values: &[(&str, &Word)]) -> Vec<CliFinding> {
+    const KEYS: [&str; 4] = [
+        "ParameterKey",
+        "ParameterValue",
+        "UsePreviousValue",
+        "ResolvedValue",
+    ];
+    let mut out = Vec::new();
+    let mut deploy_style = 0;
+    for (text, word) in values {
+        // JSON, a file or a variable: not shorthand the check can read.
+        if text.starts_with(['[', '{', '$']) || text.starts_with("file://") {
+            continue;
+        }
+        let finding = |message: String, hint: &str| CliFinding {
+            range: word.range.clone(),
+            code: codes::AWS_CLI_INVALID_VALUE,
+            message,
+            hint: Some(hint.to_string()),
+        };
+        if !text.starts_with("ParameterKey=") {
+            // One mistake, however many items repeat it: at the first.
+            deploy_style += 1;
+            if deploy_style == 1 {
+                out.push(finding(
+                    format!("--parameters: `aws cloudformation {shown}` takes `ParameterKey=NAME,ParameterValue=VALUE` items, not `{text}`"),
+                    "`NAME=VALUE` is the syntax of `aws cloudformation deploy --parameter-overrides`; write each item as `ParameterKey=NAME,ParameterValue=VALUE`",
+                ));
+            }
+            continue;
+        }
+        let mut fields = Vec::new();
+        let mut start = 0;
+        let bytes = text.as_bytes();
+        for (i, b) in bytes.iter().enumerate() {
+            if *b == b',' && (i == 0 || bytes[i - 1] != b'\\') {
+                fields.push(&text[start..i]);
+                start = i + 1;
+            }
+        }
+        fields.push(&text[start..]);
+        if let Some(stray) = fields
+            .iter()
+            .find(|f| f.split_once('=').is_none_or(|(k, _)| !KEYS.contains(&k)))
+        {
+            out.push(finding(
+                format!("--parameters: the CLI reads `{stray}` in `{text}` as an item's key, since a comma ends each value"),
+                "escape a comma inside a value as `\\,` (in the shell, `\\\\,` outside quotes), or give the parameters as JSON",
+            ));
+        }
+    }
+    out
 }
 
 /// The value of `name` in `words`, if given.

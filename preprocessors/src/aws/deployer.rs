@@ -951,7 +951,7 @@ impl Context<'_> {
             let mut given = Given::default();
             for option in ["--parameter-overrides", "--parameters"] {
                 for (text, word) in parsed.option(option) {
-                    given.add(text, word.range.clone());
+                    given.add(text, word.range.clone(), option == "--parameter-overrides");
                 }
             }
             let tags = parsed.option("--tags");
@@ -1348,7 +1348,9 @@ struct Given {
 }
 
 impl Given {
-    fn add(&mut self, text: &str, range: Range<usize>) {
+    /// `overrides`: `deploy`'s `NAME=VALUE`, which awscli splits at the
+    /// first `=` whatever follows (`ParameterKey=…` names `ParameterKey`).
+    fn add(&mut self, text: &str, range: Range<usize>, overrides: bool) {
         // `${VPC_ID}` and `$VPC_ID` are the same value of the reader's shell.
         // So are `${VPC_ID:?set it first}` and `${VPC_ID:-…}`: the shell's
         // checks and defaults, the value the same.
@@ -1356,7 +1358,7 @@ impl Given {
             regex::Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-?=+][^}]*)?\}").expect("valid")
         });
         let text = &*BRACES.replace_all(text, "$$$1");
-        if text.starts_with("ParameterKey=") {
+        if text.starts_with("ParameterKey=") && !overrides {
             let fields: BTreeMap<&str, &str> =
                 text.split(',').filter_map(|f| f.split_once('=')).collect();
             let Some(name) = fields.get("ParameterKey").map(|n| n.to_string()) else {

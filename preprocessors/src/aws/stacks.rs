@@ -285,7 +285,9 @@ fn effect(
     if let Some((why, hint)) = problem {
         let doing = if exists { "update" } else { "create" };
         // awscli's own refusal is not CloudFormation's.
-        let why = if why.starts_with("the template has no parameter") && c.kind == "deploy" {
+        let awscli = why.starts_with("the template has no parameter")
+            || why.starts_with("`--parameter-overrides`");
+        let why = if awscli && c.kind == "deploy" {
             why
         } else {
             format!(
@@ -372,6 +374,12 @@ fn undeclared(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
+    if c.kind == "deploy" && c.parameters.contains_key("ParameterKey") {
+        return Some((
+            "`--parameter-overrides` takes `NAME=VALUE`: `aws cloudformation deploy` reads `ParameterKey=…,ParameterValue=…` as a value for a parameter named `ParameterKey`, and drops it".to_string(),
+            "write each override as `NAME=VALUE`; `ParameterKey=NAME,ParameterValue=VALUE` is the syntax of `create-stack`'s `--parameters`".to_string(),
+        ));
+    }
     // `deploy` drops an override the template does not declare, harmless
     // unless it was meant for one it does (`ImageURI` for `ImageUri`).
     let unknown: Vec<String> = if c.kind == "deploy" {

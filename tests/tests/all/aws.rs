@@ -47,7 +47,9 @@ fn broken_cli_commands_fail_at_their_words() {
             "src/commands.md:9:51: error[aws::cli-missing-file]: `file://missing-task.json` is not a file of the book, and no command before writes it",
             "src/commands.md:10:20: error[aws::cli-missing-option]: `aws cloudformation deploy` needs `--stack-name`",
             "src/commands.md:12:20: error[aws::cli-missing-option]: `aws cloudformation wait change-set-create-complete` needs `--stack-name` when `--change-set-name` is a name",
-            "src/commands.md:16:7: error[aws::cli-unknown-service]: `aws logz` is not an AWS CLI command",
+            "src/commands.md:13:110: error[aws::cli-invalid-value]: --parameters: `aws cloudformation create-stack` takes `ParameterKey=NAME,ParameterValue=VALUE` items, not `Port=80`",
+            "src/commands.md:14:85: error[aws::cli-invalid-value]: --parameters: the CLI reads `subnet-2` in `ParameterKey=SubnetIds,ParameterValue=subnet-1,subnet-2` as an item's key, since a comma ends each value",
+            "src/commands.md:18:7: error[aws::cli-unknown-service]: `aws logz` is not an AWS CLI command",
         ]
     );
     assert_eq!(code, 1);

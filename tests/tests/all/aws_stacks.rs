@@ -207,6 +207,8 @@ fn what_cloudformation_checks_first_is_refused_at_the_command() {
         "aws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM --parameter-overrides CpuArchitecture=arm64",
         "aws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM --parameter-overrides ClientCidr=203.0.113.0/24",
         "aws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM --parameter-overrides ImageUri=",
+        // `create-stack`'s syntax given to `deploy`.
+        "aws cloudformation deploy --template-file responderapi-stack.json --stack-name responderapi --capabilities CAPABILITY_NAMED_IAM --parameter-overrides ParameterKey=ClientCidr,ParameterValue=203.0.113.7/32",
         // An UPDATE change set is the default; CREATE is for a new stack.
         "aws cloudformation create-change-set --change-set-name again --change-set-type CREATE --stack-name responderapi --template-body file://responderapi-stack.json --capabilities CAPABILITY_NAMED_IAM\naws cloudformation execute-change-set --change-set-name again --stack-name responderapi",
         "aws cloudformation update-stack --stack-name responderapi --use-previous-template --capabilities CAPABILITY_NAMED_IAM --parameters ParameterKey=Port,UsePreviousValue=true",
@@ -233,6 +235,7 @@ fn what_cloudformation_checks_first_is_refused_at_the_command() {
             vec![format!("LINE:1: {refuse} the parameter `CpuArchitecture` is `arm64`, which is not one of its AllowedValues (`Parameter 'CpuArchitecture' must be one of AllowedValues`)")],
             vec![format!("LINE:1: {refuse} the parameter `ClientCidr` is `203.0.113.0/24`, which does not match its AllowedPattern `{}` (`Parameter 'ClientCidr' must match pattern {}`)", client_pattern(), client_pattern())],
             vec![format!("LINE:1: {refuse} the parameter `ImageUri` is ``, whose length 0 is outside its MinLength 1")],
+            vec!["LINE:1: error[aws::stack-refused]: `--parameter-overrides` takes `NAME=VALUE`: `aws cloudformation deploy` reads `ParameterKey=…,ParameterValue=…` as a value for a parameter named `ParameterKey`, and drops it".to_string()],
             vec!["LINE:1: error[aws::stack-refused]: CloudFormation refuses to create the stack `responderapi`: a command before this one made it (`AlreadyExistsException`)".to_string()],
             vec![format!("LINE:1: {refuse} the template has no parameter `Port` (`Parameters: [Port] do not exist in the template`)")],
         ]
