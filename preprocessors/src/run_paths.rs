@@ -453,7 +453,8 @@ fn mismatched(content: &str, blocks: &[Block], fences: &[Fence]) -> Vec<(Range<u
                 first.insert(key, (arch.as_str(), marker));
             }
             Some((other, theirs))
-                if theirs.paths != marker.paths || theirs.stand_in != marker.stand_in =>
+                if !same_paths(&theirs.paths, &marker.paths)
+                    || theirs.stand_in != marker.stand_in =>
             {
                 let line_start = content[..block.range.start]
                     .trim_end_matches('\n')
@@ -482,6 +483,16 @@ fn mismatched(content: &str, blocks: &[Block], fences: &[Fence]) -> Vec<(Range<u
         }
     }
     out
+}
+
+/// The same paths in any order (`cli update`, `update cli`).
+fn same_paths(a: &[String], b: &[String]) -> bool {
+    let set = |p: &[String]| {
+        p.to_vec()
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    set(a) == set(b)
 }
 
 /// Adds one chapter's marked blocks to the paths: the n-th block of a path

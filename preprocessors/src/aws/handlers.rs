@@ -334,7 +334,8 @@ fn tags_demanded(
         .and_then(Value::as_bool)
         .unwrap_or(false);
     match handler {
-        "create" => system || is_set(properties, tags),
+        // A new resource has no tags to remove.
+        "create" => !removes_tags(action) && (system || is_set(properties, tags)),
         // Adding or changing a tag writes it; only a key that goes needs
         // the removing action.
         "update" => {

@@ -95,6 +95,33 @@ fn arch_variants_marked_for_different_paths_fail_at_the_later_marker() {
             "src/load-balancer.md:{line}:1: error[aws::run-marker]: the `arm64` variant of this step is marked `alb-cloudformation-undo`, its `amd64` sibling `alb-cloudformation`"
         )]
     );
+    // The same paths in another order are the same marker.
+    let book2 = responder_docs_tests::copy_real_book();
+    let path2 = book2.path().join("src/cloudformation.md");
+    let text2 = std::fs::read_to_string(&path2).unwrap();
+    let (amd, arm) = (
+        "{{#arch amd64}}\n<!-- run: cloudformation -->\n",
+        "{{#arch arm64}}\n<!-- run: cloudformation -->\n",
+    );
+    assert!(text2.contains(amd) && text2.contains(arm));
+    let text2 = text2
+        .replacen(
+            amd,
+            "{{#arch amd64}}\n<!-- run: cloudformation update -->\n",
+            1,
+        )
+        .replacen(
+            arm,
+            "{{#arch arm64}}\n<!-- run: update cloudformation -->\n",
+            1,
+        );
+    std::fs::write(&path2, text2).unwrap();
+    let markers: Vec<String> = check_shorts(book2.path())
+        .1
+        .into_iter()
+        .filter(|s| s.contains("[aws::run-marker]"))
+        .collect();
+    assert_eq!(markers, Vec::<String>::new());
     // `stand-in` on one variant alone differs too.
     std::fs::write(
         &path,
