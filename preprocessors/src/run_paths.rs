@@ -488,9 +488,9 @@ fn mismatched(content: &str, blocks: &[Block], fences: &[Fence]) -> Vec<(Range<u
 /// The same paths in any order (`cli update`, `update cli`).
 fn same_paths(a: &[String], b: &[String]) -> bool {
     let set = |p: &[String]| {
-        p.to_vec()
-            .into_iter()
-            .collect::<std::collections::BTreeSet<_>>()
+        p.iter()
+            .cloned()
+            .collect::<std::collections::BTreeSet<String>>()
     };
     set(a) == set(b)
 }
