@@ -521,7 +521,49 @@ fn call_context(action: &str, request: &Request) -> RequestContext {
     context
 }
 
+/// Condition keys whose value is an option of the request: absent when the
+/// command does not give it, which fails a condition on it (IAM's
+/// condition operators on a key the request lacks).
+const OPTION_KEYS: [(&str, &str); 2] = [
+    ("cloudformation:rolearn", "--role-arn"),
+    ("iam:permissionsboundary", "--permissions-boundary"),
+];
+
 impl Context<'_> {
+    /// The keys of [`OPTION_KEYS`] that `action` has, from the command's
+    /// options: the value given (when the check can read it), else none.
+    fn option_keys(&self, at: At, parsed: &Parsed<'_>, action: &str, context: &mut RequestContext) {
+        let Some((prefix, name)) = action.split_once(':') else {
+            return;
+        };
+        let Some(found) = crate::policy::catalog::Catalog::builtin()
+            .service(prefix)
+            .and_then(|s| s.action(name))
+        else {
+            return;
+        };
+        for (key, option) in OPTION_KEYS {
+            if !found
+                .condition_keys
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(key))
+            {
+                continue;
+            }
+            match parsed.option(option).first() {
+                None => {
+                    context.insert(key.to_string(), Vec::new());
+                }
+                Some((text, _)) => {
+                    if let Some(value) = self.literal_value(at, text) {
+                        let value = readers_arn(&value, &self.region(at));
+                        context.insert(key.to_string(), vec![value]);
+                    }
+                }
+            }
+        }
+    }
+
     /// The Region a command runs in: its `--region`, else `AWS_REGION`, else
     /// `AWS_DEFAULT_REGION`, each as the command's prefix or else a literal
     /// assignment sets it, else the guide's example Region.
@@ -1169,7 +1211,8 @@ impl Context<'_> {
                             .flat_map(|(action, why)| {
                                 let implied = implied(&action, &request, &given);
                                 let arns = arns::arns(&action, &request);
-                                let context = call_context(&action, &request);
+                                let mut context = call_context(&action, &request);
+                                self.option_keys(at, &parsed, &action, &mut context);
                                 arns.map(|arns| Need::Call {
                                     action,
                                     arns,

@@ -97,6 +97,19 @@ fn line_of(file: &str, text: &str) -> String {
     format!("{file}:{line}")
 }
 
+/// `file:line` of the second line of `file` that starts with `text`.
+fn second_line_of(file: &str, text: &str) -> String {
+    let content = std::fs::read_to_string(repo_root().join(file)).unwrap();
+    let line = content
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with(text))
+        .nth(1)
+        .map(|(i, _)| i + 1)
+        .expect("a second line");
+    format!("{file}:{line}")
+}
+
 fn deploy_line(chapter: &str) -> String {
     line_of(chapter, "aws cloudformation deploy")
 }
@@ -743,6 +756,89 @@ fn a_condition_on_a_key_the_action_does_not_carry_refuses_it() {
         hints.contains(&"the statement `ManageTheGuideEcsResources` allows `ecs:CreateCluster` on this resource, but its `ArnEquals` condition on `ecs:cluster` fails: `ecs:CreateCluster` requests carry no `ecs:cluster` (the Service Authorization Reference lists no such key for the action or its resources)".to_string()),
         "{hints:#?}"
     );
+}
+
+/// A key the action can carry but the command does not give is absent:
+/// `iam:PermissionsBoundary` without `--permissions-boundary`,
+/// `cloudformation:RoleArn` without `--role-arn`; given, it is the value.
+#[test]
+fn a_condition_on_an_option_the_command_does_not_give_refuses_it() {
+    let boundary = "arn:aws:iam::111122223333:policy/Boundary";
+    let bounded = |policy: &mut serde_json::Value| {
+        let statements = policy["Statement"].as_array_mut().unwrap();
+        let s = statements
+            .iter_mut()
+            .find(|s| s["Sid"] == "ManageTheGuideRoles")
+            .unwrap();
+        s["Condition"] = serde_json::json!({"StringEquals": {"iam:PermissionsBoundary": boundary}});
+    };
+    let creates = |book: &Path| -> Vec<String> {
+        deployer_errors(book)
+            .into_iter()
+            .filter(|e| e.contains("`iam:CreateRole`") && e.contains("`aws iam create-role`"))
+            .collect()
+    };
+    let book = with_policy(bounded);
+    assert_eq!(
+        creates(book.path()),
+        [
+            format!(
+                "{}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `iam:CreateRole` on `arn:aws:iam::111122223333:role/ResponderAPIECSTaskExecutionRole`, which `aws iam create-role` calls (the command's operation)",
+                line_of("src/iam-roles.md", "aws iam create-role")
+            ),
+            format!(
+                "{}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `iam:CreateRole` on `arn:aws:iam::111122223333:role/ResponderAPIECSTaskRole`, which `aws iam create-role` calls (the command's operation)",
+                second_line_of("src/iam-roles.md", "aws iam create-role")
+            ),
+        ]
+    );
+    let path = book.path().join("src/iam-roles.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace(
+            "aws iam create-role",
+            &format!("aws iam create-role --permissions-boundary {boundary}"),
+        ),
+    )
+    .unwrap();
+    assert_eq!(creates(book.path()), Vec::<String>::new());
+    // The clean-up's delete without `--role-arn`, then with it.
+    let role = "arn:aws:iam::111122223333:role/ResponderAPICloudFormationRole";
+    let book = with_policy(|policy| {
+        let statements = policy["Statement"].as_array_mut().unwrap();
+        let s = statements
+            .iter_mut()
+            .find(|s| s["Sid"] == "DeployTheGuideStacks")
+            .unwrap();
+        s["Condition"] = serde_json::json!({"StringEquals": {"cloudformation:RoleArn": role}});
+    });
+    let deletes = |book: &Path| -> Vec<String> {
+        deployer_errors(book)
+            .into_iter()
+            .filter(|e| e.contains("`cloudformation:DeleteStack`"))
+            .collect()
+    };
+    assert_eq!(
+        deletes(book.path()),
+        [format!(
+            "{}:1: error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow `cloudformation:DeleteStack` on `arn:aws:cloudformation:us-east-1:111122223333:stack/responderapi/0a1b2c3d-4e5f-6789-abcd-ef0123456789`, which `aws cloudformation delete-stack` calls (the command's operation)",
+            line_of("src/cleanup.md", "aws cloudformation delete-stack")
+        )]
+    );
+    let path = book.path().join("src/cleanup.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace(
+            "aws cloudformation delete-stack --stack-name responderapi\n",
+            &format!(
+                "aws cloudformation delete-stack --stack-name responderapi --role-arn {role}\n"
+            ),
+        ),
+    )
+    .unwrap();
+    assert_eq!(deletes(book.path()), Vec::<String>::new());
 }
 
 /// The Region a command runs in is the one its ARNs and
