@@ -28,6 +28,7 @@ pub mod page;
 pub mod parallel;
 pub mod pass;
 pub mod paths;
+pub mod phases;
 pub mod pipeline;
 pub mod policy;
 pub mod procedures;
