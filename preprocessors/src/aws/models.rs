@@ -185,6 +185,23 @@ pub fn service(name: &str) -> Option<&'static ServiceModel> {
     }))
 }
 
+/// Parses every vendored model and table now (`validate::warm` loads them
+/// ahead of the checks).
+pub fn warm() {
+    for name in SERVICES {
+        service(name);
+    }
+    resource_schemas();
+    cli_customizations();
+    cli_renames();
+    cli_calls();
+    arn_names();
+    service_names();
+    handler_properties();
+    replacement();
+    managed_policies();
+}
+
 /// What the AWS CLI adds to the models (`cli-customizations.toml` and
 /// `cli-renames.json`).
 #[derive(Debug, Deserialize)]
