@@ -49,6 +49,9 @@ impl mdbook_preprocessor::Preprocessor for Stock {
 pub fn run(name: &str) -> Result<()> {
     let mut phases = Phases::new();
     let stock = Stock::named(name)?;
+    if stock.steps.iter().any(|s| matches!(s, Step::Validate)) {
+        crate::validate::warm();
+    }
     let (ctx, book) = mdbook_preprocessor::parse_input(io::stdin().lock())?;
     phases.done("read mdBook's input");
     if ctx.mdbook_version != mdbook_preprocessor::MDBOOK_VERSION {

@@ -46,4 +46,20 @@ pub fn validate(book_root: &BookRoot, book: &Book) -> Result<Diagnostics> {
     Ok(all)
 }
 
+/// Starts loading the built-in data the validators read (the AWS models,
+/// the IAM catalog and schema) on a thread of its own, so it is ready, or
+/// nearly, when they start: under stock mdBook, reading mdBook's input and
+/// running the passes leave the other cores idle. Each piece is parsed
+/// once, whoever asks first; a validator asking meanwhile waits for it.
+pub fn warm() {
+    if crate::parallel::threads() > 1 {
+        std::thread::spawn(|| {
+            // The AWS checks take longest: their data first.
+            aws::models::warm();
+            crate::policy::catalog::Catalog::builtin();
+            crate::policy::schema::warm();
+        });
+    }
+}
+
 type Validator = fn(&BookRoot, &Book, &BookModel<'_>, &mut Diagnostics) -> Result<()>;
