@@ -6,6 +6,7 @@
 use crate::book_root::BookRoot;
 use crate::diagnostics::{self, Diagnostics, Format};
 use crate::links::expand;
+use crate::phases::Phases;
 use crate::steps::{self, Step};
 use anyhow::{Context, Result, bail};
 use mdbook_preprocessor::PreprocessorContext;
@@ -46,8 +47,13 @@ impl mdbook_preprocessor::Preprocessor for Stock {
 
 /// Reads `[context, book]` from stdin and writes the processed book to stdout.
 pub fn run(name: &str) -> Result<()> {
+    let mut phases = Phases::new();
     let stock = Stock::named(name)?;
+    if stock.steps.iter().any(|s| matches!(s, Step::Validate)) {
+        crate::validate::warm();
+    }
     let (ctx, book) = mdbook_preprocessor::parse_input(io::stdin().lock())?;
+    phases.done("read mdBook's input");
     if ctx.mdbook_version != mdbook_preprocessor::MDBOOK_VERSION {
         eprintln!(
             "warning: responder-docs was built for mdBook {}, but is run by mdBook {}",
@@ -56,9 +62,11 @@ pub fn run(name: &str) -> Result<()> {
         );
     }
     let book = mdbook_preprocessor::Preprocessor::run(&stock, &ctx, book)?;
+    phases.done("every step");
     let mut stdout = io::stdout().lock();
     serde_json::to_writer(&mut stdout, &book).context("cannot write the book to stdout")?;
     stdout.flush()?;
+    phases.done("write the book");
     Ok(())
 }
 
@@ -85,6 +93,7 @@ fn steps(name: &str) -> Result<Vec<Step>> {
 /// expands text, the sources and each include `links` would open are judged,
 /// and a chapter leading outside is emptied.
 fn process(ctx: &PreprocessorContext, book: Book, steps: &[Step]) -> Result<Book> {
+    let mut phases = Phases::new();
     let book_root = BookRoot::new(ctx.root.clone(), ctx.config.clone());
     let mut found = Diagnostics::new();
     let all = steps.len() > 1;
@@ -112,6 +121,7 @@ fn process(ctx: &PreprocessorContext, book: Book, steps: &[Step]) -> Result<Book
         // a refusal stops mdBook before it writes.
         found.extend(crate::render_paths::check(&book_root));
     }
+    phases.done("configuration and sources");
     let (mut book, _) = steps::run(&book_root, book, steps, &mut found)?;
     let failed = found.is_failure(book_root.deny_warnings());
     if found.is_empty() {

@@ -8,6 +8,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::incremental;
 pub use crate::incremental::Pages;
 use crate::incremental::Rendered;
+use crate::phases::Phases;
 use crate::sandbox;
 use crate::steps::{self, Step};
 use anyhow::{Context, Result};
@@ -23,7 +24,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
-use std::time::Instant;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -651,29 +651,6 @@ fn outcome(
         failed: found.is_failure(deny),
         diagnostics: found.into_sorted(),
         site,
-    }
-}
-
-/// With `RESPONDER_DOCS_TIMINGS` set, the time each phase took, on stderr:
-/// where a build's time goes, against stock `mdbook build`.
-struct Phases {
-    on: bool,
-    last: Instant,
-}
-
-impl Phases {
-    fn new() -> Self {
-        Phases {
-            on: std::env::var_os("RESPONDER_DOCS_TIMINGS").is_some(),
-            last: Instant::now(),
-        }
-    }
-
-    fn done(&mut self, phase: &str) {
-        if self.on {
-            eprintln!("{phase}: {:.3} s", self.last.elapsed().as_secs_f64());
-        }
-        self.last = Instant::now();
     }
 }
 

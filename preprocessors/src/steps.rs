@@ -5,6 +5,7 @@ use crate::book_root::BookRoot;
 use crate::diagnostics::Diagnostics;
 use crate::links::expand;
 use crate::pass::Pass;
+use crate::phases::Phases;
 use anyhow::Result;
 use mdbook_preprocessor::book::Book;
 use std::collections::HashMap;
@@ -46,6 +47,7 @@ pub fn run(
     diagnostics: &mut Diagnostics,
 ) -> Result<(Book, HashMap<PathBuf, String>)> {
     let mut titles = HashMap::new();
+    let mut phases = Phases::new();
     for step in steps {
         match step {
             Step::Pass(pass) => book = pass.run(book_root, book, diagnostics)?,
@@ -57,6 +59,7 @@ pub fn run(
             }
             Step::Validate => diagnostics.extend(crate::validate::validate(book_root, &book)?),
         }
+        phases.done(step.name());
     }
     Ok((book, titles))
 }

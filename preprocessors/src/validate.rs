@@ -13,24 +13,53 @@ use mdbook_preprocessor::book::Book;
 /// their findings are gathered in a fixed order, so the output never
 /// depends on the threads.
 pub fn validate(book_root: &BookRoot, book: &Book) -> Result<Diagnostics> {
-    let model = BookModel::build(book_root, book);
+    let model = crate::phases::timed("the book's model", || BookModel::build(book_root, book));
     let model = &model;
-    let validators: [Validator; 5] = [
-        |root, _, model, found| links::check(root, model, found),
-        |root, _, model, found| policy::check(root, model, found),
-        |root, book, _, found| image_uri::check(root, book, found),
-        |root, _, model, found| procedures::check(root, model, found),
-        |root, _, model, found| aws::check(root, model, found),
+    let validators: [(&str, Validator); 5] = [
+        ("links", |root, _, model, found| {
+            links::check(root, model, found)
+        }),
+        ("policies", |root, _, model, found| {
+            policy::check(root, model, found)
+        }),
+        ("image URIs", |root, book, _, found| {
+            image_uri::check(root, book, found)
+        }),
+        ("procedures", |root, _, model, found| {
+            procedures::check(root, model, found)
+        }),
+        ("AWS", |root, _, model, found| {
+            aws::check(root, model, found)
+        }),
     ];
-    let results = crate::parallel::map_few(&validators, |_, validator| {
+    let results = crate::parallel::map_few(&validators, |_, (name, validator)| {
         let mut found = Diagnostics::new();
-        validator(book_root, book, model, &mut found).map(|()| found)
+        crate::phases::timed(&format!("  {name} validator"), || {
+            validator(book_root, book, model, &mut found)
+        })
+        .map(|()| found)
     });
     let mut all = Diagnostics::new();
     for found in results {
         all.extend(found?);
     }
     Ok(all)
+}
+
+/// Starts loading the built-in data the validators read (the AWS models,
+/// the IAM catalog and schema) on a thread of its own, so it is ready, or
+/// nearly, when they start: under stock mdBook, reading mdBook's input and
+/// running the passes leave the other cores idle. Each piece is parsed
+/// once, whoever asks first; a validator asking meanwhile waits for it.
+pub fn warm() {
+    if crate::parallel::threads() > 1 {
+        std::thread::spawn(|| {
+            // The AWS checks take longest: their data first.
+            aws::models::warm();
+            crate::policy::catalog::Catalog::builtin();
+            crate::policy::schema::warm();
+        });
+    }
 }
 
 type Validator = fn(&BookRoot, &Book, &BookModel<'_>, &mut Diagnostics) -> Result<()>;

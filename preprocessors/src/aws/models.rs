@@ -3,11 +3,12 @@
 //! names only ECS never parses the EC2 model.
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 /// A botocore service model, reduced to what the checks read.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct ServiceModel {
     pub source: String,
     pub service: String,
@@ -18,7 +19,43 @@ pub struct ServiceModel {
     pub waiters: BTreeMap<String, String>,
     /// Operations with a paginator (the CLI adds `--max-items` and friends).
     pub paginated: Vec<String>,
-    pub shapes: HashMap<String, Shape>,
+    /// Each shape's JSON, parsed when first asked for: a guide reads a few
+    /// dozen of EC2's two thousand, and parsing them all was most of the
+    /// time loading the model took.
+    shapes: HashMap<String, (&'static RawValue, OnceLock<Shape>)>,
+}
+
+/// [`ServiceModel`] as the vendored JSON holds it, its shapes unparsed.
+#[derive(Deserialize)]
+struct RawModel<'a> {
+    source: String,
+    service: String,
+    signing_name: String,
+    operations: BTreeMap<String, Operation>,
+    waiters: BTreeMap<String, String>,
+    paginated: Vec<String>,
+    #[serde(borrow)]
+    shapes: HashMap<String, &'a RawValue>,
+}
+
+impl ServiceModel {
+    /// The vendored model `json`; its shapes are read by [`ServiceModel::shape`].
+    fn parse(json: &'static str) -> serde_json::Result<ServiceModel> {
+        let raw: RawModel<'static> = serde_json::from_str(json)?;
+        Ok(ServiceModel {
+            source: raw.source,
+            service: raw.service,
+            signing_name: raw.signing_name,
+            operations: raw.operations,
+            waiters: raw.waiters,
+            paginated: raw.paginated,
+            shapes: raw
+                .shapes
+                .into_iter()
+                .map(|(name, json)| (name, (json, OnceLock::new())))
+                .collect(),
+        })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -28,7 +65,48 @@ pub struct Operation {
     pub input: Option<String>,
     /// CLI option name without `--` → input member.
     #[serde(default)]
-    pub args: BTreeMap<String, String>,
+    pub args: Args,
+}
+
+/// An operation's CLI options, parsed when first read: a guide calls a few
+/// dozen of the models' thousand operations.
+#[derive(Debug, Default)]
+pub struct Args {
+    json: Option<Box<RawValue>>,
+    parsed: OnceLock<BTreeMap<String, String>>,
+}
+
+impl Args {
+    fn map(&self) -> &BTreeMap<String, String> {
+        self.parsed.get_or_init(|| {
+            self.json.as_ref().map_or_else(BTreeMap::new, |json| {
+                serde_json::from_str(json.get()).expect("vendored operations parse (unit-tested)")
+            })
+        })
+    }
+
+    /// The input member behind CLI option `option` (without `--`).
+    pub fn get(&self, option: &str) -> Option<&String> {
+        self.map().get(option)
+    }
+}
+
+impl<'a> IntoIterator for &'a Args {
+    type Item = (&'a String, &'a String);
+    type IntoIter = std::collections::btree_map::Iter<'a, String, String>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.map().iter()
+    }
+}
+
+impl<'de> Deserialize<'de> for Args {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Args, D::Error> {
+        Ok(Args {
+            json: Some(Deserialize::deserialize(deserializer)?),
+            parsed: OnceLock::new(),
+        })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -51,7 +129,15 @@ pub struct Shape {
 
 impl ServiceModel {
     pub fn shape(&self, name: &str) -> Option<&Shape> {
-        self.shapes.get(name)
+        let (json, parsed) = self.shapes.get(name)?;
+        Some(parsed.get_or_init(|| {
+            serde_json::from_str(json.get()).expect("vendored shapes parse (unit-tested)")
+        }))
+    }
+
+    /// Every shape's name.
+    pub fn shape_names(&self) -> impl Iterator<Item = &str> {
+        self.shapes.keys().map(String::as_str)
     }
 
     /// The operation the CLI calls `cli_name`.
@@ -95,8 +181,25 @@ pub fn service(name: &str) -> Option<&'static ServiceModel> {
     let cache = CACHE.get_or_init(|| SERVICES.iter().map(|_| OnceLock::new()).collect());
     let i = SERVICES.iter().position(|s| *s == name)?;
     Some(cache[i].get_or_init(|| {
-        serde_json::from_str(raw(name).expect("listed")).expect("vendored model parses")
+        ServiceModel::parse(raw(name).expect("listed")).expect("vendored model parses")
     }))
+}
+
+/// Parses every vendored model and table now (`validate::warm` loads them
+/// ahead of the checks).
+pub fn warm() {
+    for name in SERVICES {
+        service(name);
+    }
+    resource_schemas();
+    cli_customizations();
+    cli_renames();
+    cli_calls();
+    arn_names();
+    service_names();
+    handler_properties();
+    replacement();
+    managed_policies();
 }
 
 /// What the AWS CLI adds to the models (`cli-customizations.toml` and
@@ -379,6 +482,17 @@ mod tests {
         for name in SERVICES {
             let model = service(name).unwrap();
             assert_eq!(model.service, *name);
+            // Shapes and options are parsed when first read: all must parse.
+            for shape in model.shape_names() {
+                assert!(model.shape(shape).is_some(), "{name} {shape}");
+            }
+            for op in model.operations.values() {
+                assert!(
+                    op.args
+                        .into_iter()
+                        .all(|(option, member)| { !option.starts_with('-') && !member.is_empty() })
+                );
+            }
             assert!(model.source.starts_with("botocore "), "{}", model.source);
         }
         assert!(service("s3").is_none());

@@ -28,6 +28,11 @@ struct Compiled {
     trust: Validator,
 }
 
+/// Compiles the schema now (`validate::warm` loads it ahead of the checks).
+pub fn warm() {
+    compiled();
+}
+
 fn compiled() -> &'static Compiled {
     static COMPILED: OnceLock<Compiled> = OnceLock::new();
     COMPILED.get_or_init(|| {

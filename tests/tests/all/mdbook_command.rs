@@ -1,8 +1,9 @@
 //! `preprocessors/mdbook-command`, which book.toml's `command` entries run
 //! under stock mdBook: it runs the release binary straight away while the
 //! binary is newer than every source, and has Cargo rebuild it first when it
-//! is missing or a source changed. Run on a copy of the script in a small
-//! fake workspace whose `cargo` and binary only record how they were called.
+//! is missing or a source changed. Run on a copy of the script, and of the
+//! program that stands for it on Windows (`launcher.rs`), in a small fake
+//! workspace whose `cargo` and binary only record how they were called.
 #![cfg(unix)]
 
 use responder_docs_tests::repo_root;
@@ -15,21 +16,37 @@ use std::time::{Duration, SystemTime};
 /// What the fake `cargo build` installs as the release binary.
 const BINARY: &str = "#!/bin/sh\necho \"binary: $*\"\n";
 
+/// What answers for `preprocessors/mdbook-command`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Script,
+    /// The `mdbook-command` program (built here as `launcher`).
+    Program,
+}
+
+const KINDS: [Kind; 2] = [Kind::Script, Kind::Program];
+
 struct Workspace {
     dir: tempfile::TempDir,
+    kind: Kind,
 }
 
 impl Workspace {
-    fn new() -> Self {
+    fn new(kind: Kind) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         fs::create_dir_all(root.join("preprocessors/src")).unwrap();
         fs::create_dir_all(root.join("bin")).unwrap();
-        fs::copy(
-            repo_root().join("preprocessors/mdbook-command"),
-            root.join("preprocessors/mdbook-command"),
-        )
-        .unwrap();
+        let command = match kind {
+            Kind::Script => repo_root().join("preprocessors/mdbook-command"),
+            Kind::Program => PathBuf::from(env!("CARGO_BIN_EXE_launcher")),
+        };
+        fs::copy(command, root.join("preprocessors/mdbook-command")).unwrap();
+        // As installed, the program is older than the binary it runs.
+        set_mtime(
+            &root.join("preprocessors/mdbook-command"),
+            SystemTime::now() - Duration::from_secs(3600),
+        );
         for file in ["Cargo.toml", "Cargo.lock", "preprocessors/src/lib.rs"] {
             fs::write(root.join(file), "").unwrap();
         }
@@ -42,7 +59,7 @@ impl Workspace {
             release = root.join("target/release").display(),
         );
         write_executable(&root.join("bin/cargo"), &cargo);
-        Workspace { dir }
+        Workspace { dir, kind }
     }
 
     fn root(&self) -> &Path {
@@ -84,7 +101,20 @@ impl Workspace {
         if cargo_fails {
             command.env("CARGO_FAILS", "1");
         }
-        command.output().unwrap()
+        // Another test's child, forked while this test was writing the
+        // program, holds it open for writing until it execs: wait that out.
+        for _ in 0..50 {
+            match command.output() {
+                Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                output => return output.unwrap(),
+            }
+        }
+        panic!(
+            "{} stayed busy",
+            self.root().join("preprocessors/mdbook-command").display()
+        )
     }
 }
 
@@ -107,60 +137,72 @@ fn stdout(output: &Output) -> String {
 }
 
 fn build_call(ws: &Workspace) -> String {
+    let manifest = match ws.kind {
+        Kind::Script => ws.root().join("preprocessors/../Cargo.toml"),
+        Kind::Program => ws.root().join("Cargo.toml"),
+    };
     format!(
-        "build --release --quiet --locked --manifest-path {}/../Cargo.toml --bin responder-docs",
-        ws.root().join("preprocessors").display()
+        "build --release --quiet --locked --manifest-path {} --bin responder-docs",
+        manifest.display()
     )
 }
 
 #[test]
 fn without_a_binary_cargo_builds_the_release_one_and_it_runs() {
-    let ws = Workspace::new();
-    let output = ws.run(&["validate", "supports", "html"], false);
-    assert!(output.status.success(), "{output:?}");
-    assert_eq!(stdout(&output), "binary: mdbook validate supports html\n");
-    assert_eq!(ws.cargo_calls(), vec![build_call(&ws)]);
+    for kind in KINDS {
+        let ws = Workspace::new(kind);
+        let output = ws.run(&["validate", "supports", "html"], false);
+        assert!(output.status.success(), "{output:?}");
+        assert_eq!(stdout(&output), "binary: mdbook validate supports html\n");
+        assert_eq!(ws.cargo_calls(), vec![build_call(&ws)]);
+    }
 }
 
 #[test]
 fn a_binary_newer_than_every_source_runs_without_cargo() {
-    let ws = Workspace::new();
-    write_executable(&ws.binary_dir_created(), BINARY);
-    let later = SystemTime::now() + Duration::from_secs(60);
-    set_mtime(&ws.binary(), later);
-    let output = ws.run(&["procedure"], false);
-    assert!(output.status.success(), "{output:?}");
-    assert_eq!(stdout(&output), "binary: mdbook procedure\n");
-    assert_eq!(ws.cargo_calls(), Vec::<String>::new());
+    for kind in KINDS {
+        let ws = Workspace::new(kind);
+        write_executable(&ws.binary_dir_created(), BINARY);
+        let later = SystemTime::now() + Duration::from_secs(60);
+        set_mtime(&ws.binary(), later);
+        let output = ws.run(&["procedure"], false);
+        assert!(output.status.success(), "{output:?}");
+        assert_eq!(stdout(&output), "binary: mdbook procedure\n");
+        assert_eq!(ws.cargo_calls(), Vec::<String>::new());
+    }
 }
 
 #[test]
 fn an_edited_source_is_rebuilt_before_it_runs_and_only_once() {
-    let ws = Workspace::new();
-    write_executable(&ws.binary_dir_created(), BINARY);
-    let now = SystemTime::now();
-    set_mtime(&ws.binary(), now - Duration::from_secs(60));
-    set_mtime(&ws.root().join("preprocessors/src/lib.rs"), now);
-    let output = ws.run(&["image-uri"], false);
-    assert!(output.status.success(), "{output:?}");
-    assert_eq!(stdout(&output), "binary: mdbook image-uri\n");
-    assert_eq!(ws.cargo_calls(), vec![build_call(&ws)]);
-    // Cargo found nothing to compile, so it left the binary's time alone; the
-    // script marks it current and the next call goes straight to it.
-    let output = ws.run(&["image-uri"], false);
-    assert_eq!(stdout(&output), "binary: mdbook image-uri\n");
-    assert_eq!(ws.cargo_calls().len(), 1, "{:?}", ws.cargo_calls());
+    for kind in KINDS {
+        let ws = Workspace::new(kind);
+        write_executable(&ws.binary_dir_created(), BINARY);
+        let now = SystemTime::now();
+        set_mtime(&ws.binary(), now - Duration::from_secs(60));
+        set_mtime(&ws.root().join("preprocessors/src/lib.rs"), now);
+        let output = ws.run(&["image-uri"], false);
+        assert!(output.status.success(), "{output:?}");
+        assert_eq!(stdout(&output), "binary: mdbook image-uri\n");
+        assert_eq!(ws.cargo_calls(), vec![build_call(&ws)]);
+        // Cargo found nothing to compile, so it left the binary's time alone; the
+        // script marks it current and the next call goes straight to it.
+        let output = ws.run(&["image-uri"], false);
+        assert_eq!(stdout(&output), "binary: mdbook image-uri\n");
+        assert_eq!(ws.cargo_calls().len(), 1, "{:?}", ws.cargo_calls());
+    }
 }
 
 #[test]
 fn a_failed_build_fails_the_command_and_runs_no_stale_binary() {
-    let ws = Workspace::new();
-    write_executable(&ws.binary_dir_created(), BINARY);
-    let now = SystemTime::now();
-    set_mtime(&ws.binary(), now - Duration::from_secs(60));
-    set_mtime(&ws.root().join("Cargo.lock"), now);
-    let output = ws.run(&["validate"], true);
-    assert!(!output.status.success(), "{output:?}");
-    assert_eq!(stdout(&output), "", "the stale binary did not run");
-    assert!(String::from_utf8_lossy(&output.stderr).contains("error: it does not compile"));
+    for kind in KINDS {
+        let ws = Workspace::new(kind);
+        write_executable(&ws.binary_dir_created(), BINARY);
+        let now = SystemTime::now();
+        set_mtime(&ws.binary(), now - Duration::from_secs(60));
+        set_mtime(&ws.root().join("Cargo.lock"), now);
+        let output = ws.run(&["validate"], true);
+        assert!(!output.status.success(), "{output:?}");
+        assert_eq!(stdout(&output), "", "the stale binary did not run");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("error: it does not compile"));
+    }
 }
