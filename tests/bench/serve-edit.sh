@@ -38,7 +38,7 @@ for n in "${sizes[@]}"; do
   wait_for "http://127.0.0.1:$p2/$page" "$work/stock-$n.log" "${pids[-1]}"
   echo "== $n chapters: edit $chapter, wait for /$page"
   hyperfine -N --runs "${RUNS:-10}" --warmup 1 \
-    -n "responder-docs serve ($n)" "python3 $repo/tests/bench/edit-and-wait.py $work/ours-$n/src/$chapter http://127.0.0.1:$p1/$page" \
-    -n "mdbook serve ($n)" "python3 $repo/tests/bench/edit-and-wait.py $work/stock-$n/src/$chapter http://127.0.0.1:$p2/$page"
+    -n "responder-docs serve ($n)" "bash $repo/tests/bench/edit-and-wait.sh $work/ours-$n/src/$chapter http://127.0.0.1:$p1/$page" \
+    -n "mdbook serve ($n)" "bash $repo/tests/bench/edit-and-wait.sh $work/stock-$n/src/$chapter http://127.0.0.1:$p2/$page"
   kill "${pids[-2]}" "${pids[-1]}" 2>/dev/null || true
 done
