@@ -2,7 +2,8 @@
 //! serves is byte for byte the site a fresh full build of the same sources
 //! writes, and its report is that build's report. Edits are drawn at random
 //! over a small book: chapter text, headings other chapters link to, links,
-//! an included file, the outline, an asset, book.toml.
+//! an included file, the outline, an asset, book.toml, a chapter over the
+//! Markdown budget and back.
 
 use proptest::prelude::*;
 use responder_docs::pipeline::{self, Options, Rebuilds};
@@ -78,6 +79,9 @@ enum Edit {
     BookTitle(String),
     /// A page title set by `{{#title}}`.
     PageTitle(usize, String),
+    /// A chapter taken over the Markdown budget (the build fails) or
+    /// brought back within it.
+    Budget(usize, bool),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -91,7 +95,8 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => (1..CHAPTERS, word).prop_map(|(i, w)| Edit::Title(i, w)),
         1 => word.prop_map(Edit::Asset),
         1 => word.prop_map(Edit::BookTitle),
-        1 => (chapter, word).prop_map(|(i, w)| Edit::PageTitle(i, w)),
+        1 => (chapter.clone(), word).prop_map(|(i, w)| Edit::PageTitle(i, w)),
+        1 => (chapter, any::<bool>()).prop_map(|(i, b)| Edit::Budget(i, b)),
     ]
 }
 
@@ -189,8 +194,26 @@ fn apply(root: &Path, edit: &Edit) -> PathBuf {
             std::fs::write(&path, text).unwrap();
             path
         }
+        Edit::Budget(i, over) => {
+            let path = chapter(*i);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut text: String = text
+                .lines()
+                .filter(|line| !line.starts_with(OVER))
+                .map(|line| format!("{line}\n"))
+                .collect();
+            if *over {
+                let delimiters = "[".repeat(responder_docs::markdown::MAX_DELIMITERS + 1);
+                text.push_str(&format!("{OVER}{delimiters}\n"));
+            }
+            std::fs::write(&path, text).unwrap();
+            path
+        }
     }
 }
+
+/// Starts the line that takes a chapter over the Markdown budget.
+const OVER: &str = "Over:";
 
 /// Every file under `dir`, by relative path.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -233,8 +256,10 @@ fn run(saves: &[Vec<Edit>], shared: bool) -> Result<Vec<Option<Vec<PathBuf>>>, T
     let root = dir.path().join("book");
     write_book(&root, shared);
     let site = root.join("served");
-    // As `serve` does: each chapter's parse is kept from one build to the next.
+    // As `serve` does: each chapter's parse and budget verdict are kept
+    // from one build to the next.
     responder_docs::chapters::keep_reads();
+    responder_docs::markdown::keep_budgets();
     let mut rebuilds = Rebuilds::default();
     let (first, _) = rebuild(&mut rebuilds, &root, &site);
     prop_assert!(!first.failed, "{:?}", report(&first));
@@ -330,7 +355,8 @@ proptest! {
 /// content renders none; an included file renders its includers; a page
 /// title renders its page, even with the content unchanged; the outline and
 /// the assets render everything; two chapters saved at once render both (the
-/// first one's page is `index.html` too).
+/// first one's page is `index.html` too); a chapter over the Markdown budget
+/// writes nothing, and brought back it renders no page (it is as served).
 #[test]
 fn each_edit_renders_the_pages_it_changed() {
     let written = run(
@@ -347,6 +373,8 @@ fn each_edit_renders_the_pages_it_changed() {
                 Edit::Append(4, "four".into()),
                 Edit::Append(0, "zero".into()),
             ],
+            vec![Edit::Budget(2, true)],
+            vec![Edit::Budget(2, false)],
         ],
         false,
     )
@@ -368,6 +396,8 @@ fn each_edit_renders_the_pages_it_changed() {
                 PathBuf::from("intro.md"),
                 PathBuf::from("part/ch4.md")
             ]),
+            None,
+            Some(Vec::new()),
         ]
     );
 }
