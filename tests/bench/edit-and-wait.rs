@@ -20,11 +20,16 @@ fn main() {
         std::process::exit(2);
     }
     let (chapter, url) = (&args[1], &args[2]);
-    let timeout: f64 = args.get(3).map_or(120.0, |t| t.parse().expect("TIMEOUT in seconds"));
+    let timeout: f64 = args
+        .get(3)
+        .map_or(120.0, |t| t.parse().expect("TIMEOUT in seconds"));
     let rest = url.strip_prefix("http://").expect("an http:// URL");
     let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     let path = if path.is_empty() { "/" } else { path };
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
     let marker = format!("edit-{}-{nanos}", std::process::id());
     let mut file = std::fs::OpenOptions::new()
         .append(true)
