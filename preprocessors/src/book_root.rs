@@ -17,6 +17,9 @@ pub struct BookRoot {
     /// The chapter files as mdBook's loader read them, by repo-relative
     /// path: in-process, the passes need not read them a second time.
     loaded: Option<Arc<LoadedSources>>,
+    /// Under `serve`, the files edited since the last build (absolute);
+    /// `None` when that is not known (every other run).
+    pub edited: Option<Arc<[PathBuf]>>,
 }
 
 /// Chapter texts by repo-relative path (`src/setup.md`).
@@ -55,6 +58,7 @@ impl BookRoot {
             config,
             resolved: Arc::default(),
             loaded: None,
+            edited: None,
         }
     }
 

@@ -13,7 +13,7 @@ use crate::page::{self, Page};
 use mdbook_markdown::MarkdownOptions;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// The chapter's source file; its current content when the file cannot
 /// be read (a chapter made by a preprocessor), named after the chapter
@@ -60,10 +60,11 @@ pub struct ChapterModel<'b> {
     pub source_on_disk: bool,
     /// What the validators read of the processed content (what readers
     /// get), taken from one parse whose events are then dropped: a large
-    /// book never holds every chapter's events at once.
-    pub page: Page,
-    pub steps: ordered_lists::Document,
-    pub blocks: Vec<Block>,
+    /// book never holds every chapter's events at once. Shared with the
+    /// reads `serve` keeps, so a chapter that did not change costs no copy.
+    pub page: Arc<Page>,
+    pub steps: Arc<ordered_lists::Document>,
+    pub blocks: Arc<Vec<Block>>,
     /// Computed when a validator first locates something in the chapter.
     line_map: OnceLock<LineMap>,
 }
@@ -89,18 +90,18 @@ impl ChapterModel<'_> {
 /// What the validators read of one chapter's processed content.
 #[derive(Clone)]
 struct Read {
-    page: Page,
-    steps: ordered_lists::Document,
-    blocks: Vec<Block>,
+    page: Arc<Page>,
+    steps: Arc<ordered_lists::Document>,
+    blocks: Arc<Vec<Block>>,
 }
 
 impl Read {
     fn of(content: &str, markdown: &MarkdownOptions) -> Read {
         let parsed = markdown::parse(content, markdown);
         Read {
-            page: page::from_parsed(content, &parsed),
-            steps: ordered_lists::from_events(content, &parsed.events),
-            blocks: code_blocks::fenced_in(&parsed.events),
+            page: Arc::new(page::from_parsed(content, &parsed)),
+            steps: Arc::new(ordered_lists::from_events(content, &parsed.events)),
+            blocks: Arc::new(code_blocks::fenced_in(&parsed.events)),
         }
     }
 }

@@ -5,8 +5,9 @@
 
 use mdbook_markdown::MarkdownOptions;
 use mdbook_markdown::pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::{Mutex, PoisonError};
 
 /// A `[text][label]` or `[label][]` whose label has no definition.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +67,46 @@ impl Over {
             Over::Lines(_) => format!("{MAX_LINES} lines"),
         }
     }
+}
+
+/// Under `serve`, each text's last verdict, by who judged it and file: a
+/// rebuild measures again only the texts that changed. Off unless
+/// [`keep_budgets`] turned it on. One entry a file, replaced when its text
+/// changes.
+static BUDGETS: Mutex<Option<Verdicts>> = Mutex::new(None);
+
+/// (judge, file): the text judged and its verdict.
+type Verdicts = HashMap<(&'static str, String), (Box<str>, Option<Over>)>;
+
+/// Keeps each file's verdict from one run to the next (for `serve`).
+pub fn keep_budgets() {
+    let mut kept = BUDGETS.lock().unwrap_or_else(PoisonError::into_inner);
+    kept.get_or_insert_with(HashMap::new);
+}
+
+/// [`over_budget`] of `text`, the text `judge` read for `file`: the last
+/// verdict when the text is the same, byte for byte.
+pub fn over_budget_kept(judge: &'static str, file: &str, text: &str) -> Option<Over> {
+    let key = (judge, file.to_string());
+    {
+        let kept = BUDGETS.lock().unwrap_or_else(PoisonError::into_inner);
+        match kept.as_ref() {
+            None => return over_budget(text),
+            Some(kept) => {
+                if let Some((last, over)) = kept.get(&key)
+                    && **last == *text
+                {
+                    return *over;
+                }
+            }
+        }
+    }
+    let over = over_budget(text);
+    let mut kept = BUDGETS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(kept) = kept.as_mut() {
+        kept.insert(key, (text.into(), over));
+    }
+    over
 }
 
 /// The first budget `text` goes over, if any. One pass over the bytes.
@@ -300,5 +341,25 @@ mod budget_tests {
             over_budget(&over),
             Some(Over::Lines(4 + 2 * (MAX_LINES - 1)))
         );
+    }
+}
+
+#[cfg(test)]
+mod kept_budget_tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_verdict_follows_its_files_text() {
+        keep_budgets();
+        let within = "[a] ok\n".to_string();
+        let over = "[".repeat(3 * MAX_DELIMITERS);
+        let judged = |text: &str| over_budget_kept("test", "src/a.md", text);
+        assert_eq!(judged(&within), None);
+        assert_eq!(judged(&over), over_budget(&over));
+        assert!(judged(&over).is_some());
+        assert_eq!(judged(&within), None);
+        // Another file's or another judge's verdict is its own.
+        assert!(over_budget_kept("test", "src/b.md", &over).is_some());
+        assert_eq!(over_budget_kept("other", "src/a.md", &within), None);
     }
 }

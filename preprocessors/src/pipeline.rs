@@ -244,10 +244,11 @@ fn build_confined(
         stale: false,
     };
     let mut phases = Phases::new();
-    let (book, diagnostics, book_root) = match load(root, options)? {
+    let (book, diagnostics, mut book_root) = match load(root, options)? {
         Loaded::Book(book, diagnostics, book_root) => (book, diagnostics, *book_root),
         Loaded::Refused(outcome) => return Ok((nothing(outcome), None)),
     };
+    book_root.edited = since.as_ref().map(|since| since.changed.into());
     phases.done("load");
     let renderer = HtmlHandlebars::new();
     // The staging folder is made before the sandbox starts, so the sandbox

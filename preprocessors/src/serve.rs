@@ -76,6 +76,8 @@ pub fn serve_observed(
     let book = crate::book_root::BookRoot::load(&root)?;
     // A rebuild parses again only the chapters whose content changed.
     crate::chapters::keep_reads();
+    crate::markdown::keep_budgets();
+    crate::links::keep_findings();
     // The site is served from `build-dir` for the whole session: one that
     // leads outside the repository is neither written nor served.
     if let Some(refused) = crate::render_paths::build_dir(&book) {

@@ -247,7 +247,7 @@ pub const MAX_POLICY_BYTES: usize = 128 << 10;
 /// A chapter (or the text includes made of it) over a Markdown budget
 /// ([`crate::markdown::over_budget`]), at the byte that goes over.
 pub fn over_markdown_budget(name: &str, text: &str) -> Option<Diagnostic> {
-    let over = crate::markdown::over_budget(text)?;
+    let over = crate::markdown::over_budget_kept("source", name, text)?;
     let at = over.at();
     Some(
         Diagnostic::error(

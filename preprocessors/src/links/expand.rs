@@ -718,7 +718,7 @@ fn over_budget_with_includes(
     content: &mut String,
     diagnostics: &mut Diagnostics,
 ) {
-    let Some(over) = crate::markdown::over_budget(content) else {
+    let Some(over) = crate::markdown::over_budget_kept("expanded", file, content) else {
         return;
     };
     content.truncate(over.at());

@@ -20,6 +20,8 @@ use crate::paths::join;
 use anyhow::Result;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 use targets::{From, Problem, Site, Verdict, broken};
 
@@ -36,6 +38,7 @@ enum FileKey {
 }
 
 /// A problem at a byte range of one text of the book.
+#[derive(Clone)]
 struct Finding {
     file: FileKey,
     problem: Problem,
@@ -123,7 +126,7 @@ pub fn check(
     let settings: Validate = crate::config::read(&book_root.config, SHARED_TABLE);
     let markdown = &model.markdown;
     let chapters = &model.chapters;
-    let site_chapters = chapters
+    let site_chapters: Vec<targets::Chapter> = chapters
         .iter()
         .map(|ch| targets::Chapter {
             path: ch.path.clone(),
@@ -131,12 +134,24 @@ pub fn check(
             ids: ch.page.ids.clone(),
         })
         .collect();
-    let site = Site::new(book_root, site_chapters, model.drafts.clone());
+    let site = Site::new(book_root, site_chapters.clone(), model.drafts.clone());
 
     let ignore = ignore_patterns(book_root, &settings, diagnostics);
     let mut findings = Vec::new();
     let mut externals: Vec<(String, FileKey, Range<usize>)> = Vec::new();
+    let (keeping, last) = {
+        let mut kept = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
+        let last = kept.as_mut().and_then(|kept| kept.remove(&book_root.root));
+        (kept.is_some(), last)
+    };
+    let reuse = last
+        .as_ref()
+        .map(|last| reusable(last, book_root, model, &site_chapters))
+        .unwrap_or_default();
     let per_chapter = crate::parallel::map(chapters, |i, ch| {
+        if let Some(Some(checked)) = reuse.get(i) {
+            return (checked.found.clone(), checked.ext.clone());
+        }
         let dir = ch.path.rsplit_once('/').map_or("", |(d, _)| d);
         let from = From {
             dir,
@@ -162,6 +177,36 @@ pub fn check(
         }
         (found, ext)
     });
+    if keeping {
+        let rechecked = (!reuse.is_empty()).then(|| {
+            reuse
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.is_none())
+                .map(|(i, _)| i)
+                .collect()
+        });
+        let checked = chapters
+            .iter()
+            .zip(&per_chapter)
+            .map(|(ch, (found, ext))| Checked {
+                content: ch.content().into(),
+                found: found.clone(),
+                ext: ext.clone(),
+            })
+            .collect();
+        let last = Last {
+            config: book_root.config.clone(),
+            site: site_chapters,
+            drafts: model.drafts.clone(),
+            chapters: checked,
+            rechecked,
+        };
+        KEPT.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_or_insert_with(HashMap::new)
+            .insert(book_root.root.clone(), last);
+    }
     for (found, ext) in per_chapter {
         findings.extend(found);
         externals.extend(ext);
@@ -209,6 +254,101 @@ pub fn check(
     check_externals(book_root, &settings, &ignore, &externals, &mut findings);
     report(book_root, chapters, &raw_texts, findings, diagnostics);
     Ok(())
+}
+
+/// Under `serve`, each book's last link findings, by root (`None`: not kept).
+static KEPT: Mutex<Option<HashMap<PathBuf, Last>>> = Mutex::new(None);
+
+/// What the last check of a book's links found and what it checked against.
+struct Last {
+    config: mdbook_preprocessor::config::Config,
+    site: Vec<targets::Chapter>,
+    drafts: Vec<String>,
+    chapters: Vec<Checked>,
+    /// The chapters checked again (the others' findings were kept), or
+    /// `None` when every chapter was checked.
+    rechecked: Option<Vec<usize>>,
+}
+
+/// One chapter's processed content and the findings of its links.
+struct Checked {
+    content: Box<str>,
+    found: Vec<Finding>,
+    ext: Vec<(String, FileKey, Range<usize>)>,
+}
+
+/// Keeps each chapter's link findings from one check to the next (for
+/// `serve`): a chapter is checked again only when its content changed or
+/// it links to an anchor of another page and some page's ids changed.
+pub fn keep_findings() {
+    KEPT.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get_or_insert_with(HashMap::new);
+}
+
+/// The chapters (by index) the last check of the book at `root` checked
+/// again, `None` when it checked them all or none was kept.
+pub fn last_rechecked(root: &Path) -> Option<Vec<usize>> {
+    KEPT.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_ref()?
+        .get(root)?
+        .rechecked
+        .clone()
+}
+
+/// For each chapter, its findings from `last` when they still hold, or
+/// `None` to check it again; empty (check everything) unless the files
+/// edited since are known and are all chapters, and the configuration,
+/// the chapters' names and files and the drafts are as they were. A link's
+/// verdict depends on its page (content), the site's pages and ids, the
+/// files on disk and the settings: with the edits all chapter sources,
+/// only the pages' ids can have changed beside the content, and only a
+/// link to an anchor of another page reads them.
+fn reusable<'l>(
+    last: &'l Last,
+    book_root: &BookRoot,
+    model: &BookModel<'_>,
+    site: &[targets::Chapter],
+) -> Vec<Option<&'l Checked>> {
+    let Some(edited) = book_root.edited.as_deref() else {
+        return Vec::new();
+    };
+    let src = book_root.root.join(&book_root.config.book.src);
+    let sources: std::collections::HashSet<PathBuf> = site
+        .iter()
+        .filter_map(|ch| ch.source_path.as_deref())
+        .map(|s| src.join(s))
+        .collect();
+    let same_pages = last.site.len() == site.len()
+        && last.chapters.len() == model.chapters.len()
+        && last
+            .site
+            .iter()
+            .zip(site)
+            .all(|(a, b)| a.path == b.path && a.source_path == b.source_path);
+    if !same_pages
+        || last.drafts != model.drafts
+        || last.config != book_root.config
+        || !edited.iter().all(|p| sources.contains(p))
+    {
+        return Vec::new();
+    }
+    let ids_changed = last.site.iter().zip(site).any(|(a, b)| a.ids != b.ids);
+    model
+        .chapters
+        .iter()
+        .zip(&last.chapters)
+        .map(|(ch, checked)| {
+            let reads_ids = ids_changed
+                && ch.page.links.iter().any(|link| {
+                    link.dest
+                        .split_once('#')
+                        .is_some_and(|(path, _)| !path.is_empty())
+                });
+            (*checked.content == *ch.content() && !reads_ids).then_some(checked)
+        })
+        .collect()
 }
 
 /// The verdict on every link of one page.

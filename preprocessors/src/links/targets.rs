@@ -79,6 +79,7 @@ pub struct From<'a> {
     pub summary: bool,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chapter {
     /// Relative to `src/`, as rendered (`index.md` for a README).
     pub path: String,

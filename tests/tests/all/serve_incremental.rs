@@ -2,7 +2,10 @@
 //! serves is byte for byte the site a fresh full build of the same sources
 //! writes, and its report is that build's report. Edits are drawn at random
 //! over a small book: chapter text, headings other chapters link to, links,
-//! an included file, the outline, an asset, book.toml.
+//! an included file, the outline, an asset, a linked file removed and made
+//! again, book.toml, a chapter over the Markdown budget and back. The
+//! fresh build reads a copy of the sources, so nothing `serve` keeps by
+//! book root (each chapter's link findings) is shared with it.
 
 use proptest::prelude::*;
 use responder_docs::pipeline::{self, Options, Rebuilds};
@@ -51,6 +54,14 @@ fn write_book(root: &Path, shared: bool) {
     write(root, "src/shared.md", "Shared text.\n");
     write(root, "src/intro.md", "# Intro\n\n## Setup 0\n\nWelcome.\n");
     write(root, "src/assets/a.txt", "asset\n");
+    write(root, "src/assets/b.txt", "linked\n");
+    let ch1 = root.join("src").join(chapter_file(1));
+    let text = std::fs::read_to_string(&ch1).unwrap();
+    write(
+        root,
+        "src/part/ch1.md",
+        &format!("{text}\n[A file](../assets/b.txt)\n"),
+    );
 }
 
 fn write(root: &Path, rel: &str, text: &str) {
@@ -74,10 +85,15 @@ enum Edit {
     Title(usize, String),
     /// A file copied into the site.
     Asset(String),
+    /// The file chapter 1 links to removed (the link breaks) or made again.
+    Linked(bool),
     /// The book's title.
     BookTitle(String),
     /// A page title set by `{{#title}}`.
     PageTitle(usize, String),
+    /// A chapter taken over the Markdown budget (the build fails) or
+    /// brought back within it.
+    Budget(usize, bool),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -90,8 +106,10 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => word.prop_map(Edit::Shared),
         1 => (1..CHAPTERS, word).prop_map(|(i, w)| Edit::Title(i, w)),
         1 => word.prop_map(Edit::Asset),
+        1 => any::<bool>().prop_map(Edit::Linked),
         1 => word.prop_map(Edit::BookTitle),
-        1 => (chapter, word).prop_map(|(i, w)| Edit::PageTitle(i, w)),
+        1 => (chapter.clone(), word).prop_map(|(i, w)| Edit::PageTitle(i, w)),
+        1 => (chapter, any::<bool>()).prop_map(|(i, b)| Edit::Budget(i, b)),
     ]
 }
 
@@ -166,6 +184,15 @@ fn apply(root: &Path, edit: &Edit) -> PathBuf {
             append(&path, &format!("{w}\n"));
             path
         }
+        Edit::Linked(removed) => {
+            let path = root.join("src/assets/b.txt");
+            if *removed {
+                let _ = std::fs::remove_file(&path);
+            } else {
+                std::fs::write(&path, "linked\n").unwrap();
+            }
+            path
+        }
         Edit::BookTitle(w) => {
             let path = root.join("book.toml");
             let text = std::fs::read_to_string(&path).unwrap();
@@ -189,8 +216,26 @@ fn apply(root: &Path, edit: &Edit) -> PathBuf {
             std::fs::write(&path, text).unwrap();
             path
         }
+        Edit::Budget(i, over) => {
+            let path = chapter(*i);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut text: String = text
+                .lines()
+                .filter(|line| !line.starts_with(OVER))
+                .map(|line| format!("{line}\n"))
+                .collect();
+            if *over {
+                let delimiters = "[".repeat(responder_docs::markdown::MAX_DELIMITERS + 1);
+                text.push_str(&format!("{OVER}{delimiters}\n"));
+            }
+            std::fs::write(&path, text).unwrap();
+            path
+        }
     }
 }
+
+/// Starts the line that takes a chapter over the Markdown budget.
+const OVER: &str = "Over:";
 
 /// Every file under `dir`, by relative path.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -228,13 +273,16 @@ fn rebuild(
 /// leaves the last good site). With the search
 /// index and print page enabled, pages written alone name the old index
 /// until the sources settle: compared without it, then exactly.
-fn run(saves: &[Vec<Edit>], shared: bool) -> Result<Vec<Option<Vec<PathBuf>>>, TestCaseError> {
+fn run(saves: &[Vec<Edit>], shared: bool) -> Result<Vec<Written>, TestCaseError> {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("book");
     write_book(&root, shared);
     let site = root.join("served");
-    // As `serve` does: each chapter's parse is kept from one build to the next.
+    // As `serve` does: each chapter's parse and budget verdict are kept
+    // from one build to the next.
     responder_docs::chapters::keep_reads();
+    responder_docs::markdown::keep_budgets();
+    responder_docs::links::keep_findings();
     let mut rebuilds = Rebuilds::default();
     let (first, _) = rebuild(&mut rebuilds, &root, &site);
     prop_assert!(!first.failed, "{:?}", report(&first));
@@ -246,9 +294,14 @@ fn run(saves: &[Vec<Edit>], shared: bool) -> Result<Vec<Option<Vec<PathBuf>>>, T
             rebuilds.edited(apply(&root, edit));
         }
         let (ours, pages) = rebuild(&mut rebuilds, &root, &site);
-        written.push(pages);
+        written.push((pages, responder_docs::links::last_rechecked(&root)));
+        // The fresh build reads a copy of the sources: what a check keeps
+        // is kept by book root, so the fresh one neither reads nor replaces
+        // what the rebuilds keep.
+        let fresh_root = dir.path().join(format!("fresh-book-{n}"));
+        copy_sources(&root, &fresh_root);
         let fresh_dir = dir.path().join(format!("fresh-{n}"));
-        let fresh = pipeline::build(&root, Some(&fresh_dir), &Options::default()).unwrap();
+        let fresh = pipeline::build(&fresh_root, Some(&fresh_dir), &Options::default()).unwrap();
         prop_assert_eq!(report(&ours), report(&fresh), "after {:?}", &saves[..=n]);
         prop_assert_eq!(ours.failed, fresh.failed);
         failed = fresh.failed;
@@ -282,6 +335,21 @@ fn run(saves: &[Vec<Edit>], shared: bool) -> Result<Vec<Option<Vec<PathBuf>>>, T
         prop_assert!(served == good, "settled: {}", differ(&served, &good));
     }
     Ok(written)
+}
+
+/// After one save: the pages written alone (`None`: the whole site) and
+/// the chapters whose links were checked again (`None`: every chapter).
+type Written = (Option<Vec<PathBuf>>, Option<Vec<usize>>);
+
+/// The book at `root` copied to `to`, less the site served from it.
+fn copy_sources(root: &Path, to: &Path) {
+    for (rel, bytes) in files(root) {
+        if !rel.starts_with("served") {
+            let path = to.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        }
+    }
 }
 
 /// The site without the search index and print page, every page naming
@@ -329,8 +397,11 @@ proptest! {
 /// edit that breaks a link writes nothing; an edit that changes no page's
 /// content renders none; an included file renders its includers; a page
 /// title renders its page, even with the content unchanged; the outline and
-/// the assets render everything; two chapters saved at once render both (the
-/// first one's page is `index.html` too).
+/// the assets render everything (a linked file removed fails the build,
+/// made again it renders everything); two chapters saved at once render
+/// both (the first one's page is `index.html` too); a chapter over the
+/// Markdown budget writes nothing, and brought back it renders no page (it
+/// is as served).
 #[test]
 fn each_edit_renders_the_pages_it_changed() {
     let written = run(
@@ -343,18 +414,23 @@ fn each_edit_renders_the_pages_it_changed() {
             vec![Edit::PageTitle(2, "second".into())],
             vec![Edit::Title(1, "renamed".into())],
             vec![Edit::Asset("three".into())],
+            vec![Edit::Linked(true)],
+            vec![Edit::Linked(false)],
             vec![
                 Edit::Append(4, "four".into()),
                 Edit::Append(0, "zero".into()),
             ],
+            vec![Edit::Budget(2, true)],
+            vec![Edit::Budget(2, false)],
         ],
         false,
     )
     .unwrap();
     // The introduction includes nothing.
     let all: Vec<PathBuf> = (1..CHAPTERS).map(|i| chapter_file(i).into()).collect();
+    let pages: Vec<_> = written.iter().map(|(pages, _)| pages.clone()).collect();
     assert_eq!(
-        written,
+        pages,
         [
             Some(vec![PathBuf::from("part/ch2.md")]),
             None,
@@ -364,10 +440,41 @@ fn each_edit_renders_the_pages_it_changed() {
             Some(vec![PathBuf::from("part/ch2.md")]),
             None,
             None,
+            None,
+            None,
             Some(vec![
                 PathBuf::from("intro.md"),
                 PathBuf::from("part/ch4.md")
             ]),
+            None,
+            Some(Vec::new()),
+        ]
+    );
+    // Links: an edited chapter is checked again alone; a renamed heading
+    // (ids changed) checks again every chapter with a link to another
+    // page's anchor (all but the introduction); an included file, the
+    // outline, an asset and the removal of a linked file check every
+    // chapter; a page title that leaves
+    // the content as it was checks none. Over the Markdown budget, the
+    // build stops before the links are checked (the last check's answer
+    // stands); brought back, chapter 2 is as last checked.
+    let links: Vec<_> = written.iter().map(|(_, links)| links.clone()).collect();
+    assert_eq!(
+        links,
+        [
+            Some(vec![2]),
+            Some(vec![1, 2, 3, 4]),
+            Some(vec![1, 2, 3, 4]),
+            None,
+            Some(vec![2]),
+            Some(Vec::new()),
+            None,
+            None,
+            None,
+            None,
+            Some(vec![0, 4]),
+            Some(vec![0, 4]),
+            Some(Vec::new()),
         ]
     );
 }
