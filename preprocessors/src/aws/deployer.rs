@@ -765,6 +765,11 @@ impl Context<'_> {
                     continue;
                 }
                 let Some(source) = variable(text).and_then(|v| env.get(v).copied()) else {
+                    // A change set's ARN the reader pastes names its stack,
+                    // which the check cannot see: unjudged, not `*`.
+                    if option.name == "--change-set-name" && variable(text).is_some() {
+                        request.opaque = request.opaque.take().or(Some(text.to_string()));
+                    }
                     continue;
                 };
                 let same_service =
@@ -907,9 +912,34 @@ impl Context<'_> {
             let (Some(kind), Some(stack_option)) = (&custom.stack, &custom.stack_name) else {
                 continue;
             };
-            // A preview creates a change set and exits: the stack stays.
+            // A preview creates a change set and exits: the stack stays,
+            // unless a later `execute-change-set` of the paths may run it
+            // (by an ARN or a name the shell alone knows, on its stack).
             if parsed.gives("--no-execute-changeset") {
-                continue;
+                let stack = parsed
+                    .option(stack_option)
+                    .first()
+                    .and_then(|(t, _)| self.literal_value(at, t));
+                let executed = commands[n + 1..].iter().any(|&(_, _, later)| {
+                    parse(self.command(later)).is_some_and(|p| {
+                        let name = p
+                            .option("--change-set-name")
+                            .first()
+                            .map(|(t, _)| self.literal_value(later, t));
+                        let later_stack = p
+                            .option("--stack-name")
+                            .first()
+                            .and_then(|(t, _)| self.literal_value(later, t));
+                        p.service == "cloudformation"
+                            && p.op == "execute-change-set"
+                            && matches!(name, Some(None))
+                                | matches!(&name, Some(Some(n)) if n.starts_with("arn:"))
+                            && (later_stack.is_none() || later_stack == stack)
+                    })
+                });
+                if !executed {
+                    continue;
+                }
             }
             // A change set deploys when a later command executes it.
             let kind = if kind == "change-set" {
@@ -1669,6 +1699,14 @@ pub fn check(
                         command.label
                     ),
                     "add the ID's prefix to [id-prefixes] in preprocessors/data/aws/arn-names.toml",
+                ),
+                Arns::Unread(file) if file.starts_with('$') => (
+                    format!(
+                        "the deployer permission check cannot read `{file}`, which names what `{}` acts on, so it does not judge `{}`",
+                        command.label,
+                        need.action()
+                    ),
+                    "give `--stack-name` too, or set the variable from the command that makes the change set (`CHANGE_SET=$(aws cloudformation create-change-set … --query Id --output text)`)",
                 ),
                 Arns::Unread(file) => (
                     format!(

@@ -501,3 +501,64 @@ fn a_protected_stack_and_delete_options_for_a_failed_delete_are_refused() {
         );
     }
 }
+
+/// `deploy --no-execute-changeset` only previews, unless a later
+/// `execute-change-set` of the path runs its change set by an ARN the check
+/// cannot name: then the deploy is judged as one, handlers' calls and all.
+#[test]
+fn a_previewed_change_set_executed_later_is_a_deploy() {
+    let prepare = |execute: &str| {
+        let book = copy_real_book();
+        replace_in(
+            book.path(),
+            "src/load-balancer.md",
+            "  --template-file responderapi-alb-stack.json \\\n",
+            "  --template-file responderapi-alb-stack.json \\\n  --no-execute-changeset \\\n",
+        );
+        edit_policy(book.path(), |policy| {
+            let statements = policy["Statement"].as_array_mut().unwrap();
+            for s in statements.iter_mut() {
+                let deploys = s["Sid"] == "DeployTheGuideStacks";
+                if let Some(actions) = s["Action"].as_array_mut() {
+                    actions.retain(|a| a != "elasticloadbalancing:CreateLoadBalancer");
+                    if deploys {
+                        actions.push("cloudformation:ListChangeSets".into());
+                    }
+                }
+            }
+        });
+        let line = (!execute.is_empty()).then(|| {
+            append_block(
+                book.path(),
+                "src/load-balancer.md",
+                "alb-cloudformation",
+                execute,
+            )
+        });
+        (book, line)
+    };
+    let handler = |f: &String| {
+        f.starts_with("src/load-balancer.md:245:1:")
+            && f.contains("`elasticloadbalancing:CreateLoadBalancer`")
+    };
+    // A preview alone changes nothing: no handler runs.
+    let (book, _) = prepare("");
+    assert!(!aws_reports(book.path()).iter().any(handler));
+    let list = "CHANGE_SET=$(aws cloudformation list-change-sets --stack-name responderapi --query 'Summaries[0].ChangeSetId' --output text)\naws cloudformation execute-change-set --change-set-name \"$CHANGE_SET\"";
+    let (book, _) = prepare(list);
+    let found = aws_reports(book.path());
+    assert!(found.iter().any(handler), "{found:#?}");
+    // An ARN the reader pastes from a variable nothing sets: the deploy is
+    // judged, the execute itself is unjudged aloud.
+    let (book, line) =
+        prepare("aws cloudformation execute-change-set --change-set-name \"$CHANGE_SET_ARN\"");
+    let found = aws_reports(book.path());
+    assert!(found.iter().any(handler), "{found:#?}");
+    assert!(
+        found.contains(&format!(
+            "src/load-balancer.md:{}:1: warning[aws::unjudged]: the deployer permission check cannot read `$CHANGE_SET_ARN`, which names what `aws cloudformation execute-change-set` acts on, so it does not judge `cloudformation:ExecuteChangeSet`",
+            line.unwrap()
+        )),
+        "{found:#?}"
+    );
+}
