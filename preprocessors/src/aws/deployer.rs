@@ -118,6 +118,8 @@ pub struct StackCommand {
     /// `create`, `update`, `delete` or `deploy`.
     pub kind: String,
     pub stack: String,
+    /// The Region the command runs in: a stack is one per Region and name.
+    pub region: String,
     /// The template's index in the context's templates.
     pub template: Option<usize>,
     /// Where the template option's value is in the block's script.
@@ -1037,6 +1039,7 @@ impl Context<'_> {
                 head: parsed.head.clone(),
                 kind: kind.to_string(),
                 stack,
+                region: self.region(at),
                 template,
                 template_word: template_word.map(|(_, w)| w.range.clone()),
                 previous_template: parsed

@@ -129,7 +129,8 @@ pub fn events(ways: &[Way], commands: &[StackCommand], templates: &[&Value]) -> 
             archs.push(None);
         }
         for arch in archs {
-            let mut stacks: BTreeMap<&str, Slot> = BTreeMap::new();
+            // A stack is one per Region and name.
+            let mut stacks: BTreeMap<(&str, &str), Slot> = BTreeMap::new();
             for step in steps {
                 let Some((_, variant)) = step
                     .iter()
@@ -143,8 +144,24 @@ pub fn events(ways: &[Way], commands: &[StackCommand], templates: &[&Value]) -> 
                     if c.unknown.is_some() && c.stack.contains(['$', '`']) {
                         continue;
                     }
-                    let before = stacks.get(c.stack.as_str()).cloned();
-                    let (op, slot) = effect(c, i, before, templates);
+                    let key = (c.region.as_str(), c.stack.as_str());
+                    let before = stacks.get(&key).cloned();
+                    let (mut op, mut slot) = effect(c, i, before, templates);
+                    // IAM names are global: a create whose template names a
+                    // role another live stack of the way made fails.
+                    if let Some(Op::Create(state)) = &op
+                        && let Some(why) =
+                            named_elsewhere(state, &key, &stacks, commands, templates)
+                    {
+                        op = Some(Op::Refused {
+                            why: format!(
+                                "CloudFormation cannot create the stack `{}` in {}: {why}",
+                                c.stack, c.region
+                            ),
+                            hint: "run every command of the stack in one Region (the same `--region`, or `AWS_REGION` set once), or delete the other stack first".into(),
+                        });
+                        slot = None;
+                    }
                     if let Some(op) = op {
                         let event = Event {
                             sequence,
@@ -157,14 +174,57 @@ pub fn events(ways: &[Way], commands: &[StackCommand], templates: &[&Value]) -> 
                         }
                     }
                     match slot {
-                        Some(s) => stacks.insert(&c.stack, s),
-                        None => stacks.remove(c.stack.as_str()),
+                        Some(s) => stacks.insert(key, s),
+                        None => stacks.remove(&key),
                     };
                 }
             }
         }
     }
     out
+}
+
+/// The IAM names (`RoleName` of an `AWS::IAM::Role`, written out) of a
+/// stack's template.
+fn iam_names(template: &Value) -> BTreeSet<String> {
+    stack_diff::resources(template)
+        .iter()
+        .filter(|(_, r)| stack_diff::kind(r) == Some("AWS::IAM::Role"))
+        .filter_map(|(_, r)| {
+            let name = stack_diff::properties(r).get("RoleName")?;
+            name.as_str().map(str::to_string).or_else(|| {
+                // `{"Fn::Sub": "ResponderAPI…"}` without a variable.
+                let sub = name.get("Fn::Sub")?.as_str()?;
+                (!sub.contains("${")).then(|| sub.to_string())
+            })
+        })
+        .collect()
+}
+
+/// Why a create with `state` fails on a role name another live stack of
+/// the way (another Region or name) holds.
+fn named_elsewhere(
+    state: &State,
+    key: &(&str, &str),
+    stacks: &BTreeMap<(&str, &str), Slot>,
+    commands: &[StackCommand],
+    templates: &[&Value],
+) -> Option<String> {
+    let mine = iam_names(templates[state.template]);
+    stacks.iter().find_map(|(other, slot)| {
+        let Slot::Known(theirs) = slot else {
+            return None;
+        };
+        if other == key {
+            return None;
+        }
+        let theirs_names = iam_names(templates[theirs.template]);
+        let name = mine.intersection(&theirs_names).next()?;
+        Some(format!(
+            "its role `{name}` exists, made by the stack `{}` in {} (`{name} already exists`); IAM role names are global",
+            commands[theirs.by].stack, other.0
+        ))
+    })
 }
 
 /// What command `i` does to a stack that holds `before` (`None`: there is

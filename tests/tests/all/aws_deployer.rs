@@ -1005,17 +1005,20 @@ fn an_executed_change_set_needs_its_calls_and_its_handlers_calls() {
         without("cloudformation:ExecuteChangeSet")(policy);
         without("ecs:CreateCluster")(policy);
     });
+    // After the clean-up deletes the guide's stack: IAM role names are
+    // global, so another stack of the same template could not be made
+    // beside it.
     let line = append_block(
         book.path(),
-        "src/load-balancer.md",
-        "alb-cloudformation",
+        "src/cleanup.md",
+        "cleanup-cloudformation",
         "aws cloudformation create-change-set --change-set-name again --template-body file://templates/responderapi-stack.json --stack-name other-stack --capabilities CAPABILITY_NAMED_IAM --change-set-type CREATE --parameters ParameterKey=ImageUri,ParameterValue=x ParameterKey=VpcId,ParameterValue=\"$VPC_ID\" ParameterKey=SubnetIds,ParameterValue=\"$SUBNET_IDS\" ParameterKey=ClientCidr,ParameterValue=\"$MY_IP/32\"\naws cloudformation execute-change-set --change-set-name again --stack-name other-stack",
     );
     let found: Vec<String> = deployer_errors(book.path())
         .into_iter()
         .filter(|d| {
-            d.starts_with(&format!("src/load-balancer.md:{line}"))
-                || d.starts_with(&format!("src/load-balancer.md:{}", line + 1))
+            d.starts_with(&format!("src/cleanup.md:{line}"))
+                || d.starts_with(&format!("src/cleanup.md:{}", line + 1))
         })
         .collect();
     let denied = "error[aws::deployer-permission]: `policies/deployer-policy.json` does not allow";
@@ -1023,13 +1026,13 @@ fn an_executed_change_set_needs_its_calls_and_its_handlers_calls() {
         found,
         [
             format!(
-                "src/load-balancer.md:{line}:1: {denied} `cloudformation:CreateChangeSet` on `arn:aws:cloudformation:us-east-1:111122223333:stack/other-stack/0a1b2c3d-4e5f-6789-abcd-ef0123456789`, which `aws cloudformation create-change-set` calls (the command's operation)"
+                "src/cleanup.md:{line}:1: {denied} `cloudformation:CreateChangeSet` on `arn:aws:cloudformation:us-east-1:111122223333:stack/other-stack/0a1b2c3d-4e5f-6789-abcd-ef0123456789`, which `aws cloudformation create-change-set` calls (the command's operation)"
             ),
             format!(
-                "src/load-balancer.md:{line}:1: {denied} `ecs:CreateCluster` on `arn:aws:ecs:us-east-1:111122223333:cluster/responderapi-cluster`, which CloudFormation's create handler of `Cluster` (`AWS::ECS::Cluster`) calls during `aws cloudformation create-change-set`"
+                "src/cleanup.md:{line}:1: {denied} `ecs:CreateCluster` on `arn:aws:ecs:us-east-1:111122223333:cluster/responderapi-cluster`, which CloudFormation's create handler of `Cluster` (`AWS::ECS::Cluster`) calls during `aws cloudformation create-change-set`"
             ),
             format!(
-                "src/load-balancer.md:{}:1: {denied} `cloudformation:ExecuteChangeSet` on `arn:aws:cloudformation:us-east-1:111122223333:stack/other-stack/0a1b2c3d-4e5f-6789-abcd-ef0123456789`, which `aws cloudformation execute-change-set` calls (the command's operation)",
+                "src/cleanup.md:{}:1: {denied} `cloudformation:ExecuteChangeSet` on `arn:aws:cloudformation:us-east-1:111122223333:stack/other-stack/0a1b2c3d-4e5f-6789-abcd-ef0123456789`, which `aws cloudformation execute-change-set` calls (the command's operation)",
                 line + 1
             ),
         ]

@@ -562,3 +562,33 @@ fn a_previewed_change_set_executed_later_is_a_deploy() {
         "{found:#?}"
     );
 }
+
+/// A stack is one per Region and name: a later command in another Region
+/// does not find it, and a create there fails on the IAM role names the
+/// first stack made, since IAM names are global.
+#[test]
+fn a_stack_made_in_another_region_is_another_stack() {
+    let book = copy_real_book();
+    let path = book.path().join("src/cloudformation.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let from = "  --stack-name responderapi \\\n";
+    assert!(text.contains(from));
+    std::fs::write(
+        &path,
+        text.replace(
+            from,
+            "  --stack-name responderapi \\\n  --region eu-west-1 \\\n",
+        ),
+    )
+    .unwrap();
+    let refused: Vec<String> = aws_reports(book.path())
+        .into_iter()
+        .filter(|r| r.contains("[aws::stack-refused]"))
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            "src/load-balancer.md:245:1: error[aws::stack-refused]: CloudFormation cannot create the stack `responderapi` in us-east-1: its role `ResponderAPIECSTaskExecutionRole` exists, made by the stack `responderapi` in eu-west-1 (`ResponderAPIECSTaskExecutionRole already exists`); IAM role names are global"
+        ]
+    );
+}

@@ -12,6 +12,7 @@ fn command(kind: &str, template: Option<usize>, parameters: &[(&str, &str)]) -> 
         head: 0..0,
         kind: kind.to_string(),
         stack: "s".to_string(),
+        region: "us-east-1".to_string(),
         template,
         template_word: None,
         previous_template: false,
