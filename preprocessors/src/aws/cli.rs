@@ -273,9 +273,13 @@ fn options(model: &ServiceModel, command: &Operation<'_>, words: &[Word], out: &
     // not reported missing as well.
     let mut meant = Vec::new();
     let mut whole_input = false;
+    let mut change_set_name = None;
     let takes_values =
         |name: &str| !matches!(known.get(name), Some(Opt::Global(false) | Opt::Negated(_)));
     for OptionWords { word, name, values } in option_words(words, takes_values) {
+        if name == "--change-set-name" {
+            change_set_name = values.first().map(|(v, _)| *v);
+        }
         for (value, at) in &values {
             if let Some(path) = value
                 .strip_prefix("file://")
@@ -379,8 +383,8 @@ fn options(model: &ServiceModel, command: &Operation<'_>, words: &[Word], out: &
     // CloudFormation finds a change set by name only within its stack
     // (ChangeSetName in the API reference: "If you specified the name of a
     // change set, specify the stack name or ID (ARN)").
-    let by_name = options_given(words, "--change-set-name")
-        .is_some_and(|v| !v.starts_with("arn:") && !v.contains(['$', '`']));
+    let by_name =
+        change_set_name.is_some_and(|v| !v.starts_with("arn:") && !v.contains(['$', '`']));
     let members = input.map(|s| &s.members);
     if service == "cloudformation"
         && by_name
@@ -455,12 +459,6 @@ fn parameter_items(shown: &str, values: &[(&str, &Word)]) -> Vec<CliFinding> {
         }
     }
     out
-}
-
-/// The value of `name` in `words`, if given.
-fn options_given<'w>(words: &'w [Word], name: &str) -> Option<&'w str> {
-    let at = words.iter().position(|w| w.text == name)?;
-    words.get(at + 1).map(|w| w.text.as_str())
 }
 
 /// `why`, and what ended the command early when a line ends in `\ `: bash

@@ -149,16 +149,7 @@ pub(crate) fn lacks_key(action: &str, key: &str) -> bool {
         .condition_keys
         .iter()
         .chain(resource_keys)
-        .any(|known| key_matches(known, key))
-}
-
-/// `known` (`ecs:ResourceTag/${TagKey}`) names `key` (`ecs:resourcetag/team`).
-fn key_matches(known: &str, key: &str) -> bool {
-    let known = known.to_ascii_lowercase();
-    match known.find("${").or_else(|| known.find('<')) {
-        Some(i) => key.len() > i && key.starts_with(&known[..i]),
-        None => known == key,
-    }
+        .any(|known| crate::policy::catalog::names_condition_key(known, key))
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

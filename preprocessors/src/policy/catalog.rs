@@ -77,22 +77,29 @@ impl Service {
     /// placeholder (`${TagKey}`, `<key>`, or whatever follows a `/`) stands
     /// for any non-empty text.
     pub fn has_condition_key(&self, key: &str) -> bool {
-        let key = key.to_ascii_lowercase();
-        self.condition_keys.iter().any(|(known, _)| {
-            let known = known.to_ascii_lowercase();
-            let cut = [
-                known.find('/').map(|i| i + 1),
-                known.find("${"),
-                known.find('<'),
-            ]
-            .into_iter()
-            .flatten()
-            .min();
-            match cut {
-                Some(i) => key.len() > i && key.starts_with(&known[..i]),
-                None => known == key,
-            }
-        })
+        self.condition_keys
+            .iter()
+            .any(|(known, _)| names_condition_key(known, key))
+    }
+}
+
+/// Whether the catalog's `known` key (`ecr:ResourceTag/${TagKey}`) names
+/// `key` (`ecr:resourcetag/team`). Case-insensitive, as IAM's key names
+/// are; a placeholder (`${TagKey}`, `<key>`, or whatever follows a `/`)
+/// stands for any non-empty text.
+pub fn names_condition_key(known: &str, key: &str) -> bool {
+    let (known, key) = (known.to_ascii_lowercase(), key.to_ascii_lowercase());
+    let cut = [
+        known.find('/').map(|i| i + 1),
+        known.find("${"),
+        known.find('<'),
+    ]
+    .into_iter()
+    .flatten()
+    .min();
+    match cut {
+        Some(i) => key.len() > i && key.starts_with(&known[..i]),
+        None => known == key,
     }
 }
 

@@ -486,13 +486,12 @@ fn a_protected_stack_and_delete_options_for_a_failed_delete_are_refused() {
     ] {
         let book = copy_real_book();
         let from = "aws cloudformation delete-stack --stack-name responderapi\n";
-        let path = book.path().join("src/cleanup.md");
-        let text = std::fs::read_to_string(&path).unwrap();
-        std::fs::write(
-            &path,
-            text.replacen(from, &format!("{}{option}\n", from.trim_end()), 1),
-        )
-        .unwrap();
+        replace_in(
+            book.path(),
+            "src/cleanup.md",
+            from,
+            &format!("{}{option}\n", from.trim_end()),
+        );
         assert_eq!(
             refused(book.path()),
             [format!(
@@ -569,18 +568,12 @@ fn a_previewed_change_set_executed_later_is_a_deploy() {
 #[test]
 fn a_stack_made_in_another_region_is_another_stack() {
     let book = copy_real_book();
-    let path = book.path().join("src/cloudformation.md");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let from = "  --stack-name responderapi \\\n";
-    assert!(text.contains(from));
-    std::fs::write(
-        &path,
-        text.replace(
-            from,
-            "  --stack-name responderapi \\\n  --region eu-west-1 \\\n",
-        ),
-    )
-    .unwrap();
+    replace_in(
+        book.path(),
+        "src/cloudformation.md",
+        "  --stack-name responderapi \\\n",
+        "  --stack-name responderapi \\\n  --region eu-west-1 \\\n",
+    );
     let refused: Vec<String> = aws_reports(book.path())
         .into_iter()
         .filter(|r| r.contains("[aws::stack-refused]"))
