@@ -5,9 +5,9 @@
 //! when a committed copy differs, so neither can drift from the tool.
 
 use crate::{copy_dir, fixture, repo_root, run};
-use responder_docs::book_root::BookRoot;
+use responder_docs::checks::procedures::values;
 use responder_docs::diagnostics::codes::{ALL, RETIRED};
-use responder_docs::procedures::values;
+use responder_docs::model::book_root::BookRoot;
 use std::fmt::Write as _;
 use std::path::Path;
 

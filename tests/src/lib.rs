@@ -5,7 +5,7 @@ pub mod docs_gen;
 pub mod runbook;
 
 use clap::Parser;
-use responder_docs::cli::{self, Cli};
+use responder_docs::shells::cli::{self, Cli};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    responder_docs::launcher::main()
+    responder_docs::shells::launcher::main()
 }

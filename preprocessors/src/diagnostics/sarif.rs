@@ -7,7 +7,7 @@
 //! code units, so the run declares `unicodeCodePoints` instead of converting.
 
 use super::{Diagnostic, Severity, codes};
-use crate::location::Location;
+use crate::diagnostics::location::Location;
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::{Value, json};
 

@@ -1,4 +1,5 @@
 use super::*;
+use crate::diagnostics::location::Location;
 
 fn sample() -> Vec<Diagnostic> {
     let text = "intro\nSee [setup](setup.md#nowhere).\n";

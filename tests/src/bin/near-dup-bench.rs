@@ -4,8 +4,8 @@
 //! detection took. `--naive` compares every pair of lists step by step on
 //! their texts: the reference the benchmark measures the index against.
 
-use responder_docs::ordered_lists;
-use responder_docs::procedures::near_dup;
+use responder_docs::checks::procedures::near_dup;
+use responder_docs::model::ordered_lists;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;

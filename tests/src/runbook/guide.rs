@@ -14,9 +14,9 @@ const BLOCK_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// One reader's way through the guide: paths run one after another in the
 /// same session; each must have blocks. The crate's checks read the same list.
-pub type Scenario = responder_docs::run_paths::Sequence;
+pub type Scenario = responder_docs::model::run_paths::Sequence;
 
-pub const SCENARIOS: &[Scenario] = responder_docs::run_paths::SEQUENCES;
+pub const SCENARIOS: &[Scenario] = responder_docs::model::run_paths::SEQUENCES;
 
 pub fn scenario(name: &str) -> &'static Scenario {
     SCENARIOS

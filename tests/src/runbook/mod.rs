@@ -17,11 +17,11 @@
 pub mod guide;
 pub mod session;
 
-use responder_docs::code_blocks;
-use responder_docs::origin::Origin;
-use responder_docs::run_paths;
+use responder_docs::model::code_blocks;
+use responder_docs::model::origin::Origin;
+use responder_docs::model::run_paths;
 
-pub use responder_docs::run_paths::{Marker, PATHS, parse_marker};
+pub use responder_docs::model::run_paths::{Marker, PATHS, parse_marker};
 
 /// A fenced code block of a rendered chapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +73,7 @@ impl std::fmt::Display for Problem {
 /// The fenced blocks of one rendered chapter that a reader of `arch` sees
 /// (other architectures' panels left out), with their source lines found
 /// through `source`, the file the writer edits. The markers are read by the
-/// crate's parser (`responder_docs::run_paths`), the one `check` reports from.
+/// crate's parser (`responder_docs::model::run_paths`), the one `check` reports from.
 pub fn fences(
     chapter: &str,
     source: &str,

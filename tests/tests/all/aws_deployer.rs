@@ -4,8 +4,8 @@
 //! broken one permission at a time, each break reported at the command that
 //! needs it.
 
-use responder_docs::aws::deployer::{self, Need};
-use responder_docs::chapters::BookModel;
+use responder_docs::checks::aws::deployer::{self, Need};
+use responder_docs::model::chapters::BookModel;
 use responder_docs_tests::{append_block, check_shorts, copy_real_book, fixture, repo_root, run};
 use std::path::Path;
 
@@ -129,12 +129,12 @@ fn the_real_guide_needs_what_its_policy_allows_and_nothing_is_left_unjudged() {
     let root = repo_root();
     let (book_root, book) = responder_docs::pipeline::processed(&root).unwrap().unwrap();
     let model = BookModel::build(&book_root, &book);
-    let needs = responder_docs::aws::deployer_needs(&book_root, &model);
+    let needs = responder_docs::checks::aws::deployer_needs(&book_root, &model);
     let unjudged: Vec<String> = needs
         .iter()
         .flat_map(|c| {
             c.needs.iter().filter_map(move |n| match n.arns() {
-                responder_docs::aws::arns::Arns::Unknown(var) => {
+                responder_docs::checks::aws::arns::Arns::Unknown(var) => {
                     Some(format!("{} {}: {var}", c.label, n.action()))
                 }
                 _ => None,

@@ -6,7 +6,7 @@ use responder_docs_tests::{check_shorts, fixture};
 #[test]
 fn markers_the_paths_cannot_use_fail_at_their_lines() {
     let (code, shorts) = check_shorts(&fixture("aws/run-markers"));
-    let known = responder_docs::run_paths::PATHS.join(", ");
+    let known = responder_docs::model::run_paths::PATHS.join(", ");
     assert_eq!(
         shorts,
         [

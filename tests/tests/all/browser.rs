@@ -505,7 +505,7 @@ fn serve(mut stream: TcpStream, root: &Path) -> Option<String> {
         .trim_start_matches('/');
     let path = if path.is_empty() { "index.html" } else { path };
     let file = root.join(path);
-    let safe = responder_docs::paths::stays_inside(Path::new(path));
+    let safe = responder_docs::model::paths::stays_inside(Path::new(path));
     let (status, body, missing) = match std::fs::read(&file) {
         Ok(body) if safe => ("200 OK", body, None),
         _ => (

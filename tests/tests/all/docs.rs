@@ -87,7 +87,10 @@ fn the_key_table_has_every_key_with_its_field() {
         .skip(2)
         .take_while(|l| l.starts_with('|'))
         .collect();
-    assert_eq!(rows.len(), responder_docs::procedures::values::KEYS.len());
+    assert_eq!(
+        rows.len(),
+        responder_docs::checks::procedures::values::KEYS.len()
+    );
     assert!(
         rows.iter().any(|r| r.starts_with("| `task.family` | `")
             && r.ends_with("| `templates/task-definition.json` `/family` |")),

@@ -116,7 +116,7 @@ fn procedures_are_included_and_never_listed() {
     );
     let mut used = BTreeSet::new();
     for (path, text) in markdown() {
-        for d in responder_docs::directive::find(&text, &["procedure"]) {
+        for d in responder_docs::model::directive::find(&text, &["procedure"]) {
             let name = d.args.first().copied().unwrap_or_default().to_string();
             assert!(names.contains(&name), "{path}: no procedure `{name}`");
             used.insert(name);
@@ -177,7 +177,7 @@ fn images_and_policies_come_from_directives() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     let iam = read("src/iam-roles.md");
-    let shown: Vec<String> = responder_docs::directive::find(&iam, &["iam-policy"])
+    let shown: Vec<String> = responder_docs::model::directive::find(&iam, &["iam-policy"])
         .into_iter()
         .map(|d| d.args.join(" "))
         .collect();

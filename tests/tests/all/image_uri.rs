@@ -2,7 +2,7 @@
 //! mistake, the tab markup in the built HTML, and a version bump in book.toml
 //! reaching every URI of the site.
 
-use responder_docs::image_uri::hand_written;
+use responder_docs::checks::image_uri::hand_written;
 use responder_docs::pipeline::{self, Options};
 use responder_docs_tests::{check_shorts, copy_dir, copy_real_book, fixture, repo_root};
 use std::path::Path;

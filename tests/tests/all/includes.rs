@@ -6,9 +6,9 @@ use mdbook_driver::MDBook;
 use mdbook_driver::builtin_preprocessors::LinkPreprocessor;
 use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
-use responder_docs::book_root::BookRoot;
+use responder_docs::checks::links::expand;
 use responder_docs::diagnostics::Diagnostics;
-use responder_docs::links::expand;
+use responder_docs::model::book_root::BookRoot;
 use responder_docs_tests::{check_shorts, fixture, repo_root, tiny_book};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -280,7 +280,9 @@ fn stock_mdbook_with_its_own_links_left_on_stops_before_they_run() {
     );
     let site = outer.path().join("site");
     book.config.build.build_dir = site.clone();
-    book.with_preprocessor(responder_docs::mdbook_command::Stock::named("procedure").unwrap());
+    book.with_preprocessor(
+        responder_docs::shells::mdbook_command::Stock::named("procedure").unwrap(),
+    );
     let err = book.build().unwrap_err();
     assert!(
         format!("{err:#}").contains("the procedure preprocessor found 1 error"),

@@ -1,34 +1,108 @@
-//! The crate's top-level modules depend on each other without a cycle: the
-//! model (paths, file access, settings, the parsed chapters) below the
-//! checks, the checks below the pipeline and the commands. A cycle means a
-//! lower module reached up for something, so a newcomer could not read one
-//! layer without the others.
+//! The crate's folders are its layers, each using only those below it:
+//! `diagnostics`, then `model` (the book read once), `checks`, `pipeline`
+//! and `shells`. Within and across them, its modules depend on each other
+//! without a cycle. A use of a layer above, or a cycle, means a lower module
+//! reached up for something, so a newcomer could not read one layer without
+//! the others.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Each top-level module of `preprocessors/src` and the top-level modules
-/// its non-test code names through `crate::`.
-fn dependencies(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
-    let mut modules: BTreeMap<String, Vec<std::path::PathBuf>> = BTreeMap::new();
-    for entry in std::fs::read_dir(src).unwrap().flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some(stem) = name.strip_suffix(".rs") {
-            if !matches!(stem, "lib" | "main") {
-                modules.entry(stem.into()).or_default().push(path);
-            }
-        } else if path.is_dir() && name != "bin" {
-            let files = walkdir::WalkDir::new(&path)
+/// The layers, lowest first.
+const LAYERS: [&str; 5] = ["diagnostics", "model", "checks", "pipeline", "shells"];
+
+/// The crate's modules one level inside each layer (`checks::aws`), and the
+/// layers themselves for the code of their own `mod.rs`, each with the
+/// files of its non-test code.
+fn modules(src: &Path) -> BTreeMap<String, Vec<PathBuf>> {
+    let mut modules: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for layer in LAYERS {
+        let dir = src.join(layer);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let module = match name.strip_suffix(".rs") {
+                Some("mod") => layer.to_string(),
+                Some("tests") => continue,
+                Some(stem) => format!("{layer}::{stem}"),
+                None if path.is_dir() => format!("{layer}::{name}"),
+                None => continue,
+            };
+            let files: Vec<PathBuf> = walkdir::WalkDir::new(&path)
                 .into_iter()
                 .flatten()
                 .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
                 .filter(|e| e.file_name() != "tests.rs")
-                .map(|e| e.into_path());
-            modules.entry(name).or_default().extend(files);
+                .map(|e| e.into_path())
+                .collect();
+            modules.entry(module).or_default().extend(files);
         }
     }
-    let names: BTreeSet<String> = modules.keys().cloned().collect();
+    modules
+}
+
+/// Every path a piece of Rust names after `crate::`, groups spread out:
+/// `crate::checks::{aws, links::Link}` gives `checks::aws` and
+/// `checks::links::Link`. Comments are left out.
+fn crate_paths(code: &str) -> Vec<String> {
+    let code: String = code
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut found = Vec::new();
+    for (at, _) in code.match_indices("crate::") {
+        spread(&code[at + "crate::".len()..], String::new(), &mut found);
+    }
+    found
+}
+
+fn spread(rest: &str, prefix: String, found: &mut Vec<String>) {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut path = prefix;
+    let mut rest = rest;
+    loop {
+        if let Some(group) = rest.strip_prefix('{') {
+            let inner = group.split('}').next().unwrap_or_default();
+            for item in inner.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+                spread(item, path.clone(), found);
+            }
+            return;
+        }
+        let end = rest.find(|c: char| !ident(c)).unwrap_or(rest.len());
+        if end == 0 {
+            break;
+        }
+        if !path.is_empty() {
+            path.push_str("::");
+        }
+        path.push_str(&rest[..end]);
+        match rest[end..].strip_prefix("::") {
+            Some(next) => rest = next,
+            None => break,
+        }
+    }
+    if !path.is_empty() {
+        found.push(path);
+    }
+}
+
+/// Each module and the modules its non-test code names.
+fn dependencies(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let modules = modules(src);
+    let unit_of = |path: &str| -> Option<String> {
+        let mut segments = path.split("::");
+        let layer = segments.next()?;
+        match segments.next() {
+            Some(child) if modules.contains_key(&format!("{layer}::{child}")) => {
+                Some(format!("{layer}::{child}"))
+            }
+            _ => modules.contains_key(layer).then(|| layer.to_string()),
+        }
+    };
     modules
         .iter()
         .map(|(module, files)| {
@@ -37,31 +111,34 @@ fn dependencies(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
                 let text = std::fs::read_to_string(file).unwrap();
                 // A module's unit tests (last in the file) may reach anywhere.
                 let code = text.split("#[cfg(test)]\nmod ").next().unwrap_or_default();
-                for (at, _) in code.match_indices("crate::") {
-                    let rest = &code[at + "crate::".len()..];
-                    let named: Vec<&str> = match rest.strip_prefix('{') {
-                        Some(group) => group
-                            .split('}')
-                            .next()
-                            .unwrap_or_default()
-                            .split(',')
-                            .map(|item| item.trim().split("::").next().unwrap_or_default())
-                            .collect(),
-                        None => vec![
-                            rest.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                                .next()
-                                .unwrap_or_default(),
-                        ],
-                    };
-                    uses.extend(
-                        named
-                            .into_iter()
-                            .filter(|n| *n != module && names.contains(*n))
-                            .map(str::to_string),
-                    );
-                }
+                uses.extend(
+                    crate_paths(code)
+                        .iter()
+                        .filter_map(|path| unit_of(path))
+                        .filter(|used| used != module),
+                );
             }
             (module.clone(), uses)
+        })
+        .collect()
+}
+
+fn rank(module: &str) -> usize {
+    let layer = module.split("::").next().unwrap_or_default();
+    LAYERS
+        .iter()
+        .position(|l| *l == layer)
+        .unwrap_or(usize::MAX)
+}
+
+/// Every use of a module in a layer above the user's, as `user -> used`.
+fn upward(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
+    graph
+        .iter()
+        .flat_map(|(module, uses)| {
+            uses.iter()
+                .filter(|used| rank(used) > rank(module))
+                .map(move |used| format!("{module} -> {used}"))
         })
         .collect()
 }
@@ -98,11 +175,29 @@ fn a_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
         .find_map(|m| visit(graph, m, &mut Vec::new(), &mut done))
 }
 
+fn crate_src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../preprocessors/src")
+}
+
 #[test]
-fn the_crates_modules_depend_on_each_other_without_a_cycle() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../preprocessors/src");
+fn the_crates_modules_use_no_layer_above_their_own_and_form_no_cycle() {
+    let src = crate_src();
     let graph = dependencies(&src);
     assert!(graph.len() > 30, "{:?}", graph.keys());
+    // Every file of the crate but its roots sits in a layer.
+    let loose: Vec<_> = std::fs::read_dir(&src)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| !LAYERS.contains(&name.as_str()))
+        .filter(|name| !matches!(name.as_str(), "lib.rs" | "main.rs" | "bin"))
+        .collect();
+    assert_eq!(loose, Vec::<String>::new(), "outside the layers");
+    assert_eq!(
+        upward(&graph),
+        Vec::<String>::new(),
+        "a use of a layer above"
+    );
     assert_eq!(
         a_cycle(&graph),
         None,
@@ -111,29 +206,45 @@ fn the_crates_modules_depend_on_each_other_without_a_cycle() {
 }
 
 #[test]
-fn a_cycle_is_found_where_there_is_one() {
+fn an_upward_use_and_a_cycle_are_found_where_there_are_some() {
     let dir = tempfile::tempdir().unwrap();
     let files = [
-        ("lib.rs", "pub mod a; pub mod b; pub mod c;"),
-        ("a.rs", "use crate::b::thing;"),
+        ("model/mod.rs", "pub mod a; pub mod b;"),
         (
-            "b.rs",
-            "use crate::{c::other, a};\n#[cfg(test)]\nuse crate::z;",
+            "model/a.rs",
+            "use crate::model::b::thing;\n// crate::shells::x in a comment",
         ),
-        ("c.rs", "#[cfg(test)]\nmod tests { use crate::a; }"),
+        (
+            "model/b.rs",
+            "use crate::model::{a, b::c};\nuse crate::checks::{z::{One, Two}};\n#[cfg(test)]\nuse crate::shells::x;",
+        ),
+        (
+            "checks/z.rs",
+            "#[cfg(test)]\nmod tests { use crate::shells::x; }",
+        ),
+        ("shells/x.rs", "use crate::model::a;"),
     ];
     for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).unwrap();
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
     }
     let graph = dependencies(dir.path());
     assert_eq!(
         a_cycle(&graph),
-        Some(vec!["a".to_string(), "b".to_string(), "a".to_string()])
+        Some(vec![
+            "model::a".to_string(),
+            "model::b".to_string(),
+            "model::a".to_string()
+        ])
     );
-    std::fs::write(dir.path().join("b.rs"), "use crate::c;").unwrap();
+    // The `#[cfg(test)] use` before the tests module counts; the one inside does not.
     assert_eq!(
-        a_cycle(&dependencies(dir.path())),
-        None,
-        "c's test reaches a"
+        upward(&graph),
+        ["model::b -> checks::z", "model::b -> shells::x"]
     );
+    std::fs::write(dir.path().join("model/b.rs"), "use crate::model::c;").unwrap();
+    let graph = dependencies(dir.path());
+    assert_eq!(a_cycle(&graph), None);
+    assert_eq!(upward(&graph), Vec::<String>::new());
 }

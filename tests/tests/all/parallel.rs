@@ -1,7 +1,7 @@
 //! Chapters are checked on every core, yet the report is the one a serial
 //! run prints, byte for byte, in every format.
 
-use responder_docs::parallel::with_threads;
+use responder_docs::model::parallel::with_threads;
 use responder_docs_tests::run;
 use std::process::Command;
 

@@ -2,10 +2,10 @@
 //! never panic, whatever the input, and every diagnostic points inside it.
 
 use proptest::prelude::*;
-use responder_docs::json::Index;
-use responder_docs::policy::Kind;
-use responder_docs::policy::directive::{self, Found};
-use responder_docs::policy::lint::lint_text;
+use responder_docs::checks::policy::Kind;
+use responder_docs::checks::policy::directive::{self, Found};
+use responder_docs::checks::policy::lint::lint_text;
+use responder_docs::model::json::Index;
 
 const VALID: &str = r#"{
   "Version": "2012-10-17",

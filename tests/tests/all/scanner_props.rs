@@ -7,12 +7,12 @@
 //! so a quadratic or runaway input fails the run instead of hanging it.
 
 use proptest::prelude::*;
-use responder_docs::directive;
-use responder_docs::json::Index;
-use responder_docs::links::expand::links;
-use responder_docs::location::TextMap;
-use responder_docs::origin::Origin;
-use responder_docs::page::extract;
+use responder_docs::checks::links::expand::links;
+use responder_docs::diagnostics::location::TextMap;
+use responder_docs::model::directive;
+use responder_docs::model::json::Index;
+use responder_docs::model::origin::Origin;
+use responder_docs::model::page::extract;
 
 /// The wall-clock budget of one case, enforced by the harness.
 const CASE_MS: u32 = 10_000;

@@ -260,7 +260,7 @@ fn a_marked_site_is_replaced_and_a_killed_builds_staging_is_removed() {
         .path()
         .join(format!(".responder-docs-build-{}-x1", u32::MAX - 7));
     std::fs::create_dir_all(leftover.join("big")).unwrap();
-    responder_docs::destination::mark(&leftover).unwrap();
+    responder_docs::pipeline::destination::mark(&leftover).unwrap();
     assert_eq!(build(&root, &dest).code, 0);
     assert!(dest.join(".responder-docs-site").is_file());
     let second = build(&root, &dest);
@@ -846,7 +846,9 @@ fn the_stock_protocol_refuses_before_mdbook_renders() {
     // What `mdbook build` runs: mdBook's library, with our `validate` pass
     // as its book.toml `command` would run it.
     let mut book = mdbook_driver::MDBook::load(&root).unwrap();
-    book.with_preprocessor(responder_docs::mdbook_command::Stock::named("validate").unwrap());
+    book.with_preprocessor(
+        responder_docs::shells::mdbook_command::Stock::named("validate").unwrap(),
+    );
     let err = book.build().unwrap_err();
     assert!(
         format!("{err:#}").contains("the validate preprocessor found 1 error"),
@@ -889,7 +891,7 @@ fn stock_mdbook_refuses_what_the_validate_pass_refuses() {
 
 #[test]
 fn serve_refuses_a_build_dir_outside_the_repository_before_writing_or_serving() {
-    use responder_docs::serve::{ServeOptions, serve};
+    use responder_docs::shells::serve::{ServeOptions, serve};
     let outer = tempfile::tempdir().unwrap();
     let root = outer.path().join("book");
     tiny_book(&root, "# Summary\n\n[A](a.md)\n", &[("a.md", "# A\n")]);
@@ -1024,9 +1026,9 @@ fn a_book_toml_that_leads_out_of_the_repository_or_is_huge_is_never_read() {
     for (book, expected) in &expected {
         assert_eq!(check_shorts(book), (1, vec![expected.clone()]));
         assert_eq!(build_shorts(book), (1, vec![expected.clone()]));
-        let served = responder_docs::serve::serve(
+        let served = responder_docs::shells::serve::serve(
             book,
-            &responder_docs::serve::ServeOptions {
+            &responder_docs::shells::serve::ServeOptions {
                 port: 0,
                 open: false,
                 build: Default::default(),
@@ -1259,9 +1261,9 @@ fn messages_quoting_book_toml_or_a_theme_template_carry_no_control_characters() 
 #[test]
 #[ignore = "needs Landlock (Linux 5.13 or later)"]
 fn with_our_checks_off_the_sandbox_still_stops_every_way_out() {
-    use responder_docs::sandbox::without_our_checks;
+    use responder_docs::model::sandbox::without_our_checks;
     assert!(
-        responder_docs::sandbox::available(),
+        responder_docs::model::sandbox::available(),
         "this system has no Landlock"
     );
     let dir = tempfile::tempdir().unwrap();
@@ -1432,7 +1434,7 @@ fn with_our_checks_off_a_writers_folder_is_still_never_replaced() {
     let victim = outer.path().join("victim");
     std::fs::create_dir_all(&victim).unwrap();
     std::fs::write(victim.join("keep.txt"), "the writer's\n").unwrap();
-    let built = responder_docs::sandbox::without_our_checks(|| {
+    let built = responder_docs::model::sandbox::without_our_checks(|| {
         run(&[
             "build",
             book.path().to_str().unwrap(),
@@ -1526,7 +1528,7 @@ fn a_chapter_that_is_not_utf8_is_reported_at_the_byte() {
 #[ignore = "needs Landlock (Linux 5.13 or later)"]
 fn include_root_above_the_repository_never_opens_a_dot_git() {
     assert!(
-        responder_docs::sandbox::available(),
+        responder_docs::model::sandbox::available(),
         "this system has no Landlock"
     );
     let dir = tempfile::tempdir().unwrap();
@@ -1566,7 +1568,7 @@ fn include_root_above_the_repository_never_opens_a_dot_git() {
     assert_eq!(code, 1);
     // With our checks off, the sandbox denies both `.git` files (so the
     // includes read as missing) and lets the file beside them be read.
-    let built = responder_docs::sandbox::without_our_checks(|| {
+    let built = responder_docs::model::sandbox::without_our_checks(|| {
         run(&["build", root.to_str().unwrap(), "--format", "json"])
     });
     assert_eq!(
@@ -1590,7 +1592,7 @@ fn include_root_above_the_repository_never_opens_a_dot_git() {
 #[ignore = "needs Landlock (Linux 5.13 or later)"]
 fn with_our_checks_off_the_loader_reads_no_chapter_outside() {
     assert!(
-        responder_docs::sandbox::available(),
+        responder_docs::model::sandbox::available(),
         "this system has no Landlock"
     );
     let dir = tempfile::tempdir().unwrap();
@@ -1605,7 +1607,7 @@ fn with_our_checks_off_the_loader_reads_no_chapter_outside() {
         refused.1[0].starts_with("src/leak.md:1:1: error[reach::outside-source]"),
         "{refused:?}"
     );
-    let built = responder_docs::sandbox::without_our_checks(|| {
+    let built = responder_docs::model::sandbox::without_our_checks(|| {
         run(&["build", root.to_str().unwrap(), "--format", "json"])
     });
     assert_eq!(built.code, 2, "{}", built.stderr);
@@ -1625,8 +1627,9 @@ fn with_our_checks_off_the_loader_reads_no_chapter_outside() {
         "[book]\ntitle = \"Tiny\"\n[build]\ncreate-missing = true\n",
     )
     .unwrap();
-    let built =
-        responder_docs::sandbox::without_our_checks(|| run(&["build", root.to_str().unwrap()]));
+    let built = responder_docs::model::sandbox::without_our_checks(|| {
+        run(&["build", root.to_str().unwrap()])
+    });
     assert_eq!(built.code, 0, "{}", built.stderr);
     assert_eq!(
         std::fs::read_to_string(root.join("src/leak.md")).unwrap(),

@@ -4,7 +4,7 @@
 //! fails.
 
 use responder_docs::pipeline::Options;
-use responder_docs::serve::{self, ServeEvent, ServeOptions};
+use responder_docs::shells::serve::{self, ServeEvent, ServeOptions};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -579,9 +579,9 @@ fn only_a_site_this_process_built_is_served() {
     std::fs::write(site.join("index.html"), "COMMITTED_SITE").unwrap();
     std::fs::write(site.join("chapter.html"), "COMMITTED_SITE").unwrap();
     std::os::unix::fs::symlink(dir.path().join("secret.txt"), site.join("leak.html")).unwrap();
-    responder_docs::destination::mark(&site).unwrap();
+    responder_docs::pipeline::destination::mark(&site).unwrap();
     assert!(
-        responder_docs::destination::is_ours(&site),
+        responder_docs::pipeline::destination::is_ours(&site),
         "the forgery passes the marker test"
     );
     let served = Served::start(&root);

@@ -225,7 +225,7 @@ fn apply(root: &Path, edit: &Edit) -> PathBuf {
                 .map(|line| format!("{line}\n"))
                 .collect();
             if *over {
-                let delimiters = "[".repeat(responder_docs::markdown::MAX_DELIMITERS + 1);
+                let delimiters = "[".repeat(responder_docs::model::markdown::MAX_DELIMITERS + 1);
                 text.push_str(&format!("{OVER}{delimiters}\n"));
             }
             std::fs::write(&path, text).unwrap();
@@ -280,9 +280,9 @@ fn run(saves: &[Vec<Edit>], shared: bool) -> Result<Vec<Written>, TestCaseError>
     let site = root.join("served");
     // As `serve` does: each chapter's parse and budget verdict are kept
     // from one build to the next.
-    responder_docs::chapters::keep_reads();
-    responder_docs::markdown::keep_budgets();
-    responder_docs::links::keep_findings();
+    responder_docs::model::chapters::keep_reads();
+    responder_docs::model::markdown::keep_budgets();
+    responder_docs::checks::links::keep_findings();
     let mut rebuilds = Rebuilds::default();
     let (first, _) = rebuild(&mut rebuilds, &root, &site);
     prop_assert!(!first.failed, "{:?}", report(&first));
@@ -294,7 +294,7 @@ fn run(saves: &[Vec<Edit>], shared: bool) -> Result<Vec<Written>, TestCaseError>
             rebuilds.edited(apply(&root, edit));
         }
         let (ours, pages) = rebuild(&mut rebuilds, &root, &site);
-        written.push((pages, responder_docs::links::last_rechecked(&root)));
+        written.push((pages, responder_docs::checks::links::last_rechecked(&root)));
         // The fresh build reads a copy of the sources: what a check keeps
         // is kept by book root, so the fresh one neither reads nor replaces
         // what the rebuilds keep.

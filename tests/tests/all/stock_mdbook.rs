@@ -14,7 +14,7 @@ fn files(site: &Path) -> BTreeMap<String, Vec<u8>> {
         .map(|e| e.expect("readable site"))
         .filter(|e| e.file_type().is_file())
         // Our build marks its site as its own; stock mdBook does not.
-        .filter(|e| e.file_name() != responder_docs::destination::MARKER)
+        .filter(|e| e.file_name() != responder_docs::pipeline::destination::MARKER)
         .map(|e| {
             let rel = e
                 .path()

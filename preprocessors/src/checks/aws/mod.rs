@@ -1,0 +1,663 @@
+//! Checks against AWS's own machine-readable models, offline: task
+//! definitions against the ECS `RegisterTaskDefinition` input shape and the
+//! Fargate rules, CloudFormation templates against the resource provider
+//! schemas, AWS CLI commands in the book against the service models, and the
+//! roles' policies against what the task definition needs. The data is
+//! vendored in `preprocessors/data/aws/`; this file is the I/O shell.
+
+pub mod arns;
+pub mod cfn;
+pub mod cli;
+pub mod deployer;
+pub mod dropped;
+pub mod evaluator;
+pub mod fargate;
+pub mod files;
+pub mod handlers;
+pub mod inline;
+pub mod models;
+pub mod replacement;
+pub mod roles;
+pub mod shapes;
+pub mod shell;
+pub mod stack_diff;
+pub mod stacks;
+
+use crate::checks::procedures::templates::{self, JsonFile};
+use crate::diagnostics::codes;
+use crate::diagnostics::location::{Location, TextMap};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::book_root::BookRoot;
+use crate::model::chapters::BookModel;
+use crate::model::json::Index;
+use anyhow::Result;
+use serde_json::Value;
+use shapes::Finding;
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+/// The folder of the task definition and templates, relative to the book root.
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// Runs every AWS check on the book's templates and chapters.
+pub fn check(
+    book_root: &BookRoot,
+    model: &BookModel<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Result<()> {
+    let chapters = &model.chapters;
+    let scripts = scripts(model);
+    let files = files::Files::new(book_root, located(&scripts));
+    let commands: Vec<&shell::Command> = scripts.iter().flatten().flat_map(|(_, c)| c).collect();
+    // Template resources their schemas refuse, left out of the run-path checks.
+    let mut broken = Broken::new();
+    let templates = template_files(book_root, diagnostics);
+    for file in &templates {
+        let (rel, text, value, index) = (&file.path, &file.text, &file.value, file.index());
+        let map = TextMap::new(rel, text);
+        let at = |f: &Finding| map.locate(finding_range(index, f));
+        if is_task_definition(value) {
+            diagnostics.extend(
+                task_definition(value)
+                    .iter()
+                    .map(|f| to_diagnostic(f, at(f))),
+            );
+            roles::check_task_definition(
+                book_root,
+                rel,
+                text,
+                value,
+                &commands,
+                &files,
+                diagnostics,
+            );
+        }
+        if value.get("Resources").is_some() {
+            let found = cfn::check(value);
+            broken.extend(refused(rel, &found));
+            diagnostics.extend(found.iter().map(|f| to_diagnostic(f, at(f))));
+            diagnostics.extend(
+                stack_task_rules(value)
+                    .iter()
+                    .map(|f| to_diagnostic(f, at(f))),
+            );
+            roles::check_template(book_root, rel, text, value, diagnostics);
+            inline::check(rel, text, value, &roles::manifest(book_root), diagnostics);
+        }
+    }
+    let checked = checked_commands(&scripts);
+    let rejected = rejected(&checked, &files);
+    let inputs = PathInputs {
+        book_root,
+        model,
+        scripts: &scripts,
+        files: &files,
+        templates: &stack_templates(&templates, &broken),
+        rejected: &rejected,
+    };
+    behaviour(&inputs, diagnostics);
+    for ((chapter, blocks), checked) in chapters.iter().zip(&scripts).zip(&checked) {
+        let source = &chapter.source;
+        let origin = chapter.origin();
+        for ((block, _), checked) in blocks.iter().zip(checked) {
+            for checked in checked {
+                for f in &checked.findings {
+                    let location = origin.locate(block.chapter_range(f.range.clone()));
+                    let d = Diagnostic::error(f.code, location, f.message.clone());
+                    diagnostics.push(match &f.hint {
+                        Some(hint) => d.with_hint(hint.clone()),
+                        None => d,
+                    });
+                }
+                for file in &checked.files {
+                    let at = || origin.locate(block.chapter_range(file.word.range.clone()));
+                    let locate = |(c, b): (usize, usize), range| {
+                        let chapter = &chapters[c];
+                        chapter
+                            .origin()
+                            .locate(chapter.blocks[b].chapter_range(range))
+                    };
+                    files.check(file, at, &locate, diagnostics);
+                }
+            }
+            if block.lang == "json" {
+                let Ok(value) = serde_json::from_str::<Value>(&block.text) else {
+                    continue;
+                };
+                // A task definition a directive shows (`{{#template}}`) is
+                // checked once, in its file; only one typed here is checked here.
+                if is_task_definition(&value) && typed_in(&source.text, &block.text) {
+                    let index = Index::new(&block.text);
+                    for f in task_definition(&value) {
+                        let range = block.chapter_range(finding_range(&index, &f));
+                        diagnostics.push(to_diagnostic(&f, origin.locate(range)));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every chapter's blocks with the shell commands of each.
+type Scripts<'m> = Vec<Vec<(&'m crate::model::code_blocks::Block, Vec<shell::Command>)>>;
+
+fn scripts<'m>(model: &'m BookModel<'_>) -> Scripts<'m> {
+    model
+        .chapters
+        .iter()
+        .map(|chapter| {
+            chapter
+                .blocks
+                .iter()
+                .map(|block| {
+                    let commands = match block.lang.as_str() {
+                        "console" => shell::commands(&shell::console_script(&block.text)),
+                        "bash" | "sh" | "shell" | "zsh" => shell::commands(&block.text),
+                        _ => Vec::new(),
+                    };
+                    (block, commands)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Every command with its chapter and block.
+fn located<'s>(
+    scripts: &'s Scripts<'_>,
+) -> impl Iterator<Item = ((usize, usize), &'s shell::Command)> {
+    scripts.iter().enumerate().flat_map(|(c, blocks)| {
+        blocks
+            .iter()
+            .enumerate()
+            .flat_map(move |(b, (_, commands))| {
+                commands.iter().map(move |command| ((c, b), command))
+            })
+    })
+}
+
+/// The CLI check of every command of every block (`[chapter][block][command]`).
+fn checked_commands(scripts: &Scripts<'_>) -> Vec<Vec<Vec<cli::Checked>>> {
+    scripts
+        .iter()
+        .map(|blocks| {
+            blocks
+                .iter()
+                .map(|(_, commands)| commands.iter().map(cli::check).collect())
+                .collect()
+        })
+        .collect()
+}
+
+/// The commands the CLI check rejects, or whose `--cli-input-json` the CLI
+/// refuses: the run-path checks leave them to those reports.
+fn rejected(
+    checked: &[Vec<Vec<cli::Checked>>],
+    files: &files::Files<'_>,
+) -> BTreeSet<deployer::At> {
+    let mut out = BTreeSet::new();
+    for (chapter, blocks) in checked.iter().enumerate() {
+        for (block, commands) in blocks.iter().enumerate() {
+            for (command, c) in commands.iter().enumerate() {
+                if !c.findings.is_empty() || c.files.iter().any(|f| files.input_refused(f)) {
+                    out.insert(deployer::At {
+                        chapter,
+                        block,
+                        command,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// (template, logical ID) of the resources their resource schemas refuse.
+type Broken = BTreeSet<(String, String)>;
+
+/// The resources of `rel` that schema findings are about.
+fn refused(rel: &str, found: &[Finding]) -> Broken {
+    found
+        .iter()
+        .filter_map(|f| {
+            let id = f.pointer.strip_prefix("/Resources/")?.split('/').next()?;
+            Some((rel.to_string(), id.replace("~1", "/").replace("~0", "~")))
+        })
+        .collect()
+}
+
+/// The CloudFormation templates of `templates/`, without the resources
+/// their schemas refuse (`broken`): what CloudFormation would do with a
+/// broken resource is moot, and its own report says what to fix.
+fn stack_templates(files: &[JsonFile], broken: &Broken) -> Vec<deployer::BookTemplate> {
+    files
+        .iter()
+        .filter_map(|file| {
+            let mut value = file.value.clone();
+            let resources = value.get_mut("Resources")?.as_object_mut()?;
+            resources.retain(|id, _| !broken.contains(&(file.path.clone(), id.clone())));
+            Some(deployer::BookTemplate {
+                rel: file.path.clone(),
+                text: file.text.clone(),
+                value,
+            })
+        })
+        .collect()
+}
+
+/// What the run-path checks read besides the run paths themselves.
+struct PathInputs<'a, 'm> {
+    book_root: &'a BookRoot,
+    model: &'a BookModel<'m>,
+    scripts: &'a [Vec<(&'a crate::model::code_blocks::Block, Vec<shell::Command>)>],
+    files: &'a files::Files<'a>,
+    templates: &'a [deployer::BookTemplate],
+    rejected: &'a BTreeSet<deployer::At>,
+}
+
+/// Runs `f` on what the run-path checks read of the book.
+fn with_paths<R>(inputs: &PathInputs<'_, '_>, f: impl FnOnce(&deployer::Context<'_>) -> R) -> R {
+    let PathInputs {
+        model,
+        scripts,
+        files,
+        templates,
+        rejected,
+        ..
+    } = inputs;
+    let run = crate::model::run_paths::build(model);
+    let book_file = |name: &str| files.book_file(name);
+    let file_json = |name: &str| files.json(name);
+    f(&deployer::Context {
+        model,
+        run: &run,
+        scripts,
+        templates,
+        book_file: &book_file,
+        file_json: &file_json,
+        rejected,
+    })
+}
+
+/// What the deployer's permissions must allow for every command of the
+/// run paths (for figures; `check` reports what the policy refuses).
+pub fn deployer_needs(book_root: &BookRoot, model: &BookModel<'_>) -> Vec<deployer::CommandNeeds> {
+    let scripts = scripts(model);
+    let files = files::Files::new(book_root, located(&scripts));
+    let templates = template_files(book_root, &mut Diagnostics::new());
+    let broken: Broken = templates
+        .iter()
+        .flat_map(|file| refused(&file.path, &cfn::check(&file.value)))
+        .collect();
+    let rejected = rejected(&checked_commands(&scripts), &files);
+    let inputs = PathInputs {
+        book_root,
+        model,
+        scripts: &scripts,
+        files: &files,
+        templates: &stack_templates(&templates, &broken),
+        rejected: &rejected,
+    };
+    with_paths(&inputs, |ctx| ctx.derive())
+}
+
+/// The checks of what the run paths make AWS do: their markers, the
+/// replacements CloudFormation would need between the templates deployed to
+/// one stack, and the deployer policy against every call the paths make.
+fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
+    let book_root = inputs.book_root;
+    with_paths(inputs, |ctx| {
+        diagnostics.extend(ctx.run.problems.iter().cloned());
+        let (stacks, events) = ctx.stack_events();
+        for s in &stacks {
+            // `--template-body file://…` is the CLI check's; `deploy`'s
+            // `--template-file` is a path of its own.
+            if let Some((range, name)) = s.missing.as_ref().filter(|_| s.kind == "deploy") {
+                diagnostics.push(
+                    Diagnostic::error(
+                        codes::AWS_CLI_MISSING_FILE,
+                        ctx.locate(s.at, range.clone()),
+                        format!(
+                            "`{name}` is not a file of the book, and no command before writes it"
+                        ),
+                    )
+                    .with_hint(
+                        "name a template in templates/, as the chapter has the reader download it",
+                    ),
+                );
+            }
+            let Some((range, text)) = &s.unknown else {
+                continue;
+            };
+            // With no template known, the handlers' calls are not derived
+            // either: the deployer check passes them unseen.
+            let handlers = if s.template.is_none() && s.template_word.is_some() {
+                "; nor does the deployer permission check judge the calls CloudFormation's handlers make for the template's resources"
+            } else {
+                ""
+            };
+            let (what, hint) = if text.starts_with("http") {
+                (
+                    format!("the template at `{text}` is not a file of the book"),
+                    "deploy the book's file (`--template-file` or `--template-body file://…`), which the checks read",
+                )
+            } else if text.contains("$(") || text.contains('`') {
+                (
+                    format!("`{text}` is a command's output, which the check cannot read"),
+                    "write the name or file, or assign it earlier in the block or path (`STACK=responderapi`)",
+                )
+            } else {
+                (
+                    format!("`{text}` is a shell variable no literal assignment before it sets"),
+                    "write the name, or assign it earlier in the block or path (`STACK=responderapi`)",
+                )
+            };
+            diagnostics.push(
+                Diagnostic::warning(
+                    codes::AWS_UNJUDGED,
+                    ctx.locate(s.at, range.clone()),
+                    format!(
+                        "{what}: the replacement check cannot tell which stack or template this command deploys, and does not compare it{handlers}"
+                    ),
+                )
+                .with_hint(hint),
+            );
+        }
+        for (at, range, name) in ctx.unpaired_executes() {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::AWS_STACK_REFUSED,
+                    ctx.locate(at, range),
+                    format!(
+                        "CloudFormation refuses to execute the change set `{name}`: no `create-change-set` before this one makes it (`ChangeSetNotFound`)"
+                    ),
+                )
+                .with_hint(
+                    "give it the `--change-set-name` (and `--stack-name`) its `aws cloudformation create-change-set` used",
+                ),
+            );
+        }
+        for (at, range, label) in ctx.unmodelled() {
+            diagnostics.push(
+                Diagnostic::warning(
+                    codes::AWS_UNJUDGED,
+                    ctx.locate(at, range),
+                    format!(
+                        "the deployer permission check does not know which API calls `{label}` makes: its service has no vendored model, or the command is one of the AWS CLI's own that `cli-calls.toml` does not list"
+                    ),
+                )
+                .with_hint(
+                    "vendor the service's model (SERVICES in preprocessors/data/aws/regenerate.py, then run it), or list the command's calls in preprocessors/data/aws/cli-calls.toml",
+                ),
+            );
+        }
+        diagnostics.extend(stack_problems(ctx, &stacks, &events));
+        let Ok(text) = book_root.read(deployer::DEPLOYER_POLICY) else {
+            return;
+        };
+        // A policy that does not parse is the policy linter's report.
+        let Ok(value) = serde_json::from_str::<Value>(&text) else {
+            return;
+        };
+        let policy = deployer::DeployerPolicy {
+            rel: deployer::DEPLOYER_POLICY,
+            text: &text,
+            value: &value,
+        };
+        let commands = ctx.derive();
+        diagnostics.extend(deployer::check(ctx, &commands, &policy));
+        let regions: Vec<String> = crate::model::release::Release::load(book_root)
+            .map(|r| r.regions().iter().map(|r| r.code.clone()).collect())
+            .unwrap_or_default();
+        diagnostics.extend(deployer::check_regions(ctx, &commands, &policy, &regions));
+    });
+}
+
+/// What CloudFormation refuses or replaces when the ways through the guide
+/// run their stack commands; each command's refusal is reported once, in
+/// the first way that meets it.
+fn stack_problems(
+    ctx: &deployer::Context<'_>,
+    stacks: &[deployer::StackCommand],
+    events: &[stacks::Event],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut refused = BTreeSet::new();
+    let mut redeploys = Vec::new();
+    let deployed = |state: &stacks::State| {
+        let c = &stacks[state.by];
+        let t = &ctx.templates[state.template];
+        replacement::Deployed {
+            stack: &c.stack,
+            rel: &t.rel,
+            text: &t.text,
+            value: &t.value,
+            at: ctx.locate(c.at, c.template_word.clone().unwrap_or(c.head.clone())),
+            parameter_at: c
+                .parameter_words
+                .iter()
+                .map(|(k, range)| (k.clone(), ctx.locate(c.at, range.clone())))
+                .collect(),
+            values: state.parameters.clone(),
+        }
+    };
+    // One report per refusal: the variants of a step, and each way that
+    // meets it, are the same cause.
+    let mut first_at: std::collections::BTreeMap<String, usize> = Default::default();
+    for event in events {
+        match &event.op {
+            stacks::Op::Refused { why, hint } if refused.insert(event.command) => {
+                let c = &stacks[event.command];
+                let at = ctx.locate(c.at, c.head.clone());
+                if let Some(&i) = first_at.get(why) {
+                    let d: &mut Diagnostic = &mut out[i];
+                    if !d.related.iter().any(|r| r.location == at) && d.location != at {
+                        *d = d.clone().with_related(at, "refused here too");
+                    }
+                    continue;
+                }
+                first_at.insert(why.clone(), out.len());
+                out.push(
+                    Diagnostic::error(codes::AWS_STACK_REFUSED, at, why.clone()).with_hint(
+                        format!(
+                            "{hint} (the way through the guide `{}` runs the paths {})",
+                            event.sequence,
+                            event.paths.join(" → ")
+                        ),
+                    ),
+                );
+            }
+            stacks::Op::Update { before, after } => redeploys.push(replacement::Redeploy {
+                first: deployed(before),
+                second: deployed(after),
+                changed: after.changed_from(before),
+                shared: after.known_with(before),
+            }),
+            _ => {}
+        }
+    }
+    out.extend(replacement::check(&redeploys));
+    out.extend(dropped::check(&redeploys));
+    out
+}
+
+/// Whether the writer typed this JSON in the chapter (rather than a
+/// directive producing it): its `containerDefinitions` line is in the source.
+fn typed_in(source: &str, json: &str) -> bool {
+    json.lines()
+        .find(|line| line.contains("\"containerDefinitions\""))
+        .is_some_and(|line| source.contains(line.trim()))
+}
+
+/// `templates/*.json`, sorted, each read and parsed once. One that cannot
+/// be read or is not JSON is reported here, unless it is one of the files
+/// the procedures check loads (and reports) itself.
+fn template_files(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Vec<JsonFile> {
+    let mut names: Vec<String> = std::fs::read_dir(book_root.root.join(TEMPLATES_DIR))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".json"))
+        .collect();
+    names.sort();
+    let procedures = [templates::TASK_DEFINITION]
+        .iter()
+        .chain(templates::STACKS)
+        .copied()
+        .collect::<Vec<_>>();
+    let mut files = Vec::new();
+    for name in names {
+        let rel = format!("{TEMPLATES_DIR}/{name}");
+        match templates::load(book_root, &rel) {
+            Some(Ok(file)) => files.push(file),
+            Some(Err(problem)) if !procedures.contains(&rel.as_str()) => {
+                diagnostics.push(problem.with_hint(
+                    "every template in templates/ is checked against AWS's models; fix it first",
+                ))
+            }
+            _ => {}
+        }
+    }
+    files
+}
+
+/// A RegisterTaskDefinition document: it has container definitions.
+pub fn is_task_definition(value: &Value) -> bool {
+    value.get("containerDefinitions").is_some()
+}
+
+/// Check 1: the model's input shape, then the rules it cannot express.
+pub fn task_definition(value: &Value) -> Vec<Finding> {
+    let ecs = models::service("ecs").expect("the ECS model is vendored");
+    let mut found = shapes::check(ecs, "RegisterTaskDefinitionRequest", value);
+    // A misspelt member is one problem: the rule that misses the member
+    // under its right name does not report it again.
+    let meant: Vec<String> = found
+        .iter()
+        .filter_map(|f| {
+            f.hint
+                .as_deref()?
+                .strip_prefix("did you mean `")?
+                .strip_suffix("`?")
+                .map(str::to_string)
+        })
+        .collect();
+    found.extend(fargate::check(value).into_iter().filter(|f| {
+        !meant.iter().any(|m| {
+            f.message.contains(&format!("`\"{m}\"")) || f.message.contains(&format!("`{m}`"))
+        })
+    }));
+    found
+}
+
+/// The Fargate rules on the template's task definitions, which CloudFormation
+/// spells in PascalCase: checked in the API's spelling, reported at the
+/// template's own keys.
+pub fn stack_task_rules(template: &Value) -> Vec<Finding> {
+    let resources = template.get("Resources").and_then(Value::as_object);
+    let mut out = Vec::new();
+    for (id, resource) in resources.into_iter().flatten() {
+        if resource.get("Type").and_then(Value::as_str) != Some("AWS::ECS::TaskDefinition") {
+            continue;
+        }
+        let Some(properties) = resource.get("Properties") else {
+            continue;
+        };
+        let base = format!("/Resources/{}/Properties", shapes::escape(id));
+        for mut finding in fargate::check(&api_spelling(properties)) {
+            finding.pointer = format!("{base}{}", cfn_pointer(&finding.pointer));
+            out.push(finding);
+        }
+    }
+    out
+}
+
+/// A CloudFormation task definition's properties with the API's keys.
+fn api_spelling(value: &Value) -> Value {
+    use crate::checks::procedures::templates::{camel_case, keys_are_data};
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let v = if keys_are_data(k) {
+                        v.clone()
+                    } else {
+                        api_spelling(v)
+                    };
+                    (camel_case(k), v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(api_spelling).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A pointer in the API's spelling, in CloudFormation's: property names
+/// (`logDriver`) capitalised, data keys (`awslogs-group`) and indexes kept.
+fn cfn_pointer(pointer: &str) -> String {
+    pointer
+        .split('/')
+        .map(|segment| {
+            let mut chars = segment.chars();
+            match chars.next() {
+                Some(first) if first.is_ascii_lowercase() && !segment.contains('-') => {
+                    first.to_ascii_uppercase().to_string() + chars.as_str()
+                }
+                _ => segment.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+pub(crate) fn finding_range(index: &Index, finding: &Finding) -> Range<usize> {
+    if finding.on_key {
+        index.key_range(&finding.pointer)
+    } else {
+        index.value_range(&finding.pointer)
+    }
+}
+
+pub(crate) fn to_diagnostic(finding: &Finding, location: Location) -> Diagnostic {
+    let d = if finding.code == codes::AWS_UNJUDGED {
+        Diagnostic::warning(finding.code, location, finding.message.clone())
+    } else {
+        Diagnostic::error(finding.code, location, finding.message.clone())
+    };
+    match &finding.hint {
+        Some(hint) => d.with_hint(hint.clone()),
+        None => d,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stacks_task_definition_follows_the_fargate_rules_at_its_own_keys() {
+        let text = include_str!(
+            "../../../../tests/fixtures/guide-files/templates/responderapi-stack.json"
+        );
+        let mut stack: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(stack_task_rules(&stack), Vec::new());
+        let td = &mut stack["Resources"]["TaskDefinition"]["Properties"];
+        td["Memory"] = Value::from("512");
+        td["ContainerDefinitions"][0]["HealthCheck"]["Command"] =
+            serde_json::json!(["/sbin/healthcheck"]);
+        let found: Vec<_> = stack_task_rules(&stack)
+            .into_iter()
+            .map(|f| f.pointer)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "/Resources/TaskDefinition/Properties/Memory",
+                "/Resources/TaskDefinition/Properties/ContainerDefinitions/0/HealthCheck/Command/0",
+            ]
+        );
+    }
+}

@@ -1,0 +1,525 @@
+//! IAM policies: the `{{#iam-policy NAME}}` directive, the check of every
+//! file in `policies/`, and `responder-docs policy lint`. The logic lives in
+//! the submodules as functions over text; this file is the I/O shell.
+
+pub mod attach;
+pub mod catalog;
+pub mod directive;
+pub mod keys;
+pub mod kind;
+pub mod lint;
+pub mod manifest;
+pub mod offers;
+pub mod schema;
+
+use crate::diagnostics::codes;
+use crate::diagnostics::location::Location;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::book_root::{BookRoot, Refused, slashed};
+use crate::model::chapters::BookModel;
+use crate::model::pass::Pass;
+use crate::model::reach::Unreadable;
+use anyhow::Result;
+use attach::Size;
+use directive::Found;
+use lint::RoleMate;
+use manifest::{MANIFEST_FILE, Manifest};
+use mdbook_preprocessor::book::Book;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The folder that holds every policy the guide shows, relative to the book root.
+pub const POLICIES_DIR: &str = "policies";
+
+/// The kind of a policy document: declared (`--kind`, the manifest), else
+/// read from its content (`kind::from_content`), never from its file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A permission policy attached to a user, group or role.
+    Identity,
+    /// A role's trust (assume-role) policy.
+    Trust,
+}
+
+pub struct IamPolicy;
+
+impl Pass for IamPolicy {
+    fn name(&self) -> &'static str {
+        directive::NAME
+    }
+
+    fn directives(&self) -> Vec<crate::model::directive::Spec> {
+        vec![directive::DIRECTIVE]
+    }
+
+    fn run(
+        &self,
+        book_root: &BookRoot,
+        mut book: Book,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<Book> {
+        let known = known_policies(book_root);
+        let find = |name: &str| find_policy(book_root, name);
+        book.for_each_chapter_mut(|chapter| {
+            let Some(rel) = chapter.path.as_ref().map(|p| slashed(p)) else {
+                return;
+            };
+            let (expanded, problems) = directive::expand(&chapter.content, &rel, &known, &find);
+            if problems.is_empty() {
+                chapter.content = expanded;
+                return;
+            }
+            let source = crate::model::chapters::source_of(book_root, chapter);
+            let origin = source.origin(&chapter.content);
+            for problem in problems {
+                diagnostics.push(problem.locate(|r| origin.locate(r)));
+            }
+            chapter.content = expanded;
+        });
+        Ok(book)
+    }
+}
+
+/// The stems of `policies/*.json`, sorted.
+pub fn known_policies(book_root: &BookRoot) -> Vec<String> {
+    let mut known: Vec<String> = std::fs::read_dir(book_root.root.join(POLICIES_DIR))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".json").map(str::to_string)
+        })
+        .collect();
+    known.sort();
+    known
+}
+
+/// Reads `policies/NAME.json`, refusing anything that leads out of `policies/`.
+fn find_policy(book_root: &BookRoot, name: &str) -> Found {
+    let rel = format!("{POLICIES_DIR}/{name}.json");
+    match book_root.resolve(&rel) {
+        Ok(path) => {
+            if !inside_policies(book_root, &path) {
+                return Found::Outside;
+            }
+            match book_root.text(&path) {
+                Ok(content) => Found::Policy(content.to_string()),
+                Err(_) => Found::Unreadable,
+            }
+        }
+        Err(Refused::Missing) => Found::Missing,
+        Err(Refused::Absolute | Refused::LeavesRoot) => Found::Outside,
+    }
+}
+
+fn inside_policies(book_root: &BookRoot, path: &Path) -> bool {
+    match (
+        path.canonicalize(),
+        book_root.root.join(POLICIES_DIR).canonicalize(),
+    ) {
+        (Ok(real), Ok(dir)) => real.starts_with(dir),
+        _ => false,
+    }
+}
+
+/// Validates every file in `policies/`, used by a chapter or not (links to
+/// them are the link checker's, with [`link_hint`]), and the chapters' prose
+/// about how to attach them.
+pub fn check(
+    book_root: &BookRoot,
+    model: &BookModel<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Result<()> {
+    let manifest = load_manifest(book_root, diagnostics);
+    let sizes = check_policies(book_root, &manifest, diagnostics);
+    offers::check(model, &sizes, diagnostics);
+    Ok(())
+}
+
+const MANIFEST_HINT: &str = "each `[policies.NAME]` table takes `kind = \"identity\" | \"trust\"`, `attach = [\"customer-managed\", …]`, `role = \"ROLE\"`, and the tables `[policies.NAME.resource-star]` (`Sid = \"reason\"`) and `[policies.NAME.extra-actions]` (`\"service:Action\" = \"reason\"`)";
+
+const ATTACH_HINT: &str = "`attach` lists, each once, how the policy is attached: `customer-managed`, `role-inline` (with `role = \"ROLE\"` when the role holds other inline policies), `user-inline`, `group-inline`, `permission-set-inline`, or `trust` alone";
+
+fn load_manifest(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Manifest {
+    let Some(text) = read_manifest(&book_root.root, MANIFEST_FILE, Some(book_root), diagnostics)
+    else {
+        return Manifest::default();
+    };
+    manifest_with_diagnostics(&text, MANIFEST_FILE, diagnostics, |stem| {
+        find_policy(book_root, stem) == Found::Missing
+    })
+}
+
+/// Reads `policies.toml` in `root`, if there is one; a manifest that exists
+/// but cannot be read (not UTF-8, too large, not a regular file, a symlink
+/// that dangles, loops or leads out of `root`) is an error at `shown`, since
+/// the attachments it declares would otherwise go unchecked.
+fn read_manifest(
+    root: &Path,
+    shown: &str,
+    run: Option<&BookRoot>,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
+    let path = root.join(MANIFEST_FILE);
+    // Not there at all (not even a dangling link): the defaults hold.
+    std::fs::symlink_metadata(&path).ok()?;
+    let refused = |message: String| {
+        Diagnostic::error(codes::POLICY_MANIFEST, Location::file(shown), message)
+            .with_hint("keep policies.toml a regular UTF-8 file beside policies/")
+    };
+    match (path.canonicalize(), root.canonicalize()) {
+        (Ok(real), Ok(root)) if !real.starts_with(&root) => {
+            diagnostics.push(refused(format!(
+                "cannot read the policy manifest: it leads out of the book (to `{}`) and is refused",
+                real.display()
+            )));
+            return None;
+        }
+        (Err(error), _) => {
+            diagnostics.push(refused(format!(
+                "cannot read the policy manifest: it is a symlink that does not resolve ({error})"
+            )));
+            return None;
+        }
+        _ => {}
+    }
+    // In a run, the run's copy: every pass that reads the manifest shares it.
+    let read = match run {
+        Some(run) => run.text(&path).map(|text| text.to_string()),
+        None => crate::model::reach::read_text(&path),
+    };
+    match read {
+        Ok(text) => Some(text),
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::POLICY_MANIFEST,
+                    error.location(shown),
+                    format!("cannot read the policy manifest: {error}"),
+                )
+                .with_hint("keep policies.toml a regular UTF-8 file beside policies/"),
+            );
+            None
+        }
+    }
+}
+
+/// Parses a manifest's `text` (named `shown` in diagnostics) and reports what
+/// is wrong in it; `missing` answers whether a stem has no policy file.
+fn manifest_with_diagnostics(
+    text: &str,
+    shown: &str,
+    diagnostics: &mut Diagnostics,
+    missing: impl Fn(&str) -> bool,
+) -> Manifest {
+    // One line index for every diagnostic: a manifest may have thousands.
+    let map = crate::diagnostics::location::TextMap::new(shown, text);
+    let manifest = match Manifest::parse(text) {
+        Ok(manifest) => manifest,
+        Err(invalid) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::POLICY_MANIFEST,
+                    map.locate(invalid.range),
+                    format!("invalid policy manifest: {}", invalid.message),
+                )
+                .with_hint(MANIFEST_HINT),
+            );
+            return Manifest::default();
+        }
+    };
+    for invalid in manifest.problems() {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::POLICY_MANIFEST,
+                map.locate(invalid.range),
+                invalid.message,
+            )
+            .with_hint(ATTACH_HINT),
+        );
+    }
+    let ranges = manifest::entry_ranges(text);
+    for stem in manifest.policies.keys() {
+        if missing(stem) {
+            let range = ranges
+                .get(stem.as_str())
+                .cloned()
+                .unwrap_or_else(|| manifest::entry_range(text, stem));
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::POLICY_MANIFEST,
+                    map.locate(range),
+                    format!(
+                        "the manifest describes `{stem}`, but there is no policies/{stem}.json"
+                    ),
+                )
+                .with_hint("remove the entry or rename it to the policy's file stem"),
+            );
+        }
+    }
+    manifest
+}
+
+/// Whether a symlink under `src/` leads to the policies folder (as
+/// `src/policies -> ../policies` does): then its files are sources too.
+fn linked_into_sources(book_root: &BookRoot, policies: &std::path::Path) -> bool {
+    let Ok(policies) = policies.canonicalize() else {
+        return false;
+    };
+    walkdir::WalkDir::new(book_root.root.join(&book_root.config.book.src))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path_is_symlink())
+        .any(|e| e.path().canonicalize().is_ok_and(|real| real == policies))
+}
+
+/// Lints every file in `policies/`; answers the size of each policy read.
+fn check_policies(
+    book_root: &BookRoot,
+    manifest: &Manifest,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<String, Size> {
+    let dir = book_root.root.join(POLICIES_DIR);
+    let mut files: Vec<String> = walkdir::WalkDir::new(&dir)
+        .min_depth(1)
+        .into_iter()
+        .flatten()
+        .filter(|e| !e.file_type().is_dir())
+        .filter_map(|e| e.path().strip_prefix(&dir).ok().map(slashed))
+        .collect();
+    files.sort();
+    let copied = linked_into_sources(book_root, &dir);
+    let mut policies: Vec<(String, String, String)> = Vec::new();
+    for rel_in in files {
+        let rel = format!("{POLICIES_DIR}/{rel_in}");
+        let text = match book_root.resolve(&rel) {
+            Ok(path) if inside_policies(book_root, &path) => match book_root.text(&path) {
+                Ok(text) => text.to_string(),
+                Err(Unreadable::NotAFile(_) | Unreadable::TooLarge(_)) if copied => {
+                    // The sources check reports it, where mdBook would copy it from.
+                    continue;
+                }
+                Err(error) => {
+                    diagnostics.push(Diagnostic::error(
+                        codes::POLICY_UNREADABLE,
+                        error.location(&rel),
+                        format!("cannot read the policy: {error}"),
+                    ));
+                    continue;
+                }
+            },
+            _ => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        codes::POLICY_REFUSED_PATH,
+                        Location::file(&rel),
+                        "this file leads out of policies/ (a symlink) and is refused",
+                    )
+                    .with_hint("keep the policy itself in policies/"),
+                );
+                continue;
+            }
+        };
+        if !rel.ends_with(".json") {
+            diagnostics.push(
+                Diagnostic::warning(
+                    codes::POLICY_NOT_A_POLICY,
+                    Location::file(&rel),
+                    "policies/ holds policy documents (`.json`) only",
+                )
+                .with_hint(
+                    "move this file elsewhere: everything in policies/ is published with the site",
+                ),
+            );
+            continue;
+        }
+        let stem = rel_in.trim_end_matches(".json").to_string();
+        policies.push((rel, stem, text));
+    }
+    let sizes: BTreeMap<String, Size> = policies
+        .iter()
+        .map(|(_, stem, text)| (stem.clone(), Size::of(text)))
+        .collect();
+    for (rel, stem, text) in &policies {
+        let mates = role_mates(manifest, stem, |s| sizes.get(s).map(|z| z.characters));
+        diagnostics.extend(lint::lint_with_role_mates(
+            rel,
+            text,
+            manifest.kind_of(stem),
+            manifest.entry(stem),
+            &mates,
+        ));
+    }
+    sizes
+}
+
+/// The other policies the manifest puts inline in the same role as `stem`,
+/// with their sizes (`characters` answers for a stem; none: no such file).
+fn role_mates(
+    manifest: &Manifest,
+    stem: &str,
+    characters: impl Fn(&str) -> Option<usize>,
+) -> Vec<RoleMate> {
+    let Some(role) = manifest.entry(stem).and_then(manifest::Entry::inline_role) else {
+        return Vec::new();
+    };
+    manifest
+        .policies
+        .iter()
+        .filter(|(other, entry)| other.as_str() != stem && entry.inline_role() == Some(role))
+        .filter_map(|(other, _)| {
+            Some(RoleMate {
+                name: other.clone(),
+                characters: characters(other)?,
+            })
+        })
+        .collect()
+}
+
+/// The policy checker's part in a broken link's report (the link checker
+/// reports it): for a `.json` link into `policies/` or named like a known
+/// policy, where the policy is and how to show it. `page_dir` is the
+/// linking page's folder under `src/`, `target` the link resolved from `src/`.
+pub fn link_hint(known: &[String], page_dir: &str, target: &str) -> Option<String> {
+    let file = target.rsplit('/').next().unwrap_or(target);
+    let stem = file
+        .strip_suffix(".json")
+        .or_else(|| file.strip_suffix(".JSON"))?;
+    let near = crate::diagnostics::suggest::closest(stem, known.iter().map(String::as_str));
+    let into_policies = target.starts_with(&format!("{POLICIES_DIR}/"));
+    if near.is_none() && !into_policies {
+        return None;
+    }
+    let depth = if page_dir.is_empty() {
+        0
+    } else {
+        page_dir.matches('/').count() + 1
+    };
+    let to_policies = format!("{}{POLICIES_DIR}/", "../".repeat(depth));
+    Some(match near {
+        Some(s) => format!(
+            "did you mean `{to_policies}{s}.json`? Or show it with `{{{{#iam-policy {s}}}}}`"
+        ),
+        None if known.is_empty() => {
+            "policies live in policies/, linked as `policies/NAME.json` from src/".to_string()
+        }
+        None => format!(
+            "policies live in policies/ ({}), linked as `{to_policies}NAME.json`",
+            known.join(", ")
+        ),
+    })
+}
+
+/// `responder-docs policy lint`: lints files named on the command line.
+/// Paths in diagnostics are as the user gave them.
+pub fn lint_files(
+    files: &[PathBuf],
+    kind: Option<Kind>,
+    diagnostics: &mut Diagnostics,
+) -> Result<()> {
+    let mut manifests: BTreeMap<PathBuf, Option<Manifest>> = BTreeMap::new();
+    for file in files {
+        let shown = file.to_string_lossy().into_owned();
+        let text = match crate::model::reach::read_text(file) {
+            Ok(text) => text,
+            Err(error) => {
+                diagnostics.push(Diagnostic::error(
+                    codes::POLICY_UNREADABLE,
+                    error.location(&shown),
+                    format!("cannot read the policy: {error}"),
+                ));
+                continue;
+            }
+        };
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let book_manifest = book_manifest_of(file, &mut manifests, diagnostics);
+        let entry = book_manifest.as_ref().and_then(|m| m.entry(&stem));
+        let kind = kind.or_else(|| book_manifest.as_ref().and_then(|m| m.kind_of(&stem)));
+        // The role's other inline policies are the files beside this one.
+        let mates = book_manifest.as_ref().map_or_else(Vec::new, |m| {
+            role_mates(m, &stem, |other| {
+                let beside = file.with_file_name(format!("{other}.json"));
+                crate::model::reach::read_text(&beside)
+                    .ok()
+                    .map(|t| Size::of(&t).characters)
+            })
+        });
+        diagnostics.extend(lint::lint_with_role_mates(
+            &shown, &text, kind, entry, &mates,
+        ));
+    }
+    Ok(())
+}
+
+/// The manifest of the book whose `policies/` holds `file`, if any (and
+/// valid). Each manifest is read once (`seen`), and what is wrong with it is
+/// reported as `check` reports it, at its path as the user would write it.
+fn book_manifest_of(
+    file: &Path,
+    seen: &mut BTreeMap<PathBuf, Option<Manifest>>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Manifest> {
+    let given = file.parent()?;
+    let dir = if given.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        given
+    };
+    let dir = dir.canonicalize().ok()?;
+    if dir.file_name()? != POLICIES_DIR {
+        return None;
+    }
+    // The manifest stands beside `policies/`, not in it, so it is not published.
+    let root = dir.parent()?.to_path_buf();
+    if let Some(known) = seen.get(&root) {
+        return known.clone();
+    }
+    let shown = match given.parent() {
+        Some(up) if given.file_name().is_some_and(|n| n == POLICIES_DIR) => {
+            up.join(MANIFEST_FILE).to_string_lossy().into_owned()
+        }
+        _ => root.join(MANIFEST_FILE).to_string_lossy().into_owned(),
+    };
+    let manifest = read_manifest(&root, &shown, None, diagnostics).map(|text| {
+        manifest_with_diagnostics(&text, &shown, diagnostics, |stem| {
+            std::fs::symlink_metadata(dir.join(format!("{stem}.json"))).is_err()
+        })
+    });
+    seen.insert(root, manifest.clone());
+    manifest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broken_json_link_gets_the_policy_hint_only_when_it_is_about_a_policy() {
+        let known = [
+            "task-role-policy".to_string(),
+            "task-role-trust".to_string(),
+        ];
+        assert_eq!(
+            link_hint(&known, "guide", "guide/task-role-trst.json").as_deref(),
+            Some(
+                "did you mean `../policies/task-role-trust.json`? Or show it with `{{#iam-policy task-role-trust}}`"
+            )
+        );
+        assert_eq!(
+            link_hint(&known, "", "policies/none.json").as_deref(),
+            Some(
+                "policies live in policies/ (task-role-policy, task-role-trust), linked as `policies/NAME.json`"
+            )
+        );
+        assert_eq!(
+            link_hint(&known, "", "templates/task-definition.json"),
+            None
+        );
+        assert_eq!(link_hint(&known, "", "policies/a.md"), None);
+    }
+}
