@@ -44,8 +44,14 @@ fn stock_mdbook_builds_the_same_site() {
     let stock = tempfile::tempdir().unwrap();
     stock_mdbook_build(&root, stock.path());
 
-    let ours = files(&ours_site);
-    let theirs = files(stock.path());
+    assert_same_site(&ours_site, stock.path());
+}
+
+/// The two sites hold the same files, byte for byte (our build's marker
+/// aside), and are whole (chapters, 404 and print pages).
+fn assert_same_site(ours: &Path, theirs: &Path) {
+    let ours = files(ours);
+    let theirs = files(theirs);
     let only_ours: Vec<_> = ours.keys().filter(|k| !theirs.contains_key(*k)).collect();
     let only_theirs: Vec<_> = theirs.keys().filter(|k| !ours.contains_key(*k)).collect();
     assert!(
@@ -63,6 +69,35 @@ fn stock_mdbook_builds_the_same_site() {
         .map(|(path, _)| path)
         .collect();
     assert!(differing.is_empty(), "files that differ: {differing:?}");
+}
+
+/// mdBook's own driver (the `mdbook-driver` crate that `mdbook build` runs),
+/// in-process, with book.toml's `command` pointed at this workspace's build
+/// of `responder-docs`, writes the same site as `responder-docs build`. It
+/// needs no outside tool; the test above holds the same for the `mdbook`
+/// binary and the launcher script.
+#[test]
+fn mdbooks_driver_builds_the_same_site() {
+    let book = responder_docs_tests::copy_real_book();
+    let root = book.path();
+    let toml = root.join("book.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let ours_command = format!("command = \"{} mdbook ", env!("CARGO_BIN_EXE_cli"));
+    assert!(text.contains("command = \"preprocessors/mdbook-command "));
+    std::fs::write(
+        &toml,
+        text.replace("command = \"preprocessors/mdbook-command ", &ours_command),
+    )
+    .unwrap();
+    let sites = tempfile::tempdir().unwrap();
+    let ours_site = sites.path().join("ours");
+    let outcome = pipeline::build(root, Some(&ours_site), &Options::default()).unwrap();
+    assert!(!outcome.failed, "{:#?}", outcome.diagnostics);
+    let stock_site = sites.path().join("stock");
+    let mut stock = mdbook_driver::MDBook::load(root).unwrap();
+    stock.config.build.build_dir = stock_site.clone();
+    stock.build().unwrap();
+    assert_same_site(&ours_site, &stock_site);
 }
 
 /// Under stock `mdbook serve` (which sets `output.html.live-reload-endpoint`
