@@ -51,6 +51,14 @@ impl Diagnostics {
         self.items.push(diagnostic);
     }
 
+    /// Whether one more problem of `code` in the file `path` would be shown
+    /// (not only counted), so its checker may spare working out its help.
+    pub fn shows(&self, path: &str, code: Code) -> bool {
+        self.kept
+            .get(&(path.to_string(), code))
+            .is_none_or(|kept| *kept < PER_FILE_AND_CODE)
+    }
+
     pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
         for diagnostic in other {
             self.push(diagnostic);

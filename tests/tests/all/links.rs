@@ -160,3 +160,42 @@ fn a_link_to_a_page_that_is_only_a_redirect_is_fine() {
         )
     );
 }
+
+/// A file with more broken anchors than a report shows: each one shown has
+/// its hint (worked out only for those), the rest are counted, and the
+/// report is placed as for any smaller file.
+#[test]
+fn a_file_with_many_broken_anchors_shows_a_hundred_with_their_hints() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let links: String = (0..130)
+        .map(|i| format!("- [step {i}](b.md#step-{i}-dnoe)\n"))
+        .collect();
+    let headings: String = (0..130).map(|i| format!("## Step {i} done\n\n")).collect();
+    responder_docs_tests::tiny_book(
+        root,
+        "- [A](a.md)\n- [B](b.md)\n",
+        &[
+            ("a.md", &format!("# A\n\n{links}")),
+            ("b.md", &format!("# B\n\n{headings}")),
+        ],
+    );
+    let run = run(&["check", root.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let shown = report["diagnostics"].as_array().unwrap();
+    assert_eq!(shown.len(), 101);
+    for (i, d) in shown[..100].iter().enumerate() {
+        assert_eq!(d["code"], "links::missing-anchor");
+        assert_eq!(d["line"], i + 3);
+        assert_eq!(
+            d["hint"],
+            format!("did you mean `#step-{i}-done`?"),
+            "{d}"
+        );
+    }
+    assert_eq!(
+        shown[100]["message"],
+        "and 30 more `links::missing-anchor` in this file"
+    );
+}

@@ -23,7 +23,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
-use targets::{From, Problem, Site, Verdict, broken};
+use targets::{AnchorHelp, From, Problem, Site, Verdict, broken};
 
 /// The cache of good external answers, under the book root (git-ignored).
 pub const CACHE_FILE: &str = ".cache/responder-docs/links.json";
@@ -45,6 +45,8 @@ struct Finding {
     /// The link's destination, when the problem's fix is placed in it
     /// (see [`Finding::link`]).
     dest: Option<String>,
+    /// The hint and fix still to work out, only if the problem is shown.
+    help: Option<AnchorHelp>,
 }
 
 impl Finding {
@@ -53,6 +55,7 @@ impl Finding {
             file,
             problem: problem.at(range),
             dest: None,
+            help: None,
         }
     }
 
@@ -71,6 +74,7 @@ impl Finding {
             file,
             problem,
             dest: None,
+            help: None,
         }
     }
 
@@ -393,6 +397,10 @@ fn links_of(
                     ),
                 )),
             },
+            Verdict::MissingAnchor(problem, help) => found.push(Finding {
+                help: Some(help),
+                ..Finding::link(file.clone(), link, problem)
+            }),
             Verdict::Broken(mut problem) => {
                 if link.kind == LinkKind::Image && problem.code == codes::LINKS_MISSING_FILE {
                     problem.message = format!("image {}", problem.message);
@@ -437,7 +445,9 @@ fn index_copy(site: &Site<'_>, from: From<'_>, page: &Page, found: &mut Vec<Find
         while let Some(rest) = at_top.strip_prefix("../") {
             at_top = rest;
         }
-        if let Verdict::Broken(problem) = site.check(top, at_top) {
+        if let Verdict::Broken(problem) | Verdict::MissingAnchor(problem, _) =
+            site.check(top, at_top)
+        {
             found.push(Finding::warning(
                 FileKey::Chapter(0),
                 link.range.clone(),
@@ -569,7 +579,8 @@ fn report(
                 let chapter = &chapters[*index];
                 let origin = chapter.origin();
                 for f in group {
-                    diagnostics.push(origin.diagnostic(f.placed(chapter.content())));
+                    let place = |f: &Finding| origin.diagnostic(f.placed(chapter.content()));
+                    diagnostics.push(helped(f, place, diagnostics));
                 }
             }
             FileKey::Raw(path) => {
@@ -580,10 +591,30 @@ fn report(
                     .unwrap_or_default();
                 let map = TextMap::new(path, &text);
                 for f in group {
-                    diagnostics.push(f.placed(&text).locate_in_text(&map));
+                    let place = |f: &Finding| f.placed(&text).locate_in_text(&map);
+                    diagnostics.push(helped(f, place, diagnostics));
                 }
             }
         }
         i = end;
+    }
+}
+
+/// The finding placed by `place`, with its hint and fix worked out only
+/// when `diagnostics` will show it: a file with thousands of broken
+/// anchors pays for the hundred it prints, not for every one.
+fn helped(
+    f: &Finding,
+    place: impl Fn(&Finding) -> Diagnostic,
+    diagnostics: &Diagnostics,
+) -> Diagnostic {
+    let placed = place(f);
+    match &f.help {
+        Some(help) if diagnostics.shows(&placed.location.path, placed.code) => place(&Finding {
+            problem: help.apply(f.problem.clone()),
+            help: None,
+            ..f.clone()
+        }),
+        _ => placed,
     }
 }

@@ -10,6 +10,8 @@ use crate::model::paths::join;
 pub use crate::model::paths::normalize;
 use percent_encoding::percent_decode_str;
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::Arc;
 
 pub use crate::diagnostics::Problem;
 
@@ -29,10 +31,75 @@ pub enum Verdict {
     /// An `http(s)` URL, checked elsewhere.
     External(String),
     Broken(Problem),
+    /// A fragment no id on its page has: the problem without its hint and
+    /// fix, which cost a comparison with every id of the page and are
+    /// worked out ([`AnchorHelp::apply`]) only for the problems shown.
+    MissingAnchor(Problem, AnchorHelp),
+}
+
+impl Verdict {
+    /// The verdict with any help worked out now.
+    pub fn helped(self) -> Verdict {
+        match self {
+            Verdict::MissingAnchor(problem, help) => Verdict::Broken(help.apply(problem)),
+            other => other,
+        }
+    }
+}
+
+/// What the hint and fix of a missing anchor are made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchorHelp {
+    ids: Arc<PageIds>,
+    /// The id the link asks for, decoded.
+    id: String,
+    /// How the page is named in hints (`this page`, `guide/roles.md`).
+    label: String,
+    /// Whether a fix may replace the fragment as written (the id is
+    /// written as itself, at the end of the destination).
+    fixable: bool,
+    /// The fragment's place in the destination, for the fix.
+    at: Range<usize>,
+}
+
+impl AnchorHelp {
+    /// `problem` with the closest ids as its hint and, when one id alone is
+    /// close, a fix that writes it.
+    pub fn apply(&self, problem: Problem) -> Problem {
+        let ids = &self.ids;
+        let near = likely_ids(&self.id, &ids.ordered);
+        let hint = match crate::diagnostics::suggest::offer(&near, "#") {
+            Some(offer) => offer,
+            None if ids.ordered.is_empty() => format!("{} has no headings", self.label),
+            None => {
+                let mut list: Vec<String> = ids
+                    .ordered
+                    .iter()
+                    .take(8)
+                    .map(|i| format!("`#{i}`"))
+                    .collect();
+                if ids.ordered.len() > 8 {
+                    list.push("…".into());
+                }
+                format!("ids on {}: {}", self.label, list.join(", "))
+            }
+        };
+        let problem = problem.with_hint(hint);
+        let only = self
+            .fixable
+            .then(|| {
+                crate::diagnostics::suggest::only(&self.id, ids.ordered.iter().map(String::as_str))
+            })
+            .flatten();
+        match only {
+            Some(only) => problem.with_fix(self.at.clone(), only),
+            None => problem,
+        }
+    }
 }
 
 /// A rendered page and the ids on it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct PageIds {
     ordered: Vec<String>,
     set: HashSet<String>,
@@ -51,7 +118,7 @@ pub struct Site<'r> {
     src: String,
     /// `dir/page.md` (relative to `src/`, after README → index) → index in `ids`.
     pages: HashMap<String, usize>,
-    ids: Vec<PageIds>,
+    ids: Vec<Arc<PageIds>>,
     /// `dir/README.md` → `dir/index.md`: the file the writer knows, renamed by mdBook.
     readmes: HashMap<String, String>,
     /// A draft chapter's name under the slug a link to its future file would have.
@@ -101,7 +168,7 @@ impl<'r> Site<'r> {
                 readmes.insert(source, chapter.path.clone());
             }
             pages.insert(chapter.path, i);
-            ids.push(PageIds::new(chapter.ids));
+            ids.push(Arc::new(PageIds::new(chapter.ids)));
         }
         let mut generated: HashSet<String> = ["print.html", "toc.html"]
             .into_iter()
@@ -376,38 +443,25 @@ impl<'r> Site<'r> {
         if ids.set.contains(id.as_ref()) {
             return Verdict::Fine;
         }
-        let near = likely_ids(&id, &ids.ordered);
-        let hint = match crate::diagnostics::suggest::offer(&near, "#") {
-            Some(offer) => offer,
-            None if ids.ordered.is_empty() => format!("{label} has no headings"),
-            None => {
-                let mut list: Vec<String> = ids
-                    .ordered
-                    .iter()
-                    .take(8)
-                    .map(|i| format!("`#{i}`"))
-                    .collect();
-                if ids.ordered.len() > 8 {
-                    list.push("…".into());
-                }
-                format!("ids on {label}: {}", list.join(", "))
-            }
-        };
-        let problem = broken(
+        let problem = Problem::error(
             codes::LINKS_MISSING_ANCHOR,
+            0..0,
             format!("`{dest}`: no heading or id `{id}` on {label}"),
-            hint,
         );
-        // Written as the id itself (not percent-encoded), with one likely id:
-        // the fix's range is the fragment's place in `dest`, which the
-        // caller moves to where the link is written.
-        let only = crate::diagnostics::suggest::only(&id, ids.ordered.iter().map(String::as_str));
-        Verdict::Broken(match only {
-            Some(only) if id == fragment && dest.ends_with(&format!("#{fragment}")) => {
-                problem.with_fix(dest.len() - fragment.len()..dest.len(), only)
-            }
-            _ => problem,
-        })
+        // Written as the id itself (not percent-encoded), a fix replaces the
+        // fragment's place in `dest`, which the caller moves to where the
+        // link is written.
+        let fixable = id == fragment && dest.ends_with(&format!("#{fragment}"));
+        Verdict::MissingAnchor(
+            problem,
+            AnchorHelp {
+                ids: ids.clone(),
+                id: id.into_owned(),
+                label: label.to_string(),
+                fixable,
+                at: dest.len() - fragment.len()..dest.len(),
+            },
+        )
     }
 }
 

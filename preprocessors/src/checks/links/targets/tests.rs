@@ -71,7 +71,7 @@ fn code(v: Verdict) -> &'static str {
     match v {
         Verdict::Fine => "fine",
         Verdict::External(_) => "external",
-        Verdict::Broken(p) => p.code.as_str(),
+        Verdict::Broken(p) | Verdict::MissingAnchor(p, _) => p.code.as_str(),
     }
 }
 
@@ -134,7 +134,7 @@ fn each_broken_kind_has_its_code() {
 fn hints_suggest_the_closest_id_or_list_them() {
     let f = fixture("");
     let site = site(&f.root);
-    let Verdict::Broken(p) = site.check(GUIDE, "roles.md#trust-polcy") else {
+    let Verdict::Broken(p) = site.check(GUIDE, "roles.md#trust-polcy").helped() else {
         panic!()
     };
     assert_eq!(
@@ -142,7 +142,7 @@ fn hints_suggest_the_closest_id_or_list_them() {
         "`roles.md#trust-polcy`: no heading or id `trust-polcy` on guide/roles.md"
     );
     assert_eq!(p.hint.as_deref(), Some("did you mean `#trust-policy`?"));
-    let Verdict::Broken(p) = site.check(GUIDE, "roles.md#zzz") else {
+    let Verdict::Broken(p) = site.check(GUIDE, "roles.md#zzz").helped() else {
         panic!()
     };
     assert_eq!(
