@@ -78,6 +78,7 @@ pub fn serve_observed(
     crate::chapters::keep_reads();
     crate::markdown::keep_budgets();
     crate::links::keep_findings();
+    crate::procedures::keep_findings();
     // The site is served from `build-dir` for the whole session: one that
     // leads outside the repository is neither written nor served.
     if let Some(refused) = crate::render_paths::build_dir(&book) {
