@@ -231,6 +231,28 @@ impl BookRoot {
             .clone()
     }
 
+    /// Keeps a text the loader read before this root existed (`book.toml`),
+    /// so asking for it again does not open the file.
+    pub fn remember(&self, path: &Path, text: String) {
+        self.resolved
+            .texts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(path.to_path_buf())
+            .or_insert_with(|| Ok(Arc::from(text)));
+    }
+
+    /// A file's text if this run has already read it (after judging it):
+    /// what mdBook's `Book` is built from, so nothing unjudged is read.
+    pub fn already_read(&self, path: &Path) -> Option<Arc<str>> {
+        let texts = self
+            .resolved
+            .texts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        texts.get(path)?.as_ref().ok().cloned()
+    }
+
     /// `deny-warnings` in `[preprocessor.validate]`: warnings fail the build (CI sets it).
     pub fn deny_warnings(&self) -> bool {
         crate::config::read::<crate::config::Validate>(&self.config, crate::config::SHARED_TABLE)

@@ -24,6 +24,7 @@ pub mod markdown;
 pub mod mdbook_command;
 pub mod ordered_lists;
 pub mod origin;
+pub mod outline;
 pub mod overlay;
 pub mod page;
 pub mod parallel;

@@ -486,10 +486,19 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
             site: None,
         }));
     }
-    let mut config = mdbook_driver::config::Config::from_disk(&toml)
-        .with_context(|| format!("cannot load {}", toml.display()))?;
+    // Read once, through the one read primitive, and kept for the checks of
+    // book.toml; mdBook's own reader answers when ours cannot (its message).
+    let text = crate::reach::read_text(&toml).ok();
+    let mut config = match &text {
+        Some(text) => text.parse(),
+        None => mdbook_driver::config::Config::from_disk(&toml),
+    }
+    .with_context(|| format!("cannot load {}", toml.display()))?;
     config.update_from_env()?;
     let book_root = crate::book_root::BookRoot::new(&root, config.clone());
+    if let Some(text) = text {
+        book_root.remember(&toml, text);
+    }
     let mut sources = Diagnostics::new();
     let reach = book_root.reach();
     if !unchecked {
@@ -560,8 +569,9 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
     ))
 }
 
-/// mdBook's loader (`SUMMARY.md`, every chapter, and `create-missing`'s new
-/// files) in a thread of its own under the sandbox: reading inside the
+/// The book from the texts the source checks read ([`crate::outline`]);
+/// failing that, mdBook's loader (`SUMMARY.md`, every chapter, and
+/// `create-missing`'s new files) in a thread of its own under the sandbox: reading inside the
 /// boundary, and writing under the sources only when `create-missing` may
 /// write there. The book it read is handed to an `MDBook` that reads nothing.
 fn load_confined(
@@ -569,6 +579,22 @@ fn load_confined(
     config: mdbook_driver::config::Config,
     book_root: &BookRoot,
 ) -> Result<MDBook> {
+    let src = root.join(&config.book.src);
+    // Only texts the source checks read, each after judging it: with those
+    // checks off (the test-only switch), mdBook's loader runs confined.
+    let read = book_root
+        .already_read(&src.join("SUMMARY.md"))
+        .and_then(|summary| {
+            crate::outline::book(&summary, |chapter| {
+                book_root.already_read(&src.join(chapter))
+            })
+        });
+    let empty = mdbook_summary::Summary::default();
+    if let Some(read) = read {
+        let mut book = MDBook::load_with_config_and_summary(root, config, empty)?;
+        book.book = read;
+        return Ok(book);
+    }
     let mut confinement = sandbox::read_only(book_root.reach().allowed());
     if config.build.create_missing {
         confinement.write.push(root.join(&config.book.src));
@@ -577,7 +603,6 @@ fn load_confined(
         sandbox::enter(&confinement)?;
         Ok(MDBook::load_with_config(root, config.clone())?.book)
     })?;
-    let empty = mdbook_summary::Summary::default();
     let mut book = MDBook::load_with_config_and_summary(root, config, empty)?;
     book.book = loaded;
     Ok(book)

@@ -143,13 +143,21 @@ pub fn check_tree(
 pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diagnostics) {
     let src = book_root.root.join(&book_root.config.book.src);
     let name = reach.name(&src.join("SUMMARY.md"));
-    let Ok(bytes) = read_regular(reach, &src.join("SUMMARY.md")) else {
+    let summary = src.join("SUMMARY.md");
+    let Verdict::Readable(_) = reach.judge(&summary) else {
         return;
     };
-    if let Some(problem) = not_utf8(&name, &bytes, "the table of contents") {
-        diagnostics.push(problem);
-    }
-    let text = String::from_utf8_lossy(&bytes);
+    // Read once for the loader too; the bytes only when they are not UTF-8.
+    let text = match book_root.text(&summary) {
+        Ok(text) => text,
+        Err(_) => {
+            let Ok(bytes) = read_regular(reach, &summary) else {
+                return;
+            };
+            diagnostics.extend(not_utf8(&name, &bytes, "the table of contents"));
+            std::sync::Arc::from(String::from_utf8_lossy(&bytes))
+        }
+    };
     let create_missing = book_root.config.build.create_missing;
     let mut read = std::collections::HashSet::new();
     let page = crate::page::extract(&text, &Default::default());
@@ -180,7 +188,11 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
         // a symlink is reported once, at the link, by `check_sources`.
         if crate::paths::stays_inside(path) {
             let chapter = src.join(path);
-            if read.insert(chapter.clone()) {
+            // Judged before it is read: a chapter linked into `.git` or out
+            // of the repository is reported by `check_sources`, never opened.
+            if read.insert(chapter.clone())
+                && let Verdict::Readable(_) = reach.judge(&chapter)
+            {
                 match book_root.text(&chapter) {
                     Err(Unreadable::NotUtf8 { .. }) => {
                         if let Ok(bytes) = read_regular(reach, &chapter) {

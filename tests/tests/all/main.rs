@@ -34,6 +34,7 @@ mod policy_quota;
 mod procedures;
 mod public_books;
 mod readme;
+mod reads;
 mod sarif;
 mod scanner_props;
 mod security;
