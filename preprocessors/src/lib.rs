@@ -17,6 +17,7 @@ pub mod html;
 pub mod image_uri;
 pub mod incremental;
 pub mod json;
+pub mod kept_texts;
 pub mod launcher;
 pub mod links;
 pub mod location;

@@ -150,6 +150,7 @@ pub struct Rebuilds {
 impl Rebuilds {
     /// A source was created, written, renamed or removed (absolute path).
     pub fn edited(&mut self, path: PathBuf) {
+        crate::kept_texts::forget_text(&path);
         self.changed.push(path);
     }
 

@@ -79,6 +79,7 @@ pub fn serve_observed(
     crate::markdown::keep_budgets();
     crate::links::keep_findings();
     crate::procedures::keep_findings();
+    crate::kept_texts::keep_texts();
     // The site is served from `build-dir` for the whole session: one that
     // leads outside the repository is neither written nor served.
     if let Some(refused) = crate::render_paths::build_dir(&book) {

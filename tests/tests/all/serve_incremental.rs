@@ -341,12 +341,13 @@ fn run(saves: &[Vec<Edit>], shared: bool) -> Result<Vec<Written>, TestCaseError>
     let root = dir.path().join("book");
     write_book(&root, shared);
     let site = root.join("served");
-    // As `serve` does: each chapter's parse and budget verdict are kept
-    // from one build to the next.
+    // As `serve` does: each chapter's parse, budget verdict, link and step
+    // findings, and each file's text are kept from one build to the next.
     responder_docs::chapters::keep_reads();
     responder_docs::markdown::keep_budgets();
     responder_docs::links::keep_findings();
     responder_docs::procedures::keep_findings();
+    responder_docs::kept_texts::keep_texts();
     let mut rebuilds = Rebuilds::default();
     let (first, _) = rebuild(&mut rebuilds, &root, &site);
     prop_assert!(!first.failed, "{:?}", report(&first));
