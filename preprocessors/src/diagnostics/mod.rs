@@ -6,6 +6,7 @@ pub mod codes;
 pub mod collect;
 pub mod location;
 pub mod model;
+pub mod phases;
 pub mod render;
 pub mod sarif;
 pub mod suggest;

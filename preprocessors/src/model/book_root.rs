@@ -41,6 +41,10 @@ struct ResolveCache {
     /// Every file's text as first read this run, by the path opened: each
     /// pass that asks again gets the same bytes, and the file is opened once.
     texts: Mutex<HashMap<PathBuf, Result<Arc<str>, crate::model::reach::Unreadable>>>,
+    /// Under `serve`, the book's root and the texts its last run read
+    /// (taken at this run's first read), and the texts this run read with
+    /// the file's state when read, handed to the next run when this one ends.
+    carried: Option<crate::model::kept_texts::Carry>,
 }
 
 /// Why a path was refused.
@@ -53,10 +57,14 @@ pub enum Refused {
 
 impl BookRoot {
     pub fn new(root: impl Into<PathBuf>, config: Config) -> Self {
+        let root = root.into();
         BookRoot {
-            root: root.into(),
+            root: root.clone(),
             config,
-            resolved: Arc::default(),
+            resolved: Arc::new(ResolveCache {
+                carried: crate::model::kept_texts::carry(&root),
+                ..ResolveCache::default()
+            }),
             loaded: None,
             edited: None,
         }
@@ -225,9 +233,13 @@ impl BookRoot {
             .texts
             .lock()
             .unwrap_or_else(|e| e.into_inner());
+        let carried = self.resolved.carried.as_ref();
         texts
             .entry(path.to_path_buf())
-            .or_insert_with(|| crate::model::reach::read_text(path).map(Arc::from))
+            .or_insert_with(|| match carried {
+                Some(carry) => carry.read(path),
+                None => crate::model::reach::read_text(path).map(Arc::from),
+            })
             .clone()
     }
 

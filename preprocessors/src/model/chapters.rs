@@ -13,6 +13,7 @@ use crate::model::page::{self, Page};
 use mdbook_markdown::MarkdownOptions;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// The chapter's source file; its current content when the file cannot
@@ -107,14 +108,16 @@ impl Read {
 }
 
 /// Under `serve`, what each page's processed content read as in the last
-/// build, by page: a rebuild parses again only the chapters whose processed
-/// content changed. Off unless [`keep_reads`] turned it on.
-static KEPT: Mutex<Option<Kept>> = Mutex::new(None);
+/// build, by book root and page: a rebuild parses again only the chapters
+/// whose processed content changed. Off unless [`keep_reads`] turned it on.
+/// By root, so a check of another book in the same process (a test's
+/// fresh build of a copy) neither reads nor replaces these reads.
+static KEPT: Mutex<Option<HashMap<PathBuf, Kept>>> = Mutex::new(None);
 
 /// Keeps each chapter's read from one model to the next (for `serve`).
 pub fn keep_reads() {
     let mut kept = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
-    kept.get_or_insert_with(Kept::default);
+    kept.get_or_insert_with(HashMap::new);
 }
 
 #[derive(Default)]
@@ -126,12 +129,12 @@ struct Kept {
 }
 
 impl Kept {
-    /// The reads kept, when kept at all (emptied if the options changed);
-    /// [`Kept::put_back`] returns them. Two models built at once each
-    /// find what the other left, or nothing.
-    fn take(markdown: &MarkdownOptions) -> Option<Kept> {
+    /// The reads kept of the book at `root`, when kept at all (emptied if
+    /// the options changed); [`Kept::put_back`] returns them. Two models of
+    /// one book built at once each find what the other left, or nothing.
+    fn take(root: &Path, markdown: &MarkdownOptions) -> Option<Kept> {
         let mut slot = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut kept = std::mem::take(slot.as_mut()?);
+        let mut kept = slot.as_mut()?.remove(root).unwrap_or_default();
         let options = markdown::cmark_options(markdown).bits();
         if kept.options != options {
             kept = Kept {
@@ -142,10 +145,10 @@ impl Kept {
         Some(kept)
     }
 
-    fn put_back(self) {
+    fn put_back(self, root: &Path) {
         let mut slot = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(kept) = slot.as_mut() {
-            *kept = self;
+        if let Some(books) = slot.as_mut() {
+            books.insert(root.to_path_buf(), self);
         }
     }
 }
@@ -160,6 +163,23 @@ pub struct BookModel<'b> {
 }
 
 impl<'b> BookModel<'b> {
+    /// Under `serve`, whether the files edited since the last build are
+    /// known and are all this book's chapters: then what a chapter's
+    /// findings depend on beyond the book's chapters is as it was.
+    pub fn only_chapters_edited(&self, book_root: &BookRoot) -> bool {
+        let Some(edited) = book_root.edited.as_deref() else {
+            return false;
+        };
+        let src = book_root.root.join(&book_root.config.book.src);
+        let sources: std::collections::HashSet<PathBuf> = self
+            .chapters
+            .iter()
+            .filter_map(|ch| ch.chapter.source_path.as_deref())
+            .map(|s| src.join(s))
+            .collect();
+        edited.iter().all(|p| sources.contains(p))
+    }
+
     pub fn build(book_root: &BookRoot, book: &'b Book) -> Self {
         let markdown = markdown::book_options(&book_root.config);
         let mut pages: Vec<&Chapter> = Vec::new();
@@ -173,7 +193,7 @@ impl<'b> BookModel<'b> {
                 }
             }
         }
-        let kept = Kept::take(&markdown);
+        let kept = Kept::take(&book_root.root, &markdown);
         let chapters = crate::model::parallel::map(&pages, |_, &chapter| {
             let (source, source_on_disk) = source(book_root, chapter);
             let path = chapter.path.as_deref().map(slashed).unwrap_or_default();
@@ -209,7 +229,7 @@ impl<'b> BookModel<'b> {
                 };
                 kept.reads.insert(ch.path.clone(), entry);
             }
-            kept.put_back();
+            kept.put_back(&book_root.root);
         }
         BookModel {
             chapters,

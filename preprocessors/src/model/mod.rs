@@ -9,6 +9,7 @@ pub mod config;
 pub mod directive;
 pub mod html;
 pub mod json;
+pub mod kept_texts;
 pub mod markdown;
 pub mod ordered_lists;
 pub mod origin;

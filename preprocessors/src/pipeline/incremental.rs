@@ -175,7 +175,7 @@ pub fn shared_names(staged: &[String], site: &[String]) -> Option<Vec<(String, S
 }
 
 /// `("toc", "js")` for mdBook's hashed `toc-1a2b3c4d.js`.
-fn unhashed(name: &str) -> Option<(&str, &str)> {
+pub fn unhashed(name: &str) -> Option<(&str, &str)> {
     let (head, suffix) = name.split_once('.')?;
     let (stem, hash) = head.rsplit_once('-')?;
     (hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit())).then_some((stem, suffix))

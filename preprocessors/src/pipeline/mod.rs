@@ -4,16 +4,15 @@
 
 pub mod destination;
 pub mod incremental;
-pub mod phases;
 pub mod steps;
 pub mod validate;
 
+use crate::diagnostics::phases::Phases;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::book_root::BookRoot;
 use crate::model::sandbox;
 pub use crate::pipeline::incremental::Pages;
 use crate::pipeline::incremental::Rendered;
-use crate::pipeline::phases::Phases;
 use anyhow::{Context, Result};
 use mdbook_driver::MDBook;
 use mdbook_driver::book::Book;
@@ -154,6 +153,7 @@ pub struct Rebuilds {
 impl Rebuilds {
     /// A source was created, written, renamed or removed (absolute path).
     pub fn edited(&mut self, path: PathBuf) {
+        crate::model::kept_texts::forget_text(&path);
         self.changed.push(path);
     }
 

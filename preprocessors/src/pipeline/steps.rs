@@ -3,9 +3,9 @@
 
 use crate::checks::links::expand;
 use crate::diagnostics::Diagnostics;
+use crate::diagnostics::phases::Phases;
 use crate::model::book_root::BookRoot;
 use crate::model::pass::Pass;
-use crate::pipeline::phases::Phases;
 use anyhow::Result;
 use mdbook_preprocessor::book::Book;
 use std::collections::HashMap;

@@ -14,7 +14,7 @@ use mdbook_preprocessor::book::Book;
 /// depends on the threads.
 pub fn validate(book_root: &BookRoot, book: &Book) -> Result<Diagnostics> {
     let model =
-        crate::pipeline::phases::timed("the book's model", || BookModel::build(book_root, book));
+        crate::diagnostics::phases::timed("the book's model", || BookModel::build(book_root, book));
     let model = &model;
     let validators: [(&str, Validator); 5] = [
         ("links", |root, _, model, found| {
@@ -35,7 +35,7 @@ pub fn validate(book_root: &BookRoot, book: &Book) -> Result<Diagnostics> {
     ];
     let results = crate::model::parallel::map_few(&validators, |_, (name, validator)| {
         let mut found = Diagnostics::new();
-        crate::pipeline::phases::timed(&format!("  {name} validator"), || {
+        crate::diagnostics::phases::timed(&format!("  {name} validator"), || {
             validator(book_root, book, model, &mut found)
         })
         .map(|()| found)

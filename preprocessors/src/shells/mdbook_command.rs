@@ -4,9 +4,9 @@
 //! (books set up that way before the one table existed).
 
 use crate::checks::links::expand;
+use crate::diagnostics::phases::Phases;
 use crate::diagnostics::{self, Diagnostics, Format};
 use crate::model::book_root::BookRoot;
-use crate::pipeline::phases::Phases;
 use crate::pipeline::steps::{self, Step};
 use anyhow::{Context, Result, bail};
 use mdbook_preprocessor::PreprocessorContext;

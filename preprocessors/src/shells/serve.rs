@@ -48,6 +48,10 @@ pub enum ServeEvent {
     BuildFailed,
     /// The browsers were told to reload.
     Reloaded,
+    /// Only the print page was told to reload: a full build that settled
+    /// changed no other page but for the search index's name, and the old
+    /// name is answered with the new index.
+    PrintReloaded,
     /// Edits from now on are seen.
     Watching,
 }
@@ -78,6 +82,8 @@ pub fn serve_observed(
     crate::model::chapters::keep_reads();
     crate::model::markdown::keep_budgets();
     crate::checks::links::keep_findings();
+    crate::checks::procedures::keep_findings();
+    crate::model::kept_texts::keep_texts();
     // The site is served from `build-dir` for the whole session: one that
     // leads outside the repository is neither written nor served.
     if let Some(refused) = crate::checks::render_paths::build_dir(&book) {
@@ -98,8 +104,15 @@ pub fn serve_observed(
         .with_context(|| format!("cannot listen on {addr} (is another server using it?)"))?;
     let addr = listener.local_addr()?;
 
-    let livereload = LiveReloadLayer::new();
-    let reloader = livereload.reloader();
+    // Two live-reload channels: the print page's, and every other page's.
+    let livereload = LiveReloadLayer::new().request_predicate(not_print as fn(&Request) -> bool);
+    let print_livereload = LiveReloadLayer::new()
+        .custom_prefix(PRINT_LIVERELOAD)
+        .request_predicate(is_print as fn(&Request) -> bool);
+    let reloaders = Reloaders {
+        pages: livereload.reloader(),
+        print: print_livereload.reloader(),
+    };
     let fallback_site = site.clone();
     let guard = Arc::new(Guard {
         port: addr.port(),
@@ -128,9 +141,11 @@ pub fn serve_observed(
         .fallback_service(
             ServeDir::new(&site)
                 .append_index_html_on_directories(true)
-                .fallback(axum::routing::any(move || {
+                .fallback(axum::routing::any(move |uri: axum::http::Uri| {
                     let site = fallback_site.clone();
-                    async move { not_found(&site) }
+                    async move {
+                        shared_file(&site, uri.path()).unwrap_or_else(|| not_found(&site))
+                    }
                 })),
         )
         // The site check inside live reload, so its page gets the reload
@@ -141,6 +156,7 @@ pub fn serve_observed(
         ))
         .layer(axum::middleware::from_fn(with_overlay))
         .layer(livereload)
+        .layer(print_livereload)
         .layer(axum::middleware::from_fn_with_state(guard, only_loopback));
     runtime.spawn(async move {
         if let Err(err) = axum::serve(listener, app).await {
@@ -155,7 +171,7 @@ pub fn serve_observed(
         root: &root,
         site: &site,
         options: &options.build,
-        reloader: &reloader,
+        reloaders: &reloaders,
         observe: &observe,
         built_once: false,
         built,
@@ -257,6 +273,46 @@ pub fn is_loopback_host(host: Option<&str>, port: u16) -> bool {
     port_ok && name_ok
 }
 
+/// Where the print page's live-reload script listens.
+const PRINT_LIVERELOAD: &str = "/_responder-docs/print-livereload";
+
+/// Who is told to reload: the print page, and every other page.
+struct Reloaders {
+    pages: Reloader,
+    print: Reloader,
+}
+
+fn is_print(request: &Request) -> bool {
+    request.uri().path().ends_with("/print.html")
+}
+
+fn not_print(request: &Request) -> bool {
+    !is_print(request)
+}
+
+/// A shared file of mdBook's asked for by a name the site no longer has
+/// (`searchindex-1a2b3c4d.js`): the site's one file of the same name and
+/// another hash. A page loaded before a full build settled names the
+/// search index that build replaced.
+fn shared_file(site: &Path, path: &str) -> Option<axum::response::Response> {
+    let name = path.strip_prefix('/')?;
+    let key = crate::pipeline::incremental::unhashed(name).filter(|_| !name.contains('/'))?;
+    let mut same = std::fs::read_dir(site).ok()?.flatten().filter(|entry| {
+        crate::pipeline::incremental::unhashed(&entry.file_name().to_string_lossy()) == Some(key)
+    });
+    let (Some(one), None) = (same.next(), same.next()) else {
+        return None;
+    };
+    let kind = match key.1 {
+        "js" => "text/javascript",
+        "json" => "application/json",
+        "css" => "text/css",
+        _ => return None,
+    };
+    let bytes = std::fs::read(one.path()).ok()?;
+    Some(([(header::CONTENT_TYPE, kind)], bytes).into_response())
+}
+
 /// The answer for a path the site does not have: its 404 page, or, before
 /// the first good build, a page saying so (it reloads when the build works).
 fn not_found(site: &Path) -> axum::response::Response {
@@ -338,7 +394,7 @@ struct Session<'a, F: Fn(&ServeEvent)> {
     root: &'a Path,
     site: &'a Path,
     options: &'a Options,
-    reloader: &'a Reloader,
+    reloaders: &'a Reloaders,
     observe: &'a F,
     /// A build of this session succeeded, so the site served is current up to it.
     built_once: bool,
@@ -422,10 +478,16 @@ impl<F: Fn(&ServeEvent)> Session<'_, F> {
             self.built.store(true, Ordering::SeqCst);
             (self.observe)(&ServeEvent::Built);
         }
-        // After a full build that settled, too: the pages name the new
-        // search index, and the old one is gone.
-        self.reloader.reload();
-        (self.observe)(&ServeEvent::Reloaded);
+        // A full build that settled brought the search index and the print
+        // page up to date: the other pages differ only in the index's name,
+        // and the server answers the old name with the new index.
+        self.reloaders.print.reload();
+        if settling && !failed {
+            (self.observe)(&ServeEvent::PrintReloaded);
+        } else {
+            self.reloaders.pages.reload();
+            (self.observe)(&ServeEvent::Reloaded);
+        }
     }
 
     fn watch(&mut self, config: &mdbook_preprocessor::config::Config) -> Result<()> {

@@ -188,11 +188,7 @@ fn a_file_with_many_broken_anchors_shows_a_hundred_with_their_hints() {
     for (i, d) in shown[..100].iter().enumerate() {
         assert_eq!(d["code"], "links::missing-anchor");
         assert_eq!(d["line"], i + 3);
-        assert_eq!(
-            d["hint"],
-            format!("did you mean `#step-{i}-done`?"),
-            "{d}"
-        );
+        assert_eq!(d["hint"], format!("did you mean `#step-{i}-done`?"), "{d}");
     }
     assert_eq!(
         shown[100]["message"],

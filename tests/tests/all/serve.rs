@@ -132,10 +132,11 @@ impl Served {
     }
 }
 
-/// Listens to the live-reload stream the way the injected script does and
-/// counts the reload messages; the stream ends after each one, so it
-/// reconnects like the browser's reloaded page.
-fn count_reload_messages(port: u16) -> Arc<AtomicUsize> {
+/// Listens to a page's live-reload stream (at `prefix`) the way the
+/// injected script does and counts the reload messages; the stream ends
+/// after each one, so it reconnects like the browser's reloaded page.
+fn count_reload_messages(port: u16, prefix: &str) -> Arc<AtomicUsize> {
+    let prefix = prefix.to_string();
     let count = Arc::new(AtomicUsize::new(0));
     let counter = count.clone();
     let (connected, is_connected) = mpsc::channel();
@@ -146,7 +147,7 @@ fn count_reload_messages(port: u16) -> Arc<AtomicUsize> {
             };
             write!(
                 stream,
-                "GET /_tower-livereload/event-stream HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+                "GET {prefix}/event-stream HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
             )
             .unwrap();
             let mut seen = String::new();
@@ -172,6 +173,11 @@ fn count_reload_messages(port: u16) -> Arc<AtomicUsize> {
     count
 }
 
+/// Where the live-reload scripts listen: every page but the print page's,
+/// and the print page's.
+const PAGES: &str = "/_tower-livereload";
+const PRINT: &str = "/_responder-docs/print-livereload";
+
 /// Lets a few seconds pass so a rebuild loop, if there is one, shows.
 fn idle() {
     std::thread::sleep(Duration::from_secs(3));
@@ -183,8 +189,20 @@ fn an_idle_server_never_rebuilds_and_one_save_rebuilds_once() {
     let root = dir.path().to_path_buf();
     write_book(&root, "# Chapter\n\nFirst version.\n");
     let served = Served::start(&root);
-    let reloads = count_reload_messages(served.port);
+    let reloads = count_reload_messages(served.port, PAGES);
+    let print_reloads = count_reload_messages(served.port, PRINT);
     assert_eq!(served.builds(), 1, "the first build");
+    let index_named = |page: &str| {
+        let at = page
+            .find("searchindex-")
+            .expect("the page names the search index");
+        page[at..at + "searchindex-12345678.js".len()].to_string()
+    };
+    let page = get(served.port, "/chapter.html").unwrap().1;
+    let first_index = index_named(&page);
+    let print = get(served.port, "/print.html").unwrap().1;
+    assert!(page.contains(PAGES) && !page.contains(PRINT));
+    assert!(print.contains(PRINT) && !print.contains(PAGES));
 
     idle();
     assert_eq!(
@@ -219,22 +237,39 @@ fn an_idle_server_never_rebuilds_and_one_save_rebuilds_once() {
         e.iter().filter(|e| **e == ServeEvent::Built).count() == 2
     });
     idle();
-    // The rebuild wrote the page alone; a second later, the sources quiet,
-    // a full build brought the search index up to date, and the pages that
-    // name it: the browsers reload again.
+    // The rebuild wrote the page alone and reloaded the browsers; a second
+    // later, the sources quiet, a full build brought the search index and
+    // the print page up to date: only the print page reloads again.
     assert_eq!(
         (
             served.builds(),
             served.count(&ServeEvent::Settled),
             served.count(&ServeEvent::Reloaded),
-            reloads.load(Ordering::SeqCst)
+            served.count(&ServeEvent::PrintReloaded),
+            reloads.load(Ordering::SeqCst),
+            print_reloads.load(Ordering::SeqCst),
         ),
-        (2, 1, 3, 2),
-        "one save gives one rebuild, then one full build, each with a reload message"
+        (2, 1, 2, 1, 1, 2),
+        "one save gives one rebuild and one reload, then one full build that reloads the print page"
     );
-    wait_for(served.port, "/chapter.html", "the new page", |b| {
+    let page = wait_for(served.port, "/chapter.html", "the new page", |b| {
         b.contains("Second version.")
     });
+    // A page loaded before the full build names the index it replaced: the
+    // server answers that name with the new index.
+    let index = index_named(&page);
+    assert_ne!(index, first_index, "the search index changed");
+    let (status, old) = get(served.port, &format!("/{first_index}")).unwrap();
+    assert_eq!(status, 200);
+    assert!(old.contains("Second version"), "{old}");
+    let (_, new) = get(served.port, &format!("/{index}")).unwrap();
+    let body = |answer: &str| answer.split_once("\r\n\r\n").unwrap().1.to_string();
+    assert_eq!(body(&old), body(&new));
+    assert_eq!(
+        get(served.port, "/searchindex-00000000.css").map(|(status, _)| status),
+        Some(404),
+        "only a shared file the site has under another hash"
+    );
 
     // The folders `[build] extra-watch-dirs` names are watched too.
     std::fs::write(root.join("policies/notes.txt"), "policies, edited\n").unwrap();

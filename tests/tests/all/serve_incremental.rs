@@ -3,7 +3,9 @@
 //! writes, and its report is that build's report. Edits are drawn at random
 //! over a small book: chapter text, headings other chapters link to, links,
 //! an included file, the outline, an asset, a linked file removed and made
-//! again, book.toml, a chapter over the Markdown budget and back. The
+//! again, book.toml, a chapter over the Markdown budget and back, step
+//! lists (a procedure shown, copied by hand, misnumbered) and the procedure
+//! file. The
 //! fresh build reads a copy of the sources, so nothing `serve` keeps by
 //! book root (each chapter's link findings) is shared with it.
 
@@ -52,6 +54,7 @@ fn write_book(root: &Path, shared: bool) {
         write(root, &format!("src/{}", chapter_file(i)), &text);
     }
     write(root, "src/shared.md", "Shared text.\n");
+    write(root, PROCEDURE, STEPS);
     write(root, "src/intro.md", "# Intro\n\n## Setup 0\n\nWelcome.\n");
     write(root, "src/assets/a.txt", "asset\n");
     write(root, "src/assets/b.txt", "linked\n");
@@ -63,6 +66,10 @@ fn write_book(root: &Path, shared: bool) {
         &format!("{text}\n[A file](../assets/b.txt)\n"),
     );
 }
+
+/// The procedure chapters show with `{{#procedure deploy}}`.
+const PROCEDURE: &str = "src/procedures/deploy.md";
+const STEPS: &str = "1. Open the **Deploy** page.\n2. Choose **Create**.\n3. Choose **Save**.\n";
 
 fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
@@ -94,6 +101,23 @@ enum Edit {
     /// A chapter taken over the Markdown budget (the build fails) or
     /// brought back within it.
     Budget(usize, bool),
+    /// A chapter's step list replaced.
+    Steps(usize, Steps),
+    /// The procedure's last step reworded.
+    Procedure(String),
+}
+
+/// The step list a chapter ends with.
+#[derive(Debug, Clone, Copy)]
+enum Steps {
+    None,
+    /// `{{#procedure deploy}}`.
+    Shown,
+    /// The procedure's steps typed out (a duplicate of the procedure file,
+    /// or of another chapter's copy).
+    Copied,
+    /// Three steps numbered 1, 3, 4.
+    Misnumbered,
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -109,7 +133,18 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => any::<bool>().prop_map(Edit::Linked),
         1 => word.prop_map(Edit::BookTitle),
         1 => (chapter.clone(), word).prop_map(|(i, w)| Edit::PageTitle(i, w)),
-        1 => (chapter, any::<bool>()).prop_map(|(i, b)| Edit::Budget(i, b)),
+        1 => (chapter.clone(), any::<bool>()).prop_map(|(i, b)| Edit::Budget(i, b)),
+        3 => (chapter, steps()).prop_map(|(i, s)| Edit::Steps(i, s)),
+        1 => word.prop_map(Edit::Procedure),
+    ]
+}
+
+fn steps() -> impl Strategy<Value = Steps> {
+    prop_oneof![
+        Just(Steps::None),
+        Just(Steps::Shown),
+        Just(Steps::Copied),
+        Just(Steps::Misnumbered),
     ]
 }
 
@@ -231,6 +266,34 @@ fn apply(root: &Path, edit: &Edit) -> PathBuf {
             std::fs::write(&path, text).unwrap();
             path
         }
+        Edit::Steps(i, steps) => {
+            let path = chapter(*i);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let step = |line: &str| {
+                line.starts_with("{{#procedure") || line.starts_with(|c: char| c.is_ascii_digit())
+            };
+            let mut text: String = text
+                .lines()
+                .filter(|line| !step(line))
+                .map(|line| format!("{line}\n"))
+                .collect();
+            text.push_str(match steps {
+                Steps::None => "",
+                Steps::Shown => "\n{{#procedure deploy}}\n",
+                Steps::Copied => STEPS,
+                Steps::Misnumbered => {
+                    "1. Open the page.\n3. Choose **Next**.\n4. Choose **Done**.\n"
+                }
+            });
+            std::fs::write(&path, text).unwrap();
+            path
+        }
+        Edit::Procedure(w) => {
+            let path = root.join(PROCEDURE);
+            let text = STEPS.replace("**Save**", &format!("**{w}**"));
+            std::fs::write(&path, text).unwrap();
+            path
+        }
     }
 }
 
@@ -278,11 +341,13 @@ fn run(saves: &[Vec<Edit>], shared: bool) -> Result<Vec<Written>, TestCaseError>
     let root = dir.path().join("book");
     write_book(&root, shared);
     let site = root.join("served");
-    // As `serve` does: each chapter's parse and budget verdict are kept
-    // from one build to the next.
+    // As `serve` does: each chapter's parse, budget verdict, link and step
+    // findings, and each file's text are kept from one build to the next.
     responder_docs::model::chapters::keep_reads();
     responder_docs::model::markdown::keep_budgets();
     responder_docs::checks::links::keep_findings();
+    responder_docs::checks::procedures::keep_findings();
+    responder_docs::model::kept_texts::keep_texts();
     let mut rebuilds = Rebuilds::default();
     let (first, _) = rebuild(&mut rebuilds, &root, &site);
     prop_assert!(!first.failed, "{:?}", report(&first));
@@ -294,7 +359,12 @@ fn run(saves: &[Vec<Edit>], shared: bool) -> Result<Vec<Written>, TestCaseError>
             rebuilds.edited(apply(&root, edit));
         }
         let (ours, pages) = rebuild(&mut rebuilds, &root, &site);
-        written.push((pages, responder_docs::checks::links::last_rechecked(&root)));
+        written.push(Written {
+            pages,
+            links: responder_docs::checks::links::last_rechecked(&root),
+            steps: responder_docs::checks::procedures::last_rechecked(&root),
+            report: report(&ours),
+        });
         // The fresh build reads a copy of the sources: what a check keeps
         // is kept by book root, so the fresh one neither reads nor replaces
         // what the rebuilds keep.
@@ -303,6 +373,8 @@ fn run(saves: &[Vec<Edit>], shared: bool) -> Result<Vec<Written>, TestCaseError>
         let fresh_dir = dir.path().join(format!("fresh-{n}"));
         let fresh = pipeline::build(&fresh_root, Some(&fresh_dir), &Options::default()).unwrap();
         prop_assert_eq!(report(&ours), report(&fresh), "after {:?}", &saves[..=n]);
+        // Whole: hints, related places and fixes too.
+        prop_assert_eq!(&ours.diagnostics, &fresh.diagnostics);
         prop_assert_eq!(ours.failed, fresh.failed);
         failed = fresh.failed;
         if !fresh.failed {
@@ -337,9 +409,15 @@ fn run(saves: &[Vec<Edit>], shared: bool) -> Result<Vec<Written>, TestCaseError>
     Ok(written)
 }
 
-/// After one save: the pages written alone (`None`: the whole site) and
-/// the chapters whose links were checked again (`None`: every chapter).
-type Written = (Option<Vec<PathBuf>>, Option<Vec<usize>>);
+/// After one save: the pages written alone (`None`: the whole site), the
+/// chapters whose links were checked again and those whose steps were
+/// (`None`: every chapter), and the report.
+struct Written {
+    pages: Option<Vec<PathBuf>>,
+    links: Option<Vec<usize>>,
+    steps: Option<Vec<String>>,
+    report: Vec<String>,
+}
 
 /// The book at `root` copied to `to`, less the site served from it.
 fn copy_sources(root: &Path, to: &Path) {
@@ -428,7 +506,7 @@ fn each_edit_renders_the_pages_it_changed() {
     .unwrap();
     // The introduction includes nothing.
     let all: Vec<PathBuf> = (1..CHAPTERS).map(|i| chapter_file(i).into()).collect();
-    let pages: Vec<_> = written.iter().map(|(pages, _)| pages.clone()).collect();
+    let pages: Vec<_> = written.iter().map(|w| w.pages.clone()).collect();
     assert_eq!(
         pages,
         [
@@ -458,7 +536,7 @@ fn each_edit_renders_the_pages_it_changed() {
     // the content as it was checks none. Over the Markdown budget, the
     // build stops before the links are checked (the last check's answer
     // stands); brought back, chapter 2 is as last checked.
-    let links: Vec<_> = written.iter().map(|(_, links)| links.clone()).collect();
+    let links: Vec<_> = written.iter().map(|w| w.links.clone()).collect();
     assert_eq!(
         links,
         [
@@ -475,6 +553,74 @@ fn each_edit_renders_the_pages_it_changed() {
             Some(vec![0, 4]),
             Some(vec![0, 4]),
             Some(Vec::new()),
+        ]
+    );
+}
+
+/// Steps: an edited chapter's steps are checked again alone, and what it
+/// finds comes and goes with the edits (a misnumbered list fixed, a copy of
+/// the procedure made in one chapter, then another); the procedure file
+/// edited checks every chapter again. The report is a fresh build's at
+/// every save (see [`run`]); here, which chapters were checked again and
+/// what the steps' checks found.
+#[test]
+fn each_edit_checks_again_the_steps_it_changed() {
+    let saves = [
+        vec![Edit::Steps(2, Steps::Misnumbered)],
+        vec![Edit::Steps(2, Steps::Shown)],
+        vec![Edit::Steps(3, Steps::Copied)],
+        vec![Edit::Steps(4, Steps::Copied)],
+        vec![Edit::Procedure("Publish".into())],
+        vec![Edit::Append(4, "more".into())],
+        vec![Edit::Steps(3, Steps::None), Edit::Steps(4, Steps::None)],
+    ];
+    let written = run(&saves, false).unwrap();
+    let rechecked: Vec<_> = written.iter().map(|w| w.steps.clone()).collect();
+    let ch = |i: usize| format!("src/{}", chapter_file(i));
+    assert_eq!(
+        rechecked,
+        [
+            Some(vec![ch(2)]),
+            Some(vec![ch(2)]),
+            Some(vec![ch(3)]),
+            Some(vec![ch(4)]),
+            None,
+            Some(vec![ch(4)]),
+            Some(vec![ch(3), ch(4)]),
+        ]
+    );
+    let steps: Vec<Vec<&str>> = written
+        .iter()
+        .map(|w| {
+            w.report
+                .iter()
+                .filter(|line| line.contains("[procedures::"))
+                .map(String::as_str)
+                .collect()
+        })
+        .collect();
+    let copy = |i: usize, of: &str| {
+        format!(
+            "src/part/ch{i}.md:8:1: warning[procedures::duplicate]: these 3 steps repeat the steps at {of}"
+        )
+    };
+    let (of_procedure, of_ch3) = ("src/procedures/deploy.md:1:1", "src/part/ch3.md:8:1");
+    assert_eq!(
+        steps,
+        [
+            vec![
+                "src/part/ch2.md:9:1: error[procedures::numbering]: step number 3 follows 1: step 2 is missing"
+            ],
+            vec![],
+            vec![copy(3, of_procedure).as_str()],
+            vec![
+                copy(3, of_procedure).as_str(),
+                copy(4, of_procedure).as_str()
+            ],
+            // Reworded, the procedure is no longer copied; the copies still are.
+            vec![copy(4, of_ch3).as_str()],
+            vec![copy(4, of_ch3).as_str()],
+            vec![],
         ]
     );
 }

@@ -315,15 +315,6 @@ fn reusable<'l>(
     model: &BookModel<'_>,
     site: &[targets::Chapter],
 ) -> Vec<Option<&'l Checked>> {
-    let Some(edited) = book_root.edited.as_deref() else {
-        return Vec::new();
-    };
-    let src = book_root.root.join(&book_root.config.book.src);
-    let sources: std::collections::HashSet<PathBuf> = site
-        .iter()
-        .filter_map(|ch| ch.source_path.as_deref())
-        .map(|s| src.join(s))
-        .collect();
     let same_pages = last.site.len() == site.len()
         && last.chapters.len() == model.chapters.len()
         && last
@@ -334,7 +325,7 @@ fn reusable<'l>(
     if !same_pages
         || last.drafts != model.drafts
         || last.config != book_root.config
-        || !edited.iter().all(|p| sources.contains(p))
+        || !model.only_chapters_edited(book_root)
     {
         return Vec::new();
     }

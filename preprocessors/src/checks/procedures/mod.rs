@@ -7,6 +7,7 @@
 pub mod agreement;
 pub mod bound_values;
 pub mod include;
+mod kept;
 pub mod near_dup;
 pub mod numbering;
 pub mod templates;
@@ -27,6 +28,9 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use templates::{JsonFile, STACK, STACKS, TASK_DEFINITION};
 use values::Values;
+
+use kept::Kept;
+pub use kept::{keep_findings, last_rechecked};
 
 pub struct Procedure;
 
@@ -94,6 +98,7 @@ impl<'t> Text<'t> {
 }
 
 /// An ordered list of three or more steps, wherever it is.
+#[derive(Clone)]
 struct Entry {
     text: usize,
     list: usize,
@@ -110,6 +115,7 @@ pub fn check(
     diagnostics: &mut Diagnostics,
 ) -> Result<()> {
     // A template's syntax error is reported once the uses it blocks are counted.
+    let started = std::time::Instant::now();
     let mut invalid = Vec::new();
     let task = load_reporting(book_root, TASK_DEFINITION, &mut invalid);
     let stacks: Vec<JsonFile> = STACKS
@@ -179,7 +185,15 @@ pub fn check(
         }
     }
 
-    let library = procedure_library(book_root, &values)?;
+    if crate::diagnostics::phases::on() {
+        eprintln!(
+            "    procedures: templates: {:.3} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let library = crate::diagnostics::phases::timed("    procedures: library", || {
+        procedure_library(book_root, &values)
+    })?;
     let texts = gather(&library, model);
     for mut found in invalid {
         let uses = blocked_uses(&texts, &found.location.path);
@@ -192,131 +206,148 @@ pub fn check(
         }
         diagnostics.push(found);
     }
-    let locators: Vec<Origin> = texts.iter().map(Text::origin).collect();
     // Each text on its own, on every core; results merged in text order.
-    let per_text = crate::model::parallel::map(&texts, |t, text| {
-        let mut diagnostics = Diagnostics::new();
-        let mut entries: Vec<Entry> = Vec::new();
-        let doc = text.steps();
-        let origin = &locators[t];
-        let arch = arch_slots(text.source);
-        // What a procedure expansion holds is checked in the procedure file.
-        let expanded = |range: std::ops::Range<usize>| -> Option<String> {
-            let at = origin.locate(range);
-            let found = directive::find(&at.line_text, &[include::DIRECTIVE.name]);
-            found
-                .first()
-                .and_then(|d| d.args.first())
-                .map(|n| n.to_string())
-        };
-        let mentions_steps = numbering::mentions_steps(&doc);
-        for (l, list) in doc.lists.iter().enumerate() {
-            let first = list.steps[0].marker.clone();
-            let from = text.procedure.clone().or_else(|| expanded(first.clone()));
-            // Numbering runs across `{{#procedure}}` expansions: steps written
-            // around one must continue its numbers. Between two steps of one
-            // expansion, the procedure file is where it was checked.
-            for mut problem in numbering::check_list(list) {
-                let i = list
-                    .steps
-                    .iter()
-                    .position(|s| s.marker == problem.range)
-                    .unwrap_or(0);
-                let previous = list.steps[i.saturating_sub(1)].marker.clone();
-                let in_expansion =
-                    text.procedure.is_none() && expanded(problem.range.clone()).is_some();
-                if in_expansion
-                    && expanded(previous.clone()).is_some()
-                    && origin.locate(previous).line == origin.locate(problem.range.clone()).line
-                {
-                    continue;
-                }
-                // Renumbering is for the steps the writer typed, and only
-                // when no words elsewhere point at a step by its number.
-                if in_expansion || mentions_steps {
-                    problem.set_fixes(Vec::new());
-                }
-                let hint = if in_expansion {
-                    "`{{#procedure}}` keeps the procedure's own numbers (a range starts at its \
-                     first step): number the steps before it so they lead up to them"
-                } else {
-                    "number the steps 1, 2, 3… (or `1.` on every step)"
-                };
-                diagnostics.push(origin.diagnostic(problem.with_hint(hint)));
-            }
-            if list.steps.len() >= near_dup::MIN_STEPS {
-                let line = origin.locate(first).line;
-                entries.push(Entry {
+    let kept = Kept::take(book_root, model);
+    let per_text = crate::diagnostics::phases::timed("    procedures: per text", || {
+        crate::model::parallel::map(&texts, |t, text| {
+            if let Some((chapter, kept)) = text.chapter.zip(kept.get(text)) {
+                let entries = kept.entries.iter().map(|e| Entry {
                     text: t,
-                    list: l,
-                    procedure: from,
-                    arch: arch.get(line.saturating_sub(1)).cloned().flatten(),
+                    ..e.clone()
                 });
+                return (
+                    Cow::Borrowed(&*chapter.steps),
+                    kept.found.clone(),
+                    entries.collect(),
+                    true,
+                );
             }
-        }
-        for problem in numbering::check_references(&doc) {
-            if text.procedure.is_none() && expanded(problem.range.clone()).is_some() {
-                continue;
+            let mut diagnostics = Diagnostics::new();
+            let mut entries: Vec<Entry> = Vec::new();
+            let doc = text.steps();
+            let origin = &text.origin();
+            let arch = arch_slots(text.source);
+            // What a procedure expansion holds is checked in the procedure file.
+            let expanded = |range: std::ops::Range<usize>| -> Option<String> {
+                let at = origin.locate(range);
+                let found = directive::find(&at.line_text, &[include::DIRECTIVE.name]);
+                found
+                    .first()
+                    .and_then(|d| d.args.first())
+                    .map(|n| n.to_string())
+            };
+            let mentions_steps = numbering::mentions_steps(&doc);
+            for (l, list) in doc.lists.iter().enumerate() {
+                let first = list.steps[0].marker.clone();
+                let from = text.procedure.clone().or_else(|| expanded(first.clone()));
+                // Numbering runs across `{{#procedure}}` expansions: steps written
+                // around one must continue its numbers. Between two steps of one
+                // expansion, the procedure file is where it was checked.
+                for mut problem in numbering::check_list(list) {
+                    let i = list
+                        .steps
+                        .iter()
+                        .position(|s| s.marker == problem.range)
+                        .unwrap_or(0);
+                    let previous = list.steps[i.saturating_sub(1)].marker.clone();
+                    let in_expansion =
+                        text.procedure.is_none() && expanded(problem.range.clone()).is_some();
+                    if in_expansion
+                        && expanded(previous.clone()).is_some()
+                        && origin.locate(previous).line == origin.locate(problem.range.clone()).line
+                    {
+                        continue;
+                    }
+                    // Renumbering is for the steps the writer typed, and only
+                    // when no words elsewhere point at a step by its number.
+                    if in_expansion || mentions_steps {
+                        problem.set_fixes(Vec::new());
+                    }
+                    let hint = if in_expansion {
+                        "`{{#procedure}}` keeps the procedure's own numbers (a range starts at its \
+                     first step): number the steps before it so they lead up to them"
+                    } else {
+                        "number the steps 1, 2, 3… (or `1.` on every step)"
+                    };
+                    diagnostics.push(origin.diagnostic(problem.with_hint(hint)));
+                }
+                if list.steps.len() >= near_dup::MIN_STEPS {
+                    let line = origin.locate(first).line;
+                    entries.push(Entry {
+                        text: t,
+                        list: l,
+                        procedure: from,
+                        arch: arch.get(line.saturating_sub(1)).cloned().flatten(),
+                    });
+                }
             }
-            diagnostics.push(
-                problem
-                    .with_hint("renumber the reference, or name the procedure it points to")
-                    .locate(|r| origin.locate(r)),
-            );
-        }
-        if let Some(values) = &values {
-            for mismatch in bound_values::check(&doc, values) {
-                if text.procedure.is_none() && expanded(mismatch.range.clone()).is_some() {
+            for problem in numbering::check_references(&doc) {
+                if text.procedure.is_none() && expanded(problem.range.clone()).is_some() {
                     continue;
                 }
-                let shown_key = if mismatch.key == "task.platform" {
-                    "task.cpu-units"
-                } else {
-                    mismatch.key
-                };
-                let at = origin.locate(mismatch.range);
-                if at.line_text.contains(ALLOW_VALUE) {
-                    continue;
-                }
-                let mut found =
-                    Diagnostic::error(codes::PROCEDURES_VALUE_MISMATCH, at, mismatch.message);
-                let field = if mismatch.key == "task.platform" {
-                    task.as_ref()
-                        .map(|t| (t.locate("/runtimePlatform"), "runtimePlatform"))
-                } else {
-                    template_field(shown_key)
-                        .map(|(at, v)| (at, v.pointer.rsplit('/').next().unwrap_or("")))
-                };
-                if let Some((at, name)) = field {
-                    found = found.with_related(at, format!("the template's `{name}`"));
-                }
-                let hint = match mismatch.key {
-                    "task.platform" => format!(
-                        "write {}",
-                        shipped
-                            .iter()
-                            .map(|a| format!("`{{{{#console-platform {}}}}}`", a.docker))
-                            .collect::<Vec<_>>()
-                            .join(" or ")
-                    ),
-                    key => format!(
-                        "write `{{{{#value {}}}}}` so the step shows the template's value",
-                        console_key(key)
-                    ),
-                };
-                diagnostics.push(found.with_hint(hint));
+                diagnostics.push(
+                    problem
+                        .with_hint("renumber the reference, or name the procedure it points to")
+                        .locate(|r| origin.locate(r)),
+                );
             }
-        }
-        (doc, diagnostics, entries)
+            if let Some(values) = &values {
+                for mismatch in bound_values::check(&doc, values) {
+                    if text.procedure.is_none() && expanded(mismatch.range.clone()).is_some() {
+                        continue;
+                    }
+                    let shown_key = if mismatch.key == "task.platform" {
+                        "task.cpu-units"
+                    } else {
+                        mismatch.key
+                    };
+                    let at = origin.locate(mismatch.range);
+                    if at.line_text.contains(ALLOW_VALUE) {
+                        continue;
+                    }
+                    let mut found =
+                        Diagnostic::error(codes::PROCEDURES_VALUE_MISMATCH, at, mismatch.message);
+                    let field = if mismatch.key == "task.platform" {
+                        task.as_ref()
+                            .map(|t| (t.locate("/runtimePlatform"), "runtimePlatform"))
+                    } else {
+                        template_field(shown_key)
+                            .map(|(at, v)| (at, v.pointer.rsplit('/').next().unwrap_or("")))
+                    };
+                    if let Some((at, name)) = field {
+                        found = found.with_related(at, format!("the template's `{name}`"));
+                    }
+                    let hint = match mismatch.key {
+                        "task.platform" => format!(
+                            "write {}",
+                            shipped
+                                .iter()
+                                .map(|a| format!("`{{{{#console-platform {}}}}}`", a.docker))
+                                .collect::<Vec<_>>()
+                                .join(" or ")
+                        ),
+                        key => format!(
+                            "write `{{{{#value {}}}}}` so the step shows the template's value",
+                            console_key(key)
+                        ),
+                    };
+                    diagnostics.push(found.with_hint(hint));
+                }
+            }
+            (doc, diagnostics, entries, false)
+        })
     });
+    kept.put_back(book_root, &texts, &per_text);
     let mut entries: Vec<Entry> = Vec::new();
     let mut docs = Vec::new();
-    for (doc, found, listed) in per_text {
+    for (doc, found, listed, _) in per_text {
         docs.push(doc);
         diagnostics.extend(found);
         entries.extend(listed);
     }
-    report_duplicates(&locators, &docs, &entries, diagnostics);
+    crate::diagnostics::phases::timed("    procedures: duplicates", || {
+        report_duplicates(&texts, &docs, &entries, diagnostics)
+    });
     Ok(())
 }
 
@@ -414,7 +445,7 @@ fn arch_slots(source: &str) -> Vec<Option<(usize, String)>> {
 }
 
 fn report_duplicates(
-    locators: &[Origin],
+    texts: &[Text],
     docs: &[Cow<'_, ordered_lists::Document>],
     entries: &[Entry],
     diagnostics: &mut Diagnostics,
@@ -476,7 +507,7 @@ fn report_duplicates(
             let e = &entries[e];
             let list = &docs[e.text].lists[e.list];
             let step = &list.steps[step.unwrap_or(0).min(list.steps.len() - 1)];
-            locators[e.text].locate(step.marker.clone())
+            texts[e.text].origin().locate(step.marker.clone())
         };
         let list_len = |e: usize| docs[entries[e].text].lists[entries[e].list].steps.len();
         let number = |e: usize, step: usize| {
