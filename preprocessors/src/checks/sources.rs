@@ -111,6 +111,16 @@ pub fn check_tree(
             }
         }
         if entry.file_type().is_dir() {
+            // A repository's folder inside the sources (a vendored checkout):
+            // its credentials would be copied into the site.
+            if entry.file_name() == ".git" && entry.depth() > 0 {
+                let real = entry
+                    .path()
+                    .canonicalize()
+                    .unwrap_or_else(|_| entry.path().into());
+                diagnostics.push(outside_source(tree, &name, reach, &Refusal::Git(real)));
+                walk.skip_current_dir();
+            }
             continue;
         }
         let Ok(meta) = entry.metadata() else {
@@ -140,19 +150,21 @@ pub fn check_tree(
 /// Every chapter `SUMMARY.md` lists, judged before mdBook's loader reads it:
 /// an absolute path makes that loader panic, and a path that leads outside
 /// (`../../etc/passwd`, a link) would be published as a chapter.
-pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diagnostics) {
+/// Returns whether a chapter it lists may not be read (reported where the
+/// cause is: the link or folder that leads away, by [`check_sources`]).
+pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diagnostics) -> bool {
     let src = book_root.root.join(&book_root.config.book.src);
     let name = reach.name(&src.join("SUMMARY.md"));
     let summary = src.join("SUMMARY.md");
     let Verdict::Readable(_) = reach.judge(&summary) else {
-        return;
+        return false;
     };
     // Read once for the loader too; the bytes only when they are not UTF-8.
     let text = match book_root.text(&summary) {
         Ok(text) => text,
         Err(_) => {
             let Ok(bytes) = read_regular(reach, &summary) else {
-                return;
+                return false;
             };
             diagnostics.extend(not_utf8(&name, &bytes, "the table of contents"));
             std::sync::Arc::from(String::from_utf8_lossy(&bytes))
@@ -160,6 +172,7 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
     };
     let create_missing = book_root.config.build.create_missing;
     let mut read = std::collections::HashSet::new();
+    let mut refused = false;
     let page = crate::model::page::extract(&text, &Default::default());
     let map = TextMap::new(&name, &text);
     for link in &page.links {
@@ -189,10 +202,14 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
         if crate::model::paths::stays_inside(path) {
             let chapter = src.join(path);
             // Judged before it is read: a chapter linked into `.git` or out
-            // of the repository is reported by `check_sources`, never opened.
-            if read.insert(chapter.clone())
-                && let Verdict::Readable(_) = reach.judge(&chapter)
-            {
+            // of the repository is reported by `check_sources`, never opened,
+            // and mdBook's loader is not started on it.
+            let verdict = match read.insert(chapter.clone()) {
+                true => reach.judge(&chapter),
+                false => Verdict::Missing,
+            };
+            refused |= matches!(verdict, Verdict::Refused(_));
+            if let Verdict::Readable(_) = verdict {
                 match book_root.text(&chapter) {
                     Err(Unreadable::NotUtf8 { .. }) => {
                         if let Ok(bytes) = read_regular(reach, &chapter) {
@@ -206,7 +223,18 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
                     Err(_) => {}
                 }
             }
-            if create_missing && let Some(made) = made_outside(&src, path, reach) {
+            if create_missing && let Some(over) = made_over(&src, path, reach) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        codes::REACH_CREATE_OVERWRITES,
+                        at.clone(),
+                        format!(
+                            "`{dest}` does not exist as written, and `create-missing` would have mdBook make its folders and write the chapter's title over `{over}`"
+                        ),
+                    )
+                    .with_hint("write the chapter's path without `..`, or set `create-missing = false` under `[build]`"),
+                );
+            } else if create_missing && let Some(made) = made_outside(&src, path, reach) {
                 diagnostics.push(
                     Diagnostic::error(
                         codes::REACH_WRITES_OUTSIDE,
@@ -245,6 +273,7 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
             );
         }
     }
+    refused
 }
 
 /// The most resources CloudFormation accepts in one template; each costs
@@ -379,6 +408,18 @@ fn not_utf8(name: &str, bytes: &[u8], what: &str) -> Option<Diagnostic> {
 /// on its folder, then the file), when that is not inside the sources: a
 /// symlinked folder on the way (`src/policies -> ../policies`) or a dangling
 /// link, which the loader would follow, both lead the new file elsewhere.
+/// Where `create-missing` would write a missing chapter when that place
+/// already holds a file: a path through a folder that does not exist and
+/// back out (`new/../SUMMARY.md`) is missing as written, yet lands on one.
+fn made_over(src: &Path, path: &Path, reach: &Reach) -> Option<String> {
+    let full = src.join(path);
+    if full.exists() || std::fs::symlink_metadata(&full).is_ok() {
+        return None;
+    }
+    let real = resolve_place(&full);
+    real.exists().then(|| reach.name(&real))
+}
+
 fn made_outside(src: &Path, path: &Path, reach: &Reach) -> Option<String> {
     let full = src.join(path);
     if reach.judge(&full) != Verdict::Missing {

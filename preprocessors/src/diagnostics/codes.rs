@@ -137,6 +137,7 @@ codes! {
     IMAGE_URI_UNKNOWN_REGION = "image-uri::unknown-region": "a Region code that AWS does not have";
     IMAGE_URI_URI_TOO_LONG = "image-uri::uri-too-long": "an image URI longer than ECS accepts";
 
+    REACH_CREATE_OVERWRITES = "reach::create-overwrites": "a `SUMMARY.md` entry missing as written (`new/../a.md`) that `create-missing` would have mdBook create by writing over a file that exists";
     REACH_GIT_FOLDER = "reach::git-folder": "a file inside a `.git` folder (it may hold credentials) that an include, a chapter, a theme file or a file of `src/` would read or publish";
     REACH_INCLUDE_OUTSIDE = "reach::include-outside": "an include (or a file a directive expands) that reads outside the repository";
     REACH_MDBOOK_LINKS = "reach::mdbook-links": "an include in a book that leaves mdBook's own `links` preprocessor on under stock `mdbook`, which would open the file unjudged";

@@ -10,6 +10,7 @@ pub mod validate;
 use crate::diagnostics::phases::Phases;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::book_root::BookRoot;
+use crate::model::outline::Source;
 use crate::model::sandbox;
 pub use crate::pipeline::incremental::Pages;
 use crate::pipeline::incremental::Rendered;
@@ -66,7 +67,7 @@ pub fn processed(root: &Path) -> Result<Option<(BookRoot, Book)>> {
 
 fn processed_confined(root: &Path) -> Result<Option<(BookRoot, Book)>> {
     let options = Options::default();
-    let (book, book_root) = match load(root, &options)? {
+    let (book, book_root) = match load(root, &options, Creates::Nothing)? {
         Loaded::Book(book, _, book_root) => (book, *book_root),
         Loaded::Refused(_) => return Ok(None),
     };
@@ -85,7 +86,7 @@ pub fn preprocess(root: &Path, options: &Options) -> Result<(Vec<RenderedChapter
 
 fn preprocess_confined(root: &Path, options: &Options) -> Result<(Vec<RenderedChapter>, Outcome)> {
     let mut phases = Phases::new();
-    let (book, diagnostics, book_root) = match load(root, options)? {
+    let (book, diagnostics, book_root) = match load(root, options, Creates::Nothing)? {
         Loaded::Book(book, diagnostics, book_root) => (book, diagnostics, *book_root),
         Loaded::Refused(outcome) => return Ok((Vec::new(), outcome)),
     };
@@ -248,7 +249,7 @@ fn build_confined(
         stale: false,
     };
     let mut phases = Phases::new();
-    let (book, diagnostics, mut book_root) = match load(root, options)? {
+    let (book, diagnostics, mut book_root) = match load(root, options, Creates::Missing)? {
         Loaded::Book(book, diagnostics, book_root) => (book, diagnostics, *book_root),
         Loaded::Refused(outcome) => return Ok((nothing(outcome), None)),
     };
@@ -471,7 +472,16 @@ enum Loaded {
     Refused(Outcome),
 }
 
-fn load(root: &Path, options: &Options) -> Result<Loaded> {
+/// Whether a run may create the missing chapters `create-missing` asks for
+/// (`build` and `serve`), or takes the text mdBook would write and writes
+/// nothing (`check`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Creates {
+    Nothing,
+    Missing,
+}
+
+fn load(root: &Path, options: &Options, creates: Creates) -> Result<Loaded> {
     let root = absolute(root)?;
     let toml = root.join("book.toml");
     // Only absence is judged here: a FIFO or a folder is refused below,
@@ -504,10 +514,11 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
         book_root.remember(&toml, text);
     }
     let mut sources = Diagnostics::new();
+    let mut chapter_refused = false;
     let reach = book_root.reach();
     if !unchecked {
         crate::checks::sources::check_sources(&book_root, reach, &mut sources);
-        crate::checks::sources::check_summary(&book_root, reach, &mut sources);
+        chapter_refused = crate::checks::sources::check_summary(&book_root, reach, &mut sources);
         crate::checks::sources::check_budgets(&book_root, reach, &mut sources);
         // What the renderer will read and write, judged before anything renders.
         sources.extend(crate::checks::render_paths::check(&book_root));
@@ -515,11 +526,12 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
     // mdBook's loader reads `SUMMARY.md` and every chapter: one of them
     // leading outside (or a FIFO) must stop it; other files only fail the build.
     // An input over a budget stops the run: its checks would cost too much.
-    let blocks_loading = sources.iter().any(|d| {
-        d.location.path.ends_with(".md")
-            || d.location.path == book_root.src_dir()
-            || d.code == crate::diagnostics::codes::REACH_OVER_BUDGET
-    });
+    let blocks_loading = chapter_refused
+        || sources.iter().any(|d| {
+            d.location.path.ends_with(".md")
+                || d.location.path == book_root.src_dir()
+                || d.code == crate::diagnostics::codes::REACH_OVER_BUDGET
+        });
     if blocks_loading {
         return Ok(Loaded::Refused(Outcome {
             failed: true,
@@ -549,7 +561,7 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
             config.set(format!("{key}.renderers"), Vec::<String>::new())?;
         }
     }
-    let mut book = load_confined(&root, config, &book_root)
+    let mut book = load_confined(&root, config, &book_root, creates)
         .with_context(|| format!("cannot load the book at {}", root.display()))?;
     let diagnostics = Rc::new(RefCell::new(sources));
     let loaded = Arc::new(book_root.loaded_sources(&book.book));
@@ -577,8 +589,9 @@ fn load(root: &Path, options: &Options) -> Result<Loaded> {
     ))
 }
 
-/// The book from the texts the source checks read ([`crate::model::outline`]);
-/// failing that, mdBook's loader (`SUMMARY.md`, every chapter, and
+/// The book from the texts the source checks read ([`crate::model::outline`]),
+/// a missing chapter that `check` would have `create-missing` write holding
+/// the text it would write; failing that, mdBook's loader (`SUMMARY.md`, every chapter, and
 /// `create-missing`'s new files) in a thread of its own under the sandbox: reading inside the
 /// boundary, and writing under the sources only when `create-missing` may
 /// write there. The book it read is handed to an `MDBook` that reads nothing.
@@ -586,6 +599,7 @@ fn load_confined(
     root: &Path,
     config: mdbook_driver::config::Config,
     book_root: &BookRoot,
+    creates: Creates,
 ) -> Result<MDBook> {
     let src = root.join(&config.book.src);
     // Only texts the source checks read, each after judging it: with those
@@ -593,9 +607,15 @@ fn load_confined(
     let read = book_root
         .already_read(&src.join("SUMMARY.md"))
         .and_then(|summary| {
-            crate::model::outline::book(&summary, |chapter| {
-                book_root.already_read(&src.join(chapter))
-            })
+            let source_of = |chapter: &Path| {
+                let path = src.join(chapter);
+                match book_root.already_read(&path) {
+                    Some(text) => Source::Text(text),
+                    None if creates == Creates::Nothing && !path.exists() => Source::Missing,
+                    None => Source::Unknown,
+                }
+            };
+            crate::model::outline::book(&summary, source_of, config.build.create_missing)
         });
     let empty = mdbook_summary::Summary::default();
     if let Some(read) = read {
@@ -604,12 +624,15 @@ fn load_confined(
         return Ok(book);
     }
     let mut confinement = sandbox::read_only(book_root.reach().allowed());
-    if config.build.create_missing {
+    // `check` writes nothing, so its loader creates nothing either.
+    let mut loading = config.clone();
+    loading.build.create_missing &= creates == Creates::Missing;
+    if loading.build.create_missing {
         confinement.write.push(root.join(&config.book.src));
     }
     let loaded = sandbox::confined(|| -> Result<Book> {
         sandbox::enter(&confinement)?;
-        Ok(MDBook::load_with_config(root, config.clone())?.book)
+        Ok(MDBook::load_with_config(root, loading.clone())?.book)
     })?;
     let mut book = MDBook::load_with_config_and_summary(root, config, empty)?;
     book.book = loaded;

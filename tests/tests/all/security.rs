@@ -1852,3 +1852,96 @@ fn a_folder_the_book_reads_is_never_replaced_by_the_site_nor_swept_as_a_leftover
     assert_eq!(built.code, 0, "{}", built.stderr);
     assert!(root.join(sources).join("a.md").is_file());
 }
+
+/// A tiny book whose book.toml leaves `create-missing` on (mdBook's default).
+fn creating_book(root: &Path, summary: &str, files: &[(&str, &str)]) {
+    tiny_book(root, summary, files);
+    std::fs::write(root.join("book.toml"), "[book]\ntitle = \"Tiny\"\n").unwrap();
+}
+
+/// An entry missing as written but landing on a file once its folders are
+/// made (`new/../SUMMARY.md`) would have `create-missing` write over that
+/// file: refused, by `check` and `build`, and every file stays as it was.
+#[test]
+fn create_missing_never_writes_over_a_file_of_the_book() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    creating_book(
+        root,
+        "# Summary\n\n- [A](a.md)\n- [Oops](new/../SUMMARY.md)\n- [A2](sub/../a.md)\n",
+        &[("a.md", "# A\n\nImportant content.\n")],
+    );
+    let before = snapshot(root);
+    let expected = [
+        "src/SUMMARY.md:4:3: error[reach::create-overwrites]: `new/../SUMMARY.md` does not exist as written, and `create-missing` would have mdBook make its folders and write the chapter's title over `src/SUMMARY.md`",
+        "src/SUMMARY.md:5:3: error[reach::create-overwrites]: `sub/../a.md` does not exist as written, and `create-missing` would have mdBook make its folders and write the chapter's title over `src/a.md`",
+    ];
+    assert_eq!(check_shorts(root), (1, expected.map(String::from).to_vec()));
+    assert_eq!(build_shorts(root), (1, expected.map(String::from).to_vec()));
+    assert_eq!(snapshot(root), before);
+    assert!(!root.join("src/new").exists() && !root.join("src/sub").exists());
+}
+
+/// `check` writes nothing: a chapter `create-missing` would create is
+/// checked as the text mdBook would write, and not made; `build` makes it.
+#[test]
+fn check_creates_no_missing_chapter_and_build_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    creating_book(
+        root,
+        "# Summary\n\n- [A](a.md)\n- [New & improved](sub/new.md)\n",
+        &[(
+            "a.md",
+            "# A\n\nSee [the new page](sub/new.md#new--improved).\n",
+        )],
+    );
+    let before = snapshot(root);
+    assert_eq!(check_shorts(root), (0, vec![]));
+    assert_eq!(snapshot(root), before);
+    assert!(!root.join("src/sub").exists());
+    assert_eq!(build_shorts(root), (0, vec![]));
+    assert_eq!(
+        std::fs::read_to_string(root.join("src/sub/new.md")).unwrap(),
+        "# New &amp; improved\n"
+    );
+}
+
+/// A chapter inside a `.git` folder of the sources (a vendored checkout),
+/// or under a folder linked into the repository's `.git`, is refused where
+/// the folder is, and mdBook's loader never reads it.
+#[cfg(unix)]
+#[test]
+fn a_chapter_in_a_dot_git_folder_is_refused_and_never_published() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    tiny_book(
+        root,
+        "- [A](a.md)\n- [Notes](vendor/.git/notes.md)\n- [S](g/secret.md)\n",
+        &[
+            ("a.md", "# A\n"),
+            ("vendor/.git/notes.md", "# Notes\n\nGIT_TOKEN_CANARY\n"),
+        ],
+    );
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    std::fs::write(root.join(".git/secret.md"), "GIT_TOKEN_CANARY\n").unwrap();
+    std::os::unix::fs::symlink("../.git", root.join("src/g")).unwrap();
+    let real = root.canonicalize().unwrap();
+    let expected = [
+        format!(
+            "src/g:1:1: error[reach::git-folder]: `src/g` resolves to `{}`, inside a `.git` folder, which the build never reads (it holds credentials); mdBook would copy it into the site",
+            real.join(".git").display()
+        ),
+        format!(
+            "src/vendor/.git:1:1: error[reach::git-folder]: `src/vendor/.git` resolves to `{}`, inside a `.git` folder, which the build never reads (it holds credentials); mdBook would copy it into the site",
+            real.join("src/vendor/.git").display()
+        ),
+    ];
+    assert_eq!(check_shorts(root), (1, expected.to_vec()));
+    assert_eq!(build_shorts(root).0, 1);
+    assert_eq!(
+        files_containing(root, "GIT_TOKEN_CANARY").len(),
+        2,
+        "only the two sources"
+    );
+}
