@@ -5,6 +5,7 @@
 
 pub mod aws;
 pub mod book_root;
+pub mod by_root;
 pub mod chapters;
 pub mod cli;
 pub mod code_blocks;
