@@ -5,6 +5,7 @@
 //! and parsed on every core.
 
 use crate::model::book_root::{BookRoot, slashed};
+use crate::model::by_root::ByRoot;
 use crate::model::code_blocks::{self, Block};
 use crate::model::markdown;
 use crate::model::ordered_lists;
@@ -14,7 +15,7 @@ use mdbook_markdown::MarkdownOptions;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, OnceLock};
 
 /// The chapter's source file; its current content when the file cannot
 /// be read (a chapter made by a preprocessor), named after the chapter
@@ -110,14 +111,11 @@ impl Read {
 /// Under `serve`, what each page's processed content read as in the last
 /// build, by book root and page: a rebuild parses again only the chapters
 /// whose processed content changed. Off unless [`keep_reads`] turned it on.
-/// By root, so a check of another book in the same process (a test's
-/// fresh build of a copy) neither reads nor replaces these reads.
-static KEPT: Mutex<Option<HashMap<PathBuf, Kept>>> = Mutex::new(None);
+static KEPT: ByRoot<Kept> = ByRoot::new();
 
 /// Keeps each chapter's read from one model to the next (for `serve`).
 pub fn keep_reads() {
-    let mut kept = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
-    kept.get_or_insert_with(HashMap::new);
+    KEPT.keep();
 }
 
 #[derive(Default)]
@@ -133,8 +131,10 @@ impl Kept {
     /// the options changed); [`Kept::put_back`] returns them. Two models of
     /// one book built at once each find what the other left, or nothing.
     fn take(root: &Path, markdown: &MarkdownOptions) -> Option<Kept> {
-        let mut slot = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut kept = slot.as_mut()?.remove(root).unwrap_or_default();
+        if !KEPT.kept() {
+            return None;
+        }
+        let mut kept = KEPT.take(root).unwrap_or_default();
         let options = markdown::cmark_options(markdown).bits();
         if kept.options != options {
             kept = Kept {
@@ -146,10 +146,7 @@ impl Kept {
     }
 
     fn put_back(self, root: &Path) {
-        let mut slot = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(books) = slot.as_mut() {
-            books.insert(root.to_path_buf(), self);
-        }
+        KEPT.put(root, self);
     }
 }
 

@@ -3,6 +3,7 @@
 //! when it was read, long enough after it last changed, is not read again.
 //! A file `serve` saw edited is forgotten whatever its times say.
 
+use crate::model::by_root::ByRoot;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -18,8 +19,8 @@ pub struct Carry {
 }
 
 /// Under `serve`, each book's texts from its last run, by root, each with
-/// the file's state when it was read (`None`: not kept).
-static CARRIED: Mutex<Option<HashMap<PathBuf, HashMap<PathBuf, Carried>>>> = Mutex::new(None);
+/// the file's state when it was read.
+static CARRIED: ByRoot<HashMap<PathBuf, Carried>> = ByRoot::new();
 
 /// A text, and the state of its file just before it was read.
 #[derive(Debug, Clone)]
@@ -62,19 +63,14 @@ const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
 /// Keeps the texts each run reads for the next run of the same book (for
 /// `serve`).
 pub fn keep_texts() {
-    CARRIED
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get_or_insert_with(HashMap::new);
+    CARRIED.keep();
 }
 
 /// Forgets what any book kept of the file at `path` (absolute): it was edited.
 pub fn forget_text(path: &Path) {
-    if let Some(books) = CARRIED.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
-        for texts in books.values_mut() {
-            texts.remove(path);
-        }
-    }
+    CARRIED.each(|texts| {
+        texts.remove(path);
+    });
 }
 
 impl Carry {
@@ -88,13 +84,9 @@ impl Carry {
         &self,
         path: &Path,
     ) -> Result<(Arc<str>, bool), crate::model::reach::Unreadable> {
-        let last = self.last.get_or_init(|| {
-            let mut books = CARRIED.lock().unwrap_or_else(|e| e.into_inner());
-            books
-                .as_mut()
-                .and_then(|books| books.remove(&self.root))
-                .unwrap_or_default()
-        });
+        let last = self
+            .last
+            .get_or_init(|| CARRIED.take(&self.root).unwrap_or_default());
         let stat = Stat::of(path);
         let kept = last.get(path).filter(|c| {
             stat.as_ref() == Some(&c.stat)
@@ -134,23 +126,17 @@ impl Drop for Carry {
             return;
         }
         let this = std::mem::take(self.this.get_mut().unwrap_or_else(|e| e.into_inner()));
-        if let Some(books) = CARRIED.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
-            books.insert(self.root.clone(), this);
-        }
+        CARRIED.put(&self.root, this);
     }
 }
 
 /// What a run of the book at `root` carries to the next, when texts are kept.
 pub fn carry(root: &Path) -> Option<Carry> {
-    CARRIED
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .is_some()
-        .then(|| Carry {
-            root: root.to_path_buf(),
-            last: OnceLock::new(),
-            this: Mutex::default(),
-        })
+    CARRIED.kept().then(|| Carry {
+        root: root.to_path_buf(),
+        last: OnceLock::new(),
+        this: Mutex::default(),
+    })
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! about. Nothing here knows a check, the pipeline or a command.
 
 pub mod book_root;
+pub mod by_root;
 pub mod chapters;
 pub mod code_blocks;
 pub mod config;

@@ -12,6 +12,7 @@ use crate::diagnostics::codes;
 use crate::diagnostics::location::{Location, TextMap};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::book_root::{BookRoot, slashed};
+use crate::model::by_root::ByRoot;
 use crate::model::chapters::{BookModel, ChapterModel};
 use crate::model::config::SHARED_TABLE;
 use crate::model::config::{BookToml, Step, Validate};
@@ -20,8 +21,7 @@ use crate::model::paths::join;
 use anyhow::Result;
 use std::collections::HashMap;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::path::Path;
 use std::time::Duration;
 use targets::{AnchorHelp, From, Problem, Site, Verdict, broken};
 
@@ -143,11 +143,7 @@ pub fn check(
     let ignore = ignore_patterns(book_root, &settings, diagnostics);
     let mut findings = Vec::new();
     let mut externals: Vec<(String, FileKey, Range<usize>)> = Vec::new();
-    let (keeping, last) = {
-        let mut kept = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
-        let last = kept.as_mut().and_then(|kept| kept.remove(&book_root.root));
-        (kept.is_some(), last)
-    };
+    let (keeping, last) = (KEPT.kept(), KEPT.take(&book_root.root));
     let reuse = last
         .as_ref()
         .map(|last| reusable(last, book_root, model, &site_chapters))
@@ -206,10 +202,7 @@ pub fn check(
             chapters: checked,
             rechecked,
         };
-        KEPT.lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get_or_insert_with(HashMap::new)
-            .insert(book_root.root.clone(), last);
+        KEPT.put(&book_root.root, last);
     }
     for (found, ext) in per_chapter {
         findings.extend(found);
@@ -261,7 +254,7 @@ pub fn check(
 }
 
 /// Under `serve`, each book's last link findings, by root (`None`: not kept).
-static KEPT: Mutex<Option<HashMap<PathBuf, Last>>> = Mutex::new(None);
+static KEPT: ByRoot<Last> = ByRoot::new();
 
 /// What the last check of a book's links found and what it checked against.
 struct Last {
@@ -285,20 +278,13 @@ struct Checked {
 /// `serve`): a chapter is checked again only when its content changed or
 /// it links to an anchor of another page and some page's ids changed.
 pub fn keep_findings() {
-    KEPT.lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get_or_insert_with(HashMap::new);
+    KEPT.keep();
 }
 
 /// The chapters (by index) the last check of the book at `root` checked
 /// again, `None` when it checked them all or none was kept.
 pub fn last_rechecked(root: &Path) -> Option<Vec<usize>> {
-    KEPT.lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .as_ref()?
-        .get(root)?
-        .rechecked
-        .clone()
+    KEPT.read(root, |last| last.rechecked.clone()).flatten()
 }
 
 /// For each chapter, its findings from `last` when they still hold, or

@@ -9,15 +9,16 @@
 use super::{Entry, Text};
 use crate::diagnostics::Diagnostics;
 use crate::model::book_root::BookRoot;
+use crate::model::by_root::ByRoot;
 use crate::model::chapters::BookModel;
 use crate::model::ordered_lists::Document;
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::path::Path;
+use std::sync::Arc;
 
-/// Each book's last findings, by root (`None`: not kept).
-static KEPT: Mutex<Option<HashMap<PathBuf, Book>>> = Mutex::new(None);
+/// Each book's last findings, by root.
+static KEPT: ByRoot<Book> = ByRoot::new();
 
 /// What the last check found in each chapter, by source path.
 #[derive(Default)]
@@ -39,20 +40,13 @@ pub(super) struct Chapter {
 /// Keeps each chapter's procedure findings from one check to the next
 /// (for `serve`).
 pub fn keep_findings() {
-    KEPT.lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get_or_insert_with(HashMap::new);
+    KEPT.keep();
 }
 
 /// The chapters (by source path) the last check of the book at `root`
 /// checked again, `None` when it checked them all or none was kept.
 pub fn last_rechecked(root: &Path) -> Option<Vec<String>> {
-    KEPT.lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .as_ref()?
-        .get(root)?
-        .rechecked
-        .clone()
+    KEPT.read(root, |book| book.rechecked.clone()).flatten()
 }
 
 /// The findings a check may reuse: taken from the store when kept, and
@@ -68,14 +62,13 @@ pub(super) type Checked<'t> = (Cow<'t, Document>, Diagnostics, Vec<Entry>, bool)
 
 impl Kept {
     pub(super) fn take(book_root: &BookRoot, model: &BookModel<'_>) -> Kept {
-        let mut slot = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(books) = slot.as_mut() else {
+        if !KEPT.kept() {
             return Kept {
                 kept: false,
                 chapters: HashMap::new(),
             };
-        };
-        let last = books.remove(&book_root.root).unwrap_or_default();
+        }
+        let last = KEPT.take(&book_root.root).unwrap_or_default();
         let chapters = if model.only_chapters_edited(book_root) {
             last.chapters
         } else {
@@ -134,9 +127,6 @@ impl Kept {
         if all {
             book.rechecked = None;
         }
-        KEPT.lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get_or_insert_with(HashMap::new)
-            .insert(book_root.root.clone(), book);
+        KEPT.put(&book_root.root, book);
     }
 }
