@@ -6,11 +6,12 @@
 //! known and left alone; placeholders stand for values.
 
 use super::models::{self, ServiceModel};
-use super::shapes::{is_placeholder, string_problem, suggest};
+use super::shapes::{Memo, is_placeholder, memo, string_problem, suggest};
 use super::shell::{Command, Word};
 use crate::diagnostics::{Code, codes};
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CliFinding {
@@ -207,7 +208,24 @@ enum Opt {
     Global(bool),
 }
 
-fn known_options(model: &ServiceModel, service: &str, operation: &str) -> BTreeMap<String, Opt> {
+/// The options of an operation, from the vendored data alone: worked out
+/// once per operation and process.
+fn known_options(
+    model: &ServiceModel,
+    service: &str,
+    operation: &str,
+) -> Arc<BTreeMap<String, Opt>> {
+    static KNOWN: Memo<BTreeMap<String, Opt>> = OnceLock::new();
+    memo(&KNOWN, &format!("{service} {operation}"), || {
+        find_known_options(model, service, operation)
+    })
+}
+
+fn find_known_options(
+    model: &ServiceModel,
+    service: &str,
+    operation: &str,
+) -> BTreeMap<String, Opt> {
     let custom = models::cli_customizations();
     let op = &model.operations[operation];
     let mut known = BTreeMap::new();

@@ -23,6 +23,7 @@ use crate::model::code_blocks::Block;
 use crate::model::json::Index;
 use crate::model::run_paths::{RunPaths, SEQUENCES};
 use serde_json::Value;
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -52,7 +53,22 @@ pub struct Context<'m> {
     pub file_json: &'m dyn Fn(&str) -> Input,
     /// The commands the CLI check rejects, left to its report.
     pub rejected: &'m BTreeSet<At>,
+    /// What the derivation works out once per run and asks again and again.
+    pub memo: Memo,
 }
+
+/// The path commands and the literal assignments among them, worked out at
+/// their first use in one run (`Default` to start).
+#[derive(Default)]
+pub struct Memo {
+    path_commands: OnceCell<Vec<PathCommand>>,
+    /// Variable → the value the first path command that assigns it a
+    /// literal gives.
+    literals: OnceCell<HashMap<String, String>>,
+}
+
+/// A command of a path: the path that first runs it, its step, and where.
+type PathCommand = (&'static str, (usize, usize), At);
 
 /// A command of a block, by index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -181,7 +197,13 @@ impl<'m> Context<'m> {
 
     /// Every command of every path, in the order the sequences run them,
     /// once each, with the path that first runs it.
-    fn path_commands(&self) -> Vec<(&'static str, (usize, usize), At)> {
+    fn path_commands(&self) -> &[PathCommand] {
+        self.memo
+            .path_commands
+            .get_or_init(|| self.find_path_commands())
+    }
+
+    fn find_path_commands(&self) -> Vec<PathCommand> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         let paths = SEQUENCES
@@ -606,9 +628,16 @@ impl Context<'_> {
         if let Some(v) = self.commands(at)[..at.command].iter().rev().find_map(found) {
             return Some(v);
         }
-        self.path_commands()
-            .into_iter()
-            .find_map(|(_, _, a)| found(self.command(a)))
+        let literals = self.memo.literals.get_or_init(|| {
+            let mut first = HashMap::new();
+            for &(_, _, a) in self.path_commands() {
+                if let Some((n, v)) = literal_assignment(self.command(a)) {
+                    first.entry(n.to_string()).or_insert_with(|| v.to_string());
+                }
+            }
+            first
+        });
+        literals.get(name).cloned()
     }
 
     /// A word's value when it is literal or a variable a literal assignment
@@ -818,7 +847,7 @@ impl Context<'_> {
     /// The `--path` (without its leading `/`) that a path's `aws iam
     /// CREATE OPTION NAME` gives, when it gives one.
     fn iam_path(&self, create: &str, option: &str, name: &str) -> Option<String> {
-        self.path_commands().into_iter().find_map(|(_, _, at)| {
+        self.path_commands().iter().find_map(|&(_, _, at)| {
             let parsed = parse(self.command(at))?;
             if parsed.service != "iam" || parsed.op != create {
                 return None;
@@ -1126,9 +1155,9 @@ impl Context<'_> {
     /// commands `cli-calls.toml` does not list. Where, and the command.
     pub fn unmodelled(&self) -> Vec<(At, Range<usize>, String)> {
         self.path_commands()
-            .into_iter()
+            .iter()
             .filter(|(_, _, at)| !self.rejected.contains(at))
-            .filter_map(|(_, _, at)| {
+            .filter_map(|&(_, _, at)| {
                 let parsed = parse(self.command(at))?;
                 parsed
                     .calls()
@@ -1188,6 +1217,15 @@ impl Context<'_> {
     /// The needs of every command of every path.
     pub fn derive(&self) -> Vec<CommandNeeds> {
         let (stacks, events) = self.stack_events();
+        self.derive_with(&stacks, &events)
+    }
+
+    /// [`Self::derive`] from the [`Self::stack_events`] the caller has.
+    pub fn derive_with(
+        &self,
+        stacks: &[StackCommand],
+        events: &[stacks::Event],
+    ) -> Vec<CommandNeeds> {
         let mut stack_needs: HashMap<_, Vec<Need>> = HashMap::new();
         let everywhere = self.assignments();
         let mut out = Vec::new();
@@ -1296,7 +1334,7 @@ impl Context<'_> {
     /// does not set one it uses.
     fn assignments(&self) -> Env {
         let mut env = Env::new();
-        for (_, _, at) in self.path_commands() {
+        for &(_, _, at) in self.path_commands() {
             let commands = self.commands(at);
             if let Some((name, from)) = assignment(commands, self.command(at)) {
                 env.entry(name).or_insert(At {

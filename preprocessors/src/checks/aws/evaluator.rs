@@ -15,7 +15,7 @@
 //! exactly when `awslogs-create-group` is `true`); the task role of a task
 //! that runs an AWS Marketplace image calls `aws-marketplace:RegisterUsage`.
 
-use crate::checks::policy::catalog::wildcard_match;
+use crate::checks::policy::catalog::{wildcard_match, wildcard_match_ignore_case};
 use serde_json::Value;
 
 /// The account and Region that stand in for placeholders (`${AWS::AccountId}`,
@@ -248,11 +248,10 @@ pub fn parse(document: &Value) -> Policy {
 
 impl Statement {
     pub(crate) fn matches_action(&self, action: &str) -> bool {
-        let lower = action.to_ascii_lowercase();
         let hit = self
             .actions
             .iter()
-            .any(|(a, _)| wildcard_match(&a.to_ascii_lowercase(), &lower));
+            .any(|(a, _)| wildcard_match_ignore_case(a, action));
         hit != self.not_action
     }
 

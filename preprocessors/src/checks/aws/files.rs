@@ -275,8 +275,10 @@ impl<'a> Files<'a> {
 
 /// A shell word as a file-name pattern: each `$name` or `${name}` is `*`.
 fn pattern(word: &str) -> String {
-    let re = regex::Regex::new(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$\(…\)").expect("valid");
-    re.replace_all(word, "*").into_owned()
+    static VARIABLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$\(…\)").expect("valid")
+    });
+    VARIABLE.replace_all(word, "*").into_owned()
 }
 
 /// What the one `*` of `pattern` matched in `name` (empty without one).

@@ -277,6 +277,7 @@ fn with_paths<R>(inputs: &PathInputs<'_, '_>, f: impl FnOnce(&deployer::Context<
         book_file: &book_file,
         file_json: &file_json,
         rejected,
+        memo: Default::default(),
     })
 }
 
@@ -405,7 +406,7 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
             text: &text,
             value: &value,
         };
-        let commands = ctx.derive();
+        let commands = ctx.derive_with(&stacks, &events);
         diagnostics.extend(deployer::check(ctx, &commands, &policy));
         let regions: Vec<String> = crate::model::release::Release::load(book_root)
             .map(|r| r.regions().iter().map(|r| r.code.clone()).collect())

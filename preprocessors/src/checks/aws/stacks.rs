@@ -532,8 +532,8 @@ fn disallowed(template: &Value, values: &BTreeMap<String, String>) -> Option<(St
         }
         let pattern = parameter.get("AllowedPattern").and_then(Value::as_str);
         // CloudFormation matches the pattern against the whole value.
-        let re = pattern.and_then(|p| regex::Regex::new(&format!("^(?:{p})$")).ok());
-        if let (Some(p), Some(re)) = (pattern, re)
+        let re = pattern.map(whole_match);
+        if let (Some(p), Some(Some(re))) = (pattern, re.as_deref())
             && !re.is_match(value)
         {
             return Some((
@@ -548,6 +548,15 @@ fn disallowed(template: &Value, values: &BTreeMap<String, String>) -> Option<(St
         }
     }
     None
+}
+
+/// An AllowedPattern compiled once per process (`None`: the regex crate
+/// cannot compile it).
+fn whole_match(pattern: &str) -> std::sync::Arc<Option<regex::Regex>> {
+    static COMPILED: super::shapes::Memo<Option<regex::Regex>> = std::sync::OnceLock::new();
+    super::shapes::memo(&COMPILED, pattern, || {
+        regex::Regex::new(&format!("^(?:{pattern})$")).ok()
+    })
 }
 
 /// A `Number` parameter's value outside `MinValue`/`MaxValue` (or not a

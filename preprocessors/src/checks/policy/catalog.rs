@@ -350,15 +350,36 @@ fn parse_service(lines: &'static str) -> Result<Service, Malformed> {
 /// IAM's action wildcards: `*` any run of characters, `?` any one. Both
 /// sides are lower-cased by the caller.
 pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    // ASCII (every ARN and action) is matched byte by byte, without
+    // collecting characters: the evaluator asks this for every statement.
+    if pattern.is_ascii() && text.is_ascii() {
+        return glob(pattern.as_bytes(), text.as_bytes(), |a, b| a == b);
+    }
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
+    glob(&p, &t, |a, b| a == b)
+}
+
+/// [`wildcard_match`] with ASCII letters compared case-insensitively (as
+/// if both sides were lower-cased), as IAM compares actions.
+pub fn wildcard_match_ignore_case(pattern: &str, text: &str) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        return glob(pattern.as_bytes(), text.as_bytes(), |a, b| {
+            a.eq_ignore_ascii_case(&b)
+        });
+    }
+    wildcard_match(&pattern.to_ascii_lowercase(), &text.to_ascii_lowercase())
+}
+
+fn glob<T: Copy + PartialEq + From<u8>>(p: &[T], t: &[T], same: impl Fn(T, T) -> bool) -> bool {
+    let (any, one) = (T::from(b'*'), T::from(b'?'));
     let (mut pi, mut ti) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+        if pi < p.len() && (p[pi] == one || same(p[pi], t[ti])) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pi < p.len() && p[pi] == any {
             star = Some((pi, ti));
             pi += 1;
         } else if let Some((sp, st)) = star {
@@ -369,7 +390,7 @@ pub fn wildcard_match(pattern: &str, text: &str) -> bool {
             return false;
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
+    p[pi..].iter().all(|&c| c == any)
 }
 
 fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {

@@ -171,12 +171,34 @@ fn malformed_data_is_reported_with_its_line() {
 }
 
 #[test]
+fn actions_match_whatever_their_case() {
+    assert!(wildcard_match_ignore_case(
+        "ECR:Get*",
+        "ecr:GetAuthorizationToken"
+    ));
+    assert!(wildcard_match_ignore_case(
+        "logs:put?ogevents",
+        "logs:PutLogEvents"
+    ));
+    assert!(!wildcard_match_ignore_case(
+        "logs:Put*",
+        "logs:GetLogEvents"
+    ));
+    assert!(wildcard_match_ignore_case("Ré*", "ré:x"));
+    assert!(!wildcard_match_ignore_case("ré?", "RÉx"));
+}
+
+#[test]
 fn wildcards_match_like_iam() {
     assert!(wildcard_match("get*", "getauthorizationtoken"));
     assert!(wildcard_match("*layer*", "getdownloadurlforlayer"));
     assert!(wildcard_match("batch?etimage", "batchgetimage"));
     assert!(!wildcard_match("put*", "getlogevents"));
     assert!(wildcard_match("*", ""));
+    // `?` is one character, not one byte; ASCII case matters here.
+    assert!(wildcard_match("r?le/*", "rôle/app"));
+    assert!(!wildcard_match("r?le/*", "rôôle/app"));
+    assert!(!wildcard_match("Get*", "getauthorizationtoken"));
     let catalog = Catalog::builtin();
     match catalog.lookup("logs:Put*") {
         Lookup::Known(found) => assert!(found.iter().any(|(a, _)| a == "PutLogEvents")),
