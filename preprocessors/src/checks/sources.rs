@@ -57,73 +57,101 @@ pub fn check_tree(
     reach: &Reach,
     diagnostics: &mut Diagnostics,
 ) {
-    match dir.canonicalize() {
-        Err(_) => return,
-        Ok(real) => {
-            if let Some(refusal) = reach.refuse(&real) {
-                diagnostics.push(outside_source(tree, name, reach, &refusal));
-                return;
-            }
-        }
+    let Ok(real) = dir.canonicalize() else {
+        return;
+    };
+    if let Some(refusal) = reach.refuse(&real) {
+        diagnostics.push(outside_source(tree, name, reach, &refusal));
+        return;
     }
-    let mut walk = walkdir::WalkDir::new(dir)
-        .follow_links(true)
+    walk(tree, dir, &mut vec![real], reach, diagnostics);
+}
+
+/// The entries under `dir`, whose real path and those of the folders it
+/// was reached through are `chain`. Links are judged before they are
+/// followed, so nothing outside the boundary is opened or listed, and a
+/// link back to a folder of `chain` is a loop.
+fn walk(
+    tree: &Tree,
+    dir: &Path,
+    chain: &mut Vec<PathBuf>,
+    reach: &Reach,
+    diagnostics: &mut Diagnostics,
+) {
+    let unreadable = |at: &Path, why: &str, diagnostics: &mut Diagnostics| {
+        if !tree.unreadable_matters {
+            return;
+        }
+        let at = reach.name(at);
+        diagnostics.push(
+            Diagnostic::error(
+                codes::REACH_UNREADABLE_SOURCE,
+                Location::file(&at),
+                format!("`{at}` {why}; mdBook cannot copy it into the site"),
+            )
+            .with_hint("remove the link or point it at a file inside the repository"),
+        );
+    };
+    let mut entries = walkdir::WalkDir::new(dir)
+        .min_depth(1)
         .sort_by_file_name()
         .into_iter();
-    while let Some(entry) = walk.next() {
+    while let Some(entry) = entries.next() {
         let entry = match entry {
             Ok(entry) => entry,
-            Err(err) if tree.unreadable_matters => {
-                let at = err
-                    .path()
-                    .map_or_else(|| name.to_string(), |p| reach.name(p));
-                let why = if err.loop_ancestor().is_some() {
-                    "is a symlink loop".to_string()
-                } else {
-                    "cannot be read (a dangling symlink?)".to_string()
-                };
-                diagnostics.push(
-                    Diagnostic::error(
-                        codes::REACH_UNREADABLE_SOURCE,
-                        Location::file(&at),
-                        format!("`{at}` {why}; mdBook cannot copy it into the site"),
-                    )
-                    .with_hint("remove the link or point it at a file inside the repository"),
-                );
+            Err(err) => {
+                let at = err.path().unwrap_or(dir).to_path_buf();
+                unreadable(&at, "cannot be read (a dangling symlink?)", diagnostics);
                 continue;
             }
-            Err(_) => continue,
         };
         let name = reach.name(entry.path());
-        // Only a link can lead elsewhere: anything else lies in its folder,
-        // and the walk never enters a folder that lies outside.
+        // A repository's folder inside the sources (a vendored checkout):
+        // its credentials would be copied into the site.
+        if entry.file_type().is_dir() && entry.file_name() == ".git" {
+            let real = entry
+                .path()
+                .canonicalize()
+                .unwrap_or_else(|_| entry.path().into());
+            diagnostics.push(outside_source(tree, &name, reach, &Refusal::Git(real)));
+            entries.skip_current_dir();
+            continue;
+        }
         if entry.path_is_symlink() {
-            let real = match entry.path().canonicalize() {
-                Ok(real) => real,
-                Err(_) => continue,
+            let Ok(real) = entry.path().canonicalize() else {
+                unreadable(
+                    entry.path(),
+                    "cannot be read (a dangling symlink?)",
+                    diagnostics,
+                );
+                continue;
             };
             if let Some(refusal) = reach.refuse(&real) {
                 diagnostics.push(outside_source(tree, &name, reach, &refusal));
-                if entry.file_type().is_dir() {
-                    walk.skip_current_dir();
+                continue;
+            }
+            if real.is_dir() {
+                // A link to a folder that holds it, or that the walk came
+                // through, would be walked for ever.
+                let parent = entry.path().parent().and_then(|p| p.canonicalize().ok());
+                if chain
+                    .iter()
+                    .chain(&parent)
+                    .any(|folder| folder.starts_with(&real))
+                {
+                    unreadable(entry.path(), "is a symlink loop", diagnostics);
+                } else {
+                    chain.push(real);
+                    walk(tree, entry.path(), chain, reach, diagnostics);
+                    chain.pop();
                 }
                 continue;
             }
         }
         if entry.file_type().is_dir() {
-            // A repository's folder inside the sources (a vendored checkout):
-            // its credentials would be copied into the site.
-            if entry.file_name() == ".git" && entry.depth() > 0 {
-                let real = entry
-                    .path()
-                    .canonicalize()
-                    .unwrap_or_else(|_| entry.path().into());
-                diagnostics.push(outside_source(tree, &name, reach, &Refusal::Git(real)));
-                walk.skip_current_dir();
-            }
             continue;
         }
-        let Ok(meta) = entry.metadata() else {
+        let Ok(meta) = std::fs::metadata(entry.path()) else {
             continue;
         };
         if meta.is_dir() {

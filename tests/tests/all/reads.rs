@@ -127,3 +127,45 @@ fn a_chapter_linked_into_dot_git_is_never_opened() {
     assert_eq!(counts.get("src/cred.md"), None, "{counts:?}");
     assert_eq!(counts.get(".git/secretcred"), None, "{counts:?}");
 }
+
+/// A folder of the sources linked out of the repository is refused without
+/// being opened or listed: links are judged before the walk follows them.
+#[cfg(unix)]
+#[test]
+#[ignore = "needs strace: apt-get install -y strace"]
+fn a_folder_linked_out_of_the_repository_is_never_listed() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), "SECRET\n").unwrap();
+    let book = copy_real_book();
+    let root = book.path().canonicalize().unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.join("src/out")).unwrap();
+    let log = root.with_extension("strace");
+    let run = Command::new("strace")
+        .args(["-f", "-qq", "-e", "trace=openat", "-o"])
+        .arg(&log)
+        .arg(env!("CARGO_BIN_EXE_cli"))
+        .arg("check")
+        .arg(&root)
+        .output()
+        .expect("strace runs (apt-get install -y strace)");
+    assert_eq!(run.status.code(), Some(1));
+    let text = std::fs::read_to_string(&log).unwrap();
+    std::fs::remove_file(&log).unwrap();
+    let outside = outside.path().canonicalize().unwrap();
+    let link = root.join("src/out");
+    // Opened through the link, the target itself, or a folder above the
+    // book (as a walk that follows links does to look for loops).
+    let opened: Vec<&str> = text
+        .lines()
+        .filter(|line| !line.contains("O_PATH"))
+        .filter(|line| {
+            let Some(path) = line.split('"').nth(1).map(Path::new) else {
+                return false;
+            };
+            path.starts_with(&link)
+                || path.starts_with(&outside)
+                || (root.starts_with(path) && path != root)
+        })
+        .collect();
+    assert_eq!(opened, Vec::<&str>::new());
+}
