@@ -189,15 +189,21 @@ pub fn stock_mdbook_build(book: &Path, dest: &Path) {
 /// workspace's launcher, so stock `mdbook` runs our passes (this
 /// workspace's build of them) on a book outside it.
 pub fn commands_from_workspace(book: &Path) {
+    let launcher = repo_root().join("preprocessors/mdbook-command");
+    commands_run(book, &launcher.display().to_string());
+}
+
+/// Has the `command` entries of a copied book's book.toml run `program`
+/// in place of `preprocessors/mdbook-command`, with the same arguments.
+pub fn commands_run(book: &Path, program: &str) {
     let toml = book.join("book.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
-    let launcher = repo_root().join("preprocessors/mdbook-command");
     assert!(text.contains("command = \"preprocessors/mdbook-command "));
     std::fs::write(
         &toml,
         text.replace(
             "command = \"preprocessors/mdbook-command ",
-            &format!("command = \"{} ", launcher.display()),
+            &format!("command = \"{program} "),
         ),
     )
     .unwrap();

@@ -232,12 +232,9 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
             // Judged before it is read: a chapter linked into `.git` or out
             // of the repository is reported by `check_sources`, never opened,
             // and mdBook's loader is not started on it.
-            let verdict = match read.insert(chapter.clone()) {
-                true => reach.judge(&chapter),
-                false => Verdict::Missing,
-            };
-            refused |= matches!(verdict, Verdict::Refused(_));
-            if let Verdict::Readable(_) = verdict {
+            let verdict = read.insert(chapter.clone()).then(|| reach.judge(&chapter));
+            refused |= matches!(verdict, Some(Verdict::Refused(_)));
+            if let Some(Verdict::Readable(_)) = verdict {
                 match book_root.text(&chapter) {
                     Err(Unreadable::NotUtf8 { .. }) => {
                         if let Ok(bytes) = read_regular(reach, &chapter) {

@@ -80,15 +80,8 @@ fn assert_same_site(ours: &Path, theirs: &Path) {
 fn mdbooks_driver_builds_the_same_site() {
     let book = responder_docs_tests::copy_real_book();
     let root = book.path();
-    let toml = root.join("book.toml");
-    let text = std::fs::read_to_string(&toml).unwrap();
-    let ours_command = format!("command = \"{} mdbook ", env!("CARGO_BIN_EXE_cli"));
-    assert!(text.contains("command = \"preprocessors/mdbook-command "));
-    std::fs::write(
-        &toml,
-        text.replace("command = \"preprocessors/mdbook-command ", &ours_command),
-    )
-    .unwrap();
+    let cli = format!("{} mdbook", env!("CARGO_BIN_EXE_cli"));
+    responder_docs_tests::commands_run(root, &cli);
     let sites = tempfile::tempdir().unwrap();
     let ours_site = sites.path().join("ours");
     let outcome = pipeline::build(root, Some(&ours_site), &Options::default()).unwrap();
