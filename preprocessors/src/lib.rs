@@ -19,7 +19,7 @@ use model::pass::Pass;
 
 /// Every directive pass, in the one order they run (procedures first: a
 /// procedure may hold the other passes' directives).
-pub fn passes() -> Vec<Box<dyn Pass>> {
+pub(crate) fn passes() -> Vec<Box<dyn Pass>> {
     vec![
         Box::new(checks::procedures::Procedure),
         Box::new(checks::policy::IamPolicy),

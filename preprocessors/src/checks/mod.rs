@@ -7,5 +7,5 @@ pub mod image_uri;
 pub mod links;
 pub mod policy;
 pub mod procedures;
-pub mod render_paths;
-pub mod sources;
+pub(crate) mod render_paths;
+pub(crate) mod sources;

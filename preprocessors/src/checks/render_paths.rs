@@ -16,7 +16,7 @@ use crate::model::reach::{Reach, Verdict};
 use std::path::Path;
 
 /// Every refused path of `[output.html]` and `[build]`, located in book.toml.
-pub fn check(book_root: &BookRoot) -> Vec<Diagnostic> {
+pub(crate) fn check(book_root: &BookRoot) -> Vec<Diagnostic> {
     // Under stock mdBook, which read it anyway: nothing in it can be trusted.
     if let Some(refused) = crate::model::reach::check_book_toml(&book_root.root) {
         return vec![refused];
@@ -77,7 +77,7 @@ pub fn check(book_root: &BookRoot) -> Vec<Diagnostic> {
 /// repository. A `--dest-dir` (which stock mdBook writes into the same
 /// setting) or an environment variable is the person's own choice, so only
 /// the value in the file is judged.
-pub fn build_dir(book_root: &BookRoot) -> Option<Diagnostic> {
+pub(crate) fn build_dir(book_root: &BookRoot) -> Option<Diagnostic> {
     if let Some(refused) = crate::model::reach::check_book_toml(&book_root.root) {
         return Some(refused);
     }
@@ -288,7 +288,7 @@ fn redirect_page(from: &str) -> &str {
 
 /// Why a redirect target may not be one, if it may not: it must be a
 /// relative address or an http(s) URL (a browser follows `javascript:` too).
-pub fn refused_target(target: &str) -> Option<String> {
+pub(crate) fn refused_target(target: &str) -> Option<String> {
     if target.chars().any(char::is_control) {
         // Browsers drop tabs and newlines, which can make a scheme of the rest.
         return Some("it holds a control character".into());

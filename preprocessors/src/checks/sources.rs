@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 /// Every file and folder under the book's `src/` that mdBook would read or
 /// copy into the site, judged: symlinks that lead outside, dangling links,
 /// symlink loops and special files are reported; nothing is followed out.
-pub fn check_sources(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diagnostics) {
+pub(crate) fn check_sources(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diagnostics) {
     let src_rel = book_root.src_dir();
     let src = book_root.root.join(&book_root.config.book.src);
     let src_name = if src_rel.is_empty() {
@@ -29,7 +29,7 @@ pub fn check_sources(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
 
 /// What mdBook does with the files of a folder it reads, for what a
 /// problem there means.
-pub struct Tree {
+pub(crate) struct Tree {
     /// What becomes of a file: `copy it into the site`.
     pub fate: &'static str,
     /// Whether a dangling link or a loop stops mdBook (it copies every entry
@@ -38,11 +38,11 @@ pub struct Tree {
 }
 
 impl Tree {
-    pub const SOURCES: Tree = Tree {
+    pub(crate) const SOURCES: Tree = Tree {
         fate: "copy it into the site",
         unreadable_matters: true,
     };
-    pub const THEME: Tree = Tree {
+    pub(crate) const THEME: Tree = Tree {
         fate: "publish it in every page",
         unreadable_matters: false,
     };
@@ -50,7 +50,7 @@ impl Tree {
 
 /// Every file and folder under `dir` (named `name` in diagnostics), judged
 /// as [`check_sources`] judges `src/`.
-pub fn check_tree(
+pub(crate) fn check_tree(
     tree: &Tree,
     dir: &Path,
     name: &str,
@@ -180,7 +180,11 @@ fn walk(
 /// (`../../etc/passwd`, a link) would be published as a chapter.
 /// Returns whether a chapter it lists may not be read (reported where the
 /// cause is: the link or folder that leads away, by [`check_sources`]).
-pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diagnostics) -> bool {
+pub(crate) fn check_summary(
+    book_root: &BookRoot,
+    reach: &Reach,
+    diagnostics: &mut Diagnostics,
+) -> bool {
     let src = book_root.root.join(&book_root.config.book.src);
     let name = reach.name(&src.join("SUMMARY.md"));
     let summary = src.join("SUMMARY.md");
@@ -303,16 +307,16 @@ pub fn check_summary(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diag
 
 /// The most resources CloudFormation accepts in one template; each costs
 /// the template checks far more than its bytes.
-pub const MAX_TEMPLATE_RESOURCES: usize = 500;
+pub(crate) const MAX_TEMPLATE_RESOURCES: usize = 500;
 /// The largest template CloudFormation accepts (from S3): 1 MB.
-pub const MAX_TEMPLATE_BYTES: usize = 1 << 20;
+pub(crate) const MAX_TEMPLATE_BYTES: usize = 1 << 20;
 /// The largest policy file checked: IAM's largest policy is 10,240
 /// characters, and a policy's checks cost far more than its bytes.
-pub const MAX_POLICY_BYTES: usize = 128 << 10;
+pub(crate) const MAX_POLICY_BYTES: usize = 128 << 10;
 
 /// A chapter (or the text includes made of it) over a Markdown budget
 /// ([`crate::model::markdown::over_budget`]), at the byte that goes over.
-pub fn over_markdown_budget(name: &str, text: &str) -> Option<Diagnostic> {
+pub(crate) fn over_markdown_budget(name: &str, text: &str) -> Option<Diagnostic> {
     let over = crate::model::markdown::over_budget_kept("source", name, text)?;
     let at = over.at();
     Some(
@@ -331,7 +335,7 @@ pub fn over_markdown_budget(name: &str, text: &str) -> Option<Diagnostic> {
 /// The templates and policies over their budgets, judged before any check
 /// parses them: each is reported at the byte or resource that goes over,
 /// and stops the run (their checks' time and memory grow with them).
-pub fn check_budgets(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diagnostics) {
+pub(crate) fn check_budgets(book_root: &BookRoot, reach: &Reach, diagnostics: &mut Diagnostics) {
     for (folder, limit) in [
         ("templates", MAX_TEMPLATE_BYTES),
         ("policies", MAX_POLICY_BYTES),

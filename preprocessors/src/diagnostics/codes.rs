@@ -15,7 +15,8 @@ impl Code {
     }
 
     /// One sentence saying what the code means.
-    pub fn help(self) -> &'static str {
+    #[cfg(test)]
+    pub(crate) fn help(self) -> &'static str {
         ALL.iter()
             .find(|(code, _)| *code == self)
             .map_or("", |(_, help)| help)

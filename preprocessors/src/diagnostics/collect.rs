@@ -8,7 +8,7 @@ use crate::diagnostics::location::Location;
 /// How many diagnostics of one code one file reports; the rest are counted
 /// in one closing diagnostic, so a file with 10,000 broken links on one long
 /// line costs bounded memory and output.
-pub const PER_FILE_AND_CODE: usize = 100;
+pub(crate) const PER_FILE_AND_CODE: usize = 100;
 
 /// The hint that marks the closing "and N more" diagnostic of a code.
 const MORE_HINT: &str = "the rest of the same kind are not shown; fix these and run again";
@@ -28,7 +28,7 @@ impl Diagnostics {
         Self::default()
     }
 
-    pub fn push(&mut self, diagnostic: Diagnostic) {
+    pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
         let key = (diagnostic.location.path.clone(), diagnostic.code);
         if let Some(n) = more_count(&diagnostic) {
             let entry =
@@ -53,31 +53,27 @@ impl Diagnostics {
 
     /// Whether one more problem of `code` in the file `path` would be shown
     /// (not only counted), so its checker may spare working out its help.
-    pub fn shows(&self, path: &str, code: Code) -> bool {
+    pub(crate) fn shows(&self, path: &str, code: Code) -> bool {
         self.kept
             .get(&(path.to_string(), code))
             .is_none_or(|kept| *kept < PER_FILE_AND_CODE)
     }
 
-    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+    pub(crate) fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
         for diagnostic in other {
             self.push(diagnostic);
         }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    pub fn errors(&self) -> usize {
+    pub(crate) fn errors(&self) -> usize {
         self.count(Severity::Error)
     }
 
-    pub fn warnings(&self) -> usize {
+    pub(crate) fn warnings(&self) -> usize {
         self.count(Severity::Warning)
     }
 
@@ -86,13 +82,13 @@ impl Diagnostics {
     }
 
     /// Whether the run must fail: any error, or any warning when warnings are denied.
-    pub fn is_failure(&self, deny_warnings: bool) -> bool {
+    pub(crate) fn is_failure(&self, deny_warnings: bool) -> bool {
         self.errors() > 0 || (deny_warnings && self.warnings() > 0)
     }
 
     /// Sorted by file and position, duplicates removed, so output is stable;
     /// a code past its limit in a file ends with one "and N more".
-    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+    pub(crate) fn into_sorted(mut self) -> Vec<Diagnostic> {
         for ((_, code), (n, severity, location)) in std::mem::take(&mut self.more) {
             self.items.push(more(severity, code, location, n));
         }
@@ -129,7 +125,7 @@ impl IntoIterator for Diagnostics {
 
 /// The closing diagnostic for `n` more of `code` in one file (a checker
 /// that finds very many may stop building them and say how many instead).
-pub fn more(severity: Severity, code: Code, location: Location, n: usize) -> Diagnostic {
+pub(crate) fn more(severity: Severity, code: Code, location: Location, n: usize) -> Diagnostic {
     let mut more = Diagnostic::new(
         severity,
         code,

@@ -36,7 +36,7 @@ const STEP: usize = 256;
 /// binary search and a walk of at most `STEP` bytes, so N diagnostics on one
 /// long line cost N, not N times the line's length.
 #[derive(Debug, Clone, Default)]
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     /// Byte offset of each line's start (a text ending in `\n` has an empty
     /// last line, where an offset at the very end lands).
     line_starts: Vec<usize>,
@@ -46,7 +46,7 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
-    pub fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -69,7 +69,7 @@ impl LineIndex {
     }
 
     /// The 0-based line holding byte `offset`, and the byte its line starts at.
-    pub fn line_of(&self, offset: usize) -> (usize, usize) {
+    pub(crate) fn line_of(&self, offset: usize) -> (usize, usize) {
         let line = self
             .line_starts
             .partition_point(|&s| s <= offset)
@@ -78,7 +78,7 @@ impl LineIndex {
     }
 
     /// The byte 0-based `line` starts at.
-    pub fn line_start(&self, line: usize) -> Option<usize> {
+    pub(crate) fn line_start(&self, line: usize) -> Option<usize> {
         self.line_starts.get(line).copied()
     }
 
@@ -118,7 +118,7 @@ impl LineIndex {
 
     /// The location of `range` (byte offsets) in `text`, the text this index
     /// was built from; as [`Location::in_text`].
-    pub fn locate(&self, path: &str, text: &str, range: Range<usize>) -> Location {
+    pub(crate) fn locate(&self, path: &str, text: &str, range: Range<usize>) -> Location {
         let start = floor_char_boundary(text, range.start.min(text.len()));
         let (line, line_start) = self.line_of(start);
         let line_end = self
@@ -169,11 +169,11 @@ impl<'a> TextMap<'a> {
         }
     }
 
-    pub fn path(&self) -> &'a str {
+    pub(crate) fn path(&self) -> &'a str {
         self.path
     }
 
-    pub fn text(&self) -> &'a str {
+    pub(crate) fn text(&self) -> &'a str {
         self.text
     }
 
@@ -198,7 +198,7 @@ impl Location {
     /// lines is cut at the end of its first line; out-of-range offsets are
     /// clamped, never a panic. Reads the text up to the end of the range's
     /// line: to locate many ranges in one text, hold a [`TextMap`] instead.
-    pub fn in_text(path: &str, text: &str, range: Range<usize>) -> Self {
+    pub(crate) fn in_text(path: &str, text: &str, range: Range<usize>) -> Self {
         let start = floor_char_boundary(text, range.start.min(text.len()));
         let head = &text[..text[start..].find('\n').map_or(text.len(), |i| start + i)];
         LineIndex::new(head).locate(path, head, range)
@@ -206,7 +206,7 @@ impl Location {
 
     /// A location at a 1-based line and column, for tools (such as a JSON
     /// parser) that report positions rather than offsets.
-    pub fn at_line_col(path: &str, text: &str, line: usize, column: usize) -> Self {
+    pub(crate) fn at_line_col(path: &str, text: &str, line: usize, column: usize) -> Self {
         Self::in_text(
             path,
             text,
@@ -215,7 +215,7 @@ impl Location {
     }
 
     /// A whole file, when nothing more precise is known.
-    pub fn file(path: &str) -> Self {
+    pub(crate) fn file(path: &str) -> Self {
         Location {
             path: path.to_string(),
             line: 1,
@@ -227,13 +227,13 @@ impl Location {
     }
 
     /// `path:line:col`.
-    pub fn short(&self) -> String {
+    pub(crate) fn short(&self) -> String {
         format!("{}:{}:{}", self.path, self.line, self.column)
     }
 
     /// `line_text` at its true columns: the part left out of a windowed
     /// line becomes spaces, so a renderer counts columns right.
-    pub fn full_line_text(&self) -> std::borrow::Cow<'_, str> {
+    pub(crate) fn full_line_text(&self) -> std::borrow::Cow<'_, str> {
         if self.line_text_start == 0 {
             std::borrow::Cow::Borrowed(&self.line_text)
         } else {
@@ -246,7 +246,7 @@ impl Location {
     }
 
     /// The highlighted byte range within `line_text`.
-    pub fn span_in_line(&self) -> Range<usize> {
+    pub(crate) fn span_in_line(&self) -> Range<usize> {
         let byte_at = |col: usize| {
             self.line_text
                 .char_indices()
@@ -258,7 +258,7 @@ impl Location {
 }
 
 /// The byte offset of a 1-based line and column (in characters), clamped to the text.
-pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let mut offset = 0;
     for _ in 1..line.max(1) {
         match text[offset..].find('\n') {

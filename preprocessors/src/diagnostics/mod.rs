@@ -3,18 +3,18 @@
 //! (human, GitHub annotations, JSON, SARIF).
 
 pub mod codes;
-pub mod collect;
+pub(crate) mod collect;
 pub mod location;
-pub mod model;
-pub mod phases;
-pub mod render;
-pub mod sarif;
-pub mod suggest;
+pub(crate) mod model;
+pub(crate) mod phases;
+pub(crate) mod render;
+pub(crate) mod sarif;
+pub(crate) mod suggest;
 
 pub use codes::Code;
 pub use collect::*;
-pub use model::*;
-pub use render::*;
+pub(crate) use model::*;
+pub(crate) use render::*;
 
 #[cfg(test)]
 mod tests;

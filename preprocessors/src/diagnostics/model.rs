@@ -25,7 +25,7 @@ pub struct Related {
 /// A replacement with one right answer, in the text a [`Problem`] was found
 /// in; the validator that found the problem sets it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fix {
+pub(crate) struct Fix {
     pub range: Range<usize>,
     pub replacement: String,
 }
@@ -43,7 +43,7 @@ pub struct Edit {
 
 impl Edit {
     /// The edit of `range` in `text` (the file at `path` as written).
-    pub fn in_text(
+    pub(crate) fn in_text(
         path: &str,
         text: &str,
         range: Range<usize>,
@@ -81,11 +81,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: Code, location: Location, message: impl Into<String>) -> Self {
+    pub(crate) fn error(code: Code, location: Location, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, location, message)
     }
 
-    pub fn warning(code: Code, location: Location, message: impl Into<String>) -> Self {
+    pub(crate) fn warning(code: Code, location: Location, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, location, message)
     }
 
@@ -107,18 +107,18 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
     /// The edits that fix it (see [`Edit`]); none when `fixes` is empty.
-    pub fn with_fixes(mut self, fixes: Vec<Edit>) -> Self {
+    pub(crate) fn with_fixes(mut self, fixes: Vec<Edit>) -> Self {
         self.fixes = fixes;
         self
     }
 
-    pub fn with_related(mut self, location: Location, message: impl Into<String>) -> Self {
+    pub(crate) fn with_related(mut self, location: Location, message: impl Into<String>) -> Self {
         self.related.push(Related {
             location,
             message: message.into(),
@@ -165,12 +165,8 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn error(code: Code, range: Range<usize>, message: impl Into<String>) -> Self {
+    pub(crate) fn error(code: Code, range: Range<usize>, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, range, message)
-    }
-
-    pub fn warning(code: Code, range: Range<usize>, message: impl Into<String>) -> Self {
-        Self::new(Severity::Warning, code, range, message)
     }
 
     fn new(
@@ -190,13 +186,13 @@ impl Problem {
         }
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
     /// A replacement of `range` that fixes the problem (there may be several).
-    pub fn with_fix(mut self, range: Range<usize>, replacement: impl Into<String>) -> Self {
+    pub(crate) fn with_fix(mut self, range: Range<usize>, replacement: impl Into<String>) -> Self {
         self.fixes.get_or_insert_default().push(Fix {
             range,
             replacement: replacement.into(),
@@ -205,17 +201,17 @@ impl Problem {
     }
 
     /// The replacements that fix it (none for most problems).
-    pub fn fixes(&self) -> &[Fix] {
+    pub(crate) fn fixes(&self) -> &[Fix] {
         self.fixes.as_deref().map_or(&[], Vec::as_slice)
     }
 
     /// Replaces its fixes (none: the problem is left to the writer).
-    pub fn set_fixes(&mut self, fixes: Vec<Fix>) {
+    pub(crate) fn set_fixes(&mut self, fixes: Vec<Fix>) {
         self.fixes = (!fixes.is_empty()).then(|| Box::new(fixes));
     }
 
     /// The same problem at `range` instead (for findings made on a slice).
-    pub fn at(mut self, range: Range<usize>) -> Self {
+    pub(crate) fn at(mut self, range: Range<usize>) -> Self {
         self.range = range;
         self
     }
@@ -223,13 +219,13 @@ impl Problem {
     /// A diagnostic at the place `locate` gives for the problem's range
     /// (`Origin::locate`, or `Location::in_text` for a file as written).
     /// Its fixes are dropped: only [`Problem::locate_fixed`] can place them.
-    pub fn locate(self, locate: impl FnOnce(Range<usize>) -> Location) -> Diagnostic {
+    pub(crate) fn locate(self, locate: impl FnOnce(Range<usize>) -> Location) -> Diagnostic {
         self.locate_fixed(locate, |_| None)
     }
 
     /// As [`Problem::locate`], with `edit` placing each fix in the file the
     /// writer edits; when one cannot be placed, none is kept.
-    pub fn locate_fixed(
+    pub(crate) fn locate_fixed(
         self,
         locate: impl FnOnce(Range<usize>) -> Location,
         edit: impl Fn(&Fix) -> Option<Edit>,
@@ -248,7 +244,7 @@ impl Problem {
     }
 
     /// A diagnostic in a file as written.
-    pub fn locate_in_text(self, map: &TextMap<'_>) -> Diagnostic {
+    pub(crate) fn locate_in_text(self, map: &TextMap<'_>) -> Diagnostic {
         self.locate_fixed(
             |r| map.locate(r),
             |fix| {

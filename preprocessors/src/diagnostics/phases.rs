@@ -5,24 +5,24 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 /// Whether timings are printed (read once: validators ask from many threads).
-pub fn on() -> bool {
+pub(crate) fn on() -> bool {
     static ON: OnceLock<bool> = OnceLock::new();
     *ON.get_or_init(|| std::env::var_os("RESPONDER_DOCS_TIMINGS").is_some())
 }
 
 /// Phases run one after another: each `done` prints the time since the last.
-pub struct Phases {
+pub(crate) struct Phases {
     last: Instant,
 }
 
 impl Phases {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Phases {
             last: Instant::now(),
         }
     }
 
-    pub fn done(&mut self, phase: &str) {
+    pub(crate) fn done(&mut self, phase: &str) {
         if on() {
             eprintln!("{phase}: {:.3} s", self.last.elapsed().as_secs_f64());
         }
@@ -37,7 +37,7 @@ impl Default for Phases {
 }
 
 /// `f()`, its time printed under `phase` (for work that runs beside other work).
-pub fn timed<R>(phase: &str, f: impl FnOnce() -> R) -> R {
+pub(crate) fn timed<R>(phase: &str, f: impl FnOnce() -> R) -> R {
     let start = Instant::now();
     let result = f();
     if on() {

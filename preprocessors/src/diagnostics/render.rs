@@ -9,7 +9,7 @@ use serde::Serialize;
 use std::fmt::Write as _;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// Source line, caret and hint, for people.
     #[default]
     Human,
@@ -22,7 +22,7 @@ pub enum Format {
 }
 
 /// Renders a whole report, with a closing summary line for the human form.
-pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool) -> String {
+pub(crate) fn render(diagnostics: &[Diagnostic], format: Format, color: bool) -> String {
     let shown: Vec<Diagnostic> = diagnostics.iter().map(visible).collect();
     match format {
         Format::Human => render_human(&shown, color),
@@ -69,7 +69,7 @@ fn visible(d: &Diagnostic) -> Diagnostic {
 /// Text safe to print on a terminal or in a CI log: a path or a message
 /// from the book (a folder name holding a newline or ESC) can neither forge
 /// a `::error` line nor drive the terminal. The status lines print through it.
-pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     if text.chars().any(hidden) {
         std::borrow::Cow::Owned(text.chars().map(picture).collect())
     } else {
@@ -109,7 +109,7 @@ fn render_human(diagnostics: &[Diagnostic], color: bool) -> String {
 }
 
 /// `2 errors, 1 warning`, or `no problems`.
-pub fn summary(diagnostics: &[Diagnostic]) -> String {
+pub(crate) fn summary(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -230,6 +230,6 @@ fn render_json(diagnostics: &[Diagnostic]) -> String {
 }
 
 /// A path as the status lines print it: control characters made visible.
-pub fn shown(path: &std::path::Path) -> String {
+pub(crate) fn shown(path: &std::path::Path) -> String {
     printable(&path.display().to_string()).into_owned()
 }

@@ -12,7 +12,7 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::{Value, json};
 
 /// The schema every report names (and the tests validate against).
-pub const SCHEMA_URI: &str =
+pub(crate) const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
 /// Base the result paths are relative to: the book root, which GitHub
@@ -37,7 +37,7 @@ const PATH_SEGMENT: &AsciiSet = &CONTROLS
     .add(b'|')
     .add(b'}');
 
-pub fn render(diagnostics: &[Diagnostic]) -> String {
+pub(crate) fn render(diagnostics: &[Diagnostic]) -> String {
     let mut text =
         serde_json::to_string_pretty(&document(diagnostics)).expect("JSON values always serialise");
     text.push('\n');
@@ -45,7 +45,7 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
 }
 
 /// The whole SARIF log as a JSON value.
-pub fn document(diagnostics: &[Diagnostic]) -> Value {
+pub(crate) fn document(diagnostics: &[Diagnostic]) -> Value {
     let rules: Vec<Value> = codes::ALL
         .iter()
         .map(|(code, help)| {

@@ -7,7 +7,10 @@
 /// `aws-marketplace`, not a shorter lookalike), more when it is a prefix
 /// (`cpu-arch` suggests `cpu-architecture` before `arch`). Ties go to the first in
 /// alphabetical order, so the hint is stable.
-pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     likely(wanted, candidates)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
@@ -16,7 +19,10 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
 /// The one right answer, when there is one: the suggestion [`closest`]
 /// gives, at most two edits away, with no other candidate as few edits
 /// away. Only this may be applied by `responder-docs fix`.
-pub fn only<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn only<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let candidates: Vec<&str> = candidates.into_iter().collect();
     let best = closest(wanted, candidates.iter().copied())?;
     let lower = wanted.to_lowercase();
@@ -31,7 +37,10 @@ pub fn only<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> 
 /// Every candidate as likely as the best one (the one [`closest`] gives,
 /// and those that tie with it), alphabetically, without repeats: when two
 /// are as close, the writer is offered both and `fix` applies neither.
-pub fn tied<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+pub(crate) fn tied<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Vec<&'a str> {
     let scored: Vec<(f64, &str)> = likely(wanted, candidates).collect();
     let best = scored.iter().map(|(s, _)| *s).fold(f64::MIN, f64::max);
     let mut tied: Vec<&str> = scored
@@ -45,7 +54,7 @@ pub fn tied<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> 
 }
 
 /// `did you mean `A`?`, or `` `A` or `B` `` when two are as likely.
-pub fn offer(tied: &[&str], prefix: &str) -> Option<String> {
+pub(crate) fn offer(tied: &[&str], prefix: &str) -> Option<String> {
     let shown: Vec<String> = tied.iter().map(|c| format!("`{prefix}{c}`")).collect();
     match shown.as_slice() {
         [] => None,
@@ -93,7 +102,10 @@ fn likely<'a>(
 }
 
 /// `did you mean `X`?` for the closest candidate, if any.
-pub fn hint<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn hint<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     closest(wanted, candidates).map(|near| format!("did you mean `{near}`?"))
 }
 

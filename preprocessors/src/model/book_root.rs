@@ -23,7 +23,7 @@ pub struct BookRoot {
 }
 
 /// Chapter texts by repo-relative path (`src/setup.md`).
-pub type LoadedSources = HashMap<String, String>;
+pub(crate) type LoadedSources = HashMap<String, String>;
 
 /// Each path asks the file system once per run: a large book links the same
 /// files thousands of times, and every answer costs a `realpath`.
@@ -49,7 +49,7 @@ struct ResolveCache {
 
 /// Why a path was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refused {
+pub(crate) enum Refused {
     Absolute,
     LeavesRoot,
     Missing,
@@ -72,7 +72,7 @@ impl BookRoot {
 
     /// The same root with the settings as they stand now (`--deny-warnings`
     /// applied), sharing what this run has resolved and read.
-    pub fn with_config(&self, config: Config) -> Self {
+    pub(crate) fn with_config(&self, config: Config) -> Self {
         BookRoot {
             config,
             ..self.clone()
@@ -80,13 +80,13 @@ impl BookRoot {
     }
 
     /// This root, knowing the chapter files mdBook's loader read.
-    pub fn with_loaded(mut self, loaded: Arc<LoadedSources>) -> Self {
+    pub(crate) fn with_loaded(mut self, loaded: Arc<LoadedSources>) -> Self {
         self.loaded = Some(loaded);
         self
     }
 
     /// The chapter sources of an unprocessed book, for [`BookRoot::with_loaded`].
-    pub fn loaded_sources(&self, book: &mdbook_preprocessor::book::Book) -> LoadedSources {
+    pub(crate) fn loaded_sources(&self, book: &mdbook_preprocessor::book::Book) -> LoadedSources {
         book.iter()
             .filter_map(|item| match item {
                 mdbook_preprocessor::book::BookItem::Chapter(chapter) => {
@@ -99,7 +99,7 @@ impl BookRoot {
     }
 
     /// A chapter file's text as the loader read it, when it did.
-    pub fn loaded(&self, rel: &str) -> Option<&str> {
+    pub(crate) fn loaded(&self, rel: &str) -> Option<&str> {
         self.loaded.as_ref()?.get(rel).map(String::as_str)
     }
 
@@ -115,7 +115,7 @@ impl BookRoot {
     }
 
     /// The folder every read must stay inside, worked out once per run.
-    pub fn reach(&self) -> &crate::model::reach::Reach {
+    pub(crate) fn reach(&self) -> &crate::model::reach::Reach {
         self.resolved.reach.get_or_init(|| {
             let settings: crate::model::config::Validate =
                 crate::model::config::read(&self.config, crate::model::config::SHARED_TABLE);
@@ -124,13 +124,13 @@ impl BookRoot {
     }
 
     /// The chapters' folder, relative to the root (`src` unless book.toml says otherwise).
-    pub fn src_dir(&self) -> String {
+    pub(crate) fn src_dir(&self) -> String {
         slashed(&self.config.book.src)
     }
 
     /// The repo-relative name of a chapter's source file (`Chapter::source_path`
     /// is relative to `src/`).
-    pub fn chapter_path(&self, source_path: &Path) -> String {
+    pub(crate) fn chapter_path(&self, source_path: &Path) -> String {
         let src = self.src_dir();
         let rel = slashed(source_path);
         if src.is_empty() || src == "." {
@@ -142,7 +142,7 @@ impl BookRoot {
 
     /// An existing path inside the root, given relative to it. Refuses
     /// absolute paths, `..` that climbs out, and symlinks that lead out.
-    pub fn resolve(&self, rel: &str) -> Result<PathBuf, Refused> {
+    pub(crate) fn resolve(&self, rel: &str) -> Result<PathBuf, Refused> {
         let rel_path = Path::new(rel);
         if rel_path.is_absolute() || rel.starts_with('/') || rel.starts_with('\\') {
             return Err(Refused::Absolute);
@@ -216,7 +216,7 @@ impl BookRoot {
     }
 
     /// Reads a file inside the root (see [`BookRoot::resolve`]).
-    pub fn read(&self, rel: &str) -> Result<String> {
+    pub(crate) fn read(&self, rel: &str) -> Result<String> {
         let path = self
             .resolve(rel)
             .map_err(|why| anyhow::anyhow!("cannot read `{rel}`: {why:?}"))?;
@@ -227,7 +227,7 @@ impl BookRoot {
 
     /// A file's text through [`crate::model::reach::read_text`], read once per run
     /// (the clones of this root share the answer).
-    pub fn text(&self, path: &Path) -> Result<Arc<str>, crate::model::reach::Unreadable> {
+    pub(crate) fn text(&self, path: &Path) -> Result<Arc<str>, crate::model::reach::Unreadable> {
         let mut texts = self
             .resolved
             .texts
@@ -245,7 +245,7 @@ impl BookRoot {
 
     /// Keeps a text the loader read before this root existed (`book.toml`),
     /// so asking for it again does not open the file.
-    pub fn remember(&self, path: &Path, text: String) {
+    pub(crate) fn remember(&self, path: &Path, text: String) {
         self.resolved
             .texts
             .lock()
@@ -256,7 +256,7 @@ impl BookRoot {
 
     /// A file's text if this run has already read it (after judging it):
     /// what mdBook's `Book` is built from, so nothing unjudged is read.
-    pub fn already_read(&self, path: &Path) -> Option<Arc<str>> {
+    pub(crate) fn already_read(&self, path: &Path) -> Option<Arc<str>> {
         let texts = self
             .resolved
             .texts
@@ -266,7 +266,7 @@ impl BookRoot {
     }
 
     /// `deny-warnings` in `[preprocessor.validate]`: warnings fail the build (CI sets it).
-    pub fn deny_warnings(&self) -> bool {
+    pub(crate) fn deny_warnings(&self) -> bool {
         crate::model::config::read::<crate::model::config::Validate>(
             &self.config,
             crate::model::config::SHARED_TABLE,
@@ -277,7 +277,7 @@ impl BookRoot {
 
 /// A book root in a fresh temporary folder holding `files`, for unit tests.
 #[cfg(test)]
-pub fn temp_book(files: &[(&str, &str)]) -> (tempfile::TempDir, BookRoot) {
+pub(crate) fn temp_book(files: &[(&str, &str)]) -> (tempfile::TempDir, BookRoot) {
     let dir = tempfile::tempdir().unwrap();
     for (path, text) in files {
         let path = dir.path().join(path);
@@ -289,7 +289,7 @@ pub fn temp_book(files: &[(&str, &str)]) -> (tempfile::TempDir, BookRoot) {
 }
 
 /// A path with `/` separators, as diagnostics and URLs spell it.
-pub fn slashed(path: &Path) -> String {
+pub(crate) fn slashed(path: &Path) -> String {
     path.components()
         .filter_map(|c| match c {
             Component::Normal(s) => Some(s.to_string_lossy().into_owned()),

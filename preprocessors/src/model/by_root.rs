@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-pub struct ByRoot<T>(Mutex<Option<HashMap<PathBuf, T>>>);
+pub(crate) struct ByRoot<T>(Mutex<Option<HashMap<PathBuf, T>>>);
 
 impl<T> ByRoot<T> {
-    pub const fn new() -> Self {
+    pub(crate) const fn new() -> Self {
         ByRoot(Mutex::new(None))
     }
 
@@ -19,36 +19,36 @@ impl<T> ByRoot<T> {
     }
 
     /// Keeps what each build leaves from now on.
-    pub fn keep(&self) {
+    pub(crate) fn keep(&self) {
         self.lock().get_or_insert_with(HashMap::new);
     }
 
     /// Whether builds keep what they leave.
-    pub fn kept(&self) -> bool {
+    pub(crate) fn kept(&self) -> bool {
         self.lock().is_some()
     }
 
     /// What the last build of the book at `root` left, taken out (two
     /// builds of one book at once: each finds what the other left, or
     /// nothing).
-    pub fn take(&self, root: &Path) -> Option<T> {
+    pub(crate) fn take(&self, root: &Path) -> Option<T> {
         self.lock().as_mut()?.remove(root)
     }
 
     /// Leaves `value` for the next build of the book at `root`, when kept.
-    pub fn put(&self, root: &Path, value: T) {
+    pub(crate) fn put(&self, root: &Path, value: T) {
         if let Some(books) = self.lock().as_mut() {
             books.insert(root.to_path_buf(), value);
         }
     }
 
     /// `f` of what the last build of the book at `root` left.
-    pub fn read<R>(&self, root: &Path, f: impl FnOnce(&T) -> R) -> Option<R> {
+    pub(crate) fn read<R>(&self, root: &Path, f: impl FnOnce(&T) -> R) -> Option<R> {
         self.lock().as_ref()?.get(root).map(f)
     }
 
     /// Changes what every book's last build left.
-    pub fn each(&self, mut f: impl FnMut(&mut T)) {
+    pub(crate) fn each(&self, mut f: impl FnMut(&mut T)) {
         if let Some(books) = self.lock().as_mut() {
             books.values_mut().for_each(&mut f);
         }

@@ -20,12 +20,12 @@ use std::sync::{Arc, OnceLock};
 /// The chapter's source file; its current content when the file cannot
 /// be read (a chapter made by a preprocessor), named after the chapter
 /// when it has no file at all.
-pub fn source_of(book_root: &BookRoot, chapter: &Chapter) -> Source {
+pub(crate) fn source_of(book_root: &BookRoot, chapter: &Chapter) -> Source {
     source(book_root, chapter).0
 }
 
 /// [`source_of`], and whether the text was read from the chapter's file.
-pub fn source(book_root: &BookRoot, chapter: &Chapter) -> (Source, bool) {
+pub(crate) fn source(book_root: &BookRoot, chapter: &Chapter) -> (Source, bool) {
     match chapter.source_path.as_ref().or(chapter.path.as_ref()) {
         Some(p) => {
             let path = book_root.chapter_path(p);
@@ -58,8 +58,6 @@ pub struct ChapterModel<'b> {
     pub path: String,
     /// The writer's text, located in the repository.
     pub source: Source,
-    /// The source was read from the chapter's own file, not copied from its content.
-    pub source_on_disk: bool,
     /// What the validators read of the processed content (what readers
     /// get), taken from one parse whose events are then dropped: a large
     /// book never holds every chapter's events at once. Shared with the
@@ -73,7 +71,7 @@ pub struct ChapterModel<'b> {
 
 impl ChapterModel<'_> {
     /// Where ranges of the processed content come from in the source.
-    pub fn origin(&self) -> Origin<'_> {
+    pub(crate) fn origin(&self) -> Origin<'_> {
         Origin::with_map(
             &self.source.path,
             &self.source.text,
@@ -84,7 +82,7 @@ impl ChapterModel<'_> {
     }
 
     /// The processed content readers get.
-    pub fn content(&self) -> &str {
+    pub(crate) fn content(&self) -> &str {
         &self.chapter.content
     }
 }
@@ -163,7 +161,7 @@ impl<'b> BookModel<'b> {
     /// Under `serve`, whether the files edited since the last build are
     /// known and are all this book's chapters: then what a chapter's
     /// findings depend on beyond the book's chapters is as it was.
-    pub fn only_chapters_edited(&self, book_root: &BookRoot) -> bool {
+    pub(crate) fn only_chapters_edited(&self, book_root: &BookRoot) -> bool {
         let Some(edited) = book_root.edited.as_deref() else {
             return false;
         };
@@ -192,7 +190,7 @@ impl<'b> BookModel<'b> {
         }
         let kept = Kept::take(&book_root.root, &markdown);
         let chapters = crate::model::parallel::map(&pages, |_, &chapter| {
-            let (source, source_on_disk) = source(book_root, chapter);
+            let source = source_of(book_root, chapter);
             let path = chapter.path.as_deref().map(slashed).unwrap_or_default();
             let read = match kept.as_ref().and_then(|k| k.reads.get(&path)) {
                 Some((content, read)) if *content == chapter.content => read.clone(),
@@ -202,7 +200,6 @@ impl<'b> BookModel<'b> {
                 chapter,
                 path,
                 source,
-                source_on_disk,
                 page: read.page,
                 steps: read.steps,
                 blocks: read.blocks,
@@ -262,7 +259,8 @@ mod tests {
         let [a] = &model.chapters[..] else {
             panic!("one page")
         };
-        assert_eq!((a.path.as_str(), a.source_on_disk), ("a.md", true));
+        assert_eq!(a.path.as_str(), "a.md");
+        assert!(source(&root, a.chapter).1, "read from its file");
         assert_eq!(a.source.path, "src/a.md");
         let at = a.content().find("[b]").unwrap();
         assert_eq!(a.origin().locate(at..at + 3).short(), "src/a.md:3:25");

@@ -38,7 +38,7 @@ pub fn fenced(markdown: &str) -> Vec<Block> {
 }
 
 /// Every fenced code block in a chapter's events (parsed once, shared).
-pub fn fenced_in(events: &[(Event<'_>, Range<usize>)]) -> Vec<Block> {
+pub(crate) fn fenced_in(events: &[(Event<'_>, Range<usize>)]) -> Vec<Block> {
     let mut out = Vec::new();
     let mut current: Option<Block> = None;
     for (event, range) in events {

@@ -12,7 +12,7 @@ use std::ops::Range;
 
 /// Where a directive may stand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stands {
+pub(crate) enum Stands {
     /// Inside a sentence: it becomes a few words.
     Inline,
     /// Alone on its line: it becomes a block.
@@ -23,7 +23,7 @@ pub enum Stands {
 
 /// One directive, declared by the pass (or tool) that expands it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Spec {
+pub(crate) struct Spec {
     pub name: &'static str,
     /// The book.toml table of the pass that expands it, or `mdbook`.
     pub owner: &'static str,
@@ -33,7 +33,7 @@ pub struct Spec {
 }
 
 /// The directives mdBook's own `links` preprocessor expands.
-pub const MDBOOK: &[Spec] = &[
+pub(crate) const MDBOOK: &[Spec] = &[
     Spec {
         name: "include",
         owner: "mdbook",
@@ -61,7 +61,7 @@ pub const MDBOOK: &[Spec] = &[
 ];
 
 /// Every directive a build knows: mdBook's and each pass's.
-pub fn registry() -> Vec<Spec> {
+pub(crate) fn registry() -> Vec<Spec> {
     let mut all = MDBOOK.to_vec();
     for pass in crate::passes() {
         all.extend(pass.directives());
@@ -70,7 +70,7 @@ pub fn registry() -> Vec<Spec> {
 }
 
 /// The names of `specs`, for [`find`].
-pub fn names(specs: &[Spec]) -> Vec<&'static str> {
+pub(crate) fn names(specs: &[Spec]) -> Vec<&'static str> {
     specs.iter().map(|s| s.name).collect()
 }
 
@@ -97,7 +97,7 @@ static OPEN: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
 /// Every directive whose name `wanted` accepts. A `{{#` whose name is not
 /// wanted is skipped by its three characters only, so a directive written
 /// inside it is still found.
-pub fn find_where<'a>(text: &'a str, wanted: impl Fn(&str) -> bool) -> Vec<Directive<'a>> {
+pub(crate) fn find_where<'a>(text: &'a str, wanted: impl Fn(&str) -> bool) -> Vec<Directive<'a>> {
     let mut found = Vec::new();
     let mut from = 0;
     // The end of the line holding `from`, and the first `}}` at or after
@@ -184,7 +184,7 @@ pub fn alone_indent<'t>(text: &'t str, range: &Range<usize>) -> Option<&'t str> 
 /// `{{#name …}}` whose name no tool knows but is close to one that is
 /// (`image-url`, `cpu-arch`): nothing would expand it and readers would get
 /// the braces. Names under four characters are left alone (`{{#if}}`).
-pub fn unknown(text: &str, known: &[Spec]) -> Vec<Problem> {
+pub(crate) fn unknown(text: &str, known: &[Spec]) -> Vec<Problem> {
     let names = names(known);
     find_where(text, |name| name.len() >= 4 && !names.contains(&name))
         .into_iter()

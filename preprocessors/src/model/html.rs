@@ -19,7 +19,7 @@ static ATTR: LazyLock<Regex> = LazyLock::new(|| {
 
 /// One attribute of a start tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attr {
+pub(crate) struct Attr {
     /// The element name, lower-cased.
     pub tag: String,
     /// The attribute name, lower-cased.
@@ -31,7 +31,7 @@ pub struct Attr {
 }
 
 /// The attributes of every start tag in `html`, outside comments.
-pub fn attributes(html: &str) -> Vec<Attr> {
+pub(crate) fn attributes(html: &str) -> Vec<Attr> {
     let mut found = Vec::new();
     let comments: Vec<Range<usize>> = COMMENT.find_iter(html).map(|m| m.range()).collect();
     for tag in TAG.captures_iter(html) {
@@ -58,12 +58,12 @@ pub fn attributes(html: &str) -> Vec<Attr> {
 }
 
 /// Whether an attribute names a fragment target (`id`, or `name` on `<a>`).
-pub fn is_anchor(attr: &Attr) -> bool {
+pub(crate) fn is_anchor(attr: &Attr) -> bool {
     attr.name == "id" || (attr.tag == "a" && attr.name == "name")
 }
 
 /// Whether an attribute is a link the reader follows or the page loads.
-pub fn is_link(attr: &Attr) -> bool {
+pub(crate) fn is_link(attr: &Attr) -> bool {
     matches!(
         (attr.tag.as_str(), attr.name.as_str()),
         ("a", "href")

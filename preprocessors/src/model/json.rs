@@ -10,7 +10,7 @@ use std::ops::Range;
 
 /// A syntax error, at a byte range of the text (a character wide).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyntaxError {
+pub(crate) struct SyntaxError {
     pub range: Range<usize>,
     /// serde_json's message without its " at line L column C".
     pub message: String,
@@ -18,7 +18,7 @@ pub struct SyntaxError {
 
 /// Parses `text` and indexes it. serde_json's columns count bytes; the
 /// error's range is on a character boundary, so locations count characters.
-pub fn parse(text: &str) -> Result<(Value, Index), SyntaxError> {
+pub(crate) fn parse(text: &str) -> Result<(Value, Index), SyntaxError> {
     match serde_json::from_str(text) {
         Ok(value) => Ok((value, Index::new(text))),
         Err(error) => {
@@ -45,7 +45,7 @@ pub fn parse(text: &str) -> Result<(Value, Index), SyntaxError> {
 
 /// One value of the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Node {
+pub(crate) struct Node {
     /// The member's key, quotes included, when the value is an object member.
     pub key: Option<Range<usize>>,
     /// The value itself, from its first to past its last byte.
@@ -85,7 +85,8 @@ impl Index {
     }
 
     /// The value at a JSON pointer (`""` is the whole document).
-    pub fn get(&self, pointer: &str) -> Option<&Node> {
+    #[cfg(test)]
+    pub(crate) fn get(&self, pointer: &str) -> Option<&Node> {
         self.nodes.get(pointer)
     }
 
@@ -105,7 +106,7 @@ impl Index {
     }
 
     /// The key of a member (for "this key is not allowed"), else its value.
-    pub fn key_range(&self, pointer: &str) -> Range<usize> {
+    pub(crate) fn key_range(&self, pointer: &str) -> Range<usize> {
         match self.nodes.get(pointer) {
             Some(Node { key: Some(key), .. }) => key.clone(),
             _ => self.value_range(pointer),
@@ -114,7 +115,7 @@ impl Index {
 
     /// Where a diagnostic about `pointer` belongs: the member's key (an
     /// element's value), else the same for the nearest ancestor indexed.
-    pub fn name_range(&self, pointer: &str) -> Option<Range<usize>> {
+    pub(crate) fn name_range(&self, pointer: &str) -> Option<Range<usize>> {
         let mut p = pointer;
         loop {
             if let Some(node) = self.nodes.get(p) {
@@ -126,7 +127,7 @@ impl Index {
 }
 
 /// A JSON pointer segment, escaped (`~` → `~0`, `/` → `~1`).
-pub fn escape(segment: &str) -> String {
+pub(crate) fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 

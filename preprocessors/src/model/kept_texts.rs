@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// run read (taken at this run's first read), and the texts this run read,
 /// handed to the next run when this one ends.
 #[derive(Debug)]
-pub struct Carry {
+pub(crate) struct Carry {
     root: PathBuf,
     last: OnceLock<HashMap<PathBuf, Carried>>,
     this: Mutex<HashMap<PathBuf, Carried>>,
@@ -67,7 +67,7 @@ pub fn keep_texts() {
 }
 
 /// Forgets what any book kept of the file at `path` (absolute): it was edited.
-pub fn forget_text(path: &Path) {
+pub(crate) fn forget_text(path: &Path) {
     CARRIED.each(|texts| {
         texts.remove(path);
     });
@@ -75,7 +75,7 @@ pub fn forget_text(path: &Path) {
 
 impl Carry {
     /// The text of `path`, from the last run when its file is as it was.
-    pub fn read(&self, path: &Path) -> Result<Arc<str>, crate::model::reach::Unreadable> {
+    pub(crate) fn read(&self, path: &Path) -> Result<Arc<str>, crate::model::reach::Unreadable> {
         self.read_telling(path).map(|(text, _)| text)
     }
 
@@ -131,7 +131,7 @@ impl Drop for Carry {
 }
 
 /// What a run of the book at `root` carries to the next, when texts are kept.
-pub fn carry(root: &Path) -> Option<Carry> {
+pub(crate) fn carry(root: &Path) -> Option<Carry> {
     CARRIED.kept().then(|| Carry {
         root: root.to_path_buf(),
         last: OnceLock::new(),

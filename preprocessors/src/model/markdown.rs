@@ -18,7 +18,7 @@ pub struct UndefinedReference {
 
 /// A text parsed once: what every validator reads.
 #[derive(Debug, Clone, Default)]
-pub struct Parsed<'a> {
+pub(crate) struct Parsed<'a> {
     pub events: Vec<(Event<'a>, Range<usize>)>,
     pub undefined: Vec<UndefinedReference>,
 }
@@ -34,24 +34,24 @@ pub const MAX_DELIMITERS: usize = 100_000;
 /// The most lines a chapter may hold: each costs the parser a node or two,
 /// whatever it holds (a chapter of 8 million one-letter lines took
 /// gigabytes). Far above any written chapter.
-pub const MAX_LINES: usize = 1_000_000;
+pub(crate) const MAX_LINES: usize = 1_000_000;
 
 /// Which budget a chapter goes over, at which byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Over {
+pub(crate) enum Over {
     Delimiters(usize),
     Lines(usize),
 }
 
 impl Over {
-    pub fn at(self) -> usize {
+    pub(crate) fn at(self) -> usize {
         match self {
             Over::Delimiters(at) | Over::Lines(at) => at,
         }
     }
 
     /// What the chapter holds too many of: `more than N …`.
-    pub fn what(self) -> String {
+    pub(crate) fn what(self) -> String {
         match self {
             Over::Delimiters(_) => format!(
                 "more than {MAX_DELIMITERS} Markdown delimiters (`[`, `]`, `<`, `>`, `&`, `\\`, runs of `*`, `_`, `` ` ``, `~`) outside fenced code"
@@ -61,7 +61,7 @@ impl Over {
     }
 
     /// The limit, as the hint states it.
-    pub fn limit(self) -> String {
+    pub(crate) fn limit(self) -> String {
         match self {
             Over::Delimiters(_) => format!("{MAX_DELIMITERS} delimiters"),
             Over::Lines(_) => format!("{MAX_LINES} lines"),
@@ -86,7 +86,7 @@ pub fn keep_budgets() {
 
 /// [`over_budget`] of `text`, the text `judge` read for `file`: the last
 /// verdict when the text is the same, byte for byte.
-pub fn over_budget_kept(judge: &'static str, file: &str, text: &str) -> Option<Over> {
+pub(crate) fn over_budget_kept(judge: &'static str, file: &str, text: &str) -> Option<Over> {
     let key = (judge, file.to_string());
     {
         let kept = BUDGETS.lock().unwrap_or_else(PoisonError::into_inner);
@@ -116,7 +116,7 @@ pub fn over_budget_kept(judge: &'static str, file: &str, text: &str) -> Option<O
 /// long with nothing after it); an indented fence also ends at a line
 /// indented less, where the container that held it must have ended. When in
 /// doubt, text counts: counting too much only refuses sooner.
-pub fn over_budget(text: &str) -> Option<Over> {
+pub(crate) fn over_budget(text: &str) -> Option<Over> {
     let bytes = text.as_bytes();
     let mut count = 0usize;
     let mut lines = 0usize;
@@ -187,7 +187,7 @@ fn closes(rest: &[u8], c: u8, n: usize) -> bool {
 }
 
 /// The options mdBook's HTML renderer parses the book's chapters with.
-pub fn book_options(config: &mdbook_preprocessor::config::Config) -> MarkdownOptions {
+pub(crate) fn book_options(config: &mdbook_preprocessor::config::Config) -> MarkdownOptions {
     let html = config.html_config().unwrap_or_default();
     let mut options = MarkdownOptions::default();
     options.smart_punctuation = html.smart_punctuation;
@@ -199,7 +199,7 @@ pub fn book_options(config: &mdbook_preprocessor::config::Config) -> MarkdownOpt
 /// The pulldown-cmark options of `mdbook_markdown::new_cmark_parser`, which
 /// offers no way to pass a broken-link callback. A test in `page`
 /// proves both parse alike.
-pub fn cmark_options(markdown: &MarkdownOptions) -> Options {
+pub(crate) fn cmark_options(markdown: &MarkdownOptions) -> Options {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_FOOTNOTES);
@@ -220,7 +220,7 @@ pub fn cmark_options(markdown: &MarkdownOptions) -> Options {
 
 /// Parses `text` once, as mdBook will render it. A broken-link callback that
 /// answers `None` leaves the events exactly as without one.
-pub fn parse<'a>(text: &'a str, markdown: &MarkdownOptions) -> Parsed<'a> {
+pub(crate) fn parse<'a>(text: &'a str, markdown: &MarkdownOptions) -> Parsed<'a> {
     let mut undefined: Vec<UndefinedReference> = Vec::new();
     // The parser may call back more than once for one span: keep it once.
     let mut seen: HashSet<(usize, usize)> = HashSet::new();

@@ -3,23 +3,23 @@
 //! about. Nothing here knows a check, the pipeline or a command.
 
 pub mod book_root;
-pub mod by_root;
+pub(crate) mod by_root;
 pub mod chapters;
 pub mod code_blocks;
-pub mod config;
+pub(crate) mod config;
 pub mod directive;
-pub mod html;
+pub(crate) mod html;
 pub mod json;
 pub mod kept_texts;
 pub mod markdown;
 pub mod ordered_lists;
 pub mod origin;
-pub mod outline;
+pub(crate) mod outline;
 pub mod page;
 pub mod parallel;
-pub mod pass;
+pub(crate) mod pass;
 pub mod paths;
-pub mod reach;
-pub mod release;
+pub(crate) mod reach;
+pub(crate) mod release;
 pub mod run_paths;
 pub mod sandbox;

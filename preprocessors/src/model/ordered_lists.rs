@@ -91,7 +91,7 @@ pub fn parse(text: &str) -> Document {
 }
 
 /// The ordered lists of `text`, read from its events.
-pub fn from_events(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Document {
+pub(crate) fn from_events(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Document {
     let mut doc = Document::default();
     // One entry per open list: the index in `doc.lists` for an ordered one.
     let mut lists: Vec<Option<usize>> = Vec::new();

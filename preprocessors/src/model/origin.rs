@@ -20,7 +20,7 @@ pub struct Source {
 
 impl Source {
     /// Locates ranges of `processed` (this chapter after some expansion) here.
-    pub fn origin<'a>(&'a self, processed: &'a str) -> Origin<'a> {
+    pub(crate) fn origin<'a>(&'a self, processed: &'a str) -> Origin<'a> {
         Origin::new(&self.path, &self.text, processed)
     }
 }
@@ -41,7 +41,7 @@ enum MapRef<'a> {
 /// Which source line each processed line comes from: the costly part of an
 /// [`Origin`], computed once per chapter and shared by every validator.
 #[derive(Debug, Clone)]
-pub struct LineMap {
+pub(crate) struct LineMap {
     /// Byte offset of each processed line's start, and the source line it maps to.
     lines: Vec<LineOrigin>,
     /// Lines and character counts of the source, to locate in it.
@@ -57,7 +57,7 @@ struct LineOrigin {
 }
 
 impl LineMap {
-    pub fn new(source: &str, processed: &str) -> Self {
+    pub(crate) fn new(source: &str, processed: &str) -> Self {
         let processed_starts = line_starts(processed);
         let mut lines = Vec::with_capacity(processed_starts.len());
         if source == processed {
@@ -143,7 +143,12 @@ impl<'a> Origin<'a> {
     }
 
     /// An origin over a line map computed before for the same two texts.
-    pub fn with_map(path: &'a str, source: &'a str, processed: &'a str, map: &'a LineMap) -> Self {
+    pub(crate) fn with_map(
+        path: &'a str,
+        source: &'a str,
+        processed: &'a str,
+        map: &'a LineMap,
+    ) -> Self {
         Origin {
             path,
             source,
@@ -162,7 +167,7 @@ impl<'a> Origin<'a> {
     /// The byte range of the source file that `range` of the processed text
     /// is, when it lies on a line copied byte for byte (a fix is never
     /// placed on expanded text: the words there are not the writer's).
-    pub fn source_range(&self, range: Range<usize>) -> Option<Range<usize>> {
+    pub(crate) fn source_range(&self, range: Range<usize>) -> Option<Range<usize>> {
         let index = self
             .map()
             .lines
@@ -184,7 +189,7 @@ impl<'a> Origin<'a> {
 
     /// `problem` (found in the processed text) at its source place, with its
     /// fixes when they fall on the writer's own lines.
-    pub fn diagnostic(&self, problem: Problem) -> Diagnostic {
+    pub(crate) fn diagnostic(&self, problem: Problem) -> Diagnostic {
         problem.locate_fixed(
             |r| self.locate(r),
             |fix| {

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// What the run knows of a chapter's file.
-pub enum Source {
+pub(crate) enum Source {
     /// Its text, read (after judging the path).
     Text(Arc<str>),
     /// No file there: with `create-missing`, mdBook would write one holding
@@ -27,7 +27,7 @@ pub enum Source {
 /// The book `summary` outlines, each chapter's file as `source_of` (given
 /// the chapter's path relative to the sources) knows it, or `None` when
 /// mdBook's own loader must answer.
-pub fn book(
+pub(crate) fn book(
     summary: &str,
     source_of: impl Fn(&Path) -> Source,
     create_missing: bool,

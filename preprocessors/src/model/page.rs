@@ -3,7 +3,7 @@
 //! carry (headings and terms by mdBook's rules, `{#custom-id}`, footnotes,
 //! `id` attributes of inline HTML), and reference links with no definition.
 
-pub mod heading_ids;
+pub(crate) mod heading_ids;
 
 use crate::model::html;
 use crate::model::markdown::Parsed;
@@ -31,7 +31,7 @@ pub struct Link {
     pub range: Range<usize>,
 }
 
-pub use crate::model::markdown::UndefinedReference;
+pub(crate) use crate::model::markdown::UndefinedReference;
 
 #[derive(Debug, Default, Clone)]
 pub struct Page {
@@ -40,8 +40,6 @@ pub struct Page {
     pub ids: Vec<String>,
     pub undefined: Vec<UndefinedReference>,
 }
-
-pub use crate::model::markdown::cmark_options;
 
 /// A heading or term whose text is being gathered for its id.
 struct Pending {
@@ -55,7 +53,7 @@ pub fn extract(text: &str, markdown: &MarkdownOptions) -> Page {
 }
 
 /// The links, ids and undefined references of a text parsed once.
-pub fn from_parsed(text: &str, parsed: &Parsed<'_>) -> Page {
+pub(crate) fn from_parsed(text: &str, parsed: &Parsed<'_>) -> Page {
     let mut page = Page::default();
     walk(text, parsed.events.iter(), &mut page);
     page.undefined = parsed.undefined.clone();

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The environment variable that overrides the number of threads.
-pub const THREADS_VAR: &str = "RESPONDER_DOCS_THREADS";
+pub(crate) const THREADS_VAR: &str = "RESPONDER_DOCS_THREADS";
 
 /// Below this many items a thread costs more than it saves.
 const MIN_ITEMS: usize = 16;
@@ -33,7 +33,7 @@ pub fn with_threads<R>(threads: usize, f: impl FnOnce() -> R) -> R {
 }
 
 /// How many threads [`map`] uses.
-pub fn threads() -> usize {
+pub(crate) fn threads() -> usize {
     if let Some(n) = OVERRIDE.get() {
         return n;
     }
@@ -51,7 +51,7 @@ pub fn threads() -> usize {
 /// `f(index, item)` for every item, on [`threads`] threads; results in the
 /// order of `items`. Threads take batches as they finish, so one long
 /// chapter does not leave a core idle.
-pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
+pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
     let allowed = threads();
     let threads = allowed.min(items.len().div_ceil(BATCH));
     if threads <= 1 || items.len() < MIN_ITEMS {
@@ -88,7 +88,7 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> 
 
 /// `f` for each of a few large jobs, each on a thread of its own (when more
 /// than one thread is allowed); results in the order of `jobs`.
-pub fn map_few<T: Sync, R: Send>(jobs: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
+pub(crate) fn map_few<T: Sync, R: Send>(jobs: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
     let allowed = threads();
     if allowed <= 1 || jobs.len() <= 1 {
         return jobs.iter().enumerate().map(|(i, t)| f(i, t)).collect();

@@ -8,7 +8,7 @@ use mdbook_preprocessor::book::Book;
 /// A pass over the whole book. Problems in the book's content go to
 /// `diagnostics` and the pass carries on, so one run reports them all;
 /// `Err` is for the machinery failing (unreadable book.toml, I/O).
-pub trait Pass {
+pub(crate) trait Pass {
     /// Its settings' table in book.toml: `[preprocessor.NAME]`.
     fn name(&self) -> &'static str;
     /// The directives it expands, declared beside the code that expands them.

@@ -3,7 +3,7 @@
 //! path, symlinks included, is `BookRoot::resolve`.)
 
 /// Resolves `.` and `..`; `None` when it climbs above the start.
-pub fn normalize(path: &str) -> Option<String> {
+pub(crate) fn normalize(path: &str) -> Option<String> {
     // Most links are already plain: no copy of their parts to make.
     if !path.split('/').any(|part| matches!(part, "" | "." | "..")) {
         return Some(path.to_string());
@@ -22,7 +22,7 @@ pub fn normalize(path: &str) -> Option<String> {
 }
 
 /// `dir/name`, or `name` at the top (`""` or `.`).
-pub fn join(dir: &str, name: &str) -> String {
+pub(crate) fn join(dir: &str, name: &str) -> String {
     if dir.is_empty() || dir == "." {
         name.to_string()
     } else {
@@ -32,7 +32,7 @@ pub fn join(dir: &str, name: &str) -> String {
 
 /// The scheme a browser reads in `value` (`javascript` in ` JavaScript:x`),
 /// lower-cased; `None` for an address without one (a relative path).
-pub fn scheme(value: &str) -> Option<String> {
+pub(crate) fn scheme(value: &str) -> Option<String> {
     let (scheme, _) = value.split_once(':')?;
     let scheme = scheme.trim().to_ascii_lowercase();
     (!scheme.is_empty()

@@ -13,11 +13,11 @@ use std::path::{Component, Path, PathBuf};
 
 /// The largest file the build reads: far above any chapter, listing or
 /// policy, far below what would exhaust a CI runner's memory.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The folder every read must stay inside.
 #[derive(Debug, Clone)]
-pub struct Reach {
+pub(crate) struct Reach {
     /// Canonical.
     allowed: PathBuf,
     /// How diagnostics name it.
@@ -28,7 +28,7 @@ pub struct Reach {
 
 /// Where a path leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// A regular file inside the allowed folder (its canonical path).
     Readable(PathBuf),
     /// Nothing there (or a dangling link): mdBook reads nothing either.
@@ -37,7 +37,7 @@ pub enum Verdict {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     /// Resolves to this canonical path, outside the allowed folder.
     Outside(PathBuf),
     /// A folder, FIFO, socket or device.
@@ -51,7 +51,7 @@ pub enum Refusal {
 impl Reach {
     /// The folder the book at `book` may read inside: `include_root`
     /// (relative to the book) when the book sets one, else its repository.
-    pub fn new(book: &Path, include_root: Option<String>) -> Self {
+    pub(crate) fn new(book: &Path, include_root: Option<String>) -> Self {
         let book = canonical_or_absolute(book);
         match include_root {
             Some(rel) => Reach {
@@ -69,7 +69,7 @@ impl Reach {
 
     /// The repository that holds the book at `book`, before any setting of
     /// book.toml is known: what book.toml itself must stay inside.
-    pub fn repository(book: &Path) -> Self {
+    pub(crate) fn repository(book: &Path) -> Self {
         let book = canonical_or_absolute(book);
         Reach {
             allowed: repository_root(&book),
@@ -79,17 +79,17 @@ impl Reach {
     }
 
     /// The canonical folder reads must stay inside.
-    pub fn allowed(&self) -> &Path {
+    pub(crate) fn allowed(&self) -> &Path {
         &self.allowed
     }
 
     /// `the repository` or `` `include-root` (`…`) ``, for messages.
-    pub fn label(&self) -> &str {
+    pub(crate) fn label(&self) -> &str {
         &self.label
     }
 
     /// Where `path` leads, resolved as the operating system will.
-    pub fn judge(&self, path: &Path) -> Verdict {
+    pub(crate) fn judge(&self, path: &Path) -> Verdict {
         let Ok(real) = path.canonicalize() else {
             return Verdict::Missing;
         };
@@ -110,7 +110,7 @@ impl Reach {
 
     /// Where a folder or file that may not exist yet lands (see
     /// [`resolve_place`]): its resolved path, or why it is refused.
-    pub fn judge_place(&self, path: &Path) -> Result<PathBuf, Refusal> {
+    pub(crate) fn judge_place(&self, path: &Path) -> Result<PathBuf, Refusal> {
         let real = resolve_place(path);
         if self.contains(&real) {
             Ok(real)
@@ -121,7 +121,7 @@ impl Reach {
 
     /// Why a canonical path may not be read or published: outside the
     /// boundary, or inside a `.git` folder below it (it holds credentials).
-    pub fn refuse(&self, real: &Path) -> Option<Refusal> {
+    pub(crate) fn refuse(&self, real: &Path) -> Option<Refusal> {
         let Ok(below) = real.strip_prefix(&self.allowed) else {
             return Some(Refusal::Outside(real.to_path_buf()));
         };
@@ -132,17 +132,17 @@ impl Reach {
     }
 
     /// Whether a canonical path lies inside the allowed folder.
-    pub fn contains(&self, real: &Path) -> bool {
+    pub(crate) fn contains(&self, real: &Path) -> bool {
         real.starts_with(&self.allowed)
     }
 
     /// `path` relative to the book root, with `/` separators (`../x` above it).
-    pub fn name(&self, path: &Path) -> String {
+    pub(crate) fn name(&self, path: &Path) -> String {
         relative(&self.book, path)
     }
 
     /// Why a refused path was refused, in a sentence fragment.
-    pub fn explain(&self, refusal: &Refusal) -> String {
+    pub(crate) fn explain(&self, refusal: &Refusal) -> String {
         match refusal {
             Refusal::Outside(real) => format!(
                 "resolves to `{}`, outside {} (`{}`)",
@@ -169,7 +169,7 @@ impl Reach {
     /// link, so a symlink swapped in between cannot change what is read.
     /// Elsewhere: canonicalize, judge, open the canonical path with
     /// `O_NOFOLLOW`, and refuse when the file opened is not the one judged.
-    pub fn read_judged(&self, path: &Path) -> Result<(PathBuf, Vec<u8>), Verdict> {
+    pub(crate) fn read_judged(&self, path: &Path) -> Result<(PathBuf, Vec<u8>), Verdict> {
         #[cfg(target_os = "linux")]
         if let Some(read) = self.read_through_proc(path) {
             return read;
@@ -260,7 +260,7 @@ fn read_limited(file: std::fs::File) -> Result<Vec<u8>, Verdict> {
 
 impl Refusal {
     /// The code of this refusal, `outside` when the path leads out.
-    pub fn code(&self, outside: Code) -> Code {
+    pub(crate) fn code(&self, outside: Code) -> Code {
         match self {
             Refusal::Outside(_) => outside,
             Refusal::NotAFile(_) => codes::REACH_NOT_A_FILE,
@@ -272,7 +272,7 @@ impl Refusal {
 
 /// Why a file's text could not be read.
 #[derive(Debug, Clone)]
-pub enum Unreadable {
+pub(crate) enum Unreadable {
     /// A folder, FIFO, socket or device: never opened, so never a hang.
     NotAFile(&'static str),
     TooLarge(u64),
@@ -306,7 +306,7 @@ impl std::error::Error for Unreadable {}
 
 /// Reads a file's text: only a regular file (checked before it is opened),
 /// at most [`MAX_FILE_BYTES`], and UTF-8.
-pub fn read_text(path: &Path) -> Result<String, Unreadable> {
+pub(crate) fn read_text(path: &Path) -> Result<String, Unreadable> {
     let meta = std::fs::metadata(path).map_err(|e| Unreadable::Io(e.into()))?;
     if !meta.is_file() {
         return Err(Unreadable::NotAFile(kind_of(&meta)));
@@ -332,7 +332,7 @@ pub fn read_text(path: &Path) -> Result<String, Unreadable> {
 
 impl Unreadable {
     /// The location the reason points at in the file named `shown`.
-    pub fn location(&self, shown: &str) -> Location {
+    pub(crate) fn location(&self, shown: &str) -> Location {
         match self {
             Unreadable::NotUtf8 { line, column } => Location {
                 path: shown.to_string(),
@@ -351,7 +351,7 @@ impl Unreadable {
 /// takes `build-dir`, the theme and every `command` from it, so one that
 /// leads out of the repository, or is no regular file of a sane size, is
 /// refused before it is read, and nothing is built.
-pub fn check_book_toml(book: &Path) -> Option<Diagnostic> {
+pub(crate) fn check_book_toml(book: &Path) -> Option<Diagnostic> {
     let reach = Reach::repository(book);
     let Verdict::Refused(refusal) = reach.judge(&book.join("book.toml")) else {
         return None;
@@ -372,7 +372,7 @@ pub fn check_book_toml(book: &Path) -> Option<Diagnostic> {
 }
 
 /// Reads a regular file inside the allowed folder, never more than the limit.
-pub fn read_regular(reach: &Reach, path: &Path) -> Result<Vec<u8>, Verdict> {
+pub(crate) fn read_regular(reach: &Reach, path: &Path) -> Result<Vec<u8>, Verdict> {
     match reach.judge(path) {
         Verdict::Readable(real) => std::fs::read(real).map_err(|_| Verdict::Missing),
         other => Err(other),
@@ -380,7 +380,7 @@ pub fn read_regular(reach: &Reach, path: &Path) -> Result<Vec<u8>, Verdict> {
 }
 
 /// The nearest folder at or above `book` holding `.git`, else `book`; canonical.
-pub fn repository_root(book: &Path) -> PathBuf {
+pub(crate) fn repository_root(book: &Path) -> PathBuf {
     let book = canonical_or_absolute(book);
     book.ancestors()
         .find(|dir| dir.join(".git").exists())
@@ -392,7 +392,7 @@ pub fn repository_root(book: &Path) -> PathBuf {
 /// canonical form of its nearest existing ancestor, then the rest as
 /// `create_dir_all` makes it (each `..` after a folder it creates climbs back
 /// out of that folder).
-pub fn resolve_place(path: &Path) -> PathBuf {
+pub(crate) fn resolve_place(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut rest = Vec::new();
     let mut at = absolute.as_path();
@@ -426,7 +426,7 @@ fn canonical_or_absolute(path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
-pub fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+pub(crate) fn kind_of(meta: &std::fs::Metadata) -> &'static str {
     let kind = meta.file_type();
     if kind.is_dir() {
         return "folder";
@@ -448,7 +448,7 @@ pub fn kind_of(meta: &std::fs::Metadata) -> &'static str {
 }
 
 /// `path` relative to `base` (both absolute), with `/` separators.
-pub fn relative(base: &Path, path: &Path) -> String {
+pub(crate) fn relative(base: &Path, path: &Path) -> String {
     let base: Vec<Component> = base.components().collect();
     let path: Vec<Component> = path.components().collect();
     let common = base.iter().zip(&path).take_while(|(a, b)| a == b).count();
@@ -466,7 +466,7 @@ pub fn relative(base: &Path, path: &Path) -> String {
 
 /// The line and column (in characters, 1-based) of the first byte that is
 /// not UTF-8.
-pub fn utf8_error_at(bytes: &[u8], err: &std::str::Utf8Error) -> (usize, usize) {
+pub(crate) fn utf8_error_at(bytes: &[u8], err: &std::str::Utf8Error) -> (usize, usize) {
     let good = std::str::from_utf8(&bytes[..err.valid_up_to()]).unwrap_or_default();
     let line_start = good.rfind('\n').map_or(0, |i| i + 1);
     (

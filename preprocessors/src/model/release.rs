@@ -3,7 +3,7 @@
 //! here, so a version bump is one edit. Problems are reported at the
 //! offending key or value of book.toml.
 
-pub mod aws_regions;
+pub(crate) mod aws_regions;
 
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::codes;
@@ -12,10 +12,10 @@ use crate::model::book_root::BookRoot;
 use crate::model::config::{self, BookToml, Step};
 
 /// The AWS account that holds every AWS Marketplace container image.
-pub const MARKETPLACE_REGISTRY: &str = "709825985650.dkr.ecr.";
+pub(crate) const MARKETPLACE_REGISTRY: &str = "709825985650.dkr.ecr.";
 
 /// The table the facts live in.
-pub const TABLE: &str = "image-uri";
+pub(crate) const TABLE: &str = "image-uri";
 
 /// What an architecture is called by Docker, by ECS, and by the ECS console.
 /// Only these pairings exist; book.toml picks which of them the product ships.
@@ -42,12 +42,12 @@ struct KnownArch {
 }
 
 /// ECS refuses a container `image` longer than this (before any digest).
-pub const MAX_IMAGE_LEN: usize = 255;
+pub(crate) const MAX_IMAGE_LEN: usize = 255;
 /// Docker refuses a longer tag.
 const MAX_TAG_LEN: usize = 128;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Architecture {
+pub(crate) struct Architecture {
     /// `amd64`: the name in image tags and the directives.
     pub docker: String,
     /// `X86_64`: `runtimePlatform.cpuArchitecture`.
@@ -59,7 +59,7 @@ pub struct Architecture {
 impl Architecture {
     /// Other spellings of this architecture that a writer might use
     /// (`aarch64`), for the check that a block names only its own values.
-    pub fn aliases(&self) -> &'static [&'static str] {
+    pub(crate) fn aliases(&self) -> &'static [&'static str] {
         KNOWN
             .iter()
             .find(|k| k.docker == self.docker)
@@ -68,13 +68,13 @@ impl Architecture {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Region {
+pub(crate) struct Region {
     pub code: String,
     pub name: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Release {
+pub(crate) struct Release {
     pub registry: String,
     pub repository: String,
     pub version: String,
@@ -87,7 +87,7 @@ pub struct Release {
 impl Release {
     /// Reads and validates the facts. `Err` holds every problem found, each
     /// located in book.toml.
-    pub fn load(book_root: &BookRoot) -> Result<Release, Vec<Diagnostic>> {
+    pub(crate) fn load(book_root: &BookRoot) -> Result<Release, Vec<Diagnostic>> {
         let table = config::raw(&book_root.config, TABLE).unwrap_or_default();
         let text = book_root.read(config::BOOK_TOML).unwrap_or_default();
         from_table(&table, &BookToml::new(&text))
@@ -95,33 +95,33 @@ impl Release {
 
     /// Whether book.toml holds any release fact at all. A book without them
     /// (a test book about something else) only fails when it uses a directive.
-    pub fn is_configured(book_root: &BookRoot) -> bool {
+    pub(crate) fn is_configured(book_root: &BookRoot) -> bool {
         config::raw(&book_root.config, TABLE)
             .is_some_and(|t| config::IMAGE_URI.iter().any(|f| t.contains_key(f.key)))
     }
 
-    pub fn architectures(&self) -> &[Architecture] {
+    pub(crate) fn architectures(&self) -> &[Architecture] {
         &self.architectures
     }
 
-    pub fn architecture(&self, docker: &str) -> Option<&Architecture> {
+    pub(crate) fn architecture(&self, docker: &str) -> Option<&Architecture> {
         self.architectures.iter().find(|a| a.docker == docker)
     }
 
     /// The Regions the product is offered in, as book.toml lists them.
-    pub fn regions(&self) -> &[Region] {
+    pub(crate) fn regions(&self) -> &[Region] {
         &self.regions
     }
 
     /// The image tag for an architecture.
-    pub fn tag(&self, arch: &str) -> String {
+    pub(crate) fn tag(&self, arch: &str) -> String {
         self.tag_pattern
             .replace("{version}", &self.version)
             .replace("{arch}", arch)
     }
 
     /// The full image URI for an architecture (`None` if it is not shipped).
-    pub fn uri(&self, arch: &str) -> Option<String> {
+    pub(crate) fn uri(&self, arch: &str) -> Option<String> {
         self.architecture(arch)?;
         Some(format!(
             "{}/{}:{}",
@@ -132,14 +132,15 @@ impl Release {
     }
 
     /// Whether every architecture shares one tag (a multi-arch image).
-    pub fn is_multi_arch(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_multi_arch(&self) -> bool {
         !self.tag_pattern.contains("{arch}")
     }
 }
 
 /// Checks what the facts mean; `table` is the raw table (unknown keys and
 /// wrong types are the config check's), `book` gives the positions.
-pub fn from_table(table: &toml::Table, book: &BookToml) -> Result<Release, Vec<Diagnostic>> {
+pub(crate) fn from_table(table: &toml::Table, book: &BookToml) -> Result<Release, Vec<Diagnostic>> {
     let facts: config::ImageUri = config::typed(table, config::IMAGE_URI);
     let mut v = Validator {
         book,
@@ -508,7 +509,7 @@ impl Validator<'_, '_> {
 }
 
 /// `1.0.4`, `001`, `1.1.0-rc1`: dot-separated numbers, an optional `-label`.
-pub fn is_version(version: &str) -> bool {
+pub(crate) fn is_version(version: &str) -> bool {
     let (numbers, label) = match version.split_once('-') {
         Some((n, l)) => (n, Some(l)),
         None => (version, None),

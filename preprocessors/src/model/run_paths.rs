@@ -172,7 +172,7 @@ pub fn parse_marker(line: &str) -> Result<Marker, String> {
 }
 
 /// Whether a block of this language runs in the reader's shell.
-pub fn is_shell(lang: &str) -> bool {
+pub(crate) fn is_shell(lang: &str) -> bool {
     // The guide's commands are written for Bash or Zsh.
     matches!(lang, "bash" | "zsh" | "sh" | "shell" | "console")
 }
@@ -332,7 +332,7 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
 
 /// One block of a step: the whole step, or one architecture's variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Variant {
+pub(crate) struct Variant {
     /// The block's index in its chapter's `blocks`.
     pub block: usize,
     pub arch: Option<String>,
@@ -342,7 +342,7 @@ pub struct Variant {
 /// One step of a path: a block, or the variants of one block in an
 /// `{{#arch}}` group (the reader runs one of them).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
+pub(crate) struct Step {
     /// The chapter's index in the model.
     pub chapter: usize,
     pub variants: Vec<Variant>,
@@ -350,14 +350,14 @@ pub struct Step {
 
 /// Every path's steps in book order, and the markers that cannot be used.
 #[derive(Debug, Default)]
-pub struct RunPaths {
+pub(crate) struct RunPaths {
     pub paths: Vec<(&'static str, Vec<Step>)>,
     pub problems: Vec<Diagnostic>,
 }
 
 impl RunPaths {
     /// The steps of `path` (none for a path no block names).
-    pub fn steps(&self, path: &str) -> &[Step] {
+    pub(crate) fn steps(&self, path: &str) -> &[Step] {
         self.paths
             .iter()
             .find(|(p, _)| *p == path)
@@ -366,7 +366,7 @@ impl RunPaths {
 }
 
 /// Reads the run paths of the book's chapters.
-pub fn build(model: &BookModel<'_>) -> RunPaths {
+pub(crate) fn build(model: &BookModel<'_>) -> RunPaths {
     let mut run = RunPaths {
         paths: PATHS.iter().map(|p| (*p, Vec::new())).collect(),
         problems: Vec::new(),

@@ -15,17 +15,17 @@ use std::path::{Path, PathBuf};
 
 /// With `1`, a system without Landlock is an error instead of a warning
 /// (CI sets it: the promise is tested there).
-pub const REQUIRE_VAR: &str = "RESPONDER_DOCS_REQUIRE_SANDBOX";
+pub(crate) const REQUIRE_VAR: &str = "RESPONDER_DOCS_REQUIRE_SANDBOX";
 
 /// Test-only: with `1`, our own path checks are skipped, so a test can show
 /// that the sandbox alone stops what they would have refused. Never set it
 /// for a real build.
-pub const UNCHECKED_VAR: &str = "RESPONDER_DOCS_TEST_UNCHECKED";
+pub(crate) const UNCHECKED_VAR: &str = "RESPONDER_DOCS_TEST_UNCHECKED";
 
 /// Test-only: with `1`, this system is treated as one without Landlock
 /// (a note, or with [`REQUIRE_VAR`] an error), so the sandbox's cost can be
 /// measured against the same build without it.
-pub const NO_SANDBOX_VAR: &str = "RESPONDER_DOCS_TEST_NO_SANDBOX";
+pub(crate) const NO_SANDBOX_VAR: &str = "RESPONDER_DOCS_TEST_NO_SANDBOX";
 
 thread_local! {
     /// Set by [`without_our_checks`], and carried into [`confined`]'s thread.
@@ -42,7 +42,7 @@ type Grants = std::sync::Arc<std::sync::Mutex<HashMap<PathBuf, std::sync::Arc<[G
 type Grant = (PathBuf, Whole);
 
 /// Whether our own path checks are skipped (see [`UNCHECKED_VAR`]).
-pub fn unchecked() -> bool {
+pub(crate) fn unchecked() -> bool {
     UNCHECKED.get() || std::env::var_os(UNCHECKED_VAR).is_some_and(|v| v == "1")
 }
 
@@ -63,7 +63,7 @@ pub fn available() -> bool {
 
 /// What a confined build may touch.
 #[derive(Debug, Default, Clone)]
-pub struct Confinement {
+pub(crate) struct Confinement {
     /// Folders read beneath (files and listings), but their `.git/`.
     pub read: Vec<PathBuf>,
     /// Folders written beneath, everything allowed.
@@ -72,7 +72,7 @@ pub struct Confinement {
 
 /// How a confinement took.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
+pub(crate) enum Status {
     Enforced,
     /// No Landlock here: the build runs on our own checks alone.
     Unavailable,
@@ -80,7 +80,7 @@ pub enum Status {
 
 /// Runs `work` in a thread of its own (with the main thread's stack size),
 /// which [`enter`] may confine without confining the caller.
-pub fn confined<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+pub(crate) fn confined<R: Send>(work: impl FnOnce() -> R + Send) -> R {
     let unchecked = UNCHECKED.get();
     let grants = GRANTS.with_borrow(Clone::clone).unwrap_or_default();
     std::thread::scope(|scope| {
@@ -99,7 +99,7 @@ pub fn confined<R: Send>(work: impl FnOnce() -> R + Send) -> R {
 }
 
 /// Confines the calling thread (and the threads it starts) for good.
-pub fn enter(confinement: &Confinement) -> Result<Status> {
+pub(crate) fn enter(confinement: &Confinement) -> Result<Status> {
     let status = if std::env::var_os(NO_SANDBOX_VAR).is_some_and(|v| v == "1") {
         Status::Unavailable
     } else {
@@ -275,7 +275,7 @@ fn restrict(_: &Confinement) -> Result<Status> {
 
 /// What a build that writes nothing may touch: reads inside `boundary`
 /// (but its `.git/`).
-pub fn read_only(boundary: &Path) -> Confinement {
+pub(crate) fn read_only(boundary: &Path) -> Confinement {
     Confinement {
         read: vec![boundary.to_path_buf()],
         ..Confinement::default()

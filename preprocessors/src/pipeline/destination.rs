@@ -20,13 +20,13 @@ const MARKER_TEXT: &str = "Written by responder-docs build; the next build repla
 
 /// The prefix of the folder a build renders in, beside the destination:
 /// `.responder-docs-build-PID-RANDOM/`, the site in its `site/`.
-pub const STAGING_PREFIX: &str = ".responder-docs-build-";
+pub(crate) const STAGING_PREFIX: &str = ".responder-docs-build-";
 
 /// The prefix of an old site moved aside while the new one takes its place:
 /// `.responder-docs-old-PID-NAME/`. Older versions named it `.NAME.old-PID`,
 /// a pattern a writer's own folder can match (`.emacs.d.old-1700000000`), so
 /// folders named that way are never removed any more.
-pub const ASIDE_PREFIX: &str = ".responder-docs-old-";
+pub(crate) const ASIDE_PREFIX: &str = ".responder-docs-old-";
 
 /// The site's folder inside a staging folder: mdBook renders there, and
 /// the staging folder keeps its marker while mdBook empties the site.
@@ -68,7 +68,7 @@ const MDBOOK_ENTRIES: &[&str] = &[
 
 /// The folders a destination must neither be, contain nor (for `sources`)
 /// lie in, and what the book itself puts in its site.
-pub struct Protected<'a> {
+pub(crate) struct Protected<'a> {
     pub book: &'a Path,
     pub sources: &'a Path,
     pub repository: &'a Path,
@@ -97,7 +97,7 @@ impl Protected<'_> {
 /// The folders besides the sources that the book reads: the theme, the
 /// watched folders, `policies/` and `templates/`, and every folder a link
 /// under the sources leads to (`src/policies -> ../policies`).
-pub fn inputs(book_root: &BookRoot) -> Vec<PathBuf> {
+pub(crate) fn inputs(book_root: &BookRoot) -> Vec<PathBuf> {
     let root = &book_root.root;
     let html = book_root.config.html_config().unwrap_or_default();
     let mut inputs: Vec<PathBuf> = [
@@ -131,7 +131,7 @@ pub fn inputs(book_root: &BookRoot) -> Vec<PathBuf> {
 /// The folder a destination names. A destination that is a symlink is the
 /// folder it leads to: the build judges and replaces that folder and leaves
 /// the link, which is the writer's, as it was.
-pub fn real(dest: &Path) -> Result<PathBuf> {
+pub(crate) fn real(dest: &Path) -> Result<PathBuf> {
     match std::fs::symlink_metadata(dest) {
         Ok(meta) if meta.file_type().is_symlink() => dest.canonicalize().with_context(|| {
             format!(
@@ -148,7 +148,7 @@ pub fn real(dest: &Path) -> Result<PathBuf> {
 /// folder is replaced only when it is a site: a committed link to a folder
 /// of the repository and a marker copied into it must not make the build
 /// delete that folder.
-pub fn check(dest: &Path, through_link: bool, protected: &Protected<'_>) -> Result<()> {
+pub(crate) fn check(dest: &Path, through_link: bool, protected: &Protected<'_>) -> Result<()> {
     let real = crate::model::reach::resolve_place(dest);
     let book = crate::model::reach::resolve_place(protected.book);
     let repository = crate::model::reach::resolve_place(protected.repository);
@@ -225,7 +225,7 @@ pub fn is_ours(dir: &Path) -> bool {
 
 /// A fresh staging folder in `parent`, marked from the start, so that if
 /// the build is killed the next one knows the folder is its own.
-pub fn stage(parent: &Path) -> Result<Staging> {
+pub(crate) fn stage(parent: &Path) -> Result<Staging> {
     let dir = tempfile::Builder::new()
         .prefix(&format!("{STAGING_PREFIX}{}-", std::process::id()))
         .tempdir_in(parent)
@@ -235,18 +235,18 @@ pub fn stage(parent: &Path) -> Result<Staging> {
 }
 
 /// A staging folder; dropping it removes it and whatever is still inside.
-pub struct Staging {
+pub(crate) struct Staging {
     dir: tempfile::TempDir,
 }
 
 impl Staging {
     /// The staging folder itself.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// Where the site is rendered (not made yet: mdBook makes it).
-    pub fn site(&self) -> PathBuf {
+    pub(crate) fn site(&self) -> PathBuf {
         self.dir.path().join(STAGED_SITE)
     }
 }
@@ -254,7 +254,7 @@ impl Staging {
 /// Moves a freshly built site over the old one. The old site is marked and
 /// moved aside first and put back if the move fails, so a reader never
 /// loses it; then it is removed.
-pub fn replace(fresh: &Path, dest: &Path) -> Result<()> {
+pub(crate) fn replace(fresh: &Path, dest: &Path) -> Result<()> {
     if !dest.exists() {
         return std::fs::rename(fresh, dest)
             .with_context(|| format!("cannot move the site to {}", dest.display()));
@@ -280,7 +280,7 @@ pub fn replace(fresh: &Path, dest: &Path) -> Result<()> {
 /// Staging folders and old sites moved aside that a killed build left in
 /// `parent`: named as a build names them, marked by it, and of a process
 /// that no longer runs (or a day old, in case its id was reused).
-pub fn remove_leftovers(parent: &Path, protected: &Protected<'_>) {
+pub(crate) fn remove_leftovers(parent: &Path, protected: &Protected<'_>) {
     let kept: Vec<PathBuf> = protected
         .read_folders()
         .into_iter()
@@ -332,7 +332,7 @@ fn leftover_pid(name: &str) -> Option<u32> {
 
 /// Whether `name`, beside a site, is named as a build's staging folder or
 /// old site moved aside.
-pub fn is_build_folder(name: &str) -> bool {
+pub(crate) fn is_build_folder(name: &str) -> bool {
     leftover_pid(name).is_some()
 }
 
@@ -350,7 +350,7 @@ fn is_empty(dir: &Path) -> bool {
 /// its pages: each entry of `src/` but Markdown files (copied as they are;
 /// the folders of its chapters among them), and the first folder of each
 /// `additional-css` and `additional-js` entry, redirect and the 404 page.
-pub fn book_entries(book_root: &BookRoot) -> BTreeSet<String> {
+pub(crate) fn book_entries(book_root: &BookRoot) -> BTreeSet<String> {
     let src = book_root.root.join(&book_root.config.book.src);
     let mut names: BTreeSet<String> = std::fs::read_dir(src)
         .into_iter()

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 /// What the site being served was rendered from.
 #[derive(Debug, Clone)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     pub book: Book,
     pub titles: HashMap<PathBuf, String>,
     pub config: Config,
@@ -33,7 +33,7 @@ pub struct Pages {
 /// configuration or the outline changed, or an edited file may reach the
 /// site other than through a chapter's content (`changed` lists the files
 /// edited since `last`, absolute, in the book at `root`).
-pub fn pages(
+pub(crate) fn pages(
     last: &Rendered,
     book: &Book,
     titles: &HashMap<PathBuf, String>,
@@ -102,7 +102,7 @@ fn custom_page_template(root: &Path, config: &Config) -> bool {
 
 /// The items of two books alike but for the chapters' content: same
 /// chapters, names, numbers, files, nesting, parts and separators.
-pub fn same_outline(a: &[BookItem], b: &[BookItem]) -> bool {
+pub(crate) fn same_outline(a: &[BookItem], b: &[BookItem]) -> bool {
     a.len() == b.len()
         && a.iter().zip(b).all(|pair| match pair {
             (BookItem::Chapter(a), BookItem::Chapter(b)) => {
@@ -129,7 +129,7 @@ pub fn same_outline(a: &[BookItem], b: &[BookItem]) -> bool {
 /// A book of the chapters to render and their neighbours (the previous and
 /// next links of a page name them), flat, in book order; a neighbour's
 /// content is left out, its page is not kept.
-pub fn reduced(book: &Book, pages: &Pages) -> Book {
+pub(crate) fn reduced(book: &Book, pages: &Pages) -> Book {
     let wanted: HashSet<&Path> = pages.chapters.iter().map(PathBuf::as_path).collect();
     let all: Vec<&Chapter> = book.chapters().collect();
     let mut keep = vec![false; all.len()];
@@ -158,7 +158,7 @@ pub fn reduced(book: &Book, pages: &Pages) -> Book {
 /// another hash. `None` when one has no such counterpart. A page names no
 /// other file by its content, so other names the site lacks (a file under
 /// the sources the watcher ignores, such as an editor's) change no page.
-pub fn shared_names(staged: &[String], site: &[String]) -> Option<Vec<(String, String)>> {
+pub(crate) fn shared_names(staged: &[String], site: &[String]) -> Option<Vec<(String, String)>> {
     let present: HashSet<&str> = site.iter().map(String::as_str).collect();
     staged
         .iter()
@@ -175,14 +175,14 @@ pub fn shared_names(staged: &[String], site: &[String]) -> Option<Vec<(String, S
 }
 
 /// `("toc", "js")` for mdBook's hashed `toc-1a2b3c4d.js`.
-pub fn unhashed(name: &str) -> Option<(&str, &str)> {
+pub(crate) fn unhashed(name: &str) -> Option<(&str, &str)> {
     let (head, suffix) = name.split_once('.')?;
     let (stem, hash) = head.rsplit_once('-')?;
     (hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit())).then_some((stem, suffix))
 }
 
 /// `page` with every shared file's name replaced by the site's.
-pub fn rename_shared(page: &[u8], renames: &[(String, String)]) -> Vec<u8> {
+pub(crate) fn rename_shared(page: &[u8], renames: &[(String, String)]) -> Vec<u8> {
     let mut page = page.to_vec();
     for (from, to) in renames {
         let mut out = Vec::with_capacity(page.len());

@@ -3,16 +3,16 @@
 //! every diagnostic, and only then write the site, beside the old one first.
 
 pub mod destination;
-pub mod incremental;
-pub mod steps;
-pub mod validate;
+pub(crate) mod incremental;
+pub(crate) mod steps;
+pub(crate) mod validate;
 
 use crate::diagnostics::phases::Phases;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::book_root::BookRoot;
 use crate::model::outline::Source;
 use crate::model::sandbox;
-pub use crate::pipeline::incremental::Pages;
+pub(crate) use crate::pipeline::incremental::Pages;
 use crate::pipeline::incremental::Rendered;
 use anyhow::{Context, Result};
 use mdbook_driver::MDBook;
@@ -46,7 +46,7 @@ pub struct Outcome {
 }
 
 /// Runs every preprocessor and validator; writes nothing.
-pub fn check(root: &Path, options: &Options) -> Result<Outcome> {
+pub(crate) fn check(root: &Path, options: &Options) -> Result<Outcome> {
     preprocess(root, options).map(|(_, outcome)| outcome)
 }
 
@@ -122,7 +122,7 @@ pub fn build(root: &Path, dest: Option<&Path>, options: &Options) -> Result<Outc
 }
 
 /// The site `serve` wrote last and the files edited since (absolute).
-pub struct Since<'a> {
+pub(crate) struct Since<'a> {
     last: &'a Rendered,
     changed: &'a [PathBuf],
 }

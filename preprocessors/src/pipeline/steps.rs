@@ -14,7 +14,7 @@ use std::path::PathBuf;
 /// One step of ours. The directive passes come first (their directives
 /// expand to text the includes must not see escaped), then the includes;
 /// validation reads the book as readers get it.
-pub enum Step {
+pub(crate) enum Step {
     Pass(Box<dyn Pass>),
     /// `{{#include}}` and its kin (our engine), and mdBook's `index`.
     Include,
@@ -22,7 +22,7 @@ pub enum Step {
 }
 
 impl Step {
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Step::Pass(pass) => pass.name(),
             Step::Include => "include",
@@ -32,7 +32,7 @@ impl Step {
 }
 
 /// Every step, in the one order.
-pub fn steps() -> Vec<Step> {
+pub(crate) fn steps() -> Vec<Step> {
     let mut steps: Vec<Step> = crate::passes().into_iter().map(Step::Pass).collect();
     steps.push(Step::Include);
     steps.push(Step::Validate);
@@ -40,7 +40,7 @@ pub fn steps() -> Vec<Step> {
 }
 
 /// The book after `steps`, and the titles `{{#title}}` set.
-pub fn run(
+pub(crate) fn run(
     book_root: &BookRoot,
     mut book: Book,
     steps: &[Step],

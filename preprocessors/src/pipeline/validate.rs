@@ -12,7 +12,7 @@ use mdbook_preprocessor::book::Book;
 /// validators run side by side (and spread their chapters over the cores);
 /// their findings are gathered in a fixed order, so the output never
 /// depends on the threads.
-pub fn validate(book_root: &BookRoot, book: &Book) -> Result<Diagnostics> {
+pub(crate) fn validate(book_root: &BookRoot, book: &Book) -> Result<Diagnostics> {
     let model =
         crate::diagnostics::phases::timed("the book's model", || BookModel::build(book_root, book));
     let model = &model;
@@ -52,7 +52,7 @@ pub fn validate(book_root: &BookRoot, book: &Book) -> Result<Diagnostics> {
 /// nearly, when they start: under stock mdBook, reading mdBook's input and
 /// running the passes leave the other cores idle. Each piece is parsed
 /// once, whoever asks first; a validator asking meanwhile waits for it.
-pub fn warm() {
+pub(crate) fn warm() {
     if crate::model::parallel::threads() > 1 {
         std::thread::spawn(|| {
             // The AWS checks take longest: their data first.

@@ -15,7 +15,7 @@ use std::path::Path;
 
 /// One problem's edits, all applied or none.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Planned<'d> {
+pub(crate) struct Planned<'d> {
     pub diagnostic: &'d Diagnostic,
     pub edits: Vec<&'d Edit>,
 }
@@ -24,7 +24,7 @@ pub struct Planned<'d> {
 /// edits already planned differently is left to the writer; an edit that
 /// another problem already plans (two problems of one step list) is
 /// applied once.
-pub fn plan(diagnostics: &[Diagnostic]) -> BTreeMap<&str, Vec<Planned<'_>>> {
+pub(crate) fn plan(diagnostics: &[Diagnostic]) -> BTreeMap<&str, Vec<Planned<'_>>> {
     let mut files: BTreeMap<&str, Vec<Planned>> = BTreeMap::new();
     let mut taken: BTreeMap<&str, Vec<&Edit>> = BTreeMap::new();
     for diagnostic in diagnostics.iter().filter(|d| !d.fixes.is_empty()) {
@@ -58,7 +58,7 @@ pub fn plan(diagnostics: &[Diagnostic]) -> BTreeMap<&str, Vec<Planned<'_>>> {
 
 /// `text` with `edits` applied. Refuses (naming the place) when the bytes at
 /// an edit are no longer what the check saw: the file changed meanwhile.
-pub fn apply(text: &str, edits: &[&Edit]) -> Result<String, String> {
+pub(crate) fn apply(text: &str, edits: &[&Edit]) -> Result<String, String> {
     let mut sorted = edits.to_vec();
     sorted.sort_by_key(|e| e.range.start);
     let mut out = String::with_capacity(text.len());
@@ -80,7 +80,7 @@ pub fn apply(text: &str, edits: &[&Edit]) -> Result<String, String> {
 }
 
 /// `path:line:col: code: `old` → `new``, one line per edit of a problem.
-pub fn describe(planned: &Planned, text: &str) -> Vec<String> {
+pub(crate) fn describe(planned: &Planned, text: &str) -> Vec<String> {
     planned
         .edits
         .iter()
@@ -98,7 +98,7 @@ pub fn describe(planned: &Planned, text: &str) -> Vec<String> {
 }
 
 /// A unified diff of one file, as `git diff` shows it.
-pub fn diff(path: &str, old: &str, new: &str) -> String {
+pub(crate) fn diff(path: &str, old: &str, new: &str) -> String {
     // Lines end at `\n` only, as the line numbers of reports count them
     // (the diff's own splitting also breaks at a lone `\r`).
     let old: Vec<&str> = old.split_terminator('\n').collect();
@@ -129,7 +129,7 @@ fn printable_lines(text: &str) -> String {
 
 /// What one `fix` run did.
 #[derive(Debug, Default)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// Problems fixed (or, with `--dry-run`, that would be).
     pub fixed: usize,
     pub files: usize,
@@ -140,7 +140,7 @@ pub struct Outcome {
 
 /// Checks the book, then fixes what has one right answer: prints each change
 /// (or, with `dry_run`, the diff) to `out` and writes the files.
-pub fn run(root: &Path, dry_run: bool, out: &mut dyn Write) -> Result<Outcome> {
+pub(crate) fn run(root: &Path, dry_run: bool, out: &mut dyn Write) -> Result<Outcome> {
     let checked = pipeline::check(root, &Options::default())?;
     let book_root = BookRoot::load(root)?;
     let deny = book_root.deny_warnings();
@@ -199,7 +199,7 @@ pub fn run(root: &Path, dry_run: bool, out: &mut dyn Write) -> Result<Outcome> {
 
 /// One file `fix` changes, opened for writing when it was judged.
 #[derive(Debug)]
-pub struct Rewrite {
+pub(crate) struct Rewrite {
     /// As reports name it.
     pub path: String,
     pub file: std::fs::File,
@@ -209,7 +209,7 @@ pub struct Rewrite {
 /// Writes every rewrite through its handle under a sandbox that grants
 /// nothing: the handles were opened before it, so no path is opened (or
 /// followed) again, and nothing else can be written.
-pub fn rewrite_confined(rewrites: &mut [Rewrite]) -> Result<()> {
+pub(crate) fn rewrite_confined(rewrites: &mut [Rewrite]) -> Result<()> {
     if rewrites.is_empty() {
         return Ok(());
     }
@@ -227,7 +227,7 @@ pub fn rewrite_confined(rewrites: &mut [Rewrite]) -> Result<()> {
 /// at its name (`O_NOFOLLOW`), still a regular file at `real` (its folders
 /// not swapped either: `/proc/self/fd` names where the opened file is), and
 /// still holding `old`.
-pub fn open_judged(real: &Path, old: &str) -> Result<std::fs::File> {
+pub(crate) fn open_judged(real: &Path, old: &str) -> Result<std::fs::File> {
     use std::io::Read;
     let mut options = std::fs::OpenOptions::new();
     options.read(true).write(true);

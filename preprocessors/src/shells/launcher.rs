@@ -64,7 +64,7 @@ fn install() -> Result<()> {
 
 /// Runs the release binary of `repo` with `mdbook ARGS…`, Cargo rebuilding
 /// it first when it is missing or a source is newer; its exit code.
-pub fn launch(repo: &Path, args: &[OsString]) -> Result<i32> {
+pub(crate) fn launch(repo: &Path, args: &[OsString]) -> Result<i32> {
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| repo.join("target"), PathBuf::from);
     let binary = target
@@ -112,7 +112,7 @@ pub fn launch(repo: &Path, args: &[OsString]) -> Result<i32> {
 
 /// Whether `binary` is missing or any file under `sources` is newer (as
 /// `find -newer` judges), leaving out `skip` (the installed launcher).
-pub fn stale(binary: &Path, sources: &[PathBuf], skip: Option<&Path>) -> bool {
+pub(crate) fn stale(binary: &Path, sources: &[PathBuf], skip: Option<&Path>) -> bool {
     let Ok(built) = binary.metadata().and_then(|m| m.modified()) else {
         return true;
     };

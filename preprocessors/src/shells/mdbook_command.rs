@@ -15,7 +15,7 @@ use std::io::{self, IsTerminal, Write};
 
 /// Exit code 0 when `renderer` is supported: every step works for any
 /// renderer (the directives must expand whatever the output).
-pub fn supports(name: &str, _renderer: &str) -> Result<()> {
+pub(crate) fn supports(name: &str, _renderer: &str) -> Result<()> {
     Stock::named(name).map(|_| ())
 }
 
@@ -46,7 +46,7 @@ impl mdbook_preprocessor::Preprocessor for Stock {
 }
 
 /// Reads `[context, book]` from stdin and writes the processed book to stdout.
-pub fn run(name: &str) -> Result<()> {
+pub(crate) fn run(name: &str) -> Result<()> {
     let mut phases = Phases::new();
     let stock = Stock::named(name)?;
     if stock.steps.iter().any(|s| matches!(s, Step::Validate)) {

@@ -2,9 +2,9 @@
 //! the stock-mdBook protocol and its launcher, `fix` and the browser overlay.
 
 pub mod cli;
-pub mod fix;
+pub(crate) mod fix;
 pub mod launcher;
 pub mod mdbook_command;
-pub mod overlay;
+pub(crate) mod overlay;
 #[cfg(feature = "serve")]
 pub mod serve;

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 /// Where `serve` answers with the problems of the last build (`[]` once it
 /// succeeded); the pages' script asks it on every load.
-pub const PROBLEMS_PATH: &str = "/_responder-docs/problems.json";
+pub(crate) const PROBLEMS_PATH: &str = "/_responder-docs/problems.json";
 
 /// The overlay's script, the same on every page: it shows the problems the
 /// page carries (see [`embed`]) or, without them, those `serve` answers.
@@ -31,7 +31,7 @@ struct Shown<'a> {
 
 /// The problems of a failed build, for the overlay; `machinery` is an error
 /// that stopped the build before any problem was placed.
-pub fn problems_json(diagnostics: &[Diagnostic], machinery: Option<&str>) -> String {
+pub(crate) fn problems_json(diagnostics: &[Diagnostic], machinery: Option<&str>) -> String {
     let mut shown: Vec<Shown> = diagnostics
         .iter()
         .map(|d| Shown {
@@ -61,7 +61,7 @@ pub fn problems_json(diagnostics: &[Diagnostic], machinery: Option<&str>) -> Str
 
 /// `html` with the overlay's script before `</body>` (at the end when there
 /// is none).
-pub fn inject(html: &[u8]) -> Vec<u8> {
+pub(crate) fn inject(html: &[u8]) -> Vec<u8> {
     let tag = format!("<script>{SCRIPT}</script>");
     let at = find_last(html, b"</body>").unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + tag.len());
@@ -73,7 +73,7 @@ pub fn inject(html: &[u8]) -> Vec<u8> {
 
 /// Whether stock mdBook runs the passes for `mdbook serve`: it sets the
 /// live-reload endpoint in the configuration they receive, and only then.
-pub fn under_serve(config: &Config) -> bool {
+pub(crate) fn under_serve(config: &Config) -> bool {
     config
         .get::<String>("output.html.live-reload-endpoint")
         .ok()
@@ -84,7 +84,7 @@ pub fn under_serve(config: &Config) -> bool {
 /// Whether a failed build may still be written, with the overlay: its
 /// problems are all in the content. A problem with what the build reads or
 /// where mdBook writes (`reach::*`) still stops it before it writes.
-pub fn may_write(diagnostics: &[Diagnostic]) -> bool {
+pub(crate) fn may_write(diagnostics: &[Diagnostic]) -> bool {
     !diagnostics.iter().any(|d| {
         let code = d.code.as_str();
         code.starts_with("reach::") || code.starts_with("book::")
@@ -93,7 +93,7 @@ pub fn may_write(diagnostics: &[Diagnostic]) -> bool {
 
 /// Puts the problems (as JSON no `</script>` can end early) and the
 /// overlay's script at the top of every chapter, for stock `mdbook serve`.
-pub fn embed(book: &mut Book, diagnostics: &[Diagnostic]) {
+pub(crate) fn embed(book: &mut Book, diagnostics: &[Diagnostic]) {
     let json = problems_json(diagnostics, None).replace('<', "\\u003c");
     let block = format!(
         "<script type=\"application/json\" class=\"responder-docs-problems\">{json}</script>\n\

@@ -253,7 +253,7 @@ async fn only_our_site(
 
 /// Whether a `Host` header names this server by a loopback name and the
 /// port it listens on (browsers leave the port out only for port 80).
-pub fn is_loopback_host(host: Option<&str>, port: u16) -> bool {
+pub(crate) fn is_loopback_host(host: Option<&str>, port: u16) -> bool {
     let Some(host) = host else {
         return false;
     };

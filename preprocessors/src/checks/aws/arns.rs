@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// What one request names.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Request {
+pub(crate) struct Request {
     /// The resource the request is about, for a template resource's
     /// handler: (IAM service prefix, resource type).
     pub own: Option<(String, String)>,
@@ -32,11 +32,11 @@ pub struct Request {
 }
 
 impl Request {
-    pub fn name(&mut self, service: &str, kind: &str) {
+    pub(crate) fn name(&mut self, service: &str, kind: &str) {
         self.types.insert((service.to_string(), kind.to_string()));
     }
 
-    pub fn set(&mut self, var: &str, value: String) {
+    pub(crate) fn set(&mut self, var: &str, value: String) {
         let values = self.vars.entry(var.to_string()).or_default();
         if !values.contains(&value) {
             values.push(value);
@@ -45,7 +45,7 @@ impl Request {
 
     /// Adds what a value of `var` in `kind`'s ARN format says: an ARN gives
     /// every variable it holds, `name:revision` the parts the format has.
-    pub fn set_value(&mut self, service: &str, kind: &str, var: &str, value: &str) {
+    pub(crate) fn set_value(&mut self, service: &str, kind: &str, var: &str, value: &str) {
         match format_of(service, kind).and_then(|f| split(&f, var, value)) {
             Some(parts) => {
                 for (v, x) in parts {
@@ -61,7 +61,7 @@ impl Request {
     /// Adds what a literal ARN names (`--resource-arn arn:aws:ecs:…:cluster/NAME`):
     /// the resource type of its service whose format it matches, and that
     /// format's variables. Whether it matched.
-    pub fn set_arn(&mut self, arn: &str) -> bool {
+    pub(crate) fn set_arn(&mut self, arn: &str) -> bool {
         let Some(service) = arn.split(':').nth(2) else {
             return false;
         };
@@ -96,7 +96,7 @@ pub enum Arns {
 }
 
 /// The ARN format of a resource type of an IAM service.
-pub fn format_of(service: &str, kind: &str) -> Option<String> {
+pub(crate) fn format_of(service: &str, kind: &str) -> Option<String> {
     Catalog::builtin()
         .service(service)?
         .resource_types
@@ -162,7 +162,7 @@ fn split(format: &str, var: &str, value: &str) -> Option<Vec<(String, String)>> 
 /// `request`: the request's own resource when the action takes its type, the
 /// types it names otherwise, and each required type whose ARN it can fill; an
 /// action that takes no resource, or none the request names, on `*`.
-pub fn arns(action: &str, request: &Request) -> Option<Arns> {
+pub(crate) fn arns(action: &str, request: &Request) -> Option<Arns> {
     let (prefix, name) = action.split_once(':')?;
     let service = Catalog::builtin().service(prefix)?;
     let found = service.action(name)?;

@@ -36,7 +36,7 @@ enum Gives {
 }
 
 /// Checks every resource of `template` whose type has a vendored schema.
-pub fn check(template: &Value) -> Vec<Finding> {
+pub(crate) fn check(template: &Value) -> Vec<Finding> {
     let mut out = Vec::new();
     let Some(resources) = template.get("Resources").and_then(Value::as_object) else {
         return out;

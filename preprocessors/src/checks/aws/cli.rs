@@ -14,7 +14,7 @@ use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CliFinding {
+pub(crate) struct CliFinding {
     pub range: Range<usize>,
     pub code: Code,
     pub message: String,
@@ -23,7 +23,7 @@ pub struct CliFinding {
 
 /// A `file://` argument, for the caller to resolve.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileArg {
+pub(crate) struct FileArg {
     pub word: Word,
     /// The path after `file://`.
     pub name: String,
@@ -32,7 +32,7 @@ pub struct FileArg {
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Checked {
+pub(crate) struct Checked {
     pub findings: Vec<CliFinding>,
     pub files: Vec<FileArg>,
 }
@@ -44,7 +44,7 @@ const PREFIXES: &[&str] = &[
 ];
 
 /// The words of `command` from `aws` on, if it runs the AWS CLI.
-pub fn aws_words(command: &Command) -> Option<&[Word]> {
+pub(crate) fn aws_words(command: &Command) -> Option<&[Word]> {
     let words = &command.words;
     let start = words
         .iter()
@@ -60,7 +60,7 @@ fn is_assignment(word: &str) -> bool {
 
 /// Where the service is in an AWS CLI command's words (from `aws`): after
 /// the global options that may come before it.
-pub fn service_index(words: &[Word]) -> usize {
+pub(crate) fn service_index(words: &[Word]) -> usize {
     let custom = models::cli_customizations();
     let mut i = 1;
     while let Some(w) = words.get(i).filter(|w| w.text.starts_with("--")) {
@@ -70,7 +70,7 @@ pub fn service_index(words: &[Word]) -> usize {
 }
 
 /// Checks one command; anything but an AWS CLI command passes.
-pub fn check(command: &Command) -> Checked {
+pub(crate) fn check(command: &Command) -> Checked {
     let mut out = Checked::default();
     let Some(words) = aws_words(command) else {
         return out;
@@ -492,7 +492,7 @@ fn missing_hint(words: &[Word], why: String) -> String {
 }
 
 /// One `--option` of a command and the words that give it a value.
-pub struct OptionWords<'w> {
+pub(crate) struct OptionWords<'w> {
     /// The option's own word.
     pub word: &'w Word,
     /// `--name`, without an inline `=value`.
@@ -504,7 +504,7 @@ pub struct OptionWords<'w> {
 
 /// The options of a command's words after its name, each with its values; an
 /// option `takes_values` says is a flag takes none.
-pub fn option_words<'w>(
+pub(crate) fn option_words<'w>(
     words: &'w [Word],
     takes_values: impl Fn(&str) -> bool,
 ) -> Vec<OptionWords<'w>> {

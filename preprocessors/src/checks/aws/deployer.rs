@@ -29,10 +29,10 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 /// The policy the guide asks the reader to have, relative to the book root.
-pub const DEPLOYER_POLICY: &str = "policies/deployer-policy.json";
+pub(crate) const DEPLOYER_POLICY: &str = "policies/deployer-policy.json";
 
 /// A template of the book, parsed.
-pub struct BookTemplate {
+pub(crate) struct BookTemplate {
     pub rel: String,
     pub text: String,
     pub value: Value,
@@ -41,7 +41,7 @@ pub struct BookTemplate {
 /// What the derivation reads: the book, its run paths, the commands of every
 /// block (`scripts[chapter][block]`), the templates, and how a `file://`
 /// name is found among the book's files.
-pub struct Context<'m> {
+pub(crate) struct Context<'m> {
     pub model: &'m BookModel<'m>,
     pub run: &'m RunPaths,
     pub scripts: &'m [Vec<(&'m Block, Vec<Command>)>],
@@ -60,7 +60,7 @@ pub struct Context<'m> {
 /// The path commands and the literal assignments among them, worked out at
 /// their first use in one run (`Default` to start).
 #[derive(Default)]
-pub struct Memo {
+pub(crate) struct Memo {
     path_commands: OnceCell<Vec<PathCommand>>,
     /// Variable → the value the first path command that assigns it a
     /// literal gives.
@@ -127,7 +127,7 @@ pub struct CommandNeeds {
 
 /// A command that makes CloudFormation work on a stack.
 #[derive(Debug, Clone)]
-pub struct StackCommand {
+pub(crate) struct StackCommand {
     pub at: At,
     /// From `aws` to the command's name, in the block's script.
     pub head: Range<usize>,
@@ -190,7 +190,7 @@ impl<'m> Context<'m> {
     }
 
     /// Where a range of a command's script is in the writer's chapter.
-    pub fn locate(&self, at: At, range: Range<usize>) -> Location {
+    pub(crate) fn locate(&self, at: At, range: Range<usize>) -> Location {
         let chapter = &self.model.chapters[at.chapter];
         chapter.origin().locate(self.block(at).chapter_range(range))
     }
@@ -929,7 +929,7 @@ impl Context<'_> {
 
     /// Every command that makes CloudFormation work on a stack, in the order
     /// the paths run them.
-    pub fn stack_commands(&self) -> Vec<StackCommand> {
+    pub(crate) fn stack_commands(&self) -> Vec<StackCommand> {
         let mut out = Vec::new();
         let commands = self.path_commands();
         for (n, &(_, _, at)) in commands.iter().enumerate() {
@@ -1113,7 +1113,7 @@ impl Context<'_> {
     /// Each `execute-change-set` that no earlier `create-change-set` of the
     /// paths makes (by the same literal name and stack, or by the variable
     /// that holds its ARN): where, and the change set's name.
-    pub fn unpaired_executes(&self) -> Vec<(At, Range<usize>, String)> {
+    pub(crate) fn unpaired_executes(&self) -> Vec<(At, Range<usize>, String)> {
         let commands = self.path_commands();
         let mut out = Vec::new();
         for (n, &(_, _, at)) in commands.iter().enumerate() {
@@ -1153,7 +1153,7 @@ impl Context<'_> {
     /// The path commands whose calls are not known: a service with no
     /// vendored model (`aws s3api list-buckets`), or one of the CLI's own
     /// commands `cli-calls.toml` does not list. Where, and the command.
-    pub fn unmodelled(&self) -> Vec<(At, Range<usize>, String)> {
+    pub(crate) fn unmodelled(&self) -> Vec<(At, Range<usize>, String)> {
         self.path_commands()
             .iter()
             .filter(|(_, _, at)| !self.rejected.contains(at))
@@ -1207,7 +1207,7 @@ impl Context<'_> {
     }
 
     /// Every stack command, and what each does in each way through the guide.
-    pub fn stack_events(&self) -> (Vec<StackCommand>, Vec<stacks::Event>) {
+    pub(crate) fn stack_events(&self) -> (Vec<StackCommand>, Vec<stacks::Event>) {
         let commands = self.stack_commands();
         let templates: Vec<&Value> = self.templates.iter().map(|t| &t.value).collect();
         let events = stacks::events(&self.ways(&commands), &commands, &templates);
@@ -1215,13 +1215,13 @@ impl Context<'_> {
     }
 
     /// The needs of every command of every path.
-    pub fn derive(&self) -> Vec<CommandNeeds> {
+    pub(crate) fn derive(&self) -> Vec<CommandNeeds> {
         let (stacks, events) = self.stack_events();
         self.derive_with(&stacks, &events)
     }
 
     /// [`Self::derive`] from the [`Self::stack_events`] the caller has.
-    pub fn derive_with(
+    pub(crate) fn derive_with(
         &self,
         stacks: &[StackCommand],
         events: &[stacks::Event],
@@ -1501,7 +1501,7 @@ impl Given {
 
 /// A need the policy does not meet, on one ARN.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Missing {
+pub(crate) struct Missing {
     pub decision: Decision,
     pub arn: String,
     /// Other ARNs the same action is refused on, for the same command.
@@ -1510,7 +1510,7 @@ pub struct Missing {
 
 /// Which needs the policy refuses: per command, per action, the first ARN
 /// (and how many more) and the need that asked for it.
-pub fn refused<'n>(
+pub(crate) fn refused<'n>(
     policy: &Policy,
     commands: &'n [CommandNeeds],
 ) -> Vec<(&'n CommandNeeds, &'n Need, Missing)> {
@@ -1634,7 +1634,7 @@ fn need_context(need: &Need, command: &CommandNeeds) -> RequestContext {
 }
 
 /// The deployer policy, parsed, with its file for locations.
-pub struct DeployerPolicy<'a> {
+pub(crate) struct DeployerPolicy<'a> {
     pub rel: &'a str,
     pub text: &'a str,
     pub value: &'a Value,
@@ -1644,7 +1644,7 @@ pub struct DeployerPolicy<'a> {
 /// command that has it (the template resource as a related location for a
 /// handler's need); every later command with the same need (the same call
 /// on the same resource, for the same reason) is a related location.
-pub fn check(
+pub(crate) fn check(
     ctx: &Context<'_>,
     commands: &[CommandNeeds],
     policy: &DeployerPolicy<'_>,
@@ -1778,7 +1778,7 @@ pub fn check(
 /// naming the first such Region. A policy that names no Region (nor
 /// `aws:RequestedRegion`) decides alike in every Region and is not
 /// evaluated again.
-pub fn check_regions(
+pub(crate) fn check_regions(
     ctx: &Context<'_>,
     commands: &[CommandNeeds],
     policy: &DeployerPolicy<'_>,

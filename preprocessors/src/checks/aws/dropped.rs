@@ -16,7 +16,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 
 /// Each dropped property once, at the resource in the template that drops it.
-pub fn check(redeploys: &[Redeploy<'_>]) -> Vec<Diagnostic> {
+pub(crate) fn check(redeploys: &[Redeploy<'_>]) -> Vec<Diagnostic> {
     let kept = &models::replacement().kept_when_dropped;
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();

@@ -20,11 +20,11 @@ use serde_json::Value;
 
 /// The account and Region that stand in for placeholders (`${AWS::AccountId}`,
 /// `$ACCOUNT_ID`) when a policy is evaluated: the guide's example account.
-pub const SAMPLE_ACCOUNT: &str = "111122223333";
-pub const SAMPLE_REGION: &str = "us-east-1";
+pub(crate) const SAMPLE_ACCOUNT: &str = "111122223333";
+pub(crate) const SAMPLE_REGION: &str = "us-east-1";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Statement {
+pub(crate) struct Statement {
     pub allow: bool,
     /// Actions, or the excluded actions of `NotAction`, with the pointer of each.
     pub actions: Vec<(String, String)>,
@@ -38,7 +38,7 @@ pub struct Statement {
 
 /// One test of a statement's `Condition`: `"StringEquals": {"KEY": [VALUES]}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Condition {
+pub(crate) struct Condition {
     /// The operator as written (`StringEquals`, `ArnLikeIfExists`, …).
     pub operator: String,
     /// The key, lower-cased (IAM compares keys case-insensitively).
@@ -50,7 +50,7 @@ pub struct Condition {
 
 /// What a request is known to carry, per lower-cased condition key: its
 /// values, none when the request has no such key. A key not in it is unknown.
-pub type RequestContext = std::collections::BTreeMap<String, Vec<String>>;
+pub(crate) type RequestContext = std::collections::BTreeMap<String, Vec<String>>;
 
 /// Whether a condition holds for the context: `None` when it cannot be told
 /// (the key is unknown, the operator is not one evaluated, a value holds a
@@ -153,13 +153,13 @@ pub(crate) fn lacks_key(action: &str, key: &str) -> bool {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Policy {
+pub(crate) struct Policy {
     pub statements: Vec<Statement>,
 }
 
 /// Reads a policy document; parts that are not strings (an unresolved
 /// intrinsic function) are left out, so they grant nothing.
-pub fn parse(document: &Value) -> Policy {
+pub(crate) fn parse(document: &Value) -> Policy {
     let statements = match document.get("Statement") {
         Some(Value::Array(items)) => items
             .iter()
@@ -262,7 +262,7 @@ impl Statement {
     }
 
     /// The first condition the context of a request for `action` refutes.
-    pub fn refuted(&self, action: &str, context: &RequestContext) -> Option<&Condition> {
+    pub(crate) fn refuted(&self, action: &str, context: &RequestContext) -> Option<&Condition> {
         self.conditions
             .iter()
             .find(|c| holds(c, context, action) == Some(false))
@@ -288,14 +288,14 @@ impl Statement {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
+pub(crate) enum Decision {
     Allowed,
     ExplicitDeny,
     ImplicitDeny,
 }
 
 /// What the policies together decide for one request.
-pub fn decide<'a>(
+pub(crate) fn decide<'a>(
     policies: impl IntoIterator<Item = &'a Policy>,
     action: &str,
     resource: &str,
@@ -304,7 +304,7 @@ pub fn decide<'a>(
 }
 
 /// What the policies decide for a request whose context is known in part.
-pub fn decide_in<'a>(
+pub(crate) fn decide_in<'a>(
     policies: impl IntoIterator<Item = &'a Policy>,
     action: &str,
     resource: &str,
@@ -328,7 +328,7 @@ pub fn decide_in<'a>(
 
 /// One permission the task needs, and the task-definition field that needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Need {
+pub(crate) struct Need {
     pub action: String,
     pub resource: String,
     /// JSON pointer into the task definition.
@@ -340,7 +340,7 @@ pub struct Need {
 
 /// The role a need falls on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
+pub(crate) enum Role {
     Execution,
     Task,
 }
@@ -348,7 +348,7 @@ pub enum Role {
 /// The keys of a task definition as the JSON API (`containerDefinitions`)
 /// or CloudFormation (`ContainerDefinitions`) writes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Spelling {
+pub(crate) enum Spelling {
     Api,
     CloudFormation,
 }
@@ -370,7 +370,7 @@ impl Spelling {
 
 /// The permissions each role needs for `task`. `image_uri` is used for a
 /// container whose image is a placeholder (the guide's release image).
-pub fn needs(task: &Value, spelling: Spelling, image_uri: &str) -> Vec<(Role, Need)> {
+pub(crate) fn needs(task: &Value, spelling: Spelling, image_uri: &str) -> Vec<(Role, Need)> {
     let k = |api: &str| spelling.key(api);
     let mut out = Vec::new();
     let mut marketplace = false;
@@ -483,7 +483,7 @@ pub fn needs(task: &Value, spelling: Spelling, image_uri: &str) -> Vec<(Role, Ne
 }
 
 /// `arn:aws:ecr:REGION:ACCOUNT:repository/NAME` of an ECR image URI.
-pub fn ecr_repository_arn(image: &str) -> Option<String> {
+pub(crate) fn ecr_repository_arn(image: &str) -> Option<String> {
     let (host, rest) = image.split_once('/')?;
     let mut parts = host.split('.');
     let account = parts.next()?;
@@ -501,7 +501,7 @@ pub fn ecr_repository_arn(image: &str) -> Option<String> {
 
 /// The needs no policy of the role allows (explicitly denied or not granted);
 /// a need on an unknown resource (`""`) is not judged.
-pub fn missing<'a>(
+pub(crate) fn missing<'a>(
     policies: &[&Policy],
     needs: impl IntoIterator<Item = &'a Need>,
 ) -> Vec<(&'a Need, Decision)> {
@@ -518,7 +518,7 @@ pub fn missing<'a>(
 }
 
 /// Allowed actions that no need of the role requires, with their pointers.
-pub fn unneeded<'a>(policy: &'a Policy, needs: &[&Need]) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn unneeded<'a>(policy: &'a Policy, needs: &[&Need]) -> Vec<(&'a str, &'a str)> {
     policy
         .statements
         .iter()
@@ -535,14 +535,14 @@ pub fn unneeded<'a>(policy: &'a Policy, needs: &[&Need]) -> Vec<(&'a str, &'a st
 }
 
 /// Whether a trust policy lets ECS tasks assume the role.
-pub fn trusts_ecs_tasks(policy: &Policy) -> bool {
+pub(crate) fn trusts_ecs_tasks(policy: &Policy) -> bool {
     trusts_ecs_tasks_in(policy, &RequestContext::new())
 }
 
 /// Whether ECS tasks may assume the role for a request with `context`
 /// (`aws:SourceArn` of a task in one Region): an Allow whose conditions the
 /// context does not refute, and no Deny whose conditions it satisfies.
-pub fn trusts_ecs_tasks_in(policy: &Policy, context: &RequestContext) -> bool {
+pub(crate) fn trusts_ecs_tasks_in(policy: &Policy, context: &RequestContext) -> bool {
     let allowed = policy.statements.iter().any(|s| {
         s.allow
             && s.matches_action("sts:AssumeRole")

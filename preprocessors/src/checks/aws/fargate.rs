@@ -20,7 +20,7 @@ const AWSLOGS_OPTIONS: &[&str] = &[
 ];
 
 /// Whether Fargate accepts a task of `cpu` units and `memory` MiB.
-pub fn fargate_pair(cpu: u32, memory: u32) -> bool {
+pub(crate) fn fargate_pair(cpu: u32, memory: u32) -> bool {
     let (low, high, step) = match cpu {
         256 => return matches!(memory, 512 | 1024 | 2048),
         512 => (1024, 4096, 1024),
@@ -35,7 +35,7 @@ pub fn fargate_pair(cpu: u32, memory: u32) -> bool {
 }
 
 /// Checks a task definition (RegisterTaskDefinition's JSON form).
-pub fn check(task: &Value) -> Vec<Finding> {
+pub(crate) fn check(task: &Value) -> Vec<Finding> {
     let mut out = Vec::new();
     let fargate = task
         .get("requiresCompatibilities")

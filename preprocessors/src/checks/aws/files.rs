@@ -18,7 +18,7 @@ use crate::model::json::Index;
 use std::ops::Range;
 
 /// Where the reader's files come from.
-pub struct Files<'a> {
+pub(crate) struct Files<'a> {
     book_root: &'a BookRoot,
     /// (output pattern, the command's other words as patterns, the text
     /// it writes when the script holds it), `$name` → `*`.
@@ -27,7 +27,7 @@ pub struct Files<'a> {
 
 /// Text a command of the book writes, and where it stands.
 #[derive(Clone)]
-pub struct Written {
+pub(crate) struct Written {
     pub text: String,
     /// The chapter and block whose script holds it (the keys the caller
     /// gave `Files::new`), and the offset of a here-document's text in
@@ -36,7 +36,7 @@ pub struct Written {
 }
 
 /// The JSON a `file://NAME` holds.
-pub enum Input {
+pub(crate) enum Input {
     Json(serde_json::Value),
     /// A file the check cannot read (written by a command from what it
     /// cannot follow, or not JSON).
@@ -55,7 +55,7 @@ enum Found {
 
 impl<'a> Files<'a> {
     /// `commands`: each command with its chapter and block.
-    pub fn new<'c>(
+    pub(crate) fn new<'c>(
         book_root: &'a BookRoot,
         commands: impl Iterator<Item = ((usize, usize), &'c Command)>,
     ) -> Self {
@@ -95,7 +95,7 @@ impl<'a> Files<'a> {
 
     /// The book file a `file://NAME` stands for, directly or through the
     /// command that wrote it.
-    pub fn book_file(&self, name: &str) -> Option<String> {
+    pub(crate) fn book_file(&self, name: &str) -> Option<String> {
         match self.find(name) {
             Found::Book(rel) => Some(rel),
             _ => None,
@@ -103,7 +103,7 @@ impl<'a> Files<'a> {
     }
 
     /// What a `file://NAME` holds, as the deployer check reads it.
-    pub fn json(&self, name: &str) -> Input {
+    pub(crate) fn json(&self, name: &str) -> Input {
         let text = match self.find(name) {
             // A book file that does not parse has its own report.
             Found::Book(rel) => {
@@ -191,7 +191,7 @@ impl<'a> Files<'a> {
 
     /// Whether the CLI refuses `file`'s input before any call: a
     /// `--cli-input-json` that breaks its input shape.
-    pub fn input_refused(&self, file: &FileArg) -> bool {
+    pub(crate) fn input_refused(&self, file: &FileArg) -> bool {
         let Some((service, shape)) = &file.input else {
             return false;
         };
@@ -209,7 +209,7 @@ impl<'a> Files<'a> {
     /// A here-document's findings are at their lines in it (`locate`: a
     /// range of a block's script, by chapter and block), once for all the
     /// commands that read it.
-    pub fn check(
+    pub(crate) fn check(
         &self,
         file: &FileArg,
         at: impl Fn() -> Location,

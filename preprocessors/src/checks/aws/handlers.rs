@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// A template as the stack operation reads it.
 #[derive(Clone, Copy)]
-pub struct Template<'a> {
+pub(crate) struct Template<'a> {
     pub rel: &'a str,
     pub value: &'a Value,
 }
@@ -34,12 +34,12 @@ pub struct HandlerNeed {
 }
 
 /// Creating a stack from `t`.
-pub fn create(t: Template<'_>, stack: &str) -> Vec<HandlerNeed> {
+pub(crate) fn create(t: Template<'_>, stack: &str) -> Vec<HandlerNeed> {
     every_resource(t, stack, &["create", "read"])
 }
 
 /// Deleting a stack made from `t`.
-pub fn delete(t: Template<'_>, stack: &str) -> Vec<HandlerNeed> {
+pub(crate) fn delete(t: Template<'_>, stack: &str) -> Vec<HandlerNeed> {
     every_resource(t, stack, &["delete", "read"])
 }
 
@@ -56,7 +56,7 @@ fn every_resource(t: Template<'_>, stack: &str, run: &[&'static str]) -> Vec<Han
 /// Updating a stack made from `old` with `new`; `parameters` may take new
 /// values (the deploys give them different ones), so what refers to one
 /// may change.
-pub fn update(
+pub(crate) fn update(
     old: Template<'_>,
     new: Template<'_>,
     stack: &str,
@@ -208,7 +208,7 @@ fn needs(
 /// (`--tags`, written `tags`): it propagates them to every resource whose
 /// schema says it is taggable, so each gets its tag property set, and other
 /// tags change it.
-pub fn with_stack_tags(template: &Value, tags: &str) -> Value {
+pub(crate) fn with_stack_tags(template: &Value, tags: &str) -> Value {
     let mut out = template.clone();
     let Some(resources) = out.get_mut("Resources").and_then(Value::as_object_mut) else {
         return out;
@@ -441,7 +441,7 @@ fn generated_name(stack: &str, id: &str) -> String {
 
 /// What a template resource names, for its handlers' ARNs: its own resource
 /// and the ones its properties refer to (`arn-names.toml`).
-pub fn template_request(template: &Value, stack: &str, id: &str, depth: usize) -> Request {
+pub(crate) fn template_request(template: &Value, stack: &str, id: &str, depth: usize) -> Request {
     let mut request = Request::default();
     let Some(resource) = stack_diff::resources(template).get(id) else {
         return request;

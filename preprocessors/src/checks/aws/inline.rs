@@ -13,7 +13,7 @@ use crate::model::json::Index;
 use serde_json::Value;
 
 /// Every policy document of the template's IAM resources, as (pointer, kind).
-pub fn documents(template: &Value) -> Vec<(String, Kind)> {
+pub(crate) fn documents(template: &Value) -> Vec<(String, Kind)> {
     let mut out = Vec::new();
     let resources = template.get("Resources").and_then(Value::as_object);
     for (id, resource) in resources.into_iter().flatten() {
@@ -47,7 +47,7 @@ pub fn documents(template: &Value) -> Vec<(String, Kind)> {
 }
 
 /// Lints the inline policies of `template` (the text of `rel`).
-pub fn check(
+pub(crate) fn check(
     rel: &str,
     text: &str,
     template: &Value,

@@ -6,22 +6,22 @@
 //! vendored in `preprocessors/data/aws/`; this file is the I/O shell.
 
 pub mod arns;
-pub mod cfn;
-pub mod cli;
+pub(crate) mod cfn;
+pub(crate) mod cli;
 pub mod deployer;
-pub mod dropped;
-pub mod evaluator;
-pub mod fargate;
-pub mod files;
-pub mod handlers;
-pub mod inline;
-pub mod models;
-pub mod replacement;
-pub mod roles;
-pub mod shapes;
-pub mod shell;
-pub mod stack_diff;
-pub mod stacks;
+pub(crate) mod dropped;
+pub(crate) mod evaluator;
+pub(crate) mod fargate;
+pub(crate) mod files;
+pub(crate) mod handlers;
+pub(crate) mod inline;
+pub(crate) mod models;
+pub(crate) mod replacement;
+pub(crate) mod roles;
+pub(crate) mod shapes;
+pub(crate) mod shell;
+pub(crate) mod stack_diff;
+pub(crate) mod stacks;
 
 use crate::checks::procedures::templates::{self, JsonFile};
 use crate::diagnostics::codes;
@@ -37,10 +37,10 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 /// The folder of the task definition and templates, relative to the book root.
-pub const TEMPLATES_DIR: &str = "templates";
+pub(crate) const TEMPLATES_DIR: &str = "templates";
 
 /// Runs every AWS check on the book's templates and chapters.
-pub fn check(
+pub(crate) fn check(
     book_root: &BookRoot,
     model: &BookModel<'_>,
     diagnostics: &mut Diagnostics,
@@ -525,12 +525,12 @@ fn template_files(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Vec<Js
 }
 
 /// A RegisterTaskDefinition document: it has container definitions.
-pub fn is_task_definition(value: &Value) -> bool {
+pub(crate) fn is_task_definition(value: &Value) -> bool {
     value.get("containerDefinitions").is_some()
 }
 
 /// Check 1: the model's input shape, then the rules it cannot express.
-pub fn task_definition(value: &Value) -> Vec<Finding> {
+pub(crate) fn task_definition(value: &Value) -> Vec<Finding> {
     let ecs = models::service("ecs").expect("the ECS model is vendored");
     let mut found = shapes::check(ecs, "RegisterTaskDefinitionRequest", value);
     // A misspelt member is one problem: the rule that misses the member
@@ -556,7 +556,7 @@ pub fn task_definition(value: &Value) -> Vec<Finding> {
 /// The Fargate rules on the template's task definitions, which CloudFormation
 /// spells in PascalCase: checked in the API's spelling, reported at the
 /// template's own keys.
-pub fn stack_task_rules(template: &Value) -> Vec<Finding> {
+pub(crate) fn stack_task_rules(template: &Value) -> Vec<Finding> {
     let resources = template.get("Resources").and_then(Value::as_object);
     let mut out = Vec::new();
     for (id, resource) in resources.into_iter().flatten() {

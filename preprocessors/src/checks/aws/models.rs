@@ -9,7 +9,11 @@ use std::sync::OnceLock;
 
 /// A botocore service model, reduced to what the checks read.
 #[derive(Debug)]
-pub struct ServiceModel {
+pub(crate) struct ServiceModel {
+    #[allow(
+        dead_code,
+        reason = "parsed so the vendored data must carry it; read by people"
+    )]
     pub source: String,
     pub service: String,
     /// The IAM service prefix of its actions (`elasticloadbalancing` for elbv2).
@@ -59,7 +63,7 @@ impl ServiceModel {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Operation {
+pub(crate) struct Operation {
     /// The CLI's kebab-case name (`update-service`).
     pub cli: String,
     pub input: Option<String>,
@@ -71,7 +75,7 @@ pub struct Operation {
 /// An operation's CLI options, parsed when first read: a guide calls a few
 /// dozen of the models' thousand operations.
 #[derive(Debug, Default)]
-pub struct Args {
+pub(crate) struct Args {
     json: Option<Box<RawValue>>,
     parsed: OnceLock<BTreeMap<String, String>>,
 }
@@ -86,7 +90,8 @@ impl Args {
     }
 
     /// The input member behind CLI option `option` (without `--`).
-    pub fn get(&self, option: &str) -> Option<&String> {
+    #[cfg(test)]
+    pub(crate) fn get(&self, option: &str) -> Option<&String> {
         self.map().get(option)
     }
 }
@@ -110,7 +115,7 @@ impl<'de> Deserialize<'de> for Args {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Shape {
+pub(crate) struct Shape {
     #[serde(rename = "type")]
     pub kind: String,
     #[serde(default)]
@@ -118,6 +123,10 @@ pub struct Shape {
     #[serde(default)]
     pub members: BTreeMap<String, String>,
     pub member: Option<String>,
+    #[allow(
+        dead_code,
+        reason = "parsed so the vendored data must carry it; read by people"
+    )]
     pub key: Option<String>,
     pub value: Option<String>,
     #[serde(rename = "enum")]
@@ -128,20 +137,21 @@ pub struct Shape {
 }
 
 impl ServiceModel {
-    pub fn shape(&self, name: &str) -> Option<&Shape> {
+    /// Every shape's name.
+    #[cfg(test)]
+    pub(crate) fn shape_names(&self) -> impl Iterator<Item = &str> {
+        self.shapes.keys().map(String::as_str)
+    }
+
+    pub(crate) fn shape(&self, name: &str) -> Option<&Shape> {
         let (json, parsed) = self.shapes.get(name)?;
         Some(parsed.get_or_init(|| {
             serde_json::from_str(json.get()).expect("vendored shapes parse (unit-tested)")
         }))
     }
 
-    /// Every shape's name.
-    pub fn shape_names(&self) -> impl Iterator<Item = &str> {
-        self.shapes.keys().map(String::as_str)
-    }
-
     /// The operation the CLI calls `cli_name`.
-    pub fn operation_by_cli(&self, cli_name: &str) -> Option<(&str, &Operation)> {
+    pub(crate) fn operation_by_cli(&self, cli_name: &str) -> Option<(&str, &Operation)> {
         self.operations
             .iter()
             .find(|(_, op)| op.cli == cli_name)
@@ -152,7 +162,7 @@ impl ServiceModel {
 macro_rules! services {
     ($($name:literal),*) => {
         /// The services whose models are vendored, by CLI name.
-        pub const SERVICES: &[&str] = &[$($name),*];
+        pub(crate) const SERVICES: &[&str] = &[$($name),*];
 
         fn raw(service: &str) -> Option<&'static str> {
             match service {
@@ -176,7 +186,7 @@ services!(
 );
 
 /// The model of a vendored service, parsed once.
-pub fn service(name: &str) -> Option<&'static ServiceModel> {
+pub(crate) fn service(name: &str) -> Option<&'static ServiceModel> {
     static CACHE: OnceLock<Vec<OnceLock<ServiceModel>>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| SERVICES.iter().map(|_| OnceLock::new()).collect());
     let i = SERVICES.iter().position(|s| *s == name)?;
@@ -187,7 +197,7 @@ pub fn service(name: &str) -> Option<&'static ServiceModel> {
 
 /// Parses every vendored model and table now (`validate::warm` loads them
 /// ahead of the checks).
-pub fn warm() {
+pub(crate) fn warm() {
     for name in SERVICES {
         service(name);
     }
@@ -206,7 +216,11 @@ pub fn warm() {
 /// `cli-renames.json`).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct CliCustomizations {
+pub(crate) struct CliCustomizations {
+    #[allow(
+        dead_code,
+        reason = "parsed so the vendored data must carry it; read by people"
+    )]
     pub source: String,
     pub top_level: Vec<String>,
     pub global_options: BTreeMap<String, bool>,
@@ -218,14 +232,18 @@ pub struct CliCustomizations {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct CliRenames {
+pub(crate) struct CliRenames {
+    #[allow(
+        dead_code,
+        reason = "parsed so the vendored data must carry it; read by people"
+    )]
     pub source: String,
     /// `service.operation.original` (operation may be `*`) → new name.
     pub renames: BTreeMap<String, String>,
     pub aliases: BTreeMap<String, String>,
 }
 
-pub fn cli_customizations() -> &'static CliCustomizations {
+pub(crate) fn cli_customizations() -> &'static CliCustomizations {
     static CELL: OnceLock<CliCustomizations> = OnceLock::new();
     CELL.get_or_init(|| {
         toml::from_str(include_str!("../../../data/aws/cli-customizations.toml"))
@@ -233,7 +251,7 @@ pub fn cli_customizations() -> &'static CliCustomizations {
     })
 }
 
-pub fn cli_renames() -> &'static CliRenames {
+pub(crate) fn cli_renames() -> &'static CliRenames {
     static CELL: OnceLock<CliRenames> = OnceLock::new();
     CELL.get_or_init(|| {
         serde_json::from_str(include_str!("../../../data/aws/cli-renames.json"))
@@ -242,13 +260,17 @@ pub fn cli_renames() -> &'static CliRenames {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct ServiceNames {
+pub(crate) struct ServiceNames {
+    #[allow(
+        dead_code,
+        reason = "parsed so the vendored data must carry it; read by people"
+    )]
     pub source: String,
     pub services: Vec<String>,
 }
 
 /// Every service botocore models, vendored or not.
-pub fn service_names() -> &'static ServiceNames {
+pub(crate) fn service_names() -> &'static ServiceNames {
     static CELL: OnceLock<ServiceNames> = OnceLock::new();
     CELL.get_or_init(|| {
         serde_json::from_str(include_str!(
@@ -260,12 +282,16 @@ pub fn service_names() -> &'static ServiceNames {
 
 /// The CloudFormation resource provider schemas, by type name.
 #[derive(Debug, Deserialize)]
-pub struct ResourceSchemas {
+pub(crate) struct ResourceSchemas {
+    #[allow(
+        dead_code,
+        reason = "parsed so the vendored data must carry it; read by people"
+    )]
     pub source: String,
     pub resources: BTreeMap<String, serde_json::Value>,
 }
 
-pub fn resource_schemas() -> &'static ResourceSchemas {
+pub(crate) fn resource_schemas() -> &'static ResourceSchemas {
     static CELL: OnceLock<ResourceSchemas> = OnceLock::new();
     CELL.get_or_init(|| {
         serde_json::from_str(include_str!(
@@ -278,7 +304,11 @@ pub fn resource_schemas() -> &'static ResourceSchemas {
 /// The AWS CLI's own commands and the API calls behind them (`cli-calls.toml`).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct CliCalls {
+pub(crate) struct CliCalls {
+    #[allow(
+        dead_code,
+        reason = "parsed so the vendored data must carry it; read by people"
+    )]
     pub source: String,
     /// `service:Action` → why IAM never refuses it.
     pub no_permission: BTreeMap<String, String>,
@@ -294,10 +324,14 @@ pub struct CliCalls {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Implied {
+pub(crate) struct Implied {
     pub action: String,
     /// A fixed role name (a service-linked role), else the roles the request names.
     pub role: Option<String>,
+    #[allow(
+        dead_code,
+        reason = "parsed so the vendored data must carry it; read by people"
+    )]
     pub why: String,
     /// `iam:PassRole`: the service the role is passed to (`iam:PassedToService`).
     pub passed_to: Option<String>,
@@ -307,6 +341,10 @@ pub struct Implied {
     /// the command creates), rather than every type the request names.
     pub on: Option<String>,
     /// Where AWS documents it.
+    #[allow(
+        dead_code,
+        reason = "parsed so the vendored data must carry it; read by people"
+    )]
     pub source: Option<String>,
     /// Actions IAM accepts instead.
     #[serde(default)]
@@ -315,7 +353,11 @@ pub struct Implied {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct CliCommand {
+pub(crate) struct CliCommand {
+    #[allow(
+        dead_code,
+        reason = "parsed so the vendored data must carry it; read by people"
+    )]
     pub source: String,
     pub calls: Vec<CliCall>,
     /// `create`, `update`, `delete` or `deploy` (create or update): what the
@@ -326,7 +368,7 @@ pub struct CliCommand {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct CliCall {
+pub(crate) struct CliCall {
     pub operation: Option<String>,
     pub waiter: Option<String>,
     /// An IAM action of another service (`s3:PutObject`).
@@ -335,10 +377,14 @@ pub struct CliCall {
     pub when: Option<String>,
     /// Not called when the command gives this option.
     pub unless: Option<String>,
+    #[allow(
+        dead_code,
+        reason = "parsed so the vendored data must carry it; read by people"
+    )]
     pub why: String,
 }
 
-pub fn cli_calls() -> &'static CliCalls {
+pub(crate) fn cli_calls() -> &'static CliCalls {
     static CELL: OnceLock<CliCalls> = OnceLock::new();
     CELL.get_or_init(|| {
         toml::from_str(include_str!("../../../data/aws/cli-calls.toml"))
@@ -348,7 +394,11 @@ pub fn cli_calls() -> &'static CliCalls {
 
 /// How commands and templates name resources, for ARNs (`arn-names.toml`).
 #[derive(Debug, Deserialize)]
-pub struct ArnNames {
+pub(crate) struct ArnNames {
+    #[allow(
+        dead_code,
+        reason = "parsed so the vendored data must carry it; read by people"
+    )]
     pub source: String,
     /// ARN variable → a value standing for an ID AWS assigns.
     pub ids: BTreeMap<String, String>,
@@ -370,7 +420,7 @@ pub struct ArnNames {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Names {
+pub(crate) struct Names {
     #[serde(rename = "type")]
     pub kind: String,
     pub var: String,
@@ -384,7 +434,7 @@ pub struct Names {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct TemplateNames {
+pub(crate) struct TemplateNames {
     pub service: String,
     #[serde(rename = "type")]
     pub kind: String,
@@ -398,16 +448,20 @@ pub struct TemplateNames {
     #[serde(default)]
     pub defaults: BTreeMap<String, String>,
     pub kinds: Option<Kinds>,
+    #[allow(
+        dead_code,
+        reason = "parsed so the vendored data must carry it; read by people"
+    )]
     pub why: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Kinds {
+pub(crate) struct Kinds {
     pub property: String,
     pub values: BTreeMap<String, String>,
 }
 
-pub fn arn_names() -> &'static ArnNames {
+pub(crate) fn arn_names() -> &'static ArnNames {
     static CELL: OnceLock<ArnNames> = OnceLock::new();
     CELL.get_or_init(|| {
         toml::from_str(include_str!("../../../data/aws/arn-names.toml"))
@@ -417,7 +471,11 @@ pub fn arn_names() -> &'static ArnNames {
 
 /// The handler permissions that serve one property (`handler-properties.toml`).
 #[derive(Debug, Deserialize)]
-pub struct HandlerProperties {
+pub(crate) struct HandlerProperties {
+    #[allow(
+        dead_code,
+        reason = "parsed so the vendored data must carry it; read by people"
+    )]
     pub source: String,
     /// Resource type → action → the properties that need it.
     #[serde(flatten)]
@@ -426,17 +484,21 @@ pub struct HandlerProperties {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Serves {
+pub(crate) struct Serves {
     pub properties: Option<Vec<String>>,
     pub create: Option<Vec<String>>,
     pub update: Option<Vec<String>>,
     pub delete: Option<Vec<String>>,
     #[serde(default)]
     pub only_change: bool,
+    #[allow(
+        dead_code,
+        reason = "parsed so the vendored data must carry it; read by people"
+    )]
     pub why: String,
 }
 
-pub fn handler_properties() -> &'static HandlerProperties {
+pub(crate) fn handler_properties() -> &'static HandlerProperties {
     static CELL: OnceLock<HandlerProperties> = OnceLock::new();
     CELL.get_or_init(|| {
         toml::from_str(include_str!(
@@ -448,7 +510,11 @@ pub fn handler_properties() -> &'static HandlerProperties {
 
 /// Which property names a resource, and what a replacement loses (`replacement.toml`).
 #[derive(Debug, Deserialize)]
-pub struct Replacement {
+pub(crate) struct Replacement {
+    #[allow(
+        dead_code,
+        reason = "parsed so the vendored data must carry it; read by people"
+    )]
     pub source: String,
     pub name: BTreeMap<String, NameException>,
     /// Resource type (or `default`) → what the reader loses.
@@ -460,12 +526,16 @@ pub struct Replacement {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct NameException {
+pub(crate) struct NameException {
     pub property: String,
+    #[allow(
+        dead_code,
+        reason = "parsed so the vendored data must carry it; read by people"
+    )]
     pub why: String,
 }
 
-pub fn replacement() -> &'static Replacement {
+pub(crate) fn replacement() -> &'static Replacement {
     static CELL: OnceLock<Replacement> = OnceLock::new();
     CELL.get_or_init(|| {
         toml::from_str(include_str!(
@@ -683,19 +753,27 @@ mod tests {
 
 /// The AWS managed policies vendored whole (`managed-policies.json`).
 #[derive(Debug, Deserialize)]
-pub struct ManagedPolicies {
+pub(crate) struct ManagedPolicies {
+    #[allow(
+        dead_code,
+        reason = "parsed so the vendored data must carry it; read by people"
+    )]
     pub source: String,
     /// Policy ARN → its default version.
     pub policies: BTreeMap<String, ManagedPolicy>,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct ManagedPolicy {
+pub(crate) struct ManagedPolicy {
+    #[allow(
+        dead_code,
+        reason = "parsed so the vendored data must carry it; read by people"
+    )]
     pub version: String,
     pub document: serde_json::Value,
 }
 
-pub fn managed_policies() -> &'static ManagedPolicies {
+pub(crate) fn managed_policies() -> &'static ManagedPolicies {
     static CELL: OnceLock<ManagedPolicies> = OnceLock::new();
     CELL.get_or_init(|| {
         serde_json::from_str(include_str!("../../../data/aws/managed-policies.json"))

@@ -18,7 +18,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A template deployed to a stack, and the command that did it.
-pub struct Deployed<'a> {
+pub(crate) struct Deployed<'a> {
     pub stack: &'a str,
     pub rel: &'a str,
     pub text: &'a str,
@@ -33,7 +33,7 @@ pub struct Deployed<'a> {
 
 /// One deploy over another: the parameters whose values change between
 /// them, and the values both share.
-pub struct Redeploy<'a> {
+pub(crate) struct Redeploy<'a> {
     pub first: Deployed<'a>,
     pub second: Deployed<'a>,
     pub changed: BTreeSet<String>,
@@ -43,7 +43,7 @@ pub struct Redeploy<'a> {
 /// The property that names a resource of `kind`, if it has one: the data's
 /// exception, else the create-only property that is the primary identifier
 /// or whose name ends in `Name`.
-pub fn name_property(kind: &str) -> Option<String> {
+pub(crate) fn name_property(kind: &str) -> Option<String> {
     if let Some(exception) = models::replacement().name.get(kind) {
         return (!exception.property.is_empty()).then(|| exception.property.clone());
     }
@@ -62,7 +62,7 @@ fn names_in_schema(kind: &str) -> Vec<String> {
 /// Checks every deploy over a stack; a cause is reported once, at the
 /// first deploy that meets it (going back over the same change is the
 /// same cause).
-pub fn check(redeploys: &[Redeploy<'_>]) -> Vec<Diagnostic> {
+pub(crate) fn check(redeploys: &[Redeploy<'_>]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     for r in redeploys {

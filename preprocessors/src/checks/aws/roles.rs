@@ -72,7 +72,7 @@ fn release_image(book_root: &BookRoot) -> String {
 }
 
 /// Check 4 on one template (CloudFormation) file.
-pub fn check_template(
+pub(crate) fn check_template(
     book_root: &BookRoot,
     rel: &str,
     text: &str,
@@ -139,7 +139,7 @@ pub fn check_template(
 
 /// Check 4 on `templates/task-definition.json`, with the roles the book's
 /// CLI commands create.
-pub fn check_task_definition(
+pub(crate) fn check_task_definition(
     book_root: &BookRoot,
     rel: &str,
     text: &str,

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 /// One problem, at a JSON pointer into the checked value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
+pub(crate) struct Finding {
     pub pointer: String,
     pub code: Code,
     pub message: String,
@@ -21,7 +21,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(pointer: impl Into<String>, code: Code, message: impl Into<String>) -> Self {
+    pub(crate) fn new(pointer: impl Into<String>, code: Code, message: impl Into<String>) -> Self {
         Finding {
             pointer: pointer.into(),
             code,
@@ -31,26 +31,26 @@ impl Finding {
         }
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
-    pub fn on_key(mut self) -> Self {
+    pub(crate) fn on_key(mut self) -> Self {
         self.on_key = true;
         self
     }
 
     /// `pointer code message | hint`, the one-line form unit tests assert.
     #[cfg(test)]
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         let hint = self.hint.as_deref().unwrap_or_default();
         format!("{} {} {} | {hint}", self.pointer, self.code, self.message)
     }
 }
 
 /// A value the reader supplies: `${Name}`, `$VAR`, `$(…)`, `<value>`, `…`.
-pub fn is_placeholder(s: &str) -> bool {
+pub(crate) fn is_placeholder(s: &str) -> bool {
     s.contains("${")
         || s.contains("$(")
         || s.starts_with('$')
@@ -61,7 +61,7 @@ pub fn is_placeholder(s: &str) -> bool {
 }
 
 /// Checks `value` against the input shape `shape` of `model`.
-pub fn check(model: &ServiceModel, shape: &str, value: &Value) -> Vec<Finding> {
+pub(crate) fn check(model: &ServiceModel, shape: &str, value: &Value) -> Vec<Finding> {
     let mut out = Vec::new();
     walk(model, shape, value, "", &mut out);
     out
@@ -191,7 +191,10 @@ fn unknown_member(
 
 /// The closest candidate to a misspelt name or value: a transposition or a
 /// wrong case counts as one edit, so short values (`tpc`) still get a hint.
-pub fn suggest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn suggest<'a>(
+    wanted: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<String> {
     let wanted = wanted.to_ascii_lowercase();
     candidates
         .map(|c| {
@@ -207,7 +210,7 @@ pub fn suggest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> O
 
 /// `did you mean `X`?` for the closest of `choices`, else all of them
 /// after `lead` (`one of`, `allowed here:`).
-pub fn choice_hint(wanted: &str, choices: &[String], lead: &str) -> String {
+pub(crate) fn choice_hint(wanted: &str, choices: &[String], lead: &str) -> String {
     match suggest(wanted, choices.iter().map(String::as_str)) {
         Some(close) => format!("did you mean `{close}`?"),
         None => {
@@ -219,9 +222,9 @@ pub fn choice_hint(wanted: &str, choices: &[String], lead: &str) -> String {
 
 /// Compiled once per process, by key: a model's patterns and schemas are
 /// the same for every value checked against them.
-pub type Memo<T> = OnceLock<Mutex<HashMap<String, Arc<T>>>>;
+pub(crate) type Memo<T> = OnceLock<Mutex<HashMap<String, Arc<T>>>>;
 
-pub fn memo<T>(memo: &Memo<T>, key: &str, make: impl FnOnce() -> T) -> Arc<T> {
+pub(crate) fn memo<T>(memo: &Memo<T>, key: &str, make: impl FnOnce() -> T) -> Arc<T> {
     let cache = memo.get_or_init(Default::default);
     if let Some(found) = cache.lock().ok().and_then(|c| c.get(key).cloned()) {
         return found;
@@ -240,7 +243,7 @@ fn compiled(pattern: &str) -> Arc<Option<regex::Regex>> {
 }
 
 /// Enum, length and pattern of a string the writer typed (not a placeholder).
-pub fn string_problem(shape: &Shape, s: &str) -> Option<(Code, String, Option<String>)> {
+pub(crate) fn string_problem(shape: &Shape, s: &str) -> Option<(Code, String, Option<String>)> {
     if is_placeholder(s) {
         return None;
     }
@@ -370,7 +373,7 @@ fn member_name(pointer: &str) -> String {
     }
 }
 
-pub fn escape(segment: &str) -> String {
+pub(crate) fn escape(segment: &str) -> String {
     crate::model::json::escape(segment)
 }
 

@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Word {
+pub(crate) struct Word {
     /// The word as the shell passes it on; a substitution is kept as `$(…)`.
     pub text: String,
     /// Where the word is in the script, quotes included.
@@ -14,7 +14,7 @@ pub struct Word {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Command {
+pub(crate) struct Command {
     pub words: Vec<Word>,
     /// The file after `>` or `>>`, if any.
     pub output: Option<Word>,
@@ -28,7 +28,7 @@ pub struct Command {
 /// continuations, a trailing `\` or bash's `> ` prompt (PS2: a line that
 /// goes on, or a here-document's); everything else is output and becomes
 /// blank (offsets kept).
-pub fn console_script(text: &str) -> String {
+pub(crate) fn console_script(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut continued = false;
     let mut in_command = false;
@@ -69,7 +69,7 @@ pub fn console_script(text: &str) -> String {
 }
 
 /// Every command of `script`, those inside substitutions included.
-pub fn commands(script: &str) -> Vec<Command> {
+pub(crate) fn commands(script: &str) -> Vec<Command> {
     let mut out = Vec::new();
     Lexer { s: script, base: 0 }.run(&mut out);
     out

@@ -14,14 +14,14 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Why a resource is replaced: the create-only property that changes, and
 /// the replaced resource it refers to when that is the cause.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cause {
+pub(crate) struct Cause {
     /// The property's path below `Properties` (`GroupDescription`).
     pub property: String,
     pub via: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
+pub(crate) enum Change {
     Same,
     /// The top-level properties that change (or may, through a parameter).
     Updated(Vec<String>),
@@ -29,13 +29,13 @@ pub enum Change {
 }
 
 /// A resource's create-only properties, as paths below `Properties`.
-pub fn create_only(kind: &str) -> Vec<String> {
+pub(crate) fn create_only(kind: &str) -> Vec<String> {
     schema_paths(kind, "createOnlyProperties")
 }
 
 /// A list of property pointers of a resource's schema (`createOnlyProperties`,
 /// `primaryIdentifier`), as paths below `Properties`.
-pub fn schema_paths(kind: &str, key: &str) -> Vec<String> {
+pub(crate) fn schema_paths(kind: &str, key: &str) -> Vec<String> {
     models::resource_schemas()
         .resources
         .get(kind)
@@ -51,7 +51,7 @@ pub fn schema_paths(kind: &str, key: &str) -> Vec<String> {
 
 /// The values at `path` (segments split by `/`, `*` for every item of a list)
 /// below `value`.
-pub fn at_path<'a>(value: &'a Value, path: &str) -> Vec<&'a Value> {
+pub(crate) fn at_path<'a>(value: &'a Value, path: &str) -> Vec<&'a Value> {
     let mut found = vec![value];
     for segment in path.split('/').filter(|s| !s.is_empty()) {
         found = found
@@ -76,7 +76,7 @@ pub fn at_path<'a>(value: &'a Value, path: &str) -> Vec<&'a Value> {
 
 /// Whether two template values are the same to CloudFormation: scalars by
 /// their text (`8080` and `"8080"` alike), everything else structurally.
-pub fn same(a: &Value, b: &Value) -> bool {
+pub(crate) fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
@@ -103,7 +103,7 @@ fn same_at(old: &Value, new: &Value, path: &str) -> bool {
 
 /// `template` as deployed to the stack `stack`: see [`resolved`], with the
 /// stack's name the only value known.
-pub fn with_stack_name(template: &Value, stack: &str) -> Value {
+pub(crate) fn with_stack_name(template: &Value, stack: &str) -> Value {
     let known = BTreeMap::from([(STACK_NAME.to_string(), stack.to_string())]);
     resolved(template, &known)
 }
@@ -117,7 +117,7 @@ const STACK_NAME: &str = "AWS::StackName";
 /// `"${AWS::StackName}-cluster"`, a `Join` of the same parts or a parameter
 /// defaulting to the text in one template, and `"responderapi-cluster"` in
 /// the other, are the same value.
-pub fn resolved(template: &Value, known: &BTreeMap<String, String>) -> Value {
+pub(crate) fn resolved(template: &Value, known: &BTreeMap<String, String>) -> Value {
     match template {
         Value::Object(map) => {
             let map: serde_json::Map<String, Value> = map
@@ -185,7 +185,10 @@ fn substitute(
 
 /// `Fn::Sub` text with each `${Name}` replaced by `value(Name)`, if every
 /// one has a value; `${!Literal}` stays as `${Literal}`.
-pub fn sub_text(text: &str, mut value: impl FnMut(&str) -> Option<String>) -> Option<String> {
+pub(crate) fn sub_text(
+    text: &str,
+    mut value: impl FnMut(&str) -> Option<String>,
+) -> Option<String> {
     let mut out = String::new();
     let mut rest = text;
     while let Some(i) = rest.find("${") {
@@ -205,7 +208,7 @@ pub fn sub_text(text: &str, mut value: impl FnMut(&str) -> Option<String>) -> Op
 
 /// The names a value refers to: `Ref` targets, `Fn::GetAtt` resources and
 /// the `${Name}` / `${Name.Attribute}` of `Fn::Sub`.
-pub fn refers_to(value: &Value) -> BTreeSet<String> {
+pub(crate) fn refers_to(value: &Value) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     collect_refs(value, &mut out);
     out
@@ -255,7 +258,7 @@ fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {
 }
 
 /// A template's parameters, by name.
-pub fn declared_parameters(template: &Value) -> impl Iterator<Item = (&String, &Value)> {
+pub(crate) fn declared_parameters(template: &Value) -> impl Iterator<Item = (&String, &Value)> {
     template
         .get("Parameters")
         .and_then(Value::as_object)
@@ -268,7 +271,7 @@ pub fn declared_parameters(template: &Value) -> impl Iterator<Item = (&String, &
 /// known text (`values`: the ones a deploy over the stack does not change).
 /// A list or an SSM parameter's value is not its text, nor is the reader's
 /// `"$VPC_ID"`.
-pub fn known_values(
+pub(crate) fn known_values(
     template: &Value,
     stack: &str,
     values: &BTreeMap<String, String>,
@@ -358,7 +361,7 @@ fn condition_refers_to(template: &Value, name: &str, depth: usize) -> BTreeSet<S
 }
 
 /// The template's `Resources`, or none.
-pub fn resources(template: &Value) -> &serde_json::Map<String, Value> {
+pub(crate) fn resources(template: &Value) -> &serde_json::Map<String, Value> {
     static EMPTY: std::sync::OnceLock<serde_json::Map<String, Value>> = std::sync::OnceLock::new();
     template
         .get("Resources")
@@ -366,11 +369,11 @@ pub fn resources(template: &Value) -> &serde_json::Map<String, Value> {
         .unwrap_or_else(|| EMPTY.get_or_init(serde_json::Map::new))
 }
 
-pub fn kind(resource: &Value) -> Option<&str> {
+pub(crate) fn kind(resource: &Value) -> Option<&str> {
     resource.get("Type").and_then(Value::as_str)
 }
 
-pub fn properties(resource: &Value) -> &Value {
+pub(crate) fn properties(resource: &Value) -> &Value {
     static EMPTY: Value = Value::Null;
     resource.get("Properties").unwrap_or(&EMPTY)
 }
@@ -379,7 +382,7 @@ pub fn properties(resource: &Value) -> &Value {
 /// have with the same type. A property that refers to one of `parameters`
 /// counts as changing (the deploys give it different values); the other
 /// parameters keep their values.
-pub fn compare(
+pub(crate) fn compare(
     old: &Value,
     new: &Value,
     parameters: &BTreeSet<String>,
@@ -463,7 +466,7 @@ pub fn compare(
 /// The top-level properties that change from `old` to `new`: their text
 /// does, or they refer to something in `may_change` (a parameter that may
 /// take another value, a resource that is replaced).
-pub fn changed(old: &Value, new: &Value, may_change: &BTreeSet<String>) -> Vec<String> {
+pub(crate) fn changed(old: &Value, new: &Value, may_change: &BTreeSet<String>) -> Vec<String> {
     let mut keys: BTreeSet<&String> = BTreeSet::new();
     keys.extend(old.as_object().into_iter().flatten().map(|(k, _)| k));
     keys.extend(new.as_object().into_iter().flatten().map(|(k, _)| k));

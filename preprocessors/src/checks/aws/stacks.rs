@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// What a stack holds after a command that made or changed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct State {
+pub(crate) struct State {
     /// The template's index in the book's templates.
     pub template: usize,
     /// Each parameter's value as written (`"$VPC_ID"` is the reader's value).
@@ -40,7 +40,7 @@ impl State {
     /// The parameters whose values may differ from `before`'s: those both
     /// have, with other values (a parameter one of the two templates lacks
     /// is not referred to by the other).
-    pub fn changed_from(&self, before: &State) -> BTreeSet<String> {
+    pub(crate) fn changed_from(&self, before: &State) -> BTreeSet<String> {
         let names = self.parameters.keys().chain(before.parameters.keys());
         // A value read from where the check cannot look is not in the
         // map: it is not judged to change.
@@ -57,7 +57,7 @@ impl State {
 
     /// The parameters' values as text, where they do not change from
     /// `before` and are written out (not the reader's `"$VPC_ID"`).
-    pub fn known_with(&self, before: &State) -> BTreeMap<String, String> {
+    pub(crate) fn known_with(&self, before: &State) -> BTreeMap<String, String> {
         let changed = self.changed_from(before);
         before
             .parameters
@@ -70,7 +70,7 @@ impl State {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Op {
+pub(crate) enum Op {
     Create(State),
     Update {
         before: State,
@@ -86,7 +86,7 @@ pub enum Op {
 
 /// One command's effect in one way through the guide.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Event {
+pub(crate) struct Event {
     pub sequence: &'static str,
     /// The paths of that way, in order.
     pub paths: &'static [&'static str],
@@ -98,10 +98,10 @@ pub struct Event {
 /// A step of a way: its variants (one per architecture, named by it when
 /// they are in an `{{#arch}}` group), each the indices of its stack
 /// commands in order.
-pub type Step = Vec<(Option<String>, Vec<usize>)>;
+pub(crate) type Step = Vec<(Option<String>, Vec<usize>)>;
 
 /// A way through the guide: its name, its paths, its steps.
-pub type Way = (&'static str, &'static [&'static str], Vec<Step>);
+pub(crate) type Way = (&'static str, &'static [&'static str], Vec<Step>);
 
 /// A stack as far as the check can follow it.
 #[derive(Clone)]
@@ -115,7 +115,7 @@ enum Slot {
 /// architecture (who runs that architecture's variant of every step, or
 /// the one variant a step has). `templates[i]` is the book template the
 /// commands' `template` indices name.
-pub fn events(ways: &[Way], commands: &[StackCommand], templates: &[&Value]) -> Vec<Event> {
+pub(crate) fn events(ways: &[Way], commands: &[StackCommand], templates: &[&Value]) -> Vec<Event> {
     let mut out = Vec::new();
     for (sequence, paths, steps) in ways {
         let mut archs: Vec<Option<&str>> = steps

@@ -15,9 +15,9 @@ use crate::model::directive;
 use crate::model::release::Architecture;
 use std::ops::Range;
 
-pub const NAMES: &[&str] = &["arch", "endarch"];
+pub(crate) const NAMES: &[&str] = &["arch", "endarch"];
 
-pub const SPECS: &[directive::Spec] = &[
+pub(crate) const SPECS: &[directive::Spec] = &[
     directive::Spec {
         name: "arch",
         owner: crate::model::release::TABLE,
@@ -34,7 +34,7 @@ pub const SPECS: &[directive::Spec] = &[
 
 /// One tab group as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Group {
+pub(crate) struct Group {
     /// From the start of the first `{{#arch}}` line to the end of the `{{#endarch}}` line.
     pub range: Range<usize>,
     /// The leading whitespace of the first directive (a group inside a list item).
@@ -43,7 +43,7 @@ pub struct Group {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Variant {
+pub(crate) struct Variant {
     pub arch: String,
     /// The `{{#arch X}}` directive.
     pub directive: Range<usize>,
@@ -55,7 +55,7 @@ pub struct Variant {
 /// architectures, a group left open, a missing variant, directives that
 /// share a line or sit in a code block, and a variant that names another
 /// architecture's values.
-pub fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Problem>) {
+pub(crate) fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Problem>) {
     let mut groups = Vec::new();
     let mut problems = Vec::new();
     let mut open: Option<Group> = None;
@@ -224,7 +224,7 @@ pub fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Problem>) {
 }
 
 /// `amd64 or arm64`.
-pub fn names(archs: &[Architecture], sep: &str) -> String {
+pub(crate) fn names(archs: &[Architecture], sep: &str) -> String {
     archs
         .iter()
         .map(|a| a.docker.as_str())
@@ -234,7 +234,11 @@ pub fn names(archs: &[Architecture], sep: &str) -> String {
 
 /// The problem for an architecture name that is not shipped, with the
 /// Docker name to write when the writer used the ECS or console name.
-pub fn unknown_architecture(range: Range<usize>, arch: &str, archs: &[Architecture]) -> Problem {
+pub(crate) fn unknown_architecture(
+    range: Range<usize>,
+    arch: &str,
+    archs: &[Architecture],
+) -> Problem {
     let by_other_name = archs.iter().find(|a| {
         a.ecs.eq_ignore_ascii_case(arch)
             || a.console.eq_ignore_ascii_case(arch)
@@ -259,14 +263,14 @@ pub fn unknown_architecture(range: Range<usize>, arch: &str, archs: &[Architectu
 /// Counts groups on a page so every tab and panel id is unique, also on the
 /// print page where every chapter shares one document.
 #[derive(Debug)]
-pub struct Ids {
+pub(crate) struct Ids {
     prefix: String,
     next: usize,
 }
 
 impl Ids {
     /// `chapter` is the chapter's path, made into an id-safe prefix.
-    pub fn new(chapter: &str) -> Self {
+    pub(crate) fn new(chapter: &str) -> Self {
         let slug: String = chapter
             .trim_end_matches(".md")
             .chars()
@@ -294,7 +298,11 @@ impl Ids {
 /// labelled panel per variant whose body is the writer's Markdown. Each tab
 /// is the Docker name alone, so a group's tabs fit one row on a phone; the
 /// panel's label adds the console's name.
-pub fn render_group(variants: &[(&Architecture, &str)], indent: &str, ids: &mut Ids) -> String {
+pub(crate) fn render_group(
+    variants: &[(&Architecture, &str)],
+    indent: &str,
+    ids: &mut Ids,
+) -> String {
     let group = ids.group();
     let mut html = String::new();
     let line = |html: &mut String, s: &str| {
@@ -356,7 +364,7 @@ fn label(arch: &Architecture) -> String {
 
 /// Replaces every group in `text` with its HTML. `text` must parse without
 /// problems (the caller reports them and leaves the chapter alone).
-pub fn render(text: &str, archs: &[Architecture], ids: &mut Ids) -> String {
+pub(crate) fn render(text: &str, archs: &[Architecture], ids: &mut Ids) -> String {
     let (groups, _) = parse(text, archs);
     let mut out = String::with_capacity(text.len() * 2);
     let mut last = 0;

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 /// A value of another architecture found in a block.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mention {
+pub(crate) struct Mention {
     pub range: Range<usize>,
     /// The other architecture's Docker name.
     pub arch: String,
@@ -15,7 +15,7 @@ pub struct Mention {
 
 /// Every mention in `body` of an architecture other than `own`: its Docker
 /// name, ECS name, console label or a known alias, as a whole word, in any case.
-pub fn find(body: &str, own: &Architecture, all: &[Architecture]) -> Vec<Mention> {
+pub(crate) fn find(body: &str, own: &Architecture, all: &[Architecture]) -> Vec<Mention> {
     let mut found: Vec<Mention> = Vec::new();
     for other in all.iter().filter(|a| a.docker != own.docker) {
         let mut words = vec![

@@ -12,7 +12,7 @@ use crate::model::directive::{self, Directive, Spec, Stands};
 use crate::model::release::TABLE;
 use crate::model::release::{Architecture, Release};
 
-pub const SPECS: &[Spec] = &[
+pub(crate) const SPECS: &[Spec] = &[
     Spec {
         name: "image-uri",
         owner: TABLE,
@@ -59,7 +59,7 @@ pub const SPECS: &[Spec] = &[
 
 /// Why a template could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TemplateError {
+pub(crate) enum TemplateError {
     /// No such file; the files that do exist, for the hint.
     Missing(Vec<String>),
     /// The name leads out of `templates/`.
@@ -67,7 +67,7 @@ pub enum TemplateError {
 }
 
 /// What expansion needs from outside the chapter text.
-pub struct Env<'a> {
+pub(crate) struct Env<'a> {
     /// `None` when book.toml has no (valid) release facts.
     pub release: Option<&'a Release>,
     /// The text of `templates/NAME`.
@@ -77,7 +77,7 @@ pub struct Env<'a> {
 }
 
 /// Expands every directive of [`SPECS`] in `text`.
-pub fn expand(text: &str, env: &Env, ids: &mut Ids) -> (String, Vec<Problem>) {
+pub(crate) fn expand(text: &str, env: &Env, ids: &mut Ids) -> (String, Vec<Problem>) {
     let mut problems = Vec::new();
     let out = directive::replace(text, &directive::names(SPECS), |d| {
         let range = d.range.clone();

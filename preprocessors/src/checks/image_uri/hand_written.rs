@@ -5,7 +5,7 @@
 use crate::model::release::Release;
 use std::ops::Range;
 
-pub use crate::model::release::MARKETPLACE_REGISTRY;
+pub(crate) use crate::model::release::MARKETPLACE_REGISTRY;
 
 /// The byte ranges of registry URIs in `text`: the Marketplace registry, and
 /// `registry` (the configured one) when it is another.
@@ -33,7 +33,7 @@ pub fn find(text: &str, registry: Option<&str>) -> Vec<Range<usize>> {
 
 /// The directive that prints exactly `typed` (an image URI of one
 /// architecture, or the bare registry), if one does.
-pub fn directive_for(typed: &str, release: &Release) -> Option<String> {
+pub(crate) fn directive_for(typed: &str, release: &Release) -> Option<String> {
     if typed == release.registry {
         return Some("{{#image-registry}}".to_string());
     }

@@ -7,9 +7,9 @@
 //! [`check`] covers the files that are not chapters (`templates/`, procedure
 //! files).
 
-pub mod arch_blocks;
-pub mod cross_arch;
-pub mod directives;
+pub(crate) mod arch_blocks;
+pub(crate) mod cross_arch;
+pub(crate) mod directives;
 pub mod hand_written;
 
 use crate::diagnostics::codes;
@@ -28,7 +28,7 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::Path;
 
-pub use crate::diagnostics::Problem;
+pub(crate) use crate::diagnostics::Problem;
 
 /// An error with its hint: every problem of this pass has one.
 pub(crate) fn problem(
@@ -42,7 +42,7 @@ pub(crate) fn problem(
 
 const HAND_WRITTEN: crate::diagnostics::Code = codes::IMAGE_URI_HAND_WRITTEN_URI;
 
-pub struct ImageUri;
+pub(crate) struct ImageUri;
 
 impl Pass for ImageUri {
     fn name(&self) -> &'static str {
@@ -94,7 +94,7 @@ impl Pass for ImageUri {
 
 /// Checks one chapter and expands it: `source` is the file the writer edits,
 /// `content` the chapter as this pass receives it (procedures included).
-pub fn process_chapter(
+pub(crate) fn process_chapter(
     path: &str,
     source: &str,
     content: &str,
@@ -148,7 +148,7 @@ pub fn process_chapter(
 }
 
 /// Reads `templates/NAME` (or `templates/NAME.json`), never outside `templates/`.
-pub fn read_template(book_root: &BookRoot, name: &str) -> Result<String, TemplateError> {
+pub(crate) fn read_template(book_root: &BookRoot, name: &str) -> Result<String, TemplateError> {
     let rel = Path::new(name);
     if name.is_empty() || rel.is_absolute() || name.starts_with(['/', '\\']) || !stays_inside(rel) {
         return Err(TemplateError::Outside);
@@ -201,7 +201,11 @@ fn template_names(book_root: &BookRoot) -> Vec<String> {
 /// Checks on the files that are not chapters: a registry URI typed into
 /// `templates/` or into a Markdown file under `src/` that the book includes
 /// (a procedure) instead of listing in SUMMARY.md.
-pub fn check(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) -> Result<()> {
+pub(crate) fn check(
+    book_root: &BookRoot,
+    book: &Book,
+    diagnostics: &mut Diagnostics,
+) -> Result<()> {
     let release = Release::load(book_root).ok();
     if let Ok(dir) = book_root.resolve("templates") {
         for rel in files_under(book_root, &dir, |_| true) {

@@ -21,18 +21,18 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 /// mdBook drops what an include this deep brings in.
-pub const MAX_DEPTH: usize = 10;
+pub(crate) const MAX_DEPTH: usize = 10;
 /// Includes one chapter may expand (every nesting level counts).
-pub const MAX_INCLUDES: usize = 10_000;
+pub(crate) const MAX_INCLUDES: usize = 10_000;
 /// Text all of one chapter's includes may bring in.
-pub const MAX_CHAPTER_BYTES: usize = 64 << 20;
+pub(crate) const MAX_CHAPTER_BYTES: usize = 64 << 20;
 /// Text all of the book's includes may bring in.
-pub const MAX_BOOK_BYTES: usize = 256 << 20;
+pub(crate) const MAX_BOOK_BYTES: usize = 256 << 20;
 /// Files one chapter's includes may read, whatever part of them they take:
 /// a line range of a large file costs the whole file.
-pub const MAX_CHAPTER_READ: usize = 256 << 20;
+pub(crate) const MAX_CHAPTER_READ: usize = 256 << 20;
 /// Files all of the book's includes may read.
-pub const MAX_BOOK_READ: usize = 1 << 30;
+pub(crate) const MAX_BOOK_READ: usize = 1 << 30;
 
 /// mdBook's pattern: an escaped directive runs to the last `}}` of its line;
 /// a directive's arguments may span lines.
@@ -126,7 +126,7 @@ fn link(cap: Captures<'_>) -> Option<Link<'_>> {
 }
 
 /// mdBook's reading of what follows the path's first `:`.
-pub fn select(spec: Option<&str>) -> Select<'_> {
+pub(crate) fn select(spec: Option<&str>) -> Select<'_> {
     let mut parts = spec.unwrap_or("").splitn(3, ':');
     let first = parts.next().unwrap_or("");
     let start = match first.parse::<usize>() {
@@ -149,7 +149,7 @@ pub fn select(spec: Option<&str>) -> Select<'_> {
 /// (`(offset in the text, offset in the file)`), so a directive found in it
 /// is reported at the writer's line.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Taken {
+pub(crate) struct Taken {
     pub text: String,
     pub map: Vec<(usize, usize)>,
 }
@@ -190,7 +190,7 @@ fn anchor_named(re: &Regex, line: &str, anchor: &str) -> bool {
 }
 
 /// What `{{#include}}` brings in: lines joined with `\n` (no final one).
-pub fn take(s: &str, select: &Select<'_>) -> Taken {
+pub(crate) fn take(s: &str, select: &Select<'_>) -> Taken {
     let mut out = Taken::default();
     let mut first = true;
     let mut push = |out: &mut Taken, at, line| {
@@ -225,7 +225,7 @@ pub fn take(s: &str, select: &Select<'_>) -> Taken {
 
 /// What `{{#rustdoc_include}}` brings in: every line, those outside the
 /// selection behind `# ` (hidden, still compiled).
-pub fn take_rustdoc(s: &str, select: &Select<'_>) -> Taken {
+pub(crate) fn take_rustdoc(s: &str, select: &Select<'_>) -> Taken {
     let mut out = Taken::default();
     match select {
         Select::Lines { start, end } => {
@@ -261,7 +261,7 @@ pub fn take_rustdoc(s: &str, select: &Select<'_>) -> Taken {
 }
 
 /// What `{{#playground}}` brings in: the whole file in a `rust` fence.
-pub fn take_playground(s: &str, attrs: &[&str]) -> Taken {
+pub(crate) fn take_playground(s: &str, attrs: &[&str]) -> Taken {
     let mut out = Taken::default();
     let kind = if attrs.is_empty() { "rust" } else { "rust," };
     out.text = format!("```{kind}{}\n", attrs.join(","));
@@ -275,7 +275,7 @@ pub fn take_playground(s: &str, attrs: &[&str]) -> Taken {
 }
 
 /// Reads an include's file: its real path and bytes, or why not.
-pub trait Files {
+pub(crate) trait Files {
     fn read(&mut self, path: &Path) -> Result<(PathBuf, Vec<u8>), Verdict>;
 }
 
@@ -287,7 +287,7 @@ impl Files for &Reach {
 
 /// A problem met while expanding one chapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Found {
+pub(crate) struct Found {
     pub code: Code,
     pub warning: bool,
     pub message: String,
@@ -300,7 +300,7 @@ pub struct Found {
 
 /// Counts shared by every chapter of a book.
 #[derive(Debug, Default)]
-pub struct BookBudget {
+pub(crate) struct BookBudget {
     pub bytes: usize,
     /// What the includes read, all of each file.
     pub read: usize,
@@ -308,7 +308,7 @@ pub struct BookBudget {
 
 /// One chapter expanded.
 #[derive(Debug, Default)]
-pub struct Expanded {
+pub(crate) struct Expanded {
     pub content: String,
     /// Set by `{{#title}}`.
     pub title: Option<String>,
@@ -361,14 +361,14 @@ struct Expander<'r, F> {
 
 /// Where a chapter is: its file and folder as the book root names them
 /// (`src/a.md`, `src`), and the folder on disk.
-pub struct Place<'a> {
+pub(crate) struct Place<'a> {
     pub file: &'a str,
     pub dir: &'a str,
     pub base: &'a Path,
 }
 
 /// Expands one chapter.
-pub fn expand<F: Files>(
+pub(crate) fn expand<F: Files>(
     files: F,
     reach: &Reach,
     book: &mut BookBudget,
@@ -806,7 +806,7 @@ pub fn expand_book(
 
 /// mdBook's `index`: a chapter file named `README.md` (any case) becomes
 /// the folder's `index.html`.
-pub fn readme_to_index(book: &mut Book) {
+pub(crate) fn readme_to_index(book: &mut Book) {
     book.for_each_mut(|item| {
         if let BookItem::Chapter(chapter) = item
             && let Some(path) = &mut chapter.path
@@ -823,7 +823,7 @@ pub fn readme_to_index(book: &mut Book) {
 /// A chapter whose own file leads outside (a `SUMMARY.md` entry that is a
 /// symlink to `/etc/passwd`) is emptied, so nothing of it reaches the site;
 /// [`crate::checks::sources::check_sources`] reports the link.
-pub fn empty_outside_chapters(book_root: &BookRoot, book: &mut Book) {
+pub(crate) fn empty_outside_chapters(book_root: &BookRoot, book: &mut Book) {
     let reach = book_root.reach();
     let src = book_root.root.join(&book_root.config.book.src);
     book.for_each_mut(|item| {
@@ -928,7 +928,7 @@ fn expansion_folders(book_root: &BookRoot) -> [String; 2] {
 
 /// Whether mdBook's own `links` runs on this book (its defaults are on, or
 /// book.toml names it).
-pub fn mdbook_links_on(book_root: &BookRoot) -> bool {
+pub(crate) fn mdbook_links_on(book_root: &BookRoot) -> bool {
     book_root.config.build.use_default_preprocessors
         || crate::model::config::raw(&book_root.config, "links").is_some()
 }

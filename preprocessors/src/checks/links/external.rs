@@ -16,7 +16,7 @@ use std::sync::{Condvar, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// What is wrong with a URL as written, if anything.
-pub fn syntax(url: &str) -> Result<(), String> {
+pub(crate) fn syntax(url: &str) -> Result<(), String> {
     if url.chars().any(char::is_whitespace) {
         return Err("contains a space; encode it as `%20`".into());
     }
@@ -67,7 +67,7 @@ pub fn syntax(url: &str) -> Result<(), String> {
 
 /// How one URL answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Answer {
+pub(crate) enum Answer {
     Fine,
     /// Gone for sure (404, no such host…): an error.
     Broken(String),
@@ -76,7 +76,7 @@ pub enum Answer {
 }
 
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     pub concurrency: usize,
     pub per_host: usize,
     pub timeout: Duration,
@@ -109,7 +109,7 @@ struct Cache {
 }
 
 /// Asks every URL (fragments dropped, each once) and returns the answers.
-pub fn reachability(urls: &[String], options: &Options) -> HashMap<String, Answer> {
+pub(crate) fn reachability(urls: &[String], options: &Options) -> HashMap<String, Answer> {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -4,9 +4,9 @@
 //! resolves each link against the site mdBook will write.
 
 pub mod expand;
-pub mod external;
-pub mod site_urls;
-pub mod targets;
+pub(crate) mod external;
+pub(crate) mod site_urls;
+pub(crate) mod targets;
 
 use crate::diagnostics::codes;
 use crate::diagnostics::location::{Location, TextMap};
@@ -26,7 +26,7 @@ use std::time::Duration;
 use targets::{AnchorHelp, From, Problem, Site, Verdict, broken};
 
 /// The cache of good external answers, under the book root (git-ignored).
-pub const CACHE_FILE: &str = ".cache/responder-docs/links.json";
+pub(crate) const CACHE_FILE: &str = ".cache/responder-docs/links.json";
 
 /// Which text a finding's byte range refers to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -122,7 +122,7 @@ impl Finding {
 }
 
 /// Checks the book as readers get it (after every other preprocessor).
-pub fn check(
+pub(crate) fn check(
     book_root: &BookRoot,
     model: &BookModel<'_>,
     diagnostics: &mut Diagnostics,

@@ -10,7 +10,7 @@ use crate::model::paths::scheme;
 /// The `[output.html]` keys whose values become links on every page.
 const KEYS: [&str; 2] = ["git-repository-url", "edit-url-template"];
 
-pub fn check(book_root: &BookRoot, diagnostics: &mut Diagnostics) {
+pub(crate) fn check(book_root: &BookRoot, diagnostics: &mut Diagnostics) {
     let text = book_root
         .read(crate::model::config::BOOK_TOML)
         .unwrap_or_default();
@@ -35,7 +35,7 @@ pub fn check(book_root: &BookRoot, diagnostics: &mut Diagnostics) {
 }
 
 /// Why a value may not become a link on every page, if it may not.
-pub fn refused(value: &str) -> Option<String> {
+pub(crate) fn refused(value: &str) -> Option<String> {
     match scheme(value).as_deref() {
         Some("https" | "http") if value.contains("://") => None,
         Some(s) => Some(format!(

@@ -7,17 +7,17 @@ use crate::diagnostics::codes;
 use crate::model::book_root::{BookRoot, Refused};
 use crate::model::page::heading_ids::id_from_content;
 use crate::model::paths::join;
-pub use crate::model::paths::normalize;
+pub(crate) use crate::model::paths::normalize;
 use percent_encoding::percent_decode_str;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
-pub use crate::diagnostics::Problem;
+pub(crate) use crate::diagnostics::Problem;
 
 /// A problem with one link, before it is placed: the caller knows where
 /// the link is and sets the range.
-pub fn broken(code: Code, message: String, hint: impl Into<Option<String>>) -> Problem {
+pub(crate) fn broken(code: Code, message: String, hint: impl Into<Option<String>>) -> Problem {
     let problem = Problem::error(code, 0..0, message);
     match hint.into() {
         Some(hint) => problem.with_hint(hint),
@@ -26,7 +26,7 @@ pub fn broken(code: Code, message: String, hint: impl Into<Option<String>>) -> P
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     Fine,
     /// An `http(s)` URL, checked elsewhere.
     External(String),
@@ -39,7 +39,8 @@ pub enum Verdict {
 
 impl Verdict {
     /// The verdict with any help worked out now.
-    pub fn helped(self) -> Verdict {
+    #[cfg(test)]
+    pub(crate) fn helped(self) -> Verdict {
         match self {
             Verdict::MissingAnchor(problem, help) => Verdict::Broken(help.apply(problem)),
             other => other,
@@ -49,7 +50,7 @@ impl Verdict {
 
 /// What the hint and fix of a missing anchor are made from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnchorHelp {
+pub(crate) struct AnchorHelp {
     ids: Arc<PageIds>,
     /// The id the link asks for, decoded.
     id: String,
@@ -65,7 +66,7 @@ pub struct AnchorHelp {
 impl AnchorHelp {
     /// `problem` with the closest ids as its hint and, when one id alone is
     /// close, a fix that writes it.
-    pub fn apply(&self, problem: Problem) -> Problem {
+    pub(crate) fn apply(&self, problem: Problem) -> Problem {
         let ids = &self.ids;
         let near = likely_ids(&self.id, &ids.ordered);
         let hint = match crate::diagnostics::suggest::offer(&near, "#") {
@@ -100,20 +101,20 @@ impl AnchorHelp {
 
 /// A rendered page and the ids on it.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct PageIds {
+pub(crate) struct PageIds {
     ordered: Vec<String>,
     set: HashSet<String>,
 }
 
 impl PageIds {
-    pub fn new(ids: Vec<String>) -> Self {
+    pub(crate) fn new(ids: Vec<String>) -> Self {
         let set = ids.iter().cloned().collect();
         PageIds { ordered: ids, set }
     }
 }
 
 /// What the built site will contain, as far as links are concerned.
-pub struct Site<'r> {
+pub(crate) struct Site<'r> {
     root: &'r BookRoot,
     src: String,
     /// `dir/page.md` (relative to `src/`, after README → index) → index in `ids`.
@@ -137,7 +138,7 @@ pub struct Site<'r> {
 
 /// The page a link is written on.
 #[derive(Debug, Clone, Copy)]
-pub struct From<'a> {
+pub(crate) struct From<'a> {
     /// Its folder relative to `src/` (`""` at the top).
     pub dir: &'a str,
     /// Its index among the chapters, when it is one.
@@ -147,7 +148,7 @@ pub struct From<'a> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Chapter {
+pub(crate) struct Chapter {
     /// Relative to `src/`, as rendered (`index.md` for a README).
     pub path: String,
     /// Relative to `src/`, as written (may be `README.md`).
@@ -156,7 +157,7 @@ pub struct Chapter {
 }
 
 impl<'r> Site<'r> {
-    pub fn new(root: &'r BookRoot, chapters: Vec<Chapter>, drafts: Vec<String>) -> Self {
+    pub(crate) fn new(root: &'r BookRoot, chapters: Vec<Chapter>, drafts: Vec<String>) -> Self {
         let html = root.config.html_config().unwrap_or_default();
         let mut pages = HashMap::new();
         let mut ids = Vec::new();
@@ -222,7 +223,7 @@ impl<'r> Site<'r> {
     }
 
     /// Where `dest`, written on `from`, leads.
-    pub fn check(&self, from: From<'_>, dest: &str) -> Verdict {
+    pub(crate) fn check(&self, from: From<'_>, dest: &str) -> Verdict {
         let dest = dest.trim();
         if dest.is_empty() {
             return Verdict::Broken(broken(

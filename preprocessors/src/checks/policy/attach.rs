@@ -27,7 +27,7 @@ pub enum Attachment {
 }
 
 /// Every attachment, smallest quota first among those of a kind.
-pub const ALL: [Attachment; 6] = [
+pub(crate) const ALL: [Attachment; 6] = [
     Attachment::UserInline,
     Attachment::GroupInline,
     Attachment::CustomerManaged,
@@ -38,7 +38,7 @@ pub const ALL: [Attachment; 6] = [
 
 impl Attachment {
     /// The name `policies.toml` uses.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Attachment::CustomerManaged => "customer-managed",
             Attachment::RoleInline => "role-inline",
@@ -50,7 +50,7 @@ impl Attachment {
     }
 
     /// The most characters, whitespace not counted, the attachment allows.
-    pub fn limit(self) -> usize {
+    pub(crate) fn limit(self) -> usize {
         match self {
             Attachment::CustomerManaged => 6_144,
             // Shared by all of the identity's inline policies.
@@ -65,20 +65,20 @@ impl Attachment {
 
     /// The most bytes, whitespace included, where the attachment has such
     /// a quota too: a permission set's inline policy may have 32,768.
-    pub fn byte_limit(self) -> Option<usize> {
+    pub(crate) fn byte_limit(self) -> Option<usize> {
         (self == Attachment::PermissionSetInline).then_some(32_768)
     }
 
     /// Whether the identity's other policies of this attachment count
     /// toward the same quota (inline policies share one).
-    pub fn shared(self) -> bool {
+    pub(crate) fn shared(self) -> bool {
         matches!(
             self,
             Attachment::RoleInline | Attachment::UserInline | Attachment::GroupInline
         )
     }
 
-    pub fn kind(self) -> Kind {
+    pub(crate) fn kind(self) -> Kind {
         if self == Attachment::Trust {
             Kind::Trust
         } else {
@@ -87,7 +87,7 @@ impl Attachment {
     }
 
     /// Where a policy of `kind` goes when `policies.toml` does not say.
-    pub fn default_for(kind: Kind) -> Attachment {
+    pub(crate) fn default_for(kind: Kind) -> Attachment {
         match kind {
             Kind::Identity => Attachment::CustomerManaged,
             Kind::Trust => Attachment::Trust,
@@ -95,7 +95,7 @@ impl Attachment {
     }
 
     /// The quota in words, for "over the …".
-    pub fn quota_words(self) -> String {
+    pub(crate) fn quota_words(self) -> String {
         let limit = self.limit();
         match self {
             Attachment::CustomerManaged => format!("managed policy quota of {limit}"),
@@ -111,7 +111,7 @@ impl Attachment {
     }
 
     /// Whose policy it becomes: "a user's", "a permission set's".
-    pub fn owner(self) -> &'static str {
+    pub(crate) fn owner(self) -> &'static str {
         match self {
             Attachment::CustomerManaged => "a managed policy's",
             Attachment::RoleInline | Attachment::Trust => "a role's",
@@ -124,7 +124,7 @@ impl Attachment {
 
 /// A policy's size as IAM counts it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Size {
+pub(crate) struct Size {
     /// Characters other than whitespace.
     pub characters: usize,
     /// Bytes of the whole text.
@@ -132,7 +132,7 @@ pub struct Size {
 }
 
 impl Size {
-    pub fn of(text: &str) -> Size {
+    pub(crate) fn of(text: &str) -> Size {
         Size {
             characters: text.chars().filter(|c| !c.is_whitespace()).count(),
             bytes: text.len(),
@@ -140,7 +140,7 @@ impl Size {
     }
 
     /// Whether a policy of this size fits `attachment` on its own.
-    pub fn fits(self, attachment: Attachment) -> bool {
+    pub(crate) fn fits(self, attachment: Attachment) -> bool {
         self.characters <= attachment.limit()
             && attachment
                 .byte_limit()
@@ -149,7 +149,7 @@ impl Size {
 }
 
 /// Groups a number with commas, as prose does: `5,342`.
-pub fn grouped(n: usize) -> String {
+pub(crate) fn grouped(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -17,7 +17,7 @@ const RETIRED_TSV: &str = include_str!("../../../data/iam/retired.tsv");
 
 /// How much an action can do, as the reference classifies it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
+pub(crate) enum Access {
     Read,
     Write,
     List,
@@ -27,7 +27,7 @@ pub enum Access {
 
 /// One action of a service.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Action {
+pub(crate) struct Action {
     /// As AWS spells it (`GetAuthorizationToken`).
     pub name: &'static str,
     pub access: Access,
@@ -38,14 +38,14 @@ pub struct Action {
 
 impl Action {
     /// Whether the action can be limited to resource ARNs (else only `*`).
-    pub fn takes_arns(&self) -> bool {
+    pub(crate) fn takes_arns(&self) -> bool {
         !self.resource_types.is_empty()
     }
 }
 
 /// A resource type: its ARN format (`arn:${Partition}:ecr:…`) and condition keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResourceType {
+pub(crate) struct ResourceType {
     pub name: &'static str,
     pub arn: &'static str,
     pub condition_keys: Vec<&'static str>,
@@ -53,7 +53,7 @@ pub struct ResourceType {
 
 /// One service, parsed from its lines on first use.
 #[derive(Debug)]
-pub struct Service {
+pub(crate) struct Service {
     pub prefix: &'static str,
     pub name: &'static str,
     pub resource_types: Vec<ResourceType>,
@@ -64,19 +64,15 @@ pub struct Service {
 }
 
 impl Service {
-    pub fn action(&self, name: &str) -> Option<&Action> {
+    pub(crate) fn action(&self, name: &str) -> Option<&Action> {
         self.actions.get(&name.to_ascii_lowercase())
-    }
-
-    pub fn actions(&self) -> impl Iterator<Item = &Action> {
-        self.actions.values()
     }
 
     /// Whether `key` (`ecr:ResourceTag/team`) is one of the service's
     /// condition keys. Case-insensitive, as IAM's key names are; a
     /// placeholder (`${TagKey}`, `<key>`, or whatever follows a `/`) stands
     /// for any non-empty text.
-    pub fn has_condition_key(&self, key: &str) -> bool {
+    pub(crate) fn has_condition_key(&self, key: &str) -> bool {
         self.condition_keys
             .iter()
             .any(|(known, _)| names_condition_key(known, key))
@@ -87,7 +83,7 @@ impl Service {
 /// `key` (`ecr:resourcetag/team`). Case-insensitive, as IAM's key names
 /// are; a placeholder (`${TagKey}`, `<key>`, or whatever follows a `/`)
 /// stands for any non-empty text.
-pub fn names_condition_key(known: &str, key: &str) -> bool {
+pub(crate) fn names_condition_key(known: &str, key: &str) -> bool {
     let (known, key) = (known.to_ascii_lowercase(), key.to_ascii_lowercase());
     let cut = [
         known.find('/').map(|i| i + 1),
@@ -105,7 +101,7 @@ pub fn names_condition_key(known: &str, key: &str) -> bool {
 
 /// A service prefix AWS no longer has, with why the catalog says so.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Retired {
+pub(crate) struct Retired {
     pub name: &'static str,
     pub evidence: &'static str,
 }
@@ -116,7 +112,7 @@ struct Slot {
 }
 
 /// The catalog: an index of the services' lines, parsed service by service.
-pub struct Catalog {
+pub(crate) struct Catalog {
     text: &'static str,
     /// Lower-cased prefix → where its lines are.
     services: HashMap<String, Slot>,
@@ -125,14 +121,14 @@ pub struct Catalog {
 
 /// A line of the data that does not have the shape the catalog expects.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Malformed {
+pub(crate) struct Malformed {
     pub line: usize,
     pub text: String,
 }
 
 /// What the catalog says about one action string of a policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Lookup {
+pub(crate) enum Lookup {
     /// `*` alone.
     Everything,
     /// The prefix is no IAM service.
@@ -152,7 +148,7 @@ pub enum Lookup {
 
 impl Catalog {
     /// The catalog built into the program.
-    pub fn builtin() -> &'static Catalog {
+    pub(crate) fn builtin() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
             Catalog::parse(CATALOG_TSV, RETIRED_TSV)
@@ -162,7 +158,10 @@ impl Catalog {
 
     /// Indexes the catalog's text by service and reads the retired table.
     /// Each service's own lines are checked when it is first used.
-    pub fn parse(catalog: &'static str, retired: &'static str) -> Result<Catalog, Malformed> {
+    pub(crate) fn parse(
+        catalog: &'static str,
+        retired: &'static str,
+    ) -> Result<Catalog, Malformed> {
         let mut services = HashMap::new();
         let mut open: Option<(String, usize)> = None;
         let mut offset = 0;
@@ -203,12 +202,12 @@ impl Catalog {
     }
 
     /// Every service prefix the catalog lists (lower-case), unordered.
-    pub fn prefixes(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn prefixes(&self) -> impl Iterator<Item = &str> {
         self.services.keys().map(String::as_str)
     }
 
     /// A service by prefix, case-insensitively, parsed on first use.
-    pub fn service(&self, prefix: &str) -> Option<&Service> {
+    pub(crate) fn service(&self, prefix: &str) -> Option<&Service> {
         let slot = self.services.get(&prefix.to_ascii_lowercase())?;
         Some(slot.parsed.get_or_init(|| {
             parse_service(&self.text[slot.lines.clone()])
@@ -217,13 +216,13 @@ impl Catalog {
     }
 
     /// The retired service behind a prefix, if it is one.
-    pub fn retired(&self, prefix: &str) -> Option<&Retired> {
+    pub(crate) fn retired(&self, prefix: &str) -> Option<&Retired> {
         self.retired.get(prefix.to_ascii_lowercase().as_str())
     }
 
     /// Looks an action string (`ecr:BatchGetImage`, `logs:Put*`, `*`) up.
     /// Matching is case-insensitive, as IAM's is.
-    pub fn lookup(&self, action: &str) -> Lookup {
+    pub(crate) fn lookup(&self, action: &str) -> Lookup {
         if action == "*" {
             return Lookup::Everything;
         }
@@ -349,7 +348,7 @@ fn parse_service(lines: &'static str) -> Result<Service, Malformed> {
 
 /// IAM's action wildcards: `*` any run of characters, `?` any one. Both
 /// sides are lower-cased by the caller.
-pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+pub(crate) fn wildcard_match(pattern: &str, text: &str) -> bool {
     // ASCII (every ARN and action) is matched byte by byte, without
     // collecting characters: the evaluator asks this for every statement.
     if pattern.is_ascii() && text.is_ascii() {
@@ -362,7 +361,7 @@ pub fn wildcard_match(pattern: &str, text: &str) -> bool {
 
 /// [`wildcard_match`] with ASCII letters compared case-insensitively (as
 /// if both sides were lower-cased), as IAM compares actions.
-pub fn wildcard_match_ignore_case(pattern: &str, text: &str) -> bool {
+pub(crate) fn wildcard_match_ignore_case(pattern: &str, text: &str) -> bool {
     if pattern.is_ascii() && text.is_ascii() {
         return glob(pattern.as_bytes(), text.as_bytes(), |a, b| {
             a.eq_ignore_ascii_case(&b)

@@ -6,9 +6,9 @@
 use crate::diagnostics::codes;
 use crate::model::directive;
 
-pub const NAME: &str = "iam-policy";
+pub(crate) const NAME: &str = "iam-policy";
 
-pub const DIRECTIVE: directive::Spec = directive::Spec {
+pub(crate) const DIRECTIVE: directive::Spec = directive::Spec {
     name: NAME,
     owner: NAME,
     args: "NAME",
@@ -29,7 +29,7 @@ pub enum Found {
     Unreadable,
 }
 
-pub use crate::diagnostics::Problem;
+pub(crate) use crate::diagnostics::Problem;
 
 /// Expands every `{{#iam-policy NAME}}` of a chapter. `chapter` is the
 /// chapter's path relative to `src/` (for the download link), `known` the

@@ -52,7 +52,7 @@ const QUALIFIERS: [&str; 2] = ["ForAllValues", "ForAnyValue"];
 
 /// The likely intended name for `key`, refused in the object at `parent`
 /// (a JSON pointer: `""`, `/Statement/0`, `/Statement/0/Condition`).
-pub fn suggestion(parent: &str, key: &str) -> Option<String> {
+pub(crate) fn suggestion(parent: &str, key: &str) -> Option<String> {
     let last = parent.rsplit('/').next().unwrap_or_default();
     if parent.is_empty() {
         closest(key, POLICY_KEYS).map(str::to_string)

@@ -8,7 +8,7 @@ use super::catalog::wildcard_match;
 use serde_json::Value;
 
 /// The kind a policy's content shows: `--kind` and the manifest come first.
-pub fn from_content(document: &Value) -> Kind {
+pub(crate) fn from_content(document: &Value) -> Kind {
     let statements: Vec<&Value> = match document.get("Statement") {
         Some(Value::Array(items)) => items.iter().collect(),
         Some(one @ Value::Object(_)) => vec![one],

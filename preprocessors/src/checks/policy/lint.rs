@@ -19,7 +19,7 @@ use std::ops::Range;
 /// An inline policy of the same role as the one linted: the inline
 /// policies of a role share one quota.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoleMate {
+pub(crate) struct RoleMate {
     /// The policy's file stem.
     pub name: String,
     /// Its characters, whitespace not counted.
@@ -40,7 +40,7 @@ pub fn lint_text(
 
 /// [`lint_text`] for a policy that the manifest puts inline in a role,
 /// with the role's other inline policies (`role_mates`), which share its quota.
-pub fn lint_with_role_mates(
+pub(crate) fn lint_with_role_mates(
     path: &str,
     text: &str,
     kind: Option<Kind>,

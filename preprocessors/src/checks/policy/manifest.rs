@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 use toml::Spanned;
 
 /// The manifest, relative to the book root.
-pub const MANIFEST_FILE: &str = "policies.toml";
+pub(crate) const MANIFEST_FILE: &str = "policies.toml";
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Manifest {
+pub(crate) struct Manifest {
     #[serde(default)]
     pub policies: BTreeMap<String, Entry>,
 }
@@ -41,7 +41,7 @@ pub struct Entry {
 
 impl Entry {
     /// The declared attachments, each once, in the order written.
-    pub fn attachments(&self) -> Vec<Attachment> {
+    pub(crate) fn attachments(&self) -> Vec<Attachment> {
         let mut out: Vec<Attachment> = Vec::new();
         for a in self.attach.iter().flat_map(|list| list.get_ref()) {
             if !out.contains(a.get_ref()) {
@@ -52,7 +52,7 @@ impl Entry {
     }
 
     /// The declared kind, else the one every declared attachment implies.
-    pub fn declared_kind(&self) -> Option<Kind> {
+    pub(crate) fn declared_kind(&self) -> Option<Kind> {
         if self.kind.is_some() {
             return self.kind;
         }
@@ -62,7 +62,7 @@ impl Entry {
     }
 
     /// The role that holds it inline, when it is declared `role-inline` in one.
-    pub fn inline_role(&self) -> Option<&str> {
+    pub(crate) fn inline_role(&self) -> Option<&str> {
         let role = self.role.as_ref()?.get_ref();
         self.attachments()
             .contains(&Attachment::RoleInline)
@@ -72,13 +72,13 @@ impl Entry {
 
 /// A manifest that does not parse: the message and the byte range at fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invalid {
+pub(crate) struct Invalid {
     pub message: String,
     pub range: std::ops::Range<usize>,
 }
 
 impl Manifest {
-    pub fn parse(text: &str) -> Result<Manifest, Invalid> {
+    pub(crate) fn parse(text: &str) -> Result<Manifest, Invalid> {
         toml::from_str(text).map_err(|e| Invalid {
             message: e.message().trim().to_string(),
             range: e.span().unwrap_or(0..0),
@@ -86,19 +86,19 @@ impl Manifest {
     }
 
     /// The entry of a policy, by file stem (`task-role-trust`).
-    pub fn entry(&self, stem: &str) -> Option<&Entry> {
+    pub(crate) fn entry(&self, stem: &str) -> Option<&Entry> {
         self.policies.get(stem)
     }
 
     /// A policy's kind as declared here, if it is (else the content decides).
-    pub fn kind_of(&self, stem: &str) -> Option<Kind> {
+    pub(crate) fn kind_of(&self, stem: &str) -> Option<Kind> {
         self.entry(stem).and_then(Entry::declared_kind)
     }
 
     /// What parses but cannot be meant: an empty or repeated attachment,
     /// trust beside identity attachments or against the declared kind, a
     /// `role` without `role-inline`. Ranges are in the manifest's text.
-    pub fn problems(&self) -> Vec<Invalid> {
+    pub(crate) fn problems(&self) -> Vec<Invalid> {
         let mut out = Vec::new();
         for (stem, entry) in &self.policies {
             let problem = |message: String, range| Invalid { message, range };
@@ -171,7 +171,7 @@ fn kind_name(kind: Kind) -> &'static str {
 
 /// Where each `[policies.NAME]` table starts in the manifest text, in one
 /// pass (the first header of each name), so that many entries cost linear time.
-pub fn entry_ranges(text: &str) -> std::collections::HashMap<&str, std::ops::Range<usize>> {
+pub(crate) fn entry_ranges(text: &str) -> std::collections::HashMap<&str, std::ops::Range<usize>> {
     let mut out = std::collections::HashMap::new();
     let mut at = 0;
     for line in text.split_inclusive('\n') {
@@ -202,7 +202,7 @@ pub fn entry_ranges(text: &str) -> std::collections::HashMap<&str, std::ops::Ran
 
 /// Where a policy's table starts in the manifest text (for "no such file"),
 /// for an entry [`entry_ranges`] does not find (an inline or dotted table).
-pub fn entry_range(text: &str, stem: &str) -> std::ops::Range<usize> {
+pub(crate) fn entry_range(text: &str, stem: &str) -> std::ops::Range<usize> {
     for needle in [
         format!("[policies.{stem}]"),
         format!("[policies.\"{stem}\"]"),

@@ -2,15 +2,15 @@
 //! file in `policies/`, and `responder-docs policy lint`. The logic lives in
 //! the submodules as functions over text; this file is the I/O shell.
 
-pub mod attach;
-pub mod catalog;
+pub(crate) mod attach;
+pub(crate) mod catalog;
 pub mod directive;
-pub mod keys;
-pub mod kind;
+pub(crate) mod keys;
+pub(crate) mod kind;
 pub mod lint;
-pub mod manifest;
-pub mod offers;
-pub mod schema;
+pub(crate) mod manifest;
+pub(crate) mod offers;
+pub(crate) mod schema;
 
 use crate::diagnostics::codes;
 use crate::diagnostics::location::Location;
@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The folder that holds every policy the guide shows, relative to the book root.
-pub const POLICIES_DIR: &str = "policies";
+pub(crate) const POLICIES_DIR: &str = "policies";
 
 /// The kind of a policy document: declared (`--kind`, the manifest), else
 /// read from its content (`kind::from_content`), never from its file name.
@@ -42,7 +42,7 @@ pub enum Kind {
     Trust,
 }
 
-pub struct IamPolicy;
+pub(crate) struct IamPolicy;
 
 impl Pass for IamPolicy {
     fn name(&self) -> &'static str {
@@ -82,7 +82,7 @@ impl Pass for IamPolicy {
 }
 
 /// The stems of `policies/*.json`, sorted.
-pub fn known_policies(book_root: &BookRoot) -> Vec<String> {
+pub(crate) fn known_policies(book_root: &BookRoot) -> Vec<String> {
     let mut known: Vec<String> = std::fs::read_dir(book_root.root.join(POLICIES_DIR))
         .into_iter()
         .flatten()
@@ -127,7 +127,7 @@ fn inside_policies(book_root: &BookRoot, path: &Path) -> bool {
 /// Validates every file in `policies/`, used by a chapter or not (links to
 /// them are the link checker's, with [`link_hint`]), and the chapters' prose
 /// about how to attach them.
-pub fn check(
+pub(crate) fn check(
     book_root: &BookRoot,
     model: &BookModel<'_>,
     diagnostics: &mut Diagnostics,
@@ -382,7 +382,7 @@ fn role_mates(
 /// reports it): for a `.json` link into `policies/` or named like a known
 /// policy, where the policy is and how to show it. `page_dir` is the
 /// linking page's folder under `src/`, `target` the link resolved from `src/`.
-pub fn link_hint(known: &[String], page_dir: &str, target: &str) -> Option<String> {
+pub(crate) fn link_hint(known: &[String], page_dir: &str, target: &str) -> Option<String> {
     let file = target.rsplit('/').next().unwrap_or(target);
     let stem = file
         .strip_suffix(".json")
@@ -414,7 +414,7 @@ pub fn link_hint(known: &[String], page_dir: &str, target: &str) -> Option<Strin
 
 /// `responder-docs policy lint`: lints files named on the command line.
 /// Paths in diagnostics are as the user gave them.
-pub fn lint_files(
+pub(crate) fn lint_files(
     files: &[PathBuf],
     kind: Option<Kind>,
     diagnostics: &mut Diagnostics,

@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// Ends a line whose offer the writer means despite the check.
-pub const ALLOW: &str = "<!-- allow policy-attachment -->";
+pub(crate) const ALLOW: &str = "<!-- allow policy-attachment -->";
 
 /// The attachments prose can offer: inline ones (a managed policy's and a
 /// trust policy's quotas are the policy checker's alone).
@@ -42,7 +42,7 @@ const INLINE: [Attachment; 4] = [
 
 /// One offer of an inline attachment in a chapter's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Offer {
+pub(crate) struct Offer {
     /// The words that say "inline" (`inline policy`), in the chapter's text.
     pub range: Range<usize>,
     /// Whose inline policy it becomes, each once.
@@ -60,7 +60,7 @@ pub struct Offer {
 
 /// What the check reads of one chapter.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Prose {
+pub(crate) struct Prose {
     pub offers: Vec<Offer>,
     /// Each policy the chapter shows or links, with the section it is in.
     pub shown: Vec<(String, usize)>,
@@ -68,7 +68,7 @@ pub struct Prose {
 
 /// Reads the offers in a chapter's parsed text, and the policies (of
 /// `known`) that it links; `page_dir` is the page's folder under `src/`.
-pub fn read(
+pub(crate) fn read(
     text: &str,
     events: &[(Event<'_>, Range<usize>)],
     page_dir: &str,
@@ -198,7 +198,7 @@ fn command_offers(block: &Block, known: &[String]) -> Vec<Offer> {
 }
 
 /// The policy a link leads to, when it is `policies/NAME.json` of a known NAME.
-pub fn policy_of_link(page_dir: &str, dest: &str, known: &[String]) -> Option<String> {
+pub(crate) fn policy_of_link(page_dir: &str, dest: &str, known: &[String]) -> Option<String> {
     let path = dest.split(['#', '?']).next()?;
     if path.contains("://") || path.starts_with('/') {
         return None;
@@ -1316,7 +1316,7 @@ fn row_targets(sentences: &[Sentence], blocks: &[Block], i: usize) -> Vec<Attach
 
 /// Every offer in a chapter's text of an inline attachment that a policy
 /// it is about does not fit. `sizes` holds each policy in `policies/`.
-pub fn problems(
+pub(crate) fn problems(
     text: &str,
     events: &[(Event<'_>, Range<usize>)],
     page_dir: &str,
@@ -1354,7 +1354,11 @@ pub fn problems(
 /// The shell: [`problems`] of each chapter that shows or links a policy
 /// some inline attachment refuses (no other can be offered wrongly),
 /// located in the writer's source.
-pub fn check(model: &BookModel<'_>, sizes: &BTreeMap<String, Size>, diagnostics: &mut Diagnostics) {
+pub(crate) fn check(
+    model: &BookModel<'_>,
+    sizes: &BTreeMap<String, Size>,
+    diagnostics: &mut Diagnostics,
+) {
     let known: Vec<String> = sizes.keys().cloned().collect();
     let large: Vec<&String> = sizes
         .iter()
@@ -1420,7 +1424,7 @@ fn about(offer: &Offer, prose: &Prose) -> Vec<String> {
 
 /// "`deployer-policy` has 5,342 characters; a user's inline policies may
 /// have 2,048 together, a group's 5,120".
-pub fn message(stem: &str, size: Size, refused: &[Attachment]) -> String {
+pub(crate) fn message(stem: &str, size: Size, refused: &[Attachment]) -> String {
     let mut parts = Vec::new();
     let mut bytes = false;
     for a in refused {

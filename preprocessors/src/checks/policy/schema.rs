@@ -16,7 +16,7 @@ const SCHEMA_JSON: &str = include_str!("../../../data/iam-policy.schema.json");
 
 /// One schema violation, ready to become a diagnostic.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Violation {
+pub(crate) struct Violation {
     pub range: Range<usize>,
     pub message: String,
     pub hint: Option<String>,
@@ -29,7 +29,7 @@ struct Compiled {
 }
 
 /// Compiles the schema now (`validate::warm` loads it ahead of the checks).
-pub fn warm() {
+pub(crate) fn warm() {
     compiled();
 }
 
@@ -59,7 +59,7 @@ fn compiled() -> &'static Compiled {
 }
 
 /// Every violation of the grammar for `kind` in `document`, located in `text`.
-pub fn validate(document: &Value, kind: Kind, index: &Index) -> Vec<Violation> {
+pub(crate) fn validate(document: &Value, kind: Kind, index: &Index) -> Vec<Violation> {
     let compiled = compiled();
     let validator = match kind {
         Kind::Identity => &compiled.identity,

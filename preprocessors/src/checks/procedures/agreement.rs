@@ -8,11 +8,11 @@ use crate::model::json::escape as token;
 use serde_json::Value;
 
 /// The account id the files in `policies/` use where the stack says `${AWS::AccountId}`.
-pub const EXAMPLE_ACCOUNT: &str = "111122223333";
+pub(crate) const EXAMPLE_ACCOUNT: &str = "111122223333";
 
 /// A difference: the stack's field (pointer), the other file and its field.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Disagreement {
+pub(crate) struct Disagreement {
     pub stack_pointer: String,
     pub other_path: String,
     pub other_pointer: String,
@@ -20,7 +20,7 @@ pub struct Disagreement {
 }
 
 /// The stack's first task definition against `task` (the task definition file).
-pub fn task_definition(stack: &JsonFile, task: &JsonFile) -> Vec<Disagreement> {
+pub(crate) fn task_definition(stack: &JsonFile, task: &JsonFile) -> Vec<Disagreement> {
     let mut found = Vec::new();
     let Some((id, resource)) =
         templates::resources_of_type(&stack.value, "AWS::ECS::TaskDefinition")
@@ -52,7 +52,7 @@ pub fn task_definition(stack: &JsonFile, task: &JsonFile) -> Vec<Disagreement> {
 /// `policies/<role>-trust.json` and `policies/<role>-policy.json`, where
 /// `<role>` is the logical id in kebab case (`ExecutionRole` → `execution-role`).
 /// `read` returns a policy file by repo-relative path (`None` when missing).
-pub fn policies(
+pub(crate) fn policies(
     stack: &JsonFile,
     mut read: impl FnMut(&str) -> Option<JsonFile>,
 ) -> Vec<Disagreement> {

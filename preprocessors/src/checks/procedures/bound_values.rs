@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 /// A value in the text that disagrees with the template field `key`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mismatch {
+pub(crate) struct Mismatch {
     pub range: Range<usize>,
     pub key: &'static str,
     pub message: String,
@@ -134,7 +134,7 @@ fn binds(bind: Bind, about: About) -> bool {
 
 /// Every labelled value in the document's steps that disagrees with `values`,
 /// and every `/ecs/…` log group named anywhere that is not the template's.
-pub fn check(doc: &Document, values: &Values) -> Vec<Mismatch> {
+pub(crate) fn check(doc: &Document, values: &Values) -> Vec<Mismatch> {
     let mut found = Vec::new();
     for list in &doc.lists {
         let lead_in: String = doc
@@ -190,7 +190,7 @@ pub fn check(doc: &Document, values: &Values) -> Vec<Mismatch> {
 /// Problems inside the task definition itself: a log group that is not
 /// `/ecs/<family>`. As (key, message). (A Fargate size is the AWS checks'
 /// rule, `aws::fargate`, on every task definition.)
-pub fn check_template(values: &Values) -> Vec<(&'static str, String)> {
+pub(crate) fn check_template(values: &Values) -> Vec<(&'static str, String)> {
     let mut found = Vec::new();
     if let (Some(family), Some(group)) = (values.get("task.family"), values.get("task.log-group"))
         && group.text != format!("/ecs/{}", family.text)

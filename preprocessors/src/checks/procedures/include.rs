@@ -11,11 +11,11 @@ use crate::model::ordered_lists;
 use std::collections::BTreeMap;
 
 /// The folder of procedures, under the book's `src/`.
-pub const FOLDER: &str = "procedures";
+pub(crate) const FOLDER: &str = "procedures";
 
 /// One procedure file, its `{{#value}}` directives already expanded.
 #[derive(Debug, Clone)]
-pub struct Procedure {
+pub(crate) struct Procedure {
     /// Repo-relative, e.g. `src/procedures/create-service.md`.
     pub path: String,
     pub source: String,
@@ -24,7 +24,7 @@ pub struct Procedure {
 
 /// Every procedure of a book, by name.
 #[derive(Debug, Clone, Default)]
-pub struct Library {
+pub(crate) struct Library {
     pub procedures: BTreeMap<String, Procedure>,
     /// Procedures whose file could not be read (reported at the file).
     pub unreadable: std::collections::BTreeSet<String>,
@@ -34,7 +34,7 @@ impl Library {
     /// Reads `src/procedures/*.md`. Problems inside a procedure (a bad
     /// `{{#value}}`, a procedure inside a procedure) are reported here,
     /// once, at the procedure's own line.
-    pub fn load(
+    pub(crate) fn load(
         book_root: &BookRoot,
         values: &Result<Values, String>,
         diagnostics: &mut Diagnostics,
@@ -73,7 +73,7 @@ impl Library {
     }
 
     /// Adds one procedure (also how tests build a library).
-    pub fn add(
+    pub(crate) fn add(
         &mut self,
         name: &str,
         path: &str,
@@ -108,7 +108,7 @@ impl Library {
     }
 }
 
-pub const DIRECTIVE: directive::Spec = directive::Spec {
+pub(crate) const DIRECTIVE: directive::Spec = directive::Spec {
     name: "procedure",
     owner: "procedure",
     args: "NAME [A-B]",
@@ -118,7 +118,12 @@ pub const DIRECTIVE: directive::Spec = directive::Spec {
 /// Replaces every `{{#procedure …}}` of a chapter (`path`, `text`). A bad
 /// directive is an error at its line and column and stays as written (the
 /// failed build publishes nothing).
-pub fn expand(text: &str, path: &str, library: &Library, diagnostics: &mut Diagnostics) -> String {
+pub(crate) fn expand(
+    text: &str,
+    path: &str,
+    library: &Library,
+    diagnostics: &mut Diagnostics,
+) -> String {
     let map = TextMap::new(path, text);
     directive::replace(text, &[DIRECTIVE.name], |d| {
         let written = text[d.range.clone()].to_string();
@@ -220,7 +225,7 @@ fn parse_range(text: &str) -> Option<(u64, u64)> {
 
 /// Steps `from`..=`to` of a procedure (by the numbers readers see), each
 /// marker rewritten with its number so the list starts at `from`.
-pub fn select(text: &str, from: u64, to: u64) -> Result<String, String> {
+pub(crate) fn select(text: &str, from: u64, to: u64) -> Result<String, String> {
     let doc = ordered_lists::parse(text);
     let numbered: Vec<(u64, &ordered_lists::Step)> = doc
         .lists

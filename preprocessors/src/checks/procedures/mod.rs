@@ -4,13 +4,13 @@
 //! The `procedure` pass runs first and expands `{{#procedure NAME [A-B]}}`
 //! and `{{#value KEY}}`; [`check`] runs on the finished book.
 
-pub mod agreement;
-pub mod bound_values;
-pub mod include;
+pub(crate) mod agreement;
+pub(crate) mod bound_values;
+pub(crate) mod include;
 mod kept;
 pub mod near_dup;
-pub mod numbering;
-pub mod templates;
+pub(crate) mod numbering;
+pub(crate) mod templates;
 pub mod values;
 
 use crate::diagnostics::codes;
@@ -32,7 +32,7 @@ use values::Values;
 use kept::Kept;
 pub use kept::{keep_findings, last_rechecked};
 
-pub struct Procedure;
+pub(crate) struct Procedure;
 
 impl Pass for Procedure {
     fn name(&self) -> &'static str {
@@ -67,7 +67,7 @@ impl Pass for Procedure {
 
 /// Written on a line of a step, it tells the value check that a value on
 /// that line is meant to differ from the template (the comment is not shown).
-pub const ALLOW_VALUE: &str = "<!-- allow value-mismatch -->";
+pub(crate) const ALLOW_VALUE: &str = "<!-- allow value-mismatch -->";
 
 /// One text the checks read: a chapter as readers get it, or a procedure file.
 struct Text<'t> {
@@ -109,7 +109,7 @@ struct Entry {
 }
 
 /// Checks on the finished book and the templates.
-pub fn check(
+pub(crate) fn check(
     book_root: &BookRoot,
     model: &BookModel<'_>,
     diagnostics: &mut Diagnostics,

@@ -12,12 +12,12 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 pub const MIN_STEPS: usize = 3;
 /// Two lists are near-duplicates when at least this many steps are equal
 /// in the same order…
-pub const MIN_EQUAL: usize = 3;
+pub(crate) const MIN_EQUAL: usize = 3;
 /// …and they make at least this share of the longer list.
-pub const MIN_SHARE: f64 = 0.6;
+pub(crate) const MIN_SHARE: f64 = 0.6;
 /// A step found in more lists than this ("Choose **Create**.") proposes no
 /// candidates by itself; it still counts when a candidate is aligned.
-pub const COMMON_STEP: usize = 256;
+pub(crate) const COMMON_STEP: usize = 256;
 
 /// The hash of a normalised step.
 pub fn step_hash(normalized: &str) -> u64 {

@@ -4,11 +4,11 @@ use crate::diagnostics::{Fix, codes};
 use crate::model::ordered_lists::{Document, StepList};
 use std::ops::Range;
 
-pub use crate::diagnostics::Problem;
+pub(crate) use crate::diagnostics::Problem;
 
 /// Numbers must count up by one, or all be the same (`1.` on every step,
 /// which Markdown renders as 1, 2, 3…).
-pub fn check_list(list: &StepList) -> Vec<Problem> {
+pub(crate) fn check_list(list: &StepList) -> Vec<Problem> {
     let numbers: Vec<Option<u64>> = list.steps.iter().map(|s| s.number).collect();
     if numbers.iter().all(|n| *n == numbers[0]) {
         return Vec::new();
@@ -78,7 +78,7 @@ fn renumbered(list: &StepList) -> Vec<Fix> {
 
 /// Whether any words of the document refer to a step by number (then
 /// renumbering could change what they point at, and is left to the writer).
-pub fn mentions_steps(doc: &Document) -> bool {
+pub(crate) fn mentions_steps(doc: &Document) -> bool {
     doc.prose.iter().any(|p| !references(&p.text).is_empty())
 }
 
@@ -87,7 +87,7 @@ pub fn mentions_steps(doc: &Document) -> bool {
 /// one before them in the same section, else the next one in it. Words
 /// followed by "of"/"in" ("step 3 of Create the service") point elsewhere
 /// and are skipped.
-pub fn check_references(doc: &Document) -> Vec<Problem> {
+pub(crate) fn check_references(doc: &Document) -> Vec<Problem> {
     let top: Vec<&StepList> = doc.lists.iter().filter(|l| l.depth == 0).collect();
     let mut problems = Vec::new();
     for prose in &doc.prose {

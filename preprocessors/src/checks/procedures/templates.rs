@@ -10,17 +10,17 @@ use crate::model::book_root::BookRoot;
 use crate::model::json::{self, Index};
 use serde_json::{Map, Value};
 
-pub const TASK_DEFINITION: &str = "templates/task-definition.json";
-pub const STACK: &str = "templates/responderapi-stack.json";
+pub(crate) const TASK_DEFINITION: &str = "templates/task-definition.json";
+pub(crate) const STACK: &str = "templates/responderapi-stack.json";
 /// The load balancer variant of the stack: the values are read from
 /// [`STACK`], but its task definition and role policies are checked too.
-pub const ALB_STACK: &str = "templates/responderapi-alb-stack.json";
+pub(crate) const ALB_STACK: &str = "templates/responderapi-alb-stack.json";
 /// Every stack whose task definition and policies must agree with the files.
-pub const STACKS: &[&str] = &[STACK, ALB_STACK];
+pub(crate) const STACKS: &[&str] = &[STACK, ALB_STACK];
 
 /// A JSON file of the book, its parsed value and where each value sits.
 #[derive(Debug, Clone)]
-pub struct JsonFile {
+pub(crate) struct JsonFile {
     pub path: String,
     pub text: String,
     pub value: Value,
@@ -29,7 +29,7 @@ pub struct JsonFile {
 
 impl JsonFile {
     /// Parses `text`; a syntax error is a diagnostic at its line and column.
-    pub fn parse(path: &str, text: String) -> Result<Self, Box<Diagnostic>> {
+    pub(crate) fn parse(path: &str, text: String) -> Result<Self, Box<Diagnostic>> {
         match json::parse(&text) {
             Ok((value, index)) => Ok(JsonFile {
                 path: path.to_string(),
@@ -54,12 +54,12 @@ impl JsonFile {
     }
 
     /// Where each key and value of the file is.
-    pub fn index(&self) -> &Index {
+    pub(crate) fn index(&self) -> &Index {
         &self.index
     }
 
     /// The location of a JSON pointer, or of its nearest ancestor that exists.
-    pub fn locate(&self, pointer: &str) -> Location {
+    pub(crate) fn locate(&self, pointer: &str) -> Location {
         match self.index.name_range(pointer) {
             Some(range) => Location::in_text(&self.path, &self.text, range),
             None => Location::file(&self.path),
@@ -84,7 +84,7 @@ fn stray_comma(text: &str, err: json::SyntaxError) -> (std::ops::Range<usize>, S
 }
 
 /// Loads a JSON file of the book: `None` when it does not exist.
-pub fn load(book_root: &BookRoot, rel: &str) -> Option<Result<JsonFile, Box<Diagnostic>>> {
+pub(crate) fn load(book_root: &BookRoot, rel: &str) -> Option<Result<JsonFile, Box<Diagnostic>>> {
     book_root.resolve(rel).ok()?;
     let text = match book_root.read(rel) {
         Ok(text) => text,
@@ -100,7 +100,7 @@ pub fn load(book_root: &BookRoot, rel: &str) -> Option<Result<JsonFile, Box<Diag
 }
 
 /// The stack's resources of one type, as (logical id, resource).
-pub fn resources_of_type<'a>(stack: &'a Value, kind: &str) -> Vec<(&'a str, &'a Value)> {
+pub(crate) fn resources_of_type<'a>(stack: &'a Value, kind: &str) -> Vec<(&'a str, &'a Value)> {
     stack
         .get("Resources")
         .and_then(Value::as_object)
@@ -116,7 +116,7 @@ pub fn resources_of_type<'a>(stack: &'a Value, kind: &str) -> Vec<(&'a str, &'a 
 /// `${Name}`, `Fn::Sub` → its string, a role's `Fn::GetAtt Arn` →
 /// `arn:aws:iam::${AWS::AccountId}:role/NAME`, `Ref` to a named resource →
 /// its name. Anything else is left as written, so a comparison shows it.
-pub fn evaluate(stack: &Value, node: &Value) -> Value {
+pub(crate) fn evaluate(stack: &Value, node: &Value) -> Value {
     match node {
         Value::Array(items) => Value::Array(items.iter().map(|v| evaluate(stack, v)).collect()),
         Value::Object(map) if map.len() == 1 => {
@@ -199,7 +199,7 @@ fn get_att(stack: &Value, id: &str, attribute: &str) -> Value {
 
 /// CloudFormation spells ECS properties in PascalCase where the task
 /// definition JSON uses camelCase: `ContainerDefinitions` → `containerDefinitions`.
-pub fn camel_case(key: &str) -> String {
+pub(crate) fn camel_case(key: &str) -> String {
     let mut chars = key.chars();
     match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),
@@ -208,7 +208,7 @@ pub fn camel_case(key: &str) -> String {
 }
 
 /// Maps whose keys are data, not property names: never re-cased.
-pub fn keys_are_data(key: &str) -> bool {
+pub(crate) fn keys_are_data(key: &str) -> bool {
     matches!(key, "Options" | "DockerLabels" | "Labels" | "SecretOptions")
 }
 

@@ -180,7 +180,7 @@ pub fn template_of(key: &str) -> &'static str {
 impl Values {
     /// Reads every key from the task definition and (for the service and
     /// cluster) the stack.
-    pub fn read(task: &JsonFile, stack: Option<&JsonFile>) -> Self {
+    pub(crate) fn read(task: &JsonFile, stack: Option<&JsonFile>) -> Self {
         Self::read_from(Some(task), stack)
     }
 
@@ -220,12 +220,12 @@ impl Values {
     }
 
     /// The same values, with the console labels of the shipped architectures.
-    pub fn with_platforms(mut self, platforms: Vec<String>) -> Self {
+    pub(crate) fn with_platforms(mut self, platforms: Vec<String>) -> Self {
         self.platforms = platforms;
         self
     }
 
-    pub fn platforms(&self) -> &[String] {
+    pub(crate) fn platforms(&self) -> &[String] {
         &self.platforms
     }
 
@@ -234,12 +234,12 @@ impl Values {
     }
 
     /// True when the key's template has a syntax error (reported there).
-    pub fn is_blocked(&self, key: &str) -> bool {
+    pub(crate) fn is_blocked(&self, key: &str) -> bool {
         self.blocked.contains(&key)
     }
 
     /// Why a known key has no value.
-    pub fn why_missing(&self, key: &str) -> Option<&str> {
+    pub(crate) fn why_missing(&self, key: &str) -> Option<&str> {
         self.missing
             .iter()
             .find(|(k, _)| *k == key)
@@ -304,17 +304,17 @@ fn console_number(value: f64) -> String {
 }
 
 /// CPU units as the console's Task size list shows them: 512 → `.5 vCPU`.
-pub fn console_cpu(units: u32) -> Option<String> {
+pub(crate) fn console_cpu(units: u32) -> Option<String> {
     (units > 0).then(|| format!("{} vCPU", console_number(f64::from(units) / 1024.0)))
 }
 
 /// Memory in MiB as the console shows it: 1024 → `1 GB`.
-pub fn console_memory(mib: u32) -> String {
+pub(crate) fn console_memory(mib: u32) -> String {
     format!("{} GB", console_number(f64::from(mib) / 1024.0))
 }
 
 /// `FARGATE` → `AWS Fargate`, the console's launch type label.
-pub fn console_launch_type(api: &str) -> String {
+pub(crate) fn console_launch_type(api: &str) -> String {
     match api {
         "FARGATE" => "AWS Fargate".to_string(),
         "EC2" => "Amazon EC2 instances".to_string(),
@@ -322,7 +322,7 @@ pub fn console_launch_type(api: &str) -> String {
     }
 }
 
-pub const DIRECTIVE: directive::Spec = directive::Spec {
+pub(crate) const DIRECTIVE: directive::Spec = directive::Spec {
     name: "value",
     owner: "procedure",
     args: "KEY",
@@ -333,7 +333,7 @@ pub const DIRECTIVE: directive::Spec = directive::Spec {
 /// is an error at the directive and the directive is left in place (the
 /// failed build never publishes it). `values` is `Err(why)` when the
 /// templates could not be read.
-pub fn expand(
+pub(crate) fn expand(
     text: &str,
     path: &str,
     values: &Result<Values, String>,

@@ -5,7 +5,7 @@
 
 mod spans;
 
-pub use spans::{BookToml, Step};
+pub(crate) use spans::{BookToml, Step};
 
 use crate::diagnostics::{Diagnostic, codes};
 use mdbook_preprocessor::config::Config;
@@ -14,11 +14,11 @@ use serde::de::DeserializeOwned;
 use toml::Value;
 
 /// The file the tables live in, relative to the book root.
-pub const BOOK_TOML: &str = "book.toml";
+pub(crate) const BOOK_TOML: &str = "book.toml";
 
 /// What a key's value must be.
 #[derive(Debug, Clone, Copy)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// `true`/`false`; `1`/`0` too, which is how an environment variable says it.
     Bool,
     Str,
@@ -33,7 +33,7 @@ pub enum Kind {
 }
 
 #[derive(Debug, Clone, Copy)]
-pub struct Field {
+pub(crate) struct Field {
     pub key: &'static str,
     pub kind: Kind,
 }
@@ -52,7 +52,7 @@ const MDBOOK: &[Field] = &[
 ];
 
 /// `[preprocessor.validate]`: the settings every validator shares.
-pub const VALIDATE: &[Field] = &[
+pub(crate) const VALIDATE: &[Field] = &[
     field("deny-warnings", Kind::Bool),
     field("online", Kind::Bool),
     field("link-ignore", Kind::StrList),
@@ -65,7 +65,7 @@ pub const VALIDATE: &[Field] = &[
 ];
 
 /// `[preprocessor.image-uri]`: the release facts.
-pub const IMAGE_URI: &[Field] = &[
+pub(crate) const IMAGE_URI: &[Field] = &[
     field("registry", Kind::Str),
     field("repository", Kind::Str),
     field("version", Kind::Str),
@@ -81,7 +81,7 @@ const ARCHITECTURE: &[Field] = &[
 ];
 
 /// Every table of ours and its keys (besides mdBook's own).
-pub const TABLES: &[(&str, &[Field])] = &[
+pub(crate) const TABLES: &[(&str, &[Field])] = &[
     ("procedure", &[]),
     ("iam-policy", &[]),
     ("image-uri", IMAGE_URI),
@@ -93,11 +93,11 @@ pub const TABLES: &[(&str, &[Field])] = &[
 /// Its own keys are the shared settings (`validate`'s); each pass's settings
 /// are a table below it (`[preprocessor.responder-docs.image-uri]`), so no
 /// other table of ours is needed, and mdBook runs no other command of ours.
-pub const ONE: &str = "responder-docs";
+pub(crate) const ONE: &str = "responder-docs";
 
 /// The `[preprocessor.validate]` table holds the settings every pass shares
 /// (in a book with [`ONE`] table, that table's own keys).
-pub const SHARED_TABLE: &str = "validate";
+pub(crate) const SHARED_TABLE: &str = "validate";
 
 /// The one table's keys: the shared settings, and a table for each pass.
 static ONE_FIELDS: std::sync::LazyLock<Vec<Field>> = std::sync::LazyLock::new(|| {
@@ -116,7 +116,7 @@ static ONE_FIELDS: std::sync::LazyLock<Vec<Field>> = std::sync::LazyLock::new(||
 /// Where `table`'s settings live, below `preprocessor.`: the table itself,
 /// or in a book with the one table (`one`), that table (`validate`'s
 /// settings) or a table below it.
-pub fn located(table: &str, one: bool) -> String {
+pub(crate) fn located(table: &str, one: bool) -> String {
     match table {
         _ if !one || table == ONE || table.starts_with("responder-docs.") => table.to_string(),
         "validate" => ONE.to_string(),
@@ -125,7 +125,7 @@ pub fn located(table: &str, one: bool) -> String {
 }
 
 /// Whether the book runs every pass through the one table.
-pub fn has_one(config: &mdbook_preprocessor::config::Config) -> bool {
+pub(crate) fn has_one(config: &mdbook_preprocessor::config::Config) -> bool {
     config
         .get::<Value>(&format!("preprocessor.{ONE}"))
         .ok()
@@ -133,13 +133,8 @@ pub fn has_one(config: &mdbook_preprocessor::config::Config) -> bool {
         .is_some()
 }
 
-/// `[preprocessor.TABLE]` as the writer reads it in this book.
-pub fn header(config: &Config, table: &str) -> String {
-    format!("[preprocessor.{}]", located(table, has_one(config)))
-}
-
 /// Every table of ours the book has, checked (unknown keys, wrong types).
-pub fn check_all(config: &Config, book_toml: &str) -> Vec<Diagnostic> {
+pub(crate) fn check_all(config: &Config, book_toml: &str) -> Vec<Diagnostic> {
     if has_one(config) {
         return check(config, book_toml, ONE);
     }
@@ -152,7 +147,7 @@ pub fn check_all(config: &Config, book_toml: &str) -> Vec<Diagnostic> {
 /// `[preprocessor.validate]`, typed.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default, rename_all = "kebab-case")]
-pub struct Validate {
+pub(crate) struct Validate {
     /// Warnings fail the run (CI sets it).
     pub deny_warnings: bool,
     /// Ask external URLs whether they answer (`--online` sets it).
@@ -172,7 +167,7 @@ pub struct Validate {
 /// `[preprocessor.image-uri]`, typed; `release` checks what the values mean.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
-pub struct ImageUri {
+pub(crate) struct ImageUri {
     pub registry: Option<String>,
     pub repository: Option<String>,
     pub version: Option<String>,
@@ -183,7 +178,7 @@ pub struct ImageUri {
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
-pub struct ArchitectureEntry {
+pub(crate) struct ArchitectureEntry {
     pub docker: String,
     pub ecs: String,
     pub console: String,
@@ -191,7 +186,7 @@ pub struct ArchitectureEntry {
 
 /// The raw `[preprocessor.NAME]` table as mdBook sees it (book.toml with
 /// `MDBOOK_PREPROCESSOR__…` variables applied), if the book has one.
-pub fn raw(config: &Config, table: &str) -> Option<toml::Table> {
+pub(crate) fn raw(config: &Config, table: &str) -> Option<toml::Table> {
     let table = located(table, has_one(config));
     config
         .get::<Value>(&format!("preprocessor.{table}"))
@@ -204,14 +199,14 @@ pub fn raw(config: &Config, table: &str) -> Option<toml::Table> {
 }
 
 /// The typed settings of a table: what [`check`] accepts, defaults elsewhere.
-pub fn read<T: DeserializeOwned + Default>(config: &Config, table: &str) -> T {
+pub(crate) fn read<T: DeserializeOwned + Default>(config: &Config, table: &str) -> T {
     let fields = fields_of(table);
     raw(config, table).map_or_else(T::default, |t| typed(&t, fields))
 }
 
 /// `table` with unknown keys and ill-typed values left out (they are
 /// reported by [`check`]) and `1`/`0` read as booleans, deserialised.
-pub fn typed<T: DeserializeOwned + Default>(table: &toml::Table, fields: &[Field]) -> T {
+pub(crate) fn typed<T: DeserializeOwned + Default>(table: &toml::Table, fields: &[Field]) -> T {
     Value::Table(clean(table, fields, true))
         .try_into()
         .unwrap_or_default()
@@ -274,7 +269,7 @@ fn accepted(value: &Value, kind: Kind) -> Option<Value> {
 }
 
 /// Every unknown key and ill-typed value in `[preprocessor.NAME]`, located in book.toml.
-pub fn check(config: &Config, book_toml: &str, table: &str) -> Vec<Diagnostic> {
+pub(crate) fn check(config: &Config, book_toml: &str, table: &str) -> Vec<Diagnostic> {
     let Some(raw) = raw(config, table) else {
         return Vec::new();
     };
@@ -285,7 +280,7 @@ pub fn check(config: &Config, book_toml: &str, table: &str) -> Vec<Diagnostic> {
 
 /// The environment variable mdBook reads for a key of `[preprocessor.TABLE]`
 /// (`TABLE` as [`located`] gives it).
-pub fn env_name(table: &str, key: &str) -> String {
+pub(crate) fn env_name(table: &str, key: &str) -> String {
     format!("MDBOOK_PREPROCESSOR__{table}__{key}")
         .to_ascii_uppercase()
         .replace('-', "_")
@@ -294,7 +289,7 @@ pub fn env_name(table: &str, key: &str) -> String {
 
 /// [`check`] over text: `from_env` says whether a top-level key is set by
 /// an environment variable (then the message names it).
-pub fn check_table(
+pub(crate) fn check_table(
     book: &BookToml,
     table: &str,
     raw: &toml::Table,

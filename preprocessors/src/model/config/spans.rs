@@ -9,19 +9,19 @@ use super::BOOK_TOML;
 
 /// A step below `[preprocessor.NAME]`: a key, or an index into an array.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
+pub(crate) enum Step {
     Key(String),
     Index(usize),
 }
 
 /// book.toml as written, with the spans of its keys and values.
-pub struct BookToml<'t> {
+pub(crate) struct BookToml<'t> {
     text: &'t str,
     doc: Option<toml::Spanned<DeTable<'t>>>,
 }
 
 impl<'t> BookToml<'t> {
-    pub fn new(text: &'t str) -> Self {
+    pub(crate) fn new(text: &'t str) -> Self {
         BookToml {
             text,
             doc: DeTable::parse(text).ok(),
@@ -29,7 +29,7 @@ impl<'t> BookToml<'t> {
     }
 
     /// Where `table`'s settings are written in this book (see [`super::located`]).
-    pub fn located(&self, table: &str) -> String {
+    pub(crate) fn located(&self, table: &str) -> String {
         let one = self
             .find_at(&[
                 Step::Key("preprocessor".into()),
@@ -40,24 +40,24 @@ impl<'t> BookToml<'t> {
     }
 
     /// The value at `path` under `[preprocessor.TABLE]`, if book.toml writes it.
-    pub fn value_location(&self, table: &str, path: &[Step]) -> Option<Location> {
+    pub(crate) fn value_location(&self, table: &str, path: &[Step]) -> Option<Location> {
         self.value_location_at(&preprocessor(&self.located(table), path))
     }
 
     /// The value at `path` from the top of book.toml (`output`, `html`,
     /// `input-404`), if book.toml writes it.
-    pub fn value_location_at(&self, path: &[Step]) -> Option<Location> {
+    pub(crate) fn value_location_at(&self, path: &[Step]) -> Option<Location> {
         let value = self.find_at(path)?;
         Some(self.at(value.span()))
     }
 
     /// The key at the end of `path` from the top of book.toml, if written.
-    pub fn key_location_at(&self, path: &[Step]) -> Option<Location> {
+    pub(crate) fn key_location_at(&self, path: &[Step]) -> Option<Location> {
         self.key_span_at(path).map(|span| self.at(span))
     }
 
     /// The key at the end of `path`, else its table's header, else the file.
-    pub fn key_location(&self, table: &str, path: &[Step]) -> Location {
+    pub(crate) fn key_location(&self, table: &str, path: &[Step]) -> Location {
         self.key_span(table, path)
             .map_or_else(|| self.table_location(table), |span| self.at(span))
     }
@@ -82,7 +82,7 @@ impl<'t> BookToml<'t> {
 
     /// The edit renaming the key at the end of `path` to `name`, when the
     /// key is written bare in book.toml (not quoted, not from the environment).
-    pub fn rename_key(&self, table: &str, path: &[Step], name: &str) -> Option<Edit> {
+    pub(crate) fn rename_key(&self, table: &str, path: &[Step], name: &str) -> Option<Edit> {
         let span = self.key_span(table, path)?;
         let Some(Step::Key(key)) = path.last() else {
             return None;
@@ -93,12 +93,12 @@ impl<'t> BookToml<'t> {
     }
 
     /// The `[preprocessor.TABLE]` header, or the file when it is not written.
-    pub fn table_location(&self, table: &str) -> Location {
+    pub(crate) fn table_location(&self, table: &str) -> Location {
         self.header_location(&format!("preprocessor.{}", self.located(table)))
     }
 
     /// The `[NAME]` header (`output.html`), or the file when it is not written.
-    pub fn header_location(&self, name: &str) -> Location {
+    pub(crate) fn header_location(&self, name: &str) -> Location {
         let header = format!("[{name}]");
         let mut offset = 0;
         for line in self.text.split_inclusive('\n') {

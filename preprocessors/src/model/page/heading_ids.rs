@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 /// The id mdBook derives from a heading's text: trimmed, lower-cased;
 /// letters, digits, `_` and `-` kept, whitespace turned into `-`, everything
 /// else dropped.
-pub fn id_from_content(content: &str) -> String {
+pub(crate) fn id_from_content(content: &str) -> String {
     content
         .trim()
         .to_lowercase()
@@ -29,7 +29,7 @@ pub fn id_from_content(content: &str) -> String {
 /// mdBook leaves `{#custom-id}` attributes out of the set, so a later
 /// heading may repeat one.
 #[derive(Debug, Default)]
-pub struct UniqueIds {
+pub(crate) struct UniqueIds {
     used: HashSet<String>,
     /// The next suffix to try for each repeated id: the set only grows, so
     /// every lower suffix is taken already, and 10,000 repeats of one heading
@@ -39,7 +39,7 @@ pub struct UniqueIds {
 
 impl UniqueIds {
     /// `id`, or `id-1`, `id-2`… when it was handed out before.
-    pub fn unique(&mut self, id: &str) -> String {
+    pub(crate) fn unique(&mut self, id: &str) -> String {
         if self.used.insert(id.to_string()) {
             return id.to_string();
         }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::markdown::cmark_options;
 use mdbook_markdown::pulldown_cmark::Parser;
 
 fn page(text: &str) -> Page {

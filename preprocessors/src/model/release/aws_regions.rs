@@ -4,7 +4,7 @@
 //! Add a line here when AWS opens a Region.
 
 /// `(code, name)`, in the order AWS lists them.
-pub const REGIONS: &[(&str, &str)] = &[
+pub(crate) const REGIONS: &[(&str, &str)] = &[
     ("us-east-1", "US East (N. Virginia)"),
     ("us-east-2", "US East (Ohio)"),
     ("us-west-1", "US West (N. California)"),
@@ -46,12 +46,12 @@ pub const REGIONS: &[(&str, &str)] = &[
 ];
 
 /// The console name of a Region code, if the code is real.
-pub fn name_of(code: &str) -> Option<&'static str> {
+pub(crate) fn name_of(code: &str) -> Option<&'static str> {
     REGIONS.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
 }
 
 /// The real code closest to a mistyped one, for the hint.
-pub fn closest(code: &str) -> Option<&'static str> {
+pub(crate) fn closest(code: &str) -> Option<&'static str> {
     crate::diagnostics::suggest::closest(code, REGIONS.iter().map(|(c, _)| *c))
 }
 
