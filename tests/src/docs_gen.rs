@@ -6,7 +6,8 @@
 
 use crate::{copy_dir, fixture, repo_root, run};
 use responder_docs::checks::procedures::values;
-use responder_docs::diagnostics::codes::{ALL, RETIRED};
+use responder_docs::diagnostics::Severity;
+use responder_docs::diagnostics::codes::{RETIRED, all};
 use responder_docs::model::book_root::BookRoot;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -103,15 +104,21 @@ pub fn literal_directives(markdown: &str) -> String {
     out
 }
 
-/// The problem-code table, from `codes::ALL`, in its order.
+/// The problem-code table, from the codes' declarations, in the registry's
+/// order.
 pub fn problem_codes() -> String {
-    let mut out = String::from("| code | meaning |\n| --- | --- |\n");
-    for (code, help) in ALL {
+    let mut out = String::from("| code | severity | meaning |\n| --- | --- | --- |\n");
+    for code in all() {
+        let severity = match code.severity() {
+            _ if code.varies() => "error or warning",
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
         let _ = writeln!(
             out,
-            "| `{}` | {} |",
+            "| `{}` | {severity} | {} |",
             code.as_str(),
-            literal_directives(help).replace('|', "\\|")
+            literal_directives(code.help()).replace('|', "\\|")
         );
     }
     out.push_str("\nRetired codes are never reported and never given to another problem:\n\n");

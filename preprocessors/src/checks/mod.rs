@@ -8,4 +8,5 @@ pub mod links;
 pub mod policy;
 pub mod procedures;
 pub(crate) mod render_paths;
+pub(crate) mod rule;
 pub(crate) mod sources;

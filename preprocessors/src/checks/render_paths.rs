@@ -7,13 +7,18 @@
 //! repository (or `include-root`, see `reach.rs`) and write inside the site.
 
 use crate::checks::sources::Tree;
+use crate::diagnostics::Diagnostic;
 use crate::diagnostics::location::Location;
-use crate::diagnostics::{Diagnostic, codes};
 use crate::model::book_root::BookRoot;
 use crate::model::config::{BOOK_TOML, BookToml, Step};
 use crate::model::paths::stays_inside;
 use crate::model::reach::{Reach, Verdict};
 use std::path::Path;
+
+crate::diagnostics::codes::declare! {
+    LINKS_BAD_REDIRECT = "links::bad-redirect", error: "an `[output.html.redirect]` target that is neither a relative address nor an http(s) one";
+    REACH_SETTING_OUTSIDE = "reach::setting-outside", error: "a path in book.toml's `[output.html]` or `[build]` (`input-404`, `additional-css`, `additional-js`, `theme`, `build-dir`, `extra-watch-dirs`) that resolves outside the repository";
+}
 
 /// Every refused path of `[output.html]` and `[build]`, located in book.toml.
 pub(crate) fn check(book_root: &BookRoot) -> Vec<Diagnostic> {
@@ -57,8 +62,8 @@ pub(crate) fn check(book_root: &BookRoot) -> Vec<Diagnostic> {
         let setting = at(&["extra-watch-dirs"]).under("build").item(i);
         if let Err(refusal) = reach.judge_place(&book_root.root.join(dir)) {
             found.push(
-                Diagnostic::error(
-                    codes::REACH_SETTING_OUTSIDE,
+                Diagnostic::raise(
+                    REACH_SETTING_OUTSIDE,
                     setting.value(),
                     format!(
                         "the `extra-watch-dirs` entry `{}` {}; `serve` would watch it",
@@ -88,8 +93,8 @@ pub(crate) fn build_dir(book_root: &BookRoot) -> Option<Diagnostic> {
     let refusal = reach.judge_place(&book_root.root.join(dir)).err()?;
     let toml = BookToml::new(&text);
     Some(
-        Diagnostic::error(
-            codes::REACH_SETTING_OUTSIDE,
+        Diagnostic::raise(
+            REACH_SETTING_OUTSIDE,
             Setting::new(&toml, &["build-dir"]).under("build").value(),
             format!(
                 "`build-dir` is `{dir}`, which {}; the build would write the site there",
@@ -125,8 +130,8 @@ fn input_404(
     let hint = "name a Markdown file under the book's sources, such as `404.md`";
     if leaves(input) {
         return Some(
-            Diagnostic::error(
-                codes::REACH_WRITES_OUTSIDE,
+            Diagnostic::raise(
+                crate::model::reach::REACH_WRITES_OUTSIDE,
                 setting.value(),
                 format!(
                     "`input-404` is `{input}`, which is not under {src}: mdBook would write the 404 page to `{}`, outside the site",
@@ -157,8 +162,8 @@ fn additional(
             "a path that climbs out"
         };
         return Some(
-            Diagnostic::error(
-                codes::REACH_WRITES_OUTSIDE,
+            Diagnostic::raise(
+                crate::model::reach::REACH_WRITES_OUTSIDE,
                 setting.value(),
                 format!(
                     "the `{key}` entry `{entry}` is {why}: mdBook copies each entry to the same path under the site, so this one would be written outside it"
@@ -189,8 +194,8 @@ fn refused_read(
         return None;
     };
     Some(
-        Diagnostic::error(
-            refusal.code(codes::REACH_SETTING_OUTSIDE),
+        Diagnostic::raise(
+            refusal.code(REACH_SETTING_OUTSIDE),
             setting.value(),
             format!(
                 "{what} {}; mdBook would publish it",
@@ -217,8 +222,8 @@ fn theme(
     match (configured, reach.judge_place(&dir)) {
         (Some(theme), Err(refusal)) => {
             found.push(
-                Diagnostic::error(
-                    codes::REACH_SETTING_OUTSIDE,
+                Diagnostic::raise(
+                    REACH_SETTING_OUTSIDE,
                     setting.value(),
                     format!(
                         "`theme` is `{}`, which {}; mdBook would publish its files in every page",
@@ -258,8 +263,8 @@ fn redirect(from: &str, to: &str, setting: &Setting) -> Option<Diagnostic> {
     let page = redirect_page(from);
     if !stays_inside(Path::new(page)) {
         return Some(
-            Diagnostic::error(
-                codes::REACH_WRITES_OUTSIDE,
+            Diagnostic::raise(
+                crate::model::reach::REACH_WRITES_OUTSIDE,
                 setting.key(),
                 format!(
                     "the redirect `{from}` climbs out of the site: mdBook would write its page to `{page}` from the site's folder"
@@ -270,8 +275,8 @@ fn redirect(from: &str, to: &str, setting: &Setting) -> Option<Diagnostic> {
     }
     let why = refused_target(to)?;
     Some(
-        Diagnostic::error(
-            codes::LINKS_BAD_REDIRECT,
+        Diagnostic::raise(
+            LINKS_BAD_REDIRECT,
             setting.value(),
             format!("the redirect `{from}` leads to `{to}`: {why}"),
         )

@@ -3,7 +3,6 @@
 //! `SUMMARY.md` lists, and the budgets on what the checks parse. Built on
 //! [`crate::model::reach`], which judges one path; this module knows the book.
 
-use crate::diagnostics::codes;
 use crate::diagnostics::location::{Location, TextMap};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::book_root::BookRoot;
@@ -12,6 +11,12 @@ use crate::model::reach::{
     utf8_error_at,
 };
 use std::path::{Path, PathBuf};
+
+crate::diagnostics::codes::declare! {
+    REACH_CREATE_OVERWRITES = "reach::create-overwrites", error: "a `SUMMARY.md` entry missing as written (`new/../a.md`) that `create-missing` would have mdBook create by writing over a file that exists";
+    REACH_SUMMARY_ABSOLUTE = "reach::summary-absolute", error: "a `SUMMARY.md` entry with an absolute path, which mdBook's loader cannot read";
+    REACH_UNREADABLE_SOURCE = "reach::unreadable-source", error: "a file under `src/` that cannot be read (a symlink loop or a dangling link), or a chapter or `SUMMARY.md` that is not UTF-8";
+}
 
 /// Every file and folder under the book's `src/` that mdBook would read or
 /// copy into the site, judged: symlinks that lead outside, dangling links,
@@ -84,8 +89,8 @@ fn walk(
         }
         let at = reach.name(at);
         diagnostics.push(
-            Diagnostic::error(
-                codes::REACH_UNREADABLE_SOURCE,
+            Diagnostic::raise(
+                REACH_UNREADABLE_SOURCE,
                 Location::file(&at),
                 format!("`{at}` {why}; mdBook cannot copy it into the site"),
             )
@@ -218,8 +223,8 @@ pub(crate) fn check_summary(
         let path = Path::new(decoded.as_ref());
         if path.is_absolute() {
             diagnostics.push(
-                Diagnostic::error(
-                    codes::REACH_SUMMARY_ABSOLUTE,
+                Diagnostic::raise(
+                    REACH_SUMMARY_ABSOLUTE,
                     at,
                     format!(
                         "`{dest}` is an absolute path; chapters are files under the book's sources"
@@ -254,8 +259,8 @@ pub(crate) fn check_summary(
             }
             if create_missing && let Some(over) = made_over(&src, path, reach) {
                 diagnostics.push(
-                    Diagnostic::error(
-                        codes::REACH_CREATE_OVERWRITES,
+                    Diagnostic::raise(
+                        REACH_CREATE_OVERWRITES,
                         at.clone(),
                         format!(
                             "`{dest}` does not exist as written, and `create-missing` would have mdBook make its folders and write the chapter's title over `{over}`"
@@ -265,8 +270,8 @@ pub(crate) fn check_summary(
                 );
             } else if create_missing && let Some(made) = made_outside(&src, path, reach) {
                 diagnostics.push(
-                    Diagnostic::error(
-                        codes::REACH_WRITES_OUTSIDE,
+                    Diagnostic::raise(
+                        crate::model::reach::REACH_WRITES_OUTSIDE,
                         at,
                         format!(
                             "`{dest}` does not exist, and `create-missing` would have mdBook create it at `{made}`, outside the book's sources"
@@ -279,8 +284,8 @@ pub(crate) fn check_summary(
         }
         if let Verdict::Refused(refusal) = reach.judge(&src.join(path)) {
             diagnostics.push(
-                Diagnostic::error(
-                    refusal.code(codes::REACH_OUTSIDE_SOURCE),
+                Diagnostic::raise(
+                    refusal.code(crate::model::reach::REACH_OUTSIDE_SOURCE),
                     at,
                     format!("the chapter `{dest}` {}", reach.explain(&refusal)),
                 )
@@ -291,8 +296,8 @@ pub(crate) fn check_summary(
             // beside `src/`), but mdBook writes its page at the same path
             // under the site, and `..` climbs out of the site.
             diagnostics.push(
-                Diagnostic::error(
-                    codes::REACH_WRITES_OUTSIDE,
+                Diagnostic::raise(
+                    crate::model::reach::REACH_WRITES_OUTSIDE,
                     at,
                     format!(
                         "`{dest}` climbs out of the book's sources, so mdBook would write its page outside the site"
@@ -320,8 +325,8 @@ pub(crate) fn over_markdown_budget(name: &str, text: &str) -> Option<Diagnostic>
     let over = crate::model::markdown::over_budget_kept("source", name, text)?;
     let at = over.at();
     Some(
-        Diagnostic::error(
-            codes::REACH_OVER_BUDGET,
+        Diagnostic::raise(
+            crate::model::reach::REACH_OVER_BUDGET,
             Location::in_text(name, text, at..at + 1),
             format!("{}; the chapter is not checked", over.what()),
         )
@@ -372,8 +377,8 @@ pub(crate) fn check_budgets(book_root: &BookRoot, reach: &Reach, diagnostics: &m
                     at -= 1;
                 }
                 diagnostics.push(
-                    Diagnostic::error(
-                        codes::REACH_OVER_BUDGET,
+                    Diagnostic::raise(
+                        crate::model::reach::REACH_OVER_BUDGET,
                         Location::in_text(&name, &text, at..at + 1),
                         format!("the {what} is {len} bytes, over the {limit}-byte budget for a {what}; it is not checked"),
                     )
@@ -401,8 +406,8 @@ fn over_resource_budget(name: &str, text: &str) -> Option<Diagnostic> {
     let index = crate::model::json::Index::new(text);
     let pointer = format!("/Resources/{}", crate::model::json::escape(over));
     Some(
-        Diagnostic::error(
-            codes::REACH_OVER_BUDGET,
+        Diagnostic::raise(
+            crate::model::reach::REACH_OVER_BUDGET,
             Location::in_text(name, text, index.key_range(&pointer)),
             format!(
                 "the template has {} resources, over CloudFormation's limit of {MAX_TEMPLATE_RESOURCES}; it is not checked",
@@ -422,8 +427,8 @@ fn not_utf8(name: &str, bytes: &[u8], what: &str) -> Option<Diagnostic> {
     let (line, column) = utf8_error_at(bytes, &err);
     let text = String::from_utf8_lossy(bytes);
     Some(
-        Diagnostic::error(
-            codes::REACH_UNREADABLE_SOURCE,
+        Diagnostic::raise(
+            REACH_UNREADABLE_SOURCE,
             Location::at_line_col(name, &text, line, column),
             format!(
                 "cannot read {what}: it is not UTF-8: the first invalid byte is on line {line}, column {column}"
@@ -464,8 +469,8 @@ fn made_outside(src: &Path, path: &Path, reach: &Reach) -> Option<String> {
 }
 
 fn outside_source(tree: &Tree, name: &str, reach: &Reach, refusal: &Refusal) -> Diagnostic {
-    Diagnostic::error(
-        refusal.code(codes::REACH_OUTSIDE_SOURCE),
+    Diagnostic::raise(
+        refusal.code(crate::model::reach::REACH_OUTSIDE_SOURCE),
         Location::file(name),
         format!(
             "`{name}` {}; mdBook would {}",

@@ -29,6 +29,15 @@ impl Diagnostics {
     }
 
     pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
+        // The declaration is the one place a severity is said (every test
+        // run holds the call sites to it).
+        debug_assert!(
+            diagnostic.severity == diagnostic.code.severity() || diagnostic.code.varies(),
+            "{} declared {:?}, raised as {:?}",
+            diagnostic.code,
+            diagnostic.code.severity(),
+            diagnostic.severity
+        );
         let key = (diagnostic.location.path.clone(), diagnostic.code);
         if let Some(n) = more_count(&diagnostic) {
             let entry =

@@ -13,6 +13,7 @@ pub(crate) mod suggest;
 
 pub use codes::Code;
 pub use collect::*;
+pub use model::Severity;
 pub(crate) use model::*;
 pub(crate) use render::*;
 

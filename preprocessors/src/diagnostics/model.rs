@@ -81,12 +81,9 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub(crate) fn error(code: Code, location: Location, message: impl Into<String>) -> Self {
-        Self::new(Severity::Error, code, location, message)
-    }
-
-    pub(crate) fn warning(code: Code, location: Location, message: impl Into<String>) -> Self {
-        Self::new(Severity::Warning, code, location, message)
+    /// A problem with `code`, of the severity its declaration gives.
+    pub(crate) fn raise(code: Code, location: Location, message: impl Into<String>) -> Self {
+        Self::new(code.severity(), code, location, message)
     }
 
     pub(super) fn new(
@@ -165,8 +162,9 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub(crate) fn error(code: Code, range: Range<usize>, message: impl Into<String>) -> Self {
-        Self::new(Severity::Error, code, range, message)
+    /// A problem with `code`, of the severity its declaration gives.
+    pub(crate) fn raise(code: Code, range: Range<usize>, message: impl Into<String>) -> Self {
+        Self::new(code.severity(), code, range, message)
     }
 
     fn new(

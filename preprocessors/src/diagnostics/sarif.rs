@@ -46,9 +46,10 @@ pub(crate) fn render(diagnostics: &[Diagnostic]) -> String {
 
 /// The whole SARIF log as a JSON value.
 pub(crate) fn document(diagnostics: &[Diagnostic]) -> Value {
-    let rules: Vec<Value> = codes::ALL
+    let rules: Vec<Value> = codes::all()
         .iter()
-        .map(|(code, help)| {
+        .map(|code| {
+            let help = code.help();
             json!({
                 "id": code.as_str(),
                 "shortDescription": { "text": help },
@@ -87,7 +88,7 @@ fn result(d: &Diagnostic) -> Value {
         "message": { "text": text },
         "locations": [{ "physicalLocation": physical(&d.location) }],
     });
-    if let Some(index) = codes::ALL.iter().position(|(code, _)| *code == d.code) {
+    if let Some(index) = codes::all().iter().position(|code| *code == d.code) {
         result["ruleIndex"] = json!(index);
     }
     if !d.fixes.is_empty() {

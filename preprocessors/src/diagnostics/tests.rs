@@ -5,14 +5,14 @@ fn sample() -> Vec<Diagnostic> {
     let text = "intro\nSee [setup](setup.md#nowhere).\n";
     let at = text.find("[setup]").unwrap();
     let mut diags = Diagnostics::new();
-    diags.push(Diagnostic::warning(
-        Code::test("links::style"),
+    diags.push(Diagnostic::raise(
+        Code::test_warning("links::style"),
         Location::in_text("src/b.md", "x", 0..1),
         "a warning",
     ));
     diags.push(
-        Diagnostic::error(
-            codes::LINKS_MISSING_ANCHOR,
+        Diagnostic::raise(
+            crate::checks::links::targets::LINKS_MISSING_ANCHOR,
             Location::in_text("src/a.md", text, at..at + 26),
             "no heading `#nowhere` in `setup.md`",
         )
@@ -85,8 +85,8 @@ fn json_form_is_stable() {
 #[test]
 fn warnings_fail_only_when_denied() {
     let mut diags = Diagnostics::new();
-    diags.push(Diagnostic::warning(
-        Code::test("x::y"),
+    diags.push(Diagnostic::raise(
+        Code::test_warning("x::y"),
         Location::file("a"),
         "w",
     ));
@@ -97,7 +97,7 @@ fn warnings_fail_only_when_denied() {
 #[test]
 fn control_characters_reach_no_output_raw() {
     let text = "See [x](#%0A::error%20file=x::pwned) \u{1b}[31mred\n";
-    let d = Diagnostic::error(
+    let d = Diagnostic::raise(
         Code::test("links::missing-anchor"),
         Location::in_text("src/a.md", text, 4..36),
         "no heading `#\n::error file=x::pwned` here \u{1b}[2J",
@@ -131,14 +131,14 @@ fn one_code_in_one_file_is_capped_with_a_count_of_the_rest() {
     let text = "x".repeat(300);
     let mut found = Diagnostics::new();
     for i in 0..PER_FILE_AND_CODE + 250 {
-        found.push(Diagnostic::error(
+        found.push(Diagnostic::raise(
             Code::test("links::missing-file"),
             Location::in_text("src/a.md", &text, i..i + 1),
             format!("broken {i}"),
         ));
     }
-    found.push(Diagnostic::warning(
-        Code::test("links::other"),
+    found.push(Diagnostic::raise(
+        Code::test_warning("links::other"),
         Location::in_text("src/a.md", &text, 0..1),
         "kept",
     ));

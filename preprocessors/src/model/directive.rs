@@ -7,8 +7,12 @@
 //! expands it (each pass's `directives()`), and the one scanner here finds
 //! them; [`registry`] is what the unknown-directive check compares against.
 
-use crate::diagnostics::{Problem, codes};
+use crate::diagnostics::Problem;
 use std::ops::Range;
+
+crate::diagnostics::codes::declare! {
+    IMAGE_URI_UNKNOWN_DIRECTIVE = "image-uri::unknown-directive", error: "a `{{#…}}` that no preprocessor knows (usually a misspelling)";
+}
 
 /// Where a directive may stand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,8 +194,8 @@ pub(crate) fn unknown(text: &str, known: &[Spec]) -> Vec<Problem> {
         .into_iter()
         .filter_map(|d| {
             let near = crate::diagnostics::suggest::closest(d.name, names.iter().copied())?;
-            let problem = Problem::error(
-                codes::IMAGE_URI_UNKNOWN_DIRECTIVE,
+            let problem = Problem::raise(
+                IMAGE_URI_UNKNOWN_DIRECTIVE,
                 d.range.clone(),
                 format!("unknown directive `{{{{#{}}}}}`", d.name),
             )

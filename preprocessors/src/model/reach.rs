@@ -7,9 +7,18 @@
 //! at most [`MAX_FILE_BYTES`] (a FIFO or a device would hang the build).
 
 use crate::diagnostics::Diagnostic;
-use crate::diagnostics::codes::{self, Code};
+use crate::diagnostics::codes::Code;
 use crate::diagnostics::location::Location;
 use std::path::{Component, Path, PathBuf};
+
+crate::diagnostics::codes::declare! {
+    REACH_GIT_FOLDER = "reach::git-folder", error: "a file inside a `.git` folder (it may hold credentials) that an include, a chapter, a theme file or a file of `src/` would read or publish";
+    REACH_OVER_BUDGET = "reach::over-budget", error: "an input over one of the build's budgets (a template of more than 500 resources or over 1 MiB, a policy over 128 KiB, a chapter with more than 100,000 Markdown delimiters): nothing is checked further";
+    REACH_NOT_A_FILE = "reach::not-a-file", error: "a source or include that is not a regular file (a FIFO, a device, …)";
+    REACH_OUTSIDE_SOURCE = "reach::outside-source", error: "a file under `src/` or the theme folder that resolves outside the repository, which mdBook would publish in the site";
+    REACH_TOO_LARGE = "reach::too-large", error: "a source or include over the size limit";
+    REACH_WRITES_OUTSIDE = "reach::writes-outside", error: "a path that mdBook would write outside the site: a `SUMMARY.md` entry that climbs out of the sources, an `input-404` outside `src/`, an `additional-css` or `additional-js` entry that is absolute or climbs out, a redirect whose page lands outside";
+}
 
 /// The largest file the build reads: far above any chapter, listing or
 /// policy, far below what would exhaust a CI runner's memory.
@@ -263,9 +272,9 @@ impl Refusal {
     pub(crate) fn code(&self, outside: Code) -> Code {
         match self {
             Refusal::Outside(_) => outside,
-            Refusal::NotAFile(_) => codes::REACH_NOT_A_FILE,
-            Refusal::TooLarge(_) => codes::REACH_TOO_LARGE,
-            Refusal::Git(_) => codes::REACH_GIT_FOLDER,
+            Refusal::NotAFile(_) => REACH_NOT_A_FILE,
+            Refusal::TooLarge(_) => REACH_TOO_LARGE,
+            Refusal::Git(_) => REACH_GIT_FOLDER,
         }
     }
 }
@@ -357,8 +366,8 @@ pub(crate) fn check_book_toml(book: &Path) -> Option<Diagnostic> {
         return None;
     };
     Some(
-        Diagnostic::error(
-            refusal.code(codes::REACH_OUTSIDE_SOURCE),
+        Diagnostic::raise(
+            refusal.code(REACH_OUTSIDE_SOURCE),
             Location::file("book.toml"),
             format!(
                 "`book.toml` {}; the book's settings are not read from it",

@@ -3,10 +3,22 @@
 //! here, so a version bump is one edit. Problems are reported at the
 //! offending key or value of book.toml.
 
+crate::diagnostics::codes::declare! {
+    IMAGE_URI_BAD_ARCHITECTURE = "image-uri::bad-architecture", error: "an architecture in the release facts that ECS does not have, or named inconsistently";
+    IMAGE_URI_BAD_REGISTRY = "image-uri::bad-registry", error: "a `registry` that is not an Amazon ECR registry";
+    IMAGE_URI_BAD_REPOSITORY = "image-uri::bad-repository", error: "a `repository` that is not an ECR repository name";
+    IMAGE_URI_BAD_SETTING = "image-uri::bad-setting", error: "a release fact with a value of the wrong shape";
+    IMAGE_URI_BAD_TAG = "image-uri::bad-tag", error: "a tag pattern that gives an invalid image tag";
+    IMAGE_URI_BAD_VERSION = "image-uri::bad-version", error: "a malformed `version`";
+    IMAGE_URI_DUPLICATE_REGION = "image-uri::duplicate-region", error: "a Region listed twice";
+    IMAGE_URI_MISSING_SETTING = "image-uri::missing-setting", error: "a release fact that is missing";
+    IMAGE_URI_UNKNOWN_REGION = "image-uri::unknown-region", error: "a Region code that AWS does not have";
+    IMAGE_URI_URI_TOO_LONG = "image-uri::uri-too-long", error: "an image URI longer than ECS accepts";
+}
+
 pub(crate) mod aws_regions;
 
 use crate::diagnostics::Diagnostic;
-use crate::diagnostics::codes;
 use crate::diagnostics::location::Location;
 use crate::model::book_root::BookRoot;
 use crate::model::config::{self, BookToml, Step};
@@ -177,8 +189,8 @@ pub(crate) fn from_table(table: &toml::Table, book: &BookToml) -> Result<Release
             let uri = release.uri(&arch.docker).unwrap_or_default();
             if !is_docker_tag(&tag) {
                 v.problems.push(
-                    Diagnostic::error(
-                        codes::IMAGE_URI_BAD_TAG,
+                    Diagnostic::raise(
+                        IMAGE_URI_BAD_TAG,
                         v.value_location(&["tag"]),
                         format!("the tag `{tag}` for {} is not a valid image tag", arch.docker),
                     )
@@ -187,8 +199,8 @@ pub(crate) fn from_table(table: &toml::Table, book: &BookToml) -> Result<Release
             }
             if uri.len() > MAX_IMAGE_LEN {
                 v.problems.push(
-                    Diagnostic::error(
-                        codes::IMAGE_URI_URI_TOO_LONG,
+                    Diagnostic::raise(
+                        IMAGE_URI_URI_TOO_LONG,
                         v.value_location(&["repository"]),
                         format!(
                             "the {} image URI is {} characters long; ECS accepts at most {MAX_IMAGE_LEN}",
@@ -216,7 +228,7 @@ struct Validator<'b, 't> {
 impl Validator<'_, '_> {
     fn error(&mut self, code: crate::diagnostics::Code, at: Location, message: String, hint: &str) {
         self.problems
-            .push(Diagnostic::error(code, at, message).with_hint(hint.to_string()));
+            .push(Diagnostic::raise(code, at, message).with_hint(hint.to_string()));
     }
 
     /// A required string setting; reports a missing one (a value of the
@@ -228,7 +240,7 @@ impl Validator<'_, '_> {
             None => {
                 let at = self.table_location();
                 self.error(
-                    codes::IMAGE_URI_MISSING_SETTING,
+                    IMAGE_URI_MISSING_SETTING,
                     at,
                     format!("[preprocessor.{}] has no `{key}`", self.book.located(TABLE)),
                     &format!("add `{key} = \"…\"`: the guide's image URIs are built from it"),
@@ -250,7 +262,7 @@ impl Validator<'_, '_> {
         match region {
             None => {
                 self.error(
-                    codes::IMAGE_URI_BAD_REGISTRY,
+                    IMAGE_URI_BAD_REGISTRY,
                     at,
                     format!("`{registry}` is not an Amazon ECR registry"),
                     "an ECR registry is ACCOUNT.dkr.ecr.REGION.amazonaws.com; AWS Marketplace images are in 709825985650.dkr.ecr.us-east-1.amazonaws.com",
@@ -259,7 +271,7 @@ impl Validator<'_, '_> {
             }
             Some(region) if aws_regions::name_of(region).is_none() => {
                 self.error(
-                    codes::IMAGE_URI_UNKNOWN_REGION,
+                    IMAGE_URI_UNKNOWN_REGION,
                     at,
                     format!("the registry's Region `{region}` is not an AWS Region code"),
                     "AWS Marketplace images are in 709825985650.dkr.ecr.us-east-1.amazonaws.com",
@@ -276,7 +288,7 @@ impl Validator<'_, '_> {
         }
         let at = self.value_location(&["repository"]);
         self.error(
-            codes::IMAGE_URI_BAD_REPOSITORY,
+            IMAGE_URI_BAD_REPOSITORY,
             at,
             format!("`{repository}` is not an Amazon ECR repository name"),
             "lower-case letters and digits, separated by `.`, `_`, `-` or `/` (e.g. `seller/product`), 2 to 256 characters",
@@ -295,7 +307,7 @@ impl Validator<'_, '_> {
             "a version is numbers separated by dots (`1.0.4`), optionally followed by `-` and a label (`1.1.0-rc1`)".to_string()
         };
         self.error(
-            codes::IMAGE_URI_BAD_VERSION,
+            IMAGE_URI_BAD_VERSION,
             at,
             format!("malformed version `{version}`"),
             &hint,
@@ -313,7 +325,7 @@ impl Validator<'_, '_> {
             let name = &rest[open + 1..open + close];
             if name != "version" && name != "arch" {
                 self.error(
-                    codes::IMAGE_URI_BAD_TAG,
+                    IMAGE_URI_BAD_TAG,
                     at,
                     format!("unknown placeholder `{{{name}}}` in the tag pattern"),
                     "the tag pattern may use `{version}` and `{arch}`",
@@ -324,7 +336,7 @@ impl Validator<'_, '_> {
         }
         if !pattern.contains("{version}") {
             self.error(
-                codes::IMAGE_URI_BAD_TAG,
+                IMAGE_URI_BAD_TAG,
                 at,
                 format!("the tag pattern `{pattern}` does not use `{{version}}`"),
                 "use `{version}-{arch}` for one tag per architecture or `{version}` for one multi-arch tag",
@@ -344,7 +356,7 @@ impl Validator<'_, '_> {
         let Some(list) = list else {
             let at = self.table_location();
             self.error(
-                codes::IMAGE_URI_MISSING_SETTING,
+                IMAGE_URI_MISSING_SETTING,
                 at,
                 format!("[preprocessor.{}] has no `architectures`", self.book.located(TABLE)),
                 &format!("add a [[preprocessor.{}.architectures]] table for each architecture, with `docker`, `ecs` and `console`", self.book.located(TABLE)),
@@ -354,7 +366,7 @@ impl Validator<'_, '_> {
         if list.is_empty() {
             let at = self.value_location(&["architectures"]);
             self.error(
-                codes::IMAGE_URI_BAD_ARCHITECTURE,
+                IMAGE_URI_BAD_ARCHITECTURE,
                 at,
                 "`architectures` must be a non-empty list of tables".to_string(),
                 &format!(
@@ -382,7 +394,7 @@ impl Validator<'_, '_> {
             let Some(known) = KNOWN.iter().find(|k| k.docker == docker) else {
                 let loc = at(self, "docker");
                 self.error(
-                    codes::IMAGE_URI_BAD_ARCHITECTURE,
+                    IMAGE_URI_BAD_ARCHITECTURE,
                     loc,
                     format!("unknown Docker architecture `{docker}`"),
                     "the ECS architectures are `amd64` (X86_64) and `arm64` (ARM64)",
@@ -393,7 +405,7 @@ impl Validator<'_, '_> {
             if ecs != known.ecs {
                 let loc = at(self, "ecs");
                 self.error(
-                    codes::IMAGE_URI_BAD_ARCHITECTURE,
+                    IMAGE_URI_BAD_ARCHITECTURE,
                     loc,
                     format!("`ecs` for {docker} must be `{}`, not `{ecs}`", known.ecs),
                     "`ecs` is the task definition's runtimePlatform.cpuArchitecture",
@@ -403,7 +415,7 @@ impl Validator<'_, '_> {
             if console != known.console {
                 let loc = at(self, "console");
                 self.error(
-                    codes::IMAGE_URI_BAD_ARCHITECTURE,
+                    IMAGE_URI_BAD_ARCHITECTURE,
                     loc,
                     format!(
                         "`console` for {docker} must be `{}`, not `{console}`",
@@ -416,7 +428,7 @@ impl Validator<'_, '_> {
             if out.iter().any(|a| a.docker == docker) {
                 let loc = at(self, "docker");
                 self.error(
-                    codes::IMAGE_URI_BAD_ARCHITECTURE,
+                    IMAGE_URI_BAD_ARCHITECTURE,
                     loc,
                     format!("architecture `{docker}` is listed twice"),
                     "list each architecture once",
@@ -439,7 +451,7 @@ impl Validator<'_, '_> {
         let Some(list) = list else {
             let at = self.table_location();
             self.error(
-                codes::IMAGE_URI_MISSING_SETTING,
+                IMAGE_URI_MISSING_SETTING,
                 at,
                 format!(
                     "[preprocessor.{}] has no `regions`",
@@ -452,7 +464,7 @@ impl Validator<'_, '_> {
         if list.is_empty() {
             let at = self.value_location(&["regions"]);
             self.error(
-                codes::IMAGE_URI_BAD_SETTING,
+                IMAGE_URI_BAD_SETTING,
                 at,
                 "`regions` must be a non-empty list of Region codes".to_string(),
                 "e.g. `regions = [\"us-east-1\", \"eu-west-1\"]`",
@@ -470,14 +482,14 @@ impl Validator<'_, '_> {
                         None => "Region codes look like `us-east-1`".to_string(),
                     };
                     self.error(
-                        codes::IMAGE_URI_UNKNOWN_REGION,
+                        IMAGE_URI_UNKNOWN_REGION,
                         at,
                         format!("`{code}` is not an AWS Region code"),
                         &hint,
                     );
                 }
                 Some(_) if out.iter().any(|r| r.code == code) => self.error(
-                    codes::IMAGE_URI_DUPLICATE_REGION,
+                    IMAGE_URI_DUPLICATE_REGION,
                     at,
                     format!("Region `{code}` is listed twice"),
                     "list each Region once",

@@ -15,11 +15,16 @@
 //! paths do (`aws::deployer`, `aws::replacement`) and the tests' harness that
 //! runs them read it.
 
-use crate::diagnostics::{Diagnostic, codes};
+use crate::diagnostics::Diagnostic;
 use crate::model::chapters::BookModel;
 use crate::model::code_blocks::Block;
 use std::collections::HashMap;
 use std::ops::Range;
+
+crate::diagnostics::codes::declare! {
+    AWS_RUN_MARKER = "aws::run-marker", error: "a run marker the run paths cannot use: not on the line just before a code fence, an unknown path, or before a block that is not a shell block";
+    AWS_UNMARKED_BLOCK = "aws::unmarked-block", warning: "a shell block in an `{{#arch}}` group with no run marker while a sibling variant has one: no path runs it, so nothing judges it (a warning)";
+}
 
 /// Every path a block can belong to.
 pub const PATHS: &[&str] = &[
@@ -377,7 +382,7 @@ pub(crate) fn build(model: &BookModel<'_>) -> RunPaths {
             let origin = chapter.origin();
             for p in problems {
                 run.problems.push(
-                    Diagnostic::error(codes::AWS_RUN_MARKER, origin.locate(p.range), p.message)
+                    Diagnostic::raise(AWS_RUN_MARKER, origin.locate(p.range), p.message)
                         .with_hint(format!(
                             "write `<!-- run: PATH… [stand-in] -->` alone on the line before a shell block's fence; paths: {}",
                             PATHS.join(", ")
@@ -388,7 +393,7 @@ pub(crate) fn build(model: &BookModel<'_>) -> RunPaths {
         let origin = chapter.origin();
         for (range, message) in unmarked(&chapter.blocks, &fences) {
             run.problems.push(
-                Diagnostic::warning(codes::AWS_UNMARKED_BLOCK, origin.locate(range), message)
+                Diagnostic::raise(AWS_UNMARKED_BLOCK, origin.locate(range), message)
                     .with_hint(format!(
                         "give it the marker its sibling variant has (`<!-- run: PATH… -->` on the line before its fence; paths: {})",
                         PATHS.join(", ")
@@ -397,7 +402,7 @@ pub(crate) fn build(model: &BookModel<'_>) -> RunPaths {
         }
         for (range, message) in mismatched(chapter.content(), &chapter.blocks, &fences) {
             run.problems.push(
-                Diagnostic::error(codes::AWS_RUN_MARKER, origin.locate(range), message)
+                Diagnostic::raise(AWS_RUN_MARKER, origin.locate(range), message)
                     .with_hint("give every variant of the step the same marker: the reader runs the one of their architecture where the others stand"),
             );
         }

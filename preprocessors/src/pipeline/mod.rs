@@ -530,7 +530,7 @@ fn load(root: &Path, options: &Options, creates: Creates) -> Result<Loaded> {
         || sources.iter().any(|d| {
             d.location.path.ends_with(".md")
                 || d.location.path == book_root.src_dir()
-                || d.code == crate::diagnostics::codes::REACH_OVER_BUDGET
+                || d.code == crate::model::reach::REACH_OVER_BUDGET
         });
     if blocks_loading {
         return Ok(Loaded::Refused(Outcome {

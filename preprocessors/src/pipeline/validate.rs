@@ -1,7 +1,8 @@
 //! Every validator over one model of the book, as readers get it: it
 //! changes nothing and reports what every validator finds, all in one run.
 
-use crate::checks::{aws, image_uri, links, policy, procedures};
+use crate::checks::rule::{self, Model};
+use crate::checks::{aws, links, policy, procedures};
 use crate::diagnostics::Diagnostics;
 use crate::model::book_root::BookRoot;
 use crate::model::chapters::BookModel;
@@ -13,32 +14,33 @@ use mdbook_preprocessor::book::Book;
 /// their findings are gathered in a fixed order, so the output never
 /// depends on the threads.
 pub(crate) fn validate(book_root: &BookRoot, book: &Book) -> Result<Diagnostics> {
-    let model =
+    let chapters =
         crate::diagnostics::phases::timed("the book's model", || BookModel::build(book_root, book));
-    let model = &model;
-    let validators: [(&str, Validator); 5] = [
-        ("links", |root, _, model, found| {
-            links::check(root, model, found)
+    let model = Model {
+        root: book_root,
+        book,
+        chapters: &chapters,
+    };
+    // The areas' validators, then every rule declared on its own.
+    let mut validators: Vec<(&str, Check)> = vec![
+        ("links validator", |m, found| {
+            links::check(m.root, m.chapters, found)
         }),
-        ("policies", |root, _, model, found| {
-            policy::check(root, model, found)
+        ("policies validator", |m, found| {
+            policy::check(m.root, m.chapters, found)
         }),
-        ("image URIs", |root, book, _, found| {
-            image_uri::check(root, book, found)
+        ("procedures validator", |m, found| {
+            procedures::check(m.root, m.chapters, found)
         }),
-        ("procedures", |root, _, model, found| {
-            procedures::check(root, model, found)
-        }),
-        ("AWS", |root, _, model, found| {
-            aws::check(root, model, found)
+        ("AWS validator", |m, found| {
+            aws::check(m.root, m.chapters, found)
         }),
     ];
-    let results = crate::model::parallel::map_few(&validators, |_, (name, validator)| {
+    validators.extend(rule::all().into_iter().map(|r| (r.code.as_str(), r.check)));
+    let results = crate::model::parallel::map_few(&validators, |_, (name, check)| {
         let mut found = Diagnostics::new();
-        crate::diagnostics::phases::timed(&format!("  {name} validator"), || {
-            validator(book_root, book, model, &mut found)
-        })
-        .map(|()| found)
+        crate::diagnostics::phases::timed(&format!("  {name}"), || check(&model, &mut found))
+            .map(|()| found)
     });
     let mut all = Diagnostics::new();
     for found in results {
@@ -63,4 +65,4 @@ pub(crate) fn warm() {
     }
 }
 
-type Validator = fn(&BookRoot, &Book, &BookModel<'_>, &mut Diagnostics) -> Result<()>;
+type Check = fn(&Model<'_, '_>, &mut Diagnostics) -> Result<()>;

@@ -4,6 +4,10 @@ use crate::checks::policy;
 use crate::diagnostics::shown;
 use crate::diagnostics::{self, Diagnostics, Format};
 use crate::pipeline::{self, Options};
+
+crate::diagnostics::codes::declare! {
+    BOOK_UNREADABLE = "book::unreadable", error: "a book that cannot be loaded at all (no `book.toml`, invalid TOML, a `SUMMARY.md` entry for a missing file, …): exit status 2";
+}
 #[cfg(feature = "serve")]
 use crate::shells::serve::{self, ServeOptions};
 use clap::{Args, Parser, Subcommand};
@@ -222,7 +226,7 @@ fn unreadable(error: &anyhow::Error, book: &std::path::Path) -> diagnostics::Dia
             "."
         }),
     };
-    diagnostics::Diagnostic::error(diagnostics::codes::BOOK_UNREADABLE, location, message)
+    diagnostics::Diagnostic::raise(BOOK_UNREADABLE, location, message)
         .with_hint("the book could not be read, so nothing else was checked")
 }
 

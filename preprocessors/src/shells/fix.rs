@@ -272,7 +272,6 @@ fn rewrite_in_place(file: &mut std::fs::File, new: &str) -> std::io::Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::codes;
 
     fn edit(range: std::ops::Range<usize>, original: &str, replacement: &str) -> Edit {
         Edit {
@@ -284,8 +283,12 @@ mod tests {
     }
 
     fn problem(edits: Vec<Edit>) -> Diagnostic {
-        Diagnostic::error(codes::PROCEDURES_NUMBERING, Location::file("src/a.md"), "m")
-            .with_fixes(edits)
+        Diagnostic::raise(
+            crate::checks::procedures::numbering::PROCEDURES_NUMBERING,
+            Location::file("src/a.md"),
+            "m",
+        )
+        .with_fixes(edits)
     }
 
     #[test]

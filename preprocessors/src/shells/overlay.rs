@@ -115,7 +115,6 @@ fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::codes;
     use crate::diagnostics::location::Location;
 
     #[test]
@@ -124,8 +123,12 @@ mod tests {
         location.line = 3;
         location.column = 5;
         location.line_text = "See [x](<b>.md)".into();
-        let d = Diagnostic::error(codes::LINKS_MISSING_FILE, location, "`</script><b>` x")
-            .with_hint("no file");
+        let d = Diagnostic::raise(
+            crate::checks::links::LINKS_MISSING_FILE,
+            location,
+            "`</script><b>` x",
+        )
+        .with_hint("no file");
         let json = problems_json(&[d], Some("cannot read"));
         let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(parsed[0]["at"], "src/a.md:3:5");
@@ -146,13 +149,13 @@ mod tests {
             .unwrap();
         assert!(under_serve(&config), "mdbook serve");
 
-        let content = Diagnostic::error(
-            codes::LINKS_MISSING_ANCHOR,
+        let content = Diagnostic::raise(
+            crate::checks::links::targets::LINKS_MISSING_ANCHOR,
             Location::file("src/a.md"),
             "`</script>`",
         );
-        let reach = Diagnostic::error(
-            codes::REACH_WRITES_OUTSIDE,
+        let reach = Diagnostic::raise(
+            crate::model::reach::REACH_WRITES_OUTSIDE,
             Location::file("src/SUMMARY.md"),
             "m",
         );

@@ -66,14 +66,14 @@ fn the_code_table_has_every_code_in_order() {
         .skip(2)
         .take_while(|l| l.starts_with('|'))
         .collect();
-    assert_eq!(rows.len(), responder_docs::diagnostics::codes::ALL.len());
+    assert_eq!(rows.len(), responder_docs::diagnostics::codes::all().len());
     assert_eq!(
         rows[0],
-        "| `book::unreadable` | a book that cannot be loaded at all (no `book.toml`, invalid TOML, a `SUMMARY.md` entry for a missing file, …): exit status 2 |"
+        "| `book::unreadable` | error | a book that cannot be loaded at all (no `book.toml`, invalid TOML, a `SUMMARY.md` entry for a missing file, …): exit status 2 |"
     );
     assert!(
         table.contains(
-            "| `links::missing-include` | an <code>{{&#35;include}}</code> or <code>{{&#35;rustdoc_include}}</code> of a missing file |"
+            "| `links::missing-include` | error | an <code>{{&#35;include}}</code> or <code>{{&#35;rustdoc_include}}</code> of a missing file |"
         ),
         "{table}"
     );

@@ -8,12 +8,21 @@
 
 use super::models;
 use super::shapes::{Finding, Memo, choice_hint, escape, memo, suggest};
-use crate::diagnostics::codes;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{Draft, JsonType, Validator};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
+
+crate::diagnostics::codes::declare! {
+    AWS_CFN_ENUM = "aws::cfn-enum", error: "a template property value that its resource schema does not allow";
+    AWS_CFN_REQUIRED = "aws::cfn-required", error: "a template resource without a property its schema requires";
+    AWS_CFN_SCHEMA = "aws::cfn-schema", error: "a template property that breaks another rule of its resource schema";
+    AWS_CFN_TYPE = "aws::cfn-type", error: "a template property, or the intrinsic function giving it, of the wrong kind of value";
+    AWS_CFN_UNKNOWN_PROPERTY = "aws::cfn-unknown-property", error: "a template property its resource schema does not have (usually a misspelling)";
+    AWS_CFN_UNKNOWN_REF = "aws::cfn-unknown-ref", error: "a `Ref` or `Fn::GetAtt` to no parameter or resource of the template";
+    AWS_CFN_UNKNOWN_TYPE = "aws::cfn-unknown-type", error: "a resource type CloudFormation does not have";
+}
 
 const PSEUDO_PARAMETERS: &[&str] = &[
     "AWS::AccountId",
@@ -65,7 +74,7 @@ pub(crate) fn check(template: &Value) -> Vec<Finding> {
                 out.push(
                     Finding::new(
                         format!("{base}/Type"),
-                        codes::AWS_CFN_UNKNOWN_TYPE,
+                        AWS_CFN_UNKNOWN_TYPE,
                         format!("`{kind}` is not a CloudFormation resource type"),
                     )
                     .hint(
@@ -80,7 +89,7 @@ pub(crate) fn check(template: &Value) -> Vec<Finding> {
                 out.push(
                     Finding::new(
                         format!("{base}/Type"),
-                        codes::AWS_UNJUDGED,
+                        crate::checks::aws::AWS_UNJUDGED,
                         format!(
                             "`{kind}` has no vendored resource schema: its properties, its replacements and the permissions its handlers need are not judged"
                         ),
@@ -284,7 +293,7 @@ fn explain(
         return vec![
             Finding::new(
                 at(pointer),
-                codes::AWS_CFN_TYPE,
+                AWS_CFN_TYPE,
                 format!(
                     "`{name}` gives {what}, but `{}` must be {}",
                     last(pointer),
@@ -308,7 +317,7 @@ fn explain(
                 let allowed = allowed_properties(schema, error.schema_path().as_str());
                 let finding = Finding::new(
                     at(&format!("{pointer}/{}", escape(key))),
-                    codes::AWS_CFN_UNKNOWN_PROPERTY,
+                    AWS_CFN_UNKNOWN_PROPERTY,
                     format!("`{key}` is not a property of `{}`", owner(pointer)),
                 )
                 .on_key();
@@ -324,7 +333,7 @@ fn explain(
             vec![
                 Finding::new(
                     at(pointer),
-                    codes::AWS_CFN_REQUIRED,
+                    AWS_CFN_REQUIRED,
                     format!("`{}` needs the property `{name}`", owner(pointer)),
                 )
                 .hint("the resource provider schema requires it"),
@@ -358,7 +367,7 @@ fn explain(
             vec![
                 Finding::new(
                     at(pointer),
-                    codes::AWS_CFN_ENUM,
+                    AWS_CFN_ENUM,
                     format!("`{found}` is not an allowed value of `{}`", last(pointer)),
                 )
                 .hint(hint),
@@ -372,12 +381,12 @@ fn explain(
         }
         ValidationErrorKind::Type { kind } => vec![Finding::new(
             at(pointer),
-            codes::AWS_CFN_TYPE,
+            AWS_CFN_TYPE,
             format!("`{}` must be {}", last(pointer), names(&types(kind))),
         )],
         _ => vec![Finding::new(
             at(pointer),
-            codes::AWS_CFN_SCHEMA,
+            AWS_CFN_SCHEMA,
             format!("`{}`: {error}", last(pointer)),
         )],
     }
@@ -518,7 +527,7 @@ fn unknown_reference<'a>(
 ) -> Finding {
     let finding = Finding::new(
         pointer,
-        codes::AWS_CFN_UNKNOWN_REF,
+        AWS_CFN_UNKNOWN_REF,
         format!("`{target}` is not a parameter or resource of this template"),
     );
     match suggest(target, names) {

@@ -8,10 +8,19 @@
 use super::models::{self, ServiceModel};
 use super::shapes::{Memo, is_placeholder, memo, string_problem, suggest};
 use super::shell::{Command, Word};
-use crate::diagnostics::{Code, codes};
+use crate::diagnostics::Code;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
+
+crate::diagnostics::codes::declare! {
+    AWS_CLI_INVALID_VALUE = "aws::cli-invalid-value", error: "an AWS CLI option value the service model does not allow";
+    AWS_CLI_MISSING_OPTION = "aws::cli-missing-option", error: "an AWS CLI command without an option its operation requires";
+    AWS_CLI_UNKNOWN_OPERATION = "aws::cli-unknown-operation", error: "an AWS CLI command the service does not have";
+    AWS_CLI_UNKNOWN_OPTION = "aws::cli-unknown-option", error: "an AWS CLI option the operation does not take";
+    AWS_CLI_UNKNOWN_SERVICE = "aws::cli-unknown-service", error: "an `aws` command for a service that does not exist";
+    AWS_CLI_UNKNOWN_WAITER = "aws::cli-unknown-waiter", error: "`aws … wait NAME` with a waiter the service does not have";
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CliFinding {
@@ -96,7 +105,7 @@ pub(crate) fn check(command: &Command) -> Checked {
                 .chain(&custom.top_level);
             out.findings.push(finding(
                 service_word,
-                codes::AWS_CLI_UNKNOWN_SERVICE,
+                AWS_CLI_UNKNOWN_SERVICE,
                 format!("`aws {service}` is not an AWS CLI command"),
                 suggest(service, known.map(String::as_str))
                     .map(|s| format!("did you mean `aws {s}`?")),
@@ -125,7 +134,7 @@ pub(crate) fn check(command: &Command) -> Checked {
             }) {
                 out.findings.push(finding(
                     op_word,
-                    codes::AWS_CLI_MISSING_OPTION,
+                    AWS_CLI_MISSING_OPTION,
                     format!("`aws {service} {op_name}` needs `{option}`"),
                     Some(missing_hint(
                         words,
@@ -152,7 +161,7 @@ pub(crate) fn check(command: &Command) -> Checked {
             None => {
                 out.findings.push(finding(
                     waiter,
-                    codes::AWS_CLI_UNKNOWN_WAITER,
+                    AWS_CLI_UNKNOWN_WAITER,
                     format!("`aws {service} wait` has no waiter `{}`", waiter.text),
                     suggest(&waiter.text, model.waiters.keys().map(String::as_str))
                         .map(|s| format!("did you mean `{s}`?")),
@@ -172,7 +181,7 @@ pub(crate) fn check(command: &Command) -> Checked {
                     .chain(["wait"]);
                 out.findings.push(finding(
                     op_word,
-                    codes::AWS_CLI_UNKNOWN_OPERATION,
+                    AWS_CLI_UNKNOWN_OPERATION,
                     format!("`aws {service}` has no command `{op_name}`"),
                     suggest(op_name, names).map(|s| format!("did you mean `{s}`?")),
                 ));
@@ -322,7 +331,7 @@ fn options(model: &ServiceModel, command: &Operation<'_>, words: &[Word], out: &
                 let hint = close.map(|s| format!("did you mean `{s}`?"));
                 out.findings.push(finding(
                     word,
-                    codes::AWS_CLI_UNKNOWN_OPTION,
+                    AWS_CLI_UNKNOWN_OPTION,
                     format!("`aws {service} {shown}` has no option `{name}`"),
                     hint.or_else(|| {
                         Some(format!("`aws {service} {shown} help` lists its options"))
@@ -361,8 +370,8 @@ fn options(model: &ServiceModel, command: &Operation<'_>, words: &[Word], out: &
                             continue;
                         }
                         if let Some((code, message, hint)) = string_problem(shape, value) {
-                            let code = if code == codes::AWS_INVALID_ENUM {
-                                codes::AWS_CLI_INVALID_VALUE
+                            let code = if code == crate::checks::aws::shapes::AWS_INVALID_ENUM {
+                                AWS_CLI_INVALID_VALUE
                             } else {
                                 code
                             };
@@ -389,7 +398,7 @@ fn options(model: &ServiceModel, command: &Operation<'_>, words: &[Word], out: &
                 .map_or_else(|| required.clone(), |(name, _)| name.clone());
             out.findings.push(finding(
                 op_word,
-                codes::AWS_CLI_MISSING_OPTION,
+                AWS_CLI_MISSING_OPTION,
                 format!("`aws {service} {shown}` needs `{option}`"),
                 Some(missing_hint(
                     words,
@@ -411,7 +420,7 @@ fn options(model: &ServiceModel, command: &Operation<'_>, words: &[Word], out: &
     {
         out.findings.push(finding(
             op_word,
-            codes::AWS_CLI_MISSING_OPTION,
+            AWS_CLI_MISSING_OPTION,
             format!("`aws {service} {shown}` needs `--stack-name` when `--change-set-name` is a name"),
             Some(missing_hint(
                 words,
@@ -441,7 +450,7 @@ fn parameter_items(shown: &str, values: &[(&str, &Word)]) -> Vec<CliFinding> {
         }
         let finding = |message: String, hint: &str| CliFinding {
             range: word.range.clone(),
-            code: codes::AWS_CLI_INVALID_VALUE,
+            code: AWS_CLI_INVALID_VALUE,
             message,
             hint: Some(hint.to_string()),
         };

@@ -16,8 +16,8 @@ use super::handlers::{self, HandlerNeed, Template};
 use super::models::{self, ServiceModel};
 use super::shell::{Command, Word};
 use super::stacks;
+use crate::diagnostics::Diagnostic;
 use crate::diagnostics::location::Location;
-use crate::diagnostics::{Diagnostic, codes};
 use crate::model::chapters::BookModel;
 use crate::model::code_blocks::Block;
 use crate::model::json::Index;
@@ -27,6 +27,10 @@ use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::LazyLock;
+
+crate::diagnostics::codes::declare! {
+    AWS_DEPLOYER_PERMISSION = "aws::deployer-permission", error: "the deployer policy does not allow an API call that a run path makes, directly or through the AWS CLI or CloudFormation";
+}
 
 /// The policy the guide asks the reader to have, relative to the book root.
 pub(crate) const DEPLOYER_POLICY: &str = "policies/deployer-policy.json";
@@ -1686,8 +1690,8 @@ pub(crate) fn check(
             continue;
         }
         first.insert(message.clone(), out.len());
-        let mut d = Diagnostic::error(
-            codes::AWS_DEPLOYER_PERMISSION,
+        let mut d = Diagnostic::raise(
+            AWS_DEPLOYER_PERMISSION,
             ctx.locate(command.at, head),
             message,
         )
@@ -1764,8 +1768,12 @@ pub(crate) fn check(
             }
             let head = parse(ctx.command(command.at)).map_or(0..0, |p| p.head);
             out.push(
-                Diagnostic::warning(codes::AWS_UNJUDGED, ctx.locate(command.at, head), message)
-                    .with_hint(hint),
+                Diagnostic::raise(
+                    crate::checks::aws::AWS_UNJUDGED,
+                    ctx.locate(command.at, head),
+                    message,
+                )
+                .with_hint(hint),
             );
         }
     }
@@ -1832,8 +1840,8 @@ pub(crate) fn check_regions(
                 _ => "does not allow",
             };
             out.push(
-                Diagnostic::error(
-                    codes::AWS_DEPLOYER_PERMISSION,
+                Diagnostic::raise(
+                    AWS_DEPLOYER_PERMISSION,
                     ctx.locate(command.at, head),
                     format!(
                         "`{}` {how} `{action}` on `{}` in `{region}`, a Region the release is offered in, which `{}` calls there",

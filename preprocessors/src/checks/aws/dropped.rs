@@ -9,11 +9,15 @@ use super::models;
 use super::replacement::{Deployed, Redeploy};
 use super::shapes::escape;
 use super::stack_diff;
+use crate::diagnostics::Diagnostic;
 use crate::diagnostics::location::Location;
-use crate::diagnostics::{Diagnostic, codes};
 use crate::model::json::Index;
 use serde_json::Value;
 use std::collections::BTreeSet;
+
+crate::diagnostics::codes::declare! {
+    AWS_PROPERTY_KEPT = "aws::property-kept", error: "a deploy over a stack drops a property CloudFormation keeps unless it is given an empty list (an ECS service's `LoadBalancers`): the resource keeps what the earlier template gave it";
+}
 
 /// Each dropped property once, at the resource in the template that drops it.
 pub(crate) fn check(redeploys: &[Redeploy<'_>]) -> Vec<Diagnostic> {
@@ -42,8 +46,8 @@ pub(crate) fn check(redeploys: &[Redeploy<'_>]) -> Vec<Diagnostic> {
                     continue;
                 }
                 out.push(
-                    Diagnostic::error(
-                        codes::AWS_PROPERTY_KEPT,
+                    Diagnostic::raise(
+                        AWS_PROPERTY_KEPT,
                         properties_at(&r.second, id),
                         format!(
                             "`{id}` (`{kind}`) has no `{property}` here, but deploying `{}` over `{}` leaves the `{property}` the stack gave it: CloudFormation removes it only when the template gives an empty list",

@@ -3,8 +3,13 @@
 //! form, and the awslogs driver's options.
 
 use super::shapes::{Finding, escape, is_placeholder, suggest};
-use crate::diagnostics::codes;
 use serde_json::Value;
+
+crate::diagnostics::codes::declare! {
+    AWS_AWSLOGS = "aws::awslogs", error: "the awslogs log driver without an option it needs, or with one it does not know";
+    AWS_FARGATE = "aws::fargate", error: "a task definition Fargate cannot run (CPU/memory pair, network mode)";
+    AWS_HEALTH_CHECK = "aws::health-check", error: "a health-check command that does not start with `CMD` or `CMD-SHELL`";
+}
 
 /// The options the awslogs driver accepts.
 const AWSLOGS_OPTIONS: &[&str] = &[
@@ -57,11 +62,11 @@ fn fargate_task(task: &Value, out: &mut Vec<Finding>) {
     match task.get("networkMode").and_then(Value::as_str) {
         Some("awsvpc") => {}
         Some(mode) => out.push(
-            Finding::new("/networkMode", codes::AWS_FARGATE, format!("Fargate tasks need `networkMode` `awsvpc`, not `{mode}`"))
+            Finding::new("/networkMode", AWS_FARGATE, format!("Fargate tasks need `networkMode` `awsvpc`, not `{mode}`"))
                 .hint("Fargate gives every task its own network interface; set \"networkMode\": \"awsvpc\""),
         ),
         None => out.push(
-            Finding::new("/requiresCompatibilities", codes::AWS_FARGATE, "a Fargate task definition needs `\"networkMode\": \"awsvpc\"`")
+            Finding::new("/requiresCompatibilities", AWS_FARGATE, "a Fargate task definition needs `\"networkMode\": \"awsvpc\"`")
                 .hint("add \"networkMode\": \"awsvpc\""),
         ),
     }
@@ -76,11 +81,11 @@ fn fargate_task(task: &Value, out: &mut Vec<Finding>) {
             match (cpu.parse::<u32>(), memory.parse::<u32>()) {
                 (Ok(c), Ok(m)) if fargate_pair(c, m) => {}
                 (Ok(_), Ok(_)) => out.push(
-                    Finding::new("/memory", codes::AWS_FARGATE, format!("Fargate has no task size of {cpu} CPU units with {memory} MiB"))
+                    Finding::new("/memory", AWS_FARGATE, format!("Fargate has no task size of {cpu} CPU units with {memory} MiB"))
                         .hint(pairs_hint(cpu)),
                 ),
                 _ => out.push(
-                    Finding::new("/cpu", codes::AWS_FARGATE, format!("write `cpu` and `memory` as numbers of CPU units and MiB (`{cpu}`, `{memory}`)"))
+                    Finding::new("/cpu", AWS_FARGATE, format!("write `cpu` and `memory` as numbers of CPU units and MiB (`{cpu}`, `{memory}`)"))
                         .hint("for example \"cpu\": \"512\", \"memory\": \"1024\""),
                 ),
             }
@@ -91,7 +96,7 @@ fn fargate_task(task: &Value, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(
                     "/requiresCompatibilities",
-                    codes::AWS_FARGATE,
+                    AWS_FARGATE,
                     format!("a Fargate task definition needs task-level `{missing}`"),
                 )
                 .hint("Fargate sizes the task from `cpu` and `memory`, e.g. \"512\" and \"1024\""),
@@ -137,7 +142,7 @@ fn health_check(container: &Value, at: &str, out: &mut Vec<Finding>) {
             format!("{at}/healthCheck/command/0")
         };
         out.push(
-            Finding::new(pointer, codes::AWS_HEALTH_CHECK, "a health-check command starts with `CMD` or `CMD-SHELL`")
+            Finding::new(pointer, AWS_HEALTH_CHECK, "a health-check command starts with `CMD` or `CMD-SHELL`")
                 .hint("[\"CMD\", \"/path/to/check\", …] runs the program directly; [\"CMD-SHELL\", \"…\"] runs it through the image's shell"),
         );
     }
@@ -160,7 +165,7 @@ fn awslogs(container: &Value, at: &str, fargate: bool, out: &mut Vec<Finding>) {
         if !AWSLOGS_OPTIONS.contains(&key.as_str()) {
             let mut finding = Finding::new(
                 format!("{base}/{}", escape(key)),
-                codes::AWS_AWSLOGS,
+                AWS_AWSLOGS,
                 format!("`{key}` is not an awslogs option"),
             )
             .on_key();
@@ -179,7 +184,7 @@ fn awslogs(container: &Value, at: &str, fargate: bool, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(
                     format!("{at}/logConfiguration/logDriver"),
-                    codes::AWS_AWSLOGS,
+                    AWS_AWSLOGS,
                     format!("the awslogs driver needs the `{key}` option"),
                 )
                 .hint(if key == "awslogs-stream-prefix" {
@@ -196,7 +201,7 @@ fn awslogs(container: &Value, at: &str, fargate: bool, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 format!("{base}/awslogs-create-group"),
-                codes::AWS_AWSLOGS,
+                AWS_AWSLOGS,
                 "`awslogs-create-group` is the string \"true\" or \"false\"",
             )
             .hint("log options are strings: write \"true\", with quotes"),

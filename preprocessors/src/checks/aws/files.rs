@@ -10,7 +10,6 @@ use super::cli::FileArg;
 use super::shell::Command;
 use super::{models, shapes};
 use crate::checks::policy::catalog::wildcard_match;
-use crate::diagnostics::codes;
 use crate::diagnostics::location::{Location, TextMap};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::book_root::BookRoot;
@@ -201,7 +200,7 @@ impl<'a> Files<'a> {
         };
         shapes::check(model, shape, &value)
             .iter()
-            .any(|f| f.code != codes::AWS_UNJUDGED)
+            .any(|f| f.code != crate::checks::aws::AWS_UNJUDGED)
     }
 
     /// Reports a `file://` name no file stands behind, and checks a
@@ -221,8 +220,8 @@ impl<'a> Files<'a> {
         }
         match self.find(&file.name) {
             Found::Missing => diagnostics.push(
-                Diagnostic::error(
-                    codes::AWS_CLI_MISSING_FILE,
+                Diagnostic::raise(
+                    crate::checks::aws::AWS_CLI_MISSING_FILE,
                     at(),
                     format!("`file://{}` is not a file of the book, and no command before writes it", file.name),
                 )

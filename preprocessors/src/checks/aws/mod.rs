@@ -5,6 +5,12 @@
 //! roles' policies against what the task definition needs. The data is
 //! vendored in `preprocessors/data/aws/`; this file is the I/O shell.
 
+crate::diagnostics::codes::declare! {
+    AWS_CLI_MISSING_FILE = "aws::cli-missing-file", error: "a `file://` argument naming no file of the book and none an earlier command writes";
+    AWS_STACK_REFUSED = "aws::stack-refused", error: "a stack command CloudFormation refuses where the way through the guide runs it: a create with a parameter left without a value, a create of a stack that exists, an update of one that does not";
+    AWS_UNJUDGED = "aws::unjudged", warning: "a command or template resource the AWS behaviour checks cannot judge: a service or resource type whose AWS data is not vendored, or a stack or template named by a shell variable nothing sets (a warning)";
+}
+
 pub mod arns;
 pub(crate) mod cfn;
 pub(crate) mod cli;
@@ -24,7 +30,6 @@ pub(crate) mod stack_diff;
 pub(crate) mod stacks;
 
 use crate::checks::procedures::templates::{self, JsonFile};
-use crate::diagnostics::codes;
 use crate::diagnostics::location::{Location, TextMap};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::book_root::BookRoot;
@@ -103,7 +108,7 @@ pub(crate) fn check(
             for checked in checked {
                 for f in &checked.findings {
                     let location = origin.locate(block.chapter_range(f.range.clone()));
-                    let d = Diagnostic::error(f.code, location, f.message.clone());
+                    let d = Diagnostic::raise(f.code, location, f.message.clone());
                     diagnostics.push(match &f.hint {
                         Some(hint) => d.with_hint(hint.clone()),
                         None => d,
@@ -316,8 +321,8 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
             // `--template-file` is a path of its own.
             if let Some((range, name)) = s.missing.as_ref().filter(|_| s.kind == "deploy") {
                 diagnostics.push(
-                    Diagnostic::error(
-                        codes::AWS_CLI_MISSING_FILE,
+                    Diagnostic::raise(
+                        AWS_CLI_MISSING_FILE,
                         ctx.locate(s.at, range.clone()),
                         format!(
                             "`{name}` is not a file of the book, and no command before writes it"
@@ -355,8 +360,8 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
                 )
             };
             diagnostics.push(
-                Diagnostic::warning(
-                    codes::AWS_UNJUDGED,
+                Diagnostic::raise(
+                    AWS_UNJUDGED,
                     ctx.locate(s.at, range.clone()),
                     format!(
                         "{what}: the replacement check cannot tell which stack or template this command deploys, and does not compare it{handlers}"
@@ -367,8 +372,8 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
         }
         for (at, range, name) in ctx.unpaired_executes() {
             diagnostics.push(
-                Diagnostic::error(
-                    codes::AWS_STACK_REFUSED,
+                Diagnostic::raise(
+                    AWS_STACK_REFUSED,
                     ctx.locate(at, range),
                     format!(
                         "CloudFormation refuses to execute the change set `{name}`: no `create-change-set` before this one makes it (`ChangeSetNotFound`)"
@@ -381,8 +386,8 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
         }
         for (at, range, label) in ctx.unmodelled() {
             diagnostics.push(
-                Diagnostic::warning(
-                    codes::AWS_UNJUDGED,
+                Diagnostic::raise(
+                    AWS_UNJUDGED,
                     ctx.locate(at, range),
                     format!(
                         "the deployer permission check does not know which API calls `{label}` makes: its service has no vendored model, or the command is one of the AWS CLI's own that `cli-calls.toml` does not list"
@@ -460,13 +465,11 @@ fn stack_problems(
                 }
                 first_at.insert(why.clone(), out.len());
                 out.push(
-                    Diagnostic::error(codes::AWS_STACK_REFUSED, at, why.clone()).with_hint(
-                        format!(
-                            "{hint} (the way through the guide `{}` runs the paths {})",
-                            event.sequence,
-                            event.paths.join(" → ")
-                        ),
-                    ),
+                    Diagnostic::raise(AWS_STACK_REFUSED, at, why.clone()).with_hint(format!(
+                        "{hint} (the way through the guide `{}` runs the paths {})",
+                        event.sequence,
+                        event.paths.join(" → ")
+                    )),
                 );
             }
             stacks::Op::Update { before, after } => redeploys.push(replacement::Redeploy {
@@ -623,11 +626,7 @@ pub(crate) fn finding_range(index: &Index, finding: &Finding) -> Range<usize> {
 }
 
 pub(crate) fn to_diagnostic(finding: &Finding, location: Location) -> Diagnostic {
-    let d = if finding.code == codes::AWS_UNJUDGED {
-        Diagnostic::warning(finding.code, location, finding.message.clone())
-    } else {
-        Diagnostic::error(finding.code, location, finding.message.clone())
-    };
+    let d = Diagnostic::raise(finding.code, location, finding.message.clone());
     match &finding.hint {
         Some(hint) => d.with_hint(hint.clone()),
         None => d,

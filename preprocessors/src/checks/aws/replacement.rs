@@ -11,11 +11,16 @@
 use super::models;
 use super::shapes::escape;
 use super::stack_diff::{self, Cause, Change};
+use crate::diagnostics::Diagnostic;
 use crate::diagnostics::location::Location;
-use crate::diagnostics::{Diagnostic, codes};
 use crate::model::json::Index;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+
+crate::diagnostics::codes::declare! {
+    AWS_REPLACEMENT = "aws::replacement", warning: "a deploy over a stack changes a create-only property (by another template or another parameter value): CloudFormation replaces the resource, which gets a new identity (a warning)";
+    AWS_REPLACEMENT_REFUSED = "aws::replacement-refused", error: "a deploy over a stack changes a create-only property of a custom-named resource (by another template or another parameter value), which CloudFormation must replace and refuses to";
+}
 
 /// A template deployed to a stack, and the command that did it.
 pub(crate) struct Deployed<'a> {
@@ -161,8 +166,8 @@ fn pair(
                 .unwrap_or_else(|| locate(second, &pointer, id));
             let d = if keeps_name {
                 let name = name.as_deref().unwrap_or_default();
-                Diagnostic::error(
-                    codes::AWS_REPLACEMENT_REFUSED,
+                Diagnostic::raise(
+                    AWS_REPLACEMENT_REFUSED,
                     at.clone(),
                     format!(
                         "CloudFormation must replace `{shown}` (`{kind}`) to {what}, and cannot replace a custom-named resource"
@@ -173,8 +178,8 @@ fn pair(
                     cause.property, deploying(first, second), same_value(first, second, cause, parameters)
                 ))
             } else {
-                Diagnostic::warning(
-                    codes::AWS_REPLACEMENT,
+                Diagnostic::raise(
+                    AWS_REPLACEMENT,
                     at.clone(),
                     format!("CloudFormation replaces `{shown}` (`{kind}`) to {what}: {loss}"),
                 )

@@ -10,13 +10,19 @@ use super::files::Files;
 use super::shapes::escape;
 use super::shell::Command;
 use crate::checks::policy::manifest::Manifest;
-use crate::diagnostics::codes;
 use crate::diagnostics::location::Location;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::book_root::BookRoot;
 use crate::model::json::Index;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+
+crate::diagnostics::codes::declare! {
+    AWS_MISSING_PERMISSION = "aws::missing-permission", error: "a role that does not allow what the task definition needs";
+    AWS_MISSING_ROLE = "aws::missing-role", error: "a task definition that needs a role and names none";
+    AWS_TRUST = "aws::trust", error: "a role that ECS tasks cannot assume";
+    AWS_UNNEEDED_PERMISSION = "aws::unneeded-permission", warning: "a role that allows an action the task definition does not need";
+}
 
 /// A policy document and where it is written.
 struct Document {
@@ -213,8 +219,8 @@ fn report_no_role(
         Role::Task => ("a task role", "taskRoleArn"),
     };
     diagnostics.push(
-        Diagnostic::error(
-            codes::AWS_MISSING_ROLE,
+        Diagnostic::raise(
+            AWS_MISSING_ROLE,
             at_field(&first.field),
             format!(
                 "this task needs {what} for `{}`, and names none",
@@ -255,8 +261,8 @@ fn report(
     if !docs.unknown_managed.is_empty() {
         for (arn, at) in &docs.unknown_managed {
             diagnostics.push(
-                Diagnostic::warning(
-                    codes::AWS_UNJUDGED,
+                Diagnostic::raise(
+                    crate::checks::aws::AWS_UNJUDGED,
                     at.clone(),
                     format!(
                         "the {} `{name}` is given the managed policy `{arn}`, whose permissions are not vendored: what the role misses is not judged",
@@ -275,8 +281,8 @@ fn report(
         } else {
             "does not allow"
         };
-        let mut d = Diagnostic::error(
-            codes::AWS_MISSING_PERMISSION,
+        let mut d = Diagnostic::raise(
+            AWS_MISSING_PERMISSION,
             at_field(&need.field),
             format!(
                 "the {} `{name}` {how} `{}` on `{}`, which `{}` needs",
@@ -314,8 +320,8 @@ fn report(
                 .any(|(_, e)| e.extra_actions.contains_key(action));
             if !explained {
                 diagnostics.push(
-                    Diagnostic::warning(
-                        codes::AWS_UNNEEDED_PERMISSION,
+                    Diagnostic::raise(
+                        AWS_UNNEEDED_PERMISSION,
                         doc.location(&format!("{}{at}", doc.pointer)),
                         format!("the {} `{name}` allows `{action}`, which the task definition does not need", role_word(role)),
                     )
@@ -327,7 +333,7 @@ fn report(
     for doc in &docs.trust {
         if !evaluator::trusts_ecs_tasks(&doc.policy) {
             diagnostics.push(
-                Diagnostic::error(codes::AWS_TRUST, doc.location(&format!("{}/Statement/0/Principal", doc.pointer)), format!("the trust policy of `{name}` does not let `ecs-tasks.amazonaws.com` assume the role"))
+                Diagnostic::raise(AWS_TRUST, doc.location(&format!("{}/Statement/0/Principal", doc.pointer)), format!("the trust policy of `{name}` does not let `ecs-tasks.amazonaws.com` assume the role"))
                     .with_hint("allow `sts:AssumeRole` to the principal `{\"Service\": \"ecs-tasks.amazonaws.com\"}`, with the `aws:SourceAccount` and `aws:SourceArn` conditions"),
             );
         }
@@ -378,8 +384,8 @@ fn report_regions(
                 "does not allow"
             };
             diagnostics.push(
-                Diagnostic::error(
-                    codes::AWS_MISSING_PERMISSION,
+                Diagnostic::raise(
+                    AWS_MISSING_PERMISSION,
                     at_field(&need.field),
                     format!(
                         "the {} `{name}` {how} `{}` on `{resource}` in `{region}`, a Region the release is offered in, which `{}` needs there",
@@ -400,8 +406,8 @@ fn report_regions(
                 return true;
             }
             diagnostics.push(
-                Diagnostic::error(
-                    codes::AWS_TRUST,
+                Diagnostic::raise(
+                    AWS_TRUST,
                     doc.location(&format!("{}{}", doc.pointer, condition_pointer(&doc.value))),
                     format!(
                         "the trust policy of `{name}` does not let `ecs-tasks.amazonaws.com` assume the role for a task in `{region}`, a Region the release is offered in"

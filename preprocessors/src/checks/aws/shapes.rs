@@ -4,10 +4,18 @@
 //! reader fills in, so only their type is checked.
 
 use super::models::{ServiceModel, Shape};
-use crate::diagnostics::{Code, codes};
+use crate::diagnostics::Code;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
+
+crate::diagnostics::codes::declare! {
+    AWS_INVALID_ENUM = "aws::invalid-enum", error: "a task-definition value the ECS model does not allow";
+    AWS_INVALID_VALUE = "aws::invalid-value", error: "a task-definition value outside the length, range or pattern the ECS model states";
+    AWS_MISSING_MEMBER = "aws::missing-member", error: "a task definition without a member the ECS model requires";
+    AWS_UNKNOWN_MEMBER = "aws::unknown-member", error: "a task-definition member the ECS model does not have (usually a misspelling)";
+    AWS_WRONG_TYPE = "aws::wrong-type", error: "a task-definition value of the wrong JSON type";
+}
 
 /// One problem, at a JSON pointer into the checked value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +82,7 @@ fn walk(model: &ServiceModel, name: &str, value: &Value, pointer: &str, out: &mu
     let wrong_type = |expected: &str| {
         Finding::new(
             pointer,
-            codes::AWS_WRONG_TYPE,
+            AWS_WRONG_TYPE,
             format!(
                 "`{}` must be {expected}, not {}",
                 member_name(pointer),
@@ -106,7 +114,7 @@ fn walk(model: &ServiceModel, name: &str, value: &Value, pointer: &str, out: &mu
                     out.push(
                         Finding::new(
                             pointer,
-                            codes::AWS_MISSING_MEMBER,
+                            AWS_MISSING_MEMBER,
                             format!("`{required}` is required in `{}`", member_name(pointer)),
                         )
                         .hint(format!(
@@ -170,7 +178,7 @@ fn unknown_member(
 ) -> Finding {
     let finding = Finding::new(
         pointer,
-        codes::AWS_UNKNOWN_MEMBER,
+        AWS_UNKNOWN_MEMBER,
         format!("`{key}` is not a member of `{name}`"),
     )
     .on_key();
@@ -252,7 +260,7 @@ pub(crate) fn string_problem(shape: &Shape, s: &str) -> Option<(Code, String, Op
     {
         let hint = choice_hint(s, values, "one of");
         return Some((
-            codes::AWS_INVALID_ENUM,
+            AWS_INVALID_ENUM,
             format!("`{s}` is not an allowed value"),
             Some(hint),
         ));
@@ -260,7 +268,7 @@ pub(crate) fn string_problem(shape: &Shape, s: &str) -> Option<(Code, String, Op
     let chars = s.chars().count() as f64;
     if shape.min.is_some_and(|min| chars < min) || shape.max.is_some_and(|max| chars > max) {
         return Some((
-            codes::AWS_INVALID_VALUE,
+            AWS_INVALID_VALUE,
             format!(
                 "`{s}` has {chars} characters; the model allows {}",
                 bounds(shape)
@@ -275,7 +283,7 @@ pub(crate) fn string_problem(shape: &Shape, s: &str) -> Option<(Code, String, Op
             && !re.is_match(s)
         {
             return Some((
-                codes::AWS_INVALID_VALUE,
+                AWS_INVALID_VALUE,
                 format!("`{s}` does not match the model's pattern `{pattern}`"),
                 None,
             ));
@@ -309,7 +317,7 @@ fn length(shape: &Shape, len: usize, what: &str, pointer: &str, out: &mut Vec<Fi
     if shape.min.is_some_and(|min| len < min) || shape.max.is_some_and(|max| len > max) {
         out.push(Finding::new(
             pointer,
-            codes::AWS_INVALID_VALUE,
+            AWS_INVALID_VALUE,
             format!(
                 "`{}` has {len} {what}; the model allows {}",
                 member_name(pointer),
@@ -323,7 +331,7 @@ fn range(shape: &Shape, n: f64, pointer: &str, out: &mut Vec<Finding>) {
     if shape.min.is_some_and(|min| n < min) || shape.max.is_some_and(|max| n > max) {
         out.push(Finding::new(
             pointer,
-            codes::AWS_INVALID_VALUE,
+            AWS_INVALID_VALUE,
             format!(
                 "`{}` is {n}; the model allows {}",
                 member_name(pointer),

@@ -10,10 +10,19 @@
 
 use super::cross_arch;
 use super::{Problem, problem};
-use crate::diagnostics::codes;
 use crate::model::directive;
 use crate::model::release::Architecture;
 use std::ops::Range;
+
+crate::diagnostics::codes::declare! {
+    IMAGE_URI_ARCH_IN_CODE = "image-uri::arch-in-code", error: "an `{{#arch}}` group inside a code block";
+    IMAGE_URI_DUPLICATE_VARIANT = "image-uri::duplicate-variant", error: "an `{{#arch}}` group with the same architecture twice";
+    IMAGE_URI_MISSING_VARIANT = "image-uri::missing-variant", error: "an `{{#arch}}` group without every shipped architecture";
+    IMAGE_URI_OTHER_ARCHITECTURE = "image-uri::other-architecture", error: "an architecture block that names the other architecture's values";
+    IMAGE_URI_STRAY_ENDARCH = "image-uri::stray-endarch", error: "`{{#endarch}}` without an open group";
+    IMAGE_URI_UNCLOSED_ARCH = "image-uri::unclosed-arch", error: "an `{{#arch}}` group without `{{#endarch}}`";
+    IMAGE_URI_UNKNOWN_ARCHITECTURE = "image-uri::unknown-architecture", error: "a directive argument that is not a shipped architecture";
+}
 
 pub(crate) const NAMES: &[&str] = &["arch", "endarch"];
 
@@ -78,7 +87,7 @@ pub(crate) fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Prob
         let range = start + d.range.start..start + d.range.end;
         if fence.is_some() {
             problems.push(problem(
-                codes::IMAGE_URI_ARCH_IN_CODE,
+                IMAGE_URI_ARCH_IN_CODE,
                 range,
                 format!("`{{{{#{}}}}}` inside a code block", d.name),
                 "close the code block first: put one complete code block in each architecture's variant",
@@ -87,7 +96,7 @@ pub(crate) fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Prob
         }
         if found.len() > 1 || directive::alone_indent(content, &d.range).is_none() {
             problems.push(problem(
-                codes::IMAGE_URI_NOT_ALONE,
+                crate::checks::image_uri::IMAGE_URI_NOT_ALONE,
                 range,
                 format!("`{{{{#{}}}}}` must be alone on its line", d.name),
                 "put each {{#arch X}} and {{#endarch}} on a line of its own",
@@ -98,7 +107,7 @@ pub(crate) fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Prob
         if d.name == "endarch" {
             if !d.args.is_empty() {
                 problems.push(problem(
-                    codes::IMAGE_URI_BAD_ARGUMENTS,
+                    crate::checks::image_uri::IMAGE_URI_BAD_ARGUMENTS,
                     range.clone(),
                     "`{{#endarch}}` takes no argument".to_string(),
                     "write `{{#endarch}}`",
@@ -106,7 +115,7 @@ pub(crate) fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Prob
             }
             match open.take() {
                 None => problems.push(problem(
-                    codes::IMAGE_URI_STRAY_ENDARCH,
+                    IMAGE_URI_STRAY_ENDARCH,
                     range,
                     "`{{#endarch}}` without an `{{#arch X}}` before it".to_string(),
                     "start the group with `{{#arch amd64}}`, or remove this line",
@@ -127,7 +136,7 @@ pub(crate) fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Prob
                         .all(|v| archs.iter().any(|a| a.docker == v.arch));
                     if !missing.is_empty() && all_known {
                         problems.push(problem(
-                            codes::IMAGE_URI_MISSING_VARIANT,
+                            IMAGE_URI_MISSING_VARIANT,
                             group.variants[0].directive.clone(),
                             format!("this architecture group has no {} variant", missing.join(" or ")),
                             "every reader sees the variant of the architecture they chose: give each architecture its own",
@@ -143,7 +152,7 @@ pub(crate) fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Prob
             [arch] => *arch,
             _ => {
                 problems.push(problem(
-                    codes::IMAGE_URI_BAD_ARGUMENTS,
+                    crate::checks::image_uri::IMAGE_URI_BAD_ARGUMENTS,
                     range,
                     "`{{#arch}}` takes exactly one architecture".to_string(),
                     &format!("write `{{{{#arch {}}}}}`", names(archs, " or ")),
@@ -172,7 +181,7 @@ pub(crate) fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Prob
             Some(group) => {
                 if group.variants.iter().any(|v| v.arch == arch) {
                     problems.push(problem(
-                        codes::IMAGE_URI_DUPLICATE_VARIANT,
+                        IMAGE_URI_DUPLICATE_VARIANT,
                         range,
                         format!("a second {arch} variant in one group"),
                         "close the group with `{{#endarch}}` before starting another",
@@ -188,7 +197,7 @@ pub(crate) fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Prob
     }
     if let Some(group) = open {
         problems.push(problem(
-            codes::IMAGE_URI_UNCLOSED_ARCH,
+            IMAGE_URI_UNCLOSED_ARCH,
             group.variants[0].directive.clone(),
             "this architecture group is never closed".to_string(),
             "end it with `{{#endarch}}` on a line of its own",
@@ -204,7 +213,7 @@ pub(crate) fn parse(text: &str, archs: &[Architecture]) -> (Vec<Group>, Vec<Prob
                 let range = variant.body.start + mention.range.start
                     ..variant.body.start + mention.range.end;
                 problems.push(problem(
-                    codes::IMAGE_URI_OTHER_ARCHITECTURE,
+                    IMAGE_URI_OTHER_ARCHITECTURE,
                     range.clone(),
                     format!(
                         "the {} variant names `{}`, a value of {}",
@@ -253,7 +262,7 @@ pub(crate) fn unknown_architecture(
         None => format!("the architectures are {}", names(archs, " and ")),
     };
     problem(
-        codes::IMAGE_URI_UNKNOWN_ARCHITECTURE,
+        IMAGE_URI_UNKNOWN_ARCHITECTURE,
         range,
         format!("unknown architecture `{arch}`"),
         &hint,

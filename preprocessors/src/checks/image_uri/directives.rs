@@ -7,10 +7,14 @@
 
 use super::arch_blocks::{self, Ids};
 use super::{Problem, problem};
-use crate::diagnostics::codes;
 use crate::model::directive::{self, Directive, Spec, Stands};
 use crate::model::release::TABLE;
 use crate::model::release::{Architecture, Release};
+
+crate::diagnostics::codes::declare! {
+    IMAGE_URI_MISSING_TEMPLATE = "image-uri::missing-template", error: "`{{#template NAME}}` with no `templates/NAME`";
+    IMAGE_URI_TEMPLATE_OUTSIDE = "image-uri::template-outside", error: "a template name that leads out of `templates/`";
+}
 
 pub(crate) const SPECS: &[Spec] = &[
     Spec {
@@ -106,7 +110,7 @@ fn expand_one(
             return Err(None);
         }
         return Err(Some(problem(
-            codes::IMAGE_URI_NO_RELEASE,
+            crate::checks::image_uri::IMAGE_URI_NO_RELEASE,
             range,
             format!(
                 "`{{{{#{}}}}}` needs the release facts, and book.toml has none",
@@ -129,7 +133,7 @@ fn expand_one(
         "image-registry" | "image-uris" | "regions" => {
             if !d.args.is_empty() {
                 return Err(Some(problem(
-                    codes::IMAGE_URI_BAD_ARGUMENTS,
+                    crate::checks::image_uri::IMAGE_URI_BAD_ARGUMENTS,
                     range,
                     format!("`{{{{#{}}}}}` takes no argument", d.name),
                     &format!("write `{{{{#{}}}}}`", d.name),
@@ -140,7 +144,7 @@ fn expand_one(
             }
             let Some(indent) = alone_indent else {
                 return Err(Some(problem(
-                    codes::IMAGE_URI_NOT_ALONE,
+                    crate::checks::image_uri::IMAGE_URI_NOT_ALONE,
                     range,
                     format!("`{{{{#{}}}}}` must be alone on its line", d.name),
                     "it becomes a block (a table or a tab group), which cannot sit inside a sentence",
@@ -155,7 +159,7 @@ fn expand_one(
         "template" => {
             let [name, _] = d.args.as_slice() else {
                 return Err(Some(problem(
-                    codes::IMAGE_URI_BAD_ARGUMENTS,
+                    crate::checks::image_uri::IMAGE_URI_BAD_ARGUMENTS,
                     range,
                     "`{{#template}}` takes a template name and an architecture".to_string(),
                     &format!(
@@ -168,13 +172,13 @@ fn expand_one(
             let body = (env.read_template)(name).map_err(|why| {
                 Some(match why {
                     TemplateError::Outside => problem(
-                        codes::IMAGE_URI_TEMPLATE_OUTSIDE,
+                        IMAGE_URI_TEMPLATE_OUTSIDE,
                         range.clone(),
                         format!("`{name}` leads out of templates/"),
                         "name a file inside templates/, e.g. `task-definition.json`",
                     ),
                     TemplateError::Missing(available) => problem(
-                        codes::IMAGE_URI_MISSING_TEMPLATE,
+                        IMAGE_URI_MISSING_TEMPLATE,
                         range.clone(),
                         format!("no template `{name}` in templates/"),
                         &format!("the templates are: {}", available.join(", ")),
@@ -225,7 +229,7 @@ fn one_arch<'r>(
             )
         };
         return Err(Some(problem(
-            codes::IMAGE_URI_BAD_ARGUMENTS,
+            crate::checks::image_uri::IMAGE_URI_BAD_ARGUMENTS,
             range,
             message,
             &hint,

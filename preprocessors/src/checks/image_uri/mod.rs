@@ -4,17 +4,22 @@
 //! The `image-uri` pass sees each chapter before its directives are expanded,
 //! so it checks what the writer typed (hand-written registry URIs, blocks
 //! naming the other architecture's values) and reports it at the source line;
-//! [`check`] covers the files that are not chapters (`templates/`, procedure
-//! files).
+//! [`hand_written`] covers the files that are not chapters (`templates/`,
+//! procedure files).
+
+crate::diagnostics::codes::declare! {
+    IMAGE_URI_BAD_ARGUMENTS = "image-uri::bad-arguments", error: "a directive with missing or extra arguments";
+    IMAGE_URI_NO_RELEASE = "image-uri::no-release", error: "a directive that needs the release facts in a book without them";
+    IMAGE_URI_NOT_ALONE = "image-uri::not-alone", error: "a block directive that does not stand alone on its line";
+}
 
 pub(crate) mod arch_blocks;
 pub(crate) mod cross_arch;
 pub(crate) mod directives;
 pub mod hand_written;
 
-use crate::diagnostics::codes;
 use crate::diagnostics::location::TextMap;
-use crate::diagnostics::{Diagnostic, Diagnostics, Edit};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::book_root::{BookRoot, Refused};
 use crate::model::origin::Origin;
 use crate::model::pass::Pass;
@@ -23,8 +28,8 @@ use crate::model::release::{self, Release};
 use anyhow::Result;
 use arch_blocks::Ids;
 use directives::{Env, TemplateError};
+use hand_written::Written;
 use mdbook_preprocessor::book::Book;
-use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::Path;
 
@@ -37,10 +42,8 @@ pub(crate) fn problem(
     message: String,
     hint: &str,
 ) -> Problem {
-    Problem::error(code, range, message).with_hint(hint)
+    Problem::raise(code, range, message).with_hint(hint)
 }
-
-const HAND_WRITTEN: crate::diagnostics::Code = codes::IMAGE_URI_HAND_WRITTEN_URI;
 
 pub(crate) struct ImageUri;
 
@@ -106,7 +109,7 @@ pub(crate) fn process_chapter(
     let map = TextMap::new(path, source);
     let mut found: Vec<Diagnostic> = hand_written::find(source, registry)
         .into_iter()
-        .map(|range| hand_written_diagnostic(&map, range, Written::InMarkdown, env.release))
+        .map(|range| hand_written::diagnostic(&map, range, Written::InMarkdown, env.release))
         .collect();
     let mut problems = Vec::new();
     let archs = env.release.map_or(&[][..], Release::architectures);
@@ -123,7 +126,7 @@ pub(crate) fn process_chapter(
                 .take(1)
             {
                 problems.push(problem(
-                    codes::IMAGE_URI_NO_RELEASE,
+                    IMAGE_URI_NO_RELEASE,
                     d.range,
                     format!("`{{{{#{}}}}}` needs the release facts, and book.toml has none", d.name),
                     "add registry, repository, version, architectures and regions to [preprocessor.image-uri] in book.toml",
@@ -179,76 +182,16 @@ pub(crate) fn read_template(book_root: &BookRoot, name: &str) -> Result<String, 
 }
 
 fn template_names(book_root: &BookRoot) -> Vec<String> {
-    let Ok(dir) = book_root.resolve("templates") else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = walkdir::WalkDir::new(&dir)
-        .min_depth(1)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            e.path()
-                .strip_prefix(&dir)
-                .ok()
-                .map(crate::model::book_root::slashed)
-        })
-        .collect();
-    names.sort();
-    names
-}
-
-/// Checks on the files that are not chapters: a registry URI typed into
-/// `templates/` or into a Markdown file under `src/` that the book includes
-/// (a procedure) instead of listing in SUMMARY.md.
-pub(crate) fn check(
-    book_root: &BookRoot,
-    book: &Book,
-    diagnostics: &mut Diagnostics,
-) -> Result<()> {
-    let release = Release::load(book_root).ok();
-    if let Ok(dir) = book_root.resolve("templates") {
-        for rel in files_under(book_root, &dir, |_| true) {
-            scan_file(
-                book_root,
-                &rel,
-                release.as_ref(),
-                Written::InTemplate,
-                diagnostics,
-            );
-        }
+    match book_root.resolve("templates") {
+        Ok(dir) => files_under(&dir, &dir, |_| true),
+        Err(_) => Vec::new(),
     }
-    let chapters: BTreeSet<String> = book
-        .chapters()
-        .filter_map(|c| c.source_path.as_deref().map(|p| book_root.chapter_path(p)))
-        .collect();
-    if let Ok(dir) = book_root.resolve(&book_root.src_dir()) {
-        let markdown = |rel: &str| rel.ends_with(".md") && !chapters.contains(rel);
-        for rel in files_under(book_root, &dir, markdown) {
-            scan_file(
-                book_root,
-                &rel,
-                release.as_ref(),
-                Written::InMarkdown,
-                diagnostics,
-            );
-        }
-    }
-    Ok(())
 }
 
-/// Where a hand-written URI was found: the fix differs.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Written {
-    /// Markdown: a directive prints the value.
-    InMarkdown,
-    /// `templates/`: the `ImageUri` parameter stands for it.
-    InTemplate,
-}
-
-/// Book-relative names of the regular files under `dir` (symlinks are not
-/// followed: `src/templates` is a link to `templates/`, scanned once).
-fn files_under(book_root: &BookRoot, dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<String> {
+/// The names, relative to `base`, of the regular files under `dir`, sorted
+/// (symlinks are not followed: `src/templates` is a link to `templates/`,
+/// scanned once).
+pub(crate) fn files_under(dir: &Path, base: &Path, keep: impl Fn(&str) -> bool) -> Vec<String> {
     let mut files: Vec<String> = walkdir::WalkDir::new(dir)
         .min_depth(1)
         .into_iter()
@@ -256,7 +199,7 @@ fn files_under(book_root: &BookRoot, dir: &Path, keep: impl Fn(&str) -> bool) ->
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| {
             e.path()
-                .strip_prefix(&book_root.root)
+                .strip_prefix(base)
                 .ok()
                 .map(crate::model::book_root::slashed)
         })
@@ -264,61 +207,6 @@ fn files_under(book_root: &BookRoot, dir: &Path, keep: impl Fn(&str) -> bool) ->
         .collect();
     files.sort();
     files
-}
-
-fn scan_file(
-    book_root: &BookRoot,
-    rel: &str,
-    release: Option<&Release>,
-    written: Written,
-    diagnostics: &mut Diagnostics,
-) {
-    // Binary or unreadable files hold no URI a reader copies.
-    let Ok(text) = book_root.read(rel) else {
-        return;
-    };
-    let map = TextMap::new(rel, &text);
-    for range in hand_written::find(&text, release.map(|r| r.registry.as_str())) {
-        diagnostics.push(hand_written_diagnostic(&map, range, written, release));
-    }
-}
-
-/// A URI, or a bare registry host (for `docker login`), typed by hand.
-fn hand_written_diagnostic(
-    map: &TextMap<'_>,
-    range: Range<usize>,
-    written: Written,
-    release: Option<&Release>,
-) -> Diagnostic {
-    let (path, text) = (map.path(), map.text());
-    let typed = &text[range.clone()];
-    let bare_registry = !typed.contains('/');
-    // In Markdown, text that is exactly what a directive prints becomes that directive.
-    let directive = release
-        .filter(|_| written == Written::InMarkdown)
-        .and_then(|release| hand_written::directive_for(typed, release));
-    let fixes = directive
-        .and_then(|d| Edit::in_text(path, text, range.clone(), d))
-        .into_iter()
-        .collect();
-    let location = map.locate(range);
-    let (message, hint) = match (written, bare_registry) {
-        (Written::InMarkdown, true) => (
-            "the AWS Marketplace registry written by hand",
-            "write {{#image-registry}} so it follows book.toml",
-        ),
-        (Written::InMarkdown, false) => (
-            "an AWS Marketplace image URI written by hand",
-            "write {{#image-uri amd64}} or {{#image-uri arm64}} (or {{#image-uris}}) so the URI follows the version in book.toml",
-        ),
-        (Written::InTemplate, _) => (
-            "an AWS Marketplace image URI written by hand",
-            "use the `${ImageUri}` parameter: the guide fills it in for each architecture with {{#template NAME ARCH}}",
-        ),
-    };
-    Diagnostic::error(HAND_WRITTEN, location, message)
-        .with_hint(hint)
-        .with_fixes(fixes)
 }
 
 #[cfg(test)]

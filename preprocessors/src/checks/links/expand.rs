@@ -9,7 +9,7 @@
 //! The expansion is pure over a [`Files`] reader; [`expand_book`] is the shell.
 
 use crate::diagnostics::location::Location;
-use crate::diagnostics::{Code, Diagnostic, Diagnostics, codes};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::model::book_root::BookRoot;
 use crate::model::origin::Origin;
 use crate::model::reach::{Reach, Refusal, Verdict};
@@ -19,6 +19,16 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
+
+crate::diagnostics::codes::declare! {
+    LINKS_INCLUDE_BUDGET = "links::include-budget", error: "a chapter or book whose includes exceed the include count or expanded size budget (see Security)";
+    LINKS_INCLUDE_DEPTH = "links::include-depth", error: "an include nested more than 10 deep (usually an include cycle), whose text mdBook drops";
+    LINKS_MISSING_INCLUDE = "links::missing-include", error: "an `{{#include}}` or `{{#rustdoc_include}}` of a missing file";
+    LINKS_MISSING_INCLUDE_ANCHOR = "links::missing-include-anchor", error: "an include of an anchor or line range the file does not have";
+    LINKS_PLAYPEN = "links::playpen", warning: "`{{#playpen}}`, the old name of `{{#playground}}` (a warning)";
+    REACH_INCLUDE_OUTSIDE = "reach::include-outside", error: "an include (or a file a directive expands) that reads outside the repository";
+    REACH_MDBOOK_LINKS = "reach::mdbook-links", error: "an include in a book that leaves mdBook's own `links` preprocessor on under stock `mdbook`, which would open the file unjudged";
+}
 
 /// mdBook drops what an include this deep brings in.
 pub(crate) const MAX_DEPTH: usize = 10;
@@ -289,7 +299,6 @@ impl Files for &Reach {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Found {
     pub code: Code,
-    pub warning: bool,
     pub message: String,
     pub hint: String,
     /// The chapter's directive it comes from (a range of the chapter's text).
@@ -450,7 +459,7 @@ impl<F: Files> Expander<'_, F> {
                     self.report(
                         frame,
                         &link,
-                        codes::LINKS_INCLUDE_DEPTH,
+                        LINKS_INCLUDE_DEPTH,
                         format!(
                             "stack depth exceeded in `{}`: `{}` is nested {MAX_DEPTH} includes deep, so mdBook drops what it brings in",
                             self.chapter, link.text
@@ -486,7 +495,7 @@ impl<F: Files> Expander<'_, F> {
         message: String,
         hint: String,
     ) {
-        self.push(frame, link, code, false, message, hint);
+        self.push(frame, link, code, message, hint);
     }
 
     fn push(
@@ -494,7 +503,6 @@ impl<F: Files> Expander<'_, F> {
         frame: &Frame<'_>,
         link: &Link<'_>,
         code: Code,
-        warning: bool,
         message: String,
         hint: String,
     ) {
@@ -505,7 +513,6 @@ impl<F: Files> Expander<'_, F> {
         });
         self.found.push(Found {
             code,
-            warning,
             message,
             hint,
             top: frame.top.clone().unwrap_or(link.range.clone()),
@@ -534,8 +541,7 @@ impl<F: Files> Expander<'_, F> {
                     self.push(
                         frame,
                         link,
-                        codes::LINKS_PLAYPEN,
-                        true,
+                        LINKS_PLAYPEN,
                         format!(
                             "`{}`: `{{{{#playpen}}}}` is the old name of `{{{{#playground}}}}`",
                             link.text
@@ -563,7 +569,7 @@ impl<F: Files> Expander<'_, F> {
                 self.report(
                     frame,
                     link,
-                    codes::LINKS_MISSING_INCLUDE,
+                    LINKS_MISSING_INCLUDE,
                     format!("`{}`: `{name}` does not exist", link.text),
                     format!("the path is relative to `{dir}`; mdBook would only log this and publish the page without it"),
                 );
@@ -583,7 +589,7 @@ impl<F: Files> Expander<'_, F> {
                 self.report(
                     frame,
                     link,
-                    refusal.code(codes::REACH_INCLUDE_OUTSIDE),
+                    refusal.code(REACH_INCLUDE_OUTSIDE),
                     format!(
                         "`{}` reads `{path}`, which {}",
                         link.text,
@@ -601,7 +607,7 @@ impl<F: Files> Expander<'_, F> {
                 self.report(
                     frame,
                     link,
-                    codes::LINKS_MISSING_INCLUDE,
+                    LINKS_MISSING_INCLUDE,
                     format!("`{}`: `{name}` cannot be read (it is not UTF-8)", link.text),
                     "mdBook would only log this and publish the page without it".into(),
                 );
@@ -649,7 +655,7 @@ impl<F: Files> Expander<'_, F> {
                     self.report(
                         frame,
                         link,
-                        codes::LINKS_MISSING_INCLUDE_ANCHOR,
+                        LINKS_MISSING_INCLUDE_ANCHOR,
                         format!(
                             "`{}`: no `ANCHOR: {anchor}` in `{name}`, so nothing is included",
                             link.text
@@ -699,7 +705,7 @@ impl<F: Files> Expander<'_, F> {
         self.report(
             frame,
             link,
-            codes::LINKS_INCLUDE_BUDGET,
+            LINKS_INCLUDE_BUDGET,
             format!("`{}` would bring the chapter to {what}, so expanding stops here", link.text),
             "an include that fans out (a file including itself several times) grows without end; include each file once".into(),
         );
@@ -725,8 +731,8 @@ fn over_budget_with_includes(
     let source = book_root.read(file).unwrap_or_default();
     let first = source.find("{{#").unwrap_or(0);
     diagnostics.push(
-        Diagnostic::error(
-            codes::REACH_OVER_BUDGET,
+        Diagnostic::raise(
+            crate::model::reach::REACH_OVER_BUDGET,
             Location::in_text(file, &source, first..first + 3.min(source.len() - first)),
             format!(
                 "with what it includes, the chapter holds {}; the text past them is not checked",
@@ -778,12 +784,8 @@ pub fn expand_book(
                 let directive = &chapter.content[found.top.clone()];
                 let chapter_at = locate_expanded(book_root, &origin, found.top.clone(), directive);
                 let at = found.inner.clone().unwrap_or_else(|| chapter_at.clone());
-                let mut diagnostic = if found.warning {
-                    Diagnostic::warning(found.code, at.clone(), found.message)
-                } else {
-                    Diagnostic::error(found.code, at.clone(), found.message)
-                }
-                .with_hint(found.hint);
+                let mut diagnostic =
+                    Diagnostic::raise(found.code, at.clone(), found.message).with_hint(found.hint);
                 if found.inner.is_some() {
                     diagnostic =
                         diagnostic.with_related(chapter_at, "the chapter brings it in here");
@@ -843,8 +845,8 @@ pub(crate) fn empty_outside_chapters(book_root: &BookRoot, book: &mut Book) {
 /// that reaches us.
 pub fn unguarded_links(book_root: &BookRoot, book: &Book, diagnostics: &mut Diagnostics) {
     let report = |at: Location, text: &str| {
-        Diagnostic::error(
-            codes::REACH_MDBOOK_LINKS,
+        Diagnostic::raise(
+            REACH_MDBOOK_LINKS,
             at,
             format!("`{text}` would be expanded by mdBook's own `links` preprocessor, which opens files unjudged"),
         )

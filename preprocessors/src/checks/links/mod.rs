@@ -3,12 +3,21 @@
 //! other preprocessor, so links that directives produce are checked too) and
 //! resolves each link against the site mdBook will write.
 
+crate::diagnostics::codes::declare! {
+    LINKS_BAD_SETTING = "links::bad-setting", error: "a `link-ignore` pattern that is not a valid regular expression";
+    LINKS_BAD_URL = "links::bad-url", error: "an `http(s)` URL that does not parse";
+    LINKS_EMPTY_LINK = "links::empty-link", warning: "a link with no destination, such as a `[later]()` placeholder (a warning: it leads back to its own page)";
+    LINKS_INDEX_COPY = "links::index-copy", warning: "a link on the first chapter that breaks on its `index.html` copy";
+    LINKS_MISSING_FILE = "links::missing-file", error: "a link or image to a file that does not exist";
+    LINKS_UNDEFINED_REFERENCE = "links::undefined-reference", error: "a reference link with no definition";
+    LINKS_UNREACHABLE = "links::unreachable", either: "(with `--online`) an external link that does not answer";
+}
+
 pub mod expand;
 pub(crate) mod external;
 pub(crate) mod site_urls;
 pub(crate) mod targets;
 
-use crate::diagnostics::codes;
 use crate::diagnostics::location::{Location, TextMap};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::book_root::{BookRoot, slashed};
@@ -368,7 +377,7 @@ fn links_of(
                     file.clone(),
                     link.range.clone(),
                     broken(
-                        codes::LINKS_BAD_URL,
+                        LINKS_BAD_URL,
                         format!("`{}` is not a valid URL: it {why}", link.dest),
                         None,
                     ),
@@ -379,13 +388,13 @@ fn links_of(
                 ..Finding::link(file.clone(), link, problem)
             }),
             Verdict::Broken(mut problem) => {
-                if link.kind == LinkKind::Image && problem.code == codes::LINKS_MISSING_FILE {
+                if link.kind == LinkKind::Image && problem.code == LINKS_MISSING_FILE {
                     problem.message = format!("image {}", problem.message);
                 }
                 let mut finding = Finding::link(file.clone(), link, problem);
                 // `[later]()` is a placeholder that leads back to its own page:
                 // unfinished, not broken (no link checker on the HTML flags it).
-                if finding.problem.code == codes::LINKS_EMPTY_LINK {
+                if finding.problem.code == LINKS_EMPTY_LINK {
                     finding.problem.severity = crate::diagnostics::Severity::Warning;
                 }
                 found.push(finding);
@@ -397,7 +406,7 @@ fn links_of(
             file.clone(),
             undefined.range.clone(),
             broken(
-                codes::LINKS_UNDEFINED_REFERENCE,
+                LINKS_UNDEFINED_REFERENCE,
                 format!("the reference `[{}]` has no definition", undefined.label),
                 Some(format!(
                     "add a line `[{}]: <target>` to this page, or fix the label",
@@ -429,7 +438,7 @@ fn index_copy(site: &Site<'_>, from: From<'_>, page: &Page, found: &mut Vec<Find
                 FileKey::Chapter(0),
                 link.range.clone(),
                 broken(
-                    codes::LINKS_INDEX_COPY,
+                    LINKS_INDEX_COPY,
                     format!(
                         "`{}` is broken on `index.html`, mdBook's copy of this first chapter at the top of the site ({})",
                         link.dest, problem.message
@@ -468,8 +477,8 @@ fn ignore_patterns(
         match regex::Regex::new(pattern) {
             Ok(re) => ignore.push(re),
             Err(err) => diagnostics.push(
-                Diagnostic::error(
-                    codes::LINKS_BAD_SETTING,
+                Diagnostic::raise(
+                    LINKS_BAD_SETTING,
                     pattern_location(book_root, i),
                     format!("`link-ignore` pattern `{pattern}` is not a regular expression: {err}"),
                 )
@@ -522,7 +531,7 @@ fn check_externals(
             file.clone(),
             range.clone(),
             broken(
-                codes::LINKS_UNREACHABLE,
+                LINKS_UNREACHABLE,
                 format!("`{url}` {why}"),
                 Some(
                     "fix or remove the link, or add a pattern for it to `link-ignore` in [preprocessor.validate]"

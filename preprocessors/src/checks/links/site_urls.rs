@@ -3,9 +3,13 @@
 //! `http(s)` is accepted, so a `javascript:` value never becomes a link.
 
 use crate::diagnostics::location::Location;
-use crate::diagnostics::{Diagnostic, Diagnostics, codes};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::book_root::BookRoot;
 use crate::model::paths::scheme;
+
+crate::diagnostics::codes::declare! {
+    LINKS_BAD_SITE_URL = "links::bad-site-url", error: "a `git-repository-url` or `edit-url-template` that is not an http(s) address";
+}
 
 /// The `[output.html]` keys whose values become links on every page.
 const KEYS: [&str; 2] = ["git-repository-url", "edit-url-template"];
@@ -23,8 +27,8 @@ pub(crate) fn check(book_root: &BookRoot, diagnostics: &mut Diagnostics) {
         };
         if let Some(why) = refused(&value) {
             diagnostics.push(
-                Diagnostic::error(
-                    codes::LINKS_BAD_SITE_URL,
+                Diagnostic::raise(
+                    LINKS_BAD_SITE_URL,
                     locate(&text, key),
                     format!("`{key}` is `{value}`: {why}"),
                 )

@@ -3,7 +3,6 @@
 //! nowhere, and why.
 
 use crate::diagnostics::Code;
-use crate::diagnostics::codes;
 use crate::model::book_root::{BookRoot, Refused};
 use crate::model::page::heading_ids::id_from_content;
 use crate::model::paths::join;
@@ -15,10 +14,19 @@ use std::sync::Arc;
 
 pub(crate) use crate::diagnostics::Problem;
 
+crate::diagnostics::codes::declare! {
+    LINKS_DRAFT_CHAPTER = "links::draft-chapter", error: "a link to a draft chapter, which has no page";
+    LINKS_MISSING_ANCHOR = "links::missing-anchor", error: "a `#fragment` that names no heading or `id` on its page";
+    LINKS_NOT_IN_SITE = "links::not-in-site", error: "a link to a file outside `src/`, which is not published with the site";
+    LINKS_NOT_IN_SUMMARY = "links::not-in-summary", error: "a link to a Markdown file that `SUMMARY.md` does not list";
+    LINKS_OUTSIDE_BOOK = "links::outside-book", error: "a link or include that leaves the book";
+    LINKS_README_LINK = "links::readme-link", error: "a link to `README.md`, which mdBook renames to `index.html`";
+}
+
 /// A problem with one link, before it is placed: the caller knows where
 /// the link is and sets the range.
 pub(crate) fn broken(code: Code, message: String, hint: impl Into<Option<String>>) -> Problem {
-    let problem = Problem::error(code, 0..0, message);
+    let problem = Problem::raise(code, 0..0, message);
     match hint.into() {
         Some(hint) => problem.with_hint(hint),
         None => problem,
@@ -227,7 +235,7 @@ impl<'r> Site<'r> {
         let dest = dest.trim();
         if dest.is_empty() {
             return Verdict::Broken(broken(
-                codes::LINKS_EMPTY_LINK,
+                crate::checks::links::LINKS_EMPTY_LINK,
                 "link with an empty destination".into(),
                 "give it a target (`page.md`, `page.md#heading`, `https://…`) or remove the brackets"
                     .to_string(),
@@ -315,7 +323,7 @@ impl<'r> Site<'r> {
             let written = dest.split('#').next().unwrap_or(dest);
             let file = written.rsplit('/').next().unwrap_or(written);
             return Verdict::Broken(broken(
-                codes::LINKS_README_LINK,
+                LINKS_README_LINK,
                 format!(
                     "`{dest}` leads to `{}`, which does not exist: mdBook publishes `{target}` as `{}`",
                     with_extension(target, "html"),
@@ -337,7 +345,7 @@ impl<'r> Site<'r> {
         let slug = id_from_content(&stem.replace('_', "-"));
         if let Some(draft) = self.drafts.get(&slug) {
             return Verdict::Broken(broken(
-                codes::LINKS_DRAFT_CHAPTER,
+                LINKS_DRAFT_CHAPTER,
                 format!("`{dest}` is the draft chapter “{draft}”, which is not published"),
                 "give the chapter a file in src/SUMMARY.md, or remove the link until it is written"
                     .to_string(),
@@ -345,7 +353,7 @@ impl<'r> Site<'r> {
         }
         match self.exists(target) {
             Ok(()) => Verdict::Broken(broken(
-                codes::LINKS_NOT_IN_SUMMARY,
+                LINKS_NOT_IN_SUMMARY,
                 format!(
                     "`{dest}` is not in SUMMARY.md, so mdBook does not render it and the link is dead"
                 ),
@@ -376,7 +384,7 @@ impl<'r> Site<'r> {
         let wanted = join(&self.src, target);
         if let Some(hint) = crate::checks::policy::link_hint(&self.policies, from.dir, target) {
             return broken(
-                codes::LINKS_MISSING_FILE,
+                crate::checks::links::LINKS_MISSING_FILE,
                 format!("`{dest}` does not exist"),
                 hint,
             );
@@ -394,7 +402,7 @@ impl<'r> Site<'r> {
             .map(|best| format!("no file `{wanted}`; did you mean the chapter `{best}`?"))
             .unwrap_or_else(|| format!("no file `{wanted}`"));
         broken(
-            codes::LINKS_MISSING_FILE,
+            crate::checks::links::LINKS_MISSING_FILE,
             format!("`{dest}` does not exist"),
             hint,
         )
@@ -407,7 +415,7 @@ impl<'r> Site<'r> {
             !matches!(self.src.as_str(), "" | ".") && normalize(&join(&self.src, joined)).is_some();
         if in_root {
             return broken(
-                codes::LINKS_NOT_IN_SITE,
+                LINKS_NOT_IN_SITE,
                 format!(
                     "`{dest}` is outside `{}/`, so it is not published with the site",
                     self.src
@@ -444,8 +452,8 @@ impl<'r> Site<'r> {
         if ids.set.contains(id.as_ref()) {
             return Verdict::Fine;
         }
-        let problem = Problem::error(
-            codes::LINKS_MISSING_ANCHOR,
+        let problem = Problem::raise(
+            LINKS_MISSING_ANCHOR,
             0..0,
             format!("`{dest}`: no heading or id `{id}` on {label}"),
         );
@@ -495,7 +503,7 @@ fn likely_ids<'a>(wanted: &str, ids: &'a [String]) -> Vec<&'a str> {
 
 fn outside_book(dest: &str) -> Problem {
     broken(
-        codes::LINKS_OUTSIDE_BOOK,
+        LINKS_OUTSIDE_BOOK,
         format!("`{dest}` leads outside the book"),
         "a link may only reach files inside the book; copy the file under src/".to_string(),
     )

@@ -3,8 +3,12 @@
 //! download link to the same file in the built site. Pure over text; the
 //! file lookup is passed in.
 
-use crate::diagnostics::codes;
 use crate::model::directive;
+
+crate::diagnostics::codes::declare! {
+    POLICY_DIRECTIVE_ARGUMENTS = "policy::directive-arguments", error: "`{{#iam-policy}}` without exactly one policy name";
+    POLICY_UNKNOWN_POLICY = "policy::unknown-policy", error: "`{{#iam-policy NAME}}` with no `policies/NAME.json`";
+}
 
 pub(crate) const NAME: &str = "iam-policy";
 
@@ -45,11 +49,11 @@ pub fn expand(
     let expanded = directive::replace(text, &[NAME], |d| {
         let written = text[d.range.clone()].to_string();
         let problem = |code, message: String, hint: String| {
-            Problem::error(code, d.range.clone(), message).with_hint(hint)
+            Problem::raise(code, d.range.clone(), message).with_hint(hint)
         };
         let [name] = d.args.as_slice() else {
             problems.push(problem(
-                codes::POLICY_DIRECTIVE_ARGUMENTS,
+                POLICY_DIRECTIVE_ARGUMENTS,
                 format!(
                     "`{{{{#iam-policy}}}}` takes one policy name, found {}",
                     d.args.len()
@@ -60,7 +64,7 @@ pub fn expand(
         };
         if let Some(why) = refused(name) {
             problems.push(problem(
-                codes::POLICY_REFUSED_PATH,
+                crate::checks::policy::POLICY_REFUSED_PATH,
                 format!("`{name}` is refused: {why}"),
                 format!("name a policy by its file stem; {}", known_list(known)),
             ));
@@ -72,7 +76,7 @@ pub fn expand(
             }
             Found::Outside => {
                 problems.push(problem(
-                    codes::POLICY_REFUSED_PATH,
+                    crate::checks::policy::POLICY_REFUSED_PATH,
                     format!("`policies/{name}.json` is refused: it leads out of policies/"),
                     "keep the policy itself in policies/, not a link to a file elsewhere".into(),
                 ));
@@ -88,7 +92,7 @@ pub fn expand(
                     None => known_list(known),
                 };
                 problems.push(problem(
-                    codes::POLICY_UNKNOWN_POLICY,
+                    POLICY_UNKNOWN_POLICY,
                     format!("no policy `{name}`: there is no policies/{name}.json"),
                     hint,
                 ));
@@ -287,7 +291,7 @@ mod tests {
         let p = &problems[0];
         assert_eq!(
             (p.code, p.range.clone()),
-            (codes::POLICY_UNKNOWN_POLICY, 2..text.len())
+            (POLICY_UNKNOWN_POLICY, 2..text.len())
         );
         assert_eq!(
             p.message,
@@ -311,7 +315,11 @@ mod tests {
                 &find,
             );
             assert_eq!(problems.len(), 1, "{name}");
-            assert_eq!(problems[0].code, codes::POLICY_REFUSED_PATH, "{name}");
+            assert_eq!(
+                problems[0].code,
+                crate::checks::policy::POLICY_REFUSED_PATH,
+                "{name}"
+            );
         }
     }
 
@@ -324,6 +332,6 @@ mod tests {
             &find,
         );
         let codes: Vec<_> = problems.iter().map(|p| p.code).collect();
-        assert_eq!(codes, [codes::POLICY_DIRECTIVE_ARGUMENTS; 2]);
+        assert_eq!(codes, [POLICY_DIRECTIVE_ARGUMENTS; 2]);
     }
 }

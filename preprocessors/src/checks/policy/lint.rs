@@ -8,13 +8,33 @@ use super::attach::{self, Attachment, Size};
 use super::catalog::{Catalog, Lookup, wildcard_match};
 use super::manifest::Entry;
 use super::schema;
-use crate::diagnostics::codes;
 use crate::diagnostics::location::{Location, TextMap};
 use crate::diagnostics::{Diagnostic, Edit};
 use crate::model::json::{self, Index, escape};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::ops::Range;
+
+crate::diagnostics::codes::declare! {
+    POLICY_ALLOW_NOT_ACTION = "policy::allow-not-action", warning: "`Allow` with `NotAction`, which grants every other action";
+    POLICY_ALLOW_NOT_PRINCIPAL = "policy::allow-not-principal", warning: "`Allow` with `NotPrincipal`, which trusts every other principal";
+    POLICY_CHARACTER = "policy::character", error: "a character outside the range IAM accepts";
+    POLICY_CONFUSED_DEPUTY = "policy::confused-deputy", warning: "a service trust policy without an `aws:SourceAccount` or `aws:SourceArn` condition";
+    POLICY_DUPLICATE_ACTION = "policy::duplicate-action", warning: "an action listed twice in one statement";
+    POLICY_DUPLICATE_KEY = "policy::duplicate-key", error: "a JSON key repeated in one object";
+    POLICY_DUPLICATE_SID = "policy::duplicate-sid", error: "two statements with the same `Sid`";
+    POLICY_JSON_SYNTAX = "policy::json-syntax", error: "a policy file that is not valid JSON";
+    POLICY_REDUNDANT_ACTION = "policy::redundant-action", warning: "an action already granted by a wildcard in the same statement";
+    POLICY_RESOURCE_STAR = "policy::resource-star", warning: "`Resource: \"*\"` on an action that takes resource ARNs, without a reason in the manifest";
+    POLICY_RETIRED_SERVICE = "policy::retired-service", warning: "an action of a service AWS has retired (`deepracer`, `iot1click`, `zocalo`, …)";
+    POLICY_SCHEMA = "policy::schema", error: "a policy that breaks the IAM policy grammar";
+    POLICY_SIZE = "policy::size", error: "a policy over the IAM size quota of an attachment `policies.toml` declares for it (by default, a managed or a trust policy's)";
+    POLICY_TRUST_PRINCIPAL = "policy::trust-principal", warning: "a trust policy whose principal is not an AWS service";
+    POLICY_UNKNOWN_ACTION = "policy::unknown-action", error: "an action the service does not have";
+    POLICY_UNKNOWN_CONDITION_KEY = "policy::unknown-condition-key", warning: "a service condition key (`ecr:ResourceTag/…`) the service does not have";
+    POLICY_UNKNOWN_SERVICE = "policy::unknown-service", error: "an action whose service prefix is unknown";
+    POLICY_WILDCARD_ACTION = "policy::wildcard-action", error: "`*` or `service:*` as an action";
+}
 
 /// An inline policy of the same role as the one linted: the inline
 /// policies of a role share one quota.
@@ -60,8 +80,8 @@ pub(crate) fn lint_with_role_mates(
                 at(error.range)
             };
             out.push(
-                Diagnostic::error(
-                    codes::POLICY_JSON_SYNTAX,
+                Diagnostic::raise(
+                    POLICY_JSON_SYNTAX,
                     location,
                     format!("invalid JSON: {}", error.message),
                 )
@@ -73,8 +93,8 @@ pub(crate) fn lint_with_role_mates(
     let kind = kind.unwrap_or_else(|| super::kind::from_content(&document));
     for dup in &index.duplicates {
         out.push(
-            Diagnostic::error(
-                codes::POLICY_DUPLICATE_KEY,
+            Diagnostic::raise(
+                POLICY_DUPLICATE_KEY,
                 at(dup.range.clone()),
                 format!("`{}` appears twice in the same object", dup.key),
             )
@@ -83,7 +103,7 @@ pub(crate) fn lint_with_role_mates(
         );
     }
     for violation in schema::validate(&document, kind, &index) {
-        let mut d = Diagnostic::error(codes::POLICY_SCHEMA, at(violation.range), violation.message);
+        let mut d = Diagnostic::raise(POLICY_SCHEMA, at(violation.range), violation.message);
         if let Some(hint) = violation.hint {
             d = d.with_hint(hint);
         }
@@ -113,8 +133,8 @@ fn characters(text: &str, at: &dyn Fn(Range<usize>) -> Location, out: &mut Vec<D
         let allowed = matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}');
         if !allowed {
             out.push(
-                Diagnostic::error(
-                    codes::POLICY_CHARACTER,
+                Diagnostic::raise(
+                    POLICY_CHARACTER,
                     at(i..i + c.len_utf8()),
                     format!(
                         "IAM does not accept the character U+{:04X} in a policy",
@@ -243,7 +263,7 @@ impl Quotas<'_> {
             )
         };
         out.push(
-            Diagnostic::error(codes::POLICY_SIZE, at(excess.at), message)
+            Diagnostic::raise(POLICY_SIZE, at(excess.at), message)
                 .with_hint(self.hint(size, attachment, others)),
         );
     }
@@ -334,8 +354,8 @@ impl Rules<'_> {
                 if let Some(first) = sids.get(sid.as_str()) {
                     if !sid.is_empty() {
                         out.push(
-                            Diagnostic::error(
-                                codes::POLICY_DUPLICATE_SID,
+                            Diagnostic::raise(
+                                POLICY_DUPLICATE_SID,
                                 self.value_at(&here),
                                 format!("the Sid \"{sid}\" is used by an earlier statement"),
                             )
@@ -375,8 +395,8 @@ impl Rules<'_> {
                 // A wildcard grants too much; in `Deny` or `NotAction` it narrows.
                 Lookup::Everything if !grants => {}
                 Lookup::Everything => out.push(
-                    Diagnostic::error(
-                        codes::POLICY_WILDCARD_ACTION,
+                    Diagnostic::raise(
+                        POLICY_WILDCARD_ACTION,
                         self.value_at(action_pointer),
                         format!("`{action_key}: \"*\"` covers every action of every service"),
                     )
@@ -384,8 +404,8 @@ impl Rules<'_> {
                 ),
                 Lookup::UnknownService { suggestion } => {
                     let prefix = action.split_once(':').map_or(action.as_ref(), |(p, _)| p);
-                    let mut d = Diagnostic::error(
-                        codes::POLICY_UNKNOWN_SERVICE,
+                    let mut d = Diagnostic::raise(
+                        POLICY_UNKNOWN_SERVICE,
                         self.value_at(action_pointer),
                         format!("`{prefix}` is not an AWS service prefix"),
                     );
@@ -401,8 +421,8 @@ impl Rules<'_> {
                         .catalog
                         .service(service)
                         .map_or(String::new(), |s| s.name.to_string());
-                    let mut d = Diagnostic::error(
-                        codes::POLICY_UNKNOWN_ACTION,
+                    let mut d = Diagnostic::raise(
+                        POLICY_UNKNOWN_ACTION,
                         self.value_at(action_pointer),
                         if action.contains(['*', '?']) {
                             format!("`{action}` matches no action of {name}")
@@ -429,8 +449,8 @@ impl Rules<'_> {
                 Lookup::RetiredService(retired) => {
                     let prefix = action.split_once(':').map_or(action.as_ref(), |(p, _)| p);
                     out.push(
-                        Diagnostic::warning(
-                            codes::POLICY_RETIRED_SERVICE,
+                        Diagnostic::raise(
+                            POLICY_RETIRED_SERVICE,
                             self.value_at(action_pointer),
                             format!(
                                 "`{prefix}` is the prefix of {}, a retired service: its actions no longer exist",
@@ -446,8 +466,8 @@ impl Rules<'_> {
                 Lookup::Known(found) => {
                     if grants && action.ends_with(":*") {
                         out.push(
-                            Diagnostic::error(
-                                codes::POLICY_WILDCARD_ACTION,
+                            Diagnostic::raise(
+                                POLICY_WILDCARD_ACTION,
                                 self.value_at(action_pointer),
                                 format!("`{action}` covers every action of the service"),
                             )
@@ -467,8 +487,8 @@ impl Rules<'_> {
         self.repeated_actions(&actions, action_key, out);
         if allow && action_key == "NotAction" {
             out.push(
-                Diagnostic::warning(
-                    codes::POLICY_ALLOW_NOT_ACTION,
+                Diagnostic::raise(
+                    POLICY_ALLOW_NOT_ACTION,
                     self.key_at(&format!("{pointer}/NotAction")),
                     "`Allow` with `NotAction` grants every action not listed, including those AWS adds later",
                 )
@@ -477,8 +497,8 @@ impl Rules<'_> {
         }
         if allow && statement.contains_key("NotPrincipal") {
             out.push(
-                Diagnostic::warning(
-                    codes::POLICY_ALLOW_NOT_PRINCIPAL,
+                Diagnostic::raise(
+                    POLICY_ALLOW_NOT_PRINCIPAL,
                     self.key_at(&format!("{pointer}/NotPrincipal")),
                     "`Allow` with `NotPrincipal` trusts every principal not listed, anonymous ones included",
                 )
@@ -520,8 +540,8 @@ impl Rules<'_> {
                     continue;
                 }
                 let here = format!("{pointer}/Condition/{}/{}", escape(operator), escape(key));
-                let mut d = Diagnostic::warning(
-                    codes::POLICY_UNKNOWN_CONDITION_KEY,
+                let mut d = Diagnostic::raise(
+                    POLICY_UNKNOWN_CONDITION_KEY,
                     self.key_at(&here),
                     format!("`{key}` is not a condition key of {}", service.name),
                 );
@@ -576,8 +596,8 @@ impl Rules<'_> {
                 }
                 shown.0 += 1;
                 out.push(
-                    Diagnostic::warning(
-                        codes::POLICY_DUPLICATE_ACTION,
+                    Diagnostic::raise(
+                        POLICY_DUPLICATE_ACTION,
                         self.value_at(pointer),
                         format!("`{action}` is already in this `{key}`"),
                     )
@@ -604,8 +624,8 @@ impl Rules<'_> {
                 }
                 shown.1 += 1;
                 out.push(
-                    Diagnostic::warning(
-                        codes::POLICY_REDUNDANT_ACTION,
+                    Diagnostic::raise(
+                        POLICY_REDUNDANT_ACTION,
                         self.value_at(pointer),
                         format!(
                             "`{action}` is already covered by `{}` in this `{key}`",
@@ -618,8 +638,8 @@ impl Rules<'_> {
             }
         }
         for (code, n, at) in [
-            (codes::POLICY_DUPLICATE_ACTION, unshown.0, unshown_at.0),
-            (codes::POLICY_REDUNDANT_ACTION, unshown.1, unshown_at.1),
+            (POLICY_DUPLICATE_ACTION, unshown.0, unshown_at.0),
+            (POLICY_REDUNDANT_ACTION, unshown.1, unshown_at.1),
         ] {
             if let Some(at) = at {
                 out.push(crate::diagnostics::more(
@@ -666,8 +686,8 @@ impl Rules<'_> {
             names.join(", ")
         };
         out.push(
-            Diagnostic::warning(
-                codes::POLICY_RESOURCE_STAR,
+            Diagnostic::raise(
+                POLICY_RESOURCE_STAR,
                 self.value_at(&star_pointer),
                 format!("`Resource: \"*\"` although {shown} can be limited to resource ARNs"),
             )
@@ -707,8 +727,8 @@ impl Rules<'_> {
                 _ => principal_pointer.clone(),
             };
             out.push(
-                Diagnostic::warning(
-                    codes::POLICY_TRUST_PRINCIPAL,
+                Diagnostic::raise(
+                    POLICY_TRUST_PRINCIPAL,
                     self.key_at(&pointer),
                     format!(
                         "this trust policy lets a non-service principal (`{}`) assume the role",
@@ -734,8 +754,8 @@ impl Rules<'_> {
         if !has_key("aws:SourceAccount") && !has_key("aws:SourceArn") && !has_key("aws:SourceOrgID")
         {
             out.push(
-                Diagnostic::warning(
-                    codes::POLICY_CONFUSED_DEPUTY,
+                Diagnostic::raise(
+                    POLICY_CONFUSED_DEPUTY,
                     self.key_at(&principal_pointer),
                     "a service may assume this role on behalf of any account: no `aws:SourceAccount` or `aws:SourceArn` condition",
                 )

@@ -2,6 +2,13 @@
 //! file in `policies/`, and `responder-docs policy lint`. The logic lives in
 //! the submodules as functions over text; this file is the I/O shell.
 
+crate::diagnostics::codes::declare! {
+    POLICY_MANIFEST = "policy::manifest", error: "a problem in `policies.toml`";
+    POLICY_NOT_A_POLICY = "policy::not-a-policy", warning: "a file in `policies/` that is not a policy document (`.json`)";
+    POLICY_REFUSED_PATH = "policy::refused-path", error: "a policy name or file that leads out of `policies/`";
+    POLICY_UNREADABLE = "policy::unreadable", error: "a policy file that cannot be read";
+}
+
 pub(crate) mod attach;
 pub(crate) mod catalog;
 pub mod directive;
@@ -12,7 +19,6 @@ pub(crate) mod manifest;
 pub(crate) mod offers;
 pub(crate) mod schema;
 
-use crate::diagnostics::codes;
 use crate::diagnostics::location::Location;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::book_root::{BookRoot, Refused, slashed};
@@ -166,7 +172,7 @@ fn read_manifest(
     // Not there at all (not even a dangling link): the defaults hold.
     std::fs::symlink_metadata(&path).ok()?;
     let refused = |message: String| {
-        Diagnostic::error(codes::POLICY_MANIFEST, Location::file(shown), message)
+        Diagnostic::raise(POLICY_MANIFEST, Location::file(shown), message)
             .with_hint("keep policies.toml a regular UTF-8 file beside policies/")
     };
     match (path.canonicalize(), root.canonicalize()) {
@@ -194,8 +200,8 @@ fn read_manifest(
         Ok(text) => Some(text),
         Err(error) => {
             diagnostics.push(
-                Diagnostic::error(
-                    codes::POLICY_MANIFEST,
+                Diagnostic::raise(
+                    POLICY_MANIFEST,
                     error.location(shown),
                     format!("cannot read the policy manifest: {error}"),
                 )
@@ -220,8 +226,8 @@ fn manifest_with_diagnostics(
         Ok(manifest) => manifest,
         Err(invalid) => {
             diagnostics.push(
-                Diagnostic::error(
-                    codes::POLICY_MANIFEST,
+                Diagnostic::raise(
+                    POLICY_MANIFEST,
                     map.locate(invalid.range),
                     format!("invalid policy manifest: {}", invalid.message),
                 )
@@ -232,12 +238,8 @@ fn manifest_with_diagnostics(
     };
     for invalid in manifest.problems() {
         diagnostics.push(
-            Diagnostic::error(
-                codes::POLICY_MANIFEST,
-                map.locate(invalid.range),
-                invalid.message,
-            )
-            .with_hint(ATTACH_HINT),
+            Diagnostic::raise(POLICY_MANIFEST, map.locate(invalid.range), invalid.message)
+                .with_hint(ATTACH_HINT),
         );
     }
     let ranges = manifest::entry_ranges(text);
@@ -248,8 +250,8 @@ fn manifest_with_diagnostics(
                 .cloned()
                 .unwrap_or_else(|| manifest::entry_range(text, stem));
             diagnostics.push(
-                Diagnostic::error(
-                    codes::POLICY_MANIFEST,
+                Diagnostic::raise(
+                    POLICY_MANIFEST,
                     map.locate(range),
                     format!(
                         "the manifest describes `{stem}`, but there is no policies/{stem}.json"
@@ -302,8 +304,8 @@ fn check_policies(
                     continue;
                 }
                 Err(error) => {
-                    diagnostics.push(Diagnostic::error(
-                        codes::POLICY_UNREADABLE,
+                    diagnostics.push(Diagnostic::raise(
+                        POLICY_UNREADABLE,
                         error.location(&rel),
                         format!("cannot read the policy: {error}"),
                     ));
@@ -312,8 +314,8 @@ fn check_policies(
             },
             _ => {
                 diagnostics.push(
-                    Diagnostic::error(
-                        codes::POLICY_REFUSED_PATH,
+                    Diagnostic::raise(
+                        POLICY_REFUSED_PATH,
                         Location::file(&rel),
                         "this file leads out of policies/ (a symlink) and is refused",
                     )
@@ -324,8 +326,8 @@ fn check_policies(
         };
         if !rel.ends_with(".json") {
             diagnostics.push(
-                Diagnostic::warning(
-                    codes::POLICY_NOT_A_POLICY,
+                Diagnostic::raise(
+                    POLICY_NOT_A_POLICY,
                     Location::file(&rel),
                     "policies/ holds policy documents (`.json`) only",
                 )
@@ -425,8 +427,8 @@ pub(crate) fn lint_files(
         let text = match crate::model::reach::read_text(file) {
             Ok(text) => text,
             Err(error) => {
-                diagnostics.push(Diagnostic::error(
-                    codes::POLICY_UNREADABLE,
+                diagnostics.push(Diagnostic::raise(
+                    POLICY_UNREADABLE,
                     error.location(&shown),
                     format!("cannot read the policy: {error}"),
                 ));

@@ -21,12 +21,16 @@
 //! `<!-- allow policy-attachment -->` at the end of a line silences it.
 
 use super::attach::{Attachment, Size, grouped};
-use crate::diagnostics::{Diagnostics, Problem, codes};
+use crate::diagnostics::{Diagnostics, Problem};
 use crate::model::chapters::BookModel;
 use crate::model::paths;
 use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use std::collections::BTreeMap;
 use std::ops::Range;
+
+crate::diagnostics::codes::declare! {
+    POLICY_ATTACHMENT = "policy::attachment", error: "prose that offers a policy an inline attachment (a user's, a group's, …) whose size quota it exceeds";
+}
 
 /// Ends a line whose offer the writer means despite the check.
 pub(crate) const ALLOW: &str = "<!-- allow policy-attachment -->";
@@ -1338,8 +1342,8 @@ pub(crate) fn problems(
                 .collect();
             if !refused.is_empty() {
                 out.push(
-                    Problem::error(
-                        codes::POLICY_ATTACHMENT,
+                    Problem::raise(
+                        POLICY_ATTACHMENT,
                         offer.range.clone(),
                         message(&stem, size, &refused),
                     )

@@ -2,13 +2,20 @@
 //! `src/procedures/NAME.md`, written once and shown wherever they are needed.
 
 use super::values::{self, Values};
-use crate::diagnostics::codes;
 use crate::diagnostics::location::{Location, TextMap};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::book_root::BookRoot;
 use crate::model::directive;
 use crate::model::ordered_lists;
 use std::collections::BTreeMap;
+
+crate::diagnostics::codes::declare! {
+    PROCEDURES_BAD_RANGE = "procedures::bad-range", error: "a step range outside the procedure";
+    PROCEDURES_INLINE_PROCEDURE = "procedures::inline-procedure", error: "`{{#procedure}}` inside a line of prose";
+    PROCEDURES_NESTED_PROCEDURE = "procedures::nested-procedure", error: "a procedure that includes a procedure";
+    PROCEDURES_UNKNOWN_PROCEDURE = "procedures::unknown-procedure", error: "`{{#procedure NAME}}` with no `src/procedures/NAME.md`";
+    PROCEDURES_UNREADABLE = "procedures::unreadable", error: "a procedure file that cannot be read (not UTF-8, not a regular file, over the size limit)";
+}
 
 /// The folder of procedures, under the book's `src/`.
 pub(crate) const FOLDER: &str = "procedures";
@@ -55,8 +62,8 @@ impl Library {
                 Ok(real) => match book_root.text(&real) {
                     Ok(source) => source.to_string(),
                     Err(error) => {
-                        diagnostics.push(Diagnostic::error(
-                            codes::PROCEDURES_UNREADABLE,
+                        diagnostics.push(Diagnostic::raise(
+                            PROCEDURES_UNREADABLE,
                             error.location(&path),
                             format!("cannot read the procedure: {error}"),
                         ));
@@ -83,8 +90,8 @@ impl Library {
     ) {
         for nested in directive::find(&source, &[DIRECTIVE.name]) {
             diagnostics.push(
-                Diagnostic::error(
-                    codes::PROCEDURES_NESTED_PROCEDURE,
+                Diagnostic::raise(
+                    PROCEDURES_NESTED_PROCEDURE,
                     Location::in_text(path, &source, nested.range.clone()),
                     "a procedure cannot include another procedure",
                 )
@@ -130,8 +137,8 @@ pub(crate) fn expand(
         let here = || map.locate(d.range.clone());
         let Some(indent) = directive::alone_indent(text, &d.range) else {
             diagnostics.push(
-                Diagnostic::error(
-                    codes::PROCEDURES_INLINE_PROCEDURE,
+                Diagnostic::raise(
+                    PROCEDURES_INLINE_PROCEDURE,
                     here(),
                     "`{{#procedure}}` must be on a line of its own",
                 )
@@ -143,8 +150,8 @@ pub(crate) fn expand(
             [name] => (*name, None),
             [name, range] => (*name, Some(*range)),
             _ => {
-                diagnostics.push(Diagnostic::error(
-                    codes::PROCEDURES_UNKNOWN_PROCEDURE,
+                diagnostics.push(Diagnostic::raise(
+                    PROCEDURES_UNKNOWN_PROCEDURE,
                     here(),
                     "write `{{#procedure NAME}}` or `{{#procedure NAME A-B}}`",
                 ));
@@ -169,8 +176,8 @@ pub(crate) fn expand(
                 .replace(&format!("\n{indent}\n"), "\n\n"),
             Err(why) => {
                 diagnostics.push(
-                    Diagnostic::error(
-                        codes::PROCEDURES_BAD_RANGE,
+                    Diagnostic::raise(
+                        PROCEDURES_BAD_RANGE,
                         here(),
                         format!("bad range for procedure `{name}`: {why}"),
                     )
@@ -210,7 +217,7 @@ fn unknown(name: &str, library: &Library, at: Location) -> Diagnostic {
         .next()
         .unwrap_or(name)
         .trim_end_matches(".md");
-    let found = Diagnostic::error(codes::PROCEDURES_UNKNOWN_PROCEDURE, at, message);
+    let found = Diagnostic::raise(PROCEDURES_UNKNOWN_PROCEDURE, at, message);
     match crate::diagnostics::suggest::closest(stem, known.iter().copied()) {
         Some(near) => found.with_hint(format!("did you mean `{{{{#procedure {near}}}}}`?")),
         None => found.with_hint(format!("write the steps once in src/{FOLDER}/{stem}.md")),

@@ -4,6 +4,14 @@
 //! The `procedure` pass runs first and expands `{{#procedure NAME [A-B]}}`
 //! and `{{#value KEY}}`; [`check`] runs on the finished book.
 
+crate::diagnostics::codes::declare! {
+    PROCEDURES_DUPLICATE = "procedures::duplicate", warning: "a list of steps that repeats another list word for word";
+    PROCEDURES_NEAR_DUPLICATE = "procedures::near-duplicate", warning: "a step list that nearly repeats another";
+    PROCEDURES_TEMPLATE_VALUE = "procedures::template-value", error: "a template field a step relies on that is missing or invalid";
+    PROCEDURES_TEMPLATES_DISAGREE = "procedures::templates-disagree", error: "the CloudFormation template and the task definition disagree";
+    PROCEDURES_VALUE_MISMATCH = "procedures::value-mismatch", error: "a value typed in a step that disagrees with the template";
+}
+
 pub(crate) mod agreement;
 pub(crate) mod bound_values;
 pub(crate) mod include;
@@ -13,7 +21,6 @@ pub(crate) mod numbering;
 pub(crate) mod templates;
 pub mod values;
 
-use crate::diagnostics::codes;
 use crate::diagnostics::location::Location;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::book_root::BookRoot;
@@ -145,8 +152,8 @@ pub(crate) fn check(
                 None => Location::file(&d.other_path),
             };
             diagnostics.push(
-                Diagnostic::error(
-                    codes::PROCEDURES_TEMPLATES_DISAGREE,
+                Diagnostic::raise(
+                    PROCEDURES_TEMPLATES_DISAGREE,
                     stack.locate(&d.stack_pointer),
                     d.message,
                 )
@@ -176,11 +183,7 @@ pub(crate) fn check(
     if let Some(values) = &values {
         for (key, message) in bound_values::check_template(values) {
             if let Some((at, _)) = template_field(key) {
-                diagnostics.push(Diagnostic::error(
-                    codes::PROCEDURES_TEMPLATE_VALUE,
-                    at,
-                    message,
-                ));
+                diagnostics.push(Diagnostic::raise(PROCEDURES_TEMPLATE_VALUE, at, message));
             }
         }
     }
@@ -306,7 +309,7 @@ pub(crate) fn check(
                         continue;
                     }
                     let mut found =
-                        Diagnostic::error(codes::PROCEDURES_VALUE_MISMATCH, at, mismatch.message);
+                        Diagnostic::raise(PROCEDURES_VALUE_MISMATCH, at, mismatch.message);
                     let field = if mismatch.key == "task.platform" {
                         task.as_ref()
                             .map(|t| (t.locate("/runtimePlatform"), "runtimePlatform"))
@@ -522,8 +525,8 @@ fn report_duplicates(
         let there_at = locate(t, None);
         match pair.kind {
             near_dup::Kind::Identical => diagnostics.push(
-                Diagnostic::warning(
-                    codes::PROCEDURES_DUPLICATE,
+                Diagnostic::raise(
+                    PROCEDURES_DUPLICATE,
                     locate(h, None),
                     format!(
                         "these {} steps repeat the steps at {}",
@@ -544,8 +547,8 @@ fn report_duplicates(
                 // A warning, like an exact copy: two lists that differ in a
                 // step are often meant to (other books than ours have them);
                 // CI that denies warnings still stops the drift.
-                let mut found = Diagnostic::warning(
-                    codes::PROCEDURES_NEAR_DUPLICATE,
+                let mut found = Diagnostic::raise(
+                    PROCEDURES_NEAR_DUPLICATE,
                     locate(h, None),
                     format!(
                         "these steps nearly repeat the steps at {} ({} of {} the same); they part at {}",

@@ -1,10 +1,15 @@
 //! Step numbers that skip or repeat, and "step 9" when there is no step 9.
 
-use crate::diagnostics::{Fix, codes};
+use crate::diagnostics::Fix;
 use crate::model::ordered_lists::{Document, StepList};
 use std::ops::Range;
 
 pub(crate) use crate::diagnostics::Problem;
+
+crate::diagnostics::codes::declare! {
+    PROCEDURES_MISSING_STEP = "procedures::missing-step", error: "a \"step N\" reference to a step that does not exist";
+    PROCEDURES_NUMBERING = "procedures::numbering", error: "step numbers that skip or repeat";
+}
 
 /// Numbers must count up by one, or all be the same (`1.` on every step,
 /// which Markdown renders as 1, 2, 3…).
@@ -35,8 +40,8 @@ pub(crate) fn check_list(list: &StepList) -> Vec<Problem> {
             format!("step number {number} follows {before}")
         };
         if number != before + 1 {
-            let mut problem = Problem::error(
-                codes::PROCEDURES_NUMBERING,
+            let mut problem = Problem::raise(
+                PROCEDURES_NUMBERING,
                 list.steps[i + 1].marker.clone(),
                 message,
             );
@@ -118,8 +123,8 @@ pub(crate) fn check_references(doc: &Document) -> Vec<Problem> {
                     } else {
                         prose.range.clone()
                     };
-                    problems.push(Problem::error(
-                        codes::PROCEDURES_MISSING_STEP,
+                    problems.push(Problem::raise(
+                        PROCEDURES_MISSING_STEP,
                         at,
                         format!(
                             "\"{words}\" refers to step {n}, but the steps here are {}-{last}",

@@ -4,11 +4,14 @@
 //! with the files a reader would use instead.
 
 use crate::diagnostics::Diagnostic;
-use crate::diagnostics::codes;
 use crate::diagnostics::location::Location;
 use crate::model::book_root::BookRoot;
 use crate::model::json::{self, Index};
 use serde_json::{Map, Value};
+
+crate::diagnostics::codes::declare! {
+    PROCEDURES_TEMPLATE_INVALID = "procedures::template-invalid", error: "a template that is not valid JSON";
+}
 
 pub(crate) const TASK_DEFINITION: &str = "templates/task-definition.json";
 pub(crate) const STACK: &str = "templates/responderapi-stack.json";
@@ -40,8 +43,8 @@ impl JsonFile {
             Err(err) => {
                 let (range, what) = stray_comma(&text, err);
                 Err(Box::new(
-                    Diagnostic::error(
-                        codes::PROCEDURES_TEMPLATE_INVALID,
+                    Diagnostic::raise(
+                        PROCEDURES_TEMPLATE_INVALID,
                         Location::in_text(path, &text, range),
                         format!("{path} is not valid JSON: {what}"),
                     )
@@ -89,8 +92,8 @@ pub(crate) fn load(book_root: &BookRoot, rel: &str) -> Option<Result<JsonFile, B
     let text = match book_root.read(rel) {
         Ok(text) => text,
         Err(err) => {
-            return Some(Err(Box::new(Diagnostic::error(
-                codes::PROCEDURES_TEMPLATE_INVALID,
+            return Some(Err(Box::new(Diagnostic::raise(
+                PROCEDURES_TEMPLATE_INVALID,
                 Location::file(rel),
                 format!("{err:#}"),
             ))));
@@ -267,7 +270,7 @@ mod tests {
     fn a_syntax_error_is_located() {
         let err = JsonFile::parse("templates/t.json", "{\n  \"a\": ,\n}".into()).unwrap_err();
         assert_eq!(err.location.short(), "templates/t.json:2:8");
-        assert_eq!(err.code, codes::PROCEDURES_TEMPLATE_INVALID);
+        assert_eq!(err.code, PROCEDURES_TEMPLATE_INVALID);
     }
 
     #[test]

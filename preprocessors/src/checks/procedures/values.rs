@@ -2,11 +2,15 @@
 //! console (or the API) spells it, so a step can never state another one.
 
 use super::templates::{self, JsonFile, STACK, TASK_DEFINITION};
-use crate::diagnostics::codes;
 use crate::diagnostics::location::TextMap;
 use crate::diagnostics::{Diagnostic, Diagnostics, Edit};
 use crate::model::directive;
 use serde_json::Value;
+
+crate::diagnostics::codes::declare! {
+    PROCEDURES_UNKNOWN_VALUE = "procedures::unknown-value", error: "`{{#value KEY}}` with an unknown key";
+    PROCEDURES_VALUE_UNAVAILABLE = "procedures::value-unavailable", error: "`{{#value KEY}}` whose template field is missing";
+}
 
 /// Where a key's value sits in the templates.
 #[derive(Clone, Copy)]
@@ -345,8 +349,8 @@ pub(crate) fn expand(
         let here = || map.locate(d.range.clone());
         let [key] = d.args.as_slice() else {
             diagnostics.push(
-                Diagnostic::error(
-                    codes::PROCEDURES_UNKNOWN_VALUE,
+                Diagnostic::raise(
+                    PROCEDURES_UNKNOWN_VALUE,
                     here(),
                     "`{{#value}}` takes one key, e.g. `{{#value task.cpu}}`",
                 )
@@ -355,8 +359,8 @@ pub(crate) fn expand(
             return written;
         };
         if !KEYS.contains(key) {
-            let mut found = Diagnostic::error(
-                codes::PROCEDURES_UNKNOWN_VALUE,
+            let mut found = Diagnostic::raise(
+                PROCEDURES_UNKNOWN_VALUE,
                 here(),
                 format!("unknown value `{key}`"),
             );
@@ -383,8 +387,8 @@ pub(crate) fn expand(
                 // The template's syntax error is the one report of this cause.
                 None if values.is_blocked(key) => written,
                 None => {
-                    diagnostics.push(Diagnostic::error(
-                        codes::PROCEDURES_VALUE_UNAVAILABLE,
+                    diagnostics.push(Diagnostic::raise(
+                        PROCEDURES_VALUE_UNAVAILABLE,
                         here(),
                         format!(
                             "`{key}` cannot be read: {}",
@@ -395,8 +399,8 @@ pub(crate) fn expand(
                 }
             },
             Err(why) => {
-                diagnostics.push(Diagnostic::error(
-                    codes::PROCEDURES_VALUE_UNAVAILABLE,
+                diagnostics.push(Diagnostic::raise(
+                    PROCEDURES_VALUE_UNAVAILABLE,
                     here(),
                     format!("`{key}` cannot be read: {why}"),
                 ));

@@ -23,8 +23,8 @@ fn sample() -> Vec<Diagnostic> {
     let other = "# Setup\n";
     let mut diags = Diagnostics::new();
     diags.push(
-        Diagnostic::error(
-            codes::LINKS_MISSING_ANCHOR,
+        Diagnostic::raise(
+            crate::checks::links::targets::LINKS_MISSING_ANCHOR,
             Location::in_text("src/my chapter.md", text, at..at + 26),
             "no heading `#nowhere` in `setup.md`",
         )
@@ -44,8 +44,8 @@ fn sample() -> Vec<Diagnostic> {
             .collect(),
         ),
     );
-    diags.push(Diagnostic::warning(
-        Code::test("links::style"),
+    diags.push(Diagnostic::raise(
+        Code::test_warning("links::style"),
         Location::file("theme/z.css"),
         "a warning",
     ));
@@ -78,8 +78,9 @@ fn rules_are_the_code_table_with_its_help_text() {
     let rules = document["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap();
-    assert_eq!(rules.len(), codes::ALL.len());
-    for (rule, (code, help)) in rules.iter().zip(codes::ALL) {
+    assert_eq!(rules.len(), codes::all().len());
+    for (rule, code) in rules.iter().zip(codes::all()) {
+        let help = code.help();
         assert_eq!(rule["id"], code.as_str());
         assert_eq!(rule["help"]["text"], *help);
         assert_eq!(rule["shortDescription"]["text"], *help);

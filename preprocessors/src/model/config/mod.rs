@@ -3,11 +3,16 @@
 //! reads or a value of the wrong type is an error at its book.toml line,
 //! never silently ignored, and the typed struct is read from what passed.
 
+crate::diagnostics::codes::declare! {
+    CONFIG_UNKNOWN_KEY = "config::unknown-key", error: "a key in one of the book's `[preprocessor.*]` tables that the preprocessor does not read (usually a misspelling)";
+    CONFIG_WRONG_TYPE = "config::wrong-type", error: "a `[preprocessor.*]` setting (in book.toml or an `MDBOOK_PREPROCESSOR__…` variable) whose value has the wrong type";
+}
+
 mod spans;
 
 pub(crate) use spans::{BookToml, Step};
 
-use crate::diagnostics::{Diagnostic, codes};
+use crate::diagnostics::Diagnostic;
 use mdbook_preprocessor::config::Config;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -344,8 +349,8 @@ fn walk(
                 .filter(|name| !map.contains_key(*name))
                 .and_then(|name| book.rename_key(table, path, name));
             found.push(
-                Diagnostic::error(
-                    codes::CONFIG_UNKNOWN_KEY,
+                Diagnostic::raise(
+                    CONFIG_UNKNOWN_KEY,
                     book.key_location(table, path),
                     format!(
                         "unknown key `{}` in [preprocessor.{table}]",
@@ -462,7 +467,7 @@ fn wrong_type(
             .value_location(table, path)
             .unwrap_or_else(|| book.key_location(table, path)),
     };
-    Diagnostic::error(codes::CONFIG_WRONG_TYPE, location, message).with_hint(hint)
+    Diagnostic::raise(CONFIG_WRONG_TYPE, location, message).with_hint(hint)
 }
 
 #[cfg(test)]

@@ -190,7 +190,7 @@ fn a_cycle_stops_at_mdbooks_depth_and_is_reported_where_it_repeats() {
     assert_eq!(out.content, "a\nb\n".repeat(5));
     assert_eq!(out.found.len(), 1);
     let found = &out.found[0];
-    assert_eq!(found.code, codes::LINKS_INCLUDE_DEPTH);
+    assert_eq!(found.code, super::LINKS_INCLUDE_DEPTH);
     assert_eq!(found.inner.as_ref().unwrap().short(), "src/b.md:2:1");
     assert_eq!(found.top, 0..17);
     assert_eq!(
@@ -208,7 +208,7 @@ fn a_fan_out_stops_at_the_include_budget_at_once() {
     let budget: Vec<_> = out
         .found
         .iter()
-        .filter(|f| f.code == codes::LINKS_INCLUDE_BUDGET)
+        .filter(|f| f.code == super::LINKS_INCLUDE_BUDGET)
         .collect();
     assert_eq!(budget.len(), 1);
     assert_eq!(
