@@ -33,7 +33,7 @@ awk '/^\[+preprocessor\./ {skip=1; next} /^\[/ {skip=0} !skip' "$book/book.toml"
 cat > "$work/capture.sh" <<CAPTURE
 #!/bin/sh
 [ "\$1" = supports ] && exit 0
-"$repo/preprocessors/mdbook-command" "\$@" | tee "$work/expanded.json"
+"$repo/preprocessors/mdbook-command" responder-docs | tee "$work/expanded.json"
 CAPTURE
 cat > "$work/replay.sh" <<REPLAY
 #!/bin/sh
@@ -42,7 +42,7 @@ cat >/dev/null
 cat "$work/expanded.json"
 REPLAY
 chmod +x "$work/capture.sh" "$work/replay.sh"
-MDBOOK_PREPROCESSOR__RESPONDER_DOCS__COMMAND="$work/capture.sh" mdbook build "$book" --dest-dir "$work/captured" 2>/dev/null
+MDBOOK_PREPROCESSOR__RESPONDER_DOCS__COMMAND="$work/capture.sh" mdbook build "$book" --dest-dir "$work/captured" 2>/dev/null || { echo "capturing our passes' output failed" >&2; exit 1; }
 replay="MDBOOK_PREPROCESSOR__RESPONDER_DOCS__COMMAND=$work/replay.sh"
 
 hyperfine --warmup "${WARMUP:-2}" --min-runs "${RUNS:-10}" --export-markdown "$work/result.md" \
