@@ -541,11 +541,18 @@ fn load(root: &Path, options: &Options, creates: Creates) -> Result<Loaded> {
     }
     let one = crate::model::config::has_one(&config);
     let shared = crate::model::config::located(crate::model::config::SHARED_TABLE, one);
-    if options.deny_warnings {
-        config.set(format!("preprocessor.{shared}.deny-warnings"), true)?;
-    }
-    if options.online {
-        config.set(format!("preprocessor.{shared}.online"), true)?;
+    // A flag sets its key unless the book gives it a value that is not a
+    // boolean: that value stays, for the settings check to report (setting
+    // over it would hide an error, and the run fails on it anyway).
+    for (flag, key) in [
+        (options.deny_warnings, "deny-warnings"),
+        (options.online, "online"),
+    ] {
+        let key = format!("preprocessor.{shared}.{key}");
+        let written = config.get::<toml::Value>(&key).ok().flatten();
+        if flag && written.is_none_or(|v| v.is_bool()) {
+            config.set(key, true)?;
+        }
     }
     let (place, includes) = ours_in_place_of(&config, one)?;
     // Our steps run here, once, in their one order: no `command` of ours

@@ -171,12 +171,18 @@ fn a_misspelt_or_mistyped_setting_fails_the_check_at_its_book_toml_line() {
         ),
     ] {
         std::fs::write(&toml, text.replace("deny-warnings = false", written)).unwrap();
-        let run = run(&["check", book.path().to_str().unwrap(), "--format", "json"]);
-        assert_eq!(
-            (run.code, shorts(&run.stdout)),
-            (1, vec![expected]),
-            "{written}"
-        );
+        // The flags that set a key (`--deny-warnings`, `--online`) leave a
+        // mistyped value for the check to report.
+        for flags in [&[][..], &["--deny-warnings"]] {
+            let mut args = vec!["check", book.path().to_str().unwrap(), "--format", "json"];
+            args.extend(flags);
+            let run = run(&args);
+            assert_eq!(
+                (run.code, shorts(&run.stdout)),
+                (1, vec![expected.clone()]),
+                "{written} {flags:?}"
+            );
+        }
     }
     // The tables below the one table are checked as tables of their own,
     // and a misspelt one is a key of the one table.

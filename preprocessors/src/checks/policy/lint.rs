@@ -27,7 +27,6 @@ crate::diagnostics::codes::declare! {
     POLICY_REDUNDANT_ACTION = "policy::redundant-action", warning: "an action already granted by a wildcard in the same statement";
     POLICY_RESOURCE_STAR = "policy::resource-star", warning: "`Resource: \"*\"` on an action that takes resource ARNs, without a reason in the manifest";
     POLICY_RETIRED_SERVICE = "policy::retired-service", warning: "an action of a service AWS has retired (`deepracer`, `iot1click`, `zocalo`, …)";
-    POLICY_SCHEMA = "policy::schema", error: "a policy that breaks the IAM policy grammar";
     POLICY_SIZE = "policy::size", error: "a policy over the IAM size quota of an attachment `policies.toml` declares for it (by default, a managed or a trust policy's)";
     POLICY_TRUST_PRINCIPAL = "policy::trust-principal", warning: "a trust policy whose principal is not an AWS service";
     POLICY_UNKNOWN_ACTION = "policy::unknown-action", error: "an action the service does not have";
@@ -103,11 +102,7 @@ pub(crate) fn lint_with_role_mates(
         );
     }
     for violation in schema::validate(&document, kind, &index) {
-        let mut d = Diagnostic::raise(POLICY_SCHEMA, at(violation.range), violation.message);
-        if let Some(hint) = violation.hint {
-            d = d.with_hint(hint);
-        }
-        out.push(d);
+        out.push(violation.locate(at));
     }
     let quotas = Quotas {
         kind,

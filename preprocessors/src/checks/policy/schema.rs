@@ -4,6 +4,7 @@
 //! column and worded for a person (the schema's `x-message`).
 
 use super::Kind;
+use crate::diagnostics::Problem;
 use crate::model::json::Index;
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{Draft, Validator};
@@ -14,12 +15,17 @@ use std::sync::OnceLock;
 /// Linter data lives beside the crate, never under the published `src/`.
 const SCHEMA_JSON: &str = include_str!("../../../data/iam-policy.schema.json");
 
-/// One schema violation, ready to become a diagnostic.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Violation {
-    pub range: Range<usize>,
-    pub message: String,
-    pub hint: Option<String>,
+crate::diagnostics::codes::declare! {
+    POLICY_SCHEMA = "policy::schema", error: "a policy that breaks the IAM policy grammar";
+}
+
+/// A violation at `range`, with a hint when the schema or a near key gives one.
+fn violation(range: Range<usize>, message: String, hint: Option<String>) -> Problem {
+    let problem = Problem::raise(POLICY_SCHEMA, range, message);
+    match hint {
+        Some(hint) => problem.with_hint(hint),
+        None => problem,
+    }
 }
 
 struct Compiled {
@@ -59,7 +65,7 @@ fn compiled() -> &'static Compiled {
 }
 
 /// Every violation of the grammar for `kind` in `document`, located in `text`.
-pub(crate) fn validate(document: &Value, kind: Kind, index: &Index) -> Vec<Violation> {
+pub(crate) fn validate(document: &Value, kind: Kind, index: &Index) -> Vec<Problem> {
     let compiled = compiled();
     let validator = match kind {
         Kind::Identity => &compiled.identity,
@@ -78,19 +84,19 @@ pub(crate) fn validate(document: &Value, kind: Kind, index: &Index) -> Vec<Viola
                         Some(meant) => Some(format!("did you mean `{meant}`?")),
                         None => x_message.clone(),
                     };
-                    found.push(Violation {
-                        range: index.key_range(&child),
-                        message: format!("`{key}` is not allowed here"),
+                    found.push(violation(
+                        index.key_range(&child),
+                        format!("`{key}` is not allowed here"),
                         hint,
-                    });
+                    ));
                 }
             }
             ValidationErrorKind::Not { .. } | ValidationErrorKind::FalseSchema => {
-                found.push(Violation {
-                    range: index.key_range(&pointer),
-                    message: x_message.unwrap_or_else(|| "not allowed here".into()),
-                    hint: None,
-                });
+                found.push(violation(
+                    index.key_range(&pointer),
+                    x_message.unwrap_or_else(|| "not allowed here".into()),
+                    None,
+                ));
             }
             kind => {
                 let message = match (&x_message, kind) {
@@ -116,11 +122,7 @@ pub(crate) fn validate(document: &Value, kind: Kind, index: &Index) -> Vec<Viola
                     ValidationErrorKind::Required { .. } => x_message,
                     _ => None,
                 };
-                found.push(Violation {
-                    range: index.value_range(&pointer),
-                    message,
-                    hint,
-                });
+                found.push(violation(index.value_range(&pointer), message, hint));
             }
         }
     }

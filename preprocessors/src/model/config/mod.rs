@@ -454,7 +454,12 @@ fn wrong_type(
             message.push_str(&format!(" (set by the environment variable `{var}`)"));
             format!("set `{var}` to {expected}")
         }
-        (None, Value::String(s)) if expected != "a string" => {
+        // Unquoted, the text must be a value of the right kind: `yes` is
+        // not TOML.
+        (None, Value::String(s))
+            if (expected == "true or false" && (s == "true" || s == "false"))
+                || (expected == "a whole number" && s.parse::<u64>().is_ok()) =>
+        {
             format!("write the value without quotes: `{name} = {s}`")
         }
         _ => format!("write {expected}"),

@@ -36,6 +36,18 @@ fn a_quoted_boolean_is_an_error_at_its_value() {
 }
 
 #[test]
+fn a_quoted_word_that_is_no_value_is_not_offered_unquoted() {
+    let text = "[preprocessor.validate]\ndeny-warnings = \"yes\"\nlink-retries = \"2\"\n";
+    assert_eq!(
+        problems(text, "validate", &[]),
+        [
+            "book.toml:2:17: error[config::wrong-type]: `deny-warnings` in [preprocessor.validate] must be true or false, not the string \"yes\" | write true or false",
+            "book.toml:3:16: error[config::wrong-type]: `link-retries` in [preprocessor.validate] must be a whole number, not the string \"2\" | write the value without quotes: `link-retries = 2`",
+        ]
+    );
+}
+
+#[test]
 fn one_and_zero_are_booleans_and_other_words_from_the_environment_are_refused() {
     let on: toml::Table = toml::from_str("deny-warnings = 1\nonline = 0\n").unwrap();
     let read: Validate = typed(&on, VALIDATE);
