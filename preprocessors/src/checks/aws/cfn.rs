@@ -340,19 +340,22 @@ fn explain(
             ]
         }
         ValidationErrorKind::Enum { options } => {
-            let values: Vec<&str> = options
+            // Numbers too (`RetentionInDays` takes 1, 3, 5, …): shown as written.
+            let shown = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            let values: Vec<String> = options
                 .as_array()
                 .into_iter()
                 .flatten()
-                .filter_map(Value::as_str)
+                .map(shown)
                 .collect();
-            let found = error
+            let found = shown(error.instance().as_ref());
+            // A near spelling helps with words; a near number is no likelier.
+            let near = error
                 .instance()
-                .as_ref()
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
-            let hint = suggest(&found, values.iter().copied())
+                .is_string()
+                .then_some(())
+                .and_then(|()| suggest(&found, values.iter().map(String::as_str)));
+            let hint = near
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| {
                     format!(
@@ -615,5 +618,21 @@ mod tests {
                 "/Resources/SecurityGroup/Properties/SecurityGroupIngress aws::cfn-type `Fn::Join` gives a string, but `SecurityGroupIngress` must be array | use a function that gives the property's kind of value",
             ]
         );
+    }
+
+    #[test]
+    fn a_number_outside_a_numeric_enum_is_shown_with_the_allowed_numbers() {
+        let mut s = stack();
+        s["Resources"]["LogGroup"]["Properties"]["RetentionInDays"] = Value::from(4);
+        let [line] = &found(&s)[..] else {
+            panic!("one problem: {:?}", found(&s))
+        };
+        assert!(
+            line.starts_with(
+                "/Resources/LogGroup/Properties/RetentionInDays aws::cfn-enum `4` is not an allowed value of `RetentionInDays` | "
+            ),
+            "{line}"
+        );
+        assert!(line.contains("| one of `1`, `3`, `5`, "), "{line}");
     }
 }

@@ -8,7 +8,7 @@
 use super::models::{self, ServiceModel};
 use super::shapes::{Memo, is_placeholder, memo, string_problem, suggest};
 use super::shell::{Command, Word};
-use crate::diagnostics::Code;
+use crate::diagnostics::{Code, Problem};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
@@ -20,14 +20,6 @@ crate::diagnostics::codes::declare! {
     AWS_CLI_UNKNOWN_OPTION = "aws::cli-unknown-option", error: "an AWS CLI option the operation does not take";
     AWS_CLI_UNKNOWN_SERVICE = "aws::cli-unknown-service", error: "an `aws` command for a service that does not exist";
     AWS_CLI_UNKNOWN_WAITER = "aws::cli-unknown-waiter", error: "`aws … wait NAME` with a waiter the service does not have";
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CliFinding {
-    pub range: Range<usize>,
-    pub code: Code,
-    pub message: String,
-    pub hint: Option<String>,
 }
 
 /// A `file://` argument, for the caller to resolve.
@@ -42,7 +34,7 @@ pub(crate) struct FileArg {
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Checked {
-    pub findings: Vec<CliFinding>,
+    pub findings: Vec<Problem>,
     pub files: Vec<FileArg>,
 }
 
@@ -375,12 +367,12 @@ fn options(model: &ServiceModel, command: &Operation<'_>, words: &[Word], out: &
                             } else {
                                 code
                             };
-                            out.findings.push(CliFinding {
-                                range: at.range.clone(),
+                            out.findings.push(problem(
+                                at.range.clone(),
                                 code,
-                                message: format!("{name}: {message}"),
+                                format!("{name}: {message}"),
                                 hint,
-                            });
+                            ));
                         }
                     }
                 }
@@ -434,7 +426,7 @@ fn options(model: &ServiceModel, command: &Operation<'_>, words: &[Word], out: &
 /// `ParameterKey=NAME,ParameterValue=VALUE` (or `UsePreviousValue=true`),
 /// with a comma inside a value escaped (`\,`), as the CLI reference's
 /// create-stack example writes it. `NAME=VALUE` is `deploy`'s syntax.
-fn parameter_items(shown: &str, values: &[(&str, &Word)]) -> Vec<CliFinding> {
+fn parameter_items(shown: &str, values: &[(&str, &Word)]) -> Vec<Problem> {
     const KEYS: [&str; 4] = [
         "ParameterKey",
         "ParameterValue",
@@ -448,11 +440,8 @@ fn parameter_items(shown: &str, values: &[(&str, &Word)]) -> Vec<CliFinding> {
         if text.starts_with(['[', '{', '$']) || text.starts_with("file://") {
             continue;
         }
-        let finding = |message: String, hint: &str| CliFinding {
-            range: word.range.clone(),
-            code: AWS_CLI_INVALID_VALUE,
-            message,
-            hint: Some(hint.to_string()),
+        let finding = |message: String, hint: &str| {
+            Problem::raise(AWS_CLI_INVALID_VALUE, word.range.clone(), message).with_hint(hint)
         };
         if !text.starts_with("ParameterKey=") {
             // One mistake, however many items repeat it: at the first.
@@ -539,12 +528,15 @@ pub(crate) fn option_words<'w>(
     out
 }
 
-fn finding(word: &Word, code: Code, message: String, hint: Option<String>) -> CliFinding {
-    CliFinding {
-        range: word.range.clone(),
-        code,
-        message,
-        hint,
+fn finding(word: &Word, code: Code, message: String, hint: Option<String>) -> Problem {
+    problem(word.range.clone(), code, message, hint)
+}
+
+fn problem(range: Range<usize>, code: Code, message: String, hint: Option<String>) -> Problem {
+    let problem = Problem::raise(code, range, message);
+    match hint {
+        Some(hint) => problem.with_hint(hint),
+        None => problem,
     }
 }
 

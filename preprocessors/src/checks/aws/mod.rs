@@ -107,12 +107,10 @@ pub(crate) fn check(
         for ((block, _), checked) in blocks.iter().zip(checked) {
             for checked in checked {
                 for f in &checked.findings {
-                    let location = origin.locate(block.chapter_range(f.range.clone()));
-                    let d = Diagnostic::raise(f.code, location, f.message.clone());
-                    diagnostics.push(match &f.hint {
-                        Some(hint) => d.with_hint(hint.clone()),
-                        None => d,
-                    });
+                    diagnostics.push(
+                        f.clone()
+                            .locate(|range| origin.locate(block.chapter_range(range))),
+                    );
                 }
                 for file in &checked.files {
                     let at = || origin.locate(block.chapter_range(file.word.range.clone()));
