@@ -189,6 +189,12 @@ impl Problem {
         self
     }
 
+    /// The hint, when there is one.
+    pub(crate) fn with_hint_if(mut self, hint: Option<String>) -> Self {
+        self.hint = hint.or(self.hint);
+        self
+    }
+
     /// A replacement of `range` that fixes the problem (there may be several).
     pub(crate) fn with_fix(mut self, range: Range<usize>, replacement: impl Into<String>) -> Self {
         self.fixes.get_or_insert_default().push(Fix {

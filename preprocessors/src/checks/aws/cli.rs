@@ -533,11 +533,7 @@ fn finding(word: &Word, code: Code, message: String, hint: Option<String>) -> Pr
 }
 
 fn problem(range: Range<usize>, code: Code, message: String, hint: Option<String>) -> Problem {
-    let problem = Problem::raise(code, range, message);
-    match hint {
-        Some(hint) => problem.with_hint(hint),
-        None => problem,
-    }
+    Problem::raise(code, range, message).with_hint_if(hint)
 }
 
 #[cfg(test)]

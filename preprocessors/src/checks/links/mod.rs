@@ -59,7 +59,7 @@ struct Finding {
 }
 
 impl Finding {
-    fn error(file: FileKey, range: Range<usize>, problem: Problem) -> Self {
+    fn new(file: FileKey, range: Range<usize>, problem: Problem) -> Self {
         Finding {
             file,
             problem: problem.at(range),
@@ -72,18 +72,7 @@ impl Finding {
     fn link(file: FileKey, link: &page::Link, problem: Problem) -> Self {
         Finding {
             dest: Some(link.dest.clone()),
-            ..Self::error(file, link.range.clone(), problem)
-        }
-    }
-
-    fn warning(file: FileKey, range: Range<usize>, problem: Problem) -> Self {
-        let mut problem = problem.at(range);
-        problem.severity = crate::diagnostics::Severity::Warning;
-        Finding {
-            file,
-            problem,
-            dest: None,
-            help: None,
+            ..Self::new(file, link.range.clone(), problem)
         }
     }
 
@@ -121,12 +110,14 @@ impl Finding {
         problem
     }
 
-    fn with_severity(file: FileKey, range: Range<usize>, problem: Problem, warning: bool) -> Self {
-        if warning {
-            Self::warning(file, range, problem)
-        } else {
-            Self::error(file, range, problem)
+    /// An external link's problem: a doubtful answer (a time-out, 403,
+    /// 5xx) is a warning although the code is declared an error.
+    fn unreachable(file: FileKey, range: Range<usize>, problem: Problem, doubtful: bool) -> Self {
+        let mut finding = Self::new(file, range, problem);
+        if doubtful {
+            finding.problem.severity = crate::diagnostics::Severity::Warning;
         }
+        finding
     }
 }
 
@@ -373,7 +364,7 @@ fn links_of(
             Verdict::Fine => {}
             Verdict::External(url) => match external::syntax(&url) {
                 Ok(()) => externals.push((url, file.clone(), link.range.clone())),
-                Err(why) => found.push(Finding::error(
+                Err(why) => found.push(Finding::new(
                     file.clone(),
                     link.range.clone(),
                     broken(
@@ -391,18 +382,12 @@ fn links_of(
                 if link.kind == LinkKind::Image && problem.code == LINKS_MISSING_FILE {
                     problem.message = format!("image {}", problem.message);
                 }
-                let mut finding = Finding::link(file.clone(), link, problem);
-                // `[later]()` is a placeholder that leads back to its own page:
-                // unfinished, not broken (no link checker on the HTML flags it).
-                if finding.problem.code == LINKS_EMPTY_LINK {
-                    finding.problem.severity = crate::diagnostics::Severity::Warning;
-                }
-                found.push(finding);
+                found.push(Finding::link(file.clone(), link, problem));
             }
         }
     }
     for undefined in &page.undefined {
-        found.push(Finding::error(
+        found.push(Finding::new(
             file.clone(),
             undefined.range.clone(),
             broken(
@@ -434,7 +419,7 @@ fn index_copy(site: &Site<'_>, from: From<'_>, page: &Page, found: &mut Vec<Find
         if let Verdict::Broken(problem) | Verdict::MissingAnchor(problem, _) =
             site.check(top, at_top)
         {
-            found.push(Finding::warning(
+            found.push(Finding::new(
                 FileKey::Chapter(0),
                 link.range.clone(),
                 broken(
@@ -522,12 +507,12 @@ fn check_externals(
     };
     let answers = external::reachability(&urls, &options);
     for (url, file, range) in externals {
-        let (why, warning) = match answers.get(url) {
+        let (why, doubtful) = match answers.get(url) {
             Some(external::Answer::Broken(why)) => (why, false),
             Some(external::Answer::Doubtful(why)) => (why, true),
             _ => continue,
         };
-        findings.push(Finding::with_severity(
+        findings.push(Finding::unreachable(
             file.clone(),
             range.clone(),
             broken(
@@ -538,7 +523,7 @@ fn check_externals(
                         .into(),
                 ),
             ),
-            warning,
+            doubtful,
         ));
     }
 }

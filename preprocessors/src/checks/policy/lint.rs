@@ -637,12 +637,7 @@ impl Rules<'_> {
             (POLICY_REDUNDANT_ACTION, unshown.1, unshown_at.1),
         ] {
             if let Some(at) = at {
-                out.push(crate::diagnostics::more(
-                    crate::diagnostics::Severity::Warning,
-                    code,
-                    at,
-                    n,
-                ));
+                out.push(crate::diagnostics::more(code.severity(), code, at, n));
             }
         }
     }

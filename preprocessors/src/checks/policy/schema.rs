@@ -21,11 +21,7 @@ crate::diagnostics::codes::declare! {
 
 /// A violation at `range`, with a hint when the schema or a near key gives one.
 fn violation(range: Range<usize>, message: String, hint: Option<String>) -> Problem {
-    let problem = Problem::raise(POLICY_SCHEMA, range, message);
-    match hint {
-        Some(hint) => problem.with_hint(hint),
-        None => problem,
-    }
+    Problem::raise(POLICY_SCHEMA, range, message).with_hint_if(hint)
 }
 
 struct Compiled {
