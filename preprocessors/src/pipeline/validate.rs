@@ -16,31 +16,37 @@ use mdbook_preprocessor::book::Book;
 pub(crate) fn validate(book_root: &BookRoot, book: &Book) -> Result<Diagnostics> {
     let chapters =
         crate::diagnostics::phases::timed("the book's model", || BookModel::build(book_root, book));
-    let model = Model {
-        root: book_root,
-        book,
-        chapters: &chapters,
-    };
+    let model = Model::new(book_root, book, &chapters);
     // The areas' validators, then every rule declared on its own.
-    let mut validators: Vec<(&str, Check)> = vec![
-        ("links validator", |m, found| {
+    let mut validators: Vec<(&str, &[crate::diagnostics::Code], Check)> = vec![
+        ("links validator", &[], |m, found| {
             links::check(m.root, m.chapters, found)
         }),
-        ("policies validator", |m, found| {
+        ("policies validator", &[], |m, found| {
             policy::check(m.root, m.chapters, found)
         }),
-        ("procedures validator", |m, found| {
+        ("procedures validator", &[], |m, found| {
             procedures::check(m.root, m.chapters, found)
         }),
-        ("AWS validator", |m, found| {
+        ("AWS validator", &[], |m, found| {
             aws::check(m.root, m.chapters, found)
         }),
     ];
-    validators.extend(rule::all().into_iter().map(|r| (r.code.as_str(), r.check)));
-    let results = crate::model::parallel::map_few(&validators, |_, (name, check)| {
+    validators.extend(
+        rule::all()
+            .into_iter()
+            .map(|r| (r.name(), r.codes, r.check)),
+    );
+    let results = crate::model::parallel::map_few(&validators, |_, (name, codes, check)| {
         let mut found = Diagnostics::new();
-        crate::diagnostics::phases::timed(&format!("  {name}"), || check(&model, &mut found))
-            .map(|()| found)
+        crate::diagnostics::phases::timed(&format!("  {name}"), || check(&model, &mut found))?;
+        // A rule is the one place its codes are raised (every test run
+        // holds the rules to it).
+        debug_assert!(
+            codes.is_empty() || found.iter().all(|d| codes.contains(&d.code)),
+            "{name} raised a code it does not declare"
+        );
+        anyhow::Ok(found)
     });
     let mut all = Diagnostics::new();
     for found in results {

@@ -14,8 +14,9 @@ use super::evaluator::{self, Decision, Policy, RequestContext};
 use super::files::Input;
 use super::handlers::{self, HandlerNeed, Template};
 use super::models::{self, ServiceModel};
+pub(crate) use super::shell::At;
 use super::shell::{Command, Word};
-use super::stacks;
+use super::stacks::{self, StackCommand};
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::location::Location;
 use crate::model::chapters::BookModel;
@@ -74,14 +75,6 @@ pub(crate) struct Memo {
 /// A command of a path: the path that first runs it, its step, and where.
 type PathCommand = (&'static str, (usize, usize), At);
 
-/// A command of a block, by index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct At {
-    pub chapter: usize,
-    pub block: usize,
-    pub command: usize,
-}
-
 /// One API call the deployer's permissions must allow.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Need {
@@ -127,53 +120,6 @@ pub struct CommandNeeds {
     pub needs: Vec<Need>,
     /// The Region the command runs in (`aws:RequestedRegion`).
     pub region: String,
-}
-
-/// A command that makes CloudFormation work on a stack.
-#[derive(Debug, Clone)]
-pub(crate) struct StackCommand {
-    pub at: At,
-    /// From `aws` to the command's name, in the block's script.
-    pub head: Range<usize>,
-    /// `create`, `update`, `delete` or `deploy`.
-    pub kind: String,
-    pub stack: String,
-    /// The Region the command runs in: a stack is one per Region and name.
-    pub region: String,
-    /// The template's index in the context's templates.
-    pub template: Option<usize>,
-    /// Where the template option's value is in the block's script.
-    pub template_word: Option<Range<usize>>,
-    /// `--use-previous-template`: the stack's template stays.
-    pub previous_template: bool,
-    /// `--role-arn`: the handlers use that role's permissions, not the deployer's.
-    pub role_arn: Option<String>,
-    /// `--parameter-overrides` or `--parameters`: parameter → the value's text.
-    pub parameters: BTreeMap<String, String>,
-    /// Where each of those is written.
-    pub parameter_words: BTreeMap<String, Range<usize>>,
-    /// `--parameters ParameterKey=NAME,UsePreviousValue=true`.
-    pub previous: BTreeSet<String>,
-    /// Parameter values from a file or a shell variable: not known here.
-    pub overrides_opaque: bool,
-    /// A stack or template given by a shell variable no literal assignment
-    /// sets: where, and the text. The command is not compared.
-    pub unknown: Option<(Range<usize>, String)>,
-    /// `--tags`, as written: stack tags, which CloudFormation gives every
-    /// taggable resource. `None`: the stack keeps the tags it has.
-    pub tags: Option<String>,
-    /// `--capabilities`; `None` when a variable gives them.
-    pub capabilities: Option<Vec<String>>,
-    /// A template file no file of the book stands for, and no command
-    /// before writes: where, and its name.
-    pub missing: Option<(Range<usize>, String)>,
-    /// `--enable-termination-protection` (`Some(true)`) or its `--no-`
-    /// form: whether the stack may be deleted from here on.
-    pub protection: Option<bool>,
-    /// A delete option DeleteStack takes only for a stack in
-    /// `DELETE_FAILED` (`--retain-resources`, `--deletion-mode
-    /// FORCE_DELETE_STACK`), as written.
-    pub failed_only: Option<String>,
 }
 
 /// A variable a command sets (`NAME=$(aws …)`, `for NAME in $(aws …)`),

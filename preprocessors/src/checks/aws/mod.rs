@@ -423,7 +423,7 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
 /// the first way that meets it.
 fn stack_problems(
     ctx: &deployer::Context<'_>,
-    stacks: &[deployer::StackCommand],
+    stacks: &[stacks::StackCommand],
     events: &[stacks::Event],
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();

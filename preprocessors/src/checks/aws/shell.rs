@@ -24,6 +24,13 @@ pub(crate) struct Command {
     pub input_at: usize,
 }
 
+/// A command of a block of a chapter, by index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct At {
+    pub chapter: usize,
+    pub block: usize,
+    pub command: usize,
+}
 /// The commands of a `console` block: lines after a `$ ` prompt and their
 /// continuations, a trailing `\` or bash's `> ` prompt (PS2: a line that
 /// goes on, or a here-document's); everything else is output and becomes

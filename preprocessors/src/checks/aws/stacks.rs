@@ -10,10 +10,58 @@
 //! and `Tags`). The replacement and handler checks judge these events, not
 //! every pair of templates.
 
-use super::deployer::StackCommand;
+use super::shell::At;
 use super::stack_diff;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+/// A command that makes CloudFormation work on a stack.
+#[derive(Debug, Clone)]
+pub(crate) struct StackCommand {
+    pub at: At,
+    /// From `aws` to the command's name, in the block's script.
+    pub head: Range<usize>,
+    /// `create`, `update`, `delete` or `deploy`.
+    pub kind: String,
+    pub stack: String,
+    /// The Region the command runs in: a stack is one per Region and name.
+    pub region: String,
+    /// The template's index in the context's templates.
+    pub template: Option<usize>,
+    /// Where the template option's value is in the block's script.
+    pub template_word: Option<Range<usize>>,
+    /// `--use-previous-template`: the stack's template stays.
+    pub previous_template: bool,
+    /// `--role-arn`: the handlers use that role's permissions, not the deployer's.
+    pub role_arn: Option<String>,
+    /// `--parameter-overrides` or `--parameters`: parameter → the value's text.
+    pub parameters: BTreeMap<String, String>,
+    /// Where each of those is written.
+    pub parameter_words: BTreeMap<String, Range<usize>>,
+    /// `--parameters ParameterKey=NAME,UsePreviousValue=true`.
+    pub previous: BTreeSet<String>,
+    /// Parameter values from a file or a shell variable: not known here.
+    pub overrides_opaque: bool,
+    /// A stack or template given by a shell variable no literal assignment
+    /// sets: where, and the text. The command is not compared.
+    pub unknown: Option<(Range<usize>, String)>,
+    /// `--tags`, as written: stack tags, which CloudFormation gives every
+    /// taggable resource. `None`: the stack keeps the tags it has.
+    pub tags: Option<String>,
+    /// `--capabilities`; `None` when a variable gives them.
+    pub capabilities: Option<Vec<String>>,
+    /// A template file no file of the book stands for, and no command
+    /// before writes: where, and its name.
+    pub missing: Option<(Range<usize>, String)>,
+    /// `--enable-termination-protection` (`Some(true)`) or its `--no-`
+    /// form: whether the stack may be deleted from here on.
+    pub protection: Option<bool>,
+    /// A delete option DeleteStack takes only for a stack in
+    /// `DELETE_FAILED` (`--retain-resources`, `--deletion-mode
+    /// FORCE_DELETE_STACK`), as written.
+    pub failed_only: Option<String>,
+}
 
 /// What a stack holds after a command that made or changed it.
 #[derive(Debug, Clone, PartialEq, Eq)]

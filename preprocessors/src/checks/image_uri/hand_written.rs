@@ -13,8 +13,8 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 crate::checks::rule::rule! {
-    IMAGE_URI_HAND_WRITTEN_URI = "image-uri::hand-written-uri", error: "a Marketplace image URI typed by hand instead of a directive";
     check: check;
+    IMAGE_URI_HAND_WRITTEN_URI = "image-uri::hand-written-uri", error: "a Marketplace image URI typed by hand instead of a directive";
 }
 
 pub(crate) use crate::model::release::MARKETPLACE_REGISTRY;

@@ -1,5 +1,4 @@
 use super::*;
-use crate::checks::aws::deployer::{At, StackCommand};
 use serde_json::json;
 
 fn command(kind: &str, template: Option<usize>, parameters: &[(&str, &str)]) -> StackCommand {
