@@ -15,7 +15,7 @@
 //! paths do (`aws::deployer`, `aws::replacement`) and the tests' harness that
 //! runs them read it.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Problem};
 use crate::model::chapters::BookModel;
 use crate::model::code_blocks::Block;
 use std::collections::HashMap;
@@ -191,13 +191,6 @@ pub struct Fence {
     pub arch: Option<(usize, String)>,
 }
 
-/// A marker the paths cannot use, at its range in the chapter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MarkerProblem {
-    pub range: Range<usize>,
-    pub message: String,
-}
-
 enum Div {
     Group(usize),
     Panel(String),
@@ -205,8 +198,9 @@ enum Div {
 }
 
 /// The marker and architecture panel of each of `blocks` (the chapter's
-/// fenced blocks, in order), and the markers that cannot be used.
-pub fn scan(content: &str, blocks: &[Block]) -> (Vec<Fence>, Vec<MarkerProblem>) {
+/// fenced blocks, in order), and the markers that cannot be used, at their
+/// ranges in the chapter.
+pub fn scan(content: &str, blocks: &[Block]) -> (Vec<Fence>, Vec<Problem>) {
     let mut fences = vec![Fence::default(); blocks.len()];
     let mut problems = Vec::new();
     let opening: Vec<usize> = blocks
@@ -235,12 +229,12 @@ pub fn scan(content: &str, blocks: &[Block]) -> (Vec<Fence>, Vec<MarkerProblem>)
                         "" => "a fence with no language".to_string(),
                         lang => format!("a `{lang}` block"),
                     };
-                    problems.push(MarkerProblem {
-                        range: at,
-                        message: format!(
+                    problems.push(unusable(
+                        at,
+                        format!(
                             "a run marker before {what}: only shell blocks (`bash`, `zsh`, `sh`, `shell`, `console`) run"
                         ),
-                    });
+                    ));
                 }
             }
             fences[next].arch = panel(&divs);
@@ -267,7 +261,7 @@ pub fn scan(content: &str, blocks: &[Block]) -> (Vec<Fence>, Vec<MarkerProblem>)
             let at = start + (line.len() - trimmed.len())..start + line.len();
             match parse_marker(trimmed) {
                 Ok(marker) => pending = Some((at, marker)),
-                Err(message) => problems.push(MarkerProblem { range: at, message }),
+                Err(message) => problems.push(unusable(at, message)),
             }
             continue;
         }
@@ -279,11 +273,19 @@ pub fn scan(content: &str, blocks: &[Block]) -> (Vec<Fence>, Vec<MarkerProblem>)
     (fences, problems)
 }
 
-fn misplaced(range: Range<usize>) -> MarkerProblem {
-    MarkerProblem {
+fn misplaced(range: Range<usize>) -> Problem {
+    unusable(
         range,
-        message: "a run marker must sit on the line just before a code fence".into(),
-    }
+        "a run marker must sit on the line just before a code fence".into(),
+    )
+}
+
+/// A marker the paths cannot use.
+fn unusable(range: Range<usize>, message: String) -> Problem {
+    Problem::raise(AWS_RUN_MARKER, range, message).with_hint(format!(
+        "write `<!-- run: PATH… [stand-in] -->` alone on the line before a shell block's fence; paths: {}",
+        PATHS.join(", ")
+    ))
 }
 
 /// Follows the `<div>`s of one line outside code: the architecture groups'
@@ -378,19 +380,12 @@ pub(crate) fn build(model: &BookModel<'_>) -> RunPaths {
     };
     for (c, chapter) in model.chapters.iter().enumerate() {
         let (fences, problems) = scan(chapter.content(), &chapter.blocks);
-        if !problems.is_empty() {
-            let origin = chapter.origin();
-            for p in problems {
-                run.problems.push(
-                    Diagnostic::raise(AWS_RUN_MARKER, origin.locate(p.range), p.message)
-                        .with_hint(format!(
-                            "write `<!-- run: PATH… [stand-in] -->` alone on the line before a shell block's fence; paths: {}",
-                            PATHS.join(", ")
-                        )),
-                );
-            }
-        }
         let origin = chapter.origin();
+        run.problems.extend(
+            problems
+                .into_iter()
+                .map(|p| p.locate(|range| origin.locate(range))),
+        );
         for (range, message) in unmarked(&chapter.blocks, &fences) {
             run.problems.push(
                 Diagnostic::raise(AWS_UNMARKED_BLOCK, origin.locate(range), message)
