@@ -481,7 +481,24 @@ enum Creates {
     Missing,
 }
 
+/// A book that could not be loaded at all: every report shows it as the
+/// one problem `book::unreadable`, in the run's format.
+#[derive(Debug)]
+pub(crate) struct Unloadable(anyhow::Error);
+
+impl std::fmt::Display for Unloadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#}", self.0)
+    }
+}
+
+impl std::error::Error for Unloadable {}
+
 fn load(root: &Path, options: &Options, creates: Creates) -> Result<Loaded> {
+    load_book(root, options, creates).map_err(|error| Unloadable(error).into())
+}
+
+fn load_book(root: &Path, options: &Options, creates: Creates) -> Result<Loaded> {
     let root = absolute(root)?;
     let toml = root.join("book.toml");
     // Only absence is judged here: a FIFO or a folder is refused below,

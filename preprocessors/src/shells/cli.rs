@@ -172,11 +172,23 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> u
             if let Some((_, book)) = &asked {
                 message = relative_to_book(&message, book);
             }
-            let _ = writeln!(err, "error: {}", diagnostics::printable(&message));
-            // A machine reading stdout gets a document even when nothing ran.
-            if let Some((format, book)) = asked.filter(|(f, _)| *f != Format::Human) {
-                let found = [unreadable(&error, &book)];
-                let _ = write!(out, "{}", diagnostics::render(&found, format, false));
+            let unloadable = error.is::<crate::pipeline::Unloadable>();
+            match asked {
+                // A book that cannot be loaded is a problem of the book, shown
+                // as every other is: where, the line, and what to do.
+                Some((Format::Human, book)) if unloadable => {
+                    let found = [unreadable(&error, &book)];
+                    let _ = write!(err, "{}", diagnostics::render(&found, Format::Human, color));
+                }
+                Some((format, book)) if format != Format::Human => {
+                    let _ = writeln!(err, "error: {}", diagnostics::printable(&message));
+                    // A machine reading stdout gets a document even when nothing ran.
+                    let found = [unreadable(&error, &book)];
+                    let _ = write!(out, "{}", diagnostics::render(&found, format, false));
+                }
+                _ => {
+                    let _ = writeln!(err, "error: {}", diagnostics::printable(&message));
+                }
             }
             2
         }

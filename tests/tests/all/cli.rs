@@ -47,7 +47,9 @@ fn a_book_that_cannot_load_exits_2_and_writes_nothing() {
     ]);
     assert_eq!(result.code, 2, "{}", result.stderr);
     assert!(
-        result.stderr.contains("error: cannot load the book"),
+        result
+            .stderr
+            .contains("error[book::unreadable]: cannot load the book"),
         "{}",
         result.stderr
     );
@@ -218,10 +220,15 @@ fn a_folder_without_book_toml_exits_2_with_one_document_in_every_format() {
     let book = dir.path().to_str().unwrap();
     let human = run(&["check", book]);
     assert_eq!(human.code, 2);
+    // People get the one problem as every other is shown: code, place, hint.
     assert!(
         human
             .stderr
-            .contains("error: no book.toml in .: give the book's root folder"),
+            .contains("error[book::unreadable]: no book.toml in .: give the book's root folder")
+            && human.stderr.contains(" --> .:1:1")
+            && human
+                .stderr
+                .contains("= help: the book could not be read, so nothing else was checked"),
         "{}",
         human.stderr
     );
@@ -234,6 +241,17 @@ fn a_folder_without_book_toml_exits_2_with_one_document_in_every_format() {
         ]
     );
     std::fs::write(dir.path().join("book.toml"), "[book\ntitle = 1\n").unwrap();
+    let human = run(&["check", book]);
+    assert_eq!(human.code, 2);
+    assert!(
+        human
+            .stderr
+            .contains("error[book::unreadable]: cannot load book.toml")
+            && human.stderr.contains(" --> book.toml:1:6\n")
+            && human.stderr.contains("1 | [book\n"),
+        "{}",
+        human.stderr
+    );
     let github = run(&["build", book, "--format", "github"]);
     assert_eq!(github.code, 2);
     assert_eq!(github.stdout.lines().count(), 1, "{}", github.stdout);
