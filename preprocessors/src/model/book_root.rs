@@ -20,6 +20,9 @@ pub struct BookRoot {
     /// Under `serve`, the files edited since the last build (absolute);
     /// `None` when that is not known (every other run).
     pub edited: Option<Arc<[PathBuf]>>,
+    /// The rules' view: every file they read was read before they ran
+    /// ([`crate::model::inputs`]).
+    sealed: bool,
 }
 
 /// Chapter texts by repo-relative path (`src/setup.md`).
@@ -67,6 +70,18 @@ impl BookRoot {
             }),
             loaded: None,
             edited: None,
+            sealed: false,
+        }
+    }
+
+    /// This root as the rules see it, once the loader has read the book's
+    /// inputs: asking for a file no one read is a fault of the loader,
+    /// which every test run reports (a release build still reads it, so no
+    /// problem goes unreported).
+    pub(crate) fn sealed(&self) -> Self {
+        BookRoot {
+            sealed: true,
+            ..self.clone()
         }
     }
 
@@ -236,9 +251,16 @@ impl BookRoot {
         let carried = self.resolved.carried.as_ref();
         texts
             .entry(path.to_path_buf())
-            .or_insert_with(|| match carried {
-                Some(carry) => carry.read(path),
-                None => crate::model::reach::read_text(path).map(Arc::from),
+            .or_insert_with(|| {
+                debug_assert!(
+                    !self.sealed,
+                    "a rule opened {}: the loader (model::inputs) must read it",
+                    path.display()
+                );
+                match carried {
+                    Some(carry) => carry.read(path),
+                    None => crate::model::reach::read_text(path).map(Arc::from),
+                }
             })
             .clone()
     }

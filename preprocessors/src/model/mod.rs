@@ -9,6 +9,7 @@ pub mod code_blocks;
 pub(crate) mod config;
 pub mod directive;
 pub(crate) mod html;
+pub(crate) mod inputs;
 pub mod json;
 pub mod kept_texts;
 pub mod markdown;

@@ -14,9 +14,13 @@ use mdbook_preprocessor::book::Book;
 /// their findings are gathered in a fixed order, so the output never
 /// depends on the threads.
 pub(crate) fn validate(book_root: &BookRoot, book: &Book) -> Result<Diagnostics> {
+    crate::diagnostics::phases::timed("the book's other inputs", || {
+        crate::model::inputs::read(book_root, book)
+    });
     let chapters =
         crate::diagnostics::phases::timed("the book's model", || BookModel::build(book_root, book));
-    let model = Model::new(book_root, book, &chapters);
+    let sealed = book_root.sealed();
+    let model = Model::new(&sealed, book, &chapters);
     // The areas' validators, then every rule declared on its own.
     let mut validators: Vec<(&str, &[crate::diagnostics::Code], Check)> = vec![
         ("links validator", &[], |m, found| {
