@@ -1,34 +1,52 @@
 //! IAM policies: the `{{#iam-policy NAME}}` directive, the check of every
-//! file in `policies/`, and `responder-docs policy lint`. The logic lives in
-//! the submodules as functions over text; this file is the I/O shell.
+//! file in `policies/`, and `responder-docs policy lint`. Each problem is a
+//! rule in its own submodule; what they share ([`Policies`]: the manifest,
+//! the files, each policy parsed) is read here, once per run.
 
-crate::diagnostics::codes::declare! {
-    POLICY_MANIFEST = "policy::manifest", error: "a problem in `policies.toml`";
-    POLICY_NOT_A_POLICY = "policy::not-a-policy", warning: "a file in `policies/` that is not a policy document (`.json`)";
-    POLICY_REFUSED_PATH = "policy::refused-path", error: "a policy name or file that leads out of `policies/`";
-    POLICY_UNREADABLE = "policy::unreadable", error: "a policy file that cannot be read";
-}
-
+pub(crate) mod allow_not_action;
+pub(crate) mod allow_not_principal;
 pub(crate) mod attach;
+pub(crate) mod attachment;
+pub(crate) mod bad_manifest;
 pub(crate) mod catalog;
+pub(crate) mod character;
+pub(crate) mod confused_deputy;
 pub mod directive;
+pub(crate) mod duplicate_action;
+pub(crate) mod duplicate_key;
+pub(crate) mod duplicate_sid;
+pub(crate) mod json_syntax;
 pub(crate) mod keys;
 pub(crate) mod kind;
 pub mod lint;
 pub(crate) mod manifest;
+pub(crate) mod not_a_policy;
 pub(crate) mod offers;
+pub(crate) mod redundant_action;
+pub(crate) mod refused_path;
+pub(crate) mod resource_star;
+pub(crate) mod retired_service;
 pub(crate) mod schema;
+pub(crate) mod size;
+pub(crate) mod trust_principal;
+pub(crate) mod unknown_action;
+pub(crate) mod unknown_condition_key;
+pub(crate) mod unknown_service;
+pub(crate) mod unreadable;
+pub(crate) mod wildcard_action;
 
-use crate::diagnostics::location::Location;
+pub(crate) use refused_path::POLICY_REFUSED_PATH;
+pub(crate) use unreadable::POLICY_UNREADABLE;
+
+use crate::checks::rule::{Model, Shared};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::book_root::{BookRoot, Refused, slashed};
-use crate::model::chapters::BookModel;
 use crate::model::pass::Pass;
 use crate::model::reach::Unreadable;
 use anyhow::Result;
 use attach::Size;
 use directive::Found;
-use lint::RoleMate;
+use lint::{Linted, RoleMate};
 use manifest::{MANIFEST_FILE, Manifest};
 use mdbook_preprocessor::book::Book;
 use std::collections::BTreeMap;
@@ -130,140 +148,6 @@ fn inside_policies(book_root: &BookRoot, path: &Path) -> bool {
     }
 }
 
-/// Validates every file in `policies/`, used by a chapter or not (links to
-/// them are the link checker's, with [`link_hint`]), and the chapters' prose
-/// about how to attach them.
-pub(crate) fn check(
-    book_root: &BookRoot,
-    model: &BookModel<'_>,
-    diagnostics: &mut Diagnostics,
-) -> Result<()> {
-    let manifest = load_manifest(book_root, diagnostics);
-    let sizes = check_policies(book_root, &manifest, diagnostics);
-    offers::check(model, &sizes, diagnostics);
-    Ok(())
-}
-
-const MANIFEST_HINT: &str = "each `[policies.NAME]` table takes `kind = \"identity\" | \"trust\"`, `attach = [\"customer-managed\", …]`, `role = \"ROLE\"`, and the tables `[policies.NAME.resource-star]` (`Sid = \"reason\"`) and `[policies.NAME.extra-actions]` (`\"service:Action\" = \"reason\"`)";
-
-const ATTACH_HINT: &str = "`attach` lists, each once, how the policy is attached: `customer-managed`, `role-inline` (with `role = \"ROLE\"` when the role holds other inline policies), `user-inline`, `group-inline`, `permission-set-inline`, or `trust` alone";
-
-fn load_manifest(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Manifest {
-    let Some(text) = read_manifest(&book_root.root, MANIFEST_FILE, Some(book_root), diagnostics)
-    else {
-        return Manifest::default();
-    };
-    manifest_with_diagnostics(&text, MANIFEST_FILE, diagnostics, |stem| {
-        find_policy(book_root, stem) == Found::Missing
-    })
-}
-
-/// Reads `policies.toml` in `root`, if there is one; a manifest that exists
-/// but cannot be read (not UTF-8, too large, not a regular file, a symlink
-/// that dangles, loops or leads out of `root`) is an error at `shown`, since
-/// the attachments it declares would otherwise go unchecked.
-fn read_manifest(
-    root: &Path,
-    shown: &str,
-    run: Option<&BookRoot>,
-    diagnostics: &mut Diagnostics,
-) -> Option<String> {
-    let path = root.join(MANIFEST_FILE);
-    // Not there at all (not even a dangling link): the defaults hold.
-    std::fs::symlink_metadata(&path).ok()?;
-    let refused = |message: String| {
-        Diagnostic::raise(POLICY_MANIFEST, Location::file(shown), message)
-            .with_hint("keep policies.toml a regular UTF-8 file beside policies/")
-    };
-    match (path.canonicalize(), root.canonicalize()) {
-        (Ok(real), Ok(root)) if !real.starts_with(&root) => {
-            diagnostics.push(refused(format!(
-                "cannot read the policy manifest: it leads out of the book (to `{}`) and is refused",
-                real.display()
-            )));
-            return None;
-        }
-        (Err(error), _) => {
-            diagnostics.push(refused(format!(
-                "cannot read the policy manifest: it is a symlink that does not resolve ({error})"
-            )));
-            return None;
-        }
-        _ => {}
-    }
-    // In a run, the run's copy: every pass that reads the manifest shares it.
-    let read = match run {
-        Some(run) => run.text(&path).map(|text| text.to_string()),
-        None => crate::model::reach::read_text(&path),
-    };
-    match read {
-        Ok(text) => Some(text),
-        Err(error) => {
-            diagnostics.push(
-                Diagnostic::raise(
-                    POLICY_MANIFEST,
-                    error.location(shown),
-                    format!("cannot read the policy manifest: {error}"),
-                )
-                .with_hint("keep policies.toml a regular UTF-8 file beside policies/"),
-            );
-            None
-        }
-    }
-}
-
-/// Parses a manifest's `text` (named `shown` in diagnostics) and reports what
-/// is wrong in it; `missing` answers whether a stem has no policy file.
-fn manifest_with_diagnostics(
-    text: &str,
-    shown: &str,
-    diagnostics: &mut Diagnostics,
-    missing: impl Fn(&str) -> bool,
-) -> Manifest {
-    // One line index for every diagnostic: a manifest may have thousands.
-    let map = crate::diagnostics::location::TextMap::new(shown, text);
-    let manifest = match Manifest::parse(text) {
-        Ok(manifest) => manifest,
-        Err(invalid) => {
-            diagnostics.push(
-                Diagnostic::raise(
-                    POLICY_MANIFEST,
-                    map.locate(invalid.range),
-                    format!("invalid policy manifest: {}", invalid.message),
-                )
-                .with_hint(MANIFEST_HINT),
-            );
-            return Manifest::default();
-        }
-    };
-    for invalid in manifest.problems() {
-        diagnostics.push(
-            Diagnostic::raise(POLICY_MANIFEST, map.locate(invalid.range), invalid.message)
-                .with_hint(ATTACH_HINT),
-        );
-    }
-    let ranges = manifest::entry_ranges(text);
-    for stem in manifest.policies.keys() {
-        if missing(stem) {
-            let range = ranges
-                .get(stem.as_str())
-                .cloned()
-                .unwrap_or_else(|| manifest::entry_range(text, stem));
-            diagnostics.push(
-                Diagnostic::raise(
-                    POLICY_MANIFEST,
-                    map.locate(range),
-                    format!(
-                        "the manifest describes `{stem}`, but there is no policies/{stem}.json"
-                    ),
-                )
-                .with_hint("remove the entry or rename it to the policy's file stem"),
-            );
-        }
-    }
-    manifest
-}
-
 /// Whether a symlink under `src/` leads to the policies folder (as
 /// `src/policies -> ../policies` does): then its files are sources too.
 fn linked_into_sources(book_root: &BookRoot, policies: &std::path::Path) -> bool {
@@ -277,84 +161,129 @@ fn linked_into_sources(book_root: &BookRoot, policies: &std::path::Path) -> bool
         .any(|e| e.path().canonicalize().is_ok_and(|real| real == policies))
 }
 
-/// Lints every file in `policies/`; answers the size of each policy read.
-fn check_policies(
-    book_root: &BookRoot,
-    manifest: &Manifest,
-    diagnostics: &mut Diagnostics,
-) -> BTreeMap<String, Size> {
-    let dir = book_root.root.join(POLICIES_DIR);
-    let mut files: Vec<String> = walkdir::WalkDir::new(&dir)
-        .min_depth(1)
-        .into_iter()
-        .flatten()
-        .filter(|e| !e.file_type().is_dir())
-        .filter_map(|e| e.path().strip_prefix(&dir).ok().map(slashed))
-        .collect();
-    files.sort();
-    let copied = linked_into_sources(book_root, &dir);
-    let mut policies: Vec<(String, String, String)> = Vec::new();
-    for rel_in in files {
-        let rel = format!("{POLICIES_DIR}/{rel_in}");
-        let text = match book_root.resolve(&rel) {
-            Ok(path) if inside_policies(book_root, &path) => match book_root.text(&path) {
-                Ok(text) => text.to_string(),
-                Err(Unreadable::NotAFile(_) | Unreadable::TooLarge(_)) if copied => {
-                    // The sources check reports it, where mdBook would copy it from.
+/// What the policy rules read, worked out once per run: the manifest, every
+/// file in `policies/` (used by a chapter or not; links to them are the link
+/// checker's, with [`link_hint`]) and each policy parsed.
+pub(crate) struct Policies {
+    /// `policies.toml` as read: none when there is none; why not when it
+    /// cannot be read.
+    manifest_text: Result<Option<String>, Box<Diagnostic>>,
+    /// The manifest parsed, when it was read.
+    manifest_parsed: Option<Result<Manifest, manifest::Invalid>>,
+    /// The files in `policies/` that are not a policy read.
+    files: Vec<Unlinted>,
+    /// Each policy read, in the order of its path.
+    linted: Vec<Linted>,
+    /// The size of each policy read, by stem.
+    sizes: BTreeMap<String, Size>,
+}
+
+/// A file in `policies/` that is not linted, and why.
+pub(crate) enum Unlinted {
+    Unreadable {
+        rel: String,
+        error: Unreadable,
+    },
+    /// It leads out of `policies/`.
+    Refused {
+        rel: String,
+    },
+    /// It is not `.json`.
+    NotAPolicy {
+        rel: String,
+    },
+}
+
+impl Shared for Policies {
+    fn build(model: &Model<'_, '_>) -> Self {
+        let book_root = model.root;
+        let manifest_text = bad_manifest::read(&book_root.root, MANIFEST_FILE, Some(book_root));
+        let manifest_parsed = match &manifest_text {
+            Ok(Some(text)) => Some(Manifest::parse(text)),
+            _ => None,
+        };
+        let manifest = match &manifest_parsed {
+            Some(Ok(manifest)) => manifest.clone(),
+            _ => Manifest::default(),
+        };
+        let dir = book_root.root.join(POLICIES_DIR);
+        let mut names: Vec<String> = walkdir::WalkDir::new(&dir)
+            .min_depth(1)
+            .into_iter()
+            .flatten()
+            .filter(|e| !e.file_type().is_dir())
+            .filter_map(|e| e.path().strip_prefix(&dir).ok().map(slashed))
+            .collect();
+        names.sort();
+        let copied = linked_into_sources(book_root, &dir);
+        let mut files = Vec::new();
+        let mut policies: Vec<(String, String, String)> = Vec::new();
+        for rel_in in names {
+            let rel = format!("{POLICIES_DIR}/{rel_in}");
+            let text = match book_root.resolve(&rel) {
+                Ok(path) if inside_policies(book_root, &path) => match book_root.text(&path) {
+                    Ok(text) => text.to_string(),
+                    Err(Unreadable::NotAFile(_) | Unreadable::TooLarge(_)) if copied => {
+                        // The sources check reports it, where mdBook would copy it from.
+                        continue;
+                    }
+                    Err(error) => {
+                        files.push(Unlinted::Unreadable { rel, error });
+                        continue;
+                    }
+                },
+                _ => {
+                    files.push(Unlinted::Refused { rel });
                     continue;
                 }
-                Err(error) => {
-                    diagnostics.push(Diagnostic::raise(
-                        POLICY_UNREADABLE,
-                        error.location(&rel),
-                        format!("cannot read the policy: {error}"),
-                    ));
-                    continue;
-                }
-            },
-            _ => {
-                diagnostics.push(
-                    Diagnostic::raise(
-                        POLICY_REFUSED_PATH,
-                        Location::file(&rel),
-                        "this file leads out of policies/ (a symlink) and is refused",
-                    )
-                    .with_hint("keep the policy itself in policies/"),
-                );
+            };
+            if !rel.ends_with(".json") {
+                files.push(Unlinted::NotAPolicy { rel });
                 continue;
             }
-        };
-        if !rel.ends_with(".json") {
-            diagnostics.push(
-                Diagnostic::raise(
-                    POLICY_NOT_A_POLICY,
-                    Location::file(&rel),
-                    "policies/ holds policy documents (`.json`) only",
-                )
-                .with_hint(
-                    "move this file elsewhere: everything in policies/ is published with the site",
-                ),
-            );
-            continue;
+            let stem = rel_in.trim_end_matches(".json").to_string();
+            policies.push((rel, stem, text));
         }
-        let stem = rel_in.trim_end_matches(".json").to_string();
-        policies.push((rel, stem, text));
+        let sizes: BTreeMap<String, Size> = policies
+            .iter()
+            .map(|(_, stem, text)| (stem.clone(), Size::of(text)))
+            .collect();
+        let linted = policies
+            .into_iter()
+            .map(|(rel, stem, text)| {
+                let mates = role_mates(&manifest, &stem, |s| sizes.get(s).map(|z| z.characters));
+                Linted::new(
+                    rel,
+                    text,
+                    manifest.kind_of(&stem),
+                    manifest.entry(&stem).cloned(),
+                    mates,
+                )
+            })
+            .collect();
+        Policies {
+            manifest_text,
+            manifest_parsed,
+            files,
+            linted,
+            sizes,
+        }
     }
-    let sizes: BTreeMap<String, Size> = policies
-        .iter()
-        .map(|(_, stem, text)| (stem.clone(), Size::of(text)))
-        .collect();
-    for (rel, stem, text) in &policies {
-        let mates = role_mates(manifest, stem, |s| sizes.get(s).map(|z| z.characters));
-        diagnostics.extend(lint::lint_with_role_mates(
-            rel,
-            text,
-            manifest.kind_of(stem),
-            manifest.entry(stem),
-            &mates,
-        ));
+}
+
+/// Runs one rule's `lint` over every policy in `policies/`.
+fn each_policy(
+    model: &Model<'_, '_>,
+    out: &mut Diagnostics,
+    lint: fn(&Linted, &mut Vec<Diagnostic>),
+) -> Result<()> {
+    let policies = model.shared::<Policies>();
+    for policy in &policies.linted {
+        let mut found = Vec::new();
+        lint(policy, &mut found);
+        out.extend(found);
     }
-    sizes
+    Ok(())
 }
 
 /// The other policies the manifest puts inline in the same role as `stem`,
@@ -487,10 +416,19 @@ fn book_manifest_of(
         }
         _ => root.join(MANIFEST_FILE).to_string_lossy().into_owned(),
     };
-    let manifest = read_manifest(&root, &shown, None, diagnostics).map(|text| {
-        manifest_with_diagnostics(&text, &shown, diagnostics, |stem| {
+    let text = match bad_manifest::read(&root, &shown, None) {
+        Ok(text) => text,
+        Err(refused) => {
+            diagnostics.push(*refused);
+            None
+        }
+    };
+    let manifest = text.map(|text| {
+        let parsed = Manifest::parse(&text);
+        bad_manifest::report(&text, &shown, &parsed, diagnostics, |stem| {
             std::fs::symlink_metadata(dir.join(format!("{stem}.json"))).is_err()
-        })
+        });
+        parsed.unwrap_or_default()
     });
     seen.insert(root, manifest.clone());
     manifest

@@ -4,8 +4,11 @@
 //! column and worded for a person (the schema's `x-message`).
 
 use super::Kind;
-use crate::diagnostics::Problem;
+use super::lint::Linted;
+use crate::checks::rule::Model;
+use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
 use crate::model::json::Index;
+use anyhow::Result;
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{Draft, Validator};
 use serde_json::Value;
@@ -15,8 +18,22 @@ use std::sync::OnceLock;
 /// Linter data lives beside the crate, never under the published `src/`.
 const SCHEMA_JSON: &str = include_str!("../../../data/iam-policy.schema.json");
 
-crate::diagnostics::codes::declare! {
+crate::checks::rule::rule! {
+    check: check;
     POLICY_SCHEMA = "policy::schema", error: "a policy that breaks the IAM policy grammar";
+}
+
+fn check(model: &Model<'_, '_>, out: &mut Diagnostics) -> Result<()> {
+    super::each_policy(model, out, lint)
+}
+
+pub(crate) fn lint(policy: &Linted, out: &mut Vec<Diagnostic>) {
+    let Some(parsed) = policy.parsed() else {
+        return;
+    };
+    for violation in validate(parsed.document, policy.kind, parsed.index) {
+        out.push(violation.locate(|range| parsed.at(range)));
+    }
 }
 
 /// A violation at `range`, with a hint when the schema or a near key gives one.

@@ -337,7 +337,7 @@ fn an_action_with_one_right_spelling_carries_its_fix_and_a_tie_carries_none() {
     let found = lint_text("p.json", text, Some(Kind::Identity), None);
     let unknown: Vec<_> = found
         .iter()
-        .filter(|d| d.code == super::POLICY_UNKNOWN_ACTION)
+        .filter(|d| d.code == crate::checks::policy::unknown_action::POLICY_UNKNOWN_ACTION)
         .collect();
     assert_eq!(unknown.len(), 2, "{found:#?}");
     let fixed = &unknown[0].fixes;
