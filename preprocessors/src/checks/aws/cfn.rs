@@ -7,7 +7,8 @@
 //! template defines.
 
 use super::models;
-use super::shapes::{Finding, Memo, choice_hint, escape, memo, suggest};
+use super::shapes::{Memo, Place, choice_hint, escape, memo, suggest};
+use crate::diagnostics::Problem;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{Draft, JsonType, Validator};
 use serde_json::{Map, Value};
@@ -44,8 +45,10 @@ enum Gives {
     Any,
 }
 
-/// Checks every resource of `template` whose type has a vendored schema.
-pub(crate) fn check(template: &Value) -> Vec<Finding> {
+/// Checks every resource of `template` whose type has a vendored schema,
+/// placing each problem with `place`; each comes with the logical ID of the
+/// resource it is about (the run-path checks leave such resources out).
+pub(crate) fn check(template: &Value, place: &dyn Place) -> Vec<(String, Problem)> {
     let mut out = Vec::new();
     let Some(resources) = template.get("Resources").and_then(Value::as_object) else {
         return out;
@@ -55,76 +58,100 @@ pub(crate) fn check(template: &Value) -> Vec<Finding> {
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
-    let schemas = &models::resource_schemas().resources;
     for (id, resource) in resources {
-        let base = format!("/Resources/{}", escape(id));
-        references(resource, &base, resources, &parameters, &mut out);
-        let Some(kind) = resource.get("Type").and_then(Value::as_str) else {
-            continue;
-        };
-        let Some(schema) = schemas.get(kind) else {
-            // Only some types of a service are vendored, so a type missing
-            // here may well exist: it is a misspelling only when a vendored
-            // type is two edits away (`AWS::ECS::Clustr`).
-            let lower = kind.to_ascii_lowercase();
-            let misspelt = schemas
-                .keys()
-                .any(|k| strsim::levenshtein(&lower, &k.to_ascii_lowercase()) <= 2);
-            if misspelt {
-                out.push(
-                    Finding::new(
-                        format!("{base}/Type"),
+        let mut found = Vec::new();
+        resource_problems(resource, id, resources, &parameters, place, &mut found);
+        out.extend(found.into_iter().map(|problem| (id.clone(), problem)));
+    }
+    out
+}
+
+/// The problems of the resource `id`.
+fn resource_problems(
+    resource: &Value,
+    id: &str,
+    resources: &Map<String, Value>,
+    parameters: &Map<String, Value>,
+    place: &dyn Place,
+    out: &mut Vec<Problem>,
+) {
+    let schemas = &models::resource_schemas().resources;
+    let base = format!("/Resources/{}", escape(id));
+    references(resource, &base, resources, parameters, place, out);
+    let Some(kind) = resource.get("Type").and_then(Value::as_str) else {
+        return;
+    };
+    let Some(schema) = schemas.get(kind) else {
+        // Only some types of a service are vendored, so a type missing
+        // here may well exist: it is a misspelling only when a vendored
+        // type is two edits away (`AWS::ECS::Clustr`).
+        let lower = kind.to_ascii_lowercase();
+        let misspelt = schemas
+            .keys()
+            .any(|k| strsim::levenshtein(&lower, &k.to_ascii_lowercase()) <= 2);
+        if misspelt {
+            out.push(
+                place
+                    .raise(
+                        &format!("{base}/Type"),
                         AWS_CFN_UNKNOWN_TYPE,
                         format!("`{kind}` is not a CloudFormation resource type"),
                     )
-                    .hint(
+                    .with_hint(
                         suggest(kind, schemas.keys().map(String::as_str)).map_or_else(
                             || "see the CloudFormation resource type reference".to_string(),
                             |s| format!("did you mean `{s}`?"),
                         ),
                     ),
-                );
-            } else {
-                // A real type whose schema is not vendored: say it goes unjudged.
-                out.push(
-                    Finding::new(
-                        format!("{base}/Type"),
+            );
+        } else {
+            // A real type whose schema is not vendored: say it goes unjudged.
+            out.push(
+                place
+                    .raise(
+                        &format!("{base}/Type"),
                         crate::checks::aws::AWS_UNJUDGED,
                         format!(
                             "`{kind}` has no vendored resource schema: its properties, its replacements and the permissions its handlers need are not judged"
                         ),
                     )
-                    .hint(
-                        "add the type to CFN_TYPES in preprocessors/data/aws/regenerate.py and run it; if it is misspelt, see the CloudFormation resource type reference",
-                    ),
-                );
-            }
-            continue;
-        };
-        let compiled = compiled(kind, schema);
-        let Some(validator) = compiled.as_ref() else {
-            continue;
-        };
-        let properties = resource
-            .get("Properties")
-            .cloned()
-            .unwrap_or_else(|| Value::Object(Map::new()));
-        let base = format!("{base}/Properties");
-        let mut seen = BTreeSet::new();
-        for branch in [0, 1] {
-            let variant = choose(&properties, branch);
-            for error in validator.iter_errors(&variant) {
-                let pointer = error.instance_path().as_str().to_string();
-                for finding in explain(&error, &pointer, &variant, kind, schema, &parameters, &base)
-                {
-                    if seen.insert((finding.pointer.clone(), finding.message.clone())) {
-                        out.push(finding);
-                    }
+                    .with_hint(
+                    "add the type to CFN_TYPES in preprocessors/data/aws/regenerate.py and run it; if it is misspelt, see the CloudFormation resource type reference",
+                ),
+            );
+        }
+        return;
+    };
+    let compiled = compiled(kind, schema);
+    let Some(validator) = compiled.as_ref() else {
+        return;
+    };
+    let properties = resource
+        .get("Properties")
+        .cloned()
+        .unwrap_or_else(|| Value::Object(Map::new()));
+    let base = format!("{base}/Properties");
+    // Both branches of an `Fn::If` break what lies outside it alike:
+    // one report per place and message.
+    let mut seen = BTreeSet::new();
+    for branch in [0, 1] {
+        let variant = choose(&properties, branch);
+        for error in validator.iter_errors(&variant) {
+            let pointer = error.instance_path().as_str().to_string();
+            let problems = explain(
+                &error, &pointer, &variant, kind, schema, parameters, &base, place,
+            );
+            for problem in problems {
+                if seen.insert((
+                    problem.range.start,
+                    problem.range.end,
+                    problem.message.clone(),
+                )) {
+                    out.push(problem);
                 }
             }
         }
     }
-    out
 }
 
 /// The validator of a resource type's schema (both templates, and every
@@ -259,7 +286,8 @@ fn explain(
     schema: &Value,
     parameters: &Map<String, Value>,
     base: &str,
-) -> Vec<Finding> {
+    place: &dyn Place,
+) -> Vec<Problem> {
     let at = |p: &str| format!("{base}{p}");
     if let Some((fn_at, name, arg)) = enclosing_intrinsic(variant, pointer) {
         // Inside a function's arguments, or a keyword the value of which the
@@ -291,16 +319,17 @@ fn explain(
             "a string"
         };
         return vec![
-            Finding::new(
-                at(pointer),
-                AWS_CFN_TYPE,
-                format!(
-                    "`{name}` gives {what}, but `{}` must be {}",
-                    last(pointer),
-                    names(&expected)
-                ),
-            )
-            .hint("use a function that gives the property's kind of value"),
+            place
+                .raise(
+                    &at(pointer),
+                    AWS_CFN_TYPE,
+                    format!(
+                        "`{name}` gives {what}, but `{}` must be {}",
+                        last(pointer),
+                        names(&expected)
+                    ),
+                )
+                .with_hint("use a function that gives the property's kind of value"),
         ];
     }
     let owner = |p: &str| {
@@ -315,28 +344,28 @@ fn explain(
             .iter()
             .map(|key| {
                 let allowed = allowed_properties(schema, error.schema_path().as_str());
-                let finding = Finding::new(
-                    at(&format!("{pointer}/{}", escape(key))),
+                let problem = place.raise_at_key(
+                    &at(&format!("{pointer}/{}", escape(key))),
                     AWS_CFN_UNKNOWN_PROPERTY,
                     format!("`{key}` is not a property of `{}`", owner(pointer)),
-                )
-                .on_key();
+                );
                 if allowed.is_empty() {
-                    finding
+                    problem
                 } else {
-                    finding.hint(choice_hint(key, &allowed, "allowed here:"))
+                    problem.with_hint(choice_hint(key, &allowed, "allowed here:"))
                 }
             })
             .collect(),
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
             vec![
-                Finding::new(
-                    at(pointer),
-                    AWS_CFN_REQUIRED,
-                    format!("`{}` needs the property `{name}`", owner(pointer)),
-                )
-                .hint("the resource provider schema requires it"),
+                place
+                    .raise(
+                        &at(pointer),
+                        AWS_CFN_REQUIRED,
+                        format!("`{}` needs the property `{name}`", owner(pointer)),
+                    )
+                    .with_hint("the resource provider schema requires it"),
             ]
         }
         ValidationErrorKind::Enum { options } => {
@@ -368,12 +397,13 @@ fn explain(
                     )
                 });
             vec![
-                Finding::new(
-                    at(pointer),
-                    AWS_CFN_ENUM,
-                    format!("`{found}` is not an allowed value of `{}`", last(pointer)),
-                )
-                .hint(hint),
+                place
+                    .raise(
+                        &at(pointer),
+                        AWS_CFN_ENUM,
+                        format!("`{found}` is not an allowed value of `{}`", last(pointer)),
+                    )
+                    .with_hint(hint),
             ]
         }
         // CloudFormation hands every scalar to the handler as text and
@@ -382,13 +412,13 @@ fn explain(
         ValidationErrorKind::Type { kind } if converts(error.instance().as_ref(), &types(kind)) => {
             Vec::new()
         }
-        ValidationErrorKind::Type { kind } => vec![Finding::new(
-            at(pointer),
+        ValidationErrorKind::Type { kind } => vec![place.raise(
+            &at(pointer),
             AWS_CFN_TYPE,
             format!("`{}` must be {}", last(pointer), names(&types(kind))),
         )],
-        _ => vec![Finding::new(
-            at(pointer),
+        _ => vec![place.raise(
+            &at(pointer),
             AWS_CFN_SCHEMA,
             format!("`{}`: {error}", last(pointer)),
         )],
@@ -471,7 +501,8 @@ fn references(
     pointer: &str,
     resources: &Map<String, Value>,
     parameters: &Map<String, Value>,
-    out: &mut Vec<Finding>,
+    place: &dyn Place,
+    out: &mut Vec<Problem>,
 ) {
     match value {
         Value::Object(map) => {
@@ -486,7 +517,12 @@ fn references(
                         .chain(parameters.keys())
                         .map(String::as_str)
                         .chain(PSEUDO_PARAMETERS.iter().copied());
-                    out.push(unknown_reference(format!("{pointer}/Ref"), target, names));
+                    out.push(unknown_reference(
+                        &format!("{pointer}/Ref"),
+                        target,
+                        names,
+                        place,
+                    ));
                 }
                 Some(("Fn::GetAtt", arg)) => {
                     let target = match arg {
@@ -496,9 +532,10 @@ fn references(
                     };
                     if let Some(target) = target.filter(|t| !resources.contains_key(*t)) {
                         out.push(unknown_reference(
-                            format!("{pointer}/Fn::GetAtt"),
+                            &format!("{pointer}/Fn::GetAtt"),
                             target,
                             resources.keys().map(String::as_str),
+                            place,
                         ));
                     }
                 }
@@ -510,13 +547,21 @@ fn references(
                     &format!("{pointer}/{}", escape(key)),
                     resources,
                     parameters,
+                    place,
                     out,
                 );
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                references(item, &format!("{pointer}/{i}"), resources, parameters, out);
+                references(
+                    item,
+                    &format!("{pointer}/{i}"),
+                    resources,
+                    parameters,
+                    place,
+                    out,
+                );
             }
         }
         _ => {}
@@ -524,18 +569,19 @@ fn references(
 }
 
 fn unknown_reference<'a>(
-    pointer: String,
+    pointer: &str,
     target: &str,
     names: impl Iterator<Item = &'a str>,
-) -> Finding {
-    let finding = Finding::new(
+    place: &dyn Place,
+) -> Problem {
+    let problem = place.raise(
         pointer,
         AWS_CFN_UNKNOWN_REF,
         format!("`{target}` is not a parameter or resource of this template"),
     );
     match suggest(target, names) {
-        Some(close) => finding.hint(format!("did you mean `{close}`?")),
-        None => finding.hint("add the parameter or resource, or fix the name"),
+        Some(close) => problem.with_hint(format!("did you mean `{close}`?")),
+        None => problem.with_hint("add the parameter or resource, or fix the name"),
     }
 }
 
@@ -562,6 +608,7 @@ fn owner(pointer: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::aws::shapes::Pointers;
 
     fn stack() -> Value {
         serde_json::from_str(include_str!(
@@ -571,7 +618,11 @@ mod tests {
     }
 
     fn found(template: &Value) -> Vec<String> {
-        check(template).into_iter().map(|f| f.line()).collect()
+        let place = Pointers::default();
+        check(template, &place)
+            .iter()
+            .map(|(_, p)| place.line(p))
+            .collect()
     }
 
     #[test]

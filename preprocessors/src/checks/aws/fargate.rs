@@ -2,7 +2,8 @@
 //! CPU/memory pairs and `awsvpc` network mode, the health-check command
 //! form, and the awslogs driver's options.
 
-use super::shapes::{Finding, escape, is_placeholder, suggest};
+use super::shapes::{Place, escape, is_placeholder, suggest};
+use crate::diagnostics::Problem;
 use serde_json::Value;
 
 crate::diagnostics::codes::declare! {
@@ -39,35 +40,36 @@ pub(crate) fn fargate_pair(cpu: u32, memory: u32) -> bool {
     (low..=high).contains(&memory) && (memory - low).is_multiple_of(step)
 }
 
-/// Checks a task definition (RegisterTaskDefinition's JSON form).
-pub(crate) fn check(task: &Value) -> Vec<Finding> {
+/// Checks a task definition (RegisterTaskDefinition's JSON form), placing
+/// each problem with `place`.
+pub(crate) fn check(task: &Value, place: &dyn Place) -> Vec<Problem> {
     let mut out = Vec::new();
     let fargate = task
         .get("requiresCompatibilities")
         .and_then(Value::as_array)
         .is_some_and(|c| c.iter().any(|v| v == "FARGATE"));
     if fargate {
-        fargate_task(task, &mut out);
+        fargate_task(task, place, &mut out);
     }
     let containers = task.get("containerDefinitions").and_then(Value::as_array);
     for (i, container) in containers.into_iter().flatten().enumerate() {
         let at = format!("/containerDefinitions/{i}");
-        health_check(container, &at, &mut out);
-        awslogs(container, &at, fargate, &mut out);
+        health_check(container, &at, place, &mut out);
+        awslogs(container, &at, fargate, place, &mut out);
     }
     out
 }
 
-fn fargate_task(task: &Value, out: &mut Vec<Finding>) {
+fn fargate_task(task: &Value, place: &dyn Place, out: &mut Vec<Problem>) {
     match task.get("networkMode").and_then(Value::as_str) {
         Some("awsvpc") => {}
         Some(mode) => out.push(
-            Finding::new("/networkMode", AWS_FARGATE, format!("Fargate tasks need `networkMode` `awsvpc`, not `{mode}`"))
-                .hint("Fargate gives every task its own network interface; set \"networkMode\": \"awsvpc\""),
+            place.raise("/networkMode", AWS_FARGATE, format!("Fargate tasks need `networkMode` `awsvpc`, not `{mode}`"))
+                .with_hint("Fargate gives every task its own network interface; set \"networkMode\": \"awsvpc\""),
         ),
         None => out.push(
-            Finding::new("/requiresCompatibilities", AWS_FARGATE, "a Fargate task definition needs `\"networkMode\": \"awsvpc\"`")
-                .hint("add \"networkMode\": \"awsvpc\""),
+            place.raise("/requiresCompatibilities", AWS_FARGATE, "a Fargate task definition needs `\"networkMode\": \"awsvpc\"`")
+                .with_hint("add \"networkMode\": \"awsvpc\""),
         ),
     }
     // A template may write the size as a number: CloudFormation converts it.
@@ -81,12 +83,12 @@ fn fargate_task(task: &Value, out: &mut Vec<Finding>) {
             match (cpu.parse::<u32>(), memory.parse::<u32>()) {
                 (Ok(c), Ok(m)) if fargate_pair(c, m) => {}
                 (Ok(_), Ok(_)) => out.push(
-                    Finding::new("/memory", AWS_FARGATE, format!("Fargate has no task size of {cpu} CPU units with {memory} MiB"))
-                        .hint(pairs_hint(cpu)),
+                    place.raise("/memory", AWS_FARGATE, format!("Fargate has no task size of {cpu} CPU units with {memory} MiB"))
+                        .with_hint(pairs_hint(cpu)),
                 ),
                 _ => out.push(
-                    Finding::new("/cpu", AWS_FARGATE, format!("write `cpu` and `memory` as numbers of CPU units and MiB (`{cpu}`, `{memory}`)"))
-                        .hint("for example \"cpu\": \"512\", \"memory\": \"1024\""),
+                    place.raise("/cpu", AWS_FARGATE, format!("write `cpu` and `memory` as numbers of CPU units and MiB (`{cpu}`, `{memory}`)"))
+                        .with_hint("for example \"cpu\": \"512\", \"memory\": \"1024\""),
                 ),
             }
         }
@@ -94,12 +96,15 @@ fn fargate_task(task: &Value, out: &mut Vec<Finding>) {
         (cpu, _) => {
             let missing = if cpu.is_none() { "cpu" } else { "memory" };
             out.push(
-                Finding::new(
-                    "/requiresCompatibilities",
-                    AWS_FARGATE,
-                    format!("a Fargate task definition needs task-level `{missing}`"),
-                )
-                .hint("Fargate sizes the task from `cpu` and `memory`, e.g. \"512\" and \"1024\""),
+                place
+                    .raise(
+                        "/requiresCompatibilities",
+                        AWS_FARGATE,
+                        format!("a Fargate task definition needs task-level `{missing}`"),
+                    )
+                    .with_hint(
+                        "Fargate sizes the task from `cpu` and `memory`, e.g. \"512\" and \"1024\"",
+                    ),
             );
         }
     }
@@ -127,7 +132,7 @@ fn pairs_hint(cpu: &str) -> String {
     }
 }
 
-fn health_check(container: &Value, at: &str, out: &mut Vec<Finding>) {
+fn health_check(container: &Value, at: &str, place: &dyn Place, out: &mut Vec<Problem>) {
     let Some(command) = container
         .pointer("/healthCheck/command")
         .and_then(Value::as_array)
@@ -142,13 +147,13 @@ fn health_check(container: &Value, at: &str, out: &mut Vec<Finding>) {
             format!("{at}/healthCheck/command/0")
         };
         out.push(
-            Finding::new(pointer, AWS_HEALTH_CHECK, "a health-check command starts with `CMD` or `CMD-SHELL`")
-                .hint("[\"CMD\", \"/path/to/check\", …] runs the program directly; [\"CMD-SHELL\", \"…\"] runs it through the image's shell"),
+            place.raise(&pointer, AWS_HEALTH_CHECK, "a health-check command starts with `CMD` or `CMD-SHELL`")
+                .with_hint("[\"CMD\", \"/path/to/check\", …] runs the program directly; [\"CMD-SHELL\", \"…\"] runs it through the image's shell"),
         );
     }
 }
 
-fn awslogs(container: &Value, at: &str, fargate: bool, out: &mut Vec<Finding>) {
+fn awslogs(container: &Value, at: &str, fargate: bool, place: &dyn Place, out: &mut Vec<Problem>) {
     let Some(config) = container.get("logConfiguration") else {
         return;
     };
@@ -163,16 +168,17 @@ fn awslogs(container: &Value, at: &str, fargate: bool, out: &mut Vec<Finding>) {
     let base = format!("{at}/logConfiguration/options");
     for key in options.keys() {
         if !AWSLOGS_OPTIONS.contains(&key.as_str()) {
-            let mut finding = Finding::new(
-                format!("{base}/{}", escape(key)),
-                AWS_AWSLOGS,
-                format!("`{key}` is not an awslogs option"),
-            )
-            .on_key();
-            if let Some(close) = suggest(key, AWSLOGS_OPTIONS.iter().copied()) {
-                finding = finding.hint(format!("did you mean `{close}`?"));
-            }
-            out.push(finding);
+            let hint = suggest(key, AWSLOGS_OPTIONS.iter().copied())
+                .map(|close| format!("did you mean `{close}`?"));
+            out.push(
+                place
+                    .raise_at_key(
+                        &format!("{base}/{}", escape(key)),
+                        AWS_AWSLOGS,
+                        format!("`{key}` is not an awslogs option"),
+                    )
+                    .with_hint_if(hint),
+            );
         }
     }
     let mut required = vec!["awslogs-group", "awslogs-region"];
@@ -182,16 +188,17 @@ fn awslogs(container: &Value, at: &str, fargate: bool, out: &mut Vec<Finding>) {
     for key in required {
         if !options.contains_key(key) {
             out.push(
-                Finding::new(
-                    format!("{at}/logConfiguration/logDriver"),
-                    AWS_AWSLOGS,
-                    format!("the awslogs driver needs the `{key}` option"),
-                )
-                .hint(if key == "awslogs-stream-prefix" {
-                    "Fargate requires a stream prefix, e.g. \"ecs\""
-                } else {
-                    "add it under `options`"
-                }),
+                place
+                    .raise(
+                        &format!("{at}/logConfiguration/logDriver"),
+                        AWS_AWSLOGS,
+                        format!("the awslogs driver needs the `{key}` option"),
+                    )
+                    .with_hint(if key == "awslogs-stream-prefix" {
+                        "Fargate requires a stream prefix, e.g. \"ecs\""
+                    } else {
+                        "add it under `options`"
+                    }),
             );
         }
     }
@@ -199,12 +206,13 @@ fn awslogs(container: &Value, at: &str, fargate: bool, out: &mut Vec<Finding>) {
         && !matches!(value.as_str(), Some("true" | "false"))
     {
         out.push(
-            Finding::new(
-                format!("{base}/awslogs-create-group"),
-                AWS_AWSLOGS,
-                "`awslogs-create-group` is the string \"true\" or \"false\"",
-            )
-            .hint("log options are strings: write \"true\", with quotes"),
+            place
+                .raise(
+                    &format!("{base}/awslogs-create-group"),
+                    AWS_AWSLOGS,
+                    "`awslogs-create-group` is the string \"true\" or \"false\"",
+                )
+                .with_hint("log options are strings: write \"true\", with quotes"),
         );
     }
 }
@@ -212,6 +220,7 @@ fn awslogs(container: &Value, at: &str, fargate: bool, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::aws::shapes::Pointers;
 
     #[test]
     fn fargate_pairs() {
@@ -222,9 +231,10 @@ mod tests {
     use serde_json::json;
 
     fn found(task: Value) -> Vec<String> {
-        check(&task)
-            .into_iter()
-            .map(|f| format!("{} {}", f.pointer, f.message))
+        let place = Pointers::default();
+        check(&task, &place)
+            .iter()
+            .map(|p| format!("{} {}", place.pointer(p), p.message))
             .collect()
     }
 
@@ -244,7 +254,7 @@ mod tests {
     fn a_size_fargate_does_not_offer_is_reported_with_the_allowed_memory() {
         let mut t = task();
         t["memory"] = json!("512");
-        let all = check(&t);
+        let all = check(&t, &Pointers::default());
         assert_eq!(
             all[0].message,
             "Fargate has no task size of 512 CPU units with 512 MiB"

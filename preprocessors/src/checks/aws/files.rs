@@ -198,9 +198,10 @@ impl<'a> Files<'a> {
         else {
             return false;
         };
-        shapes::check(model, shape, &value)
+        // Only whether: nothing is placed.
+        shapes::check(model, shape, &value, &Index::default())
             .iter()
-            .any(|f| f.code != crate::checks::aws::AWS_UNJUDGED)
+            .any(|p| p.code != crate::checks::aws::AWS_UNJUDGED)
     }
 
     /// Reports a `file://` name no file stands behind, and checks a
@@ -241,10 +242,10 @@ impl<'a> Files<'a> {
                     return;
                 };
                 let index = Index::new(&text);
-                for f in shapes::check(model, shape, &value) {
-                    let range = super::finding_range(&index, &f);
-                    let location = locate((chapter, block), offset + range.start..offset + range.end);
-                    let d = super::to_diagnostic(&f, location);
+                for p in shapes::check(model, shape, &value, &index) {
+                    let d = p.locate(|range| {
+                        locate((chapter, block), offset + range.start..offset + range.end)
+                    });
                     if !diagnostics.iter().any(|e| *e == d) {
                         diagnostics.push(d);
                     }
@@ -263,9 +264,8 @@ impl<'a> Files<'a> {
                 };
                 let index = Index::new(&text);
                 let map = TextMap::new(&rel, &text);
-                for f in shapes::check(model, shape, &value) {
-                    let location = map.locate(super::finding_range(&index, &f));
-                    diagnostics.push(super::to_diagnostic(&f, location));
+                for p in shapes::check(model, shape, &value, &index) {
+                    diagnostics.push(p.locate_in_text(&map));
                 }
             }
         }

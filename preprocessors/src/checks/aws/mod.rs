@@ -30,14 +30,14 @@ pub(crate) mod stack_diff;
 pub(crate) mod stacks;
 
 use crate::checks::procedures::templates::{self, JsonFile};
-use crate::diagnostics::location::{Location, TextMap};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::location::TextMap;
+use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
 use crate::model::book_root::BookRoot;
 use crate::model::chapters::BookModel;
 use crate::model::json::Index;
 use anyhow::Result;
 use serde_json::Value;
-use shapes::Finding;
+use shapes::Place;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
@@ -60,13 +60,9 @@ pub(crate) fn check(
     for file in &templates {
         let (rel, text, value, index) = (&file.path, &file.text, &file.value, file.index());
         let map = TextMap::new(rel, text);
-        let at = |f: &Finding| map.locate(finding_range(index, f));
+        let at = |p: Problem| p.locate_in_text(&map);
         if is_task_definition(value) {
-            diagnostics.extend(
-                task_definition(value)
-                    .iter()
-                    .map(|f| to_diagnostic(f, at(f))),
-            );
+            diagnostics.extend(task_definition(value, index).into_iter().map(at));
             roles::check_task_definition(
                 book_root,
                 rel,
@@ -78,14 +74,10 @@ pub(crate) fn check(
             );
         }
         if value.get("Resources").is_some() {
-            let found = cfn::check(value);
+            let found = cfn::check(value, index);
             broken.extend(refused(rel, &found));
-            diagnostics.extend(found.iter().map(|f| to_diagnostic(f, at(f))));
-            diagnostics.extend(
-                stack_task_rules(value)
-                    .iter()
-                    .map(|f| to_diagnostic(f, at(f))),
-            );
+            diagnostics.extend(found.into_iter().map(|(_, p)| at(p)));
+            diagnostics.extend(stack_task_rules(value, index).into_iter().map(at));
             roles::check_template(book_root, rel, text, value, diagnostics);
             inline::check(rel, text, value, &roles::manifest(book_root), diagnostics);
         }
@@ -131,9 +123,8 @@ pub(crate) fn check(
                 // checked once, in its file; only one typed here is checked here.
                 if is_task_definition(&value) && typed_in(&source.text, &block.text) {
                     let index = Index::new(&block.text);
-                    for f in task_definition(&value) {
-                        let range = block.chapter_range(finding_range(&index, &f));
-                        diagnostics.push(to_diagnostic(&f, origin.locate(range)));
+                    for p in task_definition(&value, &index) {
+                        diagnostics.push(p.locate(|r| origin.locate(block.chapter_range(r))));
                     }
                 }
             }
@@ -219,14 +210,11 @@ fn rejected(
 /// (template, logical ID) of the resources their resource schemas refuse.
 type Broken = BTreeSet<(String, String)>;
 
-/// The resources of `rel` that schema findings are about.
-fn refused(rel: &str, found: &[Finding]) -> Broken {
+/// The resources of `rel` that the schema check's problems are about.
+fn refused(rel: &str, found: &[(String, Problem)]) -> Broken {
     found
         .iter()
-        .filter_map(|f| {
-            let id = f.pointer.strip_prefix("/Resources/")?.split('/').next()?;
-            Some((rel.to_string(), id.replace("~1", "/").replace("~0", "~")))
-        })
+        .map(|(id, _)| (rel.to_string(), id.clone()))
         .collect()
 }
 
@@ -292,7 +280,7 @@ pub fn deployer_needs(book_root: &BookRoot, model: &BookModel<'_>) -> Vec<deploy
     let templates = template_files(book_root, &mut Diagnostics::new());
     let broken: Broken = templates
         .iter()
-        .flat_map(|file| refused(&file.path, &cfn::check(&file.value)))
+        .flat_map(|file| refused(&file.path, &cfn::check(&file.value, file.index())))
         .collect();
     let rejected = rejected(&checked_commands(&scripts), &files);
     let inputs = PathInputs {
@@ -531,24 +519,24 @@ pub(crate) fn is_task_definition(value: &Value) -> bool {
 }
 
 /// Check 1: the model's input shape, then the rules it cannot express.
-pub(crate) fn task_definition(value: &Value) -> Vec<Finding> {
+pub(crate) fn task_definition(value: &Value, place: &dyn Place) -> Vec<Problem> {
     let ecs = models::service("ecs").expect("the ECS model is vendored");
-    let mut found = shapes::check(ecs, "RegisterTaskDefinitionRequest", value);
+    let mut found = shapes::check(ecs, "RegisterTaskDefinitionRequest", value, place);
     // A misspelt member is one problem: the rule that misses the member
     // under its right name does not report it again.
     let meant: Vec<String> = found
         .iter()
-        .filter_map(|f| {
-            f.hint
+        .filter_map(|p| {
+            p.hint
                 .as_deref()?
                 .strip_prefix("did you mean `")?
                 .strip_suffix("`?")
                 .map(str::to_string)
         })
         .collect();
-    found.extend(fargate::check(value).into_iter().filter(|f| {
+    found.extend(fargate::check(value, place).into_iter().filter(|p| {
         !meant.iter().any(|m| {
-            f.message.contains(&format!("`\"{m}\"")) || f.message.contains(&format!("`{m}`"))
+            p.message.contains(&format!("`\"{m}\"")) || p.message.contains(&format!("`{m}`"))
         })
     }));
     found
@@ -556,8 +544,8 @@ pub(crate) fn task_definition(value: &Value) -> Vec<Finding> {
 
 /// The Fargate rules on the template's task definitions, which CloudFormation
 /// spells in PascalCase: checked in the API's spelling, reported at the
-/// template's own keys.
-pub(crate) fn stack_task_rules(template: &Value) -> Vec<Finding> {
+/// template's own keys (`place` places pointers into the template).
+pub(crate) fn stack_task_rules(template: &Value, place: &dyn Place) -> Vec<Problem> {
     let resources = template.get("Resources").and_then(Value::as_object);
     let mut out = Vec::new();
     for (id, resource) in resources.into_iter().flatten() {
@@ -567,13 +555,33 @@ pub(crate) fn stack_task_rules(template: &Value) -> Vec<Finding> {
         let Some(properties) = resource.get("Properties") else {
             continue;
         };
-        let base = format!("/Resources/{}/Properties", shapes::escape(id));
-        for mut finding in fargate::check(&api_spelling(properties)) {
-            finding.pointer = format!("{base}{}", cfn_pointer(&finding.pointer));
-            out.push(finding);
-        }
+        let rebased = Rebased {
+            place,
+            base: format!("/Resources/{}/Properties", shapes::escape(id)),
+        };
+        out.extend(fargate::check(&api_spelling(properties), &rebased));
     }
     out
+}
+
+/// Places a pointer into a task definition's properties in the API's
+/// spelling at the template's own member.
+struct Rebased<'p> {
+    place: &'p dyn Place,
+    /// The properties' pointer in the template.
+    base: String,
+}
+
+impl Place for Rebased<'_> {
+    fn value_range(&self, pointer: &str) -> Range<usize> {
+        self.place
+            .value_range(&format!("{}{}", self.base, cfn_pointer(pointer)))
+    }
+
+    fn key_range(&self, pointer: &str) -> Range<usize> {
+        self.place
+            .key_range(&format!("{}{}", self.base, cfn_pointer(pointer)))
+    }
 }
 
 /// A CloudFormation task definition's properties with the API's keys.
@@ -615,22 +623,6 @@ fn cfn_pointer(pointer: &str) -> String {
         .join("/")
 }
 
-pub(crate) fn finding_range(index: &Index, finding: &Finding) -> Range<usize> {
-    if finding.on_key {
-        index.key_range(&finding.pointer)
-    } else {
-        index.value_range(&finding.pointer)
-    }
-}
-
-pub(crate) fn to_diagnostic(finding: &Finding, location: Location) -> Diagnostic {
-    let d = Diagnostic::raise(finding.code, location, finding.message.clone());
-    match &finding.hint {
-        Some(hint) => d.with_hint(hint.clone()),
-        None => d,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -641,14 +633,18 @@ mod tests {
             "../../../../tests/fixtures/guide-files/templates/responderapi-stack.json"
         );
         let mut stack: Value = serde_json::from_str(text).unwrap();
-        assert_eq!(stack_task_rules(&stack), Vec::new());
+        assert_eq!(
+            stack_task_rules(&stack, &shapes::Pointers::default()),
+            Vec::new()
+        );
         let td = &mut stack["Resources"]["TaskDefinition"]["Properties"];
         td["Memory"] = Value::from("512");
         td["ContainerDefinitions"][0]["HealthCheck"]["Command"] =
             serde_json::json!(["/sbin/healthcheck"]);
-        let found: Vec<_> = stack_task_rules(&stack)
-            .into_iter()
-            .map(|f| f.pointer)
+        let place = shapes::Pointers::default();
+        let found: Vec<_> = stack_task_rules(&stack, &place)
+            .iter()
+            .map(|p| place.pointer(p))
             .collect();
         assert_eq!(
             found,

@@ -4,9 +4,11 @@
 //! reader fills in, so only their type is checked.
 
 use super::models::{ServiceModel, Shape};
-use crate::diagnostics::Code;
+use crate::diagnostics::{Code, Problem};
+use crate::model::json::Index;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock};
 
 crate::diagnostics::codes::declare! {
@@ -17,43 +19,87 @@ crate::diagnostics::codes::declare! {
     AWS_WRONG_TYPE = "aws::wrong-type", error: "a task-definition value of the wrong JSON type";
 }
 
-/// One problem, at a JSON pointer into the checked value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Finding {
-    pub pointer: String,
-    pub code: Code,
-    pub message: String,
-    pub hint: Option<String>,
-    /// Underline the member's key rather than its value.
-    pub on_key: bool,
+/// Where a check places a problem about a JSON pointer into the value it
+/// checks: the byte range of the value there, or of the member's key.
+pub(crate) trait Place {
+    fn value_range(&self, pointer: &str) -> Range<usize>;
+    fn key_range(&self, pointer: &str) -> Range<usize>;
 }
 
-impl Finding {
-    pub(crate) fn new(pointer: impl Into<String>, code: Code, message: impl Into<String>) -> Self {
-        Finding {
-            pointer: pointer.into(),
-            code,
-            message: message.into(),
-            hint: None,
-            on_key: false,
-        }
+impl dyn Place + '_ {
+    /// A problem about the value at `pointer`.
+    pub(crate) fn raise(&self, pointer: &str, code: Code, message: impl Into<String>) -> Problem {
+        Problem::raise(code, self.value_range(pointer), message)
     }
 
-    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
+    /// A problem about the member `pointer`, at its key (a key that should
+    /// not be there).
+    pub(crate) fn raise_at_key(
+        &self,
+        pointer: &str,
+        code: Code,
+        message: impl Into<String>,
+    ) -> Problem {
+        Problem::raise(code, self.key_range(pointer), message)
+    }
+}
+
+impl Place for Index {
+    fn value_range(&self, pointer: &str) -> Range<usize> {
+        Index::value_range(self, pointer)
     }
 
-    pub(crate) fn on_key(mut self) -> Self {
-        self.on_key = true;
-        self
+    fn key_range(&self, pointer: &str) -> Range<usize> {
+        Index::key_range(self, pointer)
+    }
+}
+
+/// For unit tests: each pointer asked for placed at its own number, so a
+/// problem's pointer can be read back (one pointer, one place, as with
+/// [`Index`]).
+#[cfg(test)]
+#[derive(Default)]
+pub(crate) struct Pointers(std::cell::RefCell<Vec<String>>);
+
+#[cfg(test)]
+impl Pointers {
+    fn record(&self, pointer: &str) -> Range<usize> {
+        let mut asked = self.0.borrow_mut();
+        let at = match asked.iter().position(|p| p == pointer) {
+            Some(at) => at,
+            None => {
+                asked.push(pointer.to_string());
+                asked.len() - 1
+            }
+        };
+        at..at
+    }
+
+    /// The pointer a problem was placed at.
+    pub(crate) fn pointer(&self, problem: &Problem) -> String {
+        self.0.borrow()[problem.range.start].clone()
     }
 
     /// `pointer code message | hint`, the one-line form unit tests assert.
-    #[cfg(test)]
-    pub(crate) fn line(&self) -> String {
-        let hint = self.hint.as_deref().unwrap_or_default();
-        format!("{} {} {} | {hint}", self.pointer, self.code, self.message)
+    pub(crate) fn line(&self, problem: &Problem) -> String {
+        let hint = problem.hint.as_deref().unwrap_or_default();
+        format!(
+            "{} {} {} | {hint}",
+            self.pointer(problem),
+            problem.code,
+            problem.message
+        )
+    }
+}
+
+#[cfg(test)]
+impl Place for Pointers {
+    fn value_range(&self, pointer: &str) -> Range<usize> {
+        self.record(pointer)
+    }
+
+    fn key_range(&self, pointer: &str) -> Range<usize> {
+        self.record(pointer)
     }
 }
 
@@ -68,31 +114,54 @@ pub(crate) fn is_placeholder(s: &str) -> bool {
         || s.contains("{{")
 }
 
-/// Checks `value` against the input shape `shape` of `model`.
-pub(crate) fn check(model: &ServiceModel, shape: &str, value: &Value) -> Vec<Finding> {
-    let mut out = Vec::new();
+/// Checks `value` against the input shape `shape` of `model`, placing each
+/// problem with `place`.
+pub(crate) fn check(
+    model: &ServiceModel,
+    shape: &str,
+    value: &Value,
+    place: &dyn Place,
+) -> Vec<Problem> {
+    let mut out = Out {
+        place,
+        problems: Vec::new(),
+    };
     walk(model, shape, value, "", &mut out);
-    out
+    out.problems
 }
 
-fn walk(model: &ServiceModel, name: &str, value: &Value, pointer: &str, out: &mut Vec<Finding>) {
+/// The problems found so far, and where they go.
+struct Out<'p> {
+    place: &'p dyn Place,
+    problems: Vec<Problem>,
+}
+
+impl Out<'_> {
+    fn push(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+}
+
+fn walk(model: &ServiceModel, name: &str, value: &Value, pointer: &str, out: &mut Out<'_>) {
     let Some(shape) = model.shape(name) else {
         return;
     };
+    let place = out.place;
     let wrong_type = |expected: &str| {
-        Finding::new(
-            pointer,
-            AWS_WRONG_TYPE,
-            format!(
-                "`{}` must be {expected}, not {}",
-                member_name(pointer),
-                kind_of(value)
-            ),
-        )
-        .hint(format!(
-            "`{name}` in the {} model is of type {}",
-            model.service, shape.kind
-        ))
+        place
+            .raise(
+                pointer,
+                AWS_WRONG_TYPE,
+                format!(
+                    "`{}` must be {expected}, not {}",
+                    member_name(pointer),
+                    kind_of(value)
+                ),
+            )
+            .with_hint(format!(
+                "`{name}` in the {} model is of type {}",
+                model.service, shape.kind
+            ))
     };
     match (shape.kind.as_str(), value) {
         ("structure", Value::Object(map)) => {
@@ -105,22 +174,23 @@ fn walk(model: &ServiceModel, name: &str, value: &Value, pointer: &str, out: &mu
                     Some(target) => walk(model, target, member, &child, out),
                     None => {
                         meant.extend(suggest(key, shape.members.keys().map(String::as_str)));
-                        out.push(unknown_member(model, name, shape, key, &child));
+                        out.push(unknown_member(model, name, shape, key, &child, place));
                     }
                 }
             }
             for required in &shape.required {
                 if !map.contains_key(required) && !meant.contains(required) {
                     out.push(
-                        Finding::new(
-                            pointer,
-                            AWS_MISSING_MEMBER,
-                            format!("`{required}` is required in `{}`", member_name(pointer)),
-                        )
-                        .hint(format!(
-                            "the {} model requires `{required}` in `{name}`",
-                            model.service
-                        )),
+                        place
+                            .raise(
+                                pointer,
+                                AWS_MISSING_MEMBER,
+                                format!("`{required}` is required in `{}`", member_name(pointer)),
+                            )
+                            .with_hint(format!(
+                                "the {} model requires `{required}` in `{name}`",
+                                model.service
+                            )),
                     );
                 }
             }
@@ -175,16 +245,16 @@ fn unknown_member(
     shape: &Shape,
     key: &str,
     pointer: &str,
-) -> Finding {
-    let finding = Finding::new(
+    place: &dyn Place,
+) -> Problem {
+    let problem = place.raise_at_key(
         pointer,
         AWS_UNKNOWN_MEMBER,
         format!("`{key}` is not a member of `{name}`"),
-    )
-    .on_key();
+    );
     match suggest(key, shape.members.keys().map(String::as_str)) {
-        Some(close) => finding.hint(format!("did you mean `{close}`?")),
-        None => finding.hint(format!(
+        Some(close) => problem.with_hint(format!("did you mean `{close}`?")),
+        None => problem.with_hint(format!(
             "the {} model's `{name}` has: {}",
             model.service,
             shape
@@ -298,24 +368,27 @@ fn string(
     shape: &Shape,
     s: &str,
     pointer: &str,
-    out: &mut Vec<Finding>,
+    out: &mut Out<'_>,
 ) {
     if let Some((code, message, hint)) = string_problem(shape, s) {
-        let mut finding = Finding::new(
-            pointer,
-            code,
-            format!("{}: {message}", member_name(pointer)),
-        );
-        finding.hint =
-            hint.or_else(|| Some(format!("see `{name}` in the {} model", model.service)));
-        out.push(finding);
+        let problem = out
+            .place
+            .raise(
+                pointer,
+                code,
+                format!("{}: {message}", member_name(pointer)),
+            )
+            .with_hint(
+                hint.unwrap_or_else(|| format!("see `{name}` in the {} model", model.service)),
+            );
+        out.push(problem);
     }
 }
 
-fn length(shape: &Shape, len: usize, what: &str, pointer: &str, out: &mut Vec<Finding>) {
+fn length(shape: &Shape, len: usize, what: &str, pointer: &str, out: &mut Out<'_>) {
     let len = len as f64;
     if shape.min.is_some_and(|min| len < min) || shape.max.is_some_and(|max| len > max) {
-        out.push(Finding::new(
+        let problem = out.place.raise(
             pointer,
             AWS_INVALID_VALUE,
             format!(
@@ -323,13 +396,14 @@ fn length(shape: &Shape, len: usize, what: &str, pointer: &str, out: &mut Vec<Fi
                 member_name(pointer),
                 bounds(shape)
             ),
-        ));
+        );
+        out.push(problem);
     }
 }
 
-fn range(shape: &Shape, n: f64, pointer: &str, out: &mut Vec<Finding>) {
+fn range(shape: &Shape, n: f64, pointer: &str, out: &mut Out<'_>) {
     if shape.min.is_some_and(|min| n < min) || shape.max.is_some_and(|max| n > max) {
-        out.push(Finding::new(
+        let problem = out.place.raise(
             pointer,
             AWS_INVALID_VALUE,
             format!(
@@ -337,7 +411,8 @@ fn range(shape: &Shape, n: f64, pointer: &str, out: &mut Vec<Finding>) {
                 member_name(pointer),
                 bounds(shape)
             ),
-        ));
+        );
+        out.push(problem);
     }
 }
 
@@ -393,9 +468,10 @@ mod tests {
 
     fn ecs_task(value: Value) -> Vec<String> {
         let ecs = service("ecs").unwrap();
-        check(ecs, "RegisterTaskDefinitionRequest", &value)
-            .into_iter()
-            .map(|f| f.line())
+        let place = Pointers::default();
+        check(ecs, "RegisterTaskDefinitionRequest", &value, &place)
+            .iter()
+            .map(|p| place.line(p))
             .collect()
     }
 
