@@ -41,8 +41,7 @@ use shapes::Place;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-/// The folder of the task definition and templates, relative to the book root.
-pub(crate) const TEMPLATES_DIR: &str = "templates";
+pub(crate) use crate::model::inputs::TEMPLATES_DIR;
 
 /// Runs every AWS check on the book's templates and chapters.
 pub(crate) fn check(

@@ -7,8 +7,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
 
-/// The manifest, relative to the book root.
-pub(crate) const MANIFEST_FILE: &str = "policies.toml";
+pub(crate) use crate::model::inputs::MANIFEST_FILE;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -52,8 +52,7 @@ use mdbook_preprocessor::book::Book;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The folder that holds every policy the guide shows, relative to the book root.
-pub(crate) const POLICIES_DIR: &str = "policies";
+pub(crate) use crate::model::inputs::POLICIES_DIR;
 
 /// The kind of a policy document: declared (`--kind`, the manifest), else
 /// read from its content (`kind::from_content`), never from its file name.
