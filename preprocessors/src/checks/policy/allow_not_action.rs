@@ -1,6 +1,6 @@
 //! `Allow` with `NotAction`: it grants every action not listed.
 
-use super::lint::Linted;
+use super::linted::Linted;
 use crate::checks::rule::Model;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use anyhow::Result;

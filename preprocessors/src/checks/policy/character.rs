@@ -1,6 +1,6 @@
 //! IAM accepts tab, LF, CR and U+0020–U+00FF only.
 
-use super::lint::Linted;
+use super::linted::Linted;
 use crate::checks::rule::Model;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use anyhow::Result;

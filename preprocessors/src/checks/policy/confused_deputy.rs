@@ -2,7 +2,7 @@
 //! `aws:SourceAccount`, `aws:SourceArn` or `aws:SourceOrgID` condition.
 
 use super::Kind;
-use super::lint::{Linted, strings};
+use super::linted::{Linted, strings};
 use crate::checks::rule::Model;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use anyhow::Result;

@@ -1,6 +1,6 @@
 //! The same action twice in one statement's `Action` or `NotAction`.
 
-use super::lint::Linted;
+use super::linted::Linted;
 use crate::checks::rule::Model;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use anyhow::Result;

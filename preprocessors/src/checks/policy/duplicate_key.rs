@@ -1,6 +1,6 @@
 //! A key repeated in one object, which IAM refuses.
 
-use super::lint::Linted;
+use super::linted::Linted;
 use crate::checks::rule::Model;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use anyhow::Result;

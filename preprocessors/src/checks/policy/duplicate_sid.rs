@@ -1,6 +1,6 @@
 //! Two statements with one `Sid`.
 
-use super::lint::Linted;
+use super::linted::Linted;
 use crate::checks::rule::Model;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use anyhow::Result;

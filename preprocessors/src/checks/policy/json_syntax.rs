@@ -1,6 +1,6 @@
 //! A policy file that is not JSON: the other rules stop there.
 
-use super::lint::Linted;
+use super::linted::Linted;
 use crate::checks::rule::Model;
 use crate::diagnostics::location::Location;
 use crate::diagnostics::{Diagnostic, Diagnostics};

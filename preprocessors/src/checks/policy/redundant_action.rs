@@ -1,7 +1,7 @@
 //! An action a wildcard beside it in the same statement already covers.
 
 use super::catalog::wildcard_match;
-use super::lint::Linted;
+use super::linted::Linted;
 use crate::checks::rule::Model;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use anyhow::Result;

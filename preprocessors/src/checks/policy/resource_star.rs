@@ -3,7 +3,7 @@
 
 use super::Kind;
 use super::catalog::Lookup;
-use super::lint::{Linted, prefix_of, strings};
+use super::linted::{Linted, prefix_of, strings};
 use crate::checks::rule::Model;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use anyhow::Result;

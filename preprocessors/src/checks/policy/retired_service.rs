@@ -1,7 +1,7 @@
 //! An action of a service AWS has retired: it no longer exists.
 
 use super::catalog::Lookup;
-use super::lint::Linted;
+use super::linted::Linted;
 use crate::checks::rule::Model;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use anyhow::Result;

@@ -4,7 +4,7 @@
 //! column and worded for a person (the schema's `x-message`).
 
 use super::Kind;
-use super::lint::Linted;
+use super::linted::Linted;
 use crate::checks::rule::Model;
 use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
 use crate::model::json::Index;

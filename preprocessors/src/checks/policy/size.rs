@@ -4,7 +4,7 @@
 
 use super::Kind;
 use super::attach::{self, Attachment, Size};
-use super::lint::{Linted, RoleMate};
+use super::linted::{Linted, RoleMate};
 use super::manifest::Entry;
 use crate::checks::rule::Model;
 use crate::diagnostics::location::Location;

@@ -2,7 +2,7 @@
 //! the role.
 
 use super::Kind;
-use super::lint::Linted;
+use super::linted::Linted;
 use crate::checks::rule::Model;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::json::escape;

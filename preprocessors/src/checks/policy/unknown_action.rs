@@ -2,7 +2,7 @@
 //! right, its fix.
 
 use super::catalog::{Catalog, Lookup};
-use super::lint::{Linted, prefix_of};
+use super::linted::{Linted, prefix_of};
 use crate::checks::rule::Model;
 use crate::diagnostics::{Diagnostic, Diagnostics, Edit};
 use anyhow::Result;

@@ -2,7 +2,7 @@
 //! can never match as written (global `aws:` keys are not listed).
 
 use super::catalog::Catalog;
-use super::lint::Linted;
+use super::linted::Linted;
 use crate::checks::rule::Model;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::json::escape;

@@ -1,7 +1,7 @@
 //! An action whose prefix is no IAM service.
 
 use super::catalog::Lookup;
-use super::lint::Linted;
+use super::linted::Linted;
 use crate::checks::rule::Model;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use anyhow::Result;

@@ -2,7 +2,7 @@
 //! wildcard narrows, and is fine.
 
 use super::catalog::Lookup;
-use super::lint::Linted;
+use super::linted::Linted;
 use crate::checks::rule::Model;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use anyhow::Result;
