@@ -2,7 +2,7 @@
 //! changes nothing and reports what every validator finds, all in one run.
 
 use crate::checks::rule::{self, Model};
-use crate::checks::{aws, links, policy, procedures};
+use crate::checks::{aws, links, policy};
 use crate::diagnostics::Diagnostics;
 use crate::model::book_root::BookRoot;
 use crate::model::chapters::BookModel;
@@ -24,9 +24,6 @@ pub(crate) fn validate(book_root: &BookRoot, book: &Book) -> Result<Diagnostics>
         }),
         ("policies validator", &[], |m, found| {
             policy::check(m.root, m.chapters, found)
-        }),
-        ("procedures validator", &[], |m, found| {
-            procedures::check(m.root, m.chapters, found)
         }),
         ("AWS validator", &[], |m, found| {
             aws::check(m.root, m.chapters, found)
