@@ -2,7 +2,7 @@
 //! changes nothing and reports what every validator finds, all in one run.
 
 use crate::checks::rule::{self, Model};
-use crate::checks::{aws, links, procedures};
+use crate::checks::{aws, links};
 use crate::diagnostics::Diagnostics;
 use crate::model::book_root::BookRoot;
 use crate::model::chapters::BookModel;
@@ -25,9 +25,6 @@ pub(crate) fn validate(book_root: &BookRoot, book: &Book) -> Result<Diagnostics>
     let mut validators: Vec<(&str, &[crate::diagnostics::Code], Check)> = vec![
         ("links validator", &[], |m, found| {
             links::check(m.root, m.chapters, found)
-        }),
-        ("procedures validator", &[], |m, found| {
-            procedures::check(m.root, m.chapters, found)
         }),
         ("AWS validator", &[], |m, found| {
             aws::check(m.root, m.chapters, found)

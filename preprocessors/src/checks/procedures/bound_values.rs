@@ -5,18 +5,16 @@
 //! a value that disagrees fails the build. `{{#value KEY}}` renders the same
 //! values, so a step written with it always passes.
 
+use super::value_mismatch::PROCEDURES_VALUE_MISMATCH;
 use super::values::{Bind, Compare, TABLE, Values};
+use crate::diagnostics::Problem;
 use crate::model::ordered_lists::{Document, Mark, Step};
 use std::ops::Range;
 use std::sync::LazyLock;
 
-/// A value in the text that disagrees with the template field `key`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Mismatch {
-    pub range: Range<usize>,
-    pub key: &'static str,
-    pub message: String,
-}
+/// A value that disagrees with the template field of its key (the key
+/// names the field, for [`check`]'s `explain`).
+type Found = (&'static str, Problem);
 
 /// Console labels that bind to no key: they only stop a shorter label
 /// matching inside them ("Memory soft limit" is not "Memory").
@@ -133,8 +131,14 @@ fn binds(bind: Bind, about: About) -> bool {
 }
 
 /// Every labelled value in the document's steps that disagrees with `values`,
-/// and every `/ecs/…` log group named anywhere that is not the template's.
-pub(crate) fn check(doc: &Document, values: &Values) -> Vec<Mismatch> {
+/// and every `/ecs/…` log group named anywhere that is not the template's;
+/// `explain` adds to each what the key of its template field tells (the
+/// field, the hint).
+pub(crate) fn check(
+    doc: &Document,
+    values: &Values,
+    explain: &dyn Fn(&str, Problem) -> Problem,
+) -> Vec<Problem> {
     let mut found = Vec::new();
     for list in &doc.lists {
         let lead_in: String = doc
@@ -170,21 +174,27 @@ pub(crate) fn check(doc: &Document, values: &Values) -> Vec<Mismatch> {
         for piece in doc.prose.iter().chain(&doc.code) {
             for (at, name) in log_groups(&piece.text) {
                 if name != group.text {
-                    found.push(Mismatch {
-                        range: sub_range(&piece.range, piece.text.len(), at..at + name.len()),
-                        key: "task.log-group",
-                        message: format!(
-                            "log group `{name}` is not the task definition's `{}`",
-                            group.text
+                    found.push((
+                        "task.log-group",
+                        Problem::raise(
+                            PROCEDURES_VALUE_MISMATCH,
+                            sub_range(&piece.range, piece.text.len(), at..at + name.len()),
+                            format!(
+                                "log group `{name}` is not the task definition's `{}`",
+                                group.text
+                            ),
                         ),
-                    });
+                    ));
                 }
             }
         }
     }
-    found.sort_by_key(|m| (m.range.start, m.key));
+    found.sort_by_key(|(key, problem)| (problem.range.start, *key));
     found.dedup();
     found
+        .into_iter()
+        .map(|(key, problem)| explain(key, problem))
+        .collect()
 }
 
 /// Problems inside the task definition itself: a log group that is not
@@ -206,7 +216,7 @@ pub(crate) fn check_template(values: &Values) -> Vec<(&'static str, String)> {
     found
 }
 
-fn check_step(step: &Step, values: &Values, context: About, found: &mut Vec<Mismatch>) {
+fn check_step(step: &Step, values: &Values, context: About, found: &mut Vec<Found>) {
     // The step's text flattened, remembering which segment each byte is in.
     let mut flat = String::new();
     let mut owner = Vec::new();
@@ -265,15 +275,15 @@ fn check_step(step: &Step, values: &Values, context: About, found: &mut Vec<Mism
             continue;
         };
         if let Some(message) = disagree(compare, &value.0, values, key) {
-            found.push(Mismatch {
-                range: value.1,
-                key: if matches!(compare, Compare::HealthCheck) {
-                    "task.health-check"
-                } else {
-                    expected.key
-                },
-                message,
-            });
+            let key = if matches!(compare, Compare::HealthCheck) {
+                "task.health-check"
+            } else {
+                expected.key
+            };
+            found.push((
+                key,
+                Problem::raise(PROCEDURES_VALUE_MISMATCH, value.1, message),
+            ));
         }
     }
     // OS/architecture pairs are labels in their own right.
@@ -281,11 +291,10 @@ fn check_step(step: &Step, values: &Values, context: About, found: &mut Vec<Mism
         if matches!(segment.mark, Mark::Code | Mark::Emphasis)
             && let Some(message) = platform_problem(&segment.text, values.platforms())
         {
-            found.push(Mismatch {
-                range: segment.range.clone(),
-                key: "task.platform",
-                message,
-            });
+            found.push((
+                "task.platform",
+                Problem::raise(PROCEDURES_VALUE_MISMATCH, segment.range.clone(), message),
+            ));
         }
     }
 }
@@ -582,21 +591,23 @@ mod tests {
             .with_platforms(vec!["Linux/X86_64".into(), "Linux/ARM64".into()])
     }
 
-    fn mismatches(text: &str) -> Vec<String> {
-        check(&parse(text), &values())
+    /// Each mismatch, with its key standing for what explains it.
+    fn found(text: &str, values: &Values) -> Vec<String> {
+        check(&parse(text), values, &|key, problem| problem.with_hint(key))
             .into_iter()
-            .map(|m| format!("{} [{}] {}", &text[m.range], m.key, m.message))
+            .map(|m| format!("{} [{}] {}", &text[m.range], m.hint.unwrap(), m.message))
             .collect()
+    }
+
+    fn mismatches(text: &str) -> Vec<String> {
+        found(text, &values())
     }
 
     #[test]
     fn the_console_platforms_are_the_shipped_architectures_labels() {
         let text = "1. Pick **Linux/ARM64**, not **Linux/X86_64**.\n";
         let platform = |platforms: Vec<String>| -> Vec<String> {
-            check(&parse(text), &values().with_platforms(platforms))
-                .into_iter()
-                .map(|m| format!("{} [{}] {}", &text[m.range], m.key, m.message))
-                .collect()
+            found(text, &values().with_platforms(platforms))
         };
         // Only amd64 shipped: the console's ARM64 label is not the product's.
         assert_eq!(

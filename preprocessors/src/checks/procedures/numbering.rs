@@ -1,14 +1,70 @@
 //! Step numbers that skip or repeat, and "step 9" when there is no step 9.
 
-use crate::diagnostics::Fix;
+use super::kept::NUMBERING;
+use super::missing_step::PROCEDURES_MISSING_STEP;
+use super::{Text, Texts};
+use crate::checks::rule::Model;
+use crate::diagnostics::{Diagnostics, Fix};
 use crate::model::ordered_lists::{Document, StepList};
 use std::ops::Range;
 
 pub(crate) use crate::diagnostics::Problem;
 
-crate::diagnostics::codes::declare! {
-    PROCEDURES_MISSING_STEP = "procedures::missing-step", error: "a \"step N\" reference to a step that does not exist";
+crate::checks::rule::rule! {
+    check: check;
     PROCEDURES_NUMBERING = "procedures::numbering", error: "step numbers that skip or repeat";
+}
+
+/// Numbering runs across `{{#procedure}}` expansions: steps written around
+/// one must continue its numbers. Between two steps of one expansion, the
+/// procedure file is where it was checked.
+fn check(model: &Model<'_, '_>, out: &mut Diagnostics) -> anyhow::Result<()> {
+    let texts = model.shared::<Texts>();
+    let texts = texts.gather(model.chapters)?;
+    let found = NUMBERING.per_text(model.root, model.chapters, &texts, |_, text| {
+        check_text(text)
+    });
+    for found in found {
+        out.extend(found);
+    }
+    Ok(())
+}
+
+fn check_text(text: &Text<'_>) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    let doc = text.steps;
+    let origin = &text.origin();
+    let mentions_steps = mentions_steps(doc);
+    for list in &doc.lists {
+        for mut problem in check_list(list) {
+            let i = list
+                .steps
+                .iter()
+                .position(|s| s.marker == problem.range)
+                .unwrap_or(0);
+            let previous = list.steps[i.saturating_sub(1)].marker.clone();
+            let in_expansion = text.in_expansion(origin, problem.range.clone());
+            if in_expansion
+                && Text::expanded(origin, previous.clone()).is_some()
+                && origin.locate(previous).line == origin.locate(problem.range.clone()).line
+            {
+                continue;
+            }
+            // Renumbering is for the steps the writer typed, and only
+            // when no words elsewhere point at a step by its number.
+            if in_expansion || mentions_steps {
+                problem.set_fixes(Vec::new());
+            }
+            let hint = if in_expansion {
+                "`{{#procedure}}` keeps the procedure's own numbers (a range starts at its \
+                 first step): number the steps before it so they lead up to them"
+            } else {
+                "number the steps 1, 2, 3… (or `1.` on every step)"
+            };
+            diagnostics.push(origin.diagnostic(problem.with_hint(hint)));
+        }
+    }
+    diagnostics
 }
 
 /// Numbers must count up by one, or all be the same (`1.` on every step,

@@ -3,15 +3,12 @@
 //! stack's own substitutions evaluated so its resources can be compared
 //! with the files a reader would use instead.
 
+use super::template_invalid::PROCEDURES_TEMPLATE_INVALID;
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::location::Location;
 use crate::model::book_root::BookRoot;
 use crate::model::json::{self, Index};
 use serde_json::{Map, Value};
-
-crate::diagnostics::codes::declare! {
-    PROCEDURES_TEMPLATE_INVALID = "procedures::template-invalid", error: "a template that is not valid JSON";
-}
 
 pub(crate) const TASK_DEFINITION: &str = "templates/task-definition.json";
 pub(crate) const STACK: &str = "templates/responderapi-stack.json";
