@@ -2,7 +2,7 @@
 //! changes nothing and reports what every validator finds, all in one run.
 
 use crate::checks::rule::{self, Model};
-use crate::checks::{aws, links, policy, procedures};
+use crate::checks::{aws, policy, procedures};
 use crate::diagnostics::Diagnostics;
 use crate::model::book_root::BookRoot;
 use crate::model::chapters::BookModel;
@@ -19,9 +19,6 @@ pub(crate) fn validate(book_root: &BookRoot, book: &Book) -> Result<Diagnostics>
     let model = Model::new(book_root, book, &chapters);
     // The areas' validators, then every rule declared on its own.
     let mut validators: Vec<(&str, &[crate::diagnostics::Code], Check)> = vec![
-        ("links validator", &[], |m, found| {
-            links::check(m.root, m.chapters, found)
-        }),
         ("policies validator", &[], |m, found| {
             policy::check(m.root, m.chapters, found)
         }),
