@@ -1,8 +1,8 @@
 //! Every validator over one model of the book, as readers get it: it
 //! changes nothing and reports what every validator finds, all in one run.
 
+use crate::checks::aws;
 use crate::checks::rule::{self, Model};
-use crate::checks::{aws, links};
 use crate::diagnostics::Diagnostics;
 use crate::model::book_root::BookRoot;
 use crate::model::chapters::BookModel;
@@ -22,14 +22,10 @@ pub(crate) fn validate(book_root: &BookRoot, book: &Book) -> Result<Diagnostics>
     let sealed = book_root.sealed();
     let model = Model::new(&sealed, book, &chapters);
     // The areas' validators, then every rule declared on its own.
-    let mut validators: Vec<(&str, &[crate::diagnostics::Code], Check)> = vec![
-        ("links validator", &[], |m, found| {
-            links::check(m.root, m.chapters, found)
-        }),
-        ("AWS validator", &[], |m, found| {
+    let mut validators: Vec<(&str, &[crate::diagnostics::Code], Check)> =
+        vec![("AWS validator", &[], |m, found| {
             aws::check(m.root, m.chapters, found)
-        }),
-    ];
+        })];
     validators.extend(
         rule::all()
             .into_iter()

@@ -15,6 +15,7 @@ use crate::model::origin::Origin;
 use crate::model::reach::{Reach, Refusal, Verdict};
 use mdbook_preprocessor::book::{Book, BookItem};
 use regex::{Captures, Regex};
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -295,18 +296,6 @@ impl Files for &Reach {
     }
 }
 
-/// A problem met while expanding one chapter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Found {
-    pub code: Code,
-    pub message: String,
-    pub hint: String,
-    /// The chapter's directive it comes from (a range of the chapter's text).
-    pub top: Range<usize>,
-    /// Where it is when that is in an included file, not in the chapter.
-    pub inner: Option<Location>,
-}
-
 /// Counts shared by every chapter of a book.
 #[derive(Debug, Default)]
 pub(crate) struct BookBudget {
@@ -321,7 +310,9 @@ pub(crate) struct Expanded {
     pub content: String,
     /// Set by `{{#title}}`.
     pub title: Option<String>,
-    pub found: Vec<Found>,
+    /// The problems met: at the chapter's directive, or in the included
+    /// file, with the chapter's directive that brings it in as related.
+    pub found: Vec<Diagnostic>,
 }
 
 /// The text being scanned: the chapter, or a part of an included file.
@@ -365,15 +356,19 @@ struct Expander<'r, F> {
     book: &'r mut BookBudget,
     exhausted: bool,
     title: Option<String>,
-    found: Vec<Found>,
+    found: Vec<Diagnostic>,
+    /// Where a range of the chapter's text was written.
+    locate: &'r dyn Fn(Range<usize>) -> Location,
 }
 
 /// Where a chapter is: its file and folder as the book root names them
-/// (`src/a.md`, `src`), and the folder on disk.
+/// (`src/a.md`, `src`), the folder on disk, and where a range of its text
+/// was written (asked only for the directives that have a problem).
 pub(crate) struct Place<'a> {
     pub file: &'a str,
     pub dir: &'a str,
     pub base: &'a Path,
+    pub locate: &'a dyn Fn(Range<usize>) -> Location,
 }
 
 /// Expands one chapter.
@@ -396,6 +391,7 @@ pub(crate) fn expand<F: Files>(
         exhausted: false,
         title: None,
         found: Vec::new(),
+        locate: place.locate,
     };
     let frame = Frame {
         base: place.base.to_path_buf(),
@@ -506,18 +502,18 @@ impl<F: Files> Expander<'_, F> {
         message: String,
         hint: String,
     ) {
-        let inner = frame.file.map(|(name, raw, taken)| {
-            let start = taken.file_offset(link.range.start).min(raw.len());
-            let end = (start + link.text.len()).min(raw.len());
-            Location::in_text(name, raw, start..end)
-        });
-        self.found.push(Found {
-            code,
-            message,
-            hint,
-            top: frame.top.clone().unwrap_or(link.range.clone()),
-            inner,
-        });
+        let chapter_at = (self.locate)(frame.top.clone().unwrap_or(link.range.clone()));
+        let found = match frame.file {
+            Some((name, raw, taken)) => {
+                let start = taken.file_offset(link.range.start).min(raw.len());
+                let end = (start + link.text.len()).min(raw.len());
+                Diagnostic::raise(code, Location::in_text(name, raw, start..end), message)
+                    .with_hint(hint)
+                    .with_related(chapter_at, "the chapter brings it in here")
+            }
+            None => Diagnostic::raise(code, chapter_at, message).with_hint(hint),
+        };
+        self.found.push(found);
     }
 
     /// What one directive becomes; `None` leaves it as written.
@@ -771,28 +767,27 @@ pub fn expand_book(
         );
         let dir = dir.trim_end_matches('/').to_string();
         let file = book_root.chapter_path(chapter.source_path.as_deref().unwrap_or(&path));
+        // The chapter file is read only when a directive has a problem.
+        let source = OnceCell::new();
+        let origin = OnceCell::new();
+        let content = &chapter.content;
+        let locate = |range: Range<usize>| {
+            let origin = origin.get_or_init(|| {
+                let source = source.get_or_init(|| book_root.read(&file).unwrap_or_default());
+                Origin::new(&file, source, content)
+            });
+            locate_expanded(book_root, origin, range.clone(), &content[range])
+        };
         let place = Place {
             file: &file,
             dir: &dir,
             base: &src.join(folder),
+            locate: &locate,
         };
-        let expanded = expand(reach, reach, &mut budget, &chapter.content, &place);
-        if !expanded.found.is_empty() {
-            let source = book_root.read(&file).unwrap_or_default();
-            let origin = Origin::new(&file, &source, &chapter.content);
-            for found in expanded.found {
-                let directive = &chapter.content[found.top.clone()];
-                let chapter_at = locate_expanded(book_root, &origin, found.top.clone(), directive);
-                let at = found.inner.clone().unwrap_or_else(|| chapter_at.clone());
-                let mut diagnostic =
-                    Diagnostic::raise(found.code, at.clone(), found.message).with_hint(found.hint);
-                if found.inner.is_some() {
-                    diagnostic =
-                        diagnostic.with_related(chapter_at, "the chapter brings it in here");
-                }
-                if reported.insert(diagnostic.short()) {
-                    diagnostics.push(diagnostic);
-                }
+        let expanded = expand(reach, reach, &mut budget, content, &place);
+        for diagnostic in expanded.found {
+            if reported.insert(diagnostic.short()) {
+                diagnostics.push(diagnostic);
             }
         }
         chapter.content = expanded.content;

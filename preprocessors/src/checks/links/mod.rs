@@ -1,88 +1,110 @@
 //! The link checker: every link, image, anchor and include, reported at its
 //! Markdown source line. It runs on the book as readers get it (after every
 //! other preprocessor, so links that directives produce are checked too) and
-//! resolves each link against the site mdBook will write.
+//! resolves each link against the site mdBook will write, once per run
+//! ([`Links`]); each problem code is a rule of its own that reports what
+//! the resolution gave for it.
 
-crate::diagnostics::codes::declare! {
-    LINKS_BAD_SETTING = "links::bad-setting", error: "a `link-ignore` pattern that is not a valid regular expression";
-    LINKS_BAD_URL = "links::bad-url", error: "an `http(s)` URL that does not parse";
-    LINKS_EMPTY_LINK = "links::empty-link", warning: "a link with no destination, such as a `[later]()` placeholder (a warning: it leads back to its own page)";
-    LINKS_INDEX_COPY = "links::index-copy", warning: "a link on the first chapter that breaks on its `index.html` copy";
-    LINKS_MISSING_FILE = "links::missing-file", error: "a link or image to a file that does not exist";
-    LINKS_UNDEFINED_REFERENCE = "links::undefined-reference", error: "a reference link with no definition";
-    LINKS_UNREACHABLE = "links::unreachable", either: "(with `--online`) an external link that does not answer";
-}
-
+pub(crate) mod bad_setting;
+pub(crate) mod bad_url;
+pub(crate) mod draft_chapter;
+pub(crate) mod empty_link;
 pub mod expand;
 pub(crate) mod external;
+pub(crate) mod index_copy;
+pub(crate) mod missing_anchor;
+pub(crate) mod missing_file;
+pub(crate) mod not_in_site;
+pub(crate) mod not_in_summary;
+pub(crate) mod outside_book;
+pub(crate) mod readme_link;
 pub(crate) mod site_urls;
 pub(crate) mod targets;
+pub(crate) mod undefined_reference;
+pub(crate) mod unreachable;
 
-use crate::diagnostics::location::{Location, TextMap};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+// Where the overlay's tests name it.
+#[cfg(test)]
+pub(crate) use missing_file::LINKS_MISSING_FILE;
+
+use crate::checks::rule::{Model, Shared};
+use crate::diagnostics::location::TextMap;
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Fix};
 use crate::model::book_root::{BookRoot, slashed};
 use crate::model::by_root::ByRoot;
 use crate::model::chapters::{BookModel, ChapterModel};
 use crate::model::config::SHARED_TABLE;
-use crate::model::config::{BookToml, Step, Validate};
-use crate::model::page::{self, LinkKind, Page};
+use crate::model::config::Validate;
+use crate::model::page::{self, Page, UndefinedReference};
 use crate::model::paths::join;
-use anyhow::Result;
-use std::collections::HashMap;
-use std::ops::Range;
 use std::path::Path;
-use std::time::Duration;
-use targets::{AnchorHelp, From, Problem, Site, Verdict, broken};
+use std::sync::Arc;
+use targets::{From, Problem, Site, Verdict};
 
 /// The cache of good external answers, under the book root (git-ignored).
 pub(crate) const CACHE_FILE: &str = ".cache/responder-docs/links.json";
 
-/// Which text a finding's byte range refers to.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum FileKey {
-    /// A chapter's processed content (index among the chapters).
-    Chapter(usize),
-    /// A file as it is on disk, relative to the book root.
-    Raw(String),
-}
-
-/// A problem at a byte range of one text of the book.
+/// A link that does not plainly lead to a page or file of the site, and
+/// where it leads instead.
 #[derive(Clone)]
-struct Finding {
-    file: FileKey,
-    problem: Problem,
-    /// The link's destination, when the problem's fix is placed in it
-    /// (see [`Finding::link`]).
-    dest: Option<String>,
-    /// The hint and fix still to work out, only if the problem is shown.
-    help: Option<AnchorHelp>,
+pub(crate) struct Target {
+    pub link: page::Link,
+    /// Never [`Verdict::Fine`].
+    pub verdict: Verdict,
 }
 
-impl Finding {
-    fn new(file: FileKey, range: Range<usize>, problem: Problem) -> Self {
-        Finding {
-            file,
-            problem: problem.at(range),
-            dest: None,
-            help: None,
+/// The links of one text of the book, resolved.
+#[derive(Default)]
+pub(crate) struct Resolved {
+    /// Its links in order, less those that lead where they should and
+    /// those `link-ignore` skips.
+    pub targets: Vec<Target>,
+    /// The first chapter's links that work from its folder, each with where
+    /// it leads from `index.html`, mdBook's copy at the top of the site
+    /// (only those that are broken there).
+    pub top: Vec<Target>,
+    pub undefined: Vec<UndefinedReference>,
+}
+
+/// Every link of the book resolved against the site, once per run: the
+/// chapters' and those of SUMMARY.md and the 404 page, which are not
+/// chapters but whose links readers follow too.
+pub(crate) struct Links {
+    pub settings: Validate,
+    /// The `link-ignore` patterns that are regular expressions.
+    pub ignore: Vec<regex::Regex>,
+    /// Those that are not: their index, the pattern and why.
+    pub bad_patterns: Vec<(usize, String, String)>,
+    /// By chapter index.
+    chapters: Vec<Arc<Resolved>>,
+    /// SUMMARY.md and the 404 page: the path, the text as written and its
+    /// links, by path.
+    raw: Vec<(String, String, Resolved)>,
+}
+
+/// Where a text's problems are placed: in a chapter's processed content
+/// (then in its source), or in a file as written.
+pub(crate) enum In<'a> {
+    Chapter(&'a ChapterModel<'a>),
+    Raw(TextMap<'a>),
+}
+
+impl In<'_> {
+    fn text(&self) -> &str {
+        match self {
+            In::Chapter(chapter) => chapter.content(),
+            In::Raw(map) => map.text(),
         }
     }
 
-    /// A problem with a link whose fix (if any) is at a range of `dest`.
-    fn link(file: FileKey, link: &page::Link, problem: Problem) -> Self {
-        Finding {
-            dest: Some(link.dest.clone()),
-            ..Self::new(file, link.range.clone(), problem)
-        }
-    }
-
-    /// The problem with its fixes moved from `dest` to where the link is
-    /// written in `text`: the one place the link writes that part of
-    /// `dest` (preceded by `#`, and not followed by more of an id).
-    /// Fixes that cannot be placed so are dropped.
-    fn placed(&self, text: &str) -> Problem {
-        let mut problem = self.problem.clone();
-        let fixes = self.dest.as_deref().and_then(|dest| {
+    /// `problem` (at a range of the text) located. With `dest`, the link's
+    /// destination, its fixes (at ranges of `dest`) move to the one place
+    /// the link writes that part of `dest` (preceded by `#`, and not
+    /// followed by more of an id); fixes that cannot be placed so are
+    /// dropped.
+    pub(crate) fn place(&self, mut problem: Problem, dest: Option<&str>) -> Diagnostic {
+        let text = self.text();
+        let fixes = dest.and_then(|dest| {
             let link = text.get(problem.range.clone())?;
             problem
                 .fixes()
@@ -99,7 +121,7 @@ impl Finding {
                         return None;
                     }
                     let start = problem.range.start + at + 1;
-                    Some(crate::diagnostics::Fix {
+                    Some(Fix {
                         range: start..start + old.len(),
                         replacement: fix.replacement.clone(),
                     })
@@ -107,27 +129,74 @@ impl Finding {
                 .collect::<Option<Vec<_>>>()
         });
         problem.set_fixes(fixes.unwrap_or_default());
-        problem
-    }
-
-    /// An external link's problem: a doubtful answer (a time-out, 403,
-    /// 5xx) is a warning although the code is declared an error.
-    fn unreachable(file: FileKey, range: Range<usize>, problem: Problem, doubtful: bool) -> Self {
-        let mut finding = Self::new(file, range, problem);
-        if doubtful {
-            finding.problem.severity = crate::diagnostics::Severity::Warning;
+        match self {
+            In::Chapter(chapter) => chapter.origin().diagnostic(problem),
+            In::Raw(map) => problem.locate_in_text(map),
         }
-        finding
     }
 }
 
-/// Checks the book as readers get it (after every other preprocessor).
-pub(crate) fn check(
-    book_root: &BookRoot,
-    model: &BookModel<'_>,
-    diagnostics: &mut Diagnostics,
-) -> Result<()> {
+impl Links {
+    /// Each text with its links: the chapters in order, then the other
+    /// files by path.
+    pub(crate) fn each(
+        &self,
+        chapters: &[ChapterModel<'_>],
+        mut f: impl FnMut(&In<'_>, &Resolved),
+    ) {
+        for (chapter, resolved) in chapters.iter().zip(&self.chapters) {
+            f(&In::Chapter(chapter), resolved);
+        }
+        for (path, text, resolved) in &self.raw {
+            f(&In::Raw(TextMap::new(path, text)), resolved);
+        }
+    }
+}
+
+/// Reports each link whose target resolution gave `code`, its problem
+/// made final by `adjust`. A missing anchor's hint and fix are worked out
+/// only when `out` will show it: a file with thousands of broken anchors
+/// pays for the hundred it prints, not for every one.
+pub(crate) fn report_targets(
+    model: &Model<'_, '_>,
+    out: &mut Diagnostics,
+    code: Code,
+    adjust: impl Fn(&Target, Problem) -> Problem,
+) -> anyhow::Result<()> {
+    let links = model.shared::<Links>();
+    links.each(model.chapters.chapters.as_slice(), |at, resolved| {
+        for target in &resolved.targets {
+            let (problem, help) = match &target.verdict {
+                Verdict::Broken(problem) if problem.code == code => (problem, None),
+                Verdict::MissingAnchor(problem, help) if problem.code == code => {
+                    (problem, Some(help))
+                }
+                _ => continue,
+            };
+            let link = &target.link;
+            let problem = adjust(target, problem.clone().at(link.range.clone()));
+            let placed = at.place(problem.clone(), Some(&link.dest));
+            let diagnostic = match help {
+                Some(help) if out.shows(&placed.location.path, placed.code) => {
+                    at.place(help.apply(problem), Some(&link.dest))
+                }
+                _ => placed,
+            };
+            out.push(diagnostic);
+        }
+    });
+    Ok(())
+}
+
+impl Shared for Links {
+    fn build(model: &Model<'_, '_>) -> Self {
+        build(model.root, model.chapters)
+    }
+}
+
+fn build(book_root: &BookRoot, model: &BookModel<'_>) -> Links {
     let settings: Validate = crate::model::config::read(&book_root.config, SHARED_TABLE);
+    let (ignore, bad_patterns) = ignore_patterns(&settings);
     let markdown = &model.markdown;
     let chapters = &model.chapters;
     let site_chapters: Vec<targets::Chapter> = chapters
@@ -140,9 +209,6 @@ pub(crate) fn check(
         .collect();
     let site = Site::new(book_root, site_chapters.clone(), model.drafts.clone());
 
-    let ignore = ignore_patterns(book_root, &settings, diagnostics);
-    let mut findings = Vec::new();
-    let mut externals: Vec<(String, FileKey, Range<usize>)> = Vec::new();
     let (keeping, last) = (KEPT.kept(), KEPT.take(&book_root.root));
     let reuse = last
         .as_ref()
@@ -150,7 +216,7 @@ pub(crate) fn check(
         .unwrap_or_default();
     let per_chapter = crate::model::parallel::map(chapters, |i, ch| {
         if let Some(Some(checked)) = reuse.get(i) {
-            return (checked.found.clone(), checked.ext.clone());
+            return Arc::clone(&checked.resolved);
         }
         let dir = ch.path.rsplit_once('/').map_or("", |(d, _)| d);
         let from = From {
@@ -158,24 +224,11 @@ pub(crate) fn check(
             page: Some(i),
             summary: false,
         };
-        let mut found = Vec::new();
-        let mut ext = Vec::new();
-        links_of(
-            Rules {
-                site: &site,
-                ignore: &ignore,
-            },
-            from,
-            &ch.page,
-            FileKey::Chapter(i),
-            false,
-            &mut found,
-            &mut ext,
-        );
+        let mut resolved = resolve(&site, &ignore, from, &ch.page, false);
         if i == 0 && !dir.is_empty() {
-            index_copy(&site, from, &ch.page, &mut found);
+            resolved.top = index_copy(&site, from, &ch.page);
         }
-        (found, ext)
+        Arc::new(resolved)
     });
     if keeping {
         let rechecked = (!reuse.is_empty()).then(|| {
@@ -189,10 +242,9 @@ pub(crate) fn check(
         let checked = chapters
             .iter()
             .zip(&per_chapter)
-            .map(|(ch, (found, ext))| Checked {
+            .map(|(ch, resolved)| Checked {
                 content: ch.content().into(),
-                found: found.clone(),
-                ext: ext.clone(),
+                resolved: Arc::clone(resolved),
             })
             .collect();
         let last = Last {
@@ -204,13 +256,8 @@ pub(crate) fn check(
         };
         KEPT.put(&book_root.root, last);
     }
-    for (found, ext) in per_chapter {
-        findings.extend(found);
-        externals.extend(ext);
-    }
 
-    // SUMMARY.md and the 404 page are not chapters, but readers follow their links too.
-    let mut raw_texts: HashMap<String, String> = HashMap::new();
+    let mut raw = Vec::new();
     let src = book_root.src_dir();
     let summary = join(&src, "SUMMARY.md");
     let not_found = book_root
@@ -232,49 +279,40 @@ pub(crate) fn check(
             page: None,
             summary: is_summary,
         };
-        links_of(
-            Rules {
-                site: &site,
-                ignore: &ignore,
-            },
-            from,
-            &page,
-            FileKey::Raw(file.clone()),
-            is_summary,
-            &mut findings,
-            &mut externals,
-        );
-        raw_texts.insert(file, text);
+        let resolved = resolve(&site, &ignore, from, &page, is_summary);
+        raw.push((file, text, resolved));
     }
-
-    site_urls::check(book_root, diagnostics);
-    check_externals(book_root, &settings, &ignore, &externals, &mut findings);
-    report(book_root, chapters, &raw_texts, findings, diagnostics);
-    Ok(())
+    raw.sort_by(|a, b| a.0.cmp(&b.0));
+    Links {
+        settings,
+        ignore,
+        bad_patterns,
+        chapters: per_chapter,
+        raw,
+    }
 }
 
-/// Under `serve`, each book's last link findings, by root (`None`: not kept).
+/// Under `serve`, each book's links as last resolved, by root (`None`: not kept).
 static KEPT: ByRoot<Last> = ByRoot::new();
 
-/// What the last check of a book's links found and what it checked against.
+/// How the last check resolved a book's links and what it checked against.
 struct Last {
     config: mdbook_preprocessor::config::Config,
     site: Vec<targets::Chapter>,
     drafts: Vec<String>,
     chapters: Vec<Checked>,
-    /// The chapters checked again (the others' findings were kept), or
+    /// The chapters checked again (the others' links were kept), or
     /// `None` when every chapter was checked.
     rechecked: Option<Vec<usize>>,
 }
 
-/// One chapter's processed content and the findings of its links.
+/// One chapter's processed content and its links resolved.
 struct Checked {
     content: Box<str>,
-    found: Vec<Finding>,
-    ext: Vec<(String, FileKey, Range<usize>)>,
+    resolved: Arc<Resolved>,
 }
 
-/// Keeps each chapter's link findings from one check to the next (for
+/// Keeps each chapter's resolved links from one check to the next (for
 /// `serve`): a chapter is checked again only when its content changed or
 /// it links to an anchor of another page and some page's ids changed.
 pub fn keep_findings() {
@@ -287,7 +325,7 @@ pub fn last_rechecked(root: &Path) -> Option<Vec<usize>> {
     KEPT.read(root, |last| last.rechecked.clone()).flatten()
 }
 
-/// For each chapter, its findings from `last` when they still hold, or
+/// For each chapter, its links as `last` resolved them when that still holds, or
 /// `None` to check it again; empty (check everything) unless the files
 /// edited since are known and are all chapters, and the configuration,
 /// the chapters' names and files and the drafts are as they were. A link's
@@ -332,24 +370,16 @@ fn reusable<'l>(
         .collect()
 }
 
-/// The verdict on every link of one page.
-/// What a local link is checked against: the site mdBook will write, less
-/// the `link-ignore` patterns.
-#[derive(Clone, Copy)]
-struct Rules<'a> {
-    site: &'a Site<'a>,
-    ignore: &'a [regex::Regex],
-}
-
-fn links_of(
-    Rules { site, ignore }: Rules<'_>,
+/// The verdict on every link of `page`, written on `from`, less the links
+/// the `link-ignore` patterns skip.
+fn resolve(
+    site: &Site<'_>,
+    ignore: &[regex::Regex],
     from: From<'_>,
     page: &Page,
-    file: FileKey,
     is_summary: bool,
-    found: &mut Vec<Finding>,
-    externals: &mut Vec<(String, FileKey, Range<usize>)>,
-) {
+) -> Resolved {
+    let mut targets = Vec::new();
     for link in &page.links {
         // `[Draft]()` is how SUMMARY.md declares a draft chapter.
         if is_summary && link.dest.trim().is_empty() {
@@ -362,51 +392,25 @@ fn links_of(
         }
         match site.check(from, &link.dest) {
             Verdict::Fine => {}
-            Verdict::External(url) => match external::syntax(&url) {
-                Ok(()) => externals.push((url, file.clone(), link.range.clone())),
-                Err(why) => found.push(Finding::new(
-                    file.clone(),
-                    link.range.clone(),
-                    broken(
-                        LINKS_BAD_URL,
-                        format!("`{}` is not a valid URL: it {why}", link.dest),
-                        None,
-                    ),
-                )),
-            },
-            Verdict::MissingAnchor(problem, help) => found.push(Finding {
-                help: Some(help),
-                ..Finding::link(file.clone(), link, problem)
+            verdict => targets.push(Target {
+                link: link.clone(),
+                verdict,
             }),
-            Verdict::Broken(mut problem) => {
-                if link.kind == LinkKind::Image && problem.code == LINKS_MISSING_FILE {
-                    problem.message = format!("image {}", problem.message);
-                }
-                found.push(Finding::link(file.clone(), link, problem));
-            }
         }
     }
-    for undefined in &page.undefined {
-        found.push(Finding::new(
-            file.clone(),
-            undefined.range.clone(),
-            broken(
-                LINKS_UNDEFINED_REFERENCE,
-                format!("the reference `[{}]` has no definition", undefined.label),
-                Some(format!(
-                    "add a line `[{}]: <target>` to this page, or fix the label",
-                    undefined.label
-                )),
-            ),
-        ));
+    Resolved {
+        targets,
+        top: Vec::new(),
+        undefined: page.undefined.clone(),
     }
 }
 
 /// mdBook also writes the first chapter as `index.html` at the top of the
 /// site, the page most readers land on; a relative link that works from the
 /// chapter's own folder may lead nowhere from there.
-fn index_copy(site: &Site<'_>, from: From<'_>, page: &Page, found: &mut Vec<Finding>) {
+fn index_copy(site: &Site<'_>, from: From<'_>, page: &Page) -> Vec<Target> {
     let top = From { dir: "", ..from };
+    let mut broken = Vec::new();
     for link in &page.links {
         if site.check(from, &link.dest) != Verdict::Fine {
             continue;
@@ -416,176 +420,29 @@ fn index_copy(site: &Site<'_>, from: From<'_>, page: &Page, found: &mut Vec<Find
         while let Some(rest) = at_top.strip_prefix("../") {
             at_top = rest;
         }
-        if let Verdict::Broken(problem) | Verdict::MissingAnchor(problem, _) =
-            site.check(top, at_top)
-        {
-            found.push(Finding::new(
-                FileKey::Chapter(0),
-                link.range.clone(),
-                broken(
-                    LINKS_INDEX_COPY,
-                    format!(
-                        "`{}` is broken on `index.html`, mdBook's copy of this first chapter at the top of the site ({})",
-                        link.dest, problem.message
-                    ),
-                    Some(
-                        "move the first chapter to the top of src/, or write the link so it works from both folders"
-                            .into(),
-                    ),
-                ),
-            ));
+        let verdict = site.check(top, at_top);
+        if matches!(verdict, Verdict::Broken(_) | Verdict::MissingAnchor(..)) {
+            broken.push(Target {
+                link: link.clone(),
+                verdict,
+            });
         }
     }
+    broken
 }
 
 /// The `link-ignore` patterns: links they match, local or external, are not
-/// checked (sibling books published next to this one, hosts that refuse robots).
-/// The `i`th `link-ignore` pattern as written in book.toml; the key or its
-/// table when the environment set it.
-fn pattern_location(book_root: &BookRoot, i: usize) -> Location {
-    let text = book_root
-        .read(crate::model::config::BOOK_TOML)
-        .unwrap_or_default();
-    let book = BookToml::new(&text);
-    let key = Step::Key("link-ignore".into());
-    book.value_location(SHARED_TABLE, &[key.clone(), Step::Index(i)])
-        .unwrap_or_else(|| book.key_location(SHARED_TABLE, &[key]))
-}
-
-fn ignore_patterns(
-    book_root: &BookRoot,
-    settings: &Validate,
-    diagnostics: &mut Diagnostics,
-) -> Vec<regex::Regex> {
+/// checked (sibling books published next to this one, hosts that refuse
+/// robots). Those that are not regular expressions are set apart, with why.
+#[allow(clippy::type_complexity)]
+fn ignore_patterns(settings: &Validate) -> (Vec<regex::Regex>, Vec<(usize, String, String)>) {
     let mut ignore = Vec::new();
+    let mut bad = Vec::new();
     for (i, pattern) in settings.link_ignore.iter().enumerate() {
         match regex::Regex::new(pattern) {
             Ok(re) => ignore.push(re),
-            Err(err) => diagnostics.push(
-                Diagnostic::raise(
-                    LINKS_BAD_SETTING,
-                    pattern_location(book_root, i),
-                    format!("`link-ignore` pattern `{pattern}` is not a regular expression: {err}"),
-                )
-                .with_hint(
-                    "patterns use the syntax of the `regex` crate; escape `.` and `?` with `\\`",
-                ),
-            ),
+            Err(err) => bad.push((i, pattern.clone(), err.to_string())),
         }
     }
-    ignore
-}
-
-fn check_externals(
-    book_root: &BookRoot,
-    settings: &Validate,
-    ignore: &[regex::Regex],
-    externals: &[(String, FileKey, Range<usize>)],
-    findings: &mut Vec<Finding>,
-) {
-    if !settings.online || externals.is_empty() {
-        return;
-    }
-    let urls: Vec<String> = externals
-        .iter()
-        .map(|(url, _, _)| url.clone())
-        .filter(|url| !ignore.iter().any(|re| re.is_match(url)))
-        .collect();
-    let defaults = external::Options::default();
-    let options = external::Options {
-        concurrency: settings.link_concurrency.unwrap_or(defaults.concurrency),
-        per_host: settings.link_per_host.unwrap_or(defaults.per_host),
-        timeout: settings
-            .link_timeout_seconds
-            .map_or(defaults.timeout, Duration::from_secs),
-        retries: settings.link_retries.unwrap_or(defaults.retries),
-        max_age: settings
-            .link_cache_max_age_hours
-            .map_or(defaults.max_age, |h| Duration::from_secs(h * 3600)),
-        cache_file: Some(book_root.root.join(CACHE_FILE)),
-        env_proxy: true,
-    };
-    let answers = external::reachability(&urls, &options);
-    for (url, file, range) in externals {
-        let (why, doubtful) = match answers.get(url) {
-            Some(external::Answer::Broken(why)) => (why, false),
-            Some(external::Answer::Doubtful(why)) => (why, true),
-            _ => continue,
-        };
-        findings.push(Finding::unreachable(
-            file.clone(),
-            range.clone(),
-            broken(
-                LINKS_UNREACHABLE,
-                format!("`{url}` {why}"),
-                Some(
-                    "fix or remove the link, or add a pattern for it to `link-ignore` in [preprocessor.validate]"
-                        .into(),
-                ),
-            ),
-            doubtful,
-        ));
-    }
-}
-
-/// Places every finding at its source line and hands it to `diagnostics`.
-fn report(
-    book_root: &BookRoot,
-    chapters: &[ChapterModel<'_>],
-    raw_texts: &HashMap<String, String>,
-    mut findings: Vec<Finding>,
-    diagnostics: &mut Diagnostics,
-) {
-    findings.sort_by(|a, b| a.file.cmp(&b.file));
-    let mut i = 0;
-    while i < findings.len() {
-        let key = findings[i].file.clone();
-        let end = findings[i..]
-            .iter()
-            .position(|f| f.file != key)
-            .map_or(findings.len(), |n| i + n);
-        let group = &findings[i..end];
-        match &key {
-            FileKey::Chapter(index) => {
-                let chapter = &chapters[*index];
-                let origin = chapter.origin();
-                for f in group {
-                    let place = |f: &Finding| origin.diagnostic(f.placed(chapter.content()));
-                    diagnostics.push(helped(f, place, diagnostics));
-                }
-            }
-            FileKey::Raw(path) => {
-                let text = raw_texts
-                    .get(path)
-                    .cloned()
-                    .or_else(|| book_root.read(path).ok())
-                    .unwrap_or_default();
-                let map = TextMap::new(path, &text);
-                for f in group {
-                    let place = |f: &Finding| f.placed(&text).locate_in_text(&map);
-                    diagnostics.push(helped(f, place, diagnostics));
-                }
-            }
-        }
-        i = end;
-    }
-}
-
-/// The finding placed by `place`, with its hint and fix worked out only
-/// when `diagnostics` will show it: a file with thousands of broken
-/// anchors pays for the hundred it prints, not for every one.
-fn helped(
-    f: &Finding,
-    place: impl Fn(&Finding) -> Diagnostic,
-    diagnostics: &Diagnostics,
-) -> Diagnostic {
-    let placed = place(f);
-    match &f.help {
-        Some(help) if diagnostics.shows(&placed.location.path, placed.code) => place(&Finding {
-            problem: help.apply(f.problem.clone()),
-            help: None,
-            ..f.clone()
-        }),
-        _ => placed,
-    }
+    (ignore, bad)
 }

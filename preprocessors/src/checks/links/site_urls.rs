@@ -2,19 +2,26 @@
 //! (`git-repository-url`, `edit-url-template` in `[output.html]`): only
 //! `http(s)` is accepted, so a `javascript:` value never becomes a link.
 
+use crate::checks::rule::Model;
 use crate::diagnostics::location::Location;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::book_root::BookRoot;
 use crate::model::paths::scheme;
 
-crate::diagnostics::codes::declare! {
+crate::checks::rule::rule! {
+    check: check;
     LINKS_BAD_SITE_URL = "links::bad-site-url", error: "a `git-repository-url` or `edit-url-template` that is not an http(s) address";
 }
 
 /// The `[output.html]` keys whose values become links on every page.
 const KEYS: [&str; 2] = ["git-repository-url", "edit-url-template"];
 
-pub(crate) fn check(book_root: &BookRoot, diagnostics: &mut Diagnostics) {
+fn check(model: &Model<'_, '_>, diagnostics: &mut Diagnostics) -> anyhow::Result<()> {
+    check_settings(model.root, diagnostics);
+    Ok(())
+}
+
+fn check_settings(book_root: &BookRoot, diagnostics: &mut Diagnostics) {
     let text = book_root
         .read(crate::model::config::BOOK_TOML)
         .unwrap_or_default();
@@ -93,7 +100,7 @@ mod tests {
         let (dir, _) = crate::model::book_root::temp_book(&[("book.toml", text)]);
         let root = BookRoot::new(dir.path(), config);
         let mut found = Diagnostics::new();
-        check(&root, &mut found);
+        check_settings(&root, &mut found);
         let shorts: Vec<_> = found.iter().map(|d| d.short()).collect();
         assert_eq!(
             shorts,

@@ -14,14 +14,14 @@ use std::sync::Arc;
 
 pub(crate) use crate::diagnostics::Problem;
 
-crate::diagnostics::codes::declare! {
-    LINKS_DRAFT_CHAPTER = "links::draft-chapter", error: "a link to a draft chapter, which has no page";
-    LINKS_MISSING_ANCHOR = "links::missing-anchor", error: "a `#fragment` that names no heading or `id` on its page";
-    LINKS_NOT_IN_SITE = "links::not-in-site", error: "a link to a file outside `src/`, which is not published with the site";
-    LINKS_NOT_IN_SUMMARY = "links::not-in-summary", error: "a link to a Markdown file that `SUMMARY.md` does not list";
-    LINKS_OUTSIDE_BOOK = "links::outside-book", error: "a link or include that leaves the book";
-    LINKS_README_LINK = "links::readme-link", error: "a link to `README.md`, which mdBook renames to `index.html`";
-}
+pub(crate) use super::draft_chapter::LINKS_DRAFT_CHAPTER;
+pub(crate) use super::empty_link::LINKS_EMPTY_LINK;
+pub(crate) use super::missing_anchor::LINKS_MISSING_ANCHOR;
+pub(crate) use super::missing_file::LINKS_MISSING_FILE;
+pub(crate) use super::not_in_site::LINKS_NOT_IN_SITE;
+pub(crate) use super::not_in_summary::LINKS_NOT_IN_SUMMARY;
+pub(crate) use super::outside_book::LINKS_OUTSIDE_BOOK;
+pub(crate) use super::readme_link::LINKS_README_LINK;
 
 /// A problem with one link, before it is placed: the caller knows where
 /// the link is and sets the range.
@@ -235,7 +235,7 @@ impl<'r> Site<'r> {
         let dest = dest.trim();
         if dest.is_empty() {
             return Verdict::Broken(broken(
-                crate::checks::links::LINKS_EMPTY_LINK,
+                LINKS_EMPTY_LINK,
                 "link with an empty destination".into(),
                 "give it a target (`page.md`, `page.md#heading`, `https://…`) or remove the brackets"
                     .to_string(),
@@ -383,11 +383,7 @@ impl<'r> Site<'r> {
     fn missing(&self, from: From<'_>, dest: &str, target: &str) -> Problem {
         let wanted = join(&self.src, target);
         if let Some(hint) = crate::checks::policy::link_hint(&self.policies, from.dir, target) {
-            return broken(
-                crate::checks::links::LINKS_MISSING_FILE,
-                format!("`{dest}` does not exist"),
-                hint,
-            );
+            return broken(LINKS_MISSING_FILE, format!("`{dest}` does not exist"), hint);
         }
         // Suggest from the same folder only: comparing with every chapter
         // of a large book costs more than the rest of the check.
@@ -401,11 +397,7 @@ impl<'r> Site<'r> {
         let hint = crate::diagnostics::suggest::closest(target, siblings)
             .map(|best| format!("no file `{wanted}`; did you mean the chapter `{best}`?"))
             .unwrap_or_else(|| format!("no file `{wanted}`"));
-        broken(
-            crate::checks::links::LINKS_MISSING_FILE,
-            format!("`{dest}` does not exist"),
-            hint,
-        )
+        broken(LINKS_MISSING_FILE, format!("`{dest}` does not exist"), hint)
     }
 
     /// A path that climbs above `src/`: still inside the book (but not

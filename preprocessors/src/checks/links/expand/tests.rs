@@ -38,6 +38,7 @@ fn run(files: &Memory, text: &str) -> Expanded {
             file: "src/ch.md",
             dir: "src",
             base: Path::new("/book/src"),
+            locate: &|range| Location::in_text("src/ch.md", text, range),
         },
     )
 }
@@ -191,10 +192,14 @@ fn a_cycle_stops_at_mdbooks_depth_and_is_reported_where_it_repeats() {
     assert_eq!(out.found.len(), 1);
     let found = &out.found[0];
     assert_eq!(found.code, super::LINKS_INCLUDE_DEPTH);
-    assert_eq!(found.inner.as_ref().unwrap().short(), "src/b.md:2:1");
-    assert_eq!(found.top, 0..17);
+    assert_eq!(found.location.short(), "src/b.md:2:1");
+    let brought = &found.related[0].location;
     assert_eq!(
-        found.hint,
+        (brought.short(), brought.span_in_line()),
+        ("src/ch.md:1:1".to_string(), 0..17)
+    );
+    assert_eq!(
+        found.hint.as_deref().unwrap(),
         "check for cyclic includes: `src/ch.md` → `src/a.md` → `src/b.md` → `src/a.md` → …"
     );
 }
