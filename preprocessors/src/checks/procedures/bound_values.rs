@@ -3,14 +3,92 @@
 //! tasks") and then the value to enter, marked up as `code`, *emphasis* or
 //! **strong** (numbers may be plain). Each field is bound to a template value;
 //! a value that disagrees fails the build. `{{#value KEY}}` renders the same
-//! values, so a step written with it always passes.
+//! values, so a step written with it always passes: the rule
+//! `procedures::value-mismatch`.
 
-use super::value_mismatch::PROCEDURES_VALUE_MISMATCH;
-use super::values::{Bind, Compare, TABLE, Values};
-use crate::diagnostics::Problem;
+use super::kept::VALUE_MISMATCH;
+use super::values::{self, Bind, Compare, TABLE, Values};
+use super::{ALLOW_VALUE, Templates, Text, Texts};
+use crate::checks::rule::Model;
+use crate::diagnostics::{Diagnostics, Problem, Related};
 use crate::model::ordered_lists::{Document, Mark, Step};
 use std::ops::Range;
 use std::sync::LazyLock;
+
+crate::checks::rule::rule! {
+    check: check_book;
+    PROCEDURES_VALUE_MISMATCH = "procedures::value-mismatch", error: "a value typed in a step that disagrees with the template";
+}
+
+fn check_book(model: &Model<'_, '_>, out: &mut Diagnostics) -> anyhow::Result<()> {
+    let templates = model.shared::<Templates>();
+    let texts = model.shared::<Texts>();
+    let texts = texts.gather(model.chapters)?;
+    let found = VALUE_MISMATCH.per_text(model.root, model.chapters, &texts, |_, text| {
+        check_text(text, &templates)
+    });
+    for found in found {
+        out.extend(found);
+    }
+    Ok(())
+}
+
+fn check_text(text: &Text<'_>, templates: &Templates) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    let Some(values) = &templates.values else {
+        return diagnostics;
+    };
+    let origin = &text.origin();
+    let explain = |key: &str, problem: Problem| explain(templates, key, problem);
+    for problem in check(text.steps, values, &explain) {
+        if text.in_expansion(origin, problem.range.clone()) {
+            continue;
+        }
+        let at = origin.locate(problem.range.clone());
+        if at.line_text.contains(ALLOW_VALUE) {
+            continue;
+        }
+        diagnostics.push(problem.locate(|_| at));
+    }
+    diagnostics
+}
+
+/// The template field a value mismatching `key` disagrees with, and how
+/// to write the step so it follows the template.
+fn explain(templates: &Templates, key: &str, mut problem: Problem) -> Problem {
+    let field = if key == "task.platform" {
+        templates
+            .task
+            .as_ref()
+            .map(|t| (t.locate("/runtimePlatform"), "runtimePlatform"))
+    } else {
+        templates
+            .field(key)
+            .map(|(at, v)| (at, v.pointer.rsplit('/').next().unwrap_or("")))
+    };
+    if let Some((location, name)) = field {
+        problem.related.push(Related {
+            location,
+            message: format!("the template's `{name}`"),
+        });
+    }
+    let hint = match key {
+        "task.platform" => format!(
+            "write {}",
+            templates
+                .shipped
+                .iter()
+                .map(|a| format!("`{{{{#console-platform {}}}}}`", a.docker))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+        key => format!(
+            "write `{{{{#value {}}}}}` so the step shows the template's value",
+            values::key(key).and_then(|k| k.console).unwrap_or(key)
+        ),
+    };
+    problem.with_hint(hint)
+}
 
 /// A value that disagrees with the template field of its key (the key
 /// names the field, for [`check`]'s `explain`).

@@ -1,7 +1,7 @@
 //! Step lists written twice: word for word, or nearly (one step differs).
 //! Both are outcomes of one comparison of every list with every other.
 
-use super::kept::LISTS;
+use super::kept::{Entry, LISTS};
 use super::{Text, Texts, near_dup};
 use crate::checks::rule::Model;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -13,17 +13,6 @@ crate::checks::rule::rule! {
     check: check;
     PROCEDURES_DUPLICATE = "procedures::duplicate", warning: "a list of steps that repeats another list word for word";
     PROCEDURES_NEAR_DUPLICATE = "procedures::near-duplicate", warning: "a step list that nearly repeats another";
-}
-
-/// An ordered list of three or more steps, wherever it is.
-#[derive(Clone)]
-pub(super) struct Entry {
-    text: usize,
-    list: usize,
-    /// The procedure it came from, if it came from one.
-    procedure: Option<String>,
-    /// (group, variant) when written inside an `{{#arch}}` block.
-    arch: Option<(usize, String)>,
 }
 
 fn check(model: &Model<'_, '_>, out: &mut Diagnostics) -> anyhow::Result<()> {

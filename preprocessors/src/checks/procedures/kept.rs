@@ -8,7 +8,6 @@
 //! from the kept step lists.
 
 use super::Text;
-use super::duplicates::Entry;
 use crate::diagnostics::Diagnostics;
 use crate::model::book_root::BookRoot;
 use crate::model::by_root::ByRoot;
@@ -17,6 +16,18 @@ use crate::model::ordered_lists::Document;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
+
+/// An ordered list of three or more steps, wherever it is: what the
+/// duplicates rule keeps of each chapter.
+#[derive(Clone)]
+pub(super) struct Entry {
+    pub text: usize,
+    pub list: usize,
+    /// The procedure it came from, if it came from one.
+    pub procedure: Option<String>,
+    /// (group, variant) when written inside an `{{#arch}}` block.
+    pub arch: Option<(usize, String)>,
+}
 
 /// What one rule keeps of each book, by root (each rule its own, as the
 /// rules run side by side).

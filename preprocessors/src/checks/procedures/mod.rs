@@ -18,7 +18,6 @@ mod template_invalid;
 mod template_value;
 pub(crate) mod templates;
 mod templates_disagree;
-mod value_mismatch;
 pub mod values;
 
 use crate::checks::rule::{Model, Shared};
