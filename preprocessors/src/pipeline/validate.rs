@@ -29,9 +29,7 @@ pub(crate) fn validate(book_root: &BookRoot, book: &Book) -> Result<Diagnostics>
         ("procedures validator", &[], |m, found| {
             procedures::check(m.root, m.chapters, found)
         }),
-        ("AWS validator", &[], |m, found| {
-            aws::check(m.root, m.chapters, found)
-        }),
+        ("AWS validator", &[], aws::check),
     ];
     validators.extend(
         rule::all()

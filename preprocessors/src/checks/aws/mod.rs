@@ -30,6 +30,7 @@ pub(crate) mod stack_diff;
 pub(crate) mod stacks;
 
 use crate::checks::procedures::templates::{self, JsonFile};
+use crate::checks::rule::{Model, Shared};
 use crate::diagnostics::location::TextMap;
 use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
 use crate::model::book_root::BookRoot;
@@ -43,25 +44,28 @@ use std::ops::Range;
 
 pub(crate) use crate::model::inputs::TEMPLATES_DIR;
 
-/// Runs every AWS check on the book's templates and chapters.
-pub(crate) fn check(
-    book_root: &BookRoot,
-    model: &BookModel<'_>,
-    diagnostics: &mut Diagnostics,
-) -> Result<()> {
-    let chapters = &model.chapters;
-    let scripts = scripts(model);
+/// Runs the AWS checks that are not yet rules of their own.
+pub(crate) fn check(model: &Model<'_, '_>, diagnostics: &mut Diagnostics) -> Result<()> {
+    let book_root = model.root;
+    let chapters = &model.chapters.chapters;
+    let shared = model.shared::<Scripts>();
+    let scripts: Blocks<'_> = chapters
+        .iter()
+        .zip(&shared.commands)
+        .map(|(chapter, blocks)| chapter.blocks.iter().zip(blocks.iter().cloned()).collect())
+        .collect();
     let files = files::Files::new(book_root, located(&scripts));
     let commands: Vec<&shell::Command> = scripts.iter().flatten().flat_map(|(_, c)| c).collect();
     // Template resources their schemas refuse, left out of the run-path checks.
     let mut broken = Broken::new();
-    let templates = template_files(book_root, diagnostics);
-    for file in &templates {
+    let shared_templates = model.shared::<Templates>();
+    diagnostics.extend(shared_templates.problems.iter().cloned());
+    let templates = &shared_templates.files;
+    for file in templates {
         let (rel, text, value, index) = (&file.path, &file.text, &file.value, file.index());
         let map = TextMap::new(rel, text);
         let at = |p: Problem| p.locate_in_text(&map);
         if is_task_definition(value) {
-            diagnostics.extend(task_definition(value, index).into_iter().map(at));
             roles::check_task_definition(
                 book_root,
                 rel,
@@ -76,28 +80,38 @@ pub(crate) fn check(
             let found = cfn::check(value, index);
             broken.extend(refused(rel, &found));
             diagnostics.extend(found.into_iter().map(|(_, p)| at(p)));
-            diagnostics.extend(stack_task_rules(value, index).into_iter().map(at));
             roles::check_template(book_root, rel, text, value, diagnostics);
             inline::check(rel, text, value, &roles::manifest(book_root), diagnostics);
         }
     }
-    let checked = checked_commands(&scripts);
-    let rejected = rejected(&checked, &files);
+    diagnostics.extend(
+        model
+            .shared::<TaskDefinitions>()
+            .problems
+            .iter()
+            .filter(|d| !fargate::CODES.contains(&d.code))
+            .cloned(),
+    );
+    let checked = &shared.checked;
+    let rejected = rejected(checked, &files);
     let inputs = PathInputs {
         book_root,
-        model,
+        model: model.chapters,
         scripts: &scripts,
         files: &files,
-        templates: &stack_templates(&templates, &broken),
+        templates: &stack_templates(templates, &broken),
         rejected: &rejected,
     };
     behaviour(&inputs, diagnostics);
-    for ((chapter, blocks), checked) in chapters.iter().zip(&scripts).zip(&checked) {
-        let source = &chapter.source;
+    for ((chapter, blocks), checked) in chapters.iter().zip(&scripts).zip(checked) {
         let origin = chapter.origin();
         for ((block, _), checked) in blocks.iter().zip(checked) {
             for checked in checked {
-                for f in &checked.findings {
+                for f in checked
+                    .findings
+                    .iter()
+                    .filter(|f| !cli::CODES.contains(&f.code))
+                {
                     diagnostics.push(
                         f.clone()
                             .locate(|range| origin.locate(block.chapter_range(range))),
@@ -114,28 +128,98 @@ pub(crate) fn check(
                     files.check(file, at, &locate, diagnostics);
                 }
             }
-            if block.lang == "json" {
-                let Ok(value) = serde_json::from_str::<Value>(&block.text) else {
-                    continue;
-                };
-                // A task definition a directive shows (`{{#template}}`) is
-                // checked once, in its file; only one typed here is checked here.
-                if is_task_definition(&value) && typed_in(&source.text, &block.text) {
-                    let index = Index::new(&block.text);
-                    for p in task_definition(&value, &index) {
-                        diagnostics.push(p.locate(|r| origin.locate(block.chapter_range(r))));
-                    }
-                }
-            }
         }
     }
     Ok(())
 }
 
-/// Every chapter's blocks with the shell commands of each.
-type Scripts<'m> = Vec<Vec<(&'m crate::model::code_blocks::Block, Vec<shell::Command>)>>;
+/// The shell commands of every block (`[chapter][block]`) and the CLI
+/// check of each (`[chapter][block][command]`), worked out once per run.
+pub(crate) struct Scripts {
+    pub commands: Vec<Vec<Vec<shell::Command>>>,
+    pub checked: Vec<Vec<Vec<cli::Checked>>>,
+}
 
-fn scripts<'m>(model: &'m BookModel<'_>) -> Scripts<'m> {
+impl Shared for Scripts {
+    fn build(model: &Model<'_, '_>) -> Self {
+        let commands: Vec<Vec<Vec<shell::Command>>> = model
+            .chapters
+            .chapters
+            .iter()
+            .map(|chapter| chapter.blocks.iter().map(block_commands).collect())
+            .collect();
+        let checked = commands
+            .iter()
+            .map(|blocks| {
+                blocks
+                    .iter()
+                    .map(|commands| commands.iter().map(cli::check).collect())
+                    .collect()
+            })
+            .collect();
+        Scripts { commands, checked }
+    }
+}
+
+/// `templates/*.json` read and parsed once per run, and why the ones that
+/// are not could not be.
+pub(crate) struct Templates {
+    pub files: Vec<JsonFile>,
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Shared for Templates {
+    fn build(model: &Model<'_, '_>) -> Self {
+        let (files, problems) = template_files(model.root);
+        Templates { files, problems }
+    }
+}
+
+/// The task-definition checks (the ECS input shape, then the Fargate
+/// rules) of the templates' task definitions and of those typed in a
+/// chapter, placed: one check whose outcomes several rules report.
+pub(crate) struct TaskDefinitions {
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Shared for TaskDefinitions {
+    fn build(model: &Model<'_, '_>) -> Self {
+        let mut problems = Vec::new();
+        for file in &model.shared::<Templates>().files {
+            let (value, index) = (&file.value, file.index());
+            let map = TextMap::new(&file.path, &file.text);
+            let at = |p: Problem| p.locate_in_text(&map);
+            if is_task_definition(value) {
+                problems.extend(task_definition(value, index).into_iter().map(at));
+            }
+            if value.get("Resources").is_some() {
+                problems.extend(stack_task_rules(value, index).into_iter().map(at));
+            }
+        }
+        for chapter in &model.chapters.chapters {
+            let origin = chapter.origin();
+            for block in chapter.blocks.iter().filter(|b| b.lang == "json") {
+                let Ok(value) = serde_json::from_str::<Value>(&block.text) else {
+                    continue;
+                };
+                // A task definition a directive shows (`{{#template}}`) is
+                // checked once, in its file; only one typed here is checked here.
+                if is_task_definition(&value) && typed_in(&chapter.source.text, &block.text) {
+                    let index = Index::new(&block.text);
+                    for p in task_definition(&value, &index) {
+                        problems.push(p.locate(|r| origin.locate(block.chapter_range(r))));
+                    }
+                }
+            }
+        }
+        TaskDefinitions { problems }
+    }
+}
+
+/// Every chapter's blocks with the shell commands of each.
+type Blocks<'m> = Vec<Vec<(&'m crate::model::code_blocks::Block, Vec<shell::Command>)>>;
+
+fn scripts<'m>(model: &'m BookModel<'_>) -> Blocks<'m> {
     model
         .chapters
         .iter()
@@ -143,22 +227,24 @@ fn scripts<'m>(model: &'m BookModel<'_>) -> Scripts<'m> {
             chapter
                 .blocks
                 .iter()
-                .map(|block| {
-                    let commands = match block.lang.as_str() {
-                        "console" => shell::commands(&shell::console_script(&block.text)),
-                        "bash" | "sh" | "shell" | "zsh" => shell::commands(&block.text),
-                        _ => Vec::new(),
-                    };
-                    (block, commands)
-                })
+                .map(|block| (block, block_commands(block)))
                 .collect()
         })
         .collect()
 }
 
+/// The shell commands of a block: none unless it is a shell or console one.
+fn block_commands(block: &crate::model::code_blocks::Block) -> Vec<shell::Command> {
+    match block.lang.as_str() {
+        "console" => shell::commands(&shell::console_script(&block.text)),
+        "bash" | "sh" | "shell" | "zsh" => shell::commands(&block.text),
+        _ => Vec::new(),
+    }
+}
+
 /// Every command with its chapter and block.
 fn located<'s>(
-    scripts: &'s Scripts<'_>,
+    scripts: &'s Blocks<'_>,
 ) -> impl Iterator<Item = ((usize, usize), &'s shell::Command)> {
     scripts.iter().enumerate().flat_map(|(c, blocks)| {
         blocks
@@ -171,7 +257,7 @@ fn located<'s>(
 }
 
 /// The CLI check of every command of every block (`[chapter][block][command]`).
-fn checked_commands(scripts: &Scripts<'_>) -> Vec<Vec<Vec<cli::Checked>>> {
+fn checked_commands(scripts: &Blocks<'_>) -> Vec<Vec<Vec<cli::Checked>>> {
     scripts
         .iter()
         .map(|blocks| {
@@ -276,7 +362,7 @@ fn with_paths<R>(inputs: &PathInputs<'_, '_>, f: impl FnOnce(&deployer::Context<
 pub fn deployer_needs(book_root: &BookRoot, model: &BookModel<'_>) -> Vec<deployer::CommandNeeds> {
     let scripts = scripts(model);
     let files = files::Files::new(book_root, located(&scripts));
-    let templates = template_files(book_root, &mut Diagnostics::new());
+    let (templates, _) = template_files(book_root);
     let broken: Broken = templates
         .iter()
         .flat_map(|file| refused(&file.path, &cfn::check(&file.value, file.index())))
@@ -482,7 +568,7 @@ fn typed_in(source: &str, json: &str) -> bool {
 /// `templates/*.json`, sorted, each read and parsed once. One that cannot
 /// be read or is not JSON is reported here, unless it is one of the files
 /// the procedures check loads (and reports) itself.
-fn template_files(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Vec<JsonFile> {
+fn template_files(book_root: &BookRoot) -> (Vec<JsonFile>, Vec<Diagnostic>) {
     let mut names: Vec<String> = std::fs::read_dir(book_root.root.join(TEMPLATES_DIR))
         .into_iter()
         .flatten()
@@ -496,20 +582,20 @@ fn template_files(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Vec<Js
         .chain(templates::STACKS)
         .copied()
         .collect::<Vec<_>>();
-    let mut files = Vec::new();
+    let (mut files, mut problems) = (Vec::new(), Vec::new());
     for name in names {
         let rel = format!("{TEMPLATES_DIR}/{name}");
         match templates::load(book_root, &rel) {
             Some(Ok(file)) => files.push(file),
             Some(Err(problem)) if !procedures.contains(&rel.as_str()) => {
-                diagnostics.push(problem.with_hint(
+                problems.push(problem.with_hint(
                     "every template in templates/ is checked against AWS's models; fix it first",
                 ))
             }
             _ => {}
         }
     }
-    files
+    (files, problems)
 }
 
 /// A RegisterTaskDefinition document: it has container definitions.
