@@ -37,19 +37,7 @@ pub(crate) const CODES: &[Code] = &[
 /// What the CLI check finds in the book's commands, at their words.
 fn check_book(model: &Model<'_, '_>, out: &mut Diagnostics) -> anyhow::Result<()> {
     let scripts = model.shared::<super::Scripts>();
-    for (chapter, blocks) in model.chapters.chapters.iter().zip(&scripts.checked) {
-        let origin = chapter.origin();
-        for (block, checked) in chapter.blocks.iter().zip(blocks) {
-            for f in checked.iter().flat_map(|c| &c.findings) {
-                if CODES.contains(&f.code) {
-                    out.push(
-                        f.clone()
-                            .locate(|range| origin.locate(block.chapter_range(range))),
-                    );
-                }
-            }
-        }
-    }
+    out.extend(scripts.findings(model, |code| CODES.contains(&code)));
     Ok(())
 }
 

@@ -32,7 +32,7 @@ pub(crate) mod stacks;
 use crate::checks::procedures::templates::{self, JsonFile};
 use crate::checks::rule::{Model, Shared};
 use crate::diagnostics::location::TextMap;
-use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Problem};
 use crate::model::book_root::BookRoot;
 use crate::model::chapters::BookModel;
 use crate::model::json::Index;
@@ -55,43 +55,42 @@ pub(crate) fn check(model: &Model<'_, '_>, diagnostics: &mut Diagnostics) -> Res
         .map(|(chapter, blocks)| chapter.blocks.iter().zip(blocks.iter().cloned()).collect())
         .collect();
     let files = files::Files::new(book_root, located(&scripts));
-    let commands: Vec<&shell::Command> = scripts.iter().flatten().flat_map(|(_, c)| c).collect();
-    // Template resources their schemas refuse, left out of the run-path checks.
-    let mut broken = Broken::new();
     let shared_templates = model.shared::<Templates>();
     diagnostics.extend(shared_templates.problems.iter().cloned());
     let templates = &shared_templates.files;
     for file in templates {
-        let (rel, text, value, index) = (&file.path, &file.text, &file.value, file.index());
-        let map = TextMap::new(rel, text);
-        let at = |p: Problem| p.locate_in_text(&map);
-        if is_task_definition(value) {
-            roles::check_task_definition(
-                book_root,
-                rel,
-                text,
-                value,
-                &commands,
-                &files,
-                diagnostics,
-            );
-        }
-        if value.get("Resources").is_some() {
-            let found = cfn::check(value, index);
-            broken.extend(refused(rel, &found));
-            diagnostics.extend(found.into_iter().map(|(_, p)| at(p)));
-            roles::check_template(book_root, rel, text, value, diagnostics);
+        if file.value.get("Resources").is_some() {
+            let (rel, text, value) = (&file.path, &file.text, &file.value);
             inline::check(rel, text, value, &roles::manifest(book_root), diagnostics);
         }
     }
+    let roles = model.shared::<Roles>();
     diagnostics.extend(
-        model
-            .shared::<TaskDefinitions>()
+        roles
             .problems
             .iter()
-            .filter(|d| !fargate::CODES.contains(&d.code))
+            .filter(|d| !roles::CODES.contains(&d.code))
             .cloned(),
     );
+    let schemas = model.shared::<Schemas>();
+    diagnostics.extend(
+        schemas
+            .problems
+            .iter()
+            .filter(|d| !cfn::CODES.contains(&d.code))
+            .cloned(),
+    );
+    diagnostics.extend(
+        model
+            .shared::<FileChecks>()
+            .problems
+            .iter()
+            .filter(|d| !shapes::CODES.contains(&d.code))
+            .cloned(),
+    );
+    diagnostics.extend(shared.findings(model, |c| {
+        !cli::CODES.contains(&c) && !shapes::CODES.contains(&c)
+    }));
     let checked = &shared.checked;
     let rejected = rejected(checked, &files);
     let inputs = PathInputs {
@@ -99,37 +98,10 @@ pub(crate) fn check(model: &Model<'_, '_>, diagnostics: &mut Diagnostics) -> Res
         model: model.chapters,
         scripts: &scripts,
         files: &files,
-        templates: &stack_templates(templates, &broken),
+        templates: &stack_templates(templates, &schemas.broken),
         rejected: &rejected,
     };
     behaviour(&inputs, diagnostics);
-    for ((chapter, blocks), checked) in chapters.iter().zip(&scripts).zip(checked) {
-        let origin = chapter.origin();
-        for ((block, _), checked) in blocks.iter().zip(checked) {
-            for checked in checked {
-                for f in checked
-                    .findings
-                    .iter()
-                    .filter(|f| !cli::CODES.contains(&f.code))
-                {
-                    diagnostics.push(
-                        f.clone()
-                            .locate(|range| origin.locate(block.chapter_range(range))),
-                    );
-                }
-                for file in &checked.files {
-                    let at = || origin.locate(block.chapter_range(file.word.range.clone()));
-                    let locate = |(c, b): (usize, usize), range| {
-                        let chapter = &chapters[c];
-                        chapter
-                            .origin()
-                            .locate(chapter.blocks[b].chapter_range(range))
-                    };
-                    files.check(file, at, &locate, diagnostics);
-                }
-            }
-        }
-    }
     Ok(())
 }
 
@@ -158,6 +130,127 @@ impl Shared for Scripts {
             })
             .collect();
         Scripts { commands, checked }
+    }
+}
+
+impl Scripts {
+    /// Every command with its chapter and block.
+    fn located(&self) -> impl Iterator<Item = ((usize, usize), &shell::Command)> {
+        self.commands.iter().enumerate().flat_map(|(c, blocks)| {
+            blocks.iter().enumerate().flat_map(move |(b, commands)| {
+                commands.iter().map(move |command| ((c, b), command))
+            })
+        })
+    }
+
+    /// The findings of the CLI check whose code `keep` keeps, at their
+    /// words in the chapter.
+    pub(crate) fn findings(
+        &self,
+        model: &Model<'_, '_>,
+        keep: impl Fn(Code) -> bool,
+    ) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (chapter, blocks) in model.chapters.chapters.iter().zip(&self.checked) {
+            let origin = chapter.origin();
+            for (block, checked) in chapter.blocks.iter().zip(blocks) {
+                for f in checked.iter().flat_map(|c| &c.findings) {
+                    if keep(f.code) {
+                        out.push(
+                            f.clone()
+                                .locate(|range| origin.locate(block.chapter_range(range))),
+                        );
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The CloudFormation schema check of every template, placed, and the
+/// resources it refuses (left out of the run-path checks).
+pub(crate) struct Schemas {
+    pub problems: Vec<Diagnostic>,
+    pub broken: Broken,
+}
+
+impl Shared for Schemas {
+    fn build(model: &Model<'_, '_>) -> Self {
+        let mut problems = Vec::new();
+        let mut broken = Broken::new();
+        for file in &model.shared::<Templates>().files {
+            if file.value.get("Resources").is_some() {
+                let found = cfn::check(&file.value, file.index());
+                broken.extend(refused(&file.path, &found));
+                let map = TextMap::new(&file.path, &file.text);
+                problems.extend(found.into_iter().map(|(_, p)| p.locate_in_text(&map)));
+            }
+        }
+        Schemas { problems, broken }
+    }
+}
+
+/// The roles check of every template: the task definition's roles against
+/// what it needs, the template's roles against ECS's trust.
+pub(crate) struct Roles {
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Shared for Roles {
+    fn build(model: &Model<'_, '_>) -> Self {
+        let book_root = model.root;
+        let scripts = model.shared::<Scripts>();
+        let files = files::Files::new(book_root, scripts.located());
+        let commands: Vec<&shell::Command> = scripts.commands.iter().flatten().flatten().collect();
+        let mut found = Diagnostics::new();
+        for file in &model.shared::<Templates>().files {
+            let (rel, text, value) = (&file.path, &file.text, &file.value);
+            if is_task_definition(value) {
+                roles::check_task_definition(
+                    book_root, rel, text, value, &commands, &files, &mut found,
+                );
+            }
+            if value.get("Resources").is_some() {
+                roles::check_template(book_root, rel, text, value, &mut found);
+            }
+        }
+        Roles {
+            problems: found.into_iter().collect(),
+        }
+    }
+}
+
+/// The check of every `file://` argument: a name no file stands behind,
+/// and a `--cli-input-json` file against its input shape.
+pub(crate) struct FileChecks {
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Shared for FileChecks {
+    fn build(model: &Model<'_, '_>) -> Self {
+        let scripts = model.shared::<Scripts>();
+        let chapters = &model.chapters.chapters;
+        let files = files::Files::new(model.root, scripts.located());
+        let mut found = Diagnostics::new();
+        for (chapter, blocks) in chapters.iter().zip(&scripts.checked) {
+            let origin = chapter.origin();
+            for (block, checked) in chapter.blocks.iter().zip(blocks) {
+                for file in checked.iter().flat_map(|c| &c.files) {
+                    let at = || origin.locate(block.chapter_range(file.word.range.clone()));
+                    let locate = |(c, b): (usize, usize), range| {
+                        let chapter = &chapters[c];
+                        chapter
+                            .origin()
+                            .locate(chapter.blocks[b].chapter_range(range))
+                    };
+                    files.check(file, at, &locate, &mut found);
+                }
+            }
+        }
+        FileChecks {
+            problems: found.into_iter().collect(),
+        }
     }
 }
 
