@@ -15,8 +15,25 @@ use crate::model::json::Index;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-crate::diagnostics::codes::declare! {
+crate::checks::rule::rule! {
+    check: check_book;
     AWS_PROPERTY_KEPT = "aws::property-kept", error: "a deploy over a stack drops a property CloudFormation keeps unless it is given an empty list (an ECS service's `LoadBalancers`): the resource keeps what the earlier template gave it";
+}
+
+/// The properties CloudFormation keeps as the paths redeploy a stack without them.
+fn check_book(
+    model: &crate::checks::rule::Model<'_, '_>,
+    out: &mut crate::diagnostics::Diagnostics,
+) -> anyhow::Result<()> {
+    let paths = model.shared::<super::PathChecks>();
+    out.extend(
+        paths
+            .events
+            .iter()
+            .filter(|d| d.code == AWS_PROPERTY_KEPT)
+            .cloned(),
+    );
+    Ok(())
 }
 
 /// Each dropped property once, at the resource in the template that drops it.

@@ -5,29 +5,27 @@
 //! roles' policies against what the task definition needs. The data is
 //! vendored in `preprocessors/data/aws/`; this file is the I/O shell.
 
-crate::diagnostics::codes::declare! {
-    AWS_CLI_MISSING_FILE = "aws::cli-missing-file", error: "a `file://` argument naming no file of the book and none an earlier command writes";
-    AWS_STACK_REFUSED = "aws::stack-refused", error: "a stack command CloudFormation refuses where the way through the guide runs it: a create with a parameter left without a value, a create of a stack that exists, an update of one that does not";
-    AWS_UNJUDGED = "aws::unjudged", warning: "a command or template resource the AWS behaviour checks cannot judge: a service or resource type whose AWS data is not vendored, or a stack or template named by a shell variable nothing sets (a warning)";
-}
-
 pub mod arns;
 pub(crate) mod cfn;
 pub(crate) mod cli;
 pub mod deployer;
+pub(crate) mod deployer_permission;
 pub(crate) mod dropped;
 pub(crate) mod evaluator;
 pub(crate) mod fargate;
 pub(crate) mod files;
 pub(crate) mod handlers;
 pub(crate) mod inline;
+pub(crate) mod missing_file;
 pub(crate) mod models;
 pub(crate) mod replacement;
 pub(crate) mod roles;
 pub(crate) mod shapes;
 pub(crate) mod shell;
 pub(crate) mod stack_diff;
+pub(crate) mod stack_refused;
 pub(crate) mod stacks;
+pub(crate) mod unjudged;
 
 use crate::checks::procedures::templates::{self, JsonFile};
 use crate::checks::rule::{Model, Shared};
@@ -43,18 +41,15 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 pub(crate) use crate::model::inputs::TEMPLATES_DIR;
+pub(crate) use missing_file::AWS_CLI_MISSING_FILE;
+pub(crate) use stack_refused::AWS_STACK_REFUSED;
+pub(crate) use unjudged::AWS_UNJUDGED;
 
-/// Runs the AWS checks that are not yet rules of their own.
+/// Reports what the AWS checks find that is declared outside this area:
+/// templates the procedures' loader refuses, the inline policies' lint
+/// (the policy rules' codes) and the run paths' markers.
 pub(crate) fn check(model: &Model<'_, '_>, diagnostics: &mut Diagnostics) -> Result<()> {
     let book_root = model.root;
-    let chapters = &model.chapters.chapters;
-    let shared = model.shared::<Scripts>();
-    let scripts: Blocks<'_> = chapters
-        .iter()
-        .zip(&shared.commands)
-        .map(|(chapter, blocks)| chapter.blocks.iter().zip(blocks.iter().cloned()).collect())
-        .collect();
-    let files = files::Files::new(book_root, located(&scripts));
     let shared_templates = model.shared::<Templates>();
     diagnostics.extend(shared_templates.problems.iter().cloned());
     let templates = &shared_templates.files;
@@ -64,45 +59,54 @@ pub(crate) fn check(model: &Model<'_, '_>, diagnostics: &mut Diagnostics) -> Res
             inline::check(rel, text, value, &roles::manifest(book_root), diagnostics);
         }
     }
-    let roles = model.shared::<Roles>();
-    diagnostics.extend(
-        roles
-            .problems
-            .iter()
-            .filter(|d| !roles::CODES.contains(&d.code))
-            .cloned(),
-    );
-    let schemas = model.shared::<Schemas>();
-    diagnostics.extend(
-        schemas
-            .problems
-            .iter()
-            .filter(|d| !cfn::CODES.contains(&d.code))
-            .cloned(),
-    );
-    diagnostics.extend(
-        model
-            .shared::<FileChecks>()
-            .problems
-            .iter()
-            .filter(|d| !shapes::CODES.contains(&d.code))
-            .cloned(),
-    );
-    diagnostics.extend(shared.findings(model, |c| {
-        !cli::CODES.contains(&c) && !shapes::CODES.contains(&c)
-    }));
-    let checked = &shared.checked;
-    let rejected = rejected(checked, &files);
-    let inputs = PathInputs {
-        book_root,
-        model: model.chapters,
-        scripts: &scripts,
-        files: &files,
-        templates: &stack_templates(templates, &schemas.broken),
-        rejected: &rejected,
-    };
-    behaviour(&inputs, diagnostics);
+    diagnostics.extend(model.shared::<PathChecks>().markers.iter().cloned());
     Ok(())
+}
+
+/// What the run paths make AWS do, worked out once per run (the run paths,
+/// the stack events, the deployer's needs evaluated against its policy),
+/// placed, by the check that finds it.
+#[derive(Default)]
+pub(crate) struct PathChecks {
+    /// The run paths' own problems (their markers).
+    pub markers: Vec<Diagnostic>,
+    /// Stack commands whose template or stack the checks cannot read.
+    pub stacks: Vec<Diagnostic>,
+    /// Change sets executed that no command before creates.
+    pub unpaired: Vec<Diagnostic>,
+    /// Commands whose API calls the deployer check does not know.
+    pub unmodelled: Vec<Diagnostic>,
+    /// What CloudFormation refuses, replaces or keeps as the paths run.
+    pub events: Vec<Diagnostic>,
+    /// The deployer policy against every call the paths make.
+    pub deployer: Vec<Diagnostic>,
+}
+
+impl Shared for PathChecks {
+    fn build(model: &Model<'_, '_>) -> Self {
+        let book_root = model.root;
+        let shared = model.shared::<Scripts>();
+        let scripts: Blocks<'_> = model
+            .chapters
+            .chapters
+            .iter()
+            .zip(&shared.commands)
+            .map(|(chapter, blocks)| chapter.blocks.iter().zip(blocks.iter().cloned()).collect())
+            .collect();
+        let files = files::Files::new(book_root, located(&scripts));
+        let rejected = rejected(&shared.checked, &files);
+        let templates = model.shared::<Templates>();
+        let broken = &model.shared::<Schemas>().broken;
+        let inputs = PathInputs {
+            book_root,
+            model: model.chapters,
+            scripts: &scripts,
+            files: &files,
+            templates: &stack_templates(&templates.files, broken),
+            rejected: &rejected,
+        };
+        behaviour(&inputs)
+    }
 }
 
 /// The shell commands of every block (`[chapter][block]`) and the CLI
@@ -475,16 +479,19 @@ pub fn deployer_needs(book_root: &BookRoot, model: &BookModel<'_>) -> Vec<deploy
 /// The checks of what the run paths make AWS do: their markers, the
 /// replacements CloudFormation would need between the templates deployed to
 /// one stack, and the deployer policy against every call the paths make.
-fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
+fn behaviour(inputs: &PathInputs<'_, '_>) -> PathChecks {
     let book_root = inputs.book_root;
     with_paths(inputs, |ctx| {
-        diagnostics.extend(ctx.run.problems.iter().cloned());
+        let mut out = PathChecks {
+            markers: ctx.run.problems.clone(),
+            ..PathChecks::default()
+        };
         let (stacks, events) = ctx.stack_events();
         for s in &stacks {
             // `--template-body file://…` is the CLI check's; `deploy`'s
             // `--template-file` is a path of its own.
             if let Some((range, name)) = s.missing.as_ref().filter(|_| s.kind == "deploy") {
-                diagnostics.push(
+                out.stacks.push(
                     Diagnostic::raise(
                         AWS_CLI_MISSING_FILE,
                         ctx.locate(s.at, range.clone()),
@@ -523,7 +530,7 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
                     "write the name, or assign it earlier in the block or path (`STACK=responderapi`)",
                 )
             };
-            diagnostics.push(
+            out.stacks.push(
                 Diagnostic::raise(
                     AWS_UNJUDGED,
                     ctx.locate(s.at, range.clone()),
@@ -535,7 +542,7 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
             );
         }
         for (at, range, name) in ctx.unpaired_executes() {
-            diagnostics.push(
+            out.unpaired.push(
                 Diagnostic::raise(
                     AWS_STACK_REFUSED,
                     ctx.locate(at, range),
@@ -549,7 +556,7 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
             );
         }
         for (at, range, label) in ctx.unmodelled() {
-            diagnostics.push(
+            out.unmodelled.push(
                 Diagnostic::raise(
                     AWS_UNJUDGED,
                     ctx.locate(at, range),
@@ -562,13 +569,13 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
                 ),
             );
         }
-        diagnostics.extend(stack_problems(ctx, &stacks, &events));
+        out.events = stack_problems(ctx, &stacks, &events);
         let Ok(text) = book_root.read(deployer::DEPLOYER_POLICY) else {
-            return;
+            return out;
         };
         // A policy that does not parse is the policy linter's report.
         let Ok(value) = serde_json::from_str::<Value>(&text) else {
-            return;
+            return out;
         };
         let policy = deployer::DeployerPolicy {
             rel: deployer::DEPLOYER_POLICY,
@@ -576,12 +583,14 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
             value: &value,
         };
         let commands = ctx.derive_with(&stacks, &events);
-        diagnostics.extend(deployer::check(ctx, &commands, &policy));
+        out.deployer = deployer::check(ctx, &commands, &policy);
         let regions: Vec<String> = crate::model::release::Release::load(book_root)
             .map(|r| r.regions().iter().map(|r| r.code.clone()).collect())
             .unwrap_or_default();
-        diagnostics.extend(deployer::check_regions(ctx, &commands, &policy, &regions));
-    });
+        out.deployer
+            .extend(deployer::check_regions(ctx, &commands, &policy, &regions));
+        out
+    })
 }
 
 /// What CloudFormation refuses or replaces when the ways through the guide

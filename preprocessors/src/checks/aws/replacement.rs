@@ -17,9 +17,26 @@ use crate::model::json::Index;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
-crate::diagnostics::codes::declare! {
+crate::checks::rule::rule! {
+    check: check_book;
     AWS_REPLACEMENT = "aws::replacement", warning: "a deploy over a stack changes a create-only property (by another template or another parameter value): CloudFormation replaces the resource, which gets a new identity (a warning)";
     AWS_REPLACEMENT_REFUSED = "aws::replacement-refused", error: "a deploy over a stack changes a create-only property of a custom-named resource (by another template or another parameter value), which CloudFormation must replace and refuses to";
+}
+
+/// The replacements CloudFormation makes, or refuses, as the paths redeploy a stack.
+fn check_book(
+    model: &crate::checks::rule::Model<'_, '_>,
+    out: &mut crate::diagnostics::Diagnostics,
+) -> anyhow::Result<()> {
+    let paths = model.shared::<super::PathChecks>();
+    out.extend(
+        paths
+            .events
+            .iter()
+            .filter(|d| d.code == AWS_REPLACEMENT || d.code == AWS_REPLACEMENT_REFUSED)
+            .cloned(),
+    );
+    Ok(())
 }
 
 /// A template deployed to a stack, and the command that did it.
