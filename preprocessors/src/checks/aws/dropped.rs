@@ -9,8 +9,9 @@ use super::models;
 use super::replacement::{Deployed, Redeploy};
 use super::shapes::escape;
 use super::stack_diff;
-use crate::diagnostics::Diagnostic;
+use crate::checks::rule::Model;
 use crate::diagnostics::location::Location;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::json::Index;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -21,10 +22,7 @@ crate::checks::rule::rule! {
 }
 
 /// The properties CloudFormation keeps as the paths redeploy a stack without them.
-fn check_book(
-    model: &crate::checks::rule::Model<'_, '_>,
-    out: &mut crate::diagnostics::Diagnostics,
-) -> anyhow::Result<()> {
+fn check_book(model: &Model<'_, '_>, out: &mut Diagnostics) -> anyhow::Result<()> {
     let paths = model.shared::<super::PathChecks>();
     out.extend(
         paths

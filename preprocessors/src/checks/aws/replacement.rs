@@ -11,8 +11,9 @@
 use super::models;
 use super::shapes::escape;
 use super::stack_diff::{self, Cause, Change};
-use crate::diagnostics::Diagnostic;
+use crate::checks::rule::Model;
 use crate::diagnostics::location::Location;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::json::Index;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,10 +25,7 @@ crate::checks::rule::rule! {
 }
 
 /// The replacements CloudFormation makes, or refuses, as the paths redeploy a stack.
-fn check_book(
-    model: &crate::checks::rule::Model<'_, '_>,
-    out: &mut crate::diagnostics::Diagnostics,
-) -> anyhow::Result<()> {
+fn check_book(model: &Model<'_, '_>, out: &mut Diagnostics) -> anyhow::Result<()> {
     let paths = model.shared::<super::PathChecks>();
     out.extend(
         paths
