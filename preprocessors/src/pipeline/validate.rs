@@ -23,9 +23,7 @@ pub(crate) fn validate(book_root: &BookRoot, book: &Book) -> Result<Diagnostics>
     let model = Model::new(&sealed, book, &chapters);
     // The areas' validators, then every rule declared on its own.
     let mut validators: Vec<(&str, &[crate::diagnostics::Code], Check)> =
-        vec![("AWS validator", &[], |m, found| {
-            aws::check(m.root, m.chapters, found)
-        })];
+        vec![("AWS validator", &[], aws::check)];
     validators.extend(
         rule::all()
             .into_iter()

@@ -8,14 +8,16 @@
 
 use super::models;
 use super::shapes::{Memo, Place, choice_hint, escape, memo, suggest};
-use crate::diagnostics::Problem;
+use crate::checks::rule::Model;
+use crate::diagnostics::{Code, Diagnostics, Problem};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{Draft, JsonType, Validator};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
-crate::diagnostics::codes::declare! {
+crate::checks::rule::rule! {
+    check: check_book;
     AWS_CFN_ENUM = "aws::cfn-enum", error: "a template property value that its resource schema does not allow";
     AWS_CFN_REQUIRED = "aws::cfn-required", error: "a template resource without a property its schema requires";
     AWS_CFN_SCHEMA = "aws::cfn-schema", error: "a template property that breaks another rule of its resource schema";
@@ -23,6 +25,30 @@ crate::diagnostics::codes::declare! {
     AWS_CFN_UNKNOWN_PROPERTY = "aws::cfn-unknown-property", error: "a template property its resource schema does not have (usually a misspelling)";
     AWS_CFN_UNKNOWN_REF = "aws::cfn-unknown-ref", error: "a `Ref` or `Fn::GetAtt` to no parameter or resource of the template";
     AWS_CFN_UNKNOWN_TYPE = "aws::cfn-unknown-type", error: "a resource type CloudFormation does not have";
+}
+
+/// The codes of the schema check's own findings.
+pub(crate) const CODES: &[Code] = &[
+    AWS_CFN_ENUM,
+    AWS_CFN_REQUIRED,
+    AWS_CFN_SCHEMA,
+    AWS_CFN_TYPE,
+    AWS_CFN_UNKNOWN_PROPERTY,
+    AWS_CFN_UNKNOWN_REF,
+    AWS_CFN_UNKNOWN_TYPE,
+];
+
+/// What the templates' resource schemas refuse.
+fn check_book(model: &Model<'_, '_>, out: &mut Diagnostics) -> anyhow::Result<()> {
+    let found = model.shared::<super::Schemas>();
+    out.extend(
+        found
+            .problems
+            .iter()
+            .filter(|d| CODES.contains(&d.code))
+            .cloned(),
+    );
+    Ok(())
 }
 
 const PSEUDO_PARAMETERS: &[&str] = &[

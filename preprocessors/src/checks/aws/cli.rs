@@ -8,18 +8,37 @@
 use super::models::{self, ServiceModel};
 use super::shapes::{Memo, is_placeholder, memo, string_problem, suggest};
 use super::shell::{Command, Word};
-use crate::diagnostics::{Code, Problem};
+use crate::checks::rule::Model;
+use crate::diagnostics::{Code, Diagnostics, Problem};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
-crate::diagnostics::codes::declare! {
+crate::checks::rule::rule! {
+    check: check_book;
     AWS_CLI_INVALID_VALUE = "aws::cli-invalid-value", error: "an AWS CLI option value the service model does not allow";
     AWS_CLI_MISSING_OPTION = "aws::cli-missing-option", error: "an AWS CLI command without an option its operation requires";
     AWS_CLI_UNKNOWN_OPERATION = "aws::cli-unknown-operation", error: "an AWS CLI command the service does not have";
     AWS_CLI_UNKNOWN_OPTION = "aws::cli-unknown-option", error: "an AWS CLI option the operation does not take";
     AWS_CLI_UNKNOWN_SERVICE = "aws::cli-unknown-service", error: "an `aws` command for a service that does not exist";
     AWS_CLI_UNKNOWN_WAITER = "aws::cli-unknown-waiter", error: "`aws … wait NAME` with a waiter the service does not have";
+}
+
+/// The codes of the CLI check's own findings.
+pub(crate) const CODES: &[Code] = &[
+    AWS_CLI_INVALID_VALUE,
+    AWS_CLI_MISSING_OPTION,
+    AWS_CLI_UNKNOWN_OPERATION,
+    AWS_CLI_UNKNOWN_OPTION,
+    AWS_CLI_UNKNOWN_SERVICE,
+    AWS_CLI_UNKNOWN_WAITER,
+];
+
+/// What the CLI check finds in the book's commands, at their words.
+fn check_book(model: &Model<'_, '_>, out: &mut Diagnostics) -> anyhow::Result<()> {
+    let scripts = model.shared::<super::Scripts>();
+    out.extend(scripts.findings(model, |code| CODES.contains(&code)));
+    Ok(())
 }
 
 /// A `file://` argument, for the caller to resolve.

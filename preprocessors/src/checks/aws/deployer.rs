@@ -10,6 +10,7 @@
 
 use super::arns::{self, Arns, Request};
 use super::cli::{aws_words, option_words, service_index};
+use super::deployer_permission::AWS_DEPLOYER_PERMISSION;
 use super::evaluator::{self, Decision, Policy, RequestContext};
 use super::files::Input;
 use super::handlers::{self, HandlerNeed, Template};
@@ -28,10 +29,6 @@ use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::LazyLock;
-
-crate::diagnostics::codes::declare! {
-    AWS_DEPLOYER_PERMISSION = "aws::deployer-permission", error: "the deployer policy does not allow an API call that a run path makes, directly or through the AWS CLI or CloudFormation";
-}
 
 /// The policy the guide asks the reader to have, relative to the book root.
 pub(crate) const DEPLOYER_POLICY: &str = "policies/deployer-policy.json";

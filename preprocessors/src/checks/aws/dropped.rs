@@ -9,14 +9,29 @@ use super::models;
 use super::replacement::{Deployed, Redeploy};
 use super::shapes::escape;
 use super::stack_diff;
-use crate::diagnostics::Diagnostic;
+use crate::checks::rule::Model;
 use crate::diagnostics::location::Location;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::json::Index;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-crate::diagnostics::codes::declare! {
+crate::checks::rule::rule! {
+    check: check_book;
     AWS_PROPERTY_KEPT = "aws::property-kept", error: "a deploy over a stack drops a property CloudFormation keeps unless it is given an empty list (an ECS service's `LoadBalancers`): the resource keeps what the earlier template gave it";
+}
+
+/// The properties CloudFormation keeps as the paths redeploy a stack without them.
+fn check_book(model: &Model<'_, '_>, out: &mut Diagnostics) -> anyhow::Result<()> {
+    let paths = model.shared::<super::PathChecks>();
+    out.extend(
+        paths
+            .events
+            .iter()
+            .filter(|d| d.code == AWS_PROPERTY_KEPT)
+            .cloned(),
+    );
+    Ok(())
 }
 
 /// Each dropped property once, at the resource in the template that drops it.

@@ -3,13 +3,31 @@
 //! form, and the awslogs driver's options.
 
 use super::shapes::{Place, escape, is_placeholder, suggest};
-use crate::diagnostics::Problem;
+use crate::checks::rule::Model;
+use crate::diagnostics::{Code, Diagnostics, Problem};
 use serde_json::Value;
 
-crate::diagnostics::codes::declare! {
+crate::checks::rule::rule! {
+    check: check_book;
     AWS_AWSLOGS = "aws::awslogs", error: "the awslogs log driver without an option it needs, or with one it does not know";
     AWS_FARGATE = "aws::fargate", error: "a task definition Fargate cannot run (CPU/memory pair, network mode)";
     AWS_HEALTH_CHECK = "aws::health-check", error: "a health-check command that does not start with `CMD` or `CMD-SHELL`";
+}
+
+/// The codes of the Fargate rules, outcomes of one check.
+pub(crate) const CODES: &[Code] = &[AWS_AWSLOGS, AWS_FARGATE, AWS_HEALTH_CHECK];
+
+/// What the Fargate rules find in the book's task definitions.
+fn check_book(model: &Model<'_, '_>, out: &mut Diagnostics) -> anyhow::Result<()> {
+    let found = model.shared::<super::TaskDefinitions>();
+    out.extend(
+        found
+            .problems
+            .iter()
+            .filter(|d| CODES.contains(&d.code))
+            .cloned(),
+    );
+    Ok(())
 }
 
 /// The options the awslogs driver accepts.

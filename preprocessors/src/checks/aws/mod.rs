@@ -5,33 +5,32 @@
 //! roles' policies against what the task definition needs. The data is
 //! vendored in `preprocessors/data/aws/`; this file is the I/O shell.
 
-crate::diagnostics::codes::declare! {
-    AWS_CLI_MISSING_FILE = "aws::cli-missing-file", error: "a `file://` argument naming no file of the book and none an earlier command writes";
-    AWS_STACK_REFUSED = "aws::stack-refused", error: "a stack command CloudFormation refuses where the way through the guide runs it: a create with a parameter left without a value, a create of a stack that exists, an update of one that does not";
-    AWS_UNJUDGED = "aws::unjudged", warning: "a command or template resource the AWS behaviour checks cannot judge: a service or resource type whose AWS data is not vendored, or a stack or template named by a shell variable nothing sets (a warning)";
-}
-
 pub mod arns;
 pub(crate) mod cfn;
 pub(crate) mod cli;
 pub mod deployer;
+pub(crate) mod deployer_permission;
 pub(crate) mod dropped;
 pub(crate) mod evaluator;
 pub(crate) mod fargate;
 pub(crate) mod files;
 pub(crate) mod handlers;
 pub(crate) mod inline;
+pub(crate) mod missing_file;
 pub(crate) mod models;
 pub(crate) mod replacement;
 pub(crate) mod roles;
 pub(crate) mod shapes;
 pub(crate) mod shell;
 pub(crate) mod stack_diff;
+pub(crate) mod stack_refused;
 pub(crate) mod stacks;
+pub(crate) mod unjudged;
 
 use crate::checks::procedures::templates::{self, JsonFile};
+use crate::checks::rule::{Model, Shared};
 use crate::diagnostics::location::TextMap;
-use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Problem};
 use crate::model::book_root::BookRoot;
 use crate::model::chapters::BookModel;
 use crate::model::json::Index;
@@ -42,68 +41,206 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 pub(crate) use crate::model::inputs::TEMPLATES_DIR;
+pub(crate) use missing_file::AWS_CLI_MISSING_FILE;
+pub(crate) use stack_refused::AWS_STACK_REFUSED;
+pub(crate) use unjudged::AWS_UNJUDGED;
 
-/// Runs every AWS check on the book's templates and chapters.
-pub(crate) fn check(
-    book_root: &BookRoot,
-    model: &BookModel<'_>,
-    diagnostics: &mut Diagnostics,
-) -> Result<()> {
-    let chapters = &model.chapters;
-    let scripts = scripts(model);
-    let files = files::Files::new(book_root, located(&scripts));
-    let commands: Vec<&shell::Command> = scripts.iter().flatten().flat_map(|(_, c)| c).collect();
-    // Template resources their schemas refuse, left out of the run-path checks.
-    let mut broken = Broken::new();
-    let templates = template_files(book_root, diagnostics);
-    for file in &templates {
-        let (rel, text, value, index) = (&file.path, &file.text, &file.value, file.index());
-        let map = TextMap::new(rel, text);
-        let at = |p: Problem| p.locate_in_text(&map);
-        if is_task_definition(value) {
-            diagnostics.extend(task_definition(value, index).into_iter().map(at));
-            roles::check_task_definition(
-                book_root,
-                rel,
-                text,
-                value,
-                &commands,
-                &files,
-                diagnostics,
-            );
-        }
-        if value.get("Resources").is_some() {
-            let found = cfn::check(value, index);
-            broken.extend(refused(rel, &found));
-            diagnostics.extend(found.into_iter().map(|(_, p)| at(p)));
-            diagnostics.extend(stack_task_rules(value, index).into_iter().map(at));
-            roles::check_template(book_root, rel, text, value, diagnostics);
+/// Reports what the AWS checks find that is declared outside this area:
+/// templates the procedures' loader refuses, the inline policies' lint
+/// (the policy rules' codes) and the run paths' markers.
+pub(crate) fn check(model: &Model<'_, '_>, diagnostics: &mut Diagnostics) -> Result<()> {
+    let book_root = model.root;
+    let shared_templates = model.shared::<Templates>();
+    diagnostics.extend(shared_templates.problems.iter().cloned());
+    let templates = &shared_templates.files;
+    for file in templates {
+        if file.value.get("Resources").is_some() {
+            let (rel, text, value) = (&file.path, &file.text, &file.value);
             inline::check(rel, text, value, &roles::manifest(book_root), diagnostics);
         }
     }
-    let checked = checked_commands(&scripts);
-    let rejected = rejected(&checked, &files);
-    let inputs = PathInputs {
-        book_root,
-        model,
-        scripts: &scripts,
-        files: &files,
-        templates: &stack_templates(&templates, &broken),
-        rejected: &rejected,
-    };
-    behaviour(&inputs, diagnostics);
-    for ((chapter, blocks), checked) in chapters.iter().zip(&scripts).zip(&checked) {
-        let source = &chapter.source;
-        let origin = chapter.origin();
-        for ((block, _), checked) in blocks.iter().zip(checked) {
-            for checked in checked {
-                for f in &checked.findings {
-                    diagnostics.push(
-                        f.clone()
-                            .locate(|range| origin.locate(block.chapter_range(range))),
-                    );
+    diagnostics.extend(model.shared::<PathChecks>().markers.iter().cloned());
+    Ok(())
+}
+
+/// What the run paths make AWS do, worked out once per run (the run paths,
+/// the stack events, the deployer's needs evaluated against its policy),
+/// placed, by the check that finds it.
+#[derive(Default)]
+pub(crate) struct PathChecks {
+    /// The run paths' own problems (their markers).
+    pub markers: Vec<Diagnostic>,
+    /// Stack commands whose template or stack the checks cannot read.
+    pub stacks: Vec<Diagnostic>,
+    /// Change sets executed that no command before creates.
+    pub unpaired: Vec<Diagnostic>,
+    /// Commands whose API calls the deployer check does not know.
+    pub unmodelled: Vec<Diagnostic>,
+    /// What CloudFormation refuses, replaces or keeps as the paths run.
+    pub events: Vec<Diagnostic>,
+    /// The deployer policy against every call the paths make.
+    pub deployer: Vec<Diagnostic>,
+}
+
+impl Shared for PathChecks {
+    fn build(model: &Model<'_, '_>) -> Self {
+        let book_root = model.root;
+        let shared = model.shared::<Scripts>();
+        let scripts: Blocks<'_> = model
+            .chapters
+            .chapters
+            .iter()
+            .zip(&shared.commands)
+            .map(|(chapter, blocks)| chapter.blocks.iter().zip(blocks.iter().cloned()).collect())
+            .collect();
+        let files = files::Files::new(book_root, located(&scripts));
+        let rejected = rejected(&shared.checked, &files);
+        let templates = model.shared::<Templates>();
+        let broken = &model.shared::<Schemas>().broken;
+        let inputs = PathInputs {
+            book_root,
+            model: model.chapters,
+            scripts: &scripts,
+            files: &files,
+            templates: &stack_templates(&templates.files, broken),
+            rejected: &rejected,
+        };
+        behaviour(&inputs)
+    }
+}
+
+/// The shell commands of every block (`[chapter][block]`) and the CLI
+/// check of each (`[chapter][block][command]`), worked out once per run.
+pub(crate) struct Scripts {
+    pub commands: Vec<Vec<Vec<shell::Command>>>,
+    pub checked: Vec<Vec<Vec<cli::Checked>>>,
+}
+
+impl Shared for Scripts {
+    fn build(model: &Model<'_, '_>) -> Self {
+        let commands: Vec<Vec<Vec<shell::Command>>> = model
+            .chapters
+            .chapters
+            .iter()
+            .map(|chapter| chapter.blocks.iter().map(block_commands).collect())
+            .collect();
+        let checked = commands
+            .iter()
+            .map(|blocks| {
+                blocks
+                    .iter()
+                    .map(|commands| commands.iter().map(cli::check).collect())
+                    .collect()
+            })
+            .collect();
+        Scripts { commands, checked }
+    }
+}
+
+impl Scripts {
+    /// Every command with its chapter and block.
+    fn located(&self) -> impl Iterator<Item = ((usize, usize), &shell::Command)> {
+        self.commands.iter().enumerate().flat_map(|(c, blocks)| {
+            blocks.iter().enumerate().flat_map(move |(b, commands)| {
+                commands.iter().map(move |command| ((c, b), command))
+            })
+        })
+    }
+
+    /// The findings of the CLI check whose code `keep` keeps, at their
+    /// words in the chapter.
+    pub(crate) fn findings(
+        &self,
+        model: &Model<'_, '_>,
+        keep: impl Fn(Code) -> bool,
+    ) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (chapter, blocks) in model.chapters.chapters.iter().zip(&self.checked) {
+            let origin = chapter.origin();
+            for (block, checked) in chapter.blocks.iter().zip(blocks) {
+                for f in checked.iter().flat_map(|c| &c.findings) {
+                    if keep(f.code) {
+                        out.push(
+                            f.clone()
+                                .locate(|range| origin.locate(block.chapter_range(range))),
+                        );
+                    }
                 }
-                for file in &checked.files {
+            }
+        }
+        out
+    }
+}
+
+/// The CloudFormation schema check of every template, placed, and the
+/// resources it refuses (left out of the run-path checks).
+pub(crate) struct Schemas {
+    pub problems: Vec<Diagnostic>,
+    pub broken: Broken,
+}
+
+impl Shared for Schemas {
+    fn build(model: &Model<'_, '_>) -> Self {
+        let mut problems = Vec::new();
+        let mut broken = Broken::new();
+        for file in &model.shared::<Templates>().files {
+            if file.value.get("Resources").is_some() {
+                let found = cfn::check(&file.value, file.index());
+                broken.extend(refused(&file.path, &found));
+                let map = TextMap::new(&file.path, &file.text);
+                problems.extend(found.into_iter().map(|(_, p)| p.locate_in_text(&map)));
+            }
+        }
+        Schemas { problems, broken }
+    }
+}
+
+/// The roles check of every template: the task definition's roles against
+/// what it needs, the template's roles against ECS's trust.
+pub(crate) struct Roles {
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Shared for Roles {
+    fn build(model: &Model<'_, '_>) -> Self {
+        let book_root = model.root;
+        let scripts = model.shared::<Scripts>();
+        let files = files::Files::new(book_root, scripts.located());
+        let commands: Vec<&shell::Command> = scripts.commands.iter().flatten().flatten().collect();
+        let mut found = Diagnostics::new();
+        for file in &model.shared::<Templates>().files {
+            let (rel, text, value) = (&file.path, &file.text, &file.value);
+            if is_task_definition(value) {
+                roles::check_task_definition(
+                    book_root, rel, text, value, &commands, &files, &mut found,
+                );
+            }
+            if value.get("Resources").is_some() {
+                roles::check_template(book_root, rel, text, value, &mut found);
+            }
+        }
+        Roles {
+            problems: found.into_iter().collect(),
+        }
+    }
+}
+
+/// The check of every `file://` argument: a name no file stands behind,
+/// and a `--cli-input-json` file against its input shape.
+pub(crate) struct FileChecks {
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Shared for FileChecks {
+    fn build(model: &Model<'_, '_>) -> Self {
+        let scripts = model.shared::<Scripts>();
+        let chapters = &model.chapters.chapters;
+        let files = files::Files::new(model.root, scripts.located());
+        let mut found = Diagnostics::new();
+        for (chapter, blocks) in chapters.iter().zip(&scripts.checked) {
+            let origin = chapter.origin();
+            for (block, checked) in chapter.blocks.iter().zip(blocks) {
+                for file in checked.iter().flat_map(|c| &c.files) {
                     let at = || origin.locate(block.chapter_range(file.word.range.clone()));
                     let locate = |(c, b): (usize, usize), range| {
                         let chapter = &chapters[c];
@@ -111,31 +248,75 @@ pub(crate) fn check(
                             .origin()
                             .locate(chapter.blocks[b].chapter_range(range))
                     };
-                    files.check(file, at, &locate, diagnostics);
+                    files.check(file, at, &locate, &mut found);
                 }
             }
-            if block.lang == "json" {
+        }
+        FileChecks {
+            problems: found.into_iter().collect(),
+        }
+    }
+}
+
+/// `templates/*.json` read and parsed once per run, and why the ones that
+/// are not could not be.
+pub(crate) struct Templates {
+    pub files: Vec<JsonFile>,
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Shared for Templates {
+    fn build(model: &Model<'_, '_>) -> Self {
+        let (files, problems) = template_files(model.root);
+        Templates { files, problems }
+    }
+}
+
+/// The task-definition checks (the ECS input shape, then the Fargate
+/// rules) of the templates' task definitions and of those typed in a
+/// chapter, placed: one check whose outcomes several rules report.
+pub(crate) struct TaskDefinitions {
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Shared for TaskDefinitions {
+    fn build(model: &Model<'_, '_>) -> Self {
+        let mut problems = Vec::new();
+        for file in &model.shared::<Templates>().files {
+            let (value, index) = (&file.value, file.index());
+            let map = TextMap::new(&file.path, &file.text);
+            let at = |p: Problem| p.locate_in_text(&map);
+            if is_task_definition(value) {
+                problems.extend(task_definition(value, index).into_iter().map(at));
+            }
+            if value.get("Resources").is_some() {
+                problems.extend(stack_task_rules(value, index).into_iter().map(at));
+            }
+        }
+        for chapter in &model.chapters.chapters {
+            let origin = chapter.origin();
+            for block in chapter.blocks.iter().filter(|b| b.lang == "json") {
                 let Ok(value) = serde_json::from_str::<Value>(&block.text) else {
                     continue;
                 };
                 // A task definition a directive shows (`{{#template}}`) is
                 // checked once, in its file; only one typed here is checked here.
-                if is_task_definition(&value) && typed_in(&source.text, &block.text) {
+                if is_task_definition(&value) && typed_in(&chapter.source.text, &block.text) {
                     let index = Index::new(&block.text);
                     for p in task_definition(&value, &index) {
-                        diagnostics.push(p.locate(|r| origin.locate(block.chapter_range(r))));
+                        problems.push(p.locate(|r| origin.locate(block.chapter_range(r))));
                     }
                 }
             }
         }
+        TaskDefinitions { problems }
     }
-    Ok(())
 }
 
 /// Every chapter's blocks with the shell commands of each.
-type Scripts<'m> = Vec<Vec<(&'m crate::model::code_blocks::Block, Vec<shell::Command>)>>;
+type Blocks<'m> = Vec<Vec<(&'m crate::model::code_blocks::Block, Vec<shell::Command>)>>;
 
-fn scripts<'m>(model: &'m BookModel<'_>) -> Scripts<'m> {
+fn scripts<'m>(model: &'m BookModel<'_>) -> Blocks<'m> {
     model
         .chapters
         .iter()
@@ -143,22 +324,24 @@ fn scripts<'m>(model: &'m BookModel<'_>) -> Scripts<'m> {
             chapter
                 .blocks
                 .iter()
-                .map(|block| {
-                    let commands = match block.lang.as_str() {
-                        "console" => shell::commands(&shell::console_script(&block.text)),
-                        "bash" | "sh" | "shell" | "zsh" => shell::commands(&block.text),
-                        _ => Vec::new(),
-                    };
-                    (block, commands)
-                })
+                .map(|block| (block, block_commands(block)))
                 .collect()
         })
         .collect()
 }
 
+/// The shell commands of a block: none unless it is a shell or console one.
+fn block_commands(block: &crate::model::code_blocks::Block) -> Vec<shell::Command> {
+    match block.lang.as_str() {
+        "console" => shell::commands(&shell::console_script(&block.text)),
+        "bash" | "sh" | "shell" | "zsh" => shell::commands(&block.text),
+        _ => Vec::new(),
+    }
+}
+
 /// Every command with its chapter and block.
 fn located<'s>(
-    scripts: &'s Scripts<'_>,
+    scripts: &'s Blocks<'_>,
 ) -> impl Iterator<Item = ((usize, usize), &'s shell::Command)> {
     scripts.iter().enumerate().flat_map(|(c, blocks)| {
         blocks
@@ -171,7 +354,7 @@ fn located<'s>(
 }
 
 /// The CLI check of every command of every block (`[chapter][block][command]`).
-fn checked_commands(scripts: &Scripts<'_>) -> Vec<Vec<Vec<cli::Checked>>> {
+fn checked_commands(scripts: &Blocks<'_>) -> Vec<Vec<Vec<cli::Checked>>> {
     scripts
         .iter()
         .map(|blocks| {
@@ -276,7 +459,7 @@ fn with_paths<R>(inputs: &PathInputs<'_, '_>, f: impl FnOnce(&deployer::Context<
 pub fn deployer_needs(book_root: &BookRoot, model: &BookModel<'_>) -> Vec<deployer::CommandNeeds> {
     let scripts = scripts(model);
     let files = files::Files::new(book_root, located(&scripts));
-    let templates = template_files(book_root, &mut Diagnostics::new());
+    let (templates, _) = template_files(book_root);
     let broken: Broken = templates
         .iter()
         .flat_map(|file| refused(&file.path, &cfn::check(&file.value, file.index())))
@@ -296,16 +479,19 @@ pub fn deployer_needs(book_root: &BookRoot, model: &BookModel<'_>) -> Vec<deploy
 /// The checks of what the run paths make AWS do: their markers, the
 /// replacements CloudFormation would need between the templates deployed to
 /// one stack, and the deployer policy against every call the paths make.
-fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
+fn behaviour(inputs: &PathInputs<'_, '_>) -> PathChecks {
     let book_root = inputs.book_root;
     with_paths(inputs, |ctx| {
-        diagnostics.extend(ctx.run.problems.iter().cloned());
+        let mut out = PathChecks {
+            markers: ctx.run.problems.clone(),
+            ..PathChecks::default()
+        };
         let (stacks, events) = ctx.stack_events();
         for s in &stacks {
             // `--template-body file://…` is the CLI check's; `deploy`'s
             // `--template-file` is a path of its own.
             if let Some((range, name)) = s.missing.as_ref().filter(|_| s.kind == "deploy") {
-                diagnostics.push(
+                out.stacks.push(
                     Diagnostic::raise(
                         AWS_CLI_MISSING_FILE,
                         ctx.locate(s.at, range.clone()),
@@ -344,7 +530,7 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
                     "write the name, or assign it earlier in the block or path (`STACK=responderapi`)",
                 )
             };
-            diagnostics.push(
+            out.stacks.push(
                 Diagnostic::raise(
                     AWS_UNJUDGED,
                     ctx.locate(s.at, range.clone()),
@@ -356,7 +542,7 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
             );
         }
         for (at, range, name) in ctx.unpaired_executes() {
-            diagnostics.push(
+            out.unpaired.push(
                 Diagnostic::raise(
                     AWS_STACK_REFUSED,
                     ctx.locate(at, range),
@@ -370,7 +556,7 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
             );
         }
         for (at, range, label) in ctx.unmodelled() {
-            diagnostics.push(
+            out.unmodelled.push(
                 Diagnostic::raise(
                     AWS_UNJUDGED,
                     ctx.locate(at, range),
@@ -383,13 +569,13 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
                 ),
             );
         }
-        diagnostics.extend(stack_problems(ctx, &stacks, &events));
+        out.events = stack_problems(ctx, &stacks, &events);
         let Ok(text) = book_root.read(deployer::DEPLOYER_POLICY) else {
-            return;
+            return out;
         };
         // A policy that does not parse is the policy linter's report.
         let Ok(value) = serde_json::from_str::<Value>(&text) else {
-            return;
+            return out;
         };
         let policy = deployer::DeployerPolicy {
             rel: deployer::DEPLOYER_POLICY,
@@ -397,12 +583,14 @@ fn behaviour(inputs: &PathInputs<'_, '_>, diagnostics: &mut Diagnostics) {
             value: &value,
         };
         let commands = ctx.derive_with(&stacks, &events);
-        diagnostics.extend(deployer::check(ctx, &commands, &policy));
+        out.deployer = deployer::check(ctx, &commands, &policy);
         let regions: Vec<String> = crate::model::release::Release::load(book_root)
             .map(|r| r.regions().iter().map(|r| r.code.clone()).collect())
             .unwrap_or_default();
-        diagnostics.extend(deployer::check_regions(ctx, &commands, &policy, &regions));
-    });
+        out.deployer
+            .extend(deployer::check_regions(ctx, &commands, &policy, &regions));
+        out
+    })
 }
 
 /// What CloudFormation refuses or replaces when the ways through the guide
@@ -482,7 +670,7 @@ fn typed_in(source: &str, json: &str) -> bool {
 /// `templates/*.json`, sorted, each read and parsed once. One that cannot
 /// be read or is not JSON is reported here, unless it is one of the files
 /// the procedures check loads (and reports) itself.
-fn template_files(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Vec<JsonFile> {
+fn template_files(book_root: &BookRoot) -> (Vec<JsonFile>, Vec<Diagnostic>) {
     let mut names: Vec<String> = std::fs::read_dir(book_root.root.join(TEMPLATES_DIR))
         .into_iter()
         .flatten()
@@ -496,20 +684,20 @@ fn template_files(book_root: &BookRoot, diagnostics: &mut Diagnostics) -> Vec<Js
         .chain(templates::STACKS)
         .copied()
         .collect::<Vec<_>>();
-    let mut files = Vec::new();
+    let (mut files, mut problems) = (Vec::new(), Vec::new());
     for name in names {
         let rel = format!("{TEMPLATES_DIR}/{name}");
         match templates::load(book_root, &rel) {
             Some(Ok(file)) => files.push(file),
             Some(Err(problem)) if !procedures.contains(&rel.as_str()) => {
-                diagnostics.push(problem.with_hint(
+                problems.push(problem.with_hint(
                     "every template in templates/ is checked against AWS's models; fix it first",
                 ))
             }
             _ => {}
         }
     }
-    files
+    (files, problems)
 }
 
 /// A RegisterTaskDefinition document: it has container definitions.

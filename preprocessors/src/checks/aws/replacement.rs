@@ -11,15 +11,30 @@
 use super::models;
 use super::shapes::escape;
 use super::stack_diff::{self, Cause, Change};
-use crate::diagnostics::Diagnostic;
+use crate::checks::rule::Model;
 use crate::diagnostics::location::Location;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::json::Index;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
-crate::diagnostics::codes::declare! {
+crate::checks::rule::rule! {
+    check: check_book;
     AWS_REPLACEMENT = "aws::replacement", warning: "a deploy over a stack changes a create-only property (by another template or another parameter value): CloudFormation replaces the resource, which gets a new identity (a warning)";
     AWS_REPLACEMENT_REFUSED = "aws::replacement-refused", error: "a deploy over a stack changes a create-only property of a custom-named resource (by another template or another parameter value), which CloudFormation must replace and refuses to";
+}
+
+/// The replacements CloudFormation makes, or refuses, as the paths redeploy a stack.
+fn check_book(model: &Model<'_, '_>, out: &mut Diagnostics) -> anyhow::Result<()> {
+    let paths = model.shared::<super::PathChecks>();
+    out.extend(
+        paths
+            .events
+            .iter()
+            .filter(|d| d.code == AWS_REPLACEMENT || d.code == AWS_REPLACEMENT_REFUSED)
+            .cloned(),
+    );
+    Ok(())
 }
 
 /// A template deployed to a stack, and the command that did it.

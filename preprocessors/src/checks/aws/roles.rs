@@ -10,18 +10,41 @@ use super::files::Files;
 use super::shapes::escape;
 use super::shell::Command;
 use crate::checks::policy::manifest::Manifest;
+use crate::checks::rule::Model;
 use crate::diagnostics::location::Location;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::model::book_root::BookRoot;
 use crate::model::json::Index;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-crate::diagnostics::codes::declare! {
+crate::checks::rule::rule! {
+    check: check_book;
     AWS_MISSING_PERMISSION = "aws::missing-permission", error: "a role that does not allow what the task definition needs";
     AWS_MISSING_ROLE = "aws::missing-role", error: "a task definition that needs a role and names none";
     AWS_TRUST = "aws::trust", error: "a role that ECS tasks cannot assume";
     AWS_UNNEEDED_PERMISSION = "aws::unneeded-permission", warning: "a role that allows an action the task definition does not need";
+}
+
+/// The codes of the roles check's own findings.
+pub(crate) const CODES: &[Code] = &[
+    AWS_MISSING_PERMISSION,
+    AWS_MISSING_ROLE,
+    AWS_TRUST,
+    AWS_UNNEEDED_PERMISSION,
+];
+
+/// What the roles check finds in the templates.
+fn check_book(model: &Model<'_, '_>, out: &mut Diagnostics) -> anyhow::Result<()> {
+    let found = model.shared::<super::Roles>();
+    out.extend(
+        found
+            .problems
+            .iter()
+            .filter(|d| CODES.contains(&d.code))
+            .cloned(),
+    );
+    Ok(())
 }
 
 /// A policy document and where it is written.

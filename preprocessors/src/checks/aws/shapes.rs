@@ -4,19 +4,43 @@
 //! reader fills in, so only their type is checked.
 
 use super::models::{ServiceModel, Shape};
-use crate::diagnostics::{Code, Problem};
+use crate::checks::rule::Model;
+use crate::diagnostics::{Code, Diagnostics, Problem};
 use crate::model::json::Index;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock};
 
-crate::diagnostics::codes::declare! {
+crate::checks::rule::rule! {
+    check: check_book;
     AWS_INVALID_ENUM = "aws::invalid-enum", error: "a task-definition value the ECS model does not allow";
     AWS_INVALID_VALUE = "aws::invalid-value", error: "a task-definition value outside the length, range or pattern the ECS model states";
     AWS_MISSING_MEMBER = "aws::missing-member", error: "a task definition without a member the ECS model requires";
     AWS_UNKNOWN_MEMBER = "aws::unknown-member", error: "a task-definition member the ECS model does not have (usually a misspelling)";
     AWS_WRONG_TYPE = "aws::wrong-type", error: "a task-definition value of the wrong JSON type";
+}
+
+/// The codes of the shape check.
+pub(crate) const CODES: &[Code] = &[
+    AWS_INVALID_ENUM,
+    AWS_INVALID_VALUE,
+    AWS_MISSING_MEMBER,
+    AWS_UNKNOWN_MEMBER,
+    AWS_WRONG_TYPE,
+];
+
+/// What the input shapes refuse: in the task definitions, the CLI
+/// commands' values and the `--cli-input-json` files.
+fn check_book(model: &Model<'_, '_>, out: &mut Diagnostics) -> anyhow::Result<()> {
+    let ours = |d: &&crate::diagnostics::Diagnostic| CODES.contains(&d.code);
+    let tasks = model.shared::<super::TaskDefinitions>();
+    out.extend(tasks.problems.iter().filter(ours).cloned());
+    let scripts = model.shared::<super::Scripts>();
+    out.extend(scripts.findings(model, |code| CODES.contains(&code)));
+    let files = model.shared::<super::FileChecks>();
+    out.extend(files.problems.iter().filter(ours).cloned());
+    Ok(())
 }
 
 /// Where a check places a problem about a JSON pointer into the value it
