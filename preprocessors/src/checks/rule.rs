@@ -22,7 +22,6 @@ pub(crate) struct Model<'a, 'b> {
     pub root: &'a BookRoot,
     pub book: &'a Book,
     pub chapters: &'a BookModel<'b>,
-    #[allow(dead_code, reason = "the areas' rules are moving onto it")]
     shared: Mutex<HashMap<TypeId, Arc<Cell>>>,
 }
 
@@ -30,7 +29,6 @@ pub(crate) struct Model<'a, 'b> {
 type Cell = OnceLock<Arc<dyn Any + Send + Sync>>;
 
 /// Something several rules read, worked out from the model once per run.
-#[allow(dead_code, reason = "the areas' rules are moving onto it")]
 pub(crate) trait Shared: Any + Send + Sync + Sized {
     fn build(model: &Model<'_, '_>) -> Self;
 }
@@ -47,7 +45,6 @@ impl<'a, 'b> Model<'a, 'b> {
 
     /// `T` for this run: built by the first rule that asks, while the
     /// others that ask meanwhile wait for it.
-    #[allow(dead_code, reason = "the areas' rules are moving onto it")]
     pub(crate) fn shared<T: Shared>(&self) -> Arc<T> {
         let cell = Arc::clone(
             self.shared
@@ -66,7 +63,8 @@ impl<'a, 'b> Model<'a, 'b> {
 
 /// A registered rule.
 pub(crate) struct Rule {
-    /// The codes it raises, the first naming it; it raises no other.
+    /// The codes it raises, the first naming it; it raises no other, and no
+    /// other rule raises them.
     pub codes: &'static [Code],
     /// Adds the rule's problems; an `Err` is a fault of the run, not of the
     /// book.
@@ -87,7 +85,8 @@ pub(crate) static RULES: [Rule];
 /// Declares a rule: its codes (as `declare!` does) and its check, and
 /// registers both. Most rules raise one code; a check whose outcomes are
 /// several (a file that cannot be read, or that can but is wrong) declares
-/// each.
+/// each. A rule that reports problems the model found while it was built
+/// names their codes with `reports:` instead.
 ///
 /// ```ignore
 /// crate::checks::rule::rule! {
@@ -96,6 +95,17 @@ pub(crate) static RULES: [Rule];
 /// }
 /// ```
 macro_rules! rule {
+    // The rule that reports what the book's loader found (codes declared
+    // beside the model code that finds them, which no other rule reports).
+    (check: $check:path; reports: $($code:path),+;) => {
+        const _: () = {
+            #[linkme::distributed_slice($crate::checks::rule::RULES)]
+            static RULE: $crate::checks::rule::Rule = $crate::checks::rule::Rule {
+                codes: &[$($code),+],
+                check: $check,
+            };
+        };
+    };
     (check: $check:path; $($konst:ident = $name:literal, $severity:ident: $help:literal;)+) => {
         $crate::diagnostics::codes::declare! {
             $($konst = $name, $severity: $help;)+

@@ -1,7 +1,6 @@
-//! Every validator over one model of the book, as readers get it: it
-//! changes nothing and reports what every validator finds, all in one run.
+//! Every rule over one model of the book, as readers get it: it changes
+//! nothing and reports what every rule finds, all in one run.
 
-use crate::checks::aws;
 use crate::checks::rule::{self, Model};
 use crate::diagnostics::Diagnostics;
 use crate::model::book_root::BookRoot;
@@ -9,10 +8,10 @@ use crate::model::chapters::BookModel;
 use anyhow::Result;
 use mdbook_preprocessor::book::Book;
 
-/// Each chapter is read, parsed and mapped to its source once. The
-/// validators run side by side (and spread their chapters over the cores);
-/// their findings are gathered in a fixed order, so the output never
-/// depends on the threads.
+/// The loader reads the book's other inputs, then each chapter is parsed
+/// and mapped to its source once. The rules run side by side (and spread
+/// their chapters over the cores) on a sealed root; their findings are
+/// gathered in a fixed order, so the output never depends on the threads.
 pub(crate) fn validate(book_root: &BookRoot, book: &Book) -> Result<Diagnostics> {
     crate::diagnostics::phases::timed("the book's other inputs", || {
         crate::model::inputs::read(book_root, book)
@@ -21,22 +20,18 @@ pub(crate) fn validate(book_root: &BookRoot, book: &Book) -> Result<Diagnostics>
         crate::diagnostics::phases::timed("the book's model", || BookModel::build(book_root, book));
     let sealed = book_root.sealed();
     let model = Model::new(&sealed, book, &chapters);
-    // The areas' validators, then every rule declared on its own.
-    let mut validators: Vec<(&str, &[crate::diagnostics::Code], Check)> =
-        vec![("AWS validator", &[], aws::check)];
-    validators.extend(
-        rule::all()
-            .into_iter()
-            .map(|r| (r.name(), r.codes, r.check)),
-    );
-    let results = crate::model::parallel::map_few(&validators, |_, (name, codes, check)| {
+    let rules = rule::all();
+    let results = crate::model::parallel::map_few(&rules, |_, rule| {
         let mut found = Diagnostics::new();
-        crate::diagnostics::phases::timed(&format!("  {name}"), || check(&model, &mut found))?;
+        crate::diagnostics::phases::timed(&format!("  {}", rule.name()), || {
+            (rule.check)(&model, &mut found)
+        })?;
         // A rule is the one place its codes are raised (every test run
         // holds the rules to it).
         debug_assert!(
-            codes.is_empty() || found.iter().all(|d| codes.contains(&d.code)),
-            "{name} raised a code it does not declare"
+            found.iter().all(|d| rule.codes.contains(&d.code)),
+            "{} raised a code it does not declare",
+            rule.name()
         );
         anyhow::Ok(found)
     });
@@ -56,11 +51,9 @@ pub(crate) fn warm() {
     if crate::model::parallel::threads() > 1 {
         std::thread::spawn(|| {
             // The AWS checks take longest: their data first.
-            aws::models::warm();
+            crate::checks::aws::models::warm();
             crate::checks::policy::catalog::Catalog::builtin();
             crate::checks::policy::schema::warm();
         });
     }
 }
-
-type Check = fn(&Model<'_, '_>, &mut Diagnostics) -> Result<()>;

@@ -1,16 +1,21 @@
-//! The template's inline IAM policies through the policy linter, with the
-//! template's account and Region references filled in, each problem
-//! reported at the template line it is about.
+//! The templates' inline IAM policies, for the policy rules: each parsed
+//! once with the template's account and Region references filled in, and
+//! each problem a rule finds in one placed at the template line it is
+//! about.
 
+use super::Templates;
 use super::roles::resolve;
 use super::shapes::escape;
-use crate::checks::policy::Kind;
-use crate::checks::policy::lint::lint_text;
+use crate::checks::policy::kind::Kind;
+use crate::checks::policy::linted::Linted;
 use crate::checks::policy::manifest::{Entry, Manifest};
+use crate::checks::rule::{Model, Shared};
+use crate::diagnostics::Diagnostic;
 use crate::diagnostics::location::Location;
-use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::json::Index;
 use serde_json::Value;
+use std::ops::Range;
+use std::sync::Arc;
 
 /// Every policy document of the template's IAM resources, as (pointer, kind).
 pub(crate) fn documents(template: &Value) -> Vec<(String, Kind)> {
@@ -46,15 +51,66 @@ pub(crate) fn documents(template: &Value) -> Vec<(String, Kind)> {
     out
 }
 
-/// Lints the inline policies of `template` (the text of `rel`).
-pub(crate) fn check(
+/// One inline policy, as the policy rules read it, and where it is.
+pub(crate) struct Document {
+    pub linted: Linted,
+    /// The template's path and text.
+    rel: String,
+    text: Arc<str>,
+    /// The document's value in the template.
+    range: Range<usize>,
+    /// Its key, where a problem no line of the document stands for goes.
+    whole: Location,
+}
+
+impl Document {
+    /// A problem a rule found in the policy's own text, at the template
+    /// line it is about.
+    pub(crate) fn place(&self, d: Diagnostic) -> Diagnostic {
+        Diagnostic {
+            location: same_line(
+                &self.rel,
+                &self.text,
+                self.range.clone(),
+                &d.location.line_text,
+            )
+            .unwrap_or_else(|| self.whole.clone()),
+            message: format!("inline policy: {}", d.message),
+            // Placed in the policy's own text, not the template's.
+            fixes: Vec::new(),
+            ..d
+        }
+    }
+}
+
+/// Every inline policy of the book's templates.
+pub(crate) struct InlinePolicies {
+    pub documents: Vec<Document>,
+}
+
+impl Shared for InlinePolicies {
+    fn build(model: &Model<'_, '_>) -> Self {
+        let manifest = super::roles::manifest(model.root);
+        let documents = model
+            .shared::<Templates>()
+            .files
+            .iter()
+            .filter(|file| file.value.get("Resources").is_some())
+            .flat_map(|file| inline_policies(&file.path, &file.text, &file.value, &manifest))
+            .collect();
+        InlinePolicies { documents }
+    }
+}
+
+/// The inline policies of `template` (the text of `rel`).
+pub(crate) fn inline_policies(
     rel: &str,
     text: &str,
     template: &Value,
     manifest: &Manifest,
-    diagnostics: &mut Diagnostics,
-) {
+) -> Vec<Document> {
     let index = Index::new(text);
+    let shared: Arc<str> = Arc::from(text);
     // The manifest's reasons are per policy file; an inline policy may use any.
     let entry = Entry {
         resource_star: manifest
@@ -64,6 +120,7 @@ pub(crate) fn check(
             .collect(),
         ..Entry::default()
     };
+    let mut out = Vec::new();
     for (pointer, kind) in documents(template) {
         let Some(document) = template.pointer(&pointer) else {
             continue;
@@ -74,23 +131,25 @@ pub(crate) fn check(
         let Ok(policy_text) = serde_json::to_string_pretty(&resolve(document)) else {
             continue;
         };
-        let range = index.value_range(&pointer);
-        let whole = Location::in_text(rel, text, index.key_range(&pointer));
-        for d in lint_text("inline", &policy_text, Some(kind), Some(&entry)) {
-            diagnostics.push(Diagnostic {
-                location: same_line(rel, text, range.clone(), &d.location.line_text)
-                    .unwrap_or_else(|| whole.clone()),
-                message: format!("inline policy: {}", d.message),
-                // Placed in the policy's own text, not the template's.
-                fixes: Vec::new(),
-                ..d
-            });
-        }
+        out.push(Document {
+            linted: Linted::new(
+                "inline".to_string(),
+                policy_text,
+                Some(kind),
+                Some(entry.clone()),
+                Vec::new(),
+            ),
+            rel: rel.to_string(),
+            text: Arc::clone(&shared),
+            range: index.value_range(&pointer),
+            whole: Location::in_text(rel, text, index.key_range(&pointer)),
+        });
     }
+    out
 }
 
 /// The template line, inside the document, that reads like `line`.
-fn same_line(rel: &str, text: &str, range: std::ops::Range<usize>, line: &str) -> Option<Location> {
+fn same_line(rel: &str, text: &str, range: Range<usize>, line: &str) -> Option<Location> {
     let wanted = line.trim().trim_end_matches(',');
     if wanted.len() < 3 {
         return None;
@@ -115,14 +174,17 @@ mod tests {
             "../../../../tests/fixtures/guide-files/policies.toml"
         ))
         .unwrap();
-        let mut found = Diagnostics::new();
-        check(
+        let mut found = crate::diagnostics::Diagnostics::new();
+        for document in inline_policies(
             "t.json",
             text,
             &serde_json::from_str(text).unwrap(),
             &manifest,
-            &mut found,
-        );
+        ) {
+            for d in crate::checks::policy::lint::lint_policy(&document.linted) {
+                found.push(document.place(d));
+            }
+        }
         found.into_sorted().iter().map(|d| d.short()).collect()
     }
 

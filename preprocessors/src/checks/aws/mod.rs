@@ -20,6 +20,7 @@ pub(crate) mod missing_file;
 pub(crate) mod models;
 pub(crate) mod replacement;
 pub(crate) mod roles;
+pub(crate) mod run_markers;
 pub(crate) mod shapes;
 pub(crate) mod shell;
 pub(crate) mod stack_diff;
@@ -34,34 +35,15 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics, Problem};
 use crate::model::book_root::BookRoot;
 use crate::model::chapters::BookModel;
 use crate::model::json::Index;
-use anyhow::Result;
 use serde_json::Value;
 use shapes::Place;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-pub(crate) use crate::model::inputs::TEMPLATES_DIR;
+pub(crate) use crate::checks::procedures::templates::TemplateFiles as Templates;
 pub(crate) use missing_file::AWS_CLI_MISSING_FILE;
 pub(crate) use stack_refused::AWS_STACK_REFUSED;
 pub(crate) use unjudged::AWS_UNJUDGED;
-
-/// Reports what the AWS checks find that is declared outside this area:
-/// templates the procedures' loader refuses, the inline policies' lint
-/// (the policy rules' codes) and the run paths' markers.
-pub(crate) fn check(model: &Model<'_, '_>, diagnostics: &mut Diagnostics) -> Result<()> {
-    let book_root = model.root;
-    let shared_templates = model.shared::<Templates>();
-    diagnostics.extend(shared_templates.problems.iter().cloned());
-    let templates = &shared_templates.files;
-    for file in templates {
-        if file.value.get("Resources").is_some() {
-            let (rel, text, value) = (&file.path, &file.text, &file.value);
-            inline::check(rel, text, value, &roles::manifest(book_root), diagnostics);
-        }
-    }
-    diagnostics.extend(model.shared::<PathChecks>().markers.iter().cloned());
-    Ok(())
-}
 
 /// What the run paths make AWS do, worked out once per run (the run paths,
 /// the stack events, the deployer's needs evaluated against its policy),
@@ -258,20 +240,6 @@ impl Shared for FileChecks {
     }
 }
 
-/// `templates/*.json` read and parsed once per run, and why the ones that
-/// are not could not be.
-pub(crate) struct Templates {
-    pub files: Vec<JsonFile>,
-    pub problems: Vec<Diagnostic>,
-}
-
-impl Shared for Templates {
-    fn build(model: &Model<'_, '_>) -> Self {
-        let (files, problems) = template_files(model.root);
-        Templates { files, problems }
-    }
-}
-
 /// The task-definition checks (the ECS input shape, then the Fargate
 /// rules) of the templates' task definitions and of those typed in a
 /// chapter, placed: one check whose outcomes several rules report.
@@ -459,7 +427,7 @@ fn with_paths<R>(inputs: &PathInputs<'_, '_>, f: impl FnOnce(&deployer::Context<
 pub fn deployer_needs(book_root: &BookRoot, model: &BookModel<'_>) -> Vec<deployer::CommandNeeds> {
     let scripts = scripts(model);
     let files = files::Files::new(book_root, located(&scripts));
-    let (templates, _) = template_files(book_root);
+    let (templates, _) = templates::template_files(book_root);
     let broken: Broken = templates
         .iter()
         .flat_map(|file| refused(&file.path, &cfn::check(&file.value, file.index())))
@@ -665,39 +633,6 @@ fn typed_in(source: &str, json: &str) -> bool {
     json.lines()
         .find(|line| line.contains("\"containerDefinitions\""))
         .is_some_and(|line| source.contains(line.trim()))
-}
-
-/// `templates/*.json`, sorted, each read and parsed once. One that cannot
-/// be read or is not JSON is reported here, unless it is one of the files
-/// the procedures check loads (and reports) itself.
-fn template_files(book_root: &BookRoot) -> (Vec<JsonFile>, Vec<Diagnostic>) {
-    let mut names: Vec<String> = std::fs::read_dir(book_root.root.join(TEMPLATES_DIR))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".json"))
-        .collect();
-    names.sort();
-    let procedures = [templates::TASK_DEFINITION]
-        .iter()
-        .chain(templates::STACKS)
-        .copied()
-        .collect::<Vec<_>>();
-    let (mut files, mut problems) = (Vec::new(), Vec::new());
-    for name in names {
-        let rel = format!("{TEMPLATES_DIR}/{name}");
-        match templates::load(book_root, &rel) {
-            Some(Ok(file)) => files.push(file),
-            Some(Err(problem)) if !procedures.contains(&rel.as_str()) => {
-                problems.push(problem.with_hint(
-                    "every template in templates/ is checked against AWS's models; fix it first",
-                ))
-            }
-            _ => {}
-        }
-    }
-    (files, problems)
 }
 
 /// A RegisterTaskDefinition document: it has container definitions.

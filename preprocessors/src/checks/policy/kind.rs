@@ -3,9 +3,19 @@
 //! trust policy; anything else is an identity policy. The file name is never
 //! evidence (`AWSOrganizationsServiceTrustPolicy` is an identity policy).
 
-use super::Kind;
 use super::catalog::wildcard_match;
 use serde_json::Value;
+
+/// The kind of a policy document: declared (`--kind`, the manifest), else
+/// read from its content (`kind::from_content`), never from its file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A permission policy attached to a user, group or role.
+    Identity,
+    /// A role's trust (assume-role) policy.
+    Trust,
+}
 
 /// The kind a policy's content shows: `--kind` and the manifest come first.
 pub(crate) fn from_content(document: &Value) -> Kind {

@@ -59,9 +59,14 @@ pub(crate) fn lint_with_role_mates(
         entry.cloned(),
         role_mates.to_vec(),
     );
+    lint_policy(&policy)
+}
+
+/// Every rule's lint of one parsed policy.
+pub(crate) fn lint_policy(policy: &Linted) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for lint in LINTS {
-        lint(&policy, &mut out);
+        lint(policy, &mut out);
     }
     out
 }

@@ -54,16 +54,7 @@ use std::path::{Path, PathBuf};
 
 pub(crate) use crate::model::inputs::POLICIES_DIR;
 
-/// The kind of a policy document: declared (`--kind`, the manifest), else
-/// read from its content (`kind::from_content`), never from its file name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    /// A permission policy attached to a user, group or role.
-    Identity,
-    /// A role's trust (assume-role) policy.
-    Trust,
-}
+pub use kind::Kind;
 
 pub(crate) struct IamPolicy;
 
@@ -281,6 +272,13 @@ fn each_policy(
         let mut found = Vec::new();
         lint(policy, &mut found);
         out.extend(found);
+    }
+    // The templates' inline policies, placed at their template lines.
+    let inline = model.shared::<crate::checks::aws::inline::InlinePolicies>();
+    for document in &inline.documents {
+        let mut found = Vec::new();
+        lint(&document.linted, &mut found);
+        out.extend(found.into_iter().map(|d| document.place(d)));
     }
     Ok(())
 }

@@ -14,7 +14,6 @@ mod kept;
 mod missing_step;
 pub mod near_dup;
 pub(crate) mod numbering;
-mod template_invalid;
 mod template_value;
 pub(crate) mod templates;
 mod templates_disagree;

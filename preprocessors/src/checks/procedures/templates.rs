@@ -3,10 +3,12 @@
 //! stack's own substitutions evaluated so its resources can be compared
 //! with the files a reader would use instead.
 
-use super::template_invalid::PROCEDURES_TEMPLATE_INVALID;
-use crate::diagnostics::Diagnostic;
+use super::{Templates, Texts, blocked_uses};
+use crate::checks::rule::{Model, Shared};
 use crate::diagnostics::location::Location;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::book_root::BookRoot;
+use crate::model::inputs::TEMPLATES_DIR;
 use crate::model::json::{self, Index};
 use serde_json::{Map, Value};
 
@@ -210,6 +212,85 @@ pub(crate) fn camel_case(key: &str) -> String {
 /// Maps whose keys are data, not property names: never re-cased.
 pub(crate) fn keys_are_data(key: &str) -> bool {
     matches!(key, "Options" | "DockerLabels" | "Labels" | "SecretOptions")
+}
+
+/// `templates/*.json` read and parsed once per run, and why the ones that
+/// are not could not be.
+pub(crate) struct TemplateFiles {
+    pub files: Vec<JsonFile>,
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Shared for TemplateFiles {
+    fn build(model: &Model<'_, '_>) -> Self {
+        let (files, problems) = template_files(model.root);
+        TemplateFiles { files, problems }
+    }
+}
+
+/// `templates/*.json`, sorted, each read and parsed once. One that cannot
+/// be read or is not JSON is reported here, unless it is one of the files
+/// the procedures check loads (and reports) itself.
+pub(crate) fn template_files(book_root: &BookRoot) -> (Vec<JsonFile>, Vec<Diagnostic>) {
+    let mut names: Vec<String> = std::fs::read_dir(book_root.root.join(TEMPLATES_DIR))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".json"))
+        .collect();
+    names.sort();
+    let procedures = [TASK_DEFINITION]
+        .iter()
+        .chain(STACKS)
+        .copied()
+        .collect::<Vec<_>>();
+    let (mut files, mut problems) = (Vec::new(), Vec::new());
+    for name in names {
+        let rel = format!("{TEMPLATES_DIR}/{name}");
+        match load(book_root, &rel) {
+            Some(Ok(file)) => files.push(file),
+            Some(Err(problem)) if !procedures.contains(&rel.as_str()) => {
+                problems.push(problem.with_hint(
+                    "every template in templates/ is checked against AWS's models; fix it first",
+                ))
+            }
+            _ => {}
+        }
+    }
+    (files, problems)
+}
+
+// The rule: a template that is not JSON, one the procedures are bound to
+// (with how many `{{#value}}` uses it blocks) or another in `templates/`,
+// which the AWS checks then cannot judge.
+crate::checks::rule::rule! {
+    check: check;
+    PROCEDURES_TEMPLATE_INVALID = "procedures::template-invalid", error: "a template that is not valid JSON";
+}
+
+fn check(model: &Model<'_, '_>, out: &mut Diagnostics) -> anyhow::Result<()> {
+    let others = model.shared::<TemplateFiles>();
+    out.extend(others.problems.iter().cloned());
+    let templates = model.shared::<Templates>();
+    if templates.invalid.is_empty() {
+        return Ok(());
+    }
+    let texts = model.shared::<Texts>();
+    let texts = texts.gather(model.chapters)?;
+    for found in &templates.invalid {
+        let mut found = found.clone();
+        let uses = blocked_uses(&texts, &found.location.path);
+        if uses > 0 {
+            let plural = if uses == 1 { "" } else { "s" };
+            found.message = format!(
+                "{}; it blocks {uses} `{{{{#value}}}}` use{plural}",
+                found.message
+            );
+        }
+        out.push(found);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
