@@ -3,24 +3,80 @@
 //! evaluated and its PascalCase properties re-cased, and each role's policy
 //! documents are the files in `policies/` (with the example account id).
 
+use super::Templates;
 use super::templates::{self, JsonFile, camel_case, keys_are_data};
+use crate::checks::rule::Model;
+use crate::diagnostics::location::Location;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::json::escape as token;
 use serde_json::Value;
+
+crate::checks::rule::rule! {
+    check: check;
+    PROCEDURES_TEMPLATES_DISAGREE = "procedures::templates-disagree", error: "the CloudFormation template and the task definition disagree";
+}
+
+/// The rule: the task definition against each stack, and each stack's
+/// roles against their policy files.
+fn check(model: &Model<'_, '_>, out: &mut Diagnostics) -> anyhow::Result<()> {
+    let book_root = model.root;
+    let shared = model.shared::<Templates>();
+    let Some(task) = &shared.task else {
+        return Ok(());
+    };
+    for stack in &shared.stacks {
+        out.extend(task_definition(stack, task));
+        out.extend(policies(stack, |path| {
+            match templates::load(book_root, path).and_then(Result::ok) {
+                Some(file) => Policy::File(file),
+                // There but unreadable (not UTF-8, a FIFO): the policy
+                // rules report it at the file, once.
+                None if book_root.root.join(path).exists() => Policy::Unread,
+                None => Policy::Missing,
+            }
+        }));
+    }
+    Ok(())
+}
+
+/// A role's policy file, as [`policies`] is given it.
+pub(crate) enum Policy {
+    File(JsonFile),
+    Missing,
+    /// There, but not read as JSON: another rule reports it.
+    Unread,
+}
 
 /// The account id the files in `policies/` use where the stack says `${AWS::AccountId}`.
 pub(crate) const EXAMPLE_ACCOUNT: &str = "111122223333";
 
-/// A difference: the stack's field (pointer), the other file and its field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Disagreement {
-    pub stack_pointer: String,
-    pub other_path: String,
-    pub other_pointer: String,
-    pub message: String,
+/// A difference, at the stack's field, with the other file's field (or
+/// the file, when it is not there).
+fn disagreement(
+    stack: &JsonFile,
+    stack_pointer: &str,
+    other: Option<&JsonFile>,
+    other_path: &str,
+    other_pointer: &str,
+    message: String,
+) -> Diagnostic {
+    let related = match other {
+        Some(file) => file.locate(other_pointer),
+        None => Location::file(other_path),
+    };
+    Diagnostic::raise(
+        PROCEDURES_TEMPLATES_DISAGREE,
+        stack.locate(stack_pointer),
+        message,
+    )
+    .with_related(related, "the other template")
+    .with_hint(format!(
+        "the stack and {other_path} must describe the same thing; change one to match the other"
+    ))
 }
 
 /// The stack's first task definition against `task` (the task definition file).
-pub(crate) fn task_definition(stack: &JsonFile, task: &JsonFile) -> Vec<Disagreement> {
+pub(crate) fn task_definition(stack: &JsonFile, task: &JsonFile) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let Some((id, resource)) =
         templates::resources_of_type(&stack.value, "AWS::ECS::TaskDefinition")
@@ -34,7 +90,8 @@ pub(crate) fn task_definition(stack: &JsonFile, task: &JsonFile) -> Vec<Disagree
     };
     let evaluated = templates::evaluate(&stack.value, properties);
     let walk = Walk {
-        other_path: &task.path,
+        stack,
+        other: task,
         recase: true,
     };
     walk.compare(
@@ -51,11 +108,8 @@ pub(crate) fn task_definition(stack: &JsonFile, task: &JsonFile) -> Vec<Disagree
 /// Each role's trust policy and inline policies against
 /// `policies/<role>-trust.json` and `policies/<role>-policy.json`, where
 /// `<role>` is the logical id in kebab case (`ExecutionRole` → `execution-role`).
-/// `read` returns a policy file by repo-relative path (`None` when missing).
-pub(crate) fn policies(
-    stack: &JsonFile,
-    mut read: impl FnMut(&str) -> Option<JsonFile>,
-) -> Vec<Disagreement> {
+/// `read` returns a policy file by repo-relative path.
+pub(crate) fn policies(stack: &JsonFile, mut read: impl FnMut(&str) -> Policy) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for (id, role) in templates::resources_of_type(&stack.value, "AWS::IAM::Role") {
         let base = format!("/Resources/{}/Properties", token(id));
@@ -88,18 +142,25 @@ pub(crate) fn policies(
             ));
         }
         for (pointer, path, document) in documents {
-            let Some(file) = read(&path) else {
-                found.push(Disagreement {
-                    stack_pointer: pointer,
-                    other_path: path.clone(),
-                    other_pointer: String::new(),
-                    message: format!("the stack's {id} has this policy but there is no {path}"),
-                });
-                continue;
+            let file = match read(&path) {
+                Policy::File(file) => file,
+                Policy::Missing => {
+                    found.push(disagreement(
+                        stack,
+                        &pointer,
+                        None,
+                        &path,
+                        "",
+                        format!("the stack's {id} has this policy but there is no {path}"),
+                    ));
+                    continue;
+                }
+                Policy::Unread => continue,
             };
             let evaluated = with_account(templates::evaluate(&stack.value, document));
             let walk = Walk {
-                other_path: &file.path,
+                stack,
+                other: &file,
                 recase: false,
             };
             walk.compare(&evaluated, &pointer, &file.value, "", false, &mut found);
@@ -136,7 +197,8 @@ fn with_account(value: Value) -> Value {
 }
 
 struct Walk<'a> {
-    other_path: &'a str,
+    stack: &'a JsonFile,
+    other: &'a JsonFile,
     recase: bool,
 }
 
@@ -148,15 +210,21 @@ impl Walk<'_> {
         other: &Value,
         other_ptr: &str,
         recase: bool,
-        found: &mut Vec<Disagreement>,
+        found: &mut Vec<Diagnostic>,
     ) {
-        let differ = |found: &mut Vec<Disagreement>, message: String| {
-            found.push(Disagreement {
-                stack_pointer: stack_ptr.to_string(),
-                other_path: self.other_path.to_string(),
-                other_pointer: other_ptr.to_string(),
+        let other_path = self.other.path.as_str();
+        let at = |stack_ptr: &str, other_ptr: &str, message: String| {
+            disagreement(
+                self.stack,
+                stack_ptr,
+                Some(self.other),
+                other_path,
+                other_ptr,
                 message,
-            });
+            )
+        };
+        let differ = |found: &mut Vec<Diagnostic>, message: String| {
+            found.push(at(stack_ptr, other_ptr, message));
         };
         match (stack, other) {
             (Value::Object(ours), Value::Object(theirs)) => {
@@ -171,24 +239,19 @@ impl Walk<'_> {
                             let deeper = self.recase && recase && !keys_are_data(key);
                             self.compare(value, &sp, their, &op, deeper, found);
                         }
-                        None => found.push(Disagreement {
-                            stack_pointer: sp,
-                            other_path: self.other_path.to_string(),
-                            other_pointer: other_ptr.to_string(),
-                            message: format!(
-                                "`{key}` is in the stack but `{name}` is not in {}",
-                                self.other_path
-                            ),
-                        }),
+                        None => found.push(at(
+                            &sp,
+                            other_ptr,
+                            format!("`{key}` is in the stack but `{name}` is not in {other_path}"),
+                        )),
                     }
                 }
                 for name in theirs.keys().filter(|k| !matched.contains(k)) {
-                    found.push(Disagreement {
-                        stack_pointer: stack_ptr.to_string(),
-                        other_path: self.other_path.to_string(),
-                        other_pointer: format!("{other_ptr}/{}", token(name)),
-                        message: format!("`{name}` is in {} but not in the stack", self.other_path),
-                    });
+                    found.push(at(
+                        stack_ptr,
+                        &format!("{other_ptr}/{}", token(name)),
+                        format!("`{name}` is in {other_path} but not in the stack"),
+                    ));
                 }
             }
             (Value::Array(ours), Value::Array(theirs)) => {
@@ -208,7 +271,7 @@ impl Walk<'_> {
                         format!(
                             "the stack has {} items here, {} has {}",
                             ours.len(),
-                            self.other_path,
+                            other_path,
                             theirs.len()
                         ),
                     );
@@ -221,10 +284,7 @@ impl Walk<'_> {
             {
                 differ(
                     found,
-                    format!(
-                        "the stack has {stack} where {} has {other}",
-                        self.other_path
-                    ),
+                    format!("the stack has {stack} where {} has {other}", other_path),
                 )
             }
             _ => {}
@@ -249,6 +309,26 @@ mod tests {
         file(rel, &text)
     }
 
+    /// Each difference as `stack place | other place | message`, a place
+    /// being `path:line:col` and the text there.
+    fn shown(found: Vec<Diagnostic>) -> Vec<String> {
+        let place = |l: &Location| {
+            let text: String = l.line_text.chars().skip(l.column - 1).take(12).collect();
+            format!("{} `{}`", l.short(), text.trim_end())
+        };
+        found
+            .iter()
+            .map(|d| {
+                let other = d
+                    .related
+                    .first()
+                    .map(|r| place(&r.location))
+                    .unwrap_or_default();
+                format!("{} | {} | {}", place(&d.location), other, d.message)
+            })
+            .collect()
+    }
+
     #[test]
     fn the_real_templates_agree() {
         for &path in templates::STACKS {
@@ -258,7 +338,7 @@ mod tests {
                 [],
                 "{path}"
             );
-            let found = policies(&stack, |path| Some(real(path)));
+            let found = policies(&stack, |path| Policy::File(real(path)));
             assert_eq!(found, [], "{path}");
         }
     }
@@ -268,40 +348,46 @@ mod tests {
         let stack = file(
             "s.json",
             r#"{"Parameters": {"ImageUri": {}}, "Resources": {
-                "Role": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "R",
-                    "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Account": {"Fn::Sub": "${AWS::AccountId}"}}}},
-                "Task": {"Type": "AWS::ECS::TaskDefinition", "Properties": {
-                    "Cpu": "256", "Image": {"Ref": "ImageUri"}, "TaskRoleArn": {"Fn::GetAtt": ["Role", "Arn"]},
-                    "Options": {"Keep-Case": 1}, "Extra": [1, 2]}}}}"#,
+"Role": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "R",
+"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Account": {"Fn::Sub": "${AWS::AccountId}"}}}},
+"Task": {"Type": "AWS::ECS::TaskDefinition", "Properties": {
+"Cpu": "256", "Image": {"Ref": "ImageUri"}, "TaskRoleArn": {"Fn::GetAtt": ["Role", "Arn"]},
+"Options": {"Keep-Case": 1}, "Extra": [1, 2]}}}}"#,
         );
         let task = file(
             "t.json",
             r#"{"cpu": "512", "image": "${ImageUri}", "taskRoleArn": "arn:aws:iam::${AWS::AccountId}:role/R",
-                "options": {"keep-Case": 1}, "extra": [1], "more": true}"#,
+"options": {"keep-Case": 1}, "extra": [1], "more": true}"#,
         );
-        let found: Vec<_> = task_definition(&stack, &task)
-            .into_iter()
-            .map(|d| format!("{} | {} | {}", d.stack_pointer, d.other_pointer, d.message))
-            .collect();
         assert_eq!(
-            found,
+            shown(task_definition(&stack, &task)),
             [
-                "/Resources/Task/Properties/Cpu | /cpu | the stack has \"256\" where t.json has \"512\"",
-                "/Resources/Task/Properties/Options/Keep-Case | /options | `Keep-Case` is in the stack but `Keep-Case` is not in t.json",
-                "/Resources/Task/Properties/Options | /options/keep-Case | `keep-Case` is in t.json but not in the stack",
-                "/Resources/Task/Properties/Extra | /extra | the stack has 2 items here, t.json has 1",
-                "/Resources/Task/Properties | /more | `more` is in t.json but not in the stack",
+                "s.json:5:1 `\"Cpu\": \"256\"` | t.json:1:2 `\"cpu\": \"512\"` | the stack has \"256\" where t.json has \"512\"",
+                "s.json:6:13 `\"Keep-Case\":` | t.json:2:1 `\"options\": {` | `Keep-Case` is in the stack but `Keep-Case` is not in t.json",
+                "s.json:6:1 `\"Options\": {` | t.json:2:13 `\"keep-Case\":` | `keep-Case` is in t.json but not in the stack",
+                "s.json:6:30 `\"Extra\": [1,` | t.json:2:30 `\"extra\": [1]` | the stack has 2 items here, t.json has 1",
+                "s.json:4:46 `\"Properties\"` | t.json:2:44 `\"more\": true` | `more` is in t.json but not in the stack",
             ]
         );
         let policy = file(
             "policies/role-trust.json",
             r#"{"Version": "2012-10-17", "Account": "111122223333"}"#,
         );
-        assert_eq!(policies(&stack, |_| Some(policy.clone())), []);
-        let missing = policies(&stack, |_| None);
+        assert_eq!(policies(&stack, |_| Policy::File(policy.clone())), []);
+        assert_eq!(policies(&stack, |_| Policy::Unread), []);
         assert_eq!(
-            missing[0].message,
-            "the stack's Role has this policy but there is no policies/role-trust.json"
+            shown(policies(&stack, |_| Policy::Missing)),
+            [
+                "s.json:3:1 `\"AssumeRoleP` | policies/role-trust.json:1:1 `` | the stack's Role has this policy but there is no policies/role-trust.json"
+            ]
+        );
+        // A difference at the document's top level is one too.
+        let without_version = file("policies/role-trust.json", r#"{"Account": "111122223333"}"#);
+        assert_eq!(
+            shown(policies(&stack, |_| Policy::File(without_version.clone()))),
+            [
+                "s.json:3:30 `\"Version\": \"` | policies/role-trust.json:1:1 `{\"Account\":` | `Version` is in the stack but `Version` is not in policies/role-trust.json"
+            ]
         );
         assert_eq!(kebab("ExecutionRole"), "execution-role");
     }

@@ -16,7 +16,6 @@ pub mod near_dup;
 pub(crate) mod numbering;
 mod template_value;
 pub(crate) mod templates;
-mod templates_disagree;
 pub mod values;
 
 use crate::checks::rule::{Model, Shared};
