@@ -26,10 +26,10 @@ pub(crate) fn read(root: &BookRoot, book: &Book) {
         .filter_map(|c| c.source_path.as_deref().map(|p| root.chapter_path(p)))
         .collect();
     let mut wanted = vec![MANIFEST_FILE.to_string(), page_404(root)];
-    wanted.extend(files_in(root, POLICIES_DIR, false));
-    wanted.extend(files_in(root, TEMPLATES_DIR, true));
+    wanted.extend(files_in(root, POLICIES_DIR));
+    wanted.extend(files_in(root, TEMPLATES_DIR));
     wanted.extend(
-        files_in(root, &root.src_dir(), true)
+        files_in(root, &root.src_dir())
             .into_iter()
             .filter(|rel| rel.ends_with(".md") && !chapters.contains(rel)),
     );
@@ -56,14 +56,13 @@ pub(crate) fn page_404(root: &BookRoot) -> String {
     }
 }
 
-/// The files of a folder of the root (and of its subfolders when `deep`),
-/// relative to the root. A symlink is read only when the root lets it lead
+/// The files of a folder of the root and of its subfolders, relative to
+/// the root. A symlink is read only when the root lets it lead
 /// where it does (inside the root), and a link to a folder or a FIFO is
 /// refused without being opened, as a rule asking for it would be.
-fn files_in(root: &BookRoot, dir: &str, deep: bool) -> Vec<String> {
+fn files_in(root: &BookRoot, dir: &str) -> Vec<String> {
     let walk = walkdir::WalkDir::new(root.root.join(dir))
         .min_depth(1)
-        .max_depth(if deep { usize::MAX } else { 1 })
         .sort_by_file_name();
     walk.into_iter()
         .flatten()
@@ -114,6 +113,7 @@ mod tests {
         for rel in [
             "policies.toml",
             "policies/one.json",
+            "policies/nested/two.json",
             "templates/stack.json",
             "templates/nested/part.json",
             "src/404.md",
@@ -121,14 +121,9 @@ mod tests {
         ] {
             assert!(read_here(rel), "{rel} not read");
         }
-        // A chapter is mdBook's to read; policies are one folder deep; a
-        // link out of the book is refused unread; other sources are no input.
-        for rel in [
-            "src/a.md",
-            "policies/nested/two.json",
-            "policies/leak.json",
-            "src/picture.svg",
-        ] {
+        // A chapter is mdBook's to read; a link out of the book is refused
+        // unread; other sources are no input.
+        for rel in ["src/a.md", "policies/leak.json", "src/picture.svg"] {
             assert!(!read_here(rel), "{rel} read");
         }
         assert!(

@@ -152,6 +152,9 @@ fn every_file_in_policies_is_checked_even_when_no_chapter_uses_it() {
     )
     .unwrap();
     fs::write(book.path().join("policies/notes.txt"), "scratch").unwrap();
+    // In a subfolder too: the loader reads it before the rules run.
+    fs::create_dir(book.path().join("policies/drafts")).unwrap();
+    fs::write(book.path().join("policies/drafts/old.json"), "{}").unwrap();
     append(
         &book.path().join("policies.toml"),
         "\n[policies.gone]\nkind = \"identity\"\n",
@@ -162,6 +165,8 @@ fn every_file_in_policies_is_checked_even_when_no_chapter_uses_it() {
         found,
         [
             "policies.toml:7:1: error[policy::manifest]: the manifest describes `gone`, but there is no policies/gone.json",
+            "policies/drafts/old.json:1:1: error[policy::schema]: the policy has no `Version`",
+            "policies/drafts/old.json:1:1: error[policy::schema]: the policy has no `Statement`",
             "policies/notes.txt:1:1: warning[policy::not-a-policy]: policies/ holds policy documents (`.json`) only",
             "policies/unused-trust.json:3:36: warning[policy::confused-deputy]: a service may assume this role on behalf of any account: no `aws:SourceAccount` or `aws:SourceArn` condition",
         ]
