@@ -86,33 +86,45 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sy
     batches.into_iter().flat_map(|(_, batch)| batch).collect()
 }
 
-/// `f` for each of a few large jobs, each on a thread of its own (when more
-/// than one thread is allowed); results in the order of `jobs`.
+/// `f` for each of a few large jobs, at most [`threads`] at a time, each
+/// job whole on one thread (a job may spread its own items with [`map`]);
+/// results in the order of `jobs`. Threads take the next job as they
+/// finish one, so a long job does not hold the others back.
 pub(crate) fn map_few<T: Sync, R: Send>(jobs: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
     let allowed = threads();
     if allowed <= 1 || jobs.len() <= 1 {
         return jobs.iter().enumerate().map(|(i, t)| f(i, t)).collect();
     }
-    std::thread::scope(|scope| {
-        let f = &f;
-        let handles: Vec<_> = jobs
-            .iter()
-            .enumerate()
-            .map(|(i, job)| {
-                scope.spawn(move || {
+    let next = AtomicUsize::new(0);
+    let f = &f;
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..allowed.min(jobs.len()))
+            .map(|_| {
+                scope.spawn(|| {
                     OVERRIDE.set(Some(allowed));
-                    f(i, job)
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else {
+                            break;
+                        };
+                        mine.push((i, f(i, job)));
+                    }
+                    mine
                 })
             })
             .collect();
-        handles
+        workers
             .into_iter()
-            .map(|h| {
-                h.join()
+            .flat_map(|worker| {
+                worker
+                    .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
             .collect()
-    })
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 #[cfg(test)]
@@ -139,6 +151,25 @@ mod tests {
             map_few(&["a", "bb", "ccc"], |i, s| (i, s.len())),
             [(0, 1), (1, 2), (2, 3)]
         );
+    }
+
+    #[test]
+    fn many_jobs_run_at_most_the_allowed_number_at_a_time_in_order() {
+        let running = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        let jobs: Vec<usize> = (0..40).collect();
+        let out = with_threads(3, || {
+            map_few(&jobs, |i, &job| {
+                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(1));
+                running.fetch_sub(1, Ordering::SeqCst);
+                (i, job * 2)
+            })
+        });
+        assert_eq!(out, jobs.iter().map(|&j| (j, j * 2)).collect::<Vec<_>>());
+        let most = most.load(Ordering::SeqCst);
+        assert!((2..=3).contains(&most), "{most} at once");
     }
 
     #[test]
